@@ -1,0 +1,124 @@
+"""Per-document extraction: pure functions from one parsed article to typed records.
+
+``analyze(article, doc, norm)`` runs the stages below in order on one spaCy Doc
+(parsed from the canonical text ``norm.text``) and returns a
+``DocumentAnalysis`` whose offsets all point into ``article.text``. Each stage is
+a module with ``extract(ctx: Context) -> None`` that appends to ``ctx.result``;
+later stages may read what earlier ones found (events use mentions, amounts and
+times; descriptors and techniques use quotes).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Callable
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.model import Article, DocumentAnalysis, Participant, Sentence
+from newsgraph.normalize import Normalized
+
+VERSION = "1"
+
+
+@dataclass
+class Context:
+    """What every extraction stage sees: the article, its canonical text, the parse, and the results so far."""
+
+    article: Article
+    norm: Normalized
+    doc: Doc
+    result: DocumentAnalysis
+    _sentence_starts: list[int] = field(default_factory=list)  # canonical char offset of each sentence
+    _mention_by_token: dict[int, int] = field(default_factory=dict)  # token index -> mention index
+
+    # --- offsets -------------------------------------------------------------------------------
+    def original(self, start: int, end: int) -> tuple[int, int, str]:
+        """Original (start, end, text) for a canonical character span."""
+        s, e = self.norm.to_original(start, end)
+        return s, e, self.article.text[s:e]
+
+    def span_original(self, span: Span | Token) -> tuple[int, int, str]:
+        """Original (start, end, text) for a spaCy span or token, trailing whitespace excluded."""
+        if isinstance(span, Token):
+            return self.original(span.idx, span.idx + len(span.text))
+        text = span.text
+        end = span.end_char - (len(text) - len(text.rstrip()))
+        start = span.start_char + (len(text) - len(text.lstrip()))
+        return self.original(start, max(start, end))
+
+    def sentence_index(self, token_or_char: Token | int) -> int:
+        """Index (into result.sentences) of the sentence holding a token or canonical char offset."""
+        char = token_or_char.idx if isinstance(token_or_char, Token) else token_or_char
+        return max(0, bisect.bisect_right(self._sentence_starts, char) - 1)
+
+    # --- mentions ------------------------------------------------------------------------------
+    def mention_of(self, token: Token) -> int | None:
+        """Index of the mention covering `token`, following `refers_to` to the name it stands for."""
+        idx = self._mention_by_token.get(token.i)
+        if idx is None:
+            return None
+        seen = set()
+        while self.result.mentions[idx].refers_to is not None and idx not in seen:
+            seen.add(idx)
+            idx = self.result.mentions[idx].refers_to
+        return idx
+
+    def mention_in(self, span: Span) -> int | None:
+        """The mention covering the syntactic head of `span`, else any mention inside it."""
+        found = self.mention_of(span.root)
+        if found is not None:
+            return found
+        for tok in span:
+            found = self.mention_of(tok)
+            if found is not None:
+                return found
+        return None
+
+    def participant(self, role: str, span: Span | Token, mention: int | None = None) -> Participant:
+        """A Participant for `span` with original offsets; the mention is looked up when not given."""
+        start, end, text = self.span_original(span)
+        if mention is None:
+            mention = self.mention_of(span) if isinstance(span, Token) else self.mention_in(span)
+        return Participant(role=role, start=start, end=end, text=text, mention=mention)
+
+    def index_mention_tokens(self, token_spans: list[tuple[int, int]]) -> None:
+        """Record which tokens each mention covers; called by the mentions stage."""
+        self._mention_by_token = {}
+        for idx, (ts, te) in enumerate(token_spans):
+            for i in range(ts, te):
+                self._mention_by_token.setdefault(i, idx)
+
+
+def _sentences(ctx: Context) -> None:
+    for sent in ctx.doc.sents:
+        start, end, _ = ctx.span_original(sent)
+        ctx._sentence_starts.append(sent.start_char)
+        ctx.result.sentences.append(Sentence(start, end))
+
+
+def stages() -> list[Callable[[Context], None]]:
+    """The extraction stages in the order they run."""
+    from newsgraph.extract import amounts, descriptors, events, mentions, pubdate, quotes, techniques, times
+
+    return [
+        _sentences,
+        mentions.extract,
+        amounts.extract,
+        times.extract,
+        quotes.extract,
+        events.extract,
+        descriptors.extract,
+        techniques.extract,
+        pubdate.extract,
+    ]
+
+
+def analyze(article: Article, doc: Doc, norm: Normalized) -> DocumentAnalysis:
+    """All records for one article. Pure: depends only on the article and its parse."""
+    ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article))
+    ctx.result.words = sum(1 for t in doc if not t.is_space and not t.is_punct)
+    for stage in stages():
+        stage(ctx)
+    return ctx.result

@@ -1,0 +1,181 @@
+"""The records newsgraph passes between stages.
+
+Every record that points into an article carries ``start``/``end`` offsets into
+``Article.text`` *exactly as read*, so ``article.text[start:end] == record.text``
+holds everywhere (the provenance rule). Records produced for one document refer
+to each other by their index in that document's lists (``mention=3`` is
+``DocumentAnalysis.mentions[3]``); the store turns those into row ids, and the
+corpus-level resolver turns mentions into entities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input document: its text as read plus whatever metadata came with it."""
+
+    id: str  # stable content hash of `text`
+    text: str
+    path: str  # the input path as given by the user ("-" for stdin, "file.jsonl#3" for a JSON line)
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date from metadata
+    author: str | None = None
+    language: str | None = None
+    encoding: str = "utf-8"
+    format: str = "text"  # text | html | json
+    notes: tuple[str, ...] = ()  # non-fatal remarks ("decoded as cp1252")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that did not become an article, with a one-line reason for the user."""
+
+    path: str
+    code: str  # short machine-readable reason: empty, binary, too-large, encoding, language, unreadable, duplicate, json, no-text
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Mention:
+    """A name (or seat of government, or demonym) standing for an actor in one document."""
+
+    start: int
+    end: int
+    text: str  # == article.text[start:end]
+    label: str  # spaCy NER label, or GAZ for a gazetteer match
+    name: str  # cleaned surface form: titles, "the" and possessives stripped, spacing repaired
+    key: str  # folded `name` (lowercase, no diacritics): the resolver's matching key
+    sentence: int  # index into DocumentAnalysis.sentences
+    kind: str = "name"  # name | seat | demonym | acronym
+    place: str | None = None  # gazetteer id when the mention is a known country/state ("RU")
+    refers_to: int | None = None  # index of the mention this one stands for in the same document
+    link_reason: str | None = None  # why refers_to/place was set
+    role: str | None = None  # title stripped from the name ("Foreign Minister")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str  # ISO currency (USD, RUB …), or a unit noun (ton, bomber, seat), or "%"
+    kind: str  # money | quantity | percent
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    start: int
+    end: int
+    text: str
+    value: str | None  # ISO date, month (2019-01), year (2019), or range "2019-01-01/2019-01-31"
+    granularity: str  # day | week | month | year | range | unknown
+    anchor: str | None  # what a relative expression was resolved against
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    role: str  # subject | object | recipient | location | instrument | source | other
+    start: int
+    end: int
+    text: str
+    mention: int | None = None  # the mention standing for it (a pronoun points at its antecedent)
+
+
+@dataclass(slots=True)
+class Event:
+    start: int  # the trigger span
+    end: int
+    trigger: str
+    predicate: str  # lemma of the trigger
+    type: str  # ontology type (FINANCE, MEET, … OTHER)
+    sentence: int
+    participants: list[Participant] = field(default_factory=list)
+    amounts: list[int] = field(default_factory=list)  # indices into DocumentAnalysis.amounts
+    time: int | None = None  # index into DocumentAnalysis.times
+    source: Participant | None = None  # the cited source ("according to Reuters")
+    negated: bool = False
+    modality: str = "asserted"  # asserted | reported | planned | hypothetical | threatened
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    start: int
+    end: int
+    text: str
+    kind: str  # direct | indirect
+    cue: str | None
+    speaker: Participant | None
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Descriptor:
+    start: int
+    end: int
+    text: str
+    head: str
+    mention: int  # the mention of the labelled actor
+    polarity: str  # derogatory | neutral | honorific
+    voice: str  # outlet | quoted
+    speaker: Participant | None
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Technique:
+    start: int
+    end: int
+    text: str
+    technique: str
+    engine: str  # rules | model
+    score: float
+    target: int | None  # index of the mention the technique is aimed at
+    sentence: int
+
+
+@dataclass(slots=True)
+class DocumentAnalysis:
+    """Everything the per-document stage learns from one article: a pure function of it."""
+
+    article: Article
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    descriptors: list[Descriptor] = field(default_factory=list)
+    techniques: list[Technique] = field(default_factory=list)
+    published_guess: str | None = None  # inferred publication date when metadata had none
+    words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An actor resolved across the whole corpus."""
+
+    id: str
+    name: str
+    type: str  # person | organization | country | place | other
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    documents: tuple[str, ...]
+    mentions: int

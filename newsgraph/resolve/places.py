@@ -1,0 +1,102 @@
+"""The project's own table of states: names, aliases, demonyms, capitals and seats of government.
+
+It lets "Moscow" (as an actor), "the Kremlin", "the Russian Federation" and
+"Russian officials" all point at Russia. The table is ``places.csv`` beside this
+module (see ``places.md``); $NEWSGRAPH_PLACES may name another table of the same columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: str
+    name: str
+    kind: str  # country | territory | union | organization
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capital: str | None
+    seats: tuple[str, ...]
+
+    @property
+    def entity_type(self) -> str:
+        return "country" if self.kind in ("country", "territory") else "organization"
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    places: dict[str, Place]
+    names: dict[str, str]  # surface (as written) -> place id, for names and aliases
+    demonyms: dict[str, str]
+    capitals: dict[str, str]
+    seats: dict[str, str]
+
+    def lookup(self, surface: str) -> tuple[str, str] | None:
+        """(place id, kind of match) for a surface form, kind being name | demonym | capital | seat."""
+        for table, kind in ((self.names, "name"), (self.seats, "seat"), (self.demonyms, "demonym"), (self.capitals, "capital")):
+            hit = table.get(surface)
+            if hit is None and surface.startswith("the "):
+                hit = table.get(surface[4:])
+            if hit is not None:
+                return hit, kind
+        return None
+
+    def surfaces(self) -> dict[str, tuple[str, str]]:
+        """Every surface form the table knows, mapped to (place id, kind of match)."""
+        out: dict[str, tuple[str, str]] = {}
+        for table, kind in ((self.capitals, "capital"), (self.demonyms, "demonym"), (self.seats, "seat"), (self.names, "name")):
+            for surface, pid in table.items():
+                out[surface] = (pid, kind)
+        return out
+
+
+def _split(cell: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in (cell or "").split("|") if x.strip())
+
+
+def fold(text: str) -> str:
+    """Matching key: lowercase, no diacritics, straight apostrophes, single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    places: dict[str, Place] = {}
+    names: dict[str, str] = {}
+    demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    seats: dict[str, str] = {}
+    custom = os.environ.get("NEWSGRAPH_PLACES")
+    path = Path(custom) if custom else resources.files("newsgraph.resolve") / "places.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            place = Place(
+                id=row["id"].strip(),
+                name=row["name"].strip(),
+                kind=(row.get("kind") or "country").strip(),
+                aliases=_split(row.get("aliases")),
+                demonyms=_split(row.get("demonyms")),
+                capital=(row.get("capital") or "").strip() or None,
+                seats=_split(row.get("seats")),
+            )
+            places[place.id] = place
+            for surface in (place.name, *place.aliases):
+                names.setdefault(surface, place.id)
+            for surface in place.demonyms:
+                demonyms.setdefault(surface, place.id)
+            for surface in place.seats:
+                seats.setdefault(surface, place.id)
+            if place.capital and place.kind in ("country", "territory"):
+                capitals.setdefault(place.capital, place.id)
+    return Gazetteer(places, names, demonyms, capitals, seats)

@@ -1,0 +1,194 @@
+"""Reads of documents, entities and mentions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from newsgraph.errors import NoSuchEntity
+from newsgraph.resolve.places import fold
+
+__all__ = [
+    "stats",
+    "skipped_inputs",
+    "list_documents",
+    "get_document",
+    "list_entities",
+    "find_entity",
+    "get_entity",
+    "entity_mentions",
+    "entity_merges",
+    "export_documents",
+    "export_entities",
+    "export_mentions",
+    "sentence_text",
+]
+
+
+def stats(conn: sqlite3.Connection) -> dict:
+    def count(sql: str) -> int:
+        return conn.execute(sql).fetchone()[0]
+
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    counts = {
+        name: count(f"SELECT COUNT(*) FROM {name}")
+        for name in ("documents", "entities", "mentions", "events", "amounts", "times", "quotes", "descriptors", "techniques", "conflicts")
+        if name in tables
+    }
+    counts["words"] = count("SELECT COALESCE(SUM(words), 0) FROM documents")
+    counts["outlets"] = count("SELECT COUNT(DISTINCT outlet) FROM documents WHERE outlet IS NOT NULL")
+    counts["skipped"] = count("SELECT COUNT(*) FROM skipped")
+    by_type = dict(conn.execute("SELECT type, COUNT(*) FROM entities GROUP BY type ORDER BY 2 DESC").fetchall())
+    span = conn.execute("SELECT MIN(published), MAX(published) FROM documents WHERE published IS NOT NULL").fetchone()
+    return {"counts": counts, "entity_types": by_type, "published": {"first": span[0], "last": span[1]}}
+
+
+def skipped_inputs(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute("SELECT path, code, reason, at FROM skipped ORDER BY path")]
+
+
+def list_documents(conn: sqlite3.Connection, limit: int = 100, offset: int = 0) -> list[dict]:
+    rows = conn.execute(
+        """SELECT d.id, d.path, d.title, d.outlet, d.url, d.published, d.published_inferred, d.words,
+                  (SELECT COUNT(*) FROM mentions m WHERE m.doc = d.id) AS mentions
+           FROM documents d ORDER BY d.published IS NULL, d.published, d.path LIMIT ? OFFSET ?""",
+        (limit, offset),
+    )
+    return [dict(r) for r in rows]
+
+
+def get_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+    row = conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return None
+    out = dict(row)
+    out["notes"] = json.loads(out.get("notes") or "[]")
+    out["sentences"] = [dict(r) for r in conn.execute("SELECT idx, start, end FROM sentences WHERE doc = ? ORDER BY idx", (doc_id,))]
+    return out
+
+
+def list_entities(conn: sqlite3.Connection, top: int | None = None, type: str | None = None, offset: int = 0) -> list[dict]:
+    sql = "SELECT id, name, type, mentions, documents FROM entities"
+    args: list = []
+    if type:
+        sql += " WHERE type = ?"
+        args.append(type)
+    sql += " ORDER BY mentions DESC, documents DESC, name"
+    if top:
+        sql += " LIMIT ? OFFSET ?"
+        args += [top, offset]
+    entities = [dict(r) for r in conn.execute(sql, args)]
+    for e in entities:
+        e["aliases"] = [r[0] for r in conn.execute("SELECT alias FROM entity_aliases WHERE entity = ? ORDER BY count DESC, alias", (e["id"],))]
+        e["roles"] = sorted({r[0] for r in conn.execute("SELECT role FROM entity_roles WHERE entity = ?", (e["id"],))})
+    return entities
+
+
+def find_entity(conn: sqlite3.Connection, name: str) -> str:
+    """The id of the entity a user means by `name`: an id, a name, or an alias (folded), else the closest alias."""
+    row = conn.execute("SELECT id FROM entities WHERE id = ?", (name,)).fetchone()
+    if row:
+        return row[0]
+    key = fold(name)
+    for sql in (
+        "SELECT id FROM entities WHERE lower(name) = lower(?) ORDER BY mentions DESC",
+        "SELECT e.id FROM entity_aliases a JOIN entities e ON e.id = a.entity WHERE lower(a.alias) = lower(?) ORDER BY e.mentions DESC",
+    ):
+        row = conn.execute(sql, (name,)).fetchone()
+        if row:
+            return row[0]
+    row = conn.execute(
+        "SELECT m.entity FROM mentions m WHERE m.key = ? AND m.entity IS NOT NULL GROUP BY m.entity ORDER BY COUNT(*) DESC", (key,)
+    ).fetchone()
+    if row:
+        return row[0]
+    from rapidfuzz import process
+
+    aliases = {r[0]: r[1] for r in conn.execute("SELECT alias, entity FROM entity_aliases")}
+    best = process.extractOne(name, list(aliases), score_cutoff=85) if aliases else None
+    if best:
+        return aliases[best[0]]
+    raise NoSuchEntity(name)
+
+
+def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict | None:
+    row = conn.execute("SELECT id, name, type, mentions, documents FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        return None
+    e = dict(row)
+    e["aliases"] = [dict(r) for r in conn.execute("SELECT alias, count FROM entity_aliases WHERE entity = ? ORDER BY count DESC, alias", (entity_id,))]
+    e["roles"] = [dict(r) for r in conn.execute(
+        """SELECT r.role, r.doc, d.path, d.outlet FROM entity_roles r JOIN documents d ON d.id = r.doc
+           WHERE r.entity = ? ORDER BY r.role, d.path""", (entity_id,))]
+    e["merges"] = entity_merges(conn, entity_id)
+    return e
+
+
+def entity_merges(conn: sqlite3.Connection, entity_id: str) -> list[dict]:
+    return [dict(r) for r in conn.execute("SELECT a, b, reason FROM merges WHERE entity = ? ORDER BY id", (entity_id,))]
+
+
+def sentence_text(conn: sqlite3.Connection, doc: str, idx: int) -> tuple[int, int, str]:
+    row = conn.execute(
+        "SELECT s.start, s.end, substr(d.text, s.start + 1, s.end - s.start) FROM sentences s JOIN documents d ON d.id = s.doc WHERE s.doc = ? AND s.idx = ?",
+        (doc, idx),
+    ).fetchone()
+    return (row[0], row[1], row[2]) if row else (0, 0, "")
+
+
+def entity_mentions(conn: sqlite3.Connection, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Mentions of an entity, each with its document and the sentence it stands in."""
+    sql = """SELECT m.doc, d.path, d.title, d.outlet, m.start, m.end, m.text, m.role, m.kind, m.link_reason,
+                    s.start AS sentence_start, s.end AS sentence_end,
+                    substr(d.text, s.start + 1, s.end - s.start) AS sentence
+             FROM mentions m JOIN documents d ON d.id = m.doc
+             LEFT JOIN sentences s ON s.doc = m.doc AND s.idx = m.sentence
+             WHERE m.entity = ? ORDER BY d.path, m.start"""
+    args: list = [entity_id]
+    if limit:
+        sql += " LIMIT ? OFFSET ?"
+        args += [limit, offset]
+    return [dict(r) for r in conn.execute(sql, args)]
+
+
+# --- export (the newsgraph/1 contract) ---------------------------------------------------------
+
+def export_documents(conn: sqlite3.Connection) -> list[dict]:
+    return [
+        {
+            "id": r["id"], "path": r["path"], "title": r["title"], "outlet": r["outlet"], "url": r["url"],
+            "published": r["published"], "published_inferred": bool(r["published_inferred"]), "language": r["language"],
+            "sha256": r["sha256"], "text": r["text"],
+        }
+        for r in conn.execute("SELECT * FROM documents ORDER BY path, id")
+    ]
+
+
+def export_entities(conn: sqlite3.Connection) -> list[dict]:
+    aliases: dict[str, list[str]] = {}
+    for r in conn.execute("SELECT entity, alias FROM entity_aliases ORDER BY entity, count DESC, alias"):
+        aliases.setdefault(r[0], []).append(r[1])
+    roles: dict[str, set[str]] = {}
+    for r in conn.execute("SELECT entity, role FROM entity_roles"):
+        roles.setdefault(r[0], set()).add(r[1])
+    docs: dict[str, list[str]] = {}
+    for r in conn.execute("SELECT DISTINCT entity, doc FROM mentions WHERE entity IS NOT NULL ORDER BY entity, doc"):
+        docs.setdefault(r[0], []).append(r[1])
+    return [
+        {
+            "id": r["id"], "name": r["name"], "type": r["type"], "aliases": aliases.get(r["id"], []),
+            "roles": sorted(roles.get(r["id"], ())), "documents": docs.get(r["id"], []), "mentions": r["mentions"],
+        }
+        for r in conn.execute("SELECT * FROM entities ORDER BY mentions DESC, id")
+    ]
+
+
+def export_mentions(conn: sqlite3.Connection) -> list[dict]:
+    return [
+        dict(r)
+        for r in conn.execute(
+            """SELECT m.entity, m.doc, m.start, m.end, m.text, s.start AS sentence_start, s.end AS sentence_end
+               FROM mentions m LEFT JOIN sentences s ON s.doc = m.doc AND s.idx = m.sentence
+               WHERE m.entity IS NOT NULL ORDER BY m.doc, m.start"""
+        )
+    ]

@@ -1,0 +1,264 @@
+"""The SQLite store: WAL mode, named migrations, one transaction per document.
+
+All writes go through ``Store``; all reads for the CLI, export, report and web
+go through ``newsgraph.store.queries`` on ``Store.conn``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from newsgraph.errors import DatabaseError, SchemaError
+from newsgraph.model import DocumentAnalysis, Skipped
+
+
+def migrations() -> list[tuple[str, str]]:
+    """(name, sql) of every migration shipped with newsgraph, in the order they apply."""
+    folder = resources.files("newsgraph.store") / "migrations"
+    files = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
+    return [(p.name[: -len(".sql")], p.read_text(encoding="utf-8")) for p in files]
+
+
+def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
+    try:
+        if readonly:
+            uri = Path(path).resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot open database {str(path)!r}: {exc}") from None
+    return conn
+
+
+class Store:
+    """A newsgraph knowledge base in one SQLite file."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = str(path)
+        self.readonly = readonly
+        if readonly and not Path(path).exists():
+            raise DatabaseError(f"no database at {str(path)!r}: run `newsgraph build` first")
+        self.conn = _connect(path, readonly)
+        if not readonly:
+            self.migrate()
+        else:
+            self._check_readable()
+
+    # --- schema --------------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        has = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='_migrations'").fetchone()
+        if not has:
+            return []
+        return [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks, each in its own transaction; returns their names."""
+        self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT DEFAULT (datetime('now')))")
+        done = set(self.applied_migrations())
+        known = migrations()
+        unknown = done - {name for name, _ in known}
+        if unknown:
+            raise SchemaError(f"database {self.path!r} was written by a newer newsgraph (migrations {sorted(unknown)})")
+        applied = []
+        for name, sql in known:
+            if name in done:
+                continue
+            with self.transaction():
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO _migrations(name) VALUES (?)", (name,))
+            applied.append(name)
+        return applied
+
+    def _check_readable(self) -> None:
+        known = {name for name, _ in migrations()}
+        done = set(self.applied_migrations())
+        if not done:
+            raise DatabaseError(f"{self.path!r} is not a newsgraph database")
+        if done - known:
+            raise SchemaError(f"database {self.path!r} was written by a newer newsgraph")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: committed whole or, on any error or interrupt, rolled back whole.
+
+        Re-entrant: inside an open transaction it joins it, so corpus steps can be composed.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- meta ----------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # --- documents -----------------------------------------------------------------------------
+    def source(self, path: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM sources WHERE path = ?", (path,)).fetchone()
+
+    def document_pipeline(self, doc_id: str) -> str | None:
+        row = self.conn.execute("SELECT pipeline FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def document_path(self, doc_id: str) -> str | None:
+        row = self.conn.execute("SELECT path FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def touch_source(self, path: str, doc_id: str, size: int | None, mtime_ns: int | None) -> None:
+        """Point `path` at `doc_id`; a document no path points at any more is deleted."""
+        with self.transaction():
+            self._point(path, doc_id, size, mtime_ns)
+
+    def _point(self, path: str, doc_id: str, size: int | None, mtime_ns: int | None) -> None:
+        old = self.conn.execute("SELECT doc FROM sources WHERE path = ?", (path,)).fetchone()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sources(path, doc, size, mtime_ns) VALUES (?, ?, ?, ?)", (path, doc_id, size, mtime_ns)
+        )
+        self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
+        if old and old[0] != doc_id:
+            self._drop_if_orphan(old[0])
+
+    def _drop_if_orphan(self, doc_id: str) -> None:
+        if not self.conn.execute("SELECT 1 FROM sources WHERE doc = ?", (doc_id,)).fetchone():
+            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def forget_source(self, path: str) -> None:
+        with self.transaction():
+            old = self.conn.execute("SELECT doc FROM sources WHERE path = ?", (path,)).fetchone()
+            self.conn.execute("DELETE FROM sources WHERE path = ?", (path,))
+            if old:
+                self._drop_if_orphan(old[0])
+
+    def record_skipped(self, skipped: Iterable[Skipped]) -> None:
+        with self.transaction():
+            for s in skipped:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO skipped(path, code, reason, at) VALUES (?, ?, ?, datetime('now'))",
+                    (s.path, s.code, s.reason),
+                )
+
+    def write_document(
+        self, analysis: DocumentAnalysis, pipeline: str, size: int | None = None, mtime_ns: int | None = None
+    ) -> None:
+        """Replace everything known about one document, atomically."""
+        a = analysis.article
+        c = self.conn
+        with self.transaction():
+            c.execute("DELETE FROM documents WHERE id = ?", (a.id,))
+            published, inferred = (a.published, 0) if a.published else (analysis.published_guess, 1 if analysis.published_guess else 0)
+            c.execute(
+                """INSERT INTO documents(id, path, title, outlet, url, published, published_inferred, author, language,
+                   encoding, format, notes, sha256, text, words, pipeline) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (a.id, a.path, a.title, a.outlet, a.url, published, inferred, a.author, a.language, a.encoding,
+                 a.format, json.dumps(list(a.notes)), _sha256(a.text), a.text, analysis.words, pipeline),
+            )
+            c.executemany(
+                "INSERT INTO sentences(doc, idx, start, end) VALUES (?,?,?,?)",
+                [(a.id, i, s.start, s.end) for i, s in enumerate(analysis.sentences)],
+            )
+            c.executemany(
+                """INSERT INTO mentions(doc, idx, start, end, text, label, name, key, sentence, kind, place, refers_to,
+                   link_reason, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [(a.id, i, m.start, m.end, m.text, m.label, m.name, m.key, m.sentence, m.kind, m.place, m.refers_to,
+                  m.link_reason, m.role) for i, m in enumerate(analysis.mentions)],
+            )
+            c.executemany(
+                "INSERT INTO amounts(doc, idx, start, end, text, value, unit, kind, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(a.id, i, x.start, x.end, x.text, x.value, x.unit, x.kind, x.sentence) for i, x in enumerate(analysis.amounts)],
+            )
+            c.executemany(
+                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence) for i, t in enumerate(analysis.times)],
+            )
+            for i, ev in enumerate(analysis.events):
+                cur = c.execute(
+                    """INSERT INTO events(doc, idx, start, end, trigger, predicate, type, sentence, time, negated, modality)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                    (a.id, i, ev.start, ev.end, ev.trigger, ev.predicate, ev.type, ev.sentence, ev.time, int(ev.negated), ev.modality),
+                )
+                eid = cur.lastrowid
+                parts = list(ev.participants) + ([ev.source] if ev.source else [])
+                c.executemany(
+                    "INSERT INTO event_participants(event, role, start, end, text, mention) VALUES (?,?,?,?,?,?)",
+                    [(eid, p.role if p is not ev.source else "source", p.start, p.end, p.text, p.mention) for p in parts],
+                )
+                c.executemany("INSERT INTO event_amounts(event, amount) VALUES (?,?)", [(eid, k) for k in ev.amounts])
+            c.executemany(
+                """INSERT INTO quotes(doc, idx, start, end, text, kind, cue, speaker_start, speaker_end, speaker_text,
+                   speaker_mention, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [(a.id, i, q.start, q.end, q.text, q.kind, q.cue, *_speaker(q.speaker), q.sentence) for i, q in enumerate(analysis.quotes)],
+            )
+            c.executemany(
+                """INSERT INTO descriptors(doc, idx, start, end, text, head, mention, polarity, voice, speaker_start,
+                   speaker_end, speaker_text, speaker_mention, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [(a.id, i, d.start, d.end, d.text, d.head, d.mention, d.polarity, d.voice, *_speaker(d.speaker), d.sentence)
+                 for i, d in enumerate(analysis.descriptors)],
+            )
+            c.executemany(
+                """INSERT INTO techniques(doc, idx, start, end, text, technique, engine, score, target, sentence)
+                   VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                [(a.id, i, t.start, t.end, t.text, t.technique, t.engine, t.score, t.target, t.sentence)
+                 for i, t in enumerate(analysis.techniques)],
+            )
+            self._point(a.path, a.id, size, mtime_ns)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _speaker(p) -> tuple:
+    return (p.start, p.end, p.text, p.mention) if p else (None, None, None, None)
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows where each one ends)."""
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip() and not all(l.strip().startswith("--") or not l.strip() for l in buf.splitlines()):
+        yield buf
+
+
+def open_store(path: str | Path, readonly: bool = False) -> Store:
+    return Store(path, readonly=readonly)
