@@ -168,6 +168,8 @@ def normalize(text: str, known_words: frozenset[str] = frozenset()) -> Normalize
     norm = _identity(text)
     if ftfy.badness.is_bad(text):
         norm = _fix_mojibake(norm)
+    if "\r\n" in norm.text:
+        norm = _apply(norm, [(m.start(), m.start() + 1, "") for m in re.finditer("\r\n", norm.text)])
     norm = Normalized(_INVISIBLE.sub("\x00", norm.text.translate(_ONE_FOR_ONE)), norm.starts, norm.ends, norm.original_length)
     if "\x00" in norm.text:
         norm = _apply(norm, [(m.start(), m.end(), "") for m in re.finditer("\x00", norm.text)])

@@ -150,6 +150,17 @@ def _clean(span: Span) -> tuple[int, int, str | None]:
     return start, end, title
 
 
+def _inside_title(doc: Doc, start: int, end: int) -> bool:
+    """Whether a span is the tail of a title before a name: "State" in "Secretary of State Mike Pompeo"."""
+    return (
+        start >= 2
+        and doc[start - 1].lower_ == "of"
+        and doc[start - 2].lower_ in TITLE_HEADS
+        and end < len(doc)
+        and doc[end].ent_type_ == "PERSON"
+    )
+
+
 def _acts(doc: Doc, start: int, end: int) -> bool:
     """Whether a city name stands for its government here: subject, possessor, agent or party to an exchange."""
     root = doc[start:end].root
@@ -183,6 +194,8 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             continue
         text = doc[start:end].text
         if ent.label_ == "NORP" and text not in gaz.demonyms and not text[:1].isupper():
+            continue
+        if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
             continue
         cand = _Candidate(start, end, ent.label_, text, role=title)
         out.append(cand)
@@ -306,7 +319,7 @@ def _propagate(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
         words = tuple(t.text for t in doc[c.start:c.end])
         if not words[0][:1].isupper() or len("".join(words)) < 3:
             continue
-        target = c.target or c
+        target = c
         index.setdefault(words[0], []).append((words, target))
         if c.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
             index.setdefault(words[-1], []).append(((words[-1],), target))
@@ -319,11 +332,10 @@ def _propagate(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
         for words, target in index.get(tok.text, ()):
             j = tok.i + len(words)
             if j <= len(doc) and all(doc[tok.i + k].text == w for k, w in enumerate(words)) and not taken.intersection(range(tok.i, j)):
-                src = target
-                cand = _Candidate(tok.i, j, src.label, " ".join(words))
-                if " ".join(words) != src.name:
+                cand = _Candidate(tok.i, j, target.label, " ".join(words))
+                if cand.name != target.name or target.target is not None:
                     cand.target = target
-                    cand.link_reason = f"another occurrence of {src.name} in the same document"
+                    cand.link_reason = f"another occurrence of {target.name} in the same document"
                 added.append(cand)
                 taken.update(range(tok.i, j))
                 break
