@@ -92,9 +92,20 @@ class Context:
 
 
 def _sentences(ctx: Context) -> None:
-    for sent in ctx.doc.sents:
-        start, end, _ = ctx.span_original(sent)
-        ctx._sentence_starts.append(sent.start_char)
+    """The parser's sentences, except that a sentence never ends inside a name ("Theresa | May")."""
+    bounds = [[s.start, s.end] for s in ctx.doc.sents]
+    starts = {b[0] for b in bounds}
+    crossing = {i for ent in ctx.doc.ents for i in range(ent.start + 1, ent.end) if i in starts}
+    merged: list[list[int]] = []
+    for b in bounds:
+        if merged and b[0] in crossing:
+            merged[-1][1] = b[1]
+        else:
+            merged.append(b)
+    for s, e in merged:
+        span = ctx.doc[s:e]
+        start, end, _ = ctx.span_original(span)
+        ctx._sentence_starts.append(span.start_char)
         ctx.result.sentences.append(Sentence(start, end))
 
 

@@ -101,14 +101,23 @@ def _role_before(doc: Doc, start: int) -> str | None:
             continue
         break
     run.reverse()
-    while run and run[-1].lower_ not in TITLE_HEADS:  # the title must end right before the name
-        return None
     while run and run[0].lower_ == "of":
         run = run[1:]
     run = _strip_places(run)
-    if not run or run[-1].lower_ not in TITLE_HEADS:
+    if not run or not _ends_as_title(run):
         return None
     return _title_case([t.text for t in run])
+
+
+def _ends_as_title(run: list) -> bool:
+    """A title ends in its head ("Foreign Minister") or in the head's "of" complement ("Secretary of State")."""
+    if run[-1].lower_ in TITLE_HEADS:
+        return True
+    words = [t.lower_ for t in run]
+    if "of" in words:
+        k = len(words) - 1 - words[::-1].index("of")
+        return 0 < k < len(words) - 1 and words[k - 1] in TITLE_HEADS and all(t.text[:1].isupper() for t in run[k + 1:])
+    return False
 
 
 def _role_apposition(span: Span) -> str | None:
@@ -331,7 +340,12 @@ def _propagate(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
             continue
         for words, target in index.get(tok.text, ()):
             j = tok.i + len(words)
-            if j <= len(doc) and all(doc[tok.i + k].text == w for k, w in enumerate(words)) and not taken.intersection(range(tok.i, j)):
+            if (
+                j <= len(doc)
+                and all(doc[tok.i + k].text == w for k, w in enumerate(words))
+                and not taken.intersection(range(tok.i, j))
+                and not any(doc[k].is_sent_start for k in range(tok.i + 1, j))
+            ):
                 cand = _Candidate(tok.i, j, target.label, " ".join(words))
                 if cand.name != target.name or target.target is not None:
                     cand.target = target

@@ -101,7 +101,7 @@ def resolve(conn: sqlite3.Connection) -> None:
         if anchor in first_of:
             j = first_of[anchor]
             if m.place:
-                uf.union(j, i, f"both stand for {gazetteer().places[m.place].name}" + (f" ({m.kind})" if m.kind != "name" else ""))
+                uf.union(j, i, m.link_reason or ms[j].link_reason or f"both stand for {gazetteer().places[m.place].name}")
             else:
                 uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case and diacritics")
         else:

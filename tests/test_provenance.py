@@ -1,0 +1,54 @@
+"""Provenance over whole corpora: every stored span is exactly the document text it claims to quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.run import build
+from newsgraph.store.sqlite import open_store
+
+# table -> (start column, end column, text column); rows join their document through `doc` or `event`
+SPANS = {
+    "mentions": "SELECT d.text, x.start, x.end, x.text FROM mentions x JOIN documents d ON d.id = x.doc",
+    "sentences": "SELECT d.text, x.start, x.end, substr(d.text, x.start + 1, x.end - x.start) FROM sentences x JOIN documents d ON d.id = x.doc",
+    "amounts": "SELECT d.text, x.start, x.end, x.text FROM amounts x JOIN documents d ON d.id = x.doc",
+    "times": "SELECT d.text, x.start, x.end, x.text FROM times x JOIN documents d ON d.id = x.doc",
+    "events": "SELECT d.text, x.start, x.end, x.trigger FROM events x JOIN documents d ON d.id = x.doc",
+    "event_participants": "SELECT d.text, p.start, p.end, p.text FROM event_participants p JOIN events e ON e.id = p.event JOIN documents d ON d.id = e.doc",
+    "quotes": "SELECT d.text, x.start, x.end, x.text FROM quotes x JOIN documents d ON d.id = x.doc",
+    "quote_speakers": "SELECT d.text, x.speaker_start, x.speaker_end, x.speaker_text FROM quotes x JOIN documents d ON d.id = x.doc WHERE x.speaker_start IS NOT NULL",
+    "descriptors": "SELECT d.text, x.start, x.end, x.text FROM descriptors x JOIN documents d ON d.id = x.doc",
+    "techniques": "SELECT d.text, x.start, x.end, x.text FROM techniques x JOIN documents d ON d.id = x.doc",
+}
+
+
+def _check(db) -> dict[str, int]:
+    counts = {}
+    with open_store(db, readonly=True) as store:
+        for name, sql in SPANS.items():
+            n = 0
+            for text, start, end, quoted in store.conn.execute(sql):
+                assert 0 <= start <= end <= len(text), (name, start, end)
+                assert text[start:end] == quoted, (name, start, end, quoted)
+                n += 1
+            counts[name] = n
+        mention_sentences = store.conn.execute(
+            """SELECT COUNT(*) FROM mentions m JOIN sentences s ON s.doc = m.doc AND s.idx = m.sentence
+               WHERE m.start < s.start OR m.end > s.end"""
+        ).fetchone()[0]
+        assert mention_sentences == 0
+    return counts
+
+
+def test_seed_provenance(seeds_db):
+    counts = _check(seeds_db)
+    assert counts["mentions"] > 300 and counts["sentences"] > 100
+
+
+@pytest.mark.slow
+def test_ptc_unlabeled_provenance(shared_corpus, tmp_path):
+    db = tmp_path / "ptc.db"
+    report = build([str(shared_corpus / "ptc-unlabeled")], str(db), jobs=2)
+    assert report.processed >= 160
+    counts = _check(db)
+    assert counts["mentions"] > 5000

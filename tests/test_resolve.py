@@ -1,0 +1,165 @@
+"""Entities across documents: the seed merges, roles, seats of government, demonyms, typos, user overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.store import queries
+
+# entity name, names that must be among its aliases, a role it must hold, how many documents at least
+SEED_ENTITIES = [
+    ("Nicolás Maduro", {"Nicolás Maduro", "Nicolas Maduro", "Maduro"}, "President", 5),
+    ("Juan Guaido", {"Juan Guaido", "Juan Guaidó", "Guaido", "Guaidó"}, "National Assembly Leader", 3),
+    ("Delcy Rodriguez", {"Delcy Rodriguez", "Rodriquez", "Rodriguez"}, "Vice President", 4),
+    ("Vladimir Putin", {"Vladimir Putin", "Putin"}, "President", 5),
+    ("Sergei Lavrov", {"Sergei Lavrov", "Lavrov"}, "Foreign Minister", 3),
+    ("PDVSA", {"PDVSA", "PSVSA"}, None, 2),
+    ("Alexei Navalni", {"Alexei Navalni"}, "Opposition Leader", 1),
+    ("Dmitry Peskov", {"Dmitry Peskov"}, "Kremlin Spokesman", 1),
+    ("Mike Pompeo", {"Mike Pompeo"}, "Secretary of State", 2),
+    ("Russia", {"Russia", "Russian", "Moscow", "Kremlin", "Russian Federation"}, None, 5),
+    ("United States", {"U.S.", "Washington"}, None, 4),
+]
+
+
+def _entity_by_name(conn, name):
+    eid = queries.find_entity(conn, name)
+    return queries.get_entity(conn, eid)
+
+
+@pytest.mark.parametrize("name, aliases, role, min_docs", SEED_ENTITIES, ids=[e[0] for e in SEED_ENTITIES])
+def test_seed_entity(seeds_conn, name, aliases, role, min_docs):
+    entity = _entity_by_name(seeds_conn, name)
+    assert entity["name"] == name
+    assert aliases <= {a["alias"] for a in entity["aliases"]}
+    if role:
+        assert role in {r["role"] for r in entity["roles"]}
+    assert entity["documents"] >= min_docs
+
+
+@pytest.mark.parametrize("variant", ["Maduro", "Nicolas Maduro", "nicolás maduro", "Guaidó", "Rodriquez", "PSVSA", "Kremlin", "R u ssia"])
+def test_every_variant_finds_one_entity(seeds_conn, variant):
+    expected = {"Maduro": "nicolas-maduro", "Nicolas Maduro": "nicolas-maduro", "nicolás maduro": "nicolas-maduro",
+                "Guaidó": "juan-guaido", "Rodriquez": "delcy-rodriguez", "PSVSA": "pdvsa", "Kremlin": "russia", "R u ssia": "russia"}
+    if variant == "R u ssia":
+        row = seeds_conn.execute("SELECT entity FROM mentions WHERE text = 'R u ssia'").fetchone()
+        assert row is not None and row[0] == "russia"
+    else:
+        assert queries.find_entity(seeds_conn, variant) == expected[variant]
+
+
+def test_one_entity_per_actor(seeds_conn):
+    """No second entity for a variant: each of these names is held by exactly one entity."""
+    for alias in ["Maduro", "Guaido", "Guaidó", "Rodriguez", "Rodriquez", "Putin", "Lavrov", "PDVSA", "PSVSA", "Moscow", "Kremlin"]:
+        holders = {r[0] for r in seeds_conn.execute("SELECT DISTINCT entity FROM mentions WHERE name = ? AND kind != 'name' OR (name = ? AND place IS NULL)", (alias, alias))}
+        if alias == "Moscow":
+            # Moscow as a destination is the city; Moscow acting is Russia
+            assert holders <= {"moscow", "russia"}
+        else:
+            assert len(holders) == 1, (alias, holders)
+
+
+def test_merges_keep_their_reasons(seeds_conn):
+    merges = {(m["a"], m["b"]): m["reason"] for m in queries.entity_merges(seeds_conn, "delcy-rodriguez")}
+    typo = [reason for (a, b), reason in merges.items() if "Rodriquez" in (a, b)]
+    assert any("spelling variant of Rodriguez" in r for r in typo)
+    russia = " | ".join(m["reason"] for m in queries.entity_merges(seeds_conn, "russia"))
+    assert "seat of government of Russia" in russia and "demonym of Russia" in russia and "capital standing for Russia" in russia
+    pdvsa = " | ".join(m["reason"] for m in queries.entity_merges(seeds_conn, "pdvsa"))
+    assert "spelling variant of PDVSA" in pdvsa
+
+
+def test_seats_and_demonyms_link_to_their_state(seeds_conn):
+    rows = seeds_conn.execute(
+        "SELECT m.text, m.entity, m.kind FROM mentions m JOIN documents d ON d.id = m.doc WHERE d.path LIKE '%003_%'"
+    ).fetchall()
+    by_text = {}
+    for text, entity, kind in rows:
+        by_text.setdefault(text, set()).add((entity, kind))
+    assert ("russia", "seat") in by_text["Moscow"]  # "Moscow has emerged as one of Mr. Maduro's most vocal defenders"
+    assert ("russia", "seat") in by_text["Kremlin"]
+    assert ("russia", "demonym") in by_text["Russian"]  # "Russian officials reacted angrily"
+    assert ("united-states", "seat") in by_text["Washington"]  # "the pressure campaign waged by Washington"
+    # a destination stays a place: "sent his vice president ... to Moscow"
+    dest = seeds_conn.execute(
+        "SELECT m.entity FROM mentions m JOIN documents d ON d.id = m.doc WHERE d.path LIKE '%001_%' AND m.text = 'Moscow'"
+    ).fetchone()
+    assert dest[0] == "moscow"
+
+
+def test_pdvsa_keeps_its_long_mention(seeds_conn):
+    texts = {r[0] for r in seeds_conn.execute("SELECT text FROM mentions WHERE entity = 'pdvsa'")}
+    assert "PSVSA" in texts and "PDVSA" in texts
+
+
+def test_entity_types(seeds_conn):
+    types = dict(seeds_conn.execute("SELECT id, type FROM entities").fetchall())
+    assert types["nicolas-maduro"] == "person"
+    assert types["russia"] == "country" and types["venezuela"] == "country" and types["united-states"] == "country"
+    assert types["pdvsa"] == "organization" and types["rosneft"] == "organization"
+    assert types["lisbon"] == "place"
+
+
+def _mini_corpus(tmp_path, texts):
+    d = tmp_path / "mini"
+    d.mkdir()
+    for name, text in texts.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def test_typos_do_not_merge_without_shared_context(tmp_path):
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = _mini_corpus(tmp_path, {
+        "a.txt": "Finance minister Carla Montero met bankers in Lisbon on Monday. Montero said the bond sale would go ahead.",
+        "b.txt": "The striker Carlo Montera scored twice for the home side in Porto. Montera thanked the fans after the match.",
+    })
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        ids = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name LIKE 'Carl%Monter%'")}
+    assert len(ids) == 2
+
+
+def test_user_merge_and_split_survive_rebuilds(seeds_dir, tmp_path, copy_of):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+    from newsgraph.store.sqlite import open_store
+
+    corpus = copy_of(seeds_dir)
+    db = str(tmp_path / "kb.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--db", db, "-q"]).exit_code == 0
+    r = runner.invoke(main, ["split", "Rodriquez", "--db", db])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["merge", "Rosneft", "PDVSA", "--db", db])
+    assert r.exit_code == 0, r.output
+
+    def state():
+        with open_store(db, readonly=True) as store:
+            typo = {x[0] for x in store.conn.execute("SELECT entity FROM mentions WHERE name = 'Rodriquez'")}
+            right = {x[0] for x in store.conn.execute("SELECT entity FROM mentions WHERE name = 'Delcy Rodriguez'")}
+            rosneft = {x[0] for x in store.conn.execute("SELECT entity FROM mentions WHERE name = 'Rosneft'")}
+            pdvsa = {x[0] for x in store.conn.execute("SELECT entity FROM mentions WHERE name = 'PDVSA'")}
+        return typo, right, rosneft, pdvsa
+
+    typo, right, rosneft, pdvsa = state()
+    assert len(typo) == 1 and typo != right
+    assert rosneft == pdvsa
+    # a change in the corpus forces resolution again: the user's word still holds
+    (corpus / "005_extra.txt").write_text("Rosneft and PDVSA signed a deal in Caracas on Friday.", encoding="utf-8")
+    assert runner.invoke(main, ["build", str(corpus), "--db", db, "-q"]).exit_code == 0
+    assert state() == (typo, right, rosneft, pdvsa)
+
+
+def test_unknown_name_is_a_clear_error(seeds_db):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    result = CliRunner().invoke(main, ["show", "Zzyzx Qwerty", "--db", str(seeds_db)])
+    assert result.exit_code == 2
+    assert "no entity matches 'Zzyzx Qwerty'" in result.output
