@@ -62,10 +62,10 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
     if report.processed or report.resolved:
         out.print("Entities resolved across the corpus." if report.resolved else "")
     for s in report.skipped:
-        out.print(f"  skipped {s.path}: {s.reason}", markup=False, highlight=False)
+        click.echo(f"  skipped {s.path}: {s.reason}")
     if not quiet:
         for path, note in report.notes:
-            out.print(f"  note {path}: {note}", markup=False, highlight=False)
+            click.echo(f"  note {path}: {note}")
     if report.processed == 0 and report.unchanged == 0 and report.skipped and not quiet:
         click.echo("Nothing usable in the inputs.", err=True)
         sys.exit(2)
@@ -91,7 +91,7 @@ def stats(store, as_json):
     if data["skipped"]:
         console.print("[bold]Skipped inputs[/]")
         for s in data["skipped"]:
-            console.print(f"  {s['path']}: {s['reason']} [{s['code']}]", markup=False, highlight=False)
+            click.echo(f"  {s['path']}: {s['reason']} [{s['code']}]")
 
 
 @main.command()

@@ -202,8 +202,8 @@ def _candidates(doc: Doc) -> list[_Candidate]:
         if start >= end:
             continue
         text = doc[start:end].text
-        if ent.label_ == "NORP" and text not in gaz.demonyms and not text[:1].isupper():
-            continue
+        if ent.label_ == "NORP" and text not in gaz.demonyms:
+            continue  # ideologies and groups ("Marxist", "Western") are labels, not actors
         if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
             continue
         cand = _Candidate(start, end, ent.label_, text, role=title)
