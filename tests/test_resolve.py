@@ -163,3 +163,21 @@ def test_unknown_name_is_a_clear_error(seeds_db):
     result = CliRunner().invoke(main, ["show", "Zzyzx Qwerty", "--db", str(seeds_db)])
     assert result.exit_code == 2
     assert "no entity matches 'Zzyzx Qwerty'" in result.output
+
+
+def test_typos_merge_when_the_context_agrees(tmp_path):
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = _mini_corpus(tmp_path, {
+        "a.txt": "Opposition leader Alexei Navalny said Vladimir Putin and the Kremlin were financing Caracas. Navalny spoke in Moscow.",
+        "b.txt": "Alexei Navalni, the opposition figure, accused Vladimir Putin of wasting money; the Kremlin did not answer Navalni.",
+    })
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        ids = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name LIKE 'Alexei Naval%'")}
+        ids |= {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name LIKE 'Naval%'")}
+        reasons = [r[0] for r in store.conn.execute("SELECT reason FROM merges WHERE reason LIKE 'near-spelling%'")]
+    assert ids == {"alexei-navalny"}
+    assert reasons and "sharing" in reasons[0]

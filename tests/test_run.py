@@ -54,15 +54,16 @@ def test_parallel_build_equals_serial_build(seeds_dir, tmp_path):
 
 
 @pytest.mark.slow
-def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path):
-    """Kill a build (SIGKILL, no chance to clean up) mid-way; the re-run ends with the export of an uninterrupted build."""
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path, sig):
+    """Stop a build mid-way (SIGKILL: no chance to clean up; SIGINT: Ctrl-C); the re-run ends with the export of an uninterrupted build."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:40]:
         shutil.copy(p, corpus / p.name)
     killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
     cmd = [sys.executable, "-m", "newsgraph", "build", str(corpus), "--db", str(killed_db), "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     done = 0
     while time.time() < deadline and proc.poll() is None:
@@ -75,8 +76,11 @@ def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path):
                 continue
             if done >= 5:
                 break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130
+        assert "Run the same command again to resume" in err and "Traceback" not in err
     assert 5 <= done < 40, f"the build was not caught mid-way ({done} documents)"
     with open_store(killed_db, readonly=True) as store:
         partial = store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

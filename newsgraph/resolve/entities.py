@@ -22,7 +22,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from newsgraph.resolve.places import fold, gazetteer
 
@@ -144,6 +146,13 @@ def resolve(conn: sqlite3.Connection) -> None:
             continue
         key = ms[members[0]].key
         candidates = [c for c in dict.fromkeys(surnames.get(key, [])) if c != root]
+        reason = "surname of {} (elsewhere in the corpus)"
+        if not candidates and len(key) >= 5 and types[root] == "person":
+            # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
+            ctx = context(root)
+            near = {c for s, cs in surnames.items() if s[:1] == key[:1] and Levenshtein.distance(s, key) == 1 for c in cs}
+            candidates = [c for c in near if c != root and len(ctx & context(c)) >= 2]
+            reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
             continue
         if len(candidates) > 1:
@@ -153,7 +162,7 @@ def resolve(conn: sqlite3.Connection) -> None:
                 continue
             candidates = [scored[0][1]]
         target = candidates[0]
-        uf.union(members[0], clusters[target][0], f"surname of {_display(ms, clusters[target])} (elsewhere in the corpus)")
+        uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target])))
 
     # 6. near-spellings with the same type and shared context
     clusters = _clusters(uf, ms)
@@ -172,21 +181,22 @@ def resolve(conn: sqlite3.Connection) -> None:
             if len(name) >= 5:
                 blocks[(types[root], name[:1])].append(root)
     for (typ, _), roots in blocks.items():
-        if len(roots) > 400:
-            continue  # a block that large is a scale problem, not a typo: leave it
-        for x in range(len(roots)):
-            for y in range(x + 1, len(roots)):
-                a, b = roots[x], roots[y]
-                if uf.find(clusters[a][0]) == uf.find(clusters[b][0]):
-                    continue
-                score = fuzz.ratio(names[a], names[b])
-                if score < 90 or abs(len(names[a]) - len(names[b])) > 2:
-                    continue
-                if docs_of[a] & docs_of[b]:
-                    continue  # both spellings in one document were already judged there
-                shared = (context(a) & context(b)) - {a, b}
-                if len(shared) >= 2:
-                    uf.union(clusters[a][0], clusters[b][0], f"near-spelling (similarity {score:.0f}) of the same {typ}, sharing {len(shared)} co-mentioned actors", )
+        if len(roots) < 2:
+            continue
+        block_names = [names[r] for r in roots]
+        scores = process.cdist(block_names, block_names, scorer=fuzz.ratio, score_cutoff=90, dtype=np.uint8, workers=1)
+        for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
+            a, b = roots[x], roots[y]
+            if uf.find(clusters[a][0]) == uf.find(clusters[b][0]):
+                continue
+            if abs(len(names[a]) - len(names[b])) > 2 or docs_of[a] & docs_of[b]:
+                continue  # both spellings in one document were already judged there
+            shared = (context(a) & context(b)) - {a, b}
+            if len(shared) >= 2:
+                uf.union(
+                    clusters[a][0], clusters[b][0],
+                    f"near-spelling (similarity {scores[x, y]}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
+                )
 
     # 7. the user's word
     by_key: dict[str, list[int]] = defaultdict(list)
