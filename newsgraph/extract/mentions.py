@@ -142,6 +142,10 @@ def _clean(span: Span) -> tuple[int, int, str | None]:
         end -= 1
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space):
         start += 1
+    for i in range(start + 1, end):  # "Venezuela six billion dollars" tagged as one ORG: the name stops at the number
+        if doc[i].like_num or doc[i].is_currency:
+            end = i
+            break
     title_tokens = []
     if span.label_ == "PERSON":
         while start < end - 1 and (doc[start].lower_.rstrip(".") in HONORIFICS or doc[start].lower_ in TITLE_WORDS):

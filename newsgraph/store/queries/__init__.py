@@ -7,4 +7,6 @@ return plain dicts and lists, so a fact looks the same in every output.
 from newsgraph.store.queries.core import *  # noqa: F401,F403
 from newsgraph.store.queries.events import *  # noqa: F401,F403
 from newsgraph.store.queries.voices import *  # noqa: F401,F403
+from newsgraph.store.queries.techniques import *  # noqa: F401,F403
 from newsgraph.store.queries.search import *  # noqa: F401,F403
+from newsgraph.store.queries.pages import *  # noqa: F401,F403

@@ -1,0 +1,150 @@
+"""`newsgraph techniques [DOC]`, `techniques summary`, `techniques train DIR`, `techniques eval DIR`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from newsgraph.cli.group import db_option, main, open_readonly, quiet_option
+
+
+class _DocOrCommand(click.Group):
+    """A group whose first argument is either a subcommand or the DOC to list techniques for."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            ctx.meta["techniques_doc"] = args[0]
+            args = args[1:]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_DocOrCommand, invoke_without_command=True, options_metavar="[DOC] [OPTIONS]")
+@db_option
+@click.option("--technique", "-t", help="Only techniques whose name contains this (e.g. loaded, name_calling).")
+@click.option("--engine", type=click.Choice(["rules", "model"]), help="Only spans found by this engine.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Print at most this many spans.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def techniques(ctx, db, technique, engine, limit, as_json):
+    """Loaded language and propaganda techniques found in the knowledge base.
+
+    `newsgraph techniques [DOC]` lists the spans (of document DOC: an id, id
+    prefix or input path), with the actor each one targets. Subcommands:
+    `summary` (per outlet), `train DIR` and `eval DIR` (a labelled folder in the
+    Propaganda Techniques Corpus layout).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from newsgraph.store.queries.techniques import techniques_for
+
+    doc = ctx.meta.get("techniques_doc")
+    store = open_readonly(db)
+    try:
+        rows = techniques_for(store.conn, doc=doc, technique=technique, engine=engine, limit=limit)
+    finally:
+        store.close()
+    if doc and not rows:
+        raise click.ClickException(f"no technique spans for document {doc!r} (try `newsgraph techniques` without DOC)")
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("doc", "offsets", "technique", "text", "target", "engine", "score")
+    for r in rows:
+        text = r["text"].replace("\n", " ")
+        table.add_row(Path(r["path"]).name if r["path"] else r["doc"][:12], f"{r['start']}-{r['end']}", r["technique"],
+                      text if len(text) <= 80 else text[:77] + "...", r["target_name"] or "", r["engine"], f"{r['score']:.2f}")
+    Console().print(table)
+    click.echo(f"{len(rows)} technique span(s)")
+
+
+@techniques.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def summary(db, as_json):
+    """Per outlet: share of sentences with loaded wording, techniques per 1,000 words, opinion-or-reporting guess."""
+    from newsgraph.store.queries.techniques import outlet_summary
+
+    store = open_readonly(db)
+    try:
+        rows = outlet_summary(store.conn)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("outlet", "docs", "loaded sentences", "per 1,000 words", "guess", "top techniques", "labels by actor")
+    for r in rows:
+        top = ", ".join(f"{k} {v}" for k, v in list(r["technique_counts"].items())[:3])
+        labels = "; ".join(f"{actor}: {', '.join(list(c)[:3])}" for actor, c in list(r["labels"].items())[:4])
+        table.add_row(r["outlet"], str(r["documents"]), f"{r['loaded_sentence_share']:.0%}",
+                      f"{r['techniques_per_1000_words']:.1f}", r["guess"], top, labels)
+    Console().print(table)
+
+
+def _progress(quiet: bool):
+    return None if quiet else (lambda msg: click.echo(msg, err=True))
+
+
+@techniques.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--holdout", type=float, default=0.0, show_default=True,
+              help="Leave out this fraction of the articles (the last ones by id) for `eval --holdout`.")
+@quiet_option
+def train(folder, holdout, quiet):
+    """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
+
+    The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
+    ~/.local/share/newsgraph/) and used by `newsgraph build` from then on.
+    """
+    from newsgraph.techniques import model_path, ptc, statistical
+
+    articles, held = ptc.split(ptc.read_folder(folder), holdout)
+    progress = _progress(quiet)
+    if progress:
+        progress(f"training on {len(articles)} articles ({len(held)} held out)")
+    model = statistical.train(articles, progress=progress)
+    path = model_path()
+    model.save(path)
+    click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans)")
+
+
+@techniques.command(name="eval")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--engine", type=click.Choice(["rules", "model"]), default="rules", show_default=True, help="Which engine to score.")
+@click.option("--holdout", type=float, default=0.0, show_default=True,
+              help="Score only this fraction of the articles (the last ones by id), the part `train --holdout` left out.")
+@click.option("--predictions", type=click.Path(exists=True, dir_okay=False),
+              help="Score this file of predictions (lines 'id<TAB>technique<TAB>start<TAB>end') instead of running an engine.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@quiet_option
+def eval_(folder, engine, holdout, predictions, as_json, quiet):
+    """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
+
+    SI: span identification precision/recall/F1 with partial-overlap credit.
+    TC: technique classification micro-F1 (the engine labels each gold span;
+    with --predictions, a prediction counts when its offsets and technique match a gold span).
+    """
+    from newsgraph.techniques import evaluate, ptc
+
+    articles = ptc.read_folder(folder)
+    if holdout:
+        articles = ptc.split(articles, holdout)[1]
+    if predictions:
+        result = evaluate.score_file(articles, predictions)
+    else:
+        result = evaluate.evaluate(articles, engine, progress=_progress(quiet))
+    if as_json:
+        click.echo(json.dumps(result, indent=1))
+        return
+    si, tc = result["si"], result["tc"]
+    click.echo(f"{result['engine']} on {result['articles']} articles")
+    click.echo(f"SI  P {si['precision']:.4f}  R {si['recall']:.4f}  F1 {si['f1']:.4f}  ({si['predicted']} predicted, {si['gold']} gold spans)")
+    click.echo(f"TC  micro-F1 {tc['f1']:.4f}  ({tc['gold']} gold spans)")

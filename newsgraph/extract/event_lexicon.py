@@ -1,0 +1,94 @@
+"""The event ontology (``data/events_lexicon.tsv``) and the small closed word classes the event stage needs.
+
+The ontology is a table rather than code so that adding a verb or noun is a
+one-line change reviewed as data; it is read once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+TYPES = (
+    "MEET", "CONSULT", "STATEMENT", "SUPPORT", "AID", "COOPERATE", "AGREE", "FINANCE", "TRADE", "REQUEST", "DEMAND",
+    "ACCUSE", "THREATEN", "SANCTION", "RECOGNIZE", "REJECT", "COERCE", "ARREST", "MOBILIZE", "DEPLOY", "ASSAULT",
+    "PROTEST", "DEFECT", "OTHER",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    type: str
+    flow: str | None  # "out": money goes from the subject to the other party; "in": the reverse
+    alt: str | None  # the type when the predicate moves no money
+    of_role: str | None  # for nouns: the role of X in "the N of X"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> tuple[dict[str, Sense], dict[str, Sense]]:
+    """(verbs, nouns): lemma -> Sense."""
+    verbs: dict[str, Sense] = {}
+    nouns: dict[str, Sense] = {}
+    text = (resources.files("newsgraph.extract") / "data" / "events_lexicon.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lemma, pos, type_, flow, alt, of_role = (line.split("\t") + ["-"] * 6)[:6]
+        if type_ not in TYPES:
+            raise ValueError(f"events_lexicon.tsv: unknown type {type_!r} for {lemma!r}")
+        sense = Sense(type_, None if flow == "-" else flow, None if alt == "-" else alt, None if of_role == "-" else of_role)
+        if pos in ("V", "B"):
+            verbs[lemma] = sense
+        if pos in ("N", "B"):
+            nouns[lemma] = sense
+    return verbs, nouns
+
+
+def verb_sense(lemma: str) -> Sense | None:
+    return lexicon()[0].get(lemma.lower())
+
+
+def noun_sense(lemma: str) -> Sense | None:
+    return lexicon()[1].get(lemma.lower())
+
+
+# Verbs whose clausal complement is what someone says or believes: its events are reported, with the speaker as source.
+SPEECH = frozenset({
+    "say", "tell", "state", "report", "claim", "announce", "declare", "add", "note", "explain", "write", "estimate",
+    "believe", "reveal", "confirm", "argue", "insist", "warn", "acknowledge", "assure", "allege", "suggest", "tweet",
+    "lament", "complain", "highlight", "indicate", "stress", "emphasize", "deny", "predict", "think", "describe",
+    "break", "disclose", "admit", "maintain", "speculate",
+})
+# Nouns that carry a that-clause of reported content ("the news that ...", "the claim that ...").
+SPEECH_NOUNS = frozenset({"news", "report", "claim", "statement", "announcement", "word", "allegation", "assertion", "estimate"})
+# Verbs that leave the event they govern unrealized: planned, hypothetical or threatened.
+PLAN_VERBS = frozenset({"plan", "intend", "aim", "prepare", "decide", "agree", "promise", "pledge", "vow", "hope", "want", "seek", "try", "expect", "arrange", "schedule", "mean"})
+PLAN_NOUNS = frozenset({"decision", "plan", "intention", "attempt", "effort", "bid", "offer", "pledge", "promise", "proposal", "quest"})
+THREAT_VERBS = frozenset({"threaten", "warn"})
+HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"})
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+NEGATORS = frozenset({"not", "n't", "never", "no"})
+# Heads that stand for the actor they belong to: "the regime of Maduro", "Guaidó's representatives".
+PROXY_NOUNS = frozenset({
+    "regime", "government", "administration", "headquarters", "camp", "representative", "representatives", "people",
+    "force", "forces", "official", "officials", "leadership", "army", "military", "ministry", "embassy", "office",
+    "offices", "company", "companies", "economy", "asset", "assets", "colectivo", "colectivos", "allies", "ally",
+})
+# Heads of descriptions that refer back to a person named before ("the Venezuelan leader", "the dictator").
+PERSON_DESCRIPTIONS = frozenset({
+    "president", "leader", "dictator", "strongman", "minister", "premier", "chancellor", "spokesman", "spokeswoman",
+    "autocrat", "ruler", "despot", "tyrant", "successor", "predecessor", "ambassador", "secretary", "businessman",
+    "envoy", "official", "chief", "head",
+})
+# Money words: a money verb with one of these (or a money amount) moves money.
+MONEY_NOUNS = frozenset({
+    "money", "cash", "fund", "funds", "loan", "loans", "credit", "credits", "dollar", "dollars", "billion", "million",
+    "ruble", "rubles", "rouble", "roubles", "euro", "euros", "yuan", "payment", "payments", "investment", "investments",
+    "financing", "advance", "advances", "debt", "debts", "bailout", "aid", "capital",
+})
+# Light verbs take their meaning from their object: "issued a statement", "relay his support", "arrange a meeting".
+LIGHT_VERBS = frozenset({
+    "issue", "make", "hold", "have", "give", "relay", "express", "voice", "arrange", "offer", "provide", "extend",
+    "conduct", "carry", "take", "announce", "stage", "lead", "head", "seek", "round", "impose", "launch", "slap",
+})

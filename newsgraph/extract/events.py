@@ -1,0 +1,634 @@
+"""Events: who did what to whom, for how much, when, and who says so — one record per clause that links actors.
+
+Read from the dependency parse, in one pass over the tokens:
+1. verbal predicates, with subjects found through the constructions that hide
+   them: passives (the by-agent is the subject, the passive subject the object),
+   coordination (coordinated subjects each become a subject; a coordinated verb
+   inherits its subject), relative clauses ("Navalni, who said ..."), participial
+   and infinitive clauses (controlled by the clause above, or by the object of
+   "urge"-like verbs), reduced relatives ("the money granted to Caracas");
+2. nominal events from the ontology ("Russia's investment in Venezuela",
+   "the defection of China", "his meeting with Putin"); a light verb takes the
+   type of its nominal object ("issued a statement", "relay his support");
+3. for each event: negation, modality (threatened > hypothetical > planned >
+   reported > asserted), the amounts inside its clause, the time expression of
+   its clause (else of the sentence's main clause), and its cited source (a quote's
+   speaker, the subject of a speech verb whose complement holds the event,
+   "according to X", "X broke the news that ...").
+Participants are mentions; pronouns and definite descriptions go through
+``event_coref``. A clause that links no actor at all yields no event.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from newsgraph.extract import Context
+from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
+from newsgraph.extract.event_lexicon import (
+    FUTURE_AUX, HYPOTHETICAL_AUX, LIGHT_VERBS, MONEY_NOUNS, NEGATORS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS,
+    PROXY_NOUNS, SPEECH, SPEECH_NOUNS, THREAT_VERBS, Sense, noun_sense, verb_sense,
+)
+from newsgraph.model import Event, Participant
+
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persuade", "help", "allow", "invite", "tell", "order", "pressure"})
+MOTION = frozenset({"send", "relocate", "move", "transfer", "fly", "travel", "go", "shift", "return", "come", "head", "deploy", "dispatch", "bring", "flee", "defect"})
+AID_WORDS = frozenset({"relief", "aid", "humanitarian", "food", "medicine", "wheat", "supplies", "assistance", "vaccine"})
+ACCUSE_OF = frozenset({"accuse", "blame", "charge", "suspect", "criticize", "criticise", "condemn", "praise", "thank", "punish", "sanction"})
+# Heads that stand for an actor named inside them: "Maduro's regime", "Russian officials", "13 other European countries".
+ACTOR_HEADS = PROXY_NOUNS | PERSON_DESCRIPTIONS | frozenset({
+    "leaders", "authorities", "authority", "troops", "diplomats", "lawmakers", "negotiators", "investors", "bank", "banks",
+    "firm", "firms", "state", "states", "nation", "nations", "country", "countries", "side", "delegation", "team",
+    "partners", "partner", "advisers", "advisors", "agency", "agencies", "services", "party", "parliament", "court",
+    "police", "navy", "army", "ministers", "presidents", "spokesperson", "giant", "operator", "producer", "lender",
+})
+MEASURE_VERBS = frozenset({"be", "reach", "total", "amount", "stand", "exceed", "top", "hit", "surpass"})
+SKIP_VERBS = frozenset({"be", "have", "do", "seem", "appear", "become", "remain", "get", "accord"})
+NOUN_TAGS = frozenset({"NOUN", "PROPN"})
+
+
+@dataclass
+class _Draft:
+    trigger: Token
+    sense: Sense | None
+    predicate: str
+    roles: list[tuple[str, Token, int | None]] = field(default_factory=list)  # (role, token, mention)
+    scope: list[Token] = field(default_factory=list)  # extra tokens whose amounts belong to the event
+
+
+class _Events:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.doc = ctx.doc
+        # children of every token, once: spaCy's Token.children walks the token's span on every call
+        self.toks: list[Token] = list(ctx.doc)  # one Token object per position, reused by every pass
+        self.kids: list[list[Token]] = [[] for _ in self.toks]
+        for t in self.toks:
+            if t.head.i != t.i:
+                self.kids[t.head.i].append(t)
+        self.according = [t.i for t in self.toks if t.lower_ == "according"]
+        self.coref = Coreference(ctx, self.kids)
+        for t in self.toks:  # in text order, so the genders learnt from earlier pronouns guide later ones
+            if t.lower_ in PERSON_PRONOUNS:
+                self.coref.pronoun(t)
+        self.mention_tokens: dict[int, list[int]] = {}
+        for tok_i, m in ctx._mention_by_token.items():
+            self.mention_tokens.setdefault(m, []).append(tok_i)
+        self.amount_spans = [self._tokens(a.start, a.end) for a in ctx.result.amounts]
+        self.time_spans = [self._tokens(t.start, t.end) for t in ctx.result.times]
+        self.consumed: set[int] = set()
+
+    # --- offsets -------------------------------------------------------------------------------
+    def _tokens(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token range [a, b) of the canonical text for an original character span."""
+        norm = self.ctx.norm
+        cs = bisect.bisect_left(norm.starts, start)
+        ce = bisect.bisect_left(norm.ends, end) + 1
+        ce = min(ce, len(norm.text))
+        if cs >= ce:
+            return None
+        span = self.doc.char_span(cs, ce, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        return span.start, span.end
+
+    # --- actors --------------------------------------------------------------------------------
+    def actor(self, tok: Token, speaker: int | None = None) -> int | None:
+        """The mention standing for the actor a token heads, or None."""
+        m = self.ctx.mention_of(tok)
+        if m is not None:
+            return self._repaired(tok, m)
+        low = tok.lower_
+        if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS or low in SPEAKER_PRONOUNS:
+            return self.coref.pronoun(tok, speaker)
+        if low in RELATIVE_PRONOUNS and tok.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            return self._antecedent(tok)
+        for c in self.kids[tok.i]:
+            if c.dep_ == "appos":
+                m = self.ctx.mention_of(c)
+                if m is not None:
+                    return m
+        if tok.pos_ not in NOUN_TAGS:
+            return None
+        m = self.coref.description(tok)
+        if m is not None:
+            return m
+        lemma = tok.lemma_.lower()
+        if not (low in ACTOR_HEADS or lemma in ACTOR_HEADS):
+            return None  # "Farrakhan's history" is not Farrakhan; "Maduro's regime", "Russian officials" are
+        inner = [c for c in self.kids[tok.i] if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+        if low in PROXY_NOUNS or lemma in PROXY_NOUNS:
+            inner += [g for c in self.kids[tok.i] if c.dep_ == "prep" and c.lower_ == "of" for g in self.kids[c.i] if g.dep_ == "pobj"]
+        for c in inner:
+            m = self.ctx.mention_of(c)
+            if m is None and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                m = self.coref.pronoun(c, speaker)
+            if m is not None:
+                return m
+        return None
+
+    def _repaired(self, tok: Token, m: int) -> int:
+        """A name the NER ran into a figure ("Venezuela six billion dollars") stands for the same name seen alone.
+
+        Such a mention would become an entity of its own; when the token is a name
+        the document also mentions on its own, that mention is the actor.
+        """
+        raw = self.ctx._mention_by_token.get(tok.i)
+        tokens = self.mention_tokens.get(raw, [])
+        if len(tokens) < 2 or not any(span and span[0] <= max(tokens) and span[1] > min(tokens) for span in self.amount_spans):
+            return m
+        if any(span and span[0] <= tok.i < span[1] for span in self.amount_spans):
+            return None  # the figure inside the broken name is not an actor
+        for k, other in enumerate(self.ctx.result.mentions):
+            if other.name == tok.text and k != raw and k in self.mention_tokens:
+                return self.ctx.mention_of(self.doc[min(self.mention_tokens[k])])
+        return m
+
+    def _antecedent(self, rel: Token) -> int | None:
+        """What a relative pronoun stands for: the noun its clause modifies, else the nearest name before it."""
+        clause = rel.head
+        head = clause.head if clause.dep_ == "relcl" else None
+        if head is not None:
+            m = self.ctx.mention_of(head) or self.actor(head)
+            if m is not None:
+                return m
+        for i in range(rel.i - 1, rel.sent.start - 1, -1):
+            m = self.ctx.mention_of(self.doc[i])
+            if m is not None and self.coref.kind.get(m) is not None:
+                return m
+            if self.doc[i].pos_ in {"VERB"}:
+                break
+        return None
+
+    def actors(self, tok: Token, speaker: int | None = None) -> list[tuple[Token, int | None]]:
+        """The actor a token heads and those coordinated with it ("France, Germany, Britain and 13 other countries")."""
+        out = [(tok, self.actor(tok, speaker))]
+        stack = [c for c in self.kids[tok.i] if c.dep_ == "conj"]
+        while stack:
+            c = stack.pop(0)
+            out.append((c, self.actor(c, speaker)))
+            stack.extend(x for x in self.kids[c.i] if x.dep_ == "conj")
+        return out
+
+    # --- subjects ------------------------------------------------------------------------------
+    def subjects(self, verb: Token, depth: int = 0) -> list[Token]:
+        """The tokens standing for a verb's subject, through the constructions that hide it."""
+        if depth > 6:
+            return []
+        subj = [c for c in self.kids[verb.i] if c.dep_ in {"nsubj", "csubj"}]
+        agent = [g for c in self.kids[verb.i] if c.dep_ == "agent" for g in self.kids[c.i] if g.dep_ == "pobj"]
+        if agent:
+            return agent
+        if subj:
+            if subj[0].lower_ in {"there"}:
+                return []
+            if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH and subj[0].lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS and depth < 6:
+                # "France, Germany ... announced that they were withdrawing": the speakers speak of themselves
+                governing = self.subjects(verb.head, depth + 1)
+                if governing and self._agrees(subj[0], governing[0]):
+                    return governing
+            return subj
+        if any(c.dep_ == "nsubjpass" for c in self.kids[verb.i]):
+            return []
+        dep, head = verb.dep_, verb.head
+        orphan = self._orphan_subject(verb)
+        if orphan is not None:
+            return [orphan]
+        if head == verb:
+            return []
+        if dep == "conj":
+            return self.subjects(head, depth + 1)
+        if dep == "xcomp":
+            if head.lemma_.lower() in OBJECT_CONTROL:
+                obj = [c for c in self.kids[head.i] if c.dep_ in {"dobj", "dative"}]
+                if obj:
+                    return obj[:1]
+            return self.subjects(head, depth + 1)
+        if dep == "pcomp" and head.head.lemma_.lower() in ACCUSE_OF:
+            # "Chile accused Peru of hiding the report": the accused is the one said to act
+            obj = [c for c in self.kids[head.head.i] if c.dep_ == "dobj"]
+            if obj:
+                return obj[:1]
+        if dep in {"advcl", "pcomp"} or (dep == "prep" and verb.tag_ == "VBG"):
+            if verb.lemma_.lower() in SPEECH and verb.tag_ == "VBG":
+                for t in reversed(list(verb.sent[: verb.i - verb.sent.start])):
+                    if t.lemma_.lower() in SPEECH and t.pos_ == "VERB" and t.i != verb.i:
+                        return self.subjects(t, depth + 1)
+            clause = head
+            while clause.pos_ not in {"VERB", "AUX"} and clause.head != clause:
+                clause = clause.head
+            return self.subjects(clause, depth + 1) if clause != verb else []
+        if dep == "relcl":
+            return []  # handled by the relative pronoun or by the object rule
+        if dep == "acl":
+            if verb.tag_ == "VBG":
+                return [head]
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in self.kids[verb.i]):
+                return [c for c in self.kids[head.i] if c.dep_ == "poss"]  # "Maduro's decision to relocate"; "any attempt to" has none
+            if verb.tag_ == "VBN":
+                # "the Russian state oil giant Rosneft transferred to Venezuela ...": a misparsed finite verb after a name
+                # ("Maduro, elected in 2018" stays passive: only an object or a "to" recipient betrays an active verb)
+                if self.ctx.mention_of(head) is not None and any(
+                    c.dep_ in {"dobj", "dative"} or (c.dep_ == "prep" and c.lower_ == "to") for c in self.kids[verb.i]
+                ):
+                    return [head]
+                sense = verb_sense(verb.lemma_)
+                if sense is not None and sense.flow and head.head.pos_ in {"VERB", "AUX"}:
+                    # "the Kremlin will not recover the money granted to Caracas": the lender is the clause's subject
+                    return self.subjects(head.head, depth + 1)
+        return []
+
+    def _agrees(self, pronoun: Token, antecedent: Token) -> bool:
+        """Whether a pronoun can stand for a phrase: "they" for several actors or a group, "he"/"she" for a person."""
+        group = self.actors(antecedent)
+        kinds = {self.coref.kind.get(m) for _, m in group if m is not None}
+        if pronoun.lower_ in PERSON_PRONOUNS:
+            gender = "m" if pronoun.lower_ in MALE else "f"
+            known = {self.coref.gender.get(m, gender) for _, m in group if m is not None}
+            return kinds == {"person"} and len(group) == 1 and known == {gender}
+        if pronoun.lower_ in {"they", "them", "their"}:
+            return len(group) > 1 or kinds == {"group"}
+        return kinds == {"group"} and len(group) == 1
+
+    def _orphan_subject(self, verb: Token) -> Token | None:
+        """A noun phrase ending right before a finite verb that the parser hung elsewhere.
+
+        en_core_web_sm often attaches the subject of a sentence-initial clause to the
+        phrase before it ("..., the president of Russia condemned" as an apposition,
+        "the $17 billion Maduro owes" as a compound).
+        """
+        if verb.tag_ not in {"VBD", "VBZ", "VBP"} or verb.i == verb.sent.start:
+            return None
+        node = self.doc[verb.i - 1]
+        while node.dep_ != "appos" and node.head.i < verb.i and node.head.right_edge.i == verb.i - 1 and node.head != node:
+            head = node.head
+            inside_np = head.pos_ in NOUN_TAGS or (head.pos_ == "ADP" and head.head.pos_ in NOUN_TAGS and head.head.i < verb.i)
+            if not inside_np and node.pos_ in NOUN_TAGS:
+                break
+            node = head
+        if node.pos_ not in NOUN_TAGS or node.dep_ not in {"appos", "compound", "npadvmod", "conj", "pobj"}:
+            return None
+        if node.head == verb and node.dep_ not in {"compound", "npadvmod"}:
+            return None
+        return node if self.actor(node) is not None else None
+
+    def objects(self, verb: Token) -> list[Token]:
+        objs = [c for c in self.kids[verb.i] if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]
+        # a small clause: "declared himself interim president"
+        objs += [g for c in self.kids[verb.i] if c.dep_ in {"ccomp", "oprd"} and c.pos_ in NOUN_TAGS
+                 for g in self.kids[c.i] if g.dep_ in {"poss", "nsubj"} and g.lower_.endswith(("self", "selves"))]
+        if verb.dep_ in {"acl", "relcl"} and verb.head.pos_ in NOUN_TAGS:
+            has_subject = any(c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS for c in self.kids[verb.i])
+            is_subject = self.subjects(verb)[:1] == [verb.head]
+            complement = any(c.dep_ == "mark" for c in self.kids[verb.i])  # "the news that Qatar paid": not a relative clause
+            if not is_subject and not complement and (has_subject or verb.tag_ == "VBN" or not objs):
+                if not any(c.dep_ == "nsubj" and c.lower_ in RELATIVE_PRONOUNS for c in self.kids[verb.i]):
+                    objs.append(verb.head)
+        return objs
+
+    # --- building ------------------------------------------------------------------------------
+    def verbal(self, verb: Token) -> _Draft | None:
+        lemma = verb.lemma_.lower()
+        if lemma in SKIP_VERBS or verb.dep_ in {"aux", "auxpass", "amod"}:
+            return None
+        sense = verb_sense(lemma)
+        particle = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prt"]
+        predicate = " ".join([lemma, *particle])
+        draft = _Draft(verb, sense, predicate)
+        speaker = self._quote_speaker(verb)
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in self.kids[verb.i])
+        for s in self.subjects(verb):
+            if s.lower_ in RELATIVE_PRONOUNS and s.dep_ in {"nsubj", "nsubjpass"}:
+                draft.roles.append(("subject", s, self._antecedent(s)))
+                continue
+            for tok, m in self.actors(s, speaker):
+                draft.roles.append(("subject", tok, m))
+        objects = self.objects(verb)
+        for o in objects:
+            light = noun_sense(o.lemma_) if o.pos_ == "NOUN" else None
+            if light is not None and o.dep_ == "dobj" and (lemma in LIGHT_VERBS or sense is None):
+                draft.sense = light  # "issued a statement", "relay his support"
+                self.consumed.add(o.i)
+                self._noun_roles(o, light, draft, speaker, skip_subject=True)
+                continue
+            if light is not None and o.dep_ in {"dobj", "nsubjpass"}:
+                # "withdrawing their recognition of Maduro": the object is whom the nominal event concerns
+                if sense is not None and light.type == sense.type:
+                    self.consumed.add(o.i)  # "signed a pact with Peru" is one agreement, not two
+                self._noun_roles(o, light, draft, speaker, skip_subject=True)
+                continue
+            for tok, m in self.actors(o, speaker):
+                draft.roles.append(("object", tok, m))
+        for c in self.kids[verb.i]:
+            if c.dep_ == "dative" and c.lower_ == "to":
+                self._prep_roles(c, draft, speaker, passive)
+            elif c.dep_ == "dative":
+                target = [g for g in self.kids[c.i] if g.dep_ == "pobj"] or [c]
+                for t in target:
+                    for tok, m in self.actors(t, speaker):
+                        draft.roles.append(("recipient", tok, m))
+        preps = [c for c in self.kids[verb.i] if c.dep_ == "prep"]
+        for o in objects:
+            if o.i not in self.consumed and not (o.pos_ == "NOUN" and noun_sense(o.lemma_)):
+                preps += [c for c in self.kids[o.i] if c.dep_ == "prep" and c.lower_ in {"from", "to", "with"}]
+        for prep in preps:
+            self._prep_roles(prep, draft, speaker, passive)
+        if not any(m is not None for _, _, m in draft.roles):
+            return None
+        return draft
+
+    def _prep_roles(self, prep: Token, draft: _Draft, speaker: int | None, passive: bool) -> None:
+        word = prep.lower_
+        lemma = draft.trigger.lemma_.lower()
+        type_ = draft.sense.type if draft.sense else "OTHER"
+        for pobj in (g for g in self.kids[prep.i] if g.dep_ == "pobj"):
+            for tok, m in self.actors(pobj, speaker):
+                if m is None:
+                    continue
+                if word == "to":
+                    if type_ in {"FINANCE", "AID", "TRADE", "AGREE", "SUPPORT"} and not (lemma in MOTION and not self._moves_money(draft)):
+                        role = "recipient"
+                    elif lemma in MOTION or draft.trigger.pos_ in NOUN_TAGS and lemma in {"transfer", "relocation", "move"}:
+                        role = "destination"
+                    else:
+                        role = "other"
+                elif word == "from":
+                    role = "origin"
+                elif word in {"with", "against", "between"}:
+                    role = "object" if not any(r == "object" and mm is not None for r, _, mm in draft.roles) else "other"
+                elif word in {"on", "upon"} and type_ in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE"}:
+                    role = "object"  # "imposed sanctions on Iran"
+                elif word in {"in", "at", "into"}:
+                    role = "recipient" if type_ == "FINANCE" and word in {"in", "into"} else "location"
+                elif word == "by" and passive:
+                    role = "subject"
+                else:
+                    role = "other"
+                draft.roles.append((role, tok, m))
+
+    def _noun_roles(self, noun: Token, sense: Sense, draft: _Draft, speaker: int | None, skip_subject: bool = False) -> None:
+        for c in self.kids[noun.i]:
+            if c.dep_ == "poss" and not skip_subject:
+                draft.roles.append(("subject", c, self.actor(c, speaker)))
+            elif c.dep_ in {"compound", "amod", "nmod"} and not skip_subject and self.ctx.mention_of(c) is not None:
+                draft.roles.append(("subject", c, self.ctx.mention_of(c)))
+            elif c.dep_ == "prep":
+                word = c.lower_
+                for pobj in (g for g in self.kids[c.i] if g.dep_ == "pobj"):
+                    for tok, m in self.actors(pobj, speaker):
+                        if m is None:
+                            continue
+                        if word == "of":
+                            role = sense.of_role or "object"
+                            if role == "subject" and any(r == "subject" for r, _, _ in draft.roles):
+                                role = "object"
+                        elif word == "by":
+                            role = "subject"
+                        elif word in {"with", "against"}:
+                            role = "object"
+                        elif word in {"on", "upon"} and sense.type in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE"}:
+                            role = "object"  # "sanctions on Iran"
+                        elif word == "between":
+                            role = "subject" if not any(r == "subject" for r, _, _ in draft.roles) else "object"
+                        elif word == "to":
+                            role = "recipient"
+                        elif word in {"in", "into"}:
+                            role = "recipient" if sense.type == "FINANCE" else "location"
+                        elif word == "from":
+                            role = "origin"
+                        else:
+                            role = "other"
+                        if role == "subject" and tok != pobj:
+                            role = "object"  # "between Putin and Maduro": the second is the counterpart
+                        draft.roles.append((role, tok, m))
+
+    def nominal(self, noun: Token) -> _Draft | None:
+        if noun.i in self.consumed or self.ctx.mention_of(noun) is not None:
+            return None
+        sense = noun_sense(noun.lemma_) or noun_sense(noun.lower_)
+        if sense is None:
+            return None
+        draft = _Draft(noun, sense, noun.lemma_.lower())
+        self._noun_roles(noun, sense, draft, self._quote_speaker(noun))
+        if noun.dep_ in {"nsubj", "nsubjpass"} and noun.head.lemma_ in MEASURE_VERBS:
+            # "Russia's investment ... to be $30 billion", "Japan's investment reached $2 billion"
+            draft.scope.extend(c for c in self.kids[noun.head.i] if c.dep_ in {"attr", "acomp", "dobj"})
+        if not any(m is not None for _, _, m in draft.roles):
+            return None
+        return draft
+
+    def _resolved(self, tok: Token) -> bool:
+        """Whether a token's actor came from the resolver (a pronoun or description), not from a name."""
+        return self.ctx.mention_of(tok) is None and (tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN")
+
+    # --- qualities -----------------------------------------------------------------------------
+    def _moves_money(self, draft: _Draft) -> bool:
+        if any(self.ctx.result.amounts[k].kind == "money" for k in self._amounts(draft)):
+            return True
+        trig = draft.trigger
+        words = [t for c in self.kids[trig.i] if c.dep_ in {"dobj", "nsubjpass", "prep", "dative"} for t in c.subtree]
+        if trig.dep_ in {"acl", "relcl"}:
+            words.append(trig.head)
+        return any(t.lower_ in MONEY_NOUNS or t.ent_type_ == "MONEY" for t in words)
+
+    def _aid(self, draft: _Draft) -> bool:
+        return any(t.lower_ in AID_WORDS for c in self.kids[draft.trigger.i] if c.dep_ in {"dobj", "prep", "dative"} for t in c.subtree)
+
+    def _clause(self, tok: Token) -> set[int]:
+        """Token indices of a predicate's own clause: its subtree without the clauses embedded in it."""
+        out = set()
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            out.add(t.i)
+            for c in self.kids[t.i]:
+                if c.dep_ in CLAUSE_DEPS and c.pos_ in {"VERB", "AUX"}:
+                    continue
+                stack.append(c)
+        return out
+
+    def _amounts(self, draft: _Draft) -> list[int]:
+        clause = self._clause(draft.trigger)
+        for t in draft.scope:
+            clause.update(x.i for x in t.subtree)
+        trig = draft.trigger
+        if trig.dep_ in {"acl", "relcl"}:
+            head = trig.head
+            clause.update(x.i for x in head.lefts for x in x.subtree)
+            clause.add(head.i)
+        out = []
+        for k, span in enumerate(self.amount_spans):
+            if span is not None and any(i in clause for i in range(*span)):
+                out.append(k)
+        return out
+
+    def _time(self, draft: _Draft) -> int | None:
+        if not self.time_spans:
+            return None
+        trig = draft.trigger
+        clause = self._clause(trig)
+        best = None
+        for k, span in enumerate(self.time_spans):
+            if span is not None and any(i in clause for i in range(*span)):
+                dist = min(abs(i - trig.i) for i in range(*span))
+                if best is None or dist < best[0]:
+                    best = (dist, k)
+        if best is not None:
+            return best[1]
+        # else the time of the clause above, for clauses that share their time with it (coordination, control, reduced relatives)
+        node = trig
+        for _ in range(6):
+            if node.head == node or node.dep_ in {"ccomp", "relcl", "advcl", "parataxis"}:
+                break
+            node = node.head
+            clause = self._clause(node)
+            for k, span in enumerate(self.time_spans):
+                if span is not None and any(i in clause for i in range(*span)):
+                    return k
+        return None
+
+    def _negated(self, draft: _Draft) -> bool:
+        trig = draft.trigger
+        if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATORS) for c in self.kids[trig.i]):
+            return True
+        if trig.pos_ in NOUN_TAGS and any(c.dep_ == "det" and c.lower_ == "no" for c in self.kids[trig.i]):
+            return True
+        return False
+
+    def _modality(self, draft: _Draft, source: Participant | None) -> str:
+        trig = draft.trigger
+        node = trig
+        kinds = set()
+        for _ in range(4):
+            aux = {c.lower_ for c in self.kids[node.i] if c.dep_ == "aux"}
+            if aux & HYPOTHETICAL_AUX or any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in self.kids[node.i]):
+                kinds.add("hypothetical")
+            if aux & FUTURE_AUX or (node.head.lemma_ == "go" and node.dep_ == "xcomp" and node.head.tag_ == "VBG"):
+                kinds.add("planned")
+            head = node.head
+            if head == node:
+                break
+            hl = head.lemma_.lower()
+            if node.dep_ == "xcomp" and hl in THREAT_VERBS:
+                kinds.add("threatened")
+            elif node.dep_ in {"xcomp", "acl"} and (hl in PLAN_VERBS or hl in PLAN_NOUNS):
+                kinds.add("planned")
+            if node.dep_ not in {"xcomp", "conj", "acl"}:
+                break
+            node = head
+        for k in ("threatened", "hypothetical", "planned"):
+            if k in kinds:
+                return k
+        return "reported" if source is not None else "asserted"
+
+    # --- sources -------------------------------------------------------------------------------
+    def _quote_speaker(self, tok: Token) -> int | None:
+        start, end, _ = self.ctx.span_original(tok)
+        for q in self.ctx.result.quotes:
+            if q.start <= start and end <= q.end and q.speaker is not None:
+                return q.speaker.mention
+        return None
+
+    def _source(self, draft: _Draft) -> Participant | None:
+        trig = draft.trigger
+        start, end, _ = self.ctx.span_original(trig)
+        for q in self.ctx.result.quotes:
+            if q.start <= start and end <= q.end and q.speaker is not None and q.speaker.mention is not None:
+                s = q.speaker
+                return Participant("source", s.start, s.end, s.text, s.mention)
+        node = trig
+        while node.head != node:
+            head = node.head
+            hl = head.lemma_.lower()
+            if node.dep_ in {"ccomp", "xcomp", "advcl"} and hl in SPEECH and head.pos_ == "VERB" and head != trig:
+                found = self._speaker_of(head)
+                if found is not None:
+                    return found
+            if node.dep_ in {"acl", "ccomp", "appos"} and hl in SPEECH_NOUNS and head.pos_ == "NOUN" and head.head.pos_ == "VERB":
+                found = self._speaker_of(head.head)
+                if found is not None:
+                    return found
+            node = head
+        sent = trig.sent
+        for i in self.according:
+            if sent.start <= i < sent.end:
+                t = self.toks[i]
+                for prep in self.kids[t.i]:
+                    if prep.lower_ == "to":
+                        for pobj in self.kids[prep.i]:
+                            m = self.actor(pobj)
+                            if m is not None:
+                                return self.ctx.participant("source", self._np(pobj, m), m)
+        return None
+
+    def _speaker_of(self, verb: Token) -> Participant | None:
+        for s in self.subjects(verb):
+            m = self._antecedent(s) if s.lower_ in RELATIVE_PRONOUNS else self.actor(s)
+            if m is not None:
+                return self.ctx.participant("source", self._np(s, m), m)
+        return None
+
+    def _np(self, tok: Token, mention: int | None):
+        """The span to quote for a participant: its mention's tokens when the token is the name, else the token."""
+        raw = self.ctx._mention_by_token.get(tok.i)
+        if raw is not None and mention is not None and self.ctx.mention_of(tok) != mention:
+            return self.doc[tok.i: tok.i + 1]  # a repaired mention: the name alone
+        if raw is None and mention is not None and tok.lower_ in RELATIVE_PRONOUNS:
+            raw = mention  # "Navalni, who said": quote the name, not "who"
+        if raw is not None:
+            idx = sorted(self.mention_tokens.get(raw, [tok.i]))
+            return self.doc[idx[0]: idx[-1] + 1]
+        return self.doc[tok.i: tok.i + 1]
+
+    # --- output --------------------------------------------------------------------------------
+    def finish(self, draft: _Draft) -> Event:
+        ctx = self.ctx
+        sense = draft.sense
+        type_ = sense.type if sense else "OTHER"
+        amounts = self._amounts(draft)
+        if sense is not None and sense.alt and draft.trigger.pos_ not in NOUN_TAGS and not self._moves_money(draft):
+            type_ = "AID" if self._aid(draft) else sense.alt
+        source = self._source(draft)
+        start, end, text = ctx.span_original(draft.trigger)
+        participants = []
+        seen = set()
+        subjects = {m for role, _, m in draft.roles if role == "subject" and m is not None}
+        for role, tok, m in draft.roles:
+            if role != "subject" and m in subjects and self._resolved(tok) and not tok.lower_.endswith(("self", "selves")):
+                m = None  # "Maduro offered the president ...": a description or pronoun beside the subject is someone else
+            key = (role, tok.i if m is None else ("m", m))
+            if key in seen:
+                continue
+            seen.add(key)
+            participants.append(ctx.participant(role, self._np(tok, m), m))
+        return Event(
+            start=start, end=end, trigger=text, predicate=draft.predicate, type=type_,
+            sentence=ctx.sentence_index(draft.trigger), participants=participants, amounts=amounts,
+            time=self._time(draft), source=source, negated=self._negated(draft),
+            modality=self._modality(draft, source),
+        )
+
+
+def extract(ctx: Context) -> None:
+    if not ctx.result.mentions:
+        return
+    ev = _Events(ctx)
+    drafts = []
+    for tok in ev.toks:
+        if tok.pos_ == "VERB":
+            d = ev.verbal(tok)
+            if d is not None:
+                drafts.append(d)
+    for tok in ev.toks:
+        if tok.pos_ == "NOUN":
+            d = ev.nominal(tok)
+            if d is not None:
+                drafts.append(d)
+    drafts.sort(key=lambda d: d.trigger.i)
+    for d in drafts:
+        ctx.result.events.append(ev.finish(d))

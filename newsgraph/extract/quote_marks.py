@@ -1,0 +1,128 @@
+"""Where the quotation marks of a canonical text open and close.
+
+The normalizer has already turned every curly or angled double mark into ``"``,
+so "opening" and "closing" are no longer visible in the character itself and
+have to be read from context. Pairing is done per paragraph (a line of the
+canonical text) because news quotes never legitimately run across a paragraph
+break without re-opening, which is exactly the convention handled here:
+
+1. Marks alternate open/close within a paragraph. Alternation (rather than the
+   look of each mark) survives mistyped marks such as ``said,"What … riches, "``
+   where an opening curly mark stands in for the closing one.
+2. A quote still open at the end of its paragraph continues into the next
+   paragraph when that paragraph begins with a mark (the typographic convention
+   for multi-paragraph quotes); otherwise it ends with its paragraph, provided
+   the unmatched mark looks like an opener (followed by a word), which recovers
+   quotes whose closing mark the writer forgot.
+
+Single marks are paired only outside double-quoted spans (nested ones stay
+part of the outer quote) and only where they cannot be apostrophes: after
+normalization an apostrophe and a closing single mark are the same character,
+so an opening mark must follow a space or an opening punctuation and precede a
+word, a closing one must follow a word or punctuation and precede a space or
+punctuation, and both stand in the same paragraph with at least two words
+between them ("on twitter, 'Don't deal in gold.'").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARK = re.compile(r'"')
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[:,—–-]))'(?=[^\W\d_])", re.MULTILINE)
+_SINGLE_CLOSE = re.compile(r"(?<=[^\s'])'(?=[\s.,;:!?)\]—–-]|$)", re.MULTILINE)
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedSpan:
+    """The content between an opening and a closing mark, in canonical offsets (marks excluded)."""
+
+    open: int  # offset of the opening mark
+    close: int  # offset of the closing mark, or the end of the paragraph for an unclosed quote
+    start: int  # content, whitespace trimmed
+    end: int
+    closed: bool
+
+
+def single_quoted_spans(text: str, outside: list[QuotedSpan]) -> list[QuotedSpan]:
+    """Spans between single marks that cannot be apostrophes, outside the double-quoted `outside` spans."""
+    taken = [(q.open, q.close + 1) for q in outside]
+
+    def free(pos: int) -> bool:
+        return not any(s <= pos < e for s, e in taken)
+
+    closes = [m.start() for m in _SINGLE_CLOSE.finditer(text) if free(m.start())]
+    spans: list[QuotedSpan] = []
+    last_end = -1
+    for m in _SINGLE_OPEN.finditer(text):
+        pos = m.start()
+        if pos <= last_end or not free(pos):
+            continue
+        para_end = _paragraph_end(text, pos)
+        # The first closing mark after the opener in its paragraph; an apostrophe after a plural ("farmers'")
+        # can only cut a quote short, never join two.
+        close = next((c for c in closes if pos + 1 < c < para_end), None)
+        if close is None:
+            continue
+        start, end = _trimmed(text, pos + 1, close)
+        if len(text[start:end].split()) >= 2 and '"' not in text[pos:close]:
+            spans.append(QuotedSpan(pos, close, start, end, True))
+            last_end = close
+    return spans
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    # A comma before the closing mark belongs to the sentence around the quote, not to the quote.
+    if end > start and text[end - 1] == ",":
+        end -= 1
+    return start, end
+
+
+def _looks_opening(text: str, pos: int) -> bool:
+    return pos + 1 < len(text) and not text[pos + 1].isspace()
+
+
+def quoted_spans(text: str) -> list[QuotedSpan]:
+    """All double-quoted spans of `text`, in order; a multi-paragraph quote is one span."""
+    spans: list[QuotedSpan] = []
+    pending: int | None = None  # opening mark of a quote carried over from the previous paragraph
+    pending_end = 0  # end of the last paragraph the carried quote covers
+    for para in _PARAGRAPH.finditer(text):
+        marks = [m.start() for m in _MARK.finditer(text, para.start(), para.end())]
+        if pending is not None:
+            if not marks or text[para.start():marks[0]].strip():
+                # The carried quote did not re-open here: it ended with the previous paragraph.
+                _close(spans, text, pending, pending_end, closed=False)
+                pending = None
+            else:
+                marks = marks[1:]  # the re-opening mark continues the carried quote
+        opening = pending
+        pending = None
+        for pos in marks:
+            if opening is None:
+                opening = pos
+            else:
+                _close(spans, text, opening, pos, closed=True)
+                opening = None
+        if opening is not None and _looks_opening(text, opening):
+            pending, pending_end = opening, para.end()
+    if pending is not None:
+        _close(spans, text, pending, pending_end, closed=False)
+    return spans
+
+
+def _close(spans: list[QuotedSpan], text: str, opening: int, close: int, closed: bool) -> None:
+    start, end = _trimmed(text, opening + 1, close)
+    if end > start:
+        spans.append(QuotedSpan(opening, close, start, end, closed))

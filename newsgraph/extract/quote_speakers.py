@@ -1,0 +1,264 @@
+"""Who is speaking: the subject of a cue verb, turned into a named speaker.
+
+A cue verb's grammatical subject is often not the name itself, so the subject
+goes through a short cascade, each step there for a layout seen in news prose:
+
+1. No subject on the cue verb ("…, saying that …", "a statement saying …"):
+   climb to the verb it hangs from and take that one's subject.
+2. A relative pronoun ("Sergei Lavrov, who told her: …"): the noun it modifies.
+3. A document as subject ("A report by the BBC revealed …"): its author.
+4. A role with the name in apposition ("the Vice President, Delcy Rodriguez,"):
+   the name.
+5. A pronoun ("he said") or a role alone ("the Venezuelan Vice President
+   said"): resolved by ``antecedent`` to the most recent compatible person
+   mention before it. This is a deliberately small resolver (recency plus
+   title agreement), written here because spaCy's small English models ship no
+   coreference component and the quotes need only this narrow case.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from newsgraph.extract import Context
+from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
+from newsgraph.model import Participant
+
+# Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
+SPEECH_VERBS = frozenset(
+    """say tell warn claim report estimate announce insist argue explain add note state deny accuse
+    stress assert reveal confirm suggest predict acknowledge admit allege complain lament
+    highlight write tweet post reply respond remark emphasize emphasise urge vow promise threaten
+    believe conclude observe point maintain contend comment concede recall testify disclose""".split()
+)
+# Verbs that may introduce a quotation in marks, though they do not mean "say" on their own.
+QUOTE_VERBS = SPEECH_VERBS | frozenset("declare call describe react ask continue quip shout exclaim boast brand dub term".split())
+# Nouns that carry a claim in a "that" clause: "broke the news that …".
+CLAIM_NOUNS = frozenset("news statement claim report word announcement assertion warning allegation".split())
+# Verbs that carry a claim only through a claim noun: "broke the news that …", "issued a statement that …".
+CLAIM_VERBS = frozenset("break publish issue release carry spread share deliver make".split())
+# Subjects that are documents speaking for their author: "a report by X".
+DOCUMENT_NOUNS = frozenset("report statement study survey article analysis interview letter op-ed editorial".split())
+FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# Subjects that cannot be a speaker: the author's own voice, or a dummy ("That helps explain why …").
+NOT_SPEAKERS = frozenset({"i", "we", "us", "you", "it", "this", "that", "there", "these", "those"})
+# Cue verbs written in forms the tokenizer may glue to a following mark ('said,"What').
+GLUED_FORMS = frozenset(
+    """said says say told tells added adds wrote writes asked asks explained explains stated states warned warns
+    tweeted tweets noted notes insisted insists claimed claims continued replied assured declared""".split()
+)
+PRONOUNS = frozenset({"he", "she", "him", "her"})
+RELATIVES = frozenset({"who", "which", "that", "whom"})
+_CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp", "dobj", "pobj", "prep", "attr", "ccomp", "npadvmod", "appos"})
+
+
+def is_cue(token: Token, lexicon: frozenset[str] = QUOTE_VERBS) -> bool:
+    if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in lexicon:
+        return False
+    # "So-called" is a hedge, not a speaker calling something.
+    return not (token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "so")
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The token that says what `verb` reports, climbing from participles to their governing verb."""
+    tok = verb
+    for _ in range(6):
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return child
+        for child in tok.children:
+            if child.dep_ == "agent":
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        if tok.dep_ == "relcl":
+            return tok.head
+        if tok.dep_ == "acl" and tok.head.i < tok.i and (tok.head.pos_ == "PROPN" or tok.head.lemma_.lower() in TITLE_HEADS):
+            # "the Vice President, Delcy Rodriguez, highlighted …" parsed as a participle modifying the name.
+            return tok.head
+        if tok.dep_ not in _CLIMB or tok.head is tok:
+            return None
+        if tok.pos_ in {"VERB", "AUX"} and tok.tag_ in FINITE and not _shares_subject(tok):
+            # A finite verb has its own subject; one the parser did not find is not its governor's.
+            return None
+        tok = tok.head
+    return None
+
+
+def _shares_subject(verb: Token) -> bool:
+    """ "X said … and added …": a coordinated verb right after "and"/"but" shares its head's subject."""
+    if verb.dep_ != "conj" or verb.i == 0:
+        return False
+    prev = verb.nbor(-1)
+    while prev.i > 0 and prev.pos_ in {"ADV", "AUX", "PART"}:
+        prev = prev.nbor(-1)
+    return prev.lower_ in {"and", "but", "or", ","}
+
+
+def _name_span(ctx: Context, token: Token) -> Span:
+    """The local surface of a name: the named entity around `token`, else its compound chain."""
+    for ent in ctx.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent
+    start = token.i
+    while start > 0 and ctx.doc[start - 1].dep_ in {"compound", "flat"} and ctx.doc[start - 1].head.i >= token.i - 3 and ctx.doc[start - 1].pos_ == "PROPN":
+        start -= 1
+    return ctx.doc[start: token.i + 1]
+
+
+def _role_span(ctx: Context, token: Token) -> Span:
+    """A role phrase without its determiner: "the Venezuelan Vice President" -> "Venezuelan Vice President"."""
+    left = token.left_edge.i
+    while left < token.i and ctx.doc[left].dep_ in {"det", "punct", "poss", "case"}:
+        left += 1
+    return ctx.doc[left: token.i + 1]
+
+
+def _is_person(ctx: Context, idx: int) -> bool:
+    return ctx.result.mentions[idx].label == "PERSON"
+
+
+def _target(ctx: Context, idx: int) -> int:
+    seen: set[int] = set()
+    while ctx.result.mentions[idx].refers_to is not None and idx not in seen:
+        seen.add(idx)
+        idx = ctx.result.mentions[idx].refers_to
+    return idx
+
+
+def _subject_like(tok: Token) -> bool:
+    """Whether a name token stands in subject position, the usual antecedent of a later "he"/"she"."""
+    while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "appos" and tok.head.dep_ in {"nsubj", "nsubjpass"}):
+        return True
+    # "Juan Guaidó, who left the country …": the subject of its own relative clause.
+    return any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in RELATIVES for g in c.children) for c in tok.children)
+
+
+def _person_target(ctx: Context, tok: Token) -> int | None:
+    idx = ctx.mention_of(tok)
+    return idx if idx is not None and _is_person(ctx, idx) else None
+
+
+_GENDER_OF_PRONOUN = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_MALE = frozenset("mr mr. sir spokesman chairman businessman congressman husband father son brother king prince man".split())
+_FEMALE = frozenset(
+    "mrs mrs. ms ms. miss madam dame spokeswoman chairwoman businesswoman congresswoman wife mother daughter sister queen princess lady woman".split()
+)
+
+
+def _gender(ctx: Context, target: int) -> str | None:
+    """What the document says about a person's gender: an honorific or gendered title next to one of their
+    names ("Ms. Khan", "spokeswoman Eva Strand"); None when it says nothing or both."""
+    found: set[str] = set()
+    for tok in ctx.doc:
+        if ctx.mention_of(tok) != target:
+            continue
+        near = [c.lower_ for c in tok.children if c.dep_ in {"compound", "appos", "amod"}]
+        if tok.i > 0:
+            near.append(ctx.doc[tok.i - 1].lower_)
+        found.update("m" for w in near if w in _MALE)
+        found.update("f" for w in near if w in _FEMALE)
+    role = (ctx.result.mentions[target].role or "").lower().split()
+    found.update("m" for w in role if w in _MALE)
+    found.update("f" for w in role if w in _FEMALE)
+    return found.pop() if len(found) == 1 else None
+
+
+def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[int, int] | None = None) -> int | None:
+    """The person a pronoun or role phrase at `token` stands for.
+
+    A role ("the Vice President") takes the most recent person whose title agrees,
+    else the most recent person. A pronoun takes the nearest person in subject
+    position within its own and the two previous sentences, else the nearest
+    person there, else the most recent person in the document. `skip` is an
+    original span whose names cannot be the antecedent (the quote being
+    attributed: people named inside a quote are not its speaker).
+    """
+    before = ctx.original(token.idx, token.idx + len(token.text))[0]
+    role_words = {w for w in (role or "").lower().split() if w in TITLE_HEADS or w in {"vice", "foreign", "prime", "state"}}
+    if not role_words:
+        doc = ctx.doc
+        lo = token.sent.start
+        for _ in range(2):
+            if lo > 0:
+                lo = doc[lo - 1].sent.start
+        nearest = None
+        wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+        genders: dict[int, str | None] = {}
+        for i in range(token.i - 1, lo - 1, -1):
+            tok = doc[i]
+            target = _person_target(ctx, tok)
+            if target is None:
+                continue
+            if wanted is not None:
+                if target not in genders:
+                    genders[target] = _gender(ctx, target)
+                if genders[target] not in {None, wanted}:
+                    continue  # "she" is not a man the document calls "Mr."
+            if skip and skip[0] <= ctx.original(tok.idx, tok.idx + 1)[0] < skip[1]:
+                continue
+            if _subject_like(tok):
+                return target
+            if nearest is None:
+                nearest = target
+        if nearest is not None:
+            return nearest
+    fallback = None
+    for idx in range(len(ctx.result.mentions) - 1, -1, -1):
+        m = ctx.result.mentions[idx]
+        if m.start >= before or (skip and skip[0] <= m.start < skip[1]):
+            continue
+        target = _target(ctx, idx)
+        if not _is_person(ctx, target):
+            continue
+        if not role_words:
+            return target
+        roles = " ".join(filter(None, [m.role, ctx.result.mentions[target].role])).lower()
+        if role_words <= set(roles.split()):
+            return target
+        if fallback is None:
+            fallback = target
+    return fallback
+
+
+def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -> Participant:
+    """A Participant naming who `subject` stands for (see the module docstring for the cascade)."""
+    tok = subject
+    if tok.lower_ in RELATIVES and tok.head.dep_ == "relcl":
+        before = tok.i - 1
+        while before > 0 and ctx.doc[before].is_punct:
+            before -= 1
+        near = ctx.doc[before]
+        # "the statements of … Alexei Navalni, who said": the name just before "who" is the speaker.
+        tok = near if before >= 0 and (near.pos_ == "PROPN" or ctx.mention_of(near) is not None) else tok.head.head
+    if tok.lemma_.lower() in DOCUMENT_NOUNS:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"by", "from"}:
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs:
+                    tok = objs[0]
+                    break
+    if (tok.pos_ != "PROPN" and ctx.mention_of(tok) is None) or tok.lemma_.lower() in TITLE_HEADS:
+        for child in tok.children:
+            if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_of(child) is not None):
+                tok = child
+                break
+    if tok.lower_ in PRONOUNS:
+        return ctx.participant("source", tok, mention=antecedent(ctx, tok, skip=skip))
+    mention = ctx.mention_of(tok)
+    if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE"}):
+        span = _role_span(ctx, tok)
+        org = ctx.mention_in(span)
+        if org is not None and ctx.result.mentions[org].label == "ORG" and not set(ctx.result.mentions[org].name.lower().split()) <= TITLE_WORDS:
+            # "an M&S spokesman said": the spokesman speaks for the organisation.
+            return ctx.participant("source", span, mention=org)
+        # Only a definite role ("the Vice President") points back at somebody; "a senior official" is anonymous.
+        definite = any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in tok.children)
+        return ctx.participant("source", span, mention=antecedent(ctx, tok, role=span.text, skip=skip) if definite else None)
+    if mention is not None or tok.pos_ == "PROPN":
+        span = _name_span(ctx, tok)
+        return ctx.participant("source", span, mention=mention if mention is not None else ctx.mention_in(span))
+    span = _role_span(ctx, tok)
+    return ctx.participant("source", span, mention=ctx.mention_in(span))

@@ -1,0 +1,176 @@
+"""The dossier: one self-contained HTML file (inline CSS, SVG and a few lines of JS; no requests).
+
+Every fact links to its sentence in a document view inside the same file. The
+report renders the same templates as the web app with a different `Links`: in
+the report a link is an `#anchor`, and a link whose target the report does not
+hold (an actor outside the index, a document beyond the cap) is left as text,
+so every link target exists.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from newsgraph.outputs import svg
+from newsgraph.store.queries import pages
+
+TOP_ACTORS = 12  # actors with a full section in the report
+GRAPH_NODES = 40
+MAX_DOCUMENTS = 300  # document views embedded; beyond this only documents that facts cite
+MAX_ENTITY_INDEX = 400
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment shared by the report and the web app (autoescape on for every template)."""
+    env = Environment(loader=PackageLoader("newsgraph.outputs", "templates"), autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["snippet"] = snippet_html
+    env.filters["money"] = format_amount
+    env.filters["docname"] = document_name
+    return env
+
+
+def static_text(name: str) -> str:
+    return (resources.files("newsgraph.outputs") / "static" / name).read_text(encoding="utf-8")
+
+
+def snippet_html(snippet: str | None) -> Markup:
+    """An FTS5 snippet with \\x01…\\x02 around hits, as escaped HTML with <mark> around the hits."""
+    text = Markup.escape(snippet or "")
+    return Markup(str(text).replace("\x01", '<mark class="hit">').replace("\x02", "</mark>"))
+
+
+def document_name(row: dict) -> str:
+    """How a document is named next to a fact: its outlet, else its title, else its file name."""
+    return row.get("outlet") or row.get("title") or os.path.basename(str(row.get("path") or "")) or "?"
+
+
+def format_amount(value, unit: str | None = None) -> str:
+    if value is None:
+        return "?"
+    v = float(value)
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(v) >= size:
+            return f"{v / size:,.3g} {word} {unit or ''}".strip()
+    return f"{v:,.10g} {unit or ''}".strip()
+
+
+class ReportLinks:
+    """Links as anchors inside the report; None when the target is not in the file."""
+
+    mode = "report"
+
+    def __init__(self, documents: dict[str, int], entities: set[str], actors: set[str] = frozenset()):
+        self.documents = documents  # doc id -> section number
+        self.entities = entities  # ids with a row in the actor index
+        self.actors = actors  # ids with a section of their own
+
+    def entity(self, entity_id: str | None) -> str | None:
+        if entity_id in self.actors:
+            return f"#actor-{entity_id}"
+        return f"#entity-{entity_id}" if entity_id in self.entities else None
+
+    def document(self, doc: str | None) -> str | None:
+        return f"#doc-{self.documents[doc]}" if doc in self.documents else None
+
+    def sentence(self, doc: str | None, idx: int | None) -> str | None:
+        if doc not in self.documents or idx is None:
+            return None
+        return f"#{self.sentence_id(doc, idx)}"
+
+    def sentence_id(self, doc: str, idx: int) -> str:
+        return f"doc-{self.documents[doc]}-s{idx}"
+
+    def page(self, name: str, **params) -> str | None:
+        return f"#{name}"
+
+
+def _cited_documents(*lists) -> list[str]:
+    """Document ids that facts in the report point at, in first-cited order."""
+    seen: dict[str, None] = {}
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            if isinstance(obj.get("doc"), str):
+                seen.setdefault(obj["doc"], None)
+            for v in obj.values():
+                if isinstance(v, (list, dict)):
+                    walk(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                walk(v)
+
+    for item in lists:
+        walk(item)
+    return list(seen)
+
+
+def report_data(conn: sqlite3.Connection) -> dict:
+    """Everything the dossier shows, from the page queries the web app uses."""
+    overview = pages.page_overview(conn, top=TOP_ACTORS)
+    actors = []
+    for e in overview["top_actors"]:
+        page = pages.page_entity(conn, e["id"], limit=8)
+        if page:
+            actors.append(page)
+    data = {
+        "overview": overview,
+        "actors": actors,
+        "entity_index": pages.page_entities(conn, limit=MAX_ENTITY_INDEX)["entities"],
+        "graph": pages.page_graph(conn, top=GRAPH_NODES),
+        "money": pages.page_money(conn, limit=100),
+        "conflicts": pages.page_conflicts(conn, limit=100),
+        "timeline": pages.page_timeline(conn, limit=150),
+        "voices": pages.page_voices(conn, limit=200),
+    }
+    cited = _cited_documents(data["actors"], data["money"], data["conflicts"], data["timeline"], data["voices"])
+    if len(cited) < MAX_DOCUMENTS:
+        rest = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (MAX_DOCUMENTS,))]
+        cited += [d for d in rest if d not in set(cited)][: MAX_DOCUMENTS - len(cited)]
+    data["documents"] = [d for d in (pages.page_document(conn, doc) for doc in cited) if d]
+    data["documents_total"] = overview["counts"].get("documents", 0)
+    return data
+
+
+def render_report(conn: sqlite3.Connection) -> str:
+    data = report_data(conn)
+    links = ReportLinks({d["id"]: i + 1 for i, d in enumerate(data["documents"])}, {e["id"] for e in data["entity_index"]},
+                        {a["entity"]["id"] for a in data["actors"]})
+    graph_svg = svg.network_svg(data["graph"], lambda eid: links.entity(eid) or "#actors")  # an actor beyond the index: the list
+    to_sentence = lambda ev: links.sentence(ev["doc"], ev["sentence"]) or "#timeline"  # noqa: E731
+    window = svg.timeline_window(data["timeline"]["events"])
+    timeline_svg = svg.timeline_svg(data["timeline"]["events"], to_sentence)
+    timeline_close = svg.timeline_svg(data["timeline"]["events"], to_sentence, window=window) if window else ""
+    return environment().get_template("report.html").render(
+        **data, links=links, css=Markup(static_text("style.css")), js=Markup(static_text("app.js")),
+        graph_svg=Markup(graph_svg), timeline_svg=Markup(timeline_svg), timeline_close=Markup(timeline_close), window=window,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_report(conn: sqlite3.Connection, path: str) -> str:
+    """Write the dossier to `path` atomically; returns the path."""
+    html = render_report(conn)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".newsgraph-report-", suffix=".html")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path

@@ -1,0 +1,308 @@
+"""Plain SVG pictures of the knowledge base: the actor network and the timeline.
+
+Written as SVG strings (no JavaScript, no external files) so the same picture
+works inline in the mailed report and in the web app. Layouts come from
+networkx; every label is XML-escaped here because the strings are inserted
+into pages unescaped.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from functools import lru_cache
+from typing import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+# Qualitative palette for communities; edge colours per event type are derived from a second one.
+COMMUNITY_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+EDGE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e")
+
+
+UNIT = 90  # px per unit of the packed layout (a component of n actors is about sqrt(n) units wide)
+
+
+def edge_colour(event_type: str, all_types: list[str]) -> str:
+    if event_type == "co-mention":
+        return "#9a9a9a"
+    types = sorted(t for t in all_types if t != "co-mention")
+    return EDGE_COLOURS[types.index(event_type) % len(EDGE_COLOURS)] if event_type in types else "#7f7f7f"
+
+
+def _communities(nodes: list[dict], edges: list[dict]) -> dict[str, int]:
+    import networkx as nx
+    from networkx.algorithms.community import greedy_modularity_communities
+
+    g = nx.Graph()
+    g.add_nodes_from(n["id"] for n in nodes)
+    for e in edges:
+        w = g.get_edge_data(e["source"], e["target"], {}).get("weight", 0)
+        g.add_edge(e["source"], e["target"], weight=w + e["weight"])
+    if g.number_of_edges() == 0:
+        return {n: i for i, n in enumerate(g.nodes)}
+    groups = greedy_modularity_communities(g, weight="weight")
+    return {n: i for i, group in enumerate(sorted(groups, key=lambda s: (-len(s), sorted(s)))) for n in group}
+
+
+def _layout(nodes: list[dict], edges: list[dict]) -> dict[str, tuple[float, float]]:
+    return dict(_layout_of(tuple(n["id"] for n in nodes), tuple(sorted({(e["source"], e["target"]) for e in edges}))))
+
+
+@lru_cache(maxsize=64)
+def _layout_of(node_ids: tuple[str, ...], pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, tuple[float, float]], ...]:
+    """Positions: each connected component laid out on its own, then packed beside the biggest.
+
+    Cached, as the same picture is drawn on every visit of a page. One spring layout over disconnected parts pushes the parts to the corners and squeezes
+    the big component into the middle; packing keeps each part legible.
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(node_ids)
+    g.add_edges_from(pairs)
+    if len(g) == 0:
+        return ()
+    parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c))
+    boxes = []
+    for part in parts:
+        sub = g.subgraph(part)
+        if len(part) == 1:
+            local = {part[0]: (0.5, 0.5)}
+        else:
+            raw = None
+            if len(part) <= 40:  # Kamada-Kawai spreads small graphs evenly; it needs scipy (installed with scikit-learn)
+                try:
+                    raw = nx.kamada_kawai_layout(sub)
+                except ImportError:
+                    raw = None
+            if raw is None:
+                raw = nx.spring_layout(sub, k=2.0 / math.sqrt(len(part)), seed=7, iterations=100)
+            xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
+            local = {n: ((x - min(xs)) / ((max(xs) - min(xs)) or 1), (y - min(ys)) / ((max(ys) - min(ys)) or 1)) for n, (x, y) in raw.items()}
+        boxes.append((math.sqrt(len(part)) * (0.6 if len(part) <= 3 else 1.0), local))
+    # The biggest part on the left; the others packed in shelves in a strip to its right, so the
+    # picture keeps the page's landscape shape instead of stacking small parts under the big one.
+    main_side = boxes[0][0]
+    strip = max(main_side * 0.45, max((b[0] for b in boxes[1:]), default=0))
+    pos = {}
+    for n, (lx, ly) in boxes[0][1].items():
+        pos[n] = (lx * main_side, ly * main_side)
+    x0 = main_side + (0.3 if len(boxes) > 1 else 0)
+    x, y, shelf = x0, 0.0, 0.0
+    for side, local in boxes[1:]:
+        if x > x0 and x + side > x0 + strip + 1e-9:
+            x, y, shelf = x0, y + shelf, 0.0
+        pad = 0.15 * side if len(local) > 1 else 0.0
+        for n, (lx, ly) in local.items():
+            pos[n] = (x + pad + lx * (side - 2 * pad), y + pad + ly * (side - 2 * pad))
+        x += side
+        shelf = max(shelf, side)
+    return tuple(pos.items())
+
+
+def network_svg(graph: dict, href: Callable[[str], str], width: int = 900, height: int = 620) -> str:
+    """The actor network as SVG: node area by involvement, colour by community, arrows coloured by event type.
+
+    `graph` is the dict of `queries.page_graph`; `href(entity_id)` gives each node's link.
+    """
+    nodes, edges = graph["nodes"], graph["edges"]
+    if not nodes:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {width} 60" role="img"><text x="10" y="35">No actors with events yet.</text></svg>'
+    pos = _layout(nodes, edges)
+    community = _communities(nodes, edges)
+    xs = [p[0] for p in pos.values()] or [0]
+    ys = [p[1] for p in pos.values()] or [0]
+    pad = 60
+    types = sorted({e["type"] for e in edges})
+    legend_rows = _legend_rows(types, width)
+    height += 18 * len(legend_rows)
+
+    # One scale for both axes (no stretching), at most UNIT px per layout unit so a handful of actors stays compact.
+    area_w, area_h = width - 2 * pad, height - 18 * len(legend_rows) - 1.2 * pad
+    span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+    scale = min(area_w / span_x, area_h / span_y, UNIT * 2)
+    off_x = pad + (area_w - span_x * scale) / 2 if len(pos) > 1 else width / 2
+    # A small network gets a shorter picture rather than a tall empty one.
+    used = max(span_y * scale if len(pos) > 1 else 0, 2 * UNIT) + 1.2 * pad + 18 * len(legend_rows)
+    if used < height:
+        height = int(used)
+        area_h = height - 18 * len(legend_rows) - 1.2 * pad
+    off_y = pad / 2 + (area_h - span_y * scale) / 2 if len(pos) > 1 else height / 2 - 9 * len(legend_rows)
+
+    def place(n: str) -> tuple[float, float]:
+        x, y = pos[n]
+        return off_x + (x - min(xs)) * scale, off_y + (y - min(ys)) * scale
+
+    top_inv = max(n["involvement"] for n in nodes) or 1
+    radius = {n["id"]: 6 + 20 * math.sqrt(n["involvement"] / top_inv) for n in nodes}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network">',
+           "<defs>"]
+    for t in types:
+        out.append(f'<marker id="arrow-{_ident(t)}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">'
+                   f'<path d="M0,0 L10,5 L0,10 z" fill="{edge_colour(t, types)}"/></marker>')
+    out.append('</defs><g class="viewport">')
+    top_weight = max(e["weight"] for e in edges) if edges else 1
+    pair_seen: dict[frozenset, int] = {}
+    for e in sorted(edges, key=lambda e: (e["type"], e["source"], e["target"])):
+        (x1, y1), (x2, y2) = place(e["source"]), place(e["target"])
+        dist = math.hypot(x2 - x1, y2 - y1) or 1
+        ux, uy = (x2 - x1) / dist, (y2 - y1) / dist
+        x1b, y1b = x1 + ux * radius[e["source"]], y1 + uy * radius[e["source"]]
+        x2b, y2b = x2 - ux * (radius[e["target"]] + 2), y2 - uy * (radius[e["target"]] + 2)
+        # Several edge types between one pair are drawn as arcs bent apart, so none hides another.
+        k = pair_seen.get(frozenset((e["source"], e["target"])), 0)
+        pair_seen[frozenset((e["source"], e["target"]))] = k + 1
+        bend = (k + 1) // 2 * (1 if k % 2 else -1) * 18 + (8 if e["directed"] else 0)
+        mx, my = (x1b + x2b) / 2 - uy * bend, (y1b + y2b) / 2 + ux * bend
+        colour = edge_colour(e["type"], types)
+        stroke = 1 + 3 * e["weight"] / top_weight
+        marker = f' marker-end="url(#arrow-{_ident(e["type"])})"' if e["directed"] else ""
+        dash = ' stroke-dasharray="4 3"' if not e["directed"] else ""
+        out.append(f'<path class="edge" data-type={quoteattr(e["type"])} d="M{x1b:.1f},{y1b:.1f} Q{mx:.1f},{my:.1f} {x2b:.1f},{y2b:.1f}" '
+                   f'fill="none" stroke="{colour}" stroke-width="{stroke:.1f}" stroke-opacity="0.75"{dash}{marker}>'
+                   f'<title>{escape(e["source"])} → {escape(e["target"])}: {escape(e["type"])} ×{e["weight"]}</title></path>')
+    for n in sorted(nodes, key=lambda n: -n["involvement"]):
+        x, y = place(n["id"])
+        colour = COMMUNITY_COLOURS[community.get(n["id"], 0) % len(COMMUNITY_COLOURS)]
+        r = radius[n["id"]]
+        out.append(f'<a class="node" href={quoteattr(href(n["id"]))} data-entity={quoteattr(n["id"])}>'
+                   f'<title>{escape(n["name"])} ({escape(n["type"])}): involvement {n["involvement"]}, {n["mentions"]} mentions</title>'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" stroke="#fff" stroke-width="1.5"/>'
+                   f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" class="label">{escape(_short(n["name"]))}</text></a>')
+    out.append("</g>")
+    for i, row in enumerate(legend_rows):
+        ly = height - 18 * (len(legend_rows) - i) + 6
+        for lx, t in row:
+            dash = ' stroke-dasharray="4 3"' if t == "co-mention" else ""
+            out.append(f'<g class="legend"><line x1="{lx}" y1="{ly - 4}" x2="{lx + 22}" y2="{ly - 4}" stroke="{edge_colour(t, types)}" stroke-width="3"'
+                       f'{dash}/><text x="{lx + 26}" y="{ly}">{escape(t)}</text></g>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend_rows(types: list[str], width: int) -> list[list[tuple[int, str]]]:
+    """Legend entries (x, type) wrapped into rows that fit the picture's width."""
+    rows: list[list[tuple[int, str]]] = [[]]
+    x = 10
+    for t in types:
+        step = 36 + 7 * len(t)
+        if x + step > width and rows[-1]:
+            rows.append([])
+            x = 10
+        rows[-1].append((x, t))
+        x += step
+    return rows if rows[0] else []
+
+
+def _short(name: str, limit: int = 24) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _ident(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text)
+
+
+def parse_date(value: str | None) -> date | None:
+    """The first day a date value can mean: '2019-03-02', '2019-03', '2019-W04', '2019', or the start of a range 'a/b'."""
+    if not value:
+        return None
+    head = value.split("/")[0].strip()
+    parts = head[:10].split("-")
+    try:
+        if len(parts) > 1 and parts[1].startswith("W"):  # ISO week, "2019-W04"
+            return date.fromisocalendar(int(parts[0]), max(1, min(52, int(parts[1][1:3]))), 1)
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 1
+        d = int(parts[2]) if len(parts) > 2 and parts[2][:2].isdigit() else 1
+        return date(y, max(1, min(12, m)), max(1, min(28 if m == 2 else 30, d)))
+    except (ValueError, IndexError):
+        return None
+
+
+def timeline_window(events: list[dict]) -> tuple[date, date] | None:
+    """The close-up span around the publication dates, when some event dates lie far outside it.
+
+    Articles mostly report recent events, but one mention of a decades-old date stretches a
+    linear axis until the recent ones sit on top of each other.
+    """
+    published = [d for d in (parse_date(e.get("published")) for e in events) if d]
+    dated = [d for d in (parse_date(e.get("date")) for e in events) if d]
+    if not published or not dated:
+        return None
+    lo, hi = min(published).toordinal() - 60, max(published).toordinal() + 14
+    outside = [d for d in dated if not lo <= d.toordinal() <= hi]
+    return (date.fromordinal(lo), date.fromordinal(hi)) if outside and len(outside) < len(dated) else None
+
+
+def timeline_svg(events: list[dict], href: Callable[[dict], str], width: int = 900, row: int = 18,
+                 window: tuple[date, date] | None = None) -> str:
+    """Events on a time axis: a filled dot at the date the text gives, a hollow diamond at the publication date.
+
+    `events` are rows of `queries.page_timeline`; `href(event)` links each row to its sentence.
+    With a `window`, only that span is drawn; a date outside it is pinned to the edge as an
+    arrow-head, its real date in the tooltip.
+    """
+    points = [(e, parse_date(e.get("date")), parse_date(e.get("published"))) for e in events]
+    points = [p for p in points if p[1]]
+    if not points:
+        return f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} 40" role="img"><text x="10" y="25">No dated events yet.</text></svg>'
+    if window:
+        lo, hi = window[0].toordinal(), window[1].toordinal()
+    else:
+        days = [d.toordinal() for _, a, b in points for d in (a, b) if d]
+        lo, hi = min(days) - 15, max(days) + 15
+    left, right, top = 230, 20, 30
+    height = top + row * len(points) + 40
+
+    def x(d: date) -> float:
+        return left + (min(hi, max(lo, d.toordinal())) - lo) / ((hi - lo) or 1) * (width - left - right)
+
+    def outside(d: date) -> int:
+        return -1 if d.toordinal() < lo else 1 if d.toordinal() > hi else 0
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}" role="img" aria-label="timeline">']
+    for tick, label in _ticks(date.fromordinal(lo), date.fromordinal(hi)):
+        tx = x(tick)
+        out.append(f'<line x1="{tx:.1f}" y1="{top - 8}" x2="{tx:.1f}" y2="{height - 30}" stroke="#ddd"/>'
+                   f'<text x="{tx:.1f}" y="{top - 12}" text-anchor="middle" class="tick">{label}</text>')
+    for i, (e, when, published) in enumerate(points):
+        y = top + row * i + row / 2
+        label = f'{e["type"]}: {e["trigger"]}'
+        out.append(f'<a href={quoteattr(href(e))}><title>{escape(label)} — {escape(e.get("date_text") or e["date"])} ({escape(e["date"])};'
+                   f' {escape(e.get("outlet") or e.get("title") or e.get("path") or "")}, published {escape(e.get("published") or "unknown")})</title>'
+                   f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="row">{escape(_short(label, 34))}</text>')
+        if published:
+            out.append(f'<line x1="{x(when):.1f}" y1="{y:.1f}" x2="{x(published):.1f}" y2="{y:.1f}" stroke="#bbb" stroke-dasharray="3 2"/>'
+                       f'<path d="M{x(published):.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="#555"/>')
+        side = outside(when)
+        if side:
+            tip = x(when) + 6 * side
+            out.append(f'<path class="off-axis" d="M{tip:.1f},{y:.1f} l{-8 * side},-6 l0,12 z" fill="#d62728"/></a>')
+        else:
+            out.append(f'<circle cx="{x(when):.1f}" cy="{y:.1f}" r="5" fill="#d62728"/></a>')
+    ly = height - 12
+    out.append(f'<g class="legend"><circle cx="{left}" cy="{ly - 4}" r="5" fill="#d62728"/><text x="{left + 10}" y="{ly}">event date (from the text)</text>'
+               f'<path d="M{left + 190},{ly - 9} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="#555"/><text x="{left + 200}" y="{ly}">publication date</text>'
+               + (f'<path d="M{left + 330},{ly - 4} l8,-6 l0,12 z" fill="#d62728"/><text x="{left + 344}" y="{ly}">event date outside this span</text>' if window else "")
+               + "</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:
+    """At most a dozen ticks: months (labelled 2019-03) over spans up to three years, else years."""
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    if months > 36:
+        step = max(1, math.ceil((hi.year - lo.year + 1) / 12))
+        return [(date(y, 1, 1), str(y)) for y in range(lo.year + 1, hi.year + 1, step)]
+    step = max(1, math.ceil(months / 12))
+    ticks, y, m = [], lo.year, lo.month
+    while (y, m) <= (hi.year, hi.month):
+        d = date(y, m, 1)
+        if d >= lo:
+            ticks.append((d, d.isoformat()[:7]))
+        m += step
+        while m > 12:
+            m -= 12
+            y += 1
+    return ticks

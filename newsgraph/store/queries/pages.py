@@ -1,0 +1,469 @@
+"""Reads behind the report and the web pages: one function per page, each returning plain dicts.
+
+The HTML page and its JSON twin are rendered from the same call. Parts of the
+knowledge base that another stage has not written yet (no events, no conflicts
+table…) come back as empty lists, never as errors, so the pages say "none yet".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+
+from newsgraph.store.queries import core
+
+__all__ = [
+    "has_table",
+    "page_overview",
+    "page_documents",
+    "page_entities",
+    "page_entity",
+    "page_document",
+    "page_conflicts",
+    "page_timeline",
+    "page_money",
+    "page_voices",
+    "page_graph",
+    "event_rows",
+    "actor_events",
+    "filter_choices",
+]
+
+OBJECT_ROLES = ("object", "recipient", "destination")
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)).fetchone() is not None
+
+
+def _count(conn: sqlite3.Connection, sql: str, args=()) -> int:
+    return conn.execute(sql, args).fetchone()[0]
+
+
+def _page(total: int, limit: int, offset: int) -> dict:
+    return {"total": total, "limit": limit, "offset": offset, "next": offset + limit if offset + limit < total else None,
+            "prev": max(0, offset - limit) if offset > 0 else None}
+
+
+# --- overview --------------------------------------------------------------------------------
+
+def page_overview(conn: sqlite3.Connection, top: int = 15) -> dict:
+    """Counts, outlets, the published and inferred date spans, and the top actors."""
+    out = core.stats(conn)
+    out["outlets"] = [dict(r) for r in conn.execute(
+        "SELECT COALESCE(outlet, '(unknown)') AS outlet, COUNT(*) AS documents FROM documents GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT 50")]
+    spans = {}
+    for inferred, label in ((0, "published"), (1, "inferred")):
+        row = conn.execute("SELECT MIN(published), MAX(published), COUNT(*) FROM documents WHERE published IS NOT NULL AND published_inferred = ?", (inferred,)).fetchone()
+        spans[label] = {"first": row[0], "last": row[1], "documents": row[2]}
+    spans["undated"] = _count(conn, "SELECT COUNT(*) FROM documents WHERE published IS NULL")
+    out["dates"] = spans
+    out["top_actors"] = core.list_entities(conn, top=top)
+    return out
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+def page_documents(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, outlet: str | None = None) -> dict:
+    where, args = ("WHERE d.outlet = ?", [outlet]) if outlet else ("", [])
+    total = _count(conn, f"SELECT COUNT(*) FROM documents d {where}", args)
+    # Sort on narrow columns first: `words` sits after `text` in the row, so reading it for every
+    # document before sorting would walk each article's overflow pages.
+    rows = conn.execute(
+        f"""SELECT d.id, d.path, d.title, d.outlet, d.url, d.published, d.published_inferred, d.words
+            FROM (SELECT d.id FROM documents d {where} ORDER BY d.published IS NULL, d.published, d.path LIMIT ? OFFSET ?) page
+            JOIN documents d ON d.id = page.id ORDER BY d.published IS NULL, d.published, d.path""",
+        (*args, limit, offset),
+    )
+    return {"documents": [dict(r) for r in rows], "page": _page(total, limit, offset), "outlet": outlet}
+
+
+def page_entities(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, type: str | None = None) -> dict:
+    total = _count(conn, "SELECT COUNT(*) FROM entities" + (" WHERE type = ?" if type else ""), (type,) if type else ())
+    return {"entities": core.list_entities(conn, top=limit, type=type, offset=offset), "page": _page(total, limit, offset), "type": type}
+
+
+# --- events ----------------------------------------------------------------------------------
+
+_EVENT_SELECT = """
+SELECT e.id, e.doc, e.idx, e.start, e.end, e.trigger, e.predicate, e.type, e.sentence, e.negated, e.modality,
+       t.value AS date, t.text AS date_text, d.published, d.published_inferred, d.outlet, d.title, d.path,
+       s.start AS sentence_start, s.end AS sentence_end, substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
+FROM events e JOIN documents d ON d.id = e.doc
+LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+LEFT JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence
+"""
+
+
+def _with_parts(conn: sqlite3.Connection, events: list[dict]) -> list[dict]:
+    """Attach participants (with their entities) and amounts to event rows, two queries for the lot."""
+    if not events:
+        return events
+    by_id = {e["id"]: e for e in events}
+    for e in events:
+        e["participants"], e["amounts"] = [], []
+    marks = ",".join("?" * len(by_id))
+    for r in conn.execute(
+        f"""SELECT p.event, p.role, p.start, p.end, p.text, m.entity, en.name AS entity_name
+            FROM event_participants p JOIN events e ON e.id = p.event
+            LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+            LEFT JOIN entities en ON en.id = m.entity
+            WHERE p.event IN ({marks}) ORDER BY p.event, p.start""", list(by_id)):
+        by_id[r["event"]]["participants"].append({k: r[k] for k in ("role", "start", "end", "text", "entity", "entity_name")})
+    for r in conn.execute(
+        f"""SELECT ea.event, a.start, a.end, a.text, a.value, a.unit, a.kind FROM event_amounts ea
+            JOIN events e ON e.id = ea.event JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+            WHERE ea.event IN ({marks}) ORDER BY ea.event, a.start""", list(by_id)):
+        by_id[r["event"]]["amounts"].append({k: r[k] for k in ("start", "end", "text", "value", "unit", "kind")})
+    for e in events:
+        e["subjects"] = [p for p in e["participants"] if p["role"] == "subject"]
+        e["objects"] = [p for p in e["participants"] if p["role"] in OBJECT_ROLES]
+        e["source"] = next((p for p in e["participants"] if p["role"] == "source"), None)
+    return events
+
+
+def event_rows(conn: sqlite3.Connection, where: str = "", args=(), order: str = "d.published, e.doc, e.idx",
+               limit: int = 50, offset: int = 0) -> list[dict]:
+    """One page of events with their sentence, parties and amounts.
+
+    The page's ids are chosen first, so the sentence text is cut for those rows only, not for
+    every row the sort sees.
+    """
+    if not has_table(conn, "events"):
+        return []
+    ids = [r[0] for r in conn.execute(
+        f"""SELECT e.id FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+            {where} ORDER BY {order} LIMIT ? OFFSET ?""", (*args, limit, offset))]
+    if not ids:
+        return []
+    rank = {i: n for n, i in enumerate(ids)}
+    rows = [dict(r) for r in conn.execute(f"{_EVENT_SELECT} WHERE e.id IN ({','.join('?' * len(ids))})", ids)]
+    return _with_parts(conn, sorted(rows, key=lambda r: rank[r["id"]]))
+
+
+def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
+    """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each.
+
+    One pass over the entity's mentions finds every event it takes part in (the index of
+    migration 0005 makes the participant lookup covering); events of a known type come
+    before OTHER, then in the order they were written.
+    """
+    if not has_table(conn, "events"):
+        return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
+    found: dict[str, dict[int, str]] = {"did": {}, "done_to": {}}
+    for r in conn.execute(
+        """SELECT p.event, p.role, e.type FROM mentions m JOIN events e ON e.doc = m.doc
+           JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
+           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
+        found["did" if r[1] == "subject" else "done_to"][r[0]] = r[2]
+    out = {}
+    for key, events in found.items():
+        ids = sorted(events, key=lambda i: (events[i] == "OTHER", i))
+        chosen = ids[offset: offset + limit]
+        rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(chosen))})", chosen, order="e.id", limit=limit) if chosen else []
+        rank = {i: n for n, i in enumerate(chosen)}
+        out[key] = {"events": sorted(rows, key=lambda e: rank[e["id"]]), "page": _page(len(ids), limit, offset)}
+    return out
+
+
+# --- entity ----------------------------------------------------------------------------------
+
+def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict | None:
+    """An actor with one page (`limit`, `offset`) of each list: its mentions, what it did, what was done to it."""
+    entity = core.get_entity(conn, entity_id)
+    if entity is None:
+        return None
+    total = _count(conn, "SELECT COUNT(*) FROM mentions WHERE entity = ?", (entity_id,))
+    acts = actor_events(conn, entity_id, limit=limit, offset=offset)
+    did, done_to = acts["did"], acts["done_to"]
+    return {
+        "entity": entity,
+        "mentions": [dict(r) for r in conn.execute(
+            """SELECT p.doc, p.start, p.end, p.text, p.role, p.sentence_idx, d.path, d.title, d.outlet,
+                      substr(d.text, s.start + 1, s.end - s.start) AS sentence
+               FROM (SELECT m.doc, m.start, m.end, m.text, m.role, m.sentence AS sentence_idx, d.published, d.path
+                     FROM mentions m JOIN documents d ON d.id = m.doc WHERE m.entity = ?
+                     ORDER BY d.published IS NULL, d.published, d.path, m.start LIMIT ? OFFSET ?) p
+               JOIN documents d ON d.id = p.doc LEFT JOIN sentences s ON s.doc = p.doc AND s.idx = p.sentence_idx
+               ORDER BY p.published IS NULL, p.published, p.path, p.start""",
+            (entity_id, limit, offset))],
+        "mentions_total": total,
+        "page": _page(max(total, did["page"]["total"], done_to["page"]["total"]), limit, offset),
+        "did": did,
+        "done_to": done_to,
+        "quotes": _quotes(conn, "WHERE m.entity = ?", (entity_id,), limit=limit),
+        "labels": _labels_of(conn, entity_id, limit=limit),
+    }
+
+
+def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset: int = 0) -> list[dict]:
+    if not has_table(conn, "quotes"):
+        return []
+    rows = conn.execute(
+        f"""SELECT q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
+                   d.outlet, d.title, d.path
+            FROM quotes q JOIN documents d ON d.id = q.doc
+            LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
+            LEFT JOIN entities en ON en.id = m.entity {where}
+            ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
+    return [dict(r) for r in rows]
+
+
+def _labels_of(conn: sqlite3.Connection, entity_id: str, limit: int = 50) -> list[dict]:
+    if not has_table(conn, "descriptors"):
+        return []
+    rows = conn.execute(
+        """SELECT x.doc, x.start, x.end, x.text, x.head, x.polarity, x.voice, x.speaker_text, x.sentence, d.outlet, d.path
+           FROM mentions m JOIN descriptors x ON x.doc = m.doc AND x.mention = m.idx JOIN documents d ON d.id = x.doc
+           WHERE m.entity = ? ORDER BY d.outlet, x.doc, x.start LIMIT ?""", (entity_id, limit))
+    return [dict(r) for r in rows]
+
+
+# --- document reader -------------------------------------------------------------------------
+
+LAYERS = ("entity", "quote", "event", "technique", "amount", "time", "label")
+
+
+def _spans(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
+    """Every highlighted span of a document: (start, end, layer, title, entity)."""
+    spans = [
+        {"start": r["start"], "end": r["end"], "layer": "entity", "title": r["name"] or r["text"], "entity": r["entity"]}
+        for r in conn.execute(
+            "SELECT m.start, m.end, m.text, m.entity, en.name FROM mentions m LEFT JOIN entities en ON en.id = m.entity WHERE m.doc = ?",
+            (doc_id,))
+    ]
+    queries = (
+        ("quote", "quotes", "SELECT start, end, kind || ' quote' || COALESCE(' of ' || speaker_text, '') FROM quotes WHERE doc = ?"),
+        ("event", "events", "SELECT start, end, type || ': ' || predicate || CASE negated WHEN 1 THEN ' (negated)' ELSE '' END FROM events WHERE doc = ?"),
+        ("technique", "techniques", "SELECT start, end, technique || ' (' || engine || ')' FROM techniques WHERE doc = ?"),
+        ("amount", "amounts", "SELECT start, end, kind || COALESCE(': ' || value, '') || ' ' || unit FROM amounts WHERE doc = ?"),
+        ("time", "times", "SELECT start, end, 'time' || COALESCE(': ' || value, '') FROM times WHERE doc = ?"),
+        ("label", "descriptors", "SELECT start, end, polarity || ' label (' || voice || ')' FROM descriptors WHERE doc = ?"),
+    )
+    for layer, table, sql in queries:
+        if has_table(conn, table):
+            spans += [{"start": r[0], "end": r[1], "layer": layer, "title": r[2], "entity": None} for r in conn.execute(sql, (doc_id,))]
+    return [s for s in spans if s["end"] > s["start"]]
+
+
+def _pieces(text: str, start: int, end: int, spans: list[dict]) -> list[dict]:
+    """Cut text[start:end] at every span boundary; each piece lists the layers covering it (a sweep, not nested tags)."""
+    inside = [s for s in spans if s["start"] < end and s["end"] > start]
+    cuts = sorted({start, end} | {max(start, min(end, p)) for s in inside for p in (s["start"], s["end"])})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        cover = [s for s in inside if s["start"] <= a and s["end"] >= b]
+        piece = {"start": a, "end": b, "text": text[a:b]}
+        if cover:
+            piece["layers"] = sorted({s["layer"] for s in cover}, key=LAYERS.index)
+            piece["title"] = "; ".join(dict.fromkeys(s["title"] for s in cover if s["title"]))
+            piece["entity"] = next((s["entity"] for s in cover if s["entity"]), None)
+        pieces.append(piece)
+    return pieces
+
+
+def page_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+    """A document as blocks: each sentence (and each gap between sentences) cut into highlighted pieces."""
+    doc = core.get_document(conn, doc_id)
+    if doc is None:
+        return None
+    text = doc["text"]
+    spans = _spans(conn, doc_id)
+    blocks, pos = [], 0
+    for s in doc["sentences"]:
+        if s["start"] > pos:
+            blocks.append({"sentence": None, "pieces": _pieces(text, pos, s["start"], spans)})
+        blocks.append({"sentence": s["idx"], "start": s["start"], "end": s["end"], "pieces": _pieces(text, s["start"], s["end"], spans)})
+        pos = max(pos, s["end"])
+    if pos < len(text):
+        blocks.append({"sentence": None, "pieces": _pieces(text, pos, len(text), spans)})
+    doc["blocks"] = blocks
+    doc["layers"] = dict(Counter(s["layer"] for s in spans))
+    doc["entities"] = [dict(r) for r in conn.execute(
+        """SELECT en.id, en.name, en.type, COUNT(*) AS mentions FROM mentions m JOIN entities en ON en.id = m.entity
+           WHERE m.doc = ? GROUP BY en.id ORDER BY 4 DESC, en.name""", (doc_id,))]
+    return doc
+
+
+# --- conflicts, timeline, money, voices ------------------------------------------------------
+
+def page_conflicts(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> dict:
+    if not has_table(conn, "conflicts"):
+        return {"available": False, "conflicts": [], "page": _page(0, limit, offset)}
+    total = _count(conn, "SELECT COUNT(*) FROM conflicts")
+    conflicts = [dict(r) for r in conn.execute(
+        """SELECT c.*, s.name AS subject_name, o.name AS object_name FROM conflicts c
+           LEFT JOIN entities s ON s.id = c.subject LEFT JOIN entities o ON o.id = c.object
+           ORDER BY c.id LIMIT ? OFFSET ?""", (limit, offset))]
+    by_id = {c["id"]: c for c in conflicts}
+    for c in conflicts:
+        c["values"] = []
+    if by_id:
+        marks = ",".join("?" * len(by_id))
+        for r in conn.execute(
+            f"""SELECT v.*, d.outlet, d.title, d.path, d.published, en.name AS source_name,
+                       substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
+                FROM conflict_values v JOIN documents d ON d.id = v.doc
+                LEFT JOIN sentences s ON s.doc = v.doc AND s.idx = v.sentence
+                LEFT JOIN entities en ON en.id = v.source
+                WHERE v.conflict IN ({marks}) ORDER BY v.conflict, v.value, v.date, d.outlet""", list(by_id)):
+            by_id[r["conflict"]]["values"].append(dict(r))
+    return {"available": True, "conflicts": conflicts, "page": _page(total, limit, offset)}
+
+
+# Time values sort as text except ISO weeks ("2019-W04"), turned into the week's first days' neighbourhood here.
+SORTABLE_DATE = """CASE WHEN t.value GLOB '[0-9][0-9][0-9][0-9]-W[0-9]*'
+    THEN date(substr(t.value, 1, 4) || '-01-01', '+' || ((CAST(substr(t.value, 7, 2) AS INTEGER) - 1) * 7) || ' days')
+    ELSE t.value END"""
+
+
+def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, type: str | None = None) -> dict:
+    """Dated events (event date from the text vs publication date), oldest first."""
+    if not has_table(conn, "events"):
+        return {"available": False, "events": [], "page": _page(0, limit, offset), "types": []}
+    where = "WHERE t.value IS NOT NULL" + (" AND e.type = ?" if type else "")
+    args = (type,) if type else ()
+    total = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where}", args)
+    events = event_rows(conn, where, args, order=f"{SORTABLE_DATE}, d.published, e.doc, e.idx", limit=limit, offset=offset)
+    types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")]
+    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type}
+
+
+def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> dict:
+    """Who gave what to whom: events carrying an amount; plus money amounts no event claims."""
+    if not has_table(conn, "events"):
+        return {"events": [], "loose": [], "page": _page(0, limit, offset)}
+    ids_sql = "SELECT DISTINCT ea.event FROM event_amounts ea"
+    total = _count(conn, f"SELECT COUNT(*) FROM ({ids_sql})")
+    money_first = """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                       WHERE ea.event = e.id AND a.kind = 'money')"""
+    events = event_rows(conn, f"WHERE e.id IN ({ids_sql})", (), order=f"{money_first} IS NULL, e.type != 'FINANCE', {money_first} DESC, e.doc, e.idx",
+                        limit=limit, offset=offset)
+    loose = [dict(r) for r in conn.execute(
+        """SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.path,
+                  substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
+           FROM amounts a JOIN documents d ON d.id = a.doc LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence
+           WHERE a.kind = 'money' AND NOT EXISTS (
+               SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event WHERE e.doc = a.doc AND ea.amount = a.idx)
+           ORDER BY a.value DESC LIMIT ?""", (limit,))]
+    return {"events": events, "loose": loose, "page": _page(total, limit, offset)}
+
+
+def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = 20) -> dict:
+    """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
+    total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
+    quotes = _quotes(conn, "", (), limit=limit, offset=offset)
+    matrix: dict = {"outlets": [], "rows": []}
+    if has_table(conn, "descriptors"):
+        cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        names = {}
+        for r in conn.execute(
+            """SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
+               FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):
+            cells[r["entity"]][r["outlet"]][(r["head"], r["polarity"])] += 1
+            names[r["entity"]] = r["name"]
+        ranked = sorted(cells, key=lambda e: -sum(sum(c.values()) for c in cells[e].values()))[:top]
+        outlets = sorted({o for e in ranked for o in cells[e]})
+        matrix = {"outlets": outlets, "rows": [
+            {"entity": e, "name": names[e], "cells": {o: [{"head": h, "polarity": p, "count": n} for (h, p), n in cells[e][o].most_common(6)]
+                                                     for o in outlets if o in cells[e]}} for e in ranked]}
+    techniques: dict = {"outlets": [], "techniques": [], "counts": {}}
+    if has_table(conn, "techniques"):
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for r in conn.execute(
+            """SELECT COALESCE(d.outlet, '(unknown)'), t.technique, COUNT(*) FROM techniques t JOIN documents d ON d.id = t.doc
+               GROUP BY 1, 2 ORDER BY 1, 2"""):
+            counts[r[0]][r[1]] = r[2]
+        techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
+    techniques["summary"] = _outlet_summary(conn)
+    return {"quotes": quotes, "page": _page(total, limit, offset), "labels": matrix, "techniques": techniques}
+
+
+def _outlet_summary(conn: sqlite3.Connection) -> dict[str, dict]:
+    """Per outlet: techniques per 1,000 words, loaded-sentence share and the opinion/reporting guess,
+    from the techniques part's own query when it is there (empty otherwise)."""
+    try:
+        from newsgraph.store.queries.techniques import outlet_summary
+    except ImportError:
+        return {}
+    try:
+        rows = outlet_summary(conn)
+    except sqlite3.Error:
+        return {}
+    keep = ("documents", "words", "techniques_per_1000_words", "loaded_sentence_share", "guess")
+    return {r["outlet"]: {k: r.get(k) for k in keep} for r in rows if "outlet" in r}
+
+
+def filter_choices(conn: sqlite3.Connection) -> dict:
+    """Outlets and event types offered as search and graph filters."""
+    return {
+        "outlets": [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1 LIMIT 500")],
+        "types": [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else [],
+    }
+
+
+# --- the actor network -----------------------------------------------------------------------
+
+def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple[str, ...] | None = None,
+               date_from: str | None = None, date_to: str | None = None) -> dict:
+    """The actor network: subject → object/recipient edges per event type, the top-`top` actors by involvement.
+
+    The same edges as `queries.events.graph_edges` (negated events left out), aggregated in SQL
+    with the filters applied there, because that function walks every event in Python and a
+    page has to answer on 10,000 documents.
+
+    When the store has no such events yet, actors named in the same sentence are joined by
+    undirected "co-mention" edges instead, so the picture still shows who appears with whom.
+    """
+    edges: dict[tuple, dict] = {}
+    if has_table(conn, "events"):
+        where, args = [], []
+        if types:
+            where.append(f"e.type IN ({','.join('?' * len(types))})")
+            args += list(types)
+        if date_from:
+            where.append("COALESCE(t.value, d.published) >= ?")
+            args.append(date_from)
+        if date_to:
+            where.append("substr(COALESCE(t.value, d.published), 1, 10) <= ?")
+            args.append(date_to)
+        sql = f"""SELECT ms.entity AS source, mo.entity AS target, e.type, COUNT(*) AS n, MIN(e.doc) AS doc, MIN(e.sentence) AS sentence
+                  FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+                  JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
+                  JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
+                  JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
+                  JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
+                  WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity
+                  {''.join(' AND ' + w for w in where)}
+                  GROUP BY ms.entity, mo.entity, e.type"""
+        for r in conn.execute(sql, args):
+            edges[(r["source"], r["target"], r["type"])] = {"source": r["source"], "target": r["target"], "type": r["type"],
+                                                            "weight": r["n"], "directed": True, "doc": r["doc"], "sentence": r["sentence"]}
+    kind = "events"
+    if not edges and not (types or date_from or date_to):
+        kind = "co-mention"
+        pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
+        if pool:
+            marks = ",".join("?" * len(pool))
+            for r in conn.execute(
+                f"""SELECT a.entity AS source, b.entity AS target, COUNT(*) AS n, MIN(a.doc) AS doc, MIN(a.sentence) AS sentence
+                    FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
+                    WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool):
+                edges[(r["source"], r["target"], "co-mention")] = {"source": r["source"], "target": r["target"], "type": "co-mention",
+                                                                   "weight": r["n"], "directed": False, "doc": r["doc"], "sentence": r["sentence"]}
+    involvement: Counter = Counter()
+    for e in edges.values():
+        involvement[e["source"]] += e["weight"]
+        involvement[e["target"]] += e["weight"]
+    chosen = [n for n, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+    keep = set(chosen)
+    nodes = []
+    if chosen:
+        marks = ",".join("?" * len(chosen))
+        info = {r["id"]: dict(r) for r in conn.execute(f"SELECT id, name, type, mentions FROM entities WHERE id IN ({marks})", chosen)}
+        nodes = [{**info[n], "involvement": involvement[n]} for n in chosen if n in info]
+    kept_edges = [e for e in edges.values() if e["source"] in keep and e["target"] in keep]
+    event_types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
+    return {"kind": kind, "nodes": nodes, "edges": kept_edges, "total_nodes": len(involvement), "top": top,
+            "types": list(types or []), "event_types": event_types, "date_from": date_from, "date_to": date_to}

@@ -1,0 +1,147 @@
+"""Reads of quotes and descriptors: who is quoted, and how each outlet labels each actor."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+
+from newsgraph.errors import NoSuchEntity
+
+__all__ = ["export_quotes", "export_descriptors", "quotes", "label_matrix", "source_name"]
+
+_QUOTES_SQL = """
+SELECT q.id, q.doc, q.idx, q.start, q."end", q.text, q.kind, q.cue, q.sentence,
+       q.speaker_start, q.speaker_end, q.speaker_text, q.speaker_mention,
+       m.entity AS speaker, e.name AS speaker_name, d.outlet, d.path, d.title, d.published
+FROM quotes q
+JOIN documents d ON d.id = q.doc
+LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
+LEFT JOIN entities e ON e.id = m.entity
+"""
+
+_DESCRIPTORS_SQL = """
+SELECT x.id, x.doc, x.idx, x.start, x."end", x.text, x.head, x.polarity, x.voice, x.sentence,
+       x.speaker_text, m.entity, e.name AS entity_name, sm.entity AS speaker, d.outlet, d.path, d.title
+FROM descriptors x
+JOIN documents d ON d.id = x.doc
+LEFT JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+LEFT JOIN entities e ON e.id = m.entity
+LEFT JOIN mentions sm ON sm.doc = x.doc AND sm.idx = x.speaker_mention
+"""
+
+
+def source_name(outlet: str | None, path: str | None, title: str | None = None) -> str:
+    """What a column of the label matrix is called: the outlet, else the document's path, else its title."""
+    return outlet or path or title or "?"
+
+
+def _events_inside(conn: sqlite3.Connection, doc: str | None = None) -> dict[int, list[int]]:
+    """Quote id -> ids of the events whose trigger stands inside the quote (what the speaker says happened)."""
+    sql = """SELECT q.id, e.id FROM quotes q JOIN events e ON e.doc = q.doc AND e.start >= q.start AND e."end" <= q."end" """
+    args: tuple = ()
+    if doc:
+        sql += " WHERE q.doc = ?"
+        args = (doc,)
+    out: dict[int, list[int]] = defaultdict(list)
+    for qid, eid in conn.execute(sql + " ORDER BY q.id, e.start", args):
+        out[qid].append(eid)
+    return out
+
+
+def export_quotes(conn: sqlite3.Connection) -> list[dict]:
+    """The `quotes` list of the newsgraph/1 export: offsets into the document text, speaker as an entity id,
+    and the ids of the events reported inside each quote."""
+    events = _events_inside(conn)
+    return [
+        {
+            "id": r["id"], "doc": r["doc"], "start": r["start"], "end": r["end"], "text": r["text"],
+            "speaker": r["speaker"], "speaker_text": r["speaker_text"], "cue": r["cue"], "kind": r["kind"],
+            "source_outlet": r["outlet"], "events": events.get(r["id"], []),
+        }
+        for r in conn.execute(_QUOTES_SQL + " ORDER BY q.doc, q.idx")
+    ]
+
+
+def export_descriptors(conn: sqlite3.Connection) -> list[dict]:
+    """The `descriptors` list of the newsgraph/1 export; `speaker` is an entity id when the label is quoted."""
+    return [
+        {
+            "id": r["id"], "doc": r["doc"], "entity": r["entity"], "text": r["text"], "start": r["start"], "end": r["end"],
+            "head": r["head"], "polarity": r["polarity"], "voice": r["voice"], "speaker": r["speaker"],
+        }
+        for r in conn.execute(_DESCRIPTORS_SQL + " ORDER BY x.doc, x.idx")
+    ]
+
+
+def _speaker_filter(conn: sqlite3.Connection, speaker: str) -> tuple[str, tuple]:
+    """A WHERE clause for quotes by `speaker`: the resolved entity, else the speaker's words as written."""
+    from newsgraph.store.queries.core import find_entity
+
+    try:
+        return " WHERE m.entity = ?", (find_entity(conn, speaker),)
+    except NoSuchEntity:
+        hit = conn.execute("SELECT 1 FROM quotes WHERE speaker_text LIKE ? LIMIT 1", (f"%{speaker}%",)).fetchone()
+        if hit is None:
+            raise
+        return " WHERE q.speaker_text LIKE ?", (f"%{speaker}%",)
+
+
+def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | None = None) -> list[dict]:
+    """Quotes with their speaker (entity name, else the words naming the speaker) and source, newest documents first."""
+    sql, args = _QUOTES_SQL, ()
+    if speaker:
+        where, args = _speaker_filter(conn, speaker)
+        sql += where
+    sql += " ORDER BY d.published IS NULL, d.published DESC, d.path, q.idx"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    out = []
+    events = _events_inside(conn)
+    for r in conn.execute(sql, args):
+        row = dict(r)
+        row["events"] = events.get(r["id"], [])
+        row["speaker_display"] = r["speaker_name"] or r["speaker_text"]
+        row["source"] = source_name(r["outlet"], r["path"], r["title"])
+        out.append(row)
+    return out
+
+
+def label_matrix(conn: sqlite3.Connection, entity: str | None = None) -> list[dict]:
+    """Actor x outlet: the labels each outlet (or document, when it has no outlet) puts on each actor.
+
+    One row per actor, most labelled first: ``{"entity", "name", "outlets": [{"outlet", "labels": [{"label",
+    "head", "polarity", "count", "outlet_voice", "quoted"}]}]}``. Labels are grouped case-insensitively with
+    spacing collapsed and shown in their most frequent spelling; ``quoted`` counts labels said by a quoted
+    speaker rather than in the outlet's own voice.
+    """
+    from newsgraph.store.queries.core import find_entity
+
+    sql, args = _DESCRIPTORS_SQL + " WHERE m.entity IS NOT NULL", ()
+    if entity:
+        sql += " AND m.entity = ?"
+        args = (find_entity(conn, entity),)
+    cells: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    for r in conn.execute(sql + " ORDER BY x.doc, x.idx", args):
+        names[r["entity"]] = r["entity_name"] or r["entity"]
+        label = " ".join(r["text"].split())
+        key = label.lower()
+        cell = cells[(r["entity"], source_name(r["outlet"], r["path"], r["title"]))]
+        entry = cell.setdefault(key, {"spellings": defaultdict(int), "head": r["head"], "polarity": r["polarity"],
+                                      "count": 0, "outlet_voice": 0, "quoted": 0})
+        entry["spellings"][label] += 1
+        entry["count"] += 1
+        entry["outlet_voice" if r["voice"] == "outlet" else "quoted"] += 1
+    rows: dict[str, dict] = {}
+    for (ent, outlet), labels in cells.items():
+        row = rows.setdefault(ent, {"entity": ent, "name": names[ent], "count": 0, "outlets": []})
+        shown = []
+        for entry in labels.values():
+            spelling = max(entry.pop("spellings").items(), key=lambda kv: (kv[1], kv[0]))[0]
+            shown.append({"label": spelling, **entry})
+        shown.sort(key=lambda e: (-e["count"], e["label"].lower()))
+        row["outlets"].append({"outlet": outlet, "labels": shown})
+        row["count"] += sum(e["count"] for e in shown)
+    for row in rows.values():
+        row["outlets"].sort(key=lambda o: o["outlet"])
+    return sorted(rows.values(), key=lambda r: (-r["count"], r["name"]))

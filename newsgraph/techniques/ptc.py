@@ -1,0 +1,86 @@
+"""Reading a labelled folder in the Propaganda Techniques Corpus layout.
+
+Accepted layouts: ``DIR/articles/article<ID>.txt`` with ``DIR/labels/article<ID>.task2-TC.labels``,
+or both kinds of file directly in ``DIR``. A label line is ``id <TAB> technique <TAB> start <TAB> end``
+with character offsets into the article file as read (UTF-8).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsgraph.errors import InputError
+from newsgraph.ingest.readers import decode
+
+_ARTICLE = re.compile(r"^article(\w+)\.txt$")
+_LABELS = re.compile(r"^article(\w+)\..*labels$")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSpan:
+    doc: str
+    technique: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class LabelledArticle:
+    id: str
+    path: str
+    text: str
+    spans: list[GoldSpan] = field(default_factory=list)
+
+
+def _files(folder: Path, pattern: re.Pattern) -> dict[str, Path]:
+    found = {}
+    for sub in (folder, folder / "articles", folder / "labels"):
+        if sub.is_dir():
+            for p in sub.iterdir():
+                m = pattern.match(p.name)
+                if m and p.is_file():
+                    found.setdefault(m.group(1), p)
+    return found
+
+
+def read_folder(folder: str | Path, require_labels: bool = True) -> list[LabelledArticle]:
+    """Every article of a PTC-format folder with its gold spans, sorted by article id."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{str(folder)!r} is not a folder")
+    articles = _files(folder, _ARTICLE)
+    labels = _files(folder, _LABELS)
+    if not articles:
+        raise InputError(f"no article<ID>.txt files in {str(folder)!r} or its articles/ folder")
+    if require_labels and not labels:
+        raise InputError(f"no article<ID>...labels files in {str(folder)!r} or its labels/ folder")
+    out = []
+    for aid in sorted(articles):
+        if require_labels and aid not in labels:
+            continue
+        path = articles[aid]
+        text, _ = decode(path.read_bytes())
+        item = LabelledArticle(id=aid, path=str(path), text=text)
+        if aid in labels:
+            for n, line in enumerate(labels[aid].read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                parts = line.split("\t")
+                if len(parts) < 4:
+                    raise InputError(f"{labels[aid]}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
+                item.spans.append(GoldSpan(aid, parts[1], int(parts[2]), int(parts[3])))
+        out.append(item)
+    return out
+
+
+def split(articles: list, holdout: float) -> tuple[list, list]:
+    """(first part, held-out last part) of articles sorted by id; `holdout` is the held-out fraction."""
+    if not holdout:
+        return list(articles), []
+    if not 0 < holdout < 1:
+        raise InputError("--holdout must be a fraction between 0 and 1")
+    ordered = sorted(articles, key=lambda a: a.id)
+    cut = len(ordered) - max(1, round(len(ordered) * holdout))
+    return ordered[:cut], ordered[cut:]

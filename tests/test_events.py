@@ -1,0 +1,220 @@
+"""Events: constructions on sentences written for these tests, the seed articles' key facts, provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.extract.event_lexicon import TYPES, lexicon
+
+
+def _events(analysis):
+    """Events as plain tuples of what a reader checks: type, predicate, roles -> names, amounts, source, flags."""
+    out = []
+    ms = analysis.mentions
+    for e in analysis.events:
+        roles: dict[str, list[str]] = {}
+        for p in e.participants:
+            if p.mention is not None:
+                roles.setdefault(p.role, []).append(ms[p.mention].name)
+        out.append({
+            "type": e.type,
+            "predicate": e.predicate,
+            "roles": roles,
+            "amounts": [analysis.amounts[k].value for k in e.amounts],
+            "time": analysis.times[e.time].value if e.time is not None else None,
+            "time_text": analysis.times[e.time].text if e.time is not None else None,
+            "source": ms[e.source.mention].name if e.source and e.source.mention is not None else None,
+            "negated": e.negated,
+            "modality": e.modality,
+        })
+    return out
+
+
+def _find(events, predicate, **roles):
+    hits = [e for e in events if e["predicate"] == predicate and all(set(v) <= set(e["roles"].get(k, [])) for k, v in roles.items())]
+    assert hits, f"no {predicate} event with {roles} in {[(e['predicate'], e['roles']) for e in events]}"
+    return hits[0]
+
+
+# (text, construction, predicate, type, expected roles, negated, modality, source, amounts)
+SENTENCES = [
+    ("Peru was recognized by Brazil on Monday.", "passive", "recognize", "RECOGNIZE",
+     {"subject": ["Brazil"], "object": ["Peru"]}, False, "asserted", None, []),
+    ("France, Germany and Italy condemned the coup in Mali.", "coordinated subjects", "condemn", "ACCUSE",
+     {"subject": ["France", "Germany", "Italy"]}, False, "asserted", None, []),
+    ("Chile hosted the summit and signed a trade pact with Peru.", "coordinated verbs", "sign", "AGREE",
+     {"subject": ["Chile"], "object": ["Peru"]}, False, "asserted", None, []),
+    ("Japan's investment in Kenya reached $2 billion.", "nominal event", "investment", "FINANCE",
+     {"subject": ["Japan"], "recipient": ["Kenya"]}, False, "asserted", None, [2e9]),
+    ("The defection of Ecuador from the alliance surprised Bolivia.", "nominal event (of-subject)", "defection", "DEFECT",
+     {"subject": ["Ecuador"]}, False, "asserted", None, []),
+    ("Justin Trudeau's meeting with Narendra Modi ended early.", "nominal event (with-object)", "meeting", "MEET",
+     {"subject": ["Justin Trudeau"], "object": ["Narendra Modi"]}, False, "asserted", None, []),
+    ("Canada did not recognize the new government of Haiti.", "negation", "recognize", "RECOGNIZE",
+     {"subject": ["Canada"], "object": ["Haiti"]}, True, "asserted", None, []),
+    ("Angela Merkel will meet Emmanuel Macron in Paris.", "modality: planned", "meet", "MEET",
+     {"subject": ["Angela Merkel"], "object": ["Emmanuel Macron"], "location": ["Paris"]}, False, "planned", None, []),
+    ("Iran could sanction Iraq.", "modality: hypothetical", "sanction", "SANCTION",
+     {"subject": ["Iran"], "object": ["Iraq"]}, False, "hypothetical", None, []),
+    ("Kenya threatened to expel Uganda's ambassador.", "modality: threatened", "expel", "COERCE",
+     {"subject": ["Kenya"], "object": ["Uganda"]}, False, "threatened", None, []),
+    ("Greece, which owes Germany billions, asked for more time.", "relative clause", "owe", "FINANCE",
+     {"subject": ["Greece"], "recipient": ["Germany"]}, False, "asserted", None, []),
+    ("Jacinda Ardern visited Tokyo on Tuesday. She met Shinzo Abe.", "pronoun subject", "meet", "MEET",
+     {"subject": ["Jacinda Ardern"], "object": ["Shinzo Abe"]}, False, "asserted", None, []),
+    ("Angela Merkel visited Oslo. Vladimir Putin refused to meet her.", "object pronoun is not its clause's subject", "meet", "MEET",
+     {"subject": ["Vladimir Putin"], "object": ["Angela Merkel"]}, False, "asserted", None, []),
+    ("Boris Johnson sent his deputy, Priti Patel, to Delhi. She met Narendra Modi.", "pronoun gender learnt from 'his'", "meet", "MEET",
+     {"subject": ["Priti Patel"], "object": ["Narendra Modi"]}, False, "asserted", None, []),
+    ("Emmanuel Macron arrived in Rome. The French president signed a pact with Italy.", "description subject", "sign", "AGREE",
+     {"subject": ["Emmanuel Macron"], "object": ["Italy"]}, False, "asserted", None, []),
+    ("Vladimir Putin, the Russian president, met Xi Jinping in Beijing.", "apposition", "meet", "MEET",
+     {"subject": ["Vladimir Putin"], "object": ["Xi Jinping"], "location": ["Beijing"]}, False, "asserted", None, []),
+    ("Seeking new allies, Russia courted Cuba.", "participial clause", "seek", "REQUEST",
+     {"subject": ["Russia"]}, False, "asserted", None, []),
+    ("The loan granted to Cuba by Russia was never repaid.", "reduced relative with agent", "grant", "FINANCE",
+     {"subject": ["Russia"], "recipient": ["Cuba"]}, False, "asserted", None, []),
+    ("Oman hosted talks between Iran and Qatar.", "nominal event (between)", "talk", "CONSULT",
+     {"subject": ["Iran"], "object": ["Qatar"]}, False, "asserted", None, []),
+    ("Chile accused Peru of hiding the report.", "object control of a gerund", "hide", "OTHER",
+     {"subject": ["Peru"]}, False, "asserted", None, []),
+    ("The United States imposed sanctions on Iran.", "light verb takes its noun's type", "impose", "SANCTION",
+     {"subject": ["United States"], "object": ["Iran"]}, False, "asserted", None, []),
+    ('"We will lend Cuba $1 billion," Vladimir Putin said.', "source: quote speaker", "lend", "FINANCE",
+     {"subject": ["Vladimir Putin"], "recipient": ["Cuba"]}, False, "planned", "Vladimir Putin", [1e9]),
+    ("Bloomberg broke the news that Qatar paid Oman $3 million.", "source: broke the news", "pay", "FINANCE",
+     {"subject": ["Qatar"], "recipient": ["Oman"]}, False, "reported", "Bloomberg", [3e6]),
+    ("According to Reuters, Egypt sold wheat to Libya.", "source: according to", "sell", "TRADE",
+     {"subject": ["Egypt"], "recipient": ["Libya"]}, False, "reported", "Reuters", []),
+    ("Mark Rutte said that the Netherlands lent Belgium $5 million.", "source: speech frame", "lend", "FINANCE",
+     {"subject": ["Netherlands"], "recipient": ["Belgium"]}, False, "reported", "Mark Rutte", [5e6]),
+]
+
+
+@pytest.mark.parametrize("text,construction,predicate,type_,roles,negated,modality,source,amounts", SENTENCES,
+                         ids=[s[1] for s in SENTENCES])
+def test_construction(analyze_text, text, construction, predicate, type_, roles, negated, modality, source, amounts):
+    events = _events(analyze_text(text))
+    ev = _find(events, predicate, **roles)
+    assert ev["type"] == type_
+    assert ev["negated"] is negated
+    assert ev["modality"] == modality
+    assert ev["source"] == source
+    assert ev["amounts"] == amounts
+
+
+def test_money_verb_without_money_takes_its_other_type(analyze_text):
+    ev = _find(_events(analyze_text("Russia sent two warships to Cuba.")), "send", subject=["Russia"])
+    assert ev["type"] == "DEPLOY"
+    assert ev["roles"]["destination"] == ["Cuba"]
+
+
+def test_clause_without_actor_makes_no_event(analyze_text):
+    assert analyze_text("The weather was cold and the roads were closed for hours.").events == []
+
+
+def test_every_event_keeps_its_predicate_and_a_known_type(analyze_text):
+    analysis = analyze_text("Chile painted the bridge. Peru admired it.")
+    assert analysis.events
+    for e in analysis.events:
+        assert e.predicate and e.type in TYPES
+
+
+def test_lexicon_types_are_known():
+    verbs, nouns = lexicon()
+    assert {"lend", "invest", "meet", "recognize", "sanction"} <= set(verbs)
+    assert {"investment", "defection", "meeting", "loan"} <= set(nouns)
+    assert {s.type for s in (*verbs.values(), *nouns.values())} <= set(TYPES)
+
+
+# --- the seed articles -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seeds(seeds_dir, analyze_text):
+    return {p.name[:3]: analyze_text(p.read_text(encoding="utf-8"), path=str(p)) for p in sorted(seeds_dir.glob("*.txt"))}
+
+
+# (seed, predicate, roles, type, time value, amounts)
+SEED_FACTS = [
+    ("000", "relocate", {"subject": ["Nicolas Maduro"], "object": ["PDVSA"], "origin": ["Lisbon"], "destination": ["Moscow"]}, "OTHER", None, []),
+    ("000", "take", {"subject": ["Nicolas Maduro"], "origin": ["Hugo Chavez"]}, "OTHER", "2013-04-19", []),
+    ("000", "declare", {"subject": ["Juan Guaido"], "object": ["Juan Guaido"]}, "STATEMENT", "2019-01-23", []),
+    ("002", "transfer", {"subject": ["Rosneft"], "recipient": ["Venezuela"]}, "FINANCE", "2017", [6e9]),
+    ("004", "send", {"subject": ["Russia"], "destination": ["Venezuela"]}, "DEPLOY", "2018-12", [2.0]),
+    ("001", "owe", {"subject": ["Nicolás Maduro"], "object": ["Russia"]}, "FINANCE", None, [17e9]),
+    ("003", "investment", {"subject": ["Russia"], "recipient": ["Venezuela"]}, "FINANCE", None, [30e9]),
+    ("002", "grant", {"subject": ["Kremlin"], "recipient": ["Caracas"]}, "FINANCE", None, [8.8e9]),
+    ("002", "offer", {"subject": ["Nicolás Maduro"], "recipient": ["Recep Tayyip Erdogan"]}, "AGREE", None, []),
+    ("003", "withdraw", {"subject": ["France", "Germany", "Britain"], "object": ["Nicolas Maduro"]}, "REJECT", None, []),
+    ("004", "recognize", {"object": ["Juan Guaido"]}, "RECOGNIZE", "2019-01", []),
+    ("004", "announce", {"subject": ["Mike Pence"]}, "SANCTION", None, []),
+]
+
+
+@pytest.mark.parametrize("seed,predicate,roles,type_,time,amounts", SEED_FACTS, ids=[f"{s[0]}-{s[1]}" for s in SEED_FACTS])
+def test_seed_fact(seeds, seed, predicate, roles, type_, time, amounts):
+    ev = _find(_events(seeds[seed]), predicate, **roles)
+    assert ev["type"] == type_
+    assert ev["time"] == time
+    assert ev["amounts"] == amounts
+
+
+# (seed, predicate, roles, source, modality)
+SEED_SOURCES = [
+    ("003", "investment", {"subject": ["Russia"]}, "U.S.", "reported"),
+    ("002", "grant", {"subject": ["Kremlin"]}, "Alexei Navalni", "reported"),
+    ("002", "finance", {"subject": ["Russia"]}, "Alexei Navalni", "reported"),
+    ("000", "send", {"subject": ["Russia"], "recipient": ["Venezuela"]}, "Sergei Lavrov", "reported"),
+    ("004", "meet", {"subject": ["Delcy Rodriguez"], "object": ["Sergei Lavrov"]}, "Reuters", "planned"),
+]
+
+
+@pytest.mark.parametrize("seed,predicate,roles,source,modality", SEED_SOURCES, ids=[f"{s[0]}-{s[1]}" for s in SEED_SOURCES])
+def test_seed_source(seeds, seed, predicate, roles, source, modality):
+    ev = _find(_events(seeds[seed]), predicate, **roles)
+    assert ev["source"] == source
+    assert ev["modality"] == modality
+
+
+def test_seed_coordinated_withdrawal(seeds):
+    """"France, Germany, Britain and 13 other European countries announced that they were withdrawing their recognition of Mr. Maduro"."""
+    ev = _find(_events(seeds["003"]), "withdraw", subject=["France", "Germany", "Britain"], object=["Nicolas Maduro"])
+    assert ev["type"] == "REJECT"
+    announce = _find(_events(seeds["003"]), "announce", subject=["France", "Germany", "Britain"])
+    assert announce["time_text"] == "Monday"
+
+
+def test_seed_description_resolves(seeds):
+    """"the president of Russia condemned ..." after "a meeting between Vladimir Putin and Nicolás Maduro"."""
+    ev = _find(_events(seeds["002"]), "condemn", subject=["Vladimir Putin"])
+    assert ev["type"] == "ACCUSE"
+
+
+def test_seed_events_provenance(seeds):
+    for analysis in seeds.values():
+        text = analysis.article.text
+        assert analysis.events
+        for e in analysis.events:
+            assert text[e.start:e.end] == e.trigger
+            for p in [*e.participants, *([e.source] if e.source else [])]:
+                assert text[p.start:p.end] == p.text
+            assert any(p.mention is not None for p in e.participants)
+            assert all(0 <= k < len(analysis.amounts) for k in e.amounts)
+            assert e.time is None or 0 <= e.time < len(analysis.times)
+
+
+@pytest.mark.slow
+def test_ptc_unlabeled_events_provenance(shared_corpus, analyze_text):
+    folder = shared_corpus / "ptc-unlabeled"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus/ptc-unlabeled is not present")
+    total = 0
+    for path in sorted(folder.glob("*.txt")):
+        analysis = analyze_text(path.read_text(encoding="utf-8"), path=str(path))
+        text = analysis.article.text
+        for e in analysis.events:
+            assert text[e.start:e.end] == e.trigger, (path.name, e.start)
+            for p in [*e.participants, *([e.source] if e.source else [])]:
+                assert text[p.start:p.end] == p.text, (path.name, p.start)
+            total += 1
+    assert total > 1000

@@ -1,0 +1,203 @@
+"""Across documents on the seeds: affiliations, fact groups, the Russia money conflict, export contract, idempotence."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.resolve import facts
+from newsgraph.store import queries
+from newsgraph.store.sqlite import open_store
+
+
+@pytest.fixture
+def seeds_store(seeds_db, tmp_path):
+    """A writable copy of the seeds database (resolve rewrites tables)."""
+    import shutil
+
+    db = tmp_path / "seeds.db"
+    shutil.copy(seeds_db, db)
+    store = open_store(db)
+    yield store
+    store.close()
+
+
+def _russia_money(conn):
+    conflicts = [c for c in queries.export_conflicts(conn) if c["kind"] == "amount" and c["subject"] == "russia" and c["object"] == "venezuela"]
+    assert len(conflicts) == 1, conflicts
+    return conflicts[0]
+
+
+# (value, seed file prefix, source entity, figure text)
+RUSSIA_MONEY = [
+    (6e9, "002", None, "six billion dollars"),
+    (8.8e9, "002", "alexei-navalni", "USD $8.8 billion dollars"),
+    (17e9, "001", None, "$17 billion"),
+    (30e9, "003", "united-states", "$30 billion"),
+]
+
+
+def test_russia_money_conflict_group(seeds_conn):
+    conflict = _russia_money(seeds_conn)
+    paths = dict(seeds_conn.execute("SELECT id, path FROM documents"))
+    got = sorted((v["value"], paths[v["doc"]].rsplit("/", 1)[-1][:3], v["source"], v["text"]) for v in conflict["values"])
+    assert got == RUSSIA_MONEY
+    assert all(v["unit"] == "USD" for v in conflict["values"])
+    assert conflict["type"] == "FINANCE"
+
+
+def test_conflict_explains_what_each_figure_counts(seeds_conn):
+    explanation = _russia_money(seeds_conn)["explanation"]
+    for words in ("advances", "credits", "debt", "investment", "estimated", "Alexei Navalni", "from Rosneft"):
+        assert words in explanation, words
+
+
+def test_conflict_values_quote_the_text(seeds_conn):
+    for c in queries.list_conflicts(seeds_conn):
+        for v in c["values"]:
+            doc = seeds_conn.execute("SELECT text FROM documents WHERE id = ?", (v["doc"],)).fetchone()[0]
+            row = seeds_conn.execute(
+                'SELECT start, "end" FROM conflict_values WHERE conflict = ? AND event = ?', (c["id"], v["event"])
+            ).fetchone()
+            assert doc[row[0]:row[1]] == v["text"]
+            assert v["text"] in v["sentence"]
+
+
+# (entity, state, kind)
+AFFILIATIONS = [
+    ("rosneft", "russia", "state"),
+    ("pdvsa", "venezuela", "state"),
+    ("nicolas-maduro", "venezuela", "official"),
+    ("sergei-lavrov", "russia", "official"),
+]
+
+
+@pytest.mark.parametrize("entity,state,kind", AFFILIATIONS)
+def test_affiliation_from_demonym(seeds_conn, entity, state, kind):
+    rows = seeds_conn.execute("SELECT state, kind FROM affiliations WHERE entity = ?", (entity,)).fetchall()
+    assert (state, kind) in [tuple(r) for r in rows]
+
+
+def test_opposition_leader_is_not_his_state(seeds_conn):
+    assert seeds_conn.execute("SELECT COUNT(*) FROM affiliations WHERE entity = 'alexei-navalni'").fetchone()[0] == 0
+
+
+def test_fact_group_across_documents(seeds_conn):
+    """Russia financing Venezuela is reported by two seeds (Navalni's credits in 002, the U.S. estimate in 003)."""
+    rows = seeds_conn.execute(
+        "SELECT id, documents FROM fact_groups WHERE type = 'FINANCE' AND subject = 'russia' AND object = 'venezuela'"
+    ).fetchall()
+    assert rows and rows[0]["documents"] == 2
+    members = seeds_conn.execute("SELECT COUNT(DISTINCT doc) FROM events WHERE grp = ?", (rows[0]["id"],)).fetchone()[0]
+    assert members == 2
+
+
+def test_export_contract(seeds_conn):
+    events = queries.export_events(seeds_conn)
+    keys = {"id", "doc", "type", "predicate", "trigger", "start", "end", "sentence", "sentence_start", "sentence_end",
+            "subject", "object", "participants", "date", "date_granularity", "amounts", "source", "negated", "modality", "group"}
+    assert events and all(set(e) == keys for e in events)
+    docs = dict(seeds_conn.execute("SELECT id, text FROM documents"))
+    for e in events:
+        assert docs[e["doc"]][e["sentence_start"]:e["sentence_end"]] == e["sentence"]
+        assert docs[e["doc"]][e["start"]:e["end"]] == e["trigger"]
+    rosneft = [e for e in events if e["predicate"] == "transfer" and e["subject"] == "rosneft"]
+    assert rosneft and rosneft[0]["object"] == "venezuela" and rosneft[0]["date"] == "2017"
+    assert [a["value"] for a in rosneft[0]["amounts"]] == [6e9]
+    guaido = [e for e in events if e["predicate"] == "declare" and e["subject"] == "juan-guaido"]
+    assert guaido and guaido[0]["date"] == "2019-01-23" and guaido[0]["date_granularity"] == "day"
+    times = queries.export_times(seeds_conn)
+    assert times and set(times[0]) == {"id", "doc", "start", "end", "text", "value", "granularity", "anchor"}
+    conflicts = queries.export_conflicts(seeds_conn)
+    assert conflicts and set(conflicts[0]) == {"id", "kind", "subject", "object", "type", "values", "explanation"}
+    assert set(conflicts[0]["values"][0]) == {"value", "unit", "event", "doc", "source", "text"}
+
+
+def test_timeline_and_entity_filter(seeds_conn):
+    line = queries.timeline(seeds_conn, entity="juan-guaido")
+    assert [e["date"] for e in line] == sorted(e["date"] for e in line)
+    assert ("declare", "2019-01-23") in [(e["predicate"], e["date"]) for e in line]
+    bombers = queries.list_events(seeds_conn, entity="russia", type="DEPLOY")
+    assert ("send", "2018-12") in [(e["predicate"], e["date"]) for e in bombers]
+
+
+def test_resolve_is_idempotent(seeds_store):
+    conn = seeds_store.conn
+
+    def snapshot():
+        return (
+            conn.execute("SELECT kind, subject, object, explanation FROM conflicts ORDER BY 1, 2, 3").fetchall(),
+            conn.execute("SELECT type, subject, object, events, documents FROM fact_groups ORDER BY 1, 2, 3").fetchall(),
+            conn.execute("SELECT COUNT(*) FROM conflict_values").fetchone()[0],
+            conn.execute("SELECT COUNT(*) FROM affiliations").fetchone()[0],
+        )
+
+    before = [tuple(map(tuple, x)) if isinstance(x, list) else x for x in snapshot()]
+    facts.resolve(seeds_store)
+    facts.resolve(seeds_store)
+    after = [tuple(map(tuple, x)) if isinstance(x, list) else x for x in snapshot()]
+    assert before == after
+
+
+def test_cli_conflicts_and_events(seeds_db):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    runner = CliRunner()
+    out = runner.invoke(main, ["conflicts", "--db", str(seeds_db)])
+    assert out.exit_code == 0, out.output
+    assert "Alexei Navalni" in out.output and "$30 billion" in out.output
+    out = runner.invoke(main, ["events", "--db", str(seeds_db), "--entity", "Rosneft", "--type", "FINANCE", "--json"])
+    assert out.exit_code == 0, out.output
+    assert '"predicate": "transfer"' in out.output
+    out = runner.invoke(main, ["timeline", "--db", str(seeds_db), "--entity", "Guaido"])
+    assert out.exit_code == 0 and "2019-01-23" in out.output
+
+
+# --- small corpora written for these tests -------------------------------------------------------
+
+OWN_CORPUS = {
+    "a.txt": "Chile signed a trade pact with Peru on March 3, 2015. The Norwegian state bank DNB lent Iceland $2 billion in 2010.",
+    "b.txt": "Chile signed a trade pact with Peru on March 5, 2015, officials said. Norway lent Iceland $3 billion, according to Reuters.",
+}
+
+
+@pytest.fixture(scope="module")
+def own_conn(tmp_path_factory):
+    from newsgraph.run import build
+
+    folder = tmp_path_factory.mktemp("own")
+    for name, text in OWN_CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    db = folder / "own.db"
+    build([str(folder)], str(db))
+    store = open_store(db, readonly=True)
+    yield store.conn
+    store.close()
+
+
+def test_date_conflict_within_fact_group(own_conn):
+    groups = own_conn.execute("SELECT id, type, subject, object, documents FROM fact_groups WHERE type = 'AGREE'").fetchall()
+    assert [(g["subject"], g["object"], g["documents"]) for g in groups] == [("chile", "peru", 2)]
+    dates = [c for c in queries.export_conflicts(own_conn) if c["kind"] == "date"]
+    assert len(dates) == 1
+    assert sorted(v["value"] for v in dates[0]["values"]) == ["2015-03-03", "2015-03-05"]
+
+
+def test_state_lender_joins_its_state_money_family(own_conn):
+    money = [c for c in queries.export_conflicts(own_conn) if c["kind"] == "amount"]
+    assert len(money) == 1
+    assert (money[0]["subject"], money[0]["object"]) == ("norway", "iceland")
+    assert sorted((v["value"], v["source"]) for v in money[0]["values"]) == [(2e9, None), (3e9, "reuters")]
+    assert "from DNB" in money[0]["explanation"]
+
+
+@pytest.mark.parametrize("a,b,compatible", [
+    (None, "2019-01-23", True),
+    ("2019-01", "2019-01-23", True),
+    ("2019-01-23", "2019-02-10", True),
+    ("2019-01-23", "2019-03-30", False),
+    ("2018", "2019-01-23", False),
+])
+def test_date_compatibility(a, b, compatible):
+    assert facts._compatible(a, b) is compatible

@@ -1,0 +1,133 @@
+"""Publication date inferred from the text when metadata has none (issue 3, "Time")."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.extract.times import Reading
+from newsgraph.extract.pubdate import infer_from
+
+
+def stage_result(nlp, text: str, published: str | None = None):
+    """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
+    from newsgraph.extract import Context, _sentences, amounts, pubdate, times
+    from newsgraph.model import Article, DocumentAnalysis
+    from newsgraph.normalize import normalize
+
+    article = Article(id="t", text=text, path="t.txt", published=published)
+    norm = normalize(text)
+    ctx = Context(article=article, norm=norm, doc=nlp(norm.text), result=DocumentAnalysis(article=article))
+    for stage in (_sentences, amounts.extract, times.extract, pubdate.extract):
+        stage(ctx)
+    return ctx.result
+
+
+TEXTS = [
+    # text, inferred date
+    ("The minister promised on Feb. 18, 2019 to act. She flew to the border Feb. 23 with her aides.", "2019-02-23"),
+    ("In Dec. 2018 the navy sent two ships. Earlier this year the port closed.", "2019-02-01"),
+    ("In Dec. 2018 the navy sent two ships. In January the port closed.", "2019-01-01"),
+    ("The mandate will expire after January 10, 2020. In February 2019 the firm opened an office.", "2019-12-11"),
+    ("The museum reopened on March 3, 2017 after a long closure.", "2017-03-03"),
+    ("The vote was held in May 2016. The results were known a week later.", "2016-06-01"),
+    ("In 2017 the mill closed. The envoys met on Friday, March 1, in the capital.", "2019-03-01"),
+]
+
+
+@pytest.mark.parametrize("text, expected", TEXTS)
+def test_inferred_dates(nlp, text, expected):
+    assert stage_result(nlp, text).published_guess == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor spoke on Monday.",
+        "Established 1984. The council met on Monday and will meet again on Friday.",
+        "The strike began on January 29 and the union said so last month.",
+    ],
+)
+def test_no_guess_without_a_year_next_to_a_month(nlp, text):
+    assert stage_result(nlp, text).published_guess is None
+
+
+def test_metadata_date_wins(nlp):
+    result = stage_result(nlp, "The talks ended on Feb. 18, 2019. Today the envoys left.", published="2019-03-04")
+    assert result.published_guess is None
+    assert ("Today", "2019-03-04") in [(t.text, t.value) for t in result.times]
+
+
+def test_times_are_anchored_to_the_inferred_date(nlp):
+    result = stage_result(nlp, "The minister promised on Feb. 18, 2019 to act. On Monday she met the envoys.")
+    assert result.published_guess == "2019-02-18"
+    assert ("Monday", "2019-02-18", "2019-02-18") in [(t.text, t.value, t.anchor) for t in result.times]
+
+
+def test_a_yearless_date_far_after_the_full_dates_belongs_to_the_year_before():
+    readings = [
+        Reading("absolute", year=2005, month=1, day=10, tense="past"),
+        Reading("partial", month=12, day=None, tense="past"),
+    ]
+    assert infer_from(readings) == "2005-01-10"
+
+
+def test_a_yearless_coming_date_is_the_next_one_after_what_happened():
+    readings = [
+        Reading("absolute", year=2018, month=2, tense="past"),
+        Reading("partial", month=1, day=10, tense="future"),
+    ]
+    assert infer_from(readings) == "2018-12-11"
+
+
+def test_years_alone_give_no_guess():
+    readings = [Reading("absolute", year=1984, tense="past"), Reading("partial", month=3, day=None, tense="past")]
+    assert infer_from(readings) is None
+
+
+def test_dates_before_a_preposition_like_before_bound_nothing():
+    readings = [
+        Reading("absolute", year=2019, month=1, day=10, tense="past", bound="before"),
+        Reading("absolute", year=2018, month=6, day=2, tense="past"),
+    ]
+    assert infer_from(readings) == "2018-06-02"
+
+
+# The true dates of the seeds lie between early December 2018 and early March 2019.
+SEED_WINDOWS = [
+    ("000", "2019-02-15", "2019-03-15"),  # Feb. 23 in the past; Trump walked out of the Hanoi talks on 2019-02-28
+    ("002", "2018-12-01", "2018-12-31"),  # "after January 10, when ... will be unrecognized"; the Dec. 2018 meeting
+    ("004", "2019-02-01", "2019-03-15"),  # "Earlier this year"; "In January"; "In Dec. 2018" in the past
+]
+NO_YEAR = "the text names no year beside a month or day, so the year cannot be read from it"
+SEED_WINDOWS += [
+    pytest.param("001", "2019-02-01", "2019-03-15", marks=pytest.mark.xfail(strict=True, reason=NO_YEAR + " ('January 29')")),
+    pytest.param("003", "2019-02-01", "2019-02-28", marks=pytest.mark.xfail(strict=True, reason=NO_YEAR + " (only 'Established 1984')")),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_guesses(nlp, seeds_dir):
+    return {p.name[:3]: stage_result(nlp, p.read_text(encoding="utf-8")).published_guess for p in sorted(seeds_dir.glob("*.txt"))}
+
+
+@pytest.mark.parametrize("seed, earliest, latest", SEED_WINDOWS)
+def test_seed_publication_dates(seed_guesses, seed, earliest, latest):
+    guess = seed_guesses[seed]
+    assert guess is not None and "2018-12-01" <= guess <= "2019-03-15", guess
+    assert earliest <= guess <= latest, guess
+
+
+def test_inferred_date_and_times_reach_the_store(nlp, seeds_dir, tmp_path):
+    from newsgraph.store.queries.events import export_times
+    from newsgraph.store.sqlite import open_store
+
+    path = next(seeds_dir.glob("000_*.txt"))
+    result = stage_result(nlp, path.read_text(encoding="utf-8"))
+    with open_store(tmp_path / "kb.db") as store:
+        store.write_document(result, pipeline="test")
+        row = store.conn.execute("SELECT published, published_inferred FROM documents").fetchone()
+        times = export_times(store.conn)
+    assert (row["published"], row["published_inferred"]) == ("2019-02-23", 1)
+    assert {"text": "Jan. 23", "value": "2019-01-23", "granularity": "day", "anchor": "2019-02-23"}.items() <= next(
+        t for t in times if t["text"] == "Jan. 23"
+    ).items()

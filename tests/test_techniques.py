@@ -1,0 +1,321 @@
+"""Loaded language and propaganda techniques: scorer, rule engine, store reads, CLI, model vs rules, provenance."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsgraph.techniques import TECHNIQUES, model_path, rules
+from newsgraph.techniques.scorer import merge, span_identification, technique_classification
+
+# --- the SemEval-2020 Task 11 measures on a fixture computed by hand ---------------------------------
+
+DOC_A = "The mayor gave a brutal speech.\n\nCritics call him a liar.\n"
+DOC_B = "Everyone knows the plan will fail.\n"
+
+
+def _at(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+GOLD = [
+    ("1", "Loaded_Language", *_at(DOC_A, "brutal")),  # 6 chars
+    ("1", "Name_Calling,Labeling", *_at(DOC_A, "a liar")),  # 6 chars
+    ("2", "Bandwagon,Reductio_ad_hitlerum", *_at(DOC_B, "Everyone knows")),  # 14 chars
+]
+# SI predictions: "brutal speech" (13 chars, 6 of them gold), "liar" (4 chars, all inside the 6-char "a liar"),
+# "the plan" (no overlap).
+#   P = (6/13 + 4/4 + 0) / 3 = 19/39          R = (6/6 + 4/6 + 0) / 3 = 5/9
+#   F1 = 2PR / (P + R) = 2 * (19/39) * (5/9) / (19/39 + 5/9) = (190/351) / (122/117) = 95/183
+SI_PREDICTIONS = [
+    ("1", "Loaded_Language", *_at(DOC_A, "brutal speech")),
+    ("1", "Name_Calling,Labeling", *_at(DOC_A, "liar")),
+    ("2", "Loaded_Language", *_at(DOC_B, "the plan")),
+]
+SI_EXPECTED = (Fraction(19, 39), Fraction(5, 9), Fraction(95, 183))
+# TC predictions: one label per gold span, "a liar" wrongly called Loaded_Language: 2 of 3 right.
+#   P = R = F1 = 2/3; SI on the same spans is exact: P = R = F1 = 1.
+TC_PREDICTIONS = [GOLD[0], ("1", "Loaded_Language", *GOLD[1][2:]), GOLD[2]]
+
+
+def _write_ptc(folder: Path) -> Path:
+    (folder / "articles").mkdir(parents=True)
+    (folder / "labels").mkdir()
+    for aid, text in (("1", DOC_A), ("2", DOC_B)):
+        (folder / "articles" / f"article{aid}.txt").write_text(text, encoding="utf-8")
+        lines = [f"{d}\t{t}\t{s}\t{e}" for d, t, s, e in GOLD if d == aid]
+        (folder / "labels" / f"article{aid}.task2-TC.labels").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _write_predictions(path: Path, rows) -> Path:
+    path.write_text("".join(f"{d}\t{t}\t{s}\t{e}\n" for d, t, s, e in rows), encoding="utf-8")
+    return path
+
+
+def test_scorer_reproduces_hand_computed_si():
+    score = span_identification([(d, s, e) for d, _, s, e in SI_PREDICTIONS], [(d, s, e) for d, _, s, e in GOLD])
+    assert (score.precision, score.recall, score.f1) == pytest.approx(tuple(float(x) for x in SI_EXPECTED), abs=1e-12)
+    assert (score.predicted, score.gold) == (3, 3)
+
+
+def test_scorer_reproduces_hand_computed_tc():
+    score = technique_classification([(d, s, e, t) for d, t, s, e in TC_PREDICTIONS], [(d, s, e, t) for d, t, s, e in GOLD])
+    assert (score.precision, score.recall, score.f1) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+
+
+@pytest.mark.parametrize(
+    "spans, merged",
+    [
+        ([(0, 5), (3, 8), (10, 12)], [(0, 8), (10, 12)]),
+        ([(5, 9), (0, 2), (1, 3)], [(0, 3), (5, 9)]),
+        ([(4, 4), (2, 6), (6, 7)], [(2, 6), (6, 7)]),  # empty dropped; touching spans stay apart
+    ],
+)
+def test_si_merges_overlapping_spans(spans, merged):
+    assert merge(spans) == merged
+
+
+def test_eval_command_reproduces_hand_computed_scores(tmp_path):
+    from newsgraph.cli import main
+
+    folder = _write_ptc(tmp_path / "ptc")
+    runner = CliRunner()
+    si_file = _write_predictions(tmp_path / "si.txt", SI_PREDICTIONS)
+    out = runner.invoke(main, ["techniques", "eval", str(folder), "--predictions", str(si_file), "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert (result["si"]["precision"], result["si"]["recall"], result["si"]["f1"]) == (
+        round(19 / 39, 4), round(5 / 9, 4), round(95 / 183, 4))
+    assert result["tc"]["f1"] == 0.0  # no prediction has the offsets of a gold span
+
+    tc_file = _write_predictions(tmp_path / "tc.txt", TC_PREDICTIONS)
+    out = runner.invoke(main, ["techniques", "eval", str(folder), "--predictions", str(tc_file), "--json"])
+    result = json.loads(out.output)
+    assert result["tc"]["f1"] == round(2 / 3, 4)
+    assert result["si"]["f1"] == 1.0
+
+
+def test_ptc_reader_reads_both_layouts(tmp_path):
+    from newsgraph.techniques import ptc
+
+    nested = ptc.read_folder(_write_ptc(tmp_path / "nested"))
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for p in (q for q in (tmp_path / "nested").rglob("article*") if q.is_file()):
+        (flat / p.name).write_bytes(p.read_bytes())
+    assert [(a.id, len(a.spans)) for a in nested] == [("1", 2), ("2", 1)]
+    assert [(a.id, a.spans) for a in ptc.read_folder(flat)] == [(a.id, a.spans) for a in nested]
+    assert ptc.split(nested, 0.5) == ([nested[0]], [nested[1]])
+
+
+# --- the rule engine ---------------------------------------------------------------------------------
+
+RULE_CASES = [
+    # (sentence written for this test, technique, text of a span the rules must find)
+    ("The governor gave a shocking and disgraceful speech on Monday.", "Loaded_Language", "shocking"),
+    ("The governor gave a shocking and disgraceful speech on Monday.", "Loaded_Language", "disgraceful"),
+    ("Protesters called the general a tyrant.", "Name_Calling,Labeling", "tyrant"),
+    ("The paper said the corrupt regime would fall.", "Name_Calling,Labeling", "corrupt regime"),
+    ("The so-called reforms changed nothing.", "Doubt", "so-called"),
+    ("Why would anyone believe the ministry now?", "Doubt", "Why would anyone believe the ministry now?"),
+    ("It was the worst harvest in history, farmers said.", "Exaggeration,Minimisation", "the worst"),
+    ("We must defend our country and our values.", "Flag-Waving", "our country"),
+    ("The crowd chanted America first at the rally.", "Slogans", "America first"),
+    ("His critics compared the minister to Hitler.", "Bandwagon,Reductio_ad_hitlerum", "Hitler"),
+    ("Either the council acts now or the town dies.", "Black-and-White_Fallacy", "Either the council acts now or the town dies"),
+    ("Experts say the bridge is unsafe.", "Appeal_to_Authority", "Experts say the bridge is unsafe"),
+    ("It is what it is, the coach shrugged.", "Thought-terminating_Cliches", "it is what it is"),
+]
+
+
+@pytest.mark.parametrize("sentence, technique, text", RULE_CASES)
+def test_rules_find(nlp, sentence, technique, text):
+    doc = nlp(sentence)
+    found = {(doc[f.start : f.end].text.lower(), f.technique) for f in rules.find(doc)}
+    assert (text.lower(), technique) in found
+
+
+def test_rules_find_nothing_in_plain_reporting(nlp):
+    doc = nlp("The council met on Tuesday and approved the budget for next year. The vote was seven to two.")
+    assert rules.find(doc) == []
+
+
+def test_rules_repetition(nlp):
+    text = ("The tax plan helps families. Critics of the tax plan spoke. "
+            "Supporters say the tax plan works. Nobody has read the tax plan yet.")
+    doc = nlp(text)
+    reps = [doc[f.start : f.end].text for f in rules.find(doc) if f.technique == "Repetition"]
+    assert reps == ["tax plan", "tax plan", "tax plan"]
+
+
+def test_every_lexicon_technique_is_a_ptc_class():
+    assert {t for t, _ in rules.LEXICONS.values()} | {"Repetition"} == set(TECHNIQUES)
+    assert all(p[0] in TECHNIQUES for p in rules.PATTERNS.values())
+
+
+def test_model_path_follows_newsgraph_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSGRAPH_HOME", str(tmp_path))
+    assert model_path() == tmp_path / "techniques-model.joblib"
+    monkeypatch.delenv("NEWSGRAPH_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert model_path() == tmp_path / "xdg" / "newsgraph" / "techniques-model.joblib"
+
+
+# --- the stage, through the real pipeline -----------------------------------------------------------
+
+STAGE_TEXT = (
+    "Opposition leader Maria Lopez called President Victor Kane a corrupt dictator on Sunday.\n\n"
+    "Kane dismissed the shocking remarks as a disgraceful smear.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def analysis(monkeypatch_module):
+    from newsgraph.techniques.pipeline import analyze_texts
+
+    return next(analyze_texts([("stage.txt", STAGE_TEXT)]))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEWSGRAPH_TECHNIQUES", "rules")
+    yield mp
+    mp.undo()
+
+
+def test_stage_finds_loaded_language_with_original_offsets(analysis):
+    found = {(t.technique, t.text) for t in analysis.techniques}
+    assert {("Name_Calling,Labeling", "corrupt dictator"), ("Loaded_Language", "shocking"),
+            ("Loaded_Language", "disgraceful"), ("Loaded_Language", "smear")} <= found
+    for t in analysis.techniques:
+        assert STAGE_TEXT[t.start : t.end] == t.text
+        assert t.engine == "rules" and 0 < t.score <= 1
+    assert [t.sentence for t in analysis.techniques if t.text == "smear"] == [1]
+
+
+def test_stage_target_is_the_labelled_actor(analysis):
+    from newsgraph.techniques.pipeline import FALLBACKS
+
+    if "stage.txt" in FALLBACKS:
+        pytest.skip("the mentions stage failed on this text (see newsgraph.techniques.pipeline.FALLBACKS); no targets")
+    (label,) = [t for t in analysis.techniques if t.text == "corrupt dictator"]
+    assert label.target is not None
+    assert "Kane" in analysis.mentions[label.target].name
+
+
+TARGET_CASES = [
+    # (sentence written for this test, label span, name of the mention it aims at)
+    ("Opposition leader Maria Lopez called President Victor Kane a corrupt dictator on Sunday.", "corrupt dictator", "Kane"),
+    ("Critics in the capital say the Kane regime is finished.", "Kane regime", "Kane"),
+    ("Senator Ruth Alder is a liar, the columnist wrote.", "liar", "Alder"),
+    ("The tyrant Victor Kane spoke for an hour.", "tyrant", "Kane"),
+    ("Farmers booed the reckless Governor Tom Reyes in Dallas.", "reckless", "Reyes"),
+]
+
+
+@pytest.mark.parametrize("sentence, label, name", TARGET_CASES)
+def test_target_table(monkeypatch, sentence, label, name):
+    from newsgraph.techniques.pipeline import FALLBACKS, analyze_texts
+
+    monkeypatch.setenv("NEWSGRAPH_TECHNIQUES", "rules")
+    analysis = next(analyze_texts([("target.txt", sentence)]))
+    if "target.txt" in FALLBACKS:
+        pytest.skip("the mentions stage failed on this text; no targets")
+    (found,) = [t for t in analysis.techniques if t.text == label]
+    assert found.target is not None, found
+    assert name in analysis.mentions[found.target].name
+
+
+# --- store reads and CLI ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory, analysis):
+    from dataclasses import replace
+
+    from newsgraph.store.sqlite import Store
+
+    from newsgraph.techniques.pipeline import analyze_texts
+
+    db = tmp_path_factory.mktemp("techniques") / "t.db"
+    store = Store(db)
+    analysis.article = replace(analysis.article, outlet="Test Gazette")
+    store.write_document(analysis, "test")
+    plain = next(analyze_texts([("plain.txt", PLAIN_TEXT)]))
+    plain.article = replace(plain.article, outlet="Wire Service")
+    store.write_document(plain, "test")
+    store.close()
+    return db
+
+
+PLAIN_TEXT = (
+    "The county board met on Tuesday and approved next year's road budget by a vote of five to two.\n\n"
+    "The plan adds two bus routes and repaves the main bridge, a spokesman for the board said.\n"
+)
+
+
+def test_export_techniques_contract(small_db, analysis):
+    from newsgraph.store.queries.techniques import export_techniques
+    from newsgraph.store.sqlite import open_store
+
+    store = open_store(small_db, readonly=True)
+    rows = export_techniques(store.conn)
+    store.close()
+    assert len(rows) == len(analysis.techniques)
+    assert all(set(r) == {"id", "doc", "start", "end", "technique", "target", "engine", "score"} for r in rows)
+    assert sorted((r["start"], r["end"], r["technique"]) for r in rows) == sorted(
+        (t.start, t.end, t.technique) for t in analysis.techniques)
+
+
+def test_outlet_summary(small_db, analysis):
+    from newsgraph.store.queries.techniques import outlet_summary
+    from newsgraph.store.sqlite import open_store
+
+    store = open_store(small_db, readonly=True)
+    row, wire = outlet_summary(store.conn)
+    store.close()
+    assert (wire["outlet"], wire["techniques"], wire["loaded_sentence_share"], wire["guess"]) == ("Wire Service", 0, 0.0, "reporting")
+    loaded = {t.sentence for t in analysis.techniques if t.technique in ("Loaded_Language", "Name_Calling,Labeling")}
+    assert row["outlet"] == "Test Gazette"
+    assert row["loaded_sentence_share"] == round(len(loaded) / len(analysis.sentences), 4) == 1.0
+    assert row["techniques"] == len(analysis.techniques)
+    assert row["techniques_per_1000_words"] == round(len(analysis.techniques) * 1000 / analysis.words, 2)
+    assert row["guess"] == "opinion"
+    assert row["technique_counts"]["Loaded_Language"] == sum(t.technique == "Loaded_Language" for t in analysis.techniques)
+
+
+def test_cli_lists_techniques_of_a_document(small_db, analysis):
+    from newsgraph.cli import main
+
+    out = CliRunner().invoke(main, ["techniques", "stage.txt", "--db", str(small_db), "--json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert {r["text"] for r in rows} == {t.text for t in analysis.techniques}
+    out = CliRunner().invoke(main, ["techniques", "nosuchdoc", "--db", str(small_db)])
+    assert out.exit_code != 0 and "no technique spans" in out.output
+
+
+# --- provenance over the shared corpora ---------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["seeds", "ptc-unlabeled", "ptc-dev"])
+def test_provenance_of_technique_spans(shared_corpus, name, monkeypatch):
+    from newsgraph.ingest.readers import decode
+    from newsgraph.techniques.pipeline import analyze_texts
+
+    files = sorted(p for p in (shared_corpus / name).rglob("*.txt"))
+    assert files
+    items = [(str(p), decode(p.read_bytes())[0]) for p in files]
+    total = 0
+    for (path, text), analysis in zip(items, analyze_texts(items)):
+        for t in analysis.techniques:
+            assert text[t.start : t.end] == t.text, (path, t)
+            assert t.technique in TECHNIQUES
+            total += 1
+    assert total > len(files)

@@ -1,0 +1,167 @@
+"""Temporal expressions: spans, ISO values and granularities against an anchor (issue 3, "Time")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from newsgraph.extract.times import partial_year
+
+ANCHOR = "2019-02-27"  # a Wednesday
+
+
+def stage_result(nlp, text: str, published: str | None = None):
+    """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
+    from newsgraph.extract import Context, _sentences, amounts, pubdate, times
+    from newsgraph.model import Article, DocumentAnalysis
+    from newsgraph.normalize import normalize
+
+    article = Article(id="t", text=text, path="t.txt", published=published)
+    norm = normalize(text)
+    ctx = Context(article=article, norm=norm, doc=nlp(norm.text), result=DocumentAnalysis(article=article))
+    for stage in (_sentences, amounts.extract, times.extract, pubdate.extract):
+        stage(ctx)
+    return ctx.result
+
+
+PHRASES = [
+    # sentence (published ANCHOR), span text, value, granularity
+    ("The minister resigned on Monday.", "Monday", "2019-02-25", "day"),
+    ("The envoy will arrive on Friday.", "Friday", "2019-03-01", "day"),
+    ("The deal was signed today.", "today", "2019-02-27", "day"),
+    ("The court ruled yesterday.", "yesterday", "2019-02-26", "day"),
+    ("Talks collapsed last week.", "last week", "2019-W08", "week"),
+    ("The council met this week.", "this week", "2019-W09", "week"),
+    ("Prices fell last month.", "last month", "2019-01", "month"),
+    ("Earlier this year, the ministry froze the accounts.", "Earlier this year", "2019-01-01/2019-02-27", "range"),
+    ("Earlier this week the mayor quit.", "Earlier this week", "2019-02-25/2019-02-27", "range"),
+    ("She left the country a week ago.", "a week ago", "2019-02-20", "day"),
+    ("The ban began in December 2016.", "December 2016", "2016-12", "month"),
+    ("In Dec. 2018, the navy sent two ships.", "Dec. 2018", "2018-12", "month"),
+    ("The treaty was signed on January 10, 2019.", "January 10, 2019", "2019-01-10", "day"),
+    ("The strike began Jan. 23 and ended soon after.", "Jan. 23", "2019-01-23", "day"),
+    ("The mayor took office April 19, 2013, after a vote.", "April 19, 2013", "2013-04-19", "day"),
+    ("In 2017, the refinery closed.", "2017", "2017", "year"),
+    ("The factory will reopen in March.", "March", "2019-03", "month"),
+    ("The factory reopened in April.", "April", "2018-04", "month"),
+    ("The plant was built in the 1990s.", "the 1990s", "1990-01-01/1999-12-31", "range"),
+    ("Many homes were lost in the past few days.", "the past few days", "2019-02-24/2019-02-27", "range"),
+    ("The report was dated 31/12/2004 by the clerk.", "31/12/2004", "2004-12-31", "day"),
+    ("The filing of 2019-03-04 was late.", "2019-03-04", "2019-03-04", "day"),
+    ("Profits rose in the fourth quarter of 2018.", "the fourth quarter of 2018", "2018-10-01/2018-12-31", "range"),
+    ("Sales fell in the first half of 2018.", "the first half of 2018", "2018-01-01/2018-06-30", "range"),
+    ("Profits doubled in the year to March 2018.", "the year to March 2018", "2017-04-01/2018-03-31", "range"),
+    ("Output fell in the three months to December.", "the three months to December", "2018-10-01/2018-12-31", "range"),
+    ("The plant opened in May last year.", "May last year", "2018-05", "month"),
+    ("The famine of 1845-49 emptied the valley.", "1845-49", "1845-01-01/1849-12-31", "range"),
+    ("The mill ran from 2012 to 2015 without a break.", "2012 to 2015", "2012-01-01/2015-12-31", "range"),
+    ("He served six years in office.", "six years", None, "duration"),
+    ("The firm has worked in the city for 24 years.", "24 years", None, "duration"),
+]
+
+
+@pytest.mark.parametrize("sentence, text, value, granularity", PHRASES)
+def test_time_phrases(nlp, sentence, text, value, granularity):
+    found = [(t.text, t.value, t.granularity) for t in stage_result(nlp, sentence, published=ANCHOR).times]
+    assert (text, value, granularity) in found, found
+
+
+def test_relative_expressions_record_their_anchor(nlp):
+    times = {t.text: t for t in stage_result(nlp, "On Monday the talks resumed after a pause in 2017.", published=ANCHOR).times}
+    assert times["Monday"].anchor == ANCHOR
+    assert times["2017"].anchor is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The 35-year-old mayor resigned.",
+        "Have a nice day, the guard said.",
+        "The council publishes a daily bulletin.",
+    ],
+)
+def test_ages_idioms_and_frequencies_are_not_times(nlp, sentence):
+    assert stage_result(nlp, sentence, published=ANCHOR).times == []
+
+
+def test_relative_expressions_without_any_date_stay_unresolved(nlp):
+    times = stage_result(nlp, "The mayor spoke on Monday.").times
+    assert [(t.text, t.value, t.granularity, t.anchor) for t in times] == [("Monday", None, "day", None)]
+
+
+@pytest.mark.parametrize(
+    "month, day, anchor, tense, year",
+    [
+        (1, 23, "2019-02-27", "past", 2019),
+        (3, 5, "2019-02-27", "past", 2018),
+        (3, 5, "2019-02-27", "future", 2019),
+        (1, 10, "2018-12-11", "future", 2019),
+        (12, None, "2019-01-15", "neutral", 2018),
+        (2, None, "2019-02-27", "past", 2019),
+    ],
+)
+def test_partial_dates_take_the_year_that_fits_the_tense(month, day, anchor, tense, year):
+    assert partial_year(month, day, dt.date.fromisoformat(anchor), tense) == year
+
+
+SEED_TIMES = [
+    # seed, span text, value, granularity (anchors are the inferred publication dates)
+    ("000", "April 19, 2013", "2013-04-19", "day"),
+    ("000", "Feb. 18, 2019", "2019-02-18", "day"),
+    ("000", "Jan. 23", "2019-01-23", "day"),
+    ("000", "Feb. 23", "2019-02-23", "day"),
+    ("000", "six years", None, "duration"),
+    ("002", "2017", "2017", "year"),
+    ("002", "December 2016", "2016-12", "month"),
+    ("002", "January 10", "2019-01-10", "day"),
+    ("002", "January 10, 2019", "2019-01-10", "day"),
+    ("002", "24 years", None, "duration"),
+    ("004", "Dec. 2018", "2018-12", "month"),
+    ("004", "January", "2019-01", "month"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_times(nlp, seeds_dir):
+    return {
+        path.name[:3]: stage_result(nlp, path.read_text(encoding="utf-8")).times for path in sorted(seeds_dir.glob("*.txt"))
+    }
+
+
+@pytest.mark.parametrize("seed, text, value, granularity", SEED_TIMES)
+def test_seed_times(seed_times, seed, text, value, granularity):
+    found = [(" ".join(t.text.split()), t.value, t.granularity) for t in seed_times[seed]]
+    assert (text, value, granularity) in found, found
+
+
+def test_seed_ages_are_not_times(seed_times):
+    assert not [t.text for t in seed_times["000"] if "year-old" in t.text]
+
+
+VALUE_SHAPES = {
+    "day": r"\d{4}-\d\d-\d\d",
+    "week": r"\d{4}-W\d\d",
+    "month": r"\d{4}-\d\d",
+    "year": r"\d{4}",
+    "range": r"\d{4}-\d\d-\d\d/\d{4}-\d\d-\d\d",
+}
+
+
+@pytest.mark.slow
+def test_values_are_well_formed_over_ptc_unlabeled(nlp, shared_corpus):
+    paths = sorted((shared_corpus / "ptc-unlabeled").glob("*.txt"))
+    if not paths:
+        pytest.skip("../shared/corpus/ptc-unlabeled holds no articles")
+    resolved = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for t in stage_result(nlp, text).times:
+            assert t.text == text[t.start : t.end]
+            if t.value is not None:
+                assert re.fullmatch(VALUE_SHAPES[t.granularity], t.value), (path.name, t)
+                resolved += 1
+            else:
+                assert t.granularity in {"duration", "unknown", *VALUE_SHAPES}
+    assert resolved > 200
