@@ -39,7 +39,9 @@ class BuildReport:
 
 def pipeline_version(model: str) -> str:
     """Identifies the code and model that produced a document's rows; a change reprocesses documents."""
-    return f"extract-{extract.VERSION}/normalize-{normalize.VERSION}/{model}"
+    from newsgraph import techniques
+
+    return f"extract-{extract.VERSION}/normalize-{normalize.VERSION}/{model}/{techniques.fingerprint()}"
 
 
 # --- per-document work (runs in workers) -------------------------------------------------------
@@ -254,14 +256,9 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
 
 def corpus_steps() -> list[Callable]:
     """Corpus-level steps that run after entity resolution, inside the same transaction."""
-    steps = []
-    try:
-        from newsgraph.resolve import facts
-    except ImportError:
-        facts = None
-    if facts is not None and hasattr(facts, "resolve"):
-        steps.append(facts.resolve)
-    return steps
+    from newsgraph.resolve import dates, facts
+
+    return [dates.resolve, facts.resolve]
 
 
 def default_jobs() -> int:

@@ -181,3 +181,27 @@ def test_typos_merge_when_the_context_agrees(tmp_path):
         reasons = [r[0] for r in store.conn.execute("SELECT reason FROM merges WHERE reason LIKE 'near-spelling%'")]
     assert ids == {"alexei-navalny"}
     assert reasons and "sharing" in reasons[0]
+
+
+# The seeds' true publication dates lie between early December 2018 and early March 2019.
+SEED_DATE_WINDOWS = {
+    "000": ("2019-02-15", "2019-03-15"),
+    "001": ("2019-02-01", "2019-03-15"),  # no year in its text: borrowed from related documents
+    "002": ("2018-12-01", "2018-12-31"),
+    "003": ("2019-02-01", "2019-02-28"),  # no date in its text at all: borrowed from related documents
+    "004": ("2019-02-01", "2019-03-15"),
+}
+
+
+def test_every_seed_gets_an_inferred_publication_date(seeds_conn):
+    import json
+
+    rows = seeds_conn.execute("SELECT path, published, published_inferred, notes FROM documents").fetchall()
+    assert len(rows) == 5
+    for path, published, inferred, notes in rows:
+        seed = path.rsplit("/", 1)[-1][:3]
+        earliest, latest = SEED_DATE_WINDOWS[seed]
+        assert inferred == 1
+        assert published is not None and earliest <= published <= latest, (seed, published)
+        borrowed = any(n.startswith("publication date inferred from related documents") for n in json.loads(notes))
+        assert borrowed == (seed in {"001", "003"}), seed
