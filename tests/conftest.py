@@ -47,17 +47,10 @@ def nlp():
 @pytest.fixture(scope="session")
 def analyze_text(nlp):
     """analyze_text(text, **article_fields) -> DocumentAnalysis, through the real per-document pipeline."""
-    from newsgraph.extract import analyze
-    from newsgraph.ingest import content_id
-    from newsgraph.model import Article
-    from newsgraph.normalize import normalize
-    from newsgraph.run import _known_words
+    from newsgraph.extract import analyze_texts
 
     def run(text: str, **fields):
-        fields.setdefault("path", "test.txt")
-        article = Article(id=content_id(text), text=text, **fields)
-        norm = normalize(text, _known_words())
-        return analyze(article, nlp(norm.text), norm)
+        return next(analyze_texts([text], nlp, **fields))
 
     return run
 

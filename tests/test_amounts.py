@@ -9,16 +9,9 @@ from newsgraph.extract.amounts import parse_number
 
 def stage_result(nlp, text: str, published: str | None = None):
     """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
-    from newsgraph.extract import Context, _sentences, amounts, pubdate, times
-    from newsgraph.model import Article, DocumentAnalysis
-    from newsgraph.normalize import normalize
+    from newsgraph.extract import analyze_texts
 
-    article = Article(id="t", text=text, path="t.txt", published=published)
-    norm = normalize(text)
-    ctx = Context(article=article, norm=norm, doc=nlp(norm.text), result=DocumentAnalysis(article=article))
-    for stage in (_sentences, amounts.extract, times.extract, pubdate.extract):
-        stage(ctx)
-    return ctx.result
+    return next(analyze_texts([text], nlp, only={"amounts", "times", "pubdate"}, published=published))
 
 
 PHRASES = [

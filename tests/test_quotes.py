@@ -303,18 +303,7 @@ def analyze_text(nlp):
 def _voices_only(nlp, paths, texts=None):
     """Analyses of `paths` (or of `texts`, named by `paths`) running only the stages quotes and descriptors
     need (sentences, mentions, quotes, descriptors): fast, and independent of the other stages."""
-    from newsgraph.extract import Context, stages
-    from newsgraph.ingest import content_id
-    from newsgraph.model import Article, DocumentAnalysis
-    from newsgraph.normalize import normalize
-    from newsgraph.run import _known_words
+    from newsgraph.extract import analyze_texts
 
-    wanted = [s for s in stages() if s.__module__.rsplit(".", 1)[-1] in {"extract", "mentions", "quotes", "descriptors"}]
     texts = texts if texts is not None else [p.read_text(encoding="utf-8") for p in paths]
-    norms = [normalize(t, _known_words()) for t in texts]
-    for path, text, norm, doc in zip(paths, texts, norms, nlp.pipe(n.text for n in norms)):
-        article = Article(id=content_id(text), text=text, path=str(path))
-        ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article))
-        for stage in wanted:
-            stage(ctx)
-        yield ctx.result
+    return analyze_texts(texts, nlp, only={"mentions", "quotes", "descriptors"}, path=[str(p) for p in paths])

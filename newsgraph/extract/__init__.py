@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
@@ -126,10 +126,41 @@ def stages() -> list[Callable[[Context], None]]:
     ]
 
 
-def analyze(article: Article, doc: Doc, norm: Normalized) -> DocumentAnalysis:
-    """All records for one article. Pure: depends only on the article and its parse."""
+def stage_name(stage: Callable[[Context], None]) -> str:
+    """A stage's short name: "sentences", "mentions", "amounts", …"""
+    return "sentences" if stage is _sentences else stage.__module__.rsplit(".", 1)[-1]
+
+
+def analyze(article: Article, doc: Doc, norm: Normalized, only: frozenset[str] | set[str] | None = None) -> DocumentAnalysis:
+    """All records for one article. Pure: depends only on the article and its parse.
+
+    `only` names the stages to run (sentences always run), for callers that need a part.
+    """
     ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article))
     ctx.result.words = sum(1 for t in doc if not t.is_space and not t.is_punct)
     for stage in stages():
-        stage(ctx)
+        if only is None or stage is _sentences or stage_name(stage) in only:
+            stage(ctx)
     return ctx.result
+
+
+def analyze_texts(
+    texts: Iterable[str], nlp=None, only: frozenset[str] | set[str] | None = None, **fields
+) -> Iterator[DocumentAnalysis]:
+    """Analyses of plain texts through the real pipeline (one `nlp.pipe` stream), without a store.
+
+    `fields` become Article metadata (path, published, outlet …); `path` may be a list, one per text.
+    """
+    from newsgraph.ingest import content_id
+    from newsgraph.nlp import load_pipeline
+    from newsgraph.normalize import normalize
+    from newsgraph.run import _known_words
+
+    nlp = nlp or load_pipeline()
+    texts = list(texts)
+    paths = fields.pop("path", "text.txt")
+    paths = paths if isinstance(paths, (list, tuple)) else [paths] * len(texts)
+    norms = [normalize(t, _known_words()) for t in texts]
+    for text, path, norm, doc in zip(texts, paths, norms, nlp.pipe(n.text for n in norms)):
+        article = Article(id=content_id(text), text=text, path=str(path), **fields)
+        yield analyze(article, doc, norm, only)
