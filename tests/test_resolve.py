@@ -205,3 +205,13 @@ def test_every_seed_gets_an_inferred_publication_date(seeds_conn):
         assert published is not None and earliest <= published <= latest, (seed, published)
         borrowed = any(n.startswith("publication date inferred from related documents") for n in json.loads(notes))
         assert borrowed == (seed in {"001", "003"}), seed
+
+
+def test_a_speaker_the_ner_missed_is_still_an_actor(seeds_conn):
+    """en_core_web_sm tags nothing in "Human Rights Watch describes the motorcycle thugs as ..."."""
+    row = seeds_conn.execute("SELECT type FROM entities WHERE id = 'human-rights-watch'").fetchone()
+    assert row is not None and row[0] == "organization"
+    speaker = seeds_conn.execute(
+        "SELECT m.entity FROM quotes q JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention WHERE q.text = 'gangs who use violence with impunity'"
+    ).fetchone()
+    assert speaker[0] == "human-rights-watch"

@@ -50,6 +50,9 @@ MOTION = {
     "import", "route", "land", "leave", "emigrate", "migrate", "escape", "deport", "expel", "extradite",
 }
 ACTOR_PREPS = {"with", "against", "between", "behind", "by"}
+# Verbs whose subject is a speaker: a proper name there is an actor even when the NER missed it.
+SPEECH_VERBS = {"say", "describe", "explain", "report", "state", "warn", "claim", "announce", "tell", "write", "add",
+                "argue", "insist", "deny", "accuse", "estimate", "note", "conclude", "allege", "confirm"}
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
 
 
@@ -213,6 +216,16 @@ def _candidates(doc: Doc) -> list[_Candidate]:
         cand = _Candidate(start, end, ent.label_, text, role=title)
         out.append(cand)
         taken.update(range(start, end))
+    # Proper names the NER missed that speak or act as subjects ("Human Rights Watch describes ...").
+    for tok in doc:
+        if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ == "PROPN" and tok.i not in taken and tok.head.lemma_.lower() in SPEECH_VERBS:
+            left = tok.i
+            while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i in range(left, tok.i + 1):
+                left -= 1
+            words = doc[left:tok.i + 1]
+            if left < tok.i and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
+                out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
+                taken.update(range(left, tok.i + 1))
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).
     surfaces = _gazetteer_index()
     i = 0
@@ -285,7 +298,7 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
     """Surnames and near-spellings point at a full name of the same document."""
     people = {}
     for i, c in enumerate(cands):
-        if c.label == "PERSON" and c.place is None and len(c.name.split()) >= 2:
+        if c.label in {"PERSON", "NAME"} and c.place is None and len(c.name.split()) >= 2:
             people.setdefault(fold(_surname(c.name)), i)
     acronyms = {c.name: i for i, c in enumerate(cands) if c.place is None and _ACRONYM.match(c.name)}
     for i, c in enumerate(cands):

@@ -28,6 +28,9 @@ from rapidfuzz.distance import Levenshtein
 
 from newsgraph.resolve.places import fold, gazetteer
 
+ORG_WORDS = {"watch", "ministry", "council", "bank", "group", "association", "party", "agency", "institute", "committee",
+             "fund", "company", "corporation", "corp", "inc", "news", "times", "post", "network", "union", "court",
+             "commission", "organization", "organisation", "foundation", "service", "department", "office", "league"}
 LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "other"}
 
 
@@ -225,9 +228,16 @@ def _type(ms: list[_M], members: list[int]) -> str:
     votes: Counter[str] = Counter()
     for i in members:
         m = ms[i]
+        if m.label == "NAME":
+            continue  # a name found by its syntax alone says nothing of its type
         weight = 3 if m.label == "PERSON" and len(m.name.split()) >= 2 else 1
         votes[LABEL_TYPES.get(m.label, "other")] += weight
-    return votes.most_common(1)[0][0] if votes else "other"
+    if votes:
+        return votes.most_common(1)[0][0]
+    words = set(ms[members[0]].name.lower().split())
+    if words & ORG_WORDS:
+        return "organization"
+    return "person" if 2 <= len(words) <= 3 else "other"
 
 
 def _display(ms: list[_M], members: list[int]) -> str:
