@@ -201,3 +201,27 @@ def test_state_lender_joins_its_state_money_family(own_conn):
 ])
 def test_date_compatibility(a, b, compatible):
     assert facts._compatible(a, b) is compatible
+
+
+def test_reports_naming_different_actors_for_one_happening_conflict(tmp_path):
+    """Issue 3: conflicts over participants, not only amounts and dates."""
+    from newsgraph.run import build
+    from newsgraph.store.queries.events import export_conflicts
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("On March 4, 2019, Russia sent two bombers to Venezuela, officials said.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("On March 4, 2019, China sent two bombers to Venezuela, the ministry confirmed.\n", encoding="utf-8")
+    (corpus / "c.txt").write_text("Cuba sent doctors to Venezuela on March 9, 2019.\n", encoding="utf-8")
+    (corpus / "d.txt").write_text("Russia sent two bombers to Venezuela on March 4, 2019, a second outlet said.\n", encoding="utf-8")
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        conflicts = [c for c in export_conflicts(store.conn) if c["kind"] == "participant"]
+    assert len(conflicts) == 1
+    c = conflicts[0]
+    assert c["object"] == "venezuela" and c["type"] == "DEPLOY"
+    assert sorted({v["value"] for v in c["values"]}) == ["china", "russia"]
+    assert {v["text"] for v in c["values"]} == {"Russia", "China"}
+    assert "name different actors" in c["explanation"] and "2019-03-04" in c["explanation"]

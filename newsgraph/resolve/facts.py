@@ -87,6 +87,7 @@ def resolve(store) -> None:
         groups = _fact_groups(conn, events)
         _money_conflicts(conn, events, side)
         _date_conflicts(conn, events, groups)
+        _participant_conflicts(conn, events)
 
 
 # --- inputs --------------------------------------------------------------------------------------
@@ -333,4 +334,53 @@ def _date_conflicts(conn: sqlite3.Connection, events: dict[int, _Event], groups:
                sentence, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [(cur.lastrowid, e.id, e.doc, None, None, e.date, e.date_text, e.date_start, e.date_end, e.source, e.source_text,
               e.sentence, e.predicate) for e in dated],
+        )
+
+
+def _participant_conflicts(conn: sqlite3.Connection, events: dict[int, _Event]) -> None:
+    """Reports of one happening (same type, same other side, same day) that name different actors as doing it.
+
+    Only asserted, dated-to-the-day events of different documents whose subjects share no
+    entity count: "Russia sent two bombers to Venezuela on March 4" against "China sent
+    two bombers to Venezuela on March 4". Statements and untyped events are left out.
+    """
+    names = dict(conn.execute("SELECT id, name FROM entities"))
+    keyed: dict[tuple, list[tuple[_Event, frozenset]]] = defaultdict(list)
+    for ev in events.values():
+        if ev.negated or ev.modality != "asserted" or ev.type in ("STATEMENT", "OTHER") or not _day(ev.date):
+            continue
+        subjects = frozenset(ev.roles.get("subject", []))
+        others = frozenset(x for r in OTHER_SIDE_ROLES for x in ev.roles.get(r, [])) - subjects
+        if subjects and others:
+            keyed[(ev.type, others, ev.date)].append((ev, subjects))
+    for (type_, others, day), items in keyed.items():
+        disagree = [
+            (a, b) for i, a in enumerate(items) for b in items[i + 1:]
+            if a[0].doc != b[0].doc and not (a[1] & b[1])
+        ]
+        if not disagree:
+            continue
+        involved = {id(x[0]): x for pair in disagree for x in pair}.values()
+        spans = {}
+        for ev, _ in involved:
+            row = conn.execute(
+                "SELECT start, \"end\", text FROM event_participants WHERE event = ? AND role = 'subject' ORDER BY start LIMIT 1", (ev.id,)
+            ).fetchone()
+            spans[ev.id] = row
+        described = "; ".join(
+            f"{' and '.join(names.get(e, e) for e in sorted(subj))} "
+            f"({'according to ' + names.get(ev.source, ev.source_text or '') if ev.source else 'as the outlet states it'})"
+            for ev, subj in involved
+        )
+        cur = conn.execute(
+            "INSERT INTO conflicts(kind, subject, object, type, grp, explanation) VALUES ('participant', ?, ?, ?, NULL, ?)",
+            (";".join(sorted({e for _, subj in involved for e in subj})), ";".join(sorted(others)), type_,
+             f"Reports of the same {type_.lower()} toward {', '.join(names.get(o, o) for o in sorted(others))} on {day} "
+             f"name different actors: {described}."),
+        )
+        conn.executemany(
+            """INSERT INTO conflict_values(conflict, event, doc, value, unit, date, text, start, "end", source, source_text,
+               sentence, words, entity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            [(cur.lastrowid, ev.id, ev.doc, None, "entity", day, spans[ev.id]["text"], spans[ev.id]["start"], spans[ev.id]["end"],
+              ev.source, ev.source_text, ev.sentence, ev.predicate, ";".join(sorted(subj))) for ev, subj in involved],
         )

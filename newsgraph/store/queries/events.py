@@ -117,10 +117,11 @@ def export_conflicts(conn: sqlite3.Connection) -> list[dict]:
         return []
     values: dict[int, list[dict]] = defaultdict(list)
     for r in conn.execute(
-        'SELECT conflict, value, unit, date, event, doc, source, text FROM conflict_values ORDER BY conflict, rowid'
+        'SELECT conflict, value, unit, date, entity, event, doc, source, text FROM conflict_values ORDER BY conflict, rowid'
     ):
+        value = r["value"] if r["value"] is not None else (r["entity"] if r["entity"] is not None else r["date"])
         values[r["conflict"]].append(
-            {"value": r["value"] if r["value"] is not None else r["date"], "unit": r["unit"], "event": r["event"],
+            {"value": value, "unit": r["unit"], "event": r["event"],
              "doc": r["doc"], "source": r["source"], "text": r["text"]}
         )
     return [
@@ -199,13 +200,15 @@ def list_conflicts(conn: sqlite3.Connection) -> list[dict]:
         ):
             values.append({
                 "value": v["value"], "unit": v["unit"], "date": v["date"], "text": v["text"], "event": v["event"],
+                "entity": v["entity"], "entity_name": " and ".join(names.get(e, e) for e in v["entity"].split(";")) if v["entity"] else None,
                 "doc": v["doc"], "path": v["path"], "title": v["title"], "source": v["source"],
                 "source_name": names.get(v["source"]) or v["source_text"], "words": v["words"],
                 "sentence": v["sentence_text"], "sentence_start": v["s_start"], "sentence_end": v["s_end"],
             })
         out.append({
             "id": c["id"], "kind": c["kind"], "type": c["type"], "subject": c["subject"], "object": c["object"],
-            "subject_name": names.get(c["subject"], c["subject"]), "object_name": names.get(c["object"], c["object"]),
+            "subject_name": " and ".join(names.get(e, e) for e in (c["subject"] or "").split(";")) or None,
+            "object_name": " and ".join(names.get(e, e) for e in (c["object"] or "").split(";")) or None,
             "explanation": c["explanation"], "values": values,
         })
     return out
