@@ -55,6 +55,26 @@ def analyze_text(nlp):
     return run
 
 
+VOICE_STAGES = frozenset({"mentions", "quotes", "descriptors"})
+
+
+@pytest.fixture(scope="session")
+def voices_of(nlp):
+    """voices_of(paths): analyses of files running only sentences, mentions, quotes and descriptors; cached."""
+    from newsgraph.extract import analyze_texts
+
+    cache: dict = {}
+
+    def run(paths):
+        key = tuple(str(p) for p in paths)
+        if key not in cache:
+            texts = [Path(p).read_text(encoding="utf-8") for p in key]
+            cache[key] = list(analyze_texts(texts, nlp, only=VOICE_STAGES, path=list(key)))
+        return cache[key]
+
+    return run
+
+
 def _build(paths, db, **kw):
     from newsgraph.run import build
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import json
 from pathlib import Path
 
@@ -100,9 +102,9 @@ def test_names_are_not_labels(analyze_text):
 
 
 @pytest.fixture(scope="module")
-def seed_analyses(seeds_dir, nlp):
+def seed_analyses(seeds_dir, voices_of):
     paths = sorted(Path(seeds_dir).glob("*.txt"))
-    return {p.name[:3]: a for p, a in zip(paths, _voices_only(nlp, paths))}
+    return {p.name[:3]: a for p, a in zip(paths, voices_of(paths))}
 
 
 SEED_LABELS = [
@@ -170,12 +172,13 @@ def test_seed_descriptor_provenance(seed_analyses):
 
 
 @pytest.mark.slow
-def test_descriptor_provenance_over_ptc_unlabeled(shared_corpus, nlp):
+@pytest.mark.xdist_group("ptc-voices")
+def test_descriptor_provenance_over_ptc_unlabeled(shared_corpus, voices_of):
     folder = shared_corpus / "ptc-unlabeled"
     if not folder.is_dir():
         pytest.skip("../shared/corpus/ptc-unlabeled is not present")
     total = 0
-    for analysis in _voices_only(nlp, sorted(folder.glob("*.txt"))):
+    for analysis in voices_of(sorted(folder.glob("*.txt"))):
         _provenance(analysis)
         total += len(analysis.descriptors)
     assert total > 100
@@ -246,15 +249,6 @@ def test_labels_cli(seeds_db):
 
 
 @pytest.fixture(scope="module")
-def analyze_text(nlp):
-    """Written sentences through the stages quotes and descriptors need (shadows the conftest helper)."""
-    return lambda text, path="test.txt": next(_voices_only(nlp, [path], [text]))
-
-
-def _voices_only(nlp, paths, texts=None):
-    """Analyses of `paths` (or of `texts`, named by `paths`) running only the stages quotes and descriptors
-    need (sentences, mentions, quotes, descriptors): fast, and independent of the other stages."""
-    from newsgraph.extract import analyze_texts
-
-    texts = texts if texts is not None else [p.read_text(encoding="utf-8") for p in paths]
-    return analyze_texts(texts, nlp, only={"mentions", "quotes", "descriptors"}, path=[str(p) for p in paths])
+def analyze_text(analyze_text):
+    """Only the stages quotes and descriptors need, so these tests do not depend on the others."""
+    return functools.partial(analyze_text, only={"mentions", "quotes", "descriptors"})
