@@ -11,6 +11,7 @@ input does no work.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from newsgraph.model import Article, DocumentAnalysis, Skipped
 from newsgraph.store.sqlite import Store, open_store
 
 BATCH = 16  # articles per task sent to a worker process
+RECYCLE = 64  # batches a worker process handles before it is replaced
 
 
 @dataclass
@@ -108,7 +110,12 @@ def _analyses(pending: Iterable[Input], model: str | None, jobs: int) -> Iterato
             for item, norm, doc in zip(batch, norms, nlp.pipe((n.text for n in norms), batch_size=32)):
                 yield item, _safe_analyze(item.article, doc, norm)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(model,)) as pool:
+    # Workers are replaced after RECYCLE batches: spaCy's string store grows with every new word a
+    # process meets, so a long build would otherwise grow without bound in its workers.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(model,), mp_context=context, max_tasks_per_child=RECYCLE
+    ) as pool:
         window: dict = {}
         source = _batches(pending, BATCH)
         exhausted = False

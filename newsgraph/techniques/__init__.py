@@ -79,12 +79,16 @@ def find(doc, setting: str | None = None) -> list[Found]:
     stable signal (the per-outlet summary reads them), the model's are the
     better spans on PTC-like text but fire often on plain reporting as well.
     """
-    from newsgraph.techniques import rules, statistical
+    from newsgraph.techniques import rules
 
     setting = setting or engine_setting()
     if setting == "off":
         return []
-    model = statistical.load() if setting in ("auto", "model") else None
+    model = None
+    if setting in ("auto", "model") and model_path().exists():  # scikit-learn is imported only when a model exists
+        from newsgraph.techniques import statistical
+
+        model = statistical.load()
     if setting == "model":
         if model is None:
             from newsgraph.errors import InputError
