@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from newsgraph import extract, normalize
@@ -51,6 +52,7 @@ def pipeline_version(model: str) -> str:
 _WORKER_MODEL: str | None = None
 
 
+@lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
     from newsgraph.resolve.places import gazetteer
 
@@ -101,14 +103,8 @@ def _batches(items: Iterable[Input], size: int) -> Iterator[list[Input]]:
 def _analyses(pending: Iterable[Input], model: str | None, jobs: int) -> Iterator[tuple[Input, DocumentAnalysis | Skipped]]:
     """(input, analysis) for every pending input, in a bounded window so memory stays flat."""
     if jobs <= 1:
-        from newsgraph.nlp import load_pipeline
-
-        nlp = load_pipeline(model)
-        known = _known_words()
         for batch in _batches(pending, BATCH):
-            norms = [normalize.normalize(i.article.text, known) for i in batch]
-            for item, norm, doc in zip(batch, norms, nlp.pipe((n.text for n in norms), batch_size=32)):
-                yield item, _safe_analyze(item.article, doc, norm)
+            yield from zip(batch, analyze_articles([i.article for i in batch], model))
         return
     # Workers are replaced after RECYCLE batches: spaCy's string store grows with every new word a
     # process meets, so a long build would otherwise grow without bound in its workers.
@@ -155,14 +151,11 @@ def build(
 ) -> BuildReport:
     """Bring the knowledge base at `db_path` up to date with the inputs under `paths`."""
     from newsgraph.ingest import MAX_BYTES
-    from newsgraph.nlp import DEFAULT_MODEL, load_bare, model_version, resolve_model
+    from newsgraph.nlp import DEFAULT_MODEL, load_pipeline, model_version, resolve_model
 
     model_name = model or DEFAULT_MODEL
     resolve_model(model_name)  # fail early and clearly when the model is missing
-    from newsgraph.nlp import load_pipeline
-
     version = pipeline_version(model_version(load_pipeline(model_name)))
-    del load_bare
     report = BuildReport()
     store = open_store(db_path)
     try:

@@ -59,8 +59,8 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
             sys.exit(130)
     out = Console(stderr=False)
     out.print(f"[bold]{report.processed}[/] documents processed, {report.unchanged} unchanged, {len(report.skipped)} skipped.")
-    if report.processed or report.resolved:
-        out.print("Entities resolved across the corpus." if report.resolved else "")
+    if report.resolved:
+        out.print("Entities resolved across the corpus.")
     for s in report.skipped:
         click.echo(f"  skipped {s.path}: {s.reason}")
     if not quiet:

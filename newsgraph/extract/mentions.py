@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Hamming, Levenshtein
 from spacy.tokens import Doc, Span
@@ -249,23 +250,18 @@ def _candidates(doc: Doc) -> list[_Candidate]:
     return out
 
 
-_GAZ_INDEX: dict[str, list[tuple[str, ...]]] | None = None
-
-
+@lru_cache(maxsize=1)
 def _gazetteer_index() -> dict[str, list[tuple[str, ...]]]:
     """First word -> word sequences of every gazetteer surface, longest first (tokenized like spaCy would)."""
-    global _GAZ_INDEX
-    if _GAZ_INDEX is None:
-        index: dict[str, list[tuple[str, ...]]] = {}
-        for surface in gazetteer().surfaces():
-            words = tuple(re.findall(r"[\w\-]+\.?(?:\w\.)*|&|'", surface)) if "." not in surface else tuple(surface.split())
-            if not words or surface.startswith("the "):
-                continue
-            index.setdefault(words[0], []).append(words)
-        for v in index.values():
-            v.sort(key=len, reverse=True)
-        _GAZ_INDEX = index
-    return _GAZ_INDEX
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for surface in gazetteer().surfaces():
+        words = tuple(re.findall(r"[\w\-]+\.?(?:\w\.)*|&|'", surface)) if "." not in surface else tuple(surface.split())
+        if not words or surface.startswith("the "):
+            continue
+        index.setdefault(words[0], []).append(words)
+    for v in index.values():
+        v.sort(key=len, reverse=True)
+    return index
 
 
 def _link_places(doc: Doc, cands: list[_Candidate]) -> None:

@@ -122,20 +122,7 @@ def resolve(conn: sqlite3.Connection) -> None:
                 else:
                     person_of[pk] = i
 
-    clusters = _clusters(uf, ms)
-    types = {root: _type(ms, members) for root, members in clusters.items()}
-    docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
-    cluster_docs: dict[str, set[int]] = defaultdict(set)
-    for root, docs in docs_of.items():
-        for d in docs:
-            cluster_docs[d].add(root)
-
-    def context(root: int) -> set[int]:
-        out: set[int] = set()
-        for d in docs_of[root]:
-            out |= cluster_docs[d]
-        out.discard(root)
-        return out
+    clusters, types, docs_of, context = _view(uf, ms)
 
     # 5. lone surnames to the person who bears them
     surnames: dict[str, list[int]] = defaultdict(list)
@@ -168,13 +155,7 @@ def resolve(conn: sqlite3.Connection) -> None:
         uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target])))
 
     # 6. near-spellings with the same type and shared context
-    clusters = _clusters(uf, ms)
-    types = {root: _type(ms, members) for root, members in clusters.items()}
-    docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
-    cluster_docs = defaultdict(set)
-    for root, docs in docs_of.items():
-        for d in docs:
-            cluster_docs[d].add(root)
+    clusters, types, docs_of, context = _view(uf, ms)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     names = {}
     for root, members in clusters.items():
@@ -212,6 +193,26 @@ def resolve(conn: sqlite3.Connection) -> None:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
 
     _write(conn, ms, uf)
+
+
+def _view(uf: _Union, ms: list[_M]):
+    """The clusters as they stand: members, type and documents of each, and its context (co-mentioned clusters)."""
+    clusters = _clusters(uf, ms)
+    types = {root: _type(ms, members) for root, members in clusters.items()}
+    docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
+    cluster_docs: dict[str, set[int]] = defaultdict(set)
+    for root, docs in docs_of.items():
+        for d in docs:
+            cluster_docs[d].add(root)
+
+    def context(root: int) -> set[int]:
+        out: set[int] = set()
+        for d in docs_of[root]:
+            out |= cluster_docs[d]
+        out.discard(root)
+        return out
+
+    return clusters, types, docs_of, context
 
 
 def _clusters(uf: _Union, ms: list[_M]) -> dict[int, list[int]]:
