@@ -15,10 +15,10 @@ import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from newsgraph import extract, normalize
+from newsgraph.lexicons.places import known_words
 from newsgraph.ingest import Input, load_manifest, read_inputs, with_duplicates_marked
 from newsgraph.model import Article, DocumentAnalysis, Skipped
 from newsgraph.store.sqlite import Store, open_store
@@ -52,20 +52,12 @@ def pipeline_version(model: str) -> str:
 _WORKER_MODEL: str | None = None
 
 
-@lru_cache(maxsize=1)
-def _known_words() -> frozenset[str]:
-    from newsgraph.resolve.places import gazetteer
-
-    g = gazetteer()
-    return frozenset(w for table in (g.names, g.demonyms, g.capitals) for s in table for w in s.split())
-
-
 def analyze_articles(articles: list[Article], model: str | None = None) -> list[DocumentAnalysis]:
     """Normalize, parse (one nlp.pipe stream) and extract a batch of articles."""
     from newsgraph.nlp import load_pipeline
 
     nlp = load_pipeline(model or _WORKER_MODEL)
-    known = _known_words()
+    known = known_words()
     norms = [normalize.normalize(a.text, known) for a in articles]
     return [_safe_analyze(article, doc, norm) for article, norm, doc in zip(articles, norms, nlp.pipe((n.text for n in norms), batch_size=32))]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.extract.label_lexicon import polarity, polarity_words, stand_for_nouns
+from newsgraph.lexicons.labels import polarity, polarity_words, stand_for_nouns
 
 
 def _labels(analysis, name: str) -> list:

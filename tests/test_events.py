@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsgraph.extract.event_lexicon import TYPES, lexicon
+from newsgraph.lexicons.events import TYPES, lexicon
 
 
 def _events(analysis):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph.extract.quote_marks import quoted_spans, single_quoted_spans
-from newsgraph.resolve.places import fold
+from newsgraph.lexicons.places import fold
 
 
 def _speaker_name(analysis, quote) -> str:

@@ -1,6 +1,6 @@
 """The command-line interface: `newsgraph COMMAND`; each module adds its commands to the group."""
 
 from newsgraph.cli.group import main
-from newsgraph.cli import core, events, techniques, voices, web  # noqa: F401,E402  (register commands)
+from newsgraph.cli import core, evaluate, events, techniques, voices, web  # noqa: F401,E402  (register commands)
 
 __all__ = ["main"]

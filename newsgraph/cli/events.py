@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsgraph.cli.group import main, pass_store
-from newsgraph.extract.event_lexicon import TYPES
+from newsgraph.lexicons.events import TYPES
 from newsgraph.store import queries
 
 console = Console()

@@ -154,13 +154,13 @@ def analyze_texts(
     from newsgraph.ingest import content_id
     from newsgraph.nlp import load_pipeline
     from newsgraph.normalize import normalize
-    from newsgraph.run import _known_words
+    from newsgraph.lexicons.places import known_words
 
     nlp = nlp or load_pipeline()
     texts = list(texts)
     paths = fields.pop("path", "text.txt")
     paths = paths if isinstance(paths, (list, tuple)) else [paths] * len(texts)
-    norms = [normalize(t, _known_words()) for t in texts]
+    norms = [normalize(t, known_words()) for t in texts]
     for text, path, norm, doc in zip(texts, paths, norms, nlp.pipe(n.text for n in norms)):
         article = Article(id=content_id(text), text=text, path=str(path), **fields)
         yield analyze(article, doc, norm, only)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from newsgraph.extract import Context
-from newsgraph.extract.label_lexicon import polarity, stand_for_nouns
+from newsgraph.lexicons.labels import polarity, stand_for_nouns
 from newsgraph.extract.label_roles import mention_tokens, place_of, role_of_country, resolve_role
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS
 from newsgraph.model import Descriptor

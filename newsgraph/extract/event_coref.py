@@ -26,7 +26,7 @@ import bisect
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.extract.event_lexicon import PERSON_DESCRIPTIONS
+from newsgraph.lexicons.events import PERSON_DESCRIPTIONS
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 GROUP_PRONOUNS = frozenset({"it", "its", "itself", "they", "them", "their", "theirs", "themselves"})

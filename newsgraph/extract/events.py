@@ -28,7 +28,7 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
-from newsgraph.extract.event_lexicon import (
+from newsgraph.lexicons.events import (
     FUTURE_AUX, HYPOTHETICAL_AUX, LIGHT_VERBS, MONEY_NOUNS, NEGATORS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS,
     PROXY_NOUNS, SPEECH, SPEECH_NOUNS, THREAT_VERBS, Sense, noun_sense, verb_sense,
 )

@@ -22,7 +22,7 @@ import bisect
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.resolve.places import gazetteer
+from newsgraph.lexicons.places import gazetteer
 
 
 def mention_tokens(ctx: Context) -> list[tuple[int, int]]:

@@ -3,7 +3,7 @@
 The cascade, each stage there because the one before misses something:
 1. spaCy's named entities (PERSON, ORG, GPE, LOC, NORP, FAC), cleaned: "the",
    possessives and titles are stripped; titles become the mention's role.
-2. The gazetteer (``resolve/places.csv``) finds state names, demonyms and seats
+2. The gazetteer (``lexicons/data/places.csv``) finds state names, demonyms and seats
    of government the NER missed, and links all of them to their state; a capital
    links to its state only where it acts ("Moscow said", "support from Moscow").
 3. Within the document, a lone surname points at the full name it abbreviates
@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.model import Mention
-from newsgraph.resolve.places import fold, gazetteer
+from newsgraph.lexicons.places import fold, gazetteer
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gen", "lt", "col", "capt", "prof", "rev", "mr.", "mrs.", "ms.", "dr."}

@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from newsgraph.resolve.places import fold, gazetteer
+from newsgraph.lexicons.places import fold, gazetteer
 
 ORG_WORDS = {"watch", "ministry", "council", "bank", "group", "association", "party", "agency", "institute", "committee",
              "fund", "company", "corporation", "corp", "inc", "news", "times", "post", "network", "union", "court",

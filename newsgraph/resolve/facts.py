@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from newsgraph.extract.event_lexicon import noun_sense, verb_sense
+from newsgraph.lexicons.events import noun_sense, verb_sense
 
 OTHER_SIDE_ROLES = ("object", "recipient", "destination")
 # Words before a name that tie it to the government of the state named by the demonym before them.

@@ -11,10 +11,10 @@ from newsgraph.normalize import Normalized, normalize
 def known_words() -> frozenset[str]:
     """The words normalize may rejoin; empty when the gazetteer is not available."""
     try:
-        from newsgraph.run import _known_words
+        from newsgraph.lexicons.places import known_words as from_places
 
-        return _known_words()
-    except (ImportError, OSError):
+        return from_places()
+    except OSError:
         return frozenset()
 
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from newsgraph.errors import NoSuchEntity
-from newsgraph.resolve.places import fold
+from newsgraph.lexicons.places import fold
 
 __all__ = [
     "stats",

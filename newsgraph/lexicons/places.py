@@ -1,8 +1,8 @@
 """The project's own table of states: names, aliases, demonyms, capitals and seats of government.
 
 It lets "Moscow" (as an actor), "the Kremlin", "the Russian Federation" and
-"Russian officials" all point at Russia. The table is ``places.csv`` beside this
-module (see ``places.md``); $NEWSGRAPH_PLACES may name another table of the same columns.
+"Russian officials" all point at Russia. The table is ``data/places.csv`` beside this
+module (see ``data/places.md``); $NEWSGRAPH_PLACES may name another table of the same columns.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def gazetteer() -> Gazetteer:
     capitals: dict[str, str] = {}
     seats: dict[str, str] = {}
     custom = os.environ.get("NEWSGRAPH_PLACES")
-    path = Path(custom) if custom else resources.files("newsgraph.resolve") / "places.csv"
+    path = Path(custom) if custom else resources.files("newsgraph.lexicons") / "data" / "places.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             place = Place(
@@ -100,3 +100,10 @@ def gazetteer() -> Gazetteer:
             if place.capital and place.kind in ("country", "territory"):
                 capitals.setdefault(place.capital, place.id)
     return Gazetteer(places, names, demonyms, capitals, seats)
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Every word of a state's name, demonym or capital: the words normalize may rejoin ("R u ssia")."""
+    g = gazetteer()
+    return frozenset(w for table in (g.names, g.demonyms, g.capitals) for s in table for w in s.split())

@@ -15,7 +15,7 @@ POLARITIES = ("derogatory", "neutral", "honorific")
 
 
 def _lines(name: str) -> list[str]:
-    text = resources.files("newsgraph.extract").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("newsgraph.lexicons").joinpath("data", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

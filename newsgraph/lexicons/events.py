@@ -1,4 +1,4 @@
-"""The event ontology (``data/events_lexicon.tsv``) and the small closed word classes the event stage needs.
+"""The event ontology (``data/events.tsv``) and the small closed word classes the event stage needs.
 
 The ontology is a table rather than code so that adding a verb or noun is a
 one-line change reviewed as data; it is read once per process.
@@ -30,13 +30,13 @@ def lexicon() -> tuple[dict[str, Sense], dict[str, Sense]]:
     """(verbs, nouns): lemma -> Sense."""
     verbs: dict[str, Sense] = {}
     nouns: dict[str, Sense] = {}
-    text = (resources.files("newsgraph.extract") / "data" / "events_lexicon.tsv").read_text(encoding="utf-8")
+    text = (resources.files("newsgraph.lexicons") / "data" / "events.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         lemma, pos, type_, flow, alt, of_role = (line.split("\t") + ["-"] * 6)[:6]
         if type_ not in TYPES:
-            raise ValueError(f"events_lexicon.tsv: unknown type {type_!r} for {lemma!r}")
+            raise ValueError(f"events.tsv: unknown type {type_!r} for {lemma!r}")
         sense = Sense(type_, None if flow == "-" else flow, None if alt == "-" else alt, None if of_role == "-" else of_role)
         if pos in ("V", "B"):
             verbs[lemma] = sense
