@@ -43,6 +43,9 @@ class NoSuchEntity(NewsgraphError):
     exit_code = 2
 
     def message(self) -> str:
+        close = self.args[1] if len(self.args) > 1 else ()
+        if close:
+            return f"no entity matches {self.args[0]!r}; did you mean {' or '.join(repr(n) for n in close)}?"
         return f"no entity matches {self.args[0]!r} (try `newsgraph entities`)"
 
 

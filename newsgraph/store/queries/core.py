@@ -108,7 +108,9 @@ def find_entity(conn: sqlite3.Connection, name: str) -> str:
     best = process.extractOne(name, list(aliases), score_cutoff=85) if aliases else None
     if best:
         return aliases[best[0]]
-    raise NoSuchEntity(name)
+    from newsgraph.store.queries.suggest import suggest_entities
+
+    raise NoSuchEntity(name, suggest_entities(conn, name))
 
 
 def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict | None:

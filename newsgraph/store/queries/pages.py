@@ -11,6 +11,9 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from newsgraph.store.queries import core
+from newsgraph.store.queries.labels import entity_labels, label_matrix
+from newsgraph.store.queries.ranking import rank_event_ids, rank_events
+from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
 
 __all__ = [
     "has_table",
@@ -145,8 +148,8 @@ def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offs
     """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each.
 
     One pass over the entity's mentions finds every event it takes part in (the index of
-    migration 0005 makes the participant lookup covering); events of a known type come
-    before OTHER, then in the order they were written.
+    migration 0005 makes the participant lookup covering); the best events come first
+    (`ranking.rank_event_ids`: typed, both sides named, several sources; OTHER last).
     """
     if not has_table(conn, "events"):
         return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
@@ -158,11 +161,11 @@ def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offs
         found["did" if r[1] == "subject" else "done_to"][r[0]] = r[2]
     out = {}
     for key, events in found.items():
-        ids = sorted(events, key=lambda i: (events[i] == "OTHER", i))
+        ids = rank_event_ids(conn, events)
         chosen = ids[offset: offset + limit]
         rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(chosen))})", chosen, order="e.id", limit=limit) if chosen else []
         rank = {i: n for n, i in enumerate(chosen)}
-        out[key] = {"events": sorted(rows, key=lambda e: rank[e["id"]]), "page": _page(len(ids), limit, offset)}
+        out[key] = {"events": rank_events(conn, sorted(rows, key=lambda e: rank[e["id"]])), "page": _page(len(ids), limit, offset)}
     return out
 
 
@@ -192,7 +195,7 @@ def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offse
         "did": did,
         "done_to": done_to,
         "quotes": _quotes(conn, "WHERE m.entity = ?", (entity_id,), limit=limit),
-        "labels": _labels_of(conn, entity_id, limit=limit),
+        "labels": entity_labels(conn, entity_id, limit=limit),
     }
 
 
@@ -206,16 +209,6 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
             LEFT JOIN entities en ON en.id = m.entity {where}
             ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
-    return [dict(r) for r in rows]
-
-
-def _labels_of(conn: sqlite3.Connection, entity_id: str, limit: int = 50) -> list[dict]:
-    if not has_table(conn, "descriptors"):
-        return []
-    rows = conn.execute(
-        """SELECT x.doc, x.start, x.end, x.text, x.head, x.polarity, x.voice, x.speaker_text, x.sentence, d.outlet, d.path
-           FROM mentions m JOIN descriptors x ON x.doc = m.doc AND x.mention = m.idx JOIN documents d ON d.id = x.doc
-           WHERE m.entity = ? ORDER BY d.outlet, x.doc, x.start LIMIT ?""", (entity_id, limit))
     return [dict(r) for r in rows]
 
 
@@ -317,63 +310,42 @@ SORTABLE_DATE = """CASE WHEN t.value GLOB '[0-9][0-9][0-9][0-9]-W[0-9]*'
     ELSE t.value END"""
 
 
-def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, type: str | None = None) -> dict:
-    """Dated events (event date from the text vs publication date), oldest first."""
+def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, type: str | None = None, other: bool = True) -> dict:
+    """Dated events (event date from the text vs publication date), oldest first; without `other`,
+    OTHER events are left out (counted in "other_hidden")."""
     if not has_table(conn, "events"):
-        return {"available": False, "events": [], "page": _page(0, limit, offset), "types": []}
+        return {"available": False, "events": [], "page": _page(0, limit, offset), "types": [], "other_hidden": 0, "other": other}
     where = "WHERE t.value IS NOT NULL" + (" AND e.type = ?" if type else "")
     args = (type,) if type else ()
+    hidden = 0
+    if not other and type is None:
+        hidden = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where} AND e.type = 'OTHER'", args)
+        where += " AND e.type != 'OTHER'"
     total = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where}", args)
     events = event_rows(conn, where, args, order=f"{SORTABLE_DATE}, d.published, e.doc, e.idx", limit=limit, offset=offset)
     types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")]
-    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type}
+    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type,
+            "other_hidden": hidden, "other": other}
 
 
-def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> dict:
-    """Who gave what to whom: events carrying an amount; plus money amounts no event claims."""
-    if not has_table(conn, "events"):
-        return {"events": [], "loose": [], "page": _page(0, limit, offset)}
-    ids_sql = "SELECT DISTINCT ea.event FROM event_amounts ea"
-    total = _count(conn, f"SELECT COUNT(*) FROM ({ids_sql})")
-    money_first = """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
-                       WHERE ea.event = e.id AND a.kind = 'money')"""
-    events = event_rows(conn, f"WHERE e.id IN ({ids_sql})", (), order=f"{money_first} IS NULL, e.type != 'FINANCE', {money_first} DESC, e.doc, e.idx",
-                        limit=limit, offset=offset)
-    loose = [dict(r) for r in conn.execute(
-        """SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.path,
-                  substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
-           FROM amounts a JOIN documents d ON d.id = a.doc LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence
-           WHERE a.kind = 'money' AND NOT EXISTS (
-               SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event WHERE e.doc = a.doc AND ea.amount = a.idx)
-           ORDER BY a.value DESC LIMIT ?""", (limit,))]
-    return {"events": events, "loose": loose, "page": _page(total, limit, offset)}
+def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, tab: str = "money") -> dict:
+    """Who gave what to whom: money on its own, other quantities on their tab (see `queries.money`)."""
+    from newsgraph.store.queries.money import page_money as money_page
+
+    return money_page(conn, limit=limit, offset=offset, tab=tab)
 
 
 def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = 20) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
     quotes = _quotes(conn, "", (), limit=limit, offset=offset)
-    matrix: dict = {"outlets": [], "rows": []}
-    if has_table(conn, "descriptors"):
-        cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-        names = {}
-        for r in conn.execute(
-            """SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
-               FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
-               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):
-            cells[r["entity"]][r["outlet"]][(r["head"], r["polarity"])] += 1
-            names[r["entity"]] = r["name"]
-        ranked = sorted(cells, key=lambda e: -sum(sum(c.values()) for c in cells[e].values()))[:top]
-        outlets = sorted({o for e in ranked for o in cells[e]})
-        matrix = {"outlets": outlets, "rows": [
-            {"entity": e, "name": names[e], "cells": {o: [{"head": h, "polarity": p, "count": n} for (h, p), n in cells[e][o].most_common(6)]
-                                                     for o in outlets if o in cells[e]}} for e in ranked]}
+    matrix = label_matrix(conn, top=top)
     techniques: dict = {"outlets": [], "techniques": [], "counts": {}}
     if has_table(conn, "techniques"):
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         for r in conn.execute(
-            """SELECT COALESCE(d.outlet, '(unknown)'), t.technique, COUNT(*) FROM techniques t JOIN documents d ON d.id = t.doc
-               GROUP BY 1, 2 ORDER BY 1, 2"""):
+            """SELECT COALESCE(d.outlet, ?), t.technique, COUNT(*) FROM techniques t JOIN documents d ON d.id = t.doc
+               GROUP BY 1, 2 ORDER BY 1, 2""", (UNKNOWN_OUTLET,)):
             counts[r[0]][r[1]] = r[2]
         techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
     techniques["summary"] = _outlet_summary(conn)
@@ -406,64 +378,8 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
 # --- the actor network -----------------------------------------------------------------------
 
 def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple[str, ...] | None = None,
-               date_from: str | None = None, date_to: str | None = None) -> dict:
-    """The actor network: subject → object/recipient edges per event type, the top-`top` actors by involvement.
+               date_from: str | None = None, date_to: str | None = None, preset: str | None = None, show_all: bool = False) -> dict:
+    """The actor network: who gives or does what to whom (see `queries.network.actor_network`)."""
+    from newsgraph.store.queries.network import actor_network
 
-    The same edges as `queries.events.graph_edges` (negated events left out), aggregated in SQL
-    with the filters applied there, because that function walks every event in Python and a
-    page has to answer on 10,000 documents.
-
-    When the store has no such events yet, actors named in the same sentence are joined by
-    undirected "co-mention" edges instead, so the picture still shows who appears with whom.
-    """
-    edges: dict[tuple, dict] = {}
-    if has_table(conn, "events"):
-        where, args = [], []
-        if types:
-            where.append(f"e.type IN ({','.join('?' * len(types))})")
-            args += list(types)
-        if date_from:
-            where.append("COALESCE(t.value, d.published) >= ?")
-            args.append(date_from)
-        if date_to:
-            where.append("substr(COALESCE(t.value, d.published), 1, 10) <= ?")
-            args.append(date_to)
-        sql = f"""SELECT ms.entity AS source, mo.entity AS target, e.type, COUNT(*) AS n, MIN(e.doc) AS doc, MIN(e.sentence) AS sentence
-                  FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-                  JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
-                  JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
-                  JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
-                  JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
-                  WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity
-                  {''.join(' AND ' + w for w in where)}
-                  GROUP BY ms.entity, mo.entity, e.type"""
-        for r in conn.execute(sql, args):
-            edges[(r["source"], r["target"], r["type"])] = {"source": r["source"], "target": r["target"], "type": r["type"],
-                                                            "weight": r["n"], "directed": True, "doc": r["doc"], "sentence": r["sentence"]}
-    kind = "events"
-    if not edges and not (types or date_from or date_to):
-        kind = "co-mention"
-        pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
-        if pool:
-            marks = ",".join("?" * len(pool))
-            for r in conn.execute(
-                f"""SELECT a.entity AS source, b.entity AS target, COUNT(*) AS n, MIN(a.doc) AS doc, MIN(a.sentence) AS sentence
-                    FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
-                    WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool):
-                edges[(r["source"], r["target"], "co-mention")] = {"source": r["source"], "target": r["target"], "type": "co-mention",
-                                                                   "weight": r["n"], "directed": False, "doc": r["doc"], "sentence": r["sentence"]}
-    involvement: Counter = Counter()
-    for e in edges.values():
-        involvement[e["source"]] += e["weight"]
-        involvement[e["target"]] += e["weight"]
-    chosen = [n for n, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
-    keep = set(chosen)
-    nodes = []
-    if chosen:
-        marks = ",".join("?" * len(chosen))
-        info = {r["id"]: dict(r) for r in conn.execute(f"SELECT id, name, type, mentions FROM entities WHERE id IN ({marks})", chosen)}
-        nodes = [{**info[n], "involvement": involvement[n]} for n in chosen if n in info]
-    kept_edges = [e for e in edges.values() if e["source"] in keep and e["target"] in keep]
-    event_types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
-    return {"kind": kind, "nodes": nodes, "edges": kept_edges, "total_nodes": len(involvement), "top": top,
-            "types": list(types or []), "event_types": event_types, "date_from": date_from, "date_to": date_to}
+    return actor_network(conn, top=top, types=types, date_from=date_from, date_to=date_to, preset=preset, show_all=show_all)

@@ -1,0 +1,103 @@
+"""How each outlet labels each actor, as an analyst reads it: whole labels, grouped by their head, counted.
+
+"president ×4" for Vice President Rodriguez says less than "Vice President ×3, socialist
+President"; the head ("president") only groups the labels. A label said five times is one
+row with a count, not five bullets. A document without an outlet is named
+"unknown outlet (its title)", never by its title alone as if the title were an outlet.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections import defaultdict
+
+__all__ = ["outlet_label", "entity_labels", "label_matrix"]
+
+
+def outlet_label(outlet: str | None, title: str | None = None, path: str | None = None) -> str:
+    """The outlet's name, else "unknown outlet (title)" (the file name when there is no title)."""
+    if outlet:
+        return outlet
+    name = title or (os.path.basename(str(path)) if path else "")
+    return f"unknown outlet ({name})" if name else "unknown outlet"
+
+
+def _has(conn: sqlite3.Connection, table: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _rows(conn: sqlite3.Connection, entity: str | None):
+    sql = """SELECT m.entity, en.name AS entity_name, x.doc, x.text, x.head, x.polarity, x.voice, x.speaker_text, x.sentence,
+                    d.outlet, d.title, d.path
+             FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+             JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""
+    args: tuple = ()
+    if entity:
+        sql += " WHERE m.entity = ?"
+        args = (entity,)
+    return conn.execute(sql + " ORDER BY d.outlet IS NULL, d.outlet, d.path, x.start", args)
+
+
+def _group(rows) -> list[dict]:
+    """Labels grouped case- and space-insensitively, most frequent spelling shown, most used first."""
+    groups: dict[str, dict] = {}
+    for r in rows:
+        label = " ".join(r["text"].split())
+        g = groups.setdefault(_key(label), {"spellings": defaultdict(int), "head": (r["head"] or label).lower(),
+                                            "polarity": r["polarity"], "count": 0, "quoted": 0, "outlets": {},
+                                            "doc": r["doc"], "sentence": r["sentence"], "speakers": {}})
+        g["spellings"][label] += 1
+        g["count"] += 1
+        if r["voice"] != "outlet":
+            g["quoted"] += 1
+            if r["speaker_text"]:
+                g["speakers"][r["speaker_text"]] = None
+        g["outlets"][outlet_label(r["outlet"], r["title"], r["path"])] = None
+    out = []
+    for g in groups.values():
+        spellings = g.pop("spellings")
+        g["label"] = max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        g["outlets"] = list(g["outlets"])
+        g["speakers"] = list(g["speakers"])
+        out.append(g)
+    return sorted(out, key=lambda g: (-g["count"], g["head"], g["label"].lower()))
+
+
+def entity_labels(conn: sqlite3.Connection, entity_id: str, limit: int = 50) -> list[dict]:
+    """What the actor is called: one row per label with its count, outlets, first sentence and how many were quoted."""
+    if not _has(conn, "descriptors"):
+        return []
+    return _group(_rows(conn, entity_id))[:limit]
+
+
+def label_matrix(conn: sqlite3.Connection, entity: str | None = None, top: int | None = 20) -> dict:
+    """Actor × outlet. ``{"outlets": [column names], "rows": [{"entity", "name", "count", "cells": {outlet:
+    [{"head", "count", "labels": [{"label", "count", "polarity", "quoted", ...}]}]}}]}``; heads with the
+    most labels first; the actors with the most labels first (the `top` of them)."""
+    if not _has(conn, "descriptors"):
+        return {"outlets": [], "rows": []}
+    by_cell: dict[tuple[str, str], list] = defaultdict(list)
+    names: dict[str, str] = {}
+    for r in _rows(conn, entity):
+        names[r["entity"]] = r["entity_name"]
+        by_cell[(r["entity"], outlet_label(r["outlet"], r["title"], r["path"]))].append(r)
+    rows: dict[str, dict] = {}
+    for (ent, outlet), members in by_cell.items():
+        row = rows.setdefault(ent, {"entity": ent, "name": names[ent], "count": 0, "cells": {}})
+        heads: dict[str, dict] = {}
+        for label in _group(members):
+            h = heads.setdefault(label["head"], {"head": label["head"], "count": 0, "labels": []})
+            h["count"] += label["count"]
+            h["labels"].append(label)
+        row["cells"][outlet] = sorted(heads.values(), key=lambda h: (-h["count"], h["head"]))
+        row["count"] += len(members)
+    ranked = sorted(rows.values(), key=lambda r: (-r["count"], r["name"]))
+    if top:
+        ranked = ranked[:top]
+    outlets = sorted({o for r in ranked for o in r["cells"]}, key=lambda o: (o.startswith("unknown outlet"), o.lower()))
+    return {"outlets": outlets, "rows": ranked}
