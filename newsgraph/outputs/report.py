@@ -21,6 +21,8 @@ from markupsafe import Markup
 
 from newsgraph.outputs import svg
 from newsgraph.store.queries import pages
+from newsgraph.store.queries.labels import outlet_label
+from newsgraph.store.queries.money import amount_bound
 
 TOP_ACTORS = 12  # actors with a full section in the report
 GRAPH_NODES = 40
@@ -36,6 +38,8 @@ def environment() -> Environment:
     env.filters["snippet"] = snippet_html
     env.filters["money"] = format_amount
     env.filters["docname"] = document_name
+    env.filters["outlet"] = outlet_name
+    env.filters["amount"] = amount_text
     return env
 
 
@@ -52,6 +56,27 @@ def snippet_html(snippet: str | None) -> Markup:
 def document_name(row: dict) -> str:
     """How a document is named next to a fact: its outlet, else its title, else its file name."""
     return row.get("outlet") or row.get("title") or os.path.basename(str(row.get("path") or "")) or "?"
+
+
+def outlet_name(row: dict) -> str:
+    """The outlet a fact comes from, for an "outlet" column: "unknown outlet (title)" when the document names none."""
+    return outlet_label(row.get("outlet"), row.get("title"), row.get("path"))
+
+
+# Units shown short, as an analyst writes them ("≥ 1,000 t").
+UNIT_SHORT = {"metric ton": "t", "metric tons": "t", "tonne": "t", "tonnes": "t", "ton": "t", "tons": "t", "kilogram": "kg",
+              "kilometre": "km", "kilometer": "km", "mile": "mi", "barrel": "bbl", "percent": "%", "per cent": "%"}
+
+
+def amount_text(row: dict) -> str:
+    """An amount as a reader should take it: its bound ("≥" for "thousands of", "≈" for "some"), value and short unit."""
+    unit = row.get("unit")
+    unit = UNIT_SHORT.get((unit or "").lower(), unit)
+    text = format_amount(row.get("value"), unit)
+    if unit == "%" and text.endswith(" %"):
+        text = text[:-2] + "%"
+    bound = row.get("bound") if "bound" in row else amount_bound(row.get("text"))
+    return f"{bound} {text}" if bound else text
 
 
 def format_amount(value, unit: str | None = None) -> str:
@@ -127,12 +152,14 @@ def report_data(conn: sqlite3.Connection) -> dict:
         "actors": actors,
         "entity_index": pages.page_entities(conn, limit=MAX_ENTITY_INDEX)["entities"],
         "graph": pages.page_graph(conn, top=GRAPH_NODES),
+        "support": pages.page_graph(conn, top=GRAPH_NODES, preset="support"),
         "money": pages.page_money(conn, limit=100),
+        "quantities": pages.page_money(conn, limit=100, tab="quantities"),
         "conflicts": pages.page_conflicts(conn, limit=100),
-        "timeline": pages.page_timeline(conn, limit=150),
+        "timeline": pages.page_timeline(conn, limit=150, other=False),
         "voices": pages.page_voices(conn, limit=200),
     }
-    cited = _cited_documents(data["actors"], data["money"], data["conflicts"], data["timeline"], data["voices"])
+    cited = _cited_documents(data["actors"], data["money"], data["quantities"], data["conflicts"], data["timeline"], data["voices"])
     if len(cited) < MAX_DOCUMENTS:
         rest = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (MAX_DOCUMENTS,))]
         cited += [d for d in rest if d not in set(cited)][: MAX_DOCUMENTS - len(cited)]
@@ -145,14 +172,16 @@ def render_report(conn: sqlite3.Connection) -> str:
     data = report_data(conn)
     links = ReportLinks({d["id"]: i + 1 for i, d in enumerate(data["documents"])}, {e["id"] for e in data["entity_index"]},
                         {a["entity"]["id"] for a in data["actors"]})
-    graph_svg = svg.network_svg(data["graph"], lambda eid: links.entity(eid) or "#actors")  # an actor beyond the index: the list
+    to_entity = lambda eid: links.entity(eid) or "#actor-index"  # noqa: E731  (an actor beyond the index: the list)
+    graph_svg = svg.network_svg(data["graph"], to_entity)
+    support_svg = svg.network_svg(data["support"], to_entity)
     to_sentence = lambda ev: links.sentence(ev["doc"], ev["sentence"]) or "#timeline"  # noqa: E731
     window = svg.timeline_window(data["timeline"]["events"])
     timeline_svg = svg.timeline_svg(data["timeline"]["events"], to_sentence)
     timeline_close = svg.timeline_svg(data["timeline"]["events"], to_sentence, window=window) if window else ""
     return environment().get_template("report.html").render(
         **data, links=links, css=Markup(static_text("style.css")), js=Markup(static_text("app.js")),
-        graph_svg=Markup(graph_svg), timeline_svg=Markup(timeline_svg), timeline_close=Markup(timeline_close), window=window,
+        graph_svg=Markup(graph_svg), support_svg=Markup(support_svg), timeline_svg=Markup(timeline_svg), timeline_close=Markup(timeline_close), window=window,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )
 

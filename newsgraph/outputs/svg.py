@@ -14,19 +14,61 @@ from functools import lru_cache
 from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-# Qualitative palette for communities; edge colours per event type are derived from a second one.
+# Qualitative palette for communities (node fill).
 COMMUNITY_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
-EDGE_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e")
+
+# Edge colours per event type. Each family of types takes one hue of the Okabe-Ito palette, which
+# stays distinct under the common colour-vision deficiencies; the types of a family differ in
+# lightness (which those deficiencies keep) and in dash pattern, so every type has its own colour
+# and no two types look alike even in grey.
+FAMILIES = (
+    ("cooperation", "#0072B2", ("SUPPORT", "AID", "COOPERATE", "AGREE", "RECOGNIZE")),
+    ("money and trade", "#009E73", ("FINANCE", "TRADE")),
+    ("talk", "#CC79A7", ("MEET", "CONSULT", "STATEMENT")),
+    ("pressure", "#E69F00", ("REQUEST", "DEMAND", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION")),
+    ("force", "#D55E00", ("COERCE", "ARREST", "MOBILIZE", "DEPLOY", "ASSAULT", "DEFECT")),
+    ("other", "#6E6E6E", ("OTHER",)),
+)
+DASHES = ("", "7 3", "2 2", "9 3 2 3", "4 4", "1 3", "12 4")
+CO_MENTION = "#A3A3A3"
+UNKNOWN_TYPE = "#333333"
 
 
+def _mix(colour: str, towards: str, t: float) -> str:
+    a = [int(colour[i: i + 2], 16) for i in (1, 3, 5)]
+    b = [int(towards[i: i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b))
+
+
+def _edge_styles() -> dict[str, tuple[str, str, str]]:
+    """type -> (colour, dash pattern, family): shades of the family's hue from dark to light."""
+    out = {}
+    for family, hue, types in FAMILIES:
+        n = len(types)
+        for i, t in enumerate(types):
+            shade = -0.45 + 0.75 * i / (n - 1) if n > 1 else 0.0  # -0.45 (darker) .. +0.3 (lighter, still legible on white)
+            colour = _mix(hue, "#000000", -shade) if shade < 0 else _mix(hue, "#FFFFFF", shade)
+            out[t] = (colour, DASHES[i % len(DASHES)], family)
+    return out
+
+
+EDGE_STYLES = _edge_styles()
 UNIT = 90  # px per unit of the packed layout (a component of n actors is about sqrt(n) units wide)
+FONT = 11  # px, labels
+CHAR_W = 0.62 * FONT  # a generous average glyph width for sans-serif, so estimated label boxes cover the real ones
 
 
-def edge_colour(event_type: str, all_types: list[str]) -> str:
+def edge_colour(event_type: str, all_types: list[str] | None = None) -> str:
+    """The colour of an event type's edges: its own, unique among the types (see FAMILIES)."""
     if event_type == "co-mention":
-        return "#9a9a9a"
-    types = sorted(t for t in all_types if t != "co-mention")
-    return EDGE_COLOURS[types.index(event_type) % len(EDGE_COLOURS)] if event_type in types else "#7f7f7f"
+        return CO_MENTION
+    return EDGE_STYLES.get(event_type, (UNKNOWN_TYPE, "", ""))[0]
+
+
+def edge_dash(event_type: str) -> str:
+    if event_type == "co-mention":
+        return "4 3"
+    return EDGE_STYLES.get(event_type, ("", "", ""))[1]
 
 
 def _communities(nodes: list[dict], edges: list[dict]) -> dict[str, int]:
@@ -100,20 +142,60 @@ def _layout_of(node_ids: tuple[str, ...], pairs: tuple[tuple[str, str], ...]) ->
     return tuple(pos.items())
 
 
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(nodes: list[tuple[str, float, float, float, str]], width: float, height: float) -> dict[str, tuple[float, float, str, tuple]]:
+    """Label positions that overlap no other label and no node: node id -> (x, y, text-anchor, box).
+
+    `nodes` are (id, x, y, radius, text), placed in the order given (most involved first). Each label
+    tries eight spots around its node, then the same spots further out; a label with no free spot
+    is left out (the node keeps its tooltip). Boxes are estimated generously (CHAR_W per character,
+    plus the white halo), so the real text, usually narrower, stays inside them.
+    """
+    circles = [(x - r - 1, y - r - 1, x + r + 1, y + r + 1) for _, x, y, r, _ in nodes]
+    taken: list[tuple[float, float, float, float]] = []
+    out = {}
+    h = FONT + 3
+    for nid, x, y, r, text in nodes:
+        w = CHAR_W * len(text) + 4
+        spots = []
+        for gap in (3, 3 + h):
+            d = r + gap
+            spots += [(x, y + d + FONT - 2, "middle"), (x, y - d - 2, "middle"), (x + d, y + FONT / 2 - 1, "start"),
+                      (x - d, y + FONT / 2 - 1, "end"), (x + d * 0.8, y + d * 0.8 + FONT - 2, "start"),
+                      (x - d * 0.8, y + d * 0.8 + FONT - 2, "end"), (x + d * 0.8, y - d * 0.8 - 2, "start"),
+                      (x - d * 0.8, y - d * 0.8 - 2, "end")]
+        for tx, ty, anchor in spots:
+            left = tx - w / 2 if anchor == "middle" else tx if anchor == "start" else tx - w
+            box = (left - 2, ty - FONT, left + w + 2, ty + 4)
+            if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+                continue
+            if any(_overlaps(box, t) for t in taken) or any(_overlaps(box, c) for c in circles):
+                continue
+            taken.append(box)
+            out[nid] = (tx, ty, anchor, box)
+            break
+    return out
+
+
 def network_svg(graph: dict, href: Callable[[str], str], width: int = 900, height: int = 620) -> str:
     """The actor network as SVG: node area by involvement, colour by community, arrows coloured by event type.
 
-    `graph` is the dict of `queries.page_graph`; `href(entity_id)` gives each node's link.
+    `graph` is the dict of `queries.network.actor_network`; `href(entity_id)` gives each node's link.
+    Styling is in presentation attributes (no CSS classes needed), so a downloaded copy looks the same.
     """
     nodes, edges = graph["nodes"], graph["edges"]
     if not nodes:
-        return f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {width} 60" role="img"><text x="10" y="35">No actors with events yet.</text></svg>'
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {width} 60" role="img">'
+                f'<text x="10" y="35" font-size="13" font-family="sans-serif">No actors with events yet.</text></svg>')
     pos = _layout(nodes, edges)
     community = _communities(nodes, edges)
     xs = [p[0] for p in pos.values()] or [0]
     ys = [p[1] for p in pos.values()] or [0]
     pad = 60
-    types = sorted({e["type"] for e in edges})
+    types = sorted({e["type"] for e in edges}, key=_type_order)
     legend_rows = _legend_rows(types, width)
     height += 18 * len(legend_rows)
 
@@ -135,15 +217,16 @@ def network_svg(graph: dict, href: Callable[[str], str], width: int = 900, heigh
 
     top_inv = max(n["involvement"] for n in nodes) or 1
     radius = {n["id"]: 6 + 20 * math.sqrt(n["involvement"] / top_inv) for n in nodes}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network">',
-           "<defs>"]
+    names = {n["id"]: n["name"] for n in nodes}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network"'
+           f' font-family="system-ui, -apple-system, \'Segoe UI\', sans-serif">', "<defs>"]
     for t in types:
         out.append(f'<marker id="arrow-{_ident(t)}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">'
-                   f'<path d="M0,0 L10,5 L0,10 z" fill="{edge_colour(t, types)}"/></marker>')
-    out.append('</defs><g class="viewport">')
+                   f'<path d="M0,0 L10,5 L0,10 z" fill="{edge_colour(t)}"/></marker>')
+    out.append('</defs><rect width="100%" height="100%" fill="#ffffff"/><g class="viewport">')
     top_weight = max(e["weight"] for e in edges) if edges else 1
     pair_seen: dict[frozenset, int] = {}
-    for e in sorted(edges, key=lambda e: (e["type"], e["source"], e["target"])):
+    for e in sorted(edges, key=lambda e: (_type_order(e["type"]), e["source"], e["target"])):
         (x1, y1), (x2, y2) = place(e["source"]), place(e["target"])
         dist = math.hypot(x2 - x1, y2 - y1) or 1
         ux, uy = (x2 - x1) / dist, (y2 - y1) / dist
@@ -154,30 +237,53 @@ def network_svg(graph: dict, href: Callable[[str], str], width: int = 900, heigh
         pair_seen[frozenset((e["source"], e["target"]))] = k + 1
         bend = (k + 1) // 2 * (1 if k % 2 else -1) * 18 + (8 if e["directed"] else 0)
         mx, my = (x1b + x2b) / 2 - uy * bend, (y1b + y2b) / 2 + ux * bend
-        colour = edge_colour(e["type"], types)
-        stroke = 1 + 3 * e["weight"] / top_weight
+        colour = edge_colour(e["type"])
+        stroke = 1.2 + 3 * e["weight"] / top_weight
         marker = f' marker-end="url(#arrow-{_ident(e["type"])})"' if e["directed"] else ""
-        dash = ' stroke-dasharray="4 3"' if not e["directed"] else ""
-        out.append(f'<path class="edge" data-type={quoteattr(e["type"])} d="M{x1b:.1f},{y1b:.1f} Q{mx:.1f},{my:.1f} {x2b:.1f},{y2b:.1f}" '
-                   f'fill="none" stroke="{colour}" stroke-width="{stroke:.1f}" stroke-opacity="0.75"{dash}{marker}>'
-                   f'<title>{escape(e["source"])} → {escape(e["target"])}: {escape(e["type"])} ×{e["weight"]}</title></path>')
-    for n in sorted(nodes, key=lambda n: -n["involvement"]):
+        dash = edge_dash(e["type"])
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        opacity = "0.85" if e.get("asserted", True) else "0.45"
+        reports = e.get("documents")
+        said = "" if e.get("asserted", True) else ", not asserted (planned, possible or reported as a wish)"
+        out.append(f'<path class="edge" data-type={quoteattr(e["type"])} data-source={quoteattr(e["source"])} data-target={quoteattr(e["target"])}'
+                   f' d="M{x1b:.1f},{y1b:.1f} Q{mx:.1f},{my:.1f} {x2b:.1f},{y2b:.1f}" '
+                   f'fill="none" stroke="{colour}" stroke-width="{stroke:.1f}" stroke-opacity="{opacity}"{dash_attr}{marker}>'
+                   f'<title>{escape(names.get(e["source"], e["source"]))} → {escape(names.get(e["target"], e["target"]))}: '
+                   f'{escape(e["type"])} ×{e["weight"]}{f" in {reports} documents" if reports and reports > 1 else ""}{escape(said)}</title></path>')
+    order = sorted(nodes, key=lambda n: (-n["involvement"], n["name"]))
+    spots = place_labels([(n["id"], *place(n["id"]), radius[n["id"]], _short(n["name"])) for n in order], width,
+                         height - 18 * len(legend_rows))
+    for n in order:
         x, y = place(n["id"])
         colour = COMMUNITY_COLOURS[community.get(n["id"], 0) % len(COMMUNITY_COLOURS)]
         r = radius[n["id"]]
+        label = ""
+        if n["id"] in spots:
+            tx, ty, anchor, _ = spots[n["id"]]
+            label = (f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" class="label" font-size="{FONT}" fill="#222222" '
+                     f'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{escape(_short(n["name"]))}</text>')
         out.append(f'<a class="node" href={quoteattr(href(n["id"]))} data-entity={quoteattr(n["id"])}>'
                    f'<title>{escape(n["name"])} ({escape(n["type"])}): involvement {n["involvement"]}, {n["mentions"]} mentions</title>'
-                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" stroke="#fff" stroke-width="1.5"/>'
-                   f'<text x="{x:.1f}" y="{y + r + 12:.1f}" text-anchor="middle" class="label">{escape(_short(n["name"]))}</text></a>')
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>{label}</a>')
     out.append("</g>")
     for i, row in enumerate(legend_rows):
         ly = height - 18 * (len(legend_rows) - i) + 6
         for lx, t in row:
-            dash = ' stroke-dasharray="4 3"' if t == "co-mention" else ""
-            out.append(f'<g class="legend"><line x1="{lx}" y1="{ly - 4}" x2="{lx + 22}" y2="{ly - 4}" stroke="{edge_colour(t, types)}" stroke-width="3"'
-                       f'{dash}/><text x="{lx + 26}" y="{ly}">{escape(t)}</text></g>')
+            dash = edge_dash(t)
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(f'<g class="legend" data-type={quoteattr(t)}><line x1="{lx}" y1="{ly - 4}" x2="{lx + 22}" y2="{ly - 4}" '
+                       f'stroke="{edge_colour(t)}" stroke-width="3"{dash_attr}/>'
+                       f'<text x="{lx + 26}" y="{ly}" font-size="{FONT}" fill="#333333">{escape(t)}</text></g>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _type_order(event_type: str) -> tuple[int, int]:
+    """Types in family order (cooperation, money, talk, pressure, force, other), as the legend lists them."""
+    for f, (_, _, types) in enumerate(FAMILIES):
+        if event_type in types:
+            return (f, types.index(event_type))
+    return (len(FAMILIES), 0)
 
 
 def _legend_rows(types: list[str], width: int) -> list[list[tuple[int, str]]]:
@@ -185,7 +291,7 @@ def _legend_rows(types: list[str], width: int) -> list[list[tuple[int, str]]]:
     rows: list[list[tuple[int, str]]] = [[]]
     x = 10
     for t in types:
-        step = 36 + 7 * len(t)
+        step = 36 + int(CHAR_W * len(t))
         if x + step > width and rows[-1]:
             rows.append([])
             x = 10
@@ -251,7 +357,7 @@ def timeline_svg(events: list[dict], href: Callable[[dict], str], width: int = 9
     else:
         days = [d.toordinal() for _, a, b in points for d in (a, b) if d]
         lo, hi = min(days) - 15, max(days) + 15
-    left, right, top = 230, 20, 30
+    left, right, top = 300, 20, 30
     height = top + row * len(points) + 40
 
     def x(d: date) -> float:
@@ -260,17 +366,19 @@ def timeline_svg(events: list[dict], href: Callable[[dict], str], width: int = 9
     def outside(d: date) -> int:
         return -1 if d.toordinal() < lo else 1 if d.toordinal() > hi else 0
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}" role="img" aria-label="timeline">']
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 {width} {height}" role="img" aria-label="timeline"'
+           f' font-family="system-ui, -apple-system, \'Segoe UI\', sans-serif" font-size="{FONT}">',
+           '<rect width="100%" height="100%" fill="#ffffff"/>']
     for tick, label in _ticks(date.fromordinal(lo), date.fromordinal(hi)):
         tx = x(tick)
         out.append(f'<line x1="{tx:.1f}" y1="{top - 8}" x2="{tx:.1f}" y2="{height - 30}" stroke="#ddd"/>'
-                   f'<text x="{tx:.1f}" y="{top - 12}" text-anchor="middle" class="tick">{label}</text>')
+                   f'<text x="{tx:.1f}" y="{top - 12}" text-anchor="middle" class="tick" fill="#333333">{label}</text>')
     for i, (e, when, published) in enumerate(points):
         y = top + row * i + row / 2
-        label = f'{e["type"]}: {e["trigger"]}'
+        label = event_phrase(e)
         out.append(f'<a href={quoteattr(href(e))}><title>{escape(label)} — {escape(e.get("date_text") or e["date"])} ({escape(e["date"])};'
                    f' {escape(e.get("outlet") or e.get("title") or e.get("path") or "")}, published {escape(e.get("published") or "unknown")})</title>'
-                   f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="row">{escape(_short(label, 34))}</text>')
+                   f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="row" fill="#333333">{escape(_short(label, 46))}</text>')
         if published:
             out.append(f'<line x1="{x(when):.1f}" y1="{y:.1f}" x2="{x(published):.1f}" y2="{y:.1f}" stroke="#bbb" stroke-dasharray="3 2"/>'
                        f'<path d="M{x(published):.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="#555"/>')
@@ -280,13 +388,26 @@ def timeline_svg(events: list[dict], href: Callable[[dict], str], width: int = 9
             out.append(f'<path class="off-axis" d="M{tip:.1f},{y:.1f} l{-8 * side},-6 l0,12 z" fill="#d62728"/></a>')
         else:
             out.append(f'<circle cx="{x(when):.1f}" cy="{y:.1f}" r="5" fill="#d62728"/></a>')
-    ly = height - 12
-    out.append(f'<g class="legend"><circle cx="{left}" cy="{ly - 4}" r="5" fill="#d62728"/><text x="{left + 10}" y="{ly}">event date (from the text)</text>'
-               f'<path d="M{left + 190},{ly - 9} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="#555"/><text x="{left + 200}" y="{ly}">publication date</text>'
-               + (f'<path d="M{left + 330},{ly - 4} l8,-6 l0,12 z" fill="#d62728"/><text x="{left + 344}" y="{ly}">event date outside this span</text>' if window else "")
+    ly, lx = height - 12, 230
+    out.append(f'<g class="legend" fill="#333333"><circle cx="{lx}" cy="{ly - 4}" r="5" fill="#d62728"/><text x="{lx + 10}" y="{ly}">event date (from the text)</text>'
+               f'<path d="M{lx + 190},{ly - 9} l5,5 l-5,5 l-5,-5 z" fill="#fff" stroke="#555"/><text x="{lx + 200}" y="{ly}">publication date</text>'
+               + (f'<path d="M{lx + 330},{ly - 4} l8,-6 l0,12 z" fill="#d62728"/><text x="{lx + 344}" y="{ly}">event date outside this span</text>' if window else "")
                + "</g>")
     out.append("</svg>")
     return "".join(out)
+
+
+def event_phrase(e: dict) -> str:
+    """An event as a reader says it: "Russia → send → Venezuela", "Kremlin → not recover"; the type when no actor is named."""
+    def first(parts) -> str | None:
+        p = next(iter(parts or ()), None)
+        return (p.get("entity_name") or p.get("text")) if p else None
+
+    predicate = ("not " if e.get("negated") else "") + (e.get("predicate") or e.get("trigger") or "")
+    subject, obj = first(e.get("subjects")), first(e.get("objects"))
+    if not subject and not obj:
+        return f'{e.get("type", "")}: {predicate}'
+    return " → ".join(x for x in (subject or "—", predicate, obj) if x)
 
 
 def _ticks(lo: date, hi: date) -> list[tuple[date, str]]:

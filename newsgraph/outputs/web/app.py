@@ -8,8 +8,11 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from newsgraph.outputs import svg
@@ -57,6 +60,14 @@ def _wants_json(request: Request, suffix: bool) -> bool:
     return accept.split(",")[0].strip().startswith("application/json")
 
 
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page (Accept names text/html first or among its choices), not a JSON client."""
+    if request.url.path.endswith(".json"):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not accept.split(",")[0].strip().startswith("application/json")
+
+
 def create_app(db_path: str | Path) -> FastAPI:
     """A read-only app over the knowledge base at `db_path` (which must exist)."""
     db_path = str(db_path)
@@ -99,6 +110,33 @@ def create_app(db_path: str | Path) -> FastAPI:
             response.headers["Content-Security-Policy"] = CSP
         return response
 
+    def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+        from http import HTTPStatus
+
+        reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        html = env.get_template("error.html").render(status=status, reason=reason, detail=detail, request=request, links=links,
+                                                     query=request.query_params.get("q"))
+        return HTMLResponse(html, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        """A page for a browser; the JSON `{"detail": ...}` for everyone else."""
+        if _wants_html(request):
+            return error_page(request, exc.status_code, str(exc.detail) if exc.status_code != 404 or exc.detail != "Not Found"
+                              else f"There is no page at {request.url.path}.")
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        if _wants_html(request):
+            problems = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors())
+            return error_page(request, 422, f"This address has a parameter newsgraph cannot use ({problems}).")
+        return await request_validation_exception_handler(request, exc)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     cache: dict[tuple, tuple] = {}
 
     def cached(fn, *args, **kwargs):
@@ -125,7 +163,13 @@ def create_app(db_path: str | Path) -> FastAPI:
             params["offset"] = str(offset)
             return request.url.path + "?" + urlencode(params)
 
-        html = env.get_template(template).render(data=data, links=links, request=request, page_url=page_url, **extra)
+        def tab_link(name: str) -> str:
+            params = {k: v for k, v in request.query_params.items() if k not in ("tab", "offset")}
+            if name != "money":
+                params["tab"] = name
+            return request.url.path + ("?" + urlencode(params) if params else "")
+
+        html = env.get_template(template).render(data=data, links=links, request=request, page_url=page_url, tab_link=tab_link, **extra)
         return HTMLResponse(html)
 
     def limit_of(limit: int) -> int:
@@ -171,8 +215,8 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/timeline", summary="Dated events: event date vs publication date")
     @app.get("/timeline.json", include_in_schema=False)
-    def timeline(request: Request, type: str | None = None, limit: int = 100, offset: int = Query(0, ge=0)):
-        data = cached(pages.page_timeline, limit_of(limit), offset, type)
+    def timeline(request: Request, type: str | None = None, limit: int = 100, offset: int = Query(0, ge=0), other: bool = False):
+        data = cached(pages.page_timeline, limit_of(limit), offset, type or None, other)
         to_sentence = lambda e: links.sentence(e["doc"], e["sentence"])  # noqa: E731
         window = svg.timeline_window(data["events"])
         return render(request, "timeline.html", data, _wants_json(request, False), window=window,
@@ -181,20 +225,21 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/money", summary="Who gave what to whom")
     @app.get("/money.json", include_in_schema=False)
-    def money(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "money.html", cached(pages.page_money, limit_of(limit), offset), _wants_json(request, False))
+    def money(request: Request, limit: int = 50, offset: int = Query(0, ge=0), tab: str = "money"):
+        return render(request, "money.html", cached(pages.page_money, limit_of(limit), offset, tab), _wants_json(request, False))
 
     @app.get("/voices", summary="Quotes by speaker, labels per outlet, techniques per outlet")
     @app.get("/voices.json", include_in_schema=False)
     def voices(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
         return render(request, "voices.html", cached(pages.page_voices, limit_of(limit), offset), _wants_json(request, False))
 
-    @app.get("/graph", summary="Interactive actor network, filtered by event type and date")
+    @app.get("/graph", summary="Interactive actor network, filtered by event type and date; `preset=support` for the support "
+             "network, `all=1` to show OTHER and STATEMENT edges and one-off actors")
     @app.get("/graph.json", include_in_schema=False)
     def graph(request: Request, type: list[str] = Query(default=[]), date_from: str | None = Query(None, alias="from"),
-              date_to: str | None = Query(None, alias="to"), top: int = 60):
+              date_to: str | None = Query(None, alias="to"), top: int = 60, preset: str | None = None, all: bool = False):
         data = cached(pages.page_graph, top=max(1, min(top, 300)), types=tuple(sorted(t for t in type if t)) or None,
-                      date_from=date_from or None, date_to=date_to or None)
+                      date_from=date_from or None, date_to=date_to or None, preset=preset or None, show_all=all)
         return render(request, "graph.html", data, _wants_json(request, False),
                       graph_svg=Markup(svg.network_svg(data, links.entity, height=720)))
 
