@@ -3,18 +3,91 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from newsgraph.cli import tables
 from newsgraph.cli.group import db_option, main, pass_store, quiet_option
 from newsgraph.errors import InputError
 from newsgraph.store import queries
 
-console = Console()
+
+def _check_target(db: str) -> None:
+    """Refuse to write newsgraph tables into an SQLite file that holds something else (or is no SQLite file)."""
+    import sqlite3
+
+    from newsgraph.errors import DatabaseError
+
+    path = Path(db)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{db!r} is not a newsgraph database ({exc}); choose another --db") from None
+    if tables and "_migrations" not in tables:
+        raise DatabaseError(f"{db!r} is an SQLite database of something else ({len(tables)} tables, none of newsgraph's): "
+                            "newsgraph will not write into it; choose another --db")
+
+
+@contextmanager
+def _techniques_choice(model: str | None):
+    """The techniques engines this build runs, set for the worker processes through the environment and put back after.
+
+    A model trained earlier (`techniques train`) is used only when asked: `--techniques-model PATH`, or
+    NEWSGRAPH_TECHNIQUES=auto/model set by the user. A file left in $NEWSGRAPH_HOME must not silently change
+    every later build's results. Yields a description for the build summary.
+    """
+    from newsgraph import techniques as tq
+
+    keys = (tq.ENGINE_ENV, tq.MODEL_ENV)
+    saved = {k: os.environ.get(k) for k in keys}
+    try:
+        if model:
+            os.environ[tq.ENGINE_ENV] = "auto"
+            os.environ[tq.MODEL_ENV] = str(Path(model).resolve())
+        elif saved[tq.ENGINE_ENV] is None:
+            os.environ[tq.ENGINE_ENV] = "rules"
+        setting = tq.engine_setting()
+        used = tq.model_path() if setting in ("auto", "model") and tq.model_path().exists() else None
+        engine = {"off": "off", "rules": "rules"}.get(setting, "rules + model" if setting == "auto" and used else "model" if used else "rules")
+        unused = tq.default_model_path() if used is None and setting != "off" and tq.default_model_path().exists() else None
+        yield {"engine": engine, "model": str(used) if used else None, "unused_model": str(unused) if unused else None}
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _techniques_line(t: dict) -> str:
+    if t["engine"] == "off":
+        return "techniques: off (NEWSGRAPH_TECHNIQUES=off)"
+    line = f"techniques: {t['engine']} engine" + (f", model {t['model']}" if t["model"] else ", no trained model")
+    if t["unused_model"]:
+        line += f" (a trained model at {t['unused_model']} was not used; pass --techniques-model to use it)"
+    return line
+
+
+def _record_techniques(db: str, t: dict) -> None:
+    """Keep which techniques engine and model the last build ran, for `newsgraph stats`."""
+    from newsgraph.store.sqlite import open_store
+
+    store = open_store(db)
+    try:
+        store.set_meta("techniques", json.dumps({"engine": t["engine"], "model": t["model"]}))
+    finally:
+        store.close()
 
 
 @main.command()
@@ -25,48 +98,48 @@ console = Console()
 @click.option("--model", default=None, help="spaCy model: en_core_web_sm (default), en_core_web_md, en_core_web_lg, en_core_web_trf.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for parsing.")
 @click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input file read (default 5 MiB).")
+@click.option("--techniques-model", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A model trained by `newsgraph techniques train` to run beside the rules (default: rules only).")
 @quiet_option
-def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
+def build(paths, db, manifest, outlet, model, jobs, max_bytes, techniques_model, quiet):
     """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
     interrupted build resumes where it stopped.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+    from newsgraph.cli.progress import BuildProgress, count_inputs
     from newsgraph.run import build as run_build
 
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
-    counts = {"processed": 0, "unchanged": 0, "skipped": 0}
-    progress = Progress(
-        SpinnerColumn(), TextColumn("[bold]building[/]"), BarColumn(), TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
-        console=Console(stderr=True), disable=quiet, transient=True,
-    )
-
-    def tick(kind: str, n: int) -> None:
-        counts[kind] += n
-        progress.update(task, advance=n, info=f"{counts['processed']} parsed, {counts['unchanged']} unchanged, {counts['skipped']} skipped")
-
-    with progress:
-        task = progress.add_task("build", total=None, info="reading")
+    total = count_inputs(paths)
+    if total == 0:
+        raise InputError(f"no input files in {', '.join(paths)} (read: .txt, .md, .html, .htm, .json, .jsonl); "
+                         "no database was written")
+    _check_target(db)
+    with _techniques_choice(techniques_model) as techniques_used, BuildProgress(total, quiet=quiet) as progress:
         try:
-            report = run_build(paths, db, manifest=manifest, outlet=outlet, model=model, jobs=jobs, max_bytes=max_bytes, progress=tick)
+            report = run_build(paths, db, manifest=manifest, outlet=outlet, model=model, jobs=jobs, max_bytes=max_bytes,
+                               progress=progress.tick)
         except KeyboardInterrupt:
-            progress.stop()
-            click.echo(f"Interrupted after {counts['processed']} documents; they are saved. Run the same command again to resume.", err=True)
+            progress.__exit__(None, None, None)
+            click.echo(f"Interrupted after {progress.counts['processed']} documents; they are saved. "
+                       "Run the same command again to resume.", err=True)
             sys.exit(130)
-    out = Console(stderr=False)
-    out.print(f"[bold]{report.processed}[/] documents processed, {report.unchanged} unchanged, {len(report.skipped)} skipped.")
+    if report.processed:
+        _record_techniques(db, techniques_used)
+    out = tables.console()
+    tables.say(out, f"{report.processed} documents processed, {report.unchanged} unchanged, {len(report.skipped)} skipped.")
     if report.resolved:
-        out.print("Entities resolved across the corpus.")
+        tables.say(out, "Entities resolved across the corpus.")
+    click.echo(_techniques_line(techniques_used))
     for s in report.skipped:
         click.echo(f"  skipped {s.path}: {s.reason}")
     if not quiet:
         for path, note in report.notes:
             click.echo(f"  note {path}: {note}")
-    if report.processed == 0 and report.unchanged == 0 and report.skipped and not quiet:
+    if report.processed == 0 and report.unchanged == 0 and report.skipped:
         click.echo("Nothing usable in the inputs.", err=True)
         sys.exit(2)
 
@@ -75,23 +148,44 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
 @pass_store
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats(store, as_json):
-    """Counts, date span, and inputs that were skipped with their reasons."""
+    """Counts, date span, the techniques engine used, and inputs that were skipped with their reasons."""
     data = queries.stats(store.conn)
     data["skipped"] = queries.skipped_inputs(store.conn)
+    data["techniques"] = _techniques_stats(store.conn)
     if as_json:
         click.echo(json.dumps(data, indent=1, ensure_ascii=False))
         return
-    table = Table(title="newsgraph knowledge base", show_header=False)
-    for k, v in data["counts"].items():
-        table.add_row(k, f"{v:,}")
-    for k, v in data["entity_types"].items():
-        table.add_row(f"  entities: {k}", f"{v:,}")
-    table.add_row("published", f"{data['published']['first'] or '?'} .. {data['published']['last'] or '?'}")
-    console.print(table)
+    con = tables.console()
+    rows = [[k, f"{v:,}"] for k, v in data["counts"].items()]
+    rows += [[f"  entities: {k}", f"{v:,}"] for k, v in data["entity_types"].items()]
+    rows.append(["published", f"{data['published']['first'] or '?'} .. {data['published']['last'] or '?'}"])
+    for t in data["techniques"]:
+        rows.append(["techniques", f"{t['engine']}" + (f", model {t['model']}" if t.get("model") else "") + f" ({t['documents']:,} documents)"])
+    con.print(tables.table([tables.Col("what"), tables.Col("value", justify="right")], rows, con, title="newsgraph knowledge base"))
     if data["skipped"]:
-        console.print("[bold]Skipped inputs[/]")
+        tables.say(con, "Skipped inputs", style="bold")
         for s in data["skipped"]:
-            click.echo(f"  {s['path']}: {s['reason']} [{s['code']}]")
+            tables.say(con, f"  {s['path']}: {s['reason']} [{s['code']}]")
+
+
+def _techniques_stats(conn) -> list[dict]:
+    """Which techniques engines produced the stored documents' spans (from each document's pipeline version),
+    with the model file the last build named."""
+    last = conn.execute("SELECT value FROM meta WHERE key = 'techniques'").fetchone()
+    last = json.loads(last[0]) if last else {}
+    out = []
+    for pipeline, n in conn.execute("SELECT pipeline, COUNT(*) FROM documents GROUP BY pipeline ORDER BY 2 DESC"):
+        part = next((p for p in pipeline.split("/") if p.startswith("techniques-")), "")
+        setting = part.split("-")[1] if part.count("-") >= 2 else "unknown"
+        with_model = "+model-" in part
+        engine = "off" if setting == "off" else ("rules + model" if setting == "auto" else "model") if with_model else "rules"
+        entry = {"engine": engine, "documents": n, "model": last.get("model") if with_model else None}
+        same = next((o for o in out if o["engine"] == entry["engine"] and o["model"] == entry["model"]), None)
+        if same:
+            same["documents"] += n
+        else:
+            out.append(entry)
+    return out
 
 
 @main.command()
@@ -105,10 +199,13 @@ def entities(store, top, type_, as_json):
     if as_json:
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return
-    table = Table("entity", "type", "mentions", "docs", "aliases", "roles")
-    for e in rows:
-        table.add_row(e["name"], e["type"], str(e["mentions"]), str(e["documents"]), ", ".join(e["aliases"][:6]), ", ".join(e["roles"][:4]))
-    console.print(table)
+    con = tables.console()
+    cols = [tables.Col("entity"), tables.Col("type", nowrap=True), tables.Col("mentions", justify="right"),
+            tables.Col("docs", justify="right"), tables.Col("aliases"), tables.Col("roles")]
+    con.print(tables.table(cols, [[e["name"], e["type"], str(e["mentions"]), str(e["documents"]), ", ".join(e["aliases"][:6]),
+                                   ", ".join(e["roles"][:4])] for e in rows], con))
+    total = queries.stats(store.conn)["entity_types"]
+    tables.showing(con, len(rows), total.get(type_, 0) if type_ else sum(total.values()), "--top")
 
 
 @main.command()
@@ -124,19 +221,28 @@ def show(store, name, limit, as_json):
     if as_json:
         click.echo(json.dumps({"entity": entity, "mentions": mentions}, indent=1, ensure_ascii=False))
         return
-    console.print(f"[bold]{entity['name']}[/] ({entity['type']}, id {entity['id']}): {entity['mentions']} mentions in {entity['documents']} documents")
-    console.print("aliases: " + ", ".join(f"{a['alias']} ({a['count']})" for a in entity["aliases"]), highlight=False)
+    con = tables.console()
+    head = Text(entity["name"], style="bold")
+    head.append(f" ({entity['type']}, id {entity['id']}): {entity['mentions']} mentions in {entity['documents']} documents")
+    con.print(head)
+    tables.say(con, "aliases: " + ", ".join(f"{a['alias']} ({a['count']})" for a in entity["aliases"]))
     for r in entity["roles"]:
-        console.print(f"role: {r['role']} in {r['path']}", highlight=False)
+        tables.say(con, f"role: {r['role']} in {Path(r['path']).name}")
     for m in entity["merges"]:
-        console.print(f"merged {m['a']!r} + {m['b']!r}: {m['reason']}", highlight=False, markup=False)
+        tables.say(con, f"merged {m['a']!r} + {m['b']!r}: {m['reason']}")
     current = None
     for m in mentions:
         if m["path"] != current:
             current = m["path"]
-            console.print(f"\n[bold]{current}[/]" + (f" ({m['outlet']})" if m["outlet"] else ""), highlight=False)
+            con.print()
+            head = Text(current, style="bold")
+            head.append(f" ({m['outlet']})" if m["outlet"] else "")
+            con.print(head)
         sentence = " ".join((m["sentence"] or "").split())
-        console.print(f"  [{m['start']}:{m['end']}] {m['text']!r}: {sentence}", markup=False, highlight=False)
+        tables.say(con, f"  [{m['start']}:{m['end']}] {m['text']!r}: {sentence}")
+    if len(mentions) < entity["mentions"]:
+        con.print()
+    tables.showing(con, len(mentions), entity["mentions"])
 
 
 @main.command()

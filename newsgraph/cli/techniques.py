@@ -37,29 +37,39 @@ def techniques(ctx, db, technique, engine, limit, as_json):
     """
     if ctx.invoked_subcommand is not None:
         return
+    from newsgraph.errors import InputError
+    from newsgraph.store.queries.suggest import find_documents
     from newsgraph.store.queries.techniques import techniques_for
 
     doc = ctx.meta.get("techniques_doc")
     store = open_readonly(db)
     try:
+        if doc and not find_documents(store.conn, doc):
+            raise InputError(f"no such document: {doc!r} (give a document id, an id prefix or an input path)")
         rows = techniques_for(store.conn, doc=doc, technique=technique, engine=engine, limit=limit)
     finally:
         store.close()
-    if doc and not rows:
-        raise click.ClickException(f"no technique spans for document {doc!r} (try `newsgraph techniques` without DOC)")
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    from rich.console import Console
-    from rich.table import Table
+    if doc and not rows:
+        click.echo(f"No technique spans in document {doc!r}.")
+        return
+    from newsgraph.cli import tables
 
-    table = Table("doc", "offsets", "technique", "text", "target", "engine", "score")
+    con = tables.console()
+    cols = [tables.Col("doc"), tables.Col("offsets", nowrap=True), tables.Col("technique"), tables.Col("text"), tables.Col("target"),
+            tables.Col("engine", nowrap=True), tables.Col("score", nowrap=True, justify="right")]
+    body = []
     for r in rows:
-        text = r["text"].replace("\n", " ")
-        table.add_row(Path(r["path"]).name if r["path"] else r["doc"][:12], f"{r['start']}-{r['end']}", r["technique"],
-                      text if len(text) <= 80 else text[:77] + "...", r["target_name"] or "", r["engine"], f"{r['score']:.2f}")
-    Console().print(table)
-    click.echo(f"{len(rows)} technique span(s)")
+        text = " ".join(r["text"].split())
+        body.append([Path(r["path"]).name if r["path"] else r["doc"][:12], f"{r['start']}-{r['end']}", r["technique"].replace(",", ", "),
+                     text if len(text) <= 80 else text[:77] + "...", r["target_name"] or "", r["engine"], f"{r['score']:.2f}"])
+    if not tables.fits(cols, body, con):  # a narrow terminal: offsets, engine and score are left to --json
+        cols = [tables.Col("doc"), tables.Col("technique"), tables.Col("text"), tables.Col("target")]
+        body = [[row[0], row[2], row[3], row[4]] for row in body]
+    con.print(tables.table(cols, body, con))
+    tables.say(con, f"{len(rows)} technique span(s)")
 
 
 @techniques.command()
@@ -77,16 +87,18 @@ def summary(db, as_json):
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from newsgraph.cli import tables
 
-    table = Table("outlet", "docs", "loaded sentences", "per 1,000 words", "guess", "top techniques", "labels by actor")
+    con = tables.console()
+    cols = [tables.Col("outlet"), tables.Col("docs", justify="right"), tables.Col("loaded sentences", justify="right"),
+            tables.Col("per 1,000 words", justify="right"), tables.Col("guess"), tables.Col("top techniques"), tables.Col("labels by actor")]
+    body = []
     for r in rows:
-        top = ", ".join(f"{k} {v}" for k, v in list(r["technique_counts"].items())[:3])
+        top = ", ".join(f"{k.replace(',', ', ')} {v}" for k, v in list(r["technique_counts"].items())[:3])
         labels = "; ".join(f"{actor}: {', '.join(list(c)[:3])}" for actor, c in list(r["labels"].items())[:4])
-        table.add_row(r["outlet"], str(r["documents"]), f"{r['loaded_sentence_share']:.0%}",
-                      f"{r['techniques_per_1000_words']:.1f}", r["guess"], top, labels)
-    Console().print(table)
+        body.append([r["outlet"], str(r["documents"]), f"{r['loaded_sentence_share']:.0%}", f"{r['techniques_per_1000_words']:.1f}",
+                     r["guess"], top, labels])
+    con.print(tables.table(cols, body, con, lines=True))
 
 
 def _progress(quiet: bool):

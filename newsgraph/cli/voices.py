@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
+from newsgraph.cli import tables
 from newsgraph.cli.group import main, pass_store
 from newsgraph.store import queries
+from newsgraph.store.queries.labels import label_matrix, outlet_label
 
-console = Console()
 _POLARITY_STYLE = {"derogatory": "red", "honorific": "green", "neutral": ""}
-
-
-def _short(source: str) -> str:
-    """A document path shown by its file name; an outlet name as it is."""
-    return Path(source).name if ("/" in source or "\\" in source) else source
+TABLE_LIMIT = 50  # quotes printed as a table when --limit is not given
 
 
 @main.command("quotes")
 @pass_store
 @click.option("--speaker", metavar="NAME", help="Only quotes by this speaker (name, alias or entity id).")
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many quotes.")
+@click.option("--limit", type=click.IntRange(1), default=None, help=f"At most this many quotes (table default {TABLE_LIMIT}; JSON: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def quotes_command(store, speaker, limit, as_json):
     """Quotes and reported claims, each with its speaker, cue verb and source document.
@@ -32,19 +27,40 @@ def quotes_command(store, speaker, limit, as_json):
     Direct quotes are the words inside quotation marks; indirect ones ("Lavrov
     said that ...", "according to Reuters, ...") are the reported clause.
     """
-    rows = queries.quotes(store.conn, speaker=speaker, limit=limit)
+    rows = queries.quotes(store.conn, speaker=speaker)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(rows[:limit] if limit else rows, ensure_ascii=False, indent=1))
         return
     if not rows:
         click.echo("No quotes." if not speaker else f"No quotes by {speaker}.")
         return
-    table = Table(title=f"{len(rows)} quotes" + (f" by {speaker}" if speaker else ""), show_lines=True)
-    for col in ("speaker", "cue", "kind", "quote", "source", "offsets"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("kind", "offsets"))
-    for r in rows:
-        table.add_row(r["speaker_display"] or "?", r["cue"] or "", r["kind"], r["text"], _short(r["source"]), f"{r['start']}:{r['end']}")
-    console.print(table)
+    con = tables.console()
+    shown = rows[: limit or TABLE_LIMIT]
+    cols = [tables.Col("speaker"), tables.Col("cue"), tables.Col("kind", nowrap=True), tables.Col("quote"), tables.Col("outlet"),
+            tables.Col("offsets", nowrap=True)]
+    body = [[r["speaker_display"] or "?", r["cue"] or "", r["kind"], " ".join(r["text"].split()),
+             outlet_label(r["outlet"], r["title"], r["path"]), f"{r['start']}:{r['end']}"] for r in shown]
+    if not tables.fits(cols, body, con, slack=24):  # a narrow terminal: cue and kind in one column, offsets left to --json
+        cols = [tables.Col("speaker"), tables.Col("said"), tables.Col("quote"), tables.Col("outlet")]
+        body = [[r["speaker_display"] or "?", f"{r['cue'] or '—'} ({r['kind']})", " ".join(r["text"].split()),
+                 outlet_label(r["outlet"], r["title"], r["path"])] for r in shown]
+    con.print(tables.table(cols, body, con, title=f"{len(rows)} quotes" + (f" by {speaker}" if speaker else ""), lines=True))
+    tables.showing(con, len(shown), len(rows))
+
+
+def _labels_cell(heads: list[dict]) -> Text:
+    """Whole labels with counts, coloured by polarity; "(q)" marks a label only quoted speakers used."""
+    out = Text()
+    first = True
+    for head in heads:
+        for lab in head["labels"]:
+            if not first:
+                out.append(", ")
+            first = False
+            text = lab["label"] + (f" ×{lab['count']}" if lab["count"] > 1 else "")
+            text += " (q)" if lab["quoted"] == lab["count"] else ""
+            out.append(text, style=_POLARITY_STYLE[lab["polarity"]] or None)
+    return out
 
 
 @main.command("labels")
@@ -55,27 +71,23 @@ def quotes_command(store, speaker, limit, as_json):
 def labels_command(store, entity, top, as_json):
     """How each outlet labels each actor: titles, epithets and group nouns with counts and polarity.
 
-    A document without an outlet is its own column. Labels in red are derogatory,
-    green honorific; (q) marks labels said by a quoted speaker, not the outlet.
+    A document without an outlet is its own column, "unknown outlet (its title)". Labels in red are
+    derogatory, green honorific; (q) marks labels said by a quoted speaker, not the outlet.
     """
-    rows = queries.label_matrix(store.conn, entity=entity)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(queries.label_matrix(store.conn, entity=entity), ensure_ascii=False, indent=1))
         return
-    if not rows:
+    entity_id = queries.find_entity(store.conn, entity) if entity else None
+    matrix = label_matrix(store.conn, entity=entity_id, top=None)
+    if not matrix["rows"]:
         click.echo("No labels.")
         return
-    table = Table(title="Labels by actor and outlet", show_lines=True)
-    table.add_column("actor", no_wrap=True)
-    table.add_column("outlet", overflow="fold")
-    table.add_column("labels", overflow="fold")
-    for row in rows if entity else rows[:top]:
-        for i, cell in enumerate(row["outlets"]):
-            parts = []
-            for lab in cell["labels"]:
-                text = lab["label"].replace("[", r"\[") + (f" ×{lab['count']}" if lab["count"] > 1 else "")
-                text += " (q)" if lab["quoted"] and not lab["outlet_voice"] else ""
-                style = _POLARITY_STYLE[lab["polarity"]]
-                parts.append(f"[{style}]{text}[/]" if style else text)
-            table.add_row(row["name"] if i == 0 else "", _short(cell["outlet"]), ", ".join(parts))
-    console.print(table)
+    con = tables.console()
+    body = []
+    rows = matrix["rows"] if entity else matrix["rows"][:top]
+    for row in rows:
+        for i, (outlet, heads) in enumerate(sorted(row["cells"].items(), key=lambda kv: (kv[0].startswith("unknown outlet"), kv[0].lower()))):
+            body.append([row["name"] if i == 0 else "", outlet, _labels_cell(heads)])
+    con.print(tables.table([tables.Col("actor"), tables.Col("outlet"), tables.Col("labels")], body, con,
+                           title="Labels by actor and outlet", lines=True))
+    tables.showing(con, len(rows), len(matrix["rows"]), "--top")

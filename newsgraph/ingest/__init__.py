@@ -75,6 +75,11 @@ def _walk(paths: Iterable[str]) -> Iterator[str]:
             yield given
 
 
+def input_files(paths: Iterable[str]) -> Iterator[str]:
+    """The files a build of `paths` reads, in reading order ("-" for stdin), without reading them."""
+    return _walk(paths)
+
+
 def _stat(path: str) -> tuple[int | None, int | None]:
     try:
         st = os.stat(path)

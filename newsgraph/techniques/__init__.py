@@ -60,8 +60,20 @@ def data_dir() -> Path:
     return base / "newsgraph"
 
 
+MODEL_ENV = "NEWSGRAPH_TECHNIQUES_MODEL"  # a model file chosen for this build (`newsgraph build --techniques-model`)
+
+
 def model_path() -> Path:
-    """Where `techniques train` saves the statistical model and the stage looks for it."""
+    """Where the stage looks for the statistical model: $NEWSGRAPH_TECHNIQUES_MODEL when set, else where
+    `techniques train` saves it."""
+    chosen = os.environ.get(MODEL_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    return default_model_path()
+
+
+def default_model_path() -> Path:
+    """Where `techniques train` saves the statistical model."""
     return data_dir() / MODEL_FILE
 
 
