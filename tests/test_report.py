@@ -74,6 +74,23 @@ def test_hostile_report_is_inert_and_self_contained(hand_db, tmp_path):  # noqa:
     assert re.search(r'href="#doc-\d-s\d+"', money)
 
 
+def test_report_has_contents_and_folded_documents(hand_db):  # noqa: F811
+    store = open_store(hand_db, readonly=True)
+    html = render_report(store.conn)
+    store.close()
+    page = check_self_contained(html)
+    contents = html[html.index('id="contents"'):html.index('id="overview"')]
+    for section in ("overview", "network", "support", "actors", "money", "money-quantities", "conflicts", "timeline", "voices",
+                    "voices-labels", "voices-techniques", "documents", "doc-1", "doc-2"):
+        assert f'href="#{section}"' in contents, section
+        assert section in page.ids
+    # every section leads back to the contents; documents are folded
+    assert html.count('class="up" href="#contents"') >= 9
+    assert len(re.findall(r'<details class="document" id="doc-\d+">', html)) == 2 and "<details class=\"document\" open" not in html
+    assert "function unfold" in html  # a sentence link unfolds its document
+    assert "style=" not in html.replace("<style>", "")  # pictures carry presentation attributes, not inline styles
+
+
 def test_report_command_writes_the_file(hand_db, tmp_path):  # noqa: F811
     out = tmp_path / "r.html"
     result = CliRunner().invoke(main, ["report", "--db", str(hand_db), "-o", str(out)])
@@ -107,6 +124,23 @@ def test_seeds_report(seeds_db):
     assert conflicts.count('class="side"') >= 2
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="network"' in html
     assert html.count('class="node"') >= 10
+    # the support network: who backs Maduro's Venezuela
+    support = html[html.index('id="support"'):html.index('id="actors"')]
+    for backer, backed in (("turkey", "nicolas-maduro"), ("china", "venezuela"), ("rosneft", "venezuela"), ("russia", "venezuela")):
+        assert f'data-source="{backer}" data-target="{backed}"' in support, backer
+    # the techniques columns are filled where `newsgraph techniques summary` has numbers
+    techniques = html[html.index('id="voices-techniques"'):html.index('id="documents"')]
+    row = re.search(r"<tr><td>\(unknown outlet\)</td><td class=\"n\">([\d.]+)</td>\s*<td class=\"n\">(\d+)%</td><td>(opinion|reporting)</td>", techniques)
+    assert row, techniques[:800]
+    # labels whole, the head only groups them; a document without an outlet says so
+    voices = html[html.index('id="voices-labels"'):html.index('id="voices-techniques"')]
+    assert "Vice President" in voices and "unknown outlet (" in voices
+    quotes = html[html.index('id="voices-quotes"'):html.index('id="voices-labels"')]
+    assert re.search(r"<td>unknown outlet \([^<]+\)</td>", quotes)
+    # money only, quantities apart; a denied sum says so
+    money_part = html[html.index('id="money-money"'):html.index('id="money-quantities"')]
+    assert "two stints" not in money_part and 'class="negated"' in money_part
+    assert "two stints" in html[html.index('id="money-quantities"'):html.index('id="conflicts"')]
 
 
 @pytest.mark.slow

@@ -298,7 +298,7 @@ def test_cli_lists_techniques_of_a_document(small_db, analysis):
     rows = json.loads(out.output)
     assert {r["text"] for r in rows} == {t.text for t in analysis.techniques}
     out = CliRunner().invoke(main, ["techniques", "nosuchdoc", "--db", str(small_db)])
-    assert out.exit_code != 0 and "no technique spans" in out.output
+    assert out.exit_code == 2 and "no such document" in out.output
 
 
 # --- provenance over the shared corpora ---------------------------------------------------------------
