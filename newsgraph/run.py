@@ -22,7 +22,8 @@ from newsgraph.executors import in_order, make_executor
 from newsgraph.ingest import MAX_BYTES, Input, load_manifest, read_inputs, with_duplicates_marked
 from newsgraph.model import Article, Skipped
 from newsgraph.pipeline import BATCH, AnalysisOptions
-from newsgraph.store.sqlite import Store, open_store
+from newsgraph.store.base import KnowledgeStore as Store
+from newsgraph.store.sqlite import open_store
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
         entities.resolve(store.conn)
         for step in corpus_steps():
             step(store)
-        store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('resolved', ?)", (fingerprint,))
+        store.set_meta("resolved", fingerprint)
     return True
 
 
