@@ -98,16 +98,23 @@ def _record_techniques(db: str, t: dict) -> None:
 @click.option("--model", default=None, help="spaCy model: en_core_web_sm (default), en_core_web_md, en_core_web_lg, en_core_web_trf.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for parsing.")
 @click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input file read (default 5 MiB).")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where documents are analyzed: this machine (--jobs processes), a local Dask cluster of --jobs workers, "
+                   "or a running Dask scheduler (pip install 'newsgraph[dask]').")
+@click.option("--keep-missing", is_flag=True, help="Keep documents whose files disappeared from a folder being rebuilt.")
 @click.option("--techniques-model", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A model trained by `newsgraph techniques train` to run beside the rules (default: rules only).")
 @quiet_option
-def build(paths, db, manifest, outlet, model, jobs, max_bytes, techniques_model, quiet):
+def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, techniques_model, quiet):
     """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
     interrupted build resumes where it stopped.
     """
     from newsgraph.cli.progress import BuildProgress, count_inputs
+    from newsgraph.ingest import MAX_BYTES
+    from newsgraph.pipeline import AnalysisOptions
+    from newsgraph.run import BuildOptions
     from newsgraph.run import build as run_build
 
     for p in paths:
@@ -119,9 +126,13 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, techniques_model,
                          "no database was written")
     _check_target(db)
     with _techniques_choice(techniques_model) as techniques_used, BuildProgress(total, quiet=quiet) as progress:
+        options = BuildOptions(
+            analysis=AnalysisOptions.from_environment(model=model), jobs=jobs, executor=executor, manifest=manifest,
+            outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing,
+        )
         try:
-            report = run_build(paths, db, manifest=manifest, outlet=outlet, model=model, jobs=jobs, max_bytes=max_bytes,
-                               progress=progress.tick)
+            report = run_build(paths, db, options=options, progress=progress.tick,
+                               on_wait=lambda: progress.note(f"Another build is writing to {db}; waiting for it to finish ..."))
         except KeyboardInterrupt:
             progress.__exit__(None, None, None)
             click.echo(f"Interrupted after {progress.counts['processed']} documents; they are saved. "
@@ -131,6 +142,8 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, techniques_model,
         _record_techniques(db, techniques_used)
     out = tables.console()
     tables.say(out, f"{report.processed} documents processed, {report.unchanged} unchanged, {len(report.skipped)} skipped.")
+    if report.removed:
+        tables.say(out, f"{len(report.removed)} inputs no longer there were forgotten.")
     if report.resolved:
         tables.say(out, "Entities resolved across the corpus.")
     click.echo(_techniques_line(techniques_used))
@@ -159,8 +172,9 @@ def stats(store, as_json):
     rows = [[k, f"{v:,}"] for k, v in data["counts"].items()]
     rows += [[f"  entities: {k}", f"{v:,}"] for k, v in data["entity_types"].items()]
     rows.append(["published", f"{data['published']['first'] or '?'} .. {data['published']['last'] or '?'}"])
-    for t in data["techniques"]:
-        rows.append(["techniques", f"{t['engine']}" + (f", model {t['model']}" if t.get("model") else "") + f" ({t['documents']:,} documents)"])
+    t = data["techniques"]
+    spans = ", ".join(f"{n:,} {engine}" for engine, n in t["spans"].items()) or "no spans"
+    rows.append(["techniques", f"{t['engine']}" + (f", model {t['model']}" if t["model"] else "") + f" ({spans})"])
     con.print(tables.table([tables.Col("what"), tables.Col("value", justify="right")], rows, con, title="newsgraph knowledge base"))
     if data["skipped"]:
         tables.say(con, "Skipped inputs", style="bold")
@@ -168,24 +182,14 @@ def stats(store, as_json):
             tables.say(con, f"  {s['path']}: {s['reason']} [{s['code']}]")
 
 
-def _techniques_stats(conn) -> list[dict]:
-    """Which techniques engines produced the stored documents' spans (from each document's pipeline version),
-    with the model file the last build named."""
+def _techniques_stats(conn) -> dict:
+    """The techniques engine and model file the last `newsgraph build` ran (recorded by the build), and the
+    stored spans per engine."""
     last = conn.execute("SELECT value FROM meta WHERE key = 'techniques'").fetchone()
-    last = json.loads(last[0]) if last else {}
-    out = []
-    for pipeline, n in conn.execute("SELECT pipeline, COUNT(*) FROM documents GROUP BY pipeline ORDER BY 2 DESC"):
-        part = next((p for p in pipeline.split("/") if p.startswith("techniques-")), "")
-        setting = part.split("-")[1] if part.count("-") >= 2 else "unknown"
-        with_model = "+model-" in part
-        engine = "off" if setting == "off" else ("rules + model" if setting == "auto" else "model") if with_model else "rules"
-        entry = {"engine": engine, "documents": n, "model": last.get("model") if with_model else None}
-        same = next((o for o in out if o["engine"] == entry["engine"] and o["model"] == entry["model"]), None)
-        if same:
-            same["documents"] += n
-        else:
-            out.append(entry)
-    return out
+    last = json.loads(last[0]) if last else {"engine": "unknown (built before newsgraph recorded it)", "model": None}
+    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'techniques'").fetchone()
+    spans = dict(conn.execute("SELECT engine, COUNT(*) FROM techniques GROUP BY engine ORDER BY engine").fetchall()) if has else {}
+    return {"engine": last.get("engine"), "model": last.get("model"), "spans": spans}
 
 
 @main.command()
@@ -277,11 +281,26 @@ def _override(db: str, action: str, a: str, b: str | None) -> None:
 
     store = open_store(db)
     try:
-        with store.transaction():
-            store.conn.execute("INSERT INTO overrides(action, a, b) VALUES (?, ?, ?)", (action, a, b))
-        resolve_corpus(store, force=True)
+        with store.writer_lock():
+            store.add_override(action, a, b)
+            resolve_corpus(store)
     finally:
         store.close()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+def forget(paths, db):
+    """Stop following PATHS (files, folders, or JSON-lines records): their documents leave the knowledge base."""
+    from newsgraph.cli.group import open_readonly
+    from newsgraph.run import forget as run_forget
+
+    open_readonly(db).close()  # a missing or foreign database is refused before anything is written
+    removed = run_forget(paths, db)
+    if not removed:
+        raise InputError("none of these paths was ever built into this database: " + ", ".join(paths))
+    click.echo(f"forgot {len(removed)} inputs; entities, dates and facts were resolved again")
 
 
 @main.command()

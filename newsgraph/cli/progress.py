@@ -104,6 +104,13 @@ class BuildProgress:
             self._last_line = (self.done, now)
             click.echo(self.line(rate), file=self.stream)
 
+    def note(self, message: str) -> None:
+        """A message while the build runs (above the bar on a terminal)."""
+        if self._bar is not None:
+            self._bar.console.print(message, markup=False, highlight=False)
+        elif not self.quiet:
+            click.echo(message, file=self.stream)
+
     def line(self, rate: float) -> str:
         """One progress line: "building: 120 of 2,225 (5%), 3.1 docs/s, about 11 min 20 s left (120 parsed, ...)"."""
         if self.total:
