@@ -137,6 +137,8 @@ def test_every_page_fits_and_logs_no_error(browser, server, seeds_db, width):
         w.check(path)
         assert all(u.startswith(server) for u in w.requests), [u for u in w.requests if not u.startswith(server)]
         if path in shots:
+            if path.startswith("/graph"):
+                w.page.locator("#network").scroll_into_view_if_needed()
             w.shot(shots[path])
         w.close()
 

@@ -114,7 +114,7 @@ def train(folder, holdout, quiet):
     """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
 
     The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
-    ~/.local/share/newsgraph/) and used by `newsgraph build` from then on.
+    ~/.local/share/newsgraph/); `newsgraph build --techniques-model PATH` runs it beside the rules.
     """
     from newsgraph.techniques import model_path, ptc, statistical
 
