@@ -111,11 +111,12 @@ def _sentences(ctx: Context) -> None:
 
 def stages() -> list[Callable[[Context], None]]:
     """The extraction stages in the order they run."""
-    from newsgraph.extract import amounts, descriptors, events, mentions, pubdate, quotes, techniques, times
+    from newsgraph.extract import amounts, coref, descriptors, events, mentions, pubdate, quotes, techniques, times
 
     return [
         _sentences,
         mentions.extract,
+        coref.extract,
         amounts.extract,
         times.extract,
         quotes.extract,
