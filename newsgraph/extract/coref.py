@@ -52,11 +52,16 @@ PRONOUNS: dict[str, tuple[str | None, bool]] = {
 RELATIVES = frozenset({"who", "whom", "whose"})
 # Salience weights (Lappin & Leass's scheme, tuned on the GUM train partition).
 WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "parallel": 0.0, "named": 0.0,
-           "distance": 2.0, "binding": 60.0}
+           "distance": 2.0, "binding": 60.0, "modifier": 50.0}
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 OBJECTS = frozenset({"dobj", "dative", "pobj", "attr", "oprd"})
+# Person nouns that just as often bring in somebody new: they look back one sentence only.
+WEAK_PERSON = frozenset("man woman boy girl driver rider victim suspect star player teenager youngster veteran".split())
+# Words in an organisation's name that make it an institution, not "the company".
+INSTITUTION_WORDS = frozenset("""ministry department party council committee union university college court government agency
+    commission police army navy nations parliament assembly congress senate office school hospital embassy""".split())
 NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "oprd", "ROOT", "npadvmod"})
 ORG_CLASSES = frozenset({"company", "organization", "government", "team"})
 PLACE_CLASSES = frozenset({"country", "city", "place"})
@@ -67,6 +72,7 @@ FITS = {
     "organization": {"organization", "unknown"},
     "team": {"organization", "city", "unknown"},
     "government": {"country"},
+    "institution": {"organization", "country"},
     "country": {"country"},
     "city": {"city"},
     "place": {"city", "place"},
@@ -223,7 +229,8 @@ class _Resolver:
         ref.count += 1
         ref.subject = head.dep_ in SUBJECTS or (head.dep_ in {"appos", "compound", "conj"} and head.head.dep_ in SUBJECTS)
         ref.salience += WEIGHTS["mention"] + (WEIGHTS["subject"] if ref.subject else 0) + (
-            WEIGHTS["object"] if head.dep_ in {"dobj", "dative"} else 0)
+            WEIGHTS["object"] if head.dep_ in {"dobj", "dative"} else 0) - (
+            WEIGHTS["modifier"] if head.dep_ in {"compound", "poss", "nmod", "amod"} else 0)
         if target is not None:
             ref.target = target
         self.by_head[head.i] = ref
@@ -301,17 +308,19 @@ class _Resolver:
         return ref.plural or ref.type in {"organization"}
 
     def _pleonastic(self, tok: Token) -> bool:
+        """ "it is clear that", "it was discovered that", "it is not the first time that", "it is imperative to"."""
         if tok.dep_ == "expl":
             return True
         if tok.dep_ not in {"nsubj", "nsubjpass"}:
             return False
         verb = tok.head
-        if verb.lemma_.lower() not in _PLEONASTIC_VERBS:
+        if verb.lemma_.lower() not in _PLEONASTIC_VERBS and tok.dep_ != "nsubjpass":
             return False
-        kids = list(verb.children)
-        if any(c.dep_ in {"ccomp", "xcomp", "csubj"} and c.i > tok.i for c in kids):
+        kids = [c for c in verb.children if c.i > tok.i]
+        if any(c.dep_ in {"ccomp", "xcomp", "csubj"} for c in kids):
             return True
-        return any(c.dep_ in {"acomp", "attr"} and any(g.dep_ in {"xcomp", "ccomp"} for g in c.children) for c in kids)
+        return any(c.dep_ in {"acomp", "attr"} and any(g.dep_ in {"xcomp", "ccomp", "relcl", "acl", "advcl"} for g in c.children)
+                   for c in kids)
 
     def _clause_subject(self, tok: Token) -> _Referent | None:
         node = tok.head
@@ -335,88 +344,106 @@ class _Resolver:
 
     # --- descriptions --------------------------------------------------------------------------
     def description(self, head: Token, cls: str, gender: str | None) -> bool:
-        """Link a definite description to a named referent; True when it was linked (or is an apposition)."""
+        """Link a definite description to a named referent; True when it was linked."""
         kids = list(head.children)
+        doc = self.doc
         # "Putin, the Russian president": an apposition to a name
         if head.dep_ == "appos" and head.head.i in self.by_token:
-            ref = self._named(self.by_token[head.head.i])
-            if ref is not None and ref.target is not None and (ref.type in FITS[cls] or ref.type == "unknown"):
-                self._link(head, ref, "apposition")
+            if self._fixed(head, self.by_token[head.head.i], cls, "apposition"):
                 return True
-        # "the president of Turkey, Recep Tayyip Erdogan"
-        for c in kids:
-            if c.dep_ == "appos" and c.i in self.by_token:
-                idx = self.by_token[c.i]
-                ref = self._named(idx)
-                if ref is not None and (ref.type in FITS[cls] or ref.type == "unknown"):
-                    self._link(head, ref, "apposition", target=idx)
-                    return True
+        # "the president of Turkey, Recep Tayyip Erdogan", "the director of MUSIAD is Hayri Kucukyavuz"
+        after = head.right_edge.i + 1
+        named_after = [c.i for c in kids if c.dep_ == "appos"]
+        if after + 1 < len(doc) and doc[after].text == ",":
+            named_after.append(after + 1)
+        if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+            named_after += [c.i for c in head.head.children if c.dep_ == "attr"]
+        for i in named_after:
+            if i in self.by_token:
+                return self._fixed(head, self.by_token[i], cls, "apposition")
         if any(c.dep_ in {"compound", "flat"} and c.i in self.by_token for c in kids):
             return False  # "the Kremlin spokesman Dmitry Peskov": the name is inside
-        if head.dep_ == "attr" or head.dep_ == "compound":
-            return False
+        if head.dep_ in {"attr", "compound", "oprd"} or (head.dep_ == "pobj" and head.head.lower_ == "as"):
+            return False  # predicative: "recognized Guaido as Venezuela's interim president"
         states = self._states(head, kids)
+        for c in kids:  # "the director of MUSIAD", "the regime of Nicolás Maduro": somebody else's
+            if c.dep_ == "prep" and c.lower_ == "of":
+                if any(o.i in self.by_token and not self.mentions[self.by_token[o.i]].place for o in c.children):
+                    return False
         here = self.sent_of[head.i]
         word = head.lemma_.lower()
         subject_ref = self._clause_subject(head) if head.dep_ in OBJECTS else None
         claimed = self.claimed.get(here, set())
+        window = 1 if word in WEAK_PERSON else NOMINAL_WINDOW
         best, best_score, why = None, -math.inf, ""
         for k, ref in enumerate(self.referents):
             if not ref.named or ref.target is None or ref.last >= head.i or ref is subject_ref:
                 continue
-            if ref.type not in FITS[cls] and not (ref.type == "unknown" and cls in {"person", "company", "organization"}):
+            if ref.type not in FITS[cls] and not (ref.type == "unknown" and cls in {"person", "company"}):
+                continue
+            named_so = word in ref.words
+            if cls in {"organization", "institution"} and not named_so and ref.type != "country":
+                continue  # "the party" only for a party named so
+            if cls == "institution" and ref.type == "country" and not states:
+                continue
+            if cls == "company" and ref.words & INSTITUTION_WORDS:
                 continue
             if cls == "country" and word in {"north", "south"} and not ref.name.lower().startswith(word):
                 continue
             if gender and ref.gender not in (None, gender):
                 continue
-            titled = word in ref.words
             far = here - ref.sent
-            if far > NOMINAL_WINDOW and not titled:
+            if far > window and not (named_so and cls == "person"):
                 continue
             reason = ""
-            score = 100 * 0.7 ** far
-            if titled:
+            score = self._salience(ref, here)
+            if named_so:
                 score += 100
                 reason = "its name" if cls != "person" else "its title"
             if states:
-                if ref.states & states or (cls in {"government", "country"} and ref.states & states):
+                if ref.states & states:
                     score += 80
                     reason = reason or f"tied to {gazetteer().places[next(iter(ref.states & states))].name}"
-                elif ref.states:
+                elif ref.states or cls in {"country", "government", "institution"}:
                     continue  # "the president of Russia" is not the Venezuelan leader
-            if ref.subject:
-                score += 20
-            score += 3 * min(ref.count, 6)
             if k in claimed:
                 score -= 150
-            elif ref.sent == here:
-                score += 10  # parallelism: "between Putin and Maduro, the president of Russia … the dictator …"
+            if cls != "person":
+                score += 15 * min(ref.count, 10)  # "the country", "the company": the one the story is about
             if score > best_score:
                 best, best_score, why = ref, score, reason or "the most salient fitting actor nearby"
         if best is None:
             return False
-        self.claimed.setdefault(here, set()).add(self.referents.index(best))
-        self._link(head, best, why)
+        self._link(head, best, why, learn=cls == "person")
         return True
 
-    def _link(self, head: Token, ref: _Referent, why: str, target: int | None = None) -> None:
+    def _fixed(self, head: Token, idx: int, cls: str, why: str) -> bool:
+        """Link a description to the name written right beside it, when the name can be described so."""
+        ref = self._named(idx)
+        if ref is None or not (ref.type in FITS[cls] or ref.type == "unknown"):
+            return False
+        self._link(head, ref, why, target=idx, learn=cls == "person")
+        return True
+
+    def _link(self, head: Token, ref: _Referent, why: str, target: int | None = None, learn: bool = False) -> None:
         start = self._left(head)
         self.links.append(Link(start, head.i + 1, "nominal", target if target is not None else ref.target,
                                f'"{self.doc[start:head.i + 1].text}" describes {ref.name} ({why})'))
-        ref.words.add(head.lemma_.lower())
+        if learn:
+            ref.words.add(head.lemma_.lower())  # a title learnt: "the president" again later is the same person
+        self.claimed.setdefault(self.sent_of[head.i], set()).add(self.referents.index(ref))
         self._touch(ref, head)
 
     def _left(self, head: Token) -> int:
-        """First token of a description: its determiner and premodifiers, not a possessor before them."""
+        """First token of a description: its determiner and premodifiers, not a possessor or adverb before them."""
         start = head.i
-        for c in head.lefts:
-            if c.dep_ in {"det", "amod", "compound", "nummod", "nmod", "advmod", "quantmod", "npadvmod"}:
-                start = min(start, c.left_edge.i)
-            elif c.dep_ in {"poss", "case"}:
-                start = max(start if start != head.i else c.right_edge.i + 1, c.right_edge.i + 1)
-        while start < head.i and (self.doc[start].is_punct or self.doc[start].dep_ == "case"):
-            start += 1
+        for j in range(head.i - 1, max(-1, head.i - 10), -1):
+            tok = self.doc[j]
+            if head not in tok.ancestors or tok.dep_ in {"poss", "case"} or (tok.is_punct and tok.text != "-"):
+                break
+            if tok.dep_ in {"advmod", "cc", "prep"} and tok.head == head:
+                break
+            start = j
         return start
 
     def _states(self, head: Token, kids: list[Token]) -> set[str]:
@@ -425,6 +452,8 @@ class _Resolver:
         for c in kids:
             if c.dep_ in {"amod", "compound", "poss", "nmod"}:
                 d = self.by_token.get(c.i)
+                if c.i > 0 and self.doc[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
+                    continue  # "the South American country" names a continent, not the United States
                 if d is not None and self.mentions[d].place:
                     out.add(self.mentions[d].place)
             if c.dep_ == "prep" and c.lower_ == "of":
