@@ -142,6 +142,7 @@ class _Resolver:
         self.of_mention: dict[int, _Referent] = {}
         self.by_head: dict[int, _Referent] = {}  # head token -> referent it introduced or joined
         self.links: list[Link] = []
+        self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
 
     # --- named referents -----------------------------------------------------------------------
@@ -468,6 +469,8 @@ class _Resolver:
         table = descriptions()
         for tok in self.doc:
             idx = self.starts.get(tok.i)
+            if idx is not None and self._compass(idx, tok):
+                continue
             if idx is not None:
                 self._see_name(idx, tok)
             if tok.i in self.by_token:
@@ -487,6 +490,22 @@ class _Resolver:
                 self._see_noun(tok)
         return self.links
 
+    def _compass(self, idx: int, tok: Token) -> bool:
+        """ "the North" that the NER took for a name of its own: a description of North Korea when one is near."""
+        m = self.mentions[idx]
+        word = m.name.lower()
+        if word not in {"north", "south"} or m.refers_to is not None or m.place or tok.i == 0 or self.doc[tok.i - 1].lower_ != "the":
+            return False
+        here = self.sent_of[tok.i]
+        fits = [r for r in self.referents if r.named and r.target is not None and r.type == "country"
+                and r.name.lower().startswith(word + " ") and here - r.sent <= NOMINAL_WINDOW]
+        if not fits:
+            return False
+        ref = max(fits, key=lambda r: r.last)
+        self.renamed[idx] = Link(tok.i - 1, tok.i + 1, "nominal", ref.target, f'"the {m.name}" describes {ref.name} (its name)')
+        self._touch(ref, tok)
+        return True
+
     def _definite(self, tok: Token) -> bool:
         for c in tok.children:
             if c.dep_ == "det" and c.lower_ in {"the", "this", "that"}:
@@ -497,16 +516,22 @@ class _Resolver:
         return False
 
 
-def find_links(ctx: Context) -> list[Link]:
-    """The pronoun and description links of one document, in text order (the *find* step, no writes)."""
+def find_links(ctx: Context) -> tuple[list[Link], dict[int, Link]]:
+    """The pronoun and description links of one document in text order, and the name mentions that turn out
+    to be descriptions (mention index -> link); the *find* step, no writes."""
     if not ctx.result.mentions:
-        return []
-    return _Resolver(ctx).run()
+        return [], {}
+    resolver = _Resolver(ctx)
+    return resolver.run(), resolver.renamed
 
 
 def extract(ctx: Context) -> None:
     """Add a Mention for every link, keep the list in text order, and point tokens at the new mentions."""
-    links = find_links(ctx)
+    links, renamed = find_links(ctx)
+    for idx, link in renamed.items():
+        m = ctx.result.mentions[idx]
+        m.form = m.kind = "nominal"
+        m.refers_to, m.link_reason = link.target, link.reason
     if not links:
         return
     doc = ctx.doc
