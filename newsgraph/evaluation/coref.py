@@ -453,6 +453,7 @@ class CachedPipeline:
         if self.cache:
             self.cache.mkdir(parents=True, exist_ok=True)
         self.docs: list = []
+        self.max_length = nlp.max_length  # read by the pipeline when it cuts long texts into pieces
         meta = getattr(nlp, "meta", {}) or {}
         self._tag = f"{meta.get('name')}-{meta.get('version')}-{'/'.join(getattr(nlp, 'pipe_names', []))}"
 
