@@ -7,6 +7,7 @@ table…) come back as empty lists, never as errors, so the pages say "none yet"
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter, defaultdict
 
@@ -27,9 +28,13 @@ __all__ = [
     "event_rows",
     "actor_events",
     "filter_choices",
+    "event_types",
+    "page_tables_ready",
+    "overview_live",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
+PAGE_TABLES = "1"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -45,10 +50,46 @@ def _page(total: int, limit: int, offset: int) -> dict:
             "prev": max(0, offset - limit) if offset > 0 else None}
 
 
+# --- page tables (migration 0050, written by the corpus step) ---------------------------------
+
+def page_tables_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the corpus step wrote page tables of this version; a store built before them has none,
+    and its pages are computed from the events themselves (slowly on a large store)."""
+    if not has_table(conn, "page_summary"):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'page_tables'").fetchone()
+    return row is not None and row[0] == PAGE_TABLES
+
+
+def _summary(conn: sqlite3.Connection, key: str):
+    row = conn.execute("SELECT value FROM page_summary WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def event_types(conn: sqlite3.Connection) -> list[str]:
+    """Every event type in the store, for filters."""
+    if page_tables_ready(conn):
+        return _summary(conn, "event_types") or []
+    return [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
+
+
 # --- overview --------------------------------------------------------------------------------
 
+OVERVIEW_TOP = 50  # top actors kept in the stored overview; a page asks for fewer
+
+
 def page_overview(conn: sqlite3.Connection, top: int = 15) -> dict:
-    """Counts, outlets, the published and inferred date spans, and the top actors."""
+    """Counts, outlets, the published and inferred date spans, and the `top` actors, as of the last corpus step."""
+    if top <= OVERVIEW_TOP and page_tables_ready(conn):
+        found = _summary(conn, "overview")
+        if found is not None:
+            found["top_actors"] = found["top_actors"][:top]
+            return found
+    return overview_live(conn, top)
+
+
+def overview_live(conn: sqlite3.Connection, top: int = 15) -> dict:
+    """The overview computed from the tables themselves (the corpus step stores it for the page)."""
     out = core.stats(conn)
     out["outlets"] = [dict(r) for r in conn.execute(
         "SELECT COALESCE(outlet, '(unknown)') AS outlet, COUNT(*) AS documents FROM documents GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT 50")]
@@ -325,7 +366,7 @@ def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, t
     args = (type,) if type else ()
     total = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where}", args)
     events = event_rows(conn, where, args, order=f"{SORTABLE_DATE}, d.published, e.doc, e.idx", limit=limit, offset=offset)
-    types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")]
+    types = event_types(conn)
     return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type}
 
 
@@ -399,7 +440,7 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
     """Outlets and event types offered as search and graph filters."""
     return {
         "outlets": [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1 LIMIT 500")],
-        "types": [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else [],
+        "types": event_types(conn),
     }
 
 
@@ -409,49 +450,40 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
                date_from: str | None = None, date_to: str | None = None) -> dict:
     """The actor network: subject → object/recipient edges per event type, the top-`top` actors by involvement.
 
-    The same edges as `queries.events.graph_edges` (negated events left out), aggregated in SQL
-    with the filters applied there, because that function walks every event in Python and a
-    page has to answer on 10,000 documents.
+    The same edges as `queries.events.graph_edges` (negated events left out, each event counted once),
+    summed from the corpus step's `actor_edges` (one row per pair, type and date) with the filters
+    applied there; a store without page tables aggregates its events here instead.
 
     When the store has no such events yet, actors named in the same sentence are joined by
     undirected "co-mention" edges instead, so the picture still shows who appears with whom.
     """
-    edges: dict[tuple, dict] = {}
-    if has_table(conn, "events"):
-        where, args = [], []
-        if types:
-            where.append(f"e.type IN ({','.join('?' * len(types))})")
-            args += list(types)
-        if date_from:
-            where.append("COALESCE(t.value, d.published) >= ?")
-            args.append(date_from)
-        if date_to:
-            where.append("substr(COALESCE(t.value, d.published), 1, 10) <= ?")
-            args.append(date_to)
-        sql = f"""SELECT ms.entity AS source, mo.entity AS target, e.type, COUNT(*) AS n, MIN(e.doc) AS doc, MIN(e.sentence) AS sentence
-                  FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-                  JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
-                  JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
-                  JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
-                  JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
-                  WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity
-                  {''.join(' AND ' + w for w in where)}
-                  GROUP BY ms.entity, mo.entity, e.type"""
-        for r in conn.execute(sql, args):
-            edges[(r["source"], r["target"], r["type"])] = {"source": r["source"], "target": r["target"], "type": r["type"],
-                                                            "weight": r["n"], "directed": True, "doc": r["doc"], "sentence": r["sentence"]}
-    kind = "events"
-    if not edges and not (types or date_from or date_to):
-        kind = "co-mention"
-        pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
-        if pool:
-            marks = ",".join("?" * len(pool))
-            for r in conn.execute(
-                f"""SELECT a.entity AS source, b.entity AS target, COUNT(*) AS n, MIN(a.doc) AS doc, MIN(a.sentence) AS sentence
-                    FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
-                    WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool):
-                edges[(r["source"], r["target"], "co-mention")] = {"source": r["source"], "target": r["target"], "type": "co-mention",
-                                                                   "weight": r["n"], "directed": False, "doc": r["doc"], "sentence": r["sentence"]}
+    filtered = bool(types or date_from or date_to)
+    where, args = [], []
+    if types:
+        where.append(f"type IN ({','.join('?' * len(types))})")
+        args += list(types)
+    if date_from:
+        where.append("date >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("substr(date, 1, 10) <= ?")
+        args.append(date_to)
+    if page_tables_ready(conn):
+        kind = _summary(conn, "graph_kind") or "events"
+        if kind == "co-mention" and filtered:
+            rows = []
+        else:
+            rows = conn.execute(
+                f"""SELECT source, target, type, SUM(events) AS n, MIN(doc) AS doc, sentence FROM actor_edges
+                    WHERE type {'=' if kind == 'co-mention' else '!='} 'co-mention' {''.join(' AND ' + w for w in where)}
+                    GROUP BY source, target, type""", args).fetchall()
+        if kind == "co-mention":
+            pool = {r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))}
+            rows = [r for r in rows if r["source"] in pool and r["target"] in pool]
+    else:
+        kind, rows = _graph_rows_live(conn, top, where, args, filtered)
+    edges = {(r["source"], r["target"], r["type"]): {"source": r["source"], "target": r["target"], "type": r["type"], "weight": r["n"],
+                                                     "directed": kind == "events", "doc": r["doc"], "sentence": r["sentence"]} for r in rows}
     involvement: Counter = Counter()
     for e in edges.values():
         involvement[e["source"]] += e["weight"]
@@ -463,7 +495,35 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
         marks = ",".join("?" * len(chosen))
         info = {r["id"]: dict(r) for r in conn.execute(f"SELECT id, name, type, mentions FROM entities WHERE id IN ({marks})", chosen)}
         nodes = [{**info[n], "involvement": involvement[n]} for n in chosen if n in info]
-    kept_edges = [e for e in edges.values() if e["source"] in keep and e["target"] in keep]
-    event_types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
+    kept_edges = sorted((e for e in edges.values() if e["source"] in keep and e["target"] in keep),
+                        key=lambda e: (e["source"], e["target"], e["type"]))
     return {"kind": kind, "nodes": nodes, "edges": kept_edges, "total_nodes": len(involvement), "top": top,
-            "types": list(types or []), "event_types": event_types, "date_from": date_from, "date_to": date_to}
+            "types": list(types or []), "event_types": event_types(conn), "date_from": date_from, "date_to": date_to}
+
+
+def _graph_rows_live(conn: sqlite3.Connection, top: int, where: list[str], args: list, filtered: bool) -> tuple[str, list]:
+    """The network's edge rows aggregated from the events (a store without page tables): (kind, rows)."""
+    rows: list = []
+    if has_table(conn, "events"):
+        rows = conn.execute(
+            f"""SELECT source, target, type, COUNT(DISTINCT id) AS n, MIN(doc) AS doc, sentence FROM (
+                    SELECT ms.entity AS source, mo.entity AS target, e.type, e.id, e.doc, e.sentence,
+                           COALESCE(t.value, d.published) AS date
+                    FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+                    JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
+                    JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
+                    JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
+                    JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
+                    WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity)
+                {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY source, target, type""", args).fetchall()
+    if rows or filtered:
+        return "events", rows
+    pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
+    if not pool:
+        return "co-mention", []
+    marks = ",".join("?" * len(pool))
+    return "co-mention", conn.execute(
+        f"""SELECT a.entity AS source, b.entity AS target, 'co-mention' AS type, COUNT(DISTINCT a.doc || '#' || a.sentence) AS n,
+                   MIN(a.doc) AS doc, a.sentence AS sentence
+            FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
+            WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool).fetchall()
