@@ -229,7 +229,7 @@ async def _unless_gone(awaitable, receive):
 class Guard:
     """ASGI middleware: HEAD as GET without a body, URL length and Host checks, security headers on every answer."""
 
-    def __init__(self, app, csp: str, allowed_hosts: list[str] | None = None, max_url: int = 8192):
+    def __init__(self, app, csp: str, allowed_hosts: list[str] | None = None, max_url: int = 16_384):
         self.app = app
         self.csp = csp.encode()
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
