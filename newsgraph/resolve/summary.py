@@ -50,7 +50,7 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
                 else:
                     edge[0] += 1
                     edge[1:] = min(edge[1:], [doc, sentence])
-    return sorted((*key, n, doc, sentence) for key, (n, doc, sentence) in edges.items())
+    return sorted(((*key, n, doc, sentence) for key, (n, doc, sentence) in edges.items()), key=lambda e: (*e[:3], e[3] or ""))
 
 
 def co_mention_edges(mentions: Iterable[tuple]) -> list[tuple]:

@@ -138,19 +138,27 @@ class Pages:
             self._bytes = 0
         return self.generation
 
+    def peek(self, key: tuple) -> Answer | None:
+        """The cached answer for `key` if the database has not changed since it was computed."""
+        generation = self.check()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == generation:
+            self._cache.move_to_end(key)
+            return hit[1]
+        return None
+
     async def get(self, key: tuple, compute: Callable[[sqlite3.Connection], Answer], receive=None, budget: float | None = 30.0) -> Answer:
         """The answer for `key`: from the cache, from a computation already under way, or computed now.
 
         `receive` is the request's ASGI receive: while waiting, a disconnect of this client is noticed,
         and a computation nobody waits for any more is stopped.
         """
-        generation = self.check()
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] == generation:
-            self._cache.move_to_end(key)
-            return hit[1]
+        hit = self.peek(key)
+        if hit is not None:
+            return hit
+        generation = self.generation
         flight = self._flights.get(key)
-        if flight is None or flight.generation != generation:
+        if flight is None or flight.generation != generation or flight.cancel.is_set():
             flight = self._start(key, compute, generation, budget)
         flight.waiters += 1
         try:
@@ -226,14 +234,33 @@ async def _unless_gone(awaitable, receive):
     raise ClientGone()
 
 
+def wants_json(path: str, accept: str) -> bool:
+    """A page's JSON twin is asked for by a `.json` path or by `Accept: application/json` (first)."""
+    return path.endswith(".json") or accept.split(",")[0].strip().startswith("application/json")
+
+
+def page_key(scope, json: bool) -> tuple:
+    """What an answer depends on: the path, the query string as sent, and the format."""
+    return (scope["path"], scope.get("query_string", b"").decode("latin-1"), json)
+
+
+def _header(scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
 class Guard:
     """ASGI middleware: HEAD as GET without a body, URL length and Host checks, security headers on every answer."""
 
-    def __init__(self, app, csp: str, allowed_hosts: list[str] | None = None, max_url: int = 16_384):
+    def __init__(self, app, csp: str, allowed_hosts: list[str] | None = None, max_url: int = 16_384,
+                 cached: Callable[[tuple], Answer | None] | None = None):
         self.app = app
         self.csp = csp.encode()
         self.allowed = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
         self.max_url = max_url
+        self.cached = cached  # answers already computed go out from here, without routing and validation again
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -262,17 +289,22 @@ class Guard:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
+        if self.cached is not None and not scope["path"].startswith("/static/"):
+            hit = self.cached(page_key(scope, wants_json(scope["path"], _header(scope, b"accept"))))
+            if hit is not None:
+                await guarded_send({"type": "http.response.start", "status": hit.status, "headers": [
+                    (b"content-type", hit.media_type.encode() + (b"; charset=utf-8" if hit.media_type.startswith("text/") else b"")),
+                    (b"content-length", str(len(hit.body)).encode())]})
+                await guarded_send({"type": "http.response.body", "body": hit.body})
+                return
         await self.app(scope, receive, guarded_send)
 
 
 def _host(scope) -> str:
-    for name, value in scope.get("headers", []):
-        if name == b"host":
-            host = value.decode("latin-1").strip().lower()
-            if host.startswith("["):  # [::1]:8000
-                return host[: host.find("]") + 1]
-            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return ""
+    host = _header(scope, b"host").strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 async def _plain(send, status: int, body: bytes, headers: list) -> None:

@@ -400,8 +400,8 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
         names = {}
         for r in conn.execute(
             """SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
-               FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
-               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):
+               FROM descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):  # CROSS: from the labels, not every mention
             cells[r["entity"]][r["outlet"]][(r["head"], r["polarity"])] += 1
             names[r["entity"]] = r["name"]
         ranked = sorted(cells, key=lambda e: -sum(sum(c.values()) for c in cells[e].values()))[:top]
@@ -470,11 +470,11 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
         args.append(date_to)
     if page_tables_ready(conn):
         kind = _summary(conn, "graph_kind") or "events"
-        if kind == "co-mention" and filtered:
-            rows = []
+        if kind == "co-mention" and filtered:  # co-mentions have no type or date: a filtered network is empty
+            kind, rows = "events", []
         else:
             rows = conn.execute(
-                f"""SELECT source, target, type, SUM(events) AS n, MIN(doc) AS doc, sentence FROM actor_edges
+                f"""SELECT source, target, type, SUM(events) AS n, {_FIRST} AS first FROM actor_edges
                     WHERE type {'=' if kind == 'co-mention' else '!='} 'co-mention' {''.join(' AND ' + w for w in where)}
                     GROUP BY source, target, type""", args).fetchall()
         if kind == "co-mention":
@@ -482,8 +482,11 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
             rows = [r for r in rows if r["source"] in pool and r["target"] in pool]
     else:
         kind, rows = _graph_rows_live(conn, top, where, args, filtered)
-    edges = {(r["source"], r["target"], r["type"]): {"source": r["source"], "target": r["target"], "type": r["type"], "weight": r["n"],
-                                                     "directed": kind == "events", "doc": r["doc"], "sentence": r["sentence"]} for r in rows}
+    edges = {}
+    for r in rows:
+        doc, sentence = r["first"].rsplit("\x1f", 1)
+        edges[(r["source"], r["target"], r["type"])] = {"source": r["source"], "target": r["target"], "type": r["type"], "weight": r["n"],
+                                                        "directed": kind == "events", "doc": doc, "sentence": int(sentence)}
     involvement: Counter = Counter()
     for e in edges.values():
         involvement[e["source"]] += e["weight"]
@@ -501,19 +504,23 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
             "types": list(types or []), "event_types": event_types(conn), "date_from": date_from, "date_to": date_to}
 
 
+# An edge links to its first event: the least (document, sentence), as one sortable string "doc\x1f0000000012".
+_FIRST = "MIN(doc || char(31) || printf('%010d', sentence))"
+
+
 def _graph_rows_live(conn: sqlite3.Connection, top: int, where: list[str], args: list, filtered: bool) -> tuple[str, list]:
     """The network's edge rows aggregated from the events (a store without page tables): (kind, rows)."""
     rows: list = []
     if has_table(conn, "events"):
         rows = conn.execute(
-            f"""SELECT source, target, type, COUNT(DISTINCT id) AS n, MIN(doc) AS doc, sentence FROM (
+            f"""SELECT source, target, type, COUNT(DISTINCT id) AS n, {_FIRST} AS first FROM (
                     SELECT ms.entity AS source, mo.entity AS target, e.type, e.id, e.doc, e.sentence,
                            COALESCE(t.value, d.published) AS date
-                    FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-                    JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
-                    JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
-                    JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
-                    JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
+                    FROM events e CROSS JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
+                    CROSS JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
+                    CROSS JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
+                    CROSS JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
+                    JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
                     WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity)
                 {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY source, target, type""", args).fetchall()
     if rows or filtered:
@@ -524,6 +531,6 @@ def _graph_rows_live(conn: sqlite3.Connection, top: int, where: list[str], args:
     marks = ",".join("?" * len(pool))
     return "co-mention", conn.execute(
         f"""SELECT a.entity AS source, b.entity AS target, 'co-mention' AS type, COUNT(DISTINCT a.doc || '#' || a.sentence) AS n,
-                   MIN(a.doc) AS doc, a.sentence AS sentence
+                   MIN(a.doc || char(31) || printf('%010d', a.sentence)) AS first
             FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
             WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool).fetchall()

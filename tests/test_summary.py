@@ -1,0 +1,148 @@
+"""The corpus step that writes the page tables (newsgraph/resolve/summary.py): the actor network's edges and the
+overview, checked against the same aggregation done from the events themselves."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newsgraph.resolve.summary import actor_edges, co_mention_edges
+from newsgraph.store.queries import pages
+from newsgraph.store.sqlite import open_store
+
+
+def test_actor_edges_count_each_event_once_per_date():
+    sides = [
+        # event 1: two subject mentions of the same actor, two objects (one of them the subject itself)
+        (1, "FINANCE", "2020-03-03", "d1", 4, "subject", "a"),
+        (1, "FINANCE", "2020-03-03", "d1", 4, "subject", "a"),
+        (1, "FINANCE", "2020-03-03", "d1", 4, "object", "b"),
+        (1, "FINANCE", "2020-03-03", "d1", 4, "object", "a"),
+        # event 2: same pair and type, same date, earlier document
+        (2, "FINANCE", "2020-03-03", "d0", 9, "subject", "a"),
+        (2, "FINANCE", "2020-03-03", "d0", 9, "object", "b"),
+        # event 3: undated
+        (3, "FINANCE", None, "d2", 1, "subject", "a"),
+        (3, "FINANCE", None, "d2", 1, "object", "b"),
+        # event 4: a subject and no object: no edge
+        (4, "MEET", "2020-01-01", "d3", 0, "subject", "c"),
+    ]
+    assert actor_edges(sides) == [
+        ("a", "b", "FINANCE", None, 1, "d2", 1),
+        ("a", "b", "FINANCE", "2020-03-03", 2, "d0", 9),
+    ]
+    assert actor_edges([]) == []
+
+
+def test_co_mention_edges_once_per_sentence():
+    mentions = [("d1", 0, "b"), ("d1", 0, "a"), ("d1", 0, "a"), ("d1", 1, "a"), ("d2", 3, "a"), ("d2", 3, "b"), ("d2", 3, "c")]
+    assert co_mention_edges(mentions) == [
+        ("a", "b", "co-mention", None, 2, "d1", 0),
+        ("a", "c", "co-mention", None, 1, "d2", 3),
+        ("b", "c", "co-mention", None, 1, "d2", 3),
+    ]
+
+
+def _variants(conn) -> list[dict]:
+    types = pages.event_types(conn)
+    dates = sorted({r[0][:10] for r in conn.execute("SELECT published FROM documents WHERE published IS NOT NULL")})
+    mid = dates[len(dates) // 2] if dates else "2020-01-01"
+    out = [{}, {"top": 5}, {"top": 300}, {"date_from": mid}, {"date_to": mid}, {"date_from": dates[0] if dates else mid, "date_to": mid}]
+    out += [{"types": (t,)} for t in types] + [{"types": tuple(types[:2]), "date_from": mid}]
+    return out
+
+
+def _same_graph_both_ways(db) -> int:
+    """Every /graph variant read from the page tables equals the one aggregated from the events; returns the edge count."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    assert pages.page_tables_ready(conn)
+    from_tables = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    conn.execute("DELETE FROM meta WHERE key = 'page_tables'")  # the same store, read as one without page tables
+    assert not pages.page_tables_ready(conn)
+    live = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    conn.rollback()
+    conn.close()
+    for a, b in zip(from_tables, live):
+        assert a == b
+    return len(from_tables[0]["edges"])
+
+
+def test_page_tables_match_the_events_on_the_hand_store(tmp_path):
+    from test_web import CALM, HOSTILE, HOSTILE_TITLE, _analysis
+    from newsgraph.run import resolve_corpus
+
+    db = tmp_path / "hand.db"
+    store = open_store(db)
+    store.write_document(_analysis("calm0000calm0000", CALM, "Lenders in Tallinn", "Harbour Post", "2020-03-04"), "test")
+    store.write_document(_analysis("hostile0hostile0", HOSTILE, HOSTILE_TITLE, "<b>Bold</b> Outlet", "2020-03-05"), "test")
+    resolve_corpus(store, force=True)
+    rows = store.conn.execute("SELECT source, target, type, date, events FROM actor_edges ORDER BY date").fetchall()
+    assert [tuple(r)[2:] for r in rows] == [("FINANCE", "2020-03-03", 1), ("FINANCE", "2020-03-05", 1)]
+    overview = pages.page_overview(store.conn)
+    assert overview == pages.overview_live(store.conn)
+    assert overview["counts"]["documents"] == 2
+    store.close()
+    assert _same_graph_both_ways(db) == 1
+
+
+def test_co_mention_network_when_no_event_links_actors(tmp_path):
+    from test_web import _analysis
+    from newsgraph.run import resolve_corpus
+
+    db = tmp_path / "plain.db"
+    store = open_store(db)
+    analysis = _analysis("plain000plain000", "The Baltic Lending Office lent Estonia $2 billion.", "Plain", "Harbour Post", "2020-03-05")
+    analysis.events.clear()
+    store.write_document(analysis, "test")
+    resolve_corpus(store, force=True)
+    graph = pages.page_graph(store.conn)
+    assert graph["kind"] == "co-mention" and [(e["type"], e["weight"]) for e in graph["edges"]] == [("co-mention", 1)]
+    assert pages.page_graph(store.conn, date_from="2020-01-01")["edges"] == []
+    store.close()
+    assert _same_graph_both_ways(db) == 1
+
+
+def test_a_store_without_page_tables_still_answers(tmp_path):
+    """A store from before migration 0050, opened read-only by the web app, aggregates its events itself."""
+    from test_web import CALM, _analysis
+    from newsgraph.run import resolve_corpus
+
+    db = tmp_path / "old.db"
+    store = open_store(db)
+    store.write_document(_analysis("calm0000calm0000", CALM, "Lenders in Tallinn", "Harbour Post", "2020-03-04"), "test")
+    resolve_corpus(store, force=True)
+    with store.transaction():
+        store.conn.execute("DROP TABLE page_summary")
+        store.conn.execute("DROP TABLE actor_edges")
+    assert not pages.page_tables_ready(store.conn)
+    assert pages.page_graph(store.conn)["edges"][0]["weight"] == 1
+    assert pages.page_overview(store.conn)["counts"]["documents"] == 1
+    assert "FINANCE" in pages.event_types(store.conn)
+    store.close()
+
+
+def test_migration_makes_the_next_build_write_the_page_tables(tmp_path):
+    """A store resolved before the page tables existed is resolved again by its next build (meta 'resolved' cleared)."""
+    from newsgraph.store.sqlite import migrations
+
+    db = tmp_path / "upgrade.db"
+    conn = sqlite3.connect(db)
+    for name, sql in migrations():
+        if name >= "0050":
+            break
+        conn.executescript(sql)
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    conn.executemany("INSERT INTO _migrations(name) VALUES (?)", [(n,) for n, _ in migrations() if n < "0050"])
+    conn.execute("INSERT INTO meta(key, value) VALUES ('resolved', 'x')")
+    conn.commit()
+    conn.close()
+    store = open_store(db)
+    assert store.get_meta("resolved") is None
+    store.close()
+
+
+@pytest.mark.slow
+def test_page_tables_match_the_events_on_the_seeds(seeds_db):
+    assert _same_graph_both_ways(seeds_db) > 0
