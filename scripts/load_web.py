@@ -11,6 +11,10 @@ a search) from a pool drawn from the store itself with a fixed seed:
 - searches: actor names, common words, two-word queries, filtered searches, and a few deliberately
   broad ones ("the", "the" x 50).
 
+Requests spread over the URLs by Zipf's law (--popularity zipf, the default: a few pages draw most
+visits, as on a real site) or evenly (--popularity uniform: nearly every request computes a page).
+The clock starts once the server answers its home page (process start-up and imports excluded).
+
 The first request for a URL is computed by the server; later ones may be answered from its cache,
 as they would for real visitors. Reports throughput, p50/p95/p99/max per kind, errors, time-outs and
 the slowest URLs; with --check, exits 1 when a goal is missed.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import os
 import random
 import socket
@@ -62,6 +67,7 @@ def url_pool(db: str, rng: random.Random) -> tuple[list[str], list[str]]:
         docs = col("SELECT id FROM documents")
         names = col("SELECT name FROM entities ORDER BY mentions DESC LIMIT 200")
         types = col("SELECT DISTINCT type FROM events") or ["FINANCE"]
+        entity_types = col("SELECT DISTINCT type FROM entities")
         outlets = col("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL LIMIT 20")
         first, last = conn.execute("SELECT MIN(published), MAX(published) FROM documents").fetchone()
     finally:
@@ -70,10 +76,11 @@ def url_pool(db: str, rng: random.Random) -> tuple[list[str], list[str]]:
              "/timeline.json", "/money", "/voices", "/graph", "/graph.json", "/search"]
     for off in (50, 200, 1000, max(0, n_ents - 50)):
         pages.append(f"/entities?offset={off}")
+    pages += [f"/entities?type={quote(t)}" for t in entity_types]
     for off in (50, 500, max(0, n_docs - 50)):
         pages.append(f"/documents?offset={off}")
     for t in types:
-        pages += [f"/graph?type={quote(t)}", f"/timeline?type={quote(t)}", f"/entities?type={quote(t.lower())}"]
+        pages += [f"/graph?type={quote(t)}", f"/timeline?type={quote(t)}"]
     if first and last:
         months = sorted({d[:7] for d in (first, last)})
         lo, hi = first[:10], last[:10]
@@ -143,9 +150,24 @@ class Client:
         self.reader = self.writer = None
 
 
+def picker(urls: list[str], popularity: str, rng: random.Random):
+    """A function drawing one URL: every URL alike (uniform), or by Zipf's law (s = 1) over the list in its
+    (shuffled) order, the way visits spread over the pages of a site: a few pages draw most of them."""
+    if popularity == "uniform":
+        return lambda: rng.choice(urls)
+    order = urls[:]
+    rng.shuffle(order)
+    cum, total = [], 0.0
+    for rank in range(1, len(order) + 1):
+        total += 1.0 / rank
+        cum.append(total)
+    return lambda: rng.choices(order, cum_weights=cum)[0]
+
+
 async def run_load(host: str, port: int, pages: list[str], searches: list[str], clients: int, requests: int, duration: float,
-                   timeout: float, search_share: float, seed: int) -> dict:
+                   timeout: float, search_share: float, seed: int, popularity: str = "zipf") -> dict:
     rng = random.Random(seed)
+    pick = {"page": picker(pages, popularity, rng), "search": picker(searches, popularity, rng)}
     results: list[tuple[str, str, int, float]] = []  # (kind, url, status, seconds); status 0 = time-out, -1 = connection error
     sent = 0
     start = time.perf_counter()
@@ -157,7 +179,7 @@ async def run_load(host: str, port: int, pages: list[str], searches: list[str], 
         while sent < requests and time.perf_counter() < deadline:
             sent += 1
             kind = "search" if rng.random() < search_share else "page"
-            url = rng.choice(searches if kind == "search" else pages)
+            url = pick[kind]()
             t = time.perf_counter()
             try:
                 status, _ = await asyncio.wait_for(client.get(url), timeout)
@@ -212,22 +234,41 @@ def report(summary: dict, label: str) -> None:
         print(f"  {seconds * 1000:8.0f} ms  {status}  {url[:120]}")
 
 
-def start_server(db: str, port: int) -> subprocess.Popen:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children so far, from /proc (0.0 where there is none)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += cpu_seconds(int(child))
+    except (OSError, ValueError, IndexError):
+        pass
+    return total
+
+
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("newsgraph")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from newsgraph.cli import main; main()"]
-    proc = subprocess.Popen(cmd + ["serve", "--db", db, "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen(cmd + ["serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"server exited with {proc.returncode}: {proc.stderr.read()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc
         except OSError:
             time.sleep(0.2)
+            continue
+        # the clock starts once the server has started (imports, its warm-up of the home page): the home page answers
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=max(1.0, deadline - time.monotonic()))
+        conn.request("GET", "/")
+        conn.getresponse().read()
+        conn.close()
+        return proc
     proc.terminate()
-    raise SystemExit("server did not start within 60 s")
+    raise SystemExit("server did not start within 120 s")
 
 
 def main() -> None:
@@ -235,11 +276,15 @@ def main() -> None:
     ap.add_argument("--db", required=True, help="the knowledge base: URLs are drawn from it, and the server serves it unless --url")
     ap.add_argument("--url", help="an already running server (loopback only), e.g. http://127.0.0.1:8000")
     ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--workers", type=int, default=1, help="server processes (`serve --workers`)")
     ap.add_argument("--requests", type=int, default=10_000, help="stop after this many requests")
     ap.add_argument("--duration", type=float, default=60.0, help="stop after this many seconds")
     ap.add_argument("--timeout", type=float, default=10.0, help="a request slower than this counts as a time-out")
     ap.add_argument("--search", type=float, default=0.3, help="share of requests that are searches")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--popularity", choices=["zipf", "uniform"], default="zipf",
+                    help="how requests spread over the URLs: zipf (a few pages draw most visits) or uniform (every URL alike)")
+    ap.add_argument("--urls", type=int, help="keep only this many page URLs and as many search URLs (drawn at random)")
     ap.add_argument("--check", action="store_true", help="exit 1 unless the goals below are met")
     ap.add_argument("--min-rps", type=float, default=100.0)
     ap.add_argument("--max-p99", type=float, default=1.0, help="seconds")
@@ -250,6 +295,9 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     pages, searches = url_pool(args.db, rng)
+    if args.urls:
+        pages = rng.sample(pages, min(args.urls, len(pages)))
+        searches = rng.sample(searches, min(args.urls, len(searches)))
     proc = None
     if args.url:
         parts = urlsplit(args.url)
@@ -258,14 +306,24 @@ def main() -> None:
         host, port = parts.hostname, parts.port or 80
     else:
         host, port = "127.0.0.1", free_port()
-        proc = start_server(args.db, port)
+        proc = start_server(args.db, port, args.workers)
     try:
         load = os.getloadavg()[0]
-        print(f"{len(pages)} page URLs, {len(searches)} search URLs; {args.clients} clients, at most {args.requests} requests "
-              f"or {args.duration:.0f} s; {args.search:.0%} searches; load average before: {load:.1f} on {os.cpu_count()} CPUs", flush=True)
-        run = asyncio.run(run_load(host, port, pages, searches, args.clients, args.requests, args.duration, args.timeout, args.search, args.seed))
+        print(f"{len(pages)} page URLs, {len(searches)} search URLs, {args.popularity} popularity; {args.clients} clients, "
+              f"{args.workers} server process(es), at most {args.requests} requests or {args.duration:.0f} s; {args.search:.0%} searches; "
+              f"load average before: {load:.1f} on {os.cpu_count()} CPUs", flush=True)
+        server_cpu = cpu_seconds(proc.pid) if proc else 0.0
+        client_cpu = time.process_time()
+        run = asyncio.run(run_load(host, port, pages, searches, args.clients, args.requests, args.duration, args.timeout, args.search,
+                                   args.seed, args.popularity))
         summary = summarize(run)
+        summary["distinct"] = len({r[1] for r in run["results"]})
         report(summary, "load")
+        print(f"{summary['distinct']} distinct URLs requested; load average after: {os.getloadavg()[0]:.1f}")
+        if proc is not None:
+            used = cpu_seconds(proc.pid) - server_cpu
+            print(f"server CPU: {used:.1f} s over {summary['elapsed']:.1f} s ({used / summary['elapsed']:.0%} of one core), "
+                  f"{used / max(1, summary['requests']) * 1000:.1f} ms per request; this client: {time.process_time() - client_cpu:.1f} s")
     finally:
         if proc is not None:
             proc.terminate()

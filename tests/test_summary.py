@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from newsgraph.resolve.summary import actor_edges, co_mention_edges
+from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_events
 from newsgraph.store.queries import pages
 from newsgraph.store.sqlite import open_store
 
@@ -35,6 +35,12 @@ def test_actor_edges_count_each_event_once_per_date():
     assert actor_edges([]) == []
 
 
+def test_entity_events_sides_and_order():
+    parties = [("a", "subject", "MEET", 7), ("a", "subject", "MEET", 7), ("a", "recipient", "OTHER", 3), ("b", "object", "MEET", 7),
+               ("a", "object", "FINANCE", 9)]
+    assert entity_events(parties) == [("a", "did", 0, 7), ("a", "done_to", 0, 9), ("a", "done_to", 1, 3), ("b", "done_to", 0, 7)]
+
+
 def test_co_mention_edges_once_per_sentence():
     mentions = [("d1", 0, "b"), ("d1", 0, "a"), ("d1", 0, "a"), ("d1", 1, "a"), ("d2", 3, "a"), ("d2", 3, "b"), ("d2", 3, "c")]
     assert co_mention_edges(mentions) == [
@@ -53,17 +59,27 @@ def _variants(conn) -> list[dict]:
     return out
 
 
+def _page_reads(conn) -> list:
+    reads = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    for entity in [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT 8")]:
+        reads += [pages.actor_events(conn, entity, limit=3, offset=k) for k in (0, 2)]
+    reads += [pages.page_voices(conn), pages.page_overview(conn), pages.event_types(conn), pages.page_timeline(conn)["types"]]
+    return reads
+
+
 def _same_graph_both_ways(db) -> int:
-    """Every /graph variant read from the page tables equals the one aggregated from the events; returns the edge count."""
+    """Every /graph variant, actor page, the voices and the overview read from the page tables equal those computed
+    from the events; returns the network's edge count."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     assert pages.page_tables_ready(conn)
-    from_tables = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    from_tables = _page_reads(conn)
     conn.execute("DELETE FROM meta WHERE key = 'page_tables'")  # the same store, read as one without page tables
     assert not pages.page_tables_ready(conn)
-    live = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    live = _page_reads(conn)
     conn.rollback()
     conn.close()
+    assert len(from_tables) == len(live)
     for a, b in zip(from_tables, live):
         assert a == b
     return len(from_tables[0]["edges"])

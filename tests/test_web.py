@@ -118,6 +118,19 @@ def hand_db(tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def hand_db_unchanged(hand_db):
+    """Every test of this module leaves the database file byte for byte as it was."""
+    import hashlib
+
+    store = open_store(hand_db)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    before = hashlib.sha256(hand_db.read_bytes()).hexdigest()
+    yield
+    assert hashlib.sha256(hand_db.read_bytes()).hexdigest() == before, "a web test changed the database file"
+
+
 @pytest.fixture(scope="module")
 def hand(hand_db) -> TestClient:
     return TestClient(create_app(hand_db))

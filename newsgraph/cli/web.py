@@ -28,8 +28,13 @@ def report(store, output, quiet):
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Another host name or address clients may use to reach the app (repeatable); requests naming any other "
                    "host are refused, so a web page cannot reach the app through a rebound DNS name.")
-def serve(db, host, port, allow_hosts):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port; each has its own cache (2 uses both cores of a 2-core machine).")
+def serve(db, host, port, allow_hosts, workers):
     """Serve the knowledge base read-only as a web app (HTML pages, JSON twins, OpenAPI description at /openapi.json)."""
+    import json
+    import os
+
     import uvicorn
 
     from newsgraph.outputs.web import create_app
@@ -44,7 +49,18 @@ def serve(db, host, port, allow_hosts):
         click.echo(f"Warning: serving on {host}: anyone who can reach this address can read the knowledge base.", err=True)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"newsgraph: http://{shown}:{sock.getsockname()[1]}/ (Ctrl+C to stop)", err=True)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+    if workers == 1:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    # Worker processes are started afresh and import the app by name; this is how they learn what to serve.
+    os.environ[SERVE_SETTINGS] = json.dumps({"db": db, "allowed_hosts": allowed})
+    config = uvicorn.Config("newsgraph.outputs.web.app:app_from_environment", factory=True, workers=workers, log_level="warning")
+    Multiprocess(config, sockets=[sock]).run()
+
+
+SERVE_SETTINGS = "_NEWSGRAPH_SERVE"  # set by `serve --workers` for its worker processes only
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

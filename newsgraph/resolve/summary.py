@@ -1,4 +1,4 @@
-"""Page tables: the actor network's edges and the overview, computed once per corpus step.
+"""Page tables: the actor network's edges, each actor's events, the overview and the voices matrix, once per corpus step.
 
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
@@ -23,8 +23,9 @@ def resolve(store) -> None:
     kind = "events" if edges else CO_MENTION
     if not edges:
         edges = co_mention_edges(tables.co_mentions(store.conn, CO_MENTION_POOL))
+    parties = entity_events(tables.entity_parties(store.conn))
     inputs = tables.overview_inputs(store.conn)
-    tables.write_page_tables(store, edges, {"overview": inputs["overview"], "event_types": inputs["event_types"], "graph_kind": kind})
+    tables.write_page_tables(store, edges, parties, {**inputs, "graph_kind": kind})
 
 
 def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
@@ -51,6 +52,13 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
                     edge[0] += 1
                     edge[1:] = min(edge[1:], [doc, sentence])
     return sorted(((*key, n, doc, sentence) for key, (n, doc, sentence) in edges.items()), key=lambda e: (*e[:3], e[3] or ""))
+
+
+def entity_events(parties: Iterable[tuple]) -> list[tuple]:
+    """(entity, side, other, event): what each entity did (subject) and what was done to it (object, recipient,
+    destination), from (entity, role, type, event) rows; `other` is 1 for events of type OTHER, which pages list last."""
+    return sorted({(entity, "did" if role == "subject" else "done_to", int(type_ == "OTHER"), event)
+                   for entity, role, type_, event in parties})
 
 
 def co_mention_edges(mentions: Iterable[tuple]) -> list[tuple]:

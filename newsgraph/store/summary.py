@@ -10,9 +10,9 @@ import json
 import sqlite3
 from typing import Iterable, Iterator
 
-from newsgraph.store.queries.pages import OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, has_table, overview_live
+from newsgraph.store.queries.pages import OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, has_table, overview_live, voices_live
 
-__all__ = ["event_sides", "co_mentions", "overview_inputs", "write_page_tables"]
+__all__ = ["event_sides", "entity_parties", "co_mentions", "overview_inputs", "write_page_tables"]
 
 
 def event_sides(conn: sqlite3.Connection) -> Iterator[tuple]:
@@ -33,6 +33,19 @@ def event_sides(conn: sqlite3.Connection) -> Iterator[tuple]:
     )
 
 
+def entity_parties(conn: sqlite3.Connection) -> Iterator[tuple]:
+    """(entity, role, type, event) for every resolved subject, object, recipient or destination of every event, negated too."""
+    if not has_table(conn, "events"):
+        return iter(())
+    marks = ",".join("?" * len(OBJECT_ROLES))
+    return conn.execute(
+        f"""SELECT m.entity, p.role, e.type, e.id
+            FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks})""",
+        OBJECT_ROLES,
+    )
+
+
 def co_mentions(conn: sqlite3.Connection, pool: int) -> Iterator[tuple]:
     """(doc, sentence, entity) of every mention of the `pool` most mentioned entities, by sentence."""
     return conn.execute(
@@ -45,16 +58,19 @@ def co_mentions(conn: sqlite3.Connection, pool: int) -> Iterator[tuple]:
 def overview_inputs(conn: sqlite3.Connection) -> dict:
     """The overview page's data as the live query gives it, and the event types offered as filters."""
     types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
-    return {"overview": overview_live(conn, OVERVIEW_TOP), "event_types": types}
+    return {"overview": overview_live(conn, OVERVIEW_TOP), "event_types": types, "voices": voices_live(conn)}
 
 
-def write_page_tables(store, edges: Iterable[tuple], summary: dict[str, object]) -> None:
-    """Replace the page tables: `edges` as actor_edges rows, `summary` as JSON values by key."""
+def write_page_tables(store, edges: Iterable[tuple], entity_events: Iterable[tuple], summary: dict[str, object]) -> None:
+    """Replace the page tables: `edges` as actor_edges rows, `entity_events` as (entity, side, other, event) rows,
+    `summary` as JSON values by key."""
     conn = store.conn
     with store.transaction():
         conn.execute("DELETE FROM actor_edges")
+        conn.execute("DELETE FROM entity_events")
         conn.execute("DELETE FROM page_summary")
         conn.executemany("INSERT INTO actor_edges(source, target, type, date, events, doc, sentence) VALUES (?,?,?,?,?,?,?)", edges)
+        conn.executemany("INSERT INTO entity_events(entity, side, other, event) VALUES (?,?,?,?)", entity_events)
         conn.executemany("INSERT INTO page_summary(key, value) VALUES (?, ?)",
                          [(k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in summary.items()])
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('page_tables', ?)", (PAGE_TABLES,))

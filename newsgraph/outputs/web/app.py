@@ -296,3 +296,12 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
         return await answer(request, lambda conn: compute(conn, too_broad=True), json)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `serve --workers N` worker process, from the settings its parent left in the environment."""
+    import json
+    import os
+
+    settings = json.loads(os.environ["_NEWSGRAPH_SERVE"])
+    return create_app(settings["db"], allowed_hosts=settings["allowed_hosts"])

@@ -31,10 +31,11 @@ __all__ = [
     "event_types",
     "page_tables_ready",
     "overview_live",
+    "voices_live",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
-PAGE_TABLES = "1"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
+PAGE_TABLES = "2"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -191,6 +192,17 @@ def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offs
     """
     if not has_table(conn, "events"):
         return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
+    if page_tables_ready(conn):
+        out = {}
+        for side in ("did", "done_to"):
+            total = _count(conn, "SELECT COUNT(*) FROM entity_events WHERE entity = ? AND side = ?", (entity_id, side))
+            chosen = [r[0] for r in conn.execute(
+                "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event LIMIT ? OFFSET ?",
+                (entity_id, side, limit, offset))]
+            rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(chosen))})", chosen, order="e.id", limit=limit) if chosen else []
+            rank = {i: n for n, i in enumerate(chosen)}
+            out[side] = {"events": sorted(rows, key=lambda e: rank[e["id"]]), "page": _page(total, limit, offset)}
+        return out
     found: dict[str, dict[int, str]] = {"did": {}, "done_to": {}}
     for r in conn.execute(
         """SELECT p.event, p.role, e.type FROM mentions m JOIN events e ON e.doc = m.doc
@@ -390,10 +402,19 @@ def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> di
     return {"events": events, "loose": loose, "page": _page(total, limit, offset)}
 
 
-def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = 20) -> dict:
+VOICES_TOP = 20  # actors in the label matrix
+
+
+def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = VOICES_TOP) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
     quotes = _quotes(conn, "", (), limit=limit, offset=offset)
+    stored = _summary(conn, "voices") if top == VOICES_TOP and page_tables_ready(conn) else None
+    return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top))}
+
+
+def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP) -> dict:
+    """The label matrix and the techniques per outlet computed from the tables (the corpus step stores them)."""
     matrix: dict = {"outlets": [], "rows": []}
     if has_table(conn, "descriptors"):
         cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
@@ -418,7 +439,7 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
             counts[r[0]][r[1]] = r[2]
         techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
     techniques["summary"] = _outlet_summary(conn)
-    return {"quotes": quotes, "page": _page(total, limit, offset), "labels": matrix, "techniques": techniques}
+    return {"labels": matrix, "techniques": techniques}
 
 
 def _outlet_summary(conn: sqlite3.Connection) -> dict[str, dict]:
