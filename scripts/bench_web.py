@@ -103,7 +103,7 @@ def grow(db: Path, target: int) -> int:
     t_pages = time.perf_counter()
     summary.resolve(store)  # the page tables, as the corpus step of a real build writes them
     print(f"page tables rebuilt in {time.perf_counter() - t_pages:.1f} s", flush=True)
-    c.execute("ANALYZE")
+    # no ANALYZE: a store built by newsgraph has no planner statistics, and the pages must be fast without them
     n = c.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     print(f"grown to {n} documents in {time.perf_counter() - t:.0f} s "
           f"({c.execute('SELECT COUNT(*) FROM sentences').fetchone()[0]} sentences, "

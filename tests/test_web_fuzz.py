@@ -391,3 +391,31 @@ def test_serve_on_all_interfaces_warns(fuzz_db, monkeypatch):
     result = CliRunner().invoke(main, ["serve", "--db", str(fuzz_db), "--host", "0.0.0.0", "--port", "0"])
     assert result.exit_code == 0, result.output
     assert "reachable from the network" in result.output and "--allow-host" in result.output
+
+
+def test_worker_processes_build_their_app_from_the_environment(fuzz_db, monkeypatch):
+    """`serve --workers N` hands its settings to the worker processes through the environment."""
+    import json
+
+    from newsgraph.cli.web import SERVE_SETTINGS
+    from newsgraph.outputs.web.app import app_from_environment
+
+    monkeypatch.setenv(SERVE_SETTINGS, json.dumps({"db": str(fuzz_db), "allowed_hosts": ["localhost"]}))
+    worker = TestClient(app_from_environment(), base_url="http://localhost")
+    assert worker.get("/entities.json").status_code == 200
+    assert worker.get("/", headers={"Host": "elsewhere.example"}).status_code == 400
+
+
+@pytest.mark.slow
+def test_load_script_runs_bounded(fuzz_db):
+    """scripts/load_web.py against a real `newsgraph serve`: it stops at its request count and reports the figures."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "load_web.py"
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, str(script), "--db", str(fuzz_db), "--clients", "4", "--requests", "200", "--duration", "60"],
+                         capture_output=True, text=True, timeout=240)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"load: 200 requests in [\d.]+ s = [\d.]+ requests/s; status \{200: 200\}", out.stdout), out.stdout
+    assert "p99" in out.stdout and time.monotonic() - started < 200

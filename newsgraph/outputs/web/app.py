@@ -27,8 +27,8 @@ MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000_000  # far past any store's last page, well inside SQLite's integers
 MAX_TYPES = 50  # event types in one graph filter
 HOME_GRAPH = 30  # actors in the home page's network
-PAGE_BUDGET = 20.0  # seconds a page may compute before it is stopped (503)
-SEARCH_BUDGET = 1.5  # seconds a search may take before it is answered "too broad"
+PAGE_BUDGET = 20.0  # CPU seconds a page may compute before it is stopped (503)
+SEARCH_BUDGET = 1.5  # CPU seconds a search may take before it is answered "too broad"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
 

@@ -6,7 +6,7 @@
   another connection, seen through `PRAGMA data_version`), in a cache bounded in bytes; identical
   requests that arrive while it is being computed wait for that one computation.
 - Budgets and cancellation: a computation stops (SQLite's progress handler interrupts its query)
-  when it runs over its time budget or when every client waiting for it has disconnected.
+  when it runs over its budget of CPU time or when every client waiting for it has disconnected.
 - Guard: an ASGI middleware in front of everything: answers HEAD like GET without a body, refuses
   oversized URLs and (when told which) unknown Host headers, and sets the security headers.
 """
@@ -59,20 +59,21 @@ class Readers:
         cancel, deadline = self.local.cancel, self.local.deadline
         if cancel is not None and cancel.is_set():
             return 1
-        return 1 if deadline is not None and time.monotonic() > deadline else 0
+        return 1 if deadline is not None and time.thread_time() > deadline else 0
 
     def call(self, fn: Callable[[sqlite3.Connection], object], cancel: threading.Event | None, budget: float | None):
-        """In a worker thread: `fn(conn)` in one read transaction, stopped by `cancel` or after `budget` seconds."""
+        """In a worker thread: `fn(conn)` in one read transaction, stopped by `cancel` or after `budget` seconds of this
+        thread's CPU time (work done, not time spent waiting for a CPU on a busy machine)."""
         conn = self.connection()
         self.local.cancel = cancel
-        self.local.deadline = time.monotonic() + budget if budget else None
+        self.local.deadline = time.thread_time() + budget if budget else None
         try:
             conn.execute("BEGIN")
             return fn(conn)
         except sqlite3.OperationalError as exc:
             if cancel is not None and cancel.is_set():
                 raise ClientGone() from None
-            if self.local.deadline is not None and time.monotonic() > self.local.deadline and "interrupt" in str(exc):
+            if self.local.deadline is not None and time.thread_time() > self.local.deadline and "interrupt" in str(exc):
                 raise OverBudget() from None
             raise
         finally:
