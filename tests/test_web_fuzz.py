@@ -273,7 +273,7 @@ def test_pages_stay_consistent_while_a_build_writes(fuzz_db, tmp_path):
                 statuses.append(r.status_code)
                 if url.startswith("/documents") and r.status_code == 200:
                     data = r.json()
-                    assert data["page"]["total"] == len(data["documents"]) in (3, 4)
+                    assert data["page"]["total"] == len(data["documents"]) in (2, 3, 4)  # 2 before the first write
                     checked += 1
     finally:
         stop.set()

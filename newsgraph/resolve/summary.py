@@ -1,4 +1,4 @@
-"""Page tables: the actor network's edges, each actor's events, the overview and the voices matrix, once per corpus step.
+"""Page tables: the actor network, each actor's events, the order of the long event lists, the overview and the voices matrix.
 
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
@@ -24,8 +24,14 @@ def resolve(store) -> None:
     if not edges:
         edges = co_mention_edges(tables.co_mentions(store.conn, CO_MENTION_POOL))
     parties = entity_events(tables.entity_parties(store.conn))
+    order = positions(tables.event_lists(store.conn))
     inputs = tables.overview_inputs(store.conn)
-    tables.write_page_tables(store, edges, parties, {**inputs, "graph_kind": kind})
+    tables.write_page_tables(store, edges, parties, order, {**inputs, "graph_kind": kind})
+
+
+def positions(lists: dict[str, list[tuple[int, str]]]) -> list[tuple]:
+    """(list, position, type, event) rows from each list's (event, type) in order."""
+    return [(name, n, type_, event) for name, rows in lists.items() for n, (event, type_) in enumerate(rows)]
 
 
 def actor_edges(sides: Iterable[tuple]) -> list[tuple]:

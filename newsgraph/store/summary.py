@@ -10,9 +10,10 @@ import json
 import sqlite3
 from typing import Iterable, Iterator
 
-from newsgraph.store.queries.pages import OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, has_table, overview_live, voices_live
+from newsgraph.store.queries.pages import (EVENT_LISTS, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, has_table, loose_money,
+                                           overview_live, voices_live)
 
-__all__ = ["event_sides", "entity_parties", "co_mentions", "overview_inputs", "write_page_tables"]
+__all__ = ["event_sides", "entity_parties", "co_mentions", "overview_inputs", "event_lists", "write_page_tables"]
 
 
 def event_sides(conn: sqlite3.Connection) -> Iterator[tuple]:
@@ -58,17 +59,26 @@ def co_mentions(conn: sqlite3.Connection, pool: int) -> Iterator[tuple]:
 def overview_inputs(conn: sqlite3.Connection) -> dict:
     """The overview page's data as the live query gives it, and the event types offered as filters."""
     types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
-    return {"overview": overview_live(conn, OVERVIEW_TOP), "event_types": types, "voices": voices_live(conn)}
+    return {"overview": overview_live(conn, OVERVIEW_TOP), "event_types": types, "voices": voices_live(conn),
+            "loose_money": loose_money(conn) if has_table(conn, "events") else []}
 
 
-def write_page_tables(store, edges: Iterable[tuple], entity_events: Iterable[tuple], summary: dict[str, object]) -> None:
+def event_lists(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str]]]:
+    """Each long event list (timeline, money) as (event id, type) in its order."""
+    if not has_table(conn, "events"):
+        return {name: [] for name in EVENT_LISTS}
+    return {name: event_list(conn, name) for name in EVENT_LISTS}
+
+
+def write_page_tables(store, edges: Iterable[tuple], entity_events: Iterable[tuple], order: Iterable[tuple],
+                      summary: dict[str, object]) -> None:
     """Replace the page tables: `edges` as actor_edges rows, `entity_events` as (entity, side, other, event) rows,
-    `summary` as JSON values by key."""
+    `order` as (list, position, type, event) rows, `summary` as JSON values by key."""
     conn = store.conn
     with store.transaction():
-        conn.execute("DELETE FROM actor_edges")
-        conn.execute("DELETE FROM entity_events")
-        conn.execute("DELETE FROM page_summary")
+        for table in ("actor_edges", "entity_events", "event_order", "page_summary"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.executemany("INSERT INTO event_order(list, position, type, event) VALUES (?,?,?,?)", order)
         conn.executemany("INSERT INTO actor_edges(source, target, type, date, events, doc, sentence) VALUES (?,?,?,?,?,?,?)", edges)
         conn.executemany("INSERT INTO entity_events(entity, side, other, event) VALUES (?,?,?,?)", entity_events)
         conn.executemany("INSERT INTO page_summary(key, value) VALUES (?, ?)",

@@ -32,10 +32,12 @@ __all__ = [
     "page_tables_ready",
     "overview_live",
     "voices_live",
+    "event_list",
+    "loose_money",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
-PAGE_TABLES = "2"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
+PAGE_TABLES = "3"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -370,36 +372,84 @@ SORTABLE_DATE = """CASE WHEN t.value GLOB '[0-9][0-9][0-9][0-9]-W[0-9]*'
     ELSE t.value END"""
 
 
+# The two long event lists, as the corpus step stores their order (table event_order) and as computed without it.
+EVENT_LISTS = {
+    "timeline": ("WHERE t.value IS NOT NULL", f"{SORTABLE_DATE}, d.published, e.doc, e.idx"),
+    "money": ("WHERE e.id IN (SELECT DISTINCT ea.event FROM event_amounts ea)",
+              """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                  WHERE ea.event = e.id AND a.kind = 'money') IS NULL, e.type != 'FINANCE',
+                 (SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                  WHERE ea.event = e.id AND a.kind = 'money') DESC, e.doc, e.idx"""),
+}
+LOOSE_MONEY = 200  # money amounts no event claims, kept for the money page (a page shows at most this many)
+
+
+def event_list(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+    """(event id, type) of every event of the list `name` in its order (the corpus step stores the positions)."""
+    where, order = EVENT_LISTS[name]
+    return [(r[0], r[1]) for r in conn.execute(
+        f"""SELECT e.id, e.type FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+            {where} ORDER BY {order}""")]
+
+
+def _list_page(conn: sqlite3.Connection, name: str, limit: int, offset: int, type: str | None = None) -> tuple[int, list[dict]]:
+    """(total, events) of one page of a list: from the stored order when there is one."""
+    if page_tables_ready(conn):
+        cond, args = ("list = ? AND type = ?", (name, type)) if type else ("list = ?", (name,))
+        total = _count(conn, f"SELECT COUNT(*) FROM event_order WHERE {cond}", args)
+        ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
+                                          (*args, limit, offset))]
+        rank = {i: n for n, i in enumerate(ids)}
+        rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=limit) if ids else []
+        return total, sorted(rows, key=lambda e: rank[e["id"]])
+    where, order = EVENT_LISTS[name]
+    args = ()
+    if type:
+        where, args = where + " AND e.type = ?", (type,)
+    total = _count(conn, f"""SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+                             {where}""", args)
+    return total, event_rows(conn, where, args, order=order, limit=limit, offset=offset)
+
+
 def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, type: str | None = None) -> dict:
     """Dated events (event date from the text vs publication date), oldest first."""
     if not has_table(conn, "events"):
         return {"available": False, "events": [], "page": _page(0, limit, offset), "types": []}
-    where = "WHERE t.value IS NOT NULL" + (" AND e.type = ?" if type else "")
-    args = (type,) if type else ()
-    total = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where}", args)
-    events = event_rows(conn, where, args, order=f"{SORTABLE_DATE}, d.published, e.doc, e.idx", limit=limit, offset=offset)
-    types = event_types(conn)
-    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type}
+    total, events = _list_page(conn, "timeline", limit, offset, type)
+    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": event_types(conn), "type": type}
 
 
 def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> dict:
     """Who gave what to whom: events carrying an amount; plus money amounts no event claims."""
     if not has_table(conn, "events"):
         return {"events": [], "loose": [], "page": _page(0, limit, offset)}
-    ids_sql = "SELECT DISTINCT ea.event FROM event_amounts ea"
-    total = _count(conn, f"SELECT COUNT(*) FROM ({ids_sql})")
-    money_first = """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
-                       WHERE ea.event = e.id AND a.kind = 'money')"""
-    events = event_rows(conn, f"WHERE e.id IN ({ids_sql})", (), order=f"{money_first} IS NULL, e.type != 'FINANCE', {money_first} DESC, e.doc, e.idx",
-                        limit=limit, offset=offset)
-    loose = [dict(r) for r in conn.execute(
-        """SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.path,
-                  substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
-           FROM amounts a JOIN documents d ON d.id = a.doc LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence
+    total, events = _list_page(conn, "money", limit, offset)
+    stored = _summary(conn, "loose_money") if page_tables_ready(conn) else None
+    keys = (stored if stored is not None else loose_money(conn, limit))[:limit]
+    return {"events": events, "loose": _loose_rows(conn, keys), "page": _page(total, limit, offset)}
+
+
+def loose_money(conn: sqlite3.Connection, limit: int = LOOSE_MONEY) -> list[list]:
+    """[doc, idx] of the largest money amounts that no event claims, largest first."""
+    return [[r[0], r[1]] for r in conn.execute(
+        """SELECT a.doc, a.idx FROM amounts a
            WHERE a.kind = 'money' AND NOT EXISTS (
                SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event WHERE e.doc = a.doc AND ea.amount = a.idx)
-           ORDER BY a.value DESC LIMIT ?""", (limit,))]
-    return {"events": events, "loose": loose, "page": _page(total, limit, offset)}
+           ORDER BY a.value DESC, a.doc, a.start LIMIT ?""", (limit,))]
+
+
+def _loose_rows(conn: sqlite3.Connection, keys: list[list]) -> list[dict]:
+    if not keys:
+        return []
+    values = ",".join("(?, ?, ?)" for _ in keys)
+    rows = conn.execute(
+        f"""WITH k(doc, idx, pos) AS (VALUES {values})
+            SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.path,
+                   substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
+            FROM k JOIN amounts a ON a.doc = k.doc AND a.idx = k.idx JOIN documents d ON d.id = a.doc
+            LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence ORDER BY k.pos""",
+        [x for n, (doc, idx) in enumerate(keys) for x in (doc, idx, n)])
+    return [dict(r) for r in rows]
 
 
 VOICES_TOP = 20  # actors in the label matrix
