@@ -46,10 +46,9 @@ def _span(text: str, needle: str, nth: int = 0) -> tuple[int, int, str]:
 
 
 def _sentences(text: str) -> list[Sentence]:
-    out, pos = [], 0
+    out = []
     for m in re.finditer(r"[^\n.]+[.\"]+|[^\n]+(?=\n)", text):
         out.append(Sentence(m.start() + (len(m.group()) - len(m.group().lstrip())), m.end()))
-        pos = m.end()
     return out
 
 

@@ -397,8 +397,7 @@ def test_worker_processes_build_their_app_from_the_environment(fuzz_db, monkeypa
     """`serve --workers N` hands its settings to the worker processes through the environment."""
     import json
 
-    from newsgraph.cli.web import SERVE_SETTINGS
-    from newsgraph.outputs.web.app import app_from_environment
+    from newsgraph.outputs.web.app import SERVE_SETTINGS, app_from_environment
 
     monkeypatch.setenv(SERVE_SETTINGS, json.dumps({"db": str(fuzz_db), "allowed_hosts": ["localhost"]}))
     worker = TestClient(app_from_environment(), base_url="http://localhost")

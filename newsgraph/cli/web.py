@@ -54,13 +54,13 @@ def serve(db, host, port, allow_hosts, workers):
         return
     from uvicorn.supervisors import Multiprocess
 
+    from newsgraph.outputs.web.app import SERVE_SETTINGS
+
     # Worker processes are started afresh and import the app by name; this is how they learn what to serve.
     os.environ[SERVE_SETTINGS] = json.dumps({"db": db, "allowed_hosts": allowed})
     config = uvicorn.Config("newsgraph.outputs.web.app:app_from_environment", factory=True, workers=workers, log_level="warning")
     Multiprocess(config, sockets=[sock]).run()
 
-
-SERVE_SETTINGS = "_NEWSGRAPH_SERVE"  # set by `serve --workers` for its worker processes only
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

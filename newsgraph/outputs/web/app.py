@@ -298,10 +298,13 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
     return app
 
 
+SERVE_SETTINGS = "_NEWSGRAPH_SERVE"  # set by `serve --workers` for its worker processes only
+
+
 def app_from_environment() -> FastAPI:
     """The app of one `serve --workers N` worker process, from the settings its parent left in the environment."""
     import json
     import os
 
-    settings = json.loads(os.environ["_NEWSGRAPH_SERVE"])
+    settings = json.loads(os.environ[SERVE_SETTINGS])
     return create_app(settings["db"], allowed_hosts=settings["allowed_hosts"])
