@@ -57,7 +57,7 @@ def test_hand_store_network_and_dates(hand_db):  # noqa: F811
     store = open_store(hand_db, readonly=True)
     try:
         g = network.actor_network(store.conn)
-        assert [(e["type"], e["weight"], e["documents"]) for e in g["edges"]] == [("FINANCE", 2, 2)]
+        assert [(e["type"], e["weight"], e["asserted"]) for e in g["edges"]] == [("FINANCE", 2, True)]
         dated = network.actor_network(store.conn, date_from="2020-03-05")
         assert [e["weight"] for e in dated["edges"]] == [1]  # a date window keeps its one-off actors
     finally:

@@ -76,25 +76,22 @@ def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -
         sides: dict[str, set[str]] = {}
         for r in group:
             sides.setdefault(r["side"], set()).add(r["entity"])
-        for source, target in _pairs(first["type"], first["predicate"], sides, flow_in):
+        for source, target in event_pairs(first["type"], first["predicate"], sides, flow_in):
             if source == target:
                 continue
             key = (source, target, first["type"])
             e = edges.get(key)
             if e is None:
                 e = edges[key] = {"source": source, "target": target, "type": first["type"], "weight": 0, "directed": True,
-                                  "documents": set(), "asserted": False, "doc": first["doc"], "sentence": first["sentence"]}
+                                  "asserted": False, "doc": first["doc"], "sentence": first["sentence"]}
             e["weight"] += 1
-            e["documents"].add(first["doc"])
             e["asserted"] = e["asserted"] or first["modality"] == "asserted"
             if (first["doc"], first["sentence"]) < (e["doc"], e["sentence"]):
                 e["doc"], e["sentence"] = first["doc"], first["sentence"]
-    for e in edges.values():
-        e["documents"] = len(e["documents"])
     return edges
 
 
-def _pairs(type_: str, predicate: str, sides: dict[str, set[str]], flow_in: set[str]):
+def event_pairs(type_: str, predicate: str, sides: dict[str, set[str]], flow_in: set[str]):
     """(giver, receiver) pairs of one event, from its participants' entities by role."""
     subjects, objects, recipients = sides.get("subject", set()), sides.get("object", set()), sides.get("recipient", set())
     if type_ == "FINANCE" and predicate in flow_in:
@@ -108,21 +105,57 @@ def _pairs(type_: str, predicate: str, sides: dict[str, set[str]], flow_in: set[
 
 
 def _co_mention_edges(conn: sqlite3.Connection, top: int) -> dict[tuple, dict]:
-    """Undirected edges between actors named in the same sentence, for a store without events."""
-    edges: dict[tuple, dict] = {}
+    """Undirected edges between actors named in the same sentence (one count per shared sentence), for a store
+    without events linking actors."""
     pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
     if not pool:
-        return edges
+        return {}
     marks = ",".join("?" * len(pool))
-    for r in conn.execute(
-        f"""SELECT a.entity AS source, b.entity AS target, COUNT(*) AS n, COUNT(DISTINCT a.doc) AS documents,
-                   MIN(a.doc) AS doc, MIN(a.sentence) AS sentence
+    rows = conn.execute(
+        f"""SELECT a.entity AS source, b.entity AS target, 'co-mention' AS type, COUNT(DISTINCT a.doc || '#' || a.sentence) AS n,
+                   1 AS asserted, MIN(a.doc || char(31) || printf('%010d', a.sentence)) AS first
             FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
-            WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool):
-        edges[(r["source"], r["target"], "co-mention")] = {
-            "source": r["source"], "target": r["target"], "type": "co-mention", "weight": r["n"], "directed": False,
-            "documents": r["documents"], "asserted": True, "doc": r["doc"], "sentence": r["sentence"]}
+            WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool)
+    return _edge_dicts(rows, directed=False)
+
+
+def _edge_dicts(rows, directed: bool = True) -> dict[tuple, dict]:
+    edges = {}
+    for r in rows:
+        doc, sentence = r["first"].rsplit("\x1f", 1)
+        edges[(r["source"], r["target"], r["type"])] = {
+            "source": r["source"], "target": r["target"], "type": r["type"], "weight": r["n"], "directed": directed,
+            "asserted": bool(r["asserted"]), "doc": doc, "sentence": int(sentence)}
     return edges
+
+
+def _stored_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -> dict[tuple, dict]:
+    """The same edges as `_event_edges`, summed from the corpus step's `actor_edges` (one row per pair, type and date)."""
+    where, args = ["type != 'co-mention'"], []
+    if types:
+        where.append(f"type IN ({','.join('?' * len(types))})")
+        args += list(types)
+    if exclude:
+        where.append(f"type NOT IN ({','.join('?' * len(exclude))})")
+        args += list(exclude)
+    if date_from:
+        where.append("date >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("substr(date, 1, 10) <= ?")
+        args.append(date_to)
+    return _edge_dicts(conn.execute(
+        f"""SELECT source, target, type, SUM(events) AS n, SUM(asserted) AS asserted,
+                   MIN(doc || char(31) || printf('%010d', sentence)) AS first
+            FROM actor_edges WHERE {' AND '.join(where)} GROUP BY source, target, type""", args))
+
+
+def _stored_co_mentions(conn: sqlite3.Connection, top: int) -> dict[tuple, dict]:
+    pool = {r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))}
+    rows = conn.execute(
+        """SELECT source, target, type, SUM(events) AS n, 1 AS asserted, MIN(doc || char(31) || printf('%010d', sentence)) AS first
+           FROM actor_edges WHERE type = 'co-mention' GROUP BY source, target, type""").fetchall()
+    return _edge_dicts([r for r in rows if r["source"] in pool and r["target"] in pool], directed=False)
 
 
 def actor_network(conn: sqlite3.Connection, top: int = 40, types=None, date_from: str | None = None,
@@ -131,34 +164,50 @@ def actor_network(conn: sqlite3.Connection, top: int = 40, types=None, date_from
 
     `types` (event types) or a `preset` (a name in PRESETS) choose the edges; without either,
     the default view hides QUIET_TYPES edges and (unless dates are asked for) one-off actors,
-    unless `show_all`. The
-    `top` actors by involvement (events they take part in) are kept. When the store holds
-    no events at all, actors named in the same sentence are joined by undirected
-    "co-mention" edges, so the picture still shows who appears with whom.
+    unless `show_all`. The `top` actors by involvement (events they take part in) are kept.
+    Edges are read from the corpus step's `actor_edges` when the store has page tables, else
+    aggregated from the events. When no event links two actors, actors named in the same
+    sentence are joined by undirected "co-mention" edges, so the picture still shows who
+    appears with whom.
     """
+    from newsgraph.store.queries.pages import _summary, event_types, page_tables_ready
+
     if preset and preset not in PRESETS:
         preset = None
     chosen_types = tuple(types or ()) or (PRESETS[preset] if preset else ())
+    filtered = bool(chosen_types or date_from or date_to)
     default_view = not chosen_types and not show_all
     exclude = QUIET_TYPES if default_view else ()
-    edges: dict[tuple, dict] = {}
-    has_events = _has_events(conn)
-    if has_events:
-        edges = _event_edges(conn, chosen_types, exclude, date_from, date_to)
-    kind = "events"
-    if not edges and default_view and has_events:
-        edges = _event_edges(conn, (), (), date_from, date_to)  # only quiet edges: better those than nothing
+    stored = page_tables_ready(conn)
+    if stored:
+        kind = _summary(conn, "graph_kind") or "events"
+        edges_of = lambda excluded: _stored_edges(conn, chosen_types, excluded, date_from, date_to)  # noqa: E731
+    else:
+        kind = "events"
+        edges_of = (lambda excluded: _event_edges(conn, chosen_types, excluded, date_from, date_to)) if _has_events(conn) else (lambda _: {})  # noqa: E731
+    edges: dict[tuple, dict] = {} if kind == "co-mention" else edges_of(exclude)
+    if not edges and default_view and kind == "events":
+        edges = edges_of(())  # only quiet edges: better those than nothing
         default_view, exclude = False, ()
-    if not edges and not (chosen_types or date_from or date_to):
+    if kind == "co-mention" and filtered:  # co-mentions have no type or date: a filtered network is empty
+        kind = "events"
+    elif not edges and not filtered:
         kind = "co-mention"
-        edges = _co_mention_edges(conn, top)
+        edges = _stored_co_mentions(conn, top) if stored else _co_mention_edges(conn, top)
+    if kind == "co-mention":
+        default_view, exclude = False, ()  # nothing is hidden from a co-mention picture
+    if not edges:
+        default_view, exclude = False, ()  # nothing shown, so nothing hidden
     involvement: Counter = Counter()
     for e in edges.values():
         involvement[e["source"]] += e["weight"]
         involvement[e["target"]] += e["weight"]
-    # A date window is a question about those days: every actor in it counts, even a one-off.
+    # A date window is a question about those days: every actor in it counts, even a one-off. A network of
+    # one-offs only (a small store) is shown whole rather than emptied.
     hide_one_off = default_view and kind == "events" and not (date_from or date_to)
     one_off = {n for n, v in involvement.items() if v < 2} if hide_one_off else set()
+    if len(involvement) - len(one_off) < 2:
+        one_off = set()
     ranked = [n for n, _ in sorted(involvement.items(), key=lambda kv: (-kv[1], kv[0])) if n not in one_off]
     chosen = ranked[:top]
     keep = set(chosen)
@@ -169,9 +218,8 @@ def actor_network(conn: sqlite3.Connection, top: int = 40, types=None, date_from
         nodes = [{**info[n], "involvement": involvement[n]} for n in chosen if n in info]
     kept_edges = sorted((e for e in edges.values() if e["source"] in keep and e["target"] in keep),
                         key=lambda e: (e["type"], e["source"], e["target"]))
-    event_types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_events else []
     return {"kind": kind, "nodes": nodes, "edges": kept_edges, "total_nodes": len(involvement), "top": top,
-            "types": list(types or []), "event_types": event_types, "date_from": date_from, "date_to": date_to,
+            "types": list(types or []), "event_types": event_types(conn), "date_from": date_from, "date_to": date_to,
             "preset": preset, "preset_types": list(PRESETS[preset]) if preset else [],
             "presets": {k: {"title": PRESET_TITLES[k], "types": list(v)} for k, v in PRESETS.items()},
             "show_all": show_all, "default_view": default_view,

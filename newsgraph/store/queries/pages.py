@@ -7,6 +7,7 @@ table…) come back as empty lists, never as errors, so the pages say "none yet"
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter, defaultdict
 
@@ -30,9 +31,16 @@ __all__ = [
     "event_rows",
     "actor_events",
     "filter_choices",
+    "event_types",
+    "page_tables_ready",
+    "overview_live",
+    "voices_live",
+    "event_list",
+    "loose_money",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
+PAGE_TABLES = "4"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -48,10 +56,46 @@ def _page(total: int, limit: int, offset: int) -> dict:
             "prev": max(0, offset - limit) if offset > 0 else None}
 
 
+# --- page tables (migration 0050, written by the corpus step) ---------------------------------
+
+def page_tables_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the corpus step wrote page tables of this version; a store built before them has none,
+    and its pages are computed from the events themselves (slowly on a large store)."""
+    if not has_table(conn, "page_summary"):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'page_tables'").fetchone()
+    return row is not None and row[0] == PAGE_TABLES
+
+
+def _summary(conn: sqlite3.Connection, key: str):
+    row = conn.execute("SELECT value FROM page_summary WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def event_types(conn: sqlite3.Connection) -> list[str]:
+    """Every event type in the store, for filters."""
+    if page_tables_ready(conn):
+        return _summary(conn, "event_types") or []
+    return [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
+
+
 # --- overview --------------------------------------------------------------------------------
 
+OVERVIEW_TOP = 50  # top actors kept in the stored overview; a page asks for fewer
+
+
 def page_overview(conn: sqlite3.Connection, top: int = 15) -> dict:
-    """Counts, outlets, the published and inferred date spans, and the top actors."""
+    """Counts, outlets, the published and inferred date spans, and the `top` actors, as of the last corpus step."""
+    if top <= OVERVIEW_TOP and page_tables_ready(conn):
+        found = _summary(conn, "overview")
+        if found is not None:
+            found["top_actors"] = found["top_actors"][:top]
+            return found
+    return overview_live(conn, top)
+
+
+def overview_live(conn: sqlite3.Connection, top: int = 15) -> dict:
+    """The overview computed from the tables themselves (the corpus step stores it for the page)."""
     out = core.stats(conn)
     out["outlets"] = [dict(r) for r in conn.execute(
         "SELECT COALESCE(outlet, '(unknown)') AS outlet, COUNT(*) AS documents FROM documents GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT 50")]
@@ -147,25 +191,32 @@ def event_rows(conn: sqlite3.Connection, where: str = "", args=(), order: str = 
 def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
     """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each.
 
-    One pass over the entity's mentions finds every event it takes part in (the index of
-    migration 0005 makes the participant lookup covering); the best events come first
-    (`ranking.rank_event_ids`: typed, both sides named, several sources; OTHER last).
+    The entity's events come from the corpus step's `entity_events` (or, without page tables, one
+    pass over its mentions); the best come first (`ranking.rank_event_ids`: typed, both sides
+    named, several sources; OTHER last), ranked over all of the entity's events of each side.
     """
     if not has_table(conn, "events"):
         return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
-    found: dict[str, dict[int, str]] = {"did": {}, "done_to": {}}
-    for r in conn.execute(
-        """SELECT p.event, p.role, e.type FROM mentions m JOIN events e ON e.doc = m.doc
-           JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
-           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
-        found["did" if r[1] == "subject" else "done_to"][r[0]] = r[2]
+    found: dict[str, list[int]] = {"did": [], "done_to": []}
+    if page_tables_ready(conn):
+        for side in found:
+            found[side] = [r[0] for r in conn.execute(
+                "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event", (entity_id, side))]
+    else:
+        seen: dict[str, dict[int, None]] = {"did": {}, "done_to": {}}
+        for r in conn.execute(
+            """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
+               JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
+               WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
+            seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
+        found = {side: list(ids) for side, ids in seen.items()}
     out = {}
-    for key, events in found.items():
-        ids = rank_event_ids(conn, events)
+    for side, ids in found.items():
+        ids = rank_event_ids(conn, ids)
         chosen = ids[offset: offset + limit]
         rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(chosen))})", chosen, order="e.id", limit=limit) if chosen else []
         rank = {i: n for n, i in enumerate(chosen)}
-        out[key] = {"events": rank_events(conn, sorted(rows, key=lambda e: rank[e["id"]])), "page": _page(len(ids), limit, offset)}
+        out[side] = {"events": rank_events(conn, sorted(rows, key=lambda e: rank[e["id"]])), "page": _page(len(ids), limit, offset)}
     return out
 
 
@@ -310,21 +361,62 @@ SORTABLE_DATE = """CASE WHEN t.value GLOB '[0-9][0-9][0-9][0-9]-W[0-9]*'
     ELSE t.value END"""
 
 
+# The two long event lists, as the corpus step stores their order (table event_order) and as computed without it.
+EVENT_LISTS = {
+    "timeline": ("WHERE t.value IS NOT NULL", f"{SORTABLE_DATE}, d.published, e.doc, e.idx"),
+    "money": ("WHERE e.id IN (SELECT DISTINCT ea.event FROM event_amounts ea)",
+              """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                  WHERE ea.event = e.id AND a.kind = 'money') IS NULL, e.type != 'FINANCE',
+                 (SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                  WHERE ea.event = e.id AND a.kind = 'money') DESC, e.doc, e.idx"""),
+}
+LOOSE_MONEY = 200  # money amounts no event claims, kept for the money page (a page shows at most this many)
+
+
+def event_list(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+    """(event id, type) of every event of the list `name` in its order (the corpus step stores the positions)."""
+    where, order = EVENT_LISTS[name]
+    return [(r[0], r[1]) for r in conn.execute(
+        f"""SELECT e.id, e.type FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+            {where} ORDER BY {order}""")]
+
+
+def _list_page(conn: sqlite3.Connection, name: str, limit: int, offset: int, type: str | None = None,
+               other: bool = True) -> tuple[int, list[dict]]:
+    """(total, events) of one page of a list: from the stored order when there is one; without `other`, no OTHER events."""
+    if page_tables_ready(conn):
+        cond, args = ("list = ? AND type = ?", (name, type)) if type else ("list = ?", (name,))
+        if not other and not type:
+            cond += " AND type != 'OTHER'"
+        total = _count(conn, f"SELECT COUNT(*) FROM event_order WHERE {cond}", args)
+        ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
+                                          (*args, limit, offset))]
+        rank = {i: n for n, i in enumerate(ids)}
+        rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=limit) if ids else []
+        return total, sorted(rows, key=lambda e: rank[e["id"]])
+    where, order = EVENT_LISTS[name]
+    args = ()
+    if type:
+        where, args = where + " AND e.type = ?", (type,)
+    elif not other:
+        where += " AND e.type != 'OTHER'"
+    total = _count(conn, f"""SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+                             {where}""", args)
+    return total, event_rows(conn, where, args, order=order, limit=limit, offset=offset)
+
+
 def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, type: str | None = None, other: bool = True) -> dict:
     """Dated events (event date from the text vs publication date), oldest first; without `other`,
     OTHER events are left out (counted in "other_hidden")."""
     if not has_table(conn, "events"):
         return {"available": False, "events": [], "page": _page(0, limit, offset), "types": [], "other_hidden": 0, "other": other}
-    where = "WHERE t.value IS NOT NULL" + (" AND e.type = ?" if type else "")
-    args = (type,) if type else ()
+    total, events = _list_page(conn, "timeline", limit, offset, type, other)
     hidden = 0
-    if not other and type is None:
-        hidden = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where} AND e.type = 'OTHER'", args)
-        where += " AND e.type != 'OTHER'"
-    total = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where}", args)
-    events = event_rows(conn, where, args, order=f"{SORTABLE_DATE}, d.published, e.doc, e.idx", limit=limit, offset=offset)
-    types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")]
-    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type,
+    if not other and not type:
+        hidden = (_count(conn, "SELECT COUNT(*) FROM event_order WHERE list = 'timeline' AND type = 'OTHER'") if page_tables_ready(conn)
+                  else _count(conn, "SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time "
+                                    "WHERE t.value IS NOT NULL AND e.type = 'OTHER'"))
+    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": event_types(conn), "type": type,
             "other_hidden": hidden, "other": other}
 
 
@@ -335,10 +427,64 @@ def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, tab: 
     return money_page(conn, limit=limit, offset=offset, tab=tab)
 
 
-def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = 20) -> dict:
+def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int, offset: int) -> tuple[int, list[dict]] | None:
+    """(total, events) of one page of the stored money list, only events carrying an amount of `kinds`;
+    None without page tables."""
+    if not page_tables_ready(conn):
+        return None
+    marks = ",".join("?" * len(kinds))
+    cond = f"""list = 'money' AND EXISTS (SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event
+               JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount WHERE ea.event = event_order.event AND a.kind IN ({marks}))"""
+    total = _count(conn, f"SELECT COUNT(*) FROM event_order WHERE {cond}", kinds)
+    ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
+                                      (*kinds, limit, offset))]
+    rank = {i: n for n, i in enumerate(ids)}
+    rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=limit) if ids else []
+    return total, sorted(rows, key=lambda e: rank[e["id"]])
+
+
+def stored_loose_money(conn: sqlite3.Connection, limit: int) -> list[dict] | None:
+    """The largest money amounts no event claims, as the corpus step stored them; None without page tables."""
+    stored = _summary(conn, "loose_money") if page_tables_ready(conn) else None
+    return None if stored is None else _loose_rows(conn, stored[:limit])
+
+
+def loose_money(conn: sqlite3.Connection, limit: int = LOOSE_MONEY) -> list[list]:
+    """[doc, idx] of the largest money amounts that no event claims, largest first."""
+    return [[r[0], r[1]] for r in conn.execute(
+        """SELECT a.doc, a.idx FROM amounts a
+           WHERE a.kind = 'money' AND NOT EXISTS (
+               SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event WHERE e.doc = a.doc AND ea.amount = a.idx)
+           ORDER BY a.value DESC, a.doc, a.start LIMIT ?""", (limit,))]
+
+
+def _loose_rows(conn: sqlite3.Connection, keys: list[list]) -> list[dict]:
+    if not keys:
+        return []
+    values = ",".join("(?, ?, ?)" for _ in keys)
+    rows = conn.execute(
+        f"""WITH k(doc, idx, pos) AS (VALUES {values})
+            SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.title, d.path,
+                   substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
+            FROM k JOIN amounts a ON a.doc = k.doc AND a.idx = k.idx JOIN documents d ON d.id = a.doc
+            LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence ORDER BY k.pos""",
+        [x for n, (doc, idx) in enumerate(keys) for x in (doc, idx, n)])
+    return [dict(r) for r in rows]
+
+
+VOICES_TOP = 20  # actors in the label matrix
+
+
+def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = VOICES_TOP) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
     quotes = _quotes(conn, "", (), limit=limit, offset=offset)
+    stored = _summary(conn, "voices") if top == VOICES_TOP and page_tables_ready(conn) else None
+    return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top))}
+
+
+def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP) -> dict:
+    """The label matrix and the techniques per outlet computed from the tables (the corpus step stores them)."""
     matrix = label_matrix(conn, top=top)
     techniques: dict = {"outlets": [], "techniques": [], "counts": {}}
     if has_table(conn, "techniques"):
@@ -349,7 +495,7 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
             counts[r[0]][r[1]] = r[2]
         techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
     techniques["summary"] = _outlet_summary(conn)
-    return {"quotes": quotes, "page": _page(total, limit, offset), "labels": matrix, "techniques": techniques}
+    return {"labels": matrix, "techniques": techniques}
 
 
 def _outlet_summary(conn: sqlite3.Connection) -> dict[str, dict]:
@@ -371,7 +517,7 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
     """Outlets and event types offered as search and graph filters."""
     return {
         "outlets": [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1 LIMIT 500")],
-        "types": [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else [],
+        "types": event_types(conn),
     }
 
 
@@ -379,7 +525,8 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
 
 def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple[str, ...] | None = None,
                date_from: str | None = None, date_to: str | None = None, preset: str | None = None, show_all: bool = False) -> dict:
-    """The actor network: who gives or does what to whom (see `queries.network.actor_network`)."""
+    """The actor network: who gives or does what to whom, from the corpus step's `actor_edges` when there are
+    page tables (see `queries.network.actor_network`)."""
     from newsgraph.store.queries.network import actor_network
 
     return actor_network(conn, top=top, types=types, date_from=date_from, date_to=date_to, preset=preset, show_all=show_all)
