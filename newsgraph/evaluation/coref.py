@@ -573,16 +573,29 @@ def head_token(span):
     return head
 
 
-def form_of(span) -> str:
-    """name | nominal | pronoun for a mention's tokens: a pronoun head, a proper-noun head, else nominal."""
+def form_of(span, ordinary: frozenset[str] | set[str] = frozenset()) -> str:
+    """name | nominal | pronoun for a mention's tokens: a pronoun head, a proper-noun head, else nominal.
+
+    `ordinary` holds words that a heading capitalises but the text writes in lower case ("Checks
+    Into Malibu Rehab"): a head among them is a nominal whatever its tag.
+    """
     head = head_token(span)
     if head is None:
         return "nominal"
     if head.pos_ == "PRON" or head.lower_ in PRONOUNS and len(span) == 1:
         return "pronoun"
-    if head.pos_ == "PROPN" or head.tag_ in {"NNP", "NNPS"}:
+    if (head.pos_ == "PROPN" or head.tag_ in {"NNP", "NNPS"}) and head.i not in ordinary:
         return "name"
     return "nominal"
+
+
+def _ordinary_heading_words(doc) -> set[int]:
+    """Token indices of capitalised words in heading lines that the body writes in lower case."""
+    from newsgraph.extract.mentions import _headings
+
+    h = _headings(doc)
+    lower = {t.lower_ for t in doc if t.is_lower and t.i not in h.lines}
+    return {i for i in h.lines if doc[i].lower_ in lower and doc[i].text not in h.capitalised}
 
 
 def mention_form(mention) -> str:
@@ -611,6 +624,7 @@ def align(p: Parsed) -> list[Aligned]:
     """
     text = p.gold.text
     mentions = p.analysis.mentions
+    ordinary = _ordinary_heading_words(p.doc)
     rows: list[Aligned] = []
     heads: list[tuple[int, int] | None] = []
     for k, g in enumerate(p.gold.mentions):
@@ -623,7 +637,7 @@ def align(p: Parsed) -> list[Aligned]:
             lemma = (head.lemma_ or head.text).lower()
         else:
             hs, he, lemma = g.start, g.end, text[g.start:g.end].lower()
-        rows.append(Aligned(p.gold.id, k, g, form_of(span) if span is not None else "nominal", lemma, None))
+        rows.append(Aligned(p.gold.id, k, g, form_of(span, ordinary) if span is not None else "nominal", lemma, None))
         heads.append((hs, he))
     best: dict[int, tuple[float, int]] = {}
     for r, (row, (hs, he)) in enumerate(zip(rows, heads)):
