@@ -26,12 +26,17 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    LEGAL_SUFFIXES, ORG_HEADS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name, initials_match,
+    LEGAL_SUFFIXES, ORG_HEADS, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name, initials_match,
 )
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import Mention
 
-LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT"}
+LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
+# Acronyms that are ordinary words, not names of anyone.
+COMMON_ACRONYMS = {"CEO", "CFO", "COO", "SUV", "DNA", "GPS", "USB", "TV", "PC", "ATM", "VIP", "DVD", "CD", "MRI", "HIV",
+                   "AIDS", "GDP", "AM", "PM", "OK", "ID", "IQ", "PR", "HR", "IT", "AI", "UFO", "RBI", "ERA", "MVP",
+                   "GMT", "EST", "EDT", "PST", "PDT", "BST", "CET", "USD", "EUR", "GBP", "JPY", "PDF", "FAQ", "LOL",
+                   "DJ", "MC", "RIP", "SOS", "TBA", "TBD", "VAT", "IPO", "LLC", "INC", "FY", "Q1", "Q2", "Q3", "Q4"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gen", "lt", "col", "capt", "prof", "rev", "mr.", "mrs.", "ms.", "dr."}
 # Head nouns of a title: the last word of a role such as "Foreign Minister" or "Kremlin spokesman".
 TITLE_HEADS = {
@@ -148,11 +153,16 @@ def _clean(span: Span) -> tuple[int, int, str | None]:
     while end > start and (doc[end - 1].text in {"'s", "'", "’s", "’"} or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space):
+        if doc[start].text == "The" and not doc[start].is_sent_start and end - start == 2 and span.label_ == "ORG":
+            break  # "The Hill", "The Times": the article is part of a one-word title
         start += 1
     for i in range(start + 1, end):  # "Venezuela six billion dollars" tagged as one ORG: the name stops at the number
         if doc[i].like_num or doc[i].is_currency or (doc[i].lower_ == "et" and i + 1 < len(doc) and doc[i + 1].lower_.startswith("al")):
             end = i  # and "Smith et al." at "et"
             break
+    # "The Hill": a capital "The" inside a sentence belongs to a one-word title
+    if span.label_ == "ORG" and end - start == 1 and start > 0 and doc[start - 1].text == "The" and not doc[start - 1].is_sent_start:
+        start -= 1
     # "Baroness Scotland": a title of nobility before the name is part of it
     if start > 0 and doc[start - 1].lower_ in PEERAGE and doc[start - 1].text[:1].isupper():
         start -= 1
@@ -170,14 +180,28 @@ def _clean(span: Span) -> tuple[int, int, str | None]:
             if doc[start].text not in gazetteer().demonyms:
                 title_tokens.append(doc[start])
             start += 1
+    if span.label_ == "PERSON":
+        # "Colts QB Andrew Luck", "GM Tony Reagins": the name starts after the last role word
+        for i in range(end - 2, start - 1, -1):
+            low = doc[i].lower_.rstrip(".")
+            if (low in ROLE_NOUNS or low in TITLE_HEADS or low in {"qb", "gm", "ceo", "coach"}) and all(
+                t.text[:1].isupper() and t.lower_ not in TITLE_WORDS for t in doc[i + 1:end]
+            ):
+                title_tokens.extend(doc[start:i + 1])
+                start = i + 1
+                break
     if span.label_ in {"PERSON", "ORG", "NORP", "GPE"}:
         # a role before a name ("Defender Hassan Abbas") is not part of it; a title of nobility is
         while start < end - 1 and doc[start].lower_ not in PEERAGE and (
             doc[start].lower_.rstrip(".") in HONORIFICS or doc[start].lower_ in ROLE_NOUNS
             or (span.label_ == "PERSON" and doc[start].lower_ in TITLE_WORDS)
+            or (doc[start].lower_ in TITLE_WORDS and fold(doc[start + 1].text) in first_names())
         ) and doc[start + 1].text[:1].isupper():
             title_tokens.append(doc[start])
             start += 1
+    if title_tokens and all(t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in ROLE_NOUNS for t in doc[start:end]):
+        start = title_tokens[0].i  # "Surgeon General" with no name after it: the title is all there is
+        title_tokens = []
     # "Venezuelan's State Oil Company PDVSA": the acronym is the name (but "T-Mobile USA" is not the USA)
     if span.label_ == "ORG" and end - start > 1 and _ACRONYM.match(doc[end - 1].text) and not any(
         t.text == "(" for t in doc[start:end]
@@ -357,6 +381,16 @@ def _split_possessive(doc: Doc, start: int, end: int, known: set[str]) -> list[t
     return [(start, end)]
 
 
+def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
+    """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document."""
+    if end - start == 3 and doc[start + 1].text == "-" and not doc[start].whitespace_ and not doc[start + 1].whitespace_:
+        parts = (doc[start].text, doc[start + 2].text)
+        known = [bool(gazetteer().lookup(p)) or p in people for p in parts]
+        if all(known) or (any(known) and all(len(p) >= 3 and p[:1].isupper() for p in parts)):
+            return [(start, start + 1), (start + 2, end)]
+    return [(start, end)]
+
+
 def _candidates(doc: Doc) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
@@ -364,6 +398,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
     heads = _headings(doc)
     ents = [e for e in doc.ents if e.label_ in LABELS]
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
+    people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
     for ent in ents:
         start, end, title = _clean(ent)
         if start >= end:
@@ -371,6 +406,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
         pieces = [(start, end)]
         if start in heads.lines:
             pieces = _heading_parts(doc, start, end, heads)
+        pieces = [q for s, e in pieces for q in _split_compound(doc, s, e, people)]
         split = [(q, n < len(parts) - 1) for s, e in pieces for parts in [_split_possessive(doc, s, e, known)] for n, q in enumerate(parts)]
         for (start, end), possessor in split:
             text = doc[start:end].text
@@ -379,7 +415,9 @@ def _candidates(doc: Doc) -> list[_Candidate]:
                 label = "PERSON"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
-            if ent.label_ == "NORP" and text not in gaz.demonyms:
+            if ent.label_ == "LAW" and end - start < 2:
+                continue  # a law has a name of several words ("Endangered Species Act"); one word is a tagging slip
+            if ent.label_ == "NORP" and text not in gaz.demonyms and text not in PARTY_MEMBERS:
                 continue  # ideologies and groups ("Marxist", "Western") are labels, not actors
             if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
                 continue
@@ -398,6 +436,26 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             if left < tok.i and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
                 out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
+    # Runs of proper nouns in the body the NER left untagged ("Internet Explorer"), and acronyms ("TMZ").
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if tok.pos_ != "PROPN" or tok.ent_type_ or i in taken or i in heads.lines or not tok.text[:1].isupper():
+            i += 1
+            continue
+        j = i
+        while j < n and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and j not in taken and doc[j].text[:1].isupper() \
+                and (j == i or not doc[j].is_sent_start) and not doc[j - 1].whitespace_.count("\n") \
+                and (j == i or _stem(doc[j].text) not in heads.lower):
+            j += 1
+        words = doc[i:j]
+        single_acronym = j == i + 1 and _ACRONYM.match(tok.text) and len(tok.text) >= 3 and tok.text not in COMMON_ACRONYMS
+        if (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
+            if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
+                out.append(_Candidate(i, j, "NAME", words.text))
+                taken.update(range(i, j))
+        i = max(j, i + 1)
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).
     surfaces = _gazetteer_index()
     i = 0
@@ -469,30 +527,41 @@ SPORT_VERBS = {"beat", "defeat", "draw", "lose", "win", "play", "host", "face", 
                "overpower", "whip", "topple", "down", "bat", "bowl", "score", "lead", "trail", "clinch", "knock"}
 
 
-def _teams(doc: Doc, cands: list[_Candidate]) -> None:
+def _teams(doc: Doc, cands: list[_Candidate], placelike: set[str] | None = None) -> None:
     """A city or county named as a side in a match is a team, an organisation ("Leicestershire beat Somerset",
     "CHICAGO 5 Houston 3"); a state keeps its type (national sides are written as the country)."""
     gaz = gazetteer()
-    placelike = {c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}}
+    placelike = {c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}} | (placelike or set())
     for c in cands:
-        if c.place is not None and c.kind != "seat" or c.name in gaz.names or c.name in gaz.demonyms:
+        if c.place is not None and c.kind != "seat" or c.name in gaz.names or c.name in gaz.demonyms or c.name.title() in gaz.names:
             continue
-        if not (c.label in {"GPE", "LOC", "FAC"} or c.name in gaz.capitals or (c.name in placelike and c.label in {"PERSON", "NAME"})):
+        names = {c.name, c.name.title(), c.target.name if c.target is not None else c.name}
+        if not (c.label in {"GPE", "LOC", "FAC"} or names & set(gaz.capitals) or (names & placelike and c.label in {"PERSON", "NAME"})):
             continue
         span = doc[c.start:c.end]
         root = span.root
         after = doc[c.end] if c.end < len(doc) else None
         line_numbers = sum(1 for t in doc[span.sent.start:span.sent.end] if t.like_num)
         side = (
-            (after is not None and after.like_num and line_numbers >= 2 and not after.ent_type_ in {"DATE", "TIME"}
-             and "-" not in after.text[:5])
+            (after is not None and after.like_num and line_numbers >= 2
+             and not re.match(r"^(?:\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)$", after.text))  # not a dateline
             or (root.dep_ in {"nsubj", "dobj", "nsubjpass"} and root.head.lemma_.lower() in SPORT_VERBS)
             or (root.dep_ == "pobj" and root.head.lower_ in {"against", "v", "vs", "v.", "vs."})
             or (c.start > 0 and doc[c.start - 1].lower_ in {"v", "vs", "v.", "vs."})
             or (after is not None and after.lower_ in {"v", "vs", "v.", "vs."})
         )
         if side:
-            c.label, c.place, c.kind, c.link_reason = "ORG", None, "name", None
+            c.label, c.place, c.kind, c.link_reason, c.target = "ORG", None, "name", None, None
+    # in a line of results that has a team, another one-word side with its score is a team too ("Surrey 429-7")
+    team_lines = {doc[c.start].sent.start for c in cands if c.label == "ORG"}
+    for c in cands:
+        if c.end - c.start != 1 or c.label not in {"PERSON", "NAME"} or c.target is not None or c.place is not None:
+            continue
+        after = doc[c.end] if c.end < len(doc) else None
+        before = doc[c.start - 1] if c.start else None
+        initial = before is not None and re.match(r"^[A-Z]\.$", before.text)
+        if doc[c.start].sent.start in team_lines and after is not None and after.like_num and not initial:
+            c.label = "ORG"
 
 
 def _surname(name: str) -> str:
@@ -567,6 +636,13 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
             if given and len(given) > 2 and cands[j].label == "PERSON":
                 firsts.setdefault(fold(given), []).append(j)
     acronyms = {c.name: i for i, c in enumerate(cands) if c.place is None and _ACRONYM.match(c.name)}
+    org_short: dict[str, list[int]] = {}
+    for j, c in enumerate(cands):
+        words = c.name.split()
+        if c.label == "ORG" and c.target is None and len(words) >= 2 and all(
+            w.lower().rstrip(".") in ORG_HEADS or w.lower() in LEGAL_SUFFIXES for w in words[1:]
+        ) and not gazetteer().lookup(words[0]):
+            org_short.setdefault(fold(words[0]), []).append(j)
     for i, c in enumerate(cands):
         if c.place is not None or c.target is not None or len(c.name.split()) != 1 or not c.name[:1].isupper():
             continue
@@ -576,6 +652,11 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
             if target is not None:
                 c.target = cands[target]
                 c.link_reason = f"surname of {cands[target].name} in the same document"
+            continue
+        org = [j for j in org_short.get(key, []) if j != i]
+        if len(org) == 1 and c.label in {"PERSON", "NAME", "ORG", "GPE", "NORP"}:
+            c.target = cands[org[0]]  # "Breitbart" for Breitbart News
+            c.link_reason = f"short name of {cands[org[0]].name} in the same document"
             continue
         given = [j for j in firsts.get(key, []) if j != i]
         if len(given) == 1 and c.label in {"PERSON", "NAME", "ORG"} and key not in bearers:
@@ -658,7 +739,9 @@ def find_mentions(doc: Doc) -> list[_Candidate]:
     _link_places(doc, cands)
     _teams(doc, cands)
     _link_names(doc, cands)
-    cands = sorted(cands + _propagate(doc, cands, _headings(doc)), key=lambda c: c.start)
+    added = _propagate(doc, cands, _headings(doc))
+    _teams(doc, added, placelike={c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}})
+    cands = sorted(cands + added, key=lambda c: c.start)
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
             c.role = _role_before(doc, c.start) or _role_apposition(doc[c.start:c.end])

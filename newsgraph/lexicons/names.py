@@ -181,3 +181,15 @@ def first_names() -> dict[str, float]:
         for name in names.split():
             out.setdefault(name, 1.0 if gender == "f" else 0.0)
     return out
+
+
+# Party members named as a group, who act as their party ("the Tories said"): kept as mentions.
+PARTY_MEMBERS = frozenset({"Tories", "Tory", "Democrats", "Republicans", "Conservatives", "Liberals", "Socialists",
+                           "Lib Dems", "Liberal Democrats", "Greens", "Social Democrats", "Christian Democrats",
+                           "Communists", "Labourites", "Nationalists", "Unionists"})
+
+# Words that make a name a place's when they end it ("Wall Street", "Grace Road", "Mount Cook" aside).
+PLACE_HEADS = frozenset({"street", "avenue", "road", "square", "park", "river", "mountain", "mountains", "lake", "island",
+                         "islands", "bay", "valley", "airport", "stadium", "bridge", "strait", "sea", "ocean", "gulf",
+                         "peninsula", "desert", "coast", "county", "province", "district", "region", "boulevard",
+                         "lane", "highway", "canal", "harbour", "harbor", "heights", "hills", "beach", "arena"})

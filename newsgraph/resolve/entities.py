@@ -34,11 +34,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from newsgraph.lexicons.names import (
-    EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, PEERAGE, family_name, first_names, given_name, initials_match,
+    EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, PEERAGE, PLACE_HEADS, family_name, first_names, given_name,
+    initials_match, is_east_asian_order,
 )
 from newsgraph.lexicons.places import fold, gazetteer
 
 ORG_WORDS = ORG_HEADS | {"corp", "inc"}
+# Nicknames of parties that share no word with the party's name ("Tories" for the Conservative Party).
+PARTY_NICKNAMES_OF = {"conservative": ("tories", "tory party"), "republican": ("gop", "grand old party")}
 LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "other"}
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
@@ -185,8 +188,9 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
     for m in ms:
         if m.label in {"PERSON", "NAME"} and not m.place:
             words = m.key.split()
-            if len(words) >= 2 and words[0] not in PEERAGE:
+            if len(words) >= 2 and words[0] not in PEERAGE and m.label == "PERSON":
                 surnames.add(family_name(words))
+    surnames -= gazetteer_keys()
     # 2. the same state; 3. the same name
     placelike = {match_key(m.key) for m in ms if m.label in {"GPE", "LOC", "FAC"}}
     first_of: dict[str, int] = {}
@@ -194,9 +198,9 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
         key = match_key(m.key)
         if m.place:
             anchor = f"place:{m.place}"
+        elif " " not in key and m.refers_to is not None and not _ACRONYM.match(m.name):
+            continue  # a lone surname or first name follows the person it names in its document: never a bridge
         elif " " not in key and key in surnames:
-            if m.refers_to is not None:
-                continue  # a surname follows the person it names in its document: never a bridge to another
             anchor = f"surname:{m.doc}:{key}"
         elif m.label == "ORG" and key in placelike:
             anchor = f"org:{key}"  # a team or company named after a place ("Chicago" beating "Houston") is not the place
@@ -233,12 +237,48 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
                 short_of[" ".join(words[k:])].add(uf.find(i))
                 break
+        # "Breitbart News" / Breitbart: a name and the organisation words after it
+        if len(words) >= 2 and all(w.rstrip(".") in ORG_WORDS or w in LEGAL_SUFFIXES for w in words[1:]) and words[0] not in place_keys:
+            short_of[words[0]].add(uf.find(i))
+        # a party and its members: "Conservative Party" / Conservatives, "Democratic Party" / Democrats
+        if len(words) == 2 and words[1] == "party":
+            stem = words[0][:-2] if words[0].endswith("ic") else words[0]
+            short_of[stem + "s"].add(uf.find(i))
+            if words[0] in PARTY_NICKNAMES_OF:
+                for nick in PARTY_NICKNAMES_OF[words[0]]:
+                    short_of[nick].add(uf.find(i))
     for i, m in enumerate(ms):
         key = match_key(m.key)
         roots = {uf.find(r) for r in short_of.get(key, ())}
         if len(roots) == 1 and not m.place and m.label in {"ORG", "NORP", "NAME", "PERSON"} and key not in surnames:
             root = next(iter(roots))
             uf.union(root, i, f"short name of {ms[root].name}")
+    # "Lib Dems" / Liberal Democrats: every word of one name begins the same word of the other
+    orgs: dict[int, tuple[str, ...]] = {}
+    for i, m in enumerate(ms):
+        words = tuple(match_key(m.key).split())
+        if m.label in {"ORG", "NORP", "NAME", "PERSON"} and not m.place and len(words) >= 2 and fold(words[0]) not in first_names():
+            orgs.setdefault(uf.find(i), words)
+    by_first: dict[str, list[int]] = defaultdict(list)
+    for root, words in orgs.items():
+        by_first[words[0][:3]].append(root)
+    for roots in by_first.values():
+        for a in roots:
+            for b in roots:
+                wa, wb = orgs[a], orgs[b]
+                if a != b and len(wa) == len(wb) and wa != wb and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
+                    uf.union(b, a, f"short form of {ms[b].name}")
+
+    # 4c. "Fred LaRue" / "Frederick C. LaRue": one first name begins the other
+    by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for pk, i in person_of.items():
+        given, family = pk.split(" ", 1)
+        by_family[family].append((given, i))
+    for family, people in by_family.items():
+        for g1, i in people:
+            for g2, j in people:
+                if g1 != g2 and len(g1) >= 3 and g2.startswith(g1):
+                    uf.union(j, i, f"short first name of {ms[j].name}")
 
     clusters, types, docs_of, context = _view(uf, ms)
 
@@ -274,11 +314,10 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                 continue
             candidates = [scored[0][1]]
         target = candidates[0]
-        uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target])))
-    # a surname nobody in the corpus bears in full: its documents' lone mentions are one entity
+        if uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target]))):
+            lone[key].remove(root)
+    # the lone mentions no bearer was found for: one entity per name across documents
     for key, roots in lone.items():
-        if key in bearers or len(roots) < 2:
-            continue
         for r in roots[1:]:
             uf.union(clusters[roots[0]][0], clusters[r][0], "same name")
 
@@ -287,7 +326,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     names = {}
     for root, members in clusters.items():
-        if types[root] in ("person", "organization") and not any(ms[i].place for i in members):
+        if types[root] in ("person", "organization", "place") and not any(ms[i].place for i in members):
             name = fold(_display(ms, members))
             names[root] = name
             if len(name) >= 5:
@@ -310,6 +349,26 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                     clusters[a][0], clusters[b][0],
                     f"near-spelling (similarity {scores[x, y]}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
                 )
+
+    # 6b. one organisation under several organisation words: "Betty Ford Center" / "Betty Ford Clinic"
+    clusters, types, docs_of, context = _view(uf, ms)
+    by_core: dict[str, list[int]] = defaultdict(list)
+    for root, members in clusters.items():
+        if types[root] in ("person", "country", "place") or any(ms[i].place for i in members):
+            continue
+        cores = set()
+        for i in members:
+            words = match_key(ms[i].key).split()
+            while len(words) > 1 and words[-1] in ORG_WORDS:
+                words.pop()
+            core = " ".join(words)
+            if core != match_key(ms[i].key) and len(words) >= 2 and core not in place_keys and core not in placelike:
+                cores.add(core)
+        for core in cores:
+            by_core[core].append(root)
+    for core, roots in by_core.items():
+        for r in roots[1:]:
+            uf.union(clusters[roots[0]][0], clusters[r][0], f"the same organisation under another word ({core})")
 
     # 7. acronyms and the names they spell, across documents
     clusters, types, docs_of, context = _view(uf, ms)
@@ -407,15 +466,19 @@ def _type(ms: list[_M], members: list[int]) -> str:
         elif len(words) == 1 and _ACRONYM.match(form) and form not in gaz.names:
             votes["organization"] += 1
         elif len(words) == 1 and form.lower() in EAST_ASIAN_SURNAMES:
-            votes["person"] += 2  # a lone "Wang" or "Kim" is a person
+            votes["person"] += 2 + n  # a lone "Wang" or "Kim" is a person
+        elif is_east_asian_order(words):
+            votes["person"] += 2 + n  # "Wang Donghai"
+        elif len(words) >= 2 and last in PLACE_HEADS:
+            votes["place"] += 2 + n  # "Wall Street", "Grace Road"
         if form in gaz.affiliates:
             votes["organization"] += 2 + n
     if votes:
         return votes.most_common(1)[0][0]
-    words = set(ms[members[0]].name.lower().split())
-    if words & ORG_WORDS:
+    words = ms[members[0]].name.split()
+    if {w.lower() for w in words} & ORG_WORDS or (len(words) == 1 and _ACRONYM.match(words[0])):
         return "organization"
-    return "person" if 2 <= len(words) <= 3 else "other"
+    return "person" if 2 <= len(words) <= 3 and fold(words[0]) in first_names() else "other"
 
 
 def _affiliation(ms: list[_M], members: list[int]) -> str | None:
