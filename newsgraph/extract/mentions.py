@@ -381,6 +381,20 @@ def _split_possessive(doc: Doc, start: int, end: int, known: set[str]) -> list[t
     return [(start, end)]
 
 
+def _scored(doc: Doc, i: int) -> bool:
+    """Whether the word at i stands with a score in a line of results ("Glamorgan 259 and 207", "Ulsan 2 Chonbuk 1"),
+    not after an initial ("A. Dale 69" is a player)."""
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    if after is None or not (after.like_num or re.match(r"^\d+-\d+$", after.text)) or re.match(
+        r"^(?:\d{4}|\d{4}-\d{2}-\d{2})$", after.text
+    ):
+        return False
+    if i and re.match(r"^[A-Z]\.$", doc[i - 1].text):
+        return False
+    sent = doc[i].sent
+    return sum(1 for t in sent if t.like_num) >= 3 and doc[i].text not in gazetteer().names
+
+
 def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
     """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document."""
     if end - start == 3 and doc[start + 1].text == "-" and not doc[start].whitespace_ and not doc[start + 1].whitespace_:
@@ -451,7 +465,10 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             j += 1
         words = doc[i:j]
         single_acronym = j == i + 1 and _ACRONYM.match(tok.text) and len(tok.text) >= 3 and tok.text not in COMMON_ACRONYMS
-        if (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
+        if j == i + 1 and tok.is_alpha and len(tok) >= 3 and _scored(doc, i):
+            out.append(_Candidate(i, j, "ORG", tok.text))  # a side with its score in a line of results: "Glamorgan 259"
+            taken.add(i)
+        elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
             if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
                 out.append(_Candidate(i, j, "NAME", words.text))
                 taken.update(range(i, j))
