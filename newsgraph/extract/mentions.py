@@ -469,7 +469,8 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             out.append(_Candidate(i, j, "ORG", tok.text))  # a side with its score in a line of results: "Glamorgan 259"
             taken.add(i)
         elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
-            if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
+            title = words[-1].lower_ in TITLE_HEADS or words[-1].lower_ in ROLE_NOUNS or all(t.lower_ in TITLE_WORDS for t in words)
+            if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not title and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
                 out.append(_Candidate(i, j, "NAME", words.text))
                 taken.update(range(i, j))
         i = max(j, i + 1)
