@@ -452,7 +452,7 @@ class CachedPipeline:
         self.cache = Path(cache) if cache else None
         if self.cache:
             self.cache.mkdir(parents=True, exist_ok=True)
-        self.docs: list = []
+        self.docs: dict[str, object] = {}  # text -> the Doc handed out for it
         meta = getattr(nlp, "meta", {}) or {}
         self._tag = f"{meta.get('name')}-{meta.get('version')}-{'/'.join(getattr(nlp, 'pipe_names', []))}"
 
@@ -481,8 +481,14 @@ class CachedPipeline:
                 bin_.add(doc)
                 p.write_bytes(bin_.to_bytes())
         for i in range(len(texts)):
-            self.docs.append(found[i])
+            self.docs[texts[i]] = found[i]
             yield found[i]
+
+    def __call__(self, text: str):
+        return next(iter(self.pipe([text])))
+
+    def __getattr__(self, name: str):
+        return getattr(self.nlp, name)  # max_length, pipe_names … of the real pipeline
 
 
 @dataclass
@@ -521,10 +527,17 @@ def run_pipeline(docs: Sequence[GoldDocument], nlp=None, cache: str | Path | Non
     from newsgraph.nlp import load_pipeline
     from newsgraph.normalize import normalize
 
+    from newsgraph.extract.stages import STAGES as DECLARED
+
     cached = CachedPipeline(nlp or load_pipeline(), cache)
     texts = [d.text for d in docs]
-    analyses = list(analyze_texts(texts, cached, only=STAGES, path=[d.id for d in docs]))
-    out = [Parsed(g, a, doc, normalize(g.text, known_words())) for g, a, doc in zip(docs, analyses, cached.docs)]
+    only = STAGES & {s.name for s in DECLARED}
+    analyses = list(analyze_texts(texts, cached, only=only, path=[d.id for d in docs]))
+    out = []
+    for g, a in zip(docs, analyses):
+        norm = normalize(g.text, known_words())
+        doc = cached.docs.get(norm.text) or cached(norm.text)  # a text parsed in pieces: its whole parse, for forms
+        out.append(Parsed(g, a, doc, norm))
     if resolve:
         resolve_entities(out)
     return out
