@@ -7,7 +7,7 @@ The parts, usable on their own (the quality gates and `newsgraph eval coref` use
 - metrics: ``muc``, ``b_cubed``, ``ceaf_e`` and ``conll`` over two partitions (lists
   of clusters of hashable mention ids), following Pradhan et al. (ACL 2014), so that
   mentions present in only one partition ("twinless") are handled;
-- ``run_pipeline`` runs the real per-document pipeline (``extract.analyze_texts``)
+- ``run_pipeline`` runs the real per-document pipeline (``pipeline.analyze_texts``)
   and then the real corpus step (a temporary store and the entity resolver), so
   cross-document resolution is exactly what a build does;
 - ``score_coref`` aligns system mentions to gold mentions by head, gives mention
@@ -518,11 +518,11 @@ class Parsed:
 def run_pipeline(docs: Sequence[GoldDocument], nlp=None, cache: str | Path | None = None, resolve: bool = True) -> list[Parsed]:
     """The real per-document pipeline on every text, then (with `resolve`) the real entity resolution.
 
-    Per-document work is ``extract.analyze_texts``; the corpus step writes every analysis into a
+    Per-document work is ``pipeline.analyze_texts``; the corpus step writes every analysis into a
     temporary store and runs the resolver on it, as a build does, so each mention gets the entity
     a build would give it.
     """
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
     from newsgraph.lexicons.places import known_words
     from newsgraph.nlp import load_pipeline
     from newsgraph.normalize import normalize
