@@ -21,7 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz.distance import Hamming, Levenshtein
+from spacy.attrs import POS
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
@@ -267,6 +270,7 @@ class _Headings:
     lower: set[str]  # stems of words written in lower case in the body (ordinary words)
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.lower()
     for suffix in ("ing", "ed", "es", "s"):
@@ -310,7 +314,7 @@ def _headings(doc: Doc) -> _Headings:
     in_heading = set(lines)
     capitalised = {t.text for t in body if t.is_alpha and t.text[:1].isupper() and not t.is_sent_start}
     capitalised |= {t.text for e in doc.ents if e.start not in in_heading and len(e) > 1 for t in e if t.is_alpha and t.text[:1].isupper()}
-    lower = {_stem(t.text) for t in body if t.is_alpha and t.is_lower}
+    lower = {_stem(w) for w in {t.text for t in body if t.is_lower and t.is_alpha}}
     return _Headings(lines, capitalised, lower)
 
 
@@ -405,11 +409,11 @@ def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tu
     return [(start, end)]
 
 
-def _candidates(doc: Doc) -> list[_Candidate]:
+def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
     taken: set[int] = set()
-    heads = _headings(doc)
+    heads = heads or _headings(doc)
     ents = [e for e in doc.ents if e.label_ in LABELS]
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
@@ -451,11 +455,15 @@ def _candidates(doc: Doc) -> list[_Candidate]:
                 out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
     # Runs of proper nouns in the body the NER left untagged ("Internet Explorer"), and acronyms ("TMZ").
+    propn = set(np.flatnonzero(doc.to_array(POS) == PROPN).tolist()) if len(doc) else set()
     i = 0
     n = len(doc)
     while i < n:
+        if i not in propn:
+            i += 1
+            continue
         tok = doc[i]
-        if tok.pos_ != "PROPN" or tok.ent_type_ or i in taken or i in heads.lines or not tok.text[:1].isupper():
+        if tok.ent_type_ or i in taken or i in heads.lines or not tok.text[:1].isupper():
             i += 1
             continue
         j = i
@@ -753,11 +761,12 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
 
 def find_mentions(doc: Doc) -> list[_Candidate]:
     """Mention candidates of a parsed document in text order; `target` links stay within the list."""
-    cands = _candidates(doc)
+    heads = _headings(doc)
+    cands = _candidates(doc, heads)
     _link_places(doc, cands)
     _teams(doc, cands)
     _link_names(doc, cands)
-    added = _propagate(doc, cands, _headings(doc))
+    added = _propagate(doc, cands, heads)
     _teams(doc, added, placelike={c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}})
     cands = sorted(cands + added, key=lambda c: c.start)
     for c in cands:
