@@ -1,56 +1,45 @@
-"""Build newsgraph/lexicons/data/first_names.tsv from public name statistics.
+"""Build newsgraph/lexicons/data/first_names.tsv: first names whose bearers are overwhelmingly of one gender.
 
-Source: the US Census Bureau's 1990 frequency tables of first names (dist.male.first,
-dist.female.first; public domain), as shipped in the PyPI package `names` (MIT). Run once
-with that package installed (`pip install names==0.3.0`); newsgraph itself does not depend
-on it. Each kept name gets the share of its bearers who are women, from the two tables'
-frequencies; names also used as place names or months are left out, because as the first
-word of a name they say nothing ("Georgia", "June").
+Source: the name statistics shipped in the PyPI package ``nomquamgender`` (0.1.4, MIT licence;
+Van Buskirk, Clauset & Larremore, "An open-source cultural consensus approach to name-based
+gender classification", 2023), which pools public name-gender counts from national statistics
+offices and other sources. Run once by a maintainer, never at build or run time:
 
-    python scripts/build_first_names.py
+    pip download --no-deps nomquamgender==0.1.4 -d /tmp/nqg && unzip -o /tmp/nqg/*.whl -d /tmp/nqg
+    python scripts/build_first_names.py /tmp/nqg/nomquamgender/name_data.json
+
+Kept: plain alphabetic names seen in at least 5 sources and 500 people, with a share of
+women of at most 5% (m) or at least 95% (f). Names in between are left out: the coreference
+stage then learns the gender from titles and pronouns instead.
 """
 
 from __future__ import annotations
 
-import csv
-from importlib import resources
+import json
+import re
+import sys
 from pathlib import Path
 
-MIN_PERCENT = 0.005  # keep names borne by at least this share of the census population (per sex)
 OUT = Path(__file__).resolve().parent.parent / "newsgraph" / "lexicons" / "data" / "first_names.tsv"
-NOT_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december", "china", "india", "georgia", "jordan", "israel", "chad", "asia", "america",
-             "paris", "london", "florence", "virginia", "carolina", "dakota", "sydney", "austin", "houston",
-             "dallas", "phoenix", "denver", "aurora", "lourdes", "easter", "christmas", "summer", "autumn",
-             "winter", "spring", "will", "an", "so", "in", "my", "do", "in", "see", "young", "long", "green",
-             "brown", "white", "black", "gray", "grey", "major", "king", "rich", "price", "page", "hope", "joy",
-             "faith", "grace", "mercy", "honor", "precious", "unique", "else", "ok", "sun", "moon", "star", "rose",
-             "lily", "iris", "ivy", "holly", "pearl", "ruby", "crystal", "amber", "ginger", "olive", "cherry"}
+MIN_SOURCES, MIN_PEOPLE, CLEAR = 5, 500, 0.05
 
 
-def read(table: str) -> dict[str, float]:
-    path = resources.files("names") / table
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and float(parts[1]) >= MIN_PERCENT:
-            out[parts[0].lower()] = float(parts[1])
-    return out
-
-
-def main() -> None:
-    male, female = read("dist.male.first"), read("dist.female.first")
+def main(path: str) -> None:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
     rows = []
-    for name in sorted(set(male) | set(female)):
-        if name in NOT_NAMES or len(name) < 2:
+    for name, (sources, people, share_f, *_rest) in data.items():
+        if not re.fullmatch(r"[a-z][a-z'\-]+", name) or sources < MIN_SOURCES or people < MIN_PEOPLE:
             continue
-        m, f = male.get(name, 0.0), female.get(name, 0.0)
-        rows.append((name, f"{f / (m + f):.2f}"))
-    with OUT.open("w", encoding="utf-8", newline="") as fh:
-        fh.write("# first name\tshare of women; built by scripts/build_first_names.py from the US Census 1990 tables\n")
-        csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(rows)
-    print(f"{len(rows)} names -> {OUT}")
+        if share_f <= CLEAR:
+            rows.append((name, "m"))
+        elif share_f >= 1 - CLEAR:
+            rows.append((name, "f"))
+    rows.sort()
+    with OUT.open("w", encoding="utf-8") as fh:
+        fh.write("# first name (lowercase)\tgender; built by scripts/build_first_names.py, see first_names.md\n")
+        fh.writelines(f"{n}\t{g}\n" for n, g in rows)
+    print(f"{len(rows)} names written to {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1])

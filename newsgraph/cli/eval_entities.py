@@ -49,7 +49,9 @@ def _format_of(folder: Path) -> str | None:
 @click.option("--cache", type=click.Path(file_okay=False), help="Keep spaCy parses in this folder to rerun faster.")
 @click.option("--errors", type=click.IntRange(0), default=0, help="Print this many examples of each kind of error.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_coref(folder, fmt, topics, split, genres, scope, all_types, cache, errors, as_json):
+@click.option("--pronoun-baseline", is_flag=True,
+              help="Also score the pipeline's names with every he/she/it/they linked to the nearest fitting name before it.")
+def eval_coref(folder, fmt, topics, split, genres, scope, all_types, cache, errors, as_json, pronoun_baseline):
     """Entity mentions and coreference chains of the real pipeline on ECB+ or GUM, beside a same-head-lemma baseline.
 
     Prints mention recall by form (name, nominal, pronoun) and MUC, B³, CEAF-e and CoNLL F1
@@ -72,10 +74,16 @@ def eval_coref(folder, fmt, topics, split, genres, scope, all_types, cache, erro
     scope = scope or ("cross" if fmt == "ecbplus" else "within")
     parsed = coref.run_pipeline(docs, cache=cache)
     report = coref.score_coref(parsed, scope=scope, errors=errors)
+    baseline = coref.score_coref(coref.nearest_name_baseline(parsed), scope=scope) if pronoun_baseline else None
     if as_json:
-        click.echo(json.dumps(_as_json(report), indent=1))
+        out = _as_json(report)
+        if baseline is not None:
+            out["pronoun_baseline"] = _as_json(baseline)
+        click.echo(json.dumps(out, indent=1))
     else:
         click.echo(coref.format_report(report, f"{fmt} {folder}"))
+        if baseline is not None:
+            click.echo(coref.format_report(baseline, "baseline: names, and each pronoun to the nearest fitting name before it"))
 
 
 def _as_json(report) -> dict:

@@ -453,6 +453,7 @@ class CachedPipeline:
         if self.cache:
             self.cache.mkdir(parents=True, exist_ok=True)
         self.docs: dict[str, object] = {}  # text -> the Doc handed out for it
+        self.max_length = nlp.max_length  # read by the pipeline when it cuts long texts into pieces
         meta = getattr(nlp, "meta", {}) or {}
         self._tag = f"{meta.get('name')}-{meta.get('version')}-{'/'.join(getattr(nlp, 'pipe_names', []))}"
 
@@ -667,6 +668,48 @@ def align(p: Parsed) -> list[Aligned]:
             rows[r].system = j
             taken[j] = r
     return rows
+
+
+# --- a pronoun baseline -----------------------------------------------------------------------------
+
+_BASELINE_PRONOUNS = {
+    **{w: frozenset({"PERSON"}) for w in "he him his himself she her hers herself".split()},
+    **{w: frozenset({"ORG", "GPE", "GAZ", "LOC", "FAC", "NORP"}) for w in "it its itself they them their theirs themselves".split()},
+}
+
+
+def nearest_name_baseline(parsed: Sequence[Parsed]) -> list[Parsed]:
+    """The same documents with the pipeline's names only, plus every third-person pronoun linked to the
+    nearest name before it whose NER label fits (he/she: a person; it/they: anything else); resolved again.
+
+    The obvious rule a coreference stage has to beat, scored on the same parse and the same names.
+    """
+    from dataclasses import replace
+
+    from newsgraph.model import Mention
+
+    out = []
+    for p in parsed:
+        names = [m for m in p.analysis.mentions if mention_form(m) == "name"]
+        index = {id(m): k for k, m in enumerate(names)}
+        remap = {k: index.get(id(m)) for k, m in enumerate(p.analysis.mentions)}
+        names = [replace(m, refers_to=remap.get(m.refers_to) if m.refers_to is not None else None) for m in names]
+        added = []
+        for tok in p.doc:
+            labels = _BASELINE_PRONOUNS.get(tok.lower_)
+            if labels is None or tok.tag_ not in {"PRP", "PRP$"}:
+                continue
+            start, end = p.norm.to_original(tok.idx, tok.idx + len(tok.text))
+            before = [k for k, m in enumerate(names) if m.end <= start and m.label in labels]
+            if before:
+                k = max(before, key=lambda j: names[j].start)
+                added.append(Mention(start=start, end=end, text=p.gold.text[start:end], label="PRON", name=tok.text,
+                                     key=tok.lower_, sentence=names[k].sentence, kind="pronoun", refers_to=k,
+                                     link_reason="baseline: nearest name", form="pronoun"))
+        analysis = replace(p.analysis, mentions=names + added)
+        out.append(Parsed(p.gold, analysis, p.doc, p.norm))
+    resolve_entities(out)
+    return out
 
 
 # --- the whole coreference evaluation -----------------------------------------------------------------

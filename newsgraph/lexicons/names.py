@@ -167,19 +167,36 @@ _MORE_FIRST_NAMES = {
 }
 
 
+# Names of either gender that the gender table leaves out, and words that are also first names somewhere but
+# open names of places, months or things far more often ("Georgia", "June", "China").
+_MORE_FIRST_NAMES["either"] = "robin jordan alex chris sam kim lee jean dana jamie jessie leslie terry kelly casey"
+_NOT_FIRST_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december", "china", "india", "georgia", "israel", "chad", "asia", "america", "paris",
+                    "london", "florence", "virginia", "carolina", "dakota", "sydney", "austin", "houston", "dallas",
+                    "phoenix", "denver", "aurora", "summer", "autumn", "winter", "spring", "will", "young", "long",
+                    "green", "brown", "white", "black", "major", "king", "rich", "price", "page", "hope", "joy", "grace",
+                    "star", "rose", "ruby", "crystal", "amber", "olive", "cherry", "royal", "general", "judge",
+                    "justice", "president", "bishop", "pastor", "deputy", "earl", "duke", "prince", "princess",
+                    "queen", "baron", "lord", "lady", "sir", "doctor", "doc", "internet", "united", "new", "north",
+                    "south", "east", "west", "central", "national", "federal", "state", "city", "saint", "san"}
+
+
 @lru_cache(maxsize=1)
 def first_names() -> dict[str, float]:
-    """Folded first name -> share of its bearers who are women (from ``data/first_names.tsv`` and the list above)."""
+    """Folded first name -> share of its bearers who are women (1, 0, or 0.5 for either), from ``data/first_names.tsv``
+    (shared with the coreference stage) and the lists above."""
     out: dict[str, float] = {}
     path = resources.files("newsgraph.lexicons") / "data" / "first_names.tsv"
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or "\t" not in line:
             continue
-        name, share = line.split("\t")
-        out[name] = float(share)
+        name, gender = line.split("\t")[:2]
+        out[name] = 1.0 if gender.strip() == "f" else 0.0 if gender.strip() == "m" else 0.5
     for gender, names in _MORE_FIRST_NAMES.items():
         for name in names.split():
-            out.setdefault(name, 1.0 if gender == "f" else 0.0)
+            out.setdefault(name, {"f": 1.0, "m": 0.0}.get(gender, 0.5))
+    for word in _NOT_FIRST_NAMES:
+        out.pop(word, None)
     return out
 
 

@@ -2,8 +2,10 @@
 
 ``resolve(conn)`` loads the mention rows, computes the entities (``cluster``, pure, no SQL)
 and writes them back. Mentions are put together with a union-find; every union that
-joins two different names records its reason in ``merges``. Two people with different
-first names are never joined (except by the user). The rules, in order:
+joins two different names records its reason in ``merges``. Pronouns and descriptions
+("he", "the president") join only the name they refer to (rule 1); every other rule, the
+entity's name, type and aliases look at names alone. Two people with different first
+names are never joined (except by the user). The rules, in order:
 1. a mention and the mention it refers to in the same document (surname, typo, acronym);
 2. mentions linked to the same state by the gazetteer (names, demonyms, seats);
 3. mentions with the same name up to case, diacritics and company form ("Intel Corp." / Intel);
@@ -59,6 +61,7 @@ class _M:
     refers_to: int | None
     link_reason: str | None
     role: str | None = None
+    form: str = "name"  # pronouns and descriptions join an entity only through refers_to
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +73,7 @@ def gazetteer_keys() -> frozenset[str]:
 
 def _given(m: _M) -> str | None:
     """The folded first name of a person mention written in full, else None."""
-    if m.place or m.label not in {"PERSON", "NAME"}:
+    if m.place or m.form != "name" or m.label not in {"PERSON", "NAME"}:
         return None
     words = m.key.split()
     if len(words) < 2 or words[0] in PEERAGE:
@@ -158,7 +161,7 @@ def match_key(key: str) -> str:
 
 def _load(conn: sqlite3.Connection) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
     rows = conn.execute(
-        "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, role FROM mentions ORDER BY doc, idx"
+        "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, role, form FROM mentions ORDER BY doc, idx"
     ).fetchall()
     overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
     return [_M(*r) for r in rows], [tuple(r) for r in overrides]
@@ -174,8 +177,16 @@ def resolve(conn: sqlite3.Connection) -> None:
 def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:
     """The entities as a union-find over the mentions (pure: no SQL)."""
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
-    uf = _Union(ms, [m.key if m.key in split else None for m in ms])
     by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms)}
+    split_keys = [m.key if m.key in split and m.form == "name" else None for m in ms]
+    for i, m in enumerate(ms):  # a pronoun or description follows its name, also when the user split that name off
+        j, seen = i, set()
+        while ms[j].form != "name" and ms[j].refers_to is not None and j not in seen:
+            seen.add(j)
+            j = by_doc_idx.get((ms[j].doc, ms[j].refers_to), j)
+        split_keys[i] = split_keys[j]
+    uf = _Union(ms, split_keys)
+    names = [i for i, m in enumerate(ms) if m.form == "name"]
 
     # 1. links made inside one document
     for i, m in enumerate(ms):
@@ -185,16 +196,17 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                 uf.union(j, i, m.link_reason or "linked in the same document")
     # Surnames of people named in full somewhere: alone, such a word is joined only inside its document.
     surnames = set()
-    for m in ms:
+    for m in (ms[i] for i in names):
         if m.label in {"PERSON", "NAME"} and not m.place:
             words = m.key.split()
             if len(words) >= 2 and words[0] not in PEERAGE and m.label == "PERSON":
                 surnames.add(family_name(words))
     surnames -= gazetteer_keys()
     # 2. the same state; 3. the same name
-    placelike = {match_key(m.key) for m in ms if m.label in {"GPE", "LOC", "FAC"}}
+    placelike = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
     first_of: dict[str, int] = {}
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         key = match_key(m.key)
         if m.place:
             anchor = f"place:{m.place}"
@@ -216,7 +228,8 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             first_of[anchor] = i
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         if m.label == "PERSON" and not m.place:
             pk = _person_key(m.key)
             if pk:
@@ -226,10 +239,11 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                     person_of[pk] = i
 
     # 4b. an organisation named "<place> <name>" and its short name: "Indianapolis Colts" / "Colts"
-    place_keys = {match_key(m.key) for m in ms if m.label in {"GPE", "LOC"} and not m.place} | {
+    place_keys = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
         fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
     short_of: dict[str, set[int]] = defaultdict(set)
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         if m.label != "ORG" or m.place:
             continue
         words = match_key(m.key).split()
@@ -247,7 +261,8 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             if words[0] in PARTY_NICKNAMES_OF:
                 for nick in PARTY_NICKNAMES_OF[words[0]]:
                     short_of[nick].add(uf.find(i))
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         key = match_key(m.key)
         roots = {uf.find(r) for r in short_of.get(key, ())}
         if len(roots) == 1 and not m.place and m.label in {"ORG", "NORP", "NAME", "PERSON"} and key not in surnames:
@@ -255,7 +270,8 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             uf.union(root, i, f"short name of {ms[root].name}")
     # "Lib Dems" / Liberal Democrats: every word of one name begins the same word of the other
     orgs: dict[int, tuple[str, ...]] = {}
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         words = tuple(match_key(m.key).split())
         if m.label in {"ORG", "NORP", "NAME", "PERSON"} and not m.place and len(words) >= 2 and fold(words[0]) not in first_names():
             orgs.setdefault(uf.find(i), words)
@@ -393,8 +409,8 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
 
     # 8. the user's word
     by_key: dict[str, list[int]] = defaultdict(list)
-    for i, m in enumerate(ms):
-        by_key[m.key].append(i)
+    for i in names:
+        by_key[ms[i].key].append(i)
     for action, a, b in overrides:
         if action == "merge" and b:
             ia, ib = by_key.get(fold(a)), by_key.get(fold(b))
@@ -405,7 +421,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
 
 def _view(uf: _Union, ms: list[_M]):
     """The clusters as they stand: members, type and documents of each, and its context (co-mentioned clusters)."""
-    clusters = _clusters(uf, ms)
+    clusters = _clusters(uf, ms, names_only=True)
     types = {root: _type(ms, members) for root, members in clusters.items()}
     docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
     cluster_docs: dict[str, set[int]] = defaultdict(set)
@@ -423,10 +439,12 @@ def _view(uf: _Union, ms: list[_M]):
     return clusters, types, docs_of, context
 
 
-def _clusters(uf: _Union, ms: list[_M]) -> dict[int, list[int]]:
+def _clusters(uf: _Union, ms: list[_M], names_only: bool = False) -> dict[int, list[int]]:
+    """Members of each cluster; with `names_only`, its names alone (what the name-based rules and naming look at)."""
     out: dict[int, list[int]] = defaultdict(list)
     for i in range(len(ms)):
-        out[uf.find(i)].append(i)
+        if not names_only or ms[i].form == "name":
+            out[uf.find(i)].append(i)
     return out
 
 
@@ -517,8 +535,9 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
     entity_rows, alias_rows, updates = [], [], []
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), _display(ms, kv[1])))
     for root, members in ordered:
-        name = _display(ms, members)
-        typ = _type(ms, members)
+        named = [i for i in members if ms[i].form == "name"] or members
+        name = _display(ms, named)
+        typ = _type(ms, named)
         eid = slug(name)
         if eid in used:
             eid = f"{eid}-{typ}"
@@ -528,8 +547,8 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
                 n += 1
         used.add(eid)
         ids[root] = eid
-        entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, members)))
-        for alias, count in Counter(ms[i].name for i in members).items():
+        entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
+        for alias, count in Counter(ms[i].name for i in named).items():
             alias_rows.append((eid, alias, count))
         updates.extend((eid, ms[i].id) for i in members)
     place_entity = {}
@@ -548,6 +567,6 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
     )
     merge_rows = []
     for a, b, reason in uf.log:
-        if ms[a].name != ms[b].name:
+        if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
     conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
