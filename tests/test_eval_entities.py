@@ -178,8 +178,8 @@ def test_eval_commands_reject_what_they_cannot_read(tmp_path):
 # --- quality gate: a fixed slice of the development sets, floors pinned just under the measured scores ----------
 # Measured with this slice (see README "Evaluating entities"); lower a floor only with a reason in the commit.
 ECB_GATE_TOPICS = ["1", "3"]
-# measured: named-mention recall 0.885, CoNLL F1 0.849 vs same head lemma 0.788
-ECB_FLOORS = {"name_recall": 0.87, "conll_f1": 0.83, "margin_over_lemma": 0.04}
+# measured (with the coreference stage): named-mention recall 0.890 (202/227), CoNLL F1 0.816 vs same head lemma 0.690
+ECB_FLOORS = {"name_recall": 0.87, "conll_f1": 0.80, "margin_over_lemma": 0.10}
 CONLL_GATE_DOCS = 30
 # measured: typed F1 0.704 (bare en_core_web_sm 0.607), ORG F1 0.462
 CONLL_FLOORS = {"typed_f1": 0.69, "org_f1": 0.44, "margin_over_bare": 0.08}
