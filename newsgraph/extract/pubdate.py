@@ -2,7 +2,7 @@
 
 The guess is the earliest day consistent with what the text says happened already, as
 news is written soon after the latest event it reports. The evidence, from the time
-readings of ``times.candidates`` (tense from the governing verb):
+readings of ``time_readings.candidates`` (tense from the governing verb):
 
 1. an absolute date in a past-tense clause, or a full date outside any clause (a
    dateline), is a lower bound ("Trump promised Feb. 18, 2019" → on or after
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsgraph.extract.times import CANDIDATES_KEY, Reading, candidates
+from newsgraph.extract.time_readings import CANDIDATES_KEY, Reading, candidates
 
 NO_BOUND = {"before", "until", "till", "by", "ahead"}
 LEAD_TIME = dt.timedelta(days=30)
