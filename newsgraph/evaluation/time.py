@@ -207,7 +207,7 @@ def score(docs: list[TimeMLDocument], predictions: list[list[Timex]]) -> dict:
             row["gold"] += 1
             s = matched.get(id(g))
             if s is None:
-                errors.append({"doc": doc.name, "kind": "missed", "gold": g.text, "gold_type": g.type, "gold_value": g.value,
+                errors.append({"doc": doc.name, "kind": "missed", "start": g.start, "gold": g.text, "gold_type": g.type, "gold_value": g.value,
                                "system": None, "system_value": None, "context": _context(doc.text, g.start, g.end)})
                 continue
             relaxed += 1
@@ -216,7 +216,7 @@ def score(docs: list[TimeMLDocument], predictions: list[list[Timex]]) -> dict:
                 value_ok += 1
                 row["value"] += 1
             else:
-                errors.append({"doc": doc.name, "kind": "value", "gold": g.text, "gold_type": g.type, "gold_value": g.value,
+                errors.append({"doc": doc.name, "kind": "value", "start": g.start, "system_start": s.start, "gold": g.text, "gold_type": g.type, "gold_value": g.value,
                                "system": s.text, "system_type": s.type, "system_value": s.value,
                                "context": _context(doc.text, g.start, g.end)})
             if s.type == g.type:
@@ -225,7 +225,7 @@ def score(docs: list[TimeMLDocument], predictions: list[list[Timex]]) -> dict:
         hit = {id(s) for s in matched.values()}
         for s in system:
             if id(s) not in hit:
-                errors.append({"doc": doc.name, "kind": "spurious", "gold": None, "gold_value": None, "system": s.text,
+                errors.append({"doc": doc.name, "kind": "spurious", "system_start": s.start, "gold": None, "gold_value": None, "system": s.text,
                                "system_type": s.type, "system_value": s.value, "context": _context(doc.text, s.start, s.end)})
     return {
         "documents": len(docs),

@@ -46,10 +46,10 @@ SEASONS = {"summer": "SU", "spring": "SP", "fall": "FA", "autumn": "FA", "winter
 REFERENCES = {
     "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF", "presently": "PRESENT_REF",
     "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF",
-    "soon": "FUTURE_REF", "shortly": "FUTURE_REF", "future": "FUTURE_REF", "past": "PAST_REF",
+    "future": "FUTURE_REF", "past": "PAST_REF", "current": "PRESENT_REF",
 }
 ADVERB_SETS = {"daily": ("day", 1), "weekly": ("week", 1), "monthly": ("month", 1), "yearly": ("year", 1),
-               "annually": ("year", 1), "hourly": ("hour", 1), "nightly": ("night", 1), "quarterly": ("quarter", 1)}
+               "annually": ("year", 1), "hourly": ("hour", 1), "nightly": ("night", 1)}
 # TIMEX3 duration letters; decades and centuries are written in years, as the TimeML corpora mostly do.
 UNIT_CODES = {"day": ("D", 1), "week": ("W", 1), "fortnight": ("W", 2), "month": ("M", 1), "year": ("Y", 1),
               "decade": ("Y", 10), "century": ("Y", 100), "hour": ("TH", 1), "minute": ("TM", 1), "second": ("TS", 1),
@@ -84,6 +84,8 @@ FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid
           "roughly", "approximately", "least", "up", "to"}
 FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
+MODALS = {"would", "could", "might", "may", "should", "can", "must", "'d"}
+PLAN_WORDS = {"plan", "schedule", "expect", "intend", "set", "due", "propose", "prepare", "aim", "slate", "deadline", "hope"}
 CANDIDATES_KEY = "newsgraph.times"  # where the readings wait in doc.user_data for pubdate
 DURATION_WORDS = FILLER | {"or", "to", "so", "and"}
 DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another", "extra", "long", "-", "straight", "consecutive",
@@ -154,10 +156,11 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"SHAPE": "dddd"}, {"TEXT": "-"}, {"SHAPE": {"IN": ["d", "dd"]}}, {"TEXT": "-"}, {"SHAPE": {"IN": ["d", "dd"]}}],
             # what TimeML tags that the small model leaves: reference words, sets, parts of day, clock times,
             # seasons, quarters, decades, centuries and counted units ("five-year", "90 days")
-            [{"LOWER": {"IN": sorted(set(REFERENCES) - {"past", "future"})}}],
+            [{"LOWER": {"IN": sorted(set(REFERENCES) - {"past", "future", "current"})}}],
+            [{"LOWER": "current", "POS": "ADJ", "DEP": "amod"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable"]}, "OP": "?"},
              {"LOWER": {"IN": ["past", "future"]}, "POS": {"IN": ["NOUN", "ADJ", "PROPN"]}}],
-            [{"LOWER": {"IN": ["near", "short", "long"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": "term"}],
+            [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "short"]}}, {"LOWER": "term"}],
             [{"LOWER": {"IN": sorted(ADVERB_SETS)}, "POS": {"IN": ["ADV", "ADJ"]}}],
             [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": set_words}}],
             [{"LOWER": {"IN": day_words}, "OP": "?"}, {"LOWER": {"IN": ["early", "late", "mid"]}, "OP": "?"}, {"TEXT": "-", "OP": "?"},
@@ -303,11 +306,18 @@ def _split_lines(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _tense(span: Span) -> tuple[str, str | None]:
-    """(tense of the clause governing `span`, the preposition linking them) from the parse."""
+    """(tense of the clause governing `span`, the preposition linking them) from the parse.
+
+    "future" also covers what is planned or expected: a modal ("would", "might"), an infinitive under a verb
+    of planning ("planned to leave on Thursday"), a noun under one ("planned a demonstration on Saturday"),
+    "as soon as", "scheduled for", "due", and a present progressive ("is meeting Wednesday").
+    """
     root = span.root
     bound = None
     if root.head.pos_ == "ADP" and root.dep_ == "pobj":
         bound = root.head.lower_
+        if bound == "as" and root.head.head.lower_ == "soon":
+            return "future", bound
     for child in root.children:  # "after January 10, when his reelection will be unrecognized"
         if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}):
             return "future", bound
@@ -315,12 +325,28 @@ def _tense(span: Span) -> tuple[str, str | None]:
     for _ in range(5):
         if verb.pos_ in {"VERB", "AUX"} or verb.head is verb:
             break
+        if verb.lemma_ in PLAN_WORDS and verb.pos_ in {"ADJ", "NOUN"}:
+            return "future", bound  # "due Friday", "a deadline of Friday"
         verb = verb.head
     if verb.pos_ not in {"VERB", "AUX"}:
         return "verbless", bound  # a dateline or caption: "Caracas, February 10, 2019"
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
+    perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
     if any(a.lower_ in FUTURE_AUX for a in auxes) or (verb.lower_ == "going" and any(c.lower_ == "to" for c in verb.children)):
         return "future", bound
+    if any(a.lower_ in MODALS for a in auxes) and not perfect:
+        return "future", bound
+    if verb.lemma_ in PLAN_WORDS and verb.tag_ == "VBN" and any(c.lower_ == "for" for c in verb.children):
+        return "future", bound  # "scheduled for Thursday", "set for April"
+    chain = [verb.head] if verb.head is not verb else []
+    if chain and chain[0].head is not chain[0]:
+        chain.append(chain[0].head)
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS for h in chain):
+        return "future", bound  # "planned to leave on Thursday", "is scheduled to close Monday"
+    if verb.lemma_ in PLAN_WORDS and root.head is not verb and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
+        return "future", bound  # "planned a large demonstration on Saturday"
+    if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
+        return "future", bound  # "is meeting Wednesday"
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in {"has", "have", "had"} for a in auxes):
         return "past", bound
     if verb.tag_ == "VBN" and (verb.dep_ in {"acl", "relcl"} or not auxes):
@@ -450,8 +476,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         if content in (["past"], ["future"]) and words[0] != "the" and tokens[-1].pos_ not in {"NOUN", "PROPN"}:
             return Reading("none")
         return Reading("ref", part=refs[0])
-    if {"near", "short", "long"} & wordset and "term" in wordset and not units:
-        return Reading("ref", part="FUTURE_REF" if "long" not in wordset else "FUTURE_REF")
+    if {"near", "short"} & wordset and "term" in wordset and not units:
+        return Reading("ref", part="FUTURE_REF") if words[0] == "the" and "-" not in wordset else Reading("none")
     # sets: "daily", "annually", "every week", "each Thursday", "every morning"
     adverb = next((w for w in words if w in ADVERB_SETS), None)
     if adverb is not None and len(content) <= 2:
@@ -519,7 +545,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if decade_word is not None:
         return Reading("decade", year=1900 + 10 * DECADE_WORDS[decade_word])
     # "a year earlier", "year-ago", "the year-earlier quarter": a year before the time the text last spoke of
-    if "year" in wordset and wordset & {"earlier", "ago", "before"} and len(content) <= 3 and not any(_count(t) not in (None, 1) for t in tokens):
+    if "year" in wordset and wordset & {"earlier", "ago", "before"} and not wordset & {"this", "last", "next", "that"} and len(content) <= 3 and not any(_count(t) not in (None, 1) for t in tokens):
         return Reading("shift", unit="year", offset=-1, edge="ago" if "ago" in wordset else "earlier")
     # counted units: "the first nine months", "the nine months" (durations)
     if "months" in wordset and wordset & {"first", "last", "latest"} and _quantity(tokens):
@@ -553,6 +579,8 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
     wordset = set(words)
     if wordset & {"earlier", "ago"} and "year" in wordset:
         return Reading("quarter", unit=unit, day=number, edge="shift")
+    if "last" in wordset and "year" in wordset and year is None:
+        return Reading("quarter", unit=unit, day=number, edge="shift")  # "last year's quarter"
     if "last" in wordset and number is None and year is None:
         return Reading("quarter", unit=unit, offset=-1)
     if "next" in wordset and number is None:
@@ -560,7 +588,9 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
     if wordset & {"this", "current"} and number is None:
         return Reading("quarter", unit=unit, offset=0)
     if number is None:
-        if not wordset & {"the", "latest", "same", "that", "fiscal"}:
+        if wordset & {"that", "same", "corresponding", "comparable"}:
+            return Reading("quarter", unit=unit, year=year, edge="that")
+        if not wordset & {"the", "latest", "fiscal"}:
             return None
         return Reading("quarter", unit=unit, year=year, edge="latest")
     if "last" in wordset and number == -1:
@@ -637,6 +667,35 @@ def _count(tok: Token) -> int | None:
     return None
 
 
+def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
+    """The readings of one span, split as TimeML splits them: "the quarter ended Sept. 30" is a quarter and a
+    date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
+    tokens = list(doc[start:end])
+    reading = read(tokens)
+    if reading is not None and reading.kind == "until":
+        cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
+        left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
+        out = [(start, start + cut, left)] if left is not None and cut else []
+        if right is not None:
+            out.append((start + cut + 1, end, right))
+        if out:
+            return out
+    if reading is None or reading.kind in {"unknown", "none"}:
+        for i, t in enumerate(tokens):
+            if t.lower_ in {"and", "or", "&"} and 0 < i < len(tokens) - 1:
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if right is None and left is not None and left.month is not None and _day_number(tokens[-1]) is not None and i == len(tokens) - 2:
+                    right = replace(left, day=_day_number(tokens[-1]))
+                if left is not None and right is not None and left.kind not in {"unknown", "none"}:
+                    end_left = start + i
+                    while end_left > start and doc[end_left - 1].is_punct:
+                        end_left -= 1
+                    return [(start, end_left, left), (start + i + 1, end, right)]
+    if (reading is None or reading.kind == "unknown") and NUMERIC_DATE.search(doc[start:end].text):
+        reading = Reading("fallback")  # "31/12/2004": the one shape the rules leave to dateparser
+    return [] if reading is None or reading.kind == "none" else [(start, end, reading)]
+
+
 def candidates(doc: Doc) -> list[Candidate]:
     """Every temporal expression of a parsed document with its anchor-free reading; cached on the Doc."""
     cached = doc.user_data.get(CANDIDATES_KEY)
@@ -644,13 +703,8 @@ def candidates(doc: Doc) -> list[Candidate]:
         return cached
     found = []
     for s, e in _spans(doc):
-        tokens = list(doc[s:e])
-        reading = read(tokens)
-        if (reading is None or reading.kind == "unknown") and NUMERIC_DATE.search(doc[s:e].text):
-            reading = Reading("fallback")  # "31/12/2004": the one shape the rules leave to dateparser
-        if reading is None:
-            continue
-        tense, bound = _tense(doc[s:e])
-        found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
+        for s, e, reading in _readings(doc, s, e):
+            tense, bound = _tense(doc[s:e])
+            found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
     doc.user_data[CANDIDATES_KEY] = found
     return found

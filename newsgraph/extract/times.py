@@ -130,6 +130,9 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
         return f"{anchor.year + reading.offset:04d}-{reading.month:02d}", "month"
     if kind == "partial":
         year = partial_year(reading.month, reading.day, anchor, reading.tense, reading.offset)
+        if reading.day and reading.weekday is not None:  # "Monday, Oct. 26": the nearby year where the two agree
+            agree = [y for y in (year, year - 1, year + 1) if (d := _safe_date(y, reading.month, reading.day)) and d.weekday() == reading.weekday]
+            year = agree[0] if agree else year
         if reading.day:
             d = _safe_date(year, reading.month, reading.day)
             return (d.isoformat(), "day") if d else (None, "unknown")
@@ -137,7 +140,8 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
     if kind == "weekday":
         back = (anchor.weekday() - reading.weekday) % 7
         ahead = (reading.weekday - anchor.weekday()) % 7
-        future = reading.offset > 0 or (reading.offset == 0 and reading.tense == "future")
+        # a weekday in a present-tense clause is most often a coming one ("meets Monday", "the deadline is Friday")
+        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "neutral"})
         if reading.offset < 0 and back == 0:
             back = 7
         d = anchor + dt.timedelta(days=ahead) if future else anchor - dt.timedelta(days=back)
@@ -216,17 +220,12 @@ def _quarter(reading: Reading, anchor: dt.date | None, previous: tuple[int, int]
     def start(q: tuple[int, int]) -> dt.date:
         return dt.date(q[0], (q[1] - 1) * size + 1, 1)
 
-    def end(q: tuple[int, int]) -> dt.date:
-        return _month_end(q[0], q[1] * size)
-
     if reading.offset > 0:
         return anchor.year + 1, number
-    if reading.tense == "past" or reading.offset < 0:
-        done = [q for q in options if end(q) <= anchor + dt.timedelta(days=14)]
-        return done[-1] if done else options[0]
-    if reading.tense == "future":
-        coming = [q for q in options if end(q) >= anchor]
-        return coming[0]
+    if reading.offset < 0:
+        return anchor.year - 1, number
+    # whatever the tense, a numbered quarter is the latest one that has begun: reports of a quarter come
+    # just after it, expectations while it runs, and fiscal quarters end months before the calendar's
     begun = [q for q in options if start(q) <= anchor]
     return begun[-1] if begun else options[0]
 
@@ -440,8 +439,8 @@ def extract(ctx) -> None:
     anchor = _parse_anchor(anchor_text)
     anchor_iso = anchor.isoformat() if anchor else None
     doc = ctx.doc
-    last_quarter: tuple[int, int, str, int] | None = None  # year, number, unit, sentence
-    last_date: tuple[str, int] | None = None  # value, sentence
+    last_quarter: tuple[int, int, str] | None = None  # the quarter (or half) the text last spoke of
+    last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -454,20 +453,33 @@ def extract(ctx) -> None:
             continue
         value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
-        quarter_context = last_quarter is not None and sentence - last_quarter[3] <= 2
-        if reading.kind == "quarter" and reading.edge == "shift" or reading.kind == "shift" and quarter_context:
-            previous = (last_quarter[0], last_quarter[1]) if last_quarter else None
-            unit = reading.unit if reading.kind == "quarter" else (last_quarter[2] if last_quarter else "quarter")
-            found = _quarter(replace(reading, kind="quarter", unit=unit, edge="shift"), anchor, previous)
-            if found:
-                value, granularity = _quarter_range(*found, unit), "range"
-                kind_type, timex = "DATE", f"{found[0]:04d}-{'Q' if unit == 'quarter' else 'H'}{found[1]}"
-        elif reading.kind == "shift" and reading.edge == "earlier" and last_date is not None:
-            value, granularity, timex = _year_before(last_date[0])
-        if reading.kind in {"quarter", "part"} and timex and "-Q" in timex or "-H" in (timex or ""):
-            last_quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half", sentence)
-        elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
-            last_date = (timex, sentence)
+        after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
+        shifted = False
+        if reading.kind == "quarter" and last_quarter is not None and (
+            reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None
+        ):
+            y, n, unit = last_quarter
+            y = y - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else y)
+            value, granularity, kind_type, timex = _quarter_value(y, reading.day or n, unit)
+            shifted = reading.edge == "shift"
+        elif last_quarter is not None and after_quarter and (
+            reading.kind == "shift" or reading.kind == "relative" and reading.unit == "year" and reading.offset == -1
+            and reading.edge is None and sentence == last_ref[2]
+        ):
+            y, n, unit = last_quarter
+            value, granularity, kind_type, timex = _quarter_value(y - 1, n, unit)
+            shifted = True
+        elif reading.kind == "shift" and reading.edge == "earlier" and last_ref is not None and last_ref[0] == "date":
+            value, granularity, timex = _year_before(last_ref[1])
+            shifted = True
+        if not shifted and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
+            if timex and ("-Q" in timex or "-H" in timex):
+                last_quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half")
+                last_ref = ("quarter", timex, sentence)
+            elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
+                last_ref = ("date", timex, sentence)
+            else:
+                last_ref = ("other", timex, sentence)
         relative = reading.kind not in {"absolute", "decade", "years", "part", "duration", "unknown", "fallback", "ref", "set"} and not (
             reading.kind == "until" and reading.year is not None
         )
@@ -477,6 +489,11 @@ def extract(ctx) -> None:
                      anchor=anchor_iso if relative and value is not None else None, sentence=sentence,
                      type=kind_type, timex=timex)
         )
+
+
+def _quarter_value(year: int, number: int, unit: str) -> tuple[str, str, str, str]:
+    """(value, granularity, type, timex) of a quarter or half."""
+    return _quarter_range(year, number, unit), "range", "DATE", f"{year:04d}-{'Q' if unit == 'quarter' else 'H'}{number}"
 
 
 def _year_before(value: str) -> tuple[str, str, str]:
