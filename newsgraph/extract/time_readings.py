@@ -97,6 +97,20 @@ PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "
 UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
 NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
 YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:-|–|to|through|until) ?(\d{4}|\d\d)\b")
+PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
+TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+        "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90, "hundred": 0}
+ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+# Holidays of the US calendar the corpora date things by: (month, day), or (month, weekday, nth; -1 the last).
+HOLIDAYS = {
+    "christmas": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31),
+    "independence day": (7, 4), "halloween": (10, 31), "valentine's day": (2, 14), "veterans day": (11, 11),
+    "thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
+    "election day": (11, 1, 0), "easter": (0, 0), "easter sunday": (0, 0), "easter week": (0, 0),
+}
+HOLIDAY_HEADS = {"christmas", "thanksgiving", "halloween", "easter", "election", "labor", "memorial", "independence", "veterans",
+                 "valentine", "new"}
 AM_PM = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m"]
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
 NUMERIC_SHAPES = [f"{a}/{b}/{c}" for a in ("d", "dd") for b in ("d", "dd") for c in ("dd", "dddd")] + ["dddd/dd/dd"]
@@ -115,7 +129,7 @@ class Reading:
     unit: str | None = None
     offset: int = 0  # -1 last, 0 this, +1 next; days for deictic; count for "ago"
     edge: str | None = None  # earlier | later ("earlier this year"); "span" for "the last few days"
-    tense: str = "neutral"  # past | future | neutral (present) | verbless, from the governing verb
+    tense: str = "neutral"  # past | future | present (a finite present verb governs it) | neutral | verbless
     bound: str | None = None  # the preposition that relates it to its clause (before, after, since …)
     count: float | None = None  # how many units a duration or set counts; None when vague ("several days")
     part: str | None = None  # part of day (MO, AF, EV, NI) or clock time ("15:00"), season (SU …), reference (PRESENT_REF)
@@ -181,6 +195,14 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ordinals + ["this", "last", "next", "past"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": ["century", "centuries"]}}],
             [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": "century"}],
             [{"LIKE_NUM": True}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": unit_words}}],
+            [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
+            [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, {"TEXT": "-", "OP": "?"},
+             {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
+            [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend", "'s"]}, "OP": "*"}],
+            [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
+             {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
+             {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
+            [{"LOWER": {"IN": ["early", "mid", "late"]}}, {"TEXT": "-"}, {"SHAPE": "dddd"}],
             [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}}],
         ],
         greedy="LONGEST",
@@ -193,7 +215,7 @@ def _trigger_hashes(vocab: Vocab) -> np.ndarray:
     """Hashes of the words every Matcher pattern contains one of; built once per vocab."""
     words = (set(MONTHS) | set(WEEKDAYS) | set(DEICTIC) | {"ago", "week", "month", "year", "weekend", "every", "each", "half", "term"}
              | set(REFERENCES) | set(ADVERB_SETS) | set(PART_CODES) | set(CLOCK_WORDS) | set(SEASONS) | set(UNITS) | set(AM_PM)
-             | set(DECADE_WORDS) | {"century", "centuries"})
+             | set(DECADE_WORDS) | {"century", "centuries", "period", "that", "following", "preceding", "nineteen"} | set(HOLIDAY_HEADS))
     shapes = NUMERIC_SHAPES + ["dddd", "d:dd", "dd:dd", "ddddx", "'ddx"]
     return np.array([vocab.strings.add(w) for w in sorted(words) + shapes], dtype=np.uint64)
 
@@ -275,11 +297,17 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     ranges = [part for r in ranges for part in _split_lines(doc, *r)]
     merged: list[list[int]] = []
     for s, e in sorted(r for r in ranges if r[1] > r[0]):
-        if merged and s < merged[-1][1]:
+        if merged and s == merged[-1][1] and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
+            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday"
+        elif merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
     return [(s, e) for s, e in merged]
+
+
+def _clockish(doc: Doc, start: int, end: int) -> bool:
+    return any(t.lower_ in AM_PM or t.lower_ in CLOCK_WORDS or t.shape_ in {"d:dd", "dd:dd"} for t in doc[start:end])
 
 
 def _split_lines(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
@@ -318,6 +346,8 @@ def _tense(span: Span) -> tuple[str, str | None]:
         bound = root.head.lower_
         if bound == "as" and root.head.head.lower_ == "soon":
             return "future", bound
+    if root.dep_ == "poss":
+        return "past", bound  # "Friday's purchases", "Tuesday's declaration": what a day's name owns has happened
     for child in root.children:  # "after January 10, when his reelection will be unrecognized"
         if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}):
             return "future", bound
@@ -351,6 +381,8 @@ def _tense(span: Span) -> tuple[str, str | None]:
         return "past", bound
     if verb.tag_ == "VBN" and (verb.dep_ in {"acl", "relcl"} or not auxes):
         return "past", bound  # a participle without auxiliary: a reduced clause, or a past tense mis-tagged
+    if verb.tag_ in {"VBZ", "VBP"} and verb is root.head or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head is verb:
+        return "present", bound  # "meets Monday", "the deadline is on Friday"
     return "neutral", bound
 
 
@@ -470,6 +502,36 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     seasons, quarters, centuries, decades in words. Reading("none") means: not a time at all."""
     wordset = set(words)
     units = [UNITS[w] for w in words if w in UNITS]
+    # times that point back at the last one the text named: "that year", "the following day", "later that day"
+    if wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
+        words[-1] == "day" or words[-1] in PART_CODES
+    ):
+        unit_word = words[-1]
+        if unit_word in {"day", "week", "month", "year", "weekend"} | set(PART_CODES) and not set(MONTHS) & wordset:
+            step = 1 if wordset & {"following", "next"} else (-1 if wordset & {"previous", "preceding"} else 0)
+            unit = "day" if unit_word in PART_CODES else UNITS.get(unit_word, unit_word)
+            return Reading("anaphoric", unit=unit, offset=step, part=PART_CODES.get(unit_word),
+                           edge=next((EDGES[w] for w in words if w in EDGES), None))
+    spoken = _spoken_year(words)
+    if spoken is not None:
+        month = next((MONTHS[w] for w in words if w in MONTHS), None)
+        return Reading("absolute", year=spoken, month=month)
+    holiday = next((h for h in sorted(HOLIDAYS, key=len, reverse=True) if h in " ".join(words).replace(" 's", "'s")), None)
+    if holiday is not None and tokens[0].text[0].isupper() | (words[0] == "the"):
+        year = next((int(t.text) for t in tokens if _is_year(t)), None)
+        return Reading("holiday", part=holiday, year=year, offset=-1 if "last" in wordset else (1 if "next" in wordset else 0),
+                       unit="week" if "week" in wordset and "easter" in holiday else None)
+    if "period" in wordset:
+        if wordset & {"ago", "earlier"} and "year" in wordset:
+            return Reading("quarter", unit="quarter", edge="shift", count=-1)
+        year = next((int(t.text) for t in tokens if _is_year(t)), None)
+        if year is not None or wordset & {"latest", "comparable", "corresponding", "same"}:
+            return Reading("quarter", unit="quarter", year=year, edge="latest" if "latest" in wordset else "that", count=-1)
+        return Reading("none")
+    if "weekend" in wordset and _quantity(tokens) is None and not wordset & {"every", "each"}:
+        direction = next((DIRECTIONS[w] for w in words if w in DIRECTIONS), None)
+        return Reading("relative", unit="weekend", offset=direction if direction is not None else 0,
+                       edge="tense" if direction is None else None)
     # reference words: "now", "currently", "the past", "the future", "soon", "recently"
     refs = [REFERENCES[w] for w in content if w in REFERENCES]
     if refs and not units and all(w in REFERENCES or w in REFERENCE_FILLER for w in content):
@@ -551,6 +613,16 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if "months" in wordset and wordset & {"first", "last", "latest"} and _quantity(tokens):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
         return Reading("duration", unit="month", count=_quantity(tokens), year=year, offset=ORDINALS.get(words[1] if len(words) > 1 else "", 0))
+    return None
+
+
+def _spoken_year(words: list[str]) -> int | None:
+    """1996 from "nineteen ninety - six", 2001 from "two thousand one" is left alone (rare in news)."""
+    for i, w in enumerate(words[:-1]):
+        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and words[i + 1] != "hundred":
+            rest = [x for x in words[i + 2 : i + 4] if x != "-"]
+            ones = ONES.get(rest[0], 0) if rest else 0
+            return {"nineteen": 1900, "eighteen": 1800, "twenty": 2000}[w] + TENS[words[i + 1]] + ones
     return None
 
 

@@ -69,7 +69,9 @@ def partial_year(month: int, day: int | None, anchor: dt.date, tense: str, offse
         ref = dt.date(anchor.year, anchor.month, 1)
     else:
         ref = anchor
-    if tense == "past" or offset < 0:
+    if offset < 0:  # "last February": the one before the current month
+        return anchor.year if at(anchor.year) < ref else anchor.year - 1
+    if tense == "past":
         return anchor.year if at(anchor.year) <= ref else anchor.year - 1
     if tense == "future" or offset > 0:
         return anchor.year if at(anchor.year) >= ref else anchor.year + 1
@@ -99,8 +101,8 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
             last = min(12, first + int(reading.count) - 1)
             return f"{dt.date(reading.year, first, 1).isoformat()}/{_month_end(reading.year, last).isoformat()}", "range"
         return None, "duration"
-    if kind in {"unknown", "ref"}:
-        return None, "unknown"
+    if kind in {"unknown", "ref", "anaphoric"}:
+        return None, "unknown"  # an anaphoric time is resolved by extract, against the time named before it
     if kind == "set":
         return None, "set"
     if kind == "century" and reading.year is not None:
@@ -108,6 +110,9 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
     if kind == "quarter":
         found = _quarter(reading, anchor, None)
         return (_quarter_range(*found, reading.unit), "range") if found else (None, "range")
+    if kind == "holiday" and reading.year is not None:
+        d = holiday_date(reading.part, reading.year)
+        return (d.isoformat(), "day") if d else (None, "unknown")
     if kind == "season" and reading.year is not None:
         return _season_range(reading.year, reading.part), "range"
     granularity = {"partial": "day" if reading.day else "month", "weekday": "day", "deictic": "day", "until": "range"}.get(kind)
@@ -141,13 +146,26 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
         back = (anchor.weekday() - reading.weekday) % 7
         ahead = (reading.weekday - anchor.weekday()) % 7
         # a weekday in a present-tense clause is most often a coming one ("meets Monday", "the deadline is Friday")
-        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "neutral"})
+        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "present"})
         if reading.offset < 0 and back == 0:
             back = 7
         d = anchor + dt.timedelta(days=ahead) if future else anchor - dt.timedelta(days=back)
         return d.isoformat(), "day"
     if kind == "deictic":
         return (anchor + dt.timedelta(days=reading.offset)).isoformat(), "day"
+    if kind == "holiday":
+        options = [(y, d) for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := holiday_date(reading.part, y))]
+        if reading.offset < 0 or reading.tense == "past":
+            chosen = [d for _, d in options if d < anchor or reading.offset >= 0 and d <= anchor]
+        else:
+            chosen = [d for _, d in options if d >= anchor]
+        d = (chosen[-1] if reading.offset < 0 or reading.tense == "past" else chosen[0]) if chosen else options[1][1]
+        return d.isoformat(), "day"
+    if kind == "relative" and reading.edge == "tense":  # "the weekend": the last one, or the coming one
+        saturday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(days=5)
+        if reading.tense in {"past", "neutral", "verbless"} and saturday > anchor:
+            saturday -= dt.timedelta(days=7)
+        return f"{saturday.isoformat()}/{(saturday + dt.timedelta(days=1)).isoformat()}", "range"
     if kind == "century":
         first = (anchor.year // 100 + reading.offset) * 100
         return f"{first:04d}-01-01/{first + 99:04d}-12-31", "range"
@@ -166,6 +184,29 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
 
 
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+
+
+def holiday_date(name: str, year: int) -> dt.date | None:
+    """The day of a holiday in a year (Easter by the Gregorian computus, through dateutil)."""
+    from newsgraph.extract.time_readings import HOLIDAYS
+
+    rule = HOLIDAYS[name]
+    if rule == (0, 0):
+        from dateutil.easter import easter
+
+        return easter(year)
+    if len(rule) == 2:
+        return _safe_date(year, *rule)
+    month, weekday, nth = rule
+    if name == "election day":  # the Tuesday after the first Monday of November
+        first = dt.date(year, 11, 1)
+        monday = first + dt.timedelta(days=(0 - first.weekday()) % 7)
+        return monday + dt.timedelta(days=1)
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = _month_end(year, month)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
 def _season_year(reading: Reading, anchor: dt.date) -> int:
@@ -374,6 +415,12 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
         return "DATE", f"{year:04d}-Q{(month - 1) // 3 + 1}" if reading.unit == "quarter" else f"{year:04d}-H{(month - 1) // 6 + 1}"
     if kind == "season":
         return "DATE", f"{value[:4]}-{reading.part}" if value else f"XXXX-{reading.part}"
+    if reading.unit == "weekend" and kind == "relative" and value and "/" in value:
+        iso = dt.date.fromisoformat(value[:10]).isocalendar()
+        return "DATE", f"{iso[0]:04d}-W{iso[1]:02d}-WE"
+    if kind == "holiday" and value and reading.unit == "week":
+        iso = dt.date.fromisoformat(value).isocalendar()
+        return "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
     if kind == "relative" and reading.edge in {"earlier", "later"} and anchor is not None:
         value, granularity = resolve(replace(reading, edge=None), anchor)
     if value is None:
@@ -451,8 +498,12 @@ def extract(ctx) -> None:
                 ctx.result.times.append(TimeExpr(start=s, end=e, text=text, value=f"{year:04d}", granularity="year", anchor=None,
                                                  sentence=sentence, type="DATE", timex=f"{year:04d}"))
             continue
+        if reading.kind == "quarter" and reading.count == -1 and last_quarter is None:
+            continue  # "the latest period" is a quarter only where the text speaks of quarters
         value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
+        if reading.kind == "anaphoric":
+            value, granularity, kind_type, timex = _anaphoric(reading, last_ref[1] if last_ref and last_ref[0] == "date" else None)
         after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
         shifted = False
         if reading.kind == "quarter" and last_quarter is not None and (
@@ -489,6 +540,28 @@ def extract(ctx) -> None:
                      anchor=anchor_iso if relative and value is not None else None, sentence=sentence,
                      type=kind_type, timex=timex)
         )
+
+
+def _anaphoric(reading: Reading, previous: str | None) -> tuple[str | None, str, str, str | None]:
+    """(value, granularity, type, timex) of "that year", "the following day", "later that day" after `previous`."""
+    if previous is None:
+        return None, "unknown", "DATE", None
+    unit, step = reading.unit, reading.offset
+    if unit == "year":
+        year = f"{int(previous[:4]) + step:04d}"
+        return year, "year", "DATE", year
+    if unit == "month" and len(previous) >= 7:
+        y, m = _add_months(dt.date(int(previous[:4]), int(previous[5:7]), 1), step)
+        return f"{y:04d}-{m:02d}", "month", "DATE", f"{y:04d}-{m:02d}"
+    if unit in {"day", "week", "weekend"} and len(previous) == 10:
+        d = dt.date.fromisoformat(previous) + dt.timedelta(days=step * (7 if unit != "day" else 1))
+        if unit == "day":
+            if reading.part:
+                return d.isoformat(), "day", "TIME", f"{d.isoformat()}T{reading.part}"
+            return d.isoformat(), "day", "DATE", d.isoformat()
+        iso = d.isocalendar()
+        return f"{iso[0]:04d}-W{iso[1]:02d}", "week", "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
+    return None, "unknown", "DATE", None
 
 
 def _quarter_value(year: int, number: int, unit: str) -> tuple[str, str, str, str]:
