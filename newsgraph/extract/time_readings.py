@@ -194,7 +194,8 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": "the"}, {"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}, {"LOWER": {"IN": sorted(DECADE_WORDS)}}],
             [{"LOWER": {"IN": ordinals + ["this", "last", "next", "past"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": ["century", "centuries"]}}],
             [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": "century"}],
-            [{"LIKE_NUM": True}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": unit_words}}],
+            [{"LIKE_NUM": True}, {"LIKE_NUM": True, "OP": "?"}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": unit_words}}],
+            [{"LOWER": "year"}, {"TEXT": {"IN": ["-", "'s"]}, "OP": "?"}, {"LOWER": "end"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
             [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, {"TEXT": "-", "OP": "?"},
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
@@ -261,6 +262,8 @@ def _temporal_start(tok: Token) -> bool:
 
 def _temporal_end(tok: Token) -> bool:
     low = tok.lower_
+    if low == "end" and tok.i and tok.nbor(-1).lower_ in {"year", "-", "'s"}:
+        return True  # "year-end", "year's end"
     return (
         low in UNITS or low in MONTHS or low in WEEKDAYS or low in DAY_PARTS or low in DEICTIC
         or low in {"ago", "earlier", "later", "before", "after", "ahead"} or tok.like_num or tok.shape_ in {"dddd", "ddddx"}
@@ -394,6 +397,15 @@ def read(tokens: list[Token]) -> Reading | None:
         return None
     if "old" in words or "-year-old" in words or any(w.endswith("-old") for w in words):
         return None
+    edge_words = {"end", "beginning", "start", "middle", "close", "turn"}
+    if edge_words & set(words) and len(tokens) > 1:  # "the end of the year", "year-end", "the start of 1990"
+        inner = [t for t in tokens if t.lower_ not in edge_words | {"the", "of", "-", "'s", "at", "by", "around"}]
+        if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"]):
+            return Reading("relative", unit="year", offset=0)
+        if inner and len(inner) < len(tokens):
+            return read(inner)
+    if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
+        return Reading("relative", unit="year", offset=0)
     special = _special(tokens, words, [t.lower_ for t in content])
     if special is not None:
         return special if special.kind != "none" else None
@@ -439,12 +451,13 @@ def read(tokens: list[Token]) -> Reading | None:
     if units and direction is not None:
         unit = units[-1]
         plural = any(w.endswith("s") and w in UNITS for w in words)
+        counted = count if count is not None else (None if plural else 1)
         if direction == -1 and (words[0] == "the" or count is not None or plural):
-            return Reading("relative", unit=unit, offset=int(count or 1), edge="span", count=count if count or not plural else None)
+            return Reading("relative", unit=unit, offset=int(count or 1), edge="span", count=counted)
         if direction == 1 and (words[0] == "the" or count is not None or plural) and words[-1] not in {"week", "month", "year"} or (
             words[:1] == ["the"] and direction == 1
         ):
-            return Reading("relative", unit=unit, offset=int(count or 1), edge="ahead", count=count if count or not plural else None)
+            return Reading("relative", unit=unit, offset=int(count or 1), edge="ahead", count=counted)
         return Reading("relative", unit=unit, offset=direction, edge=edge)
     if set(words) & {"this", "tonight"} and set(words) & DAY_PARTS:
         return Reading("deictic", offset=0)
@@ -456,6 +469,13 @@ def read(tokens: list[Token]) -> Reading | None:
         return Reading("unknown")
     if any(_day_number(t) is not None and not t.text.isdigit() for t in tokens):
         return None  # "the 11th-hour deal", "20th-century": ordinals without a month are not dates
+    if count is None and not any(w.endswith("s") and w in UNITS for w in words) and not any(w in VAGUE_COUNTS for w in words):
+        count = 1  # "the year", "a week", "day-long"
+    if units and words[-1] in {"later", "earlier", "before", "after"} and all(
+        t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS or t.lower_ in DURATION_MODIFIERS
+        or t.lower_ in {"later", "earlier", "before", "after", "and"} for t in tokens
+    ):
+        return Reading("duration", unit=units[0], count=count)  # "three days later": TimeML tags the stretch
     if units and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS for t in tokens):
         return Reading("duration", unit=units[-1], count=count)
     if units and words[-1] in UNITS and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
@@ -471,6 +491,8 @@ def _quantity(tokens: list[Token]) -> float | None:
     total = None
     for i, t in enumerate(tokens):
         low = t.lower_
+        if low in {"to", "or", "-", "–"} and total is not None and i + 1 < len(tokens) and tokens[i + 1].lower_ not in UNITS:
+            break  # "two to three weeks", "12 to 18 months": the first figure
         if low in VAGUE_COUNTS and not (low == "couple" and i and tokens[i - 1].lower_ in {"a"}):
             return None
         if low == "couple":
@@ -619,7 +641,10 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
 def _spoken_year(words: list[str]) -> int | None:
     """1996 from "nineteen ninety - six", 2001 from "two thousand one" is left alone (rare in news)."""
     for i, w in enumerate(words[:-1]):
-        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and words[i + 1] != "hundred":
+        if w == "two" and words[i + 1] == "thousand" and (i == 0 or words[i - 1] in {"the", "year", "in", "by"}):
+            rest = [x for x in words[i + 2 : i + 4] if x not in {"-", "and"}]
+            return 2000 + (ONES.get(rest[0], 0) if rest else 0)
+        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (i == 0 or words[i - 1] in {"the", "in", "of", "since", "by", "year"} | set(MONTHS)) and words[i + 1] != "hundred":
             rest = [x for x in words[i + 2 : i + 4] if x != "-"]
             ones = ONES.get(rest[0], 0) if rest else 0
             return {"nineteen": 1900, "eighteen": 1800, "twenty": 2000}[w] + TENS[words[i + 1]] + ones
@@ -747,6 +772,8 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
         left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
+        if left is not None and left.kind == "relative" and left.unit == "year" and left.offset == 0:
+            left = Reading("duration", unit="year", count=1)  # "the year ended Sept. 30": a year's stretch
         out = [(start, start + cut, left)] if left is not None and cut else []
         if right is not None:
             out.append((start + cut + 1, end, right))

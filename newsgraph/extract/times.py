@@ -154,12 +154,11 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
     if kind == "deictic":
         return (anchor + dt.timedelta(days=reading.offset)).isoformat(), "day"
     if kind == "holiday":
-        options = [(y, d) for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := holiday_date(reading.part, y))]
-        if reading.offset < 0 or reading.tense == "past":
-            chosen = [d for _, d in options if d < anchor or reading.offset >= 0 and d <= anchor]
+        options = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := holiday_date(reading.part, y))]
+        if reading.offset > 0 or reading.offset == 0 and reading.tense in {"future", "present"}:
+            d = next((d for d in options if d >= anchor), options[-1])
         else:
-            chosen = [d for _, d in options if d >= anchor]
-        d = (chosen[-1] if reading.offset < 0 or reading.tense == "past" else chosen[0]) if chosen else options[1][1]
+            d = [d for d in options if d < anchor or reading.offset == 0 and d == anchor][-1]
         return d.isoformat(), "day"
     if kind == "relative" and reading.edge == "tense":  # "the weekend": the last one, or the coming one
         saturday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(days=5)
@@ -397,8 +396,6 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
         return "SET", _set_value(reading)
     if kind in {"duration", "until"} or kind == "relative" and reading.edge in {"span", "ahead"}:
         count = reading.count if kind != "until" else reading.offset
-        if kind == "relative" and reading.count is None and reading.unit and reading.offset == 1 and not _plural(reading):
-            count = 1
         return "DURATION", duration_value(count, reading.unit)
     if kind == "decade":
         return "DATE", f"{reading.year // 10:03d}"
@@ -430,15 +427,11 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
             value = f"XXXX-{reading.month:02d}" + (f"-{reading.day:02d}" if reading.day else "")
     elif granularity == "range" and kind != "years":
         value = None
-    if reading.part and value is not None:
+    if reading.part and value is not None and kind != "holiday":
         day = value if len(value) == 10 or value.startswith("XXXX") else None
         if day is not None:
             return "TIME", f"{day}T{reading.part}"
     return "DATE", value
-
-
-def _plural(reading: Reading) -> bool:
-    return False
 
 
 def duration_value(count: float | None, unit: str | None) -> str | None:
