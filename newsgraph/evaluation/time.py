@@ -94,7 +94,11 @@ def read_timeml(path: Path) -> TimeMLDocument:
 def read_folder(folder: Path) -> tuple[list[TimeMLDocument], list[str]]:
     """Every ``*.tml`` file under `folder` (sorted), and one message per file that could not be read."""
     docs, problems = [], []
-    for path in sorted(Path(folder).rglob("*.tml")):
+    try:
+        paths = sorted(Path(folder).rglob("*.tml"))
+    except OSError as exc:
+        return [], [f"{folder}: cannot be listed ({exc})"]
+    for path in paths:
         try:
             docs.append(read_timeml(path))
         except TimeMLError as exc:
@@ -108,11 +112,19 @@ def pipeline_times(docs: list[TimeMLDocument], nlp=None) -> list[list[Timex]]:
     """The real pipeline's times for each document, the creation date given as its published date."""
     from newsgraph.extract import analyze_texts
 
-    out = []
-    for doc in docs:  # one text at a time: the published date differs per document
-        analysis = next(analyze_texts([doc.text], nlp, only={"times", "pubdate"}, published=doc.dct, path=doc.name))
-        out.append(as_timexes(analysis.times))
-    return out
+    from newsgraph.nlp import load_pipeline
+
+    nlp = nlp or load_pipeline()
+    found: dict[int, list[Timex]] = {}
+    by_date: dict[str | None, list[int]] = {}
+    for i, doc in enumerate(docs):  # one nlp.pipe stream per creation date: the published date is per call
+        by_date.setdefault(doc.dct, []).append(i)
+    for dct, indices in by_date.items():
+        texts = [docs[i].text for i in indices]
+        paths = [docs[i].name for i in indices]
+        for i, analysis in zip(indices, analyze_texts(texts, nlp, only={"times", "pubdate"}, published=dct, path=paths)):
+            found[i] = as_timexes(analysis.times)
+    return [found[i] for i in range(len(docs))]
 
 
 def as_timexes(times) -> list[Timex]:
@@ -252,9 +264,9 @@ def _context(text: str, start: int, end: int, width: int = 50) -> str:
 
 
 def evaluate(folder: Path, nlp=None, predict: Callable[[list[TimeMLDocument]], list[list[Timex]]] | None = None,
-             limit: int | None = None) -> dict:
-    """Scores of the pipeline and of the baseline on every TimeML file under `folder`."""
-    docs, problems = read_folder(folder)
+             limit: int | None = None, read: tuple[list[TimeMLDocument], list[str]] | None = None) -> dict:
+    """Scores of the pipeline and of the baseline on every TimeML file under `folder` (or the `read` result)."""
+    docs, problems = read or read_folder(folder)
     if limit is not None:
         docs = docs[:limit]
     system = (predict or (lambda d: pipeline_times(d, nlp)))(docs)
