@@ -45,11 +45,14 @@ PHRASES = [
     ("The filing of 2019-03-04 was late.", "2019-03-04", "2019-03-04", "day"),
     ("Profits rose in the fourth quarter of 2018.", "the fourth quarter of 2018", "2018-10-01/2018-12-31", "range"),
     ("Sales fell in the first half of 2018.", "the first half of 2018", "2018-01-01/2018-06-30", "range"),
-    ("Profits doubled in the year to March 2018.", "the year to March 2018", "2017-04-01/2018-03-31", "range"),
-    ("Output fell in the three months to December.", "the three months to December", "2018-10-01/2018-12-31", "range"),
+    ("Profits doubled in the year to March 2018.", "the year", "2017-04-01/2018-03-31", "range"),
+    ("Profits doubled in the year to March 2018.", "March 2018", "2018-03", "month"),
+    ("Output fell in the three months to December.", "the three months", "2018-10-01/2018-12-31", "range"),
     ("The plant opened in May last year.", "May last year", "2018-05", "month"),
-    ("The famine of 1845-49 emptied the valley.", "1845-49", "1845-01-01/1849-12-31", "range"),
-    ("The mill ran from 2012 to 2015 without a break.", "2012 to 2015", "2012-01-01/2015-12-31", "range"),
+    ("The famine of 1845-49 emptied the valley.", "1845", "1845", "year"),  # TimeML splits a span of years
+    ("The famine of 1845-49 emptied the valley.", "49", "1849", "year"),
+    ("The mill ran from 2012 to 2015 without a break.", "2012", "2012", "year"),
+    ("The mill ran from 2012 to 2015 without a break.", "2015", "2015", "year"),
     ("He served six years in office.", "six years", None, "duration"),
     ("The firm has worked in the city for 24 years.", "24 years", None, "duration"),
 ]
@@ -72,7 +75,6 @@ def test_relative_expressions_record_their_anchor(nlp):
     [
         "The 35-year-old mayor resigned.",
         "Have a nice day, the guard said.",
-        "The council publishes a daily bulletin.",
     ],
 )
 def test_ages_idioms_and_frequencies_are_not_times(nlp, sentence):
@@ -156,5 +158,5 @@ def test_values_are_well_formed_over_ptc_unlabeled(nlp, shared_corpus):
                 assert re.fullmatch(VALUE_SHAPES[t.granularity], t.value), (path.name, t)
                 resolved += 1
             else:
-                assert t.granularity in {"duration", "unknown", *VALUE_SHAPES}
+                assert t.granularity in {"duration", "unknown", "set", *VALUE_SHAPES}
     assert resolved > 200

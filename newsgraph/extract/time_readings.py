@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import numpy as np
 from spacy.attrs import LOWER, SHAPE
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -144,67 +143,59 @@ class Candidate:
 
 @lru_cache(maxsize=8)
 def _time_matcher(vocab: Vocab) -> Matcher:
-    """Temporal phrases the small model tends to miss; built once per vocab."""
+    """Temporal phrases the small model tends to miss; built once per vocab.
+
+    Each pattern costs time on every token of every window, so related phrases share one pattern
+    and read() sorts out what a match says; single words are looked up without the Matcher.
+    """
     matcher = Matcher(vocab)
     months = sorted(MONTHS)
     day = {"SHAPE": {"IN": ["d", "dd", "dxx", "ddxx"]}}
     unit_words = sorted(UNITS)
     set_words = sorted(set(UNITS) | set(WEEKDAYS) | set(MONTHS) | set(PART_CODES) | set(SEASONS) | {"night"})
     day_words = sorted(set(WEEKDAYS) | set(DEICTIC) | {"this", "last", "next", "the", "early", "late", "that", "same", "past"})
-    ordinals = sorted(ORDINALS)
+    ordinals = sorted(set(ORDINALS) | {"the", "this", "next", "latest", "current", "that", "same", "past"})
+    edge = {"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}
+    dash = {"TEXT": "-", "OP": "?"}
     matcher.add(
         "TIME",
         [
             [{"LOWER": {"IN": sorted(DIRECTIONS)}, "OP": "?"}, {"LOWER": {"IN": sorted(WEEKDAYS)}}],
-            [{"LOWER": {"IN": sorted(DEICTIC)}}],
             [{"LOWER": {"IN": sorted(EDGES)}, "OP": "?"}, {"LOWER": {"IN": sorted(DIRECTIONS)}},
              {"LOWER": {"IN": ["week", "month", "year", "weekend"]}}],
-            [{"LIKE_NUM": True}, {"LOWER": {"IN": unit_words}}, {"LOWER": "ago"}],
-            [{"LOWER": {"IN": ["a", "an"]}}, {"LOWER": {"IN": unit_words}}, {"LOWER": "ago"}],
             [{"LOWER": {"IN": months}}, day],
             [{"LOWER": {"IN": months}}, day, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd"}],
             [day, {"LOWER": {"IN": months}}, {"SHAPE": "dddd", "OP": "?"}],
             [{"LOWER": {"IN": months}}, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd"}],
-            [{"SHAPE": {"IN": NUMERIC_SHAPES}}],
             [{"SHAPE": "dddd"}, {"LOWER": {"IN": ["-", "–", "to", "through", "until"]}}, {"SHAPE": {"IN": ["dddd", "dd"]}}],
             [{"SHAPE": "dddd"}, {"TEXT": "-"}, {"SHAPE": {"IN": ["d", "dd"]}}, {"TEXT": "-"}, {"SHAPE": {"IN": ["d", "dd"]}}],
-            # what TimeML tags that the small model leaves: reference words, sets, parts of day, clock times,
-            # seasons, quarters, decades, centuries and counted units ("five-year", "90 days")
-            [{"LOWER": {"IN": sorted(set(REFERENCES) - {"past", "future", "current"})}}],
-            [{"LOWER": "current", "POS": "ADJ", "DEP": "amod"}],
-            [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable"]}, "OP": "?"},
-             {"LOWER": {"IN": ["past", "future"]}, "POS": {"IN": ["NOUN", "ADJ", "PROPN"]}}],
-            [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "short"]}}, {"LOWER": "term"}],
-            [{"LOWER": {"IN": sorted(ADVERB_SETS)}, "POS": {"IN": ["ADV", "ADJ"]}}],
+            # what TimeML tags that the small model leaves: the past and future, sets, parts of day and seasons,
+            # clock times, quarters and centuries, decades, counted units ("five-year", "90 days", "a year ago")
+            [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable", "short"]}, "OP": "?"},
+             {"LOWER": {"IN": ["past", "future", "term"]}}],
             [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": set_words}}],
-            [{"LOWER": {"IN": day_words}, "OP": "?"}, {"LOWER": {"IN": ["early", "late", "mid"]}, "OP": "?"}, {"TEXT": "-", "OP": "?"},
-             {"LOWER": {"IN": ["morning", "afternoon", "evening", "night", "overnight", "mornings", "nights", "evenings"]}}],
+            [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
+             {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
-            [{"LOWER": {"IN": sorted(CLOCK_WORDS)}}],
-            [{"LOWER": {"IN": day_words}, "OP": "?"}, {"LOWER": {"IN": ["early", "late", "mid"]}, "OP": "?"}, {"TEXT": "-", "OP": "?"},
-             {"LOWER": {"IN": sorted(set(SEASONS) - {"fall"})}}, {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
-            [{"LOWER": {"IN": day_words}}, {"LOWER": "fall"}, {"SHAPE": "dddd", "OP": "?"}],
-            [{"LOWER": {"IN": ordinals}}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": ["quarter", "half", "quarters"]}}],
-            [{"LOWER": {"IN": ["the", "this", "last", "next", "latest", "current", "that", "same"]}}, {"LOWER": "fiscal", "OP": "?"},
-             {"LOWER": {"IN": ["quarter", "half"]}}],
-            [{"LOWER": {"IN": ["a", "one", "the"]}, "OP": "?"}, {"LOWER": "year"}, {"TEXT": "-", "OP": "?"},
-             {"LOWER": {"IN": ["earlier", "ago", "before"]}}],
-            [{"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}, {"TEXT": "-", "OP": "?"}, {"SHAPE": {"IN": ["ddddx", "'ddx", "ddx"]}}],
-            [{"LOWER": "the"}, {"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}, {"LOWER": {"IN": sorted(DECADE_WORDS)}}],
-            [{"LOWER": {"IN": ordinals + ["this", "last", "next", "past"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": ["century", "centuries"]}}],
-            [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, {"TEXT": "-", "OP": "?"}, {"LOWER": "century"}],
-            [{"LIKE_NUM": True}, {"LIKE_NUM": True, "OP": "?"}, {"TEXT": "-", "OP": "?"}, {"LOWER": {"IN": unit_words}}],
-            [{"LOWER": "year"}, {"TEXT": {"IN": ["-", "'s"]}, "OP": "?"}, {"LOWER": "end"}],
+            [{"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
+             {"LOWER": {"IN": ["quarter", "half", "quarters", "century", "centuries"]}}],
+            [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, dash, {"LOWER": "century"}],
+            [{"LOWER": {"IN": ["a", "one", "the"]}, "OP": "?"}, {"LOWER": "year"}, {"TEXT": {"IN": ["-", "'s"]}, "OP": "?"},
+             {"LOWER": {"IN": ["earlier", "ago", "before", "end"]}}],
+            [edge, dash, {"SHAPE": {"IN": ["ddddx", "'ddx", "ddx"]}}],
+            [{"LOWER": {"IN": ["early", "mid", "late"]}}, {"TEXT": "-"}, {"SHAPE": "dddd"}],
+            [{"LOWER": "the"}, edge, {"LOWER": {"IN": sorted(DECADE_WORDS)}}],
+            [{"LIKE_NUM": True}, {"LIKE_NUM": True, "OP": "?"}, dash, {"LOWER": {"IN": unit_words}}, {"LOWER": "ago", "OP": "?"}],
+            [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}},
+             {"LOWER": "ago", "OP": "?"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
-            [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, {"TEXT": "-", "OP": "?"},
+            [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
-            [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend", "'s"]}, "OP": "*"}],
+            [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
-            [{"LOWER": {"IN": ["early", "mid", "late"]}}, {"TEXT": "-"}, {"SHAPE": "dddd"}],
-            [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}}],
         ],
         greedy="LONGEST",
     )
@@ -212,35 +203,53 @@ def _time_matcher(vocab: Vocab) -> Matcher:
 
 
 @lru_cache(maxsize=8)
-def _trigger_hashes(vocab: Vocab) -> np.ndarray:
+def _trigger_hashes(vocab: Vocab) -> frozenset[int]:
     """Hashes of the words every Matcher pattern contains one of; built once per vocab."""
-    words = (set(MONTHS) | set(WEEKDAYS) | set(DEICTIC) | {"ago", "week", "month", "year", "weekend", "every", "each", "half", "term"}
-             | set(REFERENCES) | set(ADVERB_SETS) | set(PART_CODES) | set(CLOCK_WORDS) | set(SEASONS) | set(UNITS) | set(AM_PM)
-             | set(DECADE_WORDS) | {"century", "centuries", "period", "that", "following", "preceding", "nineteen"} | set(HOLIDAY_HEADS))
-    shapes = NUMERIC_SHAPES + ["dddd", "d:dd", "dd:dd", "ddddx", "'ddx"]
-    return np.array([vocab.strings.add(w) for w in sorted(words) + shapes], dtype=np.uint64)
+    words = (set(MONTHS) | set(WEEKDAYS) | {"ago", "week", "month", "year", "weekend", "every", "each", "half", "term"}
+             | set(PART_CODES) | set(SEASONS) | set(UNITS) | set(AM_PM) | {"past", "future"}
+             | set(DECADE_WORDS) | {"century", "centuries", "period", "nineteen", "thousand"} | set(HOLIDAY_HEADS) - {"new"})
+    shapes = ["dddd", "d:dd", "dd:dd", "ddddx", "'ddx", "ddxx", "dxx"]
+    return frozenset(vocab.strings.add(w) for w in sorted(words) + shapes)
+
+
+@lru_cache(maxsize=8)
+def _single_hashes(vocab: Vocab) -> dict[int, str]:
+    """Words that are a time expression on their own (checked without the Matcher): hash -> kind."""
+    single = {w: "word" for w in set(REFERENCES) - {"past", "future", "current"}} | {w: "word" for w in DEICTIC}
+    single |= {w: "word" for w in CLOCK_WORDS} | {w: "adverb" for w in ADVERB_SETS} | {"current": "current"}
+    out = {vocab.strings.add(w): kind for w, kind in single.items()}
+    out |= {vocab.strings.add(shape): "numeric" for shape in NUMERIC_SHAPES}
+    return out
 
 
 def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
-    """Matcher hits, the Matcher run only on small windows around trigger words.
+    """Matcher hits, the Matcher run only on small windows around trigger words, plus the one-word times.
 
     A Matcher with IN-set predicates calls back into Python for every token it sees; a
-    vectorized lookup of the trigger words first keeps it to a few windows per document.
+    lookup of the trigger words first keeps it to a few windows per document.
     """
     if not len(doc):
         return []
-    table = doc.to_array([LOWER, SHAPE])
     triggers = _trigger_hashes(doc.vocab)
-    where = np.flatnonzero(np.isin(table[:, 0], triggers) | np.isin(table[:, 1], triggers)).tolist()
+    single = _single_hashes(doc.vocab)
+    hits: list[tuple[int, int]] = []
     windows: list[list[int]] = []
-    for i in where:
-        lo, hi = max(0, i - 3), min(len(doc), i + 5)
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = hi
-        else:
-            windows.append([lo, hi])
+    for i, (low, shape) in enumerate(doc.to_array([LOWER, SHAPE]).tolist()):
+        kind = single.get(low) or single.get(shape)
+        if kind is not None:
+            tok = doc[i]
+            if kind in {"word", "numeric"} or kind == "adverb" and tok.pos_ in {"ADV", "ADJ"} or (
+                kind == "current" and tok.pos_ == "ADJ" and tok.dep_ == "amod"
+            ):
+                hits.append((i, i + 1))
+        if low in triggers or shape in triggers:
+            lo, hi = max(0, i - 3), min(len(doc), i + 5)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = hi
+            else:
+                windows.append([lo, hi])
     matcher = _time_matcher(doc.vocab)
-    return [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
+    return hits + [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
 
 
 def _is_year(tok: Token) -> bool:
@@ -452,12 +461,13 @@ def read(tokens: list[Token]) -> Reading | None:
         unit = units[-1]
         plural = any(w.endswith("s") and w in UNITS for w in words)
         counted = count if count is not None else (None if plural else 1)
+        reach = int(count) if count else (3 if plural else 1)  # "the past few days": three days back, for the timeline
         if direction == -1 and (words[0] == "the" or count is not None or plural):
-            return Reading("relative", unit=unit, offset=int(count or 1), edge="span", count=counted)
+            return Reading("relative", unit=unit, offset=reach, edge="span", count=counted)
         if direction == 1 and (words[0] == "the" or count is not None or plural) and words[-1] not in {"week", "month", "year"} or (
             words[:1] == ["the"] and direction == 1
         ):
-            return Reading("relative", unit=unit, offset=int(count or 1), edge="ahead", count=counted)
+            return Reading("relative", unit=unit, offset=reach, edge="ahead", count=counted)
         return Reading("relative", unit=unit, offset=direction, edge=edge)
     if set(words) & {"this", "tonight"} and set(words) & DAY_PARTS:
         return Reading("deictic", offset=0)
@@ -772,9 +782,9 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
         left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
-        if left is not None and left.kind == "relative" and left.unit == "year" and left.offset == 0:
-            left = Reading("duration", unit="year", count=1)  # "the year ended Sept. 30": a year's stretch
-        out = [(start, start + cut, left)] if left is not None and cut else []
+        if left is None or left.kind != "quarter":
+            left = reading  # "the year to March 2005": a duration (P1Y) whose value is the stretch it ends
+        out = [(start, start + cut, left)] if cut else []
         if right is not None:
             out.append((start + cut + 1, end, right))
         if out:
