@@ -90,6 +90,7 @@ DURATION_WORDS = FILLER | {"or", "to", "so", "and"}
 DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another", "extra", "long", "-", "straight", "consecutive",
                       "first", "next", "past", "last", "trading", "business", "working", "calendar", "fiscal", "up", "within", "half"}
 REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until", "just", "the", "foreseeable", "only", "even", "until"}
+TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
 PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
@@ -309,8 +310,11 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     ranges = [part for r in ranges for part in _split_lines(doc, *r)]
     merged: list[list[int]] = []
     for s, e in sorted(r for r in ranges if r[1] > r[0]):
-        if merged and s == merged[-1][1] and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
-            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday"
+        gap = merged[-1][1] if merged else s
+        while gap < s and doc[gap].lower_ in TIME_ZONES:
+            gap += 1
+        if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
+            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
         elif merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
@@ -365,7 +369,7 @@ def _tense(span: Span) -> tuple[str, str | None]:
             return "future", bound
     verb = root
     for _ in range(5):
-        if verb.pos_ in {"VERB", "AUX"} or verb.head is verb:
+        if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
             break
         if verb.lemma_ in PLAN_WORDS and verb.pos_ in {"ADJ", "NOUN"}:
             return "future", bound  # "due Friday", "a deadline of Friday"
@@ -380,12 +384,12 @@ def _tense(span: Span) -> tuple[str, str | None]:
         return "future", bound
     if verb.lemma_ in PLAN_WORDS and verb.tag_ == "VBN" and any(c.lower_ == "for" for c in verb.children):
         return "future", bound  # "scheduled for Thursday", "set for April"
-    chain = [verb.head] if verb.head is not verb else []
-    if chain and chain[0].head is not chain[0]:
+    chain = [verb.head] if verb.head.i != verb.i else []
+    if chain and chain[0].head.i != chain[0].i:
         chain.append(chain[0].head)
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS for h in chain):
         return "future", bound  # "planned to leave on Thursday", "is scheduled to close Monday"
-    if verb.lemma_ in PLAN_WORDS and root.head is not verb and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
+    if verb.lemma_ in PLAN_WORDS and root.head.i != verb.i and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
         return "future", bound  # "planned a large demonstration on Saturday"
     if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
         return "future", bound  # "is meeting Wednesday"
@@ -393,7 +397,7 @@ def _tense(span: Span) -> tuple[str, str | None]:
         return "past", bound
     if verb.tag_ == "VBN" and (verb.dep_ in {"acl", "relcl"} or not auxes):
         return "past", bound  # a participle without auxiliary: a reduced clause, or a past tense mis-tagged
-    if verb.tag_ in {"VBZ", "VBP"} and verb is root.head or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head is verb:
+    if verb.tag_ in {"VBZ", "VBP"} and verb.i == root.head.i or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i:
         return "present", bound  # "meets Monday", "the deadline is on Friday"
     return "neutral", bound
 
@@ -649,7 +653,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
 
 
 def _spoken_year(words: list[str]) -> int | None:
-    """1996 from "nineteen ninety - six", 2001 from "two thousand one" is left alone (rare in news)."""
+    """1996 from "nineteen ninety - six", 2000 from "the year two thousand"; None when the words name no year."""
     for i, w in enumerate(words[:-1]):
         if w == "two" and words[i + 1] == "thousand" and (i == 0 or words[i - 1] in {"the", "year", "in", "by"}):
             rest = [x for x in words[i + 2 : i + 4] if x not in {"-", "and"}]

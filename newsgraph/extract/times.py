@@ -316,12 +316,16 @@ def _relative(reading: Reading, anchor: dt.date) -> str | None:
     unit, offset, edge = reading.unit, reading.offset, reading.edge
     if edge == "span" and unit in {"hour", "minute"}:  # "in the last few hours": the day itself
         return anchor.isoformat()
-    if edge == "span":  # "the last week", "the past few days": up to the anchor
-        days = max(1, offset) * UNIT_DAYS.get(unit, 1)
-        return f"{(anchor - dt.timedelta(days=days)).isoformat()}/{anchor.isoformat()}"
-    if edge == "ahead":
-        days = max(1, offset) * UNIT_DAYS.get(unit, 1)
-        return f"{anchor.isoformat()}/{(anchor + dt.timedelta(days=days)).isoformat()}"
+    if edge in {"span", "ahead"}:  # "the past few days", "the next two years": from or up to the anchor
+        sign = -1 if edge == "span" else 1
+        months = {"month": 1, "quarter": 3, "year": 12, "decade": 120, "century": 1200}.get(unit)
+        if months:
+            y, m = _add_months(anchor, sign * max(1, offset) * months)
+            other = _safe_date(y, m, anchor.day) or _month_end(y, m)
+        else:
+            other = anchor + sign * dt.timedelta(days=max(1, offset) * UNIT_DAYS.get(unit, 1))
+        first, last = sorted((anchor, other))
+        return f"{first.isoformat()}/{last.isoformat()}"
     if unit in {"day", "hour", "minute"}:
         return (anchor + dt.timedelta(days=offset)).isoformat()
     if unit in {"week", "weekend", "fortnight"}:
