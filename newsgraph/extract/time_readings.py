@@ -387,8 +387,10 @@ def _tense(span: Span) -> tuple[str, str | None]:
     chain = [verb.head] if verb.head.i != verb.i else []
     if chain and chain[0].head.i != chain[0].i:
         chain.append(chain[0].head)
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.pos_ in {"NOUN", "PROPN"} for h in chain[:1]):
+        return "future", bound  # "planned to leave on Thursday", "guidelines to be published in November"
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS for h in chain):
-        return "future", bound  # "planned to leave on Thursday", "is scheduled to close Monday"
+        return "future", bound  # "is scheduled to close Monday"
     if verb.lemma_ in PLAN_WORDS and root.head.i != verb.i and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
         return "future", bound  # "planned a large demonstration on Saturday"
     if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
@@ -601,7 +603,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         rest = [t for i, t in enumerate(tokens) if i not in used and t.lower_ not in CLOCK_FILLER and not t.is_punct]
         base = read(rest) if rest else None
         if base is None or base.kind in {"unknown", "duration", "set", "ref", "none"}:
-            base = Reading("deictic", offset=0)
+            base = Reading("deictic", offset=0, edge="clock")  # the day comes from the text around it
         return replace(base, part=at)
     # parts of day: "this morning", "Friday afternoon", "last night", "overnight", "tonight"
     part_word = next((w for w in words if w in PART_CODES), None)

@@ -483,6 +483,7 @@ def extract(ctx) -> None:
     anchor = _parse_anchor(anchor_text)
     anchor_iso = anchor.isoformat() if anchor else None
     doc = ctx.doc
+    clocks: list[int] = []  # times of day said without their day ("at 10:35 a.m.")
     last_quarter: tuple[int, int, str] | None = None  # the quarter (or half) the text last spoke of
     last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
     for cand in candidates(doc):
@@ -528,6 +529,8 @@ def extract(ctx) -> None:
                 last_ref = ("date", timex, sentence)
             else:
                 last_ref = ("other", timex, sentence)
+        if reading.edge == "clock":
+            clocks.append(len(ctx.result.times))
         relative = reading.kind not in {"absolute", "decade", "years", "part", "duration", "unknown", "fallback", "ref", "set"} and not (
             reading.kind == "until" and reading.year is not None
         )
@@ -537,6 +540,19 @@ def extract(ctx) -> None:
                      anchor=anchor_iso if relative and value is not None else None, sentence=sentence,
                      type=kind_type, timex=timex)
         )
+    _clock_days(ctx.result.times, clocks)
+
+
+def _clock_days(times: list[TimeExpr], clocks: list[int]) -> None:
+    """A time of day said without its day takes the day named nearest in its sentence, else the last day before."""
+    for i in clocks:
+        clock = times[i]
+        days = [t for t in times if t.sentence == clock.sentence and t is not clock and t.granularity == "day" and t.value
+                and t.type == "DATE"]
+        before = [t for t in times[:i] if t.granularity == "day" and t.value and t.type == "DATE"]
+        day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (before[-1] if before else None)
+        if day is not None and clock.timex and "T" in clock.timex:
+            times[i] = replace(clock, value=day.value, timex=f"{day.value}{clock.timex[clock.timex.index('T'):]}", anchor=None)
 
 
 def _anaphoric(reading: Reading, previous: str | None) -> tuple[str | None, str, str, str | None]:
