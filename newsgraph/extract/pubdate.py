@@ -16,7 +16,8 @@ readings of ``time_readings.candidates`` (tense from the governing verb):
    A yearless date with its weekday ("on Friday, March 1") counts as a full date, in the
    first year from the latest year the text names where the two agree (2019 after "In
    2017");
-3. an absolute date in a future-tense clause is an upper bound, and so is a yearless one
+3. a month or day with its year in a future-tense clause is an upper bound (a year alone,
+   "by 2008", is not: plans name far years), and so is a yearless one
    at its first occurrence after the lower bound ("after January 10, when ... will be
    unrecognized"); with an upper bound the guess is at most 30 days before it, as texts
    announce coming dates a few weeks ahead.
@@ -86,7 +87,8 @@ def infer_from(readings: list[Reading]) -> str | None:
         if r.kind == "absolute":
             start = dt.date(r.year, r.month or 1, r.day or 1)
             if r.tense == "future":
-                upper.append(start)
+                if r.month is not None:  # "by 2008" is no sign the text was written weeks before
+                    upper.append(start)
             elif r.tense == "verbless" and r.day is not None and usable:
                 lower.append(start)  # a full date standing alone is most often the dateline itself
                 precise = True
