@@ -97,7 +97,7 @@ def resolve(store) -> None:
         for doc_id, result in found.items():
             notes = json.loads(conn.execute("SELECT notes FROM documents WHERE id = ?", (doc_id,)).fetchone()[0] or "[]")
             if result is None:
-                notes.append(f"{UNDATED_NOTE}: its text names no year, and no {MIN_DOCUMENTS} dated documents sharing "
+                notes.append(f"{UNDATED_NOTE}: its text does not date it, and no {MIN_DOCUMENTS} dated documents sharing "
                              "its events agree on a date")
                 conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(notes), doc_id))
                 continue
