@@ -4,7 +4,7 @@ A TimeML file holds the article's text (inside ``<TEXT>``) with every time expre
 tagged inline as ``<TIMEX3 type=".." value="..">…</TIMEX3>``, and the document's creation
 time as the TIMEX3 whose ``functionInDocument`` is ``CREATION_TIME``. The reader turns a
 file into the plain text and gold spans (character offsets into that text); the
-pipeline reads the plain text with the creation date as the article's published date,
+pipeline (``newsgraph.pipeline.analyze_texts``) reads the plain text with the creation date as the article's published date,
 as a user's metadata would give it; the scores compare the two:
 
 * strict span P/R/F1: the same characters; relaxed: any overlap (each gold span matched
@@ -110,7 +110,7 @@ def read_folder(folder: Path) -> tuple[list[TimeMLDocument], list[str]]:
 
 def pipeline_times(docs: list[TimeMLDocument], nlp=None) -> list[list[Timex]]:
     """The real pipeline's times for each document, the creation date given as its published date."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     from newsgraph.nlp import load_pipeline
 
@@ -122,9 +122,17 @@ def pipeline_times(docs: list[TimeMLDocument], nlp=None) -> list[list[Timex]]:
     for dct, indices in by_date.items():
         texts = [docs[i].text for i in indices]
         paths = [docs[i].name for i in indices]
-        for i, analysis in zip(indices, analyze_texts(texts, nlp, only={"times", "pubdate"}, published=dct, path=paths)):
-            found[i] = as_timexes(analysis.times)
-    return [found[i] for i in range(len(docs))]
+        try:
+            for i, analysis in zip(indices, analyze_texts(texts, nlp, only={"times", "pubdate"}, published=dct, path=paths)):
+                found[i] = as_timexes(analysis.times)
+        except RuntimeError:  # one text the pipeline could not read: score the others, that one finds nothing
+            for i in indices:
+                try:
+                    found[i] = as_timexes(next(analyze_texts([docs[i].text], nlp, only={"times", "pubdate"}, published=dct,
+                                                             path=docs[i].name)).times)
+                except RuntimeError:
+                    found[i] = []
+    return [found.get(i, []) for i in range(len(docs))]
 
 
 def as_timexes(times) -> list[Timex]:
