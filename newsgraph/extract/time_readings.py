@@ -84,6 +84,7 @@ FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid
 FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
 MODALS = {"would", "could", "might", "may", "should", "can", "must", "'d"}
+TERMS = {"payable", "effective", "record", "expiring", "deadline", "starting", "beginning"}
 PLAN_WORDS = {"plan", "schedule", "expect", "intend", "set", "due", "propose", "prepare", "aim", "slate", "deadline", "hope"}
 CANDIDATES_KEY = "newsgraph.times"  # where the readings wait in doc.user_data for pubdate
 DURATION_WORDS = FILLER | {"or", "to", "so", "and"}
@@ -373,7 +374,11 @@ def _tense(span: Span) -> tuple[str, str | None]:
             break
         if verb.lemma_ in PLAN_WORDS and verb.pos_ in {"ADJ", "NOUN"}:
             return "future", bound  # "due Friday", "a deadline of Friday"
+        if verb.lower_ in TERMS:
+            return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
+    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ == "VBD":
+        return "neutral", bound  # "extended the offer to Nov. 20", "gave it until mid-November"
     if verb.pos_ not in {"VERB", "AUX"}:
         return "verbless", bound  # a dateline or caption: "Caracas, February 10, 2019"
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
