@@ -176,6 +176,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable", "short"]}, "OP": "?"},
              {"LOWER": {"IN": ["past", "future", "term"]}}],
             [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": set_words}}],
+            [{"LOWER": "these"}, {"LOWER": "days"}],
             [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
@@ -284,6 +285,8 @@ def _temporal_end(tok: Token) -> bool:
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop words spaCy let into a DATE span before the expression ("twitter Tuesday", "the towel every year")."""
+    if end - start > 2 and doc[start].like_num and doc[start + 1].lower_ in {"a", "an"}:
+        start += 1  # "up from seven a year ago": the seven is the figure, not the time
     first = start
     while start < end:
         tok = doc[start]
@@ -514,10 +517,10 @@ def _quantity(tokens: list[Token]) -> float | None:
         low = t.lower_
         if low in {"to", "or", "-", "–"} and total is not None and i + 1 < len(tokens) and tokens[i + 1].lower_ not in UNITS:
             break  # "two to three weeks", "12 to 18 months": the first figure
-        if low in VAGUE_COUNTS and not (low == "couple" and i and tokens[i - 1].lower_ in {"a"}):
-            return None
         if low == "couple":
             return 2
+        if low in VAGUE_COUNTS:
+            return None
         if _is_year(t):
             continue
         if t.text.replace(",", "").isdigit():
@@ -577,7 +580,9 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
                        edge="tense" if direction is None else None)
     # reference words: "now", "currently", "the past", "the future", "soon", "recently"
     refs = [REFERENCES[w] for w in content if w in REFERENCES]
-    if refs and not units and all(w in REFERENCES or w in REFERENCE_FILLER for w in content):
+    if words in (["these", "days"], ["nowadays"], ["at", "present"]):
+        return Reading("ref", part="PRESENT_REF")
+    if refs and not units and all(w in REFERENCE_FILLER or w in REFERENCES for w in content):
         if content in (["past"], ["future"]) and words[0] != "the" and tokens[-1].pos_ not in {"NOUN", "PROPN"}:
             return Reading("none")
         return Reading("ref", part=refs[0])
@@ -650,8 +655,14 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if decade_word is not None:
         return Reading("decade", year=1900 + 10 * DECADE_WORDS[decade_word])
     # "a year earlier", "year-ago", "the year-earlier quarter": a year before the time the text last spoke of
-    if "year" in wordset and wordset & {"earlier", "ago", "before"} and not wordset & {"this", "last", "next", "that"} and len(content) <= 3 and not any(_count(t) not in (None, 1) for t in tokens):
-        return Reading("shift", unit="year", offset=-1, edge="ago" if "ago" in wordset else "earlier")
+    year_at = words.index("year") if "year" in wordset else -1
+    after_year = [w for w in words[year_at + 1 :] if w != "-"][:1] if year_at >= 0 else []
+    if after_year and after_year[0] in {"earlier", "ago", "before"} and not wordset & {"this", "last", "next", "that", "in"} and len(
+        content
+    ) <= 3 and not any(_count(t) not in (None, 1) for t in tokens):
+        # "a year earlier" is a year before the time named last; "year-earlier", "a year ago": before the anchor
+        hyphen = year_at + 1 < len(words) and words[year_at + 1] == "-"
+        return Reading("shift", unit="year", offset=-1, edge="ago" if "ago" in wordset or hyphen else "earlier")
     # counted units: "the first nine months", "the nine months" (durations)
     if "months" in wordset and wordset & {"first", "last", "latest"} and _quantity(tokens):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)

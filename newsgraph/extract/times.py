@@ -155,7 +155,10 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
         return (anchor + dt.timedelta(days=reading.offset)).isoformat(), "day"
     if kind == "holiday":
         options = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := holiday_date(reading.part, y))]
-        if reading.offset > 0 or reading.offset == 0 and reading.tense in {"future", "present"}:
+        near = [d for d in options if abs((d - anchor).days) <= 45]
+        if reading.offset == 0 and len(near) == 1:
+            d = near[0]  # a holiday within weeks of the anchor is that one, whatever the tense
+        elif reading.offset > 0 or reading.offset == 0 and reading.tense in {"future", "present"}:
             d = next((d for d in options if d >= anchor), options[-1])
         else:
             d = [d for d in options if d < anchor or reading.offset == 0 and d == anchor][-1]
