@@ -549,7 +549,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     wordset = set(words)
     units = [UNITS[w] for w in words if w in UNITS]
     # times that point back at the last one the text named: "that year", "the following day", "later that day"
-    if wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
+    if words == ["the", "day"] or wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
         words[-1] == "day" or words[-1] in PART_CODES
     ):
         unit_word = words[-1]
