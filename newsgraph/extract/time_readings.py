@@ -83,7 +83,7 @@ FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid
           "roughly", "approximately", "least", "up", "to"}
 FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
-MODALS = {"would", "could", "might", "may", "should", "can", "must", "'d"}
+MODALS = {"would", "might", "may", "should", "can", "must", "'d"}  # not "could": "could not be reached Friday"
 TERMS = {"payable", "effective", "record", "expiring", "deadline", "starting", "beginning"}
 PLAN_WORDS = {"plan", "schedule", "expect", "intend", "set", "due", "propose", "prepare", "aim", "slate", "deadline", "hope"}
 CANDIDATES_KEY = "newsgraph.times"  # where the readings wait in doc.user_data for pubdate
@@ -397,6 +397,8 @@ def _tense(span: Span) -> tuple[str, str | None]:
         chain.append(chain[0].head)
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.pos_ in {"NOUN", "PROPN"} for h in chain[:1]):
         return "future", bound  # "planned to leave on Thursday", "guidelines to be published in November"
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.lemma_ == "be" for h in chain[:1]):
+        return "future", bound  # "is to resume trading Tuesday"
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS for h in chain):
         return "future", bound  # "is scheduled to close Monday"
     if verb.lemma_ in PLAN_WORDS and root.head.i != verb.i and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
