@@ -160,3 +160,19 @@ def test_no_seed_is_dated_before_what_it_reports_in_the_past(seed_readings, seed
     past = [f"{r.year:04d}-{r.month:02d}-{r.day or 1:02d}" for r in readings
             if r.kind == "absolute" and r.month and r.tense == "past" and r.bound not in {"before", "until", "by"}]
     assert past and guess >= max(past), (guess, past)
+
+
+def test_times_and_pubdate_do_not_import_each_other():
+    """The readings both stages use live in time_readings; pubdate never imports times (no import circle)."""
+    import ast
+    from pathlib import Path
+
+    import newsgraph.extract as extract
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((Path(extract.__file__).parent / f"{name}.py").read_text(encoding="utf-8"))
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+    assert "newsgraph.extract.times" not in imports("pubdate")
+    assert not {"newsgraph.extract.times", "newsgraph.extract.pubdate"} & imports("time_readings")

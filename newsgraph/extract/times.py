@@ -21,7 +21,8 @@ The cascade, per span:
    against the time the text named before them, in document order (``extract``);
 4. dateparser only for numeric dates ("31/12/2004", "2019-03-04"), with one parser per anchor and
    results cached. On the rest it was slow and mostly wrong on 200 BBC articles ("three months of
-   2004" → 2026-08); on TimeBank it scores a value F1 of about 0.3 (see README, eval time).
+   2004" → 2026-08); its ``search_dates`` over TimeBank + AQUAINT finds 0.62 relaxed span F1 and
+   0.13 value F1 (it gives days, no durations, sets or TimeML values) in 391 s against our 0.79.
 
 The anchor is ``article.published`` or, when missing, the date ``pubdate.infer_published``
 infers from the same readings (shared through ``doc.user_data``).
