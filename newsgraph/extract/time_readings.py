@@ -431,6 +431,8 @@ def read(tokens: list[Token]) -> Reading | None:
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
+    if _not_a_time(tokens, words):
+        return None
     special = _special(tokens, words, [t.lower_ for t in content])
     if special is not None:
         return special if special.kind != "none" else None
@@ -510,6 +512,23 @@ def read(tokens: list[Token]) -> Reading | None:
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
         return None  # a bare number spaCy took for a date ("54 do not recognize"), or "a nice day"
     return Reading("unknown")
+
+
+def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
+    """Rates, fractions and ordinals that look like times: "$1.76 a year", "four flights a week", "three-quarters
+    of its food", "a second group", "the morning talk show"."""
+    before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
+        before.like_num or before.pos_ in {"NOUN", "NUM", "SYM"} or before.lower_ in {"hours", "times", "twice"}
+    ):
+        return True
+    if "quarters" in words and "-" in words and any(w in NUMBER_WORDS for w in words) and not {"the", "fiscal"} & set(words):
+        return True
+    if words in (["a", "second"], ["second"]) and tokens[-1].i + 1 < len(tokens[-1].doc) and tokens[-1].nbor(1).pos_ in {"NOUN", "ADJ", "PROPN"}:
+        return True
+    if len(words) == 1 and words[0] in PART_CODES and (tokens[0].dep_ == "compound" or before is not None and before.lower_ == "good"):
+        return True
+    return False
 
 
 def _quantity(tokens: list[Token]) -> float | None:
