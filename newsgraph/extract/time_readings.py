@@ -96,6 +96,7 @@ CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
 PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
 UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
+EDGED_YEAR = re.compile(r"(mid|early|late)-((?:1[89]|20)\d\d)(s?)")
 NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
 YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:-|–|to|through|until) ?(\d{4}|\d\d)\b")
 PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
@@ -269,7 +270,7 @@ def _day_number(tok: Token) -> int | None:
 
 
 def _temporal_start(tok: Token) -> bool:
-    return tok.lower_ in LEADING or tok.like_num or _day_number(tok) is not None or tok.shape_ == "ddddx"
+    return tok.lower_ in LEADING or bool(EDGED_YEAR.fullmatch(tok.lower_)) or tok.like_num or _day_number(tok) is not None or tok.shape_ == "ddddx"
 
 
 def _temporal_end(tok: Token) -> bool:
@@ -279,7 +280,7 @@ def _temporal_end(tok: Token) -> bool:
     return (
         low in UNITS or low in MONTHS or low in WEEKDAYS or low in DAY_PARTS or low in DEICTIC
         or low in {"ago", "earlier", "later", "before", "after", "ahead"} or tok.like_num or tok.shape_ in {"dddd", "ddddx"}
-        or _day_number(tok) is not None or bool(NUMERIC_DATE.fullmatch(tok.text))
+        or _day_number(tok) is not None or bool(NUMERIC_DATE.fullmatch(tok.text)) or bool(EDGED_YEAR.fullmatch(low))
     )
 
 
@@ -433,6 +434,10 @@ def read(tokens: list[Token]) -> Reading | None:
         return Reading("relative", unit="year", offset=0)
     if _not_a_time(tokens, words):
         return None
+    edged = next((m for t in tokens if (m := EDGED_YEAR.fullmatch(t.lower_))), None)
+    if edged is not None:  # "mid-1996", "the mid-1990s": one token for spaCy
+        year = int(edged.group(2))
+        return Reading("decade", year=year) if edged.group(3) else Reading("absolute", year=year, edge=EDGES.get(edged.group(1)))
     special = _special(tokens, words, [t.lower_ for t in content])
     if special is not None:
         return special if special.kind != "none" else None
