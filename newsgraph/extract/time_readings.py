@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
+
 from spacy.attrs import LOWER, SHAPE
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -111,6 +113,7 @@ HOLIDAYS = {
     "thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
     "election day": (11, 1, 0), "easter": (0, 0), "easter sunday": (0, 0), "easter week": (0, 0),
 }
+HOLIDAYS_LONGEST_FIRST = sorted(HOLIDAYS, key=len, reverse=True)
 HOLIDAY_HEADS = {"christmas", "thanksgiving", "halloween", "easter", "election", "labor", "memorial", "independence", "veterans",
                  "valentine", "new"}
 AM_PM = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m"]
@@ -217,6 +220,16 @@ def _trigger_hashes(vocab: Vocab) -> frozenset[int]:
 
 
 @lru_cache(maxsize=8)
+def _trigger_array(vocab: Vocab) -> np.ndarray:
+    return np.array(sorted(_trigger_hashes(vocab)), dtype=np.uint64)
+
+
+@lru_cache(maxsize=8)
+def _single_array(vocab: Vocab) -> np.ndarray:
+    return np.array(sorted(_single_hashes(vocab)), dtype=np.uint64)
+
+
+@lru_cache(maxsize=8)
 def _single_hashes(vocab: Vocab) -> dict[int, str]:
     """Words that are a time expression on their own (checked without the Matcher): hash -> kind."""
     single = {w: "word" for w in set(REFERENCES) - {"past", "future", "current"}} | {w: "word" for w in DEICTIC}
@@ -234,24 +247,25 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
     """
     if not len(doc):
         return []
-    triggers = _trigger_hashes(doc.vocab)
+    triggers = _trigger_array(doc.vocab)
     single = _single_hashes(doc.vocab)
+    table = doc.to_array([LOWER, SHAPE])
     hits: list[tuple[int, int]] = []
+    words = _single_array(doc.vocab)
+    for i in np.flatnonzero(np.isin(table[:, 0], words) | np.isin(table[:, 1], words)).tolist():
+        kind = single.get(int(table[i, 0])) or single.get(int(table[i, 1]))
+        tok = doc[i]
+        if kind in {"word", "numeric"} or kind == "adverb" and tok.pos_ in {"ADV", "ADJ"} or (
+            kind == "current" and tok.pos_ == "ADJ" and tok.dep_ == "amod"
+        ):
+            hits.append((i, i + 1))
     windows: list[list[int]] = []
-    for i, (low, shape) in enumerate(doc.to_array([LOWER, SHAPE]).tolist()):
-        kind = single.get(low) or single.get(shape)
-        if kind is not None:
-            tok = doc[i]
-            if kind in {"word", "numeric"} or kind == "adverb" and tok.pos_ in {"ADV", "ADJ"} or (
-                kind == "current" and tok.pos_ == "ADJ" and tok.dep_ == "amod"
-            ):
-                hits.append((i, i + 1))
-        if low in triggers or shape in triggers:
-            lo, hi = max(0, i - 3), min(len(doc), i + 5)
-            if windows and lo <= windows[-1][1]:
-                windows[-1][1] = hi
-            else:
-                windows.append([lo, hi])
+    for i in np.flatnonzero(np.isin(table[:, 0], triggers) | np.isin(table[:, 1], triggers)).tolist():
+        lo, hi = max(0, i - 3), min(len(doc), i + 5)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
     matcher = _time_matcher(doc.vocab)
     return hits + [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
 
@@ -316,7 +330,7 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for s, e in sorted(r for r in ranges if r[1] > r[0]):
         gap = merged[-1][1] if merged else s
-        while gap < s and doc[gap].lower_ in TIME_ZONES:
+        while s - 2 <= gap < s and doc[gap].lower_ in TIME_ZONES:
             gap += 1
         if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
             merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
@@ -588,7 +602,10 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if spoken is not None:
         month = next((MONTHS[w] for w in words if w in MONTHS), None)
         return Reading("absolute", year=spoken, month=month)
-    holiday = next((h for h in sorted(HOLIDAYS, key=len, reverse=True) if h in " ".join(words).replace(" 's", "'s")), None)
+    holiday = None
+    if wordset & HOLIDAY_HEADS:
+        joined = " ".join(words).replace(" 's", "'s")
+        holiday = next((h for h in HOLIDAYS_LONGEST_FIRST if h in joined), None)
     if holiday is not None and tokens[0].text[0].isupper() | (words[0] == "the"):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
         return Reading("holiday", part=holiday, year=year, offset=-1 if "last" in wordset else (1 if "next" in wordset else 0),
