@@ -89,6 +89,8 @@ class TimeExpr:
     granularity: str  # day | week | month | year | range | unknown
     anchor: str | None  # what a relative expression was resolved against
     sentence: int
+    type: str | None = None  # TimeML type: DATE | TIME | DURATION | SET
+    timex: str | None = None  # TIMEX3 value as TimeML writes it: 2008-Q1, P5Y, PXD, XXXX-WXX-1, PRESENT_REF, 19 …
 
 
 @dataclass(frozen=True, slots=True)

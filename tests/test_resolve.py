@@ -186,25 +186,27 @@ def test_typos_merge_when_the_context_agrees(tmp_path):
 # The seeds' true publication dates lie between early December 2018 and early March 2019.
 SEED_DATE_WINDOWS = {
     "000": ("2019-02-15", "2019-03-15"),
-    "001": ("2019-02-01", "2019-03-15"),  # no year in its text: borrowed from related documents
     "002": ("2018-12-01", "2018-12-31"),
-    "003": ("2019-02-01", "2019-02-28"),  # no date in its text at all: borrowed from related documents
     "004": ("2019-02-01", "2019-03-15"),
 }
 
 
-def test_every_seed_gets_an_inferred_publication_date(seeds_conn):
+def test_seeds_get_inferred_publication_dates_or_say_why_not(seeds_conn):
+    """000, 002, 004 name dates with years; 001 ("January 29") and 003 (only "Established 1984") name none, and
+    no three dated seeds that share their specific events agree on a date, so they stay undated, with a note (issue 9)."""
     import json
 
     rows = seeds_conn.execute("SELECT path, published, published_inferred, notes FROM documents").fetchall()
     assert len(rows) == 5
     for path, published, inferred, notes in rows:
         seed = path.rsplit("/", 1)[-1][:3]
-        earliest, latest = SEED_DATE_WINDOWS[seed]
-        assert inferred == 1
-        assert published is not None and earliest <= published <= latest, (seed, published)
-        borrowed = any(n.startswith("publication date inferred from related documents") for n in json.loads(notes))
-        assert borrowed == (seed in {"001", "003"}), seed
+        if seed in SEED_DATE_WINDOWS:
+            earliest, latest = SEED_DATE_WINDOWS[seed]
+            assert inferred == 1
+            assert published is not None and earliest <= published <= latest, (seed, published)
+        else:
+            assert published is None, (seed, published)
+            assert any(n.startswith("publication date unknown") for n in json.loads(notes)), notes
 
 
 def test_a_speaker_the_ner_missed_is_still_an_actor(seeds_conn):

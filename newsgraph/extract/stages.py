@@ -69,7 +69,7 @@ STAGES: tuple[Stage, ...] = (
           ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv")),
     Stage("amounts", "newsgraph.extract.amounts:extract", ("sentences",), ("amounts",), ("newsgraph.extract.amounts",)),
     Stage("times", "newsgraph.extract.times:extract", ("sentences",), ("times", "published_guess"),
-          ("newsgraph.extract.times", "newsgraph.extract.pubdate")),
+          ("newsgraph.extract.times", "newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),
     Stage("quotes", "newsgraph.extract.quotes:extract", ("sentences", "mentions", "coreference"), ("quotes",),
           ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers")),
     Stage("events", "newsgraph.extract.events:extract", ("sentences", "mentions", "coreference", "amounts", "times", "quotes"), ("events",),
@@ -82,7 +82,8 @@ STAGES: tuple[Stage, ...] = (
           ("newsgraph.extract.techniques", "newsgraph.techniques", "newsgraph.techniques.rules",
            "newsgraph.techniques.statistical"),
           tuple(f"techniques/data/{p.name}" for p in sorted((PACKAGE_ROOT / "techniques" / "data").glob("*")))),
-    Stage("pubdate", "newsgraph.extract.pubdate:extract", ("times",), ("published_guess",), ("newsgraph.extract.pubdate",)),
+    Stage("pubdate", "newsgraph.extract.pubdate:extract", ("times",), ("published_guess",),
+          ("newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),
 )
 
 

@@ -264,8 +264,9 @@ class Store:
                 [(a.id, i, x.start, x.end, x.text, x.value, x.unit, x.kind, x.sentence) for i, x in enumerate(analysis.amounts)],
             )
             c.executemany(
-                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence) for i, t in enumerate(analysis.times)],
+                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence, type, timex) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence, t.type, t.timex)
+                 for i, t in enumerate(analysis.times)],
             )
             for i, ev in enumerate(analysis.events):
                 cur = c.execute(
