@@ -21,7 +21,10 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from newsgraph.extract import Context
+from dataclasses import dataclass
+
 from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
+from newsgraph.lexicons.attribution import first_names
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
@@ -48,6 +51,9 @@ GLUED_FORMS = frozenset(
     tweeted tweets noted notes insisted insists claimed claims continued replied assured declared""".split()
 )
 PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Roles that do not point back at a named person: "the spokesman said" is the spokesman, not the last name seen.
+ANONYMOUS_ROLES = frozenset("""spokesman spokeswoman spokesperson official officials aide aides adviser advisor advisers lawyer
+    analyst economist officer executive source sources person people expert experts""".split())
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp", "dobj", "pobj", "prep", "attr", "ccomp", "npadvmod", "appos"})
 
@@ -163,7 +169,36 @@ def _gender(ctx: Context, target: int) -> str | None:
     role = (ctx.result.mentions[target].role or "").lower().split()
     found.update("m" for w in role if w in _MALE)
     found.update("f" for w in role if w in _FEMALE)
+    if not found:
+        names = ctx.result.mentions[target].name.split()
+        first = first_names().get(names[0].lower().rstrip(".")) if len(names) > 1 else None
+        if first is not None:
+            found.add(first)
+    if not found:
+        learnt = _learnt(ctx).get(target)
+        if learnt is not None:
+            found.add(learnt)
     return found.pop() if len(found) == 1 else None
+
+
+def _learnt(ctx: Context) -> dict[int, str]:
+    """Genders this document's earlier he/she have shown (person mention -> "m"/"f"), kept on the context."""
+    return ctx.__dict__.setdefault("_speaker_genders", {})
+
+
+def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = None) -> int | None:
+    """The named person a he/she stands for: the coreference stage's link when it has made one, else ``antecedent``.
+
+    The one place speaker pronouns are resolved, so the quotes follow the document's coreference once it exists.
+    """
+    linked = ctx.mention_of(token)
+    if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"}:
+        return linked
+    found = antecedent(ctx, token, skip=skip)
+    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+    if found is not None and wanted is not None:
+        _learnt(ctx).setdefault(found, wanted)
+    return found
 
 
 def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[int, int] | None = None) -> int | None:
@@ -220,11 +255,67 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
             return target
         if fallback is None:
             fallback = target
-    return fallback
+    return fallback if not role_words & ANONYMOUS_ROLES else None
 
 
-def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -> Participant:
-    """A Participant naming who `subject` stands for (see the module docstring for the cascade)."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who a cue's subject is: as written, the person or organisation it names or stands for, and whom it speaks for.
+
+    `participant` spans the name (or the pronoun, or the nominal as written) and carries the mention it refers to;
+    `start`/`end`/`text` span the whole source phrase ("longtime Democratic pollster Pat Caddell",
+    "a person familiar with the matter"); `affiliation` is the mention a nominal source speaks for ("Coca-Cola" for
+    "a Coca-Cola spokesman", Blair for "Mr Blair's official spokesman").
+    """
+
+    participant: Participant
+    start: int
+    end: int
+    text: str
+    affiliation: int | None = None
+    form: str = "name"  # name | nominal | pronoun
+
+
+_PHRASE_STOP = frozenset({"relcl", "appos", "punct", "acl", "cc", "conj", "advcl"})
+
+
+def _phrase(ctx: Context, tok: Token) -> Span:
+    """The source phrase headed by `tok`, without relative clauses, appositions or anything after a comma."""
+    lo = tok.i
+    for child in tok.lefts:
+        if child.dep_ not in _PHRASE_STOP:
+            lo = min(lo, child.left_edge.i)
+            break
+    hi = tok.i
+    for child in tok.rights:
+        if child.dep_ in _PHRASE_STOP or any(t.text in {",", "(", "—", "--"} for t in ctx.doc[tok.i + 1: child.left_edge.i + 1]):
+            break
+        if child.dep_ in {"prep", "amod", "compound", "nummod", "flat"}:
+            hi = child.right_edge.i
+    while hi > lo and ctx.doc[hi].is_punct:
+        hi -= 1
+    return ctx.doc[lo: hi + 1]
+
+
+def _affiliation(ctx: Context, tok: Token) -> int | None:
+    """Whom a nominal source speaks for: a possessor, a name before the head, or a "for"/"of"/"at" complement."""
+    for child in tok.children:
+        if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.i < tok.i):
+            found = ctx.mention_in(ctx.doc[child.left_edge.i: child.i + 1])
+            if found is not None:
+                return found
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from", "with"}:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    found = ctx.mention_of(obj) or ctx.mention_in(ctx.doc[obj.left_edge.i: obj.i + 1])
+                    if found is not None:
+                        return found
+    return None
+
+
+def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -> Source:
+    """The Source `subject` stands for (see the module docstring for the cascade)."""
     tok = subject
     if tok.lower_ in RELATIVES and tok.head.dep_ == "relcl":
         before = tok.i - 1
@@ -245,20 +336,24 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
             if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_of(child) is not None):
                 tok = child
                 break
+    written = ctx.span_original(_phrase(ctx, tok))
     if tok.lower_ in PRONOUNS:
-        return ctx.participant("source", tok, mention=antecedent(ctx, tok, skip=skip))
+        part = ctx.participant("source", tok, mention=resolve_pronoun(ctx, tok, skip=skip))
+        return Source(part, *written, form="pronoun")
     mention = ctx.mention_of(tok)
-    if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE"}):
+    if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE", "ORG"}):
         span = _role_span(ctx, tok)
-        org = ctx.mention_in(span)
-        if org is not None and ctx.result.mentions[org].label == "ORG" and not set(ctx.result.mentions[org].name.lower().split()) <= TITLE_WORDS:
-            # "an M&S spokesman said": the spokesman speaks for the organisation.
-            return ctx.participant("source", span, mention=org)
+        affiliation = _affiliation(ctx, tok)
+        if affiliation is not None and not set(ctx.result.mentions[affiliation].name.lower().split()) <= TITLE_WORDS:
+            # "an M&S spokesman", "Mr Blair's official spokesman": a source of its own, speaking for the name.
+            return Source(ctx.participant("source", span, mention=None), *written, affiliation=affiliation, form="nominal")
         # Only a definite role ("the Vice President") points back at somebody; "a senior official" is anonymous.
         definite = any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in tok.children)
-        return ctx.participant("source", span, mention=antecedent(ctx, tok, role=span.text, skip=skip) if definite else None)
+        who = antecedent(ctx, tok, role=span.text, skip=skip) if definite else None
+        return Source(ctx.participant("source", span, mention=who), *written, form="nominal")
     if mention is not None or tok.pos_ == "PROPN":
         span = _name_span(ctx, tok)
-        return ctx.participant("source", span, mention=mention if mention is not None else ctx.mention_in(span))
-    span = _role_span(ctx, tok)
-    return ctx.participant("source", span, mention=ctx.mention_in(span))
+        part = ctx.participant("source", span, mention=mention if mention is not None else ctx.mention_in(span))
+        return Source(part, *written, form="name")
+    span = _phrase(ctx, tok)
+    return Source(ctx.participant("source", span, mention=None), *written, affiliation=_affiliation(ctx, tok), form="nominal")
