@@ -52,7 +52,7 @@ def eval_quotes(folder, split, limit, cache, misses, as_json):
     for kind in ("direct", "partial", "indirect"):
         row(f"recall {kind} (n={result['newsgraph']['recall_by_kind'][kind]['total']})",
             lambda r, kind=kind: _pct(r["recall_by_kind"][kind]["accuracy"]))
-    for form in ("name", "nominal", "pronoun"):
+    for form in ("name", "nominal", "pronoun", "other"):
         row(f"source {form} (matched n={result['newsgraph']['source_accuracy'][form]['total']})",
             lambda r, form=form: _pct(r["source_accuracy"][form]["accuracy"]))
     row(f"cue (matched n={result['newsgraph']['cue_accuracy']['total']})", lambda r: _pct(r["cue_accuracy"]["accuracy"]))

@@ -11,7 +11,8 @@ Gold: every ``Attribution`` event with its Content (possibly discontinuous),
 Source and Cue spans. Its *kind* comes from the quote marks of its content:
 ``direct`` when every piece opens and closes with a double mark, ``partial``
 when some mark stands in it, ``indirect`` when none does. A source's *form* is
-``pronoun`` (only pronouns), ``name`` (its last word is capitalised: "Pat
+``pronoun`` (he or she), ``other`` (I, we, they, it, who, which: scored
+by span only, their referent being the quote's speaker, the author or a group), ``name`` (its last word is capitalised: "Pat
 Caddell", "the New York Times") or ``nominal`` ("a Coca-Cola spokesman",
 "officials").
 
@@ -49,11 +50,12 @@ _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 _OPEN_MARKS = '"\u201c\u201e\u00ab\u2018'
 _CLOSE_MARKS = '"\u201d\u00bb\u2019'
 _PRONOUNS = frozenset(
-    "he she they it i we you him her them us me his hers their its our who one someone somebody".split()
+    "he she they it i we you him her them us me his hers their its our who which that whose whom self one someone somebody".split()
 )
+_THIRD_PERSON = frozenset("he she him her his hers".split())
 _WORD = re.compile(r"\w+")
 KINDS = ("direct", "partial", "indirect")
-FORMS = ("name", "nominal", "pronoun")
+FORMS = ("name", "nominal", "pronoun", "other")
 
 
 @dataclass
@@ -103,13 +105,13 @@ def kind_of(content: str, pieces: list[str] | None = None) -> str:
 
 
 def form_of(source: str) -> str:
-    """pronoun | name | nominal for a source's words."""
+    """name | nominal | pronoun | other for a source's words."""
     words = _WORD.findall(source)
     if not words:
         return "nominal"
     if all(w.lower() in _PRONOUNS for w in words):
-        return "pronoun"
-    last = re.sub(r"(?:'s|\u2019s)$", "", source.strip().rstrip(".,;: ")).split()
+        return "pronoun" if all(w.lower() in _THIRD_PERSON for w in words) else "other"
+    last = re.sub(r"(?:'s|\u2019s)$", "", re.sub(r"\([^)]*\)", "", source).strip().rstrip(".,;: ")).split()
     head = last[-1] if last else words[-1]
     return "name" if head[:1].isupper() else "nominal"
 
@@ -309,6 +311,8 @@ def _last_word(a: str | None, b: str | None) -> bool:
 
 
 def source_correct(g: GoldAttribution, p: Predicted) -> bool:
+    if g.form == "other":
+        return p.source is not None and _overlap(g.source, [p.source]) > 0
     if g.form == "pronoun":
         if p.source is None or not _overlap(g.source, [p.source]) and not _share_word(p.speaker_name, g.antecedent):
             return False

@@ -142,6 +142,13 @@ def _subject_like(tok: Token) -> bool:
     return any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in RELATIVES for g in c.children) for c in tok.children)
 
 
+def _speaks(tok: Token) -> bool:
+    """Whether a name is the subject of a cue verb: the person a later "he said" most often continues."""
+    while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "nsubj" and is_cue(tok.head)
+
+
 def _person_target(ctx: Context, tok: Token) -> int | None:
     idx = ctx.mention_of(tok)
     return idx if idx is not None and _is_person(ctx, idx) else None
@@ -179,6 +186,15 @@ def _gender(ctx: Context, target: int) -> str | None:
         if learnt is not None:
             found.add(learnt)
     return found.pop() if len(found) == 1 else None
+
+
+def gender_of_pronoun(word: str) -> str | None:
+    return _GENDER_OF_PRONOUN.get(word.lower())
+
+
+def person_gender(ctx: Context, target: int) -> str | None:
+    """What the document shows of a person's gender (titles, first name, earlier he/she), or None."""
+    return _gender(ctx, target)
 
 
 def _learnt(ctx: Context) -> dict[int, str]:
@@ -219,7 +235,7 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
         for _ in range(2):
             if lo > 0:
                 lo = doc[lo - 1].sent.start
-        nearest = None
+        nearest = subject = None
         wanted = _GENDER_OF_PRONOUN.get(token.lower_)
         genders: dict[int, str | None] = {}
         for i in range(token.i - 1, lo - 1, -1):
@@ -235,11 +251,14 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
             if skip and skip[0] <= ctx.original(tok.idx, tok.idx + 1)[0] < skip[1]:
                 continue
             if _subject_like(tok):
-                return target
+                if _speaks(tok):
+                    return target
+                if subject is None:
+                    subject = target
             if nearest is None:
                 nearest = target
-        if nearest is not None:
-            return nearest
+        if subject is not None or nearest is not None:
+            return subject if subject is not None else nearest
     fallback = None
     for idx in range(len(ctx.result.mentions) - 1, -1, -1):
         m = ctx.result.mentions[idx]

@@ -28,14 +28,15 @@ Found in two passes, the first that claims a cue wins:
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
-    CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, SPEECH_VERBS, Source, is_cue, speaker, subject_of,
+    CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
+    subject_of,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
 from newsgraph.model import Participant, Quote
@@ -98,7 +99,26 @@ def extract(ctx: Context) -> None:
     found.extend(_indirect(ctx, found, used_cues))
     found.extend(_colons(ctx, found))
     found.sort(key=lambda f: f.lo)
+    _continue_speakers(ctx, found)
     ctx.result.quotes.extend(_quote(ctx, f) for f in found)
+
+
+def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
+    """"he said" after quotes of a named person is that person, when the gender allows: news keeps quoting one speaker
+    at a time, so the last named source a few sentences back beats the nearest name, which is often someone talked about."""
+    last: tuple[int, int] | None = None  # (sentence, mention) of the last named source
+    for f in found:
+        src = f.source
+        if src is None:
+            continue
+        sent = ctx.sentence_index(f.lo)
+        if src.form == "name" and src.participant.mention is not None:
+            last = (sent, src.participant.mention)
+        elif src.form == "pronoun" and last is not None and sent - last[0] <= 4 and src.participant.mention != last[1]:
+            wanted = gender_of_pronoun(src.participant.text)
+            known = person_gender(ctx, last[1])
+            if wanted is not None and known == wanted and ctx.result.mentions[last[1]].label == "PERSON":
+                f.source = replace(src, participant=replace(src.participant, mention=last[1]))
 
 
 def _quote(ctx: Context, f: _Found) -> Quote:
@@ -228,13 +248,13 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
         return None  # a single word in marks inside a sentence is a term or a title ("Today"); '"Yes," he said' is a quote
     used_cues.add(cue.i)
     attribution = _attribution(cue, source, subject)
-    if governing is not None:
-        clause = _content(ctx, governing)
-        if clause and clause[0][0] <= qs.open and qs.close < clause[-1][1] + 1 and not (
-            clause[0][0] >= qs.open - 1 and clause[-1][1] <= qs.close + 1
-        ):
-            return _Found(clause, "partial", cue, cue_span, cue_text, source, attribution, qs.close, [(qs.open, qs.close + 1)])
-        return _Found([(qs.start, qs.end)], "partial", cue, cue_span, cue_text, source, attribution, qs.close)
+    if after is None and glued is None:
+        clause = _content(ctx, cue)
+        if clause and clause[0][0] <= qs.open and qs.close < clause[-1][1] + 1:
+            outside = len(doc.text[clause[0][0]: qs.open].split()) + len(doc.text[qs.close + 1: clause[-1][1]].split())
+            if outside >= 2:
+                # 'He called the plan "a gamble"': the quoted words are part of the reported clause
+                return _Found(clause, "partial", cue, cue_span, cue_text, source, attribution, qs.close, [(qs.open, qs.close + 1)])
     return _Found([(qs.start, qs.end)], "direct", cue, cue_span, cue_text, source, attribution, qs.close)
 
 
@@ -541,6 +561,6 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
         src_tok = head[-1]
         source = speaker(ctx, src_tok, skip=ctx.original(*parts[0])[:2])
         text = doc.text[parts[0][0]: parts[0][1]]
-        kind = "direct" if text[:1] == '"' and text.rstrip(".")[-1:] == '"' else "partial" if text.count('"') >= 2 else "indirect"
+        kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else "partial" if text.count('"') >= 2 else "indirect"
         out.append(_Found(parts, kind, None, _tok_span(tok), ":", source, "speech"))
     return out
