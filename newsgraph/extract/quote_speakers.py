@@ -365,14 +365,21 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
         affiliation = _affiliation(ctx, tok)
         if affiliation is not None and not set(ctx.result.mentions[affiliation].name.lower().split()) <= TITLE_WORDS:
             # "an M&S spokesman", "Mr Blair's official spokesman": a source of its own, speaking for the name.
-            return Source(ctx.participant("source", span, mention=None), *written, affiliation=affiliation, form="nominal")
+            return Source(_anonymous(ctx, span), *written, affiliation=affiliation, form="nominal")
         # Only a definite role ("the Vice President") points back at somebody; "a senior official" is anonymous.
         definite = any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in tok.children)
         who = antecedent(ctx, tok, role=span.text, skip=skip) if definite else None
-        return Source(ctx.participant("source", span, mention=who), *written, form="nominal")
+        part = ctx.participant("source", span, mention=who) if who is not None else _anonymous(ctx, span)
+        return Source(part, *written, affiliation=affiliation, form="nominal")
     if mention is not None or tok.pos_ == "PROPN":
         span = _name_span(ctx, tok)
         part = ctx.participant("source", span, mention=mention if mention is not None else ctx.mention_in(span))
         return Source(part, *written, form="name")
     span = _phrase(ctx, tok)
-    return Source(ctx.participant("source", span, mention=None), *written, affiliation=_affiliation(ctx, tok), form="nominal")
+    return Source(_anonymous(ctx, span), *written, affiliation=_affiliation(ctx, tok), form="nominal")
+
+
+def _anonymous(ctx: Context, span: Span) -> Participant:
+    """A source that names no one ("a spokesman", "officials"): its words, no mention."""
+    start, end, text = ctx.span_original(span)
+    return Participant("source", start, end, text, None)

@@ -161,13 +161,11 @@ def _direct_all(ctx: Context, starts: list[int], spans: list[QuotedSpan], used_c
     for qs in spans:
         if out and out[-1].lo <= qs.start < out[-1].hi:
             continue  # inside a clause already taken whole (a partial quote)
-        f = _direct(ctx, starts, qs, used_cues)
-        if f is None:
-            joined = _join(ctx, out, qs)
-            if joined:
-                continue
+        if _cue_after(ctx.doc, starts, qs) is None and _join(ctx, out, qs):
             continue
-        out.append(f)
+        f = _direct(ctx, starts, qs, used_cues)
+        if f is not None:
+            out.append(f)
     return out
 
 
@@ -254,6 +252,8 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
             outside = len(doc.text[clause[0][0]: qs.open].split()) + len(doc.text[qs.close + 1: clause[-1][1]].split())
             if outside >= 2:
                 # 'He called the plan "a gamble"': the quoted words are part of the reported clause
+                clause[0] = (min(clause[0][0], qs.open), clause[0][1]) if len(clause) > 1 else clause[0]
+                clause[-1] = (clause[-1][0], max(clause[-1][1], qs.close + 1))
                 return _Found(clause, "partial", cue, cue_span, cue_text, source, attribution, qs.close, [(qs.open, qs.close + 1)])
     return _Found([(qs.start, qs.end)], "direct", cue, cue_span, cue_text, source, attribution, qs.close)
 
@@ -384,8 +384,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     for c in kids:
         if c.dep_ == "ccomp":
             return _subtree_parts(doc, c) or None
-    if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i < verb.i and (
-        verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
+    if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
+        doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
     ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids):
         # "The plan, he added, assumes …": the clause around the cue
         return _subtree_parts(doc, verb.head, minus=verb) or None
@@ -476,7 +476,7 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         subject = subject_of(tok)
         source = None
         if subject is not None:
-            if lo <= subject.idx < hi or subject.lower_ in NOT_SPEAKERS - _FIRST_PERSON or subject.lower_ in {"there", "it"}:
+            if any(a <= subject.idx < b for a, b in parts) or subject.lower_ in NOT_SPEAKERS - _FIRST_PERSON or subject.lower_ in {"there", "it"}:
                 continue
             if subject.lower_ in _FIRST_PERSON:
                 source = _first_person(ctx, subject, direct)
@@ -543,7 +543,7 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         line_start = doc.text.rfind("\n", 0, tok.idx) + 1
         head = [t for t in doc[:tok.i] if t.idx >= line_start and not t.is_space]
-        if not head or len(head) > 6 or not any(t.pos_ == "PROPN" or ctx.mention_of(t) is not None for t in head):
+        if not head or len(head) > 6 or not any(t.pos_ == "PROPN" or ctx.mention_of(t) is not None or t.text[:1].isupper() for t in head):
             continue
         if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in head) or head[-1].pos_ not in {"PROPN", "NOUN"}:
             continue
