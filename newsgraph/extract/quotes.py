@@ -98,6 +98,7 @@ def extract(ctx: Context) -> None:
     found = _direct_all(ctx, starts, spans, used_cues)
     found.extend(_indirect(ctx, found, used_cues))
     found.extend(_colons(ctx, found))
+    found.extend(_nominal_cues(ctx, found))
     found.sort(key=lambda f: f.lo)
     _continue_speakers(ctx, found)
     ctx.result.quotes.extend(_quote(ctx, f) for f in found)
@@ -412,6 +413,17 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             if objs and objs[0].lower_ not in _PRONOUN_CONTENT:
                 r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
                 return [_chars(doc, *r)] if r else None
+    if lemma not in {"say", "tell", "add", "continue"}:
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in {"about", "for", "against", "on", "of"} and c.i > verb.i:
+                objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+                if objs and objs[0].lower_ not in _PRONOUN_CONTENT and objs[0].ent_type_ not in {"DATE", "TIME"}:
+                    r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+                    return [_chars(doc, *r)] if r else None
+        for c in kids:
+            if c.dep_ == "dobj" and c.lower_ not in _PRONOUN_CONTENT and lemma not in _ADDRESSEE_CUES and cue_kinds().get(lemma, "speech") != "speech":
+                r = _trimmed(doc, c.left_edge.i, c.right_edge.i + 1)
+                return [_chars(doc, *r)] if r else None
     if lemma in {"warn", "urge", "tell", "estimate"}:
         objs = [c for c in kids if c.dep_ in {"dobj", "dative"}]
         comps = [c for c in kids if c.dep_ in {"xcomp", "oprd"}]
@@ -496,6 +508,80 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         out.append(_Found(parts, kind, tok, cue_span, cue_text, source, _attribution(tok, source, subject)))
         used_cues.add(tok.i)
     return out
+
+
+# Nouns and adjectives that attribute what their preposition introduces ("his support for Clinton", "took a swipe at
+# Rubio", "was critical of the deal"), with the kind of attribution each makes.
+_NOUN_CUES = {
+    **dict.fromkeys("support endorsement praise tribute defense defence backing".split(), "endorsement"),
+    **dict.fromkeys("criticism critique attack swipe dig shot opposition complaint jab broadside".split(), "endorsement"),
+    **dict.fromkeys("denial rejection".split(), "denial"),
+    **dict.fromkeys("claim accusation allegation argument case charge".split(), "claim"),
+    **dict.fromkeys("hope view position stance concern fear belief doubt".split(), "belief"),
+    **dict.fromkeys("comment remark statement mention reference call request promise pledge vow warning message question "
+                    "plea demand speech announcement declaration".split(), "speech"),
+}
+_ADJ_CUES = {
+    **dict.fromkeys("critical supportive dismissive".split(), "endorsement"),
+    **dict.fromkeys("skeptical sceptical confident upbeat optimistic pessimistic worried concerned sure certain proud "
+                    "tired angry convinced hopeful aware unsure doubtful fearful wary".split(), "belief"),
+}
+_CUE_PREPS = frozenset({"for", "of", "on", "about", "at", "to", "against", "over"})
+
+
+def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
+    """"his support for Clinton", "X took a swipe at Y", "X was critical of Y": the object of the preposition is the
+    content; the possessor, or the subject of the verb the noun or adjective completes, is the source."""
+    doc = ctx.doc
+    out: list[_Found] = []
+    for tok in doc:
+        low = tok.lemma_.lower()
+        if tok.pos_ == "NOUN" and low in _NOUN_CUES:
+            kind = _NOUN_CUES[low]
+        elif tok.pos_ == "ADJ" and low in _ADJ_CUES and tok.dep_ in {"acomp", "oprd"}:
+            kind = _ADJ_CUES[low]
+        else:
+            continue
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
+        if prep is None:
+            continue
+        objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+        if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
+            continue
+        r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+        if r is None:
+            continue
+        parts = [_chars(doc, *r)]
+        if _covered(found + out, parts):
+            continue
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        subject = poss
+        if subject is None and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
+            subject = subject_of(tok.head)
+        if subject is None or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it", "its"}:
+            continue
+        if subject.lower_ in {"his", "her"}:
+            subject_tok = subject
+        else:
+            subject_tok = subject
+        source = speaker(ctx, subject_tok, skip=ctx.original(*parts[0])[:2]) if subject_tok.lower_ not in {"his", "her"} else \
+            _possessive(ctx, subject_tok, parts)
+        if source is None:
+            continue
+        cue_span = (tok.idx, prep.idx + len(prep.text))
+        text = doc.text[parts[0][0]: parts[0][1]]
+        out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
+                          doc.text[cue_span[0]: cue_span[1]], source, kind))
+    return out
+
+
+def _possessive(ctx: Context, tok: Token, parts) -> Source | None:
+    """"his support for …": the person his stands for, resolved like a "he"."""
+    from newsgraph.extract.quote_speakers import resolve_pronoun
+
+    start, end, text = ctx.span_original(tok)
+    mention = resolve_pronoun(ctx, tok, skip=ctx.original(*parts[0])[:2])
+    return Source(Participant("source", start, end, text, mention), start, end, text, None, "pronoun")
 
 
 def _first_person(ctx: Context, subject: Token, found: list[_Found]) -> Source:
