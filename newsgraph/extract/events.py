@@ -393,9 +393,11 @@ class _Events:
                 draft.roles.append((role, tok, m))
 
     def _noun_roles(self, noun: Token, sense: Sense, draft: _Draft, speaker: int | None, skip_subject: bool = False) -> None:
+        by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in self.kids[noun.i])
         for c in self.kids[noun.i]:
             if c.dep_ == "poss" and not skip_subject:
-                draft.roles.append(("subject", c, self.actor(c, speaker)))
+                # "P&O Princess's takeover by Carnival": with a by-agent the possessor is what the event is done to
+                draft.roles.append(("object" if by_agent else "subject", c, self.actor(c, speaker)))
             elif c.dep_ in {"compound", "amod", "nmod"} and not skip_subject and self.ctx.mention_of(c) is not None:
                 draft.roles.append(("subject", c, self.ctx.mention_of(c)))
             elif c.dep_ == "prep":
