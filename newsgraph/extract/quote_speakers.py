@@ -177,15 +177,28 @@ def _gender(ctx: Context, target: int) -> str | None:
     found.update("m" for w in role if w in _MALE)
     found.update("f" for w in role if w in _FEMALE)
     if not found:
-        names = ctx.result.mentions[target].name.split()
-        first = first_names().get(names[0].lower().rstrip(".")) if len(names) > 1 else None
-        if first is not None:
-            found.add(first)
+        found.update(_first_name_genders(ctx, ctx.result.mentions[target].name))
     if not found:
         learnt = _learnt(ctx).get(target)
         if learnt is not None:
             found.add(learnt)
     return found.pop() if len(found) == 1 else None
+
+
+def _first_name_genders(ctx: Context, name: str) -> set[str]:
+    """Genders the first names of the document's persons bearing this surname show ("Trump" after "Donald Trump")."""
+    cache = ctx.__dict__.setdefault("_surname_genders", None)
+    if cache is None:
+        cache = {}
+        for m in ctx.result.mentions:
+            words = m.name.split()
+            if m.label == "PERSON" and len(words) > 1:
+                first = first_names().get(words[0].lower().rstrip("."))
+                if first is not None:
+                    cache.setdefault(words[-1].lower(), set()).add(first)
+        ctx.__dict__["_surname_genders"] = cache
+    words = name.split()
+    return set(cache.get(words[-1].lower(), set())) if words else set()
 
 
 def gender_of_pronoun(word: str) -> str | None:
@@ -268,7 +281,10 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
         if not _is_person(ctx, target):
             continue
         if not role_words:
-            return target
+            wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+            if wanted is None or _gender(ctx, target) in {None, wanted}:
+                return target
+            continue
         roles = " ".join(filter(None, [m.role, ctx.result.mentions[target].role])).lower()
         if role_words <= set(roles.split()):
             return target
