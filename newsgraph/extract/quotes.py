@@ -50,7 +50,8 @@ _NP_CUES = frozenset("""describe discuss mention announce confirm acknowledge ad
     explain express cite recommend demand question reveal tweet write post reject deny dismiss dispute refute rebut
     disavow repudiate contradict endorse back support praise favor favour prefer defend oppose criticize criticise condemn
     attack slam applaud welcome embrace champion laud hail question challenge approve denounce decry blast mock ridicule
-    claim allege accuse blame fault report show find indicate document project estimate want expect fear""".split())
+    claim allege accuse blame fault report show find indicate document project estimate want expect fear echo express offer
+    address name tout call""".split())
 # Prepositions that carry a cue's content: "talked about the economy", "called for a ban".
 _PREP_CUES = {
     "talk": {"about"}, "speak": {"about", "of", "on"}, "refer": {"to"}, "call": {"for"}, "comment": {"on"},
@@ -58,14 +59,14 @@ _PREP_CUES = {
     "argue": {"for", "against"}, "ask": {"about", "for"}, "joke": {"about"}, "boast": {"about", "of"},
     "testify": {"about", "on"}, "agree": {"with", "on"}, "disagree": {"with"}, "think": {"about", "of"},
     "worry": {"about"}, "hope": {"for"}, "push": {"for"}, "brag": {"about"}, "rail": {"against"},
+    "point": {"to"}, "vote": {"for", "against"}, "focus": {"on"},
 }
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell "
-                        "encourage advise demand push agree".split())
+                        "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
 _ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
 _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
 _SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
-_FIRST_PERSON = frozenset({"i", "we", "me", "us", "my"})
 
 
 @dataclass
@@ -396,6 +397,11 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             lo = objs[0].left_edge.i if objs else c.left_edge.i
             r = _trimmed(doc, lo, c.right_edge.i + 1)
             return [_chars(doc, *r)] if r else None
+    oprd = [c for c in kids if c.dep_ in {"oprd", "ccomp"} and c.i > verb.i]
+    for c in kids:
+        if c.dep_ == "dobj" and oprd and lemma in {"call", "name", "label", "brand", "dub", "deem", "consider"}:
+            r = _trimmed(doc, c.left_edge.i, oprd[0].right_edge.i + 1)  # "called Clinton a liar"
+            return [_chars(doc, *r)] if r else None
     for c in kids:
         if c.dep_ == "dobj" and (lemma in _NP_CUES or c.lemma_.lower() in CLAIM_NOUNS):
             if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
@@ -472,8 +478,8 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         cue_word = tok
         claim = None
         if _is_cue_verb(tok):
-            if any(c.dep_ == "neg" for c in tok.children) and cue_kinds().get(tok.lemma_.lower()) == "speech":
-                continue
+            if any(c.dep_ == "neg" for c in tok.children) and tok.lemma_.lower() in {"say", "tell", "add", "explain", "comment"}:
+                continue  # "did not say in what way …" reports nothing; "did not mention Trump" still attributes
             parts = _content(ctx, tok)
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in CLAIM_VERBS:
             claim = _claim_noun_content(ctx, tok)
@@ -488,12 +494,9 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         subject = subject_of(tok)
         source = None
         if subject is not None:
-            if any(a <= subject.idx < b for a, b in parts) or subject.lower_ in NOT_SPEAKERS - _FIRST_PERSON or subject.lower_ in {"there", "it"}:
+            if any(a <= subject.idx < b for a, b in parts) or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it"}:
                 continue
-            if subject.lower_ in _FIRST_PERSON:
-                source = _first_person(ctx, subject, direct)
-            else:
-                source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
+            source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
         elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)):
             continue
         marks = [(f.closes, f) for f in direct if lo <= f.lo and f.hi <= hi]
@@ -582,16 +585,6 @@ def _possessive(ctx: Context, tok: Token, parts) -> Source | None:
     start, end, text = ctx.span_original(tok)
     mention = resolve_pronoun(ctx, tok, skip=ctx.original(*parts[0])[:2])
     return Source(Participant("source", start, end, text, mention), start, end, text, None, "pronoun")
-
-
-def _first_person(ctx: Context, subject: Token, found: list[_Found]) -> Source:
-    """"I think …" inside a quote: the quote's speaker; elsewhere the author, who is no one the document names."""
-    start, end, text = ctx.span_original(subject)
-    for f in found:
-        if f.lo <= subject.idx < f.hi and f.source is not None:
-            p = f.source.participant
-            return Source(Participant("source", start, end, text, p.mention), start, end, text, f.source.affiliation, "pronoun")
-    return Source(Participant("source", start, end, text, None), start, end, text, None, "pronoun")
 
 
 def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:

@@ -20,14 +20,15 @@ _CUES = {
         discuss talk speak refer comment testify declare continue joke quip promise vow pledge warn urge predict acknowledge
         admit confirm reveal disclose suggest propose insist repeat stress emphasize emphasise highlight lament complain boast
         caution concede reiterate answer shout yell exclaim whisper cite quote recount recommend demand plead announce
-        brag muse wonder inform assure advise signal hint retort counter observe put""",
+        brag muse wonder inform assure advise signal hint retort counter observe put point echo express offer address name
+        focus""",
     "belief": """believe think feel hope fear expect worry know doubt want wish assume consider suspect view regard imagine
-        understand realize realise guess reckon presume trust""",
+        understand realize realise guess reckon presume trust seem appear seek""",
     "claim": """claim argue contend maintain assert allege accuse charge conclude blame predict estimate calculate insist""",
-    "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict""",
+    "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict refuse""",
     "endorsement": """endorse back support praise favor favour prefer defend oppose criticize criticise condemn attack slam
         applaud welcome embrace champion laud hail thank credit question challenge agree disagree approve denounce decry
-        celebrate congratulate fault knock blast mock ridicule""",
+        celebrate congratulate fault knock blast mock ridicule vote tout""",
     "report": """report show find indicate document project reveal""",
 }
 # Nouns whose subject position makes an attribution a report: "the poll showed", "a report by X found".
