@@ -250,7 +250,7 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     attribution = _attribution(cue, source, subject)
     if after is None and glued is None:
         clause = _content(ctx, cue)
-        if clause and clause[0][0] <= qs.open and qs.close < clause[-1][1] + 1:
+        if clause and clause[0][0] <= qs.open and clause[-1][1] > qs.start:
             outside = len(doc.text[clause[0][0]: qs.open].split()) + len(doc.text[qs.close + 1: clause[-1][1]].split())
             if outside >= 2:
                 # 'He called the plan "a gamble"': the quoted words are part of the reported clause
@@ -277,6 +277,9 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     """`"…," X said` or `"…" said X`: a cue verb right after the closing mark, only its subject in between."""
     if not qs.closed:
         return None
+    before = doc.text[:qs.open].rstrip()[-1:]
+    if before.isalnum() and doc.text[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
+        return None  # 'the probe is "ongoing." He said …': a quote closing its sentence inside it; "He said" is the next one
     i = bisect.bisect_left(starts, qs.close + 1)
     limit = min(len(doc), i + _AFTER_WINDOW)
     sent_end = doc[i].sent.end if i < len(doc) else i
@@ -497,8 +500,10 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
             if any(a <= subject.idx < b for a, b in parts) or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it"}:
                 continue
             source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
-        elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)):
-            continue
+        elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
+            tok.tag_ in {"VBD", "VBZ", "VBP"} and any(c.dep_ == "ccomp" for c in tok.children)
+        ):
+            continue  # a finite cue with a clause still attributes it when the parser lost its subject
         marks = [(f.closes, f) for f in direct if lo <= f.lo and f.hi <= hi]
         kind = "partial" if marks or any(doc.text[a:b].count('"') >= 2 for a, b in parts) else "indirect"
         for _, f in marks:
