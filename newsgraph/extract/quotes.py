@@ -395,7 +395,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         # "The plan, he added, assumes …": the clause around the cue
         return _subtree_parts(doc, verb.head, minus=verb) or None
     for c in kids:
-        if c.dep_ == "xcomp" and lemma in _XCOMP_CUES:
+        if c.dep_ == "xcomp" and (lemma in _XCOMP_CUES or c.i > verb.i and not any(o.dep_ == "dobj" for o in kids)):
+            # "wants to …", "urged X to …"; and "He said legalizing it could …", a clause the parser took for a complement
             objs = [o for o in kids if o.dep_ in {"dobj", "dative"} and o.i < c.i]
             lo = objs[0].left_edge.i if objs else c.left_edge.i
             r = _trimmed(doc, lo, c.right_edge.i + 1)
@@ -553,6 +554,8 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
         if prep is None:
             continue
+        if prep.lower_ == "of" and low == "support" and tok.head.lemma_.lower() in {"have", "win", "get", "gain", "enjoy"}:
+            continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
         objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
         if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
             continue
