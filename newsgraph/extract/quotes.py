@@ -394,6 +394,12 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids):
         # "The plan, he added, assumes …": the clause around the cue
         return _subtree_parts(doc, verb.head, minus=verb) or None
+    if lemma in {"call", "push", "press", "argue"} and verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "for":
+        # "called for the strongholds to be hit": the parser often makes "for" the mark of a clause
+        clause = [c for c in kids if c.i > verb.i and c.dep_ not in {"punct", "cc", "conj"}]
+        if clause:
+            r = _trimmed(doc, verb.i + 2, max(c.right_edge.i for c in clause) + 1)
+            return [_chars(doc, *r)] if r else None
     for c in kids:
         if c.dep_ == "xcomp" and (lemma in _XCOMP_CUES or c.i > verb.i and not any(o.dep_ == "dobj" for o in kids)):
             # "wants to …", "urged X to …"; and "He said legalizing it could …", a clause the parser took for a complement
@@ -443,6 +449,11 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     return None
 
 
+def _one_name(ctx: Context, parts: list[tuple[int, int]]) -> bool:
+    span = ctx.doc.char_span(parts[0][0], parts[-1][1], alignment_mode="expand")
+    return span is not None and len(span) == 1 and (span[0].pos_ == "PROPN" or ctx.mention_of(span[0]) is not None)
+
+
 def _claim_noun_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], Token] | None:
     """"broke the news that …", "issued a statement saying …": a claim noun carries the content."""
     for child in verb.children:
@@ -490,8 +501,10 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
             parts = claim[0] if claim else None
         else:
             continue
-        if not parts or _words(doc, parts) < 2 or _covered(direct + out, parts):
+        if not parts or _covered(direct + out, parts):
             continue
+        if _words(doc, parts) < 2 and not _one_name(ctx, parts):
+            continue  # one word is a name ("endorsed Clinton") or nothing worth attributing ("said so")
         lo, hi = parts[0][0], parts[-1][1]
         if lo <= tok.idx < hi and len(parts) == 1:
             continue
@@ -566,6 +579,9 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         if _covered(found + out, parts):
             continue
         poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is None and low in {"call", "criticism", "support", "attack"}:
+            # "the Obama/Clinton calls for regime change": a name before the noun is whose call it is
+            poss = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
         subject = poss
         if subject is None and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
             subject = subject_of(tok.head)

@@ -21,14 +21,14 @@ _CUES = {
         admit confirm reveal disclose suggest propose insist repeat stress emphasize emphasise highlight lament complain boast
         caution concede reiterate answer shout yell exclaim whisper cite quote recount recommend demand plead announce
         brag muse wonder inform assure advise signal hint retort counter observe put point echo express offer address name
-        focus""",
+        focus call label brand dub remind detail outline list""",
     "belief": """believe think feel hope fear expect worry know doubt want wish assume consider suspect view regard imagine
         understand realize realise guess reckon presume trust seem appear seek""",
     "claim": """claim argue contend maintain assert allege accuse charge conclude blame predict estimate calculate insist""",
     "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict refuse""",
     "endorsement": """endorse back support praise favor favour prefer defend oppose criticize criticise condemn attack slam
         applaud welcome embrace champion laud hail thank credit question challenge agree disagree approve denounce decry
-        celebrate congratulate fault knock blast mock ridicule vote tout""",
+        celebrate congratulate fault knock blast mock ridicule vote tout hammer rip bash lambaste""",
     "report": """report show find indicate document project reveal""",
 }
 # Nouns whose subject position makes an attribution a report: "the poll showed", "a report by X found".
