@@ -73,11 +73,12 @@ def test_eval_quotes_cli_rejects_a_folder_without_the_layout(tmp_path):
 
 # --- the quality gate --------------------------------------------------------------------------------
 
-GATE_ARTICLES = 20  # the first 20 dev articles in name order: breitbart and huff-post, ~600 attributions
-FLOORS = {
-    # pinned just under the scores measured on this slice (see the report of issue 10); lower only on purpose
-    ("content_overlap", "f1"): None,
-}
+GATE_ARTICLES = 12  # the first 12 dev articles in name order (breitbart, huff-post): 303 attributions, ~7,600 words
+# Floors pinned just under the scores measured on this slice when they were set (content F1 0.823, indirect recall
+# 0.683, direct F1 0.718 against 0.459 for every quoted span, sources 0.911 named / 0.878 he-she / 0.878 nominal,
+# cues 0.886). Lower a floor only on purpose, saying why.
+GATE = {"content_f1": 0.80, "indirect_recall": 0.66, "source_name": 0.89, "source_pronoun": 0.85,
+        "source_nominal": 0.85, "cue": 0.86}
 
 
 @pytest.fixture(scope="module")
