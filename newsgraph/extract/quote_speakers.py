@@ -1,4 +1,4 @@
-"""Who is speaking: the subject of a cue verb, turned into a named speaker.
+"""Who is speaking: the subject of a cue verb, turned into a ``Source`` (as written, whom it names, whom it speaks for).
 
 A cue verb's grammatical subject is often not the name itself, so the subject
 goes through a short cascade, each step there for a layout seen in news prose:
@@ -9,11 +9,19 @@ goes through a short cascade, each step there for a layout seen in news prose:
 3. A document as subject ("A report by the BBC revealed …"): its author.
 4. A role with the name in apposition ("the Vice President, Delcy Rodriguez,"):
    the name.
-5. A pronoun ("he said") or a role alone ("the Venezuelan Vice President
-   said"): resolved by ``antecedent`` to the most recent compatible person
-   mention before it. This is a deliberately small resolver (recency plus
-   title agreement), written here because spaCy's small English models ship no
-   coreference component and the quotes need only this narrow case.
+5. A pronoun ("he said"): ``resolve_pronoun``, the one entry point, takes the
+   link the document's coreference stage made when there is one, else
+   ``antecedent``: the nearest person in subject position of a cue verb, then
+   of any verb, then the nearest person, within three sentences, never one
+   whose gender (title, first name, the surname of a named first name, earlier
+   he/she) contradicts the pronoun. This small fallback exists because spaCy's
+   small English models ship no coreference component; it is what quotes use
+   until the coreference stage links pronouns.
+6. A role or other noun: a definite role ("the Venezuelan Vice President")
+   points back at a person whose title agrees; a nominal or anonymous source
+   ("a Coca-Cola spokesman", "Mr Blair's official spokesman", "officials", "a
+   person familiar with the matter") is a source of its own: its words, no
+   person, and the name it speaks for as ``affiliation``.
 """
 
 from __future__ import annotations
