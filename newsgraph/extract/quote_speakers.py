@@ -32,7 +32,7 @@ from newsgraph.extract import Context
 from dataclasses import dataclass
 
 from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
-from newsgraph.lexicons.attribution import first_names
+from newsgraph.lexicons.coref import first_names
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.

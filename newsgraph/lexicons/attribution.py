@@ -1,17 +1,13 @@
-"""Words that attribute content to a source, with the kind of attribution each makes, and first-name genders.
+"""Words that attribute content to a source, with the kind of attribution each makes.
 
 Hand-written lists: the attribution cues follow what attribution-annotated news
 (PolNeAR) counts as an attribution (speech, beliefs, claims, denials,
-endorsements, reports); the first names (``data/first_names.tsv``) are the
-common ones in English-language news whose gender is near certain, because a
-name seen with "she said" must never take a man's name as its antecedent and no
-maintained package ships such a list under a licence the project can use.
+endorsements, reports). First-name genders come from ``lexicons.coref``.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 ATTRIBUTIONS = ("speech", "belief", "claim", "denial", "endorsement", "report")
 
@@ -46,16 +42,4 @@ def cue_kinds() -> dict[str, str]:
             out[word] = kind
     for word in ("reveal", "suggest", "estimate", "predict", "insist"):
         out[word] = {"reveal": "report", "suggest": "speech", "estimate": "claim", "predict": "claim", "insist": "claim"}[word]
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def first_names() -> dict[str, str]:
-    """Lower-cased first name -> "m" or "f"."""
-    text = resources.files("newsgraph.lexicons").joinpath("data", "first_names.tsv").read_text(encoding="utf-8")
-    out = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, gender = line.split("\t")
-            out[name] = gender
     return out

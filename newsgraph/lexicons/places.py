@@ -70,6 +70,24 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+_TABLE: str | None = None  # set by use_table(); None means $NEWSGRAPH_PLACES, else the shipped table
+
+
+def use_table(path: str | None) -> None:
+    """Read the places from `path` (None: $NEWSGRAPH_PLACES or the shipped table) in this process from now on."""
+    global _TABLE
+    if path != _TABLE:
+        _TABLE = path
+        gazetteer.cache_clear()
+        known_words.cache_clear()
+
+
+def table_path() -> Path:
+    """The table in use; a missing custom table is an error the caller reports."""
+    custom = _TABLE or os.environ.get("NEWSGRAPH_PLACES")
+    return Path(custom) if custom else Path(str(resources.files("newsgraph.lexicons") / "data" / "places.csv"))
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places: dict[str, Place] = {}
@@ -77,9 +95,7 @@ def gazetteer() -> Gazetteer:
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
     seats: dict[str, str] = {}
-    custom = os.environ.get("NEWSGRAPH_PLACES")
-    path = Path(custom) if custom else resources.files("newsgraph.lexicons") / "data" / "places.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    with table_path().open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             place = Place(
                 id=row["id"].strip(),
