@@ -273,7 +273,7 @@ ROLE_SENTENCES = [
 @pytest.fixture(scope="module")
 def role_analyses(shared_corpus, nlp):
     """Each sentence of the role table read from its corpus file and analysed on its own, in one stream."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     sentences = []
     for _, path, start, end, *_ in ROLE_SENTENCES:
