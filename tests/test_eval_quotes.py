@@ -75,9 +75,10 @@ def test_eval_quotes_cli_rejects_a_folder_without_the_layout(tmp_path):
 
 GATE_ARTICLES = 12  # the first 12 dev articles in name order (breitbart, huff-post): 303 attributions, ~7,600 words
 # Floors pinned just under the scores measured on this slice when they were set (content F1 0.823, indirect recall
-# 0.683, direct F1 0.718 against 0.459 for every quoted span, sources 0.911 named / 0.878 he-she / 0.878 nominal,
-# cues 0.886). Lower a floor only on purpose, saying why.
-GATE = {"content_f1": 0.80, "indirect_recall": 0.66, "source_name": 0.89, "source_pronoun": 0.85,
+# 0.683, direct F1 0.718 against 0.459 for every quoted span, sources 0.911 named / 0.780 he-she / 0.878 nominal,
+# cues 0.886). He/she was 0.878 with the quotes' own resolver; it is 0.780 since speakers follow the coreference
+# stage's links, which do better on the train split (0.764 against 0.737). Lower a floor only on purpose, saying why.
+GATE = {"content_f1": 0.80, "indirect_recall": 0.66, "source_name": 0.89, "source_pronoun": 0.75,
         "source_nominal": 0.85, "cue": 0.86}
 
 

@@ -259,7 +259,7 @@ ROLE_SENTENCES = [
     ("relative clause: ownership", "bbc/business/216.txt", 323, 436, "own", {"subject": ["Renault"]}),
     ("passive in a relative clause", "bbc/entertainment/119.txt", 604, 736, "record", {"subject": ["Claude King"]}),
     ("defeat", "bbc/sport/434.txt", 489, 618, "beat", {"subject": ["Tommy Robredo"], "object": ["Nicolas Kiefer"]}),
-    ("defeat", "bbc/sport/466.txt", 503, 590, "beat", {"subject": ["Spain"], "object": ["Australia"]}),
+    ("defeat", "bbc/sport/446.txt", 1989, 2049, "beat", {"object": ["Daniela Hantuchova"]}),
     ("defeat", "bbc/sport/436.txt", 357, 500, "defeat", {"subject": ["Davenport"], "object": ["Jie Zheng"]}),
     ("defeat", "bbc/sport/457.txt", 399, 513, "beat", {"subject": ["Nathalie Dechy"], "object": ["Lisa Raymond"]}),
     ("defeat", "bbc/sport/428.txt", 514, 567, "beat", {"object": ["Rainer Schuettler"]}),

@@ -21,7 +21,7 @@ _CUES = {
     "belief": """believe think feel hope fear expect worry know doubt want wish assume consider suspect view regard imagine
         understand realize realise guess reckon presume trust seem appear seek""",
     "claim": """claim argue contend maintain assert allege accuse charge conclude blame predict estimate calculate insist""",
-    "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict refuse""",
+    "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict""",
     "endorsement": """endorse back support praise favor favour prefer defend oppose criticize criticise condemn attack slam
         applaud welcome embrace champion laud hail thank credit question challenge agree disagree approve denounce decry
         celebrate congratulate fault knock blast mock ridicule vote tout hammer rip bash lambaste""",
