@@ -94,8 +94,8 @@ def extract(ctx: Context) -> None:
     doc = ctx.doc
     starts = [t.idx for t in doc]
     used_cues: set[int] = set()
-    double = quoted_spans(doc.text)
-    spans = sorted(double + single_quoted_spans(doc.text, double), key=lambda q: q.open)
+    double = quoted_spans(_text(doc))
+    spans = sorted(double + single_quoted_spans(_text(doc), double), key=lambda q: q.open)
     found = _direct_all(ctx, starts, spans, used_cues)
     found.extend(_indirect(ctx, found, used_cues))
     found.extend(_colons(ctx, found))
@@ -146,6 +146,14 @@ def _attribution(cue: Token | None, source: Source | None, subject: Token | None
     return cue_kinds().get(cue.lemma_.lower(), "speech")
 
 
+def _text(doc) -> str:
+    """The parsed text, built once: spaCy's ``Doc.text`` joins every token again on each call."""
+    text = doc.user_data.get("newsgraph_text")
+    if text is None:
+        text = doc.user_data["newsgraph_text"] = doc.text
+    return text
+
+
 def _tok_span(tok: Token) -> tuple[int, int]:
     return tok.idx, tok.idx + len(tok.text)
 
@@ -178,7 +186,7 @@ def _join(ctx: Context, found: list[_Found], qs: QuotedSpan) -> bool:
     prev = found[-1]
     if prev.kind != "direct" or prev.cue is None or prev.closes < 0 or prev.cue_span is None:
         return False
-    between = ctx.doc.text[prev.closes + 1: qs.open]
+    between = _text(ctx.doc)[prev.closes + 1: qs.open]
     if "\n" in between or '"' in between or not (prev.closes < prev.cue_span[0] < qs.open) or len(between.split()) > 14:
         return False
     prev.parts.append((qs.start, qs.end))
@@ -188,8 +196,8 @@ def _join(ctx: Context, found: list[_Found], qs: QuotedSpan) -> bool:
 
 def _is_title(ctx: Context, starts: list[int], qs: QuotedSpan, inside: Span) -> bool:
     """NBC's "Meet the Press", the film "The Post": a possessive or Title Case words without sentence punctuation."""
-    words = ctx.doc.text[qs.start: qs.end].split()
-    if not words or len(words) > 8 or ctx.doc.text[qs.start: qs.end].rstrip().endswith((".", "!", "?")):
+    words = _text(ctx.doc)[qs.start: qs.end].split()
+    if not words or len(words) > 8 or _text(ctx.doc)[qs.start: qs.end].rstrip().endswith((".", "!", "?")):
         return False
     i = bisect.bisect_left(starts, qs.open) - 1
     if i >= 0 and ctx.doc[i].tag_ == "POS":
@@ -200,7 +208,7 @@ def _is_title(ctx: Context, starts: list[int], qs: QuotedSpan, inside: Span) -> 
 
 def _is_term(ctx: Context, starts: list[int], qs: QuotedSpan) -> bool:
     """A term in marks: `a phenomenon called "differential nonresponse"`, `so-called "volunteers"`, `known as "X"`."""
-    if len(ctx.doc.text[qs.start: qs.end].split()) > 5:
+    if len(_text(ctx.doc)[qs.start: qs.end].split()) > 5:
         return False
     i = bisect.bisect_left(starts, qs.open) - 1
     for j in range(i, max(-1, i - 3), -1):
@@ -231,7 +239,7 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     glued = None if cue is not None else _glued_cue(ctx, starts, qs)
     if cue is None and glued is None:
         return None
-    text = doc.text[qs.start: qs.end]
+    text = _text(doc)[qs.start: qs.end]
     skip = ctx.original(qs.start, qs.end)[:2]
     if glued is not None:
         cue, subject = glued
@@ -251,7 +259,7 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     if after is None and glued is None:
         clause = _content(ctx, cue)
         if clause and clause[0][0] <= qs.open and clause[-1][1] > qs.start:
-            outside = len(doc.text[clause[0][0]: qs.open].split()) + len(doc.text[qs.close + 1: clause[-1][1]].split())
+            outside = len(_text(doc)[clause[0][0]: qs.open].split()) + len(_text(doc)[qs.close + 1: clause[-1][1]].split())
             if outside >= 2:
                 # 'He called the plan "a gamble"': the quoted words are part of the reported clause
                 clause[0] = (min(clause[0][0], qs.open), clause[0][1]) if len(clause) > 1 else clause[0]
@@ -277,8 +285,8 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     """`"…," X said` or `"…" said X`: a cue verb right after the closing mark, only its subject in between."""
     if not qs.closed:
         return None
-    before = doc.text[:qs.open].rstrip()[-1:]
-    if before.isalnum() and doc.text[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
+    before = _text(doc)[:qs.open].rstrip()[-1:]
+    if before.isalnum() and _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
         return None  # 'the probe is "ongoing." He said …': a quote closing its sentence inside it; "He said" is the next one
     i = bisect.bisect_left(starts, qs.close + 1)
     limit = min(len(doc), i + _AFTER_WINDOW)
@@ -324,12 +332,12 @@ def _cue_before(ctx: Context, starts: list[int], qs: QuotedSpan) -> Token | None
         return None
     sent = doc[first - 1].sent
     lo = sent.start
-    lead = doc.text[sent.start_char: qs.open].rstrip()
+    lead = _text(doc)[sent.start_char: qs.open].rstrip()
     if not lead.strip() and sent.start > 0:
         # The quote opens a sentence: the lead-in is the previous sentence when it ends with a colon.
         prev = doc[sent.start - 1].sent
-        if doc.text[prev.start_char: prev.end_char].rstrip().endswith(":"):
-            lo, lead = prev.start, doc.text[prev.start_char: qs.open].rstrip()
+        if _text(doc)[prev.start_char: prev.end_char].rstrip().endswith(":"):
+            lo, lead = prev.start, _text(doc)[prev.start_char: qs.open].rstrip()
     window = [t for t in doc[lo:first] if t.idx < qs.open]
     if any(t.text in _MARKS for t in window):
         window = window[max(i for i, t in enumerate(window) if t.text in _MARKS) + 1:]
@@ -375,7 +383,7 @@ def _subtree_parts(doc, head: Token, minus: Token | None = None) -> list[tuple[i
 
 
 def _words(doc, parts: list[tuple[int, int]]) -> int:
-    return sum(len(doc.text[a:b].split()) for a, b in parts)
+    return sum(len(_text(doc)[a:b].split()) for a, b in parts)
 
 
 def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
@@ -519,14 +527,14 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         ):
             continue  # a finite cue with a clause still attributes it when the parser lost its subject
         marks = [(f.closes, f) for f in direct if lo <= f.lo and f.hi <= hi]
-        kind = "partial" if marks or any(doc.text[a:b].count('"') >= 2 for a, b in parts) else "indirect"
+        kind = "partial" if marks or any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
         for _, f in marks:
             direct.remove(f)  # the quoted words are part of this clause
         if claim is not None:
             cue_span = (tok.idx, claim[1].idx + len(claim[1].text))
         else:
             cue_span = _tok_span(cue_word)
-        cue_text = doc.text[cue_span[0]: cue_span[1]]
+        cue_text = _text(doc)[cue_span[0]: cue_span[1]]
         out.append(_Found(parts, kind, tok, cue_span, cue_text, source, _attribution(tok, source, subject)))
         used_cues.add(tok.i)
     return out
@@ -596,9 +604,9 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         if source is None:
             continue
         cue_span = (tok.idx, prep.idx + len(prep.text))
-        text = doc.text[parts[0][0]: parts[0][1]]
+        text = _text(doc)[parts[0][0]: parts[0][1]]
         out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
-                          doc.text[cue_span[0]: cue_span[1]], source, kind))
+                          _text(doc)[cue_span[0]: cue_span[1]], source, kind))
     return out
 
 
@@ -632,9 +640,9 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
         return None
     lo, hi = parts[0]
     source = speaker(ctx, source_tok, skip=ctx.original(lo, hi)[:2])
-    kind = "partial" if doc.text[lo:hi].count('"') >= 2 else "indirect"
+    kind = "partial" if _text(doc)[lo:hi].count('"') >= 2 else "indirect"
     cue_span = (tok.idx, to.idx + len(to.text))
-    return _Found(parts, kind, tok, cue_span, doc.text[cue_span[0]: cue_span[1]], source, "report")
+    return _Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, "report")
 
 
 def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
@@ -644,15 +652,21 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
     for tok in doc:
         if tok.text != ":" or tok.i == 0 or tok.i + 2 >= len(doc):
             continue
-        line_start = doc.text.rfind("\n", 0, tok.idx) + 1
-        head = [t for t in doc[:tok.i] if t.idx >= line_start and not t.is_space]
+        line_start = _text(doc).rfind("\n", 0, tok.idx) + 1
+        first = tok.i
+        while first > 0 and doc[first - 1].idx >= line_start and tok.i - first <= 7:
+            first -= 1
+        head = [t for t in doc[first:tok.i] if t.idx >= line_start and not t.is_space]
         if not head or len(head) > 6 or not any(t.pos_ == "PROPN" or ctx.mention_of(t) is not None or t.text[:1].isupper() for t in head):
             continue
         if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in head) or head[-1].pos_ not in {"PROPN", "NOUN"}:
             continue
-        line_end = doc.text.find("\n", tok.idx)
-        line_end = len(doc.text) if line_end < 0 else line_end
-        body = [t for t in doc[tok.i + 1:] if t.idx < line_end]
+        line_end = _text(doc).find("\n", tok.idx)
+        line_end = len(_text(doc)) if line_end < 0 else line_end
+        last = tok.i + 1
+        while last < len(doc) and doc[last].idx < line_end:
+            last += 1
+        body = [t for t in doc[tok.i + 1:last] if not t.is_space]
         if len(body) < 3:
             continue
         r = _trimmed(doc, body[0].i, body[-1].i + 1)
@@ -663,7 +677,7 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         src_tok = head[-1]
         source = speaker(ctx, src_tok, skip=ctx.original(*parts[0])[:2])
-        text = doc.text[parts[0][0]: parts[0][1]]
+        text = _text(doc)[parts[0][0]: parts[0][1]]
         kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else "partial" if text.count('"') >= 2 else "indirect"
         out.append(_Found(parts, kind, None, _tok_span(tok), ":", source, "speech"))
     return out
