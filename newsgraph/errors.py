@@ -5,7 +5,8 @@
     ├── DatabaseError         E002 the database cannot be opened or is not a newsgraph database
     ├── NoSuchEntity          E003 a name given on the command line matches no entity
     ├── InputError            E004 nothing usable in the inputs given
-    └── SchemaError           E005 the database was written by a newer newsgraph
+    ├── SchemaError           E005 the database was written by a newer newsgraph
+    └── AddressUnavailable    E006 `serve` cannot listen on the address (port in use, no permission)
 """
 
 from __future__ import annotations
@@ -54,3 +55,8 @@ class InputError(NewsgraphError):
 class SchemaError(NewsgraphError):
     code = "E005"
     exit_code = 4
+
+
+class AddressUnavailable(NewsgraphError):
+    code = "E006"
+    exit_code = 1
