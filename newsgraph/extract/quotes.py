@@ -123,7 +123,17 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
                 f.source = replace(src, participant=replace(src.participant, mention=last[1]))
 
 
+def _stripped(text: str, lo: int, hi: int) -> tuple[int, int]:
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    return lo, hi
+
+
 def _quote(ctx: Context, f: _Found) -> Quote:
+    text_c = _text(ctx.doc)
+    f.parts = [_stripped(text_c, a, b) for a, b in f.parts]  # an unclosed quote's clause may end at its line break
     start, end, text = ctx.original(f.lo, f.hi)
     parts = tuple(ctx.original(a, b)[:2] for a, b in f.parts) if len(f.parts) > 1 else ()
     cue_start = cue_end = None
