@@ -24,8 +24,11 @@ TABLE_LIMIT = 50  # quotes printed as a table when --limit is not given
 def quotes_command(store, speaker, limit, as_json):
     """Quotes and reported claims, each with its speaker, cue verb and source document.
 
-    Direct quotes are the words inside quotation marks; indirect ones ("Lavrov
-    said that ...", "according to Reuters, ...") are the reported clause.
+    Direct quotes are the words inside quotation marks; partial ones a reported
+    clause with quoted words; indirect ones ("Lavrov said that ...", "according to
+    Reuters, ...", "X denied the charge") the reported content. Each shows its
+    attribution (speech, belief, claim, denial, endorsement, report) and its
+    source as written ("a Coca-Cola spokesman"), with whom it speaks for.
     """
     rows = queries.quotes(store.conn, speaker=speaker)
     if as_json:
@@ -36,16 +39,31 @@ def quotes_command(store, speaker, limit, as_json):
         return
     con = tables.console()
     shown = rows[: limit or TABLE_LIMIT]
-    cols = [tables.Col("speaker"), tables.Col("cue"), tables.Col("kind", nowrap=True), tables.Col("quote"), tables.Col("outlet"),
-            tables.Col("offsets", nowrap=True)]
-    body = [[r["speaker_display"] or "?", r["cue"] or "", r["kind"], " ".join(r["text"].split()),
-             outlet_label(r["outlet"], r["title"], r["path"]), f"{r['start']}:{r['end']}"] for r in shown]
-    if not tables.fits(cols, body, con, slack=24):  # a narrow terminal: cue and kind in one column, offsets left to --json
+    cols = [tables.Col("speaker"), tables.Col("as written"), tables.Col("cue"), tables.Col("kind"), tables.Col("quote"),
+            tables.Col("outlet"), tables.Col("offsets")]
+    body = [[r["speaker_display"] or "?", _written(r), r["cue"] or "", _kind(r), " ".join(r["text"].split()),
+             outlet_label(r["outlet"], r["title"], r["path"]), _offsets(r)] for r in shown]
+    if not tables.fits(cols, body, con, slack=24):  # a narrow terminal: fewer columns, offsets left to --json
         cols = [tables.Col("speaker"), tables.Col("said"), tables.Col("quote"), tables.Col("outlet")]
-        body = [[r["speaker_display"] or "?", f"{r['cue'] or '—'} ({r['kind']})", " ".join(r["text"].split()),
-                 outlet_label(r["outlet"], r["title"], r["path"])] for r in shown]
+        body = [[(r["speaker_display"] or "?") + (f" ({_written(r)})" if _written(r) else ""),
+                 f"{r['cue'] or '—'} ({_kind(r)})", " ".join(r["text"].split()), outlet_label(r["outlet"], r["title"], r["path"])]
+                for r in shown]
     con.print(tables.table(cols, body, con, title=f"{len(rows)} quotes" + (f" by {speaker}" if speaker else ""), lines=True))
     tables.showing(con, len(shown), len(rows))
+
+
+def _written(r: dict) -> str:
+    """The source as the text names it ("a Coca-Cola spokesman"), when that is not the speaker's name."""
+    written = r.get("source_text") or r.get("speaker_text") or ""
+    return written if written != r["speaker_display"] else ""
+
+
+def _kind(r: dict) -> str:
+    return f"{r['kind']}, {r['attribution']}" if r.get("attribution") else r["kind"]
+
+
+def _offsets(r: dict) -> str:
+    return " ".join(f"{a}:{b}" for a, b in r["parts"]) if r.get("parts") else f"{r['start']}:{r['end']}"
 
 
 def _labels_cell(heads: list[dict]) -> Text:
