@@ -32,15 +32,15 @@ demo: $(STAMP)
 	$(VENV)/bin/newsgraph export --db $(DB) -o examples/newsgraph.json
 	@$(VENV)/bin/newsgraph report --db $(DB) -o examples/dossier.html >/dev/null 2>&1 && echo "report: examples/dossier.html" || true
 
-## The fast suite (under 10 minutes on 2 cores): everything not marked slow. Skipped tests say why (-rs).
+## The fast suite (under 10 minutes on 2 cores): everything not marked slow. Failed and skipped tests are listed with the reason (-rfEs).
 test: $(DEVSTAMP)
-	$(PY) -m pytest -q -rs -n 2 --dist loadgroup -m "not slow"
+	$(PY) -m pytest -q -rfEs -n 2 --dist loadgroup -m "not slow"
 
 ## Every test, the slow corpus tests and the browser tests included: what CI runs (.ci/run).
 ## Chromium is installed with apt only when NEWSGRAPH_BROWSER=1 or CI=true; otherwise the browser tests skip.
 test-all: $(DEVSTAMP)
 	@bash scripts/install-browser.sh || echo "browser install failed: browser tests will skip"
-	$(PY) -m pytest -q -rs -n 2 --dist loadgroup
+	$(PY) -m pytest -q -rfEs -n 2 --dist loadgroup
 
 bench: $(STAMP)
 	$(PY) -m newsgraph.bench ../shared/corpus/bbc --jobs 2
