@@ -73,6 +73,9 @@ def _safe_analyze(article: Article, doc, norm) -> DocumentAnalysis | Skipped:
 def _init_worker(model: str | None) -> None:
     global _WORKER_MODEL
     _WORKER_MODEL = model
+    from newsgraph.workers import watch_parent
+
+    watch_parent()  # exit when the build dies, even by SIGKILL
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt means
@@ -100,9 +103,12 @@ def _analyses(pending: Iterable[Input], model: str | None, jobs: int) -> Iterato
         return
     # Workers are replaced after RECYCLE batches: spaCy's string store grows with every new word a
     # process meets, so a long build would otherwise grow without bound in its workers.
+    from newsgraph.workers import start as watched_start
+
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(model,), mp_context=context, max_tasks_per_child=RECYCLE
+        max_workers=jobs, initializer=watched_start, initargs=("newsgraph.run:_init_worker", model), mp_context=context,
+        max_tasks_per_child=RECYCLE,  # watched_start: a worker watches for a dead build before importing spaCy
     ) as pool:
         window: dict = {}
         source = _batches(pending, BATCH)
@@ -140,6 +146,7 @@ def build(
     jobs: int = 1,
     max_bytes: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    follow_links: bool = False,
 ) -> BuildReport:
     """Bring the knowledge base at `db_path` up to date with the inputs under `paths`."""
     from newsgraph.ingest import MAX_BYTES
@@ -161,7 +168,8 @@ def build(
             return store.document_pipeline(src["doc"]) == version
 
         inputs = with_duplicates_marked(
-            read_inputs(paths, meta, outlet, max_bytes or MAX_BYTES, unchanged=unchanged if meta is None and not outlet else None),
+            read_inputs(paths, meta, outlet, max_bytes or MAX_BYTES, unchanged=unchanged if meta is None and not outlet else None,
+                        follow_links=follow_links),
             known_docs,
         )
 

@@ -24,9 +24,10 @@ console = Console()
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option("--model", default=None, help="spaCy model: en_core_web_sm (default), en_core_web_md, en_core_web_lg, en_core_web_trf.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for parsing.")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input file read (default 5 MiB).")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input read (default 5 MiB); reading stops there, whatever the path.")
+@click.option("--follow-links", is_flag=True, help="Follow links in folders that lead outside the input folders, and links to folders.")
 @quiet_option
-def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
+def build(paths, db, manifest, outlet, model, jobs, max_bytes, follow_links, quiet):
     """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
@@ -52,7 +53,8 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
     with progress:
         task = progress.add_task("build", total=None, info="reading")
         try:
-            report = run_build(paths, db, manifest=manifest, outlet=outlet, model=model, jobs=jobs, max_bytes=max_bytes, progress=tick)
+            report = run_build(paths, db, manifest=manifest, outlet=outlet, model=model, jobs=jobs, max_bytes=max_bytes, progress=tick,
+                                follow_links=follow_links)
         except KeyboardInterrupt:
             progress.stop()
             click.echo(f"Interrupted after {counts['processed']} documents; they are saved. Run the same command again to resume.", err=True)
@@ -150,15 +152,7 @@ def export(db, fmt, output):
 
     store = open_readonly(db)
     try:
-        if fmt == "graphml":
-            if output == "-":
-                raise InputError("GraphML needs a file: use -o graph.graphml")
-            ex.write_graphml(store.conn, output)
-        elif output == "-":
-            ex.write_json(store.conn, sys.stdout)
-            click.echo()
-        else:
-            ex.write_json(store.conn, output)
+        (ex.write_graphml if fmt == "graphml" else ex.write_json)(store.conn, output)  # - is standard output
     finally:
         store.close()
     if output != "-":

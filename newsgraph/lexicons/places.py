@@ -15,6 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from newsgraph.errors import SettingError
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -70,6 +72,20 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def _open_table(path, custom: str | None):
+    """The places table, open; a $NEWSGRAPH_PLACES that is missing or not such a table is a SettingError."""
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+        header = next(csv.reader([fh.readline()]), [])
+        fh.seek(0)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SettingError(f"NEWSGRAPH_PLACES={custom!r} cannot be read as a places table: {exc}") from None
+    if not {"id", "name"} <= {h.strip() for h in header}:
+        fh.close()
+        raise SettingError(f"NEWSGRAPH_PLACES={custom!r} is not a places table: its first line lacks the id and name columns")
+    return fh
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places: dict[str, Place] = {}
@@ -79,7 +95,7 @@ def gazetteer() -> Gazetteer:
     seats: dict[str, str] = {}
     custom = os.environ.get("NEWSGRAPH_PLACES")
     path = Path(custom) if custom else resources.files("newsgraph.lexicons") / "data" / "places.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    with _open_table(path, custom) as fh:
         for row in csv.DictReader(fh):
             place = Place(
                 id=row["id"].strip(),

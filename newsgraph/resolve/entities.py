@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.resolve import entity_ids
 
 ORG_WORDS = {"watch", "ministry", "council", "bank", "group", "association", "party", "agency", "institute", "committee",
              "fund", "company", "corporation", "corp", "inc", "news", "times", "post", "network", "union", "court",
@@ -255,6 +256,7 @@ def _display(ms: list[_M], members: list[int]) -> str:
 
 
 def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
+    before = entity_ids.snapshot(conn)  # ids this write drops will redirect (resolve/entity_ids.py)
     clusters = _clusters(uf, ms)
     conn.execute("DELETE FROM merges")
     conn.execute("DELETE FROM entity_roles")
@@ -292,3 +294,4 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
         if ms[a].name != ms[b].name:
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
     conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
+    entity_ids.record(conn, before)
