@@ -101,10 +101,13 @@ def check_settings() -> None:
     value = os.environ.get("NEWSGRAPH_TECHNIQUES")
     if value is not None and (value.strip().lower() or "auto") not in engines:
         raise SettingError(f"NEWSGRAPH_TECHNIQUES={value!r} is not one of {', '.join(engines)}")
-    if os.environ.get("NEWSGRAPH_PLACES"):
-        from newsgraph.lexicons.places import gazetteer
+    places = os.environ.get("NEWSGRAPH_PLACES")
+    if places:
+        from pathlib import Path
 
-        gazetteer()  # reads and checks the table, and keeps it for the build
+        from newsgraph.lexicons.places import open_table
+
+        open_table(Path(places), places).close()  # the header is checked; the rows when the build reads them
     home = os.environ.get("NEWSGRAPH_HOME")
     if home and os.path.exists(home) and not os.path.isdir(home):
         raise SettingError(f"NEWSGRAPH_HOME={home!r} is a file, not a folder")

@@ -7,8 +7,9 @@
   folder is entered only then, with a guard against loops.
 - Reading stops one byte past the cap, whatever the path: ``/dev/zero`` or a growing file
   cannot exhaust memory. A device or FIFO named on the command line is read (with the cap),
-  as ``cat`` would; a regular file is opened non-blocking and checked again after opening,
-  so a file swapped for a FIFO in between cannot block either.
+  as ``cat`` would, from the writer already there (a FIFO nobody writes reads as empty rather
+  than waiting forever); every open is non-blocking and checked again after opening, so a
+  file swapped for a FIFO in between cannot block either.
 - A file name that is not valid UTF-8 is opened by its real name and shown and stored with
   the undecodable bytes written as ``\\xNN``.
 """
@@ -151,17 +152,19 @@ def read_capped(found: Found, max_bytes: int) -> tuple[bytes, int | None, int | 
         raise Problem("unreadable", "a folder")
     if not regular and not found.explicit:
         raise Problem("not-a-file", f"a {kind_of(st.st_mode)}, not a regular file: not read")
+    # Non-blocking open: no effect on a regular file; a FIFO opens at once instead of waiting for a writer
+    # (one swapped in after the check above, or one named with nobody writing: it then reads as empty).
     flags = os.O_RDONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    if regular:
-        flags |= getattr(os, "O_NONBLOCK", 0)  # no effect on a regular file; stops a FIFO swapped in from blocking
     try:
-        fd = os.open(found.path, flags)
+        fd = os.open(found.path, flags | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise Problem("unreadable", _why(exc)) from None
     try:
         now = os.fstat(fd)
         if regular and not stat.S_ISREG(now.st_mode):
             raise Problem("not-a-file", f"became a {kind_of(now.st_mode)} while being opened: not read")
+        if not regular:
+            os.set_blocking(fd, True)  # a writer that is there is read to its end (or to the cap)
         chunks: list[bytes] = []
         total = 0
         while total <= max_bytes:

@@ -72,7 +72,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _open_table(path, custom: str | None):
+def open_table(path, custom: str | None):
     """The places table, open; a $NEWSGRAPH_PLACES that is missing or not such a table is a SettingError."""
     try:
         fh = path.open(encoding="utf-8", newline="")
@@ -95,7 +95,7 @@ def gazetteer() -> Gazetteer:
     seats: dict[str, str] = {}
     custom = os.environ.get("NEWSGRAPH_PLACES")
     path = Path(custom) if custom else resources.files("newsgraph.lexicons") / "data" / "places.csv"
-    with _open_table(path, custom) as fh:
+    with open_table(path, custom) as fh:
         for row in csv.DictReader(fh):
             place = Place(
                 id=row["id"].strip(),
