@@ -186,8 +186,9 @@ def test_an_empty_file_is_no_database_for_reading_but_build_may_start_one(tmp_pa
     assert empty.stat().st_size == 0  # not turned into a database by a reading command
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Finance ministers met in Lisbon on Tuesday to discuss a loan for the railway.", encoding="utf-8")
-    r = _cli("build", tmp_path / "in", "--db", empty, "-q")
+    r = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "--db", str(empty), "-q"])
     assert r.exit_code == 0, r.output  # a file made for the purpose (touch, mktemp) may become the database
+    assert f"note: {empty} is an empty file; a new knowledge base is made in it" in r.stderr  # not silently
     assert _cli("stats", "--db", empty).exit_code == 0
 
 

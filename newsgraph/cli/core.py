@@ -40,6 +40,8 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, follow_links, qui
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
+    if Path(db).is_file() and Path(db).stat().st_size == 0:
+        click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
     counts = {"processed": 0, "unchanged": 0, "skipped": 0}
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]building[/]"), BarColumn(), TextColumn("{task.fields[info]}"), TimeElapsedColumn(),

@@ -15,6 +15,7 @@ __all__ = [
     "get_document",
     "list_entities",
     "find_entity",
+    "current_entity_id",
     "get_entity",
     "entity_mentions",
     "entity_merges",
