@@ -289,7 +289,7 @@ def test_a_manifest_without_path_column_is_a_clear_error(tmp_path):
 
 # --- reader level: what a folder holds ------------------------------------------------------------
 
-def _read_in_subprocess(args: list[str], timeout: float = 30) -> dict:
+def _read_in_subprocess(args: list[str], timeout: float = 30, stdin=None) -> dict:
     """read_inputs in a child process (a blocking open cannot hang the test run): {basename: (code or 'article', reason)}."""
     import subprocess
     import sys
@@ -303,7 +303,7 @@ def _read_in_subprocess(args: list[str], timeout: float = 30) -> dict:
         "    out[os.path.basename(i.path)] = [i.skipped.code, i.skipped.reason] if i.skipped else ['article', i.article.text[:40]]\n"
         "print(json.dumps(out))\n"
     )
-    r = subprocess.run([sys.executable, "-c", code, args[0]], capture_output=True, text=True, timeout=timeout,
+    r = subprocess.run([sys.executable, "-c", code, args[0]], capture_output=True, text=True, timeout=timeout, stdin=stdin,
                        cwd="/", env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(os.path.abspath(__file__)))})
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
@@ -357,7 +357,10 @@ def test_endless_devices_are_read_with_the_cap():
     seen = _read_in_subprocess(_spec(["/dev/zero", "/dev/urandom"], max_bytes=200_000), timeout=60)
     assert seen["zero"][0] == "too-large" and "character device" in seen["zero"][1]
     assert seen["urandom"][0] == "too-large"
-    assert time.monotonic() - start < 30
+    with open("/dev/zero", "rb") as zero:  # `newsgraph build - < /dev/zero`
+        seen = _read_in_subprocess(_spec(["-"], max_bytes=200_000), timeout=60, stdin=zero)
+    assert seen["-"][0] == "too-large" and "standard input holds more than the 200,000-byte limit" in seen["-"][1]
+    assert time.monotonic() - start < 60
 
 
 def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
