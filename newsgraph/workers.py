@@ -10,9 +10,10 @@ not started by multiprocessing) it polls ``os.getppid()``, which changes when th
 and the worker is handed to init.
 
 The watch must begin before the worker imports spaCy, which takes seconds (over ten on a
-loaded machine) during which a killed build's workers would live on: a pool therefore starts
-its workers with ``start("newsgraph.run:_init_worker", ...)``, a light initializer that
-watches first and imports the heavy one by name after.
+loaded machine) during which a killed build's workers would live on. A pool's initializer and
+its arguments are unpickled, and so imported, before any initializer runs; ``watched(init,
+*args)`` therefore hands the pool a light initializer (``start``) with the real one named by
+a string and its arguments as bytes, unpickled only once the watch is on.
 
 A thread is used rather than Linux's PR_SET_PDEATHSIG because that signal follows the
 *thread* that started the child, so a pool that starts replacement workers from a helper
@@ -25,17 +26,25 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
+from typing import Callable
 
 ORPHAN_EXIT = 3  # nobody reads it (the parent is gone); distinct from a crash in a trace
 _watcher: threading.Thread | None = None
 
 
-def start(initializer: str, *args) -> None:
-    """A pool's worker initializer: watch the parent, then run `initializer` ("module:function") with `args`."""
+def watched(initializer: Callable, *args) -> tuple[Callable, tuple]:
+    """(initializer, initargs) for a process pool whose workers watch the parent before running `initializer(*args)`."""
+    return start, (f"{initializer.__module__}:{initializer.__qualname__}", pickle.dumps(args))
+
+
+def start(initializer: str, payload: bytes = b"") -> None:
+    """A pool's worker initializer: watch the parent, then run `initializer` ("module:function") with the pickled args."""
     watch_parent()
     module, _, name = initializer.partition(":")
+    args = pickle.loads(payload) if payload else ()
     getattr(importlib.import_module(module), name)(*args)
 
 
@@ -74,4 +83,4 @@ def _watch(sentinel, expected: int, poll: float) -> None:
             os._exit(ORPHAN_EXIT)
 
 
-__all__ = ["start", "watch_parent", "ORPHAN_EXIT"]
+__all__ = ["watched", "start", "watch_parent", "ORPHAN_EXIT"]

@@ -10,7 +10,7 @@ from newsgraph.extract.pubdate import infer_from
 
 def stage_result(nlp, text: str, published: str | None = None):
     """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     return next(analyze_texts([text], nlp, only={"amounts", "times", "pubdate"}, published=published))
 

@@ -14,7 +14,7 @@ ANCHOR = "2019-02-27"  # a Wednesday
 
 def stage_result(nlp, text: str, published: str | None = None):
     """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     return next(analyze_texts([text], nlp, only={"amounts", "times", "pubdate"}, published=published))
 

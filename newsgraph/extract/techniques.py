@@ -68,7 +68,8 @@ def target(ctx: Context, span: Span) -> int | None:
 def extract(ctx: Context) -> None:
     doc = ctx.doc
     seen = set()
-    for f in find(doc):
+    setting = getattr(ctx.options, "techniques", None)
+    for f in find(doc, setting):
         span = doc[f.start : f.end]
         start, end, text = ctx.span_original(span)
         if end <= start or (start, end, f.technique, f.engine) in seen:

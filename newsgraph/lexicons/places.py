@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
 
 from newsgraph.errors import SettingError
 
@@ -72,17 +73,35 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def open_table(path, custom: str | None):
-    """The places table, open; a $NEWSGRAPH_PLACES that is missing or not such a table is a SettingError."""
+_TABLE: str | None = None  # set by use_table(); None means $NEWSGRAPH_PLACES, else the shipped table
+
+
+def use_table(path: str | None) -> None:
+    """Read the places from `path` (None: $NEWSGRAPH_PLACES or the shipped table) in this process from now on."""
+    global _TABLE
+    if path != _TABLE:
+        _TABLE = path
+        gazetteer.cache_clear()
+        known_words.cache_clear()
+
+
+def table_path() -> Path:
+    """The table in use; a missing custom table is an error the caller reports."""
+    custom = _TABLE or os.environ.get("NEWSGRAPH_PLACES")
+    return Path(custom) if custom else Path(str(resources.files("newsgraph.lexicons") / "data" / "places.csv"))
+
+
+def open_table(path: str | Path) -> TextIO:
+    """The places table at `path`, open; one that is missing or not such a table is a SettingError."""
     try:
-        fh = path.open(encoding="utf-8", newline="")
+        fh = Path(path).open(encoding="utf-8", newline="")
         header = next(csv.reader([fh.readline()]), [])
         fh.seek(0)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SettingError(f"NEWSGRAPH_PLACES={custom!r} cannot be read as a places table: {exc}") from None
+        raise SettingError(f"places table {str(path)!r} ($NEWSGRAPH_PLACES) cannot be read: {exc}") from None
     if not {"id", "name"} <= {h.strip() for h in header}:
         fh.close()
-        raise SettingError(f"NEWSGRAPH_PLACES={custom!r} is not a places table: its first line lacks the id and name columns")
+        raise SettingError(f"{str(path)!r} ($NEWSGRAPH_PLACES) is not a places table: its first line lacks the id and name columns")
     return fh
 
 
@@ -93,9 +112,7 @@ def gazetteer() -> Gazetteer:
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
     seats: dict[str, str] = {}
-    custom = os.environ.get("NEWSGRAPH_PLACES")
-    path = Path(custom) if custom else resources.files("newsgraph.lexicons") / "data" / "places.csv"
-    with open_table(path, custom) as fh:
+    with open_table(table_path()) as fh:
         for row in csv.DictReader(fh):
             place = Place(
                 id=row["id"].strip(),

@@ -62,3 +62,17 @@ def load_bare(name: str | None = None) -> Language:
 
 def model_version(nlp: Language) -> str:
     return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def model_identity(name: str | None = None) -> str:
+    """The model's name and version as `model_version` gives them, read from its meta.json without loading it."""
+    import json
+    from pathlib import Path
+
+    module = importlib.import_module(resolve_model(name))
+    meta_file = Path(module.__file__).parent / "meta.json"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return model_version(load_pipeline(name))
+    return f"{meta.get('name', '?')}-{meta.get('version', '?')}"

@@ -263,13 +263,85 @@ class Store:
     def _drop_if_orphan(self, doc_id: str) -> None:
         if not self.conn.execute("SELECT 1 FROM sources WHERE doc = ?", (doc_id,)).fetchone():
             self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self._corpus_changed()
 
-    def forget_source(self, path: str) -> None:
+    def _corpus_changed(self) -> None:
+        """Mark the corpus step as owed: it runs again before the build ends (or on the next build, if this one dies)."""
+        self.conn.execute("DELETE FROM meta WHERE key = 'resolved'")
+
+    def forget_source(self, path: str) -> bool:
+        """Stop following `path`; its document goes when no other path holds it. True if the path was known."""
         with self.transaction():
             old = self.conn.execute("SELECT doc FROM sources WHERE path = ?", (path,)).fetchone()
             self.conn.execute("DELETE FROM sources WHERE path = ?", (path,))
+            self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
             if old:
                 self._drop_if_orphan(old[0])
+        return old is not None
+
+    def source_paths(self, under: str) -> list[str]:
+        """Known input paths equal to `under`, inside it as a folder, or records of it (`file.jsonl#3`)."""
+        folder = under.rstrip("/\\") + "/"
+        rows = self.conn.execute("SELECT path FROM sources UNION SELECT path FROM skipped").fetchall()
+        return sorted(
+            r[0] for r in rows
+            if r[0] == under or r[0].startswith(folder) or r[0].startswith(under + "#")
+        )
+
+    def document_ids(self) -> dict[str, str]:
+        """Every stored document: id -> path."""
+        return {row[0]: row[1] for row in self.conn.execute("SELECT id, path FROM documents")}
+
+    def same_metadata(self, a) -> bool:
+        """Whether the stored document with `a`'s id has the metadata `a` brings (a published date only if given)."""
+        row = self.conn.execute(
+            "SELECT path, title, outlet, url, published FROM documents WHERE id = ?", (a.id,)
+        ).fetchone()
+        if row is None:
+            return False
+        published_same = row["published"] == a.published if a.published else True
+        return (row["path"], row["title"], row["outlet"], row["url"]) == (a.path, a.title, a.outlet, a.url) and published_same
+
+    def corpus_fingerprint(self) -> str:
+        """What the corpus step's result depends on: the documents, the code that made them, the user's overrides."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for row in self.conn.execute("SELECT id, pipeline FROM documents ORDER BY id"):
+            h.update(f"{row[0]}:{row[1]};".encode())
+        for row in self.conn.execute("SELECT action, a, COALESCE(b, '') FROM overrides ORDER BY id"):
+            h.update(f"{row[0]}:{row[1]}:{row[2]};".encode())
+        return h.hexdigest()
+
+    def add_override(self, action: str, a: str, b: str | None) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT INTO overrides(action, a, b) VALUES (?, ?, ?)", (action, a, b))
+            self._corpus_changed()
+
+    @contextmanager
+    def writer_lock(self, on_wait=None) -> Iterator[None]:
+        """Hold the database's writer lock for a whole build: a second build on it waits (after `on_wait()`) until this ends.
+
+        SQLite serializes single transactions, not a build's many; two interleaved builds could
+        each skip the other's corpus step. The lock is a file beside the database (never the
+        database itself: closing another descriptor of it would drop SQLite's own locks).
+        """
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: builds are not serialized there
+            yield
+            return
+        with open(self.path + ".lock", "a+b") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def record_skipped(self, skipped: Iterable[Skipped]) -> None:
         with self.transaction():
@@ -343,6 +415,7 @@ class Store:
                  for i, t in enumerate(analysis.techniques)],
             )
             self._point(a.path, a.id, size, mtime_ns)
+            self._corpus_changed()
 
     def close(self) -> None:
         self.conn.close()

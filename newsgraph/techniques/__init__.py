@@ -101,7 +101,7 @@ def find(doc, setting: str | None = None) -> list[Found]:
     return sorted(rule_result[0] + model.find(doc, rule_result), key=lambda f: (f.start, f.end, f.technique, f.engine))
 
 
-def fingerprint() -> str:
+def fingerprint(setting: str | None = None) -> str:
     """Identifies the lexicons and the model the stage would use, for the build's pipeline version:
     training a new model or editing a lexicon should reprocess documents."""
     import hashlib
@@ -111,7 +111,7 @@ def fingerprint() -> str:
     for p in sorted((resources.files("newsgraph.techniques") / "data").iterdir(), key=lambda p: p.name):
         if p.name.endswith(".txt"):
             h.update(p.name.encode() + p.read_bytes())
-    setting = engine_setting()
+    setting = setting or engine_setting()
     model = ""
     if setting in ("auto", "model"):
         try:

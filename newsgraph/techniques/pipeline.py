@@ -53,10 +53,10 @@ FALLBACKS: list[str] = []  # paths whose full analysis failed and ran the techni
 
 def techniques_only(article: Article, doc, norm: Normalized) -> DocumentAnalysis:
     """Sentences and techniques only (no mentions, so no targets): the fallback when another stage fails."""
-    from newsgraph.extract import Context, _sentences
+    from newsgraph.extract import Context, sentences
     from newsgraph.extract import techniques
 
     ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article))
-    _sentences(ctx)
+    sentences(ctx)
     techniques.extract(ctx)
     return ctx.result
