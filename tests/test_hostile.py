@@ -294,7 +294,7 @@ def _failing_plain_ro(connect):
     [
         (["build", "{d}", "--model", "os"], {}, 2, "--model 'os' is a Python module but not a spaCy model package"),
         (["build", "{d}", "--model", "no_such_model_xyz"], {}, 3, "spaCy model 'no_such_model_xyz' is not installed"),
-        (["stats"], {"NEWSGRAPH_PLACES": "/nonexistent"}, 2, "NEWSGRAPH_PLACES='/nonexistent' cannot be read"),
+        (["stats"], {"NEWSGRAPH_PLACES": "/nonexistent"}, 2, "places table '/nonexistent' ($NEWSGRAPH_PLACES) cannot be read"),
         (["stats"], {"NEWSGRAPH_PLACES": "{d}/a.txt"}, 2, "is not a places table"),
         (["stats"], {"NEWSGRAPH_TECHNIQUES": "bogus"}, 2, "NEWSGRAPH_TECHNIQUES='bogus' is not one of auto, rules, model, off"),
         (["stats"], {"NEWSGRAPH_HOME": "{d}/a.txt"}, 2, "NEWSGRAPH_HOME="),

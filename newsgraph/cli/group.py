@@ -103,11 +103,9 @@ def check_settings() -> None:
         raise SettingError(f"NEWSGRAPH_TECHNIQUES={value!r} is not one of {', '.join(engines)}")
     places = os.environ.get("NEWSGRAPH_PLACES")
     if places:
-        from pathlib import Path
-
         from newsgraph.lexicons.places import open_table
 
-        open_table(Path(places), places).close()  # the header is checked; the rows when the build reads them
+        open_table(places).close()  # the header is checked; the rows when the build reads them
     home = os.environ.get("NEWSGRAPH_HOME")
     if home and os.path.exists(home) and not os.path.isdir(home):
         raise SettingError(f"NEWSGRAPH_HOME={home!r} is a file, not a folder")
