@@ -181,18 +181,25 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         executor.close()
     store.record_skipped(report.skipped)
     if options.drop_missing:
-        report.removed = _forget_missing(store, paths, seen)
+        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"})
     report.resolved = resolve_corpus(store)
 
 
-def _forget_missing(store: Store, paths: list[str], seen: set[str]) -> list[str]:
-    """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records)."""
+def _under(path: str, folders: set[str]) -> bool:
+    return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset()) -> list[str]:
+    """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records).
+
+    What sits in a folder that could not be read this time (`unreadable`) is kept: it may still be there.
+    """
     removed = []
     for root in paths:
         if root == "-" or not os.path.isdir(root):
             continue
         for path in store.source_paths(root):
-            if path not in seen and path != root:
+            if path not in seen and path != root and not _under(path, unreadable):
                 store.forget_source(path)
                 removed.append(path)
     return removed

@@ -406,3 +406,29 @@ def test_an_unreadable_folder_is_reported(tmp_path, monkeypatch):
     assert items["ok.txt"].article is not None and "secret.txt" not in items
     assert items["locked"].skipped.code == "unreadable"
     assert items["locked"].skipped.reason == "folder cannot be read: Permission denied"
+
+
+def test_a_folder_unreadable_for_one_build_keeps_its_documents(tmp_path, monkeypatch):
+    """A rebuild forgets files that vanished from a folder; files in a subfolder it could not list are not vanished."""
+    from newsgraph.ingest import files
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text(GOOD, encoding="utf-8")
+    (root / "sub" / "b.txt").write_text(GOOD.replace("Lisbon", "Oslo"), encoding="utf-8")
+    db = tmp_path / "kb.db"
+    assert build([str(root)], str(db)).processed == 2
+    real, locked = os.scandir, str(root / "sub")
+
+    def scandir(path):
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    report = build([str(root)], str(db))
+    assert report.removed == [] and [s.code for s in report.skipped] == ["unreadable"]
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
