@@ -52,7 +52,7 @@ class Sentence:
 
 @dataclass(slots=True)
 class Mention:
-    """A name (or seat of government, or demonym) standing for an actor in one document."""
+    """A name (or seat of government, or demonym), or a pronoun or description linked to one, standing for an actor in one document."""
 
     start: int
     end: int
@@ -66,6 +66,7 @@ class Mention:
     refers_to: int | None = None  # index of the mention this one stands for in the same document
     link_reason: str | None = None  # why refers_to/place was set
     role: str | None = None  # title stripped from the name ("Foreign Minister")
+    form: str = "name"  # name | nominal ("the president") | pronoun ("he"); non-names always carry refers_to
 
 
 @dataclass(frozen=True, slots=True)

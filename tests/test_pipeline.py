@@ -35,7 +35,7 @@ def test_stage_order_is_checked():
 
 
 def test_plan_pulls_in_what_a_stage_needs():
-    assert [s.name for s in stages.plan({"events"})] == ["sentences", "mentions", "amounts", "times", "quotes", "events"]
+    assert [s.name for s in stages.plan({"events"})] == ["sentences", "mentions", "coref", "amounts", "times", "quotes", "events"]
     assert [s.name for s in stages.plan({"amounts"})] == ["sentences", "amounts"]
     assert [s.name for s in stages.plan(None)] == [s.name for s in stages.STAGES]
     with pytest.raises(ValueError, match="unknown stage"):

@@ -15,8 +15,8 @@ Read from the dependency parse, in one pass over the tokens:
    its clause (else of the sentence's main clause), and its cited source (a quote's
    speaker, the subject of a speech verb whose complement holds the event,
    "according to X", "X broke the news that ...").
-Participants are mentions; pronouns and definite descriptions go through
-``event_coref``. A clause that links no actor at all yields no event.
+Participants are mentions; pronouns and definite descriptions arrive as mentions
+linked to their name by the coreference stage (``coref``, through ``event_coref``). A clause that links no actor at all yields no event.
 """
 
 from __future__ import annotations
@@ -423,8 +423,11 @@ class _Events:
         return draft
 
     def _resolved(self, tok: Token) -> bool:
-        """Whether a token's actor came from the resolver (a pronoun or description), not from a name."""
-        return self.ctx.mention_of(tok) is None and (tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN")
+        """Whether a token's actor came from coreference (a pronoun or description), not from a name."""
+        raw = self.ctx._mention_by_token.get(tok.i)
+        if raw is not None:
+            return self.ctx.result.mentions[raw].form != "name"
+        return tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN"
 
     # --- qualities -----------------------------------------------------------------------------
     def _moves_money(self, draft: _Draft) -> bool:

@@ -1,7 +1,9 @@
 """Entities across the whole corpus, from the mentions of every document.
 
 Mentions are put together with a union-find; every union that joins two
-different names records its reason in ``merges``. The rules, in order:
+different names records its reason in ``merges``. Pronouns and descriptions
+("he", "the president") join only the name they refer to (rule 1); every other
+rule, the entity's name, type and aliases look at names alone. The rules, in order:
 1. a mention and the mention it refers to in the same document (surname, typo, acronym variant);
 2. mentions linked to the same state by the gazetteer (names, demonyms, seats);
 3. mentions with the same folded name (diacritics and case do not matter);
@@ -47,6 +49,7 @@ class _M:
     place: str | None
     refers_to: int | None
     link_reason: str | None
+    form: str = "name"  # pronouns and descriptions join an entity only through refers_to
 
 
 class _Union:
@@ -87,12 +90,22 @@ def _person_key(key: str) -> str | None:
 
 def resolve(conn: sqlite3.Connection) -> None:
     """Rebuild the entity tables and `mentions.entity` from all mentions and overrides."""
-    rows = conn.execute("SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason FROM mentions ORDER BY doc, idx").fetchall()
+    rows = conn.execute(
+        "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, form FROM mentions ORDER BY doc, idx"
+    ).fetchall()
     ms = [_M(*r) for r in rows]
     overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
-    uf = _Union(len(ms), [m.key if m.key in split else None for m in ms])
     by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms)}
+    split_keys = [m.key if m.key in split and m.form == "name" else None for m in ms]
+    for i, m in enumerate(ms):  # a pronoun or description follows its name, also when the user split that name off
+        j, seen = i, set()
+        while ms[j].form != "name" and ms[j].refers_to is not None and j not in seen:
+            seen.add(j)
+            j = by_doc_idx.get((ms[j].doc, ms[j].refers_to), j)
+        split_keys[i] = split_keys[j]
+    uf = _Union(len(ms), split_keys)
+    names = [i for i, m in enumerate(ms) if m.form == "name"]
 
     # 1. links made inside one document
     for i, m in enumerate(ms):
@@ -102,7 +115,8 @@ def resolve(conn: sqlite3.Connection) -> None:
                 uf.union(j, i, m.link_reason or "linked in the same document")
     # 2. the same state; 3. the same folded name
     first_of: dict[str, int] = {}
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         anchor = f"place:{m.place}" if m.place else f"key:{m.key}"
         if anchor in first_of:
             j = first_of[anchor]
@@ -114,7 +128,8 @@ def resolve(conn: sqlite3.Connection) -> None:
             first_of[anchor] = i
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         if m.label == "PERSON" and not m.place:
             pk = _person_key(m.key)
             if pk:
@@ -185,8 +200,8 @@ def resolve(conn: sqlite3.Connection) -> None:
 
     # 7. the user's word
     by_key: dict[str, list[int]] = defaultdict(list)
-    for i, m in enumerate(ms):
-        by_key[m.key].append(i)
+    for i in names:
+        by_key[ms[i].key].append(i)
     for action, a, b in overrides:
         if action == "merge" and b:
             ia, ib = by_key.get(fold(a)), by_key.get(fold(b))
@@ -198,7 +213,7 @@ def resolve(conn: sqlite3.Connection) -> None:
 
 def _view(uf: _Union, ms: list[_M]):
     """The clusters as they stand: members, type and documents of each, and its context (co-mentioned clusters)."""
-    clusters = _clusters(uf, ms)
+    clusters = _clusters(uf, ms, names_only=True)
     types = {root: _type(ms, members) for root, members in clusters.items()}
     docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
     cluster_docs: dict[str, set[int]] = defaultdict(set)
@@ -216,10 +231,12 @@ def _view(uf: _Union, ms: list[_M]):
     return clusters, types, docs_of, context
 
 
-def _clusters(uf: _Union, ms: list[_M]) -> dict[int, list[int]]:
+def _clusters(uf: _Union, ms: list[_M], names_only: bool = False) -> dict[int, list[int]]:
+    """Members of each cluster; with `names_only`, its names alone (what the name-based rules and naming look at)."""
     out: dict[int, list[int]] = defaultdict(list)
     for i in range(len(ms)):
-        out[uf.find(i)].append(i)
+        if not names_only or ms[i].form == "name":
+            out[uf.find(i)].append(i)
     return out
 
 
@@ -267,8 +284,9 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
     entity_rows, alias_rows, updates = [], [], []
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), _display(ms, kv[1])))
     for root, members in ordered:
-        name = _display(ms, members)
-        typ = _type(ms, members)
+        named = [i for i in members if ms[i].form == "name"] or members
+        name = _display(ms, named)
+        typ = _type(ms, named)
         eid = slug(name)
         if eid in used:
             eid = f"{eid}-{typ}"
@@ -279,7 +297,7 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
         used.add(eid)
         ids[root] = eid
         entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members})))
-        for alias, count in Counter(ms[i].name for i in members).items():
+        for alias, count in Counter(ms[i].name for i in named).items():
             alias_rows.append((eid, alias, count))
         updates.extend((eid, ms[i].id) for i in members)
     conn.executemany("INSERT INTO entities(id, name, type, mentions, documents) VALUES (?,?,?,?,?)", entity_rows)
@@ -291,7 +309,7 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
     )
     merge_rows = []
     for a, b, reason in uf.log:
-        if ms[a].name != ms[b].name:
+        if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
     conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
     entity_ids.record(conn, before)

@@ -372,9 +372,9 @@ class Store:
             )
             c.executemany(
                 """INSERT INTO mentions(doc, idx, start, end, text, label, name, key, sentence, kind, place, refers_to,
-                   link_reason, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   link_reason, role, form) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [(a.id, i, m.start, m.end, m.text, m.label, m.name, m.key, m.sentence, m.kind, m.place, m.refers_to,
-                  m.link_reason, m.role) for i, m in enumerate(analysis.mentions)],
+                  m.link_reason, m.role, m.form) for i, m in enumerate(analysis.mentions)],
             )
             c.executemany(
                 "INSERT INTO amounts(doc, idx, start, end, text, value, unit, kind, sentence) VALUES (?,?,?,?,?,?,?,?,?)",

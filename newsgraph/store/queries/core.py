@@ -102,7 +102,8 @@ def find_entity(conn: sqlite3.Connection, name: str) -> str:
         if row:
             return row[0]
     row = conn.execute(
-        "SELECT m.entity FROM mentions m WHERE m.key = ? AND m.entity IS NOT NULL GROUP BY m.entity ORDER BY COUNT(*) DESC", (key,)
+        "SELECT m.entity FROM mentions m WHERE m.key = ? AND m.form = 'name' AND m.entity IS NOT NULL GROUP BY m.entity ORDER BY COUNT(*) DESC",
+        (key,),
     ).fetchone()
     if row:
         return row[0]
@@ -163,7 +164,7 @@ def sentence_text(conn: sqlite3.Connection, doc: str, idx: int) -> tuple[int, in
 
 def entity_mentions(conn: sqlite3.Connection, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict]:
     """Mentions of an entity, each with its document and the sentence it stands in."""
-    sql = """SELECT m.doc, d.path, d.title, d.outlet, m.start, m.end, m.text, m.role, m.kind, m.link_reason,
+    sql = """SELECT m.doc, d.path, d.title, d.outlet, m.start, m.end, m.text, m.role, m.kind, m.link_reason, m.form,
                     s.start AS sentence_start, s.end AS sentence_end,
                     substr(d.text, s.start + 1, s.end - s.start) AS sentence
              FROM mentions m JOIN documents d ON d.id = m.doc
@@ -212,7 +213,7 @@ def export_mentions(conn: sqlite3.Connection) -> list[dict]:
     return [
         dict(r)
         for r in conn.execute(
-            """SELECT m.entity, m.doc, m.start, m.end, m.text, s.start AS sentence_start, s.end AS sentence_end
+            """SELECT m.entity, m.doc, m.start, m.end, m.text, s.start AS sentence_start, s.end AS sentence_end, m.form
                FROM mentions m LEFT JOIN sentences s ON s.doc = m.doc AND s.idx = m.sentence
                WHERE m.entity IS NOT NULL ORDER BY m.doc, m.start"""
         )
