@@ -142,6 +142,7 @@ def test_output_to_a_full_disk_leaves_the_old_file_whole(kb, tmp_path):
             assert _leftovers(small) == [] and sorted(p.name for p in small.iterdir()) == ["filler", "kb.json"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not IS_ROOT, reason="mounting a small tmpfs needs root")
 def test_build_on_a_full_disk_stops_cleanly_and_resumes(seeds_dir, tmp_path):
     from newsgraph.store.sqlite import open_store
