@@ -242,9 +242,9 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
 
 def corpus_steps() -> list[Callable]:
     """Corpus-level steps that run after entity resolution, inside the same transaction."""
-    from newsgraph.resolve import dates, facts
+    from newsgraph.resolve import dates, facts, summary
 
-    return [dates.resolve, facts.resolve]
+    return [dates.resolve, facts.resolve, summary.resolve]  # summary last: it reads what the others wrote
 
 
 def default_jobs() -> int:
