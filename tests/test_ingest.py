@@ -114,6 +114,8 @@ def test_cli_build_reports_skips_without_traceback(hostile, tmp_path):
         ("Ongoing Geointel and Analysis in the theater of nuclear war.  Established 1984\nRussia is playing ...", None),
         ("Threatening to throw the leader in jail, the president has tied his government to Moscow.\n\nMore", None),
         ("Home | World | Business\n\nText", None),
+        ("GM posts first annual loss since 1992\n\nGeneral Motors ...", "GM posts first annual loss since 1992"),  # issue 9
+        ("Since 1984\n\nNews you can trust", None),
     ],
 )
 def test_plain_text_title(first_line, expected):

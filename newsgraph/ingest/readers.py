@@ -166,7 +166,7 @@ def detect_language(text: str) -> str:
 
 
 _BANNER = re.compile(
-    r"(established|since|est\.)\s+\d{4}|subscribe|sign (in|up)|log ?in|menu|skip to|cookies?|advertis|"
+    r"(established|est\.)\s+\d{4}|^\W*(serving\b.*\s)?since\s+\d{4}|subscribe|sign (in|up)|log ?in|menu|skip to|cookies?|advertis|"
     r"all rights reserved|©|copyright|breaking news|reader[- ]supported|home\s*[|›>]|\|",
     re.I,
 )

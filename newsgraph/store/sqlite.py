@@ -381,8 +381,9 @@ class Store:
                 [(a.id, i, x.start, x.end, x.text, x.value, x.unit, x.kind, x.sentence) for i, x in enumerate(analysis.amounts)],
             )
             c.executemany(
-                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence) for i, t in enumerate(analysis.times)],
+                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence, type, timex) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence, t.type, t.timex)
+                 for i, t in enumerate(analysis.times)],
             )
             for i, ev in enumerate(analysis.events):
                 cur = c.execute(
@@ -399,8 +400,12 @@ class Store:
                 c.executemany("INSERT INTO event_amounts(event, amount) VALUES (?,?)", [(eid, k) for k in ev.amounts])
             c.executemany(
                 """INSERT INTO quotes(doc, idx, start, end, text, kind, cue, speaker_start, speaker_end, speaker_text,
-                   speaker_mention, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-                [(a.id, i, q.start, q.end, q.text, q.kind, q.cue, *_speaker(q.speaker), q.sentence) for i, q in enumerate(analysis.quotes)],
+                   speaker_mention, sentence, attribution, source_start, source_end, source_text, cue_start, cue_end, parts,
+                   affiliation_mention) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [(a.id, i, q.start, q.end, q.text, q.kind, q.cue, *_speaker(q.speaker), q.sentence, q.attribution,
+                  q.source_start, q.source_end, q.source_text, q.cue_start, q.cue_end,
+                  json.dumps([list(p) for p in q.parts]) if q.parts else None, q.affiliation)
+                 for i, q in enumerate(analysis.quotes)],
             )
             c.executemany(
                 """INSERT INTO descriptors(doc, idx, start, end, text, head, mention, polarity, voice, speaker_start,

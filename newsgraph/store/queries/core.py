@@ -204,6 +204,7 @@ def export_entities(conn: sqlite3.Connection) -> list[dict]:
         {
             "id": r["id"], "name": r["name"], "type": r["type"], "aliases": aliases.get(r["id"], []),
             "roles": sorted(roles.get(r["id"], ())), "documents": docs.get(r["id"], []), "mentions": r["mentions"],
+            "affiliation": r["affiliation"] if "affiliation" in r.keys() else None,
         }
         for r in conn.execute("SELECT * FROM entities ORDER BY mentions DESC, id")
     ]

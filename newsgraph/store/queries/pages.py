@@ -257,10 +257,12 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
         return []
     rows = conn.execute(
         f"""SELECT q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
-                   d.outlet, d.title, d.path
+                   d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name
             FROM quotes q JOIN documents d ON d.id = q.doc
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
-            LEFT JOIN entities en ON en.id = m.entity {where}
+            LEFT JOIN entities en ON en.id = m.entity
+            LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
+            LEFT JOIN entities ae ON ae.id = am.entity {where}
             ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
     return [dict(r) for r in rows]
 
@@ -289,7 +291,8 @@ def _spans(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
             (doc_id,))
     ]
     queries = (
-        ("quote", "quotes", "SELECT start, end, kind || ' quote' || COALESCE(' of ' || speaker_text, '') FROM quotes WHERE doc = ?"),
+        ("quote", "quotes", "SELECT start, end, kind || ' ' || attribution || COALESCE(' of ' || COALESCE(source_text, speaker_text), '')"
+                            " FROM quotes WHERE doc = ?"),
         ("event", "events", "SELECT start, end, type || ': ' || predicate || CASE negated WHEN 1 THEN ' (negated)' ELSE '' END FROM events WHERE doc = ?"),
         ("technique", "techniques", "SELECT start, end, technique || ' (' || engine || ')' FROM techniques WHERE doc = ?"),
         ("amount", "amounts", "SELECT start, end, kind || COALESCE(': ' || value, '') || ' ' || unit FROM amounts WHERE doc = ?"),
