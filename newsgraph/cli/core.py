@@ -97,15 +97,16 @@ def _record_techniques(db: str, t: dict) -> None:
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option("--model", default=None, help="spaCy model: en_core_web_sm (default), en_core_web_md, en_core_web_lg, en_core_web_trf.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for parsing.")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input file read (default 5 MiB).")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input read (default 5 MiB); reading stops there, whatever the path.")
 @click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
               help="Where documents are analyzed: this machine (--jobs processes), a local Dask cluster of --jobs workers, "
                    "or a running Dask scheduler (pip install 'newsgraph[dask]').")
 @click.option("--keep-missing", is_flag=True, help="Keep documents whose files disappeared from a folder being rebuilt.")
+@click.option("--follow-links", is_flag=True, help="Follow links in folders that lead outside the input folders, and links to folders.")
 @click.option("--techniques-model", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A model trained by `newsgraph techniques train` to run beside the rules (default: rules only).")
 @quiet_option
-def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, techniques_model, quiet):
+def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, follow_links, techniques_model, quiet):
     """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
@@ -120,15 +121,17 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
-    total = count_inputs(paths)
+    total = count_inputs(paths, follow_links)
     if total == 0:
         raise InputError(f"no input files in {', '.join(paths)} (read: .txt, .md, .html, .htm, .json, .jsonl); "
                          "no database was written")
     _check_target(db)
+    if Path(db).is_file() and Path(db).stat().st_size == 0:
+        click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
     with _techniques_choice(techniques_model) as techniques_used, BuildProgress(total, quiet=quiet) as progress:
         options = BuildOptions(
             analysis=AnalysisOptions.from_environment(model=model), jobs=jobs, executor=executor, manifest=manifest,
-            outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing,
+            outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing, follow_links=follow_links,
         )
         try:
             report = run_build(paths, db, options=options, progress=progress.tick,
@@ -260,15 +263,7 @@ def export(db, fmt, output):
 
     store = open_readonly(db)
     try:
-        if fmt == "graphml":
-            if output == "-":
-                raise InputError("GraphML needs a file: use -o graph.graphml")
-            ex.write_graphml(store.conn, output)
-        elif output == "-":
-            ex.write_json(store.conn, sys.stdout)
-            click.echo()
-        else:
-            ex.write_json(store.conn, output)
+        (ex.write_graphml if fmt == "graphml" else ex.write_json)(store.conn, output)  # - is standard output
     finally:
         store.close()
     if output != "-":

@@ -6,6 +6,8 @@ written every `EVERY_DOCS` inputs or `EVERY_SECONDS` seconds, whichever comes fi
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -17,23 +19,29 @@ EVERY_SECONDS = 15.0
 JSON_LINES = {".jsonl", ".ndjson"}
 
 
-def count_inputs(paths) -> int | None:
-    """How many inputs a build of `paths` will meet (records for JSON lines), or None when one of them is stdin."""
+def count_inputs(paths, follow_links: bool = False) -> int | None:
+    """How many inputs a build of `paths` will meet (records for JSON lines), or None when one of them is stdin.
+
+    Only regular files are opened to count JSON lines: a FIFO or a device is one input and is never waited on here.
+    """
     from newsgraph.ingest import input_files
 
     total = 0
-    for path in input_files(paths):
+    for path in input_files(paths, follow_links):
         if path == "-":
             return None
-        if Path(path).suffix.lower() in JSON_LINES:
-            try:
-                with open(path, "rb") as fh:
-                    total += sum(1 for line in fh if line.strip()) or 1
-            except OSError:
-                total += 1
-        else:
-            total += 1
+        total += _records(path) if Path(path).suffix.lower() in JSON_LINES else 1
     return total
+
+
+def _records(path: str) -> int:
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return 1
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if line.strip()) or 1
+    except OSError:
+        return 1
 
 
 def _duration(seconds: float) -> str:

@@ -10,6 +10,7 @@ and the width left over goes to the columns with the most text.
 from __future__ import annotations
 
 import os
+import textwrap
 from dataclasses import dataclass
 
 from rich import box
@@ -39,7 +40,13 @@ def plain(text) -> Text:
 
 def say(con: Console, text: str, style: str | None = None) -> None:
     """Print a line of user text (never parsed as markup), wrapped between words at the console's width."""
-    con.print(Text(text, style=style or "", overflow="ignore"))  # wrapped between words; a longer token (a path) stays whole
+    # rich folds a token longer than the width (a path) even with overflow="ignore"; textwrap keeps it whole
+    for line in text.splitlines() or [""]:
+        indent = line[: len(line) - len(line.lstrip())]
+        pieces = textwrap.wrap(line.lstrip(), width=max(con.width, 20), initial_indent=indent, subsequent_indent=indent + "  ",
+                               break_long_words=False, break_on_hyphens=False) or [line]
+        for piece in pieces:
+            con.print(Text(piece, style=style or ""), soft_wrap=True)
 
 
 @dataclass

@@ -341,9 +341,10 @@ def _heading_parts(doc: Doc, start: int, end: int, h: _Headings) -> list[tuple[i
     """
     caps = h.lines[start]
     verdicts = {i: _name_word(doc[i], h, caps) for i in range(start, end)}
+    given = {i for i in range(start, end) if fold(doc[i].text) in first_names()}
     for i, v in verdicts.items():
-        if v is None and fold(doc[i].text) in first_names():
-            verdicts[i] = True
+        if v is None and (i in given or i - 1 in given):
+            verdicts[i] = True  # a first name, or the unknown word right after one: "Maria Olsen: Harbour Reopens"
     runs: list[list[int]] = [[]]
     for i in range(start, end):
         if verdicts[i] is False and not (doc[i].lower_ in _CONNECTORS and runs[-1]):

@@ -40,6 +40,7 @@ from newsgraph.lexicons.names import (
     initials_match, is_east_asian_order,
 )
 from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.resolve import entity_ids
 
 ORG_WORDS = ORG_HEADS | {"corp", "inc"}
 # Nicknames of parties that share no word with the party's name ("Tories" for the Conservative Party).
@@ -525,6 +526,7 @@ def _display(ms: list[_M], members: list[int]) -> str:
 
 
 def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
+    before = entity_ids.snapshot(conn)  # ids this write drops will redirect (resolve/entity_ids.py)
     clusters = _clusters(uf, ms)
     conn.execute("DELETE FROM merges")
     conn.execute("DELETE FROM entity_roles")
@@ -570,3 +572,4 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
         if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
     conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
+    entity_ids.record(conn, before)
