@@ -34,6 +34,10 @@ def test_support_preset_on_the_seeds(seeds_conn):
     assert ("china", "venezuela", "FINANCE") in edges and ("venezuela", "china", "FINANCE") not in edges
     assert ("rosneft", "venezuela", "FINANCE") in edges
     assert ("russia", "venezuela", "DEPLOY") in edges  # the bombers
+    # "Venezuela has become ... a failed state ..., with assistance from China, Russia and Cuba";
+    # "the spear Maduro is using, with Cuban assistance": help given with a clause goes to its subject
+    assert {("china", "venezuela", "AID"), ("russia", "venezuela", "AID"), ("cuba", "venezuela", "AID")} <= edges
+    assert ("cuba", "nicolas-maduro", "AID") in edges
     # "Maduro mortgaged part of Venezuela": the asset is no lender
     assert ("venezuela", "nicolas-maduro", "FINANCE") not in edges
     assert g["preset"] == "support" and g["hidden"] == {"types": [], "one_off": 0}

@@ -38,6 +38,7 @@ CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "par
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persuade", "help", "allow", "invite", "tell", "order", "pressure"})
 MOTION = frozenset({"send", "relocate", "move", "transfer", "fly", "travel", "go", "shift", "return", "come", "head", "deploy", "dispatch", "bring", "flee", "defect"})
+WITH_HELP_TYPES = frozenset({"AID", "SUPPORT", "FINANCE"})  # "with assistance/backing/funding from X": X helps the clause's subject
 AID_WORDS = frozenset({"relief", "aid", "humanitarian", "food", "medicine", "wheat", "supplies", "assistance", "vaccine"})
 ACCUSE_OF = frozenset({"accuse", "blame", "charge", "suspect", "criticize", "criticise", "condemn", "praise", "thank", "punish", "sanction"})
 # Heads that stand for an actor named inside them: "Maduro's regime", "Russian officials", "13 other European countries".
@@ -438,12 +439,31 @@ class _Events:
             return None
         draft = _Draft(noun, sense, noun.lemma_.lower())
         self._noun_roles(noun, sense, draft, self._quote_speaker(noun))
+        self._helped_clause(noun, sense, draft)
         if noun.dep_ in {"nsubj", "nsubjpass"} and noun.head.lemma_ in MEASURE_VERBS:
             # "Russia's investment ... to be $30 billion", "Japan's investment reached $2 billion"
             draft.scope.extend(c for c in self.kids[noun.head.i] if c.dep_ in {"attr", "acomp", "dobj"})
         if not any(m is not None for _, _, m in draft.roles):
             return None
         return draft
+
+    def _helped_clause(self, noun: Token, sense: Sense, draft: _Draft) -> None:
+        """Help given "with" a clause goes to that clause's subject: "Venezuela has become a failed state ..., with
+        assistance from China" (China → Venezuela), "the spear Maduro is using, with Cuban assistance" (Cuba → Maduro)."""
+        prep = noun.head
+        if sense.type not in WITH_HELP_TYPES or noun.dep_ != "pobj" or prep.lower_ != "with" or prep.dep_ != "prep":
+            return
+        verb = prep.head
+        if verb.pos_ in NOUN_TAGS and verb.dep_ in {"dobj", "attr", "oprd"}:
+            verb = verb.head  # "kept power with Cuban assistance": the phrase hangs on the object
+        if verb.pos_ not in {"VERB", "AUX"} or any(r in {"recipient", "object"} for r, _, m in draft.roles if m is not None):
+            return
+        passive = [c for c in self.kids[verb.i] if c.dep_ == "nsubjpass"]
+        givers = {m for r, _, m in draft.roles if r in {"subject", "origin"} and m is not None}
+        for subj in passive or self.subjects(verb):
+            for tok, m in self.actors(subj, self._quote_speaker(noun)):
+                if m is not None and m not in givers:
+                    draft.roles.append(("recipient", tok, m))
 
     def _resolved(self, tok: Token) -> bool:
         """Whether a token's actor came from coreference (a pronoun or description), not from a name."""
