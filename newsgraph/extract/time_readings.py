@@ -379,8 +379,8 @@ def _tense(span: Span) -> tuple[str, str | None]:
     bound = None
     if root.head.pos_ == "ADP" and root.dep_ == "pobj":
         bound = root.head.lower_
-        if bound == "as" and root.head.head.lower_ == "soon":
-            return "future", bound
+        if bound == "as" and root.head.head.lower_ in {"soon", "early"}:
+            return "future", bound  # "as soon as Tuesday", "as early as next week"
     if root.dep_ == "poss":
         return "past", bound  # "Friday's purchases", "Tuesday's declaration": what a day's name owns has happened
     for child in root.children:  # "after January 10, when his reelection will be unrecognized"
@@ -395,8 +395,10 @@ def _tense(span: Span) -> tuple[str, str | None]:
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
-    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ == "VBD":
-        return "neutral", bound  # "extended the offer to Nov. 20", "gave it until mid-November"
+    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"}:
+        return "neutral", bound  # "extended the offer to Nov. 20", "was extended to Nov. 16", "gave it until mid-November"
+    if verb.lemma_ in PLAN_WORDS and root.dep_ == "dobj" and root.head.i == verb.i:
+        return "neutral", bound  # "has set Nov. 10 as the deadline": what was set is a date, maybe a coming one
     if verb.pos_ not in {"VERB", "AUX"}:
         return "verbless", bound  # a dateline or caption: "Caracas, February 10, 2019"
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
@@ -420,6 +422,10 @@ def _tense(span: Span) -> tuple[str, str | None]:
         return "future", bound  # "planned a large demonstration on Saturday"
     if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
         return "future", bound  # "is meeting Wednesday"
+    if verb.tag_ == "VBN" and any(a.lower_ == "to" for a in auxes):
+        return "future", bound  # "guidelines to be published in early November"
+    if verb.tag_ == "VBN" and verb.lemma_ in PLAN_WORDS and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
+        return "future", bound  # "closing, which is expected in December"
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in {"has", "have", "had"} for a in auxes):
         return "past", bound
     if verb.tag_ == "VBN" and (verb.dep_ in {"acl", "relcl"} or not auxes):

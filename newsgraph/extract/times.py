@@ -141,7 +141,8 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
         back = (anchor.weekday() - reading.weekday) % 7
         ahead = (reading.weekday - anchor.weekday()) % 7
         # a weekday in a present-tense clause is most often a coming one ("meets Monday", "the deadline is Friday")
-        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "present"})
+        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "present"}) or (
+            reading.offset == 0 and reading.bound in {"until", "till"} and reading.tense != "past")  # "postponed until Tuesday"
         if reading.offset < 0 and back == 0:
             back = 7
         d = anchor + dt.timedelta(days=ahead) if future else anchor - dt.timedelta(days=back)
