@@ -86,6 +86,9 @@ FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid
 FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
 MODALS = {"would", "might", "may", "should", "can", "must", "'d"}  # not "could": "could not be reached Friday"
+SCHEDULE_WORDS = {"schedule", "reschedule", "slate"}
+SAME_PAST = {"hurt", "put", "cut", "hit", "let", "cost", "quit", "shut", "spread", "split", "bid", "cast", "burst", "beat", "read",
+             "set", "upset", "bet", "broadcast", "forecast", "shed", "thrust"}  # verbs whose past tense is the present form
 TERMS = {"payable", "effective", "record", "expiring", "deadline", "starting", "beginning"}
 PLAN_WORDS = {"plan", "schedule", "expect", "intend", "set", "due", "propose", "prepare", "aim", "slate", "deadline", "hope"}
 CANDIDATES_KEY = "newsgraph.times"  # where the readings wait in doc.user_data for pubdate
@@ -384,7 +387,9 @@ def _tense(span: Span) -> tuple[str, str | None]:
     if root.dep_ == "poss":
         return "past", bound  # "Friday's purchases", "Tuesday's declaration": what a day's name owns has happened
     for child in root.children:  # "after January 10, when his reelection will be unrecognized"
-        if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}):
+        if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}) and any(
+            a.lower_ == "when" for a in child.children
+        ):  # not "shares issued July 1, which will receive ...": that clause speaks of the shares
             return "future", bound
     verb = root
     for _ in range(5):
@@ -395,14 +400,24 @@ def _tense(span: Span) -> tuple[str, str | None]:
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
-    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"}:
-        return "neutral", bound  # "extended the offer to Nov. 20", "was extended to Nov. 16", "gave it until mid-November"
-    if verb.lemma_ in PLAN_WORDS and root.dep_ == "dobj" and root.head.i == verb.i:
+    auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
+    perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
+    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"} and not (
+        perfect and any(c.dep_ == "neg" for c in verb.children)
+    ):
+        return "neutral", bound  # "extended the offer to Nov. 20", "has given them until Tuesday"; not "had not called until Thursday"
+    if verb.lemma_ in SCHEDULE_WORDS and root.dep_ in {"dobj", "npadvmod"} and root.head.i == verb.i:
+        return "future", bound  # "has scheduled a news conference Thursday": what is scheduled is still to come
+    if verb.lemma_ in PLAN_WORDS and root.dep_ in {"dobj", "npadvmod"} and root.head.i == verb.i:
         return "neutral", bound  # "has set Nov. 10 as the deadline": what was set is a date, maybe a coming one
+    if verb.tag_ == "VBG" and not auxes and verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head.pos_ in {"VERB", "AUX"}:
+        verb = verb.head  # "has fluctuated, rising ... from $29.75 in March": a participle takes its clause's tense
     if verb.pos_ not in {"VERB", "AUX"}:
         return "verbless", bound  # a dateline or caption: "Caracas, February 10, 2019"
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
     perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
+    if verb.tag_ == "VBP" and verb.lower_ in SAME_PAST and not auxes:
+        return "neutral", bound  # "stocks hurt the index ... on Friday": the small model reads these past tenses as present
     if any(a.lower_ in FUTURE_AUX for a in auxes) or (verb.lower_ == "going" and any(c.lower_ == "to" for c in verb.children)):
         return "future", bound
     if any(a.lower_ in MODALS for a in auxes) and not perfect:
