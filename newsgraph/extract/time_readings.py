@@ -86,6 +86,7 @@ FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid
 FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
 MODALS = {"would", "might", "may", "should", "can", "must", "'d"}  # not "could": "could not be reached Friday"
+RANGE_ENDS = {"absolute", "partial", "weekday", "deictic", "holiday"}  # readings that can open or close a range of days
 SCHEDULE_WORDS = {"schedule", "reschedule", "slate"}
 SAME_PAST = {"hurt", "put", "cut", "hit", "let", "cost", "quit", "shut", "spread", "split", "bid", "cast", "burst", "beat", "read",
              "set", "upset", "bet", "broadcast", "forecast", "shed", "thrust"}  # verbs whose past tense is the present form
@@ -865,6 +866,12 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
     tokens = list(doc[start:end])
     reading = read(tokens)
+    if reading is None or reading.kind not in {"years", "until"}:
+        for i, t in enumerate(tokens[1:-1], 1):  # "from Aug. 26 to Oct. 20", "from today through Nov. 17": two dates
+            if t.lower_ in {"to", "through", "until", "-", "–"}:
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if left is not None and right is not None and left.kind in RANGE_ENDS and right.kind in RANGE_ENDS:
+                    return [(start, start + i, left), (start + i + 1, end, right)]
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
         left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
