@@ -204,6 +204,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
             [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
+            [{"LOWER": "the"}, {"LOWER": {"IN": ["full", "fiscal", "calendar", "current", "latest"]}, "OP": "+"}, {"LOWER": "year"}],
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
@@ -468,6 +469,8 @@ def read(tokens: list[Token]) -> Reading | None:
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
+    if words in (["the", "latest", "fiscal", "year"], ["the", "latest", "year"]):
+        return Reading("relative", unit="year", offset=-1)  # the last one reported, a year that has ended
     if _not_a_time(tokens, words):
         return None
     edged = next((m for t in tokens if (m := EDGED_YEAR.fullmatch(t.lower_))), None)
@@ -871,6 +874,10 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
             if t.lower_ in {"to", "through", "until", "-", "–"}:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
                 if left is not None and right is not None and left.kind in RANGE_ENDS and right.kind in RANGE_ENDS:
+                    return [(start, start + i, left), (start + i + 1, end, right)]
+            if t.lower_ == "of" and i >= 2:  # "the first nine months of the year": a duration and the year it is part of
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if left is not None and left.kind == "duration" and right is not None and right.unit == "year" and right.kind == "relative":
                     return [(start, start + i, left), (start + i + 1, end, right)]
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
