@@ -201,6 +201,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}},
              {"LOWER": "ago", "OP": "?"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
+            [{"LOWER": "the"}, {"SHAPE": "dddd"}, {"LOWER": "period"}],
             [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
             [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
@@ -687,7 +688,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     part_word = next((w for w in words if w in PART_CODES), None)
     if part_word is not None and not units:
         part = PART_CODES[part_word]
-        rest = [t for t in tokens if t.lower_ not in PART_CODES and t.lower_ not in {"the", "early", "late", "mid", "-", "this", "in"}]
+        rest = [t for t in tokens if t.lower_ not in PART_CODES and t.lower_ not in {"the", "early", "late", "mid", "-", "this", "in", "later", "earlier"}]
         if part_word in {"tonight", "overnight"} or not rest:
             return Reading("deictic", offset=0, part=part)
         if [t.lower_ for t in rest] in (["last"], ["yesterday"]):
@@ -771,6 +772,8 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
         return None
     year = next((int(t.text) for t in tokens if _is_year(t)), None)
     number = next((n for t in tokens if (n := _ordinal(t)) is not None and n > 0), None)
+    if number is None and year is not None and {"last", "final"} & set(words):
+        number = 4 if unit == "quarter" else 2  # "the last half of 1989"
     if number is not None and number > (4 if unit == "quarter" else 2):
         return None
     wordset = set(words)
@@ -839,6 +842,8 @@ def _period(tokens: list[Token], words: list[str], month: int | None, year: int 
         ordinal = next((PART_ORDINALS[w] for w in words if w in PART_ORDINALS), None)
         unit = "half" if "half" in words else next((UNITS[w] for w in words if w in UNITS), None)
         count = next((_count(t) for t in tokens if _count(t) is not None and not _is_year(t)), None)
+        if unit == "quarter" and count == 2:
+            unit, count = "half", None  # "the first two quarters of 1990": TimeML writes the half, 1990-H1
         if ordinal is not None and (unit in {"quarter", "half"} or unit == "month" and count is not None):
             return Reading("part", year=year, unit=unit, offset=ordinal, day=count)
     if month is not None and year is None and "year" in words and direction is not None:
