@@ -470,6 +470,10 @@ def read(tokens: list[Token]) -> Reading | None:
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
+    if words in (["earlier", "in", "the", "year"], ["later", "in", "the", "year"]):
+        return Reading("relative", unit="year", offset=0)  # TimeML gives the year itself
+    if len(words) in {2, 3} and words[-1] == "ahead" and words[-2] in UNITS and words[-2].endswith("s") and words[0] in {"the", words[-2]}:
+        return Reading("duration", unit=UNITS[words[-2]], count=None)  # "the weeks ahead": PXW
     if words in (["the", "latest", "fiscal", "year"], ["the", "latest", "year"]):
         return Reading("relative", unit="year", offset=-1)  # the last one reported, a year that has ended
     if _not_a_time(tokens, words):
@@ -615,7 +619,9 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     wordset = set(words)
     units = [UNITS[w] for w in words if w in UNITS]
     # times that point back at the last one the text named: "that year", "the following day", "later that day"
-    if words == ["the", "day"] or wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
+    if words[-2:] == ["the", "day"] and words[:-2] in ([], ["later", "in"], ["earlier", "in"], ["late", "in"], ["early", "in"]):
+        return Reading("anaphoric", unit="day", offset=0, edge=EDGES.get(words[0]))  # "later in the day"
+    if wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
         words[-1] == "day" or words[-1] in PART_CODES
     ):
         unit_word = words[-1]

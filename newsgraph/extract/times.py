@@ -500,7 +500,10 @@ def extract(ctx) -> None:
         value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
         if reading.kind == "anaphoric":
-            value, granularity, kind_type, timex = _anaphoric(reading, last_ref[1] if last_ref and last_ref[0] == "date" else None)
+            previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
+            if previous is None and reading.unit == "day" and reading.offset == 0 and reading.edge and ctx.article.published and anchor_iso:
+                previous = anchor_iso  # "later in the day" before any other day is named: the day of the report
+            value, granularity, kind_type, timex = _anaphoric(reading, previous)
         after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
         shifted = False
         if reading.kind == "quarter" and last_quarter is not None and (
