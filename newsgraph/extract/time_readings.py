@@ -198,6 +198,8 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ["early", "mid", "late"]}}, {"TEXT": "-"}, {"SHAPE": "dddd"}],
             [{"LOWER": "the"}, edge, {"LOWER": {"IN": sorted(DECADE_WORDS)}}],
             [{"LIKE_NUM": True}, {"LIKE_NUM": True, "OP": "?"}, dash, {"LOWER": {"IN": unit_words}}, {"LOWER": "ago", "OP": "?"}],
+            [{"LIKE_NUM": True}, {"LOWER": {"IN": ["more", "additional", "extra", "further"]}}, {"LOWER": {"IN": unit_words}}],
+            [{"LOWER": {"IN": ["an", "another"]}}, {"LOWER": {"IN": ["additional", "extra", "further"]}}, {"LOWER": {"IN": unit_words}}],
             [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}},
              {"LOWER": "ago", "OP": "?"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
