@@ -504,6 +504,8 @@ def extract(ctx) -> None:
             if previous is None and reading.unit == "day" and reading.offset == 0 and reading.edge and ctx.article.published and anchor_iso:
                 previous = anchor_iso  # "later in the day" before any other day is named: the day of the report
             value, granularity, kind_type, timex = _anaphoric(reading, previous)
+            if value is None and span.text.lower() in {"the day", "that day"}:
+                continue  # "the day belonged to Poland", "strong redemptions that day": no day was named to point back to
         after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
         shifted = False
         if reading.kind == "quarter" and last_quarter is not None and (
