@@ -241,7 +241,7 @@ ROLE_SENTENCES = [
     ("by-phrase: beaten by", "bbc/sport/334.txt", 174, 311, "beat", {"subject": ["France"]}),
     ("by-phrase: beaten by", "bbc/sport/059.txt", 659, 772, "beat", {"subject": ["Sarah"]}),
     ("ownership: owned by", "bbc/business/029.txt", 630, 741, "own", {"subject": ["Agroflora"]}),
-    ("by-phrase: led by", "bbc/politics/231.txt", 119, 263, "lead", {"subject": ["Woolf"], "object": ["Sentencing Guidelines Council"]}),
+    ("by-phrase: led by", "bbc/politics/231.txt", 119, 263, "lead", {"subject": ["Lord Woolf"], "object": ["Sentencing Guidelines Council"]}),
     ("ownership: majority-owned by", "bbc/business/393.txt", 1343, 1487, "own", {"subject": ["Khoo Kay Peng"]}),
     ("ownership: owned by", "bbc/business/189.txt", 765, 902, "own", {"subject": ["Ferrari"], "object": ["Maserati"]}),
     ("ownership: owned by", "bbc/business/014.txt", 1809, 1972, "own", {"subject": ["Hollinger International"]}),

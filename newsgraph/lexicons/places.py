@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
+
+from newsgraph.errors import SettingError
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,20 @@ def table_path() -> Path:
     return Path(custom) if custom else Path(str(resources.files("newsgraph.lexicons") / "data" / "places.csv"))
 
 
+def open_table(path: str | Path) -> TextIO:
+    """The places table at `path`, open; one that is missing or not such a table is a SettingError."""
+    try:
+        fh = Path(path).open(encoding="utf-8", newline="")
+        header = next(csv.reader([fh.readline()]), [])
+        fh.seek(0)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SettingError(f"places table {str(path)!r} ($NEWSGRAPH_PLACES) cannot be read: {exc}") from None
+    if not {"id", "name"} <= {h.strip() for h in header}:
+        fh.close()
+        raise SettingError(f"{str(path)!r} ($NEWSGRAPH_PLACES) is not a places table: its first line lacks the id and name columns")
+    return fh
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places: dict[str, Place] = {}
@@ -100,7 +117,7 @@ def gazetteer() -> Gazetteer:
     capitals: dict[str, str] = {}
     seats: dict[str, str] = {}
     affiliates: dict[str, str] = {}
-    with table_path().open(encoding="utf-8", newline="") as fh:
+    with open_table(table_path()) as fh:
         for row in csv.DictReader(fh):
             place = Place(
                 id=row["id"].strip(),

@@ -228,6 +228,7 @@ def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offse
     entity = core.get_entity(conn, entity_id)
     if entity is None:
         return None
+    entity_id = entity["id"]  # an old id that redirects (entity["redirected_from"]) shows the entity it moved to
     total = _count(conn, "SELECT COUNT(*) FROM mentions WHERE entity = ?", (entity_id,))
     acts = actor_events(conn, entity_id, limit=limit, offset=offset)
     did, done_to = acts["did"], acts["done_to"]
