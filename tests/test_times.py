@@ -217,6 +217,9 @@ TIMEML = [
     ("The loan may be extended for an additional year.", "1989-10-26", "an additional year", "DURATION", "P1Y"),
     ("Funds may sell bonds in the weeks ahead.", "1989-10-26", "the weeks ahead", "DURATION", "PXW"),
     ("The minister arrived in Paris later in the day.", "1998-02-13", "later in the day", "DATE", "1998-02-13"),
+    ("The offer had been due to expire Friday evening.", "1989-10-30", "Friday evening", "TIME", "1989-10-27TEV"),
+    ("Stocks fell Friday. Dealers sold heavily in the morning.", "1989-10-30", "the morning", "TIME", "1989-10-27TMO"),
+    ("In London at mid-afternoon yesterday, the shares were up.", "1989-11-02", "mid-afternoon yesterday", "TIME", "1989-11-01TAF"),
 ]
 
 

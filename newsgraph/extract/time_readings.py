@@ -342,6 +342,8 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
             gap += 1
         if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
             merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
+        elif merged and gap == s and doc[s - 1].lower_ in PART_CODES and e - s == 1 and doc[s].lower_ in set(DEICTIC) - {"tonight"}:
+            merged[-1][1] = e  # "mid-afternoon" + "yesterday": one time, the afternoon of that day
         elif merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
@@ -432,6 +434,10 @@ def _tense(span: Span) -> tuple[str, str | None]:
     chain = [verb.head] if verb.head.i != verb.i else []
     if chain and chain[0].head.i != chain[0].i:
         chain.append(chain[0].head)
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(
+        c.lower_ == "had" and c.dep_ in {"aux", "auxpass"} for h in chain for c in h.children
+    ):
+        return "neutral", bound  # "it had been due to expire Friday evening": a plan told as past, its day either side
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.pos_ in {"NOUN", "PROPN"} for h in chain[:1]):
         return "future", bound  # "planned to leave on Thursday", "guidelines to be published in November"
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.lemma_ == "be" for h in chain[:1]):
@@ -623,6 +629,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     # times that point back at the last one the text named: "that year", "the following day", "later that day"
     if words[-2:] == ["the", "day"] and words[:-2] in ([], ["later", "in"], ["earlier", "in"], ["late", "in"], ["early", "in"]):
         return Reading("anaphoric", unit="day", offset=0, edge=EDGES.get(words[0]))  # "later in the day"
+    if len(words) == 2 and words[0] == "the" and words[1] in {"morning", "afternoon", "evening", "night"}:
+        return Reading("anaphoric", unit="day", offset=0, part=PART_CODES[words[1]])  # "in the morning": of the day named last
     if wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
         words[-1] == "day" or words[-1] in PART_CODES
     ):

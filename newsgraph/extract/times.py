@@ -501,7 +501,7 @@ def extract(ctx) -> None:
         kind_type, timex = timeml(reading, anchor, value, granularity)
         if reading.kind == "anaphoric":
             previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
-            if previous is None and reading.unit == "day" and reading.offset == 0 and reading.edge and ctx.article.published and anchor_iso:
+            if previous is None and reading.unit == "day" and reading.offset == 0 and (reading.edge or reading.part) and ctx.article.published and anchor_iso:
                 previous = anchor_iso  # "later in the day" before any other day is named: the day of the report
             value, granularity, kind_type, timex = _anaphoric(reading, previous)
             if value is None and span.text.lower() in {"the day", "that day"}:
