@@ -220,6 +220,8 @@ TIMEML = [
     ("The offer had been due to expire Friday evening.", "1989-10-30", "Friday evening", "TIME", "1989-10-27TEV"),
     ("Stocks fell Friday. Dealers sold heavily in the morning.", "1989-10-30", "the morning", "TIME", "1989-10-27TMO"),
     ("In London at mid-afternoon yesterday, the shares were up.", "1989-11-02", "mid-afternoon yesterday", "TIME", "1989-11-01TAF"),
+    ("It expects a loss for the year ending tomorrow.", "1989-10-30", "the year", "DURATION", "P1Y"),
+    ("It expects a loss for the year ending tomorrow.", "1989-10-30", "tomorrow", "DATE", "1989-10-31"),
 ]
 
 

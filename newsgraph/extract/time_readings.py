@@ -896,6 +896,12 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
                 if left is not None and right is not None and left.kind in RANGE_ENDS and right.kind in RANGE_ENDS:
                     return [(start, start + i, left), (start + i + 1, end, right)]
+            if t.lower_ in {"ending", "ended"} and i >= 2:  # "the year ending tomorrow", "its quarter ended yesterday"
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if left is not None and right is not None and right.kind in RANGE_ENDS and left.kind in {"relative", "quarter"}:
+                    if left.kind == "relative" and left.unit in {"year", "month", "week"} and left.offset == 0:
+                        left = Reading("duration", unit=left.unit, count=1)  # TimeML: the stretch that ends then, P1Y
+                    return [(start, start + i, left), (start + i + 1, end, right)]
             if t.lower_ == "of" and i >= 2:  # "the first nine months of the year": a duration and the year it is part of
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
                 if left is not None and left.kind == "duration" and right is not None and right.unit == "year" and right.kind == "relative":
