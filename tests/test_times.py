@@ -222,6 +222,7 @@ TIMEML = [
     ("In London at mid-afternoon yesterday, the shares were up.", "1989-11-02", "mid-afternoon yesterday", "TIME", "1989-11-01TAF"),
     ("It expects a loss for the year ending tomorrow.", "1989-10-30", "the year", "DURATION", "P1Y"),
     ("It expects a loss for the year ending tomorrow.", "1989-10-30", "tomorrow", "DATE", "1989-10-31"),
+    ("Protesters planned a march in the old town on Saturday.", "2000-01-07", "Saturday", "DATE", "2000-01-08"),
 ]
 
 

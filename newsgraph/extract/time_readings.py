@@ -453,6 +453,10 @@ def _tense(span: Span) -> tuple[str, str | None]:
         return "future", bound  # "is scheduled to close Monday"
     if verb.lemma_ in PLAN_WORDS and root.head.i != verb.i and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
         return "future", bound  # "planned a large demonstration on Saturday"
+    if verb.lemma_ in {"plan", "schedule"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i and any(
+        c.dep_ == "dobj" and c.pos_ == "NOUN" for c in verb.children
+    ):
+        return "future", bound  # "planned a demonstration in Little Havana on Saturday": the day of what was planned
     if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
         return "future", bound  # "is meeting Wednesday"
     if verb.tag_ == "VBN" and any(a.lower_ == "to" for a in auxes):
