@@ -75,6 +75,8 @@ def test_relative_expressions_record_their_anchor(nlp):
     [
         "The 35-year-old mayor resigned.",
         "Have a nice day, the guard said.",
+        "He married when he was in his 30s.",
+        "The day belonged to the challengers.",
     ],
 )
 def test_ages_idioms_and_frequencies_are_not_times(nlp, sentence):

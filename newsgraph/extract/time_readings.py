@@ -586,6 +586,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
     """Rates, fractions and ordinals that look like times: "$1.76 a year", "four flights a week", "three-quarters
     of its food", "a second group", "the morning talk show"."""
     before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    if before is not None and before.lower_ in {"his", "her", "their", "my", "your", "our"} and tokens[-1].text.endswith("0s"):
+        return True  # "in his 30s": an age, not a decade
     if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
         before.like_num or before.pos_ in {"NOUN", "NUM", "SYM"} or before.lower_ in {"hours", "times", "twice"}
     ):
