@@ -225,6 +225,8 @@ TIMEML = [
     ("It expects a loss for the year ending tomorrow.", "1989-10-30", "the year", "DURATION", "P1Y"),
     ("It expects a loss for the year ending tomorrow.", "1989-10-30", "tomorrow", "DATE", "1989-10-31"),
     ("Protesters planned a march in the old town on Saturday.", "2000-01-07", "Saturday", "DATE", "2000-01-08"),
+    ("The buyer had received 99% of the shares by the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-10-31"),
+    ("Bids must arrive before the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-11-07"),
 ]
 
 

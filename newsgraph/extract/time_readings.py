@@ -406,16 +406,23 @@ def _tense(span: Span) -> tuple[str, str | None]:
         ):  # not "shares issued July 1, which will receive ...": that clause speaks of the shares
             return "future", bound
     verb = root
+    planned = False  # "a deadline of Friday": coming, unless the clause tells it as past
     for _ in range(5):
         if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
             break
-        if verb.lemma_ in PLAN_WORDS and verb.pos_ in {"ADJ", "NOUN"}:
-            return "future", bound  # "due Friday", "a deadline of Friday"
+        if verb.lemma_ in PLAN_WORDS and verb.pos_ == "ADJ":
+            return "future", bound  # "due Friday"
+        if verb.lemma_ in PLAN_WORDS and verb.pos_ == "NOUN":
+            planned = True
+            verb = verb.head
+            continue
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
     perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
+    if planned:  # "had received 99% of the shares by the Tuesday deadline": a deadline that has passed
+        return ("neutral" if _told_as_past(verb) else "future"), bound
     if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"} and not (
         perfect and any(c.dep_ == "neg" for c in verb.children)
     ):
@@ -470,6 +477,19 @@ def _tense(span: Span) -> tuple[str, str | None]:
     if verb.tag_ in {"VBZ", "VBP"} and verb.i == root.head.i or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i:
         return "present", bound  # "meets Monday", "the deadline is on Friday"
     return "neutral", bound
+
+
+def _told_as_past(verb: Token) -> bool:
+    """Whether a clause is told in the past: a past tense or "had", looked for up through participles without
+    auxiliaries ("completed its offer, with holders tendering 99% by the deadline")."""
+    for _ in range(3):
+        auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
+        if verb.tag_ == "VBD" or any(a.lower_ == "had" for a in auxes):
+            return True
+        if verb.tag_ not in {"VBG", "VBN"} or auxes or verb.head.i == verb.i:
+            return False
+        verb = verb.head.head if verb.head.pos_ == "ADP" else verb.head
+    return False
 
 
 def read(tokens: list[Token]) -> Reading | None:
