@@ -31,7 +31,7 @@ console = Console()
 @click.option("--keep-missing", is_flag=True, help="Keep documents whose files disappeared from a folder being rebuilt.")
 @quiet_option
 def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, quiet):
-    """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
+    """Read articles from PATHS (files, folders, - for stdin, or http(s) URLs of pages and feeds) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
     interrupted build resumes where it stopped.
@@ -44,7 +44,7 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     from newsgraph.run import build as run_build
 
     for p in paths:
-        if p != "-" and not Path(p).exists():
+        if p != "-" and not p.startswith(("http://", "https://")) and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
     options = BuildOptions(
         analysis=AnalysisOptions.from_environment(model=model), jobs=jobs, executor=executor, manifest=manifest,

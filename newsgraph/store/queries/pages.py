@@ -357,10 +357,12 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
     if has_table(conn, "descriptors"):
         cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names = {}
+        from newsgraph.store.queries.stories import counted
+
         for r in conn.execute(
-            """SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
+            f"""SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
                FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
-               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):
+               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc WHERE {counted(conn, "x.doc")}"""):
             cells[r["entity"]][r["outlet"]][(r["head"], r["polarity"])] += 1
             names[r["entity"]] = r["name"]
         ranked = sorted(cells, key=lambda e: -sum(sum(c.values()) for c in cells[e].values()))[:top]
