@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from newsgraph.outputs import svg
 from newsgraph.outputs.report import environment
+from newsgraph.outputs.web import follow
 from newsgraph.store.queries import pages, search
 from newsgraph.store.sqlite import open_store
 
@@ -135,8 +136,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/index.json", include_in_schema=False)
     def home(request: Request, top: int = HOME_GRAPH):
         data = {"overview": cached(pages.page_overview), "graph": cached(pages.page_graph, top=max(1, min(top, 150)))}
-        return render(request, "home.html", data, _wants_json(request, False),
-                      graph_svg=Markup(svg.network_svg(data["graph"], links.entity)))
+        data["arrived"] = follow.arrivals(request, conn())
+        return follow.remember_visit(render(request, "home.html", data, _wants_json(request, False),
+                                            graph_svg=Markup(svg.network_svg(data["graph"], links.entity))), data["arrived"])
 
     @app.get("/entities", summary="Actors, most mentioned first")
     @app.get("/entities.json", include_in_schema=False)
@@ -162,12 +164,16 @@ def create_app(db_path: str | Path) -> FastAPI:
         data = pages.page_document(conn(), doc_id)
         if data is None:
             raise HTTPException(404, f"no document {doc_id!r}")
+        data["copies"] = follow.queries.document_copies(conn(), doc_id)
         return render(request, "document.html", data, _wants_json(request, as_json), focus=s)
 
     @app.get("/conflicts", summary="Disagreements between reports, side by side")
     @app.get("/conflicts.json", include_in_schema=False)
     def conflicts(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "conflicts.html", cached(pages.page_conflicts, limit_of(limit), offset), _wants_json(request, False))
+        data = cached(pages.page_conflicts, limit_of(limit), offset)
+        lineage = follow.queries.conflict_lineage(conn(), [c["id"] for c in data["conflicts"]])
+        data = {**data, "conflicts": [{**c, "lineage": lineage.get(c["id"], [])} for c in data["conflicts"]]}
+        return render(request, "conflicts.html", data, _wants_json(request, False))
 
     @app.get("/timeline", summary="Dated events: event date vs publication date")
     @app.get("/timeline.json", include_in_schema=False)
@@ -207,4 +213,5 @@ def create_app(db_path: str | Path) -> FastAPI:
                                        date_to=date_to or None, event_type=type or None, limit=limit_of(limit), offset=offset)
         return render(request, "search.html", data, _wants_json(request, False), **cached(pages.filter_choices))
 
+    follow.register(app, conn, cached, render, _wants_json, limit_of)
     return app
