@@ -31,8 +31,8 @@ from datetime import date
 from newsgraph.store import stories as store_stories
 from newsgraph.store.stories import StoryDoc, StoryInputs
 
-THRESHOLD = 0.25
-MIN_SHARED = 2
+THRESHOLD = 0.4
+MIN_SHARED = 3  # entities; two shared names (a country and a capital) are too often a coincidence
 WINDOW_DAYS = 60
 TOP_FEATURES = 25  # a document's strongest features; the rest only add noise and time
 KEY_ACTORS = 8
