@@ -170,3 +170,13 @@ def test_export_adds_copies_lineage_stories_and_claims(story_db):
     lineage = [item for c in data["conflicts"] for item in c["lineage"]]
     assert any(item["value"] == 17e9 and item["reports"][0]["doc"] == by_outlet["Harbor Gazette"]["id"] for item in lineage)
     assert len(data["stories"]) == 1 and data["stories"][0]["documents"][0] == by_outlet["Harbor Gazette"]["id"]
+
+
+@pytest.mark.parametrize("which", ["seeds_db", "story_db"])
+def test_every_lineage_report_points_at_its_words(which, request):
+    """Provenance: a report's text is the document's text at its offsets."""
+    with _conn(request.getfixturevalue(which)) as store:
+        rows = store.conn.execute(
+            """SELECT r.text, substr(d.text, r.start + 1, r."end" - r.start) FROM lineage_reports r
+               JOIN documents d ON d.id = r.doc WHERE r.start IS NOT NULL""").fetchall()
+    assert rows and all(a == b for a, b in rows)
