@@ -41,6 +41,7 @@ class BuildOptions:
     max_bytes: int = MAX_BYTES
     drop_missing: bool = True  # forget inputs that disappeared from a folder being rebuilt
     fetch: FetchOptions | None = None  # how feeds and pages given as URLs are fetched (default: FetchOptions())
+    follow_links: bool = False  # follow links in folders that lead outside the inputs, and links to folders
 
 
 @dataclass
@@ -143,7 +144,8 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
                         outlet=options.outlet)
     inputs = with_duplicates_marked(
         chain(read_inputs(files, meta, options.outlet, options.max_bytes,
-                          unchanged=unchanged if meta is None and not options.outlet else None) if files else (),
+                          unchanged=unchanged if meta is None and not options.outlet else None,
+                          follow_links=options.follow_links) if files else (),
               web if web is not None else ()),
         store.document_ids(),
     )
@@ -215,7 +217,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         store_web.save_fetches(store, web.pending_records())
     store.record_skipped(report.skipped)
     if options.drop_missing:
-        report.removed = _forget_missing(store, paths, seen)
+        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"})
     report.resolved = resolve_corpus(store)
 
 
@@ -226,14 +228,21 @@ def _web_summary(web: WebReader, report: BuildReport) -> None:
     report.notes.extend(web.notes)
 
 
-def _forget_missing(store: Store, paths: list[str], seen: set[str]) -> list[str]:
-    """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records)."""
+def _under(path: str, folders: set[str]) -> bool:
+    return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset()) -> list[str]:
+    """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records).
+
+    What sits in a folder that could not be read this time (`unreadable`) is kept: it may still be there.
+    """
     removed = []
     for root in paths:
         if root == "-" or not os.path.isdir(root):
             continue
         for path in store.source_paths(root):
-            if path not in seen and path != root:
+            if path not in seen and path != root and not _under(path, unreadable):
                 store.forget_source(path)
                 removed.append(path)
     return removed
@@ -276,10 +285,11 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
 
 def corpus_steps() -> list[Callable]:
     """Corpus-level steps that run after entity resolution, inside the same transaction."""
-    from newsgraph.resolve import copies, dates, facts, lineage, stories
+    from newsgraph.resolve import copies, dates, facts, lineage, stories, summary
 
-    # copies before facts: a copy of a text is counted once; stories and lineage read the facts
-    return [dates.resolve, copies.resolve, facts.resolve, stories.resolve, lineage.resolve]
+    # copies before facts: a copy of a text is counted once; stories and lineage read the facts;
+    # summary last: it reads what the others wrote
+    return [dates.resolve, copies.resolve, facts.resolve, stories.resolve, lineage.resolve, summary.resolve]
 
 
 def default_jobs() -> int:

@@ -1,5 +1,12 @@
-"""Pages for following a story: /stories, /story/{id} (each with its JSON twin), and what the home page,
-the document reader and the conflicts page add (arrivals since the last visit, "also in", figure lineage)."""
+"""Pages for following a story: /stories, /story/{id}, /arrivals (each with its JSON twin), and what the
+document reader and the conflicts page add ("also in", where each figure came from).
+
+Answers go through the app's page cache like every page, so they depend only on the path and
+query. What arrived since the visitor's last visit is therefore asked for by the home page's
+script (static/follow.js), which keeps the newest `documents.added_at` it was shown in the
+browser's localStorage and fetches `/arrivals?since=THAT`; without the script the home page
+shows the latest build's documents.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +14,43 @@ from fastapi import FastAPI, HTTPException, Query, Request
 
 from newsgraph.store.queries import stories as queries
 
-SEEN_COOKIE = "newsgraph_seen"  # the newest documents.added_at the visitor's browser has been shown
+
+def with_lineage(conn, data: dict) -> dict:
+    """The conflicts page's data with, per conflict, where each figure was first reported."""
+    lineage = queries.conflict_lineage(conn, [c["id"] for c in data.get("conflicts", [])])
+    return {**data, "conflicts": [{**c, "lineage": lineage.get(c["id"], [])} for c in data.get("conflicts", [])]}
 
 
-def register(app: FastAPI, conn, cached, render, wants_json, limit_of) -> None:
-    """Add the story routes to `app`, rendering through the app's own `render` and `cached`."""
+def register(app: FastAPI, answer, render, wants_json, limit, offset, clamp) -> None:
+    """Add the story routes to `app`, computed and cached through the app's own `answer` and `render`."""
 
     @app.get("/stories", summary="Stories across outlets: their documents, dates and key actors, the most recent first")
     @app.get("/stories.json", include_in_schema=False)
-    def stories(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "stories.html", cached(queries.page_stories, limit_of(limit), offset), wants_json(request, False))
+    async def stories(request: Request, limit: int = limit(50), offset: int = offset):
+        json = wants_json(request)
+        return await answer(request, lambda conn: render(request, "stories.html", queries.page_stories(conn, clamp(limit), offset),
+                                                         json), json)
 
     @app.get("/story/{story_id}", summary="One story: documents in reporting order, key actors, facts, disagreements and "
              "where each figure was first reported; reload to see new documents")
-    def story(request: Request, story_id: str):
+    async def story(request: Request, story_id: str):
         as_json = story_id.endswith(".json")
         story_id = story_id[: -len(".json")] if as_json else story_id
-        data = cached(queries.page_story, story_id)
-        if data is None:
-            raise HTTPException(404, f"no story {story_id!r}")
-        return render(request, "story.html", data, wants_json(request, as_json))
+        json = wants_json(request, as_json)
 
+        def compute(conn):
+            data = queries.page_story(conn, story_id)
+            if data is None:
+                raise HTTPException(404, f"no story {story_id!r}")
+            return render(request, "story.html", data, json)
 
-def arrivals(request: Request, conn) -> dict:
-    """What arrived since the visitor's last visit (`?since=` or the cookie), else the latest build's documents."""
-    since = request.query_params.get("since") or request.cookies.get(SEEN_COOKIE) or None
-    return queries.arrivals(conn, since)
+        return await answer(request, compute, json)
 
-
-def remember_visit(response, arrived: dict):
-    """Tell the browser what it has now seen, so the next visit lists only what came after."""
-    if arrived.get("latest"):
-        response.set_cookie(SEEN_COOKIE, arrived["latest"], max_age=365 * 86400, httponly=True, samesite="lax")
-    return response
+    @app.get("/arrivals", summary="Documents added after `since` (a build time, documents.added_at), newest first; "
+             "without it, those of the latest build")
+    @app.get("/arrivals.json", include_in_schema=False)
+    async def arrivals(request: Request, since: str | None = Query(None, max_length=40, description="YYYY-MM-DD HH:MM:SS"),
+                       limit: int = limit(20)):
+        json = wants_json(request)
+        return await answer(request, lambda conn: render(request, "arrivals.html", queries.arrivals(conn, since or None, clamp(limit)),
+                                                         json), json)
