@@ -514,8 +514,6 @@ def test_hostile_corpus_every_skip_has_a_reason_and_the_good_articles_are_exact(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="needs per-document isolation in the pipeline (lead's part of issue 16 C): texts over "
-                          "nlp.max_length and a tokenizer time budget", strict=True, raises=(AssertionError, subprocess.TimeoutExpired))
 def test_hostile_corpus_with_inputs_the_pipeline_must_survive(seeds_dir, tmp_path):
     root, exp, good, db, skipped, stored, result = _build_hostile(tmp_path, seeds_dir, lead_inputs=True, timeout=240)
     assert sorted(_kept_exactly(db, good)) == sorted(good)
