@@ -4,6 +4,7 @@ tests, and through the CLI, the web app (/stories, /story/{id}, arrivals) and th
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -144,9 +145,13 @@ def test_web_pages_for_stories_arrivals_and_copies(story_db):
     assert client.get(f"/story/{story_id}.json").json()["documents"] == 3
     assert client.get("/story/nope.json").status_code == 404
     home = client.get("/")
-    assert "Latest arrivals" in home.text and home.cookies.get("newsgraph_seen")
-    assert "Nothing new" in client.get("/").text  # the cookie says what this browser was shown
-    assert client.get("/index.json?since=2000-01-01 00:00:00").json()["arrived"]["total"] == 4
+    latest = re.search(r'id="arrivals" data-latest="([^"]+)"', home.text)
+    assert "Latest arrivals" in home.text and latest and "/static/follow.js" in home.text
+    # the home page's script asks for what arrived after the newest document this browser was shown
+    assert client.get("/arrivals.json", params={"since": latest.group(1)}).json()["total"] == 0
+    assert "Nothing new" in client.get("/arrivals", params={"since": latest.group(1)}).text
+    assert client.get("/arrivals.json", params={"since": "2000-01-01 00:00:00"}).json()["total"] == 4
+    assert client.get("/static/follow.js").status_code == 200
     with _conn(story_db) as store:
         mirror = store.conn.execute("SELECT id FROM documents WHERE outlet = 'Wire Mirror'").fetchone()[0]
     reader = client.get(f"/document/{mirror}")
