@@ -2,7 +2,8 @@
 
 Checks: items ingested once; a second run sends conditional requests and ingests nothing;
 an edited page becomes a new version; a 404, a timeout, a huge page, a non-HTML page and
-a malformed feed are skipped with reasons; robots.txt is obeyed; `follow --every` stops
+a malformed feed are skipped with reasons; robots.txt is obeyed and requests to a host are paced
+(--delay, Crawl-delay) under a clear User-Agent; `follow --every` stops
 cleanly on Ctrl-C with nothing lost.
 """
 
@@ -78,6 +79,7 @@ class Site:
     def __init__(self):
         self.routes: dict[str, tuple[int, str, bytes, float]] = {}
         self.log: list[tuple[str, dict]] = []
+        self.times: list[tuple[str, float]] = []  # (path, time.monotonic() when asked)
         self.lock = threading.Lock()
 
     def set(self, path: str, body: bytes, ctype: str = "text/html; charset=utf-8", status: int = 200, wait: float = 0.0):
@@ -101,6 +103,7 @@ def _handler(site: Site):
 
             with site.lock:
                 site.log.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                site.times.append((self.path, time.monotonic()))
                 route = site.routes.get(self.path)
             if route is None:
                 self._send(404, "text/html", b"<html><body>not here</body></html>")
@@ -259,12 +262,43 @@ def test_bad_pages_and_feeds_are_skipped_with_reasons(site, tmp_path):
     assert rows(db, "SELECT COUNT(*) FROM fetches WHERE url = ?", (site.base + "/feed.xml",)) == [(0,)]
 
 
-def test_robots_disallow_all_and_crawl_delay(site, tmp_path):
+def test_robots_disallow_all(site, tmp_path):
     site.set("/robots.txt", b"User-agent: newsgraph\nDisallow: /\n", "text/plain")
     site.set("/news/loan", page("Russia lends Venezuela $2 billion", PARAGRAPHS["loan"]))
     report = build([site.base + "/news/loan"], str(tmp_path / "kb.db"), options=options())
     assert report.processed == 0 and [s.code for s in report.skipped] == ["robots"]
     assert site.asked("/news/loan") == []
+
+
+def _gaps(site) -> list[float]:
+    return [b - a for (_, a), (_, b) in zip(site.times, site.times[1:])]
+
+
+def test_requests_to_one_host_are_paced_by_delay_and_crawl_delay(site):
+    """Politeness: at most one request per --delay seconds to a host, or robots.txt's Crawl-delay when it asks for more."""
+    from newsgraph.ingest.web import Fetcher
+
+    for n in range(3):
+        site.set(f"/news/{n}", page(f"Page {n}", PARAGRAPHS["loan"]))
+    fetcher = Fetcher(FetchOptions(delay=0.4, timeout=5.0))
+    try:
+        assert [fetcher.fetch(f"{site.base}/news/{n}").status for n in range(3)] == [200, 200, 200]
+    finally:
+        fetcher.close()
+    assert [p for p, _ in site.times] == ["/robots.txt", "/news/0", "/news/1", "/news/2"]
+    assert len(_gaps(site)) == 3 and all(g >= 0.38 for g in _gaps(site)), _gaps(site)
+
+    site.times.clear()
+    site.set("/robots.txt", b"User-agent: *\nCrawl-delay: 1\nDisallow: /private/\n", "text/plain")
+    fetcher = Fetcher(FetchOptions(delay=0.0, timeout=5.0))
+    try:
+        assert [fetcher.fetch(f"{site.base}/news/{n}").status for n in range(2)] == [200, 200]
+    finally:
+        fetcher.close()
+    assert [p for p, _ in site.times] == ["/robots.txt", "/news/0", "/news/1"]
+    assert all(g >= 0.98 for g in _gaps(site)), _gaps(site)
+    # the User-Agent says who is asking
+    assert all(h["user-agent"].startswith("newsgraph/") and "robots.txt" in h["user-agent"] for _, h in site.log)
 
 
 def test_build_reads_a_single_page_url_and_cli_accepts_it(site, tmp_path):

@@ -45,20 +45,29 @@ def stories(store, story, limit, as_json):
     for s in data["stories"]:
         dates = f"{s['first'] or '?'} .. {s['last'] or '?'}" if s["first"] != s["last"] else (s["first"] or "undated")
         console.print(f"\n[bold]{s['title']}[/] [dim]({s['id']})[/]", highlight=False)
-        console.print(f"  {s['documents']} documents from {s['outlets']} outlets ({', '.join(s['outlet_names'][:6])}), {dates}",
+        console.print(f"  {s['documents']} documents {_from_outlets(s)}, {dates}",
                       highlight=False, markup=False)
         console.print("  actors: " + ", ".join(a["name"] for a in s["actors"]), highlight=False, markup=False)
 
 
+def _from_outlets(s: dict) -> str:
+    """'from 3 outlets (A, B, C)', or that no document names its outlet (files without metadata)."""
+    if not s["outlets"]:
+        return "(no outlet named)"
+    names = [n for n in s.get("outlet_names", []) if n != "(unknown)"]
+    return f"from {s['outlets']} outlets" + (f" ({', '.join(names[:6])})" if names else "")
+
+
 def _print_story(s: dict) -> None:
     console.print(f"[bold]{s['title']}[/] [dim]({s['id']})[/]", highlight=False)
-    console.print(f"{s['documents']} documents from {s['outlets']} outlets, {s['first'] or '?'} .. {s['last'] or '?'}",
+    console.print(f"{s['documents']} documents {_from_outlets(s)}, {s['first'] or '?'} .. {s['last'] or '?'}",
                   highlight=False, markup=False)
     console.print("Key actors: " + ", ".join(a["name"] for a in s["actors"]), highlight=False, markup=False)
     console.print("\n[bold]Documents[/]")
     for d in s["documents_list"]:
         copy = " (a copy)" if d["copy_of"] else ""
-        console.print(f"  {d['published'] or '?':10}  {d['name']}: {d['title'] or d['path']}{copy}", highlight=False, markup=False)
+        label = d["name"] + (f": {d['title']}" if d["title"] and d["title"] != d["name"] else "")
+        console.print(f"  {d['published'] or '?':10}  {label}{copy}", highlight=False, markup=False)
     if s["facts"]:
         console.print("\n[bold]Facts reported[/]")
         for f in s["facts"][:15]:
