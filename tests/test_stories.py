@@ -104,6 +104,23 @@ def test_a_repeated_figure_names_its_first_report_and_who_repeated_it(story_db):
         assert mirror not in docs
 
 
+def test_a_copy_adds_no_labels_to_the_label_matrix(story_db):
+    """The Mirror's labels are the Gazette's words again: the matrix counts them once, under the Gazette."""
+    from newsgraph.store.queries.voices import label_matrix
+
+    with _conn(story_db) as store:
+        conn = store.conn
+        mirror = conn.execute("SELECT id FROM documents WHERE outlet = 'Wire Mirror'").fetchone()[0]
+        labelled = """SELECT COUNT(*) FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+                      WHERE m.entity IS NOT NULL AND x.doc {} ?"""
+        in_copy = conn.execute(labelled.format("="), (mirror,)).fetchone()[0]
+        elsewhere = conn.execute(labelled.format("!="), (mirror,)).fetchone()[0]
+        matrix = label_matrix(conn)
+    assert in_copy > 0  # the copy does carry labels, so leaving them out is seen
+    assert sum(row["count"] for row in matrix) == elsewhere
+    assert "Wire Mirror" not in {o["outlet"] for row in matrix for o in row["outlets"]}
+
+
 def test_one_story_across_outlets_with_copies_marked(story_db):
     with _conn(story_db) as store:
         conn = store.conn
