@@ -25,6 +25,7 @@ names are never joined (except by the user). The rules, in order:
 from __future__ import annotations
 
 import re
+import sys
 import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
@@ -49,7 +50,7 @@ LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC":
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _M:
     id: int
     doc: str
@@ -161,11 +162,19 @@ def match_key(key: str) -> str:
 
 
 def _load(conn: sqlite3.Connection) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
+    """Every mention, streamed from the cursor with its repeated strings shared (a 100k-document store has
+    millions of mentions but only thousands of documents, labels and names: one copy of each)."""
     rows = conn.execute(
         "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, role, form FROM mentions ORDER BY doc, idx"
-    ).fetchall()
+    )
+    one = sys.intern
+    ms = [
+        _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
+           reason and one(reason), role and one(role), one(form))
+        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows
+    ]
     overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
-    return [_M(*r) for r in rows], [tuple(r) for r in overrides]
+    return ms, [tuple(r) for r in overrides]
 
 
 def resolve(conn: sqlite3.Connection) -> None:
@@ -178,7 +187,8 @@ def resolve(conn: sqlite3.Connection) -> None:
 def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:
     """The entities as a union-find over the mentions (pure: no SQL)."""
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
-    by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms)}
+    targets = {(m.doc, m.refers_to) for m in ms if m.refers_to is not None}
+    by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms) if (m.doc, m.idx) in targets}
     split_keys = [m.key if m.key in split and m.form == "name" else None for m in ms]
     for i, m in enumerate(ms):  # a pronoun or description follows its name, also when the user split that name off
         j, seen = i, set()
