@@ -51,10 +51,15 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
+_PERMUTATIONS: list = []  # drawn once (seed 1, as datasketch does for every MinHash) and shared
+
+
 def _minhash(hashes: np.ndarray):
     from datasketch import MinHash
 
-    m = MinHash(num_perm=PERMUTATIONS, hashfunc=zlib.crc32, scheme="affine32")
+    if not _PERMUTATIONS:
+        _PERMUTATIONS.append(MinHash(num_perm=PERMUTATIONS, hashfunc=zlib.crc32, scheme="affine32").permutations)
+    m = MinHash(num_perm=PERMUTATIONS, hashfunc=zlib.crc32, scheme="affine32", permutations=_PERMUTATIONS[0])
     m.update_batch(hashes)
     return m
 
@@ -71,14 +76,15 @@ def signatures(texts: dict[str, str]) -> dict[str, tuple[int, bytes]]:
 
 def candidates(sigs: dict[str, tuple[int, bytes]]) -> set[tuple[str, str]]:
     """Pairs of documents LSH puts in one bucket (estimated Jaccard similarity above CANDIDATE)."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=CANDIDATE, num_perm=PERMUTATIONS)
     hashes = {}
     for doc, (n, raw) in sorted(sigs.items()):
         if n < MIN_SHINGLES or not raw:
             continue
-        m = MinHash(num_perm=PERMUTATIONS, hashvalues=np.frombuffer(raw, dtype=np.uint64).copy(), scheme="affine32")
+        # LeanMinHash: only the stored hash values, without drawing the permutations again for each document
+        m = LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype=np.uint64).copy(), scheme="affine32")
         hashes[doc] = m
         lsh.insert(doc, m)
     pairs = set()
