@@ -176,6 +176,19 @@ def test_web_pages_for_stories_arrivals_and_copies(story_db):
     assert "Where the figures came from" in client.get("/conflicts").text
 
 
+def test_the_report_shows_the_story_and_where_its_figure_came_from(story_db):
+    from newsgraph.outputs.report import render_report
+
+    with _conn(story_db) as store:
+        html = render_report(store.conn)
+        story_id = queries.page_stories(store.conn)["stories"][0]["id"]
+    stories = html[html.index('<section id="stories">'):]
+    stories = stories[:stories.index("</section>")]
+    assert f'id="story/{story_id}"' in stories and stories.count('class="story"') == 1
+    assert all(o in stories for o in ("Harbor Gazette", "Caribbean Ledger", "North Star", "Wire Mirror"))
+    assert "$17 billion: first in Harbor Gazette on 2019-03-01, citing nobody" in " ".join(html.split())
+
+
 def test_export_adds_copies_lineage_stories_and_claims(story_db):
     import jsonschema
 
