@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import sys
-import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ from newsgraph.lexicons.names import (
 )
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.resolve import entity_ids
+from newsgraph.store import entities as entity_store
+from newsgraph.store.entities import EntityTables
 
 ORG_WORDS = ORG_HEADS | {"corp", "inc"}
 # Nicknames of parties that share no word with the party's name ("Tories" for the Conservative Party).
@@ -161,27 +162,25 @@ def match_key(key: str) -> str:
     return " ".join(stripped)
 
 
-def _load(conn: sqlite3.Connection) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
-    """Every mention, streamed from the cursor with its repeated strings shared (a 100k-document store has
-    millions of mentions but only thousands of documents, labels and names: one copy of each)."""
-    rows = conn.execute(
-        "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, role, form FROM mentions ORDER BY doc, idx"
-    )
+def _load(store) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
+    """Every mention, with its repeated strings shared (a 100k-document store has millions of mentions
+    but only thousands of documents, labels and names: one copy of each)."""
     one = sys.intern
     ms = [
         _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
            reason and one(reason), role and one(role), one(form))
-        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows
+        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in entity_store.mention_rows(store)
     ]
-    overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
-    return ms, [tuple(r) for r in overrides]
+    return ms, entity_store.overrides(store)
 
 
-def resolve(conn: sqlite3.Connection) -> None:
-    """Rebuild the entity tables and `mentions.entity` from all mentions and overrides."""
-    ms, overrides = _load(conn)
+def resolve(store) -> None:
+    """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write."""
+    ms, overrides = _load(store)
     uf = cluster(ms, overrides)
-    _write(conn, ms, uf)
+    before = entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
+    entity_store.write_entities(store, entity_tables(ms, uf))
+    entity_ids.record(store, before)
 
 
 def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:
@@ -552,16 +551,12 @@ def _display(ms: list[_M], members: list[int]) -> str:
     return max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
 
 
-def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
-    before = entity_ids.snapshot(conn)  # ids this write drops will redirect (resolve/entity_ids.py)
+def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
+    """The rows a resolve writes, from the clusters (pure: no SQL)."""
     clusters = _clusters(uf, ms)
-    conn.execute("DELETE FROM merges")
-    conn.execute("DELETE FROM entity_roles")
-    conn.execute("DELETE FROM entity_aliases")
-    conn.execute("DELETE FROM entities")
     ids: dict[int, str] = {}
     used: set[str] = set()
-    entity_rows, alias_rows, updates = [], [], []
+    out = EntityTables()
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), _display(ms, kv[1])))
     for root, members in ordered:
         named = [i for i in members if ms[i].form == "name"] or members
@@ -576,27 +571,21 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
                 n += 1
         used.add(eid)
         ids[root] = eid
-        entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
+        out.entities.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
         for alias, count in Counter(ms[i].name for i in named).items():
-            alias_rows.append((eid, alias, count))
-        updates.extend((eid, ms[i].id) for i in members)
+            out.aliases.append((eid, alias, count))
+        out.assignments.extend((eid, ms[i].id) for i in members)
     place_entity = {}
     for root, members in clusters.items():
         places = Counter(ms[i].place for i in members if ms[i].place)
         if places:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
     gaz = gazetteer()
-    entity_rows = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None) for row in entity_rows]
-    conn.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", entity_rows)
-    conn.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", alias_rows)
-    conn.executemany("UPDATE mentions SET entity = ? WHERE id = ?", updates)
-    conn.execute(
-        """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
-           SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
-    )
+    out.entities = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None)
+                    for row in out.entities]
     merge_rows = []
     for a, b, reason in uf.log:
         if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
-    conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
-    entity_ids.record(conn, before)
+    out.merges = list(dict.fromkeys(merge_rows))
+    return out
