@@ -33,14 +33,14 @@ every later stage that asks ``Context.mention_of(token)`` gets the named actor.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names
 from newsgraph.lexicons.places import fold, gazetteer
-from newsgraph.model import Mention
+from newsgraph.model import Mention, Participant
 
 # pronoun -> (gender m/f/n or None, plural)
 PRONOUNS: dict[str, tuple[str | None, bool]] = {
@@ -532,6 +532,16 @@ def extract(ctx: Context) -> None:
         m = ctx.result.mentions[idx]
         m.form = m.kind = "nominal"
         m.refers_to, m.link_reason = link.target, link.reason
+    add_links(ctx, links)
+
+
+def add_links(ctx: Context, links: list[Link]) -> None:
+    """A Mention for every link, merged into the mention list in text order.
+
+    Every index into that list moves with it: ``refers_to``, the token index behind
+    ``Context.mention_of``, and the mentions that records of earlier stages point at
+    (participants, quote speakers, descriptors), so a stage after quotes can add mentions too.
+    """
     if not links:
         return
     doc = ctx.doc
@@ -571,3 +581,30 @@ def extract(ctx: Context) -> None:
             for t in range(*s):
                 index.setdefault(t, pos)
     ctx._mention_by_token = index
+    _renumber_records(ctx.result, {k: position[(0, k)] for k in range(len(old))})
+
+
+def _renumber_records(result, moved: dict[int, int]) -> None:
+    """Point the records of earlier stages at the mentions' new places (``mention`` fields, participants)."""
+
+    def fix(value):
+        if isinstance(value, Participant) and value.mention is not None:
+            return replace(value, mention=moved.get(value.mention, value.mention))
+        if isinstance(value, list) and value and isinstance(value[0], Participant):
+            return [fix(v) for v in value]
+        return value
+
+    for name in ("quotes", "events", "descriptors"):
+        records = getattr(result, name, None) or []
+        for i, rec in enumerate(records):
+            changes = {}
+            for f in fields(rec):
+                value = getattr(rec, f.name)
+                if f.name == "mention" and isinstance(value, int):
+                    changes[f.name] = moved.get(value, value)
+                else:
+                    fixed = fix(value)
+                    if fixed is not value:
+                        changes[f.name] = fixed
+            if changes:
+                records[i] = replace(rec, **changes)

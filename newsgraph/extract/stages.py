@@ -71,6 +71,8 @@ STAGES: tuple[Stage, ...] = (
           ("newsgraph.extract.times", "newsgraph.extract.pubdate")),
     Stage("quotes", "newsgraph.extract.quotes:extract", ("sentences", "mentions", "coreference"), ("quotes",),
           ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers")),
+    Stage("coref_speakers", "newsgraph.extract.coref_speakers:extract", ("sentences", "mentions", "coreference", "quotes"),
+          ("mentions", "coreference"), ("newsgraph.extract.coref_speakers", "newsgraph.extract.coref", "newsgraph.lexicons.coref")),
     Stage("events", "newsgraph.extract.events:extract", ("sentences", "mentions", "coreference", "amounts", "times", "quotes"), ("events",),
           ("newsgraph.extract.events", "newsgraph.extract.event_coref", "newsgraph.lexicons.events"),
           ("lexicons/data/events.tsv",)),
