@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, fields, replace
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names
+from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names, pronoun_ranker
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import Mention, Participant
 
@@ -88,6 +88,34 @@ _PEOPLE_NOUNS = frozenset(
     leader leaders minister ministers lawmaker lawmakers executive executives analyst analysts critic critics supporter
     supporters opponent opponents player players""".split()
 )
+
+
+def _role(tok: Token) -> str:
+    if tok.dep_ in SUBJECTS:
+        return "subject"
+    if tok.dep_ in {"dobj", "dative"}:
+        return "object"
+    if tok.dep_ == "poss":
+        return "possessor"
+    if tok.dep_ == "pobj":
+        return "prep"
+    return "other"
+
+
+def _quoted_tokens(doc) -> set[int]:
+    """Tokens between paired quotation marks, the pairing restarting on every line."""
+    out: set[int] = set()
+    opened = None
+    for tok in doc:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            opened = None
+        if tok.text in {'"', "“", "”"}:
+            if opened is None:
+                opened = tok.i
+            else:
+                out.update(range(opened + 1, tok.i))
+                opened = None
+    return out
 
 
 @dataclass
@@ -144,6 +172,9 @@ class _Resolver:
         self.links: list[Link] = []
         self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
+        self.quoted: set[int] | None = None  # tokens between quotation marks, worked out when first asked
+        self.ranker = pronoun_ranker()
+        self.observe = None  # training hook: called with each pronoun's candidates and features, returns the choice
 
     # --- named referents -----------------------------------------------------------------------
     def _root(self, idx: int) -> int:
@@ -242,9 +273,17 @@ class _Resolver:
 
     # --- unnamed referents ---------------------------------------------------------------------
     def _see_noun(self, tok: Token) -> None:
-        """A noun phrase without a name: a competitor for pronouns."""
+        """A noun phrase without a name: a competitor for pronouns, unless it says what an actor already
+        seen is ("Valeska Paris, an Australian woman", "Holt was named defensive player of the year")."""
         low = tok.lemma_.lower()
         cls = descriptions().get(low)
+        same = self._predicated(tok)
+        if same is not None:
+            same.words.add(low)
+            if cls is not None and cls[1] and same.gender is None and not same.plural:
+                same.gender = cls[1]
+            self.by_head[tok.i] = same
+            return
         person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
         ref = _Referent(named=False, type="person" if person else "thing", plural=tok.tag_ in {"NNS", "NNPS"})
         if cls is not None and cls[1]:
@@ -253,18 +292,69 @@ class _Resolver:
         self.referents.append(ref)
         self._touch(ref, tok)
 
+    def _predicated(self, tok: Token) -> _Referent | None:
+        """The referent a noun phrase is said to be: the name it is in apposition to, or the subject of the
+        copula or naming verb it completes ("X is a professor", "X was named player of the year")."""
+        if tok.dep_ == "appos":
+            return self.by_head.get(tok.head.i) or self.by_head.get(self._head_of_name(tok.head))
+        if tok.dep_ in {"attr", "oprd"}:
+            verb = tok.head
+            for c in verb.children:
+                if c.dep_ in {"nsubj", "nsubjpass"} and c.i < tok.i:
+                    ref = self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
+                    if ref is not None and ref.plural == (tok.tag_ in {"NNS", "NNPS"}):
+                        return ref
+        return None
+
     # --- pronouns ------------------------------------------------------------------------------
     def pronoun(self, tok: Token) -> None:
         low = tok.lower_
         gender, plural = PRONOUNS[low]
         if low in {"it", "its", "itself"} and self._pleonastic(tok):
             return
-        reflexive = low.endswith(("self", "selves"))
         here = self.sent_of[tok.i]
         subject_ref = self._clause_subject(tok)
-        best, best_score = None, -math.inf
+        cands, rule_scores = self._candidates(tok, gender, plural, subject_ref)
+        if not cands:
+            return
+        ranker = self.ranker
+        if ranker is not None or self.observe is not None:
+            feats = [self._features(tok, ref, k, cands, rule_scores, subject_ref) for k, ref in enumerate(cands)]
+        if self.observe is not None:
+            best = self.observe(self, tok, cands, feats, rule_scores)
+        elif ranker is not None:
+            probs = [ranker.probability(f) for f in feats]
+            k = max(range(len(cands)), key=probs.__getitem__)
+            best = cands[k] if probs[k] >= ranker.threshold else None
+        else:
+            near = [k for k, r in enumerate(cands) if rule_scores[k] is not None]
+            best = cands[max(near, key=rule_scores.__getitem__)] if near else None
+        if best is None:
+            return
+        if gender in {"m", "f"} and best.gender is None:
+            best.gender = gender
+        far = here - best.sent
+        self._touch(best, tok)
+        if best.named and best.target is not None:
+            why = "subject of its clause" if best is subject_ref else "same sentence" if far == 0 else f"{far} sentence(s) before"
+            self.links.append(Link(tok.i, tok.i + 1, "pronoun", best.target, f'"{tok.text}" agrees with {best.name} ({why})'))
+
+    def _candidates(self, tok: Token, gender: str | None, plural: bool, subject_ref) -> tuple[list[_Referent], list[float | None]]:
+        """Referents a pronoun may stand for, with the salience score of those within the window (None beyond):
+        every agreeing referent of the last ``PRONOUN_WINDOW`` sentences, and named ones of fitting gender before."""
+        low = tok.lower_
+        reflexive = low.endswith(("self", "selves"))
+        here = self.sent_of[tok.i]
+        cands, scores = [], []
         for ref in self.referents:
-            if ref.last < 0 or ref.sent < here - PRONOUN_WINDOW or ref.last >= tok.i or not self._agrees(ref, gender, plural):
+            if ref.last < 0 or ref.last >= tok.i or not self._agrees(ref, gender, plural):
+                continue
+            if ref is subject_ref and not (reflexive or tok.dep_ == "poss") and tok.dep_ in OBJECTS:
+                continue  # "Putin refused to meet her": not the clause's own subject
+            if ref.sent < here - PRONOUN_WINDOW:
+                if ref.named and ref.target is not None and gender in {"m", "f"} and ref.gender == gender:
+                    cands.append(ref)
+                    scores.append(None)
                 continue
             score = self._salience(ref, here)
             if ref.subject and tok.dep_ in SUBJECTS:
@@ -273,22 +363,73 @@ class _Resolver:
                 score += WEIGHTS["named"]
             if ref.sent == here:
                 score -= WEIGHTS["distance"] * (tok.i - ref.last)
-            if ref is subject_ref:
-                if reflexive or tok.dep_ == "poss":
-                    score += WEIGHTS["binding"]
-                elif tok.dep_ in OBJECTS:
-                    continue  # "Putin refused to meet her": not the clause's own subject
-            if score > best_score:
-                best, best_score = ref, score
-        if best is None:
-            return
-        if gender in {"m", "f"} and best.gender is None:
-            best.gender = gender
-        self._touch(best, tok)
-        if best.named and best.target is not None:
-            why = "subject of its clause" if best is subject_ref else (
-                "same sentence" if best.sent == here else f"{here - best.sent} sentence(s) before")
-            self.links.append(Link(tok.i, tok.i + 1, "pronoun", best.target, f'"{tok.text}" agrees with {best.name} ({why})'))
+            if ref is subject_ref and (reflexive or tok.dep_ == "poss"):
+                score += WEIGHTS["binding"]
+            cands.append(ref)
+            scores.append(score)
+        return cands, scores
+
+    def _features(self, tok: Token, ref: _Referent, k: int, cands: list[_Referent], rule_scores: list, subject_ref) -> dict[str, float]:
+        """What the pronoun ranker weighs for one candidate: distance, agreement, roles, salience, quotes."""
+        here = self.sent_of[tok.i]
+        gender, _ = PRONOUNS[tok.lower_]
+        far = here - ref.sent
+        near = [j for j, s in enumerate(rule_scores) if s is not None]
+        rule_best = max(near, key=rule_scores.__getitem__) if near else None
+        recency = sorted(range(len(cands)), key=lambda j: -cands[j].last).index(k)
+        counts = sorted((c.count for c in cands), reverse=True)
+        pdep = _role(tok)
+        rdep = _role(self.doc[ref.last])
+        f = {
+            "rule_best": float(k == rule_best),
+            "rule_score": (rule_scores[k] or 0.0) / 100.0,
+            "far": float(rule_scores[k] is None),
+            f"sent_{min(far, 4)}": 1.0,
+            "log_tokens": math.log1p(tok.i - ref.last),
+            "recency_0": float(recency == 0),
+            "recency_1": float(recency == 1),
+            "named": float(ref.named),
+            f"type_{ref.type}": 1.0,
+            "gender_known": float(ref.gender is not None and gender in {"m", "f"}),
+            "plural": float(ref.plural),
+            "log_count": math.log1p(ref.count),
+            "most_mentioned": float(ref.count == counts[0]),
+            "lone_candidate": float(len(cands) == 1),
+            f"pron_{pdep}": 1.0,
+            f"ante_{rdep}": 1.0,
+            "parallel": float(pdep == rdep),
+            "clause_subject": float(ref is subject_ref),
+            "matrix_subject": float(ref is self._matrix_subject(tok)),
+            "quoted_pron": float(self._quoted(tok.i)),
+            "quoted_ante": float(self._quoted(ref.last)),
+            "same_quoting": float(self._quoted(tok.i) == self._quoted(ref.last)),
+            "first_named": float(ref.named and ref is self.referents_named_first()),
+            f"{'mf' if gender in {'m', 'f'} else tok.lower_.rstrip('s') if gender == 'n' else 'they'}_{'named' if ref.named else 'unnamed'}": 1.0,
+        }
+        return f
+
+    def referents_named_first(self) -> _Referent | None:
+        return next((r for r in self.referents if r.named and r.type == "person"), None)
+
+    def _matrix_subject(self, tok: Token) -> _Referent | None:
+        """The subject of the clause that governs the pronoun's clause: "Smith said he would stay"."""
+        node = tok.head
+        for _ in range(6):
+            if node.dep_ in {"ccomp", "advcl", "xcomp", "conj", "relcl", "acl"} and node.head.i != node.i:
+                node = node.head
+                for c in node.children:
+                    if c.dep_ in {"nsubj", "nsubjpass"} and c.i != tok.i:
+                        return self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
+            elif node.head.i == node.i:
+                return None
+            else:
+                node = node.head
+        return None
+
+    def _quoted(self, i: int) -> bool:
+        if self.quoted is None:
+            self.quoted = _quoted_tokens(self.doc)
+        return i in self.quoted
 
     def relative(self, tok: Token) -> None:
         """ "Alexei Navalni, who said …": the relative pronoun stands for the noun its clause modifies."""
