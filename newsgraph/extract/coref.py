@@ -17,7 +17,12 @@ spirit of Lappin & Leass and Centering, run once per document in text order:
    ``PRONOUN_WINDOW`` sentences that agrees in gender, number and animacy, after
    binding (an object is not its own clause's subject; a possessive or reflexive
    prefers it). Salience: recency by sentence, subject position, parallel role,
-   how often the referent was mentioned. "who" takes the noun its clause modifies.
+   how often the referent was mentioned; for he/she a named person also gains with the
+   number of its mentions so far (a biography's subject over a passer-by named once), and
+   when nobody of that gender is in the window, the most mentioned named person of it
+   (mentioned at least twice) is taken. A noun phrase in apposition to an actor or
+   predicated of it ("X, an Australian woman", "X is a professor") joins that actor
+   instead of competing with it. "who" takes the noun its clause modifies.
    Pleonastic "it" ("it is clear that") is skipped.
 4. A definite description ("the president", "the Venezuelan leader", "the company",
    "the ministry", "the North", "the dictator of Venezuela") takes a named referent of a
@@ -38,7 +43,7 @@ from dataclasses import dataclass, field, fields, replace
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names, pronoun_ranker
+from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import Mention, Participant
 
@@ -52,7 +57,8 @@ PRONOUNS: dict[str, tuple[str | None, bool]] = {
 RELATIVES = frozenset({"who", "whom", "whose"})
 # Salience weights (Lappin & Leass's scheme, tuned on the GUM train partition).
 WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "parallel": 0.0, "named": 0.0,
-           "distance": 2.0, "binding": 60.0, "modifier": 50.0}
+           "distance": 2.0, "binding": 60.0, "modifier": 50.0,
+           "prominence": 20.0}
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
@@ -88,34 +94,6 @@ _PEOPLE_NOUNS = frozenset(
     leader leaders minister ministers lawmaker lawmakers executive executives analyst analysts critic critics supporter
     supporters opponent opponents player players""".split()
 )
-
-
-def _role(tok: Token) -> str:
-    if tok.dep_ in SUBJECTS:
-        return "subject"
-    if tok.dep_ in {"dobj", "dative"}:
-        return "object"
-    if tok.dep_ == "poss":
-        return "possessor"
-    if tok.dep_ == "pobj":
-        return "prep"
-    return "other"
-
-
-def _quoted_tokens(doc) -> set[int]:
-    """Tokens between paired quotation marks, the pairing restarting on every line."""
-    out: set[int] = set()
-    opened = None
-    for tok in doc:
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            opened = None
-        if tok.text in {'"', "“", "”"}:
-            if opened is None:
-                opened = tok.i
-            else:
-                out.update(range(opened + 1, tok.i))
-                opened = None
-    return out
 
 
 @dataclass
@@ -172,9 +150,6 @@ class _Resolver:
         self.links: list[Link] = []
         self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
-        self.quoted: set[int] | None = None  # tokens between quotation marks, worked out when first asked
-        self.ranker = pronoun_ranker()
-        self.observe = None  # training hook: called with each pronoun's candidates and features, returns the choice
 
     # --- named referents -----------------------------------------------------------------------
     def _root(self, idx: int) -> int:
@@ -317,18 +292,13 @@ class _Resolver:
         cands, rule_scores = self._candidates(tok, gender, plural, subject_ref)
         if not cands:
             return
-        ranker = self.ranker
-        if ranker is not None or self.observe is not None:
-            feats = [self._features(tok, ref, k, cands, rule_scores, subject_ref) for k, ref in enumerate(cands)]
-        if self.observe is not None:
-            best = self.observe(self, tok, cands, feats, rule_scores)
-        elif ranker is not None:
-            probs = [ranker.probability(f) for f in feats]
-            k = max(range(len(cands)), key=probs.__getitem__)
-            best = cands[k] if probs[k] >= ranker.threshold else None
-        else:
-            near = [k for k, r in enumerate(cands) if rule_scores[k] is not None]
-            best = cands[max(near, key=rule_scores.__getitem__)] if near else None
+        near = [k for k, score in enumerate(rule_scores) if score is not None]
+        if near:
+            best = cands[max(near, key=lambda k: (rule_scores[k], cands[k].named))]
+        else:  # nobody of that gender nearer: the document's most mentioned named person of it, if mentioned again
+            best = max(cands, key=lambda ref: (ref.count, ref.last))
+            if best.count < 2:
+                return
         if best is None:
             return
         if gender in {"m", "f"} and best.gender is None:
@@ -363,73 +333,13 @@ class _Resolver:
                 score += WEIGHTS["named"]
             if ref.sent == here:
                 score -= WEIGHTS["distance"] * (tok.i - ref.last)
+            if ref.named and gender in {"m", "f"}:
+                score += WEIGHTS["prominence"] * math.log1p(ref.count)
             if ref is subject_ref and (reflexive or tok.dep_ == "poss"):
                 score += WEIGHTS["binding"]
             cands.append(ref)
             scores.append(score)
         return cands, scores
-
-    def _features(self, tok: Token, ref: _Referent, k: int, cands: list[_Referent], rule_scores: list, subject_ref) -> dict[str, float]:
-        """What the pronoun ranker weighs for one candidate: distance, agreement, roles, salience, quotes."""
-        here = self.sent_of[tok.i]
-        gender, _ = PRONOUNS[tok.lower_]
-        far = here - ref.sent
-        near = [j for j, s in enumerate(rule_scores) if s is not None]
-        rule_best = max(near, key=rule_scores.__getitem__) if near else None
-        recency = sorted(range(len(cands)), key=lambda j: -cands[j].last).index(k)
-        counts = sorted((c.count for c in cands), reverse=True)
-        pdep = _role(tok)
-        rdep = _role(self.doc[ref.last])
-        f = {
-            "rule_best": float(k == rule_best),
-            "rule_score": (rule_scores[k] or 0.0) / 100.0,
-            "far": float(rule_scores[k] is None),
-            f"sent_{min(far, 4)}": 1.0,
-            "log_tokens": math.log1p(tok.i - ref.last),
-            "recency_0": float(recency == 0),
-            "recency_1": float(recency == 1),
-            "named": float(ref.named),
-            f"type_{ref.type}": 1.0,
-            "gender_known": float(ref.gender is not None and gender in {"m", "f"}),
-            "plural": float(ref.plural),
-            "log_count": math.log1p(ref.count),
-            "most_mentioned": float(ref.count == counts[0]),
-            "lone_candidate": float(len(cands) == 1),
-            f"pron_{pdep}": 1.0,
-            f"ante_{rdep}": 1.0,
-            "parallel": float(pdep == rdep),
-            "clause_subject": float(ref is subject_ref),
-            "matrix_subject": float(ref is self._matrix_subject(tok)),
-            "quoted_pron": float(self._quoted(tok.i)),
-            "quoted_ante": float(self._quoted(ref.last)),
-            "same_quoting": float(self._quoted(tok.i) == self._quoted(ref.last)),
-            "first_named": float(ref.named and ref is self.referents_named_first()),
-            f"{'mf' if gender in {'m', 'f'} else tok.lower_.rstrip('s') if gender == 'n' else 'they'}_{'named' if ref.named else 'unnamed'}": 1.0,
-        }
-        return f
-
-    def referents_named_first(self) -> _Referent | None:
-        return next((r for r in self.referents if r.named and r.type == "person"), None)
-
-    def _matrix_subject(self, tok: Token) -> _Referent | None:
-        """The subject of the clause that governs the pronoun's clause: "Smith said he would stay"."""
-        node = tok.head
-        for _ in range(6):
-            if node.dep_ in {"ccomp", "advcl", "xcomp", "conj", "relcl", "acl"} and node.head.i != node.i:
-                node = node.head
-                for c in node.children:
-                    if c.dep_ in {"nsubj", "nsubjpass"} and c.i != tok.i:
-                        return self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
-            elif node.head.i == node.i:
-                return None
-            else:
-                node = node.head
-        return None
-
-    def _quoted(self, i: int) -> bool:
-        if self.quoted is None:
-            self.quoted = _quoted_tokens(self.doc)
-        return i in self.quoted
 
     def relative(self, tok: Token) -> None:
         """ "Alexei Navalni, who said …": the relative pronoun stands for the noun its clause modifies."""

@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import functools
-import json
-import math
 from importlib import resources
 
 # Honorifics and titles right before a name that say the bearer's gender.
@@ -37,27 +35,3 @@ SPEECH_NOUNS = frozenset("speech remarks remark address statement testimony lect
 # Words that close a letter before its signature: "Best wishes, Bill", "Love and faithful feelings, Zora".
 LETTER_CLOSINGS = frozenset("sincerely faithfully truly regards wishes love yours cordially affectionately cheers respectfully".split())
 
-
-class PronounRanker:
-    """A logistic scorer of (pronoun, candidate antecedent) pairs: weights per named feature, a bias, and
-    the probability below which the pronoun is left unlinked. Weights are figures learnt from coreference
-    annotations (see ``data/coref_pronouns.md``); scoring needs no library."""
-
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float):
-        self.weights = weights
-        self.bias = bias
-        self.threshold = threshold
-
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-@functools.lru_cache(maxsize=1)
-def pronoun_ranker() -> PronounRanker | None:
-    """The shipped pronoun ranker, or None (the salience rules decide) when its weights are absent."""
-    path = resources.files("newsgraph.lexicons").joinpath("data", "coref_pronouns.json")
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return PronounRanker(data["weights"], data["bias"], data["threshold"])
