@@ -257,6 +257,9 @@ class _Resolver:
             same.words.add(low)
             if cls is not None and cls[1] and same.gender is None and not same.plural:
                 same.gender = cls[1]
+            if same.named and same.target is not None and not self._negated(tok) and self._said_of_name(tok):
+                how = "apposition" if tok.dep_ == "appos" else "said of it"
+                self._link(tok, same, how, learn=False)
             self.by_head[tok.i] = same
             return
         person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
@@ -280,6 +283,23 @@ class _Resolver:
                     if ref is not None and ref.plural == (tok.tag_ in {"NNS", "NNPS"}):
                         return ref
         return None
+
+    @staticmethod
+    def _negated(tok: Token) -> bool:
+        """ "X is not a terrorist", "X is no friend of Y": the noun denies rather than describes."""
+        return any(c.dep_ == "neg" for c in tok.head.children) or any(
+            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children)
+
+    def _said_of_name(self, tok: Token) -> bool:
+        """A predicate noun becomes a mention only when said of a name ("Cleveland is an industrial town"),
+        not of a pronoun ("it is a long game", where "it" is often the situation, not the actor); an
+        apposition only when it is a full noun phrase after the name."""
+        if tok.dep_ == "appos":  # "Ihara Saikaku, a 17th-century writer": a noun phrase after the name, not "(90 days)"
+            start = self._left(tok)
+            return (tok.head.i < tok.i and tok.head.i in self.by_token and not tok.ent_type_ and self.doc[start - 1].text != "("
+                    and any(c.dep_ in {"det", "poss"} and c.lower_ not in {"this", "that", "these", "those"} for c in tok.children))
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and (c.i in self.by_token or self._head_of_name(c) in self.by_token)
+                   for c in tok.head.children)
 
     # --- pronouns ------------------------------------------------------------------------------
     def pronoun(self, tok: Token) -> None:
