@@ -156,13 +156,15 @@ def test_gum_gate(gum_gate):
     assert found / total >= NOMINAL_RECALL_FLOOR
     assert report.found["newsgraph"].conll >= FOUND_CONLL_FLOOR
     assert report.all_gold["newsgraph"].conll >= ALL_CONLL_FLOOR
-    # more precise chains than the nearest-name rule on what each finds
+    # more precise chains than the nearest-name rule on what each finds, and better chains on all gold mentions
     assert report.found["newsgraph"].conll > baseline.found["newsgraph"].conll
+    assert report.all_gold["newsgraph"].conll > baseline.all_gold["newsgraph"].conll
+    assert report.recall_by_form["pronoun"][0] > baseline.recall_by_form["pronoun"][0]
 
 
-# Measured: pronoun recall 84/214 = 0.393, nominal 7/172 = 0.041, CoNLL F1 0.828 on the mentions found
-# (nearest-name baseline 0.745), 0.542 on all gold mentions.
-PRONOUN_RECALL_FLOOR = 0.37
-NOMINAL_RECALL_FLOOR = 0.03
-FOUND_CONLL_FLOOR = 0.80
-ALL_CONLL_FLOOR = 0.52
+# Measured: pronoun recall 131/214 = 0.612 (nearest-name baseline 117/214), nominal 9/172 = 0.052, CoNLL F1
+# 0.799 on the mentions found (baseline 0.745), 0.599 on all gold mentions (baseline 0.544).
+PRONOUN_RECALL_FLOOR = 0.59
+NOMINAL_RECALL_FLOOR = 0.045
+FOUND_CONLL_FLOOR = 0.78
+ALL_CONLL_FLOOR = 0.58

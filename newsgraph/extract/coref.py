@@ -109,6 +109,7 @@ class _Referent:
     subject: bool = False
     salience: float = 0.0  # Lappin & Leass: weights of its mentions, halved at every sentence since
     words: set[str] = field(default_factory=set)  # lowercase words of its names, titles and descriptions
+    name_words: set[str] = field(default_factory=set)  # last words of its longer names ("station", "festival")
     states: set[str] = field(default_factory=set)
     name: str = ""
     place_kind: str | None = None
@@ -201,6 +202,8 @@ class _Resolver:
             head = head.head
         self._touch(ref, head, target=idx)
         ref.words.update(w.lower() for w in m.name.split())
+        if len(m.name.split()) > 1 and ref.type != "person":
+            ref.name_words.add(m.name.split()[-1].lower())
         if m.role:
             ref.words.update(w.lower() for w in m.role.split())
         if ref.type == "person" and ref.gender is None:
@@ -489,6 +492,20 @@ class _Resolver:
         self._link(head, best, why, learn=cls == "person")
         return True
 
+    def _name_head(self, tok: Token) -> bool:
+        """ "the station" after "Chiang Kai Shek Memorial Hall Station", "the festival" after "the Taipei Lantern
+        Festival": a definite noun that is the last word of a longer name seen before stands for the latest such name."""
+        if tok.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return False
+        if any(c.dep_ in {"compound", "amod", "poss", "nmod", "prep", "appos"} for c in tok.children):
+            return False  # "the Italian court", "the court of appeal": a description of its own
+        word = tok.lower_
+        fits = [r for r in self.referents if r.named and r.target is not None and word in r.name_words and r.last < tok.i]
+        if not fits:
+            return False
+        self._link(tok, max(fits, key=lambda r: r.last), "the last word of its name")
+        return True
+
     def _fixed(self, head: Token, idx: int, cls: str, why: str) -> bool:
         """Link a description to the name written right beside it, when the name can be described so."""
         ref = self._named(idx)
@@ -558,6 +575,8 @@ class _Resolver:
                 if entry is not None and tok.tag_ not in {"NNS", "NNPS"} and self._definite(tok):
                     if self.description(tok, *entry):
                         continue
+                elif entry is None and self._name_head(tok):
+                    continue
                 self._see_noun(tok)
         return self.links
 
