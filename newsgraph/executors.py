@@ -102,8 +102,11 @@ class ProcessExecutor:
         self.pool: ProcessPoolExecutor | None = None
 
     def map(self, batches, options):
+        from newsgraph.workers import watched
+
+        initializer, initargs = watched(_init_worker, options)  # workers exit when the build dies, even by SIGKILL
         self.pool = ProcessPoolExecutor(
-            max_workers=self.jobs, initializer=_init_worker, initargs=(options,),
+            max_workers=self.jobs, initializer=initializer, initargs=initargs,
             mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=RECYCLE,
         )
         pool = self.pool

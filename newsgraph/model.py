@@ -89,6 +89,8 @@ class TimeExpr:
     granularity: str  # day | week | month | year | range | unknown
     anchor: str | None  # what a relative expression was resolved against
     sentence: int
+    type: str | None = None  # TimeML type: DATE | TIME | DURATION | SET
+    timex: str | None = None  # TIMEX3 value as TimeML writes it: 2008-Q1, P5Y, PXD, XXXX-WXX-1, PRESENT_REF, 19 …
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +123,18 @@ class Quote:
     start: int
     end: int
     text: str
-    kind: str  # direct | indirect
+    kind: str  # direct (all in marks) | partial (a clause with quoted words) | indirect
     cue: str | None
-    speaker: Participant | None
+    speaker: Participant | None  # the source as written; its mention is the person it names or stands for
     sentence: int
+    attribution: str = "speech"  # speech | belief | claim | denial | endorsement | report
+    source_start: int | None = None  # the source as written ("a Coca-Cola spokesman", "he"), original offsets
+    source_end: int | None = None
+    source_text: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    parts: tuple[tuple[int, int], ...] = ()  # the pieces of a quote joined across its attribution or paragraphs
+    affiliation: int | None = None  # mention of whom a nominal source speaks for (Coca-Cola for its spokesman)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ offsets unchanged; each document's extraction runs under a time budget.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ class AnalysisOptions:
     only: frozenset[str] | None = None  # run only these stages and what they need
     budget_seconds: float = 30.0  # extraction time per document, plus budget_per_kword per 1,000 words
     budget_per_kword: float = 2.0
+    max_words: int = 200_000  # a longer text (a book, a dump) is skipped: parsing it would take minutes
 
     def __post_init__(self):
         from newsgraph.errors import InputError
@@ -166,6 +168,18 @@ def _parse_all(nlp, texts: list[str]) -> list:
     return out
 
 
+def _count_words(text: str, limit: int) -> int:
+    """Words in `text`, counted only up to just past `limit` (cheap on a huge text)."""
+    if len(text) <= limit:  # fewer characters than the limit: certainly fewer words
+        return 0
+    count = 0
+    for _ in re.finditer(r"\S+", text):
+        count += 1
+        if count > limit:
+            break
+    return count
+
+
 def _failure(article: Article, stage: str, exc: BaseException) -> Skipped:
     if isinstance(exc, TimeBudgetExceeded):
         return Skipped(article.path, "too-slow", f"{stage} took longer than its time budget; the text is skipped")
@@ -192,7 +206,13 @@ def analyze_batch(articles: Sequence[Article], options: AnalysisOptions | None =
         except Exception as exc:  # noqa: BLE001
             norms.append(None)
             results[i] = _failure(article, "normalizing", exc)
-    todo = [i for i, n in enumerate(norms) if n is not None]
+    for i, norm in enumerate(norms):
+        if norm is not None and results[i] is None:
+            words = _count_words(norm.text, options.max_words)
+            if words > options.max_words:
+                results[i] = Skipped(articles[i].path, "too-large",
+                                     f"over {options.max_words:,} words: too long for one document (a news article has a few thousand)")
+    todo = [i for i, n in enumerate(norms) if n is not None and results[i] is None]
     docs = _parse_all(nlp, [norms[i].text for i in todo])
     for i, doc in zip(todo, docs):
         article, norm = articles[i], norms[i]

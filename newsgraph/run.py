@@ -37,6 +37,7 @@ class BuildOptions:
     outlet: str | None = None
     max_bytes: int = MAX_BYTES
     drop_missing: bool = True  # forget inputs that disappeared from a folder being rebuilt
+    follow_links: bool = False  # follow links in folders that lead outside the inputs, and links to folders
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
 
     inputs = with_duplicates_marked(
         read_inputs(paths, meta, options.outlet, options.max_bytes,
-                    unchanged=unchanged if meta is None and not options.outlet else None),
+                    unchanged=unchanged if meta is None and not options.outlet else None, follow_links=options.follow_links),
         store.document_ids(),
     )
 
@@ -180,18 +181,25 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         executor.close()
     store.record_skipped(report.skipped)
     if options.drop_missing:
-        report.removed = _forget_missing(store, paths, seen)
+        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"})
     report.resolved = resolve_corpus(store)
 
 
-def _forget_missing(store: Store, paths: list[str], seen: set[str]) -> list[str]:
-    """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records)."""
+def _under(path: str, folders: set[str]) -> bool:
+    return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
+
+
+def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset()) -> list[str]:
+    """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records).
+
+    What sits in a folder that could not be read this time (`unreadable`) is kept: it may still be there.
+    """
     removed = []
     for root in paths:
         if root == "-" or not os.path.isdir(root):
             continue
         for path in store.source_paths(root):
-            if path not in seen and path != root:
+            if path not in seen and path != root and not _under(path, unreadable):
                 store.forget_source(path)
                 removed.append(path)
     return removed
@@ -225,7 +233,7 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
     if not force and store.get_meta("resolved") == fingerprint:
         return False
     with store.transaction():
-        entities.resolve(store.conn)
+        entities.resolve(store)
         for step in corpus_steps():
             step(store)
         store.set_meta("resolved", fingerprint)

@@ -192,3 +192,18 @@ def test_options_are_validated():
         pipeline.AnalysisOptions(techniques="bogus")
     with pytest.raises(InputError, match="places table"):
         pipeline.AnalysisOptions(places="/nonexistent/places.csv")
+
+
+def test_a_run_of_symbols_is_one_space_for_the_parser_and_a_huge_text_is_skipped(monkeypatch):
+    from newsgraph.normalize import normalize
+
+    text = "Cuba sent doctors to Caracas. " + "&" * 200_000 + " Russia sent bombers."
+    norm = normalize(text)
+    assert "&" not in norm.text and len(norm.text) < 80
+    (analysis,) = pipeline.analyze_batch([_article(text)])
+    assert isinstance(analysis, DocumentAnalysis)
+    assert [text[m.start:m.end] for m in analysis.mentions if m.form == "name"][:2] == ["Cuba", "Caracas"]
+    huge = "Venezuela borrowed money, " * 50_000  # 150,000 words over a limit of 100,000
+    options = pipeline.AnalysisOptions(max_words=100_000)
+    (skipped,) = pipeline.analyze_batch([_article(huge)], options)
+    assert isinstance(skipped, Skipped) and skipped.code == "too-large" and "100,000 words" in skipped.reason

@@ -24,13 +24,14 @@ console = Console()
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option("--model", default=None, help="spaCy model: en_core_web_sm (default), en_core_web_md, en_core_web_lg, en_core_web_trf.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for parsing.")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input file read (default 5 MiB).")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input read (default 5 MiB); reading stops there, whatever the path.")
 @click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
               help="Where documents are analyzed: this machine (--jobs processes), a local Dask cluster of --jobs workers, "
                    "or a running Dask scheduler (pip install 'newsgraph[dask]').")
 @click.option("--keep-missing", is_flag=True, help="Keep documents whose files disappeared from a folder being rebuilt.")
+@click.option("--follow-links", is_flag=True, help="Follow links in folders that lead outside the input folders, and links to folders.")
 @quiet_option
-def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, quiet):
+def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, follow_links, quiet):
     """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
@@ -46,9 +47,11 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
+    if Path(db).is_file() and Path(db).stat().st_size == 0:
+        click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
     options = BuildOptions(
         analysis=AnalysisOptions.from_environment(model=model), jobs=jobs, executor=executor, manifest=manifest,
-        outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing,
+        outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing, follow_links=follow_links,
     )
     counts = {"processed": 0, "unchanged": 0, "skipped": 0}
 
@@ -166,15 +169,7 @@ def export(db, fmt, output):
 
     store = open_readonly(db)
     try:
-        if fmt == "graphml":
-            if output == "-":
-                raise InputError("GraphML needs a file: use -o graph.graphml")
-            ex.write_graphml(store.conn, output)
-        elif output == "-":
-            ex.write_json(store.conn, sys.stdout)
-            click.echo()
-        else:
-            ex.write_json(store.conn, output)
+        (ex.write_graphml if fmt == "graphml" else ex.write_json)(store.conn, output)  # - is standard output
     finally:
         store.close()
     if output != "-":

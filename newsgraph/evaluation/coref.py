@@ -453,7 +453,7 @@ class CachedPipeline:
         self.cache = Path(cache) if cache else None
         if self.cache:
             self.cache.mkdir(parents=True, exist_ok=True)
-        self.docs: list = []
+        self.docs: dict[str, object] = {}  # text -> the Doc handed out for it
         self.max_length = nlp.max_length  # read by the pipeline when it cuts long texts into pieces
         meta = getattr(nlp, "meta", {}) or {}
         self._tag = f"{meta.get('name')}-{meta.get('version')}-{'/'.join(getattr(nlp, 'pipe_names', []))}"
@@ -483,8 +483,14 @@ class CachedPipeline:
                 bin_.add(doc)
                 p.write_bytes(bin_.to_bytes())
         for i in range(len(texts)):
-            self.docs.append(found[i])
+            self.docs[texts[i]] = found[i]
             yield found[i]
+
+    def __call__(self, text: str):
+        return next(iter(self.pipe([text])))
+
+    def __getattr__(self, name: str):
+        return getattr(self.nlp, name)  # max_length, pipe_names … of the real pipeline
 
 
 @dataclass
@@ -523,10 +529,17 @@ def run_pipeline(docs: Sequence[GoldDocument], nlp=None, cache: str | Path | Non
     from newsgraph.nlp import load_pipeline
     from newsgraph.normalize import normalize
 
+    from newsgraph.extract.stages import STAGES as DECLARED
+
     cached = CachedPipeline(nlp or load_pipeline(), cache)
     texts = [d.text for d in docs]
-    analyses = list(analyze_texts(texts, cached, only=STAGES, path=[d.id for d in docs]))
-    out = [Parsed(g, a, doc, normalize(g.text, known_words())) for g, a, doc in zip(docs, analyses, cached.docs)]
+    only = STAGES & {s.name for s in DECLARED}
+    analyses = list(analyze_texts(texts, cached, only=only, path=[d.id for d in docs]))
+    out = []
+    for g, a in zip(docs, analyses):
+        norm = normalize(g.text, known_words())
+        doc = cached.docs.get(norm.text) or cached(norm.text)  # a text parsed in pieces: its whole parse, for forms
+        out.append(Parsed(g, a, doc, norm))
     if resolve:
         resolve_entities(out)
     return out
@@ -547,7 +560,7 @@ def resolve_entities(parsed: Sequence[Parsed]) -> None:
                 store.write_document(p.analysis, "eval")
                 written[p.analysis.article.id] = p
             with store.transaction():
-                entities.resolve(store.conn)
+                entities.resolve(store)
             by_doc: dict[str, dict[int, str]] = defaultdict(dict)
             for doc, idx, entity in store.conn.execute("SELECT doc, idx, entity FROM mentions"):
                 by_doc[doc][idx] = entity
@@ -575,16 +588,29 @@ def head_token(span):
     return head
 
 
-def form_of(span) -> str:
-    """name | nominal | pronoun for a mention's tokens: a pronoun head, a proper-noun head, else nominal."""
+def form_of(span, ordinary: frozenset[str] | set[str] = frozenset()) -> str:
+    """name | nominal | pronoun for a mention's tokens: a pronoun head, a proper-noun head, else nominal.
+
+    `ordinary` holds words that a heading capitalises but the text writes in lower case ("Checks
+    Into Malibu Rehab"): a head among them is a nominal whatever its tag.
+    """
     head = head_token(span)
     if head is None:
         return "nominal"
     if head.pos_ == "PRON" or head.lower_ in PRONOUNS and len(span) == 1:
         return "pronoun"
-    if head.pos_ == "PROPN" or head.tag_ in {"NNP", "NNPS"}:
+    if (head.pos_ == "PROPN" or head.tag_ in {"NNP", "NNPS"}) and head.i not in ordinary:
         return "name"
     return "nominal"
+
+
+def _ordinary_heading_words(doc) -> set[int]:
+    """Token indices of capitalised words in heading lines that the body writes in lower case."""
+    from newsgraph.extract.mentions import _headings
+
+    h = _headings(doc)
+    lower = {t.lower_ for t in doc if t.is_lower and t.i not in h.lines}
+    return {i for i in h.lines if doc[i].lower_ in lower and doc[i].text not in h.capitalised}
 
 
 def mention_form(mention) -> str:
@@ -613,6 +639,7 @@ def align(p: Parsed) -> list[Aligned]:
     """
     text = p.gold.text
     mentions = p.analysis.mentions
+    ordinary = _ordinary_heading_words(p.doc)
     rows: list[Aligned] = []
     heads: list[tuple[int, int] | None] = []
     for k, g in enumerate(p.gold.mentions):
@@ -625,7 +652,7 @@ def align(p: Parsed) -> list[Aligned]:
             lemma = (head.lemma_ or head.text).lower()
         else:
             hs, he, lemma = g.start, g.end, text[g.start:g.end].lower()
-        rows.append(Aligned(p.gold.id, k, g, form_of(span) if span is not None else "nominal", lemma, None))
+        rows.append(Aligned(p.gold.id, k, g, form_of(span, ordinary) if span is not None else "nominal", lemma, None))
         heads.append((hs, he))
     best: dict[int, tuple[float, int]] = {}
     for r, (row, (hs, he)) in enumerate(zip(rows, heads)):

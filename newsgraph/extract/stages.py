@@ -62,15 +62,18 @@ SHARED_DATA = ("lexicons/data/places.csv",)
 
 STAGES: tuple[Stage, ...] = (
     Stage("sentences", "newsgraph.extract:sentences", (), ("sentences",), ()),
-    Stage("mentions", "newsgraph.extract.mentions:extract", ("sentences",), ("mentions",), ("newsgraph.extract.mentions",)),
+    Stage("mentions", "newsgraph.extract.mentions:extract", ("sentences",), ("mentions",),
+          ("newsgraph.extract.mentions", "newsgraph.lexicons.names"), ("lexicons/data/first_names.tsv",)),
     Stage("coref", "newsgraph.extract.coref:extract", ("sentences", "mentions"), ("mentions", "coreference"),
           ("newsgraph.extract.coref", "newsgraph.lexicons.coref"),
           ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv")),
     Stage("amounts", "newsgraph.extract.amounts:extract", ("sentences",), ("amounts",), ("newsgraph.extract.amounts",)),
     Stage("times", "newsgraph.extract.times:extract", ("sentences",), ("times", "published_guess"),
-          ("newsgraph.extract.times", "newsgraph.extract.pubdate")),
+          ("newsgraph.extract.times", "newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),
     Stage("quotes", "newsgraph.extract.quotes:extract", ("sentences", "mentions", "coreference"), ("quotes",),
-          ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers")),
+          ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers",
+           "newsgraph.lexicons.attribution", "newsgraph.lexicons.coref"),
+          ("lexicons/data/first_names.tsv",)),
     Stage("coref_speakers", "newsgraph.extract.coref_speakers:extract", ("sentences", "mentions", "coreference", "quotes"),
           ("mentions", "coreference"), ("newsgraph.extract.coref_speakers", "newsgraph.extract.coref", "newsgraph.lexicons.coref")),
     Stage("events", "newsgraph.extract.events:extract", ("sentences", "mentions", "coreference", "amounts", "times", "quotes"), ("events",),
@@ -83,7 +86,8 @@ STAGES: tuple[Stage, ...] = (
           ("newsgraph.extract.techniques", "newsgraph.techniques", "newsgraph.techniques.rules",
            "newsgraph.techniques.statistical"),
           tuple(f"techniques/data/{p.name}" for p in sorted((PACKAGE_ROOT / "techniques" / "data").glob("*")))),
-    Stage("pubdate", "newsgraph.extract.pubdate:extract", ("times",), ("published_guess",), ("newsgraph.extract.pubdate",)),
+    Stage("pubdate", "newsgraph.extract.pubdate:extract", ("times",), ("published_guess",),
+          ("newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),
 )
 
 

@@ -228,6 +228,7 @@ def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offse
     entity = core.get_entity(conn, entity_id)
     if entity is None:
         return None
+    entity_id = entity["id"]  # an old id that redirects (entity["redirected_from"]) shows the entity it moved to
     total = _count(conn, "SELECT COUNT(*) FROM mentions WHERE entity = ?", (entity_id,))
     acts = actor_events(conn, entity_id, limit=limit, offset=offset)
     did, done_to = acts["did"], acts["done_to"]
@@ -256,10 +257,12 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
         return []
     rows = conn.execute(
         f"""SELECT q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
-                   d.outlet, d.title, d.path
+                   d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name
             FROM quotes q JOIN documents d ON d.id = q.doc
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
-            LEFT JOIN entities en ON en.id = m.entity {where}
+            LEFT JOIN entities en ON en.id = m.entity
+            LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
+            LEFT JOIN entities ae ON ae.id = am.entity {where}
             ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
     return [dict(r) for r in rows]
 
@@ -288,7 +291,8 @@ def _spans(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
             (doc_id,))
     ]
     queries = (
-        ("quote", "quotes", "SELECT start, end, kind || ' quote' || COALESCE(' of ' || speaker_text, '') FROM quotes WHERE doc = ?"),
+        ("quote", "quotes", "SELECT start, end, kind || ' ' || attribution || COALESCE(' of ' || COALESCE(source_text, speaker_text), '')"
+                            " FROM quotes WHERE doc = ?"),
         ("event", "events", "SELECT start, end, type || ': ' || predicate || CASE negated WHEN 1 THEN ' (negated)' ELSE '' END FROM events WHERE doc = ?"),
         ("technique", "techniques", "SELECT start, end, technique || ' (' || engine || ')' FROM techniques WHERE doc = ?"),
         ("amount", "amounts", "SELECT start, end, kind || COALESCE(': ' || value, '') || ' ' || unit FROM amounts WHERE doc = ?"),
