@@ -107,7 +107,7 @@ def _record_techniques(db: str, t: dict) -> None:
               help="A model trained by `newsgraph techniques train` to run beside the rules (default: rules only).")
 @quiet_option
 def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, follow_links, techniques_model, quiet):
-    """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
+    """Read articles from PATHS (files, folders, - for stdin, or http(s) URLs of pages and feeds) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
     interrupted build resumes where it stopped.
@@ -119,7 +119,7 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     from newsgraph.run import build as run_build
 
     for p in paths:
-        if p != "-" and not Path(p).exists():
+        if p != "-" and not p.startswith(("http://", "https://")) and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
     total = count_inputs(paths, follow_links)
     if total == 0:

@@ -115,6 +115,9 @@ def timeline(store, entity, as_json):
 def conflicts(store, as_json):
     """Where reports disagree: money figures and dates side by side, each with its source and sentence."""
     rows = queries.list_conflicts(store.conn)
+    lineage = queries.conflict_lineage(store.conn, [c["id"] for c in rows])
+    for c in rows:
+        c["lineage"] = lineage.get(c["id"], [])  # where each figure was first reported, and who repeated it
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -128,4 +131,6 @@ def conflicts(store, as_json):
         con.print(tables.table(cols, [[v["text"], v["words"] or "", v["source_name"] or "(the outlet)", Path(v["path"]).name,
                                        " ".join((v["sentence"] or "").split())] for v in c["values"]], con, title=title, lines=True))
         tables.say(con, c["explanation"])
+        for item in c["lineage"]:
+            tables.say(con, "  " + item["summary"])
         con.print()

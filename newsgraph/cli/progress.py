@@ -20,12 +20,15 @@ JSON_LINES = {".jsonl", ".ndjson"}
 
 
 def count_inputs(paths, follow_links: bool = False) -> int | None:
-    """How many inputs a build of `paths` will meet (records for JSON lines), or None when one of them is stdin.
+    """How many inputs a build of `paths` will meet (records for JSON lines), or None when one of them is stdin or a
+    URL (a feed lists pages that are only known once it is fetched).
 
     Only regular files are opened to count JSON lines: a FIFO or a device is one input and is never waited on here.
     """
     from newsgraph.ingest import input_files
 
+    if any(p.startswith(("http://", "https://")) for p in paths):
+        return None
     total = 0
     for path in input_files(paths, follow_links):
         if path == "-":

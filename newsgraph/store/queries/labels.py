@@ -12,6 +12,8 @@ import os
 import sqlite3
 from collections import defaultdict
 
+from newsgraph.store.queries.stories import counted
+
 __all__ = ["outlet_label", "entity_labels", "label_matrix"]
 
 
@@ -34,11 +36,12 @@ def _key(text: str) -> str:
 def _rows(conn: sqlite3.Connection, entity: str | None):
     sql = """SELECT m.entity, en.name AS entity_name, x.doc, x.text, x.head, x.polarity, x.voice, x.speaker_text, x.sentence,
                     d.outlet, d.title, d.path
-             FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+             FROM descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
              JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""
+    sql += f" WHERE {counted(conn, 'x.doc')}"  # CROSS: from the labels, not every mention; copies of a text once
     args: tuple = ()
     if entity:
-        sql += " WHERE m.entity = ?"
+        sql += " AND m.entity = ?"
         args = (entity,)
     return conn.execute(sql + " ORDER BY d.outlet IS NULL, d.outlet, d.path, x.start", args)
 
