@@ -185,7 +185,10 @@ def _gender(ctx: Context, target: int) -> str | None:
     found.update("m" for w in role if w in _MALE)
     found.update("f" for w in role if w in _FEMALE)
     if not found:
-        found.update(_first_name_genders(ctx, ctx.result.mentions[target].name))
+        # The person's own first name ("Hillary Clinton") before those of namesakes ("Bill Clinton" beside her).
+        words = ctx.result.mentions[target].name.split()
+        own = first_names().get(words[0].lower().rstrip(".")) if len(words) > 1 else None
+        found.update([own] if own else _first_name_genders(ctx, ctx.result.mentions[target].name))
     if not found:
         learnt = _learnt(ctx).get(target)
         if learnt is not None:
@@ -229,10 +232,13 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
     The one place speaker pronouns are resolved, so the quotes follow the document's coreference once it exists.
     """
     linked = ctx.mention_of(token)
-    if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"}:
+    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+    if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"} and not (
+        skip and skip[0] <= ctx.result.mentions[linked].start < skip[1]
+    ) and _gender(ctx, linked) in {None, wanted}:
+        # A link to a name inside the quote being attributed is not its speaker ('"…Donald Trump is elected…," he said').
         return linked
     found = antecedent(ctx, token, skip=skip)
-    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
     if found is not None and wanted is not None:
         _learnt(ctx).setdefault(found, wanted)
     return found

@@ -119,7 +119,7 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
         elif src.form == "pronoun" and last is not None and sent - last[0] <= 4 and src.participant.mention != last[1]:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
-            if wanted is not None and known == wanted and ctx.result.mentions[last[1]].label == "PERSON":
+            if wanted is not None and known in {None, wanted} and ctx.result.mentions[last[1]].label == "PERSON":
                 f.source = replace(src, participant=replace(src.participant, mention=last[1]))
 
 
