@@ -69,6 +69,8 @@ _ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remin
 _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
 # The author's and the reader's own voice: PolNeAR-style attribution counts "I know …", "we asked whether …".
 _VOICES = frozenset({"i", "we"})
+# Cues whose subject "it" is a document or a recording: "It says the campaign violated …", "It shows an officer …".
+_DOCUMENT_CUES = frozenset({"say", "show", "state", "find", "report", "conclude", "note", "indicate", "suggest", "warn"})
 _SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
 
 
@@ -556,7 +558,8 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         subject = subject_of(tok)
         source = None
         if subject is not None:
-            if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES) or subject.lower_ in {"there", "it"}:
+            if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES and not (
+                subject.lower_ == "it" and tok.lemma_.lower() in _DOCUMENT_CUES)) or subject.lower_ == "there":
                 continue
             source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
         elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
