@@ -129,7 +129,10 @@ def _role_span(ctx: Context, token: Token) -> Span:
 
 
 def _is_person(ctx: Context, idx: int) -> bool:
-    return ctx.result.mentions[idx].label == "PERSON"
+    """A person's name; "Charlotte Mayor", a place before a title that the tagger took for a name, is none."""
+    m = ctx.result.mentions[idx]
+    words = m.name.split()
+    return m.label == "PERSON" and not (len(words) > 1 and words[-1].lower() in TITLE_HEADS)
 
 
 def _target(ctx: Context, idx: int) -> int:
@@ -188,7 +191,11 @@ def _gender(ctx: Context, target: int) -> str | None:
         # The person's own first name ("Hillary Clinton") before those of namesakes ("Bill Clinton" beside her).
         words = ctx.result.mentions[target].name.split()
         own = first_names().get(words[0].lower().rstrip(".")) if len(words) > 1 else None
-        found.update([own] if own else _first_name_genders(ctx, ctx.result.mentions[target].name))
+        if own:
+            found.add(own)
+        elif len(words) == 1:
+            # "Trump" alone: the first names of the document's Trumps; else "Keith", a first name standing alone
+            found.update(_first_name_genders(ctx, words[0]) or ({first_names()[words[0].lower()]} if words[0].lower() in first_names() else set()))
     if not found:
         learnt = _learnt(ctx).get(target)
         if learnt is not None:
