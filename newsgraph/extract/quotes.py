@@ -449,7 +449,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in preps:
             objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
-            if objs and objs[0].lower_ not in _PRONOUN_CONTENT:
+            if objs and objs[0].lower_ not in _PRONOUN_CONTENT and objs[0].ent_type_ not in {"DATE", "TIME"}:
                 r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
                 return [_chars(doc, *r)] if r else None
     if lemma not in {"say", "tell", "add", "continue"}:
@@ -540,7 +540,7 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         cue_word = tok
         claim = None
         if _is_cue_verb(tok):
-            if False and any(c.dep_ == "neg" for c in tok.children) and tok.lemma_.lower() in {"say", "tell", "add", "explain", "comment"}:
+            if any(c.dep_ == "neg" for c in tok.children) and tok.lemma_.lower() in {"say", "tell", "add", "explain", "comment"}:
                 continue  # "did not say in what way …" reports nothing; "did not mention Trump" still attributes
             parts = _content(ctx, tok)
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in CLAIM_VERBS:
