@@ -172,13 +172,23 @@ _FEMALE = frozenset(
 )
 
 
-def _gender(ctx: Context, target: int) -> str | None:
-    """What the document says about a person's gender: an honorific or gendered title next to one of their
-    names ("Ms. Khan", "spokeswoman Eva Strand"); None when it says nothing or both."""
+def _tokens_of(ctx: Context) -> dict[int, list[Token]]:
+    """The tokens standing for each mention target (names, and pronouns linked to them), indexed once per document."""
+    index = ctx.__dict__.get("_tokens_of")
+    if index is None:
+        index = {}
+        for tok in ctx.doc:
+            target = ctx.mention_of(tok)
+            if target is not None:
+                index.setdefault(target, []).append(tok)
+        ctx.__dict__["_tokens_of"] = index
+    return index
+
+
+def _stated_gender(ctx: Context, target: int) -> frozenset[str]:
+    """Genders the text states for a person: titles and honorifics next to their names, their role, first names."""
     found: set[str] = set()
-    for tok in ctx.doc:
-        if ctx.mention_of(tok) != target:
-            continue
+    for tok in _tokens_of(ctx).get(target, ()):
         near = [c.lower_ for c in tok.children if c.dep_ in {"compound", "appos", "amod"}]
         if tok.i > 0:
             near.append(ctx.doc[tok.i - 1].lower_)
@@ -196,6 +206,17 @@ def _gender(ctx: Context, target: int) -> str | None:
         elif len(words) == 1:
             # "Trump" alone: the first names of the document's Trumps; else "Keith", a first name standing alone
             found.update(_first_name_genders(ctx, words[0]) or ({first_names()[words[0].lower()]} if words[0].lower() in first_names() else set()))
+    return frozenset(found)
+
+
+def _gender(ctx: Context, target: int) -> str | None:
+    """What the document says about a person's gender: an honorific or gendered title next to one of their
+    names ("Ms. Khan", "spokeswoman Eva Strand"), their first name, else an earlier he/she; None when it says
+    nothing or both."""
+    stated = ctx.__dict__.setdefault("_stated_genders", {})
+    if target not in stated:
+        stated[target] = _stated_gender(ctx, target)
+    found = set(stated[target])
     if not found:
         learnt = _learnt(ctx).get(target)
         if learnt is not None:
