@@ -263,8 +263,9 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
     wanted = _GENDER_OF_PRONOUN.get(token.lower_)
     if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"} and not (
         skip and skip[0] <= ctx.result.mentions[linked].start < skip[1]
-    ) and _gender(ctx, linked) in {None, wanted}:
-        # A link to a name inside the quote being attributed is not its speaker ('"…Donald Trump is elected…," he said').
+    ) and _is_person(ctx, linked) and _gender(ctx, linked) in {None, wanted}:
+        # A link to a name inside the quote being attributed is not its speaker ('"…Donald Trump is elected…," he said'),
+        # nor one to no person ("Charlotte Mayor") or to a person of the other gender.
         return linked
     found = antecedent(ctx, token, skip=skip)
     if found is not None and wanted is not None:
