@@ -40,11 +40,11 @@ class BuildReport:
     interrupted: bool = False
 
 
-def pipeline_version(model: str) -> str:
+def pipeline_version(model: str, techniques=None) -> str:
     """Identifies the code and model that produced a document's rows; a change reprocesses documents."""
-    from newsgraph import techniques
+    from newsgraph.techniques import fingerprint
 
-    return f"extract-{extract.VERSION}/normalize-{normalize.VERSION}/{model}/{techniques.fingerprint()}"
+    return f"extract-{extract.VERSION}/normalize-{normalize.VERSION}/{model}/{fingerprint(techniques)}"
 
 
 # --- per-document work (runs in workers) -------------------------------------------------------
@@ -52,20 +52,21 @@ def pipeline_version(model: str) -> str:
 _WORKER_MODEL: str | None = None
 
 
-def analyze_articles(articles: list[Article], model: str | None = None) -> list[DocumentAnalysis]:
-    """Normalize, parse (one nlp.pipe stream) and extract a batch of articles."""
+def analyze_articles(articles: list[Article], model: str | None = None, techniques=None) -> list[DocumentAnalysis]:
+    """Normalize, parse (one nlp.pipe stream) and extract a batch of articles; `techniques` is a TechniqueOptions."""
     from newsgraph.nlp import load_pipeline
 
     nlp = load_pipeline(model or _WORKER_MODEL)
     known = known_words()
     norms = [normalize.normalize(a.text, known) for a in articles]
-    return [_safe_analyze(article, doc, norm) for article, norm, doc in zip(articles, norms, nlp.pipe((n.text for n in norms), batch_size=32))]
+    return [_safe_analyze(article, doc, norm, techniques)
+            for article, norm, doc in zip(articles, norms, nlp.pipe((n.text for n in norms), batch_size=32))]
 
 
-def _safe_analyze(article: Article, doc, norm) -> DocumentAnalysis | Skipped:
+def _safe_analyze(article: Article, doc, norm, techniques=None) -> DocumentAnalysis | Skipped:
     """One document's analysis; a failure in a stage costs that document only, reported with its reason."""
     try:
-        return extract.analyze(article, doc, norm)
+        return extract.analyze(article, doc, norm, techniques=techniques)
     except Exception as exc:  # noqa: BLE001 - reported to the user as a skipped input, build goes on
         return Skipped(article.path, "error", f"extraction failed ({type(exc).__name__}: {exc}); please report this")
 
@@ -92,11 +93,11 @@ def _batches(items: Iterable[Input], size: int) -> Iterator[list[Input]]:
         yield batch
 
 
-def _analyses(pending: Iterable[Input], model: str | None, jobs: int) -> Iterator[tuple[Input, DocumentAnalysis | Skipped]]:
+def _analyses(pending: Iterable[Input], model: str | None, jobs: int, techniques=None) -> Iterator[tuple[Input, DocumentAnalysis | Skipped]]:
     """(input, analysis) for every pending input, in a bounded window so memory stays flat."""
     if jobs <= 1:
         for batch in _batches(pending, BATCH):
-            yield from zip(batch, analyze_articles([i.article for i in batch], model))
+            yield from zip(batch, analyze_articles([i.article for i in batch], model, techniques))
         return
     # Workers are replaced after RECYCLE batches: spaCy's string store grows with every new word a
     # process meets, so a long build would otherwise grow without bound in its workers.
@@ -114,7 +115,7 @@ def _analyses(pending: Iterable[Input], model: str | None, jobs: int) -> Iterato
                     if batch is None:
                         exhausted = True
                         break
-                    window[pool.submit(analyze_articles, [i.article for i in batch], model)] = batch
+                    window[pool.submit(analyze_articles, [i.article for i in batch], model, techniques)] = batch
                 if not window:
                     break
                 done, _ = wait(window, return_when=FIRST_COMPLETED)
@@ -140,14 +141,21 @@ def build(
     jobs: int = 1,
     max_bytes: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    techniques=None,
 ) -> BuildReport:
-    """Bring the knowledge base at `db_path` up to date with the inputs under `paths`."""
+    """Bring the knowledge base at `db_path` up to date with the inputs under `paths`.
+
+    `techniques` (a ``TechniqueOptions``) picks the technique engines and model; by
+    default they come from $NEWSGRAPH_TECHNIQUES and $NEWSGRAPH_HOME, read here once.
+    """
+    from newsgraph.techniques import TechniqueOptions
     from newsgraph.ingest import MAX_BYTES
     from newsgraph.nlp import DEFAULT_MODEL, load_pipeline, model_version, resolve_model
 
     model_name = model or DEFAULT_MODEL
     resolve_model(model_name)  # fail early and clearly when the model is missing
-    version = pipeline_version(model_version(load_pipeline(model_name)))
+    techniques = techniques or TechniqueOptions.from_env()
+    version = pipeline_version(model_version(load_pipeline(model_name)), techniques)
     report = BuildReport()
     store = open_store(db_path)
     try:
@@ -193,7 +201,7 @@ def build(
                 store.record_skipped(skipped_batch)
 
         try:
-            for item, analysis in _analyses(pending(), model_name, jobs):
+            for item, analysis in _analyses(pending(), model_name, jobs, techniques):
                 if isinstance(analysis, Skipped):
                     report.skipped.append(analysis)
                     continue

@@ -30,6 +30,7 @@ class Context:
     norm: Normalized
     doc: Doc
     result: DocumentAnalysis
+    techniques: object = None  # techniques.TechniqueOptions for the techniques stage; None runs the rules alone
     _sentence_starts: list[int] = field(default_factory=list)  # canonical char offset of each sentence
     _mention_by_token: dict[int, int] = field(default_factory=dict)  # token index -> mention index
 
@@ -131,12 +132,14 @@ def stage_name(stage: Callable[[Context], None]) -> str:
     return "sentences" if stage is _sentences else stage.__module__.rsplit(".", 1)[-1]
 
 
-def analyze(article: Article, doc: Doc, norm: Normalized, only: frozenset[str] | set[str] | None = None) -> DocumentAnalysis:
-    """All records for one article. Pure: depends only on the article and its parse.
+def analyze(article: Article, doc: Doc, norm: Normalized, only: frozenset[str] | set[str] | None = None,
+            techniques=None) -> DocumentAnalysis:
+    """All records for one article. Pure: depends only on the article, its parse and the options given.
 
-    `only` names the stages to run (sentences always run), for callers that need a part.
+    `only` names the stages to run (sentences always run), for callers that need a part;
+    `techniques` (a ``TechniqueOptions``) says which technique engines and model run.
     """
-    ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article))
+    ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article), techniques=techniques)
     ctx.result.words = sum(1 for t in doc if not t.is_space and not t.is_punct)
     for stage in stages():
         if only is None or stage is _sentences or stage_name(stage) in only:
@@ -145,7 +148,7 @@ def analyze(article: Article, doc: Doc, norm: Normalized, only: frozenset[str] |
 
 
 def analyze_texts(
-    texts: Iterable[str], nlp=None, only: frozenset[str] | set[str] | None = None, **fields
+    texts: Iterable[str], nlp=None, only: frozenset[str] | set[str] | None = None, techniques=None, **fields
 ) -> Iterator[DocumentAnalysis]:
     """Analyses of plain texts through the real pipeline (one `nlp.pipe` stream), without a store.
 
@@ -163,4 +166,4 @@ def analyze_texts(
     norms = [normalize(t, known_words()) for t in texts]
     for text, path, norm, doc in zip(texts, paths, norms, nlp.pipe(n.text for n in norms)):
         article = Article(id=content_id(text), text=text, path=str(path), **fields)
-        yield analyze(article, doc, norm, only)
+        yield analyze(article, doc, norm, only, techniques)

@@ -1,7 +1,8 @@
 """Loaded language and propaganda techniques: spans of the 14 PTC classes, with the actor they aim at.
 
-The finding is done by ``newsgraph.techniques.find`` (rules, plus the trained
-model when present); this stage writes what was found as ``Technique`` records
+The finding is done by ``newsgraph.techniques.find`` with the options the
+caller put in ``ctx.techniques`` (engine and model; the rules alone when none);
+this stage writes what was found as ``Technique`` records
 in original offsets, each with its sentence and target mention.
 """
 
@@ -68,7 +69,7 @@ def target(ctx: Context, span: Span) -> int | None:
 def extract(ctx: Context) -> None:
     doc = ctx.doc
     seen = set()
-    for f in find(doc):
+    for f in find(doc, ctx.techniques):
         span = doc[f.start : f.end]
         start, end, text = ctx.span_original(span)
         if end <= start or (start, end, f.technique, f.engine) in seen:

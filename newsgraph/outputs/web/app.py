@@ -16,6 +16,7 @@ from newsgraph.outputs import svg
 from newsgraph.outputs.report import environment
 from newsgraph.store.queries import pages, search
 from newsgraph.store.sqlite import open_store
+from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 MAX_LIMIT = 200
 HOME_GRAPH = 30  # actors in the home page's network
@@ -157,9 +158,10 @@ def create_app(db_path: str | Path) -> FastAPI:
         return render(request, "entity.html", data, _wants_json(request, as_json))
 
     @app.get("/document/{doc_id}", summary="A document with its entities, quotes, events and techniques highlighted")
-    def document(request: Request, doc_id: str, s: int | None = None):
+    def document(request: Request, doc_id: str, s: int | None = None,
+                 min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="Highlight technique spans scored at least this")):
         doc_id, as_json = _strip_json(doc_id)
-        data = pages.page_document(conn(), doc_id)
+        data = pages.page_document(conn(), doc_id, min_score)
         if data is None:
             raise HTTPException(404, f"no document {doc_id!r}")
         return render(request, "document.html", data, _wants_json(request, as_json), focus=s)
