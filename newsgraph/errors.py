@@ -5,7 +5,11 @@
     ├── DatabaseError         E002 the database cannot be opened or is not a newsgraph database
     ├── NoSuchEntity          E003 a name given on the command line matches no entity
     ├── InputError            E004 nothing usable in the inputs given
-    └── SchemaError           E005 the database was written by a newer newsgraph
+    ├── SchemaError           E005 the database was written by a newer newsgraph
+    ├── AddressUnavailable    E006 `serve` cannot listen on the address (port in use, no permission)
+    ├── OutputError           E007 an output file cannot be written (permission, a folder, …)
+    ├── DiskFull              E008 no space left on the device (database or output); nothing half-written
+    └── SettingError          E009 an option or environment setting has a value newsgraph cannot use
 """
 
 from __future__ import annotations
@@ -54,3 +58,23 @@ class InputError(NewsgraphError):
 class SchemaError(NewsgraphError):
     code = "E005"
     exit_code = 4
+
+
+class AddressUnavailable(NewsgraphError):
+    code = "E006"
+    exit_code = 1
+
+
+class OutputError(NewsgraphError):
+    code = "E007"
+    exit_code = 1
+
+
+class DiskFull(NewsgraphError):
+    code = "E008"
+    exit_code = 5
+
+
+class SettingError(NewsgraphError):
+    code = "E009"
+    exit_code = 2

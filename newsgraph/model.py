@@ -52,7 +52,7 @@ class Sentence:
 
 @dataclass(slots=True)
 class Mention:
-    """A name (or seat of government, or demonym) standing for an actor in one document."""
+    """A name (or seat of government, or demonym), or a pronoun or description linked to one, standing for an actor in one document."""
 
     start: int
     end: int
@@ -66,6 +66,7 @@ class Mention:
     refers_to: int | None = None  # index of the mention this one stands for in the same document
     link_reason: str | None = None  # why refers_to/place was set
     role: str | None = None  # title stripped from the name ("Foreign Minister")
+    form: str = "name"  # name | nominal ("the president") | pronoun ("he"); non-names always carry refers_to
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ class TimeExpr:
     granularity: str  # day | week | month | year | range | unknown
     anchor: str | None  # what a relative expression was resolved against
     sentence: int
+    type: str | None = None  # TimeML type: DATE | TIME | DURATION | SET
+    timex: str | None = None  # TIMEX3 value as TimeML writes it: 2008-Q1, P5Y, PXD, XXXX-WXX-1, PRESENT_REF, 19 …
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +123,18 @@ class Quote:
     start: int
     end: int
     text: str
-    kind: str  # direct | indirect
+    kind: str  # direct (all in marks) | partial (a clause with quoted words) | indirect
     cue: str | None
-    speaker: Participant | None
+    speaker: Participant | None  # the source as written; its mention is the person it names or stands for
     sentence: int
+    attribution: str = "speech"  # speech | belief | claim | denial | endorsement | report
+    source_start: int | None = None  # the source as written ("a Coca-Cola spokesman", "he"), original offsets
+    source_end: int | None = None
+    source_text: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    parts: tuple[tuple[int, int], ...] = ()  # the pieces of a quote joined across its attribution or paragraphs
+    affiliation: int | None = None  # mention of whom a nominal source speaks for (Coca-Cola for its spokesman)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,13 @@ The passes, in order:
 3. unwrapping of hard-wrapped lines (paragraph and title breaks are kept);
 4. collapsing runs of spaces and spaces at line edges;
 5. rejoining a word broken by stray spaces, when the whole word occurs
-   elsewhere in the same text or is a known place name.
+   elsewhere in the same text or is a known place name;
+6. runs of more than LONG_RUN characters without a space (no word is that long:
+   they are markup debris, encoded blobs or "&&&&…"): a run of symbols alone
+   becomes one space (there is nothing in it to find, and 200,000 "&" would be
+   200,000 tokens to parse), any other run gets a space every RUN_PIECE characters,
+   because spaCy's tokenizer is quadratic in the length of a run it cannot split
+   (20,000 "&" take 45 s) while any real text is untouched.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ from dataclasses import dataclass
 
 import ftfy
 
-VERSION = "1"
 
 _ONE_FOR_ONE = str.maketrans(
     {
@@ -42,6 +47,9 @@ _BLANKS = re.compile(r"\n{3,}")
 # A capital letter, 1-3 single lowercase letters, then the rest of the word, all split by single spaces.
 _BROKEN_WORD = re.compile(r"\b([A-Z])((?: [a-z]){1,3}) ([a-z]{2,})\b")
 _SPACED_POSSESSIVE = re.compile(r"(?<=[A-Za-z]) (?='s\b)")
+LONG_RUN = 400
+RUN_PIECE = 100
+_LONG_RUN = re.compile(r"\S{%d,}" % (LONG_RUN + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,4 +186,11 @@ def normalize(text: str, known_words: frozenset[str] = frozenset()) -> Normalize
     norm = _apply(norm, [(m.start(), m.end(), "\n\n") for m in _BLANKS.finditer(norm.text)])
     norm = _apply(norm, _rejoin_edits(norm.text, known_words))
     norm = _apply(norm, [(m.start(), m.end(), "") for m in _SPACED_POSSESSIVE.finditer(norm.text)])
+    norm = _apply(norm, [edit for m in _LONG_RUN.finditer(norm.text) for edit in _run_edits(m)])
     return norm
+
+
+def _run_edits(m: re.Match) -> list[tuple[int, int, str]]:
+    if not any(c.isalnum() for c in m.group()):
+        return [(m.start(), m.end(), " ")]
+    return [(k, k, " ") for k in range(m.start() + RUN_PIECE, m.end(), RUN_PIECE)]

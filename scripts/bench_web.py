@@ -7,16 +7,19 @@ tables, not on how the rows were made. So the benchmark
 2. copies it and repeats every document's rows in SQL with new ids (`<id>~<k>`), new row ids for
    events, and publication dates shifted by k days, until the store holds --docs documents.
    The FTS triggers of migration 0005 index each copied sentence, as a real build would.
+   The corpus step's page tables are then rebuilt over the grown store.
 3. times every page with FastAPI's test client over the read-only app: the first request (cold:
-   corpus-wide pages are computed, then cached until the store changes), the median of --repeat
-   more (warm), and the JSON twin; and, with --report, writing the dossier once.
+   computed, then cached until the store changes), the median of --repeat more (warm), and the
+   JSON twin; and, with --report, writing the dossier once.
 
     .venv/bin/python scripts/bench_web.py --docs 10000
+    .venv/bin/python scripts/bench_web.py --store /tmp/web-bbc.db          # an existing store, as it is
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -55,6 +58,7 @@ def build_base(db: Path, corpus: Path, limit: int) -> None:
 
 def grow(db: Path, target: int) -> int:
     """Repeat the documents' rows in SQL until the store holds `target` documents; returns the count."""
+    from newsgraph.resolve import summary
     from newsgraph.store.sqlite import open_store
 
     store = open_store(db)
@@ -96,7 +100,10 @@ def grow(db: Path, target: int) -> int:
     with store.transaction():
         c.execute("UPDATE entities SET mentions = (SELECT COUNT(*) FROM mentions m WHERE m.entity = entities.id), "
                   "documents = (SELECT COUNT(DISTINCT doc) FROM mentions m WHERE m.entity = entities.id)")
-    c.execute("ANALYZE")
+    t_pages = time.perf_counter()
+    summary.resolve(store)  # the page tables, as the corpus step of a real build writes them
+    print(f"page tables rebuilt in {time.perf_counter() - t_pages:.1f} s", flush=True)
+    # no ANALYZE: a store built by newsgraph has no planner statistics, and the pages must be fast without them
     n = c.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     print(f"grown to {n} documents in {time.perf_counter() - t:.0f} s "
           f"({c.execute('SELECT COUNT(*) FROM sentences').fetchone()[0]} sentences, "
@@ -106,43 +113,70 @@ def grow(db: Path, target: int) -> int:
     return n
 
 
-def time_pages(db: Path, repeat: int) -> list[tuple[str, float, float, float]]:
+def page_urls(db: Path, only: str | None = None) -> list[str]:
+    """The pages timed: every list page, the heaviest and lightest entity, a document, every /graph variant
+    (each event type, a date from, a date to, both, sizes), and searches with each filter and the broad ones."""
     import sqlite3
+    from urllib.parse import quote, urlencode
 
-    from fastapi.testclient import TestClient
-
-    from newsgraph.outputs.web import create_app
-
-    conn = sqlite3.connect(db)
+    conn = sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True)
     top = conn.execute("SELECT id FROM entities ORDER BY mentions DESC LIMIT 1").fetchone()[0]
     rare = conn.execute("SELECT id FROM entities ORDER BY mentions ASC LIMIT 1").fetchone()[0]
     doc = conn.execute("SELECT doc FROM mentions WHERE entity = ? ORDER BY doc DESC LIMIT 1", (top,)).fetchone()[0]
     outlet = conn.execute("SELECT outlet FROM documents WHERE outlet IS NOT NULL LIMIT 1").fetchone()
     total = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")]
+    first, last = conn.execute("SELECT MIN(published), MAX(published) FROM documents").fetchone()
     conn.close()
-    client = TestClient(create_app(db))
+    top, rare, doc = quote(top, safe=""), quote(rare, safe=""), quote(doc, safe="")
+    mid = (first or "2004-06-01")[:7] + "-28"
     urls = [
-        "/", "/entities", "/entities?offset=200", f"/documents?offset={total - 50}", f"/entity/{top}", f"/entity/{top}?offset=5000",
-        f"/entity/{rare}", f"/document/{doc}", "/conflicts", "/timeline", "/money", "/voices", "/graph", "/graph?type=FINANCE",
+        "/", "/entities", "/entities?offset=200", f"/documents?offset={max(0, total - 50)}", f"/entity/{top}", f"/entity/{top}?offset=5000",
+        f"/entity/{rare}", f"/document/{doc}", "/conflicts", "/timeline", "/money", "/voices",
+        "/graph", "/graph?top=10", "/graph?top=150", "/graph?top=300", *(f"/graph?type={quote(t)}" for t in types),
+        f"/graph?from={mid}", f"/graph?to={mid}", f"/graph?from={first or ''}&to={mid}", f"/graph?type=FINANCE&type=MEET&from={mid}",
         "/search?q=Rosneft", "/search?q=government", "/search?q=government&offset=1000", f"/search?q=government&entity={top}",
-        "/search?q=oil&type=FINANCE", "/search?q=oil&from=2019-01-01&to=2019-06-30",
+        "/search?q=oil&type=FINANCE", "/search?q=oil&from=2019-01-01&to=2019-06-30", "/search?q=the",
+        "/search?" + urlencode({"q": " ".join(["the"] * 500)}),
     ]
     if outlet:
-        urls.append(f"/search?q=government&outlet={outlet[0]}")
+        urls.append("/search?" + urlencode({"q": "government", "outlet": outlet[0]}))
+    return [u for u in urls if only is None or u.startswith(only)]
+
+
+def time_pages(db: Path, repeat: int, only: str | None = None, urls: list[str] | None = None) -> list[tuple[str, float, float, float]]:
+    from fastapi.testclient import TestClient
+
+    from newsgraph.outputs.web import create_app
+
+    urls = urls or page_urls(db, only)
+    client = TestClient(create_app(db))
+    client.get("/static/style.css")  # the app's own start-up (thread pool, first connection) is not a page's time
+    from newsgraph.outputs import svg
+
+    svg.network_svg({"nodes": [{"id": "a", "name": "a", "type": "person", "mentions": 1, "involvement": 1},
+                               {"id": "b", "name": "b", "type": "person", "mentions": 1, "involvement": 1}],
+                     "edges": [{"source": "a", "target": "b", "type": "X", "weight": 1, "directed": True, "doc": "d", "sentence": 0}],
+                     "event_types": ["X"]}, lambda e: "#")  # imports networkx and scipy once: a process start-up cost, not a page's
     rows = []
-    print("    cold     warm     json  (ms; cold = first request, warm = median of the next ones, json = Accept: application/json)")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("    cold  cold-cpu     warm     json  (ms; cold = first request, cold-cpu = CPU time this process spent on it,\n"
+          "                                         warm = median of the next ones, json = Accept: application/json)")
     for url in urls:
         runs = []
-        for _ in range(repeat + 1):
+        cpu = time.process_time()
+        for i in range(repeat + 1):
             t = time.perf_counter()
             r = client.get(url)
             runs.append(time.perf_counter() - t)
+            if i == 0:
+                cpu = time.process_time() - cpu
             assert r.status_code == 200, (url, r.status_code)
         t = time.perf_counter()
         client.get(url, headers={"Accept": "application/json"})
         as_json = time.perf_counter() - t
-        rows.append((url, runs[0] * 1000, statistics.median(runs[1:]) * 1000, as_json * 1000))
-        print(f"{rows[-1][1]:8.0f} {rows[-1][2]:8.0f} {rows[-1][3]:8.0f}  {url}", flush=True)
+        rows.append((url, runs[0] * 1000, statistics.median(runs[1:]) * 1000 if repeat else float("nan"), as_json * 1000))
+        print(f"{rows[-1][1]:8.0f} {cpu * 1000:9.0f} {rows[-1][2]:8.0f} {rows[-1][3]:8.0f}  {url[:110]}", flush=True)
     return rows
 
 
@@ -155,8 +189,14 @@ def main() -> None:
     ap.add_argument("--out", help="where to keep the grown store (default: a temporary folder)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--report", action="store_true", help="also time writing the dossier")
+    ap.add_argument("--store", help="time the pages of this knowledge base as it is (read-only; no copy, no growing)")
+    ap.add_argument("--only", help="time only the URLs starting with this (e.g. /graph)")
+    ap.add_argument("--url", action="append", help="time this URL (repeatable) instead of the usual list")
     args = ap.parse_args()
 
+    if args.store:
+        time_pages(Path(args.store), args.repeat, args.only, args.url)
+        return
     work = Path(tempfile.mkdtemp(prefix="newsgraph-bench-web-"))
     base = Path(args.base) if args.base else work / "base.db"
     if not args.base:
@@ -164,7 +204,7 @@ def main() -> None:
     out = Path(args.out) if args.out else work / "grown.db"
     shutil.copy(base, out)
     grow(out, args.docs)
-    time_pages(out, args.repeat)
+    time_pages(out, args.repeat, args.only, args.url)
     if args.report:
         from newsgraph.outputs.report import write_report
         from newsgraph.store.sqlite import open_store

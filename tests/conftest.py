@@ -47,7 +47,7 @@ def nlp():
 @pytest.fixture(scope="session")
 def analyze_text(nlp):
     """analyze_text(text, **article_fields) -> DocumentAnalysis, through the real per-document pipeline."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     def run(text: str, **fields):
         return next(analyze_texts([text], nlp, **fields))
@@ -61,7 +61,7 @@ VOICE_STAGES = frozenset({"mentions", "quotes", "descriptors"})
 @pytest.fixture(scope="session")
 def voices_of(nlp):
     """voices_of(paths): analyses of files running only sentences, mentions, quotes and descriptors; cached."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     cache: dict = {}
 
@@ -116,3 +116,37 @@ def copy_of(tmp_path):
         return dst
 
     return run
+
+
+ROW_LISTS = ("events", "quotes", "descriptors", "techniques", "times")
+
+
+def comparable(export: dict) -> dict:
+    """An export with row ids (which depend on the order rows were inserted in) replaced by doc#rank.
+
+    Two builds that store the same facts compare equal even if one of them rewrote some
+    documents: the facts, their offsets and every link between them must still agree.
+    """
+    import copy
+
+    out = copy.deepcopy(export)
+    for name in ROW_LISTS:
+        rank: dict[str, int] = {}
+        mapping = {}
+        for row in sorted(out.get(name, []), key=lambda r: (r["doc"], r["id"])):
+            mapping[row["id"]] = f"{row['doc']}#{rank.setdefault(row['doc'], 0)}"
+            rank[row["doc"]] += 1
+        for row in out.get(name, []):
+            row["id"] = mapping[row["id"]]
+        out[f"_{name}_ids"] = mapping
+    events = out.pop("_events_ids")
+    for q in out.get("quotes", []):
+        q["events"] = [events.get(e, e) for e in q.get("events", [])]
+    for c in out.get("conflicts", []):
+        for v in c.get("values", []):
+            v["event"] = events.get(v.get("event"), v.get("event"))
+    for name in ROW_LISTS[1:]:
+        out.pop(f"_{name}_ids")
+    for name in ROW_LISTS:
+        out[name] = sorted(out.get(name, []), key=lambda r: r["id"])
+    return out

@@ -9,7 +9,7 @@ from newsgraph.extract.amounts import parse_number
 
 def stage_result(nlp, text: str, published: str | None = None):
     """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     return next(analyze_texts([text], nlp, only={"amounts", "times", "pubdate"}, published=published))
 

@@ -106,7 +106,7 @@ def test_export_contract(seeds_conn):
     guaido = [e for e in events if e["predicate"] == "declare" and e["subject"] == "juan-guaido"]
     assert guaido and guaido[0]["date"] == "2019-01-23" and guaido[0]["date_granularity"] == "day"
     times = queries.export_times(seeds_conn)
-    assert times and set(times[0]) == {"id", "doc", "start", "end", "text", "value", "granularity", "anchor"}
+    assert times and set(times[0]) == {"id", "doc", "start", "end", "text", "value", "granularity", "anchor", "type", "timex"}
     conflicts = queries.export_conflicts(seeds_conn)
     assert conflicts and set(conflicts[0]) == {"id", "kind", "subject", "object", "type", "values", "explanation"}
     assert set(conflicts[0]["values"][0]) == {"value", "unit", "event", "doc", "source", "text"}

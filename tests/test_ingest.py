@@ -114,6 +114,8 @@ def test_cli_build_reports_skips_without_traceback(hostile, tmp_path):
         ("Ongoing Geointel and Analysis in the theater of nuclear war.  Established 1984\nRussia is playing ...", None),
         ("Threatening to throw the leader in jail, the president has tied his government to Moscow.\n\nMore", None),
         ("Home | World | Business\n\nText", None),
+        ("GM posts first annual loss since 1992\n\nGeneral Motors ...", "GM posts first annual loss since 1992"),  # issue 9
+        ("Since 1984\n\nNews you can trust", None),
     ],
 )
 def test_plain_text_title(first_line, expected):
@@ -152,10 +154,283 @@ def test_manifest_and_stdin(tmp_path):
     db = str(tmp_path / "kb.db")
     runner = CliRunner()
     assert runner.invoke(main, ["build", str(d), "--manifest", str(d / "manifest.csv"), "--db", db, "-q"]).exit_code == 0
-    r = runner.invoke(main, ["build", "-", "--db", db, "--outlet", "Piped News", "-q"], input=GOOD.replace("Lisbon", "Oslo"))
-    assert r.exit_code == 0, r.output
+    piped = [GOOD.replace("Lisbon", "Oslo"), GOOD.replace("Lisbon", "Bergen")]
+    for text in piped:
+        r = runner.invoke(main, ["build", "-", "--db", db, "--outlet", "Piped News", "-q"], input=text)
+        assert r.exit_code == 0, r.output
     with open_store(db, readonly=True) as store:
         docs = {os.path.basename(x["path"]): x for x in queries.list_documents(store.conn)}
     assert docs["a.txt"]["outlet"] == "The Daily Example" and docs["a.txt"]["published"] == "2019-02-04"
     assert docs["a.txt"]["title"] == "A Title" and docs["a.txt"]["url"] == "https://example.org/a"
-    assert docs["-"]["outlet"] == "Piped News"
+    # each piped document is its own input (the second no longer replaces the first): path -#<content id>
+    stdin_docs = {p: d for p, d in docs.items() if p.startswith("-#")}
+    assert len(stdin_docs) == 2
+    for path, doc in stdin_docs.items():
+        assert path == f"-#{doc['id']}" and doc["outlet"] == "Piped News"
+
+
+# --- reader level: decoding ------------------------------------------------------------------------
+
+from newsgraph.ingest.readers import Problem, decode_noted  # noqa: E402
+
+ARTICLE = GOOD + " " + GOOD.replace("Lisbon", "Porto")
+
+
+@pytest.mark.parametrize(
+    "name, raw, encoding, note",
+    [
+        ("utf-16 with BOM", ARTICLE.encode("utf-16"), "utf-16-le", None),
+        ("utf-16-le without BOM", ARTICLE.encode("utf-16-le"), "utf-16-le", "UTF-16-LE without a byte-order mark"),
+        ("utf-16-be without BOM", ARTICLE.encode("utf-16-be"), "utf-16-be", "UTF-16-BE without a byte-order mark"),
+        ("utf-32 with BOM", ARTICLE.encode("utf-32"), "utf-32-le", None),
+        ("utf-32-le without BOM", ARTICLE.encode("utf-32-le"), "utf-32-le", "UTF-32-LE without a byte-order mark"),
+        ("utf-32-be without BOM", ARTICLE.encode("utf-32-be"), "utf-32-be", "UTF-32-BE without a byte-order mark"),
+        ("utf-8 with BOM", b"\xef\xbb\xbf" + ARTICLE.encode(), "utf-8", None),
+    ],
+)
+def test_wide_encodings_are_read_not_called_binary(name, raw, encoding, note):
+    text, got, notes = decode_noted(raw)
+    assert text == ARTICLE and got == encoding
+    assert (note in notes) if note else notes == ()
+
+
+def test_one_broken_utf8_byte_costs_a_character_not_the_article():
+    curly = "\u201cWe will not pay,\u201d the minister said. " + ARTICLE
+    cut = (curly + " caf\u00e9").encode("utf-8")[:-1]  # the file ends inside the last character
+    text, encoding, notes = decode_noted(cut)
+    assert encoding == "utf-8" and text == curly + " caf\ufffd" and notes == ("1 byte not valid UTF-8 replaced with U+FFFD",)
+    damaged = curly.encode("utf-8")
+    damaged = damaged[:200] + b"\xc3" + damaged[200:]  # a lone lead byte among valid multi-byte characters
+    text, encoding, notes = decode_noted(damaged)
+    assert encoding == "utf-8" and text.count("\ufffd") == 1 and len(text) == len(curly) + 1
+    assert text.replace("\ufffd", "") == curly
+
+
+def test_a_western_code_page_byte_in_english_text_is_cp1252():
+    text, encoding, _ = decode_noted(("The fee for the \u00a315.8m signing. " + ARTICLE).encode("latin-1"))
+    assert encoding == "cp1252" and text.startswith("The fee for the \u00a315.8m")
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ((ARTICLE * 60).encode() + b"\x00tail", "binary"),  # NUL after the first 8 KB: the whole text is checked
+        (bytes(range(256)) * 16, "binary"),
+        ((ARTICLE * 60).encode() + b"\x01\x02\x03\x04" * 2000, "binary"),  # control characters late in the file
+        (b"   \n\t  \n", "empty"),
+        (b"", "empty"),
+    ],
+)
+def test_binary_and_empty_are_refused(raw, code):
+    with pytest.raises(Problem) as exc:
+        decode_noted(raw)
+    assert exc.value.code == code
+
+
+# --- reader level: JSON --------------------------------------------------------------------------
+
+def _read(paths, **kw):
+    return {os.path.basename(i.path): i for i in read_inputs([str(p) for p in paths], **kw)}
+
+
+def test_nested_json_and_lone_surrogates_cost_only_their_line(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    good = json.dumps({"text": GOOD, "outlet": "Wire"})
+    (d / "feed.jsonl").write_text(
+        good + "\n" + "[" * 100_000 + "\n" + '{"text": "\\ud800 ' + GOOD.replace("Lisbon", "Oslo") + '", "title": "T\\udfff"}\n'
+        + json.dumps({"text": GOOD.replace("Lisbon", "Porto")}) + "\n" + "9" * 5000 + "\n",
+        encoding="utf-8",
+    )
+    (d / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    (d / "deepobj.json").write_text('{"a":' * 50_000, encoding="utf-8")
+    items = _read([d])
+    assert items["deep.json"].skipped.code == "nested"
+    assert items["deepobj.json"].skipped.code == "nested"
+    assert items["feed.jsonl#2"].skipped.code == "nested" and "line 2" in items["feed.jsonl#2"].skipped.reason
+    assert items["feed.jsonl#5"].skipped.code == "json"  # a number too long to convert
+    kept = {k: v.article for k, v in items.items() if v.article}
+    assert set(kept) == {"feed.jsonl#1", "feed.jsonl#3", "feed.jsonl#4"}
+    lone = kept["feed.jsonl#3"]
+    assert lone.text.startswith("\ufffd Finance") and lone.title == "T\ufffd"
+    assert any("lone surrogate" in n for n in lone.notes)
+    lone.text.encode("utf-8")  # storable
+
+
+# --- reader level: metadata ----------------------------------------------------------------------
+
+def test_impossible_manifest_dates_are_refused_with_a_note(tmp_path):
+    from newsgraph.ingest import iso_date, load_manifest
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (d / name).write_text(GOOD.replace("Lisbon", name[0].upper() + "ville"), encoding="utf-8")
+    (d / "manifest.csv").write_text("path,published\na.txt,2019-13-45\nb.txt,0000-00-00\nc.txt,2019-02-28\n", encoding="utf-8")
+    items = _read([d], manifest=load_manifest(d / "manifest.csv"))
+    assert items["a.txt"].article.published is None and "published date '2019-13-45' is not a date: ignored" in items["a.txt"].article.notes
+    assert items["b.txt"].article.published is None and any("0000-00-00" in n for n in items["b.txt"].article.notes)
+    assert items["c.txt"].article.published == "2019-02-28" and items["c.txt"].article.notes == ()
+    assert iso_date("4 February 2019") == "2019-02-04"
+    assert iso_date("2019-02-30") is None and iso_date("1066-10-14") is None
+
+
+def test_a_manifest_without_path_column_is_a_clear_error(tmp_path):
+    from newsgraph.errors import InputError
+    from newsgraph.ingest import load_manifest
+
+    bad = tmp_path / "m.csv"
+    bad.write_text("file,outlet\na.txt,X\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no `path` column"):
+        load_manifest(bad)
+    latin = tmp_path / "l.csv"
+    latin.write_bytes(b"path,outlet\na.txt,Caf\xe9\n")
+    with pytest.raises(InputError, match="cannot be read"):
+        load_manifest(latin)
+
+
+# --- reader level: what a folder holds ------------------------------------------------------------
+
+def _read_in_subprocess(args: list[str], timeout: float = 30, stdin=None) -> dict:
+    """read_inputs in a child process (a blocking open cannot hang the test run): {basename: (code or 'article', reason)}."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, os, sys\n"
+        "from newsgraph.ingest import read_inputs\n"
+        "args = json.loads(sys.argv[1])\n"
+        "out = {}\n"
+        "for i in read_inputs(args['paths'], max_bytes=args['max_bytes'], follow_links=args['follow']):\n"
+        "    out[os.path.basename(i.path)] = [i.skipped.code, i.skipped.reason] if i.skipped else ['article', i.article.text[:40]]\n"
+        "print(json.dumps(out))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, args[0]], capture_output=True, text=True, timeout=timeout, stdin=stdin,
+                       cwd="/", env={**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(os.path.abspath(__file__)))})
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _spec(paths, max_bytes=5 * 1024 * 1024, follow=False) -> list[str]:
+    return [json.dumps({"paths": [str(p) for p in paths], "max_bytes": max_bytes, "follow": follow})]
+
+
+def test_fifo_socket_and_links_in_a_folder(tmp_path):
+    import socket
+
+    root = tmp_path / "in"
+    root.mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text(GOOD.replace("Lisbon", "Outside"), encoding="utf-8")
+    (root / "good.txt").write_text(GOOD, encoding="utf-8")
+    os.mkfifo(root / "pipe.txt")
+    os.mkfifo(root / "pipe")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(root / "sock.txt"))
+    os.symlink("/etc/passwd", root / "x")
+    os.symlink(outside, root / "out.txt")
+    os.symlink(root / "good.txt", root / "inside.txt")
+    os.symlink(root / "loop.txt", root / "loop.txt")
+    os.symlink(root / "gone.txt", root / "dangling.txt")
+    os.symlink(root, root / "again")
+    os.symlink(tmp_path, root / "up")
+    try:
+        seen = _read_in_subprocess(_spec([root]))  # would block forever in open() on a FIFO before the fix
+    finally:
+        sock.close()
+    assert seen["good.txt"][0] == "article" and seen["inside.txt"][0] == "article"
+    assert seen["pipe.txt"] == ["not-a-file", "a FIFO (named pipe), not a regular file: not read"]
+    assert seen["pipe"][0] == "not-a-file" and seen["sock.txt"][0] == "not-a-file"
+    assert seen["x"][0] == "link" and "/etc/passwd, outside the input folders" in seen["x"][1] and "--follow-links" in seen["x"][1]
+    assert seen["out.txt"][0] == "link"
+    assert seen["loop.txt"] == ["unreadable", "link loop: the link points back at itself"]
+    assert seen["dangling.txt"][0] == "unreadable" and "dangling link" in seen["dangling.txt"][1]
+    assert seen["again"][0] == "link" and seen["up"][0] == "link"
+    followed = _read_in_subprocess(_spec([root], follow=True))
+    assert followed["out.txt"][0] == "article" and followed["outside.txt"][0] == "article"  # through the `up` link
+    assert followed["again"][0] == "link" and "already read" in followed["again"][1]  # a loop, entered once
+    assert followed["pipe.txt"][0] == "not-a-file"
+
+
+def test_endless_devices_are_read_with_the_cap():
+    import time
+
+    start = time.monotonic()
+    seen = _read_in_subprocess(_spec(["/dev/zero", "/dev/urandom"], max_bytes=200_000), timeout=60)
+    assert seen["zero"][0] == "too-large" and "character device" in seen["zero"][1]
+    assert seen["urandom"][0] == "too-large"
+    with open("/dev/zero", "rb") as zero:  # `newsgraph build - < /dev/zero`
+        seen = _read_in_subprocess(_spec(["-"], max_bytes=200_000), timeout=60, stdin=zero)
+    assert seen["-"][0] == "too-large" and "standard input holds more than the 200,000-byte limit" in seen["-"][1]
+    assert time.monotonic() - start < 60
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    raw = os.path.join(os.fsencode(root), b"bad_\xff\xfe_name.txt")
+    with open(raw, "wb") as fh:
+        fh.write(GOOD.encode())
+    (root / "ok.txt").write_text(GOOD.replace("Lisbon", "Oslo"), encoding="utf-8")
+    items = _read([root])
+    assert set(items) == {"bad_\\xff\\xfe_name.txt", "ok.txt"}
+    bad = items["bad_\\xff\\xfe_name.txt"].article
+    assert bad.text == GOOD and bad.path.encode("utf-8")  # storable
+    assert any("not valid UTF-8" in n for n in bad.notes)
+
+
+def test_an_unreadable_folder_is_reported(tmp_path, monkeypatch):
+    """As a user, by chmod; as root (who reads any folder, and whose Python nobody else may run here), simulated
+    by a scandir that refuses the folder the way the kernel does."""
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "ok.txt").write_text(GOOD, encoding="utf-8")
+    (root / "locked" / "secret.txt").write_text(GOOD.replace("Lisbon", "Oslo"), encoding="utf-8")
+    if os.geteuid() == 0:
+        from newsgraph.ingest import files
+
+        real = os.scandir
+        locked = str(root / "locked")
+
+        def scandir(path):
+            if str(path) == locked:
+                raise PermissionError(13, "Permission denied", locked)
+            return real(path)
+
+        monkeypatch.setattr(files.os, "scandir", scandir)
+        items = _read([root])
+    else:
+        os.chmod(root / "locked", 0)
+        try:
+            items = _read([root])
+        finally:
+            os.chmod(root / "locked", 0o755)
+    assert items["ok.txt"].article is not None and "secret.txt" not in items
+    assert items["locked"].skipped.code == "unreadable"
+    assert items["locked"].skipped.reason == "folder cannot be read: Permission denied"
+
+
+def test_a_folder_unreadable_for_one_build_keeps_its_documents(tmp_path, monkeypatch):
+    """A rebuild forgets files that vanished from a folder; files in a subfolder it could not list are not vanished."""
+    from newsgraph.ingest import files
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text(GOOD, encoding="utf-8")
+    (root / "sub" / "b.txt").write_text(GOOD.replace("Lisbon", "Oslo"), encoding="utf-8")
+    db = tmp_path / "kb.db"
+    assert build([str(root)], str(db)).processed == 2
+    real, locked = os.scandir, str(root / "sub")
+
+    def scandir(path):
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    report = build([str(root)], str(db))
+    assert report.removed == [] and [s.code for s in report.skipped] == ["unreadable"]
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2

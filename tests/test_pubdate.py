@@ -10,7 +10,7 @@ from newsgraph.extract.pubdate import infer_from
 
 def stage_result(nlp, text: str, published: str | None = None):
     """Only the sentence, amount, time and pubdate stages: other stages are tested on their own."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     return next(analyze_texts([text], nlp, only={"amounts", "times", "pubdate"}, published=published))
 
@@ -124,3 +124,55 @@ def test_inferred_date_and_times_reach_the_store(nlp, seeds_dir, tmp_path):
     assert {"text": "Jan. 23", "value": "2019-01-23", "granularity": "day", "anchor": "2019-02-23"}.items() <= next(
         t for t in times if t["text"] == "Jan. 23"
     ).items()
+
+
+def test_a_dateline_at_the_top_is_the_publication_date(nlp):
+    text = "April 27, 2005\n\nThe council voted to close the plant. It will reopen in August 2006, officials said."
+    result = stage_result(nlp, text)
+    assert result.published_guess == "2005-04-27"
+    assert ("April 27, 2005", "2005-04-27") in [(t.text, t.value) for t in result.times]
+
+
+def test_a_weekday_named_in_the_past_moves_the_guess_after_the_latest_date(nlp):
+    # Feb. 18, 2019 was a Monday: "on Thursday" in the past puts the article on or after the 21st
+    text = "The minister promised on Feb. 18, 2019 to act. On Thursday she flew to the border."
+    assert stage_result(nlp, text).published_guess == "2019-02-21"
+
+
+@pytest.fixture(scope="module")
+def seed_readings(nlp, seeds_dir):
+    """Per seed: (inferred date, readings of its times), the readings taken before the pubdate stage drops them."""
+    from newsgraph.extract.time_readings import candidates
+
+    out = {}
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        guess = stage_result(nlp, text).published_guess
+        out[path.name[:3]] = (guess, [c.reading for c in candidates(nlp(text))])
+    return out
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_no_seed_is_dated_before_what_it_reports_in_the_past(seed_readings, seed):
+    guess, readings = seed_readings[seed]
+    if guess is None:
+        pytest.skip(f"seed {seed} gets no date from its text")
+    past = [f"{r.year:04d}-{r.month:02d}-{r.day or 1:02d}" for r in readings
+            if r.kind == "absolute" and r.month and r.tense == "past" and r.bound not in {"before", "until", "by"}]
+    assert past and guess >= max(past), (guess, past)
+
+
+def test_times_and_pubdate_do_not_import_each_other():
+    """The readings both stages use live in time_readings; pubdate never imports times (no import circle)."""
+    import ast
+    from pathlib import Path
+
+    import newsgraph.extract as extract
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((Path(extract.__file__).parent / f"{name}.py").read_text(encoding="utf-8"))
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+    assert "newsgraph.extract.times" not in imports("pubdate")
+    assert not {"newsgraph.extract.times", "newsgraph.extract.pubdate"} & imports("time_readings")

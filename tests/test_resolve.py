@@ -186,25 +186,27 @@ def test_typos_merge_when_the_context_agrees(tmp_path):
 # The seeds' true publication dates lie between early December 2018 and early March 2019.
 SEED_DATE_WINDOWS = {
     "000": ("2019-02-15", "2019-03-15"),
-    "001": ("2019-02-01", "2019-03-15"),  # no year in its text: borrowed from related documents
     "002": ("2018-12-01", "2018-12-31"),
-    "003": ("2019-02-01", "2019-02-28"),  # no date in its text at all: borrowed from related documents
     "004": ("2019-02-01", "2019-03-15"),
 }
 
 
-def test_every_seed_gets_an_inferred_publication_date(seeds_conn):
+def test_seeds_get_inferred_publication_dates_or_say_why_not(seeds_conn):
+    """000, 002, 004 name dates with years; 001 ("January 29") and 003 (only "Established 1984") name none, and
+    no three dated seeds that share their specific events agree on a date, so they stay undated, with a note (issue 9)."""
     import json
 
     rows = seeds_conn.execute("SELECT path, published, published_inferred, notes FROM documents").fetchall()
     assert len(rows) == 5
     for path, published, inferred, notes in rows:
         seed = path.rsplit("/", 1)[-1][:3]
-        earliest, latest = SEED_DATE_WINDOWS[seed]
-        assert inferred == 1
-        assert published is not None and earliest <= published <= latest, (seed, published)
-        borrowed = any(n.startswith("publication date inferred from related documents") for n in json.loads(notes))
-        assert borrowed == (seed in {"001", "003"}), seed
+        if seed in SEED_DATE_WINDOWS:
+            earliest, latest = SEED_DATE_WINDOWS[seed]
+            assert inferred == 1
+            assert published is not None and earliest <= published <= latest, (seed, published)
+        else:
+            assert published is None, (seed, published)
+            assert any(n.startswith("publication date unknown") for n in json.loads(notes)), notes
 
 
 def test_a_speaker_the_ner_missed_is_still_an_actor(seeds_conn):
@@ -212,6 +214,78 @@ def test_a_speaker_the_ner_missed_is_still_an_actor(seeds_conn):
     row = seeds_conn.execute("SELECT type FROM entities WHERE id = 'human-rights-watch'").fetchone()
     assert row is not None and row[0] == "organization"
     speaker = seeds_conn.execute(
-        "SELECT m.entity FROM quotes q JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention WHERE q.text = 'gangs who use violence with impunity'"
+        "SELECT m.entity FROM quotes q JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention WHERE q.text LIKE '%gangs who use violence with impunity%'"
     ).fetchone()
     assert speaker[0] == "human-rights-watch"
+
+
+# --- issue 8: names across documents (texts written for these tests) ----------------------------------------------
+NAMES_CORPUS = {
+    "a.txt": "Scott Peterson was convicted on Friday in Redwood City. Peterson showed no emotion, prosecutor Rick Distaso said. "
+             "Intel Corp. and the Government Accountability Office were named in the filing.",
+    "b.txt": "Laci Peterson disappeared from Modesto in 2002. Peterson was eight months pregnant, her mother Sharon Rocha said. "
+             "The Government Accountability Office and Intel declined to comment on Modesto.",
+    "c.txt": "The GAO said Intel had overcharged the Pentagon. Chrysler and General Motors Corporation were also named. "
+             "The Pentagon said it would review the contracts with Chrysler.",
+    "d.txt": "General Motors and Chrylser told the GAO that the Pentagon had approved the contracts. Intel did not comment.",
+    "e.txt": "The Tories won the vote in Torbay. The Conservative Party said Alastair Campbell and Robin Butler had misled "
+             "the public. Lib Dems leader Charles Kennedy and the Liberal Democrats disagreed. Ken Clarke backed the plan.",
+    "f.txt": "Charles Clarke, the home secretary, rejected the claim. Clarke said the Liberal Democrats were wrong.",
+}
+
+
+@pytest.fixture(scope="module")
+def names_conn(tmp_path_factory):
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    d = tmp_path_factory.mktemp("names")
+    corpus = d / "corpus"
+    corpus.mkdir()
+    for name, text in NAMES_CORPUS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build([str(corpus)], str(d / "kb.db"))
+    store = open_store(d / "kb.db", readonly=True)
+    yield store.conn
+    store.close()
+
+
+def _entity_of(conn, name):
+    return {r[0] for r in conn.execute("SELECT entity FROM mentions WHERE name = ?", (name,))}
+
+
+def test_people_sharing_a_surname_stay_apart(names_conn):
+    scott, laci = _entity_of(names_conn, "Scott Peterson"), _entity_of(names_conn, "Laci Peterson")
+    assert len(scott) == len(laci) == 1 and scott != laci
+    # each document's lone "Peterson" goes to the person that document names
+    rows = dict(names_conn.execute(
+        "SELECT d.path, m.entity FROM mentions m JOIN documents d ON d.id = m.doc WHERE m.name = 'Peterson'").fetchall())
+    by_doc = {path.rsplit("/", 1)[-1]: entity for path, entity in rows.items()}
+    assert by_doc == {"a.txt": next(iter(scott)), "b.txt": next(iter(laci))}
+    assert _entity_of(names_conn, "Charles Clarke") != _entity_of(names_conn, "Ken Clarke")
+
+
+def test_company_forms_fold_and_acronyms_meet_their_expansions(names_conn):
+    assert len(_entity_of(names_conn, "Intel Corp.") | _entity_of(names_conn, "Intel")) == 1
+    gm = _entity_of(names_conn, "General Motors Corporation") | _entity_of(names_conn, "General Motors")
+    assert len(gm) == 1
+    gao = _entity_of(names_conn, "GAO") | _entity_of(names_conn, "Government Accountability Office")
+    assert len(gao) == 1
+    reasons = [r[0] for r in names_conn.execute("SELECT reason FROM merges WHERE a = 'GAO' OR b = 'GAO'")]
+    assert any("acronym" in r for r in reasons), reasons
+
+
+def test_a_one_letter_misspelling_across_documents_joins_when_the_context_agrees(names_conn):
+    assert _entity_of(names_conn, "Chrylser") == _entity_of(names_conn, "Chrysler")
+
+
+def test_the_pentagon_is_its_own_organisation_affiliated_with_its_state(names_conn):
+    row = names_conn.execute("SELECT id, type, affiliation FROM entities WHERE name = 'Pentagon'").fetchone()
+    assert row is not None and row[1] == "organization" and row[2] == "united-states"
+
+
+def test_british_parties_and_people(names_conn):
+    types = dict(names_conn.execute("SELECT name, type FROM entities").fetchall())
+    assert types.get("Alastair Campbell") == "person" and types.get("Robin Butler") == "person"
+    assert _entity_of(names_conn, "Tories") == _entity_of(names_conn, "Conservative Party")
+    assert _entity_of(names_conn, "Lib Dems") == _entity_of(names_conn, "Liberal Democrats")

@@ -24,6 +24,13 @@ def _export(db) -> dict:
         return export_json(store.conn)
 
 
+def _facts(db) -> dict:
+    """The export with insertion-order row ids replaced by stable ones (see conftest.comparable)."""
+    from conftest import comparable
+
+    return comparable(_export(db))
+
+
 def test_second_build_does_no_work_and_a_changed_file_is_reprocessed(seeds_dir, tmp_path, copy_of):
     corpus = copy_of(seeds_dir)
     db = tmp_path / "kb.db"
@@ -113,3 +120,143 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.output
     missing = CliRunner().invoke(main, ["entities", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 4 and "run `newsgraph build` first" in missing.output
+
+
+def _unlinked(db) -> tuple[int, int]:
+    with open_store(db, readonly=True) as store:
+        row = store.conn.execute("SELECT count(*), sum(entity IS NULL) FROM mentions").fetchone()
+    return row[0], row[1] or 0
+
+
+def test_metadata_only_rebuild_keeps_every_entity_link(seeds_dir, tmp_path, copy_of):
+    """Issue 16 A: a rebuild that only adds an outlet rewrites the documents, so the corpus step must run again."""
+    corpus = copy_of(seeds_dir)
+    db, fresh = tmp_path / "m.db", tmp_path / "fresh.db"
+    build([str(corpus)], str(db))
+    again = build([str(corpus)], str(db), outlet="Outlet X")
+    assert again.processed == 5 and again.resolved
+    total, unlinked = _unlinked(db)
+    assert total > 300 and unlinked == 0
+    assert build([str(corpus)], str(db), outlet="Outlet X").processed == 0
+    build([str(corpus)], str(fresh), outlet="Outlet X")
+    exported, expected = _facts(db), _facts(fresh)
+    assert exported == expected
+    assert sum(1 for e in exported["events"] if e["subject"]) > 100
+    assert sum(1 for q in exported["quotes"] if q["speaker"]) > 20
+
+
+def test_manifest_row_for_a_built_file_keeps_links(seeds_dir, tmp_path, copy_of):
+    corpus = copy_of(seeds_dir)
+    db = tmp_path / "m.db"
+    build([str(corpus)], str(db))
+    manifest = tmp_path / "manifest.csv"
+    target = sorted(corpus.iterdir())[0]
+    manifest.write_text(f"path,outlet,published\n{target},The Observer,2019-02-20\n", encoding="utf-8")
+    report = build([str(corpus)], str(db), manifest=str(manifest))
+    assert report.processed == 1 and report.resolved
+    assert _unlinked(db)[1] == 0
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT outlet FROM documents WHERE path = ?", (str(target),)).fetchone()[0] == "The Observer"
+
+
+def test_a_corpus_step_that_did_not_finish_is_redone(seeds_dir, tmp_path, copy_of, monkeypatch):
+    """A build killed inside the corpus step leaves it owed; the next build, with nothing new to parse, does it."""
+    from newsgraph import run
+
+    corpus = copy_of(seeds_dir)
+    db = tmp_path / "m.db"
+
+    def dies(store):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "corpus_steps", lambda: [dies])
+    with pytest.raises(KeyboardInterrupt):
+        build([str(corpus)], str(db))
+    monkeypatch.undo()
+    assert _unlinked(db)[1] > 0  # the interrupted step's transaction was rolled back whole
+    report = build([str(corpus)], str(db))
+    assert report.processed == 0 and report.resolved and _unlinked(db)[1] == 0
+
+
+def test_a_second_build_waits_for_the_first(examples_dir, tmp_path):
+    """Issue 16 B: builds on one database are serialized by the writer lock, never interleaved."""
+    import threading
+
+    db = tmp_path / "kb.db"
+    holder = open_store(db)
+    cmd = [sys.executable, "-m", "newsgraph", "build", str(examples_dir / "articles"), "--db", str(db)]
+    lines: list[str] = []
+    with holder.writer_lock():
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+        reader.start()
+        deadline = time.time() + 300
+        while time.time() < deadline and proc.poll() is None and not any("waiting" in line for line in lines):
+            time.sleep(0.5)
+        assert any("waiting" in line for line in lines) and proc.poll() is None, lines
+        with open_store(db, readonly=True) as store:
+            assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    holder.close()
+    proc.wait(timeout=600)
+    reader.join(timeout=10)
+    assert proc.returncode == 0, lines
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+
+
+@pytest.mark.slow
+def test_two_concurrent_builds_equal_a_sequential_build(examples_dir, tmp_path):
+    db, sequential = tmp_path / "both.db", tmp_path / "one.db"
+    cmd = [sys.executable, "-m", "newsgraph", "build", str(examples_dir / "articles"), "--db"]
+    procs = [subprocess.Popen(cmd + [str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=900) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    build([str(examples_dir / "articles")], str(sequential))
+    assert _facts(db) == _facts(sequential)
+    assert _unlinked(db)[1] == 0
+
+
+def test_deleted_files_are_forgotten_and_forget_drops_inputs(seeds_dir, tmp_path, copy_of):
+    corpus = copy_of(seeds_dir)
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    gone = sorted(corpus.iterdir())[0]
+    gone.unlink()
+    report = build([str(corpus)], str(db))
+    assert report.removed == [str(gone)] and report.resolved
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 4
+        assert store.conn.execute("SELECT count(*) FROM sources WHERE path = ?", (str(gone),)).fetchone()[0] == 0
+    kept = build([str(corpus)], str(db), options=None)
+    assert kept.removed == [] and kept.processed == 0
+    from newsgraph.run import forget
+
+    victim = sorted(corpus.iterdir())[0]
+    assert forget([str(victim)], str(db)) == [str(victim)]
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+        assert store.conn.execute("SELECT count(*) FROM mentions WHERE entity IS NULL").fetchone()[0] == 0
+        names = {r[0] for r in store.conn.execute("SELECT path FROM documents")}
+    assert str(victim) not in names
+    assert forget([str(corpus)], str(db)) and _export(db)["documents"] == []
+
+
+def test_batches_returned_out_of_order_are_stored_in_input_order(seeds_dir, tmp_path, monkeypatch):
+    """The single writer puts an executor's batches back in input order: the export is the serial one."""
+    import random
+
+    from newsgraph import executors, pipeline, run
+
+    class Shuffled(executors.SerialExecutor):
+        def map(self, batches, options):
+            done = [(seq, pipeline.analyze_batch(b, options)) for seq, b in enumerate(batches)]
+            random.Random(7).shuffle(done)
+            return iter(done)
+
+    serial, shuffled = tmp_path / "serial.db", tmp_path / "shuffled.db"
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+    monkeypatch.setattr(run, "BATCH", 1)
+    build([str(seeds_dir)], str(serial))
+    monkeypatch.setattr(run, "make_executor", lambda spec, jobs: Shuffled())
+    build([str(seeds_dir)], str(shuffled))
+    assert _export(serial) == _export(shuffled)

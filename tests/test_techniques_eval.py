@@ -49,8 +49,8 @@ def _write_folder(folder: Path) -> Path:
 
 
 def test_folds_are_disjoint_and_cover_the_articles():
-    from newsgraph.techniques.evaluate import folds
-    from newsgraph.techniques.ptc import LabelledArticle
+    from newsgraph.training.evaluate import folds
+    from newsgraph.training.ptc import LabelledArticle
 
     articles = [LabelledArticle(id=str(i), path="", text="") for i in (5, 1, 4, 2, 3)]
     parts = folds(articles, 2)
@@ -59,9 +59,9 @@ def test_folds_are_disjoint_and_cover_the_articles():
 
 def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path):
     from newsgraph.cli import main
-    from newsgraph.techniques import ptc
-    from newsgraph.techniques.evaluate import every_line
-    from newsgraph.techniques.scorer import span_identification
+    from newsgraph.training import ptc
+    from newsgraph.training.evaluate import every_line
+    from newsgraph.training.scorer import span_identification
 
     folder = _write_folder(tmp_path / "ptc")
     articles = ptc.read_folder(folder)
@@ -90,23 +90,26 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
 # --- explicit engine options ----------------------------------------------------------------------------
 
 def test_options_from_env_are_read_only_where_asked(monkeypatch, tmp_path):
+    from newsgraph.pipeline import AnalysisOptions
     from newsgraph.techniques import TechniqueOptions, model_path
 
     monkeypatch.setenv("NEWSGRAPH_HOME", str(tmp_path))
     monkeypatch.delenv("NEWSGRAPH_TECHNIQUES", raising=False)
-    assert TechniqueOptions.from_env() == TechniqueOptions("auto", None)  # no model file yet
+    assert AnalysisOptions.from_environment().techniques_model is None  # no model file yet
     model_path().write_bytes(b"not a model")
-    assert TechniqueOptions.from_env() == TechniqueOptions("auto", model_path())
+    assert AnalysisOptions.from_environment().techniques_model == str(model_path())
+    assert AnalysisOptions.from_environment(techniques_model="other.joblib").techniques_model == "other.joblib"
     monkeypatch.setenv("NEWSGRAPH_TECHNIQUES", "rules")
-    assert TechniqueOptions.from_env() == TechniqueOptions("rules", None)
-    assert TechniqueOptions() == TechniqueOptions("auto", None)  # the stage's default: rules only, whatever the environment
+    assert AnalysisOptions.from_environment().techniques_model is None
+    assert AnalysisOptions().techniques_model is None  # a library call's default: the rules alone, whatever the environment
+    assert TechniqueOptions() == TechniqueOptions("auto", None)
     with pytest.raises(ValueError):
         TechniqueOptions("everything")
 
 
 def test_stage_default_ignores_a_model_left_in_the_data_folder(monkeypatch, tmp_path, nlp):
     """A file in $NEWSGRAPH_HOME must not change what a library call finds: only explicit options do."""
-    from newsgraph.extract import analyze_texts
+    from newsgraph.pipeline import analyze_texts
 
     monkeypatch.setenv("NEWSGRAPH_HOME", str(tmp_path))
     (tmp_path / "techniques-model.joblib").write_bytes(b"not a model")
@@ -122,9 +125,10 @@ HELD_ARTICLES = 40  # the last 40 by id are scored; none of them is seen in trai
 
 @pytest.fixture(scope="module")
 def gate(shared_corpus, tmp_path_factory):
-    from newsgraph.techniques import ptc, statistical
-    from newsgraph.techniques.evaluate import evaluate
-    from newsgraph.techniques.pipeline import parse
+    from newsgraph.training import ptc
+    from newsgraph.training.evaluate import evaluate
+    from newsgraph.training.parse import parse
+    from newsgraph.training.techniques import train as train_model
 
     folder = shared_corpus / "ptc-dev"
     if not folder.is_dir():
@@ -133,7 +137,7 @@ def gate(shared_corpus, tmp_path_factory):
     train, held = articles[:TRAIN_ARTICLES], articles[-HELD_ARTICLES:]
     assert not {a.id for a in train} & {a.id for a in held}
     parsed = list(parse(a.text for a in train + held))
-    model = statistical.train(train, parsed=parsed[:TRAIN_ARTICLES])
+    model = train_model(train, parsed=parsed[:TRAIN_ARTICLES])
     path = tmp_path_factory.mktemp("model") / "techniques-model.joblib"
     model.save(path)
     held_parsed = parsed[TRAIN_ARTICLES:]
@@ -168,12 +172,11 @@ def test_thresholds_come_from_cross_validation_inside_the_training_articles(gate
 
 @pytest.mark.slow
 def test_build_uses_the_model_it_is_given(gate, nlp):
-    from newsgraph.extract import analyze_texts
-    from newsgraph.techniques import TechniqueOptions
+    from newsgraph.pipeline import AnalysisOptions, analyze_texts
 
     item = gate["held"][0]
     before = dict(os.environ)
-    analysis = next(analyze_texts([item.text], nlp, techniques=TechniqueOptions("auto", gate["path"])))
+    analysis = next(analyze_texts([item.text], nlp, options=AnalysisOptions(techniques_model=str(gate["path"]))))
     assert dict(os.environ) == before
     engines = {t.engine for t in analysis.techniques}
     assert engines == {"rules", "model"}

@@ -24,9 +24,14 @@ console = Console()
 @click.option("--outlet", help="Outlet name for inputs that carry none.")
 @click.option("--model", default=None, help="spaCy model: en_core_web_sm (default), en_core_web_md, en_core_web_lg, en_core_web_trf.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes for parsing.")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input file read (default 5 MiB).")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Largest input read (default 5 MiB); reading stops there, whatever the path.")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where documents are analyzed: this machine (--jobs processes), a local Dask cluster of --jobs workers, "
+                   "or a running Dask scheduler (pip install 'newsgraph[dask]').")
+@click.option("--keep-missing", is_flag=True, help="Keep documents whose files disappeared from a folder being rebuilt.")
+@click.option("--follow-links", is_flag=True, help="Follow links in folders that lead outside the input folders, and links to folders.")
 @quiet_option
-def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
+def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, follow_links, quiet):
     """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
@@ -34,12 +39,24 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from newsgraph.ingest import MAX_BYTES
+    from newsgraph.pipeline import AnalysisOptions
+    from newsgraph.run import BuildOptions
     from newsgraph.run import build as run_build
 
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
+    if Path(db).is_file() and Path(db).stat().st_size == 0:
+        click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
+    options = BuildOptions(
+        analysis=AnalysisOptions.from_environment(model=model), jobs=jobs, executor=executor, manifest=manifest,
+        outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing, follow_links=follow_links,
+    )
     counts = {"processed": 0, "unchanged": 0, "skipped": 0}
+
+    def waiting() -> None:
+        progress.console.print(f"Another build is writing to {db}; waiting for it to finish ...")
     progress = Progress(
         SpinnerColumn(), TextColumn("[bold]building[/]"), BarColumn(), TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
         console=Console(stderr=True), disable=quiet, transient=True,
@@ -52,13 +69,15 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, quiet):
     with progress:
         task = progress.add_task("build", total=None, info="reading")
         try:
-            report = run_build(paths, db, manifest=manifest, outlet=outlet, model=model, jobs=jobs, max_bytes=max_bytes, progress=tick)
+            report = run_build(paths, db, options=options, progress=tick, on_wait=waiting)
         except KeyboardInterrupt:
             progress.stop()
             click.echo(f"Interrupted after {counts['processed']} documents; they are saved. Run the same command again to resume.", err=True)
             sys.exit(130)
     out = Console(stderr=False)
     out.print(f"[bold]{report.processed}[/] documents processed, {report.unchanged} unchanged, {len(report.skipped)} skipped.")
+    if report.removed:
+        out.print(f"{len(report.removed)} inputs no longer there were forgotten.")
     if report.resolved:
         out.print("Entities resolved across the corpus.")
     for s in report.skipped:
@@ -150,15 +169,7 @@ def export(db, fmt, output):
 
     store = open_readonly(db)
     try:
-        if fmt == "graphml":
-            if output == "-":
-                raise InputError("GraphML needs a file: use -o graph.graphml")
-            ex.write_graphml(store.conn, output)
-        elif output == "-":
-            ex.write_json(store.conn, sys.stdout)
-            click.echo()
-        else:
-            ex.write_json(store.conn, output)
+        (ex.write_graphml if fmt == "graphml" else ex.write_json)(store.conn, output)  # - is standard output
     finally:
         store.close()
     if output != "-":
@@ -171,11 +182,26 @@ def _override(db: str, action: str, a: str, b: str | None) -> None:
 
     store = open_store(db)
     try:
-        with store.transaction():
-            store.conn.execute("INSERT INTO overrides(action, a, b) VALUES (?, ?, ?)", (action, a, b))
-        resolve_corpus(store, force=True)
+        with store.writer_lock():
+            store.add_override(action, a, b)
+            resolve_corpus(store)
     finally:
         store.close()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+def forget(paths, db):
+    """Stop following PATHS (files, folders, or JSON-lines records): their documents leave the knowledge base."""
+    from newsgraph.cli.group import open_readonly
+    from newsgraph.run import forget as run_forget
+
+    open_readonly(db).close()  # a missing or foreign database is refused before anything is written
+    removed = run_forget(paths, db)
+    if not removed:
+        raise InputError("none of these paths was ever built into this database: " + ", ".join(paths))
+    click.echo(f"forgot {len(removed)} inputs; entities, dates and facts were resolved again")
 
 
 @main.command()

@@ -124,8 +124,10 @@ def train(folder, holdout, model_file, cache, quiet):
     """
     import time
 
-    from newsgraph.techniques import model_path, ptc, statistical
-    from newsgraph.techniques.pipeline import parse
+    from newsgraph.techniques import model_path
+    from newsgraph.training import ptc
+    from newsgraph.training.parse import parse
+    from newsgraph.training.techniques import train as train_model
 
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
@@ -136,7 +138,7 @@ def train(folder, holdout, model_file, cache, quiet):
     parse_cpu = time.process_time() - cpu
     if progress:
         progress(f"parsed in {parse_cpu:.0f} s of CPU")
-    model = statistical.train(articles, progress=progress, parsed=parsed)
+    model = train_model(articles, progress=progress, parsed=parsed)
     path = Path(model_file) if model_file else model_path()
     model.save(path)
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
@@ -171,7 +173,8 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
     with --predictions, a prediction counts when its offsets and technique match a gold span).
     The every-line baseline (each non-blank line one span) is printed beside it.
     """
-    from newsgraph.techniques import evaluate, model_path, ptc
+    from newsgraph.techniques import model_path
+    from newsgraph.training import evaluate, ptc
 
     articles = ptc.read_folder(folder)
     if holdout:

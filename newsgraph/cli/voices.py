@@ -29,8 +29,11 @@ def _short(source: str) -> str:
 def quotes_command(store, speaker, limit, as_json):
     """Quotes and reported claims, each with its speaker, cue verb and source document.
 
-    Direct quotes are the words inside quotation marks; indirect ones ("Lavrov
-    said that ...", "according to Reuters, ...") are the reported clause.
+    Direct quotes are the words inside quotation marks; partial ones a reported
+    clause with quoted words; indirect ones ("Lavrov said that ...", "according to
+    Reuters, ...", "X denied the charge") the reported content. Each shows its
+    attribution (speech, belief, claim, denial, endorsement, report) and its
+    source as written ("a Coca-Cola spokesman"), with whom it speaks for.
     """
     rows = queries.quotes(store.conn, speaker=speaker, limit=limit)
     if as_json:
@@ -40,10 +43,14 @@ def quotes_command(store, speaker, limit, as_json):
         click.echo("No quotes." if not speaker else f"No quotes by {speaker}.")
         return
     table = Table(title=f"{len(rows)} quotes" + (f" by {speaker}" if speaker else ""), show_lines=True)
-    for col in ("speaker", "cue", "kind", "quote", "source", "offsets"):
+    for col in ("speaker", "as written", "cue", "kind", "quote", "source", "offsets"):
         table.add_column(col, overflow="fold", no_wrap=col in ("kind", "offsets"))
     for r in rows:
-        table.add_row(r["speaker_display"] or "?", r["cue"] or "", r["kind"], r["text"], _short(r["source"]), f"{r['start']}:{r['end']}")
+        written = r["source_text"] or r["speaker_text"] or ""
+        kind = f"{r['kind']}\n{r['attribution']}" if r.get("attribution") else r["kind"]
+        offsets = " ".join(f"{a}:{b}" for a, b in r["parts"]) if r.get("parts") else f"{r['start']}:{r['end']}"
+        table.add_row(r["speaker_display"] or "?", written if written != r["speaker_display"] else "", r["cue"] or "", kind,
+                      r["text"], _short(r["source"]), offsets)
     console.print(table)
 
 

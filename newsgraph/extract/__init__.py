@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.model import Article, DocumentAnalysis, Participant, Sentence
 from newsgraph.normalize import Normalized
-
-VERSION = "1"
 
 
 @dataclass
@@ -30,7 +28,7 @@ class Context:
     norm: Normalized
     doc: Doc
     result: DocumentAnalysis
-    techniques: object = None  # techniques.TechniqueOptions for the techniques stage; None runs the rules alone
+    options: object = None  # the pipeline's AnalysisOptions (None: defaults), for stages with settings
     _sentence_starts: list[int] = field(default_factory=list)  # canonical char offset of each sentence
     _mention_by_token: dict[int, int] = field(default_factory=dict)  # token index -> mention index
 
@@ -92,7 +90,7 @@ class Context:
                 self._mention_by_token.setdefault(i, idx)
 
 
-def _sentences(ctx: Context) -> None:
+def sentences(ctx: Context) -> None:
     """The parser's sentences, except that a sentence never ends inside a name ("Theresa | May")."""
     bounds = [[s.start, s.end] for s in ctx.doc.sents]
     starts = {b[0] for b in bounds}
@@ -110,60 +108,21 @@ def _sentences(ctx: Context) -> None:
         ctx.result.sentences.append(Sentence(start, end))
 
 
-def stages() -> list[Callable[[Context], None]]:
-    """The extraction stages in the order they run."""
-    from newsgraph.extract import amounts, descriptors, events, mentions, pubdate, quotes, techniques, times
+def stage_functions(only: Iterable[str] | None = None) -> list[Callable[[Context], None]]:
+    """The extraction stages in the order they run (see ``stages.STAGES``), for all or the chosen ones."""
+    from newsgraph.extract.stages import plan
 
-    return [
-        _sentences,
-        mentions.extract,
-        amounts.extract,
-        times.extract,
-        quotes.extract,
-        events.extract,
-        descriptors.extract,
-        techniques.extract,
-        pubdate.extract,
-    ]
+    return [stage.load() for stage in plan(only)]
 
 
-def stage_name(stage: Callable[[Context], None]) -> str:
-    """A stage's short name: "sentences", "mentions", "amounts", …"""
-    return "sentences" if stage is _sentences else stage.__module__.rsplit(".", 1)[-1]
+def analyze(article: Article, doc: Doc, norm: Normalized, only: Iterable[str] | None = None, options=None) -> DocumentAnalysis:
+    """All records for one article. Pure: depends only on the article, its parse and the options.
 
-
-def analyze(article: Article, doc: Doc, norm: Normalized, only: frozenset[str] | set[str] | None = None,
-            techniques=None) -> DocumentAnalysis:
-    """All records for one article. Pure: depends only on the article, its parse and the options given.
-
-    `only` names the stages to run (sentences always run), for callers that need a part;
-    `techniques` (a ``TechniqueOptions``) says which technique engines and model run.
+    `only` names the stages to run; the stages they need run too (sentences always).
     """
-    ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article), techniques=techniques)
+    ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article), options=options)
     ctx.result.words = sum(1 for t in doc if not t.is_space and not t.is_punct)
-    for stage in stages():
-        if only is None or stage is _sentences or stage_name(stage) in only:
-            stage(ctx)
+    for stage in stage_functions(only):
+        stage(ctx)
     return ctx.result
 
-
-def analyze_texts(
-    texts: Iterable[str], nlp=None, only: frozenset[str] | set[str] | None = None, techniques=None, **fields
-) -> Iterator[DocumentAnalysis]:
-    """Analyses of plain texts through the real pipeline (one `nlp.pipe` stream), without a store.
-
-    `fields` become Article metadata (path, published, outlet …); `path` may be a list, one per text.
-    """
-    from newsgraph.ingest import content_id
-    from newsgraph.nlp import load_pipeline
-    from newsgraph.normalize import normalize
-    from newsgraph.lexicons.places import known_words
-
-    nlp = nlp or load_pipeline()
-    texts = list(texts)
-    paths = fields.pop("path", "text.txt")
-    paths = paths if isinstance(paths, (list, tuple)) else [paths] * len(texts)
-    norms = [normalize(t, known_words()) for t in texts]
-    for text, path, norm, doc in zip(texts, paths, norms, nlp.pipe(n.text for n in norms)):
-        article = Article(id=content_id(text), text=text, path=str(path), **fields)
-        yield analyze(article, doc, norm, only, techniques)

@@ -10,8 +10,9 @@ prose uses to characterise people and institutions:
 3. copular statements ("Maduro is a dictator", "The director of MUSIAD is X");
 4. group nouns owned by or named after the actor ("the Maduro regime",
    "Maduro's corrupt officials", "the regime of Nicolás Maduro");
-5. a role of a country standing alone for a person named nearby ("the dictator
-   of Venezuela"), resolved by ``label_roles``.
+5. a description that the coreference stage linked to the actor ("the dictator",
+   "the Venezuelan leader"); else a role of a country standing alone for a person
+   named nearby ("the dictator of Venezuela"), resolved by ``label_roles``.
 
 Labels are trimmed to their own words: determiners, possessors, ages and the
 state or demonym in front ("Venezuelan", "U.S.") are not part of a label, which
@@ -43,7 +44,8 @@ _ROLE_NOUNS = TITLE_HEADS | {"dictator", "tyrant", "strongman", "despot", "autoc
 
 def extract(ctx: Context) -> None:
     spans = mention_tokens(ctx)
-    owner = {i: idx for idx, (ts, te) in enumerate(spans) for i in range(ts, te)}
+    mentions = ctx.result.mentions
+    owner = {i: idx for idx, (ts, te) in enumerate(spans) if mentions[idx].form == "name" for i in range(ts, te)}
     seen: set[tuple[int, int, int]] = set()
     out: list[Descriptor] = []
 
@@ -68,6 +70,12 @@ def extract(ctx: Context) -> None:
 
     for idx, (ts, te) in enumerate(spans):
         m = ctx.result.mentions[idx]
+        if m.form == "nominal" and te > ts:
+            # a description linked to its actor by coreference: "the dictator", "the Venezuelan leader"
+            target = ctx.mention_of(ctx.doc[te - 1])
+            if target is not None and ctx.result.mentions[target].label in _ACTOR_LABELS:
+                add(_role_phrase(ctx, ctx.doc[te - 1]), target)
+            continue
         if m.kind not in {"name", "acronym"} or te <= ts:
             continue
         target = ctx.mention_of(ctx.doc[ts])
@@ -82,8 +90,9 @@ def extract(ctx: Context) -> None:
         group = _stand_for(ctx, te, root)
         if person or ctx.result.mentions[target].label == "ORG" or polarity([t.lemma_ for t in group]) != "neutral":
             add(group, target)
+    nominal_heads = {te - 1 for idx, (ts, te) in enumerate(spans) if mentions[idx].form == "nominal" and te > ts}
     for token in ctx.doc:
-        if token.i in owner or token.lemma_.lower() not in _ROLE_NOUNS:
+        if token.i in owner or token.i in nominal_heads or token.lemma_.lower() not in _ROLE_NOUNS:
             continue
         country = role_of_country(ctx, token, owner)
         if country is not None:

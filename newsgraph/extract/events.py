@@ -15,8 +15,8 @@ Read from the dependency parse, in one pass over the tokens:
    its clause (else of the sentence's main clause), and its cited source (a quote's
    speaker, the subject of a speech verb whose complement holds the event,
    "according to X", "X broke the news that ...").
-Participants are mentions; pronouns and definite descriptions go through
-``event_coref``. A clause that links no actor at all yields no event.
+Participants are mentions; pronouns and definite descriptions arrive as mentions
+linked to their name by the coreference stage (``coref``, through ``event_coref``). A clause that links no actor at all yields no event.
 """
 
 from __future__ import annotations
@@ -50,6 +50,23 @@ ACTOR_HEADS = PROXY_NOUNS | PERSON_DESCRIPTIONS | frozenset({
 MEASURE_VERBS = frozenset({"be", "reach", "total", "amount", "stand", "exceed", "top", "hit", "surpass"})
 SKIP_VERBS = frozenset({"be", "have", "do", "seem", "appear", "become", "remain", "get", "accord"})
 NOUN_TAGS = frozenset({"NOUN", "PROPN"})
+
+
+# Verbs that undo what their nominal object names: "withdrawing their recognition", "revoked the deal".
+REVERSAL_VERBS = frozenset({"withdraw", "revoke", "rescind", "suspend", "end", "abandon", "cancel", "reject", "drop", "halt", "freeze"})
+DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
+    september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
+# Lemmas the small English model gets wrong on news verbs ("hopes" -> "hop").
+_LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
+
+
+def lemma_of(tok: Token) -> str:
+    return _LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
+
+
+def _acronym(tok: Token) -> bool:
+    """"MPs", "NGOs": a plural acronym the tagger took for a verb."""
+    return sum(ch.isupper() for ch in tok.text) >= 2
 
 
 @dataclass
@@ -100,6 +117,8 @@ class _Events:
     # --- actors --------------------------------------------------------------------------------
     def actor(self, tok: Token, speaker: int | None = None) -> int | None:
         """The mention standing for the actor a token heads, or None."""
+        if tok.ent_type_ in {"DATE", "TIME"} or tok.lower_.rstrip(".") in DATE_WORDS:
+            return None  # "pledged on Feb. 2": a date is never a participant
         m = self.ctx.mention_of(tok)
         if m is not None:
             return self._repaired(tok, m)
@@ -293,8 +312,8 @@ class _Events:
 
     # --- building ------------------------------------------------------------------------------
     def verbal(self, verb: Token) -> _Draft | None:
-        lemma = verb.lemma_.lower()
-        if lemma in SKIP_VERBS or verb.dep_ in {"aux", "auxpass", "amod"}:
+        lemma = lemma_of(verb)
+        if lemma in SKIP_VERBS or verb.dep_ in {"aux", "auxpass", "amod"} or _acronym(verb):
             return None
         sense = verb_sense(lemma)
         particle = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prt"]
@@ -318,8 +337,10 @@ class _Events:
                 continue
             if light is not None and o.dep_ in {"dobj", "nsubjpass"}:
                 # "withdrawing their recognition of Maduro": the object is whom the nominal event concerns
-                if sense is not None and light.type == sense.type:
-                    self.consumed.add(o.i)  # "signed a pact with Peru" is one agreement, not two
+                if sense is not None and (light.type == sense.type or lemma in REVERSAL_VERBS):
+                    # "signed a pact with Peru" is one agreement, not two; "withdrawing their recognition of Maduro"
+                    # is no recognition at all
+                    self.consumed.add(o.i)
                 self._noun_roles(o, light, draft, speaker, skip_subject=True)
                 continue
             for tok, m in self.actors(o, speaker):
@@ -372,9 +393,11 @@ class _Events:
                 draft.roles.append((role, tok, m))
 
     def _noun_roles(self, noun: Token, sense: Sense, draft: _Draft, speaker: int | None, skip_subject: bool = False) -> None:
+        by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in self.kids[noun.i])
         for c in self.kids[noun.i]:
             if c.dep_ == "poss" and not skip_subject:
-                draft.roles.append(("subject", c, self.actor(c, speaker)))
+                # "P&O Princess's takeover by Carnival": with a by-agent the possessor is what the event is done to
+                draft.roles.append(("object" if by_agent else "subject", c, self.actor(c, speaker)))
             elif c.dep_ in {"compound", "amod", "nmod"} and not skip_subject and self.ctx.mention_of(c) is not None:
                 draft.roles.append(("subject", c, self.ctx.mention_of(c)))
             elif c.dep_ == "prep":
@@ -423,8 +446,11 @@ class _Events:
         return draft
 
     def _resolved(self, tok: Token) -> bool:
-        """Whether a token's actor came from the resolver (a pronoun or description), not from a name."""
-        return self.ctx.mention_of(tok) is None and (tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN")
+        """Whether a token's actor came from coreference (a pronoun or description), not from a name."""
+        raw = self.ctx._mention_by_token.get(tok.i)
+        if raw is not None:
+            return self.ctx.result.mentions[raw].form != "name"
+        return tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN"
 
     # --- qualities -----------------------------------------------------------------------------
     def _moves_money(self, draft: _Draft) -> bool:
@@ -498,6 +524,12 @@ class _Events:
             return True
         if trig.pos_ in NOUN_TAGS and any(c.dep_ == "det" and c.lower_ == "no" for c in self.kids[trig.i]):
             return True
+        # "shows no signs of abandoning", "made no attempt to meet": the negated noun governs the event
+        head = trig.head
+        if trig.dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head
+        if trig.dep_ in {"pcomp", "acl"} and head.pos_ in NOUN_TAGS and any(c.dep_ == "det" and c.lower_ == "no" for c in self.kids[head.i]):
+            return True
         return False
 
     def _modality(self, draft: _Draft, source: Participant | None) -> str:
@@ -531,16 +563,17 @@ class _Events:
         start, end, _ = self.ctx.span_original(tok)
         for q in self.ctx.result.quotes:
             if q.start <= start and end <= q.end and q.speaker is not None:
-                return q.speaker.mention
+                return q.speaker.mention if q.speaker.mention is not None else q.affiliation
         return None
 
     def _source(self, draft: _Draft) -> Participant | None:
         trig = draft.trigger
         start, end, _ = self.ctx.span_original(trig)
         for q in self.ctx.result.quotes:
-            if q.start <= start and end <= q.end and q.speaker is not None and q.speaker.mention is not None:
+            who = None if q.speaker is None else q.speaker.mention if q.speaker.mention is not None else q.affiliation
+            if q.start <= start and end <= q.end and who is not None:
                 s = q.speaker
-                return Participant("source", s.start, s.end, s.text, s.mention)
+                return Participant("source", s.start, s.end, s.text, who)  # a spokesman's words count for whom he speaks
         node = trig
         while node.head != node:
             head = node.head

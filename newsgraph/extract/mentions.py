@@ -21,14 +21,25 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz.distance import Hamming, Levenshtein
+from spacy.attrs import POS
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
-from newsgraph.model import Mention
+from newsgraph.lexicons.names import (
+    LEGAL_SUFFIXES, ORG_HEADS, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name, initials_match,
+)
 from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.model import Mention
 
-LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"}
+LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
+# Acronyms that are ordinary words, not names of anyone.
+COMMON_ACRONYMS = {"CEO", "CFO", "COO", "SUV", "DNA", "GPS", "USB", "TV", "PC", "ATM", "VIP", "DVD", "CD", "MRI", "HIV",
+                   "AIDS", "GDP", "AM", "PM", "OK", "ID", "IQ", "PR", "HR", "IT", "AI", "UFO", "RBI", "ERA", "MVP",
+                   "GMT", "EST", "EDT", "PST", "PDT", "BST", "CET", "USD", "EUR", "GBP", "JPY", "PDF", "FAQ", "LOL",
+                   "DJ", "MC", "RIP", "SOS", "TBA", "TBD", "VAT", "IPO", "LLC", "INC", "FY", "Q1", "Q2", "Q3", "Q4"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gen", "lt", "col", "capt", "prof", "rev", "mr.", "mrs.", "ms.", "dr."}
 # Head nouns of a title: the last word of a role such as "Foreign Minister" or "Kremlin spokesman".
 TITLE_HEADS = {
@@ -145,23 +156,70 @@ def _clean(span: Span) -> tuple[int, int, str | None]:
     while end > start and (doc[end - 1].text in {"'s", "'", "’s", "’"} or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space):
+        if doc[start].text == "The" and not doc[start].is_sent_start and end - start == 2 and span.label_ == "ORG":
+            break  # "The Hill", "The Times": the article is part of a one-word title
         start += 1
     for i in range(start + 1, end):  # "Venezuela six billion dollars" tagged as one ORG: the name stops at the number
-        if doc[i].like_num or doc[i].is_currency:
-            end = i
+        if doc[i].like_num or doc[i].is_currency or (doc[i].lower_ == "et" and i + 1 < len(doc) and doc[i + 1].lower_.startswith("al")):
+            end = i  # and "Smith et al." at "et"
+            break
+    # "The Hill": a capital "The" inside a sentence belongs to a one-word title
+    if span.label_ == "ORG" and end - start == 1 and start > 0 and doc[start - 1].text == "The" and not doc[start - 1].is_sent_start:
+        start -= 1
+    # "Baroness Scotland": a title of nobility before the name is part of it
+    if start > 0 and doc[start - 1].lower_ in PEERAGE and doc[start - 1].text[:1].isupper():
+        start -= 1
+    # "Goalkeepers - Bogdan Stelea", "Romania - Cosmin Contra": a spaced dash or a colon separates a list label
+    for i in range(end - 2, start, -1):
+        if (doc[i].text in {"-", "--", ":", "–", "—"} and doc[i - 1].whitespace_) or "\n" in doc[i - 1].whitespace_:
+            start = i + 1 if doc[i].text in {"-", "--", ":", "–", "—"} else i
             break
     title_tokens = []
     if span.label_ == "PERSON":
-        while start < end - 1 and (doc[start].lower_.rstrip(".") in HONORIFICS or doc[start].lower_ in TITLE_WORDS):
+        # "Coroner Gary Hargrove", "American Hasim Rahman": a common noun or a demonym before the name
+        while start < end - 2 and doc[start + 1].text[:1].isupper() and doc[start].lower_ not in PEERAGE and (
+            doc[start].text in gazetteer().demonyms or (doc[start].pos_ == "NOUN" and doc[start].lower_.rstrip(".") not in HONORIFICS)
+        ):
+            if doc[start].text not in gazetteer().demonyms:
+                title_tokens.append(doc[start])
+            start += 1
+    if span.label_ == "PERSON":
+        # "Colts QB Andrew Luck", "GM Tony Reagins": the name starts after the last role word
+        for i in range(end - 2, start - 1, -1):
+            low = doc[i].lower_.rstrip(".")
+            if (low in ROLE_NOUNS or low in TITLE_HEADS or low in {"qb", "gm", "ceo", "coach"}) and all(
+                t.text[:1].isupper() and t.lower_ not in TITLE_WORDS for t in doc[i + 1:end]
+            ):
+                title_tokens.extend(doc[start:i + 1])
+                start = i + 1
+                break
+    if span.label_ in {"PERSON", "ORG", "NORP", "GPE"}:
+        # a role before a name ("Defender Hassan Abbas") is not part of it; a title of nobility is
+        while start < end - 1 and doc[start].lower_ not in PEERAGE and (
+            doc[start].lower_.rstrip(".") in HONORIFICS or doc[start].lower_ in ROLE_NOUNS
+            or (span.label_ == "PERSON" and doc[start].lower_ in TITLE_WORDS)
+            or (doc[start].lower_ in TITLE_WORDS and fold(doc[start + 1].text) in first_names())
+        ) and doc[start + 1].text[:1].isupper():
             title_tokens.append(doc[start])
             start += 1
-    # "Venezuelan's State Oil Company PDVSA": the acronym is the name
+    if title_tokens and all(t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in ROLE_NOUNS for t in doc[start:end]):
+        start = title_tokens[0].i  # "Surgeon General" with no name after it: the title is all there is
+        title_tokens = []
+    # "Venezuelan's State Oil Company PDVSA": the acronym is the name (but "T-Mobile USA" is not the USA)
     if span.label_ == "ORG" and end - start > 1 and _ACRONYM.match(doc[end - 1].text) and not any(
         t.text == "(" for t in doc[start:end]
-    ):
+    ) and doc[end - 1].text not in gazetteer().names and not doc[end - 2].text.endswith("-"):
         start = end - 1
+    # a hyphenated word is never cut: "Moon Jae-in", "Kim Jong-un", "T-Mobile"
+    while end + 1 < len(doc) and doc[end].text in {"-", "‐"} and not doc[end - 1].whitespace_ and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    while start >= 2 and doc[start - 1].text in {"-", "‐"} and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha:
+        start -= 2
+    # company forms after the name belong to it: "Ahold NV", "Intel Corp."
+    while end < len(doc) and doc[end].lower_ in LEGAL_SUFFIXES and doc[end].text[:1].isupper() and not doc[end - 1].is_punct:
+        end += 1
     title = None
-    heads = [t for t in title_tokens if t.lower_ in TITLE_HEADS]
+    heads = [t for t in title_tokens if t.lower_ in TITLE_HEADS or t.lower_ in ROLE_NOUNS]
     if heads:
         title = _title_case([t.text for t in _strip_places(title_tokens)])
     return start, end, title
@@ -199,24 +257,194 @@ def _acts(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
-def _candidates(doc: Doc) -> list[_Candidate]:
+_CLOSED = {"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PRON", "PART", "VERB", "ADV", "NUM"}
+_CONNECTORS = {"of", "and", "&", "de", "la", "du", "del", "der", "van", "von", "bin", "al", "el", "da", "di", "le"}
+
+
+@dataclass
+class _Headings:
+    """Lines that read as headings (title case or capitals), and what the rest of the text says about words."""
+
+    lines: dict[int, bool]  # token index -> whether its heading line is in capitals
+    capitalised: set[str]  # words written with a capital inside body sentences (names)
+    lower: set[str]  # stems of words written in lower case in the body (ordinary words)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            if suffix in ("ing", "ed") and len(w) > 2 and w[-1] == w[-2]:
+                w = w[:-1]
+            break
+    return w
+
+
+def _headings(doc: Doc) -> _Headings:
+    """Find heading lines: short lines without a closing full stop, most of their words capitalised (or all capitals)."""
+    lines: dict[int, bool] = {}
+    line: list = []
+    body = []
+
+    def close(tokens: list) -> None:
+        words = [t for t in tokens if t.is_alpha]
+        if not words:
+            return
+        content = [t for t in words if len(t) > 3] or words
+        caps = all(t.is_upper for t in words) and len(words) >= 2
+        title = sum(1 for t in content if t.text[:1].isupper()) / len(content) >= 0.75 and len(words) <= 20
+        ends = tokens[-1].text in {".", "?", "!"} and not caps
+        if (caps or title) and not ends and (len(words) >= 2 or tokens[0].i == 0 or len(tokens) <= 3):
+            for t in tokens:
+                lines[t.i] = caps
+        else:
+            body.extend(tokens)
+
+    for tok in doc:
+        if not tok.is_space:
+            line.append(tok)
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            if line:
+                close(line)
+            line = []
+    if line:
+        close(line)
+    in_heading = set(lines)
+    capitalised = {t.text for t in body if t.is_alpha and t.text[:1].isupper() and not t.is_sent_start}
+    capitalised |= {t.text for e in doc.ents if e.start not in in_heading and len(e) > 1 for t in e if t.is_alpha and t.text[:1].isupper()}
+    lower = {_stem(w) for w in {t.text for t in body if t.is_lower and t.is_alpha}}
+    return _Headings(lines, capitalised, lower)
+
+
+def _name_word(tok, h: _Headings, caps: bool) -> bool | None:
+    """In a heading: True for a word the text shows to be a name, False for an ordinary word, None when unknown."""
+    text = tok.text
+    if text in h.capitalised or (caps and text[:1] + text[1:].lower() in h.capitalised):
+        return True
+    if not caps and _ACRONYM.match(text):
+        return True
+    if _stem(text) in h.lower or tok.pos_ in _CLOSED or not text[:1].isupper():
+        return False
+    return None
+
+
+def _heading_parts(doc: Doc, start: int, end: int, h: _Headings) -> list[tuple[int, int]]:
+    """The names inside an entity span that lies in a heading: "Lindsay Lohan Checks Into Betty Ford" has two.
+
+    Title case makes every word look like a name, so the span is cut at words the rest of the
+    text writes in lower case (or that are verbs, prepositions …). Where the text names some
+    words of the span elsewhere, only those (with first names and organisation words beside
+    them) are kept: "Obama Reverses Bush" gives Obama and Bush. A single remaining word is kept
+    only when the text writes it with a capital elsewhere, or it is an acronym.
+    """
+    caps = h.lines[start]
+    verdicts = {i: _name_word(doc[i], h, caps) for i in range(start, end)}
+    given = {i for i in range(start, end) if fold(doc[i].text) in first_names()}
+    for i, v in verdicts.items():
+        if v is None and (i in given or i - 1 in given):
+            verdicts[i] = True  # a first name, or the unknown word right after one: "Maria Olsen: Harbour Reopens"
+    runs: list[list[int]] = [[]]
+    for i in range(start, end):
+        if verdicts[i] is False and not (doc[i].lower_ in _CONNECTORS and runs[-1]):
+            runs.append([])
+        else:
+            runs[-1].append(i)
+    parts: list[tuple[int, int]] = []
+    for run in runs:
+        if any(verdicts[k] for k in run):
+            pieces: list[list[int]] = [[]]
+            for k in run:
+                if verdicts[k] or doc[k].lower_ in _CONNECTORS or (doc[k].lower_ in ORG_HEADS and pieces[-1]):
+                    pieces[-1].append(k)
+                else:
+                    pieces.append([])
+        else:
+            pieces = [run]
+        for piece in pieces:
+            while piece and doc[piece[-1]].lower_ in _CONNECTORS:
+                piece.pop()
+            while piece and doc[piece[0]].lower_ in _CONNECTORS:
+                piece.pop(0)
+            if len(piece) > 1 or (piece and (verdicts[piece[0]] or gazetteer().lookup(doc[piece[0]].text))):
+                parts.append((piece[0], piece[-1] + 1))
+    return parts
+
+
+def _split_possessive(doc: Doc, start: int, end: int, known: set[str]) -> list[tuple[int, int]]:
+    """"Trump's Republican Party", "China's Foreign Ministry": a name before an inner possessive is its own name.
+
+    Only when that name is known on its own (a state, or a word the text names elsewhere), so
+    "People's Liberation Army" stays whole.
+    """
+    for i in range(start + 1, end - 1):
+        if doc[i].text in {"'s", "’s", "'"}:
+            before = doc[start:i].text
+            if gazetteer().lookup(before) or before in known:
+                return [(start, i), (i + 1, end)]
+    return [(start, end)]
+
+
+def _scored(doc: Doc, i: int) -> bool:
+    """Whether the word at i stands with a score in a line of results ("Glamorgan 259 and 207", "Ulsan 2 Chonbuk 1"),
+    not after an initial ("A. Dale 69" is a player)."""
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    if after is None or not (after.like_num or re.match(r"^\d+-\d+$", after.text)) or re.match(
+        r"^(?:\d{4}|\d{4}-\d{2}-\d{2})$", after.text
+    ):
+        return False
+    if i and re.match(r"^[A-Z]\.$", doc[i - 1].text):
+        return False
+    sent = doc[i].sent
+    return sum(1 for t in sent if t.like_num) >= 3 and doc[i].text not in gazetteer().names
+
+
+def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
+    """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document."""
+    if end - start == 3 and doc[start + 1].text == "-" and not doc[start].whitespace_ and not doc[start + 1].whitespace_:
+        parts = (doc[start].text, doc[start + 2].text)
+        known = [bool(gazetteer().lookup(p)) or p in people for p in parts]
+        if all(known) or (any(known) and all(len(p) >= 3 and p[:1].isupper() for p in parts)):
+            return [(start, start + 1), (start + 2, end)]
+    return [(start, end)]
+
+
+def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
     taken: set[int] = set()
-    for ent in doc.ents:
-        if ent.label_ not in LABELS:
-            continue
+    heads = heads or _headings(doc)
+    ents = [e for e in doc.ents if e.label_ in LABELS]
+    known = {e.text for e in ents if len(e) == 1} | heads.capitalised
+    people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
+    for ent in ents:
         start, end, title = _clean(ent)
         if start >= end:
             continue
-        text = doc[start:end].text
-        if ent.label_ == "NORP" and text not in gaz.demonyms:
-            continue  # ideologies and groups ("Marxist", "Western") are labels, not actors
-        if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
-            continue
-        cand = _Candidate(start, end, ent.label_, text, role=title)
-        out.append(cand)
-        taken.update(range(start, end))
+        pieces = [(start, end)]
+        if start in heads.lines:
+            pieces = _heading_parts(doc, start, end, heads)
+        pieces = [q for s, e in pieces for q in _split_compound(doc, s, e, people)]
+        split = [(q, n < len(parts) - 1) for s, e in pieces for parts in [_split_possessive(doc, s, e, known)] for n, q in enumerate(parts)]
+        for (start, end), possessor in split:
+            text = doc[start:end].text
+            label = "NAME" if possessor else ent.label_  # "Trump" of "Trump's Republican Party": not an ORG
+            if doc[start].lower_ in PEERAGE and end - start > 1:
+                label = "PERSON"
+            if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
+                continue  # "al" of "et al.", a company form on its own
+            if ent.label_ == "LAW" and end - start < 2:
+                continue  # a law has a name of several words ("Endangered Species Act"); one word is a tagging slip
+            if ent.label_ == "NORP" and text not in gaz.demonyms and text not in PARTY_MEMBERS:
+                continue  # ideologies and groups ("Marxist", "Western") are labels, not actors
+            if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
+                continue
+            if taken.intersection(range(start, end)):
+                continue
+            cand = _Candidate(start, end, label, text, role=title)
+            out.append(cand)
+            taken.update(range(start, end))
     # Proper names the NER missed that speak or act as subjects ("Human Rights Watch describes ...").
     for tok in doc:
         if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ == "PROPN" and tok.i not in taken and tok.head.lemma_.lower() in SPEECH_VERBS:
@@ -227,6 +455,34 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             if left < tok.i and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
                 out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
+    # Runs of proper nouns in the body the NER left untagged ("Internet Explorer"), and acronyms ("TMZ").
+    propn = set(np.flatnonzero(doc.to_array(POS) == PROPN).tolist()) if len(doc) else set()
+    i = 0
+    n = len(doc)
+    while i < n:
+        if i not in propn:
+            i += 1
+            continue
+        tok = doc[i]
+        if tok.ent_type_ or i in taken or i in heads.lines or not tok.text[:1].isupper():
+            i += 1
+            continue
+        j = i
+        while j < n and doc[j].pos_ == "PROPN" and not doc[j].ent_type_ and j not in taken and doc[j].text[:1].isupper() \
+                and (j == i or not doc[j].is_sent_start) and not doc[j - 1].whitespace_.count("\n") \
+                and (j == i or _stem(doc[j].text) not in heads.lower):
+            j += 1
+        words = doc[i:j]
+        single_acronym = j == i + 1 and _ACRONYM.match(tok.text) and len(tok.text) >= 3 and tok.text not in COMMON_ACRONYMS
+        if j == i + 1 and tok.is_alpha and len(tok) >= 3 and _scored(doc, i):
+            out.append(_Candidate(i, j, "ORG", tok.text))  # a side with its score in a line of results: "Glamorgan 259"
+            taken.add(i)
+        elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
+            title = words[-1].lower_ in TITLE_HEADS or words[-1].lower_ in ROLE_NOUNS or all(t.lower_ in TITLE_WORDS for t in words)
+            if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not title and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
+                out.append(_Candidate(i, j, "NAME", words.text))
+                taken.update(range(i, j))
+        i = max(j, i + 1)
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).
     surfaces = _gazetteer_index()
     i = 0
@@ -266,12 +522,18 @@ def _gazetteer_index() -> dict[str, list[tuple[str, ...]]]:
 
 def _link_places(doc: Doc, cands: list[_Candidate]) -> None:
     gaz = gazetteer()
+    surnames = {family_name(c.name.split()) for c in cands if c.label == "PERSON" and len(c.name.split()) >= 2}
     for c in cands:
         hit = gaz.lookup(c.name)
         if hit is None:
             continue
+        if c.name in surnames:
+            continue  # "Jordan" after "Michael Jordan" is the man, not the state
         pid, kind = hit
         place = gaz.places[pid]
+        if kind == "affiliate":
+            c.label = "ORG"  # the state's own organisation: an entity of its own
+            continue
         if kind == "capital":
             if _acts(doc, c.start, c.end):
                 c.place, c.kind = pid, "seat"
@@ -286,33 +548,155 @@ def _link_places(doc: Doc, cands: list[_Candidate]) -> None:
             c.link_reason = None if c.name == place.name else f"name of {place.name}"
 
 
+# Verbs of a match: a place that beats, draws with or loses to another is a team.
+SPORT_VERBS = {"beat", "defeat", "draw", "lose", "win", "play", "host", "face", "edge", "thrash", "rout", "trounce",
+               "overcome", "eliminate", "hammer", "crush", "stun", "upset", "tie", "sweep", "blank", "outscore",
+               "overpower", "whip", "topple", "down", "bat", "bowl", "score", "lead", "trail", "clinch", "knock"}
+
+
+def _teams(doc: Doc, cands: list[_Candidate], placelike: set[str] | None = None) -> None:
+    """A city or county named as a side in a match is a team, an organisation ("Leicestershire beat Somerset",
+    "CHICAGO 5 Houston 3"); a state keeps its type (national sides are written as the country)."""
+    gaz = gazetteer()
+    placelike = {c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}} | (placelike or set())
+    for c in cands:
+        if c.place is not None and c.kind != "seat" or c.name in gaz.names or c.name in gaz.demonyms or c.name.title() in gaz.names:
+            continue
+        names = {c.name, c.name.title(), c.target.name if c.target is not None else c.name}
+        if not (c.label in {"GPE", "LOC", "FAC"} or names & set(gaz.capitals) or (names & placelike and c.label in {"PERSON", "NAME"})):
+            continue
+        span = doc[c.start:c.end]
+        root = span.root
+        after = doc[c.end] if c.end < len(doc) else None
+        line_numbers = sum(1 for t in doc[span.sent.start:span.sent.end] if t.like_num)
+        side = (
+            (after is not None and after.like_num and line_numbers >= 2
+             and not re.match(r"^(?:\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)$", after.text))  # not a dateline
+            or (root.dep_ in {"nsubj", "dobj", "nsubjpass"} and root.head.lemma_.lower() in SPORT_VERBS)
+            or (root.dep_ == "pobj" and root.head.lower_ in {"against", "v", "vs", "v.", "vs."})
+            or (c.start > 0 and doc[c.start - 1].lower_ in {"v", "vs", "v.", "vs."})
+            or (after is not None and after.lower_ in {"v", "vs", "v.", "vs."})
+        )
+        if side:
+            c.label, c.place, c.kind, c.link_reason, c.target = "ORG", None, "name", None, None
+    # in a line of results that has a team, another one-word side with its score is a team too ("Surrey 429-7")
+    team_lines = {doc[c.start].sent.start for c in cands if c.label == "ORG"}
+    for c in cands:
+        if c.end - c.start != 1 or c.label not in {"PERSON", "NAME"} or c.target is not None or c.place is not None:
+            continue
+        after = doc[c.end] if c.end < len(doc) else None
+        before = doc[c.start - 1] if c.start else None
+        initial = before is not None and re.match(r"^[A-Z]\.$", before.text)
+        if doc[c.start].sent.start in team_lines and after is not None and after.like_num and not initial:
+            c.label = "ORG"
+
+
 def _surname(name: str) -> str:
-    return name.split()[-1]
+    return family_name(name.split())
+
+
+def _bearers(cands: list[_Candidate]) -> dict[str, list[int]]:
+    """Folded family name -> indices of the full names of people bearing it, first mention of each name."""
+    people: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    for i, c in enumerate(cands):
+        if c.label in {"PERSON", "NAME"} and c.place is None and len(c.name.split()) >= 2 and c.target is None:
+            key = fold(c.name)
+            if key in seen or c.name.split()[0].lower() in PEERAGE:
+                continue  # "Baroness Scotland" is no bearer of "Scotland"
+            seen.add(key)
+            people.setdefault(fold(_surname(c.name)), []).append(i)
+    return people
+
+
+def _salient(cands: list[_Candidate], bearers: list[int], at: int) -> int | None:
+    """Which of several people sharing a surname a lone surname means: the one the document names most,
+    else the one named last before it; None when the document leaves it open."""
+    if len(bearers) == 1:
+        return bearers[0]
+    names = {i: fold(cands[i].name) for i in bearers}
+    counts = {i: sum(1 for c in cands if fold(c.name) == names[i]) for i in bearers}
+    ranked = sorted(bearers, key=lambda i: -counts[i])
+    if counts[ranked[0]] > counts[ranked[1]]:
+        return ranked[0]
+    before = [i for i in bearers if cands[i].start < cands[at].start]
+    if before:
+        last = max(before, key=lambda i: max(c.start for c in cands if fold(c.name) == names[i] and c.start < cands[at].start))
+        return last
+    return None
+
+
+def _link_acronyms(doc: Doc, cands: list[_Candidate]) -> None:
+    """An acronym points at the name it abbreviates in the same document: defined in the text ("Advanced Micro
+    Devices (AMD)", "AMD (Advanced Micro Devices)") or spelt by the initials of one name of the document."""
+    by_start = {c.start: c for c in cands}
+    for c in cands:
+        if c.target is not None or c.place is not None:
+            continue
+        # "Name (ABC)" / "ABC (Name)"
+        if c.end + 2 < len(doc) and doc[c.end].text == "(" and doc[c.end + 2].text == ")":
+            other = by_start.get(c.end + 1)
+            if other is not None and other.target is None and other.place is None:
+                short, long_ = (other, c) if _ACRONYM.match(other.name) else (c, other) if _ACRONYM.match(c.name) else (None, None)
+                if short is not None and initials_match(short.name, long_.name.split()):
+                    short.target = long_
+                    short.link_reason = f"acronym of {long_.name}, defined in the same document"
+    longs = [c for c in cands if c.target is None and c.place is None and len(c.name.replace("-", " ").split()) >= 2]
+    for c in cands:
+        if c.target is not None or c.place is not None or not _ACRONYM.match(c.name) or c.name in gazetteer().names:
+            continue
+        spelt = {fold(x.name): x for x in longs if initials_match(c.name, x.name.split())}
+        if len(spelt) == 1:
+            target = next(iter(spelt.values()))
+            c.target = target
+            c.link_reason = f"acronym of {target.name} in the same document"
 
 
 def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
     """Surnames and near-spellings point at a full name of the same document."""
-    people = {}
-    for i, c in enumerate(cands):
-        if c.label in {"PERSON", "NAME"} and c.place is None and len(c.name.split()) >= 2:
-            people.setdefault(fold(_surname(c.name)), i)
+    _link_acronyms(doc, cands)
+    bearers = _bearers(cands)
+    firsts: dict[str, list[int]] = {}
+    for js in bearers.values():
+        for j in js:
+            given = given_name(cands[j].name.split())
+            if given and len(given) > 2 and cands[j].label == "PERSON":
+                firsts.setdefault(fold(given), []).append(j)
     acronyms = {c.name: i for i, c in enumerate(cands) if c.place is None and _ACRONYM.match(c.name)}
+    org_short: dict[str, list[int]] = {}
+    for j, c in enumerate(cands):
+        words = c.name.split()
+        if c.label == "ORG" and c.target is None and len(words) >= 2 and all(
+            w.lower().rstrip(".") in ORG_HEADS or w.lower() in LEGAL_SUFFIXES for w in words[1:]
+        ) and not gazetteer().lookup(words[0]):
+            org_short.setdefault(fold(words[0]), []).append(j)
     for i, c in enumerate(cands):
-        if c.place is not None or len(c.name.split()) != 1 or not c.name[:1].isupper():
+        if c.place is not None or c.target is not None or len(c.name.split()) != 1 or not c.name[:1].isupper():
             continue
         key = fold(c.name)
-        target = people.get(key)
-        if target is not None and target != i:
-            c.target = cands[target]
-            c.link_reason = f"surname of {cands[target].name} in the same document"
+        if key in bearers:
+            target = _salient(cands, [j for j in bearers[key] if j != i], i) if [j for j in bearers[key] if j != i] else None
+            if target is not None:
+                c.target = cands[target]
+                c.link_reason = f"surname of {cands[target].name} in the same document"
             continue
-        if target is None and len(key) >= 5 and c.label in {"PERSON", "ORG", "GPE", "NORP"}:
+        org = [j for j in org_short.get(key, []) if j != i]
+        if len(org) == 1 and c.label in {"PERSON", "NAME", "ORG", "GPE", "NORP"}:
+            c.target = cands[org[0]]  # "Breitbart" for Breitbart News
+            c.link_reason = f"short name of {cands[org[0]].name} in the same document"
+            continue
+        given = [j for j in firsts.get(key, []) if j != i]
+        if len(given) == 1 and c.label in {"PERSON", "NAME", "ORG"} and key not in bearers:
+            c.target = cands[given[0]]  # "Lindsay" for Lindsay Lohan, the only Lindsay named in full
+            c.link_reason = f"first name of {cands[given[0]].name} in the same document"
+            continue
+        if len(key) >= 5 and c.label in {"PERSON", "ORG", "GPE", "NORP"}:
             best = None
-            for surname, j in people.items():
-                if surname[0] == key[0] and abs(len(surname) - len(key)) <= 1:
+            for surname, js in bearers.items():
+                if surname[0] == key[0] and abs(len(surname) - len(key)) <= 1 and len(js) == 1:
                     dist = Levenshtein.distance(surname, key)
                     if dist == 1 and (best is None or dist < best[0]):
-                        best = (dist, j)
+                        best = (dist, js[0])
             if best is not None:
                 c.target = cands[best[1]]
                 c.link_reason = f"spelling variant of {_surname(cands[best[1]].name)} (one letter apart) in the same document"
@@ -329,8 +713,9 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
                         break
 
 
-def _propagate(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
-    """Find further occurrences of this document's names that the NER did not tag."""
+def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None) -> list[_Candidate]:
+    """Find further occurrences of this document's names that the NER did not tag (in a heading in capitals,
+    whatever their case: "LEICESTERSHIRE" is Leicestershire)."""
     taken = set()
     for c in cands:
         taken.update(range(c.start, c.end))
@@ -347,19 +732,25 @@ def _propagate(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
             index.setdefault(words[-1], []).append(((words[-1],), target))
     for v in index.values():
         v.sort(key=lambda x: len(x[0]), reverse=True)
+    caps_lines = {i for i, caps in (heads.lines.items() if heads else ()) if caps}
+    lowered: dict[str, list] = {}
+    if caps_lines:
+        for first, entries in index.items():
+            lowered.setdefault(first.lower(), []).extend(entries)
     added = []
     for tok in doc:
         if tok.i in taken:
             continue
-        for words, target in index.get(tok.text, ()):
+        caps = tok.i in caps_lines
+        for words, target in (lowered.get(tok.lower_, ()) if caps else index.get(tok.text, ())):
             j = tok.i + len(words)
             if (
                 j <= len(doc)
-                and all(doc[tok.i + k].text == w for k, w in enumerate(words))
+                and all((doc[tok.i + k].lower_ == w.lower()) if caps else (doc[tok.i + k].text == w) for k, w in enumerate(words))
                 and not taken.intersection(range(tok.i, j))
                 and not any(doc[k].is_sent_start for k in range(tok.i + 1, j))
             ):
-                cand = _Candidate(tok.i, j, target.label, " ".join(words))
+                cand = _Candidate(tok.i, j, target.label, " ".join(words) if not caps else doc[tok.i:j].text)
                 if cand.name != target.name or target.target is not None:
                     cand.target = target
                     cand.link_reason = f"another occurrence of {target.name} in the same document"
@@ -371,10 +762,14 @@ def _propagate(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
 
 def find_mentions(doc: Doc) -> list[_Candidate]:
     """Mention candidates of a parsed document in text order; `target` links stay within the list."""
-    cands = _candidates(doc)
+    heads = _headings(doc)
+    cands = _candidates(doc, heads)
     _link_places(doc, cands)
+    _teams(doc, cands)
     _link_names(doc, cands)
-    cands = sorted(cands + _propagate(doc, cands), key=lambda c: c.start)
+    added = _propagate(doc, cands, heads)
+    _teams(doc, added, placelike={c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}})
+    cands = sorted(cands + added, key=lambda c: c.start)
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
             c.role = _role_before(doc, c.start) or _role_apposition(doc[c.start:c.end])

@@ -2,7 +2,7 @@
 
 The guess is the earliest day consistent with what the text says happened already, as
 news is written soon after the latest event it reports. The evidence, from the time
-readings of ``times.candidates`` (tense from the governing verb):
+readings of ``time_readings.candidates`` (tense from the governing verb):
 
 1. an absolute date in a past-tense clause, or a full date outside any clause (a
    dateline), is a lower bound ("Trump promised Feb. 18, 2019" → on or after
@@ -16,10 +16,19 @@ readings of ``times.candidates`` (tense from the governing verb):
    A yearless date with its weekday ("on Friday, March 1") counts as a full date, in the
    first year from the latest year the text names where the two agree (2019 after "In
    2017");
-3. an absolute date in a future-tense clause is an upper bound, and so is a yearless one
+3. a month or day with its year in a future-tense clause is an upper bound (a year alone,
+   "by 2008", is not: plans name far years), and so is a yearless one
    at its first occurrence after the lower bound ("after January 10, when ... will be
    unrecognized"); with an upper bound the guess is at most 30 days before it, as texts
    announce coming dates a few weeks ahead.
+
+4. weekday names in past-tense clauses ("the talks ended on Thursday") name days of the
+   week before publication, and the news names by weekday what is newer than what it dates:
+   the guess moves to the first such weekday on or after the bound, up to six days later
+   (the latest date named is a lower bound, not the date).
+
+A dateline (a full date alone on one of the first lines: "April 27, 2005" and a blank line)
+is the publication date itself and wins over all of the above.
 
 A text gets no guess unless it names a month or day with its year in the past, or a
 coming date: from "January 29" or "Monday" alone, or from years alone (a founding year
@@ -32,12 +41,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsgraph.extract.times import CANDIDATES_KEY, Reading, candidates
+from newsgraph.extract.time_readings import CANDIDATES_KEY, Candidate, Reading, candidates
 
 NO_BOUND = {"before", "until", "till", "by", "ahead"}
 LEAD_TIME = dt.timedelta(days=30)
 SAME_YEAR_REACH = dt.timedelta(days=60)
 WEEKDAY_YEARS = 12  # a day of the year falls on the same weekday again within 11 years
+DATELINE_REACH = 300  # characters from the top of the text where a dateline may stand
+DATELINE_LINE = 80  # a dateline's line is short: the date, maybe a place
+WEEKDAY_REACH = 6  # days after the bound a weekday named in the past can move the guess
 
 
 def _first_of_next_month(year: int, month: int) -> dt.date:
@@ -75,7 +87,8 @@ def infer_from(readings: list[Reading]) -> str | None:
         if r.kind == "absolute":
             start = dt.date(r.year, r.month or 1, r.day or 1)
             if r.tense == "future":
-                upper.append(start)
+                if r.month is not None:  # "by 2008" is no sign the text was written weeks before
+                    upper.append(start)
             elif r.tense == "verbless" and r.day is not None and usable:
                 lower.append(start)  # a full date standing alone is most often the dateline itself
                 precise = True
@@ -121,6 +134,10 @@ def infer_from(readings: list[Reading]) -> str | None:
             continue
         if base < boundary <= base + reach:
             earliest = max(earliest, boundary)
+    weekdays = [r.weekday for r in readings if r.kind == "weekday" and r.offset <= 0 and r.tense == "past" and r.bound not in NO_BOUND]
+    if weekdays:
+        named = [earliest + dt.timedelta(days=(w - earliest.weekday()) % 7) for w in weekdays]
+        earliest = max(earliest, min(max(named), earliest + dt.timedelta(days=WEEKDAY_REACH)))
     limit = min((u for u in upper if u > earliest), default=None)
     if limit is not None:
         earliest = max(earliest, limit - LEAD_TIME)
@@ -136,8 +153,30 @@ def infer_published(ctx) -> str | None:
     only makes sure it ran.
     """
     if ctx.result.published_guess is None:
-        ctx.result.published_guess = infer_from([c.reading for c in candidates(ctx.doc)])
+        found = candidates(ctx.doc)
+        ctx.result.published_guess = dateline(ctx.doc.text, [(ctx.doc[c.start].idx, c) for c in found]) or infer_from(
+            [c.reading for c in found]
+        )
     return ctx.result.published_guess
+
+
+def dateline(text: str, found: list[tuple[int, Candidate]]) -> str | None:
+    """The date of a dateline near the top: a full date (day, month, year) on a short line of its own."""
+    for offset, cand in found:
+        if offset > DATELINE_REACH:
+            break
+        r = cand.reading
+        if r.kind != "absolute" or r.day is None or r.month is None:
+            continue
+        start = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        line = text[start : end if end >= 0 else len(text)]
+        if len(line.strip()) <= DATELINE_LINE and (r.tense == "verbless" or len(line.split()) <= 6):
+            try:
+                return dt.date(r.year, r.month, r.day).isoformat()
+            except ValueError:
+                return None
+    return None
 
 
 def extract(ctx) -> None:

@@ -1,4 +1,4 @@
-"""Who is speaking: the subject of a cue verb, turned into a named speaker.
+"""Who is speaking: the subject of a cue verb, turned into a ``Source`` (as written, whom it names, whom it speaks for).
 
 A cue verb's grammatical subject is often not the name itself, so the subject
 goes through a short cascade, each step there for a layout seen in news prose:
@@ -9,11 +9,19 @@ goes through a short cascade, each step there for a layout seen in news prose:
 3. A document as subject ("A report by the BBC revealed …"): its author.
 4. A role with the name in apposition ("the Vice President, Delcy Rodriguez,"):
    the name.
-5. A pronoun ("he said") or a role alone ("the Venezuelan Vice President
-   said"): resolved by ``antecedent`` to the most recent compatible person
-   mention before it. This is a deliberately small resolver (recency plus
-   title agreement), written here because spaCy's small English models ship no
-   coreference component and the quotes need only this narrow case.
+5. A pronoun ("he said"): ``resolve_pronoun``, the one entry point, takes the
+   link the document's coreference stage made when there is one, else
+   ``antecedent``: the nearest person in subject position of a cue verb, then
+   of any verb, then the nearest person, within three sentences, never one
+   whose gender (title, first name, the surname of a named first name, earlier
+   he/she) contradicts the pronoun. This small fallback exists because spaCy's
+   small English models ship no coreference component; it is what quotes use
+   until the coreference stage links pronouns.
+6. A role or other noun: a definite role ("the Venezuelan Vice President")
+   points back at a person whose title agrees; a nominal or anonymous source
+   ("a Coca-Cola spokesman", "Mr Blair's official spokesman", "officials", "a
+   person familiar with the matter") is a source of its own: its words, no
+   person, and the name it speaks for as ``affiliation``.
 """
 
 from __future__ import annotations
@@ -21,7 +29,10 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from newsgraph.extract import Context
+from dataclasses import dataclass
+
 from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
+from newsgraph.lexicons.coref import first_names
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
@@ -48,6 +59,9 @@ GLUED_FORMS = frozenset(
     tweeted tweets noted notes insisted insists claimed claims continued replied assured declared""".split()
 )
 PRONOUNS = frozenset({"he", "she", "him", "her"})
+# Roles that do not point back at a named person: "the spokesman said" is the spokesman, not the last name seen.
+ANONYMOUS_ROLES = frozenset("""spokesman spokeswoman spokesperson official officials aide aides adviser advisor advisers lawyer
+    analyst economist officer executive source sources person people expert experts""".split())
 RELATIVES = frozenset({"who", "which", "that", "whom"})
 _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp", "dobj", "pobj", "prep", "attr", "ccomp", "npadvmod", "appos"})
 
@@ -136,6 +150,13 @@ def _subject_like(tok: Token) -> bool:
     return any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in RELATIVES for g in c.children) for c in tok.children)
 
 
+def _speaks(tok: Token) -> bool:
+    """Whether a name is the subject of a cue verb: the person a later "he said" most often continues."""
+    while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "nsubj" and is_cue(tok.head)
+
+
 def _person_target(ctx: Context, tok: Token) -> int | None:
     idx = ctx.mention_of(tok)
     return idx if idx is not None and _is_person(ctx, idx) else None
@@ -163,7 +184,58 @@ def _gender(ctx: Context, target: int) -> str | None:
     role = (ctx.result.mentions[target].role or "").lower().split()
     found.update("m" for w in role if w in _MALE)
     found.update("f" for w in role if w in _FEMALE)
+    if not found:
+        found.update(_first_name_genders(ctx, ctx.result.mentions[target].name))
+    if not found:
+        learnt = _learnt(ctx).get(target)
+        if learnt is not None:
+            found.add(learnt)
     return found.pop() if len(found) == 1 else None
+
+
+def _first_name_genders(ctx: Context, name: str) -> set[str]:
+    """Genders the first names of the document's persons bearing this surname show ("Trump" after "Donald Trump")."""
+    cache = ctx.__dict__.setdefault("_surname_genders", None)
+    if cache is None:
+        cache = {}
+        for m in ctx.result.mentions:
+            words = m.name.split()
+            if m.label == "PERSON" and len(words) > 1:
+                first = first_names().get(words[0].lower().rstrip("."))
+                if first is not None:
+                    cache.setdefault(words[-1].lower(), set()).add(first)
+        ctx.__dict__["_surname_genders"] = cache
+    words = name.split()
+    return set(cache.get(words[-1].lower(), set())) if words else set()
+
+
+def gender_of_pronoun(word: str) -> str | None:
+    return _GENDER_OF_PRONOUN.get(word.lower())
+
+
+def person_gender(ctx: Context, target: int) -> str | None:
+    """What the document shows of a person's gender (titles, first name, earlier he/she), or None."""
+    return _gender(ctx, target)
+
+
+def _learnt(ctx: Context) -> dict[int, str]:
+    """Genders this document's earlier he/she have shown (person mention -> "m"/"f"), kept on the context."""
+    return ctx.__dict__.setdefault("_speaker_genders", {})
+
+
+def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = None) -> int | None:
+    """The named person a he/she stands for: the coreference stage's link when it has made one, else ``antecedent``.
+
+    The one place speaker pronouns are resolved, so the quotes follow the document's coreference once it exists.
+    """
+    linked = ctx.mention_of(token)
+    if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"}:
+        return linked
+    found = antecedent(ctx, token, skip=skip)
+    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+    if found is not None and wanted is not None:
+        _learnt(ctx).setdefault(found, wanted)
+    return found
 
 
 def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[int, int] | None = None) -> int | None:
@@ -184,7 +256,7 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
         for _ in range(2):
             if lo > 0:
                 lo = doc[lo - 1].sent.start
-        nearest = None
+        nearest = subject = None
         wanted = _GENDER_OF_PRONOUN.get(token.lower_)
         genders: dict[int, str | None] = {}
         for i in range(token.i - 1, lo - 1, -1):
@@ -200,11 +272,14 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
             if skip and skip[0] <= ctx.original(tok.idx, tok.idx + 1)[0] < skip[1]:
                 continue
             if _subject_like(tok):
-                return target
+                if _speaks(tok):
+                    return target
+                if subject is None:
+                    subject = target
             if nearest is None:
                 nearest = target
-        if nearest is not None:
-            return nearest
+        if subject is not None or nearest is not None:
+            return subject if subject is not None else nearest
     fallback = None
     for idx in range(len(ctx.result.mentions) - 1, -1, -1):
         m = ctx.result.mentions[idx]
@@ -214,17 +289,76 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
         if not _is_person(ctx, target):
             continue
         if not role_words:
-            return target
+            wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+            if wanted is None or _gender(ctx, target) in {None, wanted}:
+                return target
+            continue
         roles = " ".join(filter(None, [m.role, ctx.result.mentions[target].role])).lower()
         if role_words <= set(roles.split()):
             return target
         if fallback is None:
             fallback = target
-    return fallback
+    return fallback if not role_words & ANONYMOUS_ROLES else None
 
 
-def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -> Participant:
-    """A Participant naming who `subject` stands for (see the module docstring for the cascade)."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who a cue's subject is: as written, the person or organisation it names or stands for, and whom it speaks for.
+
+    `participant` spans the name (or the pronoun, or the nominal as written) and carries the mention it refers to;
+    `start`/`end`/`text` span the whole source phrase ("longtime Democratic pollster Pat Caddell",
+    "a person familiar with the matter"); `affiliation` is the mention a nominal source speaks for ("Coca-Cola" for
+    "a Coca-Cola spokesman", Blair for "Mr Blair's official spokesman").
+    """
+
+    participant: Participant
+    start: int
+    end: int
+    text: str
+    affiliation: int | None = None
+    form: str = "name"  # name | nominal | pronoun
+
+
+_PHRASE_STOP = frozenset({"relcl", "appos", "punct", "acl", "cc", "conj", "advcl"})
+
+
+def _phrase(ctx: Context, tok: Token) -> Span:
+    """The source phrase headed by `tok`, without relative clauses, appositions or anything after a comma."""
+    lo = tok.i
+    for child in tok.lefts:
+        if child.dep_ not in _PHRASE_STOP:
+            lo = min(lo, child.left_edge.i)
+            break
+    hi = tok.i
+    for child in tok.rights:
+        if child.dep_ in _PHRASE_STOP or any(t.text in {",", "(", "—", "--"} for t in ctx.doc[tok.i + 1: child.left_edge.i + 1]):
+            break
+        if child.dep_ in {"prep", "amod", "compound", "nummod", "flat"}:
+            hi = child.right_edge.i
+    while hi > lo and ctx.doc[hi].is_punct:
+        hi -= 1
+    return ctx.doc[lo: hi + 1]
+
+
+def _affiliation(ctx: Context, tok: Token) -> int | None:
+    """Whom a nominal source speaks for: a possessor, a name before the head, or a "for"/"of"/"at" complement."""
+    for child in tok.children:
+        if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.i < tok.i):
+            found = ctx.mention_in(ctx.doc[child.left_edge.i: child.i + 1])
+            if found is not None:
+                return found
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in {"for", "of", "at", "from", "with"}:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    found = ctx.mention_of(obj) or ctx.mention_in(ctx.doc[obj.left_edge.i: obj.i + 1])
+                    if found is not None:
+                        return found
+    return None
+
+
+def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -> Source:
+    """The Source `subject` stands for (see the module docstring for the cascade)."""
     tok = subject
     if tok.lower_ in RELATIVES and tok.head.dep_ == "relcl":
         before = tok.i - 1
@@ -245,20 +379,31 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
             if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_of(child) is not None):
                 tok = child
                 break
+    written = ctx.span_original(_phrase(ctx, tok))
     if tok.lower_ in PRONOUNS:
-        return ctx.participant("source", tok, mention=antecedent(ctx, tok, skip=skip))
+        part = ctx.participant("source", tok, mention=resolve_pronoun(ctx, tok, skip=skip))
+        return Source(part, *written, form="pronoun")
     mention = ctx.mention_of(tok)
-    if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE"}):
+    if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE", "ORG"}):
         span = _role_span(ctx, tok)
-        org = ctx.mention_in(span)
-        if org is not None and ctx.result.mentions[org].label == "ORG" and not set(ctx.result.mentions[org].name.lower().split()) <= TITLE_WORDS:
-            # "an M&S spokesman said": the spokesman speaks for the organisation.
-            return ctx.participant("source", span, mention=org)
+        affiliation = _affiliation(ctx, tok)
+        if affiliation is not None and not set(ctx.result.mentions[affiliation].name.lower().split()) <= TITLE_WORDS:
+            # "an M&S spokesman", "Mr Blair's official spokesman": a source of its own, speaking for the name.
+            return Source(_anonymous(ctx, span), *written, affiliation=affiliation, form="nominal")
         # Only a definite role ("the Vice President") points back at somebody; "a senior official" is anonymous.
         definite = any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in tok.children)
-        return ctx.participant("source", span, mention=antecedent(ctx, tok, role=span.text, skip=skip) if definite else None)
+        who = antecedent(ctx, tok, role=span.text, skip=skip) if definite else None
+        part = ctx.participant("source", span, mention=who) if who is not None else _anonymous(ctx, span)
+        return Source(part, *written, affiliation=affiliation, form="nominal")
     if mention is not None or tok.pos_ == "PROPN":
         span = _name_span(ctx, tok)
-        return ctx.participant("source", span, mention=mention if mention is not None else ctx.mention_in(span))
-    span = _role_span(ctx, tok)
-    return ctx.participant("source", span, mention=ctx.mention_in(span))
+        part = ctx.participant("source", span, mention=mention if mention is not None else ctx.mention_in(span))
+        return Source(part, *written, form="name")
+    span = _phrase(ctx, tok)
+    return Source(_anonymous(ctx, span), *written, affiliation=_affiliation(ctx, tok), form="nominal")
+
+
+def _anonymous(ctx: Context, span: Span) -> Participant:
+    """A source that names no one ("a spokesman", "officials"): its words, no mention."""
+    start, end, text = ctx.span_original(span)
+    return Participant("source", start, end, text, None)

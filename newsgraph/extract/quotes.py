@@ -1,57 +1,171 @@
-"""Quotes and claims with their speakers.
+"""Attributions: who said, believes, claims, denies, endorses or reports what, and the words that say it.
 
-Direct quotes are the spans between quotation marks, double or single
-(``quote_marks``), that some
-cue attributes to a speaker; the cue is looked for where news prose puts it, in
-this order, the first that answers wins:
+Each record has its content (the words attributed), its cue (the verb, "according
+to", or a headline colon), its source as written and the person or organisation
+it refers to (``quote_speakers``), and two labels: ``kind`` (direct: all in quote
+marks; partial: a reported clause with quoted words; indirect: no marks) and
+``attribution`` (speech, belief, claim, denial, endorsement, report: from the
+cue's lemma, or report when a document speaks).
 
-1. right after the closing mark, with nothing but the speaker between
-   (``"…," Rodriguez said`` / ``"…" said Bolton on twitter``);
-2. a cue verb governing the quoted words (``He lamented that "…"``, partial
-   quotes inside a sentence);
-3. the nearest cue verb before the opening mark in the same sentence, or any
-   verb when the lead-in ends with a colon or comma (``Peskov said: "…"``,
-   ``Bolton reacted to the news on twitter, "…"``).
+Found in two passes, the first that claims a cue wins:
 
-Marks with no cue around them are scare quotes ("self-finance") and are not
-quotes. Indirect speech is a speech verb with a clausal complement
-(``Lavrov said that …``), a claim noun with a "that" clause (``broke the news
-that …``), or ``according to X``; the reported clause is the quote's text.
-Who speaks is worked out by ``quote_speakers``.
+1. Quotation marks (``quote_marks``). A span between marks is a quote when a cue
+   stands where news prose puts it: right after the closing mark with only the
+   speaker between (``"…," Rodriguez said``), governing the quoted words (``He
+   called the plan "a gamble"``: the content is then the whole clause, kind
+   partial), or right before the opening mark (``Peskov said: "…"``). Titles
+   (``NBC's "Meet the Press"``) and terms (``a phenomenon called "differential
+   nonresponse"``) are not quotes; a quote interrupted by its own attribution
+   (``"…," she said. "…"``) is one record whose ``parts`` are the pieces.
+2. Cue words with their content: a clausal complement (``said that …``), the
+   rest of the clause around a parenthetical cue (``…, he added, assumes …``),
+   an open complement (``wants to …``, ``urged X to …``), a noun phrase for cues
+   that take one (``denied the charge``, ``backing Clinton``), a prepositional
+   complement (``talked about …``, ``called for …``), ``according to`` any noun
+   phrase, and a headline colon (``Trump: Generals don't …``).
 """
 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
-from newsgraph.extract.quote_speakers import CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, SPEECH_VERBS, is_cue, speaker, subject_of
+from newsgraph.extract.quote_speakers import (
+    CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
+    subject_of,
+)
+from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
 from newsgraph.model import Participant, Quote
 
 _AFTER_WINDOW = 7  # tokens after a closing mark within which "X said" must stand
 _MIN_UNATTRIBUTED_WORDS = 4
-_MARKS = frozenset({'"', "'"})  # a cue but no speaker: short marked phrases are more likely scare quotes
+_MARKS = frozenset({'"', "'"})
+# Cues that take a noun phrase as their content ("denied the charge", "backing Clinton"); speech verbs mostly do not
+# ("told reporters").
+_NP_CUES = frozenset("""describe discuss mention announce confirm acknowledge admit predict propose suggest recall repeat
+    explain express cite recommend demand question reveal tweet write post reject deny dismiss dispute refute rebut
+    disavow repudiate contradict endorse back support praise favor favour prefer defend oppose criticize criticise condemn
+    attack slam applaud welcome embrace champion laud hail question challenge approve denounce decry blast mock ridicule
+    claim allege accuse blame fault report show find indicate document project estimate want expect fear echo express offer
+    address name tout call""".split())
+# Prepositions that carry a cue's content: "talked about the economy", "called for a ban".
+_PREP_CUES = {
+    "talk": {"about"}, "speak": {"about", "of", "on"}, "refer": {"to"}, "call": {"for"}, "comment": {"on"},
+    "write": {"about", "of", "on"}, "complain": {"about", "of"}, "warn": {"of", "against", "about"},
+    "argue": {"for", "against"}, "ask": {"about", "for"}, "joke": {"about"}, "boast": {"about", "of"},
+    "testify": {"about", "on"}, "agree": {"with", "on"}, "disagree": {"with"}, "think": {"about", "of"},
+    "worry": {"about"}, "hope": {"for"}, "push": {"for"}, "brag": {"about"}, "rail": {"against"},
+    "point": {"to"}, "vote": {"for", "against"}, "focus": {"on"},
+}
+_XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell "
+                        "encourage advise demand push agree seem appear seek".split())
+_PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
+_ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
+_TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
+_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
+
+
+@dataclass
+class _Found:
+    parts: list[tuple[int, int]]  # canonical character pieces of the content
+    kind: str
+    cue: Token | None
+    cue_span: tuple[int, int] | None  # canonical characters of the cue
+    cue_text: str | None
+    source: Source | None
+    attribution: str = "speech"
+    closes: int = -1  # canonical offset of the closing mark, for direct quotes
+    marks: list[tuple[int, int]] = field(default_factory=list)  # quoted spans (open, close+1) inside the content
+
+    @property
+    def lo(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def hi(self) -> int:
+        return self.parts[-1][1]
 
 
 def extract(ctx: Context) -> None:
     doc = ctx.doc
     starts = [t.idx for t in doc]
-    found: list[tuple[int, Quote]] = []
-    direct_ranges: list[tuple[int, int]] = []
     used_cues: set[int] = set()
-    double = quoted_spans(doc.text)
-    for qs in sorted(double + single_quoted_spans(doc.text, double), key=lambda q: q.open):
-        quote = _direct(ctx, starts, qs, used_cues)
-        if quote is not None:
-            found.append((qs.start, quote))
-            direct_ranges.append((qs.open, qs.close + 1))
-    for start, quote in _indirect(ctx, direct_ranges, used_cues):
-        found.append((start, quote))
-    found.sort(key=lambda pair: pair[0])
-    ctx.result.quotes.extend(q for _, q in found)
+    double = quoted_spans(_text(doc))
+    spans = sorted(double + single_quoted_spans(_text(doc), double), key=lambda q: q.open)
+    found = _direct_all(ctx, starts, spans, used_cues)
+    found.extend(_indirect(ctx, found, used_cues))
+    found.extend(_colons(ctx, found))
+    found.extend(_nominal_cues(ctx, found))
+    found.sort(key=lambda f: f.lo)
+    _continue_speakers(ctx, found)
+    ctx.result.quotes.extend(_quote(ctx, f) for f in found)
+
+
+def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
+    """"he said" after quotes of a named person is that person, when the gender allows: news keeps quoting one speaker
+    at a time, so the last named source a few sentences back beats the nearest name, which is often someone talked about."""
+    last: tuple[int, int] | None = None  # (sentence, mention) of the last named source
+    for f in found:
+        src = f.source
+        if src is None:
+            continue
+        sent = ctx.sentence_index(f.lo)
+        if src.form == "name" and src.participant.mention is not None:
+            last = (sent, src.participant.mention)
+        elif src.form == "pronoun" and last is not None and sent - last[0] <= 4 and src.participant.mention != last[1]:
+            wanted = gender_of_pronoun(src.participant.text)
+            known = person_gender(ctx, last[1])
+            if wanted is not None and known == wanted and ctx.result.mentions[last[1]].label == "PERSON":
+                f.source = replace(src, participant=replace(src.participant, mention=last[1]))
+
+
+def _stripped(text: str, lo: int, hi: int) -> tuple[int, int]:
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    return lo, hi
+
+
+def _quote(ctx: Context, f: _Found) -> Quote:
+    text_c = _text(ctx.doc)
+    f.parts = [_stripped(text_c, a, b) for a, b in f.parts]  # an unclosed quote's clause may end at its line break
+    start, end, text = ctx.original(f.lo, f.hi)
+    parts = tuple(ctx.original(a, b)[:2] for a, b in f.parts) if len(f.parts) > 1 else ()
+    cue_start = cue_end = None
+    if f.cue_span is not None:
+        cue_start, cue_end, _ = ctx.original(*f.cue_span)
+    src = f.source
+    return Quote(
+        start, end, text, f.kind, f.cue_text, src.participant if src else None, ctx.sentence_index(f.lo),
+        attribution=f.attribution, source_start=src.start if src else None, source_end=src.end if src else None,
+        source_text=src.text if src else None, cue_start=cue_start, cue_end=cue_end, parts=parts,
+        affiliation=src.affiliation if src else None,
+    )
+
+
+def _attribution(cue: Token | None, source: Source | None, subject: Token | None = None) -> str:
+    if subject is not None and subject.lemma_.lower() in DOCUMENT_NOUNS:
+        return "report"
+    if cue is None:
+        return "speech"
+    return cue_kinds().get(cue.lemma_.lower(), "speech")
+
+
+def _text(doc) -> str:
+    """The parsed text, built once: spaCy's ``Doc.text`` joins every token again on each call."""
+    text = doc.user_data.get("newsgraph_text")
+    if text is None:
+        text = doc.user_data["newsgraph_text"] = doc.text
+    return text
+
+
+def _tok_span(tok: Token) -> tuple[int, int]:
+    return tok.idx, tok.idx + len(tok.text)
 
 
 # --- direct quotes ---------------------------------------------------------------------------------
@@ -62,31 +176,106 @@ def _tokens(doc, starts: list[int], start: int, end: int) -> Span:
     return doc[bisect.bisect_left(starts, start): bisect.bisect_left(starts, end)]
 
 
-def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]) -> Quote | None:
+def _direct_all(ctx: Context, starts: list[int], spans: list[QuotedSpan], used_cues: set[int]) -> list[_Found]:
+    out: list[_Found] = []
+    for qs in spans:
+        if out and out[-1].lo <= qs.start < out[-1].hi:
+            continue  # inside a clause already taken whole (a partial quote)
+        if _cue_after(ctx.doc, starts, qs) is None and _join(ctx, out, qs):
+            continue
+        f = _direct(ctx, starts, qs, used_cues)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _join(ctx: Context, found: list[_Found], qs: QuotedSpan) -> bool:
+    """`"…," she said. "…"`: a cue-less quote right after the attribution of the quote before it continues that quote."""
+    if not found:
+        return False
+    prev = found[-1]
+    if prev.kind != "direct" or prev.cue is None or prev.closes < 0 or prev.cue_span is None:
+        return False
+    between = _text(ctx.doc)[prev.closes + 1: qs.open]
+    if "\n" in between or '"' in between or not (prev.closes < prev.cue_span[0] < qs.open) or len(between.split()) > 14:
+        return False
+    prev.parts.append((qs.start, qs.end))
+    prev.closes = qs.close
+    return True
+
+
+def _is_title(ctx: Context, starts: list[int], qs: QuotedSpan, inside: Span) -> bool:
+    """NBC's "Meet the Press", the film "The Post": a possessive or Title Case words without sentence punctuation."""
+    words = _text(ctx.doc)[qs.start: qs.end].split()
+    if not words or len(words) > 8 or _text(ctx.doc)[qs.start: qs.end].rstrip().endswith((".", "!", "?")):
+        return False
+    i = bisect.bisect_left(starts, qs.open) - 1
+    if i >= 0 and ctx.doc[i].tag_ == "POS":
+        return True
+    capital = [w for w in words if w.strip("\"'(),:;").lower() not in _SMALL_WORDS]
+    return bool(capital) and all(w.strip("\"'(),:;")[:1].isupper() or not w.strip("\"'(),:;")[:1].isalpha() for w in capital) and len(words) > 1
+
+
+def _is_term(ctx: Context, starts: list[int], qs: QuotedSpan) -> bool:
+    """A term in marks: `a phenomenon called "differential nonresponse"`, `so-called "volunteers"`, `known as "X"`."""
+    if len(_text(ctx.doc)[qs.start: qs.end].split()) > 5:
+        return False
+    i = bisect.bisect_left(starts, qs.open) - 1
+    for j in range(i, max(-1, i - 3), -1):
+        tok = ctx.doc[j]
+        if tok.lower_ in {"so-called", "called", "dubbed", "termed", "named", "nicknamed", "titled", "labeled", "labelled"} or (
+            tok.lower_ == "as" and j > 0 and ctx.doc[j - 1].lemma_.lower() in {"know", "refer", "describe", "brand"}
+        ):
+            verb = tok if tok.lower_ != "as" else ctx.doc[j - 1]
+            if tok.lower_ == "so-called" or verb.dep_ in {"acl", "amod"} or verb.tag_ == "VBN" and not any(
+                c.dep_ in {"nsubj", "aux"} for c in verb.children
+            ):
+                return True
+        if tok.lower_ == "called" and j > 1 and ctx.doc[j - 1].text == "-" and ctx.doc[j - 2].lower_ == "so":
+            return True
+    return False
+
+
+def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]) -> _Found | None:
     doc = ctx.doc
     inside = _tokens(doc, starts, qs.start, qs.end)
     if not len(inside):
         return None
     after = _cue_after(doc, starts, qs)
-    cue = after or _cue_governing(inside) or _cue_before(ctx, starts, qs)
+    if after is None and (_is_title(ctx, starts, qs, inside) or _is_term(ctx, starts, qs)):
+        return None
+    governing = None if after is not None else _cue_governing(inside)
+    cue = after or governing or _cue_before(ctx, starts, qs)
     glued = None if cue is not None else _glued_cue(ctx, starts, qs)
     if cue is None and glued is None:
         return None
-    start, end, text = ctx.original(qs.start, qs.end)
+    text = _text(doc)[qs.start: qs.end]
+    skip = ctx.original(qs.start, qs.end)[:2]
     if glued is not None:
         cue, subject = glued
         cue_text = cue.text[: cue.text.index('"')].rstrip(",: ")
+        cue_span = (cue.idx, cue.idx + len(cue_text))
     else:
-        subject, cue_text = subject_of(cue), cue.text
-    who: Participant | None = None
+        subject, cue_text, cue_span = subject_of(cue), cue.text, _tok_span(cue)
+    source: Source | None = None
     if subject is not None and not (inside.start <= subject.i < inside.end) and subject.lower_ not in NOT_SPEAKERS:
-        who = speaker(ctx, subject, skip=(start, end))
-    if who is None and len(text.split()) < _MIN_UNATTRIBUTED_WORDS:
+        source = speaker(ctx, subject, skip=skip)
+    if source is None and len(text.split()) < _MIN_UNATTRIBUTED_WORDS:
         return None
     if len(text.split()) < 2 and after is None:
         return None  # a single word in marks inside a sentence is a term or a title ("Today"); '"Yes," he said' is a quote
     used_cues.add(cue.i)
-    return Quote(start, end, text, "direct", cue_text, who, ctx.sentence_index(qs.start))
+    attribution = _attribution(cue, source, subject)
+    if after is None and glued is None:
+        clause = _content(ctx, cue)
+        if clause and clause[0][0] <= qs.open and clause[-1][1] > qs.start:
+            outside = len(_text(doc)[clause[0][0]: qs.open].split()) + len(_text(doc)[qs.close + 1: clause[-1][1]].split())
+            if outside >= 2:
+                # 'He called the plan "a gamble"': the quoted words are part of the reported clause
+                clause[0] = (min(clause[0][0], qs.open), clause[0][1]) if len(clause) > 1 else clause[0]
+                clause[-1] = (clause[-1][0], max(clause[-1][1], qs.close + 1))
+                return _Found(clause, "partial", cue, cue_span, cue_text, source, attribution, qs.close, [(qs.open, qs.close + 1)])
+    return _Found([(qs.start, qs.end)], "direct", cue, cue_span, cue_text, source, attribution, qs.close)
 
 
 def _glued_cue(ctx: Context, starts: list[int], qs: QuotedSpan) -> tuple[Token, Token | None] | None:
@@ -106,12 +295,15 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     """`"…," X said` or `"…" said X`: a cue verb right after the closing mark, only its subject in between."""
     if not qs.closed:
         return None
+    before = _text(doc)[:qs.open].rstrip()[-1:]
+    if before.isalnum() and _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
+        return None  # 'the probe is "ongoing." He said …': a quote closing its sentence inside it; "He said" is the next one
     i = bisect.bisect_left(starts, qs.close + 1)
     limit = min(len(doc), i + _AFTER_WINDOW)
     sent_end = doc[i].sent.end if i < len(doc) else i
-    for j in range(i, min(limit, sent_end)):
+    for j in range(i, min(limit, max(sent_end, i + 1))):
         tok = doc[j]
-        if tok.text in _MARKS:
+        if tok.text in _MARKS or "\n" in tok.text:
             return None
         if is_cue(tok):
             subject = subject_of(tok)
@@ -142,139 +334,360 @@ def _cue_governing(inside: Span) -> Token | None:
 
 
 def _cue_before(ctx: Context, starts: list[int], qs: QuotedSpan) -> Token | None:
-    """The nearest cue verb in the lead-in before the opening mark (same sentence, no other quote between)."""
+    """A cue verb in the lead-in before the opening mark: the lead-in ends with a colon or comma (``Peskov said: "…"``),
+    or the cue stands right before the mark (``told reporters "…"``)."""
     doc = ctx.doc
     first = bisect.bisect_left(starts, qs.open)
     if first == 0:
         return None
     sent = doc[first - 1].sent
     lo = sent.start
-    lead = doc.text[sent.start_char: qs.open].rstrip()
+    lead = _text(doc)[sent.start_char: qs.open].rstrip()
     if not lead.strip() and sent.start > 0:
         # The quote opens a sentence: the lead-in is the previous sentence when it ends with a colon.
         prev = doc[sent.start - 1].sent
-        if doc.text[prev.start_char: prev.end_char].rstrip().endswith(":"):
-            lo, lead = prev.start, doc.text[prev.start_char: qs.open].rstrip()
+        if _text(doc)[prev.start_char: prev.end_char].rstrip().endswith(":"):
+            lo, lead = prev.start, _text(doc)[prev.start_char: qs.open].rstrip()
     window = [t for t in doc[lo:first] if t.idx < qs.open]
     if any(t.text in _MARKS for t in window):
         window = window[max(i for i, t in enumerate(window) if t.text in _MARKS) + 1:]
-    for tok in reversed(window):
-        if is_cue(tok):
+    opens_clause = lead.endswith((":", ","))
+    for k, tok in enumerate(reversed(window)):
+        if is_cue(tok) and (opens_clause or k <= 3):
             return tok
-    if lead.endswith((":", ",")):
+    if opens_clause:
         for tok in reversed(window):
             if tok.pos_ == "VERB" and tok.lower_ != "according" and subject_of(tok) is not None:
                 return tok
     return None
 
 
-# --- indirect speech -------------------------------------------------------------------------------
+# --- cues with their content -------------------------------------------------------------------------
 
 
-def _overlaps(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Whether direct quotes make up most of [start, end): then the clause is that quote, already found.
-    A short partial quote inside a longer reported clause leaves the clause a claim of its own."""
-    covered = sum(max(0, min(e, end) - max(s, start)) for s, e in ranges)
-    return covered > 0.6 * max(1, end - start)
+def _trimmed(doc, lo: int, hi: int) -> tuple[int, int] | None:
+    """Token range [lo, hi) without a leading "that", leading/trailing punctuation and spaces."""
+    while lo < hi and ((doc[lo].lower_ == "that" and doc[lo].dep_ == "mark") or (doc[lo].is_punct and doc[lo].text not in _MARKS) or doc[lo].is_space):
+        lo += 1
+    while hi > lo and ((doc[hi - 1].is_punct and doc[hi - 1].text not in _MARKS) or doc[hi - 1].is_space or doc[hi - 1].lower_ in {"and", "but"}):
+        hi -= 1
+    return (lo, hi) if hi > lo else None
 
 
-def _clause(doc, head: Token) -> Span | None:
-    """The reported clause under `head`, without its "that" and trailing punctuation."""
-    left, right = head.left_edge.i, head.right_edge.i + 1
-    while left < right and ((doc[left].dep_ == "mark" and doc[left].lower_ == "that") or doc[left].is_punct or doc[left].is_space):
-        left += 1
-    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
-        right -= 1
-    if right - left < 3:
-        return None
-    return doc[left:right]
+def _chars(doc, lo: int, hi: int) -> tuple[int, int]:
+    return doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
 
 
-def _reported(doc, verb: Token) -> Span | None:
-    """The clause a speech verb reports: its clausal complement, or for "warn X to …" its open complement."""
-    for child in verb.children:
-        if child.dep_ == "ccomp" and verb.lemma_.lower() in SPEECH_VERBS:
-            return _clause(doc, child)
+def _subtree_parts(doc, head: Token, minus: Token | None = None) -> list[tuple[int, int]]:
+    """`head`'s subtree as canonical character pieces, without `minus`'s subtree (a parenthetical cue)."""
+    lo, hi = head.left_edge.i, head.right_edge.i + 1
+    if minus is None or not (lo <= minus.i < hi):
+        r = _trimmed(doc, lo, hi)
+        return [_chars(doc, *r)] if r else []
+    out = []
+    for a, b in ((lo, minus.left_edge.i), (minus.right_edge.i + 1, hi)):
+        r = _trimmed(doc, a, b)
+        if r:
+            out.append(_chars(doc, *r))
+    return out
+
+
+def _words(doc, parts: list[tuple[int, int]]) -> int:
+    return sum(len(_text(doc)[a:b].split()) for a, b in parts)
+
+
+def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
+    """The canonical character pieces a cue verb attributes (see the module docstring, pass 2)."""
+    doc = ctx.doc
+    lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    for c in kids:
+        if c.dep_ == "ccomp" and c.i > verb.i or (c.dep_ == "ccomp" and any(t.text in _MARKS for t in c.subtree)):
+            return _subtree_parts(doc, c) or None
+    for c in kids:
+        if c.dep_ == "ccomp":
+            return _subtree_parts(doc, c) or None
+    if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
+        doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
+    ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids):
+        # "The plan, he added, assumes …": the clause around the cue
+        return _subtree_parts(doc, verb.head, minus=verb) or None
+    if lemma in {"call", "push", "press", "argue"} and verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "for":
+        # "called for the strongholds to be hit": the parser often makes "for" the mark of a clause
+        clause = [c for c in kids if c.i > verb.i and c.dep_ not in {"punct", "cc", "conj"}]
+        if clause:
+            r = _trimmed(doc, verb.i + 2, max(c.right_edge.i for c in clause) + 1)
+            return [_chars(doc, *r)] if r else None
+    for c in kids:
+        if c.dep_ == "xcomp" and (lemma in _XCOMP_CUES or c.i > verb.i and not any(o.dep_ == "dobj" for o in kids)):
+            # "wants to …", "urged X to …"; and "He said legalizing it could …", a clause the parser took for a complement
+            objs = [o for o in kids if o.dep_ in {"dobj", "dative"} and o.i < c.i]
+            lo = objs[0].left_edge.i if objs else c.left_edge.i
+            r = _trimmed(doc, lo, c.right_edge.i + 1)
+            return [_chars(doc, *r)] if r else None
+    oprd = [c for c in kids if c.dep_ in {"oprd", "ccomp"} and c.i > verb.i]
+    for c in kids:
+        if c.dep_ == "dobj" and oprd and lemma in {"call", "name", "label", "brand", "dub", "deem", "consider"}:
+            r = _trimmed(doc, c.left_edge.i, oprd[0].right_edge.i + 1)  # "called Clinton a liar"
+            return [_chars(doc, *r)] if r else None
+    for c in kids:
+        if c.dep_ == "dobj" and (lemma in _NP_CUES or c.lemma_.lower() in CLAIM_NOUNS):
+            if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
+                continue
+            hi = c.right_edge.i + 1
+            for p in kids:
+                if p.dep_ == "prep" and p.i > c.i and p.lower_ in {"of", "for", "over", "as"}:
+                    hi = max(hi, p.right_edge.i + 1)
+            r = _trimmed(doc, c.left_edge.i, hi)
+            return [_chars(doc, *r)] if r else None
+    preps = _PREP_CUES.get(lemma, set())
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+            if objs and objs[0].lower_ not in _PRONOUN_CONTENT:
+                r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+                return [_chars(doc, *r)] if r else None
+    if lemma not in {"say", "tell", "add", "continue"}:
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in {"about", "for", "against", "on", "of"} and c.i > verb.i:
+                objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+                if objs and objs[0].lower_ not in _PRONOUN_CONTENT and objs[0].ent_type_ not in {"DATE", "TIME"}:
+                    r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+                    return [_chars(doc, *r)] if r else None
+        for c in kids:
+            if c.dep_ == "dobj" and c.lower_ not in _PRONOUN_CONTENT and lemma not in _ADDRESSEE_CUES and cue_kinds().get(lemma, "speech") != "speech":
+                r = _trimmed(doc, c.left_edge.i, c.right_edge.i + 1)
+                return [_chars(doc, *r)] if r else None
+    if lemma in {"warn", "urge", "tell", "estimate"}:
+        objs = [c for c in kids if c.dep_ in {"dobj", "dative"}]
+        comps = [c for c in kids if c.dep_ in {"xcomp", "oprd"}]
+        if objs and comps:
+            r = _trimmed(doc, min(objs[0].left_edge.i, comps[0].left_edge.i), max(objs[-1].right_edge.i, comps[-1].right_edge.i) + 1)
+            return [_chars(doc, *r)] if r else None
+    return None
+
+
+def _one_name(ctx: Context, parts: list[tuple[int, int]]) -> bool:
+    span = ctx.doc.char_span(parts[0][0], parts[-1][1], alignment_mode="expand")
+    return span is not None and len(span) == 1 and (span[0].pos_ == "PROPN" or ctx.mention_of(span[0]) is not None)
+
+
+def _claim_noun_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], Token] | None:
+    """"broke the news that …", "issued a statement saying …": a claim noun carries the content."""
     for child in verb.children:
         if child.dep_ in {"dobj", "attr"} and child.lemma_.lower() in CLAIM_NOUNS:
             for grand in child.children:
                 if grand.dep_ in {"acl", "ccomp", "relcl"} and any(g.dep_ == "mark" and g.lower_ == "that" for g in grand.children):
-                    return _clause(doc, grand)
-    if verb.lemma_.lower() in {"warn", "urge", "estimate", "tell"}:
-        objs = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
-        comps = [c for c in verb.children if c.dep_ in {"xcomp", "oprd"}]
-        if objs and comps:
-            span = doc[min(objs[0].left_edge.i, comps[0].left_edge.i): max(objs[-1].right_edge.i, comps[-1].right_edge.i) + 1]
-            return _trim(doc, span)
+                    parts = _subtree_parts(ctx.doc, grand)
+                    if parts:
+                        return parts, child
     return None
 
 
-def _trim(doc, span: Span) -> Span | None:
-    left, right = span.start, span.end
-    while right > left and (doc[right - 1].is_punct or doc[right - 1].is_space):
-        right -= 1
-    return doc[left:right] if right - left >= 3 else None
+def _covered(found: list[_Found], parts: list[tuple[int, int]]) -> bool:
+    """Whether earlier records make up most of `parts`: then it is already found."""
+    lo, hi = parts[0][0], parts[-1][1]
+    covered = sum(max(0, min(b, hi) - max(a, lo)) for f in found for a, b in f.parts)
+    return covered > 0.6 * max(1, hi - lo)
 
 
-def _cue_text(ctx: Context, verb: Token, clause: Span) -> str:
-    """The cue as written: the verb, or "broke the news" when a claim noun carries the clause."""
-    if clause.start > verb.i:
-        between = ctx.doc[verb.i: clause.start]
-        nouns = [t for t in between if t.lemma_.lower() in CLAIM_NOUNS and t.head.i == verb.i]
-        if nouns:
-            return ctx.span_original(ctx.doc[verb.i: nouns[0].i + 1])[2]
-    return verb.text
+def _is_cue_verb(tok: Token) -> bool:
+    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in cue_kinds() and not (
+        tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so"
+    )
 
 
-def _indirect(ctx: Context, direct: list[tuple[int, int]], used_cues: set[int]):
+def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_Found]:
     doc = ctx.doc
+    out: list[_Found] = []
     for tok in doc:
         if tok.i in used_cues:
             continue
-        if is_cue(tok, SPEECH_VERBS | CLAIM_VERBS) and not any(c.dep_ == "neg" for c in tok.children):
-            clause = _reported(doc, tok)
-            if clause is None or _overlaps(direct, clause.start_char, clause.end_char) or clause.start <= tok.i < clause.end:
+        if tok.lower_ == "according":
+            f = _according(ctx, tok, direct + out)
+            if f is not None:
+                out.append(f)
+            continue
+        cue_word = tok
+        claim = None
+        if _is_cue_verb(tok):
+            if any(c.dep_ == "neg" for c in tok.children) and tok.lemma_.lower() in {"say", "tell", "add", "explain", "comment"}:
+                continue  # "did not say in what way …" reports nothing; "did not mention Trump" still attributes
+            parts = _content(ctx, tok)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in CLAIM_VERBS:
+            claim = _claim_noun_content(ctx, tok)
+            parts = claim[0] if claim else None
+        else:
+            continue
+        if not parts or _covered(direct + out, parts):
+            continue
+        if _words(doc, parts) < 2 and not _one_name(ctx, parts):
+            continue  # one word is a name ("endorsed Clinton") or nothing worth attributing ("said so")
+        lo, hi = parts[0][0], parts[-1][1]
+        if lo <= tok.idx < hi and len(parts) == 1:
+            continue
+        subject = subject_of(tok)
+        source = None
+        if subject is not None:
+            if any(a <= subject.idx < b for a, b in parts) or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it"}:
                 continue
-            subject = subject_of(tok)
-            if subject is None or clause.start <= subject.i < clause.end or subject.lower_ in NOT_SPEAKERS:
-                continue
-            start, end, text = ctx.span_original(clause)
-            who = speaker(ctx, subject, skip=(start, end))
-            yield clause.start_char, Quote(start, end, text, "indirect", _cue_text(ctx, tok, clause), who, ctx.sentence_index(clause.start_char))
-        elif tok.lower_ == "according":
-            found = _according(ctx, tok, direct)
-            if found is not None:
-                yield found
+            source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
+        elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
+            tok.tag_ in {"VBD", "VBZ", "VBP"} and any(c.dep_ == "ccomp" for c in tok.children)
+        ):
+            continue  # a finite cue with a clause still attributes it when the parser lost its subject
+        marks = [(f.closes, f) for f in direct if lo <= f.lo and f.hi <= hi]
+        kind = "partial" if marks or any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
+        for _, f in marks:
+            direct.remove(f)  # the quoted words are part of this clause
+        if claim is not None:
+            cue_span = (tok.idx, claim[1].idx + len(claim[1].text))
+        else:
+            cue_span = _tok_span(cue_word)
+        cue_text = _text(doc)[cue_span[0]: cue_span[1]]
+        out.append(_Found(parts, kind, tok, cue_span, cue_text, source, _attribution(tok, source, subject)))
+        used_cues.add(tok.i)
+    return out
 
 
-def _according(ctx: Context, tok: Token, direct: list[tuple[int, int]]):
-    """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence."""
+# Nouns and adjectives that attribute what their preposition introduces ("his support for Clinton", "took a swipe at
+# Rubio", "was critical of the deal"), with the kind of attribution each makes.
+_NOUN_CUES = {
+    **dict.fromkeys("support endorsement praise tribute defense defence backing".split(), "endorsement"),
+    **dict.fromkeys("criticism critique attack swipe dig shot opposition complaint jab broadside".split(), "endorsement"),
+    **dict.fromkeys("denial rejection".split(), "denial"),
+    **dict.fromkeys("claim accusation allegation argument case charge".split(), "claim"),
+    **dict.fromkeys("hope view position stance concern fear belief doubt".split(), "belief"),
+    **dict.fromkeys("comment remark statement mention reference call request promise pledge vow warning message question "
+                    "plea demand speech announcement declaration".split(), "speech"),
+}
+_ADJ_CUES = {
+    **dict.fromkeys("critical supportive dismissive".split(), "endorsement"),
+    **dict.fromkeys("skeptical sceptical confident upbeat optimistic pessimistic worried concerned sure certain proud "
+                    "tired angry convinced hopeful aware unsure doubtful fearful wary".split(), "belief"),
+}
+_CUE_PREPS = frozenset({"for", "of", "on", "about", "at", "to", "against", "over"})
+
+
+def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
+    """"his support for Clinton", "X took a swipe at Y", "X was critical of Y": the object of the preposition is the
+    content; the possessor, or the subject of the verb the noun or adjective completes, is the source."""
     doc = ctx.doc
-    to = [c for c in tok.children if c.lower_ == "to"]
+    out: list[_Found] = []
+    for tok in doc:
+        low = tok.lemma_.lower()
+        if tok.pos_ == "NOUN" and low in _NOUN_CUES:
+            kind = _NOUN_CUES[low]
+        elif tok.pos_ == "ADJ" and low in _ADJ_CUES and tok.dep_ in {"acomp", "oprd"}:
+            kind = _ADJ_CUES[low]
+        else:
+            continue
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
+        if prep is None:
+            continue
+        if prep.lower_ == "of" and low == "support" and tok.head.lemma_.lower() in {"have", "win", "get", "gain", "enjoy"}:
+            continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
+        objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+        if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
+            continue
+        r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+        if r is None:
+            continue
+        parts = [_chars(doc, *r)]
+        if _covered(found + out, parts):
+            continue
+        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if poss is None and low in {"call", "criticism", "support", "attack"}:
+            # "the Obama/Clinton calls for regime change": a name before the noun is whose call it is
+            poss = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
+        subject = poss
+        if subject is None and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
+            subject = subject_of(tok.head)
+        if subject is None or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it", "its"}:
+            continue
+        if subject.lower_ in {"his", "her"}:
+            subject_tok = subject
+        else:
+            subject_tok = subject
+        source = speaker(ctx, subject_tok, skip=ctx.original(*parts[0])[:2]) if subject_tok.lower_ not in {"his", "her"} else \
+            _possessive(ctx, subject_tok, parts)
+        if source is None:
+            continue
+        cue_span = (tok.idx, prep.idx + len(prep.text))
+        text = _text(doc)[parts[0][0]: parts[0][1]]
+        out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
+                          _text(doc)[cue_span[0]: cue_span[1]], source, kind))
+    return out
+
+
+def _possessive(ctx: Context, tok: Token, parts) -> Source | None:
+    """"his support for …": the person his stands for, resolved like a "he"."""
+    from newsgraph.extract.quote_speakers import resolve_pronoun
+
+    start, end, text = ctx.span_original(tok)
+    mention = resolve_pronoun(ctx, tok, skip=ctx.original(*parts[0])[:2])
+    return Source(Participant("source", start, end, text, mention), start, end, text, None, "pronoun")
+
+
+def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
+    """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence; X is any noun phrase."""
+    doc = ctx.doc
     if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
         return None
-    objs = [c for c in (to[0].children if to else doc[tok.i + 1].children) if c.dep_ == "pobj"]
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
     if not objs:
         return None
-    source = objs[0]
-    if source.pos_ != "PROPN" and ctx.mention_of(source) is None:
-        return None
+    source_tok = objs[0]
     sent = tok.sent
-    phrase_lo, phrase_hi = tok.i, max(tok.right_edge.i, source.right_edge.i) + 1
-    before = _trim_both(doc, sent.start, phrase_lo)
-    after = _trim_both(doc, phrase_hi, sent.end)
-    clause = max((s for s in (before, after) if s is not None), key=len, default=None)
-    if clause is None or _overlaps(direct, clause.start_char, clause.end_char):
+    phrase_lo, phrase_hi = tok.i, max(tok.right_edge.i, to.right_edge.i, source_tok.right_edge.i) + 1
+    pieces = [r for r in (_trimmed(doc, sent.start, phrase_lo), _trimmed(doc, phrase_hi, sent.end)) if r and r[1] - r[0] >= 3]
+    if not pieces:
         return None
-    start, end, text = ctx.span_original(clause)
-    who = speaker(ctx, source, skip=(start, end))
-    cue = ctx.span_original(doc[tok.i: tok.i + 2])[2]
-    return clause.start_char, Quote(start, end, text, "indirect", cue, who, ctx.sentence_index(clause.start_char))
+    best = max(pieces, key=lambda r: r[1] - r[0])
+    parts = [_chars(doc, *best)]
+    if _covered(found, parts):
+        return None
+    lo, hi = parts[0]
+    source = speaker(ctx, source_tok, skip=ctx.original(lo, hi)[:2])
+    kind = "partial" if _text(doc)[lo:hi].count('"') >= 2 else "indirect"
+    cue_span = (tok.idx, to.idx + len(to.text))
+    return _Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, "report")
 
 
-def _trim_both(doc, lo: int, hi: int) -> Span | None:
-    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
-        lo += 1
-    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
-        hi -= 1
-    return doc[lo:hi] if hi - lo >= 3 else None
+def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
+    """Headline and lead-in colons: `Trump: Generals don't want …` (a short name phrase, a colon, the content)."""
+    doc = ctx.doc
+    out = []
+    for tok in doc:
+        if tok.text != ":" or tok.i == 0 or tok.i + 2 >= len(doc):
+            continue
+        line_start = _text(doc).rfind("\n", 0, tok.idx) + 1
+        first = tok.i
+        while first > 0 and doc[first - 1].idx >= line_start and tok.i - first <= 7:
+            first -= 1
+        head = [t for t in doc[first:tok.i] if t.idx >= line_start and not t.is_space]
+        if not head or len(head) > 6 or not any(t.pos_ == "PROPN" or ctx.mention_of(t) is not None or t.text[:1].isupper() for t in head):
+            continue
+        if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in head) or head[-1].pos_ not in {"PROPN", "NOUN"}:
+            continue
+        line_end = _text(doc).find("\n", tok.idx)
+        line_end = len(_text(doc)) if line_end < 0 else line_end
+        last = tok.i + 1
+        while last < len(doc) and doc[last].idx < line_end:
+            last += 1
+        body = [t for t in doc[tok.i + 1:last] if not t.is_space]
+        if len(body) < 3:
+            continue
+        r = _trimmed(doc, body[0].i, body[-1].i + 1)
+        if r is None:
+            continue
+        parts = [_chars(doc, *r)]
+        if _covered(found + out, parts):
+            continue
+        src_tok = head[-1]
+        source = speaker(ctx, src_tok, skip=ctx.original(*parts[0])[:2])
+        text = _text(doc)[parts[0][0]: parts[0][1]]
+        kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else "partial" if text.count('"') >= 2 else "indirect"
+        out.append(_Found(parts, kind, None, _tok_span(tok), ":", source, "speech"))
+    return out

@@ -1,7 +1,7 @@
 """Loaded language and propaganda techniques: spans of the 14 PTC classes, with the actor they aim at.
 
-The finding is done by ``newsgraph.techniques.find`` with the options the
-caller put in ``ctx.techniques`` (engine and model; the rules alone when none);
+The finding is done by ``newsgraph.techniques.find`` with the engine and model
+the pipeline's ``AnalysisOptions`` name (the rules alone by default);
 this stage writes what was found as ``Technique`` records
 in original offsets, each with its sentence and target mention.
 """
@@ -12,7 +12,7 @@ from spacy.tokens import Span
 
 from newsgraph.extract import Context
 from newsgraph.model import Technique
-from newsgraph.techniques import find
+from newsgraph.techniques import TechniqueOptions, find
 
 # Techniques that are aimed at someone; the others (repetition, slogans…) get no target.
 AIMED = {
@@ -69,7 +69,9 @@ def target(ctx: Context, span: Span) -> int | None:
 def extract(ctx: Context) -> None:
     doc = ctx.doc
     seen = set()
-    for f in find(doc, ctx.techniques):
+    options = ctx.options
+    chosen = TechniqueOptions(options.techniques, options.techniques_model) if options is not None else TechniqueOptions()
+    for f in find(doc, chosen):
         span = doc[f.start : f.end]
         start, end, text = ctx.span_original(span)
         if end <= start or (start, end, f.technique, f.engine) in seen:

@@ -10,12 +10,15 @@ import csv
 import hashlib
 import json
 import os
-import sys
+import stat
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from newsgraph.ingest.readers import READERS, Problem, decode, detect_language, plain_title, read_html
+from newsgraph.errors import InputError
+from newsgraph.ingest.files import read_capped, walk
+from newsgraph.ingest.readers import READERS, Problem, decode_noted, detect_language, plain_title, read_html, without_surrogates
 from newsgraph.model import Article, Skipped
 
 MAX_BYTES = 5 * 1024 * 1024  # a news article is rarely over 100 KB; larger inputs are reported, not read
@@ -46,41 +49,25 @@ def load_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
     """Metadata by file path from a CSV with a `path` column (paths relative to the manifest's folder)."""
     base = Path(path).resolve().parent
     out: dict[str, dict[str, str]] = {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            p = (row.get("path") or "").strip()
-            if not p:
-                continue
-            meta = {k: (row.get(k) or "").strip() for k in METADATA if (row.get(k) or "").strip()}
-            out[str((base / p).resolve())] = meta
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames is None or "path" not in [f.strip() for f in reader.fieldnames]:
+                raise InputError(f"manifest {path}: no `path` column in its first line (columns: path,outlet,published,url,title)")
+            for row in reader:
+                p = (row.get("path") or "").strip()
+                if not p:
+                    continue
+                meta = {k: (row.get(k) or "").strip() for k in METADATA if (row.get(k) or "").strip()}
+                out[str((base / p).resolve())] = meta
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"manifest {path} cannot be read: {exc}") from None
     return out
 
 
-def _walk(paths: Iterable[str]) -> Iterator[str]:
-    for given in paths:
-        if given == "-":
-            yield given
-            continue
-        p = Path(given)
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or name.lower() == "manifest.csv":
-                        continue
-                    full = os.path.join(root, name)
-                    if Path(name).suffix.lower() in SUFFIXES or Path(name).suffix == "":
-                        yield full
-        else:
-            yield given
-
-
-def _stat(path: str) -> tuple[int | None, int | None]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None, None
-    return st.st_size, st.st_mtime_ns
+def _wanted(name: str) -> bool:
+    suffix = os.path.splitext(name)[1]
+    return suffix.lower() in SUFFIXES or suffix == ""
 
 
 def read_inputs(
@@ -89,55 +76,73 @@ def read_inputs(
     outlet: str | None = None,
     max_bytes: int = MAX_BYTES,
     unchanged=None,
+    follow_links: bool = False,
 ) -> Iterator[Input]:
     """Every input found under `paths`, read and checked.
 
     `unchanged(path, size, mtime_ns)` may say a file is known and unchanged; it is then
-    yielded with neither article nor skipped and not read at all.
+    yielded with neither article nor skipped and not read at all. Nothing here raises for
+    bad input: every problem becomes a ``Skipped`` with its reason (see ingest.files for
+    which paths are opened at all).
     """
     manifest = manifest or {}
-    for path in _walk(paths):
-        if path == "-":
-            raw = sys.stdin.buffer.read()
-            yield from _from_bytes("-", raw, {"outlet": outlet} if outlet else {}, None, None, max_bytes)
-            continue
-        size, mtime = _stat(path)
-        if size is None:
-            yield Input(path, None, Skipped(path, "unreadable", "cannot read: no such file or permission denied"))
-            continue
-        if unchanged is not None and unchanged(path, size, mtime):
-            yield Input(path, None, None, size, mtime)
-            continue
-        if size > max_bytes:
-            yield Input(path, None, Skipped(path, "too-large", f"{size:,} bytes is over the {max_bytes:,}-byte limit (--max-bytes)"), size, mtime)
+    for found in walk(paths, _wanted, follow_links):
+        shown = found.shown
+        if found.problem is not None:
+            yield Input(shown, None, Skipped(shown, found.problem.code, found.problem.reason))
             continue
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read()
-        except OSError as exc:
-            yield Input(path, None, Skipped(path, "unreadable", f"cannot read: {exc.strerror or exc}"), size, mtime)
-            continue
-        meta = dict(manifest.get(str(Path(path).resolve()), {}))
+            yield from _read_one(found, manifest, outlet, max_bytes, unchanged)
+        except RecursionError:
+            yield Input(shown, None, Skipped(shown, "nested", "nested too deeply to read"))
+        except Exception as exc:  # noqa: BLE001 - one input may fail only itself; the build goes on
+            yield Input(shown, None, Skipped(shown, "error", f"reading failed ({type(exc).__name__}: {exc}); please report this"))
+
+
+def _read_one(found, manifest, outlet, max_bytes, unchanged) -> Iterator[Input]:
+    shown = found.shown
+    size = mtime = None
+    if found.path != "-":
+        try:
+            st = os.stat(found.path)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            size, mtime = st.st_size, st.st_mtime_ns
+            if unchanged is not None and unchanged(shown, size, mtime):
+                yield Input(shown, None, None, size, mtime)
+                return
+    try:
+        raw, size, mtime = read_capped(found, max_bytes)
+    except Problem as p:
+        yield Input(shown, None, Skipped(shown, p.code, p.reason), size, mtime)
+        return
+    notes = []
+    if found.path == "-":
+        shown = f"-#{hashlib.sha256(raw).hexdigest()[:16]}"  # each piped document is its own input
+        meta = {"outlet": outlet} if outlet else {}
+    else:
+        if shown != found.path:
+            notes.append("file name is not valid UTF-8: stored with \\xNN for its undecodable bytes")
+        meta = dict(manifest.get(str(Path(found.path).resolve()), {}))
         if outlet and "outlet" not in meta:
             meta["outlet"] = outlet
-        yield from _from_bytes(path, raw, meta, size, mtime, max_bytes)
+    yield from _from_bytes(shown, raw, meta, size, mtime, notes)
 
 
-def _from_bytes(path: str, raw: bytes, meta: dict, size, mtime, max_bytes: int) -> Iterator[Input]:
-    if len(raw) > max_bytes:
-        yield Input(path, None, Skipped(path, "too-large", f"{len(raw):,} bytes is over the {max_bytes:,}-byte limit"), size, mtime)
-        return
+def _from_bytes(path: str, raw: bytes, meta: dict, size, mtime, notes) -> Iterator[Input]:
     try:
-        text, encoding = decode(raw)
+        text, encoding, decode_notes = decode_noted(raw)
     except Problem as p:
         yield Input(path, None, Skipped(path, p.code, p.reason), size, mtime)
         return
-    suffix = Path(path).suffix.lower()
-    if suffix in JSON_SUFFIXES or (path == "-" and text.lstrip().startswith("{")):
-        yield from _json_records(path, text, encoding, meta, size, mtime)
+    notes = [*notes, *decode_notes]
+    suffix = os.path.splitext(path)[1].lower() if not path.startswith("-#") else ""
+    if suffix in JSON_SUFFIXES or (path.startswith("-#") and text.lstrip()[:1] in ("{", "[")):
+        yield from _json_records(path, text, encoding, meta, size, mtime, notes)
         return
     fmt = "html" if suffix in HTML_SUFFIXES or (suffix == "" and text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))) else "text"
-    yield _article_input(path, text, encoding, fmt, meta, size, mtime)
+    yield _article_input(path, text, encoding, fmt, meta, size, mtime, notes)
 
 
 def _article_input(path: str, text: str, encoding: str, fmt: str, meta: dict, size, mtime, notes=()) -> Input:
@@ -150,12 +155,28 @@ def _article_input(path: str, text: str, encoding: str, fmt: str, meta: dict, si
             text, found = read_html(text)
         except Problem as p:
             return Input(path, None, Skipped(path, p.code, p.reason), size, mtime)
+        except RecursionError:
+            return Input(path, None, Skipped(path, "nested", "HTML nested too deeply to read"), size, mtime)
+        except Exception as exc:  # noqa: BLE001 - a page the HTML parser cannot take costs that page only
+            return Input(path, None, Skipped(path, "html", f"HTML page could not be parsed ({type(exc).__name__})"), size, mtime)
+    text, lone = without_surrogates(text)
+    if lone:
+        notes.append(f"{lone} lone surrogate {'escape' if lone == 1 else 'escapes'} (not text) replaced with U+FFFD")
     if not text.strip():
         return Input(path, None, Skipped(path, "empty", "no text (empty or whitespace only)"), size, mtime)
     language = detect_language(text)
     if language != "en":
         return Input(path, None, Skipped(path, "language", f"language looks like {language!r}; only English is supported yet"), size, mtime)
+    meta = {k: without_surrogates(v)[0] if isinstance(v, str) else v for k, v in meta.items()}
+    found = {k: without_surrogates(v)[0] if isinstance(v, str) else v for k, v in found.items()}
     title = meta.get("title") or found.get("title") or (plain_title(text) if fmt == "text" else None)
+    published = None
+    for given in (meta.get("published"), found.get("published")):
+        if given:
+            published = iso_date(given)
+            if published is None:
+                notes.append(f"published date {given[:40]!r} is not a date: ignored")
+            break
     article = Article(
         id=content_id(text),
         text=text,
@@ -163,7 +184,7 @@ def _article_input(path: str, text: str, encoding: str, fmt: str, meta: dict, si
         title=title,
         outlet=meta.get("outlet") or found.get("outlet"),
         url=meta.get("url") or found.get("url"),
-        published=_iso_date(meta.get("published") or found.get("published")),
+        published=published,
         author=meta.get("author") or found.get("author"),
         language=language,
         encoding=encoding,
@@ -173,39 +194,68 @@ def _article_input(path: str, text: str, encoding: str, fmt: str, meta: dict, si
     return Input(path, article, None, size, mtime)
 
 
-def _iso_date(value: str | None) -> str | None:
-    """An ISO date (YYYY-MM-DD) from a metadata value, or None when it is not a date."""
+def iso_date(value: str | None) -> str | None:
+    """An ISO date (YYYY-MM-DD) from a metadata value, or None when it is no real date (2019-13-45, 0000-00-00).
+
+    Years before 1800 or after next year are refused too: no news item was published then.
+    """
     if not value:
         return None
     value = str(value).strip()
-    if len(value) >= 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
-        return value[:10]
-    import dateparser
-
-    parsed = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
-    return parsed.date().isoformat() if parsed else None
-
-
-def _json_records(path: str, text: str, encoding: str, meta: dict, size, mtime) -> Iterator[Input]:
-    """Articles from a JSON file (an object or a list) or from JSON lines, one per record."""
-    stripped = text.strip()
-    records: list[tuple[str, object]] = []
-    try:
-        whole = json.loads(stripped)
-    except json.JSONDecodeError:
-        whole = None
-        for n, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append((f"{path}#{n}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                yield Input(f"{path}#{n}", None, Skipped(f"{path}#{n}", "json", f"line {n} is not valid JSON ({exc.msg})"), size, mtime)
+    if len(value) > 100:
+        return None
+    parsed: date | None = None
+    if len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-" and value[:4].isdigit():
+        try:
+            parsed = date.fromisoformat(value[:10])
+        except ValueError:
+            return None
     else:
-        if isinstance(whole, list):
-            records = [(f"{path}#{n}", rec) for n, rec in enumerate(whole, start=1)]
-        else:
-            records = [(path, whole)]
+        import dateparser
+
+        try:
+            stamp = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+        except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd strings; not a date then
+            stamp = None
+        parsed = stamp.date() if stamp else None
+    if parsed is None or not 1800 <= parsed.year <= date.today().year + 1:
+        return None
+    return parsed.isoformat()
+
+
+def _parse_json(text: str) -> tuple[object, Problem | None]:
+    try:
+        return json.loads(text), None
+    except RecursionError:
+        return None, Problem("nested", "JSON nested too deeply to read")
+    except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
+        return None, Problem("json", f"not valid JSON ({getattr(exc, 'msg', None) or exc})")
+
+
+def _json_records(path: str, text: str, encoding: str, meta: dict, size, mtime, notes=()) -> Iterator[Input]:
+    """Articles from a JSON file (an object or a list) or from JSON lines, one per record.
+
+    A file that is not one JSON value is read line by line, so one bad or deeply nested
+    line costs that line only.
+    """
+    records: list[tuple[str, object]] = []
+    whole, problem = _parse_json(text.strip())
+    if problem is not None:
+        lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        if len(lines) <= 1:
+            yield Input(path, None, Skipped(path, problem.code, problem.reason), size, mtime)
+            return
+        for n, line in lines:
+            value, bad = _parse_json(line)
+            if bad is not None:
+                reason = f"line {n} is {bad.reason[0].lower()}{bad.reason[1:]}" if bad.code == "json" else f"line {n}: {bad.reason}"
+                yield Input(f"{path}#{n}", None, Skipped(f"{path}#{n}", bad.code, reason), size, mtime)
+            else:
+                records.append((f"{path}#{n}", value))
+    elif isinstance(whole, list):
+        records = [(f"{path}#{n}", rec) for n, rec in enumerate(whole, start=1)]
+    else:
+        records = [(path, whole)]
     for rpath, rec in records:
         if not isinstance(rec, dict):
             yield Input(rpath, None, Skipped(rpath, "json", "record is not a JSON object"), size, mtime)
@@ -220,7 +270,7 @@ def _json_records(path: str, text: str, encoding: str, meta: dict, size, mtime) 
             for name in names:
                 if isinstance(rec.get(name), str) and rec[name].strip() and key not in rmeta:
                     rmeta[key] = rec[name].strip()
-        yield _article_input(rpath, body, encoding, "json", rmeta, size, mtime)
+        yield _article_input(rpath, body, encoding, "json", rmeta, size, mtime, notes)
 
 
 def with_duplicates_marked(inputs: Iterable[Input], known: dict[str, str]) -> Iterator[Input]:

@@ -18,26 +18,135 @@ class Problem(Exception):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 when it is, else the encoding charset-normalizer finds; binary is refused."""
+    """(text, encoding): UTF-8 when it is, else the encoding that fits best; binary is refused."""
+    text, encoding, _ = decode_noted(raw)
+    return text, encoding
+
+
+def decode_noted(raw: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """(text, encoding, notes) for the bytes of one input; raises Problem when they are no text.
+
+    The cascade, first match wins:
+    1. a byte-order mark names the encoding (UTF-8, UTF-16 or UTF-32, either byte order);
+    2. NUL bytes anywhere: UTF-16 or UTF-32 without a mark when every other (or every fourth)
+       byte is NUL and the result reads as text, else binary;
+    3. valid UTF-8;
+    4. UTF-8 with a few broken bytes (a truncated or damaged character among valid ones, or a
+       file cut mid-character): decoded with U+FFFD in their place and noted, so one bad byte
+       does not cost the article;
+    5. English text with a few bytes from a Western code page (a Latin-1 pound sign): cp1252,
+       since a detector guessing from one or two bytes picks an unrelated encoding;
+    6. whatever charset-normalizer finds.
+    The whole text is then checked for control characters (NUL is never stored: SQLite's text
+    functions stop at it).
+    """
     if not raw.strip():
         raise Problem("empty", "empty file")
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise Problem("binary", "binary file (contains NUL bytes)")
-    try:
-        text = raw.decode("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            raise Problem("encoding", "not text in any encoding charset-normalizer knows") from None
-        text, encoding = str(best), best.encoding
-    sample = text[:8192]
-    if sample and len(_CONTROL.findall(sample)) > 0.01 * len(sample):
+    notes: list[str] = []
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            text, bad = _decode_counting(raw[len(bom):], codec)
+            encoding = codec
+            if bad:
+                notes.append(_replaced(bad, name))
+            break
+    else:
+        if b"\x00" in raw:
+            text, encoding = _wide_without_bom(raw)
+            notes.append(f"{encoding.upper()} without a byte-order mark")
+        else:
+            text, encoding, more = _decode_8bit(raw)
+            notes.extend(more)
+    if "\x00" in text:
+        raise Problem("binary", "binary file (contains NUL characters)")
+    if text and len(_CONTROL.findall(text)) > 0.01 * len(text):
         raise Problem("binary", "binary file (too many control characters)")
-    return text, encoding
+    if not text.strip():
+        raise Problem("empty", "no text (empty or whitespace only)")
+    return text, encoding, tuple(notes)
+
+
+def _decode_counting(raw: bytes, codec: str) -> tuple[str, int]:
+    try:
+        return raw.decode(codec), 0
+    except UnicodeDecodeError:
+        text = raw.decode(codec, "replace")
+        return text, max(1, text.count("\ufffd"))
+
+
+def _wide_without_bom(raw: bytes) -> tuple[str, str]:
+    """UTF-16/UTF-32 text without a byte-order mark, told by where its NUL bytes sit; else a Problem(binary)."""
+    n = len(raw)
+    zeros = [raw[i::4].count(0) for i in range(4)]
+    quarter = max(1, n // 4)
+    candidates = []
+    if n % 4 == 0 and zeros[2] > 0.9 * quarter and zeros[3] > 0.9 * quarter:
+        candidates.append("utf-32-le")
+    if n % 4 == 0 and zeros[0] > 0.9 * quarter and zeros[1] > 0.9 * quarter:
+        candidates.append("utf-32-be")
+    even, odd = zeros[0] + zeros[2], zeros[1] + zeros[3]
+    half = max(1, n // 2)
+    if odd > 0.5 * half and even < 0.05 * half:
+        candidates.append("utf-16-le")
+    if even > 0.5 * half and odd < 0.05 * half:
+        candidates.append("utf-16-be")
+    for codec in candidates:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and len(_CONTROL.findall(text)) <= 0.01 * max(1, len(text)):
+            return text, codec
+    raise Problem("binary", "binary file (contains NUL bytes)")
+
+
+def _decode_8bit(raw: bytes) -> tuple[str, str, list[str]]:
+    try:
+        return raw.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        first = exc
+    replaced = raw.decode("utf-8", "replace")
+    bad = replaced.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+    valid_wide = sum(1 for c in replaced if c > "\x7f") - replaced.count("\ufffd")
+    cut_at_end = bad == 1 and first.end == len(raw) and first.reason == "unexpected end of data"
+    if bad <= max(2, len(raw) // 1000) and (valid_wide >= bad or cut_at_end):
+        return replaced, "utf-8", [_replaced(bad, "UTF-8")]
+    high = sum(1 for b in raw if b > 0x7F)
+    if high <= 0.01 * len(raw):
+        try:
+            return raw.decode("cp1252"), "cp1252", []
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(raw).best()
+    if best is not None:
+        return str(best), best.encoding, []
+    if bad <= 0.01 * len(raw):
+        return replaced, "utf-8", [_replaced(bad, "UTF-8")]
+    raise Problem("encoding", "not text in any encoding charset-normalizer knows")
+
+
+def _replaced(n: int, encoding: str) -> str:
+    return f"{n} {'byte' if n == 1 else 'bytes'} not valid {encoding} replaced with U+FFFD"
+
+
+def without_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (JSON escapes such as \\ud800 that pair with nothing) replaced with U+FFFD, and how many.
+
+    They cannot be written as UTF-8, so they cannot be stored; one character for one keeps offsets.
+    """
+    text, n = _SURROGATE.subn("\ufffd", text)
+    return text, n
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +166,7 @@ def detect_language(text: str) -> str:
 
 
 _BANNER = re.compile(
-    r"(established|since|est\.)\s+\d{4}|subscribe|sign (in|up)|log ?in|menu|skip to|cookies?|advertis|"
+    r"(established|est\.)\s+\d{4}|^\W*(serving\b.*\s)?since\s+\d{4}|subscribe|sign (in|up)|log ?in|menu|skip to|cookies?|advertis|"
     r"all rights reserved|©|copyright|breaking news|reader[- ]supported|home\s*[|›>]|\|",
     re.I,
 )

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
+
+from newsgraph.errors import SettingError
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,7 @@ class Place:
     demonyms: tuple[str, ...]
     capital: str | None
     seats: tuple[str, ...]
+    affiliates: tuple[str, ...] = ()  # the state's own organisations, entities of their own ("the Pentagon")
 
     @property
     def entity_type(self) -> str:
@@ -38,10 +42,12 @@ class Gazetteer:
     demonyms: dict[str, str]
     capitals: dict[str, str]
     seats: dict[str, str]
+    affiliates: dict[str, str]
 
     def lookup(self, surface: str) -> tuple[str, str] | None:
-        """(place id, kind of match) for a surface form, kind being name | demonym | capital | seat."""
-        for table, kind in ((self.names, "name"), (self.seats, "seat"), (self.demonyms, "demonym"), (self.capitals, "capital")):
+        """(place id, kind of match) for a surface form, kind being name | demonym | capital | seat | affiliate."""
+        for table, kind in ((self.names, "name"), (self.seats, "seat"), (self.demonyms, "demonym"), (self.capitals, "capital"),
+                            (self.affiliates, "affiliate")):
             hit = table.get(surface)
             if hit is None and surface.startswith("the "):
                 hit = table.get(surface[4:])
@@ -52,7 +58,8 @@ class Gazetteer:
     def surfaces(self) -> dict[str, tuple[str, str]]:
         """Every surface form the table knows, mapped to (place id, kind of match)."""
         out: dict[str, tuple[str, str]] = {}
-        for table, kind in ((self.capitals, "capital"), (self.demonyms, "demonym"), (self.seats, "seat"), (self.names, "name")):
+        for table, kind in ((self.affiliates, "affiliate"), (self.capitals, "capital"), (self.demonyms, "demonym"),
+                            (self.seats, "seat"), (self.names, "name")):
             for surface, pid in table.items():
                 out[surface] = (pid, kind)
         return out
@@ -70,6 +77,38 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+_TABLE: str | None = None  # set by use_table(); None means $NEWSGRAPH_PLACES, else the shipped table
+
+
+def use_table(path: str | None) -> None:
+    """Read the places from `path` (None: $NEWSGRAPH_PLACES or the shipped table) in this process from now on."""
+    global _TABLE
+    if path != _TABLE:
+        _TABLE = path
+        gazetteer.cache_clear()
+        known_words.cache_clear()
+
+
+def table_path() -> Path:
+    """The table in use; a missing custom table is an error the caller reports."""
+    custom = _TABLE or os.environ.get("NEWSGRAPH_PLACES")
+    return Path(custom) if custom else Path(str(resources.files("newsgraph.lexicons") / "data" / "places.csv"))
+
+
+def open_table(path: str | Path) -> TextIO:
+    """The places table at `path`, open; one that is missing or not such a table is a SettingError."""
+    try:
+        fh = Path(path).open(encoding="utf-8", newline="")
+        header = next(csv.reader([fh.readline()]), [])
+        fh.seek(0)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SettingError(f"places table {str(path)!r} ($NEWSGRAPH_PLACES) cannot be read: {exc}") from None
+    if not {"id", "name"} <= {h.strip() for h in header}:
+        fh.close()
+        raise SettingError(f"{str(path)!r} ($NEWSGRAPH_PLACES) is not a places table: its first line lacks the id and name columns")
+    return fh
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     places: dict[str, Place] = {}
@@ -77,9 +116,8 @@ def gazetteer() -> Gazetteer:
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
     seats: dict[str, str] = {}
-    custom = os.environ.get("NEWSGRAPH_PLACES")
-    path = Path(custom) if custom else resources.files("newsgraph.lexicons") / "data" / "places.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    affiliates: dict[str, str] = {}
+    with open_table(table_path()) as fh:
         for row in csv.DictReader(fh):
             place = Place(
                 id=row["id"].strip(),
@@ -89,6 +127,7 @@ def gazetteer() -> Gazetteer:
                 demonyms=_split(row.get("demonyms")),
                 capital=(row.get("capital") or "").strip() or None,
                 seats=_split(row.get("seats")),
+                affiliates=_split(row.get("affiliates")),
             )
             places[place.id] = place
             for surface in (place.name, *place.aliases):
@@ -97,9 +136,11 @@ def gazetteer() -> Gazetteer:
                 demonyms.setdefault(surface, place.id)
             for surface in place.seats:
                 seats.setdefault(surface, place.id)
+            for surface in place.affiliates:
+                affiliates.setdefault(surface, place.id)
             if place.capital and place.kind in ("country", "territory"):
                 capitals.setdefault(place.capital, place.id)
-    return Gazetteer(places, names, demonyms, capitals, seats)
+    return Gazetteer(places, names, demonyms, capitals, seats, affiliates)
 
 
 @lru_cache(maxsize=1)

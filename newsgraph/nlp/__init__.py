@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from newsgraph.errors import ModelNotFound
+from newsgraph.errors import ModelNotFound, SettingError
 from newsgraph.nlp import components  # noqa: F401  (registers the factories)
 
 DEFAULT_MODEL = "en_core_web_sm"
@@ -18,13 +20,22 @@ KNOWN_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_w
 
 
 def resolve_model(name: str | None = None) -> str:
-    """The importable package for a model name: the official one when installed, else the bundled re-upload."""
+    """The importable package for a model name: the official one when installed, else the bundled re-upload.
+
+    A name that is importable but no spaCy model package (``--model os``) is a SettingError;
+    it is told apart before importing, so no unrelated module's code runs.
+    """
     name = name or DEFAULT_MODEL
     for candidate in FALLBACKS.get(name, (name,)):
         try:
-            importlib.import_module(candidate)
-        except ImportError:
+            spec = importlib.util.find_spec(candidate)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
             continue
+        folder = Path(spec.origin).parent if spec.origin else None
+        if folder is None or not (folder / "meta.json").is_file():
+            raise SettingError(f"--model {name!r} is a Python module but not a spaCy model package (e.g. en_core_web_sm)")
         return candidate
     raise ModelNotFound(name)
 
@@ -32,16 +43,36 @@ def resolve_model(name: str | None = None) -> str:
 @lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
     """The pipeline for `name`, with newsgraph's components inserted; cached per process."""
-    package = resolve_model(name)
-    nlp = importlib.import_module(package).load(exclude=["senter"])
+    nlp = _load(resolve_model(name), name)
     nlp.add_pipe("newsgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     return nlp
 
 
+def _load(package: str, name: str | None) -> Language:
+    try:
+        return importlib.import_module(package).load(exclude=["senter"])
+    except Exception as exc:  # noqa: BLE001 - a broken or incompatible model package is a setting to fix, not a crash
+        raise SettingError(f"spaCy model {name or package!r} cannot be loaded ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
 def load_bare(name: str | None = None) -> Language:
     """The same model without newsgraph's additions: the floor the benchmark measures against."""
-    return importlib.import_module(resolve_model(name)).load(exclude=["senter"])
+    return _load(resolve_model(name), name)
 
 
 def model_version(nlp: Language) -> str:
     return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def model_identity(name: str | None = None) -> str:
+    """The model's name and version as `model_version` gives them, read from its meta.json without loading it."""
+    import json
+    from pathlib import Path
+
+    module = importlib.import_module(resolve_model(name))
+    meta_file = Path(module.__file__).parent / "meta.json"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return model_version(load_pipeline(name))
+    return f"{meta.get('name', '?')}-{meta.get('version', '?')}"

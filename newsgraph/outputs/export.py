@@ -8,11 +8,10 @@ always there.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import tempfile
 from typing import IO
 
+from newsgraph.outputs.files import open_output
 from newsgraph.store import queries
 
 SCHEMA = "newsgraph/1"
@@ -40,24 +39,19 @@ def export_json(conn: sqlite3.Connection) -> dict:
 
 
 def write_json(conn: sqlite3.Connection, target: str | IO[str]) -> None:
-    """Write the export; to a path, atomically (a temporary file renamed into place)."""
+    """Write the export to an open text file, or to a path (``-`` is standard output) through outputs.files."""
     data = export_json(conn)
     if not isinstance(target, str):
         json.dump(data, target, ensure_ascii=False, indent=1)
         return
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".newsgraph-export-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with open_output(target) as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
 
 
-def write_graphml(conn: sqlite3.Connection, path: str) -> None:
+def write_graphml(conn: sqlite3.Connection, target: str) -> None:
+    """The actor graph as GraphML to a path (``-`` is standard output) through outputs.files."""
     from newsgraph.resolve import graph
 
-    graph.write_graphml(conn, path)
+    with open_output(target, binary=True) as fh:
+        graph.write_graphml(conn, fh)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
@@ -160,19 +159,8 @@ def render_report(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE
 
 
 def write_report(conn: sqlite3.Connection, path: str, min_score: float = DEFAULT_MIN_SCORE) -> str:
-    """Write the dossier to `path` atomically; returns the path."""
-    html = render_report(conn, min_score)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".newsgraph-report-", suffix=".html")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write the dossier to `path` (whole or not at all for a regular file, see outputs.files); returns the path."""
+    from newsgraph.outputs.files import write_text
+
+    write_text(path, render_report(conn, min_score))
     return path

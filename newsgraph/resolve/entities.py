@@ -1,16 +1,24 @@
 """Entities across the whole corpus, from the mentions of every document.
 
-Mentions are put together with a union-find; every union that joins two
-different names records its reason in ``merges``. The rules, in order:
-1. a mention and the mention it refers to in the same document (surname, typo, acronym variant);
+``resolve(conn)`` loads the mention rows, computes the entities (``cluster``, pure, no SQL)
+and writes them back. Mentions are put together with a union-find; every union that
+joins two different names records its reason in ``merges``. Pronouns and descriptions
+("he", "the president") join only the name they refer to (rule 1); every other rule, the
+entity's name, type and aliases look at names alone. Two people with different first
+names are never joined (except by the user). The rules, in order:
+1. a mention and the mention it refers to in the same document (surname, typo, acronym);
 2. mentions linked to the same state by the gazetteer (names, demonyms, seats);
-3. mentions with the same folded name (diacritics and case do not matter);
+3. mentions with the same name up to case, diacritics and company form ("Intel Corp." / Intel);
+   a lone surname only within its own document: it is never a bridge between two people;
 4. people whose full names agree on first and last name ("George W. Bush" / "George Bush");
-5. a lone surname to the one person in the corpus with that surname, or, when several
-   share it, to the one whose documents share the most actors with the surname's;
-6. near-spellings across documents, only for the same type and when the two share
-   at least two co-mentioned entities (context must agree: never blindly);
-7. the user's overrides (`newsgraph merge` / `newsgraph split`), which survive rebuilds
+5. a document's lone surname to the one person in the corpus with that surname, or, when
+   several share it, to the one whose documents share the most actors with it; a surname
+   nobody bears in full stays one entity across documents;
+6. near-spellings across documents ("Chrylser"), only for the same type and when the two
+   share co-mentioned entities (context must agree: never blindly);
+7. an acronym and the name its letters spell ("GAO" / Government Accountability Office),
+   when the two share co-mentioned entities and no other name fits;
+8. the user's overrides (`newsgraph merge` / `newsgraph split`), which survive rebuilds
    because they are stored by name, not by entity id.
 """
 
@@ -21,17 +29,24 @@ import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
+from newsgraph.lexicons.names import (
+    EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, PEERAGE, PLACE_HEADS, family_name, first_names, given_name,
+    initials_match, is_east_asian_order,
+)
 from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.resolve import entity_ids
 
-ORG_WORDS = {"watch", "ministry", "council", "bank", "group", "association", "party", "agency", "institute", "committee",
-             "fund", "company", "corporation", "corp", "inc", "news", "times", "post", "network", "union", "court",
-             "commission", "organization", "organisation", "foundation", "service", "department", "office", "league"}
+ORG_WORDS = ORG_HEADS | {"corp", "inc"}
+# Nicknames of parties that share no word with the party's name ("Tories" for the Conservative Party).
+PARTY_NICKNAMES_OF = {"conservative": ("tories", "tory party"), "republican": ("gop", "grand old party")}
 LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "other"}
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 
 @dataclass
@@ -46,12 +61,51 @@ class _M:
     place: str | None
     refers_to: int | None
     link_reason: str | None
+    role: str | None = None
+    form: str = "name"  # pronouns and descriptions join an entity only through refers_to
+
+
+@lru_cache(maxsize=1)
+def gazetteer_keys() -> frozenset[str]:
+    """Folded names and capitals of the table of states: a lone "Jordan" or "Georgia" may be the state."""
+    g = gazetteer()
+    return frozenset(fold(s) for table in (g.names, g.capitals) for s in table)
+
+
+def _given(m: _M) -> str | None:
+    """The folded first name of a person mention written in full, else None."""
+    if m.place or m.form != "name" or m.label not in {"PERSON", "NAME"}:
+        return None
+    words = m.key.split()
+    if len(words) < 2 or words[0] in PEERAGE:
+        return None
+    given = given_name(words)
+    return given.rstrip(".") if given and len(given.rstrip(".")) > 1 else None
+
+
+def _compatible(a: set[str], b: set[str]) -> bool:
+    """First names that may be one person's: equal, an initial of the other, or a short form ("Alex"/"Alexander")."""
+    if not a or not b:
+        return True
+    for x in a:
+        for y in b:
+            if x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):
+                return True
+            if min(len(x), len(y)) >= 2 and (x.startswith(y) or y.startswith(x)):
+                return True
+    return False
 
 
 class _Union:
-    def __init__(self, n: int, split_keys: list[str | None]):
+    def __init__(self, ms: list[_M], split_keys: list[str | None]):
+        n = len(ms)
         self.parent = list(range(n))
         self.split_keys = split_keys
+        self.firsts: dict[int, set[str]] = {}
+        for i, m in enumerate(ms):
+            g = _given(m)
+            if g:
+                self.firsts[i] = {g}
         self.log: list[tuple[int, int, str]] = []
 
     def find(self, x: int) -> int:
@@ -66,7 +120,12 @@ class _Union:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
+        fa, fb = self.firsts.get(ra, set()), self.firsts.get(rb, set())
+        if not force and not _compatible(fa, fb):
+            return False  # two people with different first names are never one
         self.parent[rb] = ra
+        if fa or fb:
+            self.firsts[ra] = fa | fb
         self.log.append((a, b, reason))
         return True
 
@@ -78,20 +137,57 @@ def slug(name: str) -> str:
 
 
 def _person_key(key: str) -> str | None:
-    parts = [p for p in key.replace(".", " ").split() if p]
+    """First and last name of a person's folded name: "w. mark felt sr." -> "mark felt"."""
+    parts = [p for p in key.split() if p]
     if len(parts) < 2:
         return None
-    return f"{parts[0]} {parts[-1]}"
+    given, family = given_name(parts), family_name(parts)
+    if not given or given == family:
+        return None
+    return f"{given.rstrip('.')} {family}"
+
+
+def match_key(key: str) -> str:
+    """The key names are matched on: the folded name without a company form or a leading "the"."""
+    words = key.split()
+    if len(words) > 2 and words[0] == "the":
+        words = words[1:]
+    stripped = [w for w in words]
+    while len(stripped) > 1 and (stripped[-1].rstrip(",") in LEGAL_SUFFIXES or stripped[-1] in {",", "&"}):
+        stripped.pop()
+    if stripped and stripped[-1].endswith(","):
+        stripped[-1] = stripped[-1][:-1]
+    return " ".join(stripped)
+
+
+def _load(conn: sqlite3.Connection) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
+    rows = conn.execute(
+        "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, role, form FROM mentions ORDER BY doc, idx"
+    ).fetchall()
+    overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
+    return [_M(*r) for r in rows], [tuple(r) for r in overrides]
 
 
 def resolve(conn: sqlite3.Connection) -> None:
     """Rebuild the entity tables and `mentions.entity` from all mentions and overrides."""
-    rows = conn.execute("SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason FROM mentions ORDER BY doc, idx").fetchall()
-    ms = [_M(*r) for r in rows]
-    overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
+    ms, overrides = _load(conn)
+    uf = cluster(ms, overrides)
+    _write(conn, ms, uf)
+
+
+def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:
+    """The entities as a union-find over the mentions (pure: no SQL)."""
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
-    uf = _Union(len(ms), [m.key if m.key in split else None for m in ms])
     by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms)}
+    split_keys = [m.key if m.key in split and m.form == "name" else None for m in ms]
+    for i, m in enumerate(ms):  # a pronoun or description follows its name, also when the user split that name off
+        j, seen = i, set()
+        while ms[j].form != "name" and ms[j].refers_to is not None and j not in seen:
+            seen.add(j)
+            j = by_doc_idx.get((ms[j].doc, ms[j].refers_to), j)
+        split_keys[i] = split_keys[j]
+    uf = _Union(ms, split_keys)
+    names = [i for i, m in enumerate(ms) if m.form == "name"]
 
     # 1. links made inside one document
     for i, m in enumerate(ms):
@@ -99,21 +195,42 @@ def resolve(conn: sqlite3.Connection) -> None:
             j = by_doc_idx.get((m.doc, m.refers_to))
             if j is not None:
                 uf.union(j, i, m.link_reason or "linked in the same document")
-    # 2. the same state; 3. the same folded name
+    # Surnames of people named in full somewhere: alone, such a word is joined only inside its document.
+    surnames = set()
+    for m in (ms[i] for i in names):
+        if m.label in {"PERSON", "NAME"} and not m.place:
+            words = m.key.split()
+            if len(words) >= 2 and words[0] not in PEERAGE and m.label == "PERSON":
+                surnames.add(family_name(words))
+    surnames -= gazetteer_keys()
+    # 2. the same state; 3. the same name
+    placelike = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
     first_of: dict[str, int] = {}
-    for i, m in enumerate(ms):
-        anchor = f"place:{m.place}" if m.place else f"key:{m.key}"
+    for i in names:
+        m = ms[i]
+        key = match_key(m.key)
+        if m.place:
+            anchor = f"place:{m.place}"
+        elif " " not in key and m.refers_to is not None and not _ACRONYM.match(m.name):
+            continue  # a lone surname or first name follows the person it names in its document: never a bridge
+        elif " " not in key and key in surnames:
+            anchor = f"surname:{m.doc}:{key}"
+        elif m.label == "ORG" and key in placelike:
+            anchor = f"org:{key}"  # a team or company named after a place ("Chicago" beating "Houston") is not the place
+        else:
+            anchor = f"key:{key}"
         if anchor in first_of:
             j = first_of[anchor]
             if m.place:
                 uf.union(j, i, m.link_reason or ms[j].link_reason or f"both stand for {gazetteer().places[m.place].name}")
             else:
-                uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case and diacritics")
+                uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case, diacritics and company form")
         else:
             first_of[anchor] = i
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
-    for i, m in enumerate(ms):
+    for i in names:
+        m = ms[i]
         if m.label == "PERSON" and not m.place:
             pk = _person_key(m.key)
             if pk:
@@ -122,25 +239,87 @@ def resolve(conn: sqlite3.Connection) -> None:
                 else:
                     person_of[pk] = i
 
+    # 4b. an organisation named "<place> <name>" and its short name: "Indianapolis Colts" / "Colts"
+    place_keys = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
+        fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
+    short_of: dict[str, set[int]] = defaultdict(set)
+    for i in names:
+        m = ms[i]
+        if m.label != "ORG" or m.place:
+            continue
+        words = match_key(m.key).split()
+        for k in range(1, len(words)):
+            if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
+                short_of[" ".join(words[k:])].add(uf.find(i))
+                break
+        # "Breitbart News" / Breitbart: a name and the organisation words after it
+        if len(words) >= 2 and all(w.rstrip(".") in ORG_WORDS or w in LEGAL_SUFFIXES for w in words[1:]) and words[0] not in place_keys:
+            short_of[words[0]].add(uf.find(i))
+        # a party and its members: "Conservative Party" / Conservatives, "Democratic Party" / Democrats
+        if len(words) == 2 and words[1] == "party":
+            stem = words[0][:-2] if words[0].endswith("ic") else words[0]
+            short_of[stem + "s"].add(uf.find(i))
+            if words[0] in PARTY_NICKNAMES_OF:
+                for nick in PARTY_NICKNAMES_OF[words[0]]:
+                    short_of[nick].add(uf.find(i))
+    for i in names:
+        m = ms[i]
+        key = match_key(m.key)
+        roots = {uf.find(r) for r in short_of.get(key, ())}
+        if len(roots) == 1 and not m.place and m.label in {"ORG", "NORP", "NAME", "PERSON"} and key not in surnames:
+            root = next(iter(roots))
+            uf.union(root, i, f"short name of {ms[root].name}")
+    # "Lib Dems" / Liberal Democrats: every word of one name begins the same word of the other
+    orgs: dict[int, tuple[str, ...]] = {}
+    for i in names:
+        m = ms[i]
+        words = tuple(match_key(m.key).split())
+        if m.label in {"ORG", "NORP", "NAME", "PERSON"} and not m.place and len(words) >= 2 and fold(words[0]) not in first_names():
+            orgs.setdefault(uf.find(i), words)
+    by_first: dict[str, list[int]] = defaultdict(list)
+    for root, words in orgs.items():
+        by_first[words[0][:3]].append(root)
+    for roots in by_first.values():
+        for a in roots:
+            for b in roots:
+                wa, wb = orgs[a], orgs[b]
+                if a != b and len(wa) == len(wb) and wa != wb and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
+                    uf.union(b, a, f"short form of {ms[b].name}")
+
+    # 4c. "Fred LaRue" / "Frederick C. LaRue": one first name begins the other
+    by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for pk, i in person_of.items():
+        given, family = pk.split(" ", 1)
+        by_family[family].append((given, i))
+    for family, people in by_family.items():
+        for g1, i in people:
+            for g2, j in people:
+                if g1 != g2 and len(g1) >= 3 and g2.startswith(g1):
+                    uf.union(j, i, f"short first name of {ms[j].name}")
+
     clusters, types, docs_of, context = _view(uf, ms)
 
     # 5. lone surnames to the person who bears them
-    surnames: dict[str, list[int]] = defaultdict(list)
+    bearers: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
         if types[root] == "person":
-            full = {ms[i].key for i in members if len(ms[i].key.split()) >= 2}
+            full = {ms[i].key for i in members if len(ms[i].key.split()) >= 2 and ms[i].key.split()[0] not in PEERAGE}
             for key in full:
-                surnames[key.split()[-1]].append(root)
+                bearers[family_name(key.split())].append(root)
+    lone: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
         if any(ms[i].place for i in members) or any(len(ms[i].key.split()) > 1 for i in members):
             continue
-        key = ms[members[0]].key
-        candidates = [c for c in dict.fromkeys(surnames.get(key, [])) if c != root]
+        key = match_key(ms[members[0]].key)
+        if key in gazetteer_keys():
+            continue
+        lone[key].append(root)
+        candidates = [c for c in dict.fromkeys(bearers.get(key, [])) if c != root]
         reason = "surname of {} (elsewhere in the corpus)"
         if not candidates and len(key) >= 5 and types[root] == "person":
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
             ctx = context(root)
-            near = {c for s, cs in surnames.items() if s[:1] == key[:1] and Levenshtein.distance(s, key) == 1 for c in cs}
+            near = {c for s, cs in bearers.items() if s[:1] == key[:1] and Levenshtein.distance(s, key) == 1 for c in cs}
             candidates = [c for c in near if c != root and len(ctx & context(c)) >= 2]
             reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
@@ -152,14 +331,19 @@ def resolve(conn: sqlite3.Connection) -> None:
                 continue
             candidates = [scored[0][1]]
         target = candidates[0]
-        uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target])))
+        if uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target]))):
+            lone[key].remove(root)
+    # the lone mentions no bearer was found for: one entity per name across documents
+    for key, roots in lone.items():
+        for r in roots[1:]:
+            uf.union(clusters[roots[0]][0], clusters[r][0], "same name")
 
     # 6. near-spellings with the same type and shared context
     clusters, types, docs_of, context = _view(uf, ms)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     names = {}
     for root, members in clusters.items():
-        if types[root] in ("person", "organization") and not any(ms[i].place for i in members):
+        if types[root] in ("person", "organization", "place") and not any(ms[i].place for i in members):
             name = fold(_display(ms, members))
             names[root] = name
             if len(name) >= 5:
@@ -168,7 +352,7 @@ def resolve(conn: sqlite3.Connection) -> None:
         if len(roots) < 2:
             continue
         block_names = [names[r] for r in roots]
-        scores = process.cdist(block_names, block_names, scorer=fuzz.ratio, score_cutoff=90, dtype=np.uint8, workers=1)
+        scores = process.cdist(block_names, block_names, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=1)
         for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
             a, b = roots[x], roots[y]
             if uf.find(clusters[a][0]) == uf.find(clusters[b][0]):
@@ -176,28 +360,69 @@ def resolve(conn: sqlite3.Connection) -> None:
             if abs(len(names[a]) - len(names[b])) > 2 or docs_of[a] & docs_of[b]:
                 continue  # both spellings in one document were already judged there
             shared = (context(a) & context(b)) - {a, b}
-            if len(shared) >= 2:
+            typo = len(names[a]) >= 6 and OSA.distance(names[a], names[b]) == 1 and " " not in names[a] + names[b]
+            if scores[x, y] >= 90 and len(shared) >= 2 or typo and len(shared) >= 1:
                 uf.union(
                     clusters[a][0], clusters[b][0],
                     f"near-spelling (similarity {scores[x, y]}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
                 )
 
-    # 7. the user's word
+    # 6b. one organisation under several organisation words: "Betty Ford Center" / "Betty Ford Clinic"
+    clusters, types, docs_of, context = _view(uf, ms)
+    by_core: dict[str, list[int]] = defaultdict(list)
+    for root, members in clusters.items():
+        if types[root] in ("person", "country", "place") or any(ms[i].place for i in members):
+            continue
+        cores = set()
+        for i in members:
+            words = match_key(ms[i].key).split()
+            while len(words) > 1 and words[-1] in ORG_WORDS:
+                words.pop()
+            core = " ".join(words)
+            if core != match_key(ms[i].key) and len(words) >= 2 and core not in place_keys and core not in placelike:
+                cores.add(core)
+        for core in cores:
+            by_core[core].append(root)
+    for core, roots in by_core.items():
+        for r in roots[1:]:
+            uf.union(clusters[roots[0]][0], clusters[r][0], f"the same organisation under another word ({core})")
+
+    # 7. acronyms and the names they spell, across documents
+    clusters, types, docs_of, context = _view(uf, ms)
+    acronyms, expansions = [], []
+    for root, members in clusters.items():
+        if any(ms[i].place for i in members):
+            continue
+        forms = {ms[i].name for i in members}
+        if all(_ACRONYM.match(f) for f in forms):
+            acronyms.append(root)
+        elif types[root] != "person" or not any(ms[i].label == "PERSON" for i in members):
+            expansions.append(root)
+    for a in acronyms:
+        short = _display(ms, clusters[a])
+        fits = [e for e in expansions if any(initials_match(short, ms[i].name.split()) for i in clusters[e] if len(ms[i].name.split()) >= 1 and " " in ms[i].name.replace("-", " "))]
+        if not fits:
+            continue
+        ctx = context(a)
+        fits = [e for e in fits if len((ctx & context(e)) - {a, e}) >= 1]
+        if len(fits) == 1:
+            uf.union(clusters[fits[0]][0], clusters[a][0], f"acronym of {_display(ms, clusters[fits[0]])}, sharing co-mentioned actors")
+
+    # 8. the user's word
     by_key: dict[str, list[int]] = defaultdict(list)
-    for i, m in enumerate(ms):
-        by_key[m.key].append(i)
+    for i in names:
+        by_key[ms[i].key].append(i)
     for action, a, b in overrides:
         if action == "merge" and b:
             ia, ib = by_key.get(fold(a)), by_key.get(fold(b))
             if ia and ib:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
-
-    _write(conn, ms, uf)
+    return uf
 
 
 def _view(uf: _Union, ms: list[_M]):
     """The clusters as they stand: members, type and documents of each, and its context (co-mentioned clusters)."""
-    clusters = _clusters(uf, ms)
+    clusters = _clusters(uf, ms, names_only=True)
     types = {root: _type(ms, members) for root, members in clusters.items()}
     docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
     cluster_docs: dict[str, set[int]] = defaultdict(set)
@@ -215,30 +440,76 @@ def _view(uf: _Union, ms: list[_M]):
     return clusters, types, docs_of, context
 
 
-def _clusters(uf: _Union, ms: list[_M]) -> dict[int, list[int]]:
+def _clusters(uf: _Union, ms: list[_M], names_only: bool = False) -> dict[int, list[int]]:
+    """Members of each cluster; with `names_only`, its names alone (what the name-based rules and naming look at)."""
     out: dict[int, list[int]] = defaultdict(list)
     for i in range(len(ms)):
-        out[uf.find(i)].append(i)
+        if not names_only or ms[i].form == "name":
+            out[uf.find(i)].append(i)
     return out
 
 
 def _type(ms: list[_M], members: list[int]) -> str:
+    """person | organization | country | place | other, by a vote of the NER labels and the cues in the names.
+
+    Cues: a company form or an organisation word ending a name (Inc., Corp., Group, Bank …), an
+    acronym, the state's own organisations (the Pentagon) say organisation; a title held
+    (Foreign Minister …) or a title of nobility says person.
+    """
     places = Counter(ms[i].place for i in members if ms[i].place)
     if places:
         return gazetteer().places[places.most_common(1)[0][0]].entity_type
     votes: Counter[str] = Counter()
+    gaz = gazetteer()
     for i in members:
         m = ms[i]
-        if m.label == "NAME":
+        if m.role:
+            votes["person"] += 2
+        if m.label == "NAME" or m.label == "GAZ":
             continue  # a name found by its syntax alone says nothing of its type
         weight = 3 if m.label == "PERSON" and len(m.name.split()) >= 2 else 1
         votes[LABEL_TYPES.get(m.label, "other")] += weight
+    forms = {ms[i].name for i in members}
+    n = len(members)
+    for form in forms:
+        words = form.split()
+        last = words[-1].lower().rstrip(".,") if words else ""
+        if len(words) >= 2 and words[-1].lower() in LEGAL_SUFFIXES:
+            votes["organization"] += 2 + n
+        elif len(words) >= 2 and last in ORG_WORDS:
+            votes["organization"] += 2
+        elif len(words) >= 2 and words[0].lower() in PEERAGE:
+            votes["person"] += 2 + n
+        elif 2 <= len(words) <= 4 and fold(words[0]) in first_names() and all(w[:1].isupper() for w in words):
+            votes["person"] += 2  # "Alastair Campbell", "Robin Butler": a first name opens the name
+        elif len(words) == 1 and _ACRONYM.match(form) and form not in gaz.names:
+            votes["organization"] += 1
+        elif len(words) == 1 and form.lower() in EAST_ASIAN_SURNAMES:
+            votes["person"] += 2 + n  # a lone "Wang" or "Kim" is a person
+        elif is_east_asian_order(words):
+            votes["person"] += 2 + n  # "Wang Donghai"
+        elif len(words) >= 2 and last in PLACE_HEADS:
+            votes["place"] += 2 + n  # "Wall Street", "Grace Road"
+        if form in gaz.affiliates:
+            votes["organization"] += 2 + n
     if votes:
         return votes.most_common(1)[0][0]
-    words = set(ms[members[0]].name.lower().split())
-    if words & ORG_WORDS:
+    words = ms[members[0]].name.split()
+    if {w.lower() for w in words} & ORG_WORDS or (len(words) == 1 and _ACRONYM.match(words[0])):
         return "organization"
-    return "person" if 2 <= len(words) <= 3 else "other"
+    return "person" if 2 <= len(words) <= 3 and fold(words[0]) in first_names() else "other"
+
+
+def _affiliation(ms: list[_M], members: list[int]) -> str | None:
+    """The state an organisation of its own belongs to ("the Pentagon": US), from the table of states."""
+    if any(ms[i].place for i in members):
+        return None
+    gaz = gazetteer()
+    for i in members:
+        pid = gaz.affiliates.get(ms[i].name) or gaz.affiliates.get(f"the {ms[i].name}")
+        if pid:
+            return pid
+    return None
 
 
 def _display(ms: list[_M], members: list[int]) -> str:
@@ -255,6 +526,7 @@ def _display(ms: list[_M], members: list[int]) -> str:
 
 
 def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
+    before = entity_ids.snapshot(conn)  # ids this write drops will redirect (resolve/entity_ids.py)
     clusters = _clusters(uf, ms)
     conn.execute("DELETE FROM merges")
     conn.execute("DELETE FROM entity_roles")
@@ -265,8 +537,9 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
     entity_rows, alias_rows, updates = [], [], []
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), _display(ms, kv[1])))
     for root, members in ordered:
-        name = _display(ms, members)
-        typ = _type(ms, members)
+        named = [i for i in members if ms[i].form == "name"] or members
+        name = _display(ms, named)
+        typ = _type(ms, named)
         eid = slug(name)
         if eid in used:
             eid = f"{eid}-{typ}"
@@ -276,11 +549,18 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
                 n += 1
         used.add(eid)
         ids[root] = eid
-        entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members})))
-        for alias, count in Counter(ms[i].name for i in members).items():
+        entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
+        for alias, count in Counter(ms[i].name for i in named).items():
             alias_rows.append((eid, alias, count))
         updates.extend((eid, ms[i].id) for i in members)
-    conn.executemany("INSERT INTO entities(id, name, type, mentions, documents) VALUES (?,?,?,?,?)", entity_rows)
+    place_entity = {}
+    for root, members in clusters.items():
+        places = Counter(ms[i].place for i in members if ms[i].place)
+        if places:
+            place_entity.setdefault(places.most_common(1)[0][0], ids[root])
+    gaz = gazetteer()
+    entity_rows = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None) for row in entity_rows]
+    conn.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", entity_rows)
     conn.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", alias_rows)
     conn.executemany("UPDATE mentions SET entity = ? WHERE id = ?", updates)
     conn.execute(
@@ -289,6 +569,7 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
     )
     merge_rows = []
     for a, b, reason in uf.log:
-        if ms[a].name != ms[b].name:
+        if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
     conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
+    entity_ids.record(conn, before)

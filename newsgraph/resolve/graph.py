@@ -8,9 +8,7 @@ only scalar attributes, so lists become ';'-joined strings).
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 
 import networkx as nx
 from networkx.algorithms.community import greedy_modularity_communities
@@ -60,21 +58,12 @@ def metrics(g: nx.MultiDiGraph) -> dict[str, dict]:
     }
 
 
-def write_graphml(conn: sqlite3.Connection, path: str) -> None:
-    """The actor graph with its metrics as GraphML, written atomically."""
+def write_graphml(conn: sqlite3.Connection, target) -> None:
+    """The actor graph with its metrics as GraphML, to a path or an open binary file.
+
+    The export command writes through ``newsgraph.outputs.files`` so a file is replaced whole or not at all.
+    """
     g = build_graph(conn)
     for n, m in metrics(g).items():
         g.nodes[n].update(m)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".newsgraph-graph-", suffix=".graphml")
-    os.close(fd)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; an export is an ordinary file
-        nx.write_graphml(g, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    nx.write_graphml(g, target)

@@ -7,13 +7,14 @@ go through ``newsgraph.store.queries`` on ``Store.conn``.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from newsgraph.errors import DatabaseError, SchemaError
+from newsgraph.errors import DatabaseError, DiskFull, SchemaError
 from newsgraph.model import DocumentAnalysis, Skipped
 
 
@@ -25,22 +26,128 @@ def migrations() -> list[tuple[str, str]]:
 
 
 def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
+    """A connection with newsgraph's settings; every way opening can fail becomes a DatabaseError.
+
+    Reading opens with ``mode=ro``. A reader who may not write the database's folder (a
+    read-only user, a read-only mount) cannot create the ``-wal``/``-shm`` files SQLite wants
+    for a WAL database; when no write-ahead log is pending the file is then opened
+    ``immutable`` (nothing can be writing it: a writer would have left a ``-wal`` file).
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise DatabaseError(f"{str(path)!r} is a folder, not a database file")
     try:
         if readonly:
-            uri = Path(path).resolve().as_uri() + "?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            if p.stat().st_size == 0:
+                raise DatabaseError(
+                    f"{str(path)!r} is an empty file (0 bytes), not a newsgraph database: "
+                    f"`newsgraph build PATH --db {path}` makes one there")
+            conn = _open_readonly(p)
         else:
+            _check_writable(p)
             conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+            _configure(conn, readonly=False)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"cannot open database {str(path)!r}: {exc}") from None
+        raise database_error(exc, str(path)) from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot open database {str(path)!r}: {exc.strerror or exc}") from None
     return conn
+
+
+def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+
+
+def _open_readonly(p: Path) -> sqlite3.Connection:
+    uri = p.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+        _configure(conn, readonly=True)
+        return conn
+    except sqlite3.OperationalError as exc:
+        if _may_write(p):
+            raise
+        wal = Path(str(p) + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise DatabaseError(
+                f"cannot read {str(p)!r}: its write-ahead log holds changes not yet in the database, and this user may "
+                "not write its folder to read them; run any newsgraph command on it as its owner once, or copy the "
+                f"folder somewhere writable ({exc})") from None
+    conn = sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, check_same_thread=False, isolation_level=None)
+    _configure(conn, readonly=True)
+    return conn
+
+
+def _may_write(p: Path) -> bool:
+    """Whether this process may write the database `p` (when it exists) and create files beside it (what WAL needs)."""
+    folder = p.resolve().parent
+    if not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return False
+    try:
+        return not (os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):
+        return True
+
+
+def _check_writable(p: Path) -> None:
+    folder = p.resolve().parent
+    if not folder.is_dir():
+        raise DatabaseError(f"cannot create database {str(p)!r}: no folder {str(folder)!r}")
+    if not _may_write(p):
+        raise DatabaseError(f"cannot write database {str(p)!r}: it or its folder is read-only for this user")
+
+
+_FULL, _CORRUPT, _NOTADB, _READONLY, _CANTOPEN, _BUSY, _IOERR = 13, 11, 26, 8, 14, 5, 10
+
+
+def database_error(exc: sqlite3.Error, where: str = "the database") -> Exception:
+    """The user-facing error for an SQLite error (DatabaseError, or DiskFull when the disk is full)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc)
+    if code == _FULL or "database or disk is full" in text:
+        return DiskFull(f"no space left on the device holding {where}: the step in progress was undone; free some "
+                        "space and run the same command again (finished documents are kept)")
+    if code in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return DatabaseError(f"{where} is damaged or not an SQLite database ({text}): rebuild it, or restore a copy")
+    if code == _READONLY or "readonly database" in text:
+        return DatabaseError(f"cannot write {where}: it is read-only for this user ({text})")
+    if code == _BUSY or "database is locked" in text:
+        return DatabaseError(f"{where} is busy: another newsgraph command is writing it ({text}); try again when it ends")
+    if code == _IOERR:
+        return DatabaseError(f"disk error reading or writing {where} ({text}): is the disk full or failing?")
+    return DatabaseError(f"cannot use {where}: {text}")
+
+
+_CHECKED: dict[tuple, bool] = {}
+
+
+def check_integrity(conn: sqlite3.Connection, path: str) -> None:
+    """PRAGMA quick_check once per version of the file in this process; damage is a DatabaseError.
+
+    A page that no query of a command happens to read would otherwise go unnoticed (`stats`
+    printed counts from a damaged file); the web app opens many connections, checked once.
+    """
+    try:
+        st = os.stat(path)
+        key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and _CHECKED.get(key):
+        return
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        raise database_error(exc, repr(path)) from None
+    if rows != ["ok"]:
+        raise DatabaseError(f"{path!r} is damaged ({'; '.join(rows)[:300]}): rebuild it, or restore a copy")
+    if key is not None:
+        _CHECKED[key] = True
 
 
 class Store:
@@ -52,10 +159,20 @@ class Store:
         if readonly and not Path(path).exists():
             raise DatabaseError(f"no database at {str(path)!r}: run `newsgraph build` first")
         self.conn = _connect(path, readonly)
-        if not readonly:
-            self.migrate()
-        else:
-            self._check_readable()
+        try:
+            if not readonly:
+                if self.applied_migrations():
+                    check_integrity(self.conn, self.path)  # never write more into a damaged file
+                self.migrate()
+            else:
+                self._check_readable()
+                check_integrity(self.conn, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise database_error(exc, repr(self.path)) from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     # --- schema --------------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
@@ -146,13 +263,85 @@ class Store:
     def _drop_if_orphan(self, doc_id: str) -> None:
         if not self.conn.execute("SELECT 1 FROM sources WHERE doc = ?", (doc_id,)).fetchone():
             self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self._corpus_changed()
 
-    def forget_source(self, path: str) -> None:
+    def _corpus_changed(self) -> None:
+        """Mark the corpus step as owed: it runs again before the build ends (or on the next build, if this one dies)."""
+        self.conn.execute("DELETE FROM meta WHERE key = 'resolved'")
+
+    def forget_source(self, path: str) -> bool:
+        """Stop following `path`; its document goes when no other path holds it. True if the path was known."""
         with self.transaction():
             old = self.conn.execute("SELECT doc FROM sources WHERE path = ?", (path,)).fetchone()
             self.conn.execute("DELETE FROM sources WHERE path = ?", (path,))
+            self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
             if old:
                 self._drop_if_orphan(old[0])
+        return old is not None
+
+    def source_paths(self, under: str) -> list[str]:
+        """Known input paths equal to `under`, inside it as a folder, or records of it (`file.jsonl#3`)."""
+        folder = under.rstrip("/\\") + "/"
+        rows = self.conn.execute("SELECT path FROM sources UNION SELECT path FROM skipped").fetchall()
+        return sorted(
+            r[0] for r in rows
+            if r[0] == under or r[0].startswith(folder) or r[0].startswith(under + "#")
+        )
+
+    def document_ids(self) -> dict[str, str]:
+        """Every stored document: id -> path."""
+        return {row[0]: row[1] for row in self.conn.execute("SELECT id, path FROM documents")}
+
+    def same_metadata(self, a) -> bool:
+        """Whether the stored document with `a`'s id has the metadata `a` brings (a published date only if given)."""
+        row = self.conn.execute(
+            "SELECT path, title, outlet, url, published FROM documents WHERE id = ?", (a.id,)
+        ).fetchone()
+        if row is None:
+            return False
+        published_same = row["published"] == a.published if a.published else True
+        return (row["path"], row["title"], row["outlet"], row["url"]) == (a.path, a.title, a.outlet, a.url) and published_same
+
+    def corpus_fingerprint(self) -> str:
+        """What the corpus step's result depends on: the documents, the code that made them, the user's overrides."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for row in self.conn.execute("SELECT id, pipeline FROM documents ORDER BY id"):
+            h.update(f"{row[0]}:{row[1]};".encode())
+        for row in self.conn.execute("SELECT action, a, COALESCE(b, '') FROM overrides ORDER BY id"):
+            h.update(f"{row[0]}:{row[1]}:{row[2]};".encode())
+        return h.hexdigest()
+
+    def add_override(self, action: str, a: str, b: str | None) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT INTO overrides(action, a, b) VALUES (?, ?, ?)", (action, a, b))
+            self._corpus_changed()
+
+    @contextmanager
+    def writer_lock(self, on_wait=None) -> Iterator[None]:
+        """Hold the database's writer lock for a whole build: a second build on it waits (after `on_wait()`) until this ends.
+
+        SQLite serializes single transactions, not a build's many; two interleaved builds could
+        each skip the other's corpus step. The lock is a file beside the database (never the
+        database itself: closing another descriptor of it would drop SQLite's own locks).
+        """
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: builds are not serialized there
+            yield
+            return
+        with open(self.path + ".lock", "a+b") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def record_skipped(self, skipped: Iterable[Skipped]) -> None:
         with self.transaction():
@@ -183,17 +372,18 @@ class Store:
             )
             c.executemany(
                 """INSERT INTO mentions(doc, idx, start, end, text, label, name, key, sentence, kind, place, refers_to,
-                   link_reason, role) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   link_reason, role, form) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [(a.id, i, m.start, m.end, m.text, m.label, m.name, m.key, m.sentence, m.kind, m.place, m.refers_to,
-                  m.link_reason, m.role) for i, m in enumerate(analysis.mentions)],
+                  m.link_reason, m.role, m.form) for i, m in enumerate(analysis.mentions)],
             )
             c.executemany(
                 "INSERT INTO amounts(doc, idx, start, end, text, value, unit, kind, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
                 [(a.id, i, x.start, x.end, x.text, x.value, x.unit, x.kind, x.sentence) for i, x in enumerate(analysis.amounts)],
             )
             c.executemany(
-                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence) for i, t in enumerate(analysis.times)],
+                "INSERT INTO times(doc, idx, start, end, text, value, granularity, anchor, sentence, type, timex) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence, t.type, t.timex)
+                 for i, t in enumerate(analysis.times)],
             )
             for i, ev in enumerate(analysis.events):
                 cur = c.execute(
@@ -210,8 +400,12 @@ class Store:
                 c.executemany("INSERT INTO event_amounts(event, amount) VALUES (?,?)", [(eid, k) for k in ev.amounts])
             c.executemany(
                 """INSERT INTO quotes(doc, idx, start, end, text, kind, cue, speaker_start, speaker_end, speaker_text,
-                   speaker_mention, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-                [(a.id, i, q.start, q.end, q.text, q.kind, q.cue, *_speaker(q.speaker), q.sentence) for i, q in enumerate(analysis.quotes)],
+                   speaker_mention, sentence, attribution, source_start, source_end, source_text, cue_start, cue_end, parts,
+                   affiliation_mention) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [(a.id, i, q.start, q.end, q.text, q.kind, q.cue, *_speaker(q.speaker), q.sentence, q.attribution,
+                  q.source_start, q.source_end, q.source_text, q.cue_start, q.cue_end,
+                  json.dumps([list(p) for p in q.parts]) if q.parts else None, q.affiliation)
+                 for i, q in enumerate(analysis.quotes)],
             )
             c.executemany(
                 """INSERT INTO descriptors(doc, idx, start, end, text, head, mention, polarity, voice, speaker_start,
@@ -226,6 +420,7 @@ class Store:
                  for i, t in enumerate(analysis.techniques)],
             )
             self._point(a.path, a.id, size, mtime_ns)
+            self._corpus_changed()
 
     def close(self) -> None:
         self.conn.close()

@@ -36,7 +36,6 @@ TECHNIQUES = (
 )
 ENGINES = ("rules", "model")
 MODEL_FILE = "techniques-model.joblib"
-ENGINE_ENV = "NEWSGRAPH_TECHNIQUES"  # auto (default) | rules | model | off, read by TechniqueOptions.from_env()
 SETTINGS = ("auto", "rules", "model", "off")
 # What the outputs show by default: a model span scores 0.5 at the threshold cross-validation chose for its
 # technique (see statistical.py); rule spans carry their rule's fixed score (0.4-0.6).
@@ -69,44 +68,27 @@ def model_path() -> Path:
     return data_dir() / MODEL_FILE
 
 
-def engine_setting() -> str:
-    """The engine setting $NEWSGRAPH_TECHNIQUES documents (auto when unset or unknown)."""
-    value = os.environ.get(ENGINE_ENV, "auto").strip().lower() or "auto"
-    return value if value in SETTINGS else "auto"
-
-
 @dataclass(frozen=True, slots=True)
 class TechniqueOptions:
     """What the techniques stage runs: explicit, so nothing deep inside a build reads the environment.
 
     `engine`: ``auto`` (rules, plus the model when one is given), ``rules``,
-    ``model`` or ``off``. `model`: a model file, or a loaded ``TechniqueModel``
-    (cross-validation scores a model it has just trained); None means no model.
-    The default runs the rules alone; ``from_env()`` gives what the build uses.
+    ``model`` or ``off``. `model`: the model file; None means no model. The
+    default runs the rules alone; the build's ``AnalysisOptions.from_environment()``
+    names the model file in the data folder.
     """
 
     engine: str = "auto"
-    model: object = None  # Path | statistical.TechniqueModel | None
+    model: str | Path | None = None
 
     def __post_init__(self):
         if self.engine not in SETTINGS:
             raise ValueError(f"techniques engine must be one of {', '.join(SETTINGS)}, not {self.engine!r}")
 
-    @classmethod
-    def from_env(cls) -> "TechniqueOptions":
-        """The documented defaults: $NEWSGRAPH_TECHNIQUES, and the model file in the data folder when it exists."""
-        engine = engine_setting()
-        path = model_path()
-        if engine == "model" or (engine == "auto" and path.exists()):
-            return cls(engine, path)
-        return cls(engine, None)
-
     def load_model(self):
         """The model these options name, loaded (cached per file version); None when they name none."""
         if self.engine in ("rules", "off") or self.model is None:
             return None
-        if not isinstance(self.model, (str, Path)):
-            return self.model
         from newsgraph.techniques import statistical
 
         model = statistical.load(Path(self.model))
@@ -155,12 +137,9 @@ def fingerprint(options: TechniqueOptions | None = None) -> str:
             h.update(p.name.encode() + p.read_bytes())
     model = ""
     if options.engine in ("auto", "model") and options.model is not None:
-        if isinstance(options.model, (str, Path)):
-            try:
-                st = Path(options.model).stat()
-                model = f"+model-{st.st_size}-{st.st_mtime_ns}"
-            except OSError:
-                model = "+model-missing"
-        else:
-            model = f"+model-{id(options.model)}"
+        try:
+            st = Path(options.model).stat()
+            model = f"+model-{st.st_size}-{st.st_mtime_ns}"
+        except OSError:
+            model = "+model-missing"
     return f"techniques-{options.engine}-{h.hexdigest()[:10]}{model}"

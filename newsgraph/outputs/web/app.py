@@ -1,8 +1,13 @@
-"""Routes of the web app: each page is one query, rendered as HTML or, as its twin, JSON."""
+"""Routes of the web app: each page is one query, rendered as HTML or, as its twin, JSON.
+
+Every numeric parameter is validated: a number out of range is a 422 with a message (or, for a
+page size, brought into range), never a database error. Answers are computed in worker threads,
+each in one read transaction, and kept until the database changes (see `serving`).
+"""
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -14,13 +19,25 @@ from starlette.staticfiles import StaticFiles
 
 from newsgraph.outputs import svg
 from newsgraph.outputs.report import environment
+from newsgraph.outputs.web.serving import Answer, ClientGone, Guard, OverBudget, Pages, Readers, page_key, wants_json
 from newsgraph.store.queries import pages, search
 from newsgraph.store.sqlite import open_store
 from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000_000  # far past any store's last page, well inside SQLite's integers
+MAX_TYPES = 50  # event types in one graph filter
 HOME_GRAPH = 30  # actors in the home page's network
-CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
+PAGE_BUDGET = 20.0  # CPU seconds a page may compute before it is stopped (503)
+SEARCH_BUDGET = 1.5  # CPU seconds a search may take before it is answered "too broad"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+Offset = Query(0, ge=0, le=MAX_OFFSET, description=f"rows to skip, 0 to {MAX_OFFSET:,}")
+
+
+def Limit(default: int):  # noqa: N802 - reads like the other Query declarations
+    return Query(default, description=f"rows per page; brought into 1 to {MAX_LIMIT}")
 
 
 class WebLinks:
@@ -51,75 +68,85 @@ def _strip_json(value: str) -> tuple[str, bool]:
     return (value[: -len(".json")], True) if value.endswith(".json") else (value, False)
 
 
-def _wants_json(request: Request, suffix: bool) -> bool:
-    if suffix or request.url.path.endswith(".json"):
-        return True
-    accept = request.headers.get("accept", "")
-    return accept.split(",")[0].strip().startswith("application/json")
+def _wants_json(request: Request, suffix: bool = False) -> bool:
+    return suffix or wants_json(request.url.path, request.headers.get("accept", ""))
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """A read-only app over the knowledge base at `db_path` (which must exist)."""
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread for this process: the graph layouts are tiny optimisation problems, and OpenBLAS's own
+    threads only fight over the cores the server threads need (on a busy 2-core machine a layout took 13 times
+    the CPU with them: 1.0 s instead of 0.07 s). The variable covers libraries loaded later, threadpoolctl
+    (installed with scikit-learn) those already loaded. A setting the user made is kept."""
+    import os
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if os.environ["OPENBLAS_NUM_THREADS"] != "1":
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, threads: int = 4,
+               cache_bytes: int = 64 * 1024 * 1024, search_budget: float = SEARCH_BUDGET) -> FastAPI:
+    """A read-only app over the knowledge base at `db_path` (which must exist).
+
+    `allowed_hosts`: the Host header values accepted (None: any, as in tests); `serve` passes the names
+    the app is reached by, so a page in a browser cannot reach it through a rebound DNS name.
+    """
     db_path = str(db_path)
+    one_blas_thread()
     open_store(db_path, readonly=True).close()  # fail now, with newsgraph's message, when the file is not a knowledge base
-    local = threading.local()
     env = environment()
     links = WebLinks()
+    readers = Readers(db_path, threads)
+    answers: Pages | None = None
 
-    def conn():
-        store = getattr(local, "store", None)
-        if store is None:
-            store = local.store = open_store(db_path, readonly=True)
-        return store.conn
-
-    def warm() -> None:
-        """Compute the home page's corpus-wide data and graph layout once, before the first visitor asks."""
-        try:
-            graph = cached(pages.page_graph, top=HOME_GRAPH)
-            cached(pages.page_overview)
-            svg.network_svg(graph, links.entity)
-        except Exception:  # noqa: BLE001 - warming is an optimisation; the page computes it itself if this fails
-            pass
+    def table() -> Pages:
+        nonlocal answers
+        if answers is None:  # made in the event loop's thread, which alone uses its watching connection
+            answers = Pages(db_path, readers, cache_bytes)
+        return answers
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        threading.Thread(target=warm, name="newsgraph-warm", daemon=True).start()
+        warm = asyncio.get_running_loop().create_task(_warm())
         yield
+        warm.cancel()
+        readers.close()
+        if answers is not None:
+            answers.close()
 
-    app = FastAPI(lifespan=lifespan, title="newsgraph", description="Read-only knowledge base of actors, events, money, quotes and disagreements, "
-                  "each pointing at its sentence. Every HTML page has a JSON twin (`.json` or `Accept: application/json`).",
+    async def _warm() -> None:
+        """Compute the home page once, before the first visitor asks."""
+        scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "query_string": b"", "headers": [],
+                 "scheme": "http", "server": ("127.0.0.1", 80), "root_path": ""}
+        async def never() -> dict:  # nobody disconnects from the warm-up
+            await asyncio.Event().wait()
+            return {"type": "http.disconnect"}
+
+        try:
+            await home(Request(scope, receive=never), top=HOME_GRAPH)
+        except Exception:  # noqa: BLE001 - warming is an optimisation; the first visitor computes the page if this fails
+            pass
+
+    app = FastAPI(lifespan=lifespan, title="newsgraph", docs_url=None, redoc_url=None,
+                  description="Read-only knowledge base of actors, events, money, quotes and disagreements, each pointing at its "
+                              "sentence. Every HTML page has a JSON twin (`.json` or `Accept: application/json`).",
                   version="1")
     app.mount("/static", StaticFiles(packages=[("newsgraph.outputs", "static")]), name="static")
+    app.add_middleware(Guard, csp=CSP, allowed_hosts=allowed_hosts, cached=lambda key: table().peek(key))
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers["Content-Security-Policy"] = CSP
-        return response
-
-    cache: dict[tuple, tuple] = {}
-
-    def cached(fn, *args, **kwargs):
-        """Page data, kept until the store is rebuilt: corpus-wide pages aggregate over every event, and the
-        knowledge base only changes when a build re-resolves it (which changes meta 'resolved')."""
-        row = conn().execute("SELECT value FROM meta WHERE key = 'resolved'").fetchone()
-        stamp = (row[0] if row else None, conn().execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-        key = (fn.__name__, args, tuple(sorted(kwargs.items())))
-        hit = cache.get(key)
-        if hit is not None and hit[0] == stamp:
-            return hit[1]
-        data = fn(conn(), *args, **kwargs)
-        if len(cache) >= 512:
-            cache.clear()
-        cache[key] = (stamp, data)
-        return data
-
-    def render(request: Request, template: str, data: dict, json: bool, **extra) -> Response:
+    def render(request: Request, template: str, data: dict, json: bool, **extra) -> Answer:
         if json:
-            return JSONResponse(data)
+            response = JSONResponse(data)
+            return Answer(response.body, response.media_type)
 
         def page_url(offset: int) -> str:
             params = dict(request.query_params)
@@ -127,86 +154,159 @@ def create_app(db_path: str | Path) -> FastAPI:
             return request.url.path + "?" + urlencode(params)
 
         html = env.get_template(template).render(data=data, links=links, request=request, page_url=page_url, **extra)
-        return HTMLResponse(html)
+        return Answer(html.encode("utf-8"), "text/html")
 
-    def limit_of(limit: int) -> int:
-        return max(1, min(MAX_LIMIT, limit))
+    async def answer(request: Request, compute, json: bool, budget: float = PAGE_BUDGET) -> Response:
+        """The page for this request's path, query and format: cached, joined, or computed by `compute(conn)`."""
+        key = page_key(request.scope, json)
+        try:
+            found = await table().get(key, compute, request.receive, budget)
+        except ClientGone:
+            return Response(status_code=499)  # nobody is listening; nothing more was computed
+        except OverBudget:
+            raise HTTPException(503, "this page took too long to compute; try again later") from None
+        return Response(found.body, status_code=found.status, media_type=found.media_type)
 
     @app.get("/", response_class=HTMLResponse, summary="Overview and actor network")
     @app.get("/index.json", include_in_schema=False)
-    def home(request: Request, top: int = HOME_GRAPH):
-        data = {"overview": cached(pages.page_overview), "graph": cached(pages.page_graph, top=max(1, min(top, 150)))}
-        return render(request, "home.html", data, _wants_json(request, False),
-                      graph_svg=Markup(svg.network_svg(data["graph"], links.entity)))
+    async def home(request: Request, top: int = Query(HOME_GRAPH, description="actors in the network; brought into 1 to 150")):
+        json = _wants_json(request)
+
+        def compute(conn):
+            data = {"overview": pages.page_overview(conn), "graph": pages.page_graph(conn, top=_clamp(top, 1, 150))}
+            return render(request, "home.html", data, json, graph_svg=Markup(svg.network_svg(data["graph"], links.entity)) if not json else "")
+
+        return await answer(request, compute, json)
 
     @app.get("/entities", summary="Actors, most mentioned first")
     @app.get("/entities.json", include_in_schema=False)
-    def entities(request: Request, type: str | None = None, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "entities.html", cached(pages.page_entities, limit_of(limit), offset, type), _wants_json(request, False))
+    async def entities(request: Request, type: str | None = None, limit: int = Limit(50), offset: int = Offset):
+        json = _wants_json(request)
+        return await answer(request, lambda conn: render(
+            request, "entities.html", pages.page_entities(conn, _clamp(limit, 1, MAX_LIMIT), offset, type or None), json), json)
 
     @app.get("/documents", summary="Documents by publication date")
     @app.get("/documents.json", include_in_schema=False)
-    def documents(request: Request, outlet: str | None = None, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "documents.html", pages.page_documents(conn(), limit_of(limit), offset, outlet), _wants_json(request, False))
+    async def documents(request: Request, outlet: str | None = None, limit: int = Limit(50), offset: int = Offset):
+        json = _wants_json(request)
+        return await answer(request, lambda conn: render(
+            request, "documents.html", pages.page_documents(conn, _clamp(limit, 1, MAX_LIMIT), offset, outlet or None), json), json)
 
     @app.get("/entity/{entity_id}", summary="One actor: aliases, roles, what it did, what was done to it, mentions")
-    def entity(request: Request, entity_id: str, limit: int = 20, offset: int = Query(0, ge=0)):
+    async def entity(request: Request, entity_id: str, limit: int = Limit(20), offset: int = Offset):
         entity_id, as_json = _strip_json(entity_id)
-        data = cached(pages.page_entity, entity_id, limit_of(limit), offset)
-        if data is None:
-            raise HTTPException(404, f"no entity {entity_id!r}")
-        return render(request, "entity.html", data, _wants_json(request, as_json))
+        json = _wants_json(request, as_json)
+
+        def compute(conn):
+            data = pages.page_entity(conn, entity_id, _clamp(limit, 1, MAX_LIMIT), offset)
+            if data is None:
+                raise HTTPException(404, f"no entity {entity_id!r}")
+            return render(request, "entity.html", data, json)
+
+        return await answer(request, compute, json)
 
     @app.get("/document/{doc_id}", summary="A document with its entities, quotes, events and techniques highlighted")
-    def document(request: Request, doc_id: str, s: int | None = None,
-                 min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="Highlight technique spans scored at least this")):
+    async def document(request: Request, doc_id: str, s: int | None = Query(None, ge=0, le=MAX_OFFSET, description="sentence to show"),
+                       min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="highlight technique spans scored at least this")):
         doc_id, as_json = _strip_json(doc_id)
-        data = pages.page_document(conn(), doc_id, min_score)
-        if data is None:
-            raise HTTPException(404, f"no document {doc_id!r}")
-        return render(request, "document.html", data, _wants_json(request, as_json), focus=s)
+        json = _wants_json(request, as_json)
+
+        def compute(conn):
+            data = pages.page_document(conn, doc_id, min_score)
+            if data is None:
+                raise HTTPException(404, f"no document {doc_id!r}")
+            return render(request, "document.html", data, json, focus=s)
+
+        return await answer(request, compute, json)
 
     @app.get("/conflicts", summary="Disagreements between reports, side by side")
     @app.get("/conflicts.json", include_in_schema=False)
-    def conflicts(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "conflicts.html", cached(pages.page_conflicts, limit_of(limit), offset), _wants_json(request, False))
+    async def conflicts(request: Request, limit: int = Limit(50), offset: int = Offset):
+        json = _wants_json(request)
+        return await answer(request, lambda conn: render(
+            request, "conflicts.html", pages.page_conflicts(conn, _clamp(limit, 1, MAX_LIMIT), offset), json), json)
 
     @app.get("/timeline", summary="Dated events: event date vs publication date")
     @app.get("/timeline.json", include_in_schema=False)
-    def timeline(request: Request, type: str | None = None, limit: int = 100, offset: int = Query(0, ge=0)):
-        data = cached(pages.page_timeline, limit_of(limit), offset, type)
-        to_sentence = lambda e: links.sentence(e["doc"], e["sentence"])  # noqa: E731
-        window = svg.timeline_window(data["events"])
-        return render(request, "timeline.html", data, _wants_json(request, False), window=window,
-                      timeline_svg=Markup(svg.timeline_svg(data["events"], to_sentence)),
-                      timeline_close=Markup(svg.timeline_svg(data["events"], to_sentence, window=window)) if window else "")
+    async def timeline(request: Request, type: str | None = None, limit: int = Limit(100), offset: int = Offset):
+        json = _wants_json(request)
+
+        def compute(conn):
+            data = pages.page_timeline(conn, _clamp(limit, 1, MAX_LIMIT), offset, type or None)
+            if json:
+                return render(request, "timeline.html", data, json)
+            to_sentence = lambda e: links.sentence(e["doc"], e["sentence"])  # noqa: E731
+            window = svg.timeline_window(data["events"])
+            return render(request, "timeline.html", data, json, window=window,
+                          timeline_svg=Markup(svg.timeline_svg(data["events"], to_sentence)),
+                          timeline_close=Markup(svg.timeline_svg(data["events"], to_sentence, window=window)) if window else "")
+
+        return await answer(request, compute, json)
 
     @app.get("/money", summary="Who gave what to whom")
     @app.get("/money.json", include_in_schema=False)
-    def money(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "money.html", cached(pages.page_money, limit_of(limit), offset), _wants_json(request, False))
+    async def money(request: Request, limit: int = Limit(50), offset: int = Offset):
+        json = _wants_json(request)
+        return await answer(request, lambda conn: render(
+            request, "money.html", pages.page_money(conn, _clamp(limit, 1, MAX_LIMIT), offset), json), json)
 
     @app.get("/voices", summary="Quotes by speaker, labels per outlet, techniques per outlet")
     @app.get("/voices.json", include_in_schema=False)
-    def voices(request: Request, limit: int = 50, offset: int = Query(0, ge=0)):
-        return render(request, "voices.html", cached(pages.page_voices, limit_of(limit), offset), _wants_json(request, False))
+    async def voices(request: Request, limit: int = Limit(50), offset: int = Offset):
+        json = _wants_json(request)
+        return await answer(request, lambda conn: render(
+            request, "voices.html", pages.page_voices(conn, _clamp(limit, 1, MAX_LIMIT), offset), json), json)
 
     @app.get("/graph", summary="Interactive actor network, filtered by event type and date")
     @app.get("/graph.json", include_in_schema=False)
-    def graph(request: Request, type: list[str] = Query(default=[]), date_from: str | None = Query(None, alias="from"),
-              date_to: str | None = Query(None, alias="to"), top: int = 60):
-        data = cached(pages.page_graph, top=max(1, min(top, 300)), types=tuple(sorted(t for t in type if t)) or None,
-                      date_from=date_from or None, date_to=date_to or None)
-        return render(request, "graph.html", data, _wants_json(request, False),
-                      graph_svg=Markup(svg.network_svg(data, links.entity, height=720)))
+    async def graph(request: Request, type: list[str] = Query(default=[], description=f"event types, at most {MAX_TYPES}"),
+                    date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+                    top: int = Query(60, description="actors shown; brought into 1 to 300")):
+        types = tuple(sorted({t for t in type if t}))
+        if len(types) > MAX_TYPES:
+            raise HTTPException(422, f"at most {MAX_TYPES} event types in one filter")
+        json = _wants_json(request)
+
+        def compute(conn):
+            data = pages.page_graph(conn, top=_clamp(top, 1, 300), types=types or None, date_from=date_from or None, date_to=date_to or None)
+            return render(request, "graph.html", data, json, graph_svg=Markup(svg.network_svg(data, links.entity, height=720)) if not json else "")
+
+        return await answer(request, compute, json)
 
     @app.get("/search", summary="Full-text search over sentences")
     @app.get("/search.json", include_in_schema=False)
-    def search_page(request: Request, q: str = "", entity: str | None = None, outlet: str | None = None,
-                    date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
-                    type: str | None = None, limit: int = 20, offset: int = Query(0, ge=0)):
-        data = search.search_sentences(conn(), q, entity=entity or None, outlet=outlet or None, date_from=date_from or None,
-                                       date_to=date_to or None, event_type=type or None, limit=limit_of(limit), offset=offset)
-        return render(request, "search.html", data, _wants_json(request, False), **cached(pages.filter_choices))
+    async def search_page(request: Request, q: str = "", entity: str | None = None, outlet: str | None = None,
+                          date_from: str | None = Query(None, alias="from"), date_to: str | None = Query(None, alias="to"),
+                          type: str | None = None, limit: int = Limit(20), offset: int = Offset):
+        json = _wants_json(request)
+        filters = dict(entity=entity or None, outlet=outlet or None, date_from=date_from or None, date_to=date_to or None,
+                       event_type=type or None)
+
+        def compute(conn, too_broad: bool = False):
+            if too_broad:
+                data = search.too_broad(q, **filters, limit=_clamp(limit, 1, MAX_LIMIT), offset=offset)
+            else:
+                data = search.search_sentences(conn, q, **filters, limit=_clamp(limit, 1, MAX_LIMIT), offset=offset)
+            return render(request, "search.html", data, json, **pages.filter_choices(conn))
+
+        try:
+            return await answer(request, compute, json, budget=search_budget)
+        except HTTPException as exc:
+            if exc.status_code != 503:
+                raise
+        # over its budget: say so (and keep that answer, so asking again costs nothing)
+        return await answer(request, lambda conn: compute(conn, too_broad=True), json)
 
     return app
+
+
+SERVE_SETTINGS = "_NEWSGRAPH_SERVE"  # set by `serve --workers` for its worker processes only
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `serve --workers N` worker process, from the settings its parent left in the environment."""
+    import json
+    import os
+
+    settings = json.loads(os.environ[SERVE_SETTINGS])
+    return create_app(settings["db"], allowed_hosts=settings["allowed_hosts"])

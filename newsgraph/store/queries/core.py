@@ -15,6 +15,7 @@ __all__ = [
     "get_document",
     "list_entities",
     "find_entity",
+    "current_entity_id",
     "get_entity",
     "entity_mentions",
     "entity_merges",
@@ -89,6 +90,9 @@ def find_entity(conn: sqlite3.Connection, name: str) -> str:
     row = conn.execute("SELECT id FROM entities WHERE id = ?", (name,)).fetchone()
     if row:
         return row[0]
+    moved = current_entity_id(conn, name)
+    if moved:
+        return moved
     key = fold(name)
     for sql in (
         "SELECT id FROM entities WHERE lower(name) = lower(?) ORDER BY mentions DESC",
@@ -98,7 +102,8 @@ def find_entity(conn: sqlite3.Connection, name: str) -> str:
         if row:
             return row[0]
     row = conn.execute(
-        "SELECT m.entity FROM mentions m WHERE m.key = ? AND m.entity IS NOT NULL GROUP BY m.entity ORDER BY COUNT(*) DESC", (key,)
+        "SELECT m.entity FROM mentions m WHERE m.key = ? AND m.form = 'name' AND m.entity IS NOT NULL GROUP BY m.entity ORDER BY COUNT(*) DESC",
+        (key,),
     ).fetchone()
     if row:
         return row[0]
@@ -111,10 +116,31 @@ def find_entity(conn: sqlite3.Connection, name: str) -> str:
     raise NoSuchEntity(name)
 
 
+def current_entity_id(conn: sqlite3.Connection, entity_id: str) -> str | None:
+    """The id an entity has now: itself, the entity an old id redirects to (store/migrations/0090), or None."""
+    row = conn.execute("SELECT id FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row:
+        return row[0]
+    try:
+        row = conn.execute(
+            "SELECT r.entity FROM entity_redirects r JOIN entities e ON e.id = r.entity WHERE r.old = ?", (entity_id,)
+        ).fetchone()
+    except sqlite3.OperationalError:  # a database from before the redirects table
+        return None
+    return row[0] if row else None
+
+
 def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict | None:
+    """One entity with aliases, roles and merges; an old id that redirects gives the entity it moved to,
+    with `redirected_from` set to the old id."""
     row = conn.execute("SELECT id, name, type, mentions, documents FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if row is None:
-        return None
+        moved = current_entity_id(conn, entity_id)
+        if moved is None:
+            return None
+        e = get_entity(conn, moved)
+        e["redirected_from"] = entity_id
+        return e
     e = dict(row)
     e["aliases"] = [dict(r) for r in conn.execute("SELECT alias, count FROM entity_aliases WHERE entity = ? ORDER BY count DESC, alias", (entity_id,))]
     e["roles"] = [dict(r) for r in conn.execute(
@@ -138,7 +164,7 @@ def sentence_text(conn: sqlite3.Connection, doc: str, idx: int) -> tuple[int, in
 
 def entity_mentions(conn: sqlite3.Connection, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict]:
     """Mentions of an entity, each with its document and the sentence it stands in."""
-    sql = """SELECT m.doc, d.path, d.title, d.outlet, m.start, m.end, m.text, m.role, m.kind, m.link_reason,
+    sql = """SELECT m.doc, d.path, d.title, d.outlet, m.start, m.end, m.text, m.role, m.kind, m.link_reason, m.form,
                     s.start AS sentence_start, s.end AS sentence_end,
                     substr(d.text, s.start + 1, s.end - s.start) AS sentence
              FROM mentions m JOIN documents d ON d.id = m.doc
@@ -178,6 +204,7 @@ def export_entities(conn: sqlite3.Connection) -> list[dict]:
         {
             "id": r["id"], "name": r["name"], "type": r["type"], "aliases": aliases.get(r["id"], []),
             "roles": sorted(roles.get(r["id"], ())), "documents": docs.get(r["id"], []), "mentions": r["mentions"],
+            "affiliation": r["affiliation"] if "affiliation" in r.keys() else None,
         }
         for r in conn.execute("SELECT * FROM entities ORDER BY mentions DESC, id")
     ]
@@ -187,7 +214,7 @@ def export_mentions(conn: sqlite3.Connection) -> list[dict]:
     return [
         dict(r)
         for r in conn.execute(
-            """SELECT m.entity, m.doc, m.start, m.end, m.text, s.start AS sentence_start, s.end AS sentence_end
+            """SELECT m.entity, m.doc, m.start, m.end, m.text, s.start AS sentence_start, s.end AS sentence_end, m.form
                FROM mentions m LEFT JOIN sentences s ON s.doc = m.doc AND s.idx = m.sentence
                WHERE m.entity IS NOT NULL ORDER BY m.doc, m.start"""
         )

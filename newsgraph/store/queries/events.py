@@ -108,7 +108,7 @@ def export_events(conn: sqlite3.Connection) -> list[dict]:
 def export_times(conn: sqlite3.Connection) -> list[dict]:
     return [
         dict(r)
-        for r in conn.execute('SELECT id, doc, start, "end", text, value, granularity, anchor FROM times ORDER BY doc, idx')
+        for r in conn.execute('SELECT id, doc, start, "end", text, value, granularity, anchor, type, timex FROM times ORDER BY doc, idx')
     ]
 
 

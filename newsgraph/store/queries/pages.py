@@ -7,6 +7,7 @@ table…) come back as empty lists, never as errors, so the pages say "none yet"
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter, defaultdict
 
@@ -28,9 +29,16 @@ __all__ = [
     "event_rows",
     "actor_events",
     "filter_choices",
+    "event_types",
+    "page_tables_ready",
+    "overview_live",
+    "voices_live",
+    "event_list",
+    "loose_money",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
+PAGE_TABLES = "3"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -46,10 +54,46 @@ def _page(total: int, limit: int, offset: int) -> dict:
             "prev": max(0, offset - limit) if offset > 0 else None}
 
 
+# --- page tables (migration 0050, written by the corpus step) ---------------------------------
+
+def page_tables_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the corpus step wrote page tables of this version; a store built before them has none,
+    and its pages are computed from the events themselves (slowly on a large store)."""
+    if not has_table(conn, "page_summary"):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'page_tables'").fetchone()
+    return row is not None and row[0] == PAGE_TABLES
+
+
+def _summary(conn: sqlite3.Connection, key: str):
+    row = conn.execute("SELECT value FROM page_summary WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def event_types(conn: sqlite3.Connection) -> list[str]:
+    """Every event type in the store, for filters."""
+    if page_tables_ready(conn):
+        return _summary(conn, "event_types") or []
+    return [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
+
+
 # --- overview --------------------------------------------------------------------------------
 
+OVERVIEW_TOP = 50  # top actors kept in the stored overview; a page asks for fewer
+
+
 def page_overview(conn: sqlite3.Connection, top: int = 15) -> dict:
-    """Counts, outlets, the published and inferred date spans, and the top actors."""
+    """Counts, outlets, the published and inferred date spans, and the `top` actors, as of the last corpus step."""
+    if top <= OVERVIEW_TOP and page_tables_ready(conn):
+        found = _summary(conn, "overview")
+        if found is not None:
+            found["top_actors"] = found["top_actors"][:top]
+            return found
+    return overview_live(conn, top)
+
+
+def overview_live(conn: sqlite3.Connection, top: int = 15) -> dict:
+    """The overview computed from the tables themselves (the corpus step stores it for the page)."""
     out = core.stats(conn)
     out["outlets"] = [dict(r) for r in conn.execute(
         "SELECT COALESCE(outlet, '(unknown)') AS outlet, COUNT(*) AS documents FROM documents GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT 50")]
@@ -151,6 +195,17 @@ def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offs
     """
     if not has_table(conn, "events"):
         return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
+    if page_tables_ready(conn):
+        out = {}
+        for side in ("did", "done_to"):
+            total = _count(conn, "SELECT COUNT(*) FROM entity_events WHERE entity = ? AND side = ?", (entity_id, side))
+            chosen = [r[0] for r in conn.execute(
+                "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event LIMIT ? OFFSET ?",
+                (entity_id, side, limit, offset))]
+            rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(chosen))})", chosen, order="e.id", limit=limit) if chosen else []
+            rank = {i: n for n, i in enumerate(chosen)}
+            out[side] = {"events": sorted(rows, key=lambda e: rank[e["id"]]), "page": _page(total, limit, offset)}
+        return out
     found: dict[str, dict[int, str]] = {"did": {}, "done_to": {}}
     for r in conn.execute(
         """SELECT p.event, p.role, e.type FROM mentions m JOIN events e ON e.doc = m.doc
@@ -174,6 +229,7 @@ def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offse
     entity = core.get_entity(conn, entity_id)
     if entity is None:
         return None
+    entity_id = entity["id"]  # an old id that redirects (entity["redirected_from"]) shows the entity it moved to
     total = _count(conn, "SELECT COUNT(*) FROM mentions WHERE entity = ?", (entity_id,))
     acts = actor_events(conn, entity_id, limit=limit, offset=offset)
     did, done_to = acts["did"], acts["done_to"]
@@ -202,10 +258,12 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
         return []
     rows = conn.execute(
         f"""SELECT q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
-                   d.outlet, d.title, d.path
+                   d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name
             FROM quotes q JOIN documents d ON d.id = q.doc
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
-            LEFT JOIN entities en ON en.id = m.entity {where}
+            LEFT JOIN entities en ON en.id = m.entity
+            LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
+            LEFT JOIN entities ae ON ae.id = am.entity {where}
             ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
     return [dict(r) for r in rows]
 
@@ -234,7 +292,8 @@ def _spans(conn: sqlite3.Connection, doc_id: str, min_score: float = DEFAULT_MIN
             (doc_id,))
     ]
     queries = (
-        ("quote", "quotes", "SELECT start, end, kind || ' quote' || COALESCE(' of ' || speaker_text, '') FROM quotes WHERE doc = ?"),
+        ("quote", "quotes", "SELECT start, end, kind || ' ' || attribution || COALESCE(' of ' || COALESCE(source_text, speaker_text), '')"
+                            " FROM quotes WHERE doc = ?"),
         ("event", "events", "SELECT start, end, type || ': ' || predicate || CASE negated WHEN 1 THEN ' (negated)' ELSE '' END FROM events WHERE doc = ?"),
         ("technique", "techniques", "SELECT start, end, technique || ' (' || engine || ')' FROM techniques WHERE doc = ? AND score >= ?"),
         ("amount", "amounts", "SELECT start, end, kind || COALESCE(': ' || value, '') || ' ' || unit FROM amounts WHERE doc = ?"),
@@ -320,51 +379,110 @@ SORTABLE_DATE = """CASE WHEN t.value GLOB '[0-9][0-9][0-9][0-9]-W[0-9]*'
     ELSE t.value END"""
 
 
+# The two long event lists, as the corpus step stores their order (table event_order) and as computed without it.
+EVENT_LISTS = {
+    "timeline": ("WHERE t.value IS NOT NULL", f"{SORTABLE_DATE}, d.published, e.doc, e.idx"),
+    "money": ("WHERE e.id IN (SELECT DISTINCT ea.event FROM event_amounts ea)",
+              """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                  WHERE ea.event = e.id AND a.kind = 'money') IS NULL, e.type != 'FINANCE',
+                 (SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                  WHERE ea.event = e.id AND a.kind = 'money') DESC, e.doc, e.idx"""),
+}
+LOOSE_MONEY = 200  # money amounts no event claims, kept for the money page (a page shows at most this many)
+
+
+def event_list(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+    """(event id, type) of every event of the list `name` in its order (the corpus step stores the positions)."""
+    where, order = EVENT_LISTS[name]
+    return [(r[0], r[1]) for r in conn.execute(
+        f"""SELECT e.id, e.type FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+            {where} ORDER BY {order}""")]
+
+
+def _list_page(conn: sqlite3.Connection, name: str, limit: int, offset: int, type: str | None = None) -> tuple[int, list[dict]]:
+    """(total, events) of one page of a list: from the stored order when there is one."""
+    if page_tables_ready(conn):
+        cond, args = ("list = ? AND type = ?", (name, type)) if type else ("list = ?", (name,))
+        total = _count(conn, f"SELECT COUNT(*) FROM event_order WHERE {cond}", args)
+        ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
+                                          (*args, limit, offset))]
+        rank = {i: n for n, i in enumerate(ids)}
+        rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=limit) if ids else []
+        return total, sorted(rows, key=lambda e: rank[e["id"]])
+    where, order = EVENT_LISTS[name]
+    args = ()
+    if type:
+        where, args = where + " AND e.type = ?", (type,)
+    total = _count(conn, f"""SELECT COUNT(*) FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+                             {where}""", args)
+    return total, event_rows(conn, where, args, order=order, limit=limit, offset=offset)
+
+
 def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, type: str | None = None) -> dict:
     """Dated events (event date from the text vs publication date), oldest first."""
     if not has_table(conn, "events"):
         return {"available": False, "events": [], "page": _page(0, limit, offset), "types": []}
-    where = "WHERE t.value IS NOT NULL" + (" AND e.type = ?" if type else "")
-    args = (type,) if type else ()
-    total = _count(conn, f"SELECT COUNT(*) FROM events e JOIN times t ON t.doc = e.doc AND t.idx = e.time {where}", args)
-    events = event_rows(conn, where, args, order=f"{SORTABLE_DATE}, d.published, e.doc, e.idx", limit=limit, offset=offset)
-    types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")]
-    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": types, "type": type}
+    total, events = _list_page(conn, "timeline", limit, offset, type)
+    return {"available": True, "events": events, "page": _page(total, limit, offset), "types": event_types(conn), "type": type}
 
 
 def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> dict:
     """Who gave what to whom: events carrying an amount; plus money amounts no event claims."""
     if not has_table(conn, "events"):
         return {"events": [], "loose": [], "page": _page(0, limit, offset)}
-    ids_sql = "SELECT DISTINCT ea.event FROM event_amounts ea"
-    total = _count(conn, f"SELECT COUNT(*) FROM ({ids_sql})")
-    money_first = """(SELECT MAX(a.value) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
-                       WHERE ea.event = e.id AND a.kind = 'money')"""
-    events = event_rows(conn, f"WHERE e.id IN ({ids_sql})", (), order=f"{money_first} IS NULL, e.type != 'FINANCE', {money_first} DESC, e.doc, e.idx",
-                        limit=limit, offset=offset)
-    loose = [dict(r) for r in conn.execute(
-        """SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.path,
-                  substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
-           FROM amounts a JOIN documents d ON d.id = a.doc LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence
+    total, events = _list_page(conn, "money", limit, offset)
+    stored = _summary(conn, "loose_money") if page_tables_ready(conn) else None
+    keys = (stored if stored is not None else loose_money(conn, limit))[:limit]
+    return {"events": events, "loose": _loose_rows(conn, keys), "page": _page(total, limit, offset)}
+
+
+def loose_money(conn: sqlite3.Connection, limit: int = LOOSE_MONEY) -> list[list]:
+    """[doc, idx] of the largest money amounts that no event claims, largest first."""
+    return [[r[0], r[1]] for r in conn.execute(
+        """SELECT a.doc, a.idx FROM amounts a
            WHERE a.kind = 'money' AND NOT EXISTS (
                SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event WHERE e.doc = a.doc AND ea.amount = a.idx)
-           ORDER BY a.value DESC LIMIT ?""", (limit,))]
-    return {"events": events, "loose": loose, "page": _page(total, limit, offset)}
+           ORDER BY a.value DESC, a.doc, a.start LIMIT ?""", (limit,))]
 
 
-def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = 20,
+def _loose_rows(conn: sqlite3.Connection, keys: list[list]) -> list[dict]:
+    if not keys:
+        return []
+    values = ",".join("(?, ?, ?)" for _ in keys)
+    rows = conn.execute(
+        f"""WITH k(doc, idx, pos) AS (VALUES {values})
+            SELECT a.doc, a.start, a.end, a.text, a.value, a.unit, a.kind, a.sentence, d.outlet, d.path,
+                   substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
+            FROM k JOIN amounts a ON a.doc = k.doc AND a.idx = k.idx JOIN documents d ON d.id = a.doc
+            LEFT JOIN sentences s ON s.doc = a.doc AND s.idx = a.sentence ORDER BY k.pos""",
+        [x for n, (doc, idx) in enumerate(keys) for x in (doc, idx, n)])
+    return [dict(r) for r in rows]
+
+
+VOICES_TOP = 20  # actors in the label matrix
+
+
+def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = VOICES_TOP,
                 min_score: float = DEFAULT_MIN_SCORE) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
     quotes = _quotes(conn, "", (), limit=limit, offset=offset)
+    stored = (_summary(conn, "voices") if top == VOICES_TOP and min_score == DEFAULT_MIN_SCORE and page_tables_ready(conn)
+              else None)
+    return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top, min_score))}
+
+
+def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: float = DEFAULT_MIN_SCORE) -> dict:
+    """The label matrix and the techniques per outlet (spans scored at least `min_score`) computed from the
+    tables (the corpus step stores them at the default min-score)."""
     matrix: dict = {"outlets": [], "rows": []}
     if has_table(conn, "descriptors"):
         cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names = {}
         for r in conn.execute(
             """SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
-               FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
-               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):
+               FROM descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):  # CROSS: from the labels, not every mention
             cells[r["entity"]][r["outlet"]][(r["head"], r["polarity"])] += 1
             names[r["entity"]] = r["name"]
         ranked = sorted(cells, key=lambda e: -sum(sum(c.values()) for c in cells[e].values()))[:top]
@@ -381,7 +499,7 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
             counts[r[0]][r[1]] = r[2]
         techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
     techniques["summary"] = _outlet_summary(conn, min_score)
-    return {"quotes": quotes, "page": _page(total, limit, offset), "labels": matrix, "techniques": techniques}
+    return {"labels": matrix, "techniques": techniques}
 
 
 def _outlet_summary(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> dict[str, dict]:
@@ -403,7 +521,7 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
     """Outlets and event types offered as search and graph filters."""
     return {
         "outlets": [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1 LIMIT 500")],
-        "types": [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else [],
+        "types": event_types(conn),
     }
 
 
@@ -413,49 +531,43 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
                date_from: str | None = None, date_to: str | None = None) -> dict:
     """The actor network: subject → object/recipient edges per event type, the top-`top` actors by involvement.
 
-    The same edges as `queries.events.graph_edges` (negated events left out), aggregated in SQL
-    with the filters applied there, because that function walks every event in Python and a
-    page has to answer on 10,000 documents.
+    The same edges as `queries.events.graph_edges` (negated events left out, each event counted once),
+    summed from the corpus step's `actor_edges` (one row per pair, type and date) with the filters
+    applied there; a store without page tables aggregates its events here instead.
 
     When the store has no such events yet, actors named in the same sentence are joined by
     undirected "co-mention" edges instead, so the picture still shows who appears with whom.
     """
-    edges: dict[tuple, dict] = {}
-    if has_table(conn, "events"):
-        where, args = [], []
-        if types:
-            where.append(f"e.type IN ({','.join('?' * len(types))})")
-            args += list(types)
-        if date_from:
-            where.append("COALESCE(t.value, d.published) >= ?")
-            args.append(date_from)
-        if date_to:
-            where.append("substr(COALESCE(t.value, d.published), 1, 10) <= ?")
-            args.append(date_to)
-        sql = f"""SELECT ms.entity AS source, mo.entity AS target, e.type, COUNT(*) AS n, MIN(e.doc) AS doc, MIN(e.sentence) AS sentence
-                  FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-                  JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
-                  JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
-                  JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
-                  JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
-                  WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity
-                  {''.join(' AND ' + w for w in where)}
-                  GROUP BY ms.entity, mo.entity, e.type"""
-        for r in conn.execute(sql, args):
-            edges[(r["source"], r["target"], r["type"])] = {"source": r["source"], "target": r["target"], "type": r["type"],
-                                                            "weight": r["n"], "directed": True, "doc": r["doc"], "sentence": r["sentence"]}
-    kind = "events"
-    if not edges and not (types or date_from or date_to):
-        kind = "co-mention"
-        pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
-        if pool:
-            marks = ",".join("?" * len(pool))
-            for r in conn.execute(
-                f"""SELECT a.entity AS source, b.entity AS target, COUNT(*) AS n, MIN(a.doc) AS doc, MIN(a.sentence) AS sentence
-                    FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
-                    WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool):
-                edges[(r["source"], r["target"], "co-mention")] = {"source": r["source"], "target": r["target"], "type": "co-mention",
-                                                                   "weight": r["n"], "directed": False, "doc": r["doc"], "sentence": r["sentence"]}
+    filtered = bool(types or date_from or date_to)
+    where, args = [], []
+    if types:
+        where.append(f"type IN ({','.join('?' * len(types))})")
+        args += list(types)
+    if date_from:
+        where.append("date >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("substr(date, 1, 10) <= ?")
+        args.append(date_to)
+    if page_tables_ready(conn):
+        kind = _summary(conn, "graph_kind") or "events"
+        if kind == "co-mention" and filtered:  # co-mentions have no type or date: a filtered network is empty
+            kind, rows = "events", []
+        else:
+            rows = conn.execute(
+                f"""SELECT source, target, type, SUM(events) AS n, {_FIRST} AS first FROM actor_edges
+                    WHERE type {'=' if kind == 'co-mention' else '!='} 'co-mention' {''.join(' AND ' + w for w in where)}
+                    GROUP BY source, target, type""", args).fetchall()
+        if kind == "co-mention":
+            pool = {r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))}
+            rows = [r for r in rows if r["source"] in pool and r["target"] in pool]
+    else:
+        kind, rows = _graph_rows_live(conn, top, where, args, filtered)
+    edges = {}
+    for r in rows:
+        doc, sentence = r["first"].rsplit("\x1f", 1)
+        edges[(r["source"], r["target"], r["type"])] = {"source": r["source"], "target": r["target"], "type": r["type"], "weight": r["n"],
+                                                        "directed": kind == "events", "doc": doc, "sentence": int(sentence)}
     involvement: Counter = Counter()
     for e in edges.values():
         involvement[e["source"]] += e["weight"]
@@ -467,7 +579,39 @@ def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple
         marks = ",".join("?" * len(chosen))
         info = {r["id"]: dict(r) for r in conn.execute(f"SELECT id, name, type, mentions FROM entities WHERE id IN ({marks})", chosen)}
         nodes = [{**info[n], "involvement": involvement[n]} for n in chosen if n in info]
-    kept_edges = [e for e in edges.values() if e["source"] in keep and e["target"] in keep]
-    event_types = [r[0] for r in conn.execute("SELECT DISTINCT type FROM events ORDER BY 1")] if has_table(conn, "events") else []
+    kept_edges = sorted((e for e in edges.values() if e["source"] in keep and e["target"] in keep),
+                        key=lambda e: (e["source"], e["target"], e["type"]))
     return {"kind": kind, "nodes": nodes, "edges": kept_edges, "total_nodes": len(involvement), "top": top,
-            "types": list(types or []), "event_types": event_types, "date_from": date_from, "date_to": date_to}
+            "types": list(types or []), "event_types": event_types(conn), "date_from": date_from, "date_to": date_to}
+
+
+# An edge links to its first event: the least (document, sentence), as one sortable string "doc\x1f0000000012".
+_FIRST = "MIN(doc || char(31) || printf('%010d', sentence))"
+
+
+def _graph_rows_live(conn: sqlite3.Connection, top: int, where: list[str], args: list, filtered: bool) -> tuple[str, list]:
+    """The network's edge rows aggregated from the events (a store without page tables): (kind, rows)."""
+    rows: list = []
+    if has_table(conn, "events"):
+        rows = conn.execute(
+            f"""SELECT source, target, type, COUNT(DISTINCT id) AS n, {_FIRST} AS first FROM (
+                    SELECT ms.entity AS source, mo.entity AS target, e.type, e.id, e.doc, e.sentence,
+                           COALESCE(t.value, d.published) AS date
+                    FROM events e CROSS JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
+                    CROSS JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
+                    CROSS JOIN event_participants po ON po.event = e.id AND po.role IN ('object', 'recipient', 'destination')
+                    CROSS JOIN mentions mo ON mo.doc = e.doc AND mo.idx = po.mention
+                    JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+                    WHERE e.negated = 0 AND ms.entity IS NOT NULL AND mo.entity IS NOT NULL AND ms.entity != mo.entity)
+                {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY source, target, type""", args).fetchall()
+    if rows or filtered:
+        return "events", rows
+    pool = [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT ?", (max(top * 2, 20),))]
+    if not pool:
+        return "co-mention", []
+    marks = ",".join("?" * len(pool))
+    return "co-mention", conn.execute(
+        f"""SELECT a.entity AS source, b.entity AS target, 'co-mention' AS type, COUNT(DISTINCT a.doc || '#' || a.sentence) AS n,
+                   MIN(a.doc || char(31) || printf('%010d', a.sentence)) AS first
+            FROM mentions a JOIN mentions b ON b.doc = a.doc AND b.sentence = a.sentence AND a.entity < b.entity
+            WHERE a.entity IN ({marks}) AND b.entity IN ({marks}) GROUP BY a.entity, b.entity""", pool + pool).fetchall()

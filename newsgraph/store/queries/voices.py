@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 
@@ -12,11 +13,15 @@ __all__ = ["export_quotes", "export_descriptors", "quotes", "label_matrix", "sou
 _QUOTES_SQL = """
 SELECT q.id, q.doc, q.idx, q.start, q."end", q.text, q.kind, q.cue, q.sentence,
        q.speaker_start, q.speaker_end, q.speaker_text, q.speaker_mention,
-       m.entity AS speaker, e.name AS speaker_name, d.outlet, d.path, d.title, d.published
+       m.entity AS speaker, e.name AS speaker_name, d.outlet, d.path, d.title, d.published,
+       q.attribution, q.source_start, q.source_end, q.source_text, q.cue_start, q.cue_end, q.parts,
+       am.entity AS affiliation, ae.name AS affiliation_name
 FROM quotes q
 JOIN documents d ON d.id = q.doc
 LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
 LEFT JOIN entities e ON e.id = m.entity
+LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
+LEFT JOIN entities ae ON ae.id = am.entity
 """
 
 _DESCRIPTORS_SQL = """
@@ -57,6 +62,9 @@ def export_quotes(conn: sqlite3.Connection) -> list[dict]:
             "id": r["id"], "doc": r["doc"], "start": r["start"], "end": r["end"], "text": r["text"],
             "speaker": r["speaker"], "speaker_text": r["speaker_text"], "cue": r["cue"], "kind": r["kind"],
             "source_outlet": r["outlet"], "events": events.get(r["id"], []),
+            "source_start": r["source_start"], "source_end": r["source_end"], "source_text": r["source_text"],
+            "cue_start": r["cue_start"], "cue_end": r["cue_end"], "attribution": r["attribution"],
+            "parts": json.loads(r["parts"]) if r["parts"] else [], "affiliation": r["affiliation"],
         }
         for r in conn.execute(_QUOTES_SQL + " ORDER BY q.doc, q.idx")
     ]
@@ -78,7 +86,8 @@ def _speaker_filter(conn: sqlite3.Connection, speaker: str) -> tuple[str, tuple]
     from newsgraph.store.queries.core import find_entity
 
     try:
-        return " WHERE m.entity = ?", (find_entity(conn, speaker),)
+        entity = find_entity(conn, speaker)
+        return " WHERE (m.entity = ? OR am.entity = ?)", (entity, entity)  # a spokesman's words count for whom he speaks for
     except NoSuchEntity:
         hit = conn.execute("SELECT 1 FROM quotes WHERE speaker_text LIKE ? LIMIT 1", (f"%{speaker}%",)).fetchone()
         if hit is None:
@@ -100,7 +109,10 @@ def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | No
     for r in conn.execute(sql, args):
         row = dict(r)
         row["events"] = events.get(r["id"], [])
-        row["speaker_display"] = r["speaker_name"] or r["speaker_text"]
+        row["speaker_display"] = r["speaker_name"] or r["source_text"] or r["speaker_text"]
+        if r["affiliation_name"] and not r["speaker_name"]:
+            row["speaker_display"] = f"{row['speaker_display']} ({r['affiliation_name']})"
+        row["parts"] = json.loads(r["parts"]) if r["parts"] else []
         row["source"] = source_name(r["outlet"], r["path"], r["title"])
         out.append(row)
     return out

@@ -15,8 +15,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
-from newsgraph.techniques import TechniqueOptions, rules, statistical
-from newsgraph.techniques.scorer import span_identification, technique_classification
+from newsgraph.pipeline import AnalysisOptions
+from newsgraph.techniques import rules, statistical
+from newsgraph.training import techniques as training
+from newsgraph.training.scorer import span_identification, technique_classification
 
 MIN_SCORES = (0.3, 0.4, 0.5, 0.6, 0.7)  # the confidence cuts cross-validation reports besides the default
 
@@ -37,17 +39,30 @@ def _gold(articles) -> list[tuple[str, int, int]]:
     return [(a.id, g.start, g.end) for a in articles for g in a.spans]
 
 
-def _score_parsed(articles, parsed, options: TechniqueOptions, engine_name: str, progress=None) -> dict:
+def _analyze(article, doc, norm, options: AnalysisOptions):
+    """The pipeline's stages on an already parsed article (``pipeline.analyze_batch`` minus the parse, which
+    is cached here); when another stage fails on the text, the techniques stage and what it needs alone."""
+    from newsgraph import extract
+
+    try:
+        return extract.analyze(article, doc, norm, options=options)
+    except Exception:  # noqa: BLE001 - another stage failing must not hide what this one finds
+        return extract.analyze(article, doc, norm, only={"techniques"}, options=options)
+
+
+def _score_parsed(articles, parsed, options: AnalysisOptions, engine_name: str, progress=None) -> dict:
     """Predictions (with scores) and TC labels of one engine on parsed labelled articles."""
     from newsgraph.ingest import content_id
     from newsgraph.model import Article
-    from newsgraph.techniques.pipeline import analyze_one
+    from newsgraph.pipeline import configure
+    from newsgraph.techniques import TechniqueOptions
 
-    model = options.load_model()
+    configure(options)
+    model = TechniqueOptions(options.techniques, options.techniques_model).load_model()
     predicted, tc_pred, tc_gold = [], [], []
     for n, (item, (norm, doc)) in enumerate(zip(articles, parsed), 1):
         article = Article(id=content_id(item.text), text=item.text, path=item.path)
-        analysis = analyze_one(article, doc, norm, options)
+        analysis = _analyze(article, doc, norm, options)
         predicted += [(item.id, t.start, t.end, t.technique, t.score) for t in analysis.techniques if t.engine == engine_name]
         chars = statistical.token_char_spans(doc, norm)
         ranges = [statistical.char_to_tokens(chars, g.start, g.end) for g in item.spans]
@@ -83,16 +98,16 @@ def evaluate(articles, engine_name: str = "rules", model=None, min_score: float 
 
     SI compares the spans the pipeline's techniques stage writes with the gold
     spans (those scored at least `min_score` when given); TC asks the same engine
-    for the technique of every gold span. `model` (a path or a loaded model) is
-    required for the ``model`` engine. `parsed`: the articles' (norm, Doc) pairs when the caller has them.
+    for the technique of every gold span. `model` (the model file) is required
+    for the ``model`` engine. `parsed`: the articles' (norm, Doc) pairs when the caller has them.
     """
-    from newsgraph.techniques.pipeline import parse
+    from newsgraph.training.parse import parse
 
     if engine_name == "model" and model is None:
         from newsgraph.errors import InputError
 
         raise InputError("no techniques model given: run `newsgraph techniques train DIR` first")
-    options = TechniqueOptions(engine_name, model if engine_name == "model" else None)
+    options = AnalysisOptions(techniques=engine_name, techniques_model=str(model) if engine_name == "model" else None)
     started = time.perf_counter()
     if parsed is None:
         parsed = list(parse((a.text for a in articles), cache=cache))
@@ -113,28 +128,35 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
                    cache: str | Path | None = None, **train_options) -> dict:
     """K-fold cross-validation over articles: train on K−1 folds, score the held-out one through the stage.
 
-    Thresholds are chosen inside `statistical.train` on its own training
+    Thresholds are chosen inside `training.techniques.train` on its own training
     articles, so no held-out article influences the model that scores it. Returns
     per-fold and pooled SI/TC with the every-line baseline on the same articles,
     and the pooled SI at several confidence cuts.
     """
+    import tempfile
+
     from newsgraph.errors import InputError
-    from newsgraph.techniques.pipeline import parse
+    from newsgraph.techniques import DEFAULT_MIN_SCORE
+    from newsgraph.training.parse import parse
 
     if k < 2 or k > len(articles):
         raise InputError(f"--folds must be between 2 and the number of articles ({len(articles)})")
-    min_score = statistical.DEFAULT_MIN_SCORE if min_score is None else min_score
+    min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
     parts = folds(articles, k)
     parsed = dict(zip((a.id for a in articles), parse((a.text for a in articles), cache=cache)))
     if progress:
         progress(f"parsed {len(articles)} articles")
     rows, pooled = [], {"predicted": [], "tc_pred": [], "tc_gold": []}
+    folder = tempfile.TemporaryDirectory(prefix="newsgraph-cv-")
     for i, held in enumerate(parts):
         train = [a for j, part in enumerate(parts) if j != i for a in part]
         started = time.process_time()
-        model = statistical.train(train, progress=progress, parsed=[parsed[a.id] for a in train], **train_options)
+        model = training.train(train, progress=progress, parsed=[parsed[a.id] for a in train], **train_options)
         train_cpu = time.process_time() - started
-        got = _score_parsed(held, [parsed[a.id] for a in held], TechniqueOptions("model", model), "model")
+        path = Path(folder.name) / f"fold{i + 1}.joblib"  # the stage reads a model file, as in a build
+        model.save(path)
+        options = AnalysisOptions(techniques="model", techniques_model=str(path))
+        got = _score_parsed(held, [parsed[a.id] for a in held], options, "model")
         for key in pooled:
             pooled[key] += got[key]
         row = {"fold": i + 1, "articles": len(held), "train_articles": len(train), "train_cpu_seconds": round(train_cpu, 1)}
@@ -144,6 +166,7 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
             si = row["si"]
             progress(f"fold {i + 1}/{k}: SI P {si['precision']:.3f} R {si['recall']:.3f} F1 {si['f1']:.3f}, "
                      f"TC {row['tc']['f1']:.3f}, baseline SI F1 {row['baseline_si']['f1']:.3f}")
+    folder.cleanup()
     result = {"engine": "model", "folds": k, "articles": len(articles), "min_score": min_score, "per_fold": rows}
     result.update(_summary(articles, pooled, min_score))
     result["by_min_score"] = {str(m): _summary(articles, pooled, m)["si"] for m in sorted({*MIN_SCORES, min_score})}

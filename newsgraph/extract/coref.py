@@ -1,0 +1,573 @@
+"""In-document coreference: pronouns and descriptions linked to the names they stand for.
+
+spaCy's small English model has no coreference component and the maintained neural
+resolvers need a GPU-sized model, so this stage is a salience-based resolver in the
+spirit of Lappin & Leass and Centering, run once per document in text order:
+
+1. Every name found by the mentions stage opens or refreshes a *referent* (one per
+   name chain, or per state for gazetteer names) with its type (person, company,
+   organization, government, team, country, city, place), gender (first name from
+   ``lexicons/data/first_names.tsv``, an honorific or gendered title, else the first
+   he/she that refers to it), number, the states it is tied to ("Venezuelan
+   dictator Nicolás Maduro") and the words that name or entitle it.
+2. Noun phrases without a name ("a spokesman", "the study", "parents") become unnamed
+   referents too: they compete for pronouns, so "A Coca-Cola spokesman said … He said"
+   does not go to the last named person, and "it" after "the report" is not a country.
+3. A third-person pronoun takes the most salient referent within the last
+   ``PRONOUN_WINDOW`` sentences that agrees in gender, number and animacy, after
+   binding (an object is not its own clause's subject; a possessive or reflexive
+   prefers it). Salience: recency by sentence, subject position, parallel role,
+   how often the referent was mentioned. "who" takes the noun its clause modifies.
+   Pleonastic "it" ("it is clear that") is skipped.
+4. A definite description ("the president", "the Venezuelan leader", "the company",
+   "the ministry", "the North", "the dictator of Venezuela") takes a named referent of a
+   fitting class: an apposition first, then one whose title or name holds the head
+   noun, one tied to the state the description names, else the most salient one
+   nearby; none when nothing fits (a new actor is better unlinked than misattributed).
+
+Only links that reach a name are written: each becomes a ``Mention`` with ``form``
+"pronoun" or "nominal" and ``refers_to`` the latest name mention of its referent, so
+every later stage that asks ``Context.mention_of(token)`` gets the named actor.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from newsgraph.extract import Context
+from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names
+from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.model import Mention
+
+# pronoun -> (gender m/f/n or None, plural)
+PRONOUNS: dict[str, tuple[str | None, bool]] = {
+    **{w: ("m", False) for w in ("he", "him", "his", "himself")},
+    **{w: ("f", False) for w in ("she", "her", "hers", "herself")},
+    **{w: ("n", False) for w in ("it", "its", "itself")},
+    **{w: (None, True) for w in ("they", "them", "their", "theirs", "themselves")},
+}
+RELATIVES = frozenset({"who", "whom", "whose"})
+# Salience weights (Lappin & Leass's scheme, tuned on the GUM train partition).
+WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "parallel": 0.0, "named": 0.0,
+           "distance": 2.0, "binding": 60.0, "modifier": 50.0}
+PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
+NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
+OBJECTS = frozenset({"dobj", "dative", "pobj", "attr", "oprd"})
+# Person nouns that just as often bring in somebody new: they look back one sentence only.
+WEAK_PERSON = frozenset("man woman boy girl driver rider victim suspect star player teenager youngster veteran".split())
+# Words in an organisation's name that make it an institution, not "the company".
+INSTITUTION_WORDS = frozenset("""ministry department party council committee union university college court government agency
+    commission police army navy nations parliament assembly congress senate office school hospital embassy""".split())
+NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "oprd", "ROOT", "npadvmod"})
+ORG_CLASSES = frozenset({"company", "organization", "government", "team"})
+PLACE_CLASSES = frozenset({"country", "city", "place"})
+# Which referent types a description class may describe.
+FITS = {
+    "person": {"person", "unknown"},
+    "company": {"organization", "unknown"},
+    "organization": {"organization", "unknown"},
+    "team": {"organization", "city", "unknown"},
+    "government": {"country"},
+    "institution": {"organization", "country"},
+    "country": {"country"},
+    "city": {"city"},
+    "place": {"city", "place"},
+}
+# Verbs whose subject "it" stands for a clause or nothing: "it is clear that", "it seems", "it takes time".
+_PLEONASTIC_VERBS = frozenset({"be", "seem", "appear", "become", "remain", "look", "sound", "feel", "take", "matter",
+                               "happen", "occur", "rain", "snow", "turn", "emerge", "follow", "cost", "mean", "make"})
+_PEOPLE_NOUNS = frozenset(
+    """people person persons man men woman women child children kid kids parent parents family families resident residents
+    citizen citizens voter voters official officials worker workers employee employees member members fan fans user users
+    student students patient patients researcher researchers scientist scientists expert experts investor investors
+    protester protesters soldier soldiers troops police victim victims spokesman spokeswoman spokesperson source sources
+    leader leaders minister ministers lawmaker lawmakers executive executives analyst analysts critic critics supporter
+    supporters opponent opponents player players""".split()
+)
+
+
+@dataclass
+class _Referent:
+    named: bool
+    type: str  # person | organization | country | city | place | unknown (named) | thing (unnamed)
+    gender: str | None = None
+    plural: bool = False
+    target: int | None = None  # latest name mention, what a link points at
+    last: int = -1  # token of the latest mention
+    sent: int = -1
+    count: int = 0
+    subject: bool = False
+    salience: float = 0.0  # Lappin & Leass: weights of its mentions, halved at every sentence since
+    words: set[str] = field(default_factory=set)  # lowercase words of its names, titles and descriptions
+    states: set[str] = field(default_factory=set)
+    name: str = ""
+    place_kind: str | None = None
+
+
+@dataclass
+class Link:
+    """A pronoun or description (tokens [start, end)) standing for the named mention `target`."""
+
+    start: int
+    end: int
+    form: str  # pronoun | nominal
+    target: int
+    reason: str
+
+
+class _Resolver:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.doc = ctx.doc
+        self.mentions = ctx.result.mentions
+        self.by_token = ctx._mention_by_token
+        self.sent_of = [0] * len(self.doc)
+        for k, sent in enumerate(self.doc.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_of[i] = k
+        self.first_token: dict[int, int] = {}
+        self.last_token: dict[int, int] = {}
+        for tok_i, m in self.by_token.items():
+            if tok_i < self.first_token.get(m, tok_i + 1):
+                self.first_token[m] = tok_i
+            if tok_i > self.last_token.get(m, -1):
+                self.last_token[m] = tok_i
+        self.starts = {t: m for m, t in self.first_token.items()}
+        self.referents: list[_Referent] = []
+        self.named: dict[object, _Referent] = {}
+        self.of_mention: dict[int, _Referent] = {}
+        self.by_head: dict[int, _Referent] = {}  # head token -> referent it introduced or joined
+        self.links: list[Link] = []
+        self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
+        self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
+
+    # --- named referents -----------------------------------------------------------------------
+    def _root(self, idx: int) -> int:
+        seen = set()
+        while self.mentions[idx].refers_to is not None and idx not in seen:
+            seen.add(idx)
+            idx = self.mentions[idx].refers_to
+        return idx
+
+    def _named(self, idx: int) -> _Referent | None:
+        m = self.mentions[idx]
+        if m.kind == "demonym":
+            return None
+        root = self._root(idx)
+        rm = self.mentions[root]
+        key: object = ("place", rm.place) if rm.place else root
+        ref = self.named.get(key)
+        if ref is None:
+            ref = _Referent(named=True, type=self._type(root), name=rm.name)
+            if rm.place:
+                ref.states.add(rm.place)
+                ref.place_kind = gazetteer().places[rm.place].entity_type
+            self.named[key] = ref
+            self.referents.append(ref)
+        return ref
+
+    def _type(self, root: int) -> str:
+        rm = self.mentions[root]
+        if rm.place:
+            return "country" if gazetteer().places[rm.place].entity_type == "country" else "organization"
+        labels = {m.label for i, m in enumerate(self.mentions) if i == root or (m.refers_to is not None and self._root(i) == root)}
+        if "PERSON" in labels or rm.role:
+            return "person"
+        if labels & {"ORG", "NORP"}:
+            return "organization"
+        if labels & {"GPE"}:
+            return "city"
+        if labels & {"LOC", "FAC"}:
+            return "place"
+        return "unknown"
+
+    def _see_name(self, idx: int, tok: Token) -> None:
+        ref = self._named(idx)
+        if ref is None:
+            return
+        m = self.mentions[idx]
+        head = self.doc[self.last_token.get(idx, tok.i)]
+        while head.head.i != head.i and self.first_token[idx] <= head.head.i <= self.last_token[idx]:
+            head = head.head
+        self._touch(ref, head, target=idx)
+        ref.words.update(w.lower() for w in m.name.split())
+        if m.role:
+            ref.words.update(w.lower() for w in m.role.split())
+        if ref.type == "person" and ref.gender is None:
+            ref.gender = self._gender_of_name(idx, m.name)
+        # the state named before a person: "Venezuelan dictator Nicolás Maduro", "Venezuela's Maduro"
+        for j in range(self.first_token[idx] - 1, max(-1, self.first_token[idx] - 6), -1):
+            t = self.doc[j]
+            if t.is_punct or t.pos_ in {"VERB", "AUX", "ADP", "SCONJ", "CCONJ"}:
+                break
+            d = self.by_token.get(j)
+            if d is not None and self.mentions[d].place and ref.type == "person":
+                ref.states.add(self.mentions[d].place)
+                break
+
+    def _gender_of_name(self, idx: int, name: str) -> str | None:
+        before = self.first_token[idx] - 1
+        if before >= 0:
+            word = self.doc[before].lower_
+            if word in MALE_TITLES:
+                return "m"
+            if word in FEMALE_TITLES:
+                return "f"
+        words = name.split()
+        if len(words) >= 2 and self.mentions[idx].label == "PERSON" or len(words) == 1:
+            return first_names().get(words[0].lower().rstrip("."))
+        return None
+
+    def _touch(self, ref: _Referent, head: Token, target: int | None = None) -> None:
+        here = self.sent_of[head.i]
+        ref.salience = self._salience(ref, here)
+        ref.last = head.i
+        ref.sent = here
+        ref.count += 1
+        ref.subject = head.dep_ in SUBJECTS or (head.dep_ in {"appos", "compound", "conj"} and head.head.dep_ in SUBJECTS)
+        ref.salience += WEIGHTS["mention"] + (WEIGHTS["subject"] if ref.subject else 0) + (
+            WEIGHTS["object"] if head.dep_ in {"dobj", "dative"} else 0) - (
+            WEIGHTS["modifier"] if head.dep_ in {"compound", "poss", "nmod", "amod"} else 0)
+        if target is not None:
+            ref.target = target
+        self.by_head[head.i] = ref
+
+    @staticmethod
+    def _salience(ref: _Referent, here: int) -> float:
+        return ref.salience * WEIGHTS["decay"] ** (here - ref.sent) if ref.sent >= 0 else 0.0
+
+    # --- unnamed referents ---------------------------------------------------------------------
+    def _see_noun(self, tok: Token) -> None:
+        """A noun phrase without a name: a competitor for pronouns."""
+        low = tok.lemma_.lower()
+        cls = descriptions().get(low)
+        person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
+        ref = _Referent(named=False, type="person" if person else "thing", plural=tok.tag_ in {"NNS", "NNPS"})
+        if cls is not None and cls[1]:
+            ref.gender = cls[1]
+        ref.words.add(low)
+        self.referents.append(ref)
+        self._touch(ref, tok)
+
+    # --- pronouns ------------------------------------------------------------------------------
+    def pronoun(self, tok: Token) -> None:
+        low = tok.lower_
+        gender, plural = PRONOUNS[low]
+        if low in {"it", "its", "itself"} and self._pleonastic(tok):
+            return
+        reflexive = low.endswith(("self", "selves"))
+        here = self.sent_of[tok.i]
+        subject_ref = self._clause_subject(tok)
+        best, best_score = None, -math.inf
+        for ref in self.referents:
+            if ref.last < 0 or ref.sent < here - PRONOUN_WINDOW or ref.last >= tok.i or not self._agrees(ref, gender, plural):
+                continue
+            score = self._salience(ref, here)
+            if ref.subject and tok.dep_ in SUBJECTS:
+                score += WEIGHTS["parallel"]
+            if ref.named:
+                score += WEIGHTS["named"]
+            if ref.sent == here:
+                score -= WEIGHTS["distance"] * (tok.i - ref.last)
+            if ref is subject_ref:
+                if reflexive or tok.dep_ == "poss":
+                    score += WEIGHTS["binding"]
+                elif tok.dep_ in OBJECTS:
+                    continue  # "Putin refused to meet her": not the clause's own subject
+            if score > best_score:
+                best, best_score = ref, score
+        if best is None:
+            return
+        if gender in {"m", "f"} and best.gender is None:
+            best.gender = gender
+        self._touch(best, tok)
+        if best.named and best.target is not None:
+            why = "subject of its clause" if best is subject_ref else (
+                "same sentence" if best.sent == here else f"{here - best.sent} sentence(s) before")
+            self.links.append(Link(tok.i, tok.i + 1, "pronoun", best.target, f'"{tok.text}" agrees with {best.name} ({why})'))
+
+    def relative(self, tok: Token) -> None:
+        """ "Alexei Navalni, who said …": the relative pronoun stands for the noun its clause modifies."""
+        clause = tok.head
+        if clause.dep_ != "relcl":
+            return
+        ref = self.by_head.get(clause.head.i)
+        if ref is None or not ref.named or ref.target is None:
+            return
+        self.links.append(Link(tok.i, tok.i + 1, "pronoun", ref.target, f'"{tok.text}" opens a clause about {ref.name}'))
+
+    def _agrees(self, ref: _Referent, gender: str | None, plural: bool) -> bool:
+        if gender in {"m", "f"}:
+            return not ref.plural and ref.type in {"person", "unknown"} and ref.gender in (None, gender)
+        if gender == "n":
+            return not ref.plural and ref.type not in {"person", "unknown"}
+        # they/them/their: several people or things, or a company, team, party or government
+        return ref.plural or ref.type in {"organization"}
+
+    def _pleonastic(self, tok: Token) -> bool:
+        """ "it is clear that", "it was discovered that", "it is not the first time that", "it is imperative to"."""
+        if tok.dep_ == "expl":
+            return True
+        if tok.dep_ not in {"nsubj", "nsubjpass"}:
+            return False
+        verb = tok.head
+        if verb.lemma_.lower() not in _PLEONASTIC_VERBS and tok.dep_ != "nsubjpass":
+            return False
+        kids = [c for c in verb.children if c.i > tok.i]
+        if any(c.dep_ in {"ccomp", "xcomp", "csubj"} for c in kids):
+            return True
+        return any(c.dep_ in {"acomp", "attr"} and any(g.dep_ in {"xcomp", "ccomp", "relcl", "acl", "advcl"} for g in c.children)
+                   for c in kids)
+
+    def _clause_subject(self, tok: Token) -> _Referent | None:
+        node = tok.head
+        for _ in range(8):
+            if node.pos_ in {"VERB", "AUX"}:
+                for c in node.children:
+                    if c.dep_ in {"nsubj", "nsubjpass"} and c.i != tok.i:
+                        return self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
+                if node.dep_ not in {"xcomp", "advcl", "conj", "acl", "pcomp"}:
+                    return None
+            if node.head.i == node.i:
+                return None
+            node = node.head
+        return None
+
+    def _head_of_name(self, tok: Token) -> int:
+        m = self.by_token.get(tok.i)
+        if m is None:
+            return tok.i
+        return self.last_token.get(m, tok.i)
+
+    # --- descriptions --------------------------------------------------------------------------
+    def description(self, head: Token, cls: str, gender: str | None) -> bool:
+        """Link a definite description to a named referent; True when it was linked."""
+        kids = list(head.children)
+        doc = self.doc
+        # "Putin, the Russian president": an apposition to a name
+        if head.dep_ == "appos" and head.head.i in self.by_token:
+            if self._fixed(head, self.by_token[head.head.i], cls, "apposition"):
+                return True
+        # "the president of Turkey, Recep Tayyip Erdogan", "the director of MUSIAD is Hayri Kucukyavuz"
+        after = head.right_edge.i + 1
+        named_after = [c.i for c in kids if c.dep_ == "appos"]
+        if after + 1 < len(doc) and doc[after].text == ",":
+            named_after.append(after + 1)
+        if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+            named_after += [c.i for c in head.head.children if c.dep_ == "attr"]
+        for i in named_after:
+            if i in self.by_token:
+                return self._fixed(head, self.by_token[i], cls, "apposition")
+        if any(c.dep_ in {"compound", "flat"} and c.i in self.by_token for c in kids):
+            return False  # "the Kremlin spokesman Dmitry Peskov": the name is inside
+        if head.dep_ in {"attr", "compound", "oprd"} or (head.dep_ == "pobj" and head.head.lower_ == "as"):
+            return False  # predicative: "recognized Guaido as Venezuela's interim president"
+        states = self._states(head, kids)
+        for c in kids:  # "the director of MUSIAD", "the regime of Nicolás Maduro": somebody else's
+            if c.dep_ == "prep" and c.lower_ == "of":
+                if any(o.i in self.by_token and not self.mentions[self.by_token[o.i]].place for o in c.children):
+                    return False
+        here = self.sent_of[head.i]
+        word = head.lemma_.lower()
+        subject_ref = self._clause_subject(head) if head.dep_ in OBJECTS else None
+        claimed = self.claimed.get(here, set())
+        window = 1 if word in WEAK_PERSON else NOMINAL_WINDOW
+        best, best_score, why = None, -math.inf, ""
+        for k, ref in enumerate(self.referents):
+            if not ref.named or ref.target is None or ref.last >= head.i or ref is subject_ref:
+                continue
+            if ref.type not in FITS[cls] and not (ref.type == "unknown" and cls in {"person", "company"}):
+                continue
+            named_so = word in ref.words
+            if cls in {"organization", "institution"} and not named_so and ref.type != "country":
+                continue  # "the party" only for a party named so
+            if cls == "institution" and ref.type == "country" and not states:
+                continue
+            if cls == "company" and ref.words & INSTITUTION_WORDS:
+                continue
+            if cls == "country" and word in {"north", "south"} and not ref.name.lower().startswith(word):
+                continue
+            if gender and ref.gender not in (None, gender):
+                continue
+            far = here - ref.sent
+            if far > window and not (named_so and cls == "person"):
+                continue
+            reason = ""
+            score = self._salience(ref, here)
+            if named_so:
+                score += 100
+                reason = "its name" if cls != "person" else "its title"
+            if states:
+                if ref.states & states:
+                    score += 80
+                    reason = reason or f"tied to {gazetteer().places[next(iter(ref.states & states))].name}"
+                elif ref.states or cls in {"country", "government", "institution"}:
+                    continue  # "the president of Russia" is not the Venezuelan leader
+            if k in claimed:
+                score -= 150
+            if cls != "person":
+                score += 15 * min(ref.count, 10)  # "the country", "the company": the one the story is about
+            if score > best_score:
+                best, best_score, why = ref, score, reason or "the most salient fitting actor nearby"
+        if best is None:
+            return False
+        self._link(head, best, why, learn=cls == "person")
+        return True
+
+    def _fixed(self, head: Token, idx: int, cls: str, why: str) -> bool:
+        """Link a description to the name written right beside it, when the name can be described so."""
+        ref = self._named(idx)
+        if ref is None or not (ref.type in FITS[cls] or ref.type == "unknown"):
+            return False
+        self._link(head, ref, why, target=idx, learn=cls == "person")
+        return True
+
+    def _link(self, head: Token, ref: _Referent, why: str, target: int | None = None, learn: bool = False) -> None:
+        start = self._left(head)
+        self.links.append(Link(start, head.i + 1, "nominal", target if target is not None else ref.target,
+                               f'"{self.doc[start:head.i + 1].text}" describes {ref.name} ({why})'))
+        if learn:
+            ref.words.add(head.lemma_.lower())  # a title learnt: "the president" again later is the same person
+        self.claimed.setdefault(self.sent_of[head.i], set()).add(self.referents.index(ref))
+        self._touch(ref, head)
+
+    def _left(self, head: Token) -> int:
+        """First token of a description: its determiner and premodifiers, not a possessor or adverb before them."""
+        start = head.i
+        for j in range(head.i - 1, max(-1, head.i - 10), -1):
+            tok = self.doc[j]
+            if head not in tok.ancestors or tok.dep_ in {"poss", "case"} or (tok.is_punct and tok.text != "-"):
+                break
+            if tok.dep_ in {"advmod", "cc", "prep"} and tok.head == head:
+                break
+            start = j
+        return start
+
+    def _states(self, head: Token, kids: list[Token]) -> set[str]:
+        """States a description names: "the Venezuelan leader", "Russia's president", "the president of Russia"."""
+        out = set()
+        for c in kids:
+            if c.dep_ in {"amod", "compound", "poss", "nmod"}:
+                d = self.by_token.get(c.i)
+                if c.i > 0 and self.doc[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
+                    continue  # "the South American country" names a continent, not the United States
+                if d is not None and self.mentions[d].place:
+                    out.add(self.mentions[d].place)
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for o in c.children:
+                    d = self.by_token.get(o.i)
+                    if o.dep_ == "pobj" and d is not None and self.mentions[d].place:
+                        out.add(self.mentions[d].place)
+        return out
+
+    # --- the pass ------------------------------------------------------------------------------
+    def run(self) -> list[Link]:
+        table = descriptions()
+        for tok in self.doc:
+            idx = self.starts.get(tok.i)
+            if idx is not None and self._compass(idx, tok):
+                continue
+            if idx is not None:
+                self._see_name(idx, tok)
+            if tok.i in self.by_token:
+                continue
+            low = tok.lower_
+            if low in PRONOUNS and tok.tag_ in {"PRP", "PRP$"}:
+                self.pronoun(tok)
+            elif low in RELATIVES and tok.tag_ in {"WP", "WP$"}:
+                self.relative(tok)
+            elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and low in {"north", "south"}):
+                if tok.dep_ not in NP_DEPS:
+                    continue
+                entry = table.get(tok.lemma_.lower()) or table.get(low)
+                if entry is not None and tok.tag_ not in {"NNS", "NNPS"} and self._definite(tok):
+                    if self.description(tok, *entry):
+                        continue
+                self._see_noun(tok)
+        return self.links
+
+    def _compass(self, idx: int, tok: Token) -> bool:
+        """ "the North" that the NER took for a name of its own: a description of North Korea when one is near."""
+        m = self.mentions[idx]
+        word = m.name.lower()
+        if word not in {"north", "south"} or m.refers_to is not None or m.place or tok.i == 0 or self.doc[tok.i - 1].lower_ != "the":
+            return False
+        here = self.sent_of[tok.i]
+        fits = [r for r in self.referents if r.named and r.target is not None and r.type == "country"
+                and r.name.lower().startswith(word + " ") and here - r.sent <= NOMINAL_WINDOW]
+        if not fits:
+            return False
+        ref = max(fits, key=lambda r: r.last)
+        self.renamed[idx] = Link(tok.i - 1, tok.i + 1, "nominal", ref.target, f'"the {m.name}" describes {ref.name} (its name)')
+        self._touch(ref, tok)
+        return True
+
+    def _definite(self, tok: Token) -> bool:
+        for c in tok.children:
+            if c.dep_ == "det" and c.lower_ in {"the", "this", "that"}:
+                return True
+            if c.dep_ == "poss":
+                d = self.by_token.get(c.i)
+                return d is not None and self.mentions[d].place is not None  # "Russia's president"
+        return False
+
+
+def find_links(ctx: Context) -> tuple[list[Link], dict[int, Link]]:
+    """The pronoun and description links of one document in text order, and the name mentions that turn out
+    to be descriptions (mention index -> link); the *find* step, no writes."""
+    if not ctx.result.mentions:
+        return [], {}
+    resolver = _Resolver(ctx)
+    return resolver.run(), resolver.renamed
+
+
+def extract(ctx: Context) -> None:
+    """Add a Mention for every link, keep the list in text order, and point tokens at the new mentions."""
+    links, renamed = find_links(ctx)
+    for idx, link in renamed.items():
+        m = ctx.result.mentions[idx]
+        m.form = m.kind = "nominal"
+        m.refers_to, m.link_reason = link.target, link.reason
+    if not links:
+        return
+    doc = ctx.doc
+    mentions = ctx.result.mentions
+    spans: dict[int, list[int]] = {}
+    for tok_i, m in ctx._mention_by_token.items():
+        spans.setdefault(m, []).append(tok_i)
+    new: list[tuple[Mention, tuple[int, int]]] = []
+    for link in links:
+        span = doc[link.start:link.end]
+        start, end, text = ctx.span_original(span)
+        name = " ".join(span.text.split())
+        new.append((
+            Mention(start=start, end=end, text=text, label="PRON" if link.form == "pronoun" else "NOM", name=name,
+                    key=fold(name), sentence=ctx.sentence_index(span[0]), kind=link.form, refers_to=link.target,
+                    link_reason=link.reason, form=link.form),
+            (link.start, link.end),
+        ))
+    old = list(enumerate(mentions))
+    merged = sorted([(m.start, 0, k, m, None) for k, m in old] + [(m.start, 1, k, m, s) for k, (m, s) in enumerate(new)],
+                    key=lambda x: (x[0], x[1], x[2]))
+    position = {}
+    for pos, (_, is_new, k, _, _) in enumerate(merged):
+        position[(is_new, k)] = pos
+    result = []
+    for _, is_new, k, m, _ in merged:
+        if m.refers_to is not None:
+            m.refers_to = position[(0, m.refers_to)]
+        result.append(m)
+    ctx.result.mentions[:] = result
+    index: dict[int, int] = {}
+    for k, toks in spans.items():
+        for t in toks:
+            index[t] = position[(0, k)]
+    for pos, (_, is_new, k, _, s) in enumerate(merged):
+        if is_new:
+            for t in range(*s):
+                index.setdefault(t, pos)
+    ctx._mention_by_token = index

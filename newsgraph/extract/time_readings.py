@@ -1,0 +1,884 @@
+"""Time expressions found and read, before any anchor: the part that both ``times`` and ``pubdate`` use.
+
+``candidates(doc)`` finds the spans (spaCy DATE/TIME entities merged with a Matcher for what
+the small model misses) and gives each its ``Reading``: what it says without an anchor
+(absolute, partial, weekday, deictic, relative, duration, …) and the tense of the clause
+that governs it. ``times`` resolves the readings against the publication date;
+``pubdate`` infers that date from the same readings when the metadata has none. Both
+import this module and neither imports the other's readings, so there is no import circle.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from spacy.attrs import LOWER, SHAPE
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+
+MONTHS = {
+    "january": 1, "jan": 1, "jan.": 1, "february": 2, "feb": 2, "feb.": 2, "march": 3, "mar": 3, "mar.": 3,
+    "april": 4, "apr": 4, "apr.": 4, "may": 5, "june": 6, "jun": 6, "jun.": 6, "july": 7, "jul": 7, "jul.": 7,
+    "august": 8, "aug": 8, "aug.": 8, "september": 9, "sep": 9, "sep.": 9, "sept": 9, "sept.": 9,
+    "october": 10, "oct": 10, "oct.": 10, "november": 11, "nov": 11, "nov.": 11, "december": 12, "dec": 12,
+    "dec.": 12,
+}
+# Words that are also ordinary English: only a month when a day or year stands next to them.
+AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "dec", "sep", "oct", "aug"}
+WEEKDAYS = {
+    "monday": 0, "mon.": 0, "tuesday": 1, "tues.": 1, "tue.": 1, "wednesday": 2, "wed.": 2, "thursday": 3,
+    "thurs.": 3, "thu.": 3, "friday": 4, "fri.": 4, "saturday": 5, "sat.": 5, "sunday": 6, "sun.": 6,
+}
+DEICTIC = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+DAY_PARTS = {"morning", "afternoon", "evening", "night", "noon", "midnight"}
+# TimeML's codes for parts of the day and seasons ("2013-03-22TAF", "2012-SU").
+PART_CODES = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "overnight": "NI",
+              "nights": "NI", "mornings": "MO", "evenings": "EV", "afternoons": "AF"}
+CLOCK_WORDS = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
+SEASONS = {"summer": "SU", "spring": "SP", "fall": "FA", "autumn": "FA", "winter": "WI",
+           "summers": "SU", "springs": "SP", "autumns": "FA", "winters": "WI"}
+# Words that stand for the present, the past or the future as a whole (TimeML's reference values).
+REFERENCES = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF", "presently": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF",
+    "future": "FUTURE_REF", "past": "PAST_REF", "current": "PRESENT_REF",
+}
+ADVERB_SETS = {"daily": ("day", 1), "weekly": ("week", 1), "monthly": ("month", 1), "yearly": ("year", 1),
+               "annually": ("year", 1), "hourly": ("hour", 1), "nightly": ("night", 1)}
+# TIMEX3 duration letters; decades and centuries are written in years, as the TimeML corpora mostly do.
+UNIT_CODES = {"day": ("D", 1), "week": ("W", 1), "fortnight": ("W", 2), "month": ("M", 1), "year": ("Y", 1),
+              "decade": ("Y", 10), "century": ("Y", 100), "hour": ("TH", 1), "minute": ("TM", 1), "second": ("TS", 1),
+              "quarter": ("Q", 1), "weekend": ("D", 2), "night": ("D", 1)}
+UNITS = {
+    "day": "day", "days": "day", "week": "week", "weeks": "week", "fortnight": "fortnight", "month": "month",
+    "months": "month", "year": "year", "years": "year", "decade": "decade", "decades": "decade",
+    "century": "century", "centuries": "century", "hour": "hour", "hours": "hour", "minute": "minute",
+    "minutes": "minute", "weekend": "weekend", "quarter": "quarter", "quarters": "quarter", "second": "second",
+    "seconds": "second", "fortnights": "fortnight", "weekends": "weekend",
+}
+UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "decade": 3652, "century": 36524, "hour": 0, "minute": 0}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
+    "hundred": 100, "few": 3, "several": 3, "couple": 2, "thirteen": 13, "fourteen": 14, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "forty": 40, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "dozen": 12, "thousand": 1000, "zero": 0,
+}
+VAGUE_COUNTS = {"few", "several", "some", "many", "couple"}  # "a few days": PXD
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "last": -1, "final": -1, "latest": 0}
+DIRECTIONS = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
+EDGES = {"earlier": "earlier", "later": "later", "early": "earlier", "late": "later"}
+# Words that may open a temporal expression; anything else is trimmed from the start of a spaCy span.
+LEADING = (
+    set(MONTHS) | set(WEEKDAYS) | set(DEICTIC) | set(NUMBER_WORDS) | set(DIRECTIONS) | set(EDGES)
+    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only"}
+)
+FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid", "-", ",", ".", "'s", "just", "only", "about", "nearly",
+          "almost", "around", "some", "more", "than", "over", "his", "her", "their", "its", "our", "my", "full", "whole", "fiscal",
+          "roughly", "approximately", "least", "up", "to"}
+FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
+MODALS = {"would", "might", "may", "should", "can", "must", "'d"}  # not "could": "could not be reached Friday"
+TERMS = {"payable", "effective", "record", "expiring", "deadline", "starting", "beginning"}
+PLAN_WORDS = {"plan", "schedule", "expect", "intend", "set", "due", "propose", "prepare", "aim", "slate", "deadline", "hope"}
+CANDIDATES_KEY = "newsgraph.times"  # where the readings wait in doc.user_data for pubdate
+DURATION_WORDS = FILLER | {"or", "to", "so", "and"}
+DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another", "extra", "long", "-", "straight", "consecutive",
+                      "first", "next", "past", "last", "trading", "business", "working", "calendar", "fiscal", "up", "within", "half"}
+REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until", "just", "the", "foreseeable", "only", "even", "until"}
+TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
+CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
+                "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
+PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
+UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
+EDGED_YEAR = re.compile(r"(mid|early|late)-((?:1[89]|20)\d\d)(s?)")
+NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
+YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:-|–|to|through|until) ?(\d{4}|\d\d)\b")
+PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
+TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+        "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90, "hundred": 0}
+ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+# Holidays of the US calendar the corpora date things by: (month, day), or (month, weekday, nth; -1 the last).
+HOLIDAYS = {
+    "christmas": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31),
+    "independence day": (7, 4), "halloween": (10, 31), "valentine's day": (2, 14), "veterans day": (11, 11),
+    "thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
+    "election day": (11, 1, 0), "easter": (0, 0), "easter sunday": (0, 0), "easter week": (0, 0),
+}
+HOLIDAYS_LONGEST_FIRST = sorted(HOLIDAYS, key=len, reverse=True)
+HOLIDAY_HEADS = {"christmas", "thanksgiving", "halloween", "easter", "election", "labor", "memorial", "independence", "veterans",
+                 "valentine", "new"}
+AM_PM = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m"]
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
+NUMERIC_SHAPES = [f"{a}/{b}/{c}" for a in ("d", "dd") for b in ("d", "dd") for c in ("dd", "dddd")] + ["dddd/dd/dd"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What an expression says before it is anchored: enough to resolve it against any date."""
+
+    kind: str  # absolute | decade | century | years | part | quarter | season | until | partial | weekday | deictic | relative | ago
+    # | shift | duration | set | ref | unknown | fallback
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    unit: str | None = None
+    offset: int = 0  # -1 last, 0 this, +1 next; days for deictic; count for "ago"
+    edge: str | None = None  # earlier | later ("earlier this year"); "span" for "the last few days"
+    tense: str = "neutral"  # past | future | present (a finite present verb governs it) | neutral | verbless
+    bound: str | None = None  # the preposition that relates it to its clause (before, after, since …)
+    count: float | None = None  # how many units a duration or set counts; None when vague ("several days")
+    part: str | None = None  # part of day (MO, AF, EV, NI) or clock time ("15:00"), season (SU …), reference (PRESENT_REF)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int  # token indices in the canonical Doc
+    end: int
+    reading: Reading
+
+
+@lru_cache(maxsize=8)
+def _time_matcher(vocab: Vocab) -> Matcher:
+    """Temporal phrases the small model tends to miss; built once per vocab.
+
+    Each pattern costs time on every token of every window, so related phrases share one pattern
+    and read() sorts out what a match says; single words are looked up without the Matcher.
+    """
+    matcher = Matcher(vocab)
+    months = sorted(MONTHS)
+    day = {"SHAPE": {"IN": ["d", "dd", "dxx", "ddxx"]}}
+    unit_words = sorted(UNITS)
+    set_words = sorted(set(UNITS) | set(WEEKDAYS) | set(MONTHS) | set(PART_CODES) | set(SEASONS) | {"night"})
+    day_words = sorted(set(WEEKDAYS) | set(DEICTIC) | {"this", "last", "next", "the", "early", "late", "that", "same", "past"})
+    ordinals = sorted(set(ORDINALS) | {"the", "this", "next", "latest", "current", "that", "same", "past"})
+    edge = {"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}
+    dash = {"TEXT": "-", "OP": "?"}
+    matcher.add(
+        "TIME",
+        [
+            [{"LOWER": {"IN": sorted(DIRECTIONS)}, "OP": "?"}, {"LOWER": {"IN": sorted(WEEKDAYS)}}],
+            [{"LOWER": {"IN": sorted(EDGES)}, "OP": "?"}, {"LOWER": {"IN": sorted(DIRECTIONS)}},
+             {"LOWER": {"IN": ["week", "month", "year", "weekend"]}}],
+            [{"LOWER": {"IN": months}}, day],
+            [{"LOWER": {"IN": months}}, day, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd"}],
+            [day, {"LOWER": {"IN": months}}, {"SHAPE": "dddd", "OP": "?"}],
+            [{"LOWER": {"IN": months}}, {"TEXT": ",", "OP": "?"}, {"SHAPE": "dddd"}],
+            [{"SHAPE": "dddd"}, {"LOWER": {"IN": ["-", "–", "to", "through", "until"]}}, {"SHAPE": {"IN": ["dddd", "dd"]}}],
+            [{"SHAPE": "dddd"}, {"TEXT": "-"}, {"SHAPE": {"IN": ["d", "dd"]}}, {"TEXT": "-"}, {"SHAPE": {"IN": ["d", "dd"]}}],
+            # what TimeML tags that the small model leaves: the past and future, sets, parts of day and seasons,
+            # clock times, quarters and centuries, decades, counted units ("five-year", "90 days", "a year ago")
+            [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable", "short"]}, "OP": "?"},
+             {"LOWER": {"IN": ["past", "future", "term"]}}],
+            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": set_words}}],
+            [{"LOWER": "these"}, {"LOWER": "days"}],
+            [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
+             {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
+            [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
+            [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
+            [{"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
+             {"LOWER": {"IN": ["quarter", "half", "quarters", "century", "centuries"]}}],
+            [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, dash, {"LOWER": "century"}],
+            [{"LOWER": {"IN": ["a", "one", "the"]}, "OP": "?"}, {"LOWER": "year"}, {"TEXT": {"IN": ["-", "'s"]}, "OP": "?"},
+             {"LOWER": {"IN": ["earlier", "ago", "before", "end"]}}],
+            [edge, dash, {"SHAPE": {"IN": ["ddddx", "'ddx", "ddx"]}}],
+            [{"LOWER": {"IN": ["early", "mid", "late"]}}, {"TEXT": "-"}, {"SHAPE": "dddd"}],
+            [{"LOWER": "the"}, edge, {"LOWER": {"IN": sorted(DECADE_WORDS)}}],
+            [{"LIKE_NUM": True}, {"LIKE_NUM": True, "OP": "?"}, dash, {"LOWER": {"IN": unit_words}}, {"LOWER": "ago", "OP": "?"}],
+            [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}},
+             {"LOWER": "ago", "OP": "?"}],
+            [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
+            [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
+             {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
+            [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
+            [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
+             {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
+             {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
+        ],
+        greedy="LONGEST",
+    )
+    return matcher
+
+
+@lru_cache(maxsize=8)
+def _trigger_hashes(vocab: Vocab) -> frozenset[int]:
+    """Hashes of the words every Matcher pattern contains one of; built once per vocab."""
+    words = (set(MONTHS) | set(WEEKDAYS) | {"ago", "week", "month", "year", "weekend", "every", "each", "half", "term"}
+             | set(PART_CODES) | set(SEASONS) | set(UNITS) | set(AM_PM) | {"past", "future"}
+             | set(DECADE_WORDS) | {"century", "centuries", "period", "nineteen", "thousand"} | set(HOLIDAY_HEADS) - {"new"})
+    shapes = ["dddd", "d:dd", "dd:dd", "ddddx", "'ddx", "ddxx", "dxx"]
+    return frozenset(vocab.strings.add(w) for w in sorted(words) + shapes)
+
+
+@lru_cache(maxsize=8)
+def _trigger_array(vocab: Vocab) -> np.ndarray:
+    return np.array(sorted(_trigger_hashes(vocab)), dtype=np.uint64)
+
+
+@lru_cache(maxsize=8)
+def _single_array(vocab: Vocab) -> np.ndarray:
+    return np.array(sorted(_single_hashes(vocab)), dtype=np.uint64)
+
+
+@lru_cache(maxsize=8)
+def _single_hashes(vocab: Vocab) -> dict[int, str]:
+    """Words that are a time expression on their own (checked without the Matcher): hash -> kind."""
+    single = {w: "word" for w in set(REFERENCES) - {"past", "future", "current"}} | {w: "word" for w in DEICTIC}
+    single |= {w: "word" for w in CLOCK_WORDS} | {w: "adverb" for w in ADVERB_SETS} | {"current": "current"}
+    out = {vocab.strings.add(w): kind for w, kind in single.items()}
+    out |= {vocab.strings.add(shape): "numeric" for shape in NUMERIC_SHAPES}
+    return out
+
+
+def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
+    """Matcher hits, the Matcher run only on small windows around trigger words, plus the one-word times.
+
+    A Matcher with IN-set predicates calls back into Python for every token it sees; a
+    lookup of the trigger words first keeps it to a few windows per document.
+    """
+    if not len(doc):
+        return []
+    triggers = _trigger_array(doc.vocab)
+    single = _single_hashes(doc.vocab)
+    table = doc.to_array([LOWER, SHAPE])
+    hits: list[tuple[int, int]] = []
+    words = _single_array(doc.vocab)
+    for i in np.flatnonzero(np.isin(table[:, 0], words) | np.isin(table[:, 1], words)).tolist():
+        kind = single.get(int(table[i, 0])) or single.get(int(table[i, 1]))
+        tok = doc[i]
+        if kind in {"word", "numeric"} or kind == "adverb" and tok.pos_ in {"ADV", "ADJ"} or (
+            kind == "current" and tok.pos_ == "ADJ" and tok.dep_ == "amod"
+        ):
+            hits.append((i, i + 1))
+    windows: list[list[int]] = []
+    for i in np.flatnonzero(np.isin(table[:, 0], triggers) | np.isin(table[:, 1], triggers)).tolist():
+        lo, hi = max(0, i - 3), min(len(doc), i + 5)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    matcher = _time_matcher(doc.vocab)
+    return hits + [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
+
+
+def _is_year(tok: Token) -> bool:
+    return tok.shape_ == "dddd" and 1800 <= int(tok.text) <= 2100
+
+
+def _day_number(tok: Token) -> int | None:
+    text = tok.lower_
+    if tok.shape_ in {"dxx", "ddxx"} and text[-2:] in {"st", "nd", "rd", "th"}:
+        text = text[:-2]
+    if text.isdigit() and 1 <= int(text) <= 31 and len(text) <= 2:
+        return int(text)
+    return None
+
+
+def _temporal_start(tok: Token) -> bool:
+    return tok.lower_ in LEADING or bool(EDGED_YEAR.fullmatch(tok.lower_)) or tok.like_num or _day_number(tok) is not None or tok.shape_ == "ddddx"
+
+
+def _temporal_end(tok: Token) -> bool:
+    low = tok.lower_
+    if low == "end" and tok.i and tok.nbor(-1).lower_ in {"year", "-", "'s"}:
+        return True  # "year-end", "year's end"
+    return (
+        low in UNITS or low in MONTHS or low in WEEKDAYS or low in DAY_PARTS or low in DEICTIC
+        or low in {"ago", "earlier", "later", "before", "after", "ahead"} or tok.like_num or tok.shape_ in {"dddd", "ddddx"}
+        or _day_number(tok) is not None or bool(NUMERIC_DATE.fullmatch(tok.text)) or bool(EDGED_YEAR.fullmatch(low))
+    )
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop words spaCy let into a DATE span before the expression ("twitter Tuesday", "the towel every year")."""
+    if end - start > 2 and doc[start].like_num and doc[start + 1].lower_ in {"a", "an"}:
+        start += 1  # "up from seven a year ago": the seven is the figure, not the time
+    first = start
+    while start < end:
+        tok = doc[start]
+        if tok.lower_ in {"the", "a", "an"} and start + 1 < end and not _temporal_start(doc[start + 1]):
+            start += 1
+        elif not _temporal_start(tok):
+            start += 1
+        else:
+            break
+    if start > first and end - start == 1 and doc[start].lower_ in UNITS and not doc[start].lower_.endswith("s"):
+        return start, start  # only a bare "day" or "year" was left of "a nice day", "the towel every year"
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].lower_ in {"'s", "of", "the", "and", "or", "from", "to"}
+        or doc[end - 1].pos_ in {"NOUN", "PROPN"} and not _temporal_end(doc[end - 1])
+    ):
+        end -= 1  # "the 1990s saga", "the July to September period"
+    return start, end
+
+
+def _spans(doc: Doc) -> list[tuple[int, int]]:
+    """Candidate token ranges: spaCy DATE/TIME entities and Matcher hits, overlapping ones merged."""
+    ranges = [_trim(doc, e.start, e.end) for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+    ranges += _matcher_hits(doc)
+    ranges = [part for r in ranges for part in _split_lines(doc, *r)]
+    merged: list[list[int]] = []
+    for s, e in sorted(r for r in ranges if r[1] > r[0]):
+        gap = merged[-1][1] if merged else s
+        while s - 2 <= gap < s and doc[gap].lower_ in TIME_ZONES:
+            gap += 1
+        if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
+            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
+        elif merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _clockish(doc: Doc, start: int, end: int) -> bool:
+    return any(t.lower_ in AM_PM or t.lower_ in CLOCK_WORDS or t.shape_ in {"d:dd", "dd:dd"} for t in doc[start:end])
+
+
+def _split_lines(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut at line breaks: a dateline ("April 27, 2005" then a blank line) never runs into the next paragraph."""
+    parts, first = [], start
+    for i in range(start, end):
+        if doc[i].is_space and "\n" in doc[i].text or "\n" in doc[i].whitespace_ and i + 1 < end:
+            if doc[i].is_space:
+                parts.append((first, i))
+                first = i + 1
+            else:
+                parts.append((first, i + 1))
+                first = i + 1
+    parts.append((first, end))
+    out = []
+    for s, e in parts:
+        while s < e and (doc[s].is_space or doc[s].is_punct and doc[s].text not in {"'"}):
+            s += 1
+        while e > s and (doc[e - 1].is_space or doc[e - 1].text in {",", "-", "(", ";", ":"}):
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _tense(span: Span) -> tuple[str, str | None]:
+    """(tense of the clause governing `span`, the preposition linking them) from the parse.
+
+    "future" also covers what is planned or expected: a modal ("would", "might"), an infinitive under a verb
+    of planning ("planned to leave on Thursday"), a noun under one ("planned a demonstration on Saturday"),
+    "as soon as", "scheduled for", "due", and a present progressive ("is meeting Wednesday").
+    """
+    root = span.root
+    bound = None
+    if root.head.pos_ == "ADP" and root.dep_ == "pobj":
+        bound = root.head.lower_
+        if bound == "as" and root.head.head.lower_ == "soon":
+            return "future", bound
+    if root.dep_ == "poss":
+        return "past", bound  # "Friday's purchases", "Tuesday's declaration": what a day's name owns has happened
+    for child in root.children:  # "after January 10, when his reelection will be unrecognized"
+        if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}):
+            return "future", bound
+    verb = root
+    for _ in range(5):
+        if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
+            break
+        if verb.lemma_ in PLAN_WORDS and verb.pos_ in {"ADJ", "NOUN"}:
+            return "future", bound  # "due Friday", "a deadline of Friday"
+        if verb.lower_ in TERMS:
+            return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
+        verb = verb.head
+    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ == "VBD":
+        return "neutral", bound  # "extended the offer to Nov. 20", "gave it until mid-November"
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return "verbless", bound  # a dateline or caption: "Caracas, February 10, 2019"
+    auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
+    perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
+    if any(a.lower_ in FUTURE_AUX for a in auxes) or (verb.lower_ == "going" and any(c.lower_ == "to" for c in verb.children)):
+        return "future", bound
+    if any(a.lower_ in MODALS for a in auxes) and not perfect:
+        return "future", bound
+    if verb.lemma_ in PLAN_WORDS and verb.tag_ == "VBN" and any(c.lower_ == "for" for c in verb.children):
+        return "future", bound  # "scheduled for Thursday", "set for April"
+    chain = [verb.head] if verb.head.i != verb.i else []
+    if chain and chain[0].head.i != chain[0].i:
+        chain.append(chain[0].head)
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.pos_ in {"NOUN", "PROPN"} for h in chain[:1]):
+        return "future", bound  # "planned to leave on Thursday", "guidelines to be published in November"
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.lemma_ == "be" for h in chain[:1]):
+        return "future", bound  # "is to resume trading Tuesday"
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS for h in chain):
+        return "future", bound  # "is scheduled to close Monday"
+    if verb.lemma_ in PLAN_WORDS and root.head.i != verb.i and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
+        return "future", bound  # "planned a large demonstration on Saturday"
+    if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
+        return "future", bound  # "is meeting Wednesday"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in {"has", "have", "had"} for a in auxes):
+        return "past", bound
+    if verb.tag_ == "VBN" and (verb.dep_ in {"acl", "relcl"} or not auxes):
+        return "past", bound  # a participle without auxiliary: a reduced clause, or a past tense mis-tagged
+    if verb.tag_ in {"VBZ", "VBP"} and verb.i == root.head.i or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i:
+        return "present", bound  # "meets Monday", "the deadline is on Friday"
+    return "neutral", bound
+
+
+def read(tokens: list[Token]) -> Reading | None:
+    """The Reading of an expression's tokens, or None when they are not a time (ages, "54", "a nice day")."""
+    words = [t.lower_ for t in tokens]
+    content = [t for t in tokens if t.lower_ not in FILLER and not t.is_punct]
+    if not content:
+        return None
+    if "old" in words or "-year-old" in words or any(w.endswith("-old") for w in words):
+        return None
+    edge_words = {"end", "beginning", "start", "middle", "close", "turn"}
+    if edge_words & set(words) and len(tokens) > 1:  # "the end of the year", "year-end", "the start of 1990"
+        inner = [t for t in tokens if t.lower_ not in edge_words | {"the", "of", "-", "'s", "at", "by", "around"}]
+        if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"]):
+            return Reading("relative", unit="year", offset=0)
+        if inner and len(inner) < len(tokens):
+            return read(inner)
+    if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
+        return Reading("relative", unit="year", offset=0)
+    if _not_a_time(tokens, words):
+        return None
+    edged = next((m for t in tokens if (m := EDGED_YEAR.fullmatch(t.lower_))), None)
+    if edged is not None:  # "mid-1996", "the mid-1990s": one token for spaCy
+        year = int(edged.group(2))
+        return Reading("decade", year=year) if edged.group(3) else Reading("absolute", year=year, edge=EDGES.get(edged.group(1)))
+    special = _special(tokens, words, [t.lower_ for t in content])
+    if special is not None:
+        return special if special.kind != "none" else None
+    month = next((MONTHS[t.lower_] for t in tokens if t.lower_ in MONTHS and (t.text[0].isupper() or t.lower_ not in AMBIGUOUS_MONTHS)), None)
+    year = next((int(t.text) for t in tokens if _is_year(t)), None)
+    weekday = next((WEEKDAYS[w] for w in words if w in WEEKDAYS), None)
+    direction = next((DIRECTIONS[w] for w in words if w in DIRECTIONS), None)
+    edge = next((EDGES[w] for w in words if w in EDGES), None)
+    units = [UNITS[w] for w in words if w in UNITS]
+    period = _period(tokens, words, month, year, direction)
+    if period is not None:
+        return period
+    if month is not None:
+        day = next((d for t in tokens if t.lower_ not in MONTHS and not _is_year(t) and (d := _day_number(t))), None)
+        rest = [t for t in content if t.lower_ not in MONTHS and not _is_year(t) and _day_number(t) is None]
+        if rest and not all(t.lower_ in DIRECTIONS or t.lower_ in EDGES or t.lower_ in WEEKDAYS or t.lower_ == "fiscal" for t in rest):
+            return Reading("unknown")
+        if year is not None:
+            return Reading("absolute", year=year, month=month, day=day)
+        return Reading("partial", month=month, day=day, offset=direction or 0, weekday=weekday if day else None)
+    decade = next((t for t in tokens if t.shape_ in {"ddddx", "'ddx", "ddx"} and t.text.endswith("0s")), None)
+    if decade is not None and year is None:
+        digits = decade.text.strip("'s")
+        return Reading("decade", year=int(digits) if len(digits) == 4 else 1900 + int(digits))
+    if year is not None:
+        span = _year_span(tokens)
+        if span is not None:
+            return Reading("years", year=span[0], offset=span[1])
+        rest = [t for t in content if not _is_year(t)]
+        if all(t.lower_ in EDGES or t.lower_ in {"year", "fiscal", "calendar"} for t in rest):
+            return Reading("absolute", year=year, edge=edge)
+        return Reading("unknown")
+    if weekday is not None:
+        return Reading("weekday", weekday=weekday, offset=direction if direction is not None else 0)
+    for w in words:
+        if w in DEICTIC:
+            return Reading("deictic", offset=DEICTIC[w])
+    count = _quantity(tokens)
+    if "ago" in words and units:
+        if count is None and any(w in VAGUE_COUNTS or w == UNITS.get(w, "") + "s" for w in words):
+            return Reading("ref", part="PAST_REF")  # "several years ago", "months ago"
+        return Reading("ago", unit=units[0], offset=int(count or 1))
+    if units and direction is not None:
+        unit = units[-1]
+        plural = any(w.endswith("s") and w in UNITS for w in words)
+        counted = count if count is not None else (None if plural else 1)
+        reach = int(count) if count else (3 if plural else 1)  # "the past few days": three days back, for the timeline
+        if direction == -1 and (words[0] == "the" or count is not None or plural):
+            return Reading("relative", unit=unit, offset=reach, edge="span", count=counted)
+        if direction == 1 and (words[0] == "the" or count is not None or plural) and words[-1] not in {"week", "month", "year"} or (
+            words[:1] == ["the"] and direction == 1
+        ):
+            return Reading("relative", unit=unit, offset=reach, edge="ahead", count=counted)
+        return Reading("relative", unit=unit, offset=direction, edge=edge)
+    if set(words) & {"this", "tonight"} and set(words) & DAY_PARTS:
+        return Reading("deictic", offset=0)
+    if "recent" in words or "coming" in words:
+        if units:
+            if units[-1] == "year" and "recent" in words:
+                return Reading("ref", part="PAST_REF")
+            return Reading("duration", unit=units[-1], count=None)
+        return Reading("unknown")
+    if any(_day_number(t) is not None and not t.text.isdigit() for t in tokens):
+        return None  # "the 11th-hour deal", "20th-century": ordinals without a month are not dates
+    if count is None and not any(w.endswith("s") and w in UNITS for w in words) and not any(w in VAGUE_COUNTS for w in words):
+        count = 1  # "the year", "a week", "day-long"
+    if units and words[-1] in {"later", "earlier", "before", "after"} and all(
+        t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS or t.lower_ in DURATION_MODIFIERS
+        or t.lower_ in {"later", "earlier", "before", "after", "and"} for t in tokens
+    ):
+        return Reading("duration", unit=units[0], count=count)  # "three days later": TimeML tags the stretch
+    if units and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS for t in tokens):
+        return Reading("duration", unit=units[-1], count=count)
+    if units and words[-1] in UNITS and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
+                                             or t.lower_ in DURATION_MODIFIERS for t in tokens):
+        return Reading("duration", unit=units[-1], count=count)
+    if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
+        return None  # a bare number spaCy took for a date ("54 do not recognize"), or "a nice day"
+    return Reading("unknown")
+
+
+def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
+    """Rates, fractions and ordinals that look like times: "$1.76 a year", "four flights a week", "three-quarters
+    of its food", "a second group", "the morning talk show"."""
+    before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
+        before.like_num or before.pos_ in {"NOUN", "NUM", "SYM"} or before.lower_ in {"hours", "times", "twice"}
+    ):
+        return True
+    if "quarters" in words and "-" in words and any(w in NUMBER_WORDS for w in words) and not {"the", "fiscal"} & set(words):
+        return True
+    if words in (["a", "second"], ["second"]) and tokens[-1].i + 1 < len(tokens[-1].doc) and tokens[-1].nbor(1).pos_ in {"NOUN", "ADJ", "PROPN"}:
+        return True
+    if len(words) == 1 and words[0] in PART_CODES and (tokens[0].dep_ == "compound" or before is not None and before.lower_ == "good"):
+        return True
+    return False
+
+
+def _quantity(tokens: list[Token]) -> float | None:
+    """How many units an expression counts: "five", "24", "a", "2 1/2", "a couple of"; None when vague ("several")."""
+    total = None
+    for i, t in enumerate(tokens):
+        low = t.lower_
+        if low in {"to", "or", "-", "–"} and total is not None and i + 1 < len(tokens) and tokens[i + 1].lower_ not in UNITS:
+            break  # "two to three weeks", "12 to 18 months": the first figure
+        if low == "couple":
+            return 2
+        if low in VAGUE_COUNTS:
+            return None
+        if _is_year(t):
+            continue
+        if t.text.replace(",", "").isdigit():
+            total = (total or 0) + int(t.text.replace(",", ""))
+        elif re.fullmatch(r"\d/\d", t.text):
+            a, b = t.text.split("/")
+            total = (total or 0) + int(a) / int(b)
+        elif low in {"half"} and total is not None:
+            total += 0.5
+        elif low in NUMBER_WORDS and low not in {"a", "an"}:
+            value = NUMBER_WORDS[low]
+            if value in {100, 1000} and total:
+                total *= value
+            else:
+                total = (total or 0) + value
+        elif low in {"a", "an"} and total is None and i + 1 < len(tokens) and (tokens[i + 1].lower_ in UNITS or tokens[i + 1].lower_ == "half"):
+            total = 1
+        elif low == "half" and total is None:
+            total = 0.5
+    return total
+
+
+def _special(tokens: list[Token], words: list[str], content: list[str]) -> Reading | None:
+    """Readings of what TimeML tags beyond calendar dates: references, sets, clock times and parts of day,
+    seasons, quarters, centuries, decades in words. Reading("none") means: not a time at all."""
+    wordset = set(words)
+    units = [UNITS[w] for w in words if w in UNITS]
+    # times that point back at the last one the text named: "that year", "the following day", "later that day"
+    if words == ["the", "day"] or wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
+        words[-1] == "day" or words[-1] in PART_CODES
+    ):
+        unit_word = words[-1]
+        if unit_word in {"day", "week", "month", "year", "weekend"} | set(PART_CODES) and not set(MONTHS) & wordset:
+            step = 1 if wordset & {"following", "next"} else (-1 if wordset & {"previous", "preceding"} else 0)
+            unit = "day" if unit_word in PART_CODES else UNITS.get(unit_word, unit_word)
+            return Reading("anaphoric", unit=unit, offset=step, part=PART_CODES.get(unit_word),
+                           edge=next((EDGES[w] for w in words if w in EDGES), None))
+    spoken = _spoken_year(words)
+    if spoken is not None:
+        month = next((MONTHS[w] for w in words if w in MONTHS), None)
+        return Reading("absolute", year=spoken, month=month)
+    holiday = None
+    if wordset & HOLIDAY_HEADS:
+        joined = " ".join(words).replace(" 's", "'s")
+        holiday = next((h for h in HOLIDAYS_LONGEST_FIRST if h in joined), None)
+    if holiday is not None and tokens[0].text[0].isupper() | (words[0] == "the"):
+        year = next((int(t.text) for t in tokens if _is_year(t)), None)
+        return Reading("holiday", part=holiday, year=year, offset=-1 if "last" in wordset else (1 if "next" in wordset else 0),
+                       unit="week" if "week" in wordset and "easter" in holiday else None)
+    if "period" in wordset:
+        if wordset & {"ago", "earlier"} and "year" in wordset:
+            return Reading("quarter", unit="quarter", edge="shift", count=-1)
+        year = next((int(t.text) for t in tokens if _is_year(t)), None)
+        if year is not None or wordset & {"latest", "comparable", "corresponding", "same"}:
+            return Reading("quarter", unit="quarter", year=year, edge="latest" if "latest" in wordset else "that", count=-1)
+        return Reading("none")
+    if "weekend" in wordset and _quantity(tokens) is None and not wordset & {"every", "each"}:
+        direction = next((DIRECTIONS[w] for w in words if w in DIRECTIONS), None)
+        return Reading("relative", unit="weekend", offset=direction if direction is not None else 0,
+                       edge="tense" if direction is None else None)
+    # reference words: "now", "currently", "the past", "the future", "soon", "recently"
+    refs = [REFERENCES[w] for w in content if w in REFERENCES]
+    if words in (["these", "days"], ["nowadays"], ["at", "present"]):
+        return Reading("ref", part="PRESENT_REF")
+    if refs and not units and all(w in REFERENCE_FILLER or w in REFERENCES for w in content):
+        if content in (["past"], ["future"]) and words[0] != "the" and tokens[-1].pos_ not in {"NOUN", "PROPN"}:
+            return Reading("none")
+        return Reading("ref", part=refs[0])
+    if {"near", "short"} & wordset and "term" in wordset and not units:
+        return Reading("ref", part="FUTURE_REF") if words[0] == "the" and "-" not in wordset else Reading("none")
+    # sets: "daily", "annually", "every week", "each Thursday", "every morning"
+    adverb = next((w for w in words if w in ADVERB_SETS), None)
+    if adverb is not None and len(content) <= 2:
+        unit, n = ADVERB_SETS[adverb]
+        return Reading("set", unit=unit, count=n)
+    if wordset & {"every", "each", "per"}:
+        weekday = next((WEEKDAYS[w.rstrip("s")] for w in words if w.rstrip("s") in WEEKDAYS), None)
+        part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
+        month = next((MONTHS[w] for w in words if w in MONTHS and w not in AMBIGUOUS_MONTHS), None)
+        season = next((SEASONS[w] for w in words if w in SEASONS), None)
+        if weekday is not None or part or month or season or units or "night" in wordset:
+            unit = units[-1] if units else ("night" if "night" in wordset else None)
+            return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=_quantity(tokens) or 1)
+        return Reading("none")
+    plural_weekday = next((WEEKDAYS[w[:-1]] for w in words if w.endswith("s") and w[:-1] in WEEKDAYS), None)
+    if plural_weekday is not None:  # "on Tuesday nights"
+        part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
+        return Reading("set", weekday=plural_weekday, part=part, count=1)
+    # clock times: "10:35 a.m.", "8 PM", "noon Thursday", "15:00 GMT Saturday"
+    clock = _clock(tokens)
+    if clock is not None:
+        at, used = clock
+        rest = [t for i, t in enumerate(tokens) if i not in used and t.lower_ not in CLOCK_FILLER and not t.is_punct]
+        base = read(rest) if rest else None
+        if base is None or base.kind in {"unknown", "duration", "set", "ref", "none"}:
+            base = Reading("deictic", offset=0, edge="clock")  # the day comes from the text around it
+        return replace(base, part=at)
+    # parts of day: "this morning", "Friday afternoon", "last night", "overnight", "tonight"
+    part_word = next((w for w in words if w in PART_CODES), None)
+    if part_word is not None and not units:
+        part = PART_CODES[part_word]
+        rest = [t for t in tokens if t.lower_ not in PART_CODES and t.lower_ not in {"the", "early", "late", "mid", "-", "this", "in"}]
+        if part_word in {"tonight", "overnight"} or not rest:
+            return Reading("deictic", offset=0, part=part)
+        if [t.lower_ for t in rest] in (["last"], ["yesterday"]):
+            return Reading("deictic", offset=-1, part=part)
+        base = read(rest)
+        if base is None or base.kind not in {"weekday", "deictic", "partial", "absolute"}:
+            return Reading("none")
+        return replace(base, part=part)
+    # seasons: "last summer", "this fall", "the winter of 1994"
+    season_word = next((w for w in words if w in SEASONS), None)
+    if season_word is not None and not units:
+        year = next((int(t.text) for t in tokens if _is_year(t)), None)
+        direction = next((DIRECTIONS[w] for w in words if w in DIRECTIONS), None)
+        if season_word == "fall" and year is None and direction is None and not wordset & {"early", "late"}:
+            return Reading("none")  # "the fall of the regime"
+        if season_word.endswith("s"):
+            return Reading("set", part=SEASONS[season_word], count=1)
+        return Reading("season", year=year, offset=direction or 0, part=SEASONS[season_word], edge="year" if year else None)
+    # quarters and halves: "the third quarter", "third-quarter", "the fourth quarter of 1989", "the latest quarter"
+    if ("quarter" in wordset or "half" in wordset) and not set(MONTHS) & wordset and "hour" not in units:
+        return _quarter(tokens, words)
+    # centuries: "the 20th century", "this century"; decades in words: "the nineties"
+    if "century" in wordset:
+        ordinal = next((n for t in tokens if (n := _ordinal(t)) is not None and n > 0), None)
+        direction = next((DIRECTIONS[w] for w in words if w in DIRECTIONS), None)
+        count = _quantity(tokens)
+        if ordinal is not None:
+            return Reading("century", year=(ordinal - 1) * 100)
+        if direction is not None and count is None:
+            return Reading("century", offset=direction)
+        return None
+    decade_word = next((w for w in words if w in DECADE_WORDS), None)
+    if decade_word is not None:
+        return Reading("decade", year=1900 + 10 * DECADE_WORDS[decade_word])
+    # "a year earlier", "year-ago", "the year-earlier quarter": a year before the time the text last spoke of
+    year_at = words.index("year") if "year" in wordset else -1
+    after_year = [w for w in words[year_at + 1 :] if w != "-"][:1] if year_at >= 0 else []
+    if after_year and after_year[0] in {"earlier", "ago", "before"} and not wordset & {"this", "last", "next", "that", "in"} and len(
+        content
+    ) <= 3 and not any(_count(t) not in (None, 1) for t in tokens):
+        # "a year earlier" is a year before the time named last; "year-earlier", "a year ago": before the anchor
+        hyphen = year_at + 1 < len(words) and words[year_at + 1] == "-"
+        return Reading("shift", unit="year", offset=-1, edge="ago" if "ago" in wordset or hyphen else "earlier")
+    # counted units: "the first nine months", "the nine months" (durations)
+    if "months" in wordset and wordset & {"first", "last", "latest"} and _quantity(tokens):
+        year = next((int(t.text) for t in tokens if _is_year(t)), None)
+        return Reading("duration", unit="month", count=_quantity(tokens), year=year, offset=ORDINALS.get(words[1] if len(words) > 1 else "", 0))
+    return None
+
+
+def _spoken_year(words: list[str]) -> int | None:
+    """1996 from "nineteen ninety - six", 2000 from "the year two thousand"; None when the words name no year."""
+    for i, w in enumerate(words[:-1]):
+        if w == "two" and words[i + 1] == "thousand" and (i == 0 or words[i - 1] in {"the", "year", "in", "by"}):
+            rest = [x for x in words[i + 2 : i + 4] if x not in {"-", "and"}]
+            return 2000 + (ONES.get(rest[0], 0) if rest else 0)
+        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (i == 0 or words[i - 1] in {"the", "in", "of", "since", "by", "year"} | set(MONTHS)) and words[i + 1] != "hundred":
+            rest = [x for x in words[i + 2 : i + 4] if x != "-"]
+            ones = ONES.get(rest[0], 0) if rest else 0
+            return {"nineteen": 1900, "eighteen": 1800, "twenty": 2000}[w] + TENS[words[i + 1]] + ones
+    return None
+
+
+def _ordinal(tok: Token) -> int | None:
+    if tok.lower_ in ORDINALS:
+        return ORDINALS[tok.lower_]
+    if tok.shape_ in {"dxx", "ddxx"} and tok.lower_[-2:] in {"st", "nd", "rd", "th"}:
+        return int(tok.lower_[:-2])
+    return None
+
+
+def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
+    """A quarter or half of a year, with its year when written, else how to find it from the anchor.
+
+    ``day`` is the quarter's number (1-4) when written; ``offset`` is -1 (last), 0 (this, current), 1 (next);
+    ``edge`` "latest" for "the quarter", "the latest quarter" (the last one reported), "shift" for a year-ago
+    quarter, None when only the number says which.
+    """
+    unit = "half" if "half" in words else "quarter"
+    if unit == "quarter" and "quarters" in words or unit == "half" and "halves" in words:
+        return None
+    year = next((int(t.text) for t in tokens if _is_year(t)), None)
+    number = next((n for t in tokens if (n := _ordinal(t)) is not None and n > 0), None)
+    if number is not None and number > (4 if unit == "quarter" else 2):
+        return None
+    wordset = set(words)
+    if wordset & {"earlier", "ago"} and "year" in wordset:
+        return Reading("quarter", unit=unit, day=number, edge="shift")
+    if "last" in wordset and "year" in wordset and year is None:
+        return Reading("quarter", unit=unit, day=number, edge="shift")  # "last year's quarter"
+    if "last" in wordset and number is None and year is None:
+        return Reading("quarter", unit=unit, offset=-1)
+    if "next" in wordset and number is None:
+        return Reading("quarter", unit=unit, offset=1)
+    if wordset & {"this", "current"} and number is None:
+        return Reading("quarter", unit=unit, offset=0)
+    if number is None:
+        if wordset & {"that", "same", "corresponding", "comparable"}:
+            return Reading("quarter", unit=unit, year=year, edge="that")
+        if not wordset & {"the", "latest", "fiscal"}:
+            return None
+        return Reading("quarter", unit=unit, year=year, edge="latest")
+    if "last" in wordset and number == -1:
+        return Reading("quarter", unit=unit, day=4 if unit == "quarter" else 2, year=year)
+    offset = 1 if "next" in wordset else (-1 if "last" in wordset and "year" in wordset else 0)
+    return Reading("quarter", unit=unit, day=number, year=year, offset=offset, edge="year" if offset else None)
+
+
+def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
+    """("HH:MM", indices of the tokens that say it) for "10:35 a.m.", "8 PM", "noon", "15:00"; else None."""
+    for i, t in enumerate(tokens):
+        low = t.lower_
+        if low in CLOCK_WORDS:
+            return CLOCK_WORDS[low], {i}
+        match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?(?::\d\d)?", t.text)
+        if match is None:
+            continue
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        nxt = tokens[i + 1].lower_ if i + 1 < len(tokens) else ""
+        used = {i}
+        if nxt in AM_PM:
+            used.add(i + 1)
+            if nxt.startswith("p") and hour < 12:
+                hour += 12
+            elif nxt.startswith("a") and hour == 12:
+                hour = 0
+        elif match.group(2) is None or t.text.count(":") > 1:
+            continue  # a bare number, or "3:07:35" (a duration)
+        if hour > 24 or minute > 59:
+            continue
+        return f"{hour:02d}:{minute:02d}", used
+    return None
+
+
+def _period(tokens: list[Token], words: list[str], month: int | None, year: int | None, direction: int | None) -> Reading | None:
+    """Stretches of a year the news reports by: "the year to March 2005", "the fourth quarter of 2004", "May last year"."""
+    for i, w in enumerate(words):
+        if w in UNTIL_WORDS and month is not None and any(x in UNITS for x in words[:i]):
+            after = tokens[i + 1 :]
+            end_month = next((MONTHS[t.lower_] for t in after if t.lower_ in MONTHS), None)
+            if end_month is None:
+                return None
+            unit = next(UNITS[x] for x in words[:i] if x in UNITS)
+            count = next((_count(t) for t in tokens[:i] if _count(t) is not None), 1)
+            day = next((d for t in after if t.lower_ not in MONTHS and not _is_year(t) and (d := _day_number(t))), None)
+            end_year = next((int(t.text) for t in after if _is_year(t)), None)
+            return Reading("until", year=end_year, month=end_month, day=day, unit=unit, offset=count)
+    if year is not None and month is None:
+        ordinal = next((PART_ORDINALS[w] for w in words if w in PART_ORDINALS), None)
+        unit = "half" if "half" in words else next((UNITS[w] for w in words if w in UNITS), None)
+        count = next((_count(t) for t in tokens if _count(t) is not None and not _is_year(t)), None)
+        if ordinal is not None and (unit in {"quarter", "half"} or unit == "month" and count is not None):
+            return Reading("part", year=year, unit=unit, offset=ordinal, day=count)
+    if month is not None and year is None and "year" in words and direction is not None:
+        return Reading("partial", month=month, offset=direction, edge="year")
+    return None
+
+
+def _year_span(tokens: list[Token]) -> tuple[int, int] | None:
+    """(first, last) year of "1919-1921", "2012 to 2015" or "1845-49"."""
+    match = YEAR_SPAN.search(" ".join(t.text for t in tokens))
+    if match is None:
+        return None
+    first, tail = int(match.group(1)), match.group(2)
+    last = int(tail) if len(tail) == 4 else first // 100 * 100 + int(tail)
+    return (first, last) if first < last else None
+
+
+def _count(tok: Token) -> int | None:
+    if tok.lower_ in NUMBER_WORDS:
+        return NUMBER_WORDS[tok.lower_]
+    if tok.text.isdigit():
+        return int(tok.text)
+    return None
+
+
+def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
+    """The readings of one span, split as TimeML splits them: "the quarter ended Sept. 30" is a quarter and a
+    date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
+    tokens = list(doc[start:end])
+    reading = read(tokens)
+    if reading is not None and reading.kind == "until":
+        cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
+        left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
+        if left is None or left.kind != "quarter":
+            left = reading  # "the year to March 2005": a duration (P1Y) whose value is the stretch it ends
+        out = [(start, start + cut, left)] if cut else []
+        if right is not None:
+            out.append((start + cut + 1, end, right))
+        if out:
+            return out
+    if reading is None or reading.kind in {"unknown", "none"}:
+        for i, t in enumerate(tokens):
+            if t.lower_ in {"and", "or", "&"} and 0 < i < len(tokens) - 1:
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if right is None and left is not None and left.month is not None and _day_number(tokens[-1]) is not None and i == len(tokens) - 2:
+                    right = replace(left, day=_day_number(tokens[-1]))
+                if left is not None and right is not None and left.kind not in {"unknown", "none"}:
+                    end_left = start + i
+                    while end_left > start and doc[end_left - 1].is_punct:
+                        end_left -= 1
+                    return [(start, end_left, left), (start + i + 1, end, right)]
+    if (reading is None or reading.kind == "unknown") and NUMERIC_DATE.search(doc[start:end].text):
+        reading = Reading("fallback")  # "31/12/2004": the one shape the rules leave to dateparser
+    return [] if reading is None or reading.kind == "none" else [(start, end, reading)]
+
+
+def candidates(doc: Doc) -> list[Candidate]:
+    """Every temporal expression of a parsed document with its anchor-free reading; cached on the Doc."""
+    cached = doc.user_data.get(CANDIDATES_KEY)
+    if cached is not None:
+        return cached
+    found = []
+    for s, e in _spans(doc):
+        for s, e, reading in _readings(doc, s, e):
+            tense, bound = _tense(doc[s:e])
+            found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
+    doc.user_data[CANDIDATES_KEY] = found
+    return found

@@ -1,0 +1,45 @@
+"""Words that attribute content to a source, with the kind of attribution each makes.
+
+Hand-written lists: the attribution cues follow what attribution-annotated news
+(PolNeAR) counts as an attribution (speech, beliefs, claims, denials,
+endorsements, reports). First-name genders come from ``lexicons.coref``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+ATTRIBUTIONS = ("speech", "belief", "claim", "denial", "endorsement", "report")
+
+_CUES = {
+    "speech": """say tell add note explain state announce ask reply respond remark write tweet post recall describe mention
+        discuss talk speak refer comment testify declare continue joke quip promise vow pledge warn urge predict acknowledge
+        admit confirm reveal disclose suggest propose insist repeat stress emphasize emphasise highlight lament complain boast
+        caution concede reiterate answer shout yell exclaim whisper cite quote recount recommend demand plead announce
+        brag muse wonder inform assure advise signal hint retort counter observe put point echo express offer address name
+        focus call label brand dub remind detail outline list""",
+    "belief": """believe think feel hope fear expect worry know doubt want wish assume consider suspect view regard imagine
+        understand realize realise guess reckon presume trust seem appear seek""",
+    "claim": """claim argue contend maintain assert allege accuse charge conclude blame predict estimate calculate insist""",
+    "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict""",
+    "endorsement": """endorse back support praise favor favour prefer defend oppose criticize criticise condemn attack slam
+        applaud welcome embrace champion laud hail thank credit question challenge agree disagree approve denounce decry
+        celebrate congratulate fault knock blast mock ridicule vote tout hammer rip bash lambaste""",
+    "report": """report show find indicate document project reveal""",
+}
+# Nouns whose subject position makes an attribution a report: "the poll showed", "a report by X found".
+DOCUMENT_NOUNS = frozenset("""report statement study survey poll polls article analysis interview letter op-ed editorial data
+    document documents filing filings records memo email emails release survey findings research audit review results
+    ad advertisement book story tweet post video transcript""".split())
+
+
+@functools.lru_cache(maxsize=1)
+def cue_kinds() -> dict[str, str]:
+    """Verb lemma -> attribution kind; a lemma listed under two kinds keeps the later, more specific one."""
+    out: dict[str, str] = {}
+    for kind in ATTRIBUTIONS:
+        for word in _CUES[kind].split():
+            out[word] = kind
+    for word in ("reveal", "suggest", "estimate", "predict", "insist"):
+        out[word] = {"reveal": "report", "suggest": "speech", "estimate": "claim", "predict": "claim", "insist": "claim"}[word]
+    return out

@@ -1,0 +1,31 @@
+"""Word lists for in-document coreference: first-name genders, description heads, gendered titles.
+
+``data/first_names.tsv`` is built from public name statistics by ``scripts/build_first_names.py``
+(see ``data/first_names.md``); ``data/descriptions.tsv`` is written by hand for newsgraph.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+# Honorifics and titles right before a name that say the bearer's gender.
+MALE_TITLES = frozenset("mr mr. sir lord king prince duke count baron father brother".split())
+FEMALE_TITLES = frozenset("mrs mrs. ms ms. miss madam madame dame lady queen princess duchess countess baroness sister".split())
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = resources.files("newsgraph.lexicons").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.rstrip("\n").split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.lru_cache(maxsize=1)
+def first_names() -> dict[str, str]:
+    """Lowercase first name -> "m" or "f", for names whose bearers are overwhelmingly of one gender."""
+    return {row[0]: row[1] for row in _rows("first_names.tsv")}
+
+
+@functools.lru_cache(maxsize=1)
+def descriptions() -> dict[str, tuple[str, str | None]]:
+    """Head noun -> (class of actor it can describe, gender or None): "president" -> ("person", None)."""
+    return {row[0]: (row[1], row[2] if len(row) > 2 and row[2] else None) for row in _rows("descriptions.tsv")}

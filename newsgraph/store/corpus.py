@@ -1,0 +1,170 @@
+"""What the corpus steps read from the store and write back: plain records in, plain records out.
+
+Each corpus step in ``newsgraph.resolve`` is load -> pure compute -> write; the
+loading and writing live here, so the steps hold no SQL and another store (or a
+test) can feed them. Loaders return only what a step needs, already joined.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class EventView:
+    """One event as the fact step sees it: its actors by role (entity ids), date, money and cited source."""
+
+    id: int
+    doc: str
+    type: str
+    predicate: str
+    sentence: int
+    negated: bool
+    modality: str
+    date: str | None
+    date_text: str | None
+    date_start: int | None
+    date_end: int | None
+    roles: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    source: str | None = None
+    source_text: str | None = None
+    money: list[tuple[float, str, str, int, int]] = field(default_factory=list)  # value, unit, text, start, end
+    sentence_span: tuple[int, int, str] | None = None  # start, end, text of its sentence (events with money only)
+    subject_span: tuple[int, int, str] | None = None  # the first subject as written
+
+
+@dataclass
+class AffiliationCandidate:
+    """A mention of an entity right after a state's demonym in the same sentence ("the Russian state oil giant Rosneft")."""
+
+    entity: str
+    entity_type: str
+    state: str
+    doc: str
+    mention: int  # idx of the entity's mention
+    between: str  # the text between the demonym and the name
+    words: str  # the demonym through the name, as written
+
+
+@dataclass
+class FactInputs:
+    states: set[str]
+    names: dict[str, str]
+    candidates: list[AffiliationCandidate]
+    events: dict[int, EventView]
+
+
+@dataclass
+class ConflictRecord:
+    kind: str  # amount | date | participant
+    subject: str | None
+    object: str | None
+    type: str
+    group: int | None  # index into FactResult.groups
+    explanation: str
+    values: list[dict]  # the columns of conflict_values, without `conflict`
+
+
+@dataclass
+class FactResult:
+    affiliations: list[tuple[str, str, str, int, str, str]]  # entity, state, doc, mention, kind, words
+    groups: list[tuple[dict, list[int]]]  # fact_groups columns, member event ids
+    conflicts: list[ConflictRecord]
+
+
+def fact_inputs(store) -> FactInputs:
+    conn = store.conn
+    states = {r[0] for r in conn.execute("SELECT DISTINCT entity FROM mentions WHERE place IS NOT NULL AND entity IS NOT NULL")}
+    names, types = {}, {}
+    for r in conn.execute("SELECT id, name, type FROM entities"):
+        names[r[0]], types[r[0]] = r[1], r[2]
+    candidates = []
+    rows = conn.execute(
+        """WITH m AS (
+             SELECT doc, idx, start, "end", kind, entity, sentence,
+                    LAG(kind) OVER w AS pkind, LAG(entity) OVER w AS pentity, LAG(sentence) OVER w AS psentence,
+                    LAG(start) OVER w AS pstart, LAG("end") OVER w AS pend
+             FROM mentions WHERE entity IS NOT NULL WINDOW w AS (PARTITION BY doc ORDER BY start))
+           SELECT m.doc, m.idx, m.entity, m.pentity,
+                  CASE WHEN m.start >= m.pend THEN substr(d.text, m.pend + 1, m.start - m.pend) ELSE '' END AS gap,
+                  substr(d.text, m.pstart + 1, m."end" - m.pstart) AS words
+           FROM m JOIN documents d ON d.id = m.doc
+           WHERE m.pkind = 'demonym' AND m.kind != 'demonym' AND m.psentence = m.sentence AND m.start - m.pend < 200
+           ORDER BY m.doc, m.start"""
+    )
+    for r in rows:
+        if r["pentity"] in states and r["entity"] not in states:
+            candidates.append(AffiliationCandidate(r["entity"], types.get(r["entity"], "other"), r["pentity"], r["doc"],
+                                                   r["idx"], r["gap"], r["words"]))
+    return FactInputs(states, names, candidates, _events(conn))
+
+
+def _events(conn) -> dict[int, EventView]:
+    events: dict[int, EventView] = {}
+    for r in conn.execute(
+        """SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,
+                  t.value AS date, t.text AS date_text, t.start AS date_start, t."end" AS date_end
+           FROM events e LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time ORDER BY e.id"""
+    ):
+        events[r["id"]] = EventView(r["id"], r["doc"], r["type"], r["predicate"], r["sentence"], bool(r["negated"]),
+                                    r["modality"], r["date"], r["date_text"], r["date_start"], r["date_end"])
+    for r in conn.execute(
+        """SELECT p.event, p.role, p.start, p."end", p.text, m.entity FROM event_participants p JOIN events e ON e.id = p.event
+           LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention ORDER BY p.event, p.start"""
+    ):
+        ev = events.get(r["event"])
+        if ev is None:
+            continue
+        if r["role"] == "source":
+            ev.source, ev.source_text = r["entity"], r["text"]
+            continue
+        if r["role"] == "subject" and ev.subject_span is None:
+            ev.subject_span = (r["start"], r["end"], r["text"])
+        if r["entity"] is not None and r["entity"] not in ev.roles[r["role"]]:
+            ev.roles[r["role"]].append(r["entity"])
+    for r in conn.execute(
+        """SELECT ea.event, a.value, a.unit, a.text, a.start, a."end", s.start AS s_start, s."end" AS s_end,
+                  substr(d.text, s.start + 1, s."end" - s.start) AS s_text
+           FROM event_amounts ea JOIN events e ON e.id = ea.event
+           JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+           JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence JOIN documents d ON d.id = e.doc
+           WHERE a.kind = 'money' AND a.value IS NOT NULL"""
+    ):
+        ev = events.get(r["event"])
+        if ev is not None:
+            ev.money.append((r["value"], r["unit"], r["text"], r["start"], r["end"]))
+            ev.sentence_span = (r["s_start"], r["s_end"], r["s_text"])
+    return events
+
+
+def write_facts(store, result: FactResult) -> None:
+    """Replace affiliations, fact groups and conflicts with `result` (inside the caller's transaction)."""
+    conn = store.conn
+    with store.transaction():
+        for table in ("conflict_values", "conflicts", "fact_groups", "affiliations"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("UPDATE events SET grp = NULL WHERE grp IS NOT NULL")
+        conn.executemany("INSERT INTO affiliations(entity, state, doc, mention, kind, words) VALUES (?,?,?,?,?,?)",
+                         result.affiliations)
+        group_ids = []
+        for columns, members in result.groups:
+            cur = conn.execute(
+                "INSERT INTO fact_groups(type, predicate, subject, object, date, events, documents) VALUES (?,?,?,?,?,?,?)",
+                (columns["type"], columns["predicate"], columns["subject"], columns["object"], columns["date"],
+                 columns["events"], columns["documents"]),
+            )
+            group_ids.append(cur.lastrowid)
+            conn.executemany("UPDATE events SET grp = ? WHERE id = ?", [(cur.lastrowid, e) for e in members])
+        for c in result.conflicts:
+            cur = conn.execute(
+                "INSERT INTO conflicts(kind, subject, object, type, grp, explanation) VALUES (?, ?, ?, ?, ?, ?)",
+                (c.kind, c.subject, c.object, c.type, group_ids[c.group] if c.group is not None else None, c.explanation),
+            )
+            conn.executemany(
+                """INSERT INTO conflict_values(conflict, event, doc, value, unit, date, text, start, "end", source,
+                   source_text, sentence, words, entity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                [(cur.lastrowid, v["event"], v["doc"], v.get("value"), v.get("unit"), v.get("date"), v["text"], v["start"],
+                  v["end"], v.get("source"), v.get("source_text"), v["sentence"], v.get("words"), v.get("entity"))
+                 for v in c.values],
+            )

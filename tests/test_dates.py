@@ -1,0 +1,54 @@
+"""Publication dates borrowed from related documents only with real support (resolve/dates.py, issue 9)."""
+
+from __future__ import annotations
+
+from newsgraph.resolve.dates import MIN_DOCUMENTS, borrow
+
+EVENT = ("SANCTION", "united-states", "venezuela")
+
+
+def test_three_agreeing_documents_that_share_an_event_lend_their_date():
+    published = {"a": "2019-02-20", "b": "2019-02-22", "c": "2019-02-25", "d": "2019-02-21"}
+    events = {"x": {EVENT}, "a": {EVENT}, "b": {EVENT}, "c": {EVENT}, "d": {("MEET", "russia", "china")}}
+    found = borrow(["x"], published, events, {"x": None})["x"]
+    assert (found.date, found.documents, found.agreeing, found.confidence) == ("2019-02-22", 3, 3, 1.0)
+    assert found.note().startswith("publication date inferred from related documents (3 of 3")
+
+
+def test_shared_actors_without_a_shared_event_lend_nothing():
+    published = {"a": "2002-06-01", "b": "2002-06-01", "c": "2002-06-01"}
+    events = {"x": {("MEET", "tony-blair", "labour")}, "a": {("SUPPORT", "tony-blair", "labour")},
+              "b": {("ACCUSE", "labour", "tony-blair")}, "c": set()}
+    assert borrow(["x"], published, events, {"x": None}) == {"x": None}
+
+
+def test_documents_that_disagree_lend_nothing():
+    published = {"a": "1991-07-01", "b": "2002-06-01", "c": "2002-10-01", "d": "2004-11-20"}
+    events = {k: {EVENT} for k in ("x", "a", "b", "c", "d")}
+    assert borrow(["x"], published, events, {"x": None}) == {"x": None}
+
+
+def test_too_few_documents_lend_nothing():
+    published = {"a": "2019-02-20", "b": "2019-02-22"}
+    events = {k: {EVENT} for k in ("x", "a", "b")}
+    assert MIN_DOCUMENTS == 3 and borrow(["x"], published, events, {"x": None}) == {"x": None}
+
+
+def test_a_borrowed_date_is_never_before_what_the_text_names():
+    published = {"a": "2019-02-20", "b": "2019-02-22", "c": "2019-02-25"}
+    events = {k: {EVENT} for k in ("x", "a", "b", "c")}
+    assert borrow(["x"], published, events, {"x": "2019-02-27"})["x"].date == "2019-02-27"
+
+
+def test_undated_documents_keep_their_relative_times_unresolved(tmp_path):
+    """An undated document's "on Monday" has no value, and no later step gives it one from a borrowed date."""
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    (tmp_path / "a.txt").write_text("The mayor resigned on Monday after the vote.\n", encoding="utf-8")
+    build([str(tmp_path / "a.txt")], str(tmp_path / "kb.db"))
+    with open_store(tmp_path / "kb.db", readonly=True) as store:
+        doc = store.conn.execute("SELECT published, notes FROM documents").fetchone()
+        times = store.conn.execute("SELECT text, value, anchor, type, timex FROM times").fetchall()
+    assert doc["published"] is None and "publication date unknown" in doc["notes"]
+    assert [tuple(t) for t in times] == [("Monday", None, None, "DATE", "XXXX-WXX-1")]

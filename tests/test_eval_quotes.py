@@ -1,0 +1,104 @@
+"""`eval quotes`: brat reading, gold kinds and source forms, one-to-one matching, and the quality gate on PolNeAR dev."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.evaluation import quotes as ev
+
+ANN = """T1\tSource 0 11\tMaria Olsen
+T2\tCue 12 16\tsaid
+T3\tContent 22 46\tthe harbour would reopen
+T4\tAttribution 12 16\tsaid
+E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1
+T5\tContent 48 63;74 89\t"We are ready," "Come and see."
+T6\tCue 64 68\tsaid
+T7\tSource 69 72\tshe
+E2\tAttribution:T6 Content:T5 Cue:T6 Source:T7
+"""
+TEXT = 'Maria Olsen said that the harbour would reopen. "We are ready," said she. "Come and see."'
+
+
+def test_parse_ann_spans_kinds_and_forms():
+    gold = ev.parse_ann(TEXT, ANN)
+    assert [g.content for g in gold] == [[(22, 46)], [(48, 63), (74, 89)]]
+    assert [g.kind for g in gold] == ["indirect", "direct"]
+    assert [g.form for g in gold] == ["name", "pronoun"]
+    assert gold[1].antecedent == "Maria Olsen"
+
+
+@pytest.mark.parametrize("content,kind", [
+    ('"We will win."', "direct"),
+    ("\u201cWe will win,\u201d", "direct"),
+    ('the plan is "a gamble"', "partial"),
+    ("the harbour would reopen", "indirect"),
+])
+def test_kind_of(content, kind):
+    assert ev.kind_of(content) == kind
+
+
+@pytest.mark.parametrize("source,form", [
+    ("Pat Caddell", "name"), ("longtime Democratic pollster Pat Caddell", "name"), ("the New York Times", "name"),
+    ("a Coca-Cola spokesman", "nominal"), ("officials", "nominal"), ("he", "pronoun"), ("She", "pronoun"),
+    ("I", "other"), ("which", "other"), ("Sen. Bernie Sanders (I-Vt.)", "name"),
+])
+def test_form_of(source, form):
+    assert ev.form_of(source) == form
+
+
+def test_matching_is_one_to_one():
+    gold = ev.parse_ann(TEXT, ANN)
+    # one prediction overlapping both gold contents can match only one of them
+    pred = [ev.Predicted([(20, 80)])]
+    assert len(ev.match(TEXT, gold, pred)) == 1
+    # the >=50%-words rule rejects a prediction far longer than its gold
+    assert ev.match(TEXT, gold[:1], [ev.Predicted([(0, 89)])], "half") == {}
+    assert ev.match(TEXT, gold[:1], [ev.Predicted([(17, 46)])], "half") == {0: 0}
+
+
+def test_baselines():
+    assert [TEXT[a:b] for p in ev.baseline_quoted(TEXT) for a, b in p.parts] == ["We are ready,", "Come and see."]
+    verbs = ev.baseline_speech_verbs(TEXT)
+    assert verbs and verbs[0].source_text == "Maria Olsen"
+
+
+def test_eval_quotes_cli_rejects_a_folder_without_the_layout(tmp_path):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "quotes", str(tmp_path), "--split", "dev"])
+    assert result.exit_code == 2 and "PolNeAR layout" in result.output
+
+
+# --- the quality gate --------------------------------------------------------------------------------
+
+GATE_ARTICLES = 12  # the first 12 dev articles in name order (breitbart, huff-post): 303 attributions, ~7,600 words
+# Floors pinned just under the scores measured on this slice when they were set (content F1 0.823, indirect recall
+# 0.683, direct F1 0.718 against 0.459 for every quoted span, sources 0.911 named / 0.780 he-she / 0.878 nominal,
+# cues 0.886). He/she was 0.878 with the quotes' own resolver; it is 0.780 since speakers follow the coreference
+# stage's links, which do better on the train split (0.764 against 0.737). Lower a floor only on purpose, saying why.
+GATE = {"content_f1": 0.80, "indirect_recall": 0.66, "source_name": 0.89, "source_pronoun": 0.75,
+        "source_nominal": 0.85, "cue": 0.86}
+
+
+@pytest.fixture(scope="module")
+def gate_scores(shared_corpus, nlp):
+    folder = shared_corpus / "polnear"
+    if not (folder / "dev").is_dir():
+        pytest.skip("../shared/corpus/polnear is not present")
+    articles = ev.read_folder(folder, "dev", limit=GATE_ARTICLES)
+    runs = ev.analyses(articles, nlp=nlp)
+    return ev.score(articles, (ev.from_quotes(a) for a in runs)).as_dict(), ev.score(
+        articles, (ev.baseline_quoted(a.text) for a in articles)).as_dict()
+
+
+def test_quality_gate_polnear_dev_slice(gate_scores):
+    ours, quoted = gate_scores
+    assert ours["content_overlap"]["f1"] >= GATE["content_f1"]
+    assert ours["recall_by_kind"]["indirect"]["accuracy"] >= GATE["indirect_recall"]
+    assert ours["direct"]["f1"] > quoted["direct"]["f1"]
+    assert ours["source_accuracy"]["name"]["accuracy"] >= GATE["source_name"]
+    assert ours["source_accuracy"]["pronoun"]["accuracy"] >= GATE["source_pronoun"]
+    assert ours["source_accuracy"]["nominal"]["accuracy"] >= GATE["source_nominal"]
+    assert ours["cue_accuracy"]["accuracy"] >= GATE["cue"]

@@ -1,0 +1,100 @@
+"""Names in one document: headings, acronyms, company forms, titles, name order, places that are not the place."""
+
+from __future__ import annotations
+
+
+def names(analysis) -> list[str]:
+    return [m.name for m in analysis.mentions]
+
+
+def mention(analysis, name):
+    found = [m for m in analysis.mentions if m.name == name]
+    assert found, (name, names(analysis))
+    return found[0]
+
+
+def target(analysis, m):
+    return analysis.mentions[m.refers_to] if m.refers_to is not None else None
+
+
+def test_a_title_case_headline_yields_its_names_not_one_long_name(analyze_text):
+    a = analyze_text(
+        "Lindsay Lohan Checks Into Betty Ford Clinic, Rehires Attorney Shawn Holley\n"
+        "Lindsay Lohan checked into the Betty Ford Center on Friday, her attorney Shawn Holley said. "
+        "Holley said Lohan checked in after a court hearing."
+    )
+    assert {"Lindsay Lohan", "Shawn Holley"} <= set(names(a))
+    assert not any("Checks" in n or "Rehires" in n for n in names(a))
+
+
+def test_a_heading_of_ordinary_words_is_no_name(analyze_text):
+    a = analyze_text(
+        "Friendship\nPropoganda Game\nThe friendship between the two leaders is a game of propaganda, "
+        "the minister said in Brussels on Monday. Smith et al. wrote about it."
+    )
+    assert not {"Friendship", "Propoganda Game", "Game", "al"} & set(names(a))
+
+
+def test_an_acronym_defined_in_the_text_points_at_its_expansion(analyze_text):
+    a = analyze_text("Advanced Micro Devices (AMD) said on Wednesday it would buy SeaMicro. AMD shares rose 5 percent.")
+    acronyms = [m for m in a.mentions if m.name == "AMD"]
+    assert acronyms
+    for m in acronyms:
+        assert target(a, m).name == "Advanced Micro Devices"
+    assert any("acronym of Advanced Micro Devices" in (m.link_reason or "") for m in acronyms)
+
+
+def test_a_company_form_belongs_to_the_name(analyze_text):
+    a = analyze_text("Shares of Dutch retailer Ahold NV rose on Monday. Ahold NV said sales grew.")
+    assert "Ahold NV" in names(a)
+    assert "NV" not in names(a) and "Ahold" not in [m.name for m in a.mentions if m.label == "PERSON"]
+
+
+def test_titles_and_list_labels_leave_the_name(analyze_text):
+    a = analyze_text("Defender Hassan Abbas scored twice on Sunday. Coroner Gary Hargrove said the man died at home.")
+    assert mention(a, "Hassan Abbas").role == "Defender"
+    assert "Gary Hargrove" in names(a)
+    assert not any(n.startswith(("Defender", "Coroner")) for n in names(a))
+
+
+def test_korean_family_name_comes_first(analyze_text):
+    a = analyze_text("Moon Jae-in met Kim Jong Un in Pyongyang on Tuesday. Kim said the talks went well, and Moon agreed.")
+    assert "Moon Jae-in" in names(a)  # the hyphenated given name is not cut
+    kim = [m for m in a.mentions if m.name == "Kim"]
+    assert kim and target(a, kim[0]).name == "Kim Jong Un"
+
+
+def test_places_only_when_the_whole_mention_is_the_place(analyze_text):
+    a = analyze_text("T-Mobile USA and Air China signed a deal on Monday. The Pentagon said it would review the contract.")
+    assert "T-Mobile USA" in names(a)
+    assert not [m for m in a.mentions if m.place == "US"]  # neither T-Mobile USA nor the Pentagon is the United States
+    assert not [m for m in a.mentions if m.place == "CN"]
+    assert mention(a, "Pentagon").label == "ORG"
+
+
+def test_a_title_of_nobility_keeps_the_person_apart_from_the_country(analyze_text):
+    a = analyze_text("Baroness Scotland spoke in the House of Lords on Monday. Voters in Scotland were not convinced.")
+    assert "Baroness Scotland" in names(a)
+    scotland = [m for m in a.mentions if m.name == "Scotland"]
+    assert scotland and all(target(a, m) is None for m in scotland)
+
+
+def test_a_lone_surname_goes_to_the_salient_bearer(analyze_text):
+    a = analyze_text(
+        "Donald Trump arrived in Paris with Melania Trump on Friday. Donald Trump met Emmanuel Macron, "
+        "and Donald Trump praised the visit. Trump said the talks were good."
+    )
+    trump = [m for m in a.mentions if m.name == "Trump"]
+    assert trump and all(target(a, m).name == "Donald Trump" for m in trump)
+
+
+def test_a_lone_first_name_and_an_organisation_short_name(analyze_text):
+    a = analyze_text("Breitbart News reported the arrest of Jermayne Timmons. Breitbart said Jermayne was 15.")
+    assert target(a, mention(a, "Breitbart")).name == "Breitbart News"
+    assert target(a, mention(a, "Jermayne")).name == "Jermayne Timmons"
+
+
+def test_a_team_named_after_a_city_is_an_organisation(analyze_text):
+    a = analyze_text("Leicestershire beat Somerset by an innings on Friday.\nCHICAGO 5 Houston 3")
+    assert mention(a, "Somerset").label == "ORG"
+    assert mention(a, "CHICAGO").label == "ORG"

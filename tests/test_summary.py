@@ -1,0 +1,167 @@
+"""The corpus step that writes the page tables (newsgraph/resolve/summary.py): the actor network's edges and the
+overview, checked against the same aggregation done from the events themselves."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_events
+from newsgraph.store.queries import pages
+from newsgraph.store.sqlite import open_store
+
+
+def test_actor_edges_count_each_event_once_per_date():
+    sides = [
+        # event 1: two subject mentions of the same actor, two objects (one of them the subject itself)
+        (1, "FINANCE", "2020-03-03", "d1", 4, "subject", "a"),
+        (1, "FINANCE", "2020-03-03", "d1", 4, "subject", "a"),
+        (1, "FINANCE", "2020-03-03", "d1", 4, "object", "b"),
+        (1, "FINANCE", "2020-03-03", "d1", 4, "object", "a"),
+        # event 2: same pair and type, same date, earlier document
+        (2, "FINANCE", "2020-03-03", "d0", 9, "subject", "a"),
+        (2, "FINANCE", "2020-03-03", "d0", 9, "object", "b"),
+        # event 3: undated
+        (3, "FINANCE", None, "d2", 1, "subject", "a"),
+        (3, "FINANCE", None, "d2", 1, "object", "b"),
+        # event 4: a subject and no object: no edge
+        (4, "MEET", "2020-01-01", "d3", 0, "subject", "c"),
+    ]
+    assert actor_edges(sides) == [
+        ("a", "b", "FINANCE", None, 1, "d2", 1),
+        ("a", "b", "FINANCE", "2020-03-03", 2, "d0", 9),
+    ]
+    assert actor_edges([]) == []
+
+
+def test_entity_events_sides_and_order():
+    parties = [("a", "subject", "MEET", 7), ("a", "subject", "MEET", 7), ("a", "recipient", "OTHER", 3), ("b", "object", "MEET", 7),
+               ("a", "object", "FINANCE", 9)]
+    assert entity_events(parties) == [("a", "did", 0, 7), ("a", "done_to", 0, 9), ("a", "done_to", 1, 3), ("b", "done_to", 0, 7)]
+
+
+def test_co_mention_edges_once_per_sentence():
+    mentions = [("d1", 0, "b"), ("d1", 0, "a"), ("d1", 0, "a"), ("d1", 1, "a"), ("d2", 3, "a"), ("d2", 3, "b"), ("d2", 3, "c")]
+    assert co_mention_edges(mentions) == [
+        ("a", "b", "co-mention", None, 2, "d1", 0),
+        ("a", "c", "co-mention", None, 1, "d2", 3),
+        ("b", "c", "co-mention", None, 1, "d2", 3),
+    ]
+
+
+def _variants(conn) -> list[dict]:
+    types = pages.event_types(conn)
+    dates = sorted({r[0][:10] for r in conn.execute("SELECT published FROM documents WHERE published IS NOT NULL")})
+    mid = dates[len(dates) // 2] if dates else "2020-01-01"
+    out = [{}, {"top": 5}, {"top": 300}, {"date_from": mid}, {"date_to": mid}, {"date_from": dates[0] if dates else mid, "date_to": mid}]
+    out += [{"types": (t,)} for t in types] + [{"types": tuple(types[:2]), "date_from": mid}]
+    return out
+
+
+def _page_reads(conn) -> list:
+    reads = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    for entity in [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT 8")]:
+        reads += [pages.actor_events(conn, entity, limit=3, offset=k) for k in (0, 2)]
+    reads += [pages.page_voices(conn), pages.page_overview(conn), pages.event_types(conn)]
+    for offset in (0, 7):
+        reads += [pages.page_timeline(conn, limit=5, offset=offset), pages.page_money(conn, limit=5, offset=offset)]
+    reads += [pages.page_timeline(conn, limit=5, type=t) for t in pages.event_types(conn)[:4]]
+    return reads
+
+
+def _same_graph_both_ways(db) -> int:
+    """Every /graph variant, actor page, the voices and the overview read from the page tables equal those computed
+    from the events; returns the network's edge count."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    assert pages.page_tables_ready(conn)
+    from_tables = _page_reads(conn)
+    conn.execute("DELETE FROM meta WHERE key = 'page_tables'")  # the same store, read as one without page tables
+    assert not pages.page_tables_ready(conn)
+    live = _page_reads(conn)
+    conn.rollback()
+    conn.close()
+    assert len(from_tables) == len(live)
+    for a, b in zip(from_tables, live):
+        assert a == b
+    return len(from_tables[0]["edges"])
+
+
+def test_page_tables_match_the_events_on_the_hand_store(tmp_path):
+    from test_web import CALM, HOSTILE, HOSTILE_TITLE, _analysis
+    from newsgraph.run import resolve_corpus
+
+    db = tmp_path / "hand.db"
+    store = open_store(db)
+    store.write_document(_analysis("calm0000calm0000", CALM, "Lenders in Tallinn", "Harbour Post", "2020-03-04"), "test")
+    store.write_document(_analysis("hostile0hostile0", HOSTILE, HOSTILE_TITLE, "<b>Bold</b> Outlet", "2020-03-05"), "test")
+    resolve_corpus(store, force=True)
+    rows = store.conn.execute("SELECT source, target, type, date, events FROM actor_edges ORDER BY date").fetchall()
+    assert [tuple(r)[2:] for r in rows] == [("FINANCE", "2020-03-03", 1), ("FINANCE", "2020-03-05", 1)]
+    overview = pages.page_overview(store.conn)
+    assert overview == pages.overview_live(store.conn)
+    assert overview["counts"]["documents"] == 2
+    store.close()
+    assert _same_graph_both_ways(db) == 1
+
+
+def test_co_mention_network_when_no_event_links_actors(tmp_path):
+    from test_web import _analysis
+    from newsgraph.run import resolve_corpus
+
+    db = tmp_path / "plain.db"
+    store = open_store(db)
+    analysis = _analysis("plain000plain000", "The Baltic Lending Office lent Estonia $2 billion.", "Plain", "Harbour Post", "2020-03-05")
+    analysis.events.clear()
+    store.write_document(analysis, "test")
+    resolve_corpus(store, force=True)
+    graph = pages.page_graph(store.conn)
+    assert graph["kind"] == "co-mention" and [(e["type"], e["weight"]) for e in graph["edges"]] == [("co-mention", 1)]
+    assert pages.page_graph(store.conn, date_from="2020-01-01")["edges"] == []
+    store.close()
+    assert _same_graph_both_ways(db) == 1
+
+
+def test_a_store_without_page_tables_still_answers(tmp_path):
+    """A store from before migration 0050, opened read-only by the web app, aggregates its events itself."""
+    from test_web import CALM, _analysis
+    from newsgraph.run import resolve_corpus
+
+    db = tmp_path / "old.db"
+    store = open_store(db)
+    store.write_document(_analysis("calm0000calm0000", CALM, "Lenders in Tallinn", "Harbour Post", "2020-03-04"), "test")
+    resolve_corpus(store, force=True)
+    with store.transaction():
+        store.conn.execute("DROP TABLE page_summary")
+        store.conn.execute("DROP TABLE actor_edges")
+    assert not pages.page_tables_ready(store.conn)
+    assert pages.page_graph(store.conn)["edges"][0]["weight"] == 1
+    assert pages.page_overview(store.conn)["counts"]["documents"] == 1
+    assert "FINANCE" in pages.event_types(store.conn)
+    store.close()
+
+
+def test_migration_makes_the_next_build_write_the_page_tables(tmp_path):
+    """A store resolved before the page tables existed is resolved again by its next build (meta 'resolved' cleared)."""
+    from newsgraph.store.sqlite import migrations
+
+    db = tmp_path / "upgrade.db"
+    conn = sqlite3.connect(db)
+    for name, sql in migrations():
+        if name >= "0050":
+            break
+        conn.executescript(sql)
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    conn.executemany("INSERT INTO _migrations(name) VALUES (?)", [(n,) for n, _ in migrations() if n < "0050"])
+    conn.execute("INSERT INTO meta(key, value) VALUES ('resolved', 'x')")
+    conn.commit()
+    conn.close()
+    store = open_store(db)
+    assert store.get_meta("resolved") is None
+    store.close()
+
+
+@pytest.mark.slow
+def test_page_tables_match_the_events_on_the_seeds(seeds_db):
+    assert _same_graph_both_ways(seeds_db) > 0
