@@ -1,6 +1,6 @@
 """Benchmark: a whole newsgraph build against bare spaCy on the same texts, in the same run.
 
-    python -m newsgraph.bench CORPUS [--jobs N] [--repeat K] [--limit N]
+    python -m newsgraph.bench CORPUS [--jobs N] [--repeat K] [--limit N] [--executor local|dask|dask://H:P]
 
 Prints articles/s for bare ``nlp.pipe`` (the floor: the same model, the same
 number of processes, no newsgraph) and for ``newsgraph build`` end to end
@@ -8,7 +8,9 @@ number of processes, no newsgraph) and for ``newsgraph build`` end to end
 their ratio. ``--repeat K`` writes K copies of the corpus (each copy's texts
 changed by one line so none is a duplicate) to measure scale; the main
 process's resident memory is sampled every 10% of the build, to show that it
-does not grow with the corpus.
+does not grow with the corpus. ``--executor`` runs the build's per-document
+work in a Dask cluster (``dask`` starts a local one with ``--jobs`` workers);
+the floor stays ``nlp.pipe`` with ``--jobs`` processes.
 """
 
 from __future__ import annotations
@@ -66,8 +68,10 @@ def bare(files: list[Path], model: str | None, jobs: int) -> float:
     return time.perf_counter() - t0
 
 
-def full(files: list[Path], db: Path, model: str | None, jobs: int, samples: list[tuple[int, float]]) -> tuple[float, object]:
-    from newsgraph.run import build
+def full(files: list[Path], db: Path, model: str | None, jobs: int, samples: list[tuple[int, float]],
+         executor: str = "local") -> tuple[float, object]:
+    from newsgraph.pipeline import AnalysisOptions
+    from newsgraph.run import BuildOptions, build
 
     step = max(1, len(files) // 10)
     seen = {"n": 0}
@@ -78,7 +82,9 @@ def full(files: list[Path], db: Path, model: str | None, jobs: int, samples: lis
             samples.append((seen["n"], _rss_mb()))
 
     t0 = time.perf_counter()
-    report = build([str(p) for p in files], str(db), model=model, jobs=jobs, progress=progress)
+    options = BuildOptions(analysis=AnalysisOptions.from_environment(model=model), jobs=jobs,
+                           executor=executor)
+    report = build([str(p) for p in files], str(db), progress=progress, options=options)
     return time.perf_counter() - t0, report
 
 
@@ -89,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="copies of the corpus to build (scale test)")
     ap.add_argument("--limit", type=int, default=None, help="only the first N files")
     ap.add_argument("--model", default=None)
+    ap.add_argument("--executor", default="local", help="local, dask (a local cluster of --jobs workers) or dask://HOST:PORT")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="newsgraph-bench-"))
@@ -107,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             files = source
         words = sum(len(p.read_bytes().split()) for p in files)
-        print(f"corpus: {len(files)} files, {words:,} words, jobs={args.jobs}")
+        print(f"corpus: {len(files)} files, {words:,} words, jobs={args.jobs}, executor={args.executor}")
         t_bare = bare(files, args.model, args.jobs)
         print(f"bare spaCy nlp.pipe : {t_bare:8.1f} s  {len(files) / t_bare:7.1f} articles/s  {words / t_bare:8.0f} words/s")
         samples: list[tuple[int, float]] = []
-        t_full, report = full(files, work / "bench.db", args.model, args.jobs, samples)
+        t_full, report = full(files, work / "bench.db", args.model, args.jobs, samples, args.executor)
         print(f"newsgraph build     : {t_full:8.1f} s  {len(files) / t_full:7.1f} articles/s  {words / t_full:8.0f} words/s"
               f"  ({report.processed} processed, {len(report.skipped)} skipped)")
         print(f"ratio build / bare  : {t_full / t_bare:.2f}")

@@ -233,7 +233,7 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
     if not force and store.get_meta("resolved") == fingerprint:
         return False
     with store.transaction():
-        entities.resolve(store.conn)
+        entities.resolve(store)
         for step in corpus_steps():
             step(store)
         store.set_meta("resolved", fingerprint)

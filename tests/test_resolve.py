@@ -289,3 +289,20 @@ def test_british_parties_and_people(names_conn):
     assert types.get("Alastair Campbell") == "person" and types.get("Robin Butler") == "person"
     assert _entity_of(names_conn, "Tories") == _entity_of(names_conn, "Conservative Party")
     assert _entity_of(names_conn, "Lib Dems") == _entity_of(names_conn, "Liberal Democrats")
+
+
+def test_the_acronym_index_never_hides_a_name_an_acronym_spells():
+    """The corpus step tries an acronym only on names indexed under its first letter and holding its required
+    letters; every pair `initials_match` accepts must pass that filter, and the filter must cut most others."""
+    from newsgraph.lexicons.names import acronym_letters, initials_match, spelling_needs
+
+    spelt = [("AMD", "Advanced Micro Devices"), ("HP", "Hewlett-Packard"), ("GAO", "Government Accountability Office"),
+             ("SIA", "Singapore Airlines"), ("BoE", "Bank of England"), ("TUC", "the Trades Union Congress"),
+             ("NHS", "National Health Service"), ("UN", "United Nations")]
+    for acronym, name in spelt:
+        letters = acronym_letters(acronym)
+        assert initials_match(acronym, name.split()), (acronym, name)
+        firsts, needed = spelling_needs(name.split())
+        assert letters[0] in firsts and needed <= set(letters), (acronym, name, firsts, needed)
+    firsts, needed = spelling_needs("Government Accountability Office".split())
+    assert "h" not in firsts and not needed <= set("hp")

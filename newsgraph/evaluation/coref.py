@@ -559,7 +559,7 @@ def resolve_entities(parsed: Sequence[Parsed]) -> None:
                 store.write_document(p.analysis, "eval")
                 written[p.analysis.article.id] = p
             with store.transaction():
-                entities.resolve(store.conn)
+                entities.resolve(store)
             by_doc: dict[str, dict[int, str]] = defaultdict(dict)
             for doc, idx, entity in store.conn.execute("SELECT doc, idx, entity FROM mentions"):
                 by_doc[doc][idx] = entity

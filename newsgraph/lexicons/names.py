@@ -117,17 +117,43 @@ def strip_legal_suffix(words: list[str]) -> list[str]:
     return out
 
 
+# Words an acronym may leave out ("Government Accountability Office" / GAO, "Bank of England" / BoE).
+ACRONYM_SKIPPABLE = frozenset({"of", "and", "the", "for", "de", "la", "du", "des", "del", "on", "in", "&"})
+
+
+def acronym_letters(acronym: str) -> str:
+    return acronym.replace(".", "").replace("&", "").lower()
+
+
+def name_parts(words: list[str]) -> list[str]:
+    """The parts an acronym is spelt from: words split at hyphens, lower case, from a letter or digit."""
+    return [p.lower() for w in words for p in re.split(r"[-\s]", w) if p and p[0].isalnum()]
+
+
+def spelling_needs(words: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """What any acronym of a name must have: the letters it may begin with, and the letters it must contain
+    (each word that cannot be left out gives at least its first letter). Lets a corpus-wide search
+    try `initials_match` only on names that could fit."""
+    parts = name_parts(words)
+    firsts = set()
+    for p in parts:
+        firsts.add(p[0])
+        if p not in ACRONYM_SKIPPABLE:
+            break
+    return frozenset(firsts), frozenset(p[0] for p in parts if p not in ACRONYM_SKIPPABLE)
+
+
 def initials_match(acronym: str, words: list[str]) -> bool:
     """Whether an acronym spells a name: each word gives its first letter or a prefix, function words may give none.
 
     "AMD" / Advanced Micro Devices, "HP" / Hewlett-Packard, "GAO" / Government Accountability Office,
     "SIA" / Singapore Airlines ("Si" + "A").
     """
-    letters = acronym.replace(".", "").replace("&", "").lower()
-    parts = [p.lower() for w in words for p in re.split(r"[-\s]", w) if p and p[0].isalnum()]
+    letters = acronym_letters(acronym)
+    parts = name_parts(words)
     if len(letters) < 2 or not parts:
         return False
-    optional = {"of", "and", "the", "for", "de", "la", "du", "des", "del", "on", "in", "&"}
+    optional = ACRONYM_SKIPPABLE
 
     def walk(i: int, k: int) -> bool:
         if k == len(parts):

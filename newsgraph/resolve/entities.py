@@ -25,7 +25,7 @@ names are never joined (except by the user). The rules, in order:
 from __future__ import annotations
 
 import re
-import sqlite3
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -37,10 +37,12 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from newsgraph.lexicons.names import (
     EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, PEERAGE, PLACE_HEADS, family_name, first_names, given_name,
-    initials_match, is_east_asian_order,
+    acronym_letters, initials_match, is_east_asian_order, spelling_needs,
 )
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.resolve import entity_ids
+from newsgraph.store import entities as entity_store
+from newsgraph.store.entities import EntityTables
 
 ORG_WORDS = ORG_HEADS | {"corp", "inc"}
 # Nicknames of parties that share no word with the party's name ("Tories" for the Conservative Party).
@@ -49,7 +51,7 @@ LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC":
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 
-@dataclass
+@dataclass(slots=True)
 class _M:
     id: int
     doc: str
@@ -160,25 +162,32 @@ def match_key(key: str) -> str:
     return " ".join(stripped)
 
 
-def _load(conn: sqlite3.Connection) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
-    rows = conn.execute(
-        "SELECT id, doc, idx, label, name, key, kind, place, refers_to, link_reason, role, form FROM mentions ORDER BY doc, idx"
-    ).fetchall()
-    overrides = conn.execute("SELECT action, a, b FROM overrides ORDER BY id").fetchall()
-    return [_M(*r) for r in rows], [tuple(r) for r in overrides]
+def _load(store) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
+    """Every mention, with its repeated strings shared (a 100k-document store has millions of mentions
+    but only thousands of documents, labels and names: one copy of each)."""
+    one = sys.intern
+    ms = [
+        _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
+           reason and one(reason), role and one(role), one(form))
+        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in entity_store.mention_rows(store)
+    ]
+    return ms, entity_store.overrides(store)
 
 
-def resolve(conn: sqlite3.Connection) -> None:
-    """Rebuild the entity tables and `mentions.entity` from all mentions and overrides."""
-    ms, overrides = _load(conn)
+def resolve(store) -> None:
+    """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write."""
+    ms, overrides = _load(store)
     uf = cluster(ms, overrides)
-    _write(conn, ms, uf)
+    before = entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
+    entity_store.write_entities(store, entity_tables(ms, uf))
+    entity_ids.record(store, before)
 
 
 def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:
     """The entities as a union-find over the mentions (pure: no SQL)."""
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
-    by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms)}
+    targets = {(m.doc, m.refers_to) for m in ms if m.refers_to is not None}
+    by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms) if (m.doc, m.idx) in targets}
     split_keys = [m.key if m.key in split and m.form == "name" else None for m in ms]
     for i, m in enumerate(ms):  # a pronoun or description follows its name, also when the user split that name off
         j, seen = i, set()
@@ -306,6 +315,9 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             full = {ms[i].key for i in members if len(ms[i].key.split()) >= 2 and ms[i].key.split()[0] not in PEERAGE}
             for key in full:
                 bearers[family_name(key.split())].append(root)
+    bearers_by_initial: dict[str, list[str]] = defaultdict(list)
+    for surname in bearers:
+        bearers_by_initial[surname[:1]].append(surname)
     lone: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
         if any(ms[i].place for i in members) or any(len(ms[i].key.split()) > 1 for i in members):
@@ -319,7 +331,8 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
         if not candidates and len(key) >= 5 and types[root] == "person":
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
             ctx = context(root)
-            near = {c for s, cs in bearers.items() if s[:1] == key[:1] and Levenshtein.distance(s, key) == 1 for c in cs}
+            near = {c for s in bearers_by_initial.get(key[:1], ()) if abs(len(s) - len(key)) <= 1
+                    and Levenshtein.distance(s, key) == 1 for c in bearers[s]}
             candidates = [c for c in near if c != root and len(ctx & context(c)) >= 2]
             reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
@@ -398,9 +411,22 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             acronyms.append(root)
         elif types[root] != "person" or not any(ms[i].label == "PERSON" for i in members):
             expansions.append(root)
+    # Index the names that could be spelt out by their possible first letters, so that each acronym is tried
+    # only against names it could fit (all pairs is quadratic: 15 minutes on 2,000 documents).
+    spellable: dict[str, list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
+    for e in expansions:
+        for name in dict.fromkeys(ms[i].name for i in clusters[e] if " " in ms[i].name.replace("-", " ")):
+            firsts, needed = spelling_needs(name.split())
+            for f in firsts:
+                spellable[f].append((e, name, needed))
     for a in acronyms:
         short = _display(ms, clusters[a])
-        fits = [e for e in expansions if any(initials_match(short, ms[i].name.split()) for i in clusters[e] if len(ms[i].name.split()) >= 1 and " " in ms[i].name.replace("-", " "))]
+        letters = acronym_letters(short)
+        have = set(letters)
+        fits = list(dict.fromkeys(
+            e for e, name, needed in spellable.get(letters[:1], ())
+            if needed <= have and initials_match(short, name.split())
+        ))
         if not fits:
             continue
         ctx = context(a)
@@ -525,16 +551,12 @@ def _display(ms: list[_M], members: list[int]) -> str:
     return max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
 
 
-def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
-    before = entity_ids.snapshot(conn)  # ids this write drops will redirect (resolve/entity_ids.py)
+def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
+    """The rows a resolve writes, from the clusters (pure: no SQL)."""
     clusters = _clusters(uf, ms)
-    conn.execute("DELETE FROM merges")
-    conn.execute("DELETE FROM entity_roles")
-    conn.execute("DELETE FROM entity_aliases")
-    conn.execute("DELETE FROM entities")
     ids: dict[int, str] = {}
     used: set[str] = set()
-    entity_rows, alias_rows, updates = [], [], []
+    out = EntityTables()
     ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), _display(ms, kv[1])))
     for root, members in ordered:
         named = [i for i in members if ms[i].form == "name"] or members
@@ -549,27 +571,21 @@ def _write(conn: sqlite3.Connection, ms: list[_M], uf: _Union) -> None:
                 n += 1
         used.add(eid)
         ids[root] = eid
-        entity_rows.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
+        out.entities.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
         for alias, count in Counter(ms[i].name for i in named).items():
-            alias_rows.append((eid, alias, count))
-        updates.extend((eid, ms[i].id) for i in members)
+            out.aliases.append((eid, alias, count))
+        out.assignments.extend((eid, ms[i].id) for i in members)
     place_entity = {}
     for root, members in clusters.items():
         places = Counter(ms[i].place for i in members if ms[i].place)
         if places:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
     gaz = gazetteer()
-    entity_rows = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None) for row in entity_rows]
-    conn.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", entity_rows)
-    conn.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", alias_rows)
-    conn.executemany("UPDATE mentions SET entity = ? WHERE id = ?", updates)
-    conn.execute(
-        """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
-           SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
-    )
+    out.entities = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None)
+                    for row in out.entities]
     merge_rows = []
     for a, b, reason in uf.log:
         if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
-    conn.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", list(dict.fromkeys(merge_rows)))
-    entity_ids.record(conn, before)
+    out.merges = list(dict.fromkeys(merge_rows))
+    return out

@@ -4,9 +4,9 @@ Ids are slugs of a cluster's name, chosen again at every resolve, so adding docu
 rename a cluster ("bolton" becomes "john-bolton") or merge it into another; links and exports
 holding the old id would then point at nothing. Around the entity writer:
 
-    before = snapshot(conn)        # who held which mention, and each id's name
+    before = snapshot(store)        # who held which mention, and each id's name
     ...entities rewritten...
-    record(conn, before)           # each vanished id -> the entity most of its mentions now belong to
+    record(store, before)           # each vanished id -> the entity most of its mentions now belong to
 
 Mentions of unchanged documents keep their row ids across builds, so they carry the vote;
 an id whose mentions are all gone (its documents were removed or rewritten) falls back to the
@@ -16,9 +16,10 @@ Chains are kept flat: when a redirect's target vanishes in turn, the redirect fo
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+
+from newsgraph.store import entities as entity_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +28,8 @@ class Snapshot:
     names: dict[str, str]  # entity id -> its name before the resolve
 
 
-def snapshot(conn: sqlite3.Connection) -> Snapshot:
-    holder = dict(conn.execute("SELECT id, entity FROM mentions WHERE entity IS NOT NULL"))
-    names = dict(conn.execute("SELECT id, name FROM entities"))
-    return Snapshot(holder, names)
+def snapshot(store) -> Snapshot:
+    return Snapshot(entity_store.mention_holders(store), entity_store.entity_names(store))
 
 
 def redirects(
@@ -75,35 +74,11 @@ def redirects(
     return out
 
 
-def record(conn: sqlite3.Connection, before: Snapshot) -> int:
+def record(store, before: Snapshot) -> int:
     """Write the redirects for ids this resolve stopped using; returns how many ids redirect now."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity_redirects'").fetchone():
+    if not entity_store.has_redirects(store):
         return 0
-    live = {r[0] for r in conn.execute("SELECT id FROM entities")}
-    after = dict(conn.execute("SELECT id, entity FROM mentions WHERE entity IS NOT NULL"))
-    alias_owner: dict[str, str] = {}
-    for alias, entity in conn.execute(
-        """SELECT lower(a.alias), a.entity FROM entity_aliases a JOIN entities e ON e.id = a.entity
-           ORDER BY a.count DESC, e.mentions DESC, e.id"""
-    ):
-        alias_owner.setdefault(alias, entity)
-    existing = dict(conn.execute("SELECT old, entity FROM entity_redirects"))
-    found = redirects(before, after, live, alias_owner, existing)
-    conn.execute("DELETE FROM entity_redirects WHERE old NOT IN (SELECT value FROM json_each(?))", (_json(list(found)),))
-    for old, (target, name, reason) in found.items():
-        if name is None:
-            conn.execute("UPDATE entity_redirects SET entity = ? WHERE old = ?", (target, old))
-        else:
-            conn.execute(
-                """INSERT INTO entity_redirects(old, entity, name, reason) VALUES (?, ?, ?, ?)
-                   ON CONFLICT(old) DO UPDATE SET entity = excluded.entity, name = excluded.name,
-                   reason = excluded.reason, at = datetime('now')""",
-                (old, target, name, reason),
-            )
+    live, alias_owner, existing = entity_store.redirect_inputs(store)
+    found = redirects(before, entity_store.mention_holders(store), live, alias_owner, existing)
+    entity_store.write_redirects(store, found)
     return len(found)
-
-
-def _json(values: list[str]) -> str:
-    import json
-
-    return json.dumps(values)
