@@ -132,7 +132,10 @@ class DaskExecutor:
         self.cluster = None
         if address is None:
             # One thread per worker process: a spaCy pipeline is not meant to be shared by threads.
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            # Everything on loopback, on free ports: a local cluster is this build's alone (its scheduler's
+            # HTTP server would otherwise take 8787 on every interface, or clash with another cluster's).
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                        host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             address = self.cluster.scheduler_address
         try:
             self.client = Client(address, timeout="20s")

@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from newsgraph.executors import in_order, make_executor
 from newsgraph.ingest import MAX_BYTES, Input, load_manifest, read_inputs, with_duplicates_marked
+from newsgraph.ingest.web import FetchOptions, WebReader, is_url
 from newsgraph.model import Article, Skipped
 from newsgraph.pipeline import BATCH, AnalysisOptions
 from newsgraph.store.base import KnowledgeStore as Store
+from newsgraph.store import web as store_web
 from newsgraph.store.sqlite import open_store
 
 
@@ -37,6 +40,7 @@ class BuildOptions:
     outlet: str | None = None
     max_bytes: int = MAX_BYTES
     drop_missing: bool = True  # forget inputs that disappeared from a folder being rebuilt
+    fetch: FetchOptions | None = None  # how feeds and pages given as URLs are fetched (default: FetchOptions())
     follow_links: bool = False  # follow links in folders that lead outside the inputs, and links to folders
 
 
@@ -52,6 +56,10 @@ class BuildReport:
     resolved: bool = False
     interrupted: bool = False
     waited: bool = False  # another build held the database and this one waited for it
+    feeds: dict[str, dict] = field(default_factory=dict)  # feed URL -> {"title", "entries", "not_modified"}
+    requests: int = 0  # HTTP requests sent (feeds, pages, robots.txt)
+    conditional: int = 0  # of which conditional (If-None-Match / If-Modified-Since)
+    versions: list[tuple[str, int]] = field(default_factory=list)  # (URL, N): a changed page kept its old text as version N
 
 
 def pipeline_version(analysis: AnalysisOptions) -> str:
@@ -128,21 +136,36 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
             return False
         return store.document_pipeline(src["doc"]) == version
 
+    files = [p for p in paths if not is_url(p)]
+    urls = [p for p in paths if is_url(p)]
+    web = None
+    if urls:
+        web = WebReader(urls, lambda u: store_web.fetch_state(store, u), options.fetch or FetchOptions(max_bytes=options.max_bytes),
+                        outlet=options.outlet)
     inputs = with_duplicates_marked(
-        read_inputs(paths, meta, options.outlet, options.max_bytes,
-                    unchanged=unchanged if meta is None and not options.outlet else None, follow_links=options.follow_links),
+        chain(read_inputs(files, meta, options.outlet, options.max_bytes,
+                          unchanged=unchanged if meta is None and not options.outlet else None,
+                          follow_links=options.follow_links) if files else (),
+              web if web is not None else ()),
         store.document_ids(),
     )
+
+    def finished(item: Input, skipped: Skipped | None = None) -> None:
+        """A web input is stored (or skipped): now its validators may be kept for the next conditional request."""
+        if web is not None and is_url(item.path):
+            store_web.save_fetches(store, web.finished(item.path, skipped))
 
     def pending() -> Iterator[Input]:
         for item in inputs:
             seen.add(item.path)
             if item.skipped is not None:
                 report.skipped.append(item.skipped)
+                finished(item, item.skipped)
                 tick("skipped")
                 continue
             if item.article is None:
                 report.unchanged += 1
+                finished(item)
                 tick("unchanged")
                 continue
             a = item.article
@@ -151,6 +174,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
             if store.document_pipeline(a.id) == version and store.same_metadata(a):
                 store.touch_source(a.path, a.id, item.size, item.mtime_ns)
                 report.unchanged += 1
+                finished(item)
                 tick("unchanged")
                 continue
             yield item
@@ -168,9 +192,16 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
             for item, analysis in zip(in_flight.popleft(), results):
                 if isinstance(analysis, Skipped):
                     report.skipped.append(analysis)
+                    finished(item, analysis)
                     tick("skipped")
                     continue
-                store.write_document(analysis, version, item.size, item.mtime_ns)
+                with store.transaction():
+                    if web is not None and is_url(item.path):
+                        kept = store_web.keep_previous_version(store, item.path, analysis.article.id)
+                        if kept:
+                            report.versions.append((item.path, kept))
+                    store.write_document(analysis, version, item.size, item.mtime_ns)
+                finished(item)
                 report.processed += 1
                 tick("processed")
     except KeyboardInterrupt:
@@ -179,10 +210,22 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         raise
     finally:
         executor.close()
+        if web is not None:
+            _web_summary(web, report)
+            web.close()
+    if web is not None:
+        store_web.save_fetches(store, web.pending_records())
     store.record_skipped(report.skipped)
     if options.drop_missing:
         report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"})
     report.resolved = resolve_corpus(store)
+
+
+def _web_summary(web: WebReader, report: BuildReport) -> None:
+    report.feeds = dict(web.feeds)
+    report.requests = len(web.fetcher.requests)
+    report.conditional = sum(1 for _, sent in web.fetcher.requests if sent)
+    report.notes.extend(web.notes)
 
 
 def _under(path: str, folders: set[str]) -> bool:
@@ -242,9 +285,11 @@ def resolve_corpus(store: Store, force: bool = False) -> bool:
 
 def corpus_steps() -> list[Callable]:
     """Corpus-level steps that run after entity resolution, inside the same transaction."""
-    from newsgraph.resolve import dates, facts, summary
+    from newsgraph.resolve import copies, dates, facts, lineage, stories, summary
 
-    return [dates.resolve, facts.resolve, summary.resolve]  # summary last: it reads what the others wrote
+    # copies before facts: a copy of a text is counted once; stories and lineage read the facts;
+    # summary last: it reads what the others wrote
+    return [dates.resolve, copies.resolve, facts.resolve, stories.resolve, lineage.resolve, summary.resolve]
 
 
 def default_jobs() -> int:

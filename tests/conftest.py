@@ -145,6 +145,9 @@ def comparable(export: dict) -> dict:
     for c in out.get("conflicts", []):
         for v in c.get("values", []):
             v["event"] = events.get(v.get("event"), v.get("event"))
+    lineage = [r for c in out.get("conflicts", []) for item in c.get("lineage", []) for r in item["reports"]]
+    for r in lineage + [r for item in out.get("claims", []) for r in item["reports"]]:
+        r["event"] = events.get(r.get("event"), r.get("event"))
     for name in ROW_LISTS[1:]:
         out.pop(f"_{name}_ids")
     for name in ROW_LISTS:

@@ -156,13 +156,15 @@ def test_gum_gate(gum_gate):
     assert found / total >= NOMINAL_RECALL_FLOOR
     assert report.found["newsgraph"].conll >= FOUND_CONLL_FLOOR
     assert report.all_gold["newsgraph"].conll >= ALL_CONLL_FLOOR
-    # more precise chains than the nearest-name rule on what each finds
+    # more precise chains than the nearest-name rule on what each finds, and better chains on all gold mentions
     assert report.found["newsgraph"].conll > baseline.found["newsgraph"].conll
+    assert report.all_gold["newsgraph"].conll > baseline.all_gold["newsgraph"].conll
+    assert report.recall_by_form["pronoun"][0] > baseline.recall_by_form["pronoun"][0]
 
 
-# Measured: pronoun recall 84/214 = 0.393, nominal 7/172 = 0.041, CoNLL F1 0.828 on the mentions found
-# (nearest-name baseline 0.745), 0.542 on all gold mentions.
-PRONOUN_RECALL_FLOOR = 0.37
-NOMINAL_RECALL_FLOOR = 0.03
+# Measured: pronoun recall 130/214 = 0.607 (nearest-name baseline 117/214), nominal 10/172 = 0.058, CoNLL F1
+# 0.815 on the mentions found (baseline 0.765), 0.608 on all gold mentions (baseline 0.551).
+PRONOUN_RECALL_FLOOR = 0.59
+NOMINAL_RECALL_FLOOR = 0.05
 FOUND_CONLL_FLOOR = 0.80
-ALL_CONLL_FLOOR = 0.52
+ALL_CONLL_FLOOR = 0.59

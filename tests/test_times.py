@@ -75,6 +75,8 @@ def test_relative_expressions_record_their_anchor(nlp):
     [
         "The 35-year-old mayor resigned.",
         "Have a nice day, the guard said.",
+        "He married when he was in his 30s.",
+        "The day belonged to the challengers.",
     ],
 )
 def test_ages_idioms_and_frequencies_are_not_times(nlp, sentence):
@@ -200,6 +202,31 @@ TIMEML = [
     ("Profit was $5 million in the third quarter. A year earlier, it was $4 million.", "1989-10-25", "A year earlier", "DATE", "1988-Q3"),
     ("The boy was found on Thanksgiving Day.", "1999-12-01", "Thanksgiving Day", "DATE", "1999-11-25"),
     ("The firm was founded in 1985. Later that year it moved to Ohio.", "2013-03-22", "Later that year", "DATE", "1985"),
+    # round 2: ranges split, tense from the clause, quarters and halves, years of accounts, counted extras
+    ("The fund bought shares from Aug. 26 to Oct. 20 at $20.", "1989-10-27", "Aug. 26", "DATE", "1989-08-26"),
+    ("The fund bought shares from Aug. 26 to Oct. 20 at $20.", "1989-10-27", "Oct. 20", "DATE", "1989-10-20"),
+    ("The bank may buy shares from today through Nov. 17.", "1989-10-27", "Nov. 17", "DATE", "1989-11-17"),
+    ("Until Thursday, the police had not named a suspect.", "1999-05-07", "Thursday", "DATE", "1999-05-06"),
+    ("The agency has given the family until Tuesday to answer.", "2000-04-03", "Tuesday", "DATE", "2000-04-04"),
+    ("The prosecutor has scheduled a news conference Thursday.", "1999-05-05", "Thursday", "DATE", "1999-05-06"),
+    ("The board has set Nov. 10 as the deadline for bids.", "1989-11-02", "Nov. 10", "DATE", "1989-11-10"),
+    ("The stock has fluctuated, rising to $42 in June from $29 in March.", "1989-10-30", "March", "DATE", "1989-03"),
+    ("Earnings will be lower for the last half of 1989.", "1989-10-26", "the last half of 1989", "DATE", "1989-H2"),
+    ("Demand should hold through the first two quarters of 1990.", "1989-10-26", "the first two quarters of 1990", "DATE", "1990-H1"),
+    ("The company forecast a gain for the full year.", "1989-10-26", "the full year", "DATE", "1989"),
+    ("Sales reached $6 billion in the latest fiscal year.", "1989-10-26", "the latest fiscal year", "DATE", "1988"),
+    ("The troops will stay for two more weeks.", "2000-06-01", "two more weeks", "DURATION", "P2W"),
+    ("The loan may be extended for an additional year.", "1989-10-26", "an additional year", "DURATION", "P1Y"),
+    ("Funds may sell bonds in the weeks ahead.", "1989-10-26", "the weeks ahead", "DURATION", "PXW"),
+    ("The minister arrived in Paris later in the day.", "1998-02-13", "later in the day", "DATE", "1998-02-13"),
+    ("The offer had been due to expire Friday evening.", "1989-10-30", "Friday evening", "TIME", "1989-10-27TEV"),
+    ("Stocks fell Friday. Dealers sold heavily in the morning.", "1989-10-30", "the morning", "TIME", "1989-10-27TMO"),
+    ("In London at mid-afternoon yesterday, the shares were up.", "1989-11-02", "mid-afternoon yesterday", "TIME", "1989-11-01TAF"),
+    ("It expects a loss for the year ending tomorrow.", "1989-10-30", "the year", "DURATION", "P1Y"),
+    ("It expects a loss for the year ending tomorrow.", "1989-10-30", "tomorrow", "DATE", "1989-10-31"),
+    ("Protesters planned a march in the old town on Saturday.", "2000-01-07", "Saturday", "DATE", "2000-01-08"),
+    ("The buyer had received 99% of the shares by the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-10-31"),
+    ("Bids must arrive before the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-11-07"),
 ]
 
 

@@ -5,5 +5,6 @@ from newsgraph.cli import core, evaluate, events, techniques, voices, web  # noq
 from newsgraph.cli import eval_time  # noqa: F401,E402
 from newsgraph.cli import eval_quotes  # noqa: F401,E402
 from newsgraph.cli import eval_entities  # noqa: F401,E402
+from newsgraph.cli import follow, stories  # noqa: F401,E402
 
 __all__ = ["main"]

@@ -32,7 +32,7 @@ console = Console()
 @click.option("--follow-links", is_flag=True, help="Follow links in folders that lead outside the input folders, and links to folders.")
 @quiet_option
 def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_missing, follow_links, quiet):
-    """Read articles from PATHS (files, folders, or - for stdin) into the knowledge base.
+    """Read articles from PATHS (files, folders, - for stdin, or http(s) URLs of pages and feeds) into the knowledge base.
 
     Unchanged inputs are skipped; a changed file replaces its old version; an
     interrupted build resumes where it stopped.
@@ -45,7 +45,7 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     from newsgraph.run import build as run_build
 
     for p in paths:
-        if p != "-" and not Path(p).exists():
+        if p != "-" and not p.startswith(("http://", "https://")) and not Path(p).exists():
             raise InputError(f"no such file or folder: {p}")
     if Path(db).is_file() and Path(db).stat().st_size == 0:
         click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)

@@ -93,6 +93,9 @@ def timeline(store, entity, as_json):
 def conflicts(store, as_json):
     """Where reports disagree: money figures and dates side by side, each with its source and sentence."""
     rows = queries.list_conflicts(store.conn)
+    lineage = queries.conflict_lineage(store.conn, [c["id"] for c in rows])
+    for c in rows:
+        c["lineage"] = lineage.get(c["id"], [])  # where each figure was first reported, and who repeated it
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -107,4 +110,6 @@ def conflicts(store, as_json):
             table.add_row(v["text"], v["words"] or "", v["source_name"] or "(the outlet)", Path(v["path"]).name, v["sentence"] or "")
         console.print(table)
         console.print(c["explanation"], markup=False, highlight=False)
+        for item in c["lineage"]:
+            console.print("  " + item["summary"], markup=False, highlight=False)
         console.print()

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Hashable, Iterable, Sequence
 
 # Stages the entity evaluation runs: mentions, and in-document coreference where present (a name
-# absent from the stage list is ignored by `analyze`). Later stages never change mentions.
-STAGES = frozenset({"mentions", "coref"})
+# absent from the stage list is ignored by `analyze`); coref_speakers brings in quotes, whose speakers
+# "I" and "we" stand for. The other stages never change mentions.
+STAGES = frozenset({"mentions", "coref", "coref_speakers"})
 
 # ECB+ tag prefixes scored as entities (TIME_* and the ACTION_* events are left out: newsgraph
 # handles times and events elsewhere).

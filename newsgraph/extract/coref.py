@@ -17,7 +17,12 @@ spirit of Lappin & Leass and Centering, run once per document in text order:
    ``PRONOUN_WINDOW`` sentences that agrees in gender, number and animacy, after
    binding (an object is not its own clause's subject; a possessive or reflexive
    prefers it). Salience: recency by sentence, subject position, parallel role,
-   how often the referent was mentioned. "who" takes the noun its clause modifies.
+   how often the referent was mentioned; for he/she a named person also gains with the
+   number of its mentions so far (a biography's subject over a passer-by named once), and
+   when nobody of that gender is in the window, the most mentioned named person of it
+   (mentioned at least twice) is taken. A noun phrase in apposition to an actor or
+   predicated of it ("X, an Australian woman", "X is a professor") joins that actor
+   instead of competing with it. "who" takes the noun its clause modifies.
    Pleonastic "it" ("it is clear that") is skipped.
 4. A definite description ("the president", "the Venezuelan leader", "the company",
    "the ministry", "the North", "the dictator of Venezuela") takes a named referent of a
@@ -33,14 +38,14 @@ every later stage that asks ``Context.mention_of(token)`` gets the named actor.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names
 from newsgraph.lexicons.places import fold, gazetteer
-from newsgraph.model import Mention
+from newsgraph.model import Mention, Participant
 
 # pronoun -> (gender m/f/n or None, plural)
 PRONOUNS: dict[str, tuple[str | None, bool]] = {
@@ -52,7 +57,8 @@ PRONOUNS: dict[str, tuple[str | None, bool]] = {
 RELATIVES = frozenset({"who", "whom", "whose"})
 # Salience weights (Lappin & Leass's scheme, tuned on the GUM train partition).
 WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "parallel": 0.0, "named": 0.0,
-           "distance": 2.0, "binding": 60.0, "modifier": 50.0}
+           "distance": 2.0, "binding": 60.0, "modifier": 50.0,
+           "prominence": 20.0}
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
@@ -103,6 +109,7 @@ class _Referent:
     subject: bool = False
     salience: float = 0.0  # Lappin & Leass: weights of its mentions, halved at every sentence since
     words: set[str] = field(default_factory=set)  # lowercase words of its names, titles and descriptions
+    name_words: set[str] = field(default_factory=set)  # last words of its longer names ("station", "festival")
     states: set[str] = field(default_factory=set)
     name: str = ""
     place_kind: str | None = None
@@ -195,6 +202,8 @@ class _Resolver:
             head = head.head
         self._touch(ref, head, target=idx)
         ref.words.update(w.lower() for w in m.name.split())
+        if len(m.name.split()) > 1 and ref.type != "person":
+            ref.name_words.add(m.name.split()[-1].lower())
         if m.role:
             ref.words.update(w.lower() for w in m.role.split())
         if ref.type == "person" and ref.gender is None:
@@ -242,9 +251,20 @@ class _Resolver:
 
     # --- unnamed referents ---------------------------------------------------------------------
     def _see_noun(self, tok: Token) -> None:
-        """A noun phrase without a name: a competitor for pronouns."""
+        """A noun phrase without a name: a competitor for pronouns, unless it says what an actor already
+        seen is ("Valeska Paris, an Australian woman", "Holt was named defensive player of the year")."""
         low = tok.lemma_.lower()
         cls = descriptions().get(low)
+        same = self._predicated(tok)
+        if same is not None:
+            same.words.add(low)
+            if cls is not None and cls[1] and same.gender is None and not same.plural:
+                same.gender = cls[1]
+            if same.named and same.target is not None and not self._negated(tok) and self._said_of_name(tok):
+                how = "apposition" if tok.dep_ == "appos" else "said of it"
+                self._link(tok, same, how, learn=False)
+            self.by_head[tok.i] = same
+            return
         person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
         ref = _Referent(named=False, type="person" if person else "thing", plural=tok.tag_ in {"NNS", "NNPS"})
         if cls is not None and cls[1]:
@@ -253,18 +273,81 @@ class _Resolver:
         self.referents.append(ref)
         self._touch(ref, tok)
 
+    def _predicated(self, tok: Token) -> _Referent | None:
+        """The referent a noun phrase is said to be: the name it is in apposition to, or the subject of the
+        copula or naming verb it completes ("X is a professor", "X was named player of the year")."""
+        if tok.dep_ == "appos":
+            return self.by_head.get(tok.head.i) or self.by_head.get(self._head_of_name(tok.head))
+        if tok.dep_ in {"attr", "oprd"}:
+            verb = tok.head
+            for c in verb.children:
+                if c.dep_ in {"nsubj", "nsubjpass"} and c.i < tok.i:
+                    ref = self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
+                    if ref is not None and ref.plural == (tok.tag_ in {"NNS", "NNPS"}):
+                        return ref
+        return None
+
+    @staticmethod
+    def _negated(tok: Token) -> bool:
+        """ "X is not a terrorist", "X is no friend of Y": the noun denies rather than describes."""
+        return any(c.dep_ == "neg" for c in tok.head.children) or any(
+            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children)
+
+    def _said_of_name(self, tok: Token) -> bool:
+        """A predicate noun becomes a mention only when said of a name ("Cleveland is an industrial town"),
+        not of a pronoun ("it is a long game", where "it" is often the situation, not the actor); an
+        apposition only when it is a full noun phrase after the name."""
+        if tok.dep_ == "appos":  # "Ihara Saikaku, a 17th-century writer": a noun phrase after the name, not "(90 days)"
+            start = self._left(tok)
+            return (tok.head.i < tok.i and tok.head.i in self.by_token and not tok.ent_type_ and self.doc[start - 1].text != "("
+                    and any(c.dep_ in {"det", "poss"} and c.lower_ not in {"this", "that", "these", "those"} for c in tok.children))
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and (c.i in self.by_token or self._head_of_name(c) in self.by_token)
+                   for c in tok.head.children)
+
     # --- pronouns ------------------------------------------------------------------------------
     def pronoun(self, tok: Token) -> None:
         low = tok.lower_
         gender, plural = PRONOUNS[low]
         if low in {"it", "its", "itself"} and self._pleonastic(tok):
             return
-        reflexive = low.endswith(("self", "selves"))
         here = self.sent_of[tok.i]
         subject_ref = self._clause_subject(tok)
-        best, best_score = None, -math.inf
+        cands, rule_scores = self._candidates(tok, gender, plural, subject_ref)
+        if not cands:
+            return
+        near = [k for k, score in enumerate(rule_scores) if score is not None]
+        if near:
+            best = cands[max(near, key=lambda k: (rule_scores[k], cands[k].named))]
+        else:  # nobody of that gender nearer: the document's most mentioned named person of it, if mentioned again
+            best = max(cands, key=lambda ref: (ref.count, ref.last))
+            if best.count < 2:
+                return
+        if best is None:
+            return
+        if gender in {"m", "f"} and best.gender is None:
+            best.gender = gender
+        far = here - best.sent
+        self._touch(best, tok)
+        if best.named and best.target is not None:
+            why = "subject of its clause" if best is subject_ref else "same sentence" if far == 0 else f"{far} sentence(s) before"
+            self.links.append(Link(tok.i, tok.i + 1, "pronoun", best.target, f'"{tok.text}" agrees with {best.name} ({why})'))
+
+    def _candidates(self, tok: Token, gender: str | None, plural: bool, subject_ref) -> tuple[list[_Referent], list[float | None]]:
+        """Referents a pronoun may stand for, with the salience score of those within the window (None beyond):
+        every agreeing referent of the last ``PRONOUN_WINDOW`` sentences, and named ones of fitting gender before."""
+        low = tok.lower_
+        reflexive = low.endswith(("self", "selves"))
+        here = self.sent_of[tok.i]
+        cands, scores = [], []
         for ref in self.referents:
-            if ref.last < 0 or ref.sent < here - PRONOUN_WINDOW or ref.last >= tok.i or not self._agrees(ref, gender, plural):
+            if ref.last < 0 or ref.last >= tok.i or not self._agrees(ref, gender, plural):
+                continue
+            if ref is subject_ref and not (reflexive or tok.dep_ == "poss") and tok.dep_ in OBJECTS:
+                continue  # "Putin refused to meet her": not the clause's own subject
+            if ref.sent < here - PRONOUN_WINDOW:
+                if ref.named and ref.target is not None and gender in {"m", "f"} and ref.gender == gender:
+                    cands.append(ref)
+                    scores.append(None)
                 continue
             score = self._salience(ref, here)
             if ref.subject and tok.dep_ in SUBJECTS:
@@ -273,22 +356,13 @@ class _Resolver:
                 score += WEIGHTS["named"]
             if ref.sent == here:
                 score -= WEIGHTS["distance"] * (tok.i - ref.last)
-            if ref is subject_ref:
-                if reflexive or tok.dep_ == "poss":
-                    score += WEIGHTS["binding"]
-                elif tok.dep_ in OBJECTS:
-                    continue  # "Putin refused to meet her": not the clause's own subject
-            if score > best_score:
-                best, best_score = ref, score
-        if best is None:
-            return
-        if gender in {"m", "f"} and best.gender is None:
-            best.gender = gender
-        self._touch(best, tok)
-        if best.named and best.target is not None:
-            why = "subject of its clause" if best is subject_ref else (
-                "same sentence" if best.sent == here else f"{here - best.sent} sentence(s) before")
-            self.links.append(Link(tok.i, tok.i + 1, "pronoun", best.target, f'"{tok.text}" agrees with {best.name} ({why})'))
+            if ref.named and gender in {"m", "f"}:
+                score += WEIGHTS["prominence"] * math.log1p(ref.count)
+            if ref is subject_ref and (reflexive or tok.dep_ == "poss"):
+                score += WEIGHTS["binding"]
+            cands.append(ref)
+            scores.append(score)
+        return cands, scores
 
     def relative(self, tok: Token) -> None:
         """ "Alexei Navalni, who said …": the relative pronoun stands for the noun its clause modifies."""
@@ -418,6 +492,20 @@ class _Resolver:
         self._link(head, best, why, learn=cls == "person")
         return True
 
+    def _name_head(self, tok: Token) -> bool:
+        """ "the station" after "Chiang Kai Shek Memorial Hall Station", "the festival" after "the Taipei Lantern
+        Festival": a definite noun that is the last word of a longer name seen before stands for the latest such name."""
+        if tok.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return False
+        if any(c.dep_ in {"compound", "amod", "poss", "nmod", "prep", "appos"} for c in tok.children):
+            return False  # "the Italian court", "the court of appeal": a description of its own
+        word = tok.lower_
+        fits = [r for r in self.referents if r.named and r.target is not None and word in r.name_words and r.last < tok.i]
+        if not fits:
+            return False
+        self._link(tok, max(fits, key=lambda r: r.last), "the last word of its name")
+        return True
+
     def _fixed(self, head: Token, idx: int, cls: str, why: str) -> bool:
         """Link a description to the name written right beside it, when the name can be described so."""
         ref = self._named(idx)
@@ -487,6 +575,8 @@ class _Resolver:
                 if entry is not None and tok.tag_ not in {"NNS", "NNPS"} and self._definite(tok):
                     if self.description(tok, *entry):
                         continue
+                elif entry is None and self._name_head(tok):
+                    continue
                 self._see_noun(tok)
         return self.links
 
@@ -532,6 +622,16 @@ def extract(ctx: Context) -> None:
         m = ctx.result.mentions[idx]
         m.form = m.kind = "nominal"
         m.refers_to, m.link_reason = link.target, link.reason
+    add_links(ctx, links)
+
+
+def add_links(ctx: Context, links: list[Link]) -> None:
+    """A Mention for every link, merged into the mention list in text order.
+
+    Every index into that list moves with it: ``refers_to``, the token index behind
+    ``Context.mention_of``, and the mentions that records of earlier stages point at
+    (participants, quote speakers, descriptors), so a stage after quotes can add mentions too.
+    """
     if not links:
         return
     doc = ctx.doc
@@ -571,3 +671,30 @@ def extract(ctx: Context) -> None:
             for t in range(*s):
                 index.setdefault(t, pos)
     ctx._mention_by_token = index
+    _renumber_records(ctx.result, {k: position[(0, k)] for k in range(len(old))})
+
+
+def _renumber_records(result, moved: dict[int, int]) -> None:
+    """Point the records of earlier stages at the mentions' new places (``mention`` fields, participants)."""
+
+    def fix(value):
+        if isinstance(value, Participant) and value.mention is not None:
+            return replace(value, mention=moved.get(value.mention, value.mention))
+        if isinstance(value, list) and value and isinstance(value[0], Participant):
+            return [fix(v) for v in value]
+        return value
+
+    for name in ("quotes", "events", "descriptors"):
+        records = getattr(result, name, None) or []
+        for i, rec in enumerate(records):
+            changes = {}
+            for f in fields(rec):
+                value = getattr(rec, f.name)
+                if f.name == "mention" and isinstance(value, int):
+                    changes[f.name] = moved.get(value, value)
+                else:
+                    fixed = fix(value)
+                    if fixed is not value:
+                        changes[f.name] = fixed
+            if changes:
+                records[i] = replace(rec, **changes)

@@ -74,6 +74,8 @@ STAGES: tuple[Stage, ...] = (
           ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers",
            "newsgraph.lexicons.attribution", "newsgraph.lexicons.coref"),
           ("lexicons/data/first_names.tsv",)),
+    Stage("coref_speakers", "newsgraph.extract.coref_speakers:extract", ("sentences", "mentions", "coreference", "quotes"),
+          ("mentions", "coreference"), ("newsgraph.extract.coref_speakers", "newsgraph.extract.coref", "newsgraph.lexicons.coref")),
     Stage("events", "newsgraph.extract.events:extract", ("sentences", "mentions", "coreference", "amounts", "times", "quotes"), ("events",),
           ("newsgraph.extract.events", "newsgraph.extract.event_coref", "newsgraph.lexicons.events"),
           ("lexicons/data/events.tsv",)),

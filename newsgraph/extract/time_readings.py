@@ -86,6 +86,10 @@ FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid
 FREQUENCIES = {"daily", "weekly", "monthly", "yearly", "annual", "annually", "nightly", "hourly", "quarterly"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "going"}
 MODALS = {"would", "might", "may", "should", "can", "must", "'d"}  # not "could": "could not be reached Friday"
+RANGE_ENDS = {"absolute", "partial", "weekday", "deictic", "holiday"}  # readings that can open or close a range of days
+SCHEDULE_WORDS = {"schedule", "reschedule", "slate"}
+SAME_PAST = {"hurt", "put", "cut", "hit", "let", "cost", "quit", "shut", "spread", "split", "bid", "cast", "burst", "beat", "read",
+             "set", "upset", "bet", "broadcast", "forecast", "shed", "thrust"}  # verbs whose past tense is the present form
 TERMS = {"payable", "effective", "record", "expiring", "deadline", "starting", "beginning"}
 PLAN_WORDS = {"plan", "schedule", "expect", "intend", "set", "due", "propose", "prepare", "aim", "slate", "deadline", "hope"}
 CANDIDATES_KEY = "newsgraph.times"  # where the readings wait in doc.user_data for pubdate
@@ -194,12 +198,16 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ["early", "mid", "late"]}}, {"TEXT": "-"}, {"SHAPE": "dddd"}],
             [{"LOWER": "the"}, edge, {"LOWER": {"IN": sorted(DECADE_WORDS)}}],
             [{"LIKE_NUM": True}, {"LIKE_NUM": True, "OP": "?"}, dash, {"LOWER": {"IN": unit_words}}, {"LOWER": "ago", "OP": "?"}],
+            [{"LIKE_NUM": True}, {"LOWER": {"IN": ["more", "additional", "extra", "further"]}}, {"LOWER": {"IN": unit_words}}],
+            [{"LOWER": {"IN": ["an", "another"]}}, {"LOWER": {"IN": ["additional", "extra", "further"]}}, {"LOWER": {"IN": unit_words}}],
             [{"LOWER": {"IN": sorted(VAGUE_COUNTS | {"a", "an"})}}, {"LOWER": "of", "OP": "?"}, {"LOWER": {"IN": unit_words}},
              {"LOWER": "ago", "OP": "?"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": PERIOD_WORDS}, "OP": "+"}, {"LOWER": "period"}],
+            [{"LOWER": "the"}, {"SHAPE": "dddd"}, {"LOWER": "period"}],
             [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
             [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
+            [{"LOWER": "the"}, {"LOWER": {"IN": ["full", "fiscal", "calendar", "current", "latest"]}, "OP": "+"}, {"LOWER": "year"}],
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
@@ -239,6 +247,13 @@ def _single_hashes(vocab: Vocab) -> dict[int, str]:
     return out
 
 
+def _member(column: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Which hashes of `column` are in the sorted `table`: a binary search, six times cheaper than np.isin's sort."""
+    at = np.searchsorted(table, column)
+    at[at == len(table)] = 0
+    return table[at] == column
+
+
 def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
     """Matcher hits, the Matcher run only on small windows around trigger words, plus the one-word times.
 
@@ -252,7 +267,7 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
     table = doc.to_array([LOWER, SHAPE])
     hits: list[tuple[int, int]] = []
     words = _single_array(doc.vocab)
-    for i in np.flatnonzero(np.isin(table[:, 0], words) | np.isin(table[:, 1], words)).tolist():
+    for i in np.flatnonzero(_member(table[:, 0], words) | _member(table[:, 1], words)).tolist():
         kind = single.get(int(table[i, 0])) or single.get(int(table[i, 1]))
         tok = doc[i]
         if kind in {"word", "numeric"} or kind == "adverb" and tok.pos_ in {"ADV", "ADJ"} or (
@@ -260,7 +275,7 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
         ):
             hits.append((i, i + 1))
     windows: list[list[int]] = []
-    for i in np.flatnonzero(np.isin(table[:, 0], triggers) | np.isin(table[:, 1], triggers)).tolist():
+    for i in np.flatnonzero(_member(table[:, 0], triggers) | _member(table[:, 1], triggers)).tolist():
         lo, hi = max(0, i - 3), min(len(doc), i + 5)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = hi
@@ -334,6 +349,8 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
             gap += 1
         if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
             merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
+        elif merged and gap == s and doc[s - 1].lower_ in PART_CODES and e - s == 1 and doc[s].lower_ in set(DEICTIC) - {"tonight"}:
+            merged[-1][1] = e  # "mid-afternoon" + "yesterday": one time, the afternoon of that day
         elif merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
@@ -379,28 +396,49 @@ def _tense(span: Span) -> tuple[str, str | None]:
     bound = None
     if root.head.pos_ == "ADP" and root.dep_ == "pobj":
         bound = root.head.lower_
-        if bound == "as" and root.head.head.lower_ == "soon":
-            return "future", bound
+        if bound == "as" and root.head.head.lower_ in {"soon", "early"}:
+            return "future", bound  # "as soon as Tuesday", "as early as next week"
     if root.dep_ == "poss":
         return "past", bound  # "Friday's purchases", "Tuesday's declaration": what a day's name owns has happened
     for child in root.children:  # "after January 10, when his reelection will be unrecognized"
-        if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}):
+        if child.dep_ == "relcl" and any(a.lower_ in FUTURE_AUX for a in child.children if a.dep_ in {"aux", "auxpass"}) and any(
+            a.lower_ == "when" for a in child.children
+        ):  # not "shares issued July 1, which will receive ...": that clause speaks of the shares
             return "future", bound
     verb = root
+    planned = False  # "a deadline of Friday": coming, unless the clause tells it as past
     for _ in range(5):
         if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
             break
-        if verb.lemma_ in PLAN_WORDS and verb.pos_ in {"ADJ", "NOUN"}:
-            return "future", bound  # "due Friday", "a deadline of Friday"
+        if verb.lemma_ in PLAN_WORDS and verb.pos_ == "ADJ":
+            return "future", bound  # "due Friday"
+        if verb.lemma_ in PLAN_WORDS and verb.pos_ == "NOUN":
+            planned = True
+            verb = verb.head
+            continue
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
-    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ == "VBD":
-        return "neutral", bound  # "extended the offer to Nov. 20", "gave it until mid-November"
+    auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
+    perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
+    if planned:  # "had received 99% of the shares by the Tuesday deadline": a deadline that has passed
+        return ("neutral" if _told_as_past(verb) else "future"), bound
+    if bound in {"to", "until", "through", "till"} and verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"} and not (
+        perfect and any(c.dep_ == "neg" for c in verb.children)
+    ):
+        return "neutral", bound  # "extended the offer to Nov. 20", "has given them until Tuesday"; not "had not called until Thursday"
+    if verb.lemma_ in SCHEDULE_WORDS and root.dep_ in {"dobj", "npadvmod"} and root.head.i == verb.i:
+        return "future", bound  # "has scheduled a news conference Thursday": what is scheduled is still to come
+    if verb.lemma_ in PLAN_WORDS and root.dep_ in {"dobj", "npadvmod"} and root.head.i == verb.i:
+        return "neutral", bound  # "has set Nov. 10 as the deadline": what was set is a date, maybe a coming one
+    if verb.tag_ == "VBG" and not auxes and verb.dep_ in {"advcl", "xcomp", "conj"} and verb.head.pos_ in {"VERB", "AUX"}:
+        verb = verb.head  # "has fluctuated, rising ... from $29.75 in March": a participle takes its clause's tense
     if verb.pos_ not in {"VERB", "AUX"}:
         return "verbless", bound  # a dateline or caption: "Caracas, February 10, 2019"
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
     perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
+    if verb.tag_ == "VBP" and verb.lower_ in SAME_PAST and not auxes:
+        return "neutral", bound  # "stocks hurt the index ... on Friday": the small model reads these past tenses as present
     if any(a.lower_ in FUTURE_AUX for a in auxes) or (verb.lower_ == "going" and any(c.lower_ == "to" for c in verb.children)):
         return "future", bound
     if any(a.lower_ in MODALS for a in auxes) and not perfect:
@@ -410,6 +448,10 @@ def _tense(span: Span) -> tuple[str, str | None]:
     chain = [verb.head] if verb.head.i != verb.i else []
     if chain and chain[0].head.i != chain[0].i:
         chain.append(chain[0].head)
+    if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(
+        c.lower_ == "had" and c.dep_ in {"aux", "auxpass"} for h in chain for c in h.children
+    ):
+        return "neutral", bound  # "it had been due to expire Friday evening": a plan told as past, its day either side
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.pos_ in {"NOUN", "PROPN"} for h in chain[:1]):
         return "future", bound  # "planned to leave on Thursday", "guidelines to be published in November"
     if verb.tag_ == "VB" and any(a.lower_ == "to" for a in auxes) and any(h.lemma_ in PLAN_WORDS or h.lemma_ == "be" for h in chain[:1]):
@@ -418,8 +460,16 @@ def _tense(span: Span) -> tuple[str, str | None]:
         return "future", bound  # "is scheduled to close Monday"
     if verb.lemma_ in PLAN_WORDS and root.head.i != verb.i and root.head.pos_ == "ADP" and root.head.head.pos_ == "NOUN":
         return "future", bound  # "planned a large demonstration on Saturday"
+    if verb.lemma_ in {"plan", "schedule"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i and any(
+        c.dep_ == "dobj" and c.pos_ == "NOUN" for c in verb.children
+    ):
+        return "future", bound  # "planned a demonstration in Little Havana on Saturday": the day of what was planned
     if verb.tag_ == "VBG" and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
         return "future", bound  # "is meeting Wednesday"
+    if verb.tag_ == "VBN" and any(a.lower_ == "to" for a in auxes):
+        return "future", bound  # "guidelines to be published in early November"
+    if verb.tag_ == "VBN" and verb.lemma_ in PLAN_WORDS and any(a.lower_ in {"is", "are", "'s", "'re", "am"} for a in auxes):
+        return "future", bound  # "closing, which is expected in December"
     if verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in {"has", "have", "had"} for a in auxes):
         return "past", bound
     if verb.tag_ == "VBN" and (verb.dep_ in {"acl", "relcl"} or not auxes):
@@ -427,6 +477,19 @@ def _tense(span: Span) -> tuple[str, str | None]:
     if verb.tag_ in {"VBZ", "VBP"} and verb.i == root.head.i or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i:
         return "present", bound  # "meets Monday", "the deadline is on Friday"
     return "neutral", bound
+
+
+def _told_as_past(verb: Token) -> bool:
+    """Whether a clause is told in the past: a past tense or "had", looked for up through participles without
+    auxiliaries ("completed its offer, with holders tendering 99% by the deadline")."""
+    for _ in range(3):
+        auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
+        if verb.tag_ == "VBD" or any(a.lower_ == "had" for a in auxes):
+            return True
+        if verb.tag_ not in {"VBG", "VBN"} or auxes or verb.head.i == verb.i:
+            return False
+        verb = verb.head.head if verb.head.pos_ == "ADP" else verb.head
+    return False
 
 
 def read(tokens: list[Token]) -> Reading | None:
@@ -446,6 +509,12 @@ def read(tokens: list[Token]) -> Reading | None:
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
+    if words in (["earlier", "in", "the", "year"], ["later", "in", "the", "year"]):
+        return Reading("relative", unit="year", offset=0)  # TimeML gives the year itself
+    if len(words) in {2, 3} and words[-1] == "ahead" and words[-2] in UNITS and words[-2].endswith("s") and words[0] in {"the", words[-2]}:
+        return Reading("duration", unit=UNITS[words[-2]], count=None)  # "the weeks ahead": PXW
+    if words in (["the", "latest", "fiscal", "year"], ["the", "latest", "year"]):
+        return Reading("relative", unit="year", offset=-1)  # the last one reported, a year that has ended
     if _not_a_time(tokens, words):
         return None
     edged = next((m for t in tokens if (m := EDGED_YEAR.fullmatch(t.lower_))), None)
@@ -537,6 +606,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
     """Rates, fractions and ordinals that look like times: "$1.76 a year", "four flights a week", "three-quarters
     of its food", "a second group", "the morning talk show"."""
     before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    if before is not None and before.lower_ in {"his", "her", "their", "my", "your", "our"} and tokens[-1].text.endswith("0s"):
+        return True  # "in his 30s": an age, not a decade
     if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
         before.like_num or before.pos_ in {"NOUN", "NUM", "SYM"} or before.lower_ in {"hours", "times", "twice"}
     ):
@@ -589,7 +660,11 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     wordset = set(words)
     units = [UNITS[w] for w in words if w in UNITS]
     # times that point back at the last one the text named: "that year", "the following day", "later that day"
-    if words == ["the", "day"] or wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
+    if words[-2:] == ["the", "day"] and words[:-2] in ([], ["later", "in"], ["earlier", "in"], ["late", "in"], ["early", "in"]):
+        return Reading("anaphoric", unit="day", offset=0, edge=EDGES.get(words[0]))  # "later in the day"
+    if len(words) == 2 and words[0] == "the" and words[1] in {"morning", "afternoon", "evening", "night"}:
+        return Reading("anaphoric", unit="day", offset=0, part=PART_CODES[words[1]])  # "in the morning": of the day named last
+    if wordset & {"that", "following", "preceding"} or words[:2] in (["the", "next"], ["the", "previous"]) and len(words) == 3 and (
         words[-1] == "day" or words[-1] in PART_CODES
     ):
         unit_word = words[-1]
@@ -662,7 +737,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     part_word = next((w for w in words if w in PART_CODES), None)
     if part_word is not None and not units:
         part = PART_CODES[part_word]
-        rest = [t for t in tokens if t.lower_ not in PART_CODES and t.lower_ not in {"the", "early", "late", "mid", "-", "this", "in"}]
+        rest = [t for t in tokens if t.lower_ not in PART_CODES and t.lower_ not in {"the", "early", "late", "mid", "-", "this", "in", "later", "earlier"}]
         if part_word in {"tonight", "overnight"} or not rest:
             return Reading("deictic", offset=0, part=part)
         if [t.lower_ for t in rest] in (["last"], ["yesterday"]):
@@ -746,6 +821,8 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
         return None
     year = next((int(t.text) for t in tokens if _is_year(t)), None)
     number = next((n for t in tokens if (n := _ordinal(t)) is not None and n > 0), None)
+    if number is None and year is not None and {"last", "final"} & set(words):
+        number = 4 if unit == "quarter" else 2  # "the last half of 1989"
     if number is not None and number > (4 if unit == "quarter" else 2):
         return None
     wordset = set(words)
@@ -814,6 +891,8 @@ def _period(tokens: list[Token], words: list[str], month: int | None, year: int 
         ordinal = next((PART_ORDINALS[w] for w in words if w in PART_ORDINALS), None)
         unit = "half" if "half" in words else next((UNITS[w] for w in words if w in UNITS), None)
         count = next((_count(t) for t in tokens if _count(t) is not None and not _is_year(t)), None)
+        if unit == "quarter" and count == 2:
+            unit, count = "half", None  # "the first two quarters of 1990": TimeML writes the half, 1990-H1
         if ordinal is not None and (unit in {"quarter", "half"} or unit == "month" and count is not None):
             return Reading("part", year=year, unit=unit, offset=ordinal, day=count)
     if month is not None and year is None and "year" in words and direction is not None:
@@ -844,6 +923,22 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
     tokens = list(doc[start:end])
     reading = read(tokens)
+    if reading is None or reading.kind not in {"years", "until"}:
+        for i, t in enumerate(tokens[1:-1], 1):  # "from Aug. 26 to Oct. 20", "from today through Nov. 17": two dates
+            if t.lower_ in {"to", "through", "until", "-", "–"}:
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if left is not None and right is not None and left.kind in RANGE_ENDS and right.kind in RANGE_ENDS:
+                    return [(start, start + i, left), (start + i + 1, end, right)]
+            if t.lower_ in {"ending", "ended"} and i >= 2:  # "the year ending tomorrow", "its quarter ended yesterday"
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if left is not None and right is not None and right.kind in RANGE_ENDS and left.kind in {"relative", "quarter"}:
+                    if left.kind == "relative" and left.unit in {"year", "month", "week"} and left.offset == 0:
+                        left = Reading("duration", unit=left.unit, count=1)  # TimeML: the stretch that ends then, P1Y
+                    return [(start, start + i, left), (start + i + 1, end, right)]
+            if t.lower_ == "of" and i >= 2:  # "the first nine months of the year": a duration and the year it is part of
+                left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                if left is not None and left.kind == "duration" and right is not None and right.unit == "year" and right.kind == "relative":
+                    return [(start, start + i, left), (start + i + 1, end, right)]
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
         left, right = read(tokens[:cut]), read(tokens[cut + 1 :])

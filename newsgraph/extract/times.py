@@ -141,7 +141,8 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
         back = (anchor.weekday() - reading.weekday) % 7
         ahead = (reading.weekday - anchor.weekday()) % 7
         # a weekday in a present-tense clause is most often a coming one ("meets Monday", "the deadline is Friday")
-        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "present"})
+        future = reading.offset > 0 or (reading.offset == 0 and reading.tense in {"future", "present"}) or (
+            reading.offset == 0 and reading.bound in {"until", "till"} and reading.tense != "past")  # "postponed until Tuesday"
         if reading.offset < 0 and back == 0:
             back = 7
         d = anchor + dt.timedelta(days=ahead) if future else anchor - dt.timedelta(days=back)
@@ -499,16 +500,22 @@ def extract(ctx) -> None:
         value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
         if reading.kind == "anaphoric":
-            value, granularity, kind_type, timex = _anaphoric(reading, last_ref[1] if last_ref and last_ref[0] == "date" else None)
+            previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
+            if previous is None and reading.unit == "day" and reading.offset == 0 and (reading.edge or reading.part) and ctx.article.published and anchor_iso:
+                previous = anchor_iso  # "later in the day" before any other day is named: the day of the report
+            value, granularity, kind_type, timex = _anaphoric(reading, previous)
+            if value is None and span.text.lower() in {"the day", "that day"}:
+                continue  # "the day belonged to Poland", "strong redemptions that day": no day was named to point back to
         after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
         shifted = False
         if reading.kind == "quarter" and last_quarter is not None and (
             reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None
         ):
-            y, n, unit = last_quarter
-            y = y - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else y)
+            last_year, n, unit = last_quarter
+            y = last_year - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else last_year)
             value, granularity, kind_type, timex = _quarter_value(y, reading.day or n, unit)
-            shifted = reading.edge == "shift"
+            # "the 1988 period" after a 1989 quarter is the year-ago one: what follows still compares with 1989
+            shifted = reading.edge == "shift" or y < last_year
         elif last_quarter is not None and after_quarter and (
             reading.kind == "shift" or reading.kind == "relative" and reading.unit == "year" and reading.offset == -1
             and reading.edge is None and sentence == last_ref[2]
@@ -520,8 +527,10 @@ def extract(ctx) -> None:
             value, granularity, timex = _year_before(last_ref[1])
             shifted = True
         if not shifted and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
-            if timex and ("-Q" in timex or "-H" in timex):
-                last_quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half")
+            if timex and ("-Q" in timex or "-H" in timex) and timex[-1].isdigit():
+                quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half")
+                if anchor is None or dt.date(quarter[0], (quarter[1] - 1) * (3 if quarter[2] == "quarter" else 6) + 1, 1) <= anchor:
+                    last_quarter = quarter  # a year-ago quarter compares with one reported, not one forecast
                 last_ref = ("quarter", timex, sentence)
             elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
                 last_ref = ("date", timex, sentence)

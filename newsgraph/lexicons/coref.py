@@ -29,3 +29,9 @@ def first_names() -> dict[str, str]:
 def descriptions() -> dict[str, tuple[str, str | None]]:
     """Head noun -> (class of actor it can describe, gender or None): "president" -> ("person", None)."""
     return {row[0]: (row[1], row[2] if len(row) > 2 and row[2] else None) for row in _rows("descriptions.tsv")}
+
+# Nouns naming a speech whose speaker the title gives: "Remarks by President Biden", "Pelosi Floor Speech".
+SPEECH_NOUNS = frozenset("speech remarks remark address statement testimony lecture sermon eulogy".split())
+# Words that close a letter before its signature: "Best wishes, Bill", "Love and faithful feelings, Zora".
+LETTER_CLOSINGS = frozenset("sincerely faithfully truly regards wishes love yours cordially affectionately cheers respectfully".split())
+

@@ -35,7 +35,7 @@ def export_json(conn: sqlite3.Connection) -> dict:
     out: dict = {"schema": SCHEMA}
     for name in LISTS:
         out[name] = _list(conn, name)
-    return out
+    return queries.add_to_export(conn, out)  # copies, versions, figure lineage, stories, claims
 
 
 def write_json(conn: sqlite3.Connection, target: str | IO[str]) -> None:

@@ -26,6 +26,7 @@ TOP_ACTORS = 12  # actors with a full section in the report
 GRAPH_NODES = 40
 MAX_DOCUMENTS = 300  # document views embedded; beyond this only documents that facts cite
 MAX_ENTITY_INDEX = 400
+MAX_STORIES = 30  # stories shown in full, the most recent first
 
 
 @lru_cache(maxsize=1)
@@ -133,13 +134,26 @@ def report_data(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) 
         "timeline": pages.page_timeline(conn, limit=150),
         "voices": pages.page_voices(conn, limit=200, min_score=min_score),
     }
-    cited = _cited_documents(data["actors"], data["money"], data["conflicts"], data["timeline"], data["voices"])
+    data.update(_story_data(conn, data["conflicts"]))
+    cited = _cited_documents(data["actors"], data["money"], data["conflicts"], data["timeline"], data["voices"], data["stories"])
     if len(cited) < MAX_DOCUMENTS:
         rest = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (MAX_DOCUMENTS,))]
         cited += [d for d in rest if d not in set(cited)][: MAX_DOCUMENTS - len(cited)]
     data["documents"] = [d for d in (pages.page_document(conn, doc, min_score) for doc in cited) if d]
     data["documents_total"] = overview["counts"].get("documents", 0)
     return data
+
+
+def _story_data(conn: sqlite3.Connection, conflicts: dict) -> dict:
+    """Stories (each in full) and the lineage of every figure in a disagreement."""
+    from newsgraph.store.queries import stories
+
+    lineage = stories.conflict_lineage(conn, [c["id"] for c in conflicts["conflicts"]])
+    for c in conflicts["conflicts"]:
+        c["lineage"] = lineage.get(c["id"], [])
+    listed = stories.page_stories(conn, limit=MAX_STORIES)
+    return {"stories": [s for s in (stories.page_story(conn, x["id"]) for x in listed["stories"]) if s],
+            "stories_total": listed["page"]["total"]}
 
 
 def render_report(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> str:

@@ -105,7 +105,8 @@ def _events(conn) -> dict[int, EventView]:
     for r in conn.execute(
         """SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,
                   t.value AS date, t.text AS date_text, t.start AS date_start, t."end" AS date_end
-           FROM events e LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time ORDER BY e.id"""
+           FROM events e LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
+           WHERE e.doc NOT IN (SELECT doc FROM copies) ORDER BY e.id"""  # a copy of a text counts once, as its canonical
     ):
         events[r["id"]] = EventView(r["id"], r["doc"], r["type"], r["predicate"], r["sentence"], bool(r["negated"]),
                                     r["modality"], r["date"], r["date_text"], r["date_start"], r["date_end"])

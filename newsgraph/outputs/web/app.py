@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from newsgraph.outputs import svg
 from newsgraph.outputs.report import environment
+from newsgraph.outputs.web import follow
 from newsgraph.outputs.web.serving import Answer, ClientGone, Guard, OverBudget, Pages, Readers, page_key, wants_json
 from newsgraph.store.queries import pages, search
 from newsgraph.store.sqlite import open_store
@@ -174,6 +175,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
 
         def compute(conn):
             data = {"overview": pages.page_overview(conn), "graph": pages.page_graph(conn, top=_clamp(top, 1, 150))}
+            data["arrived"] = follow.queries.arrivals(conn)  # the latest build's; the page asks for those since the last visit
             return render(request, "home.html", data, json, graph_svg=Markup(svg.network_svg(data["graph"], links.entity)) if not json else "")
 
         return await answer(request, compute, json)
@@ -215,16 +217,18 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
             data = pages.page_document(conn, doc_id, min_score)
             if data is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
+            data["copies"] = follow.queries.document_copies(conn, doc_id)
             return render(request, "document.html", data, json, focus=s)
 
         return await answer(request, compute, json)
 
-    @app.get("/conflicts", summary="Disagreements between reports, side by side")
+    @app.get("/conflicts", summary="Disagreements between reports, side by side, with where each figure was first reported")
     @app.get("/conflicts.json", include_in_schema=False)
     async def conflicts(request: Request, limit: int = Limit(50), offset: int = Offset):
         json = _wants_json(request)
         return await answer(request, lambda conn: render(
-            request, "conflicts.html", pages.page_conflicts(conn, _clamp(limit, 1, MAX_LIMIT), offset), json), json)
+            request, "conflicts.html", follow.with_lineage(conn, pages.page_conflicts(conn, _clamp(limit, 1, MAX_LIMIT), offset)),
+            json), json)
 
     @app.get("/timeline", summary="Dated events: event date vs publication date")
     @app.get("/timeline.json", include_in_schema=False)
@@ -297,6 +301,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
         # over its budget: say so (and keep that answer, so asking again costs nothing)
         return await answer(request, lambda conn: compute(conn, too_broad=True), json)
 
+    follow.register(app, answer, render, _wants_json, Limit, Offset, lambda n: _clamp(n, 1, MAX_LIMIT))
     return app
 
 

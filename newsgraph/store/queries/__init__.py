@@ -10,3 +10,4 @@ from newsgraph.store.queries.voices import *  # noqa: F401,F403
 from newsgraph.store.queries.techniques import *  # noqa: F401,F403
 from newsgraph.store.queries.search import *  # noqa: F401,F403
 from newsgraph.store.queries.pages import *  # noqa: F401,F403
+from newsgraph.store.queries.stories import *  # noqa: F401,F403

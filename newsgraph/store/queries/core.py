@@ -30,12 +30,18 @@ def stats(conn: sqlite3.Connection) -> dict:
     def count(sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
+    from newsgraph.store.queries.stories import counted
+
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    per_doc = ("mentions", "events", "amounts", "times", "quotes", "descriptors", "techniques")
     counts = {
-        name: count(f"SELECT COUNT(*) FROM {name}")
+        name: count(f"SELECT COUNT(*) FROM {name}" + (f" WHERE {counted(conn)}" if name in per_doc else
+                                                      f" WHERE {counted(conn, 'id')}" if name == "documents" else ""))
         for name in ("documents", "entities", "mentions", "events", "amounts", "times", "quotes", "descriptors", "techniques", "conflicts")
         if name in tables
     }
+    if "copies" in tables:
+        counts["copies"] = count("SELECT COUNT(*) FROM copies")  # documents counted once, through the text they copy
     counts["words"] = count("SELECT COALESCE(SUM(words), 0) FROM documents")
     counts["outlets"] = count("SELECT COUNT(DISTINCT outlet) FROM documents WHERE outlet IS NOT NULL")
     counts["skipped"] = count("SELECT COUNT(*) FROM skipped")

@@ -479,10 +479,13 @@ def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: floa
     if has_table(conn, "descriptors"):
         cells: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         names = {}
+        from newsgraph.store.queries.stories import counted
+
         for r in conn.execute(
-            """SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
+            f"""SELECT m.entity, en.name, COALESCE(d.outlet, '(unknown)') AS outlet, x.head, x.polarity
                FROM descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
-               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""):  # CROSS: from the labels, not every mention
+               JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc
+               WHERE {counted(conn, "x.doc")}"""):  # CROSS: from the labels, not every mention; copies of a text once
             cells[r["entity"]][r["outlet"]][(r["head"], r["polarity"])] += 1
             names[r["entity"]] = r["name"]
         ranked = sorted(cells, key=lambda e: -sum(sum(c.values()) for c in cells[e].values()))[:top]

@@ -128,7 +128,9 @@ def label_matrix(conn: sqlite3.Connection, entity: str | None = None) -> list[di
     """
     from newsgraph.store.queries.core import find_entity
 
-    sql, args = _DESCRIPTORS_SQL + " WHERE m.entity IS NOT NULL", ()
+    from newsgraph.store.queries.stories import counted
+
+    sql, args = _DESCRIPTORS_SQL + f" WHERE m.entity IS NOT NULL AND {counted(conn, 'x.doc')}", ()
     if entity:
         sql += " AND m.entity = ?"
         args = (find_entity(conn, entity),)

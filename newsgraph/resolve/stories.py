@@ -1,0 +1,142 @@
+"""Stories: the documents that report one developing story, across outlets, by shared actors, facts and time.
+
+No embeddings: a document is described by what the rest of the pipeline found in it,
+weighted by how rare it is in the corpus (tf-idf):
+
+- the entities it mentions (1 + log of the mentions, times the smoothed idf
+  1 + log((1 + N) / (1 + df))), so "Rosneft" weighs more than "the United States" and
+  an actor every document names still counts;
+- the fact groups its events belong to (the same happening reported elsewhere), twice;
+- the relations its events state between entities ("FINANCE|russia|venezuela").
+
+Documents are read in the order they were reported (publication date, then arrival),
+as a live reader meets them, and each joins the open story it is most similar to
+(cosine to the story's summed vector) when that similarity is at least ``THRESHOLD``,
+they share at least ``MIN_SHARED`` entities or a fact, and the story's latest document
+is at most ``WINDOW_DAYS`` away (when both dates are known); otherwise it starts a new
+story. This is single-pass clustering as in topic detection and tracking: a story's
+earlier documents never move when later ones arrive, so its id (the id of its first
+document) stays put and its page grows on reload.
+
+Copies of a text (``copies``) are clustered through their canonical document and
+listed with it. A story needs at least two documents that are not copies of each other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from datetime import date
+
+from newsgraph.store import stories as store_stories
+from newsgraph.store.stories import StoryDoc, StoryInputs
+
+THRESHOLD = 0.4
+MIN_SHARED = 3  # entities; two shared names (a country and a capital) are too often a coincidence
+WINDOW_DAYS = 60
+TOP_FEATURES = 25  # a document's strongest features; the rest only add noise and time
+KEY_ACTORS = 8
+
+
+def resolve(store) -> None:
+    store_stories.write_stories(store, compute(store_stories.story_inputs(store)))
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
+    """Each document's tf-idf features (entities, fact groups, relations), unit length, strongest TOP_FEATURES only."""
+    df: Counter[str] = Counter()
+    raw: dict[str, dict[str, float]] = {}
+    for d, doc in docs.items():
+        feats: dict[str, float] = {}
+        for e, n in doc.entities.items():
+            feats["e:" + e] = 1.0 + math.log(n)
+        for g in doc.groups:
+            feats[f"g:{g}"] = 2.0
+        for r in doc.relations:
+            feats["r:" + r] = 1.0
+        raw[d] = feats
+        df.update(feats.keys())
+    n = max(1, len(docs))
+    out = {}
+    for d, feats in raw.items():
+        weighted = {f: w * (1.0 + math.log((1 + n) / (1 + df[f]))) for f, w in feats.items() if df[f] > 1}
+        top = dict(sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FEATURES])
+        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+        out[d] = {f: w / norm for f, w in top.items() if w > 0}
+    return out
+
+
+def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]]) -> list[list[tuple[str, float]]]:
+    """Single pass in reporting order: [(doc, similarity when it joined)] per story, first document first."""
+    stories: list[dict] = []
+    index: dict[str, set[int]] = defaultdict(set)  # feature -> stories that have it
+    for d in sorted(docs, key=lambda x: docs[x].info.order):
+        vec = vecs.get(d, {})
+        day = _day(docs[d].info.published)
+        best, best_sim = None, 0.0
+        for k in sorted({k for f in vec for k in index.get(f, ())}):
+            s = stories[k]
+            if day is not None and s["last"] is not None and abs((day - s["last"]).days) > WINDOW_DAYS:
+                continue
+            shared = [f for f in vec if f in s["sum"]]
+            entities = sum(1 for f in shared if f.startswith("e:"))
+            if entities < MIN_SHARED and not any(f.startswith("g:") for f in shared):
+                continue
+            norm = math.sqrt(sum(w * w for w in s["sum"].values())) or 1.0
+            sim = sum(vec[f] * s["sum"][f] for f in shared) / norm
+            if sim > best_sim:
+                best, best_sim = k, sim
+        if best is None or best_sim < THRESHOLD:
+            best = len(stories)
+            stories.append({"members": [], "sum": defaultdict(float), "last": None})
+            best_sim = 1.0
+        s = stories[best]
+        s["members"].append((d, best_sim))
+        for f, w in vec.items():
+            s["sum"][f] += w
+            index[f].add(best)
+        if day is not None and (s["last"] is None or day > s["last"]):
+            s["last"] = day
+    return [s["members"] for s in stories]
+
+
+def compute(inputs: StoryInputs) -> list[dict]:
+    """Stories of two or more documents, with the columns of the `stories` table and their members."""
+    docs = inputs.docs
+    vecs = vectors(docs)
+    copies_of: dict[str, list[str]] = defaultdict(list)
+    for copy, canonical in inputs.copies.items():
+        copies_of[canonical].append(copy)
+    out = []
+    for members in cluster(docs, vecs):
+        if len(members) < 2:
+            continue
+        centroid: dict[str, float] = defaultdict(float)
+        for d, _ in members:
+            for f, w in vecs.get(d, {}).items():
+                centroid[f] += w
+        ids = [d for d, _ in members]
+        everyone = ids + [c for d in ids for c in sorted(copies_of.get(d, ()))]
+        infos = [docs[d].info for d in ids]
+        dates = sorted(i.published for i in infos if i.published)
+        outlets = {inputs.infos[d].outlet for d in everyone if d in inputs.infos} | {i.outlet for i in infos}
+        actors = sorted(((f[2:], round(w, 3)) for f, w in centroid.items() if f.startswith("e:")), key=lambda x: (-x[1], x[0]))
+        central = max(ids, key=lambda d: (docs[d].info.title is not None,
+                                           sum(vecs.get(d, {}).get(f, 0.0) * w for f, w in centroid.items()), -ids.index(d)))
+        title = docs[central].info.title or ", ".join(inputs.names.get(e, e) for e, _ in actors[:3]) or central
+        score = dict(members)
+        out.append({
+            "id": ids[0], "title": title, "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
+            "documents": len(ids), "outlets": len({o for o in outlets if o}),
+            "actors": [[e, w] for e, w in actors[:KEY_ACTORS]],
+            "updated_at": max(docs[d].info.added_at or "" for d in ids) or None,
+            "members": [(d, score[d]) for d in ids] + [(c, score[d]) for d in ids for c in sorted(copies_of.get(d, ()))],
+        })
+    return out

@@ -1,0 +1,241 @@
+"""What the copies, stories and lineage corpus steps read from the store and write back (plain records).
+
+Each step in ``newsgraph.resolve`` (copies, stories, lineage) is load -> pure compute
+-> write; the SQL for the loading and writing is here, as in ``store/corpus.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from newsgraph.store.web import page_versions
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    id: str
+    path: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    inferred: bool
+    added_at: str
+
+    @property
+    def order(self) -> tuple:
+        """When it was reported: publication date (unknown last), then arrival, then path."""
+        return (self.published is None, self.published or "", self.added_at or "", self.path)
+
+
+@dataclass
+class CopyInputs:
+    documents: dict[str, DocInfo]
+    signatures: dict[str, tuple[int, bytes]]  # cached MinHash signatures: doc -> (shingles, hash values)
+    texts: dict[str, str]  # texts of the documents without a cached signature
+    versions: dict[str, list[tuple[int, str]]]  # page URL -> [(version, doc)] oldest first, the latest last
+
+
+def documents(store) -> dict[str, DocInfo]:
+    return {
+        r[0]: DocInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6])
+        for r in store.conn.execute("SELECT id, path, title, outlet, published, published_inferred, added_at FROM documents")
+    }
+
+
+def copy_inputs(store) -> CopyInputs:
+    conn = store.conn
+    docs = documents(store)
+    signatures = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT doc, shingles, signature FROM text_signatures") if r[0] in docs}
+    unsigned = [d for d in docs if d not in signatures]
+    return CopyInputs(docs, signatures, document_texts(store, unsigned), page_versions(conn))
+
+
+def document_texts(store, ids) -> dict[str, str]:
+    ids = list(ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update(store.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return out
+
+
+def write_copies(store, rows: list[tuple[str, str, str, float | None]], signatures: dict[str, tuple[int, bytes]]) -> None:
+    """Replace the copies table with `rows` (doc, canonical, kind, similarity); cache new signatures, drop stale ones."""
+    conn = store.conn
+    with store.transaction():
+        conn.execute("DELETE FROM copies")
+        conn.executemany("INSERT INTO copies(doc, canonical, kind, similarity) VALUES (?, ?, ?, ?)", rows)
+        conn.executemany("INSERT OR REPLACE INTO text_signatures(doc, shingles, signature) VALUES (?, ?, ?)",
+                         [(d, n, sig) for d, (n, sig) in signatures.items()])
+        conn.execute("DELETE FROM text_signatures WHERE doc NOT IN (SELECT id FROM documents)")
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+@dataclass
+class StoryDoc:
+    info: DocInfo
+    entities: dict[str, int] = field(default_factory=dict)  # entity id -> mentions
+    groups: set[int] = field(default_factory=set)  # fact groups its events belong to
+    relations: set[str] = field(default_factory=set)  # "TYPE|subject|object" of its events between entities
+
+
+@dataclass
+class StoryInputs:
+    docs: dict[str, StoryDoc]  # canonical documents only
+    copies: dict[str, str]  # copy -> canonical
+    names: dict[str, str]
+    types: dict[str, str]
+    infos: dict[str, DocInfo] = field(default_factory=dict)  # every document, copies too
+
+
+def story_inputs(store) -> StoryInputs:
+    conn = store.conn
+    infos = documents(store)
+    copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall())
+    docs = {d: StoryDoc(info) for d, info in infos.items() if d not in copies}
+    for doc, entity, n in conn.execute(
+        "SELECT doc, entity, COUNT(*) FROM mentions WHERE entity IS NOT NULL GROUP BY doc, entity"
+    ):
+        if doc in docs:
+            docs[doc].entities[entity] = n
+    for doc, grp in conn.execute("SELECT DISTINCT doc, grp FROM events WHERE grp IS NOT NULL"):
+        if doc in docs:
+            docs[doc].groups.add(grp)
+    sides: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    kinds: dict[int, tuple[str, str]] = {}
+    for event, doc, type_, role, entity in conn.execute(
+        """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
+           JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+           WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
+             AND p.role IN ('subject', 'object', 'recipient', 'destination')"""
+    ):
+        kinds[event] = (doc, type_)
+        sides[event]["subject" if role == "subject" else "object"].add(entity)
+    for event, (doc, type_) in kinds.items():
+        if doc not in docs:
+            continue
+        for s in sides[event]["subject"]:
+            for o in sides[event]["object"] - {s}:
+                docs[doc].relations.add(f"{type_}|{s}|{o}")
+    names, types = {}, {}
+    for r in conn.execute("SELECT id, name, type FROM entities"):
+        names[r[0]], types[r[0]] = r[1], r[2]
+    return StoryInputs(docs, copies, names, types, infos)
+
+
+def write_stories(store, stories: list[dict]) -> None:
+    """Replace stories with `stories`: dicts of the `stories` columns plus `members` [(doc, score)]."""
+    conn = store.conn
+    with store.transaction():
+        conn.execute("DELETE FROM story_documents")
+        conn.execute("DELETE FROM stories")
+        for s in stories:
+            conn.execute(
+                "INSERT INTO stories(id, title, first, last, documents, outlets, actors, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                (s["id"], s["title"], s["first"], s["last"], s["documents"], s["outlets"], json.dumps(s["actors"]), s["updated_at"]),
+            )
+            conn.executemany("INSERT INTO story_documents(story, doc, score) VALUES (?, ?, ?)",
+                             [(s["id"], d, round(score, 4)) for d, score in s["members"]])
+
+
+# --- lineage -------------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """One document's report of a figure or claim."""
+
+    doc: str
+    event: int | None
+    start: int | None
+    end: int | None
+    text: str | None
+    source: str | None
+    source_text: str | None
+
+
+@dataclass
+class LineageInputs:
+    documents: dict[str, DocInfo]
+    names: dict[str, str]
+    copies: dict[str, list[str]]  # canonical -> its copies
+    figures: list[tuple[int, float, str, list[Report]]]  # conflict id, value, unit, reports in the conflict
+    copy_amounts: dict[tuple[str, float, str], Report]  # (copy doc, value, unit) -> that copy's report of the figure
+    facts: list[tuple[int, str, list[Report]]]  # fact group id, description, member reports
+    quotes: list[tuple[str, list[Report]]]  # quote text, reports (source = speaker)
+
+
+def lineage_inputs(store) -> LineageInputs:
+    conn = store.conn
+    docs = documents(store)
+    names = dict(conn.execute("SELECT id, name FROM entities").fetchall())
+    copies: dict[str, list[str]] = defaultdict(list)
+    for doc, canonical in conn.execute("SELECT doc, canonical FROM copies ORDER BY doc"):
+        copies[canonical].append(doc)
+    by_figure: dict[tuple[int, float, str], list[Report]] = defaultdict(list)
+    for r in conn.execute(
+        """SELECT v.conflict, v.value, v.unit, v.doc, v.event, v.start, v."end", v.text, v.source, v.source_text
+           FROM conflict_values v JOIN conflicts c ON c.id = v.conflict
+           WHERE c.kind = 'amount' AND v.value IS NOT NULL ORDER BY v.conflict, v.value, v.rowid"""
+    ):
+        by_figure[(r[0], r[1], r[2])].append(Report(r[3], r[4], r[5], r[6], r[7], r[8], r[9]))
+    figures = [(c, v, u, reports) for (c, v, u), reports in by_figure.items()]
+    copy_amounts: dict[tuple[str, float, str], Report] = {}
+    copy_docs = [d for ds in copies.values() for d in ds]
+    for i in range(0, len(copy_docs), 500):
+        chunk = copy_docs[i:i + 500]
+        for r in conn.execute(
+            f"""SELECT a.doc, a.value, a.unit, a.start, a."end", a.text, ea.event, sm.entity, sp.text
+                FROM amounts a
+                LEFT JOIN (SELECT x.event, x.amount, e.doc FROM event_amounts x JOIN events e ON e.id = x.event) ea
+                       ON ea.doc = a.doc AND ea.amount = a.idx
+                LEFT JOIN event_participants sp ON sp.event = ea.event AND sp.role = 'source'
+                LEFT JOIN mentions sm ON sm.doc = a.doc AND sm.idx = sp.mention
+                WHERE a.kind = 'money' AND a.value IS NOT NULL AND a.doc IN ({','.join('?' * len(chunk))})
+                ORDER BY a.doc, a.start""", chunk):
+            copy_amounts.setdefault((r[0], r[1], r[2]), Report(r[0], r[6], r[3], r[4], r[5], r[7], r[8]))
+    facts: dict[int, list[Report]] = defaultdict(list)
+    described: dict[int, str] = {}
+    for r in conn.execute(
+        """SELECT g.id, g.predicate, g.subject, g.object, e.id, e.doc, e.start, e."end", e.trigger, sm.entity, sp.text
+           FROM fact_groups g JOIN events e ON e.grp = g.id
+           LEFT JOIN event_participants sp ON sp.event = e.id AND sp.role = 'source'
+           LEFT JOIN mentions sm ON sm.doc = e.doc AND sm.idx = sp.mention
+           WHERE g.documents >= 2 ORDER BY g.id, e.id"""
+    ):
+        side = lambda ids: " and ".join(names.get(x, x) for x in (ids or "").split(";") if x)  # noqa: E731
+        described[r[0]] = f"{side(r[2])} {r[1]} {side(r[3])}".strip()
+        facts[r[0]].append(Report(r[5], r[4], r[6], r[7], r[8], r[9], r[10]))
+    quotes: dict[str, list[Report]] = defaultdict(list)
+    for r in conn.execute(
+        """SELECT q.doc, q.start, q."end", q.text, m.entity, q.speaker_text FROM quotes q
+           LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
+           WHERE q.kind = 'direct' AND length(q.text) >= 30 ORDER BY q.doc, q.start"""
+    ):
+        key = " ".join(r[3].lower().split()).strip(" \"'\u201c\u201d.,")
+        quotes[key].append(Report(r[0], None, r[1], r[2], r[3], r[4], r[5]))
+    repeated = [(k, v) for k, v in quotes.items() if len({x.doc for x in v}) >= 2]
+    return LineageInputs(docs, names, dict(copies), figures, copy_amounts,
+                         [(g, described[g], reports) for g, reports in facts.items()], repeated)
+
+
+def write_lineage(store, items: list[dict]) -> None:
+    """Replace lineage with `items`: dicts of the `lineage` columns plus `reports` (dicts of lineage_reports columns)."""
+    conn = store.conn
+    with store.transaction():
+        conn.execute("DELETE FROM lineage_reports")
+        conn.execute("DELETE FROM lineage")
+        for item in items:
+            cur = conn.execute(
+                "INSERT INTO lineage(kind, conflict, grp, value, unit, text, summary) VALUES (?,?,?,?,?,?,?)",
+                (item["kind"], item.get("conflict"), item.get("grp"), item.get("value"), item.get("unit"), item["text"],
+                 item["summary"]),
+            )
+            conn.executemany(
+                """INSERT INTO lineage_reports(lineage, rank, doc, event, start, "end", text, source, source_text, attributed, copy_of)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                [(cur.lastrowid, n, r["doc"], r.get("event"), r.get("start"), r.get("end"), r.get("text"), r.get("source"),
+                  r.get("source_text"), int(r["attributed"]), r.get("copy_of")) for n, r in enumerate(item["reports"])],
+            )

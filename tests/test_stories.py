@@ -1,0 +1,217 @@
+"""Stories across outlets and where each figure came from: on the seeds, on a small corpus written for these
+tests, and through the CLI, the web app (/stories, /story/{id}, arrivals) and the export."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from newsgraph.store import queries
+from newsgraph.store.sqlite import open_store
+
+# Four reports of one story, written for these tests (invented outlets). Ledger repeats the Gazette's figure
+# citing a news agency; the Mirror runs the Gazette's text with its own first line (a syndicated copy).
+GAZETTE = (
+    "Russia lent Venezuela $17 billion over the past decade, making Moscow the main creditor of President "
+    "Nicolás Maduro. The state oil company Rosneft advanced much of the money against future oil deliveries. "
+    "Officials in Caracas said the loans kept the oil industry running through the crisis. "
+    "Opposition leader Juan Guaidó said the debts were a burden on the next generation and called on Russia to stop "
+    "financing the government in Caracas."
+)
+MIRROR = "WIRE MIRROR - Moscow remains the lender of last resort for Caracas. " + GAZETTE + (
+    " Rosneft did not answer questions about the terms.")
+LEDGER = (
+    "Russia has lent Venezuela $17 billion, according to Reuters, and Moscow has sent military advisers to Caracas. "
+    "President Nicolás Maduro thanked Russia for its support in a speech to soldiers on Friday. "
+    "Juan Guaidó, who leads the opposition, said Russian money was propping up the government."
+)
+STAR = (
+    "Russia has lent Venezuela $5 billion in the past two years, the Venezuelan finance ministry said. "
+    "President Nicolás Maduro met Rosneft executives in Caracas to discuss oil deliveries. "
+    "Opposition leader Juan Guaidó said the loans were illegal without the approval of the national assembly."
+)
+MANIFEST = """path,outlet,published,title
+gazette.txt,Harbor Gazette,2019-03-01,Moscow is Caracas's main creditor
+mirror.txt,Wire Mirror,2019-03-02,Moscow remains Caracas's lender
+ledger.txt,Caribbean Ledger,2019-03-03,Russian money props up Maduro
+star.txt,North Star,2019-03-04,Russia's loans to Venezuela
+"""
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory):
+    from newsgraph.run import build
+
+    folder = tmp_path_factory.mktemp("story")
+    for name, text in (("gazette", GAZETTE), ("mirror", MIRROR), ("ledger", LEDGER), ("star", STAR)):
+        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    db = folder / "kb.db"
+    build([str(folder)], str(db), manifest=str(folder / "manifest.csv"))
+    return db
+
+
+def _conn(db):
+    return open_store(db, readonly=True)
+
+
+def test_the_seeds_form_one_story(seeds_db):
+    with _conn(seeds_db) as store:
+        listed = queries.page_stories(store.conn)["stories"]
+        assert len(listed) == 1 and listed[0]["documents"] == 5
+        story = queries.page_story(store.conn, listed[0]["id"])
+        assert {"russia", "venezuela", "nicolas-maduro"} <= {a["id"] for a in story["actors"]}
+        assert story["conflicts"], "the Russia -> Venezuela money disagreement belongs to the story"
+
+
+def test_seed_figures_show_their_first_report_and_source(seeds_db):
+    """Every figure of the Russia -> Venezuela money conflict names its first report and who it cites (or nobody)."""
+    with _conn(seeds_db) as store:
+        conn = store.conn
+        conflict = next(c for c in queries.list_conflicts(conn)
+                        if c["kind"] == "amount" and c["subject"] == "russia" and c["object"] == "venezuela")
+        lineage = queries.conflict_lineage(conn, [conflict["id"]])[conflict["id"]]
+        figures = {item["value"] for item in lineage}
+        assert {17e9, 30e9} <= figures and figures == {v["value"] for v in conflict["values"]}
+        for item in lineage:
+            first = item["reports"][0]
+            value = next(v for v in conflict["values"] if v["value"] == item["value"] and v["doc"] == first["doc"])
+            assert first["first"] and first["source"] == value["source"]
+            assert first["text"] == value["text"] == conn.execute(
+                "SELECT substr(text, ? + 1, ? - ?) FROM documents WHERE id = ?",
+                (first["start"], first["end"], first["start"], first["doc"])).fetchone()[0]
+            cited = f"citing {value['source_name']}" if value["source_name"] else "citing nobody"
+            assert item["summary"].startswith(f"{value['text']}: first in {first['name']} on ") and cited in item["summary"]
+
+
+def test_a_repeated_figure_names_its_first_report_and_who_repeated_it(story_db):
+    with _conn(story_db) as store:
+        conn = store.conn
+        lineage = [item for items in queries.conflict_lineage(conn, [r[0] for r in conn.execute("SELECT id FROM conflicts")]).values()
+                   for item in items]
+        item = next(i for i in lineage if i["value"] == 17e9)
+        assert [(r["name"], r["attributed"], bool(r["copy_of"])) for r in item["reports"]] == [
+            ("Harbor Gazette", False, False), ("Wire Mirror", False, True), ("Caribbean Ledger", True, False)]
+        assert item["summary"] == (
+            "$17 billion: first in Harbor Gazette on 2019-03-01, citing nobody; repeated by "
+            "Wire Mirror on 2019-03-02 (without attribution; a copy of Harbor Gazette's text) and "
+            "Caribbean Ledger on 2019-03-03 (citing Reuters)")
+        # the copy is not a second vote in the conflict itself
+        docs = {r[0] for r in conn.execute("SELECT v.doc FROM conflict_values v")}
+        mirror = conn.execute("SELECT id FROM documents WHERE outlet = 'Wire Mirror'").fetchone()[0]
+        assert mirror not in docs
+
+
+def test_a_copy_adds_no_labels_to_the_label_matrix(story_db):
+    """The Mirror's labels are the Gazette's words again: the matrix counts them once, under the Gazette."""
+    from newsgraph.store.queries.voices import label_matrix
+
+    with _conn(story_db) as store:
+        conn = store.conn
+        mirror = conn.execute("SELECT id FROM documents WHERE outlet = 'Wire Mirror'").fetchone()[0]
+        labelled = """SELECT COUNT(*) FROM descriptors x JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+                      WHERE m.entity IS NOT NULL AND x.doc {} ?"""
+        in_copy = conn.execute(labelled.format("="), (mirror,)).fetchone()[0]
+        elsewhere = conn.execute(labelled.format("!="), (mirror,)).fetchone()[0]
+        matrix = label_matrix(conn)
+    assert in_copy > 0  # the copy does carry labels, so leaving them out is seen
+    assert sum(row["count"] for row in matrix) == elsewhere
+    assert "Wire Mirror" not in {o["outlet"] for row in matrix for o in row["outlets"]}
+
+
+def test_one_story_across_outlets_with_copies_marked(story_db):
+    with _conn(story_db) as store:
+        conn = store.conn
+        stories = queries.page_stories(conn)["stories"]
+        assert len(stories) == 1
+        story = queries.page_story(conn, stories[0]["id"])
+        assert [d["outlet"] for d in story["documents_list"]] == ["Harbor Gazette", "Wire Mirror", "Caribbean Ledger", "North Star"]
+        assert [bool(d["copy_of"]) for d in story["documents_list"]] == [False, True, False, False]
+        assert story["documents"] == 3 and story["outlets"] == 4 and story["first"] == "2019-03-01" and story["last"] == "2019-03-04"
+        assert story["id"] == story["documents_list"][0]["id"]  # the first document's id: stable as the story grows
+
+
+def test_stories_command_and_conflicts_lineage_in_the_cli(story_db):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    listed = CliRunner().invoke(main, ["stories", "--db", str(story_db), "--json"])
+    assert listed.exit_code == 0, listed.output
+    story_id = json.loads(listed.output)["stories"][0]["id"]
+    one = CliRunner().invoke(main, ["stories", story_id, "--db", str(story_db)])
+    assert one.exit_code == 0 and "Harbor Gazette" in one.output and "first in Harbor Gazette" in one.output
+    missing = CliRunner().invoke(main, ["stories", "nope", "--db", str(story_db)])
+    assert missing.exit_code == 2 and "no story" in missing.output
+    conflicts = CliRunner().invoke(main, ["conflicts", "--db", str(story_db)])
+    assert "$17 billion: first in Harbor Gazette on 2019-03-01, citing nobody" in " ".join(conflicts.output.split())
+
+
+def test_web_pages_for_stories_arrivals_and_copies(story_db):
+    from fastapi.testclient import TestClient
+
+    from newsgraph.outputs.web.app import create_app
+
+    client = TestClient(create_app(story_db))
+    listed = client.get("/stories.json").json()
+    story_id = listed["stories"][0]["id"]
+    page = client.get(f"/story/{story_id}")
+    assert page.status_code == 200 and "Caribbean Ledger" in page.text and "first in Harbor Gazette" in page.text
+    assert client.get(f"/story/{story_id}.json").json()["documents"] == 3
+    assert client.get("/story/nope.json").status_code == 404
+    home = client.get("/")
+    latest = re.search(r'id="arrivals" data-latest="([^"]+)"', home.text)
+    assert "Latest arrivals" in home.text and latest and "/static/follow.js" in home.text
+    # the home page's script asks for what arrived after the newest document this browser was shown
+    assert client.get("/arrivals.json", params={"since": latest.group(1)}).json()["total"] == 0
+    assert "Nothing new" in client.get("/arrivals", params={"since": latest.group(1)}).text
+    assert client.get("/arrivals.json", params={"since": "2000-01-01 00:00:00"}).json()["total"] == 4
+    assert client.get("/static/follow.js").status_code == 200
+    with _conn(story_db) as store:
+        mirror = store.conn.execute("SELECT id FROM documents WHERE outlet = 'Wire Mirror'").fetchone()[0]
+    reader = client.get(f"/document/{mirror}")
+    assert "Also in" in reader.text and "Harbor Gazette" in reader.text
+    assert "Where the figures came from" in client.get("/conflicts").text
+
+
+def test_the_report_shows_the_story_and_where_its_figure_came_from(story_db):
+    from newsgraph.outputs.report import render_report
+
+    with _conn(story_db) as store:
+        html = render_report(store.conn)
+        story_id = queries.page_stories(store.conn)["stories"][0]["id"]
+    stories = html[html.index('<section id="stories">'):]
+    stories = stories[:stories.index("</section>")]
+    assert f'id="story/{story_id}"' in stories and stories.count('class="story"') == 1
+    assert all(o in stories for o in ("Harbor Gazette", "Caribbean Ledger", "North Star", "Wire Mirror"))
+    assert "$17 billion: first in Harbor Gazette on 2019-03-01, citing nobody" in " ".join(html.split())
+
+
+def test_export_adds_copies_lineage_stories_and_claims(story_db):
+    import jsonschema
+
+    from newsgraph.outputs.export import SCHEMA, export_json
+
+    with _conn(story_db) as store:
+        data = export_json(store.conn)
+    schema = json.loads((__import__("importlib.resources").resources.files("newsgraph.outputs") / "schema.json").read_text())
+    jsonschema.validate(data, schema)
+    assert data["schema"] == SCHEMA
+    by_outlet = {d["outlet"]: d for d in data["documents"]}
+    assert by_outlet["Wire Mirror"]["copy_of"] == by_outlet["Harbor Gazette"]["id"]
+    assert by_outlet["Harbor Gazette"]["copies"] == [by_outlet["Wire Mirror"]["id"]]
+    lineage = [item for c in data["conflicts"] for item in c["lineage"]]
+    assert any(item["value"] == 17e9 and item["reports"][0]["doc"] == by_outlet["Harbor Gazette"]["id"] for item in lineage)
+    assert len(data["stories"]) == 1 and data["stories"][0]["documents"][0] == by_outlet["Harbor Gazette"]["id"]
+
+
+@pytest.mark.parametrize("which", ["seeds_db", "story_db"])
+def test_every_lineage_report_points_at_its_words(which, request):
+    """Provenance: a report's text is the document's text at its offsets."""
+    with _conn(request.getfixturevalue(which)) as store:
+        rows = store.conn.execute(
+            """SELECT r.text, substr(d.text, r.start + 1, r."end" - r.start) FROM lineage_reports r
+               JOIN documents d ON d.id = r.doc WHERE r.start IS NOT NULL""").fetchall()
+    assert rows and all(a == b for a, b in rows)
