@@ -38,7 +38,10 @@ def target(ctx: Context, span: Span) -> int | None:
     inside = range(span.start, span.end)
     root = span.root
     found = ctx.mention_of(root)
-    if found is not None:
+    # A description the coreference stage made of the label itself ("a corrupt dictator") is not its target:
+    # only a name standing at the head counts; otherwise the structure below says whom the label is put on.
+    own = ctx.result.mentions[found] if found is not None else None
+    if own is not None and getattr(own, "form", "name") == "name" and own.start <= ctx.span_original(root)[0] < own.end:
         return found
 
     def first(tokens) -> int | None:
