@@ -74,12 +74,13 @@ def test_eval_quotes_cli_rejects_a_folder_without_the_layout(tmp_path):
 # --- the quality gate --------------------------------------------------------------------------------
 
 GATE_ARTICLES = 12  # the first 12 dev articles in name order (breitbart, huff-post): 303 attributions, ~7,600 words
-# Floors pinned just under the scores measured on this slice when they were set (content F1 0.823, indirect recall
-# 0.683, direct F1 0.718 against 0.459 for every quoted span, sources 0.911 named / 0.780 he-she / 0.878 nominal,
-# cues 0.886). He/she was 0.878 with the quotes' own resolver; it is 0.780 since speakers follow the coreference
-# stage's links, which do better on the train split (0.764 against 0.737). Lower a floor only on purpose, saying why.
-GATE = {"content_f1": 0.80, "indirect_recall": 0.66, "source_name": 0.89, "source_pronoun": 0.75,
-        "source_nominal": 0.85, "cue": 0.86}
+# Floors pinned just under the scores measured on this slice when they were set (content F1 0.841, indirect recall
+# 0.747, direct F1 0.733 against 0.459 for every quoted span, sources 0.915 named / 0.878 he-she / 0.872 nominal,
+# cues 0.888; he-she was 0.927 before the rewritten coreference stage was merged). Round 1 measured 0.823 / 0.683 / 0.718 / 0.911 / 0.780 / 0.878 / 0.886; he/she rose when a "he"
+# linked to a name inside its own quote or to a person of the other gender fell back to the speaker search, indirect
+# recall with by-phrases, I/we sources, colon lead-ins and "respond to". Lower a floor only on purpose, saying why.
+GATE = {"content_f1": 0.83, "indirect_recall": 0.73, "source_name": 0.90, "source_pronoun": 0.85,
+        "source_nominal": 0.85, "cue": 0.87}
 
 
 @pytest.fixture(scope="module")

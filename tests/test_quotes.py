@@ -159,6 +159,14 @@ ATTRIBUTIONS = [
      "farmers", "most farmers expect a dry summer", "indirect", "report", "The survey", None, None, "showed"),
     ("headline colon", "Maria Olsen: Harbour Will Reopen Before Winter\n\nThe mayor spoke on Monday.",
      "Harbour", "Harbour Will Reopen Before Winter", "indirect", "speech", "Maria Olsen", "Maria Olsen", None, ":"),
+    ("passive by-phrase", "Maria Olsen has been endorsed by the Harbour Times.",
+     "Olsen", "Maria Olsen", "indirect", "endorsement", "the Harbour Times", "Harbour Times", None, "endorsed"),
+    ("the author's own voice", "We asked whether the harbour would reopen before winter.",
+     "harbour", "whether the harbour would reopen before winter", "indirect", "speech", "We", None, None, "asked"),
+    ("respond to", "The Olsen campaign did not immediately respond to requests for comment.",
+     "comment", "requests for comment", "indirect", "speech", "The Olsen campaign", None, "Olsen", "respond"),
+    ("a document as 'it'", "The city sent a letter on Thursday. It says the campaign broke the law.",
+     "law", "the campaign broke the law", "indirect", "speech", "It", None, None, "says"),
     ("quote interrupted by its attribution", 'Katelynn Lamoreaux spoke. "It should not be funny," she said. "I did not think it would last."',
      "funny", 'It should not be funny," she said. "I did not think it would last.', "direct", "speech", "she",
      "Katelynn Lamoreaux", None, "said"),
@@ -192,6 +200,22 @@ def test_she_is_never_a_man_named_before(analyze_text):
     quote = _find(analyze_text(text), "too long")
     assert quote.speaker.text == "she"
     assert quote.speaker.mention is not None and analyze_text(text).mentions[quote.speaker.mention].name == "Katelynn Lamoreaux"
+
+
+@pytest.mark.parametrize("text", [
+    'Thomas Berger met the press. "I think that if Karl Weiss is elected, the harbour closes," he said.',
+    'Mr. Berger chalks it up to politics. "It feels like, \'Meh, Karl Weiss can wait,\'" he said.',
+])
+def test_he_is_nobody_named_inside_his_own_quote(analyze_text, text):
+    """People named inside a quote are not its speaker, even when the coreference stage links the "he" to them."""
+    analysis = analyze_text(text)
+    quote = _find(analysis, "Karl Weiss")
+    assert quote.speaker.text == "he"
+    assert quote.speaker.mention is not None and analysis.mentions[quote.speaker.mention].name.endswith("Berger")
+
+
+def test_a_date_is_no_content(analyze_text):
+    assert analyze_text("Thomas Berger spoke on Monday.").quotes == []
 
 
 TITLES_AND_TERMS = [

@@ -129,7 +129,10 @@ def _role_span(ctx: Context, token: Token) -> Span:
 
 
 def _is_person(ctx: Context, idx: int) -> bool:
-    return ctx.result.mentions[idx].label == "PERSON"
+    """A person's name; "Charlotte Mayor", a place before a title that the tagger took for a name, is none."""
+    m = ctx.result.mentions[idx]
+    words = m.name.split()
+    return m.label == "PERSON" and not (len(words) > 1 and words[-1].lower() in TITLE_HEADS)
 
 
 def _target(ctx: Context, idx: int) -> int:
@@ -169,13 +172,23 @@ _FEMALE = frozenset(
 )
 
 
-def _gender(ctx: Context, target: int) -> str | None:
-    """What the document says about a person's gender: an honorific or gendered title next to one of their
-    names ("Ms. Khan", "spokeswoman Eva Strand"); None when it says nothing or both."""
+def _tokens_of(ctx: Context) -> dict[int, list[Token]]:
+    """The tokens standing for each mention target (names, and pronouns linked to them), indexed once per document."""
+    index = ctx.__dict__.get("_tokens_of")
+    if index is None:
+        index = {}
+        for tok in ctx.doc:
+            target = ctx.mention_of(tok)
+            if target is not None:
+                index.setdefault(target, []).append(tok)
+        ctx.__dict__["_tokens_of"] = index
+    return index
+
+
+def _stated_gender(ctx: Context, target: int) -> frozenset[str]:
+    """Genders the text states for a person: titles and honorifics next to their names, their role, first names."""
     found: set[str] = set()
-    for tok in ctx.doc:
-        if ctx.mention_of(tok) != target:
-            continue
+    for tok in _tokens_of(ctx).get(target, ()):
         near = [c.lower_ for c in tok.children if c.dep_ in {"compound", "appos", "amod"}]
         if tok.i > 0:
             near.append(ctx.doc[tok.i - 1].lower_)
@@ -185,7 +198,25 @@ def _gender(ctx: Context, target: int) -> str | None:
     found.update("m" for w in role if w in _MALE)
     found.update("f" for w in role if w in _FEMALE)
     if not found:
-        found.update(_first_name_genders(ctx, ctx.result.mentions[target].name))
+        # The person's own first name ("Hillary Clinton") before those of namesakes ("Bill Clinton" beside her).
+        words = ctx.result.mentions[target].name.split()
+        own = first_names().get(words[0].lower().rstrip(".")) if len(words) > 1 else None
+        if own:
+            found.add(own)
+        elif len(words) == 1:
+            # "Trump" alone: the first names of the document's Trumps; else "Keith", a first name standing alone
+            found.update(_first_name_genders(ctx, words[0]) or ({first_names()[words[0].lower()]} if words[0].lower() in first_names() else set()))
+    return frozenset(found)
+
+
+def _gender(ctx: Context, target: int) -> str | None:
+    """What the document says about a person's gender: an honorific or gendered title next to one of their
+    names ("Ms. Khan", "spokeswoman Eva Strand"), their first name, else an earlier he/she; None when it says
+    nothing or both."""
+    stated = ctx.__dict__.setdefault("_stated_genders", {})
+    if target not in stated:
+        stated[target] = _stated_gender(ctx, target)
+    found = set(stated[target])
     if not found:
         learnt = _learnt(ctx).get(target)
         if learnt is not None:
@@ -229,10 +260,14 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
     The one place speaker pronouns are resolved, so the quotes follow the document's coreference once it exists.
     """
     linked = ctx.mention_of(token)
-    if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"}:
+    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+    if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"} and not (
+        skip and skip[0] <= ctx.result.mentions[linked].start < skip[1]
+    ) and _is_person(ctx, linked) and _gender(ctx, linked) in {None, wanted}:
+        # A link to a name inside the quote being attributed is not its speaker ('"…Donald Trump is elected…," he said'),
+        # nor one to no person ("Charlotte Mayor") or to a person of the other gender.
         return linked
     found = antecedent(ctx, token, skip=skip)
-    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
     if found is not None and wanted is not None:
         _learnt(ctx).setdefault(found, wanted)
     return found

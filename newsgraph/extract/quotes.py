@@ -51,7 +51,8 @@ _NP_CUES = frozenset("""describe discuss mention announce confirm acknowledge ad
     disavow repudiate contradict endorse back support praise favor favour prefer defend oppose criticize criticise condemn
     attack slam applaud welcome embrace champion laud hail question challenge approve denounce decry blast mock ridicule
     claim allege accuse blame fault report show find indicate document project estimate want expect fear echo express offer
-    address name tout call""".split())
+    address name tout call vow urge promise pledge demand outline detail highlight note disclose emphasize emphasise
+    signal unveil""".split())
 # Prepositions that carry a cue's content: "talked about the economy", "called for a ban".
 _PREP_CUES = {
     "talk": {"about"}, "speak": {"about", "of", "on"}, "refer": {"to"}, "call": {"for"}, "comment": {"on"},
@@ -59,13 +60,17 @@ _PREP_CUES = {
     "argue": {"for", "against"}, "ask": {"about", "for"}, "joke": {"about"}, "boast": {"about", "of"},
     "testify": {"about", "on"}, "agree": {"with", "on"}, "disagree": {"with"}, "think": {"about", "of"},
     "worry": {"about"}, "hope": {"for"}, "push": {"for"}, "brag": {"about"}, "rail": {"against"},
-    "point": {"to"}, "vote": {"for", "against"}, "focus": {"on"},
+    "point": {"to"}, "vote": {"for", "against"}, "focus": {"on"}, "respond": {"to", "with", "by"}, "reply": {"to", "with"},
 }
-_XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell "
+_XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
 _ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
 _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
+# The author's and the reader's own voice: PolNeAR-style attribution counts "I know …", "we asked whether …".
+_VOICES = frozenset({"i", "we"})
+# Cues whose subject "it" is a document or a recording: "It says the campaign violated …", "It shows an officer …".
+_DOCUMENT_CUES = frozenset({"say", "show", "state", "find", "report", "conclude", "note", "indicate", "suggest", "warn"})
 _SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
 
 
@@ -116,10 +121,10 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
         sent = ctx.sentence_index(f.lo)
         if src.form == "name" and src.participant.mention is not None:
             last = (sent, src.participant.mention)
-        elif src.form == "pronoun" and last is not None and sent - last[0] <= 4 and src.participant.mention != last[1]:
+        elif src.form == "pronoun" and last is not None and sent - last[0] <= 6 and src.participant.mention != last[1]:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
-            if wanted is not None and known == wanted and ctx.result.mentions[last[1]].label == "PERSON":
+            if wanted is not None and known in {None, wanted} and ctx.result.mentions[last[1]].label == "PERSON":
                 f.source = replace(src, participant=replace(src.participant, mention=last[1]))
 
 
@@ -444,7 +449,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in preps:
             objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
-            if objs and objs[0].lower_ not in _PRONOUN_CONTENT:
+            if objs and objs[0].lower_ not in _PRONOUN_CONTENT and objs[0].ent_type_ not in {"DATE", "TIME"}:
                 r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
                 return [_chars(doc, *r)] if r else None
     if lemma not in {"say", "tell", "add", "continue"}:
@@ -458,13 +463,37 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             if c.dep_ == "dobj" and c.lower_ not in _PRONOUN_CONTENT and lemma not in _ADDRESSEE_CUES and cue_kinds().get(lemma, "speech") != "speech":
                 r = _trimmed(doc, c.left_edge.i, c.right_edge.i + 1)
                 return [_chars(doc, *r)] if r else None
+    passive = [c for c in kids if c.dep_ == "nsubjpass"]
+    if passive and any(c.dep_ == "agent" for c in kids) and passive[0].lower_ not in _PRONOUN_CONTENT:
+        # "Clinton has been endorsed by dozens of papers", "was first reported by the Post": the subject is what the
+        # by-phrase endorses or reports
+        r = _trimmed(doc, passive[0].left_edge.i, passive[0].right_edge.i + 1)
+        return [_chars(doc, *r)] if r else None
     if lemma in {"warn", "urge", "tell", "estimate"}:
         objs = [c for c in kids if c.dep_ in {"dobj", "dative"}]
         comps = [c for c in kids if c.dep_ in {"xcomp", "oprd"}]
         if objs and comps:
             r = _trimmed(doc, min(objs[0].left_edge.i, comps[0].left_edge.i), max(objs[-1].right_edge.i, comps[-1].right_edge.i) + 1)
             return [_chars(doc, *r)] if r else None
-    return None
+    return _after_colon(doc, verb)
+
+
+def _after_colon(doc, verb: Token) -> list[tuple[int, int]] | None:
+    """"The governor added: It's typical of …": a colon right after the cue opens its content, to the end of the
+    sentence, or the next sentence when the colon ends this one (the parser often starts a sentence after it)."""
+    sent = verb.sent
+    j = verb.i + 1
+    while j < min(sent.end, verb.i + 5) and not doc[j].is_punct:
+        j += 1
+    if j >= len(doc) or doc[j].text != ":":
+        return None
+    lo, hi = j + 1, sent.end
+    if _trimmed(doc, lo, hi) is None and hi < len(doc):
+        hi = doc[hi].sent.end
+    if "\n" in doc[lo:hi].text.strip():
+        hi = next(t.i for t in doc[lo:hi] if "\n" in t.text and t.i > lo)
+    r = _trimmed(doc, lo, hi)
+    return [_chars(doc, *r)] if r and r[1] - r[0] >= 3 else None
 
 
 def _one_name(ctx: Context, parts: list[tuple[int, int]]) -> bool:
@@ -529,7 +558,8 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         subject = subject_of(tok)
         source = None
         if subject is not None:
-            if any(a <= subject.idx < b for a, b in parts) or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it"}:
+            if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES and not (
+                subject.lower_ == "it" and tok.lemma_.lower() in _DOCUMENT_CUES)) or subject.lower_ == "there":
                 continue
             source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
         elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
