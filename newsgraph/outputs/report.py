@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from newsgraph.outputs import svg
 from newsgraph.store.queries import pages
+from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 TOP_ACTORS = 12  # actors with a full section in the report
 GRAPH_NODES = 40
@@ -114,8 +115,9 @@ def _cited_documents(*lists) -> list[str]:
     return list(seen)
 
 
-def report_data(conn: sqlite3.Connection) -> dict:
-    """Everything the dossier shows, from the page queries the web app uses."""
+def report_data(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> dict:
+    """Everything the dossier shows, from the page queries the web app uses; technique spans scored below
+    `min_score` are left out."""
     overview = pages.page_overview(conn, top=TOP_ACTORS)
     actors = []
     for e in overview["top_actors"]:
@@ -130,14 +132,14 @@ def report_data(conn: sqlite3.Connection) -> dict:
         "money": pages.page_money(conn, limit=100),
         "conflicts": pages.page_conflicts(conn, limit=100),
         "timeline": pages.page_timeline(conn, limit=150),
-        "voices": pages.page_voices(conn, limit=200),
+        "voices": pages.page_voices(conn, limit=200, min_score=min_score),
     }
     data.update(_story_data(conn, data["conflicts"]))
     cited = _cited_documents(data["actors"], data["money"], data["conflicts"], data["timeline"], data["voices"], data["stories"])
     if len(cited) < MAX_DOCUMENTS:
         rest = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (MAX_DOCUMENTS,))]
         cited += [d for d in rest if d not in set(cited)][: MAX_DOCUMENTS - len(cited)]
-    data["documents"] = [d for d in (pages.page_document(conn, doc) for doc in cited) if d]
+    data["documents"] = [d for d in (pages.page_document(conn, doc, min_score) for doc in cited) if d]
     data["documents_total"] = overview["counts"].get("documents", 0)
     return data
 
@@ -154,8 +156,8 @@ def _story_data(conn: sqlite3.Connection, conflicts: dict) -> dict:
             "stories_total": listed["page"]["total"]}
 
 
-def render_report(conn: sqlite3.Connection) -> str:
-    data = report_data(conn)
+def render_report(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> str:
+    data = report_data(conn, min_score)
     links = ReportLinks({d["id"]: i + 1 for i, d in enumerate(data["documents"])}, {e["id"] for e in data["entity_index"]},
                         {a["entity"]["id"] for a in data["actors"]})
     graph_svg = svg.network_svg(data["graph"], lambda eid: links.entity(eid) or "#actors")  # an actor beyond the index: the list
@@ -170,9 +172,9 @@ def render_report(conn: sqlite3.Connection) -> str:
     )
 
 
-def write_report(conn: sqlite3.Connection, path: str) -> str:
+def write_report(conn: sqlite3.Connection, path: str, min_score: float = DEFAULT_MIN_SCORE) -> str:
     """Write the dossier to `path` (whole or not at all for a regular file, see outputs.files); returns the path."""
     from newsgraph.outputs.files import write_text
 
-    write_text(path, render_report(conn))
+    write_text(path, render_report(conn, min_score))
     return path
