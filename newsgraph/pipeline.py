@@ -42,6 +42,7 @@ class AnalysisOptions:
 
     model: str = "en_core_web_sm"
     techniques: str = "auto"  # auto | rules | model | off
+    techniques_model: str | None = None  # the trained techniques model file (None: the rules alone)
     places: str | None = None  # another places table (default: the shipped one)
     only: frozenset[str] | None = None  # run only these stages and what they need
     budget_seconds: float = 30.0  # extraction time per document, plus budget_per_kword per 1,000 words
@@ -59,20 +60,26 @@ class AnalysisOptions:
 
     @classmethod
     def from_environment(cls, **overrides) -> "AnalysisOptions":
-        """Defaults from $NEWSGRAPH_TECHNIQUES and $NEWSGRAPH_PLACES, overridden by explicit values."""
+        """Defaults from $NEWSGRAPH_TECHNIQUES, $NEWSGRAPH_PLACES and the techniques model in $NEWSGRAPH_HOME
+        (when the engine may use one and the file exists), overridden by explicit values."""
+        from newsgraph.techniques import model_path
+
         env = {}
         if os.environ.get("NEWSGRAPH_TECHNIQUES"):
             env["techniques"] = os.environ["NEWSGRAPH_TECHNIQUES"].strip().lower()
         if os.environ.get("NEWSGRAPH_PLACES"):
             env["places"] = os.environ["NEWSGRAPH_PLACES"]
         env.update({k: v for k, v in overrides.items() if v is not None})
+        engine = env.get("techniques", "auto")
+        if "techniques_model" not in env and (engine == "model" or (engine == "auto" and model_path().exists())):
+            env["techniques_model"] = str(model_path())
         return cls(**env)
 
     def fingerprint(self, model_version: str) -> str:
         """The identity of the code, data, model and settings that produce a document's rows."""
         from newsgraph import techniques
 
-        settings = [("techniques", techniques.fingerprint(self.techniques))]
+        settings = [("techniques", techniques.fingerprint(techniques.TechniqueOptions(self.techniques, self.techniques_model)))]
         if self.places:
             settings.append(("places", _file_identity(self.places)))
         if self.only is not None:

@@ -86,7 +86,9 @@ def main() -> None:
         vary_names(db)
         print(f"grown to {size} in {time.perf_counter() - t:.0f} s", flush=True)
         out = subprocess.run([sys.executable, __file__, "--base", str(args.base), "--measure", str(db)],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"measuring {size} documents failed:\n{out.stderr}")
         row = {"size": size, **json.loads(out.stdout.strip().splitlines()[-1])}
         rows.append(row)
         print(json.dumps(row), flush=True)

@@ -53,6 +53,11 @@ SENTENCES = [
      [("nominal", "The French president", "Emmanuel Macron")], []),
     ("The report was published on Monday by Oxfam. It found that prices had doubled.", "an unnamed thing competes for it",
      [], [("pronoun", "It", "Oxfam")]),
+    ("Opposition leader Maria Lopez called President Victor Kane a corrupt dictator on Sunday.",
+     "a name given to the object describes the object", [("nominal", "a corrupt dictator", "Victor Kane")],
+     [("nominal", "a corrupt dictator", "Maria Lopez")]),
+    ("Daniel Ortega was named chairman of the council.", "a passive naming verb describes its subject",
+     [("nominal", "chairman", "Daniel Ortega")], []),
 ]
 
 

@@ -8,6 +8,10 @@ from pathlib import Path
 import click
 
 from newsgraph.cli.group import db_option, main, open_readonly, quiet_option
+from newsgraph.techniques import DEFAULT_MIN_SCORE
+
+MIN_SCORE_HELP = ("Show only spans scored at least this (0-1). A model span scores 0.5 at the threshold "
+                  "cross-validation chose for its technique; rule spans carry their rule's fixed score.")
 
 
 class _DocOrCommand(click.Group):
@@ -25,9 +29,11 @@ class _DocOrCommand(click.Group):
 @click.option("--technique", "-t", help="Only techniques whose name contains this (e.g. loaded, name_calling).")
 @click.option("--engine", type=click.Choice(["rules", "model"]), help="Only spans found by this engine.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Print at most this many spans.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True,
+              help=MIN_SCORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
-def techniques(ctx, db, technique, engine, limit, as_json):
+def techniques(ctx, db, technique, engine, limit, min_score, as_json):
     """Loaded language and propaganda techniques found in the knowledge base.
 
     `newsgraph techniques [DOC]` lists the spans (of document DOC: an id, id
@@ -46,9 +52,12 @@ def techniques(ctx, db, technique, engine, limit, as_json):
     try:
         if doc and not find_documents(store.conn, doc):
             raise InputError(f"no such document: {doc!r} (give a document id, an id prefix or an input path)")
-        rows = techniques_for(store.conn, doc=doc, technique=technique, engine=engine, limit=limit)
+        rows = techniques_for(store.conn, doc=doc, technique=technique, engine=engine, limit=limit, min_score=min_score)
     finally:
         store.close()
+    if doc and not rows:
+        raise click.ClickException(f"no technique spans scored {min_score} or more for document {doc!r} "
+                                   "(try a lower --min-score, or `newsgraph techniques` without DOC)")
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -74,14 +83,16 @@ def techniques(ctx, db, technique, engine, limit, as_json):
 
 @techniques.command()
 @db_option
+@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True,
+              help=MIN_SCORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def summary(db, as_json):
+def summary(db, min_score, as_json):
     """Per outlet: share of sentences with loaded wording, techniques per 1,000 words, opinion-or-reporting guess."""
     from newsgraph.store.queries.techniques import outlet_summary
 
     store = open_readonly(db)
     try:
-        rows = outlet_summary(store.conn)
+        rows = outlet_summary(store.conn, min_score=min_score)
     finally:
         store.close()
     if as_json:
@@ -105,58 +116,112 @@ def _progress(quiet: bool):
     return None if quiet else (lambda msg: click.echo(msg, err=True))
 
 
+cache_option = click.option(
+    "--cache", type=click.Path(file_okay=False), default=None,
+    help="Keep the spaCy parses of the articles in this folder and reuse them on later runs.")
+
+
 @techniques.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--holdout", type=float, default=0.0, show_default=True,
               help="Leave out this fraction of the articles (the last ones by id) for `eval --holdout`.")
+@click.option("--model", "model_file", type=click.Path(dir_okay=False), default=None,
+              help="Save the model here instead of $NEWSGRAPH_HOME/techniques-model.joblib.")
+@cache_option
 @quiet_option
-def train(folder, holdout, quiet):
+def train(folder, holdout, model_file, cache, quiet):
     """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
 
     The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
     ~/.local/share/newsgraph/); `newsgraph build --techniques-model PATH` runs it beside the rules.
+    Its thresholds are chosen by cross-validation inside FOLDER's articles.
     """
-    from newsgraph.techniques import model_path, ptc, statistical
+    import time
+
+    from newsgraph.techniques import model_path
+    from newsgraph.training import ptc
+    from newsgraph.training.parse import parse
+    from newsgraph.training.techniques import train as train_model
 
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
         progress(f"training on {len(articles)} articles ({len(held)} held out)")
-    model = statistical.train(articles, progress=progress)
-    path = model_path()
+    started, cpu = time.perf_counter(), time.process_time()
+    parsed = list(parse((a.text for a in articles), cache=cache))
+    parse_cpu = time.process_time() - cpu
+    if progress:
+        progress(f"parsed in {parse_cpu:.0f} s of CPU")
+    model = train_model(articles, progress=progress, parsed=parsed)
+    path = Path(model_file) if model_file else model_path()
     model.save(path)
-    click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans)")
+    click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
+               f"{time.perf_counter() - started:.0f} s; CPU: parse {parse_cpu:.0f} s, fit {model.meta['cpu_seconds']:.0f} s)")
+
+
+def _si_line(label: str, si: dict) -> str:
+    return f"{label:<10} P {si['precision']:.4f}  R {si['recall']:.4f}  F1 {si['f1']:.4f}  ({si['predicted']} predicted, {si['gold']} gold spans)"
 
 
 @techniques.command(name="eval")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--engine", type=click.Choice(["rules", "model"]), default="rules", show_default=True, help="Which engine to score.")
+@click.option("--model", "model_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The model file to score with --engine model (default: the one `techniques train` saved).")
+@click.option("--folds", type=click.IntRange(2), default=None,
+              help="Cross-validate instead: train on K-1 folds of FOLDER's articles, score the held-out fold, K times.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help=f"Score only spans scored at least this (default: all for the rules, {DEFAULT_MIN_SCORE} for the model).")
 @click.option("--holdout", type=float, default=0.0, show_default=True,
               help="Score only this fraction of the articles (the last ones by id), the part `train --holdout` left out.")
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False),
               help="Score this file of predictions (lines 'id<TAB>technique<TAB>start<TAB>end') instead of running an engine.")
+@cache_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @quiet_option
-def eval_(folder, engine, holdout, predictions, as_json, quiet):
+def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, as_json, quiet):
     """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
 
     SI: span identification precision/recall/F1 with partial-overlap credit.
     TC: technique classification micro-F1 (the engine labels each gold span;
     with --predictions, a prediction counts when its offsets and technique match a gold span).
+    The every-line baseline (each non-blank line one span) is printed beside it.
     """
-    from newsgraph.techniques import evaluate, ptc
+    from newsgraph.techniques import model_path
+    from newsgraph.training import evaluate, ptc
 
     articles = ptc.read_folder(folder)
     if holdout:
         articles = ptc.split(articles, holdout)[1]
-    if predictions:
+    if folds:
+        if predictions:
+            raise click.UsageError("--folds trains its own models; it cannot score --predictions")
+        result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache)
+    elif predictions:
         result = evaluate.score_file(articles, predictions)
     else:
-        result = evaluate.evaluate(articles, engine, progress=_progress(quiet))
+        model = None
+        if engine == "model":
+            model = Path(model_file) if model_file else model_path()
+            if not model.exists():
+                raise click.ClickException(f"no techniques model at {model}: run `newsgraph techniques train DIR` first")
+            min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
+        result = evaluate.evaluate(articles, engine, model=model, min_score=min_score, progress=_progress(quiet), cache=cache)
     if as_json:
         click.echo(json.dumps(result, indent=1))
         return
-    si, tc = result["si"], result["tc"]
-    click.echo(f"{result['engine']} on {result['articles']} articles")
-    click.echo(f"SI  P {si['precision']:.4f}  R {si['recall']:.4f}  F1 {si['f1']:.4f}  ({si['predicted']} predicted, {si['gold']} gold spans)")
-    click.echo(f"TC  micro-F1 {tc['f1']:.4f}  ({tc['gold']} gold spans)")
+    if folds:
+        click.echo(f"{folds}-fold cross-validation over {result['articles']} articles (min-score {result['min_score']})")
+        click.echo(f"{'fold':<5} {'docs':>4}  {'SI P':>6} {'SI R':>6} {'SI F1':>6}  {'TC':>6}  {'line F1':>7}  {'train CPU':>9}")
+        for r in result["per_fold"]:
+            si, tc, b = r["si"], r["tc"], r["baseline_si"]
+            click.echo(f"{r['fold']:<5} {r['articles']:>4}  {si['precision']:>6.4f} {si['recall']:>6.4f} {si['f1']:>6.4f}  "
+                       f"{tc['f1']:>6.4f}  {b['f1']:>7.4f}  {r['train_cpu_seconds']:>8.0f}s")
+        click.echo("pooled:")
+    else:
+        click.echo(f"{result['engine']} on {result['articles']} articles")
+    click.echo(_si_line("SI", result["si"]))
+    click.echo(_si_line("baseline", result["baseline_si"]) + "  (every line one span)")
+    click.echo(f"TC         micro-F1 {result['tc']['f1']:.4f}  ({result['tc']['gold']} gold spans)")
+    for cut, si in result.get("by_min_score", {}).items():
+        click.echo(_si_line(f"min {cut}", si))

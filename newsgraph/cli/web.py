@@ -5,19 +5,22 @@ from __future__ import annotations
 import click
 
 from newsgraph.cli.group import db_option, main, pass_store, quiet_option
+from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 
 @main.command()
 @pass_store
 @click.option("-o", "--output", default="dossier.html", show_default=True, type=click.Path(dir_okay=False, writable=True),
               help="Where to write the report.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True,
+              help="Show only technique spans scored at least this (0-1).")
 @quiet_option
-def report(store, output, quiet):
+def report(store, output, min_score, quiet):
     """Write the dossier: one self-contained HTML file (no network requests) with the overview, actor network,
     money, disagreements, timeline, voices and every cited document, each fact linked to its sentence."""
     from newsgraph.outputs.report import write_report
 
-    write_report(store.conn, output)
+    write_report(store.conn, output, min_score)
     click.echo(output)
 
 

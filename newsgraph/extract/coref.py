@@ -281,7 +281,7 @@ class _Resolver:
         if tok.dep_ in {"attr", "oprd"}:
             verb = tok.head
             for c in verb.children:
-                if c.dep_ in {"nsubj", "nsubjpass"} and c.i < tok.i:
+                if c.dep_ in self._described_deps(tok) and c.i < tok.i:
                     ref = self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
                     if ref is not None and ref.plural == (tok.tag_ in {"NNS", "NNPS"}):
                         return ref
@@ -301,8 +301,16 @@ class _Resolver:
             start = self._left(tok)
             return (tok.head.i < tok.i and tok.head.i in self.by_token and not tok.ent_type_ and self.doc[start - 1].text != "("
                     and any(c.dep_ in {"det", "poss"} and c.lower_ not in {"this", "that", "these", "those"} for c in tok.children))
-        return any(c.dep_ in {"nsubj", "nsubjpass"} and (c.i in self.by_token or self._head_of_name(c) in self.by_token)
+        return any(c.dep_ in self._described_deps(tok) and (c.i in self.by_token or self._head_of_name(c) in self.by_token)
                    for c in tok.head.children)
+
+    @staticmethod
+    def _described_deps(tok: Token) -> frozenset[str]:
+        """Who a predicate noun is said of: the object when the verb has one ("X called Y a dictator": Y),
+        else the subject ("X is a professor", "X was named player of the year")."""
+        if any(c.dep_ == "dobj" and c.i < tok.i for c in tok.head.children):
+            return frozenset({"dobj"})
+        return frozenset({"nsubj", "nsubjpass"})
 
     # --- pronouns ------------------------------------------------------------------------------
     def pronoun(self, tok: Token) -> None:

@@ -1,7 +1,8 @@
 """Loaded language and propaganda techniques: spans of the 14 PTC classes, with the actor they aim at.
 
-The finding is done by ``newsgraph.techniques.find`` (rules, plus the trained
-model when present); this stage writes what was found as ``Technique`` records
+The finding is done by ``newsgraph.techniques.find`` with the engine and model
+the pipeline's ``AnalysisOptions`` name (the rules alone by default);
+this stage writes what was found as ``Technique`` records
 in original offsets, each with its sentence and target mention.
 """
 
@@ -11,7 +12,7 @@ from spacy.tokens import Span
 
 from newsgraph.extract import Context
 from newsgraph.model import Technique
-from newsgraph.techniques import find
+from newsgraph.techniques import TechniqueOptions, find
 
 # Techniques that are aimed at someone; the others (repetition, slogans…) get no target.
 AIMED = {
@@ -37,7 +38,10 @@ def target(ctx: Context, span: Span) -> int | None:
     inside = range(span.start, span.end)
     root = span.root
     found = ctx.mention_of(root)
-    if found is not None:
+    # A description the coreference stage made of the label itself ("a corrupt dictator") is not its target:
+    # only a name standing at the head counts; otherwise the structure below says whom the label is put on.
+    own = ctx.result.mentions[found] if found is not None else None
+    if own is not None and getattr(own, "form", "name") == "name" and own.start <= ctx.span_original(root)[0] < own.end:
         return found
 
     def first(tokens) -> int | None:
@@ -68,8 +72,9 @@ def target(ctx: Context, span: Span) -> int | None:
 def extract(ctx: Context) -> None:
     doc = ctx.doc
     seen = set()
-    setting = getattr(ctx.options, "techniques", None)
-    for f in find(doc, setting):
+    options = ctx.options
+    chosen = TechniqueOptions(options.techniques, options.techniques_model) if options is not None else TechniqueOptions()
+    for f in find(doc, chosen):
         span = doc[f.start : f.end]
         start, end, text = ctx.span_original(span)
         if end <= start or (start, end, f.technique, f.engine) in seen:

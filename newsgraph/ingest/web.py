@@ -213,6 +213,9 @@ class Fetcher:
             out.problem = Problem("timeout", f"no answer within {self.options.timeout:g} s (--timeout): will try again next time")
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             out.problem = Problem("unreachable", f"cannot connect ({type(exc).__name__}: {exc}): will try again next time")
+        finally:
+            # the pause runs from the end of this answer, so the host sees at least `delay` between two requests
+            self._last[urlsplit(current).netloc] = time.monotonic()
         return out
 
     # --- robots.txt ----------------------------------------------------------------------------

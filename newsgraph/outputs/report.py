@@ -22,6 +22,7 @@ from newsgraph.outputs import svg
 from newsgraph.store.queries import pages
 from newsgraph.store.queries.labels import outlet_label
 from newsgraph.store.queries.money import amount_bound
+from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 TOP_ACTORS = 12  # actors with a full section in the report
 GRAPH_NODES = 40
@@ -139,8 +140,9 @@ def _cited_documents(*lists) -> list[str]:
     return list(seen)
 
 
-def report_data(conn: sqlite3.Connection) -> dict:
-    """Everything the dossier shows, from the page queries the web app uses."""
+def report_data(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> dict:
+    """Everything the dossier shows, from the page queries the web app uses; technique spans scored below
+    `min_score` are left out."""
     overview = pages.page_overview(conn, top=TOP_ACTORS)
     actors = []
     for e in overview["top_actors"]:
@@ -157,7 +159,7 @@ def report_data(conn: sqlite3.Connection) -> dict:
         "quantities": pages.page_money(conn, limit=100, tab="quantities"),
         "conflicts": pages.page_conflicts(conn, limit=100),
         "timeline": pages.page_timeline(conn, limit=150, other=False),
-        "voices": pages.page_voices(conn, limit=200),
+        "voices": pages.page_voices(conn, limit=200, min_score=min_score),
     }
     data.update(_story_data(conn, data["conflicts"]))
     cited = _cited_documents(data["actors"], data["money"], data["quantities"], data["conflicts"], data["timeline"], data["voices"],
@@ -165,7 +167,7 @@ def report_data(conn: sqlite3.Connection) -> dict:
     if len(cited) < MAX_DOCUMENTS:
         rest = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (MAX_DOCUMENTS,))]
         cited += [d for d in rest if d not in set(cited)][: MAX_DOCUMENTS - len(cited)]
-    data["documents"] = [d for d in (pages.page_document(conn, doc) for doc in cited) if d]
+    data["documents"] = [d for d in (pages.page_document(conn, doc, min_score) for doc in cited) if d]
     data["documents_total"] = overview["counts"].get("documents", 0)
     return data
 
@@ -182,8 +184,8 @@ def _story_data(conn: sqlite3.Connection, conflicts: dict) -> dict:
             "stories_total": listed["page"]["total"]}
 
 
-def render_report(conn: sqlite3.Connection) -> str:
-    data = report_data(conn)
+def render_report(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> str:
+    data = report_data(conn, min_score)
     links = ReportLinks({d["id"]: i + 1 for i, d in enumerate(data["documents"])}, {e["id"] for e in data["entity_index"]},
                         {a["entity"]["id"] for a in data["actors"]})
     to_entity = lambda eid: links.entity(eid) or "#actor-index"  # noqa: E731  (an actor beyond the index: the list)
@@ -200,9 +202,9 @@ def render_report(conn: sqlite3.Connection) -> str:
     )
 
 
-def write_report(conn: sqlite3.Connection, path: str) -> str:
+def write_report(conn: sqlite3.Connection, path: str, min_score: float = DEFAULT_MIN_SCORE) -> str:
     """Write the dossier to `path` (whole or not at all for a regular file, see outputs.files); returns the path."""
     from newsgraph.outputs.files import write_text
 
-    write_text(path, render_report(conn))
+    write_text(path, render_report(conn, min_score))
     return path

@@ -36,7 +36,10 @@ TECHNIQUES = (
 )
 ENGINES = ("rules", "model")
 MODEL_FILE = "techniques-model.joblib"
-ENGINE_ENV = "NEWSGRAPH_TECHNIQUES"  # auto (default) | rules | model | off
+SETTINGS = ("auto", "rules", "model", "off")
+# What the outputs show by default: a model span scores 0.5 at the threshold cross-validation chose for its
+# technique (see statistical.py); rule spans carry their rule's fixed score (0.4-0.6).
+DEFAULT_MIN_SCORE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,35 +80,55 @@ def default_model_path() -> Path:
     return data_dir() / MODEL_FILE
 
 
-def engine_setting() -> str:
-    """Which engines the stage runs, from $NEWSGRAPH_TECHNIQUES (so worker processes inherit it)."""
-    value = os.environ.get(ENGINE_ENV, "auto").strip().lower() or "auto"
-    return value if value in ("auto", "rules", "model", "off") else "auto"
+@dataclass(frozen=True, slots=True)
+class TechniqueOptions:
+    """What the techniques stage runs: explicit, so nothing deep inside a build reads the environment.
 
-
-def find(doc, setting: str | None = None) -> list[Found]:
-    """Technique spans in `doc` from the engines `setting` selects.
-
-    ``auto`` runs the rules and, when a trained model is present, the model too;
-    both sets are kept, each marked with its engine. The rules' spans are the
-    stable signal (the per-outlet summary reads them), the model's are the
-    better spans on PTC-like text but fire often on plain reporting as well.
+    `engine`: ``auto`` (rules, plus the model when one is given), ``rules``,
+    ``model`` or ``off``. `model`: the model file; None means no model. The
+    default runs the rules alone; the build's ``AnalysisOptions.from_environment()``
+    names the model file in the data folder.
     """
-    from newsgraph.techniques import rules
 
-    setting = setting or engine_setting()
-    if setting == "off":
-        return []
-    model = None
-    if setting in ("auto", "model") and model_path().exists():  # scikit-learn is imported only when a model exists
+    engine: str = "auto"
+    model: str | Path | None = None
+
+    def __post_init__(self):
+        if self.engine not in SETTINGS:
+            raise ValueError(f"techniques engine must be one of {', '.join(SETTINGS)}, not {self.engine!r}")
+
+    def load_model(self):
+        """The model these options name, loaded (cached per file version); None when they name none."""
+        if self.engine in ("rules", "off") or self.model is None:
+            return None
         from newsgraph.techniques import statistical
 
-        model = statistical.load()
-    if setting == "model":
+        model = statistical.load(Path(self.model))
         if model is None:
             from newsgraph.errors import InputError
 
-            raise InputError(f"no techniques model at {model_path()}: run `newsgraph techniques train DIR` first")
+            raise InputError(f"no usable techniques model at {self.model}: run `newsgraph techniques train DIR` first")
+        return model
+
+
+def find(doc, options: TechniqueOptions | None = None) -> list[Found]:
+    """Technique spans in `doc` from the engines `options` select (default: the rules alone).
+
+    With a model and engine ``auto`` both sets are kept, each marked with its
+    engine: the rules' spans are the stable signal (the per-outlet summary reads
+    them), the model's are the better spans on PTC-like text.
+    """
+    from newsgraph.techniques import rules
+
+    options = options or TechniqueOptions()
+    if options.engine == "off":
+        return []
+    model = options.load_model()  # scikit-learn is imported only when there is a model
+    if options.engine == "model":
+        if model is None:
+            from newsgraph.errors import InputError
+
+            raise InputError("the techniques engine is 'model' but no model was given: run `newsgraph techniques train DIR` first")
         return model.find(doc)
     rule_result = rules.find_with_hits(doc)
     if model is None:
@@ -113,22 +136,22 @@ def find(doc, setting: str | None = None) -> list[Found]:
     return sorted(rule_result[0] + model.find(doc, rule_result), key=lambda f: (f.start, f.end, f.technique, f.engine))
 
 
-def fingerprint(setting: str | None = None) -> str:
+def fingerprint(options: TechniqueOptions | None = None) -> str:
     """Identifies the lexicons and the model the stage would use, for the build's pipeline version:
     training a new model or editing a lexicon should reprocess documents."""
     import hashlib
     from importlib import resources
 
+    options = options or TechniqueOptions()
     h = hashlib.sha256()
     for p in sorted((resources.files("newsgraph.techniques") / "data").iterdir(), key=lambda p: p.name):
         if p.name.endswith(".txt"):
             h.update(p.name.encode() + p.read_bytes())
-    setting = setting or engine_setting()
     model = ""
-    if setting in ("auto", "model"):
+    if options.engine in ("auto", "model") and options.model is not None:
         try:
-            st = model_path().stat()
+            st = Path(options.model).stat()
             model = f"+model-{st.st_size}-{st.st_mtime_ns}"
         except OSError:
-            model = ""
-    return f"techniques-{setting}-{h.hexdigest()[:10]}{model}"
+            model = "+model-missing"
+    return f"techniques-{options.engine}-{h.hexdigest()[:10]}{model}"

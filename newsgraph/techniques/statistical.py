@@ -1,13 +1,29 @@
-"""The statistical engine: two linear models over hashed token features (scikit-learn).
+"""The statistical engine: linear models over hashed features of the spaCy parse (scikit-learn).
 
+Three models, stacked:
+
+- sentence scorer: a logistic regression says how likely a sentence holds a
+  technique, from its words, its position in the article, its quotes, its
+  intensifiers and superlatives, the people it names and the rule engine's hits;
 - span finder: a logistic regression says, per token, whether it lies inside a
-  propaganda span; runs of tokens above a threshold (tuned on a slice of the
-  training data, gaps of one token bridged, sentence boundaries kept) become spans;
-- technique classifier: a multinomial logistic regression gives each span one of
-  the 14 PTC classes from its words, its sentence, the rule engine's hits on it
-  and whether the phrase recurs in the document.
+  propaganda span, from the token and its neighbours, what it modifies (a named
+  target), whether its words recur in the article, and the sentence score;
+- technique classifier: a multinomial logistic regression gives each span one
+  of the 14 PTC classes.
 
-Features are plain strings hashed by ``FeatureHasher``, so the model file holds
+Decoding: runs of tokens around a peak above the span threshold, inside one
+sentence (hysteresis, see ``runs``), become candidate spans; each gets its
+technique and keeps its peak token probability as its strength. Each
+technique has its own threshold on that strength. Both thresholds are chosen by
+cross-validation inside the training articles (the models that score a fold
+never saw it), then the models are refitted on all of them. The span score maps
+strength onto one scale for all techniques: 0.5 is the technique's threshold
+(``DEFAULT_MIN_SCORE``), 1.0 certainty, 0 the span threshold; so one
+``--min-score`` serves every technique.
+
+This module applies a trained model; the training (and the cross-validation
+that picks the thresholds) lives in ``newsgraph.training.techniques``, which a
+build never imports. Features are plain strings hashed by ``FeatureHasher``, so the model file holds
 only coefficients and nothing of the training text. Everything is computed from
 the spaCy Doc alone, the same way at training and at prediction time.
 """
@@ -16,45 +32,67 @@ from __future__ import annotations
 
 import bisect
 import os
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
+import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
-from sklearn.linear_model import LogisticRegression
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, IS_QUOTE, IS_STOP, LEMMA, LOWER, POS, SHAPE, TAG
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, IS_PUNCT, IS_QUOTE, IS_SPACE, IS_STOP, LEMMA, LOWER, POS, SHAPE, TAG
 from spacy.tokens import Doc
 
 from newsgraph.techniques import Found, model_path, rules
-from newsgraph.techniques.scorer import span_identification
 
-FORMAT = 1
+FORMAT = 3  # 3: spans decoded by hysteresis, strength = peak probability
 N_FEATURES = 2**20
 _HASHER = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False)
+_UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+         "SCONJ", "SYM", "VERB", "X", "SPACE")
+_UPOS_INDEX = {p: i for i, p in enumerate(_UPOS)}
+SENTENCE_BINS = 10
+_TARGET_TYPES = {"PERSON", "ORG", "NORP", "GPE"}
+_WE = {"we", "our", "us", "ours", "ourselves"}
+_YOU = {"you", "your", "yours"}
+_MODALS = {"must", "should", "need", "cannot", "ca"}
 
 
 def _bucket(n: int) -> str:
     return "1" if n <= 1 else "2" if n <= 2 else "3" if n <= 3 else "6" if n <= 6 else "12" if n <= 12 else "25" if n <= 25 else "L"
 
 
+@lru_cache(maxsize=1)
+def intensifiers() -> frozenset[str]:
+    """Words that turn up the volume of a claim (``data/intensifiers.txt``)."""
+    text = (resources.files("newsgraph.techniques") / "data" / "intensifiers.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 @dataclass
 class DocFeatures:
-    """Per-token feature strings of one Doc plus what the span classifier reuses."""
+    """What the models read off one Doc, computed once."""
 
-    tokens: list[list[str]]
+    tokens: sp.csr_matrix  # hashed token features, one row per token
+    sentences: sp.csr_matrix  # hashed sentence features, one row per sentence
+    sent_of: np.ndarray  # sentence index of every token
+    upos: np.ndarray  # coarse part of speech of every token, as an index into _UPOS
+    trim_left: np.ndarray  # tokens a span may not start with (punctuation, space; not "#")
+    trim_right: np.ndarray  # tokens a span may not end with (punctuation, space; not "?" or "!")
     rule_hits: list[Found]
     counts: Counter
 
 
-def token_features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
-    """Feature strings per token; `rule_result` is ``rules.find_with_hits(doc)`` when the caller has it already."""
+def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
+    """Token and sentence features of `doc`; `rule_result` is ``rules.find_with_hits(doc)`` when the caller has it."""
     hits, lexical = rule_result or rules.find_with_hits(doc)
-    by_token: list[list[str]] = [[] for _ in range(len(doc))]
+    n = len(doc)
+    if not n:
+        empty = sp.csr_matrix((0, N_FEATURES))
+        z = np.zeros(0, dtype=np.int64)
+        return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter())
+    by_token: list[list[str]] = [[] for _ in range(n)]
     for f in hits:
         for i in range(f.start, f.end):
             by_token[i].append("rf=" + f.technique)
@@ -62,10 +100,7 @@ def token_features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
         for i in range(s, e):
             by_token[i].append("rl=" + technique)
     # Token attributes read once as arrays: creating a Token object per access costs more than the rest.
-    n = len(doc)
-    if not n:
-        return DocFeatures([], hits, Counter())
-    arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, SHAPE, ENT_TYPE, IS_ALPHA, IS_STOP, IS_QUOTE, HEAD])
+    arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, SHAPE, ENT_TYPE, IS_ALPHA, IS_STOP, IS_QUOTE, HEAD, IS_PUNCT, IS_SPACE])
     strings = doc.vocab.strings
     cache: dict[int, str] = {0: ""}
 
@@ -80,26 +115,51 @@ def token_features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
     pos, tag, dep, shape, ent = ([text(h) for h in arr[:, k].tolist()] for k in range(2, 7))
     alpha, stop, quote = arr[:, 7].tolist(), arr[:, 8].tolist(), arr[:, 9].tolist()
     head = (arr[:, 10].astype(np.int64) + np.arange(n)).tolist()  # HEAD is a relative offset, wrapped in uint64
+    punct = arr[:, 11].astype(bool) | arr[:, 12].astype(bool)
     content = [bool(alpha[i]) and not stop[i] for i in range(n)]
+    loud = intensifiers()
     counts = Counter(lemma[i] for i in range(n) if content[i])
-    out: list[list[str]] = []
-    for sent in doc.sents:
-        s0, s1 = sent.start, sent.end
+    pairs = Counter((lower[i], lower[i + 1]) for i in range(n - 1) if content[i] and content[i + 1])
+    child_ent = [""] * n  # the entity type of a name this token governs ("the Maduro regime")
+    for i in range(n):
+        if ent[i] in _TARGET_TYPES and head[i] != i and not ent[head[i]]:
+            child_ent[head[i]] = ent[i]
+    sents = [(s.start, s.end) for s in doc.sents]
+    title = {lemma[i] for i in range(sents[0][0], sents[0][1]) if content[i]} if len(sents) > 1 else set()
+    sent_of = np.zeros(n, dtype=np.int64)
+    tokens: list[list[str]] = []
+    sentence_rows: list[list[str]] = []
+    for k, (s0, s1) in enumerate(sents):
+        sent_of[s0:s1] = k
         last = lower[s1 - 1]
         if last in ('"', "'") and s1 - s0 > 1:
             last = lower[s1 - 2]
-        sent_feats = ["sl=" + _bucket(s1 - s0), "send=" + (last if last in ("?", "!") else ".")]
-        if s0 == 0:
-            sent_feats.append("first")
+        sent_feats = ["sl=" + _bucket(s1 - s0), "send=" + (last if last in ("?", "!") else "."),
+                      "si=" + ("0" if k == 0 else _bucket(k)), "sr=" + _bucket(len(sents) - k)]
+        words = set(lower[s0:s1])
+        flags = [("sq", any(quote[s0:s1])), ("swe", bool(words & _WE)), ("syou", bool(words & _YOU)),
+                 ("smod", bool(words & _MODALS)), ("sint", bool(words & loud)),
+                 ("ssup", any(t in ("JJS", "RBS") for t in tag[s0:s1])),
+                 ("sname", any(ent[i] == "PERSON" for i in range(s0, s1)))]
+        sent_feats += [name for name, on in flags if on]
+        rule_names = {x[6:] for i in range(s0, s1) for x in by_token[i] if x.startswith("rf=")}
+        sent_feats += ["srf=" + r for r in sorted(rule_names)]
+        sentence_rows.append(
+            sent_feats
+            + ["sw=" + lemma[i] for i in range(s0, s1) if content[i]]
+            + ["sb=" + lower[i] + "_" + lower[i + 1] for i in range(s0, s1 - 1) if alpha[i] and alpha[i + 1]]
+            + ["srep=" + _bucket(counts[lemma[i]]) for i in range(s0, s1) if content[i] and counts[lemma[i]] > 2]
+        )
         quoted = False
         for i in range(s0, s1):
             if quote[i]:
                 quoted = not quoted
             h = head[i]
+            w, prev, nxt = lower[i], (lower[i - 1] if i > 0 else "<s>"), (lower[i + 1] if i + 1 < n else "</s>")
             f = [
-                "b", "w=" + lower[i], "l=" + lemma[i], "p=" + pos[i], "t=" + tag[i], "d=" + dep[i],
-                "s=" + shape[i], "x=" + lower[i][-3:], "h=" + lemma[h], "hd=" + dep[i] + ">" + pos[h],
-                "w-1=" + (lower[i - 1] if i > 0 else "<s>"), "w+1=" + (lower[i + 1] if i + 1 < n else "</s>"),
+                "b", "w=" + w, "l=" + lemma[i], "p=" + pos[i], "t=" + tag[i], "d=" + dep[i],
+                "s=" + shape[i], "x=" + w[-3:], "h=" + lemma[h], "hd=" + dep[i] + ">" + pos[h],
+                "w-1=" + prev, "w+1=" + nxt, "b-1=" + prev + "_" + w, "b+1=" + w + "_" + nxt,
                 "p-1=" + (pos[i - 1] if i > 0 else "<s>"), "p+1=" + (pos[i + 1] if i + 1 < n else "</s>"),
                 "p-2=" + (pos[i - 2] if i > 1 else "<s>"), "p+2=" + (pos[i + 2] if i + 2 < n else "</s>"),
                 "pos=" + _bucket(i - s0 + 1), "e=" + ent[i],
@@ -108,10 +168,53 @@ def token_features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
                 f.append("inq")
             if content[i]:
                 f.append("rep=" + _bucket(counts[lemma[i]]))
+                if k and lemma[i] in title:
+                    f.append("intitle")
+                if i + 1 < n and content[i + 1]:
+                    f.append("rep2=" + _bucket(pairs[(w, lower[i + 1])]))
+            if w in loud:
+                f.append("int")
+            if tag[i] in ("JJS", "RBS", "JJR", "RBR"):
+                f.append("deg=" + tag[i])
+            if ent[h] in _TARGET_TYPES and not ent[i]:
+                f.append("he=" + ent[h])
+            if child_ent[i]:
+                f.append("ce=" + child_ent[i])
             f.extend(sent_feats)
             f.extend(by_token[i])
-            out.append(f)
-    return DocFeatures(out, hits, counts)
+            tokens.append(f)
+    trim_left = punct & np.array([t != "#" for t in lower])
+    trim_right = punct & np.array([t not in ("?", "!") for t in lower])
+    upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in pos], dtype=np.int64)
+    return DocFeatures(_HASHER.transform(tokens), _HASHER.transform(sentence_rows), sent_of, upos,
+                       trim_left, trim_right, hits, counts)
+
+
+def _stacked(feats: DocFeatures, sentence_probs: np.ndarray) -> sp.csr_matrix:
+    """Token features plus the sentence scores: the token's sentence (its bin, the bin with the token's part of
+    speech, its value), its neighbour sentences, and the article's mean (its bin, crossed with the sentence's)."""
+    n = feats.tokens.shape[0]
+    if not n:
+        return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS))
+    B, U = SENTENCE_BINS, len(_UPOS)
+
+    def bins(x):
+        return np.minimum((np.asarray(x) * B).astype(np.int64), B - 1)
+
+    q = sentence_probs[feats.sent_of]
+    padded = np.concatenate(([0.0], sentence_probs, [0.0]))
+    before, after = padded[feats.sent_of], padded[feats.sent_of + 2]
+    mean = float(sentence_probs.mean())
+    b, a = bins(q), int(bins(mean))
+    o = np.cumsum([0, B, B * U, B, B, B, B * B, 1])  # column offsets of the blocks below
+    cols = np.stack([o[0] + b, o[1] + b * U + feats.upos, o[2] + bins(before), o[3] + bins(after),
+                     np.full(n, o[4] + a), o[5] + b * B + a, np.full(n, o[6]), np.full(n, o[7])], axis=1)
+    vals = np.stack([np.ones(n)] * 6 + [q, np.full(n, mean)], axis=1)
+    extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(n), cols.shape[1]), cols.ravel())), shape=(n, _STACK_COLUMNS))
+    return sp.hstack([feats.tokens, extra], format="csr")
+
+
+_STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
 
 
 def span_features(doc: Doc, feats: DocFeatures, start: int, end: int) -> list[str]:
@@ -158,46 +261,70 @@ def char_to_tokens(char_spans: list[tuple[int, int]], start: int, end: int) -> t
     return lo, hi
 
 
-class TechniqueModel:
-    """A trained span finder and technique classifier, with the decoding threshold."""
+HYSTERESIS = 0.65  # a span grows over tokens down to this share of the threshold its peak must reach
 
-    def __init__(self, finder: LogisticRegression, classifier: LogisticRegression, threshold: float, meta: dict):
+
+def runs(feats: DocFeatures, probs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """(start, end, peak probability) of the spans whose peak token reaches `threshold`.
+
+    Hysteresis: a span is a run of tokens at or above ``HYSTERESIS * threshold``
+    inside one sentence (one-token gaps bridged, punctuation trimmed from the
+    edges), kept when its most likely token reaches `threshold`. A phrase's edge
+    words score lower than its core; a single cut either clips the phrase or, set
+    low enough to keep it whole, lets long runs of weak tokens through.
+    """
+    n = len(probs)
+    if not n:
+        return []
+    on = probs >= HYSTERESIS * threshold
+    same = feats.sent_of[1:] == feats.sent_of[:-1]
+    if n > 2:
+        gap = ~on[1:-1] & on[:-2] & on[2:] & same[:-1] & same[1:]
+        on[1:-1] |= gap
+    key = np.where(on, feats.sent_of + 1, 0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], key, [0]))))
+    out = []
+    for s, e in zip(edges[:-1].tolist(), edges[1:].tolist()):
+        if not key[s]:
+            continue
+        while s < e and feats.trim_left[s]:
+            s += 1
+        while e > s and feats.trim_right[e - 1]:
+            e -= 1
+        if e > s:
+            peak = float(probs[s:e].max())
+            if peak >= threshold:
+                out.append((s, e, peak))
+    return out
+
+
+def _score(strength: float, span_threshold: float, technique_threshold: float) -> float:
+    """Strength mapped so that the technique's threshold is 0.5, certainty 1 and the span threshold 0."""
+    if strength >= technique_threshold:
+        return 0.5 + 0.5 * (strength - technique_threshold) / max(1e-9, 1 - technique_threshold)
+    return 0.5 * max(0.0, strength - span_threshold) / max(1e-9, technique_threshold - span_threshold)
+
+
+class TechniqueModel:
+    """The trained sentence scorer, span finder and technique classifier, with their thresholds."""
+
+    def __init__(self, sentence, finder, classifier,
+                 threshold: float, thresholds: dict[str, float], meta: dict):
+        self.sentence = sentence
         self.finder = finder
         self.classifier = classifier
         self.threshold = threshold
+        self.thresholds = thresholds
         self.meta = meta
 
-    def token_probabilities(self, doc: Doc, feats: DocFeatures | None = None) -> np.ndarray:
-        feats = feats or token_features(doc)
-        if not feats.tokens:
-            return np.zeros(0)
-        return self.finder.predict_proba(_HASHER.transform(feats.tokens))[:, 1]
+    def features(self, doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
+        return features(doc, rule_result)
 
-    def spans(self, doc: Doc, probs: np.ndarray, threshold: float | None = None) -> list[tuple[int, int, float]]:
-        """Runs of tokens above the threshold inside one sentence, one-token gaps bridged, edges trimmed."""
-        threshold = self.threshold if threshold is None else threshold
-        on = probs >= threshold
-        for i in range(1, len(doc) - 1):
-            if not on[i] and on[i - 1] and on[i + 1] and not doc[i + 1].is_sent_start:
-                on[i] = True
-        out = []
-        i, n = 0, len(doc)
-        while i < n:
-            if not on[i]:
-                i += 1
-                continue
-            j = i + 1
-            while j < n and on[j] and not doc[j].is_sent_start:
-                j += 1
-            s, e = i, j
-            while s < e and (doc[s].is_punct or doc[s].is_space) and not doc[s].text == "#":
-                s += 1
-            while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space) and doc[e - 1].text not in "?!":
-                e -= 1
-            if e > s:
-                out.append((s, e, float(probs[s:e].mean())))
-            i = j
-        return out
+    def token_probabilities(self, feats: DocFeatures) -> np.ndarray:
+        if not feats.tokens.shape[0]:
+            return np.zeros(0)
+        q = self.sentence.predict_proba(feats.sentences)[:, 1]
+        return self.finder.predict_proba(_stacked(feats, q))[:, 1]
 
     def classify(self, doc: Doc, feats: DocFeatures, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         if not spans:
@@ -209,18 +336,20 @@ class TechniqueModel:
         return [(str(classes[k]), float(proba[r, k])) for r, k in enumerate(best)]
 
     def find(self, doc: Doc, rule_result: tuple | None = None) -> list[Found]:
-        feats = token_features(doc, rule_result)
-        spans = self.spans(doc, self.token_probabilities(doc, feats))
+        """Every candidate span with its technique and score; callers keep those at or above a min-score."""
+        feats = features(doc, rule_result)
+        spans = runs(feats, self.token_probabilities(feats), self.threshold)
         labels = self.classify(doc, feats, [(s, e) for s, e, _ in spans])
-        return [Found(s, e, technique, "model", round(p * conf, 4)) for (s, e, p), (technique, conf) in zip(spans, labels)]
+        return [Found(s, e, technique, "model", round(_score(p, self.threshold, self.thresholds.get(technique, self.threshold)), 4))
+                for (s, e, p), (technique, _) in zip(spans, labels)]
 
     def save(self, path: Path) -> None:
         import joblib
 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        joblib.dump({"format": FORMAT, "finder": self.finder, "classifier": self.classifier,
-                     "threshold": self.threshold, "meta": self.meta}, tmp, compress=3)
+        joblib.dump({"format": FORMAT, "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
+                     "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta}, tmp, compress=3)
         os.replace(tmp, path)
 
 
@@ -231,95 +360,16 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | None:
     data = joblib.load(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
-    return TechniqueModel(data["finder"], data["classifier"], data["threshold"], data.get("meta", {}))
+    return TechniqueModel(data["sentence"], data["finder"], data["classifier"], data["threshold"], data["thresholds"],
+                          data.get("meta", {}))
 
 
 def load(path: Path | None = None) -> TechniqueModel | None:
-    """The trained model at `path` (default ``model_path()``), or None when there is none; cached per file version."""
+    """The trained model at `path` (default ``model_path()``), or None when there is none or it is of an older format;
+    cached per file version."""
     path = path or model_path()
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         return None
     return _load(str(path), mtime)
-
-
-# --- training ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Example:
-    id: str
-    doc: Doc
-    feats: DocFeatures
-    chars: list[tuple[int, int]]
-    gold: list  # GoldSpan
-
-
-def _examples(articles, progress: Callable[[str], None] | None) -> list[_Example]:
-    from newsgraph.techniques.pipeline import parse
-
-    out = []
-    for n, (article, (norm, doc)) in enumerate(zip(articles, parse(a.text for a in articles)), 1):
-        out.append(_Example(article.id, doc, token_features(doc), token_char_spans(doc, norm), article.spans))
-        if progress and n % 25 == 0:
-            progress(f"parsed {n}/{len(articles)} articles")
-    return out
-
-
-def _token_labels(ex: _Example) -> np.ndarray:
-    y = np.zeros(len(ex.doc), dtype=np.int8)
-    for g in ex.gold:
-        rng = char_to_tokens(ex.chars, g.start, g.end)
-        if rng:
-            y[rng[0] : rng[1]] = 1
-    return y
-
-
-def _fit_finder(examples: list[_Example], c: float) -> LogisticRegression:
-    X = _HASHER.transform(f for ex in examples for f in ex.feats.tokens)
-    y = np.concatenate([_token_labels(ex) for ex in examples])
-    return LogisticRegression(C=c, solver="liblinear", max_iter=200).fit(X, y)
-
-
-def _fit_classifier(examples: list[_Example], c: float) -> LogisticRegression:
-    rows, labels = [], []
-    for ex in examples:
-        for g in ex.gold:
-            rng = char_to_tokens(ex.chars, g.start, g.end)
-            if rng:
-                rows.append(span_features(ex.doc, ex.feats, *rng))
-                labels.append(g.technique)
-    # saga: lbfgs needs minutes on these count features, saga reaches the same accuracy in seconds.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return LogisticRegression(C=c, solver="saga", max_iter=100).fit(_HASHER.transform(rows), labels)
-
-
-def _si_at(model: TechniqueModel, examples: list[_Example], probs: list[np.ndarray], threshold: float) -> float:
-    pred, gold = [], []
-    for ex, p in zip(examples, probs):
-        for s, e, _ in model.spans(ex.doc, p.copy(), threshold):
-            pred.append((ex.id, ex.chars[s][0], ex.chars[e - 1][1]))
-        gold.extend((ex.id, g.start, g.end) for g in ex.gold)
-    return span_identification(pred, gold).f1
-
-
-def train(articles, progress: Callable[[str], None] | None = None, c_finder: float = 0.1, c_classifier: float = 2.0) -> TechniqueModel:
-    """Fit both models on labelled PTC articles; the threshold is tuned on their last fifth first."""
-    examples = _examples(articles, progress)
-    cut = max(1, int(len(examples) * 0.8))
-    tune_fit, tune_eval = examples[:cut], examples[cut:] or examples[:1]
-    if progress:
-        progress(f"tuning the span threshold on {len(tune_eval)} of the training articles")
-    probe = TechniqueModel(_fit_finder(tune_fit, c_finder), None, 0.5, {})
-    probs = [probe.token_probabilities(ex.doc, ex.feats) for ex in tune_eval]
-    grid = [round(t, 3) for t in np.arange(0.1, 0.45, 0.025)]
-    scores = {t: _si_at(probe, tune_eval, probs, t) for t in grid}
-    threshold = max(scores, key=scores.get)
-    if progress:
-        progress(f"threshold {threshold} (SI F1 {scores[threshold]:.3f} on the tuning slice); fitting on all {len(examples)} articles")
-    finder = _fit_finder(examples, c_finder)
-    classifier = _fit_classifier(examples, c_classifier)
-    meta = {"articles": len(examples), "gold_spans": sum(len(ex.gold) for ex in examples), "tuning_si_f1": scores[threshold]}
-    return TechniqueModel(finder, classifier, threshold, meta)

@@ -26,6 +26,7 @@ from newsgraph.outputs.web import follow
 from newsgraph.outputs.web.serving import Answer, ClientGone, Guard, OverBudget, Pages, Readers, page_key, wants_json
 from newsgraph.store.queries import pages, search
 from newsgraph.store.sqlite import open_store
+from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000_000  # far past any store's last page, well inside SQLite's integers
@@ -253,12 +254,13 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
         return await answer(request, compute, json)
 
     @app.get("/document/{doc_id}", summary="A document with its entities, quotes, events and techniques highlighted")
-    async def document(request: Request, doc_id: str, s: int | None = Query(None, ge=0, le=MAX_OFFSET, description="sentence to show")):
+    async def document(request: Request, doc_id: str, s: int | None = Query(None, ge=0, le=MAX_OFFSET, description="sentence to show"),
+                       min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="highlight technique spans scored at least this")):
         doc_id, as_json = _strip_json(doc_id)
         json = _wants_json(request, as_json)
 
         def compute(conn):
-            data = pages.page_document(conn, doc_id)
+            data = pages.page_document(conn, doc_id, min_score)
             if data is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
             data["copies"] = follow.queries.document_copies(conn, doc_id)

@@ -15,6 +15,7 @@ from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
 from newsgraph.store.queries.ranking import rank_event_ids, rank_events
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
+from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 __all__ = [
     "has_table",
@@ -271,7 +272,7 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
 LAYERS = ("entity", "quote", "event", "technique", "amount", "time", "label")
 
 
-def _spans(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
+def _spans(conn: sqlite3.Connection, doc_id: str, min_score: float = DEFAULT_MIN_SCORE) -> list[dict]:
     """Every highlighted span of a document: (start, end, layer, title, entity)."""
     spans = [
         {"start": r["start"], "end": r["end"], "layer": "entity", "title": r["name"] or r["text"], "entity": r["entity"]}
@@ -283,14 +284,15 @@ def _spans(conn: sqlite3.Connection, doc_id: str) -> list[dict]:
         ("quote", "quotes", "SELECT start, end, kind || ' ' || attribution || COALESCE(' of ' || COALESCE(source_text, speaker_text), '')"
                             " FROM quotes WHERE doc = ?"),
         ("event", "events", "SELECT start, end, type || ': ' || predicate || CASE negated WHEN 1 THEN ' (negated)' ELSE '' END FROM events WHERE doc = ?"),
-        ("technique", "techniques", "SELECT start, end, technique || ' (' || engine || ')' FROM techniques WHERE doc = ?"),
+        ("technique", "techniques", "SELECT start, end, technique || ' (' || engine || ')' FROM techniques WHERE doc = ? AND score >= ?"),
         ("amount", "amounts", "SELECT start, end, kind || COALESCE(': ' || value, '') || ' ' || unit FROM amounts WHERE doc = ?"),
         ("time", "times", "SELECT start, end, 'time' || COALESCE(': ' || value, '') FROM times WHERE doc = ?"),
         ("label", "descriptors", "SELECT start, end, polarity || ' label (' || voice || ')' FROM descriptors WHERE doc = ?"),
     )
     for layer, table, sql in queries:
         if has_table(conn, table):
-            spans += [{"start": r[0], "end": r[1], "layer": layer, "title": r[2], "entity": None} for r in conn.execute(sql, (doc_id,))]
+            args = (doc_id, min_score) if layer == "technique" else (doc_id,)
+            spans += [{"start": r[0], "end": r[1], "layer": layer, "title": r[2], "entity": None} for r in conn.execute(sql, args)]
     return [s for s in spans if s["end"] > s["start"]]
 
 
@@ -310,13 +312,14 @@ def _pieces(text: str, start: int, end: int, spans: list[dict]) -> list[dict]:
     return pieces
 
 
-def page_document(conn: sqlite3.Connection, doc_id: str) -> dict | None:
-    """A document as blocks: each sentence (and each gap between sentences) cut into highlighted pieces."""
+def page_document(conn: sqlite3.Connection, doc_id: str, min_score: float = DEFAULT_MIN_SCORE) -> dict | None:
+    """A document as blocks: each sentence (and each gap between sentences) cut into highlighted pieces;
+    technique spans scored below `min_score` are not highlighted."""
     doc = core.get_document(conn, doc_id)
     if doc is None:
         return None
     text = doc["text"]
-    spans = _spans(conn, doc_id)
+    spans = _spans(conn, doc_id, min_score)
     blocks, pos = [], 0
     for s in doc["sentences"]:
         if s["start"] > pos:
@@ -479,30 +482,33 @@ def _loose_rows(conn: sqlite3.Connection, keys: list[list]) -> list[dict]:
 VOICES_TOP = 20  # actors in the label matrix
 
 
-def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = VOICES_TOP) -> dict:
+def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = VOICES_TOP,
+                min_score: float = DEFAULT_MIN_SCORE) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
     quotes = _quotes(conn, "", (), limit=limit, offset=offset)
-    stored = _summary(conn, "voices") if top == VOICES_TOP and page_tables_ready(conn) else None
-    return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top))}
+    stored = (_summary(conn, "voices") if top == VOICES_TOP and min_score == DEFAULT_MIN_SCORE and page_tables_ready(conn)
+              else None)
+    return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top, min_score))}
 
 
-def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP) -> dict:
-    """The label matrix and the techniques per outlet computed from the tables (the corpus step stores them)."""
+def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: float = DEFAULT_MIN_SCORE) -> dict:
+    """The label matrix and the techniques per outlet (spans scored at least `min_score`) computed from the
+    tables (the corpus step stores them at the default min-score)."""
     matrix = label_matrix(conn, top=top)
     techniques: dict = {"outlets": [], "techniques": [], "counts": {}}
     if has_table(conn, "techniques"):
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         for r in conn.execute(
             """SELECT COALESCE(d.outlet, ?), t.technique, COUNT(*) FROM techniques t JOIN documents d ON d.id = t.doc
-               GROUP BY 1, 2 ORDER BY 1, 2""", (UNKNOWN_OUTLET,)):
+               WHERE t.score >= ? GROUP BY 1, 2 ORDER BY 1, 2""", (UNKNOWN_OUTLET, min_score)):
             counts[r[0]][r[1]] = r[2]
         techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
-    techniques["summary"] = _outlet_summary(conn)
+    techniques["summary"] = _outlet_summary(conn, min_score)
     return {"labels": matrix, "techniques": techniques}
 
 
-def _outlet_summary(conn: sqlite3.Connection) -> dict[str, dict]:
+def _outlet_summary(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> dict[str, dict]:
     """Per outlet: techniques per 1,000 words, loaded-sentence share and the opinion/reporting guess,
     from the techniques part's own query when it is there (empty otherwise)."""
     try:
@@ -510,7 +516,7 @@ def _outlet_summary(conn: sqlite3.Connection) -> dict[str, dict]:
     except ImportError:
         return {}
     try:
-        rows = outlet_summary(conn)
+        rows = outlet_summary(conn, min_score)
     except sqlite3.Error:
         return {}
     keep = ("documents", "words", "techniques_per_1000_words", "loaded_sentence_share", "guess")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 
+from newsgraph.techniques import DEFAULT_MIN_SCORE
+
 __all__ = ["export_techniques", "techniques_for", "outlet_summary", "targets_by_outlet", "LOADED", "UNKNOWN_OUTLET"]
 
 # What counts as loaded wording in the per-outlet share: emotional words and labels put on actors.
@@ -38,9 +40,10 @@ def _resolve_doc(conn: sqlite3.Connection, doc: str) -> list[str]:
 
 
 def techniques_for(conn: sqlite3.Connection, doc: str | None = None, technique: str | None = None,
-                   engine: str | None = None, limit: int | None = None) -> list[dict]:
-    """Technique spans with their document, sentence and target name; `doc` may be an id, id prefix or path."""
-    where, args = [], []
+                   engine: str | None = None, limit: int | None = None, min_score: float = DEFAULT_MIN_SCORE) -> list[dict]:
+    """Technique spans scored at least `min_score`, with their document, sentence and target name;
+    `doc` may be an id, id prefix or path."""
+    where, args = ["t.score >= ?"], [min_score]
     if doc:
         ids = _resolve_doc(conn, doc)
         if not ids:
@@ -58,7 +61,7 @@ def techniques_for(conn: sqlite3.Connection, doc: str | None = None, technique: 
               FROM techniques t JOIN documents d ON d.id = t.doc
               LEFT JOIN mentions m ON m.doc = t.doc AND m.idx = t.target
               LEFT JOIN entities e ON e.id = m.entity
-              {'WHERE ' + ' AND '.join(where) if where else ''}
+              WHERE {' AND '.join(where)}
               ORDER BY d.path, t.start, t.end, t.technique"""
     if limit:
         sql += " LIMIT ?"
@@ -70,9 +73,10 @@ def _guess(per_1000: float, loaded_share: float) -> str:
     return "opinion" if per_1000 >= OPINION_PER_1000_WORDS or loaded_share >= OPINION_LOADED_SHARE else "reporting"
 
 
-def outlet_summary(conn: sqlite3.Connection) -> list[dict]:
+def outlet_summary(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> list[dict]:
     """Per outlet: share of sentences with loaded wording, techniques per 1,000 words, an opinion-vs-reporting
-    guess, technique counts, and the labels (name calling) put on each actor.
+    guess, technique counts, and the labels (name calling) put on each actor; spans scored below `min_score`
+    are left out.
 
     Rates, counts and the guess read the rule engine's spans, which mean the same
     whether or not a model was trained; the model's spans are counted apart.
@@ -89,17 +93,18 @@ def outlet_summary(conn: sqlite3.Connection) -> list[dict]:
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in conn.execute(
         """SELECT COALESCE(d.outlet, ?) AS outlet, t.engine, t.technique, COUNT(*) AS n
-           FROM techniques t JOIN documents d ON d.id = t.doc GROUP BY 1, 2, 3""",
-        (UNKNOWN_OUTLET,),
+           FROM techniques t JOIN documents d ON d.id = t.doc WHERE t.score >= ? GROUP BY 1, 2, 3""",
+        (UNKNOWN_OUTLET, min_score),
     ):
         counts[(r["outlet"], r["engine"])][r["technique"]] = r["n"]
     loaded: Counter = Counter()
     for r in conn.execute(
         f"""SELECT outlet, COUNT(*) AS n FROM (
                 SELECT DISTINCT COALESCE(d.outlet, ?) AS outlet, t.doc, t.sentence FROM techniques t
-                JOIN documents d ON d.id = t.doc WHERE t.engine = 'rules' AND t.technique IN ({','.join('?' * len(LOADED))}))
+                JOIN documents d ON d.id = t.doc
+                WHERE t.engine = 'rules' AND t.score >= ? AND t.technique IN ({','.join('?' * len(LOADED))}))
             GROUP BY outlet""",
-        (UNKNOWN_OUTLET, *LOADED),
+        (UNKNOWN_OUTLET, min_score, *LOADED),
     ):
         loaded[r["outlet"]] = r["n"]
     labels: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
@@ -108,8 +113,8 @@ def outlet_summary(conn: sqlite3.Connection) -> list[dict]:
            FROM techniques t JOIN documents d ON d.id = t.doc
            JOIN mentions m ON m.doc = t.doc AND m.idx = t.target
            LEFT JOIN entities e ON e.id = m.entity
-           WHERE t.technique = 'Name_Calling,Labeling' AND t.engine = 'rules'""",
-        (UNKNOWN_OUTLET,),
+           WHERE t.technique = 'Name_Calling,Labeling' AND t.engine = 'rules' AND t.score >= ?""",
+        (UNKNOWN_OUTLET, min_score),
     ):
         labels[r["outlet"]][r["actor"]][r["label"]] += 1
     out = []

@@ -1,0 +1,199 @@
+"""Scoring an engine on a labelled PTC folder, through the real per-document pipeline.
+
+``evaluate`` scores one engine (the rules, or a given model) on labelled
+articles; ``cross_validate`` trains a model on K−1 folds of the articles and
+scores the held-out fold, K times, so every article is scored by a model that
+never saw it (neither for its weights nor for its thresholds). Both print the
+every-line baseline on the same articles: PTC articles hold one sentence a line
+and are dense with techniques, so marking every line is a real bar to clear.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+from newsgraph.pipeline import AnalysisOptions
+from newsgraph.techniques import rules, statistical
+from newsgraph.training import techniques as training
+from newsgraph.training.scorer import span_identification, technique_classification
+
+MIN_SCORES = (0.3, 0.4, 0.5, 0.6, 0.7)  # the confidence cuts cross-validation reports besides the default
+
+
+def every_line(articles) -> list[tuple[str, int, int]]:
+    """The baseline prediction: every non-blank line of every article, as one span."""
+    pred = []
+    for a in articles:
+        pos = 0
+        for line in a.text.split("\n"):
+            if line.strip():
+                pred.append((a.id, pos, pos + len(line)))
+            pos += len(line) + 1
+    return pred
+
+
+def _gold(articles) -> list[tuple[str, int, int]]:
+    return [(a.id, g.start, g.end) for a in articles for g in a.spans]
+
+
+def _analyze(article, doc, norm, options: AnalysisOptions):
+    """The pipeline's stages on an already parsed article (``pipeline.analyze_batch`` minus the parse, which
+    is cached here); when another stage fails on the text, the techniques stage and what it needs alone."""
+    from newsgraph import extract
+
+    try:
+        return extract.analyze(article, doc, norm, options=options)
+    except Exception:  # noqa: BLE001 - another stage failing must not hide what this one finds
+        return extract.analyze(article, doc, norm, only={"techniques"}, options=options)
+
+
+def _score_parsed(articles, parsed, options: AnalysisOptions, engine_name: str, progress=None) -> dict:
+    """Predictions (with scores) and TC labels of one engine on parsed labelled articles."""
+    from newsgraph.ingest import content_id
+    from newsgraph.model import Article
+    from newsgraph.pipeline import configure
+    from newsgraph.techniques import TechniqueOptions
+
+    configure(options)
+    model = TechniqueOptions(options.techniques, options.techniques_model).load_model()
+    predicted, tc_pred, tc_gold = [], [], []
+    for n, (item, (norm, doc)) in enumerate(zip(articles, parsed), 1):
+        article = Article(id=content_id(item.text), text=item.text, path=item.path)
+        analysis = _analyze(article, doc, norm, options)
+        predicted += [(item.id, t.start, t.end, t.technique, t.score) for t in analysis.techniques if t.engine == engine_name]
+        chars = statistical.token_char_spans(doc, norm)
+        ranges = [statistical.char_to_tokens(chars, g.start, g.end) for g in item.spans]
+        if model is not None:
+            labels = iter(model.classify(doc, model.features(doc), [r for r in ranges if r]))
+        else:
+            hits = rules.find(doc)
+        for g, rng in zip(item.spans, ranges):
+            tc_gold.append((item.id, g.start, g.end, g.technique))
+            if rng is None:
+                label = "Loaded_Language"
+            elif model is not None:
+                label = next(labels)[0]
+            else:
+                label = rules.classify_with(hits, *rng)
+            tc_pred.append((item.id, g.start, g.end, label))
+        if progress and n % 25 == 0:
+            progress(f"scored {n}/{len(articles)} articles")
+    return {"predicted": predicted, "tc_pred": tc_pred, "tc_gold": tc_gold}
+
+
+def _summary(articles, got: dict, min_score: float | None = None) -> dict:
+    kept = [p for p in got["predicted"] if min_score is None or p[4] >= min_score]
+    si = span_identification([p[:3] for p in kept], _gold(articles))
+    return {"si": si.as_dict(), "tc": technique_classification(got["tc_pred"], got["tc_gold"]).as_dict(),
+            "baseline_si": span_identification(every_line(articles), _gold(articles)).as_dict(),
+            "predicted_by_technique": dict(Counter(p[3] for p in kept).most_common())}
+
+
+def evaluate(articles, engine_name: str = "rules", model=None, min_score: float | None = None,
+             progress: Callable[[str], None] | None = None, cache: str | Path | None = None, parsed=None) -> dict:
+    """SI and TC scores of one engine on labelled articles (a list of ptc.LabelledArticle).
+
+    SI compares the spans the pipeline's techniques stage writes with the gold
+    spans (those scored at least `min_score` when given); TC asks the same engine
+    for the technique of every gold span. `model` (the model file) is required
+    for the ``model`` engine. `parsed`: the articles' (norm, Doc) pairs when the caller has them.
+    """
+    from newsgraph.training.parse import parse
+
+    if engine_name == "model" and model is None:
+        from newsgraph.errors import InputError
+
+        raise InputError("no techniques model given: run `newsgraph techniques train DIR` first")
+    options = AnalysisOptions(techniques=engine_name, techniques_model=str(model) if engine_name == "model" else None)
+    started = time.perf_counter()
+    if parsed is None:
+        parsed = list(parse((a.text for a in articles), cache=cache))
+    got = _score_parsed(articles, parsed, options, engine_name, progress)
+    out = {"engine": engine_name, "articles": len(articles), "min_score": min_score}
+    out.update(_summary(articles, got, min_score))
+    out["seconds"] = round(time.perf_counter() - started, 1)
+    return out
+
+
+def folds(articles, k: int) -> list[list]:
+    """K folds of the articles sorted by id, dealt round-robin: fold i holds every k-th article from the i-th."""
+    ordered = sorted(articles, key=lambda a: a.id)
+    return [ordered[i::k] for i in range(k)]
+
+
+def cross_validate(articles, k: int = 5, min_score: float | None = None, progress: Callable[[str], None] | None = None,
+                   cache: str | Path | None = None, **train_options) -> dict:
+    """K-fold cross-validation over articles: train on K−1 folds, score the held-out one through the stage.
+
+    Thresholds are chosen inside `training.techniques.train` on its own training
+    articles, so no held-out article influences the model that scores it. Returns
+    per-fold and pooled SI/TC with the every-line baseline on the same articles,
+    and the pooled SI at several confidence cuts.
+    """
+    import tempfile
+
+    from newsgraph.errors import InputError
+    from newsgraph.techniques import DEFAULT_MIN_SCORE
+    from newsgraph.training.parse import parse
+
+    if k < 2 or k > len(articles):
+        raise InputError(f"--folds must be between 2 and the number of articles ({len(articles)})")
+    min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
+    parts = folds(articles, k)
+    parsed = dict(zip((a.id for a in articles), parse((a.text for a in articles), cache=cache)))
+    if progress:
+        progress(f"parsed {len(articles)} articles")
+    rows, pooled = [], {"predicted": [], "tc_pred": [], "tc_gold": []}
+    folder = tempfile.TemporaryDirectory(prefix="newsgraph-cv-")
+    for i, held in enumerate(parts):
+        train = [a for j, part in enumerate(parts) if j != i for a in part]
+        started = time.process_time()
+        model = training.train(train, progress=progress, parsed=[parsed[a.id] for a in train], **train_options)
+        train_cpu = time.process_time() - started
+        path = Path(folder.name) / f"fold{i + 1}.joblib"  # the stage reads a model file, as in a build
+        model.save(path)
+        options = AnalysisOptions(techniques="model", techniques_model=str(path))
+        got = _score_parsed(held, [parsed[a.id] for a in held], options, "model")
+        for key in pooled:
+            pooled[key] += got[key]
+        row = {"fold": i + 1, "articles": len(held), "train_articles": len(train), "train_cpu_seconds": round(train_cpu, 1)}
+        row.update(_summary(held, got, min_score))
+        rows.append(row)
+        if progress:
+            si = row["si"]
+            progress(f"fold {i + 1}/{k}: SI P {si['precision']:.3f} R {si['recall']:.3f} F1 {si['f1']:.3f}, "
+                     f"TC {row['tc']['f1']:.3f}, baseline SI F1 {row['baseline_si']['f1']:.3f}")
+    folder.cleanup()
+    result = {"engine": "model", "folds": k, "articles": len(articles), "min_score": min_score, "per_fold": rows}
+    result.update(_summary(articles, pooled, min_score))
+    result["by_min_score"] = {str(m): _summary(articles, pooled, m)["si"] for m in sorted({*MIN_SCORES, min_score})}
+    return result
+
+
+def score_file(articles, path: str) -> dict:
+    """SI and TC scores of a predictions file (PTC label format) against labelled articles."""
+    from newsgraph.errors import InputError
+
+    ids = {a.id for a in articles}
+    pred = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 4:
+                raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
+            try:
+                start, end = int(parts[2]), int(parts[3])
+            except ValueError:
+                raise InputError(f"{path}:{n}: start and end must be whole numbers") from None
+            if parts[0] in ids:
+                pred.append((parts[0], start, end, parts[1]))
+    gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]
+    si = span_identification([p[:3] for p in pred], [g[:3] for g in gold])
+    tc = technique_classification(pred, gold)
+    return {"engine": f"predictions {path}", "articles": len(articles), "si": si.as_dict(), "tc": tc.as_dict(),
+            "baseline_si": span_identification(every_line(articles), _gold(articles)).as_dict()}

@@ -1,0 +1,214 @@
+"""Training the statistical engine (``newsgraph.techniques.statistical``) on labelled PTC articles.
+
+The three models are fitted on the training articles; the span threshold and the
+per-technique thresholds are chosen on out-of-fold predictions inside those
+articles (each article scored by models that did not see it), then every model
+is refitted on all of them. Nothing here runs in a build.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from spacy.tokens import Doc
+
+from newsgraph.techniques import TECHNIQUES
+from newsgraph.techniques.statistical import (_HASHER, DocFeatures, TechniqueModel, _stacked, char_to_tokens, features, runs,
+                                              span_features, token_char_spans)
+from newsgraph.training.scorer import span_identification
+
+@dataclass
+class _Example:
+    id: str
+    doc: Doc
+    feats: DocFeatures
+    chars: list[tuple[int, int]]
+    gold: list  # GoldSpan
+    y_tokens: np.ndarray
+    y_sentences: np.ndarray
+    spans: list[tuple[int, int, str]]  # gold spans in token offsets, with their technique
+
+
+def _example(article, norm, doc) -> _Example:
+    feats = features(doc)
+    chars = token_char_spans(doc, norm)
+    y = np.zeros(len(doc), dtype=np.int8)
+    spans = []
+    for g in article.spans:
+        rng = char_to_tokens(chars, g.start, g.end)
+        if rng:
+            y[rng[0] : rng[1]] = 1
+            spans.append((rng[0], rng[1], g.technique))
+    ys = np.zeros(feats.sentences.shape[0], dtype=np.int8)
+    if len(y):
+        np.maximum.at(ys, feats.sent_of, y)
+    return _Example(article.id, doc, feats, chars, article.spans, y, ys, spans)
+
+
+def _examples(articles, parsed, progress: Callable[[str], None] | None) -> list[_Example]:
+    if parsed is None:
+        from newsgraph.training.parse import parse
+
+        parsed = parse(a.text for a in articles)
+    out = []
+    for n, (article, (norm, doc)) in enumerate(zip(articles, parsed), 1):
+        out.append(_example(article, norm, doc))
+        if progress and n % 50 == 0:
+            progress(f"features of {n}/{len(articles)} articles")
+    return out
+
+
+class _Constant:
+    """Stands in for a classifier when the training rows hold a single class (a tiny or one-sided training set)."""
+
+    def __init__(self, label, binary: bool = False):
+        self.label, self.binary = label, binary
+        self.classes_ = np.array([0, 1]) if binary else np.array([label])
+
+    def predict_proba(self, X) -> np.ndarray:
+        ones = np.ones((X.shape[0], 1))
+        if self.binary:
+            return np.hstack([ones, 0 * ones]) if self.label == 0 else np.hstack([0 * ones, ones])
+        return ones
+
+
+def _fit_binary(X, y: np.ndarray, c: float):
+    if len(np.unique(y)) < 2:
+        return _Constant(int(y[0]) if len(y) else 0, binary=True)
+    return LogisticRegression(C=c, solver="liblinear", max_iter=200).fit(X, y)
+
+
+def _fit_sentence(examples: list[_Example], c: float):
+    X = sp.vstack([ex.feats.sentences for ex in examples], format="csr")
+    return _fit_binary(X, np.concatenate([ex.y_sentences for ex in examples]), c)
+
+
+def _fit_finder(examples: list[_Example], stacked: dict[str, sp.csr_matrix], c: float):
+    X = sp.vstack([stacked[ex.id] for ex in examples], format="csr")
+    return _fit_binary(X, np.concatenate([ex.y_tokens for ex in examples]), c)
+
+
+def _fit_classifier(examples: list[_Example], c: float):
+    rows, labels = [], []
+    for ex in examples:
+        for s, e, technique in ex.spans:
+            rows.append(span_features(ex.doc, ex.feats, s, e))
+            labels.append(technique)
+    if len(set(labels)) < 2:
+        return _Constant(labels[0] if labels else "Loaded_Language")
+    # saga: lbfgs needs minutes on these count features, saga reaches the same accuracy in seconds.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return LogisticRegression(C=c, solver="saga", max_iter=100).fit(_HASHER.transform(rows), labels)
+
+
+def _si(examples: list[_Example], spans: list[list[tuple[int, int]]]):
+    pred, gold = [], []
+    for ex, found in zip(examples, spans):
+        pred.extend((ex.id, ex.chars[s][0], ex.chars[e - 1][1]) for s, e in found)
+        gold.extend((ex.id, g.start, g.end) for g in ex.gold)
+    return span_identification(pred, gold)
+
+
+SPAN_GRID = tuple(round(t, 3) for t in np.arange(0.15, 0.651, 0.025))
+TECHNIQUE_GRID = tuple(round(t, 3) for t in np.arange(0.15, 0.951, 0.05))
+
+
+def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_for: Callable, min_precision: float = 0.0,
+                    progress: Callable[[str], None] | None = None) -> tuple[float, dict[str, float], dict]:
+    """The span threshold and per-technique thresholds with the best SI F1 on out-of-fold probabilities.
+
+    `labels_for(i, spans)` gives the technique of each candidate span of example
+    i (from a classifier that did not see that example). Only operating points
+    whose precision reaches `min_precision` count, when any does.
+    """
+
+    def objective(score) -> float:
+        return score.f1 if score.precision >= min_precision else score.f1 - 1.0
+
+    by_t = {t: _si(examples, [[(s, e) for s, e, _ in runs(ex.feats, p, t)] for ex, p in zip(examples, probs)]) for t in SPAN_GRID}
+    threshold = max(by_t, key=lambda t: objective(by_t[t]))
+    candidates = [runs(ex.feats, p, threshold) for ex, p in zip(examples, probs)]
+    labelled = [[(s, e, m, k) for (s, e, m), (k, _) in zip(found, labels_for(i, [(s, e) for s, e, _ in found]))]
+                for i, found in enumerate(candidates)]
+    thresholds = {k: threshold for k in TECHNIQUES}
+
+    def score_with(th: dict[str, float]):
+        return _si(examples, [[(s, e) for s, e, m, k in found if m >= th[k]] for found in labelled])
+
+    best = score_with(thresholds)
+    present = Counter(k for found in labelled for *_, k in found)
+    for _ in range(2):
+        for k, _n in present.most_common():
+            for t in (threshold,) + tuple(x for x in TECHNIQUE_GRID if x > threshold):
+                trial = dict(thresholds, **{k: t})
+                got = score_with(trial)
+                if objective(got) > objective(best) + 1e-6:
+                    thresholds, best = trial, got
+        if progress:
+            progress(f"per-technique thresholds: SI F1 {best.f1:.3f} (P {best.precision:.3f}) on held-out training folds")
+    info = {"span_threshold_si": by_t[threshold].as_dict(), "tuned_si": best.as_dict()}
+    return threshold, thresholds, info
+
+
+def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 3,
+          c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
+          min_precision: float = 0.35) -> TechniqueModel:
+    """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
+
+    Thresholds come from `folds`-fold cross-validation inside these articles:
+    each article's probabilities and span labels come from models fitted on the
+    other folds; the thresholds with the best SI F1 there (at precision
+    `min_precision` or more) are kept, then all models are refitted on every article.
+    """
+    started = time.process_time()
+    examples = _examples(articles, parsed, progress)
+    if len(examples) < 2:
+        from newsgraph.errors import InputError
+
+        raise InputError("training needs at least two labelled articles")
+    folds = max(2, min(folds, len(examples)))
+    parts = [list(range(i, len(examples), folds)) for i in range(folds)]
+    # Sentence scores for the finder's training rows come from sentence scorers that did not see the article.
+    sentence_oof: dict[str, np.ndarray] = {}
+    for part in parts:
+        inside = set(part)
+        model = _fit_sentence([ex for j, ex in enumerate(examples) if j not in inside], c_sentence)
+        for j in part:
+            ex = examples[j]
+            sentence_oof[ex.id] = model.predict_proba(ex.feats.sentences)[:, 1] if ex.feats.sentences.shape[0] else np.zeros(0)
+    stacked = {ex.id: _stacked(ex.feats, sentence_oof[ex.id]) for ex in examples}
+    if progress:
+        progress(f"sentence scorer cross-validated; fitting the span finder on {folds} folds")
+    probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
+    classifiers = {}
+    for f, part in enumerate(parts):
+        inside = set(part)
+        rest = [ex for j, ex in enumerate(examples) if j not in inside]
+        finder = _fit_finder(rest, stacked, c_finder)
+        classifiers[f] = _fit_classifier(rest, c_classifier)
+        for j in part:
+            probs[j] = finder.predict_proba(stacked[examples[j].id])[:, 1] if len(examples[j].y_tokens) else np.zeros(0)
+    fold_of = {j: f for f, part in enumerate(parts) for j in part}
+
+    def labels_for(i: int, spans: list[tuple[int, int]]):
+        probe = TechniqueModel(None, None, classifiers[fold_of[i]], 0.5, {}, {})
+        return probe.classify(examples[i].doc, examples[i].feats, spans)
+
+    threshold, thresholds, info = tune_thresholds(examples, probs, labels_for, min_precision, progress)
+    if progress:
+        progress(f"span threshold {threshold}; fitting on all {len(examples)} articles")
+    sentence = _fit_sentence(examples, c_sentence)
+    finder = _fit_finder(examples, stacked, c_finder)
+    classifier = _fit_classifier(examples, c_classifier)
+    meta = {"articles": len(examples), "gold_spans": sum(len(ex.gold) for ex in examples), "folds": folds,
+            "cross_validated": info, "cpu_seconds": round(time.process_time() - started, 1)}
+    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta)
