@@ -17,6 +17,9 @@ from newsgraph.errors import InputError
 from newsgraph.store import queries
 
 
+ENGINE_ENV = "NEWSGRAPH_TECHNIQUES"
+
+
 def _check_target(db: str) -> None:
     """Refuse to write newsgraph tables into an SQLite file that holds something else (or is no SQLite file)."""
     import sqlite3
@@ -49,15 +52,15 @@ def _techniques_choice(model: str | None):
     """
     from newsgraph import techniques as tq
 
-    keys = (tq.ENGINE_ENV, tq.MODEL_ENV)
+    keys = (ENGINE_ENV, tq.MODEL_ENV)
     saved = {k: os.environ.get(k) for k in keys}
     try:
         if model:
-            os.environ[tq.ENGINE_ENV] = "auto"
+            os.environ[ENGINE_ENV] = "auto"
             os.environ[tq.MODEL_ENV] = str(Path(model).resolve())
-        elif saved[tq.ENGINE_ENV] is None:
-            os.environ[tq.ENGINE_ENV] = "rules"
-        setting = tq.engine_setting()
+        elif saved[ENGINE_ENV] is None:
+            os.environ[ENGINE_ENV] = "rules"
+        setting = (os.environ.get(ENGINE_ENV) or "auto").strip().lower()
         used = tq.model_path() if setting in ("auto", "model") and tq.model_path().exists() else None
         engine = {"off": "off", "rules": "rules"}.get(setting, "rules + model" if setting == "auto" and used else "model" if used else "rules")
         unused = tq.default_model_path() if used is None and setting != "off" and tq.default_model_path().exists() else None
