@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 DB ?= examples/newsgraph.db
 
-.PHONY: demo test test-all install dev bench clean
+.PHONY: demo test test-fast install dev bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,15 +32,16 @@ demo: $(STAMP)
 	$(VENV)/bin/newsgraph export --db $(DB) -o examples/newsgraph.json
 	@$(VENV)/bin/newsgraph report --db $(DB) -o examples/dossier.html >/dev/null 2>&1 && echo "report: examples/dossier.html" || true
 
-## The fast suite (under 10 minutes on 2 cores): everything not marked slow. Failed and skipped tests are listed with the reason (-rfEs).
+## Every test, the slow corpus tests and the browser tests included: what CI runs (.ci/run). Failed and skipped
+## tests are listed with the reason (-rfEs). Chromium is installed with apt only when NEWSGRAPH_BROWSER=1 or CI=true;
+## otherwise the browser tests skip, saying why.
 test: $(DEVSTAMP)
-	$(PY) -m pytest -q -rfEs -n 2 --dist loadgroup -m "not slow"
-
-## Every test, the slow corpus tests and the browser tests included: what CI runs (.ci/run).
-## Chromium is installed with apt only when NEWSGRAPH_BROWSER=1 or CI=true; otherwise the browser tests skip.
-test-all: $(DEVSTAMP)
 	@bash scripts/install-browser.sh || echo "browser install failed: browser tests will skip"
 	$(PY) -m pytest -q -rfEs -n 2 --dist loadgroup
+
+## A quicker check while working (under 10 minutes on 2 cores): everything not marked slow.
+test-fast: $(DEVSTAMP)
+	$(PY) -m pytest -q -rfEs -n 2 --dist loadgroup -m "not slow"
 
 bench: $(STAMP)
 	$(PY) -m newsgraph.bench ../shared/corpus/bbc --jobs 2

@@ -13,7 +13,7 @@ fi
 
 if [ "${NEWSGRAPH_BROWSER:-}" != "1" ] && [ "${CI:-}" != "true" ]; then
     echo "chromium is not installed: the browser tests will skip." >&2
-    echo "  To install it system-wide with apt (needs root or sudo): NEWSGRAPH_BROWSER=1 make test-all" >&2
+    echo "  To install it system-wide with apt (needs root or sudo): NEWSGRAPH_BROWSER=1 make test" >&2
     exit 0
 fi
 

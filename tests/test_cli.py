@@ -350,17 +350,21 @@ def test_build_says_which_techniques_engine_ran(tmp_path, monkeypatch):
 
 
 def test_techniques_model_option_is_described(tmp_path, monkeypatch):
+    """--techniques-model puts the model in the build's options (never in the environment); without it the rules run."""
+    import os
+
     from newsgraph.cli.core import _techniques_choice, _techniques_line
 
     model = tmp_path / "m.joblib"
     model.write_bytes(b"x")
     monkeypatch.delenv("NEWSGRAPH_TECHNIQUES", raising=False)
+    monkeypatch.delenv("NEWSGRAPH_TECHNIQUES_MODEL", raising=False)
     monkeypatch.setenv("NEWSGRAPH_HOME", str(tmp_path / "empty"))
-    with _techniques_choice(str(model)) as used:
-        assert used == {"engine": "rules + model", "model": str(model.resolve()), "unused_model": None}
-        import os
-
-        assert os.environ["NEWSGRAPH_TECHNIQUES_MODEL"] == str(model.resolve())
+    options, used = _techniques_choice(str(model), None)
+    assert used == {"engine": "rules + model", "model": str(model.resolve()), "unused_model": None}
+    assert (options.techniques, options.techniques_model) == ("auto", str(model.resolve()))
+    assert "NEWSGRAPH_TECHNIQUES_MODEL" not in os.environ and "NEWSGRAPH_TECHNIQUES" not in os.environ
     assert _techniques_line(used) == f"techniques: rules + model engine, model {model.resolve()}"
-    with _techniques_choice(None) as used:
-        assert used["engine"] == "rules" and used["model"] is None
+    options, used = _techniques_choice(None, None)
+    assert used["engine"] == "rules" and used["model"] is None
+    assert (options.techniques, options.techniques_model) == ("rules", None)

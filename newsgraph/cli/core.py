@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -42,35 +41,27 @@ def _check_target(db: str) -> None:
                             "newsgraph will not write into it; choose another --db")
 
 
-@contextmanager
-def _techniques_choice(model: str | None):
-    """The techniques engines this build runs, set for the worker processes through the environment and put back after.
+def _techniques_choice(model: str | None, spacy_model: str | None):
+    """The analysis options of this build, with the techniques engines it runs, and a description for the summary.
 
     A model trained earlier (`techniques train`) is used only when asked: `--techniques-model PATH`, or
     NEWSGRAPH_TECHNIQUES=auto/model set by the user. A file left in $NEWSGRAPH_HOME must not silently change
-    every later build's results. Yields a description for the build summary.
+    every later build's results. The choice travels in the options, never through the environment.
     """
     from newsgraph import techniques as tq
+    from newsgraph.pipeline import AnalysisOptions
 
-    keys = (ENGINE_ENV, tq.MODEL_ENV)
-    saved = {k: os.environ.get(k) for k in keys}
-    try:
-        if model:
-            os.environ[ENGINE_ENV] = "auto"
-            os.environ[tq.MODEL_ENV] = str(Path(model).resolve())
-        elif saved[ENGINE_ENV] is None:
-            os.environ[ENGINE_ENV] = "rules"
-        setting = (os.environ.get(ENGINE_ENV) or "auto").strip().lower()
-        used = tq.model_path() if setting in ("auto", "model") and tq.model_path().exists() else None
-        engine = {"off": "off", "rules": "rules"}.get(setting, "rules + model" if setting == "auto" and used else "model" if used else "rules")
-        unused = tq.default_model_path() if used is None and setting != "off" and tq.default_model_path().exists() else None
-        yield {"engine": engine, "model": str(used) if used else None, "unused_model": str(unused) if unused else None}
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    if model:
+        options = AnalysisOptions.from_environment(model=spacy_model, techniques="auto", techniques_model=str(Path(model).resolve()))
+    elif not os.environ.get(ENGINE_ENV):
+        options = AnalysisOptions.from_environment(model=spacy_model, techniques="rules")
+    else:
+        options = AnalysisOptions.from_environment(model=spacy_model)
+    setting = options.techniques
+    used = options.techniques_model if setting in ("auto", "model") and options.techniques_model else None
+    engine = {"off": "off", "rules": "rules"}.get(setting, "rules + model" if setting == "auto" and used else "model" if used else "rules")
+    unused = tq.default_model_path() if used is None and setting != "off" and tq.default_model_path().exists() else None
+    return options, {"engine": engine, "model": str(used) if used else None, "unused_model": str(unused) if unused else None}
 
 
 def _techniques_line(t: dict) -> str:
@@ -117,7 +108,6 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     """
     from newsgraph.cli.progress import BuildProgress, count_inputs
     from newsgraph.ingest import MAX_BYTES
-    from newsgraph.pipeline import AnalysisOptions
     from newsgraph.run import BuildOptions
     from newsgraph.run import build as run_build
 
@@ -131,9 +121,10 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     _check_target(db)
     if Path(db).is_file() and Path(db).stat().st_size == 0:
         click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
-    with _techniques_choice(techniques_model) as techniques_used, BuildProgress(total, quiet=quiet) as progress:
+    analysis, techniques_used = _techniques_choice(techniques_model, model)
+    with BuildProgress(total, quiet=quiet) as progress:
         options = BuildOptions(
-            analysis=AnalysisOptions.from_environment(model=model), jobs=jobs, executor=executor, manifest=manifest,
+            analysis=analysis, jobs=jobs, executor=executor, manifest=manifest,
             outlet=outlet, max_bytes=max_bytes or MAX_BYTES, drop_missing=not keep_missing, follow_links=follow_links,
         )
         try:
