@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_events
-from newsgraph.store.queries import pages
+from newsgraph.store.queries import money, network, pages
 from newsgraph.store.sqlite import open_store
 
 
@@ -68,12 +68,12 @@ def _variants(conn) -> list[dict]:
 
 
 def _page_reads(conn) -> list:
-    reads = [pages.page_graph(conn, **v) for v in _variants(conn)]
+    reads = [network.actor_network(conn, **v) for v in _variants(conn)]
     for entity in [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT 8")]:
         reads += [pages.actor_events(conn, entity, limit=3, offset=k) for k in (0, 2)]
     reads += [pages.page_voices(conn), pages.page_overview(conn), pages.event_types(conn)]
     for offset in (0, 7):
-        reads += [pages.page_timeline(conn, limit=5, offset=offset), pages.page_money(conn, limit=5, offset=offset)]
+        reads += [pages.page_timeline(conn, limit=5, offset=offset), money.page_money(conn, limit=5, offset=offset)]
     reads += [pages.page_timeline(conn, limit=5, type=t) for t in pages.event_types(conn)[:4]]
     return reads
 
@@ -124,9 +124,9 @@ def test_co_mention_network_when_no_event_links_actors(tmp_path):
     analysis.events.clear()
     store.write_document(analysis, "test")
     resolve_corpus(store, force=True)
-    graph = pages.page_graph(store.conn)
+    graph = network.actor_network(store.conn)
     assert graph["kind"] == "co-mention" and [(e["type"], e["weight"]) for e in graph["edges"]] == [("co-mention", 1)]
-    assert pages.page_graph(store.conn, date_from="2020-01-01")["edges"] == []
+    assert network.actor_network(store.conn, date_from="2020-01-01")["edges"] == []
     store.close()
     assert _same_graph_both_ways(db) == 1
 
@@ -144,7 +144,7 @@ def test_a_store_without_page_tables_still_answers(tmp_path):
         store.conn.execute("DROP TABLE page_summary")
         store.conn.execute("DROP TABLE actor_edges")
     assert not pages.page_tables_ready(store.conn)
-    assert pages.page_graph(store.conn)["edges"][0]["weight"] == 1
+    assert network.actor_network(store.conn)["edges"][0]["weight"] == 1
     assert pages.page_overview(store.conn)["counts"]["documents"] == 1
     assert "FINANCE" in pages.event_types(store.conn)
     store.close()

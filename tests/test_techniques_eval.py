@@ -177,12 +177,13 @@ def test_thresholds_come_from_cross_validation_inside_the_training_articles(gate
 def test_build_uses_the_model_it_is_given(gate, nlp):
     from newsgraph.pipeline import AnalysisOptions, analyze_texts
 
-    item = gate["held"][0]
+    items = gate["held"][:8]  # the tuned model marks few spans: one article alone may get none of its own
     before = dict(os.environ)
-    analysis = next(analyze_texts([item.text], nlp, options=AnalysisOptions(techniques_model=str(gate["path"]))))
+    analyses = list(analyze_texts([i.text for i in items], nlp, options=AnalysisOptions(techniques_model=str(gate["path"]))))
     assert dict(os.environ) == before
-    engines = {t.engine for t in analysis.techniques}
+    engines = {t.engine for a in analyses for t in a.techniques}
     assert engines == {"rules", "model"}
-    for t in analysis.techniques:
-        assert item.text[t.start : t.end] == t.text
-        assert 0 <= t.score <= 1
+    for item, analysis in zip(items, analyses):
+        for t in analysis.techniques:
+            assert item.text[t.start : t.end] == t.text
+            assert 0 <= t.score <= 1

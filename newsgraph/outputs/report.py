@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from newsgraph.outputs import svg
-from newsgraph.store.queries import pages
+from newsgraph.store.queries import money, network, pages
 from newsgraph.store.queries.labels import outlet_label
 from newsgraph.store.queries.money import amount_bound
 from newsgraph.techniques import DEFAULT_MIN_SCORE
@@ -153,10 +153,10 @@ def report_data(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) 
         "overview": overview,
         "actors": actors,
         "entity_index": pages.page_entities(conn, limit=MAX_ENTITY_INDEX)["entities"],
-        "graph": pages.page_graph(conn, top=GRAPH_NODES),
-        "support": pages.page_graph(conn, top=GRAPH_NODES, preset="support"),
-        "money": pages.page_money(conn, limit=100),
-        "quantities": pages.page_money(conn, limit=100, tab="quantities"),
+        "graph": network.actor_network(conn, top=GRAPH_NODES),
+        "support": network.actor_network(conn, top=GRAPH_NODES, preset="support"),
+        "money": money.page_money(conn, limit=100),
+        "quantities": money.page_money(conn, limit=100, tab="quantities"),
         "conflicts": pages.page_conflicts(conn, limit=100),
         "timeline": pages.page_timeline(conn, limit=150, other=False),
         "voices": pages.page_voices(conn, limit=200, min_score=min_score),

@@ -154,4 +154,6 @@ def fingerprint(options: TechniqueOptions | None = None) -> str:
             model = f"+model-{st.st_size}-{st.st_mtime_ns}"
         except OSError:
             model = "+model-missing"
-    return f"techniques-{options.engine}-{h.hexdigest()[:10]}{model}"
+    # what runs, not how it was asked for: "auto" without a model file is the rules alone
+    engine = "rules" if options.engine == "auto" and options.model is None else options.engine
+    return f"techniques-{engine}-{h.hexdigest()[:10]}{model}"

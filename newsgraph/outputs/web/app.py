@@ -24,7 +24,7 @@ from newsgraph.outputs import svg
 from newsgraph.outputs.report import environment
 from newsgraph.outputs.web import follow
 from newsgraph.outputs.web.serving import Answer, ClientGone, Guard, OverBudget, Pages, Readers, page_key, wants_json
-from newsgraph.store.queries import pages, search
+from newsgraph.store.queries import money as money_queries, network as network_queries, pages, search
 from newsgraph.store.sqlite import open_store
 from newsgraph.techniques import DEFAULT_MIN_SCORE
 
@@ -220,7 +220,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
         json = _wants_json(request)
 
         def compute(conn):
-            data = {"overview": pages.page_overview(conn), "graph": pages.page_graph(conn, top=_clamp(top, 1, 150))}
+            data = {"overview": pages.page_overview(conn), "graph": network_queries.actor_network(conn, top=_clamp(top, 1, 150))}
             data["arrived"] = follow.queries.arrivals(conn)  # the latest build's; the page asks for those since the last visit
             return render(request, "home.html", data, json, graph_svg=Markup(svg.network_svg(data["graph"], links.entity)) if not json else "")
 
@@ -300,7 +300,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
                     tab: str = Query("money", pattern="^(money|quantities)$", description="money or quantities")):
         json = _wants_json(request)
         return await answer(request, lambda conn: render(
-            request, "money.html", pages.page_money(conn, _clamp(limit, 1, MAX_LIMIT), offset, tab=tab), json), json)
+            request, "money.html", money_queries.page_money(conn, _clamp(limit, 1, MAX_LIMIT), offset, tab=tab), json), json)
 
     @app.get("/voices", summary="Quotes by speaker, labels per outlet, techniques per outlet")
     @app.get("/voices.json", include_in_schema=False)
@@ -323,7 +323,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
         json = _wants_json(request)
 
         def compute(conn):
-            data = pages.page_graph(conn, top=_clamp(top, 1, 300), types=types or None, date_from=date_from or None, date_to=date_to or None,
+            data = network_queries.actor_network(conn, top=_clamp(top, 1, 300), types=types or None, date_from=date_from or None, date_to=date_to or None,
                                     preset=preset or None, show_all=all)
             return render(request, "graph.html", data, json, graph_svg=Markup(svg.network_svg(data, links.entity, height=720)) if not json else "")
 

@@ -26,9 +26,7 @@ __all__ = [
     "page_document",
     "page_conflicts",
     "page_timeline",
-    "page_money",
     "page_voices",
-    "page_graph",
     "event_rows",
     "actor_events",
     "filter_choices",
@@ -427,13 +425,6 @@ def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, t
             "other_hidden": hidden, "other": other}
 
 
-def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, tab: str = "money") -> dict:
-    """Who gave what to whom: money on its own, other quantities on their tab (see `queries.money`)."""
-    from newsgraph.store.queries.money import page_money as money_page
-
-    return money_page(conn, limit=limit, offset=offset, tab=tab)
-
-
 def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int, offset: int) -> tuple[int, list[dict]] | None:
     """(total, events) of one page of the stored money list, only events carrying an amount of `kinds`;
     None without page tables."""
@@ -531,12 +522,3 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
     }
 
 
-# --- the actor network -----------------------------------------------------------------------
-
-def page_graph(conn: sqlite3.Connection, top: int = 40, types: list[str] | tuple[str, ...] | None = None,
-               date_from: str | None = None, date_to: str | None = None, preset: str | None = None, show_all: bool = False) -> dict:
-    """The actor network: who gives or does what to whom, from the corpus step's `actor_edges` when there are
-    page tables (see `queries.network.actor_network`)."""
-    from newsgraph.store.queries.network import actor_network
-
-    return actor_network(conn, top=top, types=types, date_from=date_from, date_to=date_to, preset=preset, show_all=show_all)
