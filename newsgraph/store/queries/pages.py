@@ -520,5 +520,3 @@ def filter_choices(conn: sqlite3.Connection) -> dict:
         "outlets": [r[0] for r in conn.execute("SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY 1 LIMIT 500")],
         "types": event_types(conn),
     }
-
-
