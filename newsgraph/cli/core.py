@@ -184,8 +184,8 @@ def _techniques_stats(conn) -> dict:
     stored spans per engine."""
     last = conn.execute("SELECT value FROM meta WHERE key = 'techniques'").fetchone()
     last = json.loads(last[0]) if last else {"engine": "unknown (built before newsgraph recorded it)", "model": None}
-    has = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'techniques'").fetchone()
-    spans = dict(conn.execute("SELECT engine, COUNT(*) FROM techniques GROUP BY engine ORDER BY engine").fetchall()) if has else {}
+    spans = (dict(conn.execute("SELECT engine, COUNT(*) FROM techniques GROUP BY engine ORDER BY engine").fetchall())
+             if queries.has_table(conn, "techniques") else {})
     return {"engine": last.get("engine"), "model": last.get("model"), "spans": spans}
 
 

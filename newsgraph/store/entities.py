@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from newsgraph.store.queries.schema import has_table
+
 MENTION_COLUMNS = ("id", "doc", "idx", "label", "name", "key", "kind", "place", "refers_to", "link_reason", "role", "form")
 
 
@@ -60,8 +62,7 @@ def write_entities(store, tables: EntityTables) -> None:
 
 
 def has_redirects(store) -> bool:
-    return store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity_redirects'").fetchone() is not None
+    return has_table(store.conn, "entity_redirects")
 
 
 def redirect_inputs(store) -> tuple[set[str], dict[str, str], dict[str, str]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 
+from newsgraph.store.queries.schema import has_table
+
 __all__ = [
     "export_events",
     "export_conflicts",
@@ -29,10 +31,6 @@ JOIN documents d ON d.id = e.doc
 LEFT JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence
 LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
 """
-
-
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
 
 
 def _participants(conn: sqlite3.Connection, where: str = "", args: tuple = ()) -> dict[int, list[dict]]:
@@ -113,7 +111,7 @@ def export_times(conn: sqlite3.Connection) -> list[dict]:
 
 
 def export_conflicts(conn: sqlite3.Connection) -> list[dict]:
-    if not _has(conn, "conflicts"):
+    if not has_table(conn, "conflicts"):
         return []
     values: dict[int, list[dict]] = defaultdict(list)
     for r in conn.execute(
@@ -185,7 +183,7 @@ def timeline(conn: sqlite3.Connection, entity: str | None = None) -> list[dict]:
 
 def list_conflicts(conn: sqlite3.Connection) -> list[dict]:
     """Conflicts with each value's source, sentence and document, for display side by side."""
-    if not _has(conn, "conflicts"):
+    if not has_table(conn, "conflicts"):
         return []
     names = dict(conn.execute("SELECT id, name FROM entities"))
     out = []

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections import defaultdict
 
+from newsgraph.store.queries.schema import has_table
 from newsgraph.store.queries.stories import counted
 
 __all__ = ["outlet_label", "entity_labels", "label_matrix"]
@@ -23,10 +24,6 @@ def outlet_label(outlet: str | None, title: str | None = None, path: str | None 
         return outlet
     name = title or (os.path.basename(str(path)) if path else "")
     return f"unknown outlet ({name})" if name else "unknown outlet"
-
-
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
 
 
 def _key(text: str) -> str:
@@ -73,7 +70,7 @@ def _group(rows) -> list[dict]:
 
 def entity_labels(conn: sqlite3.Connection, entity_id: str, limit: int = 50) -> list[dict]:
     """What the actor is called: one row per label with its count, outlets, first sentence and how many were quoted."""
-    if not _has(conn, "descriptors"):
+    if not has_table(conn, "descriptors"):
         return []
     return _group(_rows(conn, entity_id))[:limit]
 
@@ -82,7 +79,7 @@ def label_matrix(conn: sqlite3.Connection, entity: str | None = None, top: int |
     """Actor × outlet. ``{"outlets": [column names], "rows": [{"entity", "name", "count", "cells": {outlet:
     [{"head", "count", "labels": [{"label", "count", "polarity", "quoted", ...}]}]}}]}``; heads with the
     most labels first; the actors with the most labels first (the `top` of them)."""
-    if not _has(conn, "descriptors"):
+    if not has_table(conn, "descriptors"):
         return {"outlets": [], "rows": []}
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     names: dict[str, str] = {}

@@ -20,6 +20,7 @@ from collections import Counter
 from itertools import groupby
 
 from newsgraph.lexicons.events import lexicon
+from newsgraph.store.queries.schema import has_table
 
 __all__ = ["PRESETS", "QUIET_TYPES", "actor_network", "flow_in_predicates"]
 
@@ -36,10 +37,6 @@ def flow_in_predicates() -> list[str]:
     """Money verbs whose money goes from the other party to the subject ("owe", "borrow"), from the event lexicon."""
     verbs, _ = lexicon()
     return sorted(lemma for lemma, sense in verbs.items() if sense.type == "FINANCE" and sense.flow == "in")
-
-
-def _has_events(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").fetchone() is not None
 
 
 def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -> dict[tuple, dict]:
@@ -184,7 +181,7 @@ def actor_network(conn: sqlite3.Connection, top: int = 40, types=None, date_from
         edges_of = lambda excluded: _stored_edges(conn, chosen_types, excluded, date_from, date_to)  # noqa: E731
     else:
         kind = "events"
-        edges_of = (lambda excluded: _event_edges(conn, chosen_types, excluded, date_from, date_to)) if _has_events(conn) else (lambda _: {})  # noqa: E731
+        edges_of = (lambda excluded: _event_edges(conn, chosen_types, excluded, date_from, date_to)) if has_table(conn, 'events') else (lambda _: {})  # noqa: E731
     edges: dict[tuple, dict] = {} if kind == "co-mention" else edges_of(exclude)
     if not edges and default_view and kind == "events":
         edges = edges_of(())  # only quiet edges: better those than nothing

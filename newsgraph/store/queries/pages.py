@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
 from newsgraph.store.queries.ranking import rank_event_ids, rank_events
+from newsgraph.store.queries.schema import has_table
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
 from newsgraph.techniques import DEFAULT_MIN_SCORE
 
@@ -40,10 +41,6 @@ __all__ = [
 
 OBJECT_ROLES = ("object", "recipient", "destination")
 PAGE_TABLES = "4"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
-
-
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)).fetchone() is not None
 
 
 def _count(conn: sqlite3.Connection, sql: str, args=()) -> int:
@@ -187,6 +184,15 @@ def event_rows(conn: sqlite3.Connection, where: str = "", args=(), order: str = 
     return _with_parts(conn, sorted(rows, key=lambda r: rank[r["id"]]))
 
 
+def events_in_order(conn: sqlite3.Connection, ids: list[int]) -> list[dict]:
+    """The events with these ids, in the order given (a stored or computed ranking)."""
+    if not ids:
+        return []
+    rank = {i: n for n, i in enumerate(ids)}
+    rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=len(ids))
+    return sorted(rows, key=lambda e: rank[e["id"]])
+
+
 def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
     """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each.
 
@@ -213,9 +219,7 @@ def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offs
     for side, ids in found.items():
         ids = rank_event_ids(conn, ids)
         chosen = ids[offset: offset + limit]
-        rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(chosen))})", chosen, order="e.id", limit=limit) if chosen else []
-        rank = {i: n for n, i in enumerate(chosen)}
-        out[side] = {"events": rank_events(conn, sorted(rows, key=lambda e: rank[e["id"]])), "page": _page(len(ids), limit, offset)}
+        out[side] = {"events": rank_events(conn, events_in_order(conn, chosen)), "page": _page(len(ids), limit, offset)}
     return out
 
 
@@ -396,9 +400,7 @@ def _list_page(conn: sqlite3.Connection, name: str, limit: int, offset: int, typ
         total = _count(conn, f"SELECT COUNT(*) FROM event_order WHERE {cond}", args)
         ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
                                           (*args, limit, offset))]
-        rank = {i: n for n, i in enumerate(ids)}
-        rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=limit) if ids else []
-        return total, sorted(rows, key=lambda e: rank[e["id"]])
+        return total, events_in_order(conn, ids)
     where, order = EVENT_LISTS[name]
     args = ()
     if type:
@@ -436,9 +438,7 @@ def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int
     total = _count(conn, f"SELECT COUNT(*) FROM event_order WHERE {cond}", kinds)
     ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
                                       (*kinds, limit, offset))]
-    rank = {i: n for n, i in enumerate(ids)}
-    rows = event_rows(conn, f"WHERE e.id IN ({','.join('?' * len(ids))})", ids, order="e.id", limit=limit) if ids else []
-    return total, sorted(rows, key=lambda e: rank[e["id"]])
+    return total, events_in_order(conn, ids)
 
 
 def stored_loose_money(conn: sqlite3.Connection, limit: int) -> list[dict] | None:

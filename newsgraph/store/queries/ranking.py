@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import sqlite3
 
+from newsgraph.store.queries.schema import has_table
+
 __all__ = ["event_features", "rank_score", "rank_event_ids", "rank_events", "LOW_TYPES"]
 
 LOW_TYPES = ("OTHER",)  # always listed last (and collapsed in the pages)
 CHUNK = 500  # ids per query, well under SQLite's limit on bound parameters
 
 
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
-
-
 def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
     """Per event id: type, modality, negated, dated, resolved subject/counterpart counts, amounts, money, sources."""
-    if not ids or not _has(conn, "events"):
+    if not ids or not has_table(conn, "events"):
         return {}
-    groups = _has(conn, "fact_groups")
+    groups = has_table(conn, "fact_groups")
     sources = "COALESCE((SELECT g.documents FROM fact_groups g WHERE g.id = e.grp), 1)" if groups else "1"
     out: dict[int, dict] = {}
     for i in range(0, len(ids), CHUNK):

@@ -11,6 +11,8 @@ import json
 import sqlite3
 from collections import defaultdict
 
+from newsgraph.store.queries.schema import has_table
+
 __all__ = [
     "counted",
     "arrivals",
@@ -25,13 +27,9 @@ __all__ = [
 ]
 
 
-def _has(conn: sqlite3.Connection, table: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
-
-
 def counted(conn: sqlite3.Connection, column: str = "doc") -> str:
     """A SQL condition on `column` (a document id) that leaves copies of a text out: what counts each text once."""
-    return f"{column} NOT IN (SELECT doc FROM copies)" if _has(conn, "copies") else "1"
+    return f"{column} NOT IN (SELECT doc FROM copies)" if has_table(conn, "copies") else "1"
 
 
 def _name(row) -> str:
@@ -60,7 +58,7 @@ def arrivals(conn: sqlite3.Connection, since: str | None = None, limit: int = 20
         f"""SELECT d.id, d.path, d.title, d.outlet, d.published, d.published_inferred, d.added_at
             FROM documents d WHERE {where} ORDER BY d.added_at DESC, d.published DESC, d.path LIMIT ?""", (*args, limit))]
     stories = []
-    if _has(conn, "stories") and rows:
+    if has_table(conn, "stories") and rows:
         stories = [dict(r) for r in conn.execute(
             f"""SELECT s.id, s.title, s.documents, s.outlets, s.first, s.last, COUNT(*) AS new
                 FROM story_documents sd JOIN stories s ON s.id = sd.story JOIN documents d ON d.id = sd.doc
@@ -75,7 +73,7 @@ def document_copies(conn: sqlite3.Connection, doc_id: str) -> dict:
     from newsgraph.store.web import VERSION
 
     out: dict = {"canonical": doc_id, "kind": None, "also_in": [], "versions": []}
-    if not _has(conn, "copies"):
+    if not has_table(conn, "copies"):
         return out
     row = conn.execute("SELECT canonical, kind FROM copies WHERE doc = ?", (doc_id,)).fetchone()
     canonical = row["canonical"] if row else doc_id
@@ -118,7 +116,7 @@ def _actors(conn: sqlite3.Connection, raw: str) -> list[dict]:
 
 def page_stories(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> dict:
     """Stories, the most recently updated first, each with its outlets, dates and key actors."""
-    if not _has(conn, "stories"):
+    if not has_table(conn, "stories"):
         return {"available": False, "stories": [], "page": {"total": 0, "limit": limit, "offset": offset, "next": None, "prev": None}}
     total = conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
     rows = [dict(r) for r in conn.execute(
@@ -136,14 +134,14 @@ def page_stories(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> 
 
 def page_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
     """One story: its documents in reporting order (copies marked), key actors, facts, disagreements and figure lineage."""
-    if not _has(conn, "stories"):
+    if not has_table(conn, "stories"):
         return None
     row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
     story = dict(row)
     story["actors"] = _actors(conn, story["actors"])
-    copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall()) if _has(conn, "copies") else {}
+    copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall()) if has_table(conn, "copies") else {}
     docs = [dict(r) for r in conn.execute(
         """SELECT d.id, d.path, d.title, d.outlet, d.url, d.published, d.published_inferred, d.added_at, sd.score
            FROM story_documents sd JOIN documents d ON d.id = sd.doc WHERE sd.story = ?
@@ -156,7 +154,7 @@ def page_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
     marks = ",".join("?" * len(ids))
     names = dict(conn.execute("SELECT id, name FROM entities").fetchall())
     facts = []
-    if ids and _has(conn, "fact_groups"):
+    if ids and has_table(conn, "fact_groups"):
         for g in conn.execute(
             f"""SELECT g.id, g.type, g.predicate, g.subject, g.object, g.date, COUNT(DISTINCT e.doc) AS docs, COUNT(*) AS events,
                        MIN(e.doc) AS doc, MIN(e.sentence) AS sentence
@@ -177,7 +175,7 @@ def page_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
             events.append(dict(e))
     story["events"] = events
     conflicts = []
-    if ids and _has(conn, "conflicts"):
+    if ids and has_table(conn, "conflicts"):
         cids = [r[0] for r in conn.execute(
             f"SELECT DISTINCT conflict FROM conflict_values WHERE doc IN ({marks}) ORDER BY conflict", ids)]
         lineage = conflict_lineage(conn, cids)
@@ -185,7 +183,7 @@ def page_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
             conflicts.append({**dict(c), "lineage": lineage.get(c["id"], [])})
     story["conflicts"] = conflicts
     claims = []
-    if ids and _has(conn, "lineage"):
+    if ids and has_table(conn, "lineage"):
         for r in conn.execute(
             f"""SELECT DISTINCT l.id, l.kind, l.text, l.summary FROM lineage l JOIN lineage_reports lr ON lr.lineage = l.id
                 WHERE l.kind != 'figure' AND lr.doc IN ({marks}) ORDER BY l.id LIMIT 30""", ids):
@@ -197,7 +195,7 @@ def page_story(conn: sqlite3.Connection, story_id: str) -> dict | None:
 # --- lineage ---------------------------------------------------------------------------------
 
 def _lineage(conn: sqlite3.Connection, where: str, args) -> list[dict]:
-    if not _has(conn, "lineage"):
+    if not has_table(conn, "lineage"):
         return []
     items = [dict(r) for r in conn.execute(f"SELECT * FROM lineage {where} ORDER BY id", args)]
     if not items:
@@ -243,7 +241,7 @@ def _report_export(r: dict) -> dict:
 
 
 def export_stories(conn: sqlite3.Connection) -> list[dict]:
-    if not _has(conn, "stories"):
+    if not has_table(conn, "stories"):
         return []
     members: dict[str, list[str]] = defaultdict(list)
     for story, doc in conn.execute(
@@ -271,7 +269,7 @@ def add_to_export(conn: sqlite3.Connection, data: dict) -> dict:
     from newsgraph.store.web import VERSION
 
     copies = {}
-    if _has(conn, "copies"):
+    if has_table(conn, "copies"):
         copies = {r[0]: (r[1], r[2], r[3]) for r in conn.execute("SELECT doc, canonical, kind, similarity FROM copies")}
     of: dict[str, list[str]] = defaultdict(list)
     for doc, (canonical, _, _) in sorted(copies.items()):
