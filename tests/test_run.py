@@ -108,6 +108,23 @@ def test_migrations_are_recorded(tmp_path):
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_migration_applied_by_another_build_while_this_one_waited_is_skipped(tmp_path, monkeypatch):
+    """Two builds opening a new database both see it unmigrated; the one that gets the write lock second
+    must find the migrations done instead of failing on "table already exists"."""
+    from newsgraph.store.sqlite import Store, migrations
+
+    db = tmp_path / "race.db"
+    Store(db).conn.close()  # the other build got there first
+    monkeypatch.setattr(Store, "applied_migrations", lambda self: [])  # this build's stale view, read before waiting
+    store = Store(db)
+    try:
+        assert store.migrate() == []
+        names = [r[0] for r in store.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+        assert names == [name for name, _ in migrations()]
+    finally:
+        store.conn.close()
+
+
 def test_not_a_database_is_a_clear_error(tmp_path):
     from click.testing import CliRunner
 

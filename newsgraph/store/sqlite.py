@@ -194,6 +194,9 @@ class Store:
             if name in done:
                 continue
             with self.transaction():
+                # Another process may have applied it while this one waited for the write lock.
+                if self.conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                    continue
                 for statement in _statements(sql):
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO _migrations(name) VALUES (?)", (name,))
