@@ -252,7 +252,7 @@ def small_db(tmp_path_factory, analysis):
     return db
 
 
-# A question the writer asks: the rules mark it as Doubt with their weakest score, 0.4.
+# A question the writer asks: the rules mark it as Doubt with the score measured for questions, 0.19.
 QUESTION_TEXT = "Is the county board ready to pay for the new road?\n\nThe board meets again in June.\n"
 
 
@@ -280,12 +280,14 @@ def test_outlet_summary(small_db, analysis):
     from newsgraph.store.sqlite import open_store
 
     store = open_store(small_db, readonly=True)
-    row, wire = outlet_summary(store.conn)
+    shown, wire = outlet_summary(store.conn)
     everything = {r["outlet"]: r for r in outlet_summary(store.conn, min_score=0)}
     store.close()
     assert (wire["outlet"], wire["techniques"], wire["loaded_sentence_share"], wire["guess"]) == ("Wire Service", 0, 0.0, "reporting")
-    assert everything["Wire Service"]["technique_counts"] == {"Doubt": 1}  # the 0.4 question, below the default 0.5
-    assert everything["Test Gazette"] == row
+    assert everything["Wire Service"]["technique_counts"] == {"Doubt": 1}  # the 0.19 question, below the default 0.5
+    row = everything["Test Gazette"]
+    # the default min-score hides rule spans whose rule is under 50% precise on PTC: all of this text's
+    assert max(t.score for t in analysis.techniques) < 0.5 and (shown["outlet"], shown["techniques"]) == ("Test Gazette", 0)
     loaded = {t.sentence for t in analysis.techniques if t.technique in ("Loaded_Language", "Name_Calling,Labeling")}
     assert row["outlet"] == "Test Gazette"
     assert row["loaded_sentence_share"] == round(len(loaded) / len(analysis.sentences), 4) == 1.0
@@ -298,7 +300,7 @@ def test_outlet_summary(small_db, analysis):
 def test_cli_lists_techniques_of_a_document(small_db, analysis):
     from newsgraph.cli import main
 
-    out = CliRunner().invoke(main, ["techniques", "stage.txt", "--db", str(small_db), "--json"])
+    out = CliRunner().invoke(main, ["techniques", "stage.txt", "--db", str(small_db), "--min-score", "0", "--json"])
     assert out.exit_code == 0, out.output
     rows = json.loads(out.output)
     assert {r["text"] for r in rows} == {t.text for t in analysis.techniques}
@@ -314,16 +316,16 @@ def test_min_score_hides_weak_spans_in_listing_document_view_and_summary(small_d
 
     out = CliRunner().invoke(main, ["techniques", "question.txt", "--db", str(small_db)])
     assert out.exit_code != 0 and "lower --min-score" in out.output
-    out = CliRunner().invoke(main, ["techniques", "question.txt", "--db", str(small_db), "--min-score", "0.4", "--json"])
+    out = CliRunner().invoke(main, ["techniques", "question.txt", "--db", str(small_db), "--min-score", "0.19", "--json"])
     assert out.exit_code == 0, out.output
     assert [(r["technique"], r["text"], r["score"]) for r in json.loads(out.output)] == [
-        ("Doubt", "Is the county board ready to pay for the new road?", 0.4)]
+        ("Doubt", "Is the county board ready to pay for the new road?", 0.19)]
     store = open_store(small_db, readonly=True)
     try:
         (doc,) = [r["doc"] for r in techniques_for(store.conn, doc="question.txt", min_score=0)]
         assert "technique" not in page_document(store.conn, doc)["layers"]
-        assert page_document(store.conn, doc, min_score=0.4)["layers"]["technique"] == 1
-        assert techniques_for(store.conn, min_score=0.41) == techniques_for(store.conn)
+        assert page_document(store.conn, doc, min_score=0.19)["layers"]["technique"] == 1
+        assert techniques_for(store.conn, min_score=0.2) == techniques_for(store.conn, min_score=0.2) and not any(r["doc"] == doc for r in techniques_for(store.conn, min_score=0.2))
     finally:
         store.close()
     out = CliRunner().invoke(main, ["techniques", "summary", "--db", str(small_db), "--min-score", "0", "--json"])

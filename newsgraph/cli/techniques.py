@@ -11,7 +11,7 @@ from newsgraph.cli.group import db_option, main, open_readonly, quiet_option
 from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 MIN_SCORE_HELP = ("Show only spans scored at least this (0-1). A model span scores 0.5 at the threshold "
-                  "cross-validation chose for its technique; rule spans carry their rule's fixed score.")
+                  "cross-validation chose for its technique; rule spans carry their rule's precision measured on PTC.")
 
 
 class _DocOrCommand(click.Group):

@@ -38,7 +38,7 @@ ENGINES = ("rules", "model")
 MODEL_FILE = "techniques-model.joblib"
 SETTINGS = ("auto", "rules", "model", "off")
 # What the outputs show by default: a model span scores 0.5 at the threshold cross-validation chose for its
-# technique (see statistical.py); rule spans carry their rule's fixed score (0.4-0.6).
+# technique (see statistical.py); rule spans carry their rule's precision measured on PTC (rules.LEXICONS).
 DEFAULT_MIN_SCORE = 0.5
 
 
