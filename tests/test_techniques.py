@@ -349,3 +349,15 @@ def test_provenance_of_technique_spans(shared_corpus, name, monkeypatch):
             assert t.technique in TECHNIQUES
             total += 1
     assert total > len(files)
+
+
+def test_hash_rows_maps_features_as_sklearn_feature_hasher_does():
+    from sklearn.feature_extraction import FeatureHasher
+
+    from newsgraph.techniques.statistical import N_FEATURES, hash_rows
+
+    rows = [["b", "w=naïve", "w=naïve", "p=ADJ", "b-1=the_€"], ["b"], ["x=" + chr(0x4E00 + i) for i in range(50)]]
+    expected = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False).transform(rows)
+    got = hash_rows(rows)
+    assert got.shape == expected.shape and (got != expected).nnz == 0
+    assert got[0].sum() == 5 and got[0].max() == 2  # the repeated feature counts twice

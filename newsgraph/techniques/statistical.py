@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction import FeatureHasher
+from sklearn.utils import murmurhash3_32
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, IS_PUNCT, IS_QUOTE, IS_SPACE, IS_STOP, LEMMA, LOWER, POS, SHAPE, TAG
 from spacy.tokens import Doc
 
@@ -48,7 +48,41 @@ from newsgraph.techniques import Found, model_path, rules
 
 FORMAT = 3  # 3: spans decoded by hysteresis, strength = peak probability
 N_FEATURES = 2**20
-_HASHER = FeatureHasher(n_features=N_FEATURES, input_type="string", alternate_sign=False)
+
+
+class _Columns(dict):
+    """Feature string -> column, as scikit-learn's ``FeatureHasher(alternate_sign=False)`` maps it, remembered.
+
+    The same few thousand strings recur in every document; hashing each occurrence again was a third of the
+    model's cost. Looked up through ``map(columns.__getitem__, row)``, a repeat costs one dict probe.
+    """
+
+    LIMIT = 2_000_000
+
+    def __missing__(self, feature: str) -> int:
+        h = murmurhash3_32(feature.encode("utf-8"), seed=0)
+        column = (2147483647 - (N_FEATURES - 1)) % N_FEATURES if h == -2147483648 else abs(h) % N_FEATURES
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[feature] = column
+        return column
+
+
+_COLUMNS = _Columns()
+
+
+def hash_rows(rows: list[list[str]]) -> sp.csr_matrix:
+    """One row of hashed feature counts per list of feature strings: ``FeatureHasher.transform``, faster."""
+    indices: list[int] = []
+    indptr = [0]
+    lookup = _COLUMNS.__getitem__
+    for row in rows:
+        indices.extend(map(lookup, row))
+        indptr.append(len(indices))
+    X = sp.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+                      shape=(len(rows), N_FEATURES))
+    X.sum_duplicates()
+    return X
 _UPOS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
          "SCONJ", "SYM", "VERB", "X", "SPACE")
 _UPOS_INDEX = {p: i for i, p in enumerate(_UPOS)}
@@ -102,17 +136,13 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
     # Token attributes read once as arrays: creating a Token object per access costs more than the rest.
     arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, SHAPE, ENT_TYPE, IS_ALPHA, IS_STOP, IS_QUOTE, HEAD, IS_PUNCT, IS_SPACE])
     strings = doc.vocab.strings
-    cache: dict[int, str] = {0: ""}
-
-    def text(h: int) -> str:
-        got = cache.get(h)
-        if got is None:
-            got = cache[h] = strings[h]
-        return got
-
-    lower = [text(h) for h in arr[:, 0].tolist()]
-    lemma = [text(h).lower() for h in arr[:, 1].tolist()]
-    pos, tag, dep, shape, ent = ([text(h) for h in arr[:, k].tolist()] for k in range(2, 7))
+    # each distinct string looked up once: a Doc repeats its tags and words many times
+    hashes, inverse = np.unique(arr[:, :7], return_inverse=True)
+    names = np.array([strings[h] if h else "" for h in hashes.tolist()], dtype=object)
+    columns = names[inverse.reshape(n, 7)]
+    lower = columns[:, 0].tolist()
+    lemma = [x.lower() for x in columns[:, 1].tolist()]
+    pos, tag, dep, shape, ent = (columns[:, k].tolist() for k in range(2, 7))
     alpha, stop, quote = arr[:, 7].tolist(), arr[:, 8].tolist(), arr[:, 9].tolist()
     head = (arr[:, 10].astype(np.int64) + np.arange(n)).tolist()  # HEAD is a relative offset, wrapped in uint64
     punct = arr[:, 11].astype(bool) | arr[:, 12].astype(bool)
@@ -129,6 +159,7 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
     sent_of = np.zeros(n, dtype=np.int64)
     tokens: list[list[str]] = []
     sentence_rows: list[list[str]] = []
+    shared_rows: list[list[str]] = []  # what every token of a sentence carries: hashed once, added by row
     for k, (s0, s1) in enumerate(sents):
         sent_of[s0:s1] = k
         last = lower[s1 - 1]
@@ -144,6 +175,7 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
         sent_feats += [name for name, on in flags if on]
         rule_names = {x[6:] for i in range(s0, s1) for x in by_token[i] if x.startswith("rf=")}
         sent_feats += ["srf=" + r for r in sorted(rule_names)]
+        shared_rows.append(sent_feats)
         sentence_rows.append(
             sent_feats
             + ["sw=" + lemma[i] for i in range(s0, s1) if content[i]]
@@ -180,13 +212,13 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
                 f.append("he=" + ent[h])
             if child_ent[i]:
                 f.append("ce=" + child_ent[i])
-            f.extend(sent_feats)
             f.extend(by_token[i])
             tokens.append(f)
     trim_left = punct & np.array([t != "#" for t in lower])
     trim_right = punct & np.array([t not in ("?", "!") for t in lower])
     upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in pos], dtype=np.int64)
-    return DocFeatures(_HASHER.transform(tokens), _HASHER.transform(sentence_rows), sent_of, upos,
+    token_matrix = hash_rows(tokens) + hash_rows(shared_rows)[sent_of]
+    return DocFeatures(token_matrix, hash_rows(sentence_rows), sent_of, upos,
                        trim_left, trim_right, hits, counts)
 
 
@@ -329,7 +361,7 @@ class TechniqueModel:
     def classify(self, doc: Doc, feats: DocFeatures, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         if not spans:
             return []
-        X = _HASHER.transform([span_features(doc, feats, s, e) for s, e in spans])
+        X = hash_rows([span_features(doc, feats, s, e) for s, e in spans])
         proba = self.classifier.predict_proba(X)
         classes = self.classifier.classes_
         best = proba.argmax(axis=1)

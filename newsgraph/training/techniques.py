@@ -21,8 +21,8 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
 from newsgraph.techniques import TECHNIQUES
-from newsgraph.techniques.statistical import (_HASHER, DocFeatures, TechniqueModel, _stacked, char_to_tokens, features, runs,
-                                              span_features, token_char_spans)
+from newsgraph.techniques.statistical import (DocFeatures, TechniqueModel, _stacked, char_to_tokens, features, runs,
+                                              hash_rows, span_features, token_char_spans)
 from newsgraph.training.scorer import span_identification
 
 @dataclass
@@ -107,7 +107,7 @@ def _fit_classifier(examples: list[_Example], c: float):
     # saga: lbfgs needs minutes on these count features, saga reaches the same accuracy in seconds.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return LogisticRegression(C=c, solver="saga", max_iter=100).fit(_HASHER.transform(rows), labels)
+        return LogisticRegression(C=c, solver="saga", max_iter=100).fit(hash_rows(rows), labels)
 
 
 def _si(examples: list[_Example], spans: list[list[tuple[int, int]]]):
@@ -123,19 +123,23 @@ TECHNIQUE_GRID = tuple(round(t, 3) for t in np.arange(0.15, 0.951, 0.05))
 
 
 def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_for: Callable, min_precision: float = 0.0,
-                    progress: Callable[[str], None] | None = None) -> tuple[float, dict[str, float], dict]:
+                    progress: Callable[[str], None] | None = None, span_min_precision: float = 0.0
+                    ) -> tuple[float, dict[str, float], dict]:
     """The span threshold and per-technique thresholds with the best SI F1 on out-of-fold probabilities.
 
     `labels_for(i, spans)` gives the technique of each candidate span of example
-    i (from a classifier that did not see that example). Only operating points
-    whose precision reaches `min_precision` count, when any does.
+    i (from a classifier that did not see that example). The span threshold is
+    the best for F1 among those whose precision reaches `span_min_precision`; the
+    per-technique thresholds then rise above it, keeping the best F1 among the
+    operating points whose precision reaches `min_precision`, when any does. A
+    span threshold held to the precision floor as well would cut recall twice.
     """
 
-    def objective(score) -> float:
-        return score.f1 if score.precision >= min_precision else score.f1 - 1.0
+    def objective(score, floor: float) -> float:
+        return score.f1 if score.precision >= floor else score.f1 - 1.0
 
     by_t = {t: _si(examples, [[(s, e) for s, e, _ in runs(ex.feats, p, t)] for ex, p in zip(examples, probs)]) for t in SPAN_GRID}
-    threshold = max(by_t, key=lambda t: objective(by_t[t]))
+    threshold = max(by_t, key=lambda t: objective(by_t[t], span_min_precision))
     candidates = [runs(ex.feats, p, threshold) for ex, p in zip(examples, probs)]
     labelled = [[(s, e, m, k) for (s, e, m), (k, _) in zip(found, labels_for(i, [(s, e) for s, e, _ in found]))]
                 for i, found in enumerate(candidates)]
@@ -151,7 +155,7 @@ def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_fo
             for t in (threshold,) + tuple(x for x in TECHNIQUE_GRID if x > threshold):
                 trial = dict(thresholds, **{k: t})
                 got = score_with(trial)
-                if objective(got) > objective(best) + 1e-6:
+                if objective(got, min_precision) > objective(best, min_precision) + 1e-6:
                     thresholds, best = trial, got
         if progress:
             progress(f"per-technique thresholds: SI F1 {best.f1:.3f} (P {best.precision:.3f}) on held-out training folds")
@@ -161,13 +165,15 @@ def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_fo
 
 def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 3,
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
-          min_precision: float = 0.35) -> TechniqueModel:
+          min_precision: float = 0.35, span_min_precision: float = 0.0) -> TechniqueModel:
     """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
 
     Thresholds come from `folds`-fold cross-validation inside these articles:
     each article's probabilities and span labels come from models fitted on the
-    other folds; the thresholds with the best SI F1 there (at precision
-    `min_precision` or more) are kept, then all models are refitted on every article.
+    other folds; the span threshold with the best SI F1 there (at precision
+    `span_min_precision` or more), then the per-technique thresholds with the
+    best SI F1 at precision `min_precision` or more, are kept; then all models are
+    refitted on every article.
     """
     started = time.process_time()
     examples = _examples(articles, parsed, progress)
@@ -203,7 +209,7 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         probe = TechniqueModel(None, None, classifiers[fold_of[i]], 0.5, {}, {})
         return probe.classify(examples[i].doc, examples[i].feats, spans)
 
-    threshold, thresholds, info = tune_thresholds(examples, probs, labels_for, min_precision, progress)
+    threshold, thresholds, info = tune_thresholds(examples, probs, labels_for, min_precision, progress, span_min_precision)
     if progress:
         progress(f"span threshold {threshold}; fitting on all {len(examples)} articles")
     sentence = _fit_sentence(examples, c_sentence)
