@@ -53,9 +53,15 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
            latest_own: dict[str, str | None]) -> dict[str, Borrowed | None]:
     """For each undated document, the date its related documents support, or None. Pure: no store."""
     out: dict[str, Borrowed | None] = {}
+    # who holds each event signature, among the dated documents: one lookup per signature instead of a
+    # scan of every dated document for every undated one (quadratic at 100k documents)
+    holders: dict[tuple, list[str]] = {}
+    for other in published:
+        for signature in events.get(other, ()):
+            holders.setdefault(signature, []).append(other)
     for doc in undated:
-        mine = events.get(doc, set())
-        dates = sorted(published[other][:10] for other in published if mine & events.get(other, set()))
+        related = {other for signature in events.get(doc, ()) for other in holders.get(signature, ())}
+        dates = sorted(published[other][:10] for other in related)
         if len(dates) < MIN_DOCUMENTS:
             out[doc] = None
             continue
