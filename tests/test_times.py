@@ -227,6 +227,10 @@ TIMEML = [
     ("Protesters planned a march in the old town on Saturday.", "2000-01-07", "Saturday", "DATE", "2000-01-08"),
     ("The buyer had received 99% of the shares by the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-10-31"),
     ("Bids must arrive before the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-11-07"),
+    # round 3: "the previous Friday" is the one before the day the text spoke of, not before the article's date
+    ("Stocks fell Friday. The index closed down 4.5% from the previous Friday.", "1989-10-30", "the previous Friday", "DATE", "1989-10-20"),
+    ("He arrived on Wednesday, March 4, 1998, and left the following Monday.", "1998-03-20", "the following Monday", "DATE", "1998-03-09"),
+    ("The index closed down from the previous Friday.", "1989-10-30", "the previous Friday", "DATE", "1989-10-27"),
 ]
 
 
