@@ -240,6 +240,35 @@ def _first_name_genders(ctx: Context, name: str) -> set[str]:
     return set(cache.get(words[-1].lower(), set())) if words else set()
 
 
+# Common nouns for a person of one gender: "My mother has softened … she still says".
+_KIN = {"m": frozenset("father dad husband son brother man boyfriend grandfather uncle widower".split()),
+        "f": frozenset("mother mom wife daughter sister woman girlfriend grandmother aunt widow".split())}
+
+
+def nominal_antecedent(ctx: Context, token: Token, depth: int = 3) -> Token | None:
+    """An unnamed person of the pronoun's gender ("my mother", "his wife") standing as subject or possessor in the
+    pronoun's sentence or the two before, with no person's name between it and the pronoun, directly or through an
+    earlier he/she that stands for it: the pronoun is that person, not the last name seen."""
+    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+    if wanted is None or depth == 0:
+        return None
+    lo = token.sent.start
+    for _ in range(2):
+        if lo > 0:
+            lo = ctx.doc[lo - 1].sent.start
+    for i in range(token.i - 1, lo - 1, -1):
+        tok = ctx.doc[i]
+        if _person_target(ctx, tok) is not None and tok.lower_ not in PRONOUNS:
+            return None
+        if tok.lower_ in {"he", "she"} and _GENDER_OF_PRONOUN[tok.lower_] == wanted and tok.dep_ in {"nsubj", "nsubjpass"}:
+            return nominal_antecedent(ctx, tok, depth - 1)
+        if tok.lemma_.lower() in _KIN[wanted] and tok.pos_ == "NOUN" and tok.dep_ in {"nsubj", "nsubjpass", "poss"} and any(
+            c.dep_ == "poss" for c in tok.children) and not any(c.dep_ in {"appos", "compound"} and c.pos_ == "PROPN" for c in tok.children):
+            # Only a possessed one ("my mother", "his wife"): "the woman" is often a named person described again.
+            return tok
+    return None
+
+
 def gender_of_pronoun(word: str) -> str | None:
     return _GENDER_OF_PRONOUN.get(word.lower())
 
@@ -259,6 +288,8 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
 
     The one place speaker pronouns are resolved, so the quotes follow the document's coreference once it exists.
     """
+    if nominal_antecedent(ctx, token) is not None:
+        return None
     linked = ctx.mention_of(token)
     wanted = _GENDER_OF_PRONOUN.get(token.lower_)
     if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"} and not (
@@ -352,6 +383,7 @@ class Source:
     text: str
     affiliation: int | None = None
     form: str = "name"  # name | nominal | pronoun
+    unnamed: bool = False  # a pronoun standing for an unnamed person ("my mother … she"): no name may be given to it
 
 
 _PHRASE_STOP = frozenset({"relcl", "appos", "punct", "acl", "cc", "conj", "advcl"})
@@ -417,7 +449,7 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
     written = ctx.span_original(_phrase(ctx, tok))
     if tok.lower_ in PRONOUNS:
         part = ctx.participant("source", tok, mention=resolve_pronoun(ctx, tok, skip=skip))
-        return Source(part, *written, form="pronoun")
+        return Source(part, *written, form="pronoun", unnamed=nominal_antecedent(ctx, tok) is not None)
     mention = ctx.mention_of(tok)
     if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE", "ORG"}):
         span = _role_span(ctx, tok)

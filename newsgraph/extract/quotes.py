@@ -121,7 +121,8 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
         sent = ctx.sentence_index(f.lo)
         if src.form == "name" and src.participant.mention is not None:
             last = (sent, src.participant.mention)
-        elif src.form == "pronoun" and last is not None and sent - last[0] <= 6 and src.participant.mention != last[1]:
+        elif src.form == "pronoun" and not src.unnamed and last is not None and sent - last[0] <= 6 and \
+                src.participant.mention != last[1]:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
             if wanted is not None and known in {None, wanted} and ctx.result.mentions[last[1]].label == "PERSON":
