@@ -160,6 +160,12 @@ def _speaks(tok: Token) -> bool:
     return tok.dep_ == "nsubj" and is_cue(tok.head)
 
 
+def named_before(ctx: Context, target: int, char: int) -> bool:
+    """Whether the person `target` is named in the sentence holding parse offset `char`, before it."""
+    return any(tok.pos_ == "PROPN" and tok.idx < char and tok.sent.start_char <= tok.idx and tok.sent.end_char > char
+               for tok in _tokens_of(ctx).get(target, ()))
+
+
 def _person_target(ctx: Context, tok: Token) -> int | None:
     idx = ctx.mention_of(tok)
     return idx if idx is not None and _is_person(ctx, idx) else None
@@ -297,11 +303,31 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
     ) and _is_person(ctx, linked) and _gender(ctx, linked) in {None, wanted}:
         # A link to a name inside the quote being attributed is not its speaker ('"…Donald Trump is elected…," he said'),
         # nor one to no person ("Charlotte Mayor") or to a person of the other gender.
-        return linked
+        return _known_in_sentence(ctx, token, linked, wanted, skip)
     found = antecedent(ctx, token, skip=skip)
+    if found is not None:
+        found = _known_in_sentence(ctx, token, found, wanted, skip)
     if found is not None and wanted is not None:
         _learnt(ctx).setdefault(found, wanted)
     return found
+
+
+def _known_in_sentence(ctx: Context, token: Token, chosen: int, wanted: str | None, skip) -> int:
+    """`chosen`, unless the text does not say its gender and the pronoun's own sentence names, before it, one other
+    person whose gender it does say and matches: "Chris Christie described Hillary Clinton as a 'disgrace' after she
+    attacked …" is Clinton."""
+    if wanted is None or _gender(ctx, chosen) is not None:
+        return chosen
+    known = set()
+    for tok in ctx.doc[token.sent.start: token.i]:
+        target = _person_target(ctx, tok)
+        if target is None or target == chosen or tok.lower_ in PRONOUNS:
+            continue
+        if skip and skip[0] <= ctx.original(tok.idx, tok.idx + 1)[0] < skip[1]:
+            continue
+        if _gender(ctx, target) == wanted:
+            known.add(target)
+    return known.pop() if len(known) == 1 else chosen
 
 
 def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[int, int] | None = None) -> int | None:

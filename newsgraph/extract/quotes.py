@@ -36,7 +36,7 @@ from newsgraph.extract import Context
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
     CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
-    subject_of,
+    named_before, subject_of,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
 from newsgraph.model import Participant, Quote
@@ -125,6 +125,12 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
                 src.participant.mention != last[1]:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
+            own = src.participant.mention
+            if known is None and own is not None and wanted is not None and person_gender(ctx, own) == wanted and \
+                    named_before(ctx, own, f.lo):
+                # "Chris Christie described Hillary Clinton as a 'disgrace' after she attacked …": the person named
+                # just before in the pronoun's own sentence, whose gender the text says, beats a speaker whose it does not.
+                continue
             if wanted is not None and known in {None, wanted} and ctx.result.mentions[last[1]].label == "PERSON":
                 f.source = replace(src, participant=replace(src.participant, mention=last[1]))
 
