@@ -44,6 +44,9 @@ from newsgraph.model import Participant, Quote
 _AFTER_WINDOW = 7  # tokens after a closing mark within which "X said" must stand
 _MIN_UNATTRIBUTED_WORDS = 4
 _MARKS = frozenset({'"', "'"})
+# Rubrics before a headline colon ("The Latest: …"), which are no speakers.
+_RUBRICS = frozenset("latest update updates editorial opinion analysis correction clarification related watch video photos "
+                     "exclusive breaking live recap review commentary".split())
 # Documents that state findings themselves ("In this poll, Trump rose"); other documents are given by a speaker.
 _FINDINGS = frozenset("poll polls survey study report analysis research findings results audit review".split())
 _FRONTED = frozenset({"which", "what", "who", "whom", "that", "whatever", "whoever"})
@@ -759,6 +762,8 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in head) or head[-1].pos_ not in {"PROPN", "NOUN"}:
             continue
+        if {t.lower_ for t in head} & _RUBRICS:
+            continue  # "The Latest: Trump urges …", "UPDATE:": a newspaper's rubric, not a speaker
         line_end = _text(doc).find("\n", tok.idx)
         line_end = len(_text(doc)) if line_end < 0 else line_end
         last = tok.i + 1
@@ -774,6 +779,9 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
         if _covered(found + out, parts):
             continue
         src_tok = head[-1]
+        prep = next((t for t in head[1:] if t.pos_ == "ADP" and t.lower_ in {"on", "about", "to", "at"}), None)
+        if prep is not None and doc[prep.i - 1].pos_ == "PROPN":
+            src_tok = doc[prep.i - 1]  # "Obama on Climate Change: The Trends Are 'Terrifying'": the name before "on"
         source = speaker(ctx, src_tok, skip=ctx.original(*parts[0])[:2])
         text = _text(doc)[parts[0][0]: parts[0][1]]
         kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else "partial" if text.count('"') >= 2 else "indirect"
