@@ -36,8 +36,9 @@ source span, and the files carry no entity ids or links between sources.
   predicted speaker shares a word with the nearest earlier gold source of name
   form. That source is often somebody else (the other speaker of a dialogue, a
   newspaper, a woman before "he"): on the hand-checked sample below it names
-  the wrong person for 20 of 120 pronouns (17%), so it both rewards and
-  penalises wrongly.
+  another person for 25 of the 128 gold attributions by the name rule below
+  (``proxy_agrees``; 20 of the 120 drawn pronouns by a reading of each), so
+  it both rewards and penalises wrongly.
 - ``checked``: on a hand-checked random sample of the dev split
   (``data/polnear_dev_pronouns.tsv``, 120 of the 323 dev pronoun sources, each
   antecedent read from the text by a person), the predicted source covers the
