@@ -670,8 +670,6 @@ def find_links(ctx: Context) -> tuple[list[Link], dict[int, Link]]:
 
 def find_chains(ctx: Context) -> tuple[list[Link], dict[int, Link], list[list[tuple[int, int, str, str]]]]:
     """``find_links`` and the document-local chains (token spans, form, reason), no writes."""
-    if not ctx.result.mentions:
-        return [], {}, []
     resolver = _Resolver(ctx)
     links = resolver.run()
     return links, resolver.renamed, resolver.local_chains()
