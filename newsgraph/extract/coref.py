@@ -30,7 +30,12 @@ spirit of Lappin & Leass and Centering, run once per document in text order:
    noun, one tied to the state the description names, else the most salient one
    nearby; none when nothing fits (a new actor is better unlinked than misattributed).
 
-Only links that reach a name are written: each becomes a ``Mention`` with ``form``
+5. A chain that no name heads ("my father … he", "the company … it", "a spokesman … he"):
+   a noun phrase that opens an unnamed referent, the pronouns that take it and the definite
+   descriptions with its noun that narrow it no further ("the company" again, not "the land
+   surface" after "the ocean surface") become ``LocalMention``s of one document-local chain.
+
+Only links that reach a name are written as mentions: each becomes a ``Mention`` with ``form``
 "pronoun" or "nominal" and ``refers_to`` the latest name mention of its referent, so
 every later stage that asks ``Context.mention_of(token)`` gets the named actor.
 """
@@ -114,8 +119,8 @@ class _Referent:
     name: str = ""
     place_kind: str | None = None
     opener: tuple[int, int] | None = None  # tokens of the noun phrase that opened an unnamed referent
-    definite: bool = False  # ... and whether it was definite or possessive ("the company", "my father")
     chain: list[tuple[int, int, str, str]] = field(default_factory=list)  # later mentions: tokens, form, reason
+    modifiers: frozenset[str] = frozenset()  # words that narrow its opener ("state" in "the state governments")
 
 
 @dataclass
@@ -269,16 +274,15 @@ class _Resolver:
             self.by_head[tok.i] = same
             return
         plural = tok.tag_ in {"NNS", "NNPS"}
-        definite = self._determined(tok)
-        if definite:
-            again = self._same_noun(tok, low, plural)
+        if self._determined(tok):
+            again = self._same_noun(tok, low, plural, self._modifiers(tok))
             if again is not None:  # "the company … the company": one document-local actor
                 self._touch(again, tok)
                 again.chain.append((self._np_start(tok), tok.i + 1, "nominal", f'"{tok.lemma_}" again'))
                 return
         person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
         ref = _Referent(named=False, type="person" if person else "thing", plural=plural,
-                        opener=(self._np_start(tok), tok.i + 1), definite=definite)
+                        opener=(self._np_start(tok), tok.i + 1), modifiers=self._modifiers(tok))
         if cls is not None and cls[1]:
             ref.gender = cls[1]
         ref.words.add(low)
@@ -290,14 +294,29 @@ class _Resolver:
         return any((c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"}) or c.dep_ == "poss"
                    for c in tok.children)
 
-    def _same_noun(self, tok: Token, low: str, plural: bool) -> _Referent | None:
-        """The latest unnamed referent opened by the same noun within the description window."""
+    def _same_noun(self, tok: Token, low: str, plural: bool, modifiers: frozenset[str]) -> _Referent | None:
+        """The latest unnamed referent opened by the same noun within the description window, when the noun
+        phrase narrows it no further ("the land surface" is not "the ocean surface", "the children of Tyom"
+        not "the children")."""
         here = self.sent_of[tok.i]
         for ref in reversed(self.referents):
             if (not ref.named and ref.opener is not None and low in ref.words and ref.plural == plural
                     and here - ref.sent <= NOMINAL_WINDOW and ref.last < tok.i):
-                return ref
+                return ref if modifiers <= ref.modifiers else None
         return None
+
+    @staticmethod
+    def _modifiers(tok: Token) -> frozenset[str]:
+        """Content words that narrow a noun: compounds, adjectives, numbers, "of"-phrases, relative clauses."""
+        out = set()
+        for c in tok.children:
+            if c.dep_ in {"compound", "amod", "nummod", "nmod", "npadvmod"}:
+                out.add(c.lemma_.lower())
+            elif c.dep_ == "prep":
+                out.update(f"{c.lower_} {o.lemma_.lower()}" for o in c.children if o.dep_ == "pobj")
+            elif c.dep_ in {"relcl", "acl"}:
+                out.add(f"clause {c.lemma_.lower()}")
+        return frozenset(out)
 
     def _np_start(self, head: Token) -> int:
         """First token of an unnamed noun phrase, with its determiner or possessive pronoun ("my father")."""
@@ -626,10 +645,12 @@ class _Resolver:
         return self.links
 
     def local_chains(self) -> list[list[tuple[int, int, str, str]]]:
-        """Chains no name heads: a definite or possessive noun phrase and the pronouns and descriptions after it."""
+        """Chains no name heads: a noun phrase ("the company", "my father", "a spokesman") and the pronouns and
+        definite descriptions after it. An indefinite opener counts too: measured on GUM dev, its chains are as
+        precise as those of definite ones."""
         out = []
         for ref in self.referents:
-            if ref.named or ref.opener is None or not ref.chain or not ref.definite:
+            if ref.named or ref.opener is None or not ref.chain:
                 continue
             text = self.doc[ref.opener[0]:ref.opener[1]].text
             out.append([(*ref.opener, "nominal", f'"{text}" opens a chain no name heads')] + ref.chain)
@@ -689,8 +710,8 @@ def extract(ctx: Context) -> None:
 
 def add_local_chains(ctx: Context, chains: list[list[tuple[int, int, str, str]]]) -> None:
     """Append chains (token spans, form, reason) to ``local_mentions``, all kept in text order and the chains
-    numbered by their first mention. A token already in a named mention is left out of a chain, and a chain
-    left with one mention is dropped."""
+    numbered by their first mention. A mention whose head is already in a named mention is left out of a chain
+    ("A Coca-Cola spokesman" keeps its name inside), and a chain left with one mention is dropped."""
     taken = set(ctx._mention_by_token)
     old: dict[int, list] = {}
     for lm in ctx.result.local_mentions:
@@ -700,7 +721,7 @@ def add_local_chains(ctx: Context, chains: list[list[tuple[int, int, str, str]]]
         rows = []
         seen = set()
         for start, end, form, reason in chain:
-            if any(t in taken for t in range(start, end)) or start in seen:
+            if end - 1 in taken or start in seen:  # its head is a named mention already
                 continue
             seen.add(start)
             span = ctx.doc[start:end]
