@@ -188,7 +188,8 @@ CONLL_FLOORS = {"typed_f1": 0.69, "org_f1": 0.44, "margin_over_bare": 0.08}
 @pytest.fixture(scope="module")
 def ecb_gate(nlp):
     docs = coref.read_ecbplus(corpus("ecbplus"), topics=ECB_GATE_TOPICS)
-    return coref.score_coref(coref.run_pipeline(docs, nlp=nlp), scope="cross")
+    # cross-document resolution is scored on entity mentions: chains no name heads never cross documents
+    return coref.score_coref(coref.without_local(coref.run_pipeline(docs, nlp=nlp)), scope="cross")
 
 
 def test_ecbplus_gate(ecb_gate):

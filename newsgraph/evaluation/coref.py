@@ -618,6 +618,14 @@ def system_mentions(p: "Parsed") -> list:
     return list(p.analysis.mentions) + list(getattr(p.analysis, "local_mentions", None) or [])
 
 
+def without_local(parsed: Sequence["Parsed"]) -> list["Parsed"]:
+    """The same documents scored on entity mentions only, as before chains no name heads were kept
+    (cross-document resolution compared with earlier figures on the same kind of mentions)."""
+    from dataclasses import replace
+
+    return [replace(p, analysis=replace(p.analysis, local_mentions=[])) for p in parsed]
+
+
 def system_entities(p: "Parsed") -> list[Hashable]:
     """The chain of each of ``system_mentions(p)``: its entity (or its own index when not resolved), and for a
     local mention its document-local chain."""
