@@ -73,7 +73,7 @@ WEAK_PERSON = frozenset("man woman boy girl driver rider victim suspect star pla
 # Words in an organisation's name that make it an institution, not "the company".
 INSTITUTION_WORDS = frozenset("""ministry department party council committee union university college court government agency
     commission police army navy nations parliament assembly congress senate office school hospital embassy""".split())
-NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "oprd", "ROOT", "npadvmod"})
+NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "oprd", "ROOT", "npadvmod", "poss"})
 ORG_CLASSES = frozenset({"company", "organization", "government", "team"})
 PLACE_CLASSES = frozenset({"country", "city", "place"})
 # Which referent types a description class may describe.
