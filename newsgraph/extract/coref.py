@@ -118,9 +118,8 @@ class _Referent:
     states: set[str] = field(default_factory=set)
     name: str = ""
     place_kind: str | None = None
-    opener: tuple[int, int] | None = None  # tokens of the noun phrase that opened an unnamed referent
+    opener: int | None = None  # head token of the noun phrase that opened an unnamed referent
     chain: list[tuple[int, int, str, str]] = field(default_factory=list)  # later mentions: tokens, form, reason
-    modifiers: frozenset[str] = frozenset()  # words that narrow its opener ("state" in "the state governments")
 
 
 @dataclass
@@ -159,6 +158,7 @@ class _Resolver:
         self.links: list[Link] = []
         self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
+        self.unnamed_by_noun: dict[tuple[str, bool], _Referent] = {}  # (noun, plural) -> latest unnamed referent
 
     # --- named referents -----------------------------------------------------------------------
     def _root(self, idx: int) -> int:
@@ -275,18 +275,19 @@ class _Resolver:
             return
         plural = tok.tag_ in {"NNS", "NNPS"}
         if self._determined(tok):
-            again = self._same_noun(tok, low, plural, self._modifiers(tok))
+            again = self._same_noun(tok, low, plural)
             if again is not None:  # "the company … the company": one document-local actor
                 self._touch(again, tok)
                 again.chain.append((self._np_start(tok), tok.i + 1, "nominal", f'"{tok.lemma_}" again'))
                 return
         person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
         ref = _Referent(named=False, type="person" if person else "thing", plural=plural,
-                        opener=(self._np_start(tok), tok.i + 1), modifiers=self._modifiers(tok))
+                        opener=tok.i)
         if cls is not None and cls[1]:
             ref.gender = cls[1]
         ref.words.add(low)
         self.referents.append(ref)
+        self.unnamed_by_noun[(low, plural)] = ref
         self._touch(ref, tok)
 
     def _determined(self, tok: Token) -> bool:
@@ -294,16 +295,14 @@ class _Resolver:
         return any((c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"}) or c.dep_ == "poss"
                    for c in tok.children)
 
-    def _same_noun(self, tok: Token, low: str, plural: bool, modifiers: frozenset[str]) -> _Referent | None:
+    def _same_noun(self, tok: Token, low: str, plural: bool) -> _Referent | None:
         """The latest unnamed referent opened by the same noun within the description window, when the noun
         phrase narrows it no further ("the land surface" is not "the ocean surface", "the children of Tyom"
         not "the children")."""
-        here = self.sent_of[tok.i]
-        for ref in reversed(self.referents):
-            if (not ref.named and ref.opener is not None and low in ref.words and ref.plural == plural
-                    and here - ref.sent <= NOMINAL_WINDOW and ref.last < tok.i):
-                return ref if modifiers <= ref.modifiers else None
-        return None
+        ref = self.unnamed_by_noun.get((low, plural))
+        if ref is None or self.sent_of[tok.i] - ref.sent > NOMINAL_WINDOW or ref.last >= tok.i:
+            return None
+        return ref if self._modifiers(tok) <= self._modifiers(self.doc[ref.opener]) else None
 
     @staticmethod
     def _modifiers(tok: Token) -> frozenset[str]:
@@ -652,8 +651,9 @@ class _Resolver:
         for ref in self.referents:
             if ref.named or ref.opener is None or not ref.chain:
                 continue
-            text = self.doc[ref.opener[0]:ref.opener[1]].text
-            out.append([(*ref.opener, "nominal", f'"{text}" opens a chain no name heads')] + ref.chain)
+            start = self._np_start(self.doc[ref.opener])
+            text = self.doc[start:ref.opener + 1].text
+            out.append([(start, ref.opener + 1, "nominal", f'"{text}" opens a chain no name heads')] + ref.chain)
         return out
 
     def _compass(self, idx: int, tok: Token) -> bool:
