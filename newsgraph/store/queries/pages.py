@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
-from newsgraph.store.queries.ranking import rank_event_ids, rank_events
+from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
 from newsgraph.store.queries.schema import has_table
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
 from newsgraph.techniques import DEFAULT_MIN_SCORE
@@ -30,6 +30,7 @@ __all__ = [
     "page_voices",
     "event_rows",
     "actor_events",
+    "ranking_ready",
     "filter_choices",
     "event_types",
     "page_tables_ready",
@@ -193,34 +194,54 @@ def events_in_order(conn: sqlite3.Connection, ids: list[int]) -> list[dict]:
     return sorted(rows, key=lambda e: rank[e["id"]])
 
 
-def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
-    """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each.
+def ranking_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the corpus step stored each actor's events in rank order (`entity_event_rank`, migration 0055) by
+    today's ranking; a store built before it (or by another ranking version) has its actor pages ranked per request."""
+    if not page_tables_ready(conn) or not has_table(conn, "entity_event_rank"):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'entity_ranking'").fetchone()
+    return row is not None and row[0] == RANKING
 
-    The entity's events come from the corpus step's `entity_events` (or, without page tables, one
-    pass over its mentions); the best come first (`ranking.rank_event_ids`: typed, both sides
-    named, several sources; OTHER last), ranked over all of the entity's events of each side.
+
+def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
+    """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each,
+    the best first (`ranking.rank_key`: typed, both sides named, several sources; OTHER last).
+
+    The page is a key range of the corpus step's `entity_event_rank`; a store without it ranks all of the
+    entity's events of each side here, found in `entity_events` (page tables before migration 0055) or
+    by one pass over its mentions.
     """
     if not has_table(conn, "events"):
         return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
-    found: dict[str, list[int]] = {"did": [], "done_to": []}
-    if page_tables_ready(conn):
-        for side in found:
-            found[side] = [r[0] for r in conn.execute(
-                "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event", (entity_id, side))]
-    else:
-        seen: dict[str, dict[int, None]] = {"did": {}, "done_to": {}}
-        for r in conn.execute(
-            """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
-               JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
-               WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
-            seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
-        found = {side: list(ids) for side, ids in seen.items()}
     out = {}
-    for side, ids in found.items():
+    if ranking_ready(conn):
+        for side in ("did", "done_to"):
+            total = _count(conn, "SELECT COUNT(*) FROM entity_event_rank WHERE entity = ? AND side = ?", (entity_id, side))
+            chosen = [r[0] for r in conn.execute(
+                "SELECT event FROM entity_event_rank WHERE entity = ? AND side = ? ORDER BY position LIMIT ? OFFSET ?",
+                (entity_id, side, limit, offset))]
+            out[side] = {"events": with_rank(conn, events_in_order(conn, chosen)), "page": _page(total, limit, offset)}
+        return out
+    for side, ids in _actor_event_ids(conn, entity_id).items():
         ids = rank_event_ids(conn, ids)
         chosen = ids[offset: offset + limit]
-        out[side] = {"events": rank_events(conn, events_in_order(conn, chosen)), "page": _page(len(ids), limit, offset)}
+        out[side] = {"events": with_rank(conn, events_in_order(conn, chosen)), "page": _page(len(ids), limit, offset)}
     return out
+
+
+def _actor_event_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, list[int]]:
+    """Every event the entity is the subject of ("did") or the object, recipient or destination of ("done_to")."""
+    if page_tables_ready(conn) and has_table(conn, "entity_events"):
+        return {side: [r[0] for r in conn.execute(
+            "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event", (entity_id, side))]
+            for side in ("did", "done_to")}
+    seen: dict[str, dict[int, None]] = {"did": {}, "done_to": {}}
+    for r in conn.execute(
+        """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
+           JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
+           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
+        seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
+    return {side: list(ids) for side, ids in seen.items()}
 
 
 # --- entity ----------------------------------------------------------------------------------
