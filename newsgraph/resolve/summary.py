@@ -1,4 +1,5 @@
-"""Page tables: the actor network, each actor's events in rank order, the order of the long event lists, the overview and the voices matrix.
+"""Page tables: the actor network, each actor's events in rank order, the order of the long event lists and of
+the quotes, the overview and the voices matrix.
 
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
@@ -26,7 +27,7 @@ def resolve(store) -> None:
     ranks = entity_event_ranks(tables.entity_parties(store.conn), tables.event_features(store.conn))
     order = positions(tables.event_lists(store.conn))
     inputs = tables.overview_inputs(store.conn)
-    tables.write_page_tables(store, edges, ranks, order, {**inputs, "graph_kind": kind})
+    tables.write_page_tables(store, edges, ranks, order, {**inputs, "graph_kind": kind}, tables.quote_order(store.conn))
 
 
 def positions(lists: dict[str, list[tuple[int, str]]]) -> list[tuple]:

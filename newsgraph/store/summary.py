@@ -11,10 +11,10 @@ import sqlite3
 from typing import Iterable, Iterator
 
 from newsgraph.store.queries.pages import (EVENT_LISTS, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, has_table, loose_money,
-                                           overview_live, voices_live)
+                                           overview_live, quote_list, voices_live)
 from newsgraph.store.queries.ranking import RANKING, all_event_features
 
-__all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "write_page_tables"]
+__all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order", "write_page_tables"]
 
 
 def event_sides(conn: sqlite3.Connection) -> Iterator[tuple]:
@@ -75,18 +75,24 @@ def event_lists(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str]]]:
     return {name: event_list(conn, name) for name in EVENT_LISTS}
 
 
+def quote_order(conn: sqlite3.Connection) -> list[int]:
+    """Every quote's id in the voices page's order."""
+    return quote_list(conn)
+
+
 def write_page_tables(store, edges: Iterable[tuple], entity_ranks: Iterable[tuple], order: Iterable[tuple],
-                      summary: dict[str, object]) -> None:
+                      summary: dict[str, object], quotes: Iterable[int] = ()) -> None:
     """Replace the page tables: `edges` as actor_edges rows, `entity_ranks` as (entity, side, position, event) rows,
-    `order` as (list, position, type, event) rows, `summary` as JSON values by key."""
+    `order` as (list, position, type, event) rows, `summary` as JSON values by key, `quotes` as quote ids in order."""
     conn = store.conn
     with store.transaction():
-        for table in ("actor_edges", "entity_event_rank", "event_order", "page_summary"):
+        for table in ("actor_edges", "entity_event_rank", "event_order", "page_summary", "quote_order"):
             conn.execute(f"DELETE FROM {table}")
         conn.executemany("INSERT INTO event_order(list, position, type, event) VALUES (?,?,?,?)", order)
         conn.executemany("INSERT INTO actor_edges(source, target, type, date, events, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
                          edges)
         conn.executemany("INSERT INTO entity_event_rank(entity, side, position, event) VALUES (?,?,?,?)", entity_ranks)
+        conn.executemany("INSERT INTO quote_order(position, quote) VALUES (?, ?)", enumerate(quotes))
         conn.executemany("INSERT INTO page_summary(key, value) VALUES (?, ?)",
                          [(k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in summary.items()])
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('page_tables', ?)", (PAGE_TABLES,))

@@ -38,6 +38,7 @@ __all__ = [
     "voices_live",
     "event_list",
     "loose_money",
+    "quote_list",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
@@ -275,18 +276,42 @@ def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offse
     }
 
 
-def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset: int = 0) -> list[dict]:
+QUOTE_ORDER = "en.name IS NULL, en.name, q.doc, q.start, q.id"  # quotes by speaker; the corpus step stores it (quote_order)
+_QUOTE_JOINS = """FROM quotes q LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
+                  LEFT JOIN entities en ON en.id = m.entity"""
+
+
+def quote_list(conn: sqlite3.Connection) -> list[int]:
+    """The id of every quote in the voices page's order (`QUOTE_ORDER`)."""
+    if not has_table(conn, "quotes"):
+        return []
+    return [r[0] for r in conn.execute(f"SELECT q.id {_QUOTE_JOINS} ORDER BY {QUOTE_ORDER}")]
+
+
+def _voice_quotes(conn: sqlite3.Connection, limit: int, offset: int) -> list[dict]:
+    """One page of every quote by speaker: a range of the stored order when the corpus step wrote one."""
+    if page_tables_ready(conn) and has_table(conn, "quote_order") and conn.execute("SELECT 1 FROM quote_order LIMIT 1").fetchone():
+        ids = [r[0] for r in conn.execute("SELECT quote FROM quote_order WHERE position >= ? ORDER BY position LIMIT ?", (offset, limit))]
+        if not ids:
+            return []
+        rank = {i: n for n, i in enumerate(ids)}
+        rows = _quotes(conn, f"WHERE q.id IN ({','.join('?' * len(ids))})", ids, limit=len(ids), with_id=True)
+        return [{k: v for k, v in r.items() if k != "id"} for r in sorted(rows, key=lambda r: rank[r["id"]])]
+    return _quotes(conn, "", (), limit=limit, offset=offset)
+
+
+def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset: int = 0, with_id: bool = False) -> list[dict]:
     if not has_table(conn, "quotes"):
         return []
     rows = conn.execute(
-        f"""SELECT q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
+        f"""SELECT {"q.id," if with_id else ""} q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
                    d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name
             FROM quotes q JOIN documents d ON d.id = q.doc
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
             LEFT JOIN entities en ON en.id = m.entity
             LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
             LEFT JOIN entities ae ON ae.id = am.entity {where}
-            ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
+            ORDER BY {QUOTE_ORDER} LIMIT ? OFFSET ?""", (*args, limit, offset))
     return [dict(r) for r in rows]
 
 
@@ -498,7 +523,7 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
                 min_score: float = DEFAULT_MIN_SCORE) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
-    quotes = _quotes(conn, "", (), limit=limit, offset=offset)
+    quotes = _voice_quotes(conn, limit, offset)
     stored = (_summary(conn, "voices") if top == VOICES_TOP and min_score == DEFAULT_MIN_SCORE and page_tables_ready(conn)
               else None)
     return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top, min_score))}
