@@ -56,15 +56,21 @@ def build_base(db: Path, corpus: Path, limit: int) -> None:
     print(f"base store: {report.processed} documents parsed in {time.perf_counter() - t:.0f} s", flush=True)
 
 
-def grow(db: Path, target: int) -> int:
-    """Repeat the documents' rows in SQL until the store holds `target` documents; returns the count."""
+def grow(db: Path, target: int, refresh: bool = True) -> int:
+    """Repeat the original documents' rows in SQL until the store holds `target` documents; returns the count.
+
+    Copy k of document "x" is "x~k"; a store grown before is grown further with new k. With `refresh`
+    the entity counts and page tables are brought up to date as a corpus step would (without, the
+    store is left as new documents leave it: owing its corpus step).
+    """
     from newsgraph.resolve import summary
     from newsgraph.store.sqlite import open_store
 
     store = open_store(db)
     c = store.conn
-    base = [r[0] for r in c.execute("SELECT id FROM documents ORDER BY id")]
-    k = 0
+    base = [r[0] for r in c.execute("SELECT id FROM documents WHERE instr(id, '~') = 0 ORDER BY id")]
+    k = c.execute("SELECT COALESCE(MAX(CAST(substr(id, instr(id, '~') + 1) AS INTEGER)), 0) FROM documents "
+                  "WHERE instr(id, '~') > 0").fetchone()[0]
     t = time.perf_counter()
     while c.execute("SELECT COUNT(*) FROM documents").fetchone()[0] < target:
         k += 1
@@ -97,6 +103,10 @@ def grow(db: Path, target: int) -> int:
             c.execute(
                 """INSERT INTO event_amounts(event, amount) SELECT a.event + ?, a.amount FROM event_amounts a
                    JOIN events e ON e.id = a.event WHERE e.doc IN (SELECT id FROM batch)""", (shift,))
+    if not refresh:
+        n = c.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        store.close()
+        return n
     with store.transaction():
         c.execute("UPDATE entities SET mentions = (SELECT COUNT(*) FROM mentions m WHERE m.entity = entities.id), "
                   "documents = (SELECT COUNT(DISTINCT doc) FROM mentions m WHERE m.entity = entities.id)")

@@ -12,8 +12,9 @@ so the synthetic load is made in SQL from a real store (default: the whole BBC c
    each copy's text has its letters put through a substitution drawn for that copy (lengths and
    offsets unchanged), so the copy finder sees distinct texts, as in a real corpus, rather than
    every article 50 times over;
-3. each size is measured in a fresh process: wall time, CPU time and peak RSS of
-   `run.resolve_corpus(force=True)`, and of an incremental step after adding 100 documents.
+3. each size is measured in a fresh process: wall time, CPU time and peak RSS of the corpus
+   step (the steps `run.resolve_corpus` runs, each timed), then 100 more documents are added the
+   same way and the step a build then owes is measured again in a fresh process (`--add`).
 
     .venv/bin/python scripts/scale_corpus_step.py --base /tmp/bbc.db --sizes 10000 30000 100000
 """
@@ -72,19 +73,49 @@ def vary_names(db: Path) -> None:
 
 
 def measure(db: Path) -> dict:
-    """Run in a child process: the corpus step on `db`, forced, with its cost."""
-    from newsgraph.run import resolve_corpus
+    """Run in a child process: the corpus step on `db`, forced, each step timed, with its cost."""
+    from newsgraph.resolve import entities
+    from newsgraph.run import corpus_steps
     from newsgraph.store.sqlite import open_store
 
     store = open_store(db)
     t0, c0 = time.perf_counter(), time.process_time()
-    resolve_corpus(store, force=True)
+    steps = {}
+    with store.transaction():  # what run.resolve_corpus(store, force=True) does, step by step
+        for step in [entities.resolve, *corpus_steps()]:
+            t, c = time.perf_counter(), time.process_time()
+            step(store)
+            steps[step.__module__.rsplit(".", 1)[-1]] = {
+                "wall_s": round(time.perf_counter() - t, 1), "cpu_s": round(time.process_time() - c, 1),
+                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+        store.set_meta("resolved", store.corpus_fingerprint())
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     counts = {t: store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
               for t in ("documents", "mentions", "events", "entities", "conflicts")}
     store.close()
     return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **counts}
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **counts, "steps": steps}
+
+
+def measure_owed(db: Path) -> dict:
+    """Run in a child process: the corpus step a build owes after documents were added (not forced)."""
+    from newsgraph.run import resolve_corpus
+    from newsgraph.store.sqlite import open_store
+
+    store = open_store(db)
+    t0, c0 = time.perf_counter(), time.process_time()
+    ran = resolve_corpus(store)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    store.close()
+    return {"ran": ran, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def _child(flag: str, db: Path, base: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--base", str(base), flag, str(db)], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{flag} on {db} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -92,33 +123,41 @@ def main() -> None:
     ap.add_argument("--base", type=Path, required=True, help="a store built by newsgraph build (e.g. the BBC corpus)")
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     ap.add_argument("--work", type=Path, default=Path("/tmp/ng-scale"))
+    ap.add_argument("--existing", action="store_true", help="measure the store in --work as it is (no copy, no growth)")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--measure-owed", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
+        return
+    if args.measure_owed:
+        print(json.dumps(measure_owed(args.measure_owed)))
         return
     from bench_web import grow
 
     args.work.mkdir(parents=True, exist_ok=True)
     db = args.work / "scale.db"
-    shutil.copy(args.base, db)
+    if not args.existing:
+        shutil.copy(args.base, db)
     rows = []
     for size in sorted(args.sizes):
         t = time.perf_counter()
-        grow(db, size)
-        vary_names(db)
-        print(f"grown to {size} in {time.perf_counter() - t:.0f} s", flush=True)
-        out = subprocess.run([sys.executable, __file__, "--base", str(args.base), "--measure", str(db)],
-                             capture_output=True, text=True)
-        if out.returncode != 0:
-            sys.exit(f"measuring {size} documents failed:\n{out.stderr}")
-        row = {"size": size, **json.loads(out.stdout.strip().splitlines()[-1])}
-        rows.append(row)
+        if not args.existing:
+            grow(db, size)
+            vary_names(db)
+            print(f"grown to {size} in {time.perf_counter() - t:.0f} s", flush=True)
+        row = {"size": size, **_child("--measure", db, args.base)}
         print(json.dumps(row), flush=True)
-    print("\n| documents | mentions | events | entities | wall s | CPU s | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|")
+        grow(db, row["documents"] + 100, refresh=False)
+        vary_names(db)
+        row["add_100"] = _child("--measure-owed", db, args.base)
+        print(json.dumps({"size": size, "add_100": row["add_100"]}), flush=True)
+        rows.append(row)
+    print("\n| documents | mentions | events | entities | wall s | CPU s | peak RSS MB | +100 documents: CPU s |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['documents']:,} | {r['mentions']:,} | {r['events']:,} | {r['entities']:,} | {r['wall_s']} | {r['cpu_s']} | {r['peak_rss_mb']} |")
+        print(f"| {r['documents']:,} | {r['mentions']:,} | {r['events']:,} | {r['entities']:,} | {r['wall_s']} | {r['cpu_s']} "
+              f"| {r['peak_rss_mb']} | {r['add_100']['cpu_s']} |")
 
 
 if __name__ == "__main__":

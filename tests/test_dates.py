@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from newsgraph.resolve.dates import MIN_DOCUMENTS, borrow
 
 EVENT = ("SANCTION", "united-states", "venezuela")
@@ -52,3 +54,33 @@ def test_undated_documents_keep_their_relative_times_unresolved(tmp_path):
         times = store.conn.execute("SELECT text, value, anchor, type, timex FROM times").fetchall()
     assert doc["published"] is None and "publication date unknown" in doc["notes"]
     assert [tuple(t) for t in times] == [("Monday", None, None, "DATE", "XXXX-WXX-1")]
+
+
+def test_borrowing_through_the_signature_index_equals_comparing_every_pair():
+    """The index of who holds each event signature must find exactly the documents a pairwise scan finds."""
+    import random
+    import statistics
+
+    from newsgraph.resolve.dates import AGREE_DAYS, MIN_DOCUMENTS, borrow
+
+    rng = random.Random(7)
+    kinds = [("FINANCE", f"e{i}", f"e{j}") for i in range(6) for j in range(6) if i != j]
+    docs = [f"d{i}" for i in range(300)]
+    events = {d: set(rng.sample(kinds, rng.randint(0, 3))) for d in docs}
+    published = {d: f"2019-{rng.choice([2, 2, 2, 2, 5]):02d}-{rng.randint(1, 28):02d}" for d in docs[:200]}
+    undated = docs[200:]
+    found = borrow(undated, published, events, {})
+    assert sum(1 for r in found.values() if r) > 10  # the sample exercises borrowing, not only refusals
+    for doc in undated:
+        dates = sorted(published[o] for o in published if events[doc] & events[o])
+        if len(dates) < MIN_DOCUMENTS:
+            assert found[doc] is None
+            continue
+        ordinals = [dt.date.fromisoformat(d).toordinal() for d in dates]
+        middle = int(statistics.median(ordinals))
+        agreeing = [o for o in ordinals if abs(o - middle) <= AGREE_DAYS]
+        if len(agreeing) < MIN_DOCUMENTS or len(agreeing) * 3 < len(dates) * 2:
+            assert found[doc] is None
+        else:
+            assert (found[doc].date, found[doc].documents, found[doc].agreeing) == (
+                dt.date.fromordinal(middle).isoformat(), len(dates), len(agreeing))

@@ -306,3 +306,31 @@ def test_the_acronym_index_never_hides_a_name_an_acronym_spells():
         assert letters[0] in firsts and needed <= set(letters), (acronym, name, firsts, needed)
     firsts, needed = spelling_needs("Government Accountability Office".split())
     assert "h" not in firsts and not needed <= set("hp")
+
+
+def test_a_rerun_of_entity_resolution_rewrites_only_the_mentions_whose_entity_changed(examples_db, tmp_path):
+    """Writing every mention's entity on every run cost most of the corpus step at 10k documents."""
+    import shutil
+
+    from newsgraph.resolve import entities
+    from newsgraph.store.sqlite import open_store
+
+    db = tmp_path / "kb.db"
+    shutil.copy(examples_db, db)
+    with open_store(db) as store:
+        c = store.conn
+        c.execute("CREATE TEMP TABLE rewritten (id INTEGER)")
+        c.execute("CREATE TEMP TRIGGER count_rewrites AFTER UPDATE OF entity ON mentions BEGIN "
+                  "INSERT INTO rewritten VALUES (NEW.id); END")
+        before = dict(c.execute("SELECT id, entity FROM mentions"))
+        with store.transaction():
+            entities.resolve(store)
+        assert c.execute("SELECT COUNT(*) FROM rewritten").fetchone()[0] == 0
+        assert dict(c.execute("SELECT id, entity FROM mentions")) == before
+        moved = next(i for i, e in sorted(before.items()) if e is not None)
+        c.execute("UPDATE mentions SET entity = 'someone-else' WHERE id = ?", (moved,))
+        c.execute("DELETE FROM rewritten")
+        with store.transaction():
+            entities.resolve(store)
+        assert [r[0] for r in c.execute("SELECT id FROM rewritten")] == [moved]
+        assert dict(c.execute("SELECT id, entity FROM mentions")) == before

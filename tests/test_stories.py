@@ -215,3 +215,60 @@ def test_every_lineage_report_points_at_its_words(which, request):
             """SELECT r.text, substr(d.text, r.start + 1, r."end" - r.start) FROM lineage_reports r
                JOIN documents d ON d.id = r.doc WHERE r.start IS NOT NULL""").fetchall()
     assert rows and all(a == b for a, b in rows)
+
+
+def _every_candidate_cluster(docs, vecs):
+    """The reference: each document compared with every story sharing any feature with it."""
+    import math
+    from collections import defaultdict
+
+    from newsgraph.resolve.stories import MIN_SHARED, THRESHOLD, WINDOW_DAYS, _day
+
+    stories, index = [], defaultdict(set)
+    for d in sorted(docs, key=lambda x: docs[x].info.order):
+        vec, day = vecs.get(d, {}), _day(docs[d].info.published)
+        best, best_sim = None, 0.0
+        for k in sorted({k for f in vec for k in index.get(f, ())}):
+            s = stories[k]
+            if day is not None and s["last"] is not None and abs((day - s["last"]).days) > WINDOW_DAYS:
+                continue
+            shared = [f for f in vec if f in s["sum"]]
+            if sum(f.startswith("e:") for f in shared) < MIN_SHARED and not any(f.startswith("g:") for f in shared):
+                continue
+            sim = sum(vec[f] * s["sum"][f] for f in shared) / (math.sqrt(sum(w * w for w in s["sum"].values())) or 1.0)
+            if sim > best_sim:
+                best, best_sim = k, sim
+        if best is None or best_sim < THRESHOLD:
+            best, best_sim = len(stories), 1.0
+            stories.append({"members": [], "sum": defaultdict(float), "last": None})
+        s = stories[best]
+        s["members"].append((d, best_sim))
+        for f, w in vec.items():
+            s["sum"][f] += w
+            index[f].add(best)
+        if day is not None and (s["last"] is None or day > s["last"]):
+            s["last"] = day
+    return [s["members"] for s in stories]
+
+
+def test_story_candidates_found_through_rare_features_equal_comparing_every_story():
+    """Pigeonhole candidate search (rarest entity features and groups only) loses no story a full comparison finds."""
+    import random
+
+    from newsgraph.resolve.stories import cluster, vectors
+    from newsgraph.store.stories import DocInfo, StoryDoc
+
+    rng = random.Random(3)
+    common = [f"big{i}" for i in range(4)]  # in most documents, as "the United States" is
+    docs = {}
+    for i in range(400):
+        topic = rng.randrange(25)
+        ents = {e: rng.randint(1, 4) for e in rng.sample(common, rng.randint(0, 3))}
+        ents.update({f"t{topic}-{j}": rng.randint(1, 3) for j in rng.sample(range(8), rng.randint(1, 6))})
+        published = None if rng.random() < 0.6 else f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        docs[f"d{i:03d}"] = StoryDoc(DocInfo(f"d{i:03d}", f"p{i:03d}", None, None, published, False, f"{i:05d}"), ents,
+                                     {topic * 10 + rng.randrange(3)} if rng.random() < 0.2 else set(), set())
+    vecs = vectors(docs)
+    found = cluster(docs, vecs)
+    assert sum(1 for members in found if len(members) > 1) >= 20  # the sample forms real stories
+    assert found == _every_candidate_cluster(docs, vecs)

@@ -14,31 +14,10 @@ from newsgraph.cli import tables
 from newsgraph.cli.group import db_option, main, pass_store, quiet_option
 from newsgraph.errors import InputError
 from newsgraph.store import queries
+from newsgraph.store.sqlite import refuse_foreign
 
 
 ENGINE_ENV = "NEWSGRAPH_TECHNIQUES"
-
-
-def _check_target(db: str) -> None:
-    """Refuse to write newsgraph tables into an SQLite file that holds something else (or is no SQLite file)."""
-    import sqlite3
-
-    from newsgraph.errors import DatabaseError
-
-    path = Path(db)
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{db!r} is not a newsgraph database ({exc}); choose another --db") from None
-    if tables and "_migrations" not in tables:
-        raise DatabaseError(f"{db!r} is an SQLite database of something else ({len(tables)} tables, none of newsgraph's): "
-                            "newsgraph will not write into it; choose another --db")
 
 
 def _techniques_choice(model: str | None, spacy_model: str | None):
@@ -118,7 +97,7 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     if total == 0:
         raise InputError(f"no input files in {', '.join(paths)} (read: .txt, .md, .html, .htm, .json, .jsonl); "
                          "no database was written")
-    _check_target(db)
+    refuse_foreign(db)
     if Path(db).is_file() and Path(db).stat().st_size == 0:
         click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
     analysis, techniques_used = _techniques_choice(techniques_model, model)
@@ -161,7 +140,7 @@ def stats(store, as_json):
     """Counts, date span, the techniques engine used, and inputs that were skipped with their reasons."""
     data = queries.stats(store.conn)
     data["skipped"] = queries.skipped_inputs(store.conn)
-    data["techniques"] = _techniques_stats(store.conn)
+    data["techniques"] = queries.techniques_stats(store.conn)
     if as_json:
         click.echo(json.dumps(data, indent=1, ensure_ascii=False))
         return
@@ -177,16 +156,6 @@ def stats(store, as_json):
         tables.say(con, "Skipped inputs", style="bold")
         for s in data["skipped"]:
             tables.say(con, f"  {s['path']}: {s['reason']} [{s['code']}]")
-
-
-def _techniques_stats(conn) -> dict:
-    """The techniques engine and model file the last `newsgraph build` ran (recorded by the build), and the
-    stored spans per engine."""
-    last = conn.execute("SELECT value FROM meta WHERE key = 'techniques'").fetchone()
-    last = json.loads(last[0]) if last else {"engine": "unknown (built before newsgraph recorded it)", "model": None}
-    spans = (dict(conn.execute("SELECT engine, COUNT(*) FROM techniques GROUP BY engine ORDER BY engine").fetchall())
-             if queries.has_table(conn, "techniques") else {})
-    return {"engine": last.get("engine"), "model": last.get("model"), "spans": spans}
 
 
 @main.command()

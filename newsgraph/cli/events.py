@@ -89,8 +89,7 @@ def events(store, entity, type_, limit, sentences, as_json):
 def _sentence_texts(conn, events: list[dict]) -> None:
     for e in events:
         if e.get("sentence_text") is None and e.get("sentence_start") is not None:
-            e["sentence_text"] = conn.execute("SELECT substr(text, ? + 1, ? - ?) FROM documents WHERE id = ?",
-                                              (e["sentence_start"], e["sentence_end"], e["sentence_start"], e["doc"])).fetchone()[0]
+            e["sentence_text"] = queries.span_text(conn, e["doc"], e["sentence_start"], e["sentence_end"])
 
 
 @main.command()

@@ -69,8 +69,14 @@ def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(x.strip() for x in (cell or "").split("|") if x.strip())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Matching key: lowercase, no diacritics, straight apostrophes, single spaces."""
+    """Matching key: lowercase, no diacritics, straight apostrophes, single spaces.
+
+    Cached: the corpus step folds the same few thousand names hundreds of thousands of times.
+    """
+    if text.isascii():
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from newsgraph.outputs import svg
 from newsgraph.store.queries import money, network, pages
+from newsgraph.store.queries.core import documents_by_date
 from newsgraph.store.queries.labels import outlet_label
 from newsgraph.store.queries.money import amount_bound
 from newsgraph.techniques import DEFAULT_MIN_SCORE
@@ -165,7 +166,7 @@ def report_data(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) 
     cited = _cited_documents(data["actors"], data["money"], data["quantities"], data["conflicts"], data["timeline"], data["voices"],
                              data["stories"])
     if len(cited) < MAX_DOCUMENTS:
-        rest = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (MAX_DOCUMENTS,))]
+        rest = documents_by_date(conn, MAX_DOCUMENTS)
         cited += [d for d in rest if d not in set(cited)][: MAX_DOCUMENTS - len(cited)]
     data["documents"] = [d for d in (pages.page_document(conn, doc, min_score) for doc in cited) if d]
     data["documents_total"] = overview["counts"].get("documents", 0)

@@ -22,9 +22,10 @@ The step runs after entity resolution and is rebuilt from scratch on every run:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 from dataclasses import dataclass
+
+from newsgraph.store import dates as store_dates
 
 MIN_DOCUMENTS = 3
 AGREE_DAYS = 14
@@ -52,9 +53,15 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
            latest_own: dict[str, str | None]) -> dict[str, Borrowed | None]:
     """For each undated document, the date its related documents support, or None. Pure: no store."""
     out: dict[str, Borrowed | None] = {}
+    # who holds each event signature, among the dated documents: one lookup per signature instead of a
+    # scan of every dated document for every undated one (quadratic at 100k documents)
+    holders: dict[tuple, list[str]] = {}
+    for other in published:
+        for signature in events.get(other, ()):
+            holders.setdefault(signature, []).append(other)
     for doc in undated:
-        mine = events.get(doc, set())
-        dates = sorted(published[other][:10] for other in published if mine & events.get(other, set()))
+        related = {other for signature in events.get(doc, ()) for other in holders.get(signature, ())}
+        dates = sorted(published[other][:10] for other in related)
         if len(dates) < MIN_DOCUMENTS:
             out[doc] = None
             continue
@@ -73,48 +80,30 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
 
 
 def resolve(store) -> None:
-    conn = store.conn
     with store.transaction():
-        # undo what an earlier run borrowed or noted, so the step is a function of the current corpus
-        for doc_id, notes in conn.execute(
-            "SELECT id, notes FROM documents WHERE notes LIKE ? OR notes LIKE ?", (f"%{NOTE}%", f"%{UNDATED_NOTE}%")
-        ).fetchall():
-            borrowed = any(n.startswith(NOTE) for n in json.loads(notes or "[]"))
-            kept = [n for n in json.loads(notes or "[]") if not n.startswith((NOTE, UNDATED_NOTE))]
-            if borrowed:
-                conn.execute("UPDATE documents SET published = NULL, published_inferred = 0, notes = ? WHERE id = ?",
-                             (json.dumps(kept), doc_id))
-            else:
-                conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(kept), doc_id))
-        undated = [r[0] for r in conn.execute("SELECT id FROM documents WHERE published IS NULL")]
-        if not undated:
+        # what an earlier run borrowed or noted goes first, so the step is a function of the current corpus
+        store_dates.clear_borrowed(store, NOTE, UNDATED_NOTE)
+        inputs = store_dates.date_inputs(store)
+        if not inputs.undated:
             return
-        published = dict(conn.execute("SELECT id, published FROM documents WHERE published IS NOT NULL").fetchall())
-        latest_own = {doc: conn.execute(
-            "SELECT MAX(value) FROM times WHERE doc = ? AND granularity = 'day' AND value IS NOT NULL", (doc,)
-        ).fetchone()[0] for doc in undated}
-        found = borrow(undated, published, _event_signatures(conn), latest_own)
-        for doc_id, result in found.items():
-            notes = json.loads(conn.execute("SELECT notes FROM documents WHERE id = ?", (doc_id,)).fetchone()[0] or "[]")
-            if result is None:
-                notes.append(f"{UNDATED_NOTE}: its text does not date it, and no {MIN_DOCUMENTS} dated documents sharing "
-                             "its events agree on a date")
-                conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(notes), doc_id))
-                continue
-            notes.append(result.note())
-            conn.execute("UPDATE documents SET published = ?, published_inferred = 1, notes = ? WHERE id = ?",
-                         (result.date, json.dumps(notes), doc_id))
+        found = borrow(inputs.undated, inputs.published, event_signatures(store_dates.event_sides(store)), inputs.latest_own)
+        store_dates.write_dates(store, [(doc, None if result is None else result.date, inputs.notes[doc] + [_note(result)])
+                                        for doc, result in found.items()])
 
 
-def _event_signatures(conn) -> dict[str, set[tuple]]:
-    """Per document, its specific events: (type, subject entity, other entity), both sides resolved."""
+def _note(result: Borrowed | None) -> str:
+    if result is None:
+        return (f"{UNDATED_NOTE}: its text does not date it, and no {MIN_DOCUMENTS} dated documents sharing "
+                "its events agree on a date")
+    return result.note()
+
+
+def event_signatures(rows) -> dict[str, set[tuple]]:
+    """Per document, its specific events: (type, subject entity, other entity), both sides resolved.
+
+    `rows` are (event, doc, type, role, entity) of resolved participants (``store.dates.event_sides``).
+    """
     sides: dict[int, dict[str, str]] = {}
-    rows = conn.execute(
-        """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e
-           JOIN event_participants p ON p.event = e.id
-           JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-           WHERE m.entity IS NOT NULL AND e.negated = 0"""
-    )
     docs: dict[int, tuple[str, str]] = {}
     for event, doc, kind, role, entity in rows:
         if kind in GENERIC_EVENTS:

@@ -13,6 +13,7 @@ import sqlite3
 import networkx as nx
 from networkx.algorithms.community import greedy_modularity_communities
 
+from newsgraph.store.queries.core import entity_rows
 from newsgraph.store.queries.events import graph_edges
 
 
@@ -21,7 +22,7 @@ def build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     edges = graph_edges(conn)
     used = {e["source"] for e in edges} | {e["target"] for e in edges}
-    for r in conn.execute("SELECT id, name, type, mentions, documents FROM entities"):
+    for r in entity_rows(conn):
         if r["id"] in used:
             g.add_node(r["id"], label=r["name"], type=r["type"], mentions=r["mentions"], documents=r["documents"])
     for e in edges:

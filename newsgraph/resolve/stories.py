@@ -74,34 +74,46 @@ def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
 
 
 def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]]) -> list[list[tuple[str, float]]]:
-    """Single pass in reporting order: [(doc, similarity when it joined)] per story, first document first."""
+    """Single pass in reporting order: [(doc, similarity when it joined)] per story, first document first.
+
+    A story is a candidate only if it shares at least MIN_SHARED entities or a fact group with the
+    document. By pigeonhole, such a story holds one of the document's rarest entity features (all
+    but the MIN_SHARED - 1 most common) or one of its groups, so the postings of the most common
+    features ("the United States", in thousands of stories) are never walked to find candidates;
+    the shared features are then counted exactly on each candidate. Same stories as comparing the
+    document with every story that shares any feature, without the quadratic walk.
+    """
     stories: list[dict] = []
     index: dict[str, set[int]] = defaultdict(set)  # feature -> stories that have it
     for d in sorted(docs, key=lambda x: docs[x].info.order):
         vec = vecs.get(d, {})
         day = _day(docs[d].info.published)
         best, best_sim = None, 0.0
-        for k in sorted({k for f in vec for k in index.get(f, ())}):
+        entities = sorted((f for f in vec if f.startswith("e:")), key=lambda f: len(index.get(f, ())))
+        seeds = entities[: max(0, len(entities) - MIN_SHARED + 1)] + [f for f in vec if f.startswith("g:")]
+        for k in sorted({k for f in seeds for k in index.get(f, ())}):
             s = stories[k]
             if day is not None and s["last"] is not None and abs((day - s["last"]).days) > WINDOW_DAYS:
                 continue
-            shared = [f for f in vec if f in s["sum"]]
-            entities = sum(1 for f in shared if f.startswith("e:"))
-            if entities < MIN_SHARED and not any(f.startswith("g:") for f in shared):
+            total = s["sum"]
+            shared = [f for f in vec if f in total]
+            if sum(1 for f in shared if f.startswith("e:")) < MIN_SHARED and not any(f.startswith("g:") for f in shared):
                 continue
-            norm = math.sqrt(sum(w * w for w in s["sum"].values())) or 1.0
-            sim = sum(vec[f] * s["sum"][f] for f in shared) / norm
+            if s["norm"] is None:
+                s["norm"] = math.sqrt(sum(w * w for w in total.values())) or 1.0
+            sim = sum(vec[f] * total[f] for f in shared) / s["norm"]
             if sim > best_sim:
                 best, best_sim = k, sim
         if best is None or best_sim < THRESHOLD:
             best = len(stories)
-            stories.append({"members": [], "sum": defaultdict(float), "last": None})
+            stories.append({"members": [], "sum": defaultdict(float), "last": None, "norm": None})
             best_sim = 1.0
         s = stories[best]
         s["members"].append((d, best_sim))
         for f, w in vec.items():
             s["sum"][f] += w
             index[f].add(best)
+        s["norm"] = None
         if day is not None and (s["last"] is None or day > s["last"]):
             s["last"] = day
     return [s["members"] for s in stories]

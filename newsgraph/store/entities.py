@@ -53,7 +53,14 @@ def write_entities(store, tables: EntityTables) -> None:
     c.execute("DELETE FROM entities")
     c.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", tables.entities)
     c.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", tables.aliases)
-    c.executemany("UPDATE mentions SET entity = ? WHERE id = ?", tables.assignments)
+    # Only the mentions whose entity changed are written: a rebuild after a few new documents rewrites
+    # their mentions, not the whole table and its two indexes on `entity`.
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
+    c.execute("DELETE FROM temp.entity_assignments")
+    c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", tables.assignments)
+    c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
+                 WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
+    c.execute("DELETE FROM temp.entity_assignments")
     c.execute(
         """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
            SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""

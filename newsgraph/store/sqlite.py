@@ -150,6 +150,24 @@ def check_integrity(conn: sqlite3.Connection, path: str) -> None:
         _CHECKED[key] = True
 
 
+def refuse_foreign(db: str | Path) -> None:
+    """Refuse to write newsgraph tables into an SQLite file that holds something else (or is no SQLite file)."""
+    path = Path(db)
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{str(db)!r} is not a newsgraph database ({exc}); choose another --db") from None
+    if tables and "_migrations" not in tables:
+        raise DatabaseError(f"{str(db)!r} is an SQLite database of something else ({len(tables)} tables, none of newsgraph's): "
+                            "newsgraph will not write into it; choose another --db")
+
+
 class Store:
     """A newsgraph knowledge base in one SQLite file."""
 

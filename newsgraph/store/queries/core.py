@@ -23,6 +23,9 @@ __all__ = [
     "export_entities",
     "export_mentions",
     "sentence_text",
+    "span_text",
+    "documents_by_date",
+    "entity_rows",
 ]
 
 
@@ -168,6 +171,21 @@ def sentence_text(conn: sqlite3.Connection, doc: str, idx: int) -> tuple[int, in
         (doc, idx),
     ).fetchone()
     return (row[0], row[1], row[2]) if row else (0, 0, "")
+
+
+def span_text(conn: sqlite3.Connection, doc: str, start: int, end: int) -> str | None:
+    """The document's text from `start` to `end` (character offsets), as read."""
+    row = conn.execute("SELECT substr(text, ? + 1, ? - ?) FROM documents WHERE id = ?", (start, end, start, doc)).fetchone()
+    return row[0] if row else None
+
+
+def documents_by_date(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """Document ids, earliest publication first (undated last, then by path)."""
+    return [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY published IS NULL, published, path LIMIT ?", (limit,))]
+
+
+def entity_rows(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute("SELECT id, name, type, mentions, documents FROM entities")]
 
 
 def entity_mentions(conn: sqlite3.Connection, entity_id: str, limit: int | None = None, offset: int = 0) -> list[dict]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter, defaultdict
 
+from newsgraph.store.queries.schema import has_table
 from newsgraph.techniques import DEFAULT_MIN_SCORE
 
-__all__ = ["export_techniques", "techniques_for", "outlet_summary", "targets_by_outlet", "LOADED", "UNKNOWN_OUTLET"]
+__all__ = ["export_techniques", "techniques_for", "outlet_summary", "targets_by_outlet", "techniques_stats", "LOADED", "UNKNOWN_OUTLET"]
 
 # What counts as loaded wording in the per-outlet share: emotional words and labels put on actors.
 LOADED = ("Loaded_Language", "Name_Calling,Labeling")
@@ -148,3 +150,13 @@ def targets_by_outlet(conn: sqlite3.Connection) -> list[dict]:
         (UNKNOWN_OUTLET,),
     )
     return [dict(r) for r in rows]
+
+
+def techniques_stats(conn: sqlite3.Connection) -> dict:
+    """The techniques engine and model file the last `newsgraph build` ran (recorded by the build), and the
+    stored spans per engine."""
+    last = conn.execute("SELECT value FROM meta WHERE key = 'techniques'").fetchone()
+    last = json.loads(last[0]) if last else {"engine": "unknown (built before newsgraph recorded it)", "model": None}
+    spans = (dict(conn.execute("SELECT engine, COUNT(*) FROM techniques GROUP BY engine ORDER BY engine").fetchall())
+             if has_table(conn, "techniques") else {})
+    return {"engine": last.get("engine"), "model": last.get("model"), "spans": spans}
