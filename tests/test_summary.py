@@ -313,3 +313,15 @@ def test_a_store_before_the_stored_ranking_ranks_per_request(seeds_db, tmp_path)
     assert pages.ranking_ready(store.conn)
     assert {(e, k): pages.actor_events(store.conn, e, limit=4, offset=k) for e, k in expected} == expected
     store.close()
+
+
+def test_ranking_version_changes_with_the_ranking():
+    """Stored orders are read only when made by the same ranking (meta 'entity_ranking' == RANKING): a change to
+    rank_score, rank_key or LOW_TYPES must come with a new RANKING, and then a new pin here."""
+    import hashlib
+    import inspect
+
+    from newsgraph.store.queries import ranking
+
+    source = inspect.getsource(ranking.rank_score) + inspect.getsource(ranking.rank_key) + repr(ranking.LOW_TYPES)
+    assert (ranking.RANKING, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("1", "581eea346c16a5b7")

@@ -13,12 +13,14 @@ from typing import Iterator
 
 from newsgraph.store.queries.schema import has_table
 
-__all__ = ["event_features", "all_event_features", "rank_score", "rank_key", "rank_event_ids", "rank_events", "with_rank", "LOW_TYPES", "RANKING"]
+__all__ = ["event_features", "all_event_features", "rank_score", "rank_key", "rank_event_ids", "rank_events", "with_rank", "LOW_TYPES",
+           "RANKING"]
 
 LOW_TYPES = ("OTHER",)  # always listed last (and collapsed in the pages)
 CHUNK = 500  # ids per query, well under SQLite's limit on bound parameters
-RANKING = "1"  # the version of rank_key and rank_score: the corpus step stores it beside each actor's order (meta
-               # 'entity_ranking'), and a page reads a stored order only of this version; change it with them
+# The version of rank_key and rank_score: the corpus step stores it beside each actor's order (meta 'entity_ranking'),
+# and a page reads a stored order only of this version. Change it with them (tests/test_summary.py pins their source).
+RANKING = "1"
 
 
 def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
