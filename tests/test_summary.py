@@ -91,7 +91,8 @@ def _page_reads(conn) -> list:
         reads += [pages.actor_events(conn, entity, limit=3, offset=k) for k in (0, 2)]
     reads += [pages.page_voices(conn), pages.page_voices(conn, limit=3, offset=2), pages.page_overview(conn), pages.event_types(conn)]
     for offset in (0, 7):
-        reads += [pages.page_timeline(conn, limit=5, offset=offset), money.page_money(conn, limit=5, offset=offset)]
+        reads += [pages.page_timeline(conn, limit=5, offset=offset), money.page_money(conn, limit=5, offset=offset),
+                  money.page_money(conn, limit=5, offset=offset, tab="quantities")]
     reads += [pages.page_timeline(conn, limit=5, type=t) for t in pages.event_types(conn)[:4]]
     return reads
 

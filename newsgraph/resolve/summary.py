@@ -25,9 +25,12 @@ def resolve(store) -> None:
     if not edges:
         edges = co_mention_edges(tables.co_mentions(store.conn, CO_MENTION_POOL))
     ranks = entity_event_ranks(tables.entity_parties(store.conn), tables.event_features(store.conn))
-    order = positions(tables.event_lists(store.conn))
+    lists = tables.event_lists(store.conn)
+    order = positions(lists)
     inputs = tables.overview_inputs(store.conn)
-    tables.write_page_tables(store, edges, ranks, order, {**inputs, "graph_kind": kind}, tables.quote_order(store.conn))
+    money_lists = {name: len(rows) for name, rows in lists.items() if name.startswith("money:")}
+    tables.write_page_tables(store, edges, ranks, order, {**inputs, "graph_kind": kind, "money_lists": money_lists},
+                             tables.quote_order(store.conn))
 
 
 def positions(lists: dict[str, list[tuple[int, str]]]) -> list[tuple]:

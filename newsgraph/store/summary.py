@@ -10,8 +10,8 @@ import json
 import sqlite3
 from typing import Iterable, Iterator
 
-from newsgraph.store.queries.pages import (EVENT_LISTS, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, has_table, loose_money,
-                                           overview_live, quote_list, voices_live)
+from newsgraph.store.queries.pages import (EVENT_LISTS, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, events_with_amounts, has_table, kinds_list,
+                                           loose_money, overview_live, quote_list, voices_live)
 from newsgraph.store.queries.ranking import RANKING, all_event_features
 
 __all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order", "write_page_tables"]
@@ -69,10 +69,16 @@ def overview_inputs(conn: sqlite3.Connection) -> dict:
 
 
 def event_lists(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str]]]:
-    """Each long event list (timeline, money) as (event id, type) in its order."""
+    """Each long event list (timeline, money, and the money list of each money page tab) as (event id, type) in its order."""
+    from newsgraph.store.queries.money import TABS
+
     if not has_table(conn, "events"):
-        return {name: [] for name in EVENT_LISTS}
-    return {name: event_list(conn, name) for name in EVENT_LISTS}
+        return {name: [] for name in [*EVENT_LISTS, *map(kinds_list, TABS.values())]}
+    lists = {name: event_list(conn, name) for name in EVENT_LISTS}
+    for kinds in TABS.values():
+        keep = events_with_amounts(conn, kinds)
+        lists[kinds_list(kinds)] = [row for row in lists["money"] if row[0] in keep]
+    return lists
 
 
 def quote_order(conn: sqlite3.Connection) -> list[int]:

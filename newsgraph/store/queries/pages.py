@@ -39,6 +39,9 @@ __all__ = [
     "event_list",
     "loose_money",
     "quote_list",
+    "kinds_list",
+    "events_with_amounts",
+    "money_list_total",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
@@ -436,6 +439,18 @@ def event_list(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
             {where} ORDER BY {order}""")]
 
 
+def events_with_amounts(conn: sqlite3.Connection, kinds: tuple[str, ...]) -> set[int]:
+    """The ids of the events that carry an amount of one of `kinds`."""
+    return {r[0] for r in conn.execute(
+        f"""SELECT ea.event FROM event_amounts ea JOIN events e ON e.id = ea.event JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+            WHERE a.kind IN ({','.join('?' * len(kinds))})""", kinds)}
+
+
+def kinds_list(kinds: tuple[str, ...]) -> str:
+    """The name under which the corpus step stores the money list cut to events with amounts of `kinds` (a money page tab)."""
+    return "money:" + ",".join(kinds)
+
+
 def _list_page(conn: sqlite3.Connection, name: str, limit: int, offset: int, type: str | None = None,
                other: bool = True) -> tuple[int, list[dict]]:
     """(total, events) of one page of a list: from the stored order when there is one; without `other`, no OTHER events."""
@@ -474,10 +489,16 @@ def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, t
 
 
 def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int, offset: int) -> tuple[int, list[dict]] | None:
-    """(total, events) of one page of the stored money list, only events carrying an amount of `kinds`;
-    None without page tables."""
+    """(total, events) of one page of the stored money list, only events carrying an amount of `kinds` (the tab's
+    own stored list when the corpus step wrote one); None without page tables."""
     if not page_tables_ready(conn):
         return None
+    stored = _summary(conn, "money_lists") or {}
+    name = kinds_list(kinds)
+    if name in stored:  # the tab's own list: a key range, and its length counted once by the corpus step
+        ids = [r[0] for r in conn.execute("SELECT event FROM event_order WHERE list = ? ORDER BY position LIMIT ? OFFSET ?",
+                                          (name, limit, offset))]
+        return stored[name], events_in_order(conn, ids)
     marks = ",".join("?" * len(kinds))
     cond = f"""list = 'money' AND EXISTS (SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event
                JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount WHERE ea.event = event_order.event AND a.kind IN ({marks}))"""
@@ -485,6 +506,12 @@ def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int
     ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
                                       (*kinds, limit, offset))]
     return total, events_in_order(conn, ids)
+
+
+def money_list_total(conn: sqlite3.Connection, kinds: tuple[str, ...]) -> int | None:
+    """How many events the money tab of `kinds` lists, as the corpus step counted them; None when it did not."""
+    stored = (_summary(conn, "money_lists") or {}) if page_tables_ready(conn) else {}
+    return stored.get(kinds_list(kinds))
 
 
 def stored_loose_money(conn: sqlite3.Connection, limit: int) -> list[dict] | None:
