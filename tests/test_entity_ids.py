@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from newsgraph.resolve.entity_ids import Snapshot, redirects
+from newsgraph.resolve.entity_ids import redirects, votes_of
 
 
 def test_a_vanished_id_goes_where_most_of_its_mentions_went():
-    before = Snapshot(holder={1: "bolton", 2: "bolton", 3: "bolton", 4: "clark", 5: "keep"},
-                      names={"bolton": "Bolton", "clark": "Clark", "keep": "Keep", "gone": "Gone"})
-    after = {1: "john-bolton", 2: "john-bolton", 3: "michael-bolton", 4: "wesley-clark", 5: "keep"}
+    names = {"bolton": "Bolton", "clark": "Clark", "keep": "Keep", "gone": "Gone"}
+    moves = [("bolton", "john-bolton", 2), ("bolton", "michael-bolton", 1), ("clark", "wesley-clark", 1)]
     live = {"john-bolton", "michael-bolton", "wesley-clark", "keep"}
-    out = redirects(before, after, live, alias_owner={}, existing={})
+    out = redirects(names, votes_of(moves), live, alias_owner={}, existing={})
     assert out["bolton"] == ("john-bolton", "Bolton", "2 of its mentions (67%) are now in this entity")
     assert out["clark"][0] == "wesley-clark"
     assert "keep" not in out and "gone" not in out  # still live; and an id whose mentions all went names nothing
 
 
 def test_redirects_follow_a_target_that_moves_and_drop_when_an_id_comes_back():
-    before = Snapshot(holder={1: "john-bolton"}, names={"john-bolton": "John Bolton", "bolton": "Bolton"})
-    out = redirects(before, {1: "john-r-bolton"}, {"john-r-bolton", "bolton"}, alias_owner={},
+    names = {"john-bolton": "John Bolton", "bolton": "Bolton"}
+    out = redirects(names, votes_of([("john-bolton", "john-r-bolton", 1)]), {"john-r-bolton", "bolton"}, alias_owner={},
                     existing={"bolton": "john-bolton", "old-name": "john-bolton"})
     assert out["old-name"][0] == "john-r-bolton"  # a chain kept flat
     assert out["john-bolton"][0] == "john-r-bolton"
@@ -26,8 +25,7 @@ def test_redirects_follow_a_target_that_moves_and_drop_when_an_id_comes_back():
 
 
 def test_an_id_whose_documents_were_rewritten_redirects_by_its_name():
-    before = Snapshot(holder={}, names={"pdvsa": "PDVSA"})
-    out = redirects(before, {}, {"petroleos-de-venezuela"}, alias_owner={"pdvsa": "petroleos-de-venezuela"}, existing={})
+    out = redirects({"pdvsa": "PDVSA"}, {}, {"petroleos-de-venezuela"}, alias_owner={"pdvsa": "petroleos-de-venezuela"}, existing={})
     assert out["pdvsa"] == ("petroleos-de-venezuela", "PDVSA", "its name 'PDVSA' is now an alias of this entity")
 
 

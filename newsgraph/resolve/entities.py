@@ -178,9 +178,9 @@ def resolve(store) -> None:
     """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write."""
     ms, overrides = _load(store)
     uf = cluster(ms, overrides)
-    before = entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
-    entity_store.write_entities(store, entity_tables(ms, uf))
-    entity_ids.record(store, before)
+    names = entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
+    moves = entity_store.write_entities(store, entity_tables(ms, uf))
+    entity_ids.record(store, names, moves)
 
 
 def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:

@@ -4,11 +4,13 @@ Ids are slugs of a cluster's name, chosen again at every resolve, so adding docu
 rename a cluster ("bolton" becomes "john-bolton") or merge it into another; links and exports
 holding the old id would then point at nothing. Around the entity writer:
 
-    before = snapshot(store)        # who held which mention, and each id's name
-    ...entities rewritten...
-    record(store, before)           # each vanished id -> the entity most of its mentions now belong to
+    before = snapshot(store)        # each id's name
+    moves = ...entities rewritten...  # (old id, new id, mentions) of the mentions that changed entity
+    record(store, before, moves)    # each vanished id -> the entity most of its mentions now belong to
 
-Mentions of unchanged documents keep their row ids across builds, so they carry the vote;
+Mentions of unchanged documents keep their row ids across builds, so they carry the vote. Every
+mention of a vanished id changed entity, so the mentions that changed (counted by the store while
+it writes, never a map of all mentions held in memory) are all the votes there are;
 an id whose mentions are all gone (its documents were removed or rewritten) falls back to the
 entity that now has its old name as an alias, and is otherwise dropped (it names nothing now).
 Chains are kept flat: when a redirect's target vanishes in turn, the redirect follows it.
@@ -17,37 +19,36 @@ Chains are kept flat: when a redirect's target vanishes in turn, the redirect fo
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from typing import Iterable
 
 from newsgraph.store import entities as entity_store
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    holder: dict[int, str]  # mention row id -> entity id before the resolve
-    names: dict[str, str]  # entity id -> its name before the resolve
+def snapshot(store) -> dict[str, str]:
+    """Entity id -> its name, before the resolve."""
+    return entity_store.entity_names(store)
 
 
-def snapshot(store) -> Snapshot:
-    return Snapshot(entity_store.mention_holders(store), entity_store.entity_names(store))
+def votes_of(moves: Iterable[tuple[str, str, int]]) -> dict[str, Counter]:
+    """old id -> Counter(new id -> mentions that went there), from (old, new, mentions) rows."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for old, new, n in moves:
+        votes[old][new] += n
+    return votes
 
 
 def redirects(
-    before: Snapshot, after: dict[int, str], live: set[str], alias_owner: dict[str, str], existing: dict[str, str]
+    names: dict[str, str], votes: dict[str, Counter], live: set[str], alias_owner: dict[str, str], existing: dict[str, str]
 ) -> dict[str, tuple[str, str | None, str]]:
     """old id -> (entity id, old name, reason) for every id that should redirect after this resolve.
 
-    `after` maps mention row id -> entity id now; `alias_owner` maps a name (lower case) to the
-    live entity with the most mentions under that alias; `existing` holds the redirects so far.
+    `names` maps each id before the resolve to its name; `votes` where the mentions of each id that
+    changed entity went; `alias_owner` maps a name (lower case) to the live entity with the most
+    mentions under that alias; `existing` holds the redirects so far.
     """
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for mention, old in before.holder.items():
-        new = after.get(mention)
-        if new is not None:
-            votes[old][new] += 1
     out: dict[str, tuple[str, str | None, str]] = {}
     moved: dict[str, str] = {}
-    for old, name in before.names.items():
+    for old, name in names.items():
         if old in live:
             continue
         tally = votes.get(old)
@@ -74,11 +75,11 @@ def redirects(
     return out
 
 
-def record(store, before: Snapshot) -> int:
+def record(store, names: dict[str, str], moves: Iterable[tuple[str, str, int]]) -> int:
     """Write the redirects for ids this resolve stopped using; returns how many ids redirect now."""
     if not entity_store.has_redirects(store):
         return 0
     live, alias_owner, existing = entity_store.redirect_inputs(store)
-    found = redirects(before, entity_store.mention_holders(store), live, alias_owner, existing)
+    found = redirects(names, votes_of(moves), live, alias_owner, existing)
     entity_store.write_redirects(store, found)
     return len(found)

@@ -25,9 +25,8 @@ from datetime import date
 
 from newsgraph.lexicons.events import noun_sense, verb_sense
 from newsgraph.store import corpus as store_corpus
-from newsgraph.store.corpus import ConflictRecord, EventView, FactInputs, FactResult
+from newsgraph.store.corpus import OTHER_SIDE_ROLES, ConflictRecord, EventView, FactInputs, FactResult
 
-OTHER_SIDE_ROLES = ("object", "recipient", "destination")
 # Words before a name that tie it to the government of the state named by the demonym before them.
 STATE_WORDS = re.compile(r"\b(state|state-owned|state-run|government|national|public)\b", re.I)
 OFFICIAL_WORDS = re.compile(r"\b(president|vice|minister|dictator|leader|spokesman|spokeswoman|secretary|ambassador|official|envoy|premier|chancellor|general)\b", re.I)

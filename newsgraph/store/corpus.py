@@ -11,7 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 
-@dataclass
+OTHER_SIDE_ROLES = ("object", "recipient", "destination")  # the roles facing an event's subject
+
+
+@dataclass(slots=True)
 class EventView:
     """One event as the fact step sees it: its actors by role (entity ids), date, money and cited source."""
 
@@ -101,12 +104,22 @@ def fact_inputs(store) -> FactInputs:
 
 
 def _events(conn) -> dict[int, EventView]:
+    """The events that tie actors: a resolved subject and a resolved actor on the other side (object,
+    recipient, destination). Fact groups, money families and participant conflicts all need both, so
+    the millions of events without them on a large store are never loaded."""
     events: dict[int, EventView] = {}
     for r in conn.execute(
-        """SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,
+        """WITH tying AS (
+             SELECT p.event FROM event_participants p JOIN events e ON e.id = p.event
+             JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+             WHERE m.entity IS NOT NULL AND p.role IN ('subject', ?, ?, ?)
+             GROUP BY p.event HAVING SUM(p.role = 'subject') > 0 AND SUM(p.role != 'subject') > 0)
+           SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,
                   t.value AS date, t.text AS date_text, t.start AS date_start, t."end" AS date_end
            FROM events e LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-           WHERE e.doc NOT IN (SELECT doc FROM copies) ORDER BY e.id"""  # a copy of a text counts once, as its canonical
+           WHERE e.id IN (SELECT event FROM tying)
+             AND e.doc NOT IN (SELECT doc FROM copies) ORDER BY e.id""",  # a copy of a text counts once, as its canonical
+        OTHER_SIDE_ROLES,
     ):
         events[r["id"]] = EventView(r["id"], r["doc"], r["type"], r["predicate"], r["sentence"], bool(r["negated"]),
                                     r["modality"], r["date"], r["date_text"], r["date_start"], r["date_end"])

@@ -35,17 +35,15 @@ def overrides(store) -> list[tuple[str, str, str | None]]:
     return [tuple(r) for r in store.conn.execute("SELECT action, a, b FROM overrides ORDER BY id")]
 
 
-def mention_holders(store) -> dict[int, str]:
-    """mention row id -> entity id, as the store holds them now."""
-    return dict(store.conn.execute("SELECT id, entity FROM mentions WHERE entity IS NOT NULL"))
-
-
 def entity_names(store) -> dict[str, str]:
     return dict(store.conn.execute("SELECT id, name FROM entities"))
 
 
-def write_entities(store, tables: EntityTables) -> None:
-    """Replace the entity tables and every mention's entity (inside the caller's transaction)."""
+def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
+    """Replace the entity tables and every mention's entity (inside the caller's transaction).
+
+    Returns (old entity, new entity, mentions) for the mentions that moved from one entity to another.
+    """
     c = store.conn
     c.execute("DELETE FROM merges")
     c.execute("DELETE FROM entity_roles")
@@ -58,6 +56,9 @@ def write_entities(store, tables: EntityTables) -> None:
     c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
     c.execute("DELETE FROM temp.entity_assignments")
     c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", tables.assignments)
+    moves = [tuple(r) for r in c.execute(
+        """SELECT m.entity, a.entity, COUNT(*) FROM mentions m JOIN temp.entity_assignments a ON a.id = m.id
+           WHERE m.entity IS NOT NULL AND m.entity != a.entity GROUP BY m.entity, a.entity""")]
     c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
                  WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
     c.execute("DELETE FROM temp.entity_assignments")
@@ -66,6 +67,7 @@ def write_entities(store, tables: EntityTables) -> None:
            SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
     )
     c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
+    return moves
 
 
 def has_redirects(store) -> bool:
