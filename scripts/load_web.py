@@ -16,8 +16,9 @@ visits, as on a real site) or evenly (--popularity uniform: nearly every request
 The clock starts once the server answers its home page (process start-up and imports excluded).
 
 The first request for a URL is computed by the server; later ones may be answered from its cache,
-as they would for real visitors. Reports throughput, p50/p95/p99/max per kind, errors, time-outs and
-the slowest URLs; with --check, exits 1 when a goal is missed.
+as they would for real visitors. Reports throughput, p50/p95/p99/max per kind, errors, time-outs, the
+slowest requests (--slowest) and the p99 of the slowest routes (--routes; ids left out: /entity/{id});
+with --check, exits 1 when a goal is missed.
 
     .venv/bin/python scripts/load_web.py --db /tmp/web-bbc.db --clients 20 --duration 60 --requests 20000
 """
@@ -204,7 +205,7 @@ def percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-def summarize(run: dict) -> dict:
+def summarize(run: dict, slowest: int = 20) -> dict:
     results, elapsed = run["results"], run["elapsed"]
     out = {"requests": len(results), "elapsed": elapsed, "rps": len(results) / elapsed if elapsed else 0.0}
     by_status: dict[int, int] = {}
@@ -218,20 +219,40 @@ def summarize(run: dict) -> dict:
         times = [r[3] for r in results if kind == "all" or r[0] == kind]
         out[kind] = {"n": len(times), "p50": percentile(times, 50), "p95": percentile(times, 95), "p99": percentile(times, 99),
                      "max": max(times) if times else float("nan"), "mean": statistics.fmean(times) if times else float("nan")}
-    out["slowest"] = sorted(((r[3], r[2], r[1]) for r in results), reverse=True)[:8]
+    out["slowest"] = sorted(((r[3], r[2], r[1]) for r in results), reverse=True)[:slowest]
+    by_route: dict[str, list[float]] = {}
+    for _, url, _, seconds in results:
+        by_route.setdefault(route(url), []).append(seconds)
+    out["routes"] = sorted(((name, {"n": len(times), "p50": percentile(times, 50), "p99": percentile(times, 99), "max": max(times),
+                                    "slowest": sum(1 for _, _, u in out["slowest"] if route(u) == name)})
+                            for name, times in by_route.items()), key=lambda kv: -kv[1]["p99"])
     return out
 
 
-def report(summary: dict, label: str) -> None:
+def route(url: str) -> str:
+    """The route a URL asks for, without its ids: /entity/{id}, /document/{id}; a JSON twin and paging stay apart
+    (/entity/{id}.json, /search?offset), as they are computed apart."""
+    path, _, query = url.partition("?")
+    parts = path.split("/")
+    if len(parts) > 2 and parts[1] in ("entity", "document"):
+        path = f"/{parts[1]}/{{id}}" + (".json" if path.endswith(".json") else "")
+    return path + ("?offset" if "offset=" in query else "")
+
+
+def report(summary: dict, label: str, routes: int = 12) -> None:
     print(f"{label}: {summary['requests']} requests in {summary['elapsed']:.1f} s = {summary['rps']:.1f} requests/s; "
           f"status {summary['status']} (0 = time-out, -1 = connection error)")
     print("          n      p50      p95      p99      max     mean  (ms)")
     for kind in ("all", "page", "search"):
         s = summary[kind]
         print(f"{kind:>6} {s['n']:6d} " + " ".join(f"{s[k] * 1000:8.0f}" for k in ("p50", "p95", "p99", "max", "mean")))
-    print("slowest:")
+    print(f"slowest {len(summary['slowest'])}:")
     for seconds, status, url in summary["slowest"]:
         print(f"  {seconds * 1000:8.0f} ms  {status}  {url[:120]}")
+    print("routes, slowest p99 first (slow = how many of the slowest requests above):")
+    print(f"  {'route':<24}      n      p50      p99      max  slow  (ms)")
+    for name, s in summary["routes"][:routes]:
+        print(f"  {name[:24]:<24} {s['n']:6d} " + " ".join(f"{s[k] * 1000:8.0f}" for k in ("p50", "p99", "max")) + f" {s['slowest']:5d}")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -285,6 +306,8 @@ def main() -> None:
     ap.add_argument("--popularity", choices=["zipf", "uniform"], default="zipf",
                     help="how requests spread over the URLs: zipf (a few pages draw most visits) or uniform (every URL alike)")
     ap.add_argument("--urls", type=int, help="keep only this many page URLs and as many search URLs (drawn at random)")
+    ap.add_argument("--slowest", type=int, default=20, help="list this many of the slowest requests")
+    ap.add_argument("--routes", type=int, default=12, help="list the p99 of this many routes (the slowest)")
     ap.add_argument("--check", action="store_true", help="exit 1 unless the goals below are met")
     ap.add_argument("--min-rps", type=float, default=100.0)
     ap.add_argument("--max-p99", type=float, default=1.0, help="seconds")
@@ -316,9 +339,9 @@ def main() -> None:
         client_cpu = time.process_time()
         run = asyncio.run(run_load(host, port, pages, searches, args.clients, args.requests, args.duration, args.timeout, args.search,
                                    args.seed, args.popularity))
-        summary = summarize(run)
+        summary = summarize(run, args.slowest)
         summary["distinct"] = len({r[1] for r in run["results"]})
-        report(summary, "load")
+        report(summary, "load", args.routes)
         print(f"{summary['distinct']} distinct URLs requested; load average after: {os.getloadavg()[0]:.1f}")
         if proc is not None:
             used = cpu_seconds(proc.pid) - server_cpu

@@ -4,10 +4,11 @@ overview, checked against the same aggregation done from the events themselves."
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_events
+from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_event_ranks
 from newsgraph.store.queries import money, network, pages
 from newsgraph.store.sqlite import open_store
 
@@ -43,10 +44,27 @@ def test_actor_edges_count_each_event_once_per_date():
     assert actor_edges([]) == []
 
 
-def test_entity_events_sides_and_order():
+def _features(id_, type_, subjects=0, counterparts=0, sources=1, money=0, amounts=0, dated=0, modality="asserted"):
+    return {"id": id_, "type": type_, "subjects": subjects, "counterparts": counterparts, "sources": sources, "money": money,
+            "amounts": amounts, "dated": dated, "modality": modality}
+
+
+def test_entity_event_ranks_sides_and_order():
     parties = [("a", "subject", "MEET", 7), ("a", "subject", "MEET", 7), ("a", "recipient", "OTHER", 3), ("b", "object", "MEET", 7),
-               ("a", "object", "FINANCE", 9)]
-    assert entity_events(parties) == [("a", "did", 0, 7), ("a", "done_to", 0, 9), ("a", "done_to", 1, 3), ("b", "done_to", 0, 7)]
+               ("a", "object", "FINANCE", 9), ("a", "object", "MEET", 2), ("a", "object", "FINANCE", 5), ("a", "object", "MEET", 4)]
+    features = [
+        _features(7, "MEET", subjects=1),
+        _features(3, "OTHER", subjects=1, counterparts=1, sources=4),  # the best score, but OTHER: last
+        _features(9, "FINANCE", subjects=1, counterparts=1, money=1),  # 4 + 2 = 6
+        _features(2, "MEET", subjects=1, counterparts=1, sources=2),  # 4 + 2 = 6: same score as 9, listed first (id 2 < 9)
+        _features(5, "FINANCE", subjects=1, counterparts=1),  # 4
+        # 4: no features (not in the store any more): after everything
+    ]
+    assert entity_event_ranks(parties, features) == [
+        ("a", "did", 0, 7),
+        ("a", "done_to", 0, 2), ("a", "done_to", 1, 9), ("a", "done_to", 2, 5), ("a", "done_to", 3, 3), ("a", "done_to", 4, 4),
+        ("b", "done_to", 0, 7),
+    ]
 
 
 def test_co_mention_edges_once_per_sentence():
@@ -71,9 +89,10 @@ def _page_reads(conn) -> list:
     reads = [network.actor_network(conn, **v) for v in _variants(conn)]
     for entity in [r[0] for r in conn.execute("SELECT id FROM entities ORDER BY mentions DESC, id LIMIT 8")]:
         reads += [pages.actor_events(conn, entity, limit=3, offset=k) for k in (0, 2)]
-    reads += [pages.page_voices(conn), pages.page_overview(conn), pages.event_types(conn)]
+    reads += [pages.page_voices(conn), pages.page_voices(conn, limit=3, offset=2), pages.page_overview(conn), pages.event_types(conn)]
     for offset in (0, 7):
-        reads += [pages.page_timeline(conn, limit=5, offset=offset), money.page_money(conn, limit=5, offset=offset)]
+        reads += [pages.page_timeline(conn, limit=5, offset=offset), money.page_money(conn, limit=5, offset=offset),
+                  money.page_money(conn, limit=5, offset=offset, tab="quantities")]
     reads += [pages.page_timeline(conn, limit=5, type=t) for t in pages.event_types(conn)[:4]]
     return reads
 
@@ -173,3 +192,137 @@ def test_migration_makes_the_next_build_write_the_page_tables(tmp_path):
 @pytest.mark.slow
 def test_page_tables_match_the_events_on_the_seeds(seeds_db):
     assert _same_graph_both_ways(seeds_db) > 0
+
+
+# --- each actor's events in rank order (migration 0055) ---------------------------------------
+
+def _stored_order(conn, entity: str, side: str) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT event FROM entity_event_rank WHERE entity = ? AND side = ? ORDER BY position",
+                                       (entity, side))]
+
+
+def test_stored_ranking_is_the_ranking_computed_per_request(seeds_conn):
+    """Every actor's stored order equals `rank_event_ids` over the same events, and the corpus step's one-statement
+    features equal the per-event ones the request-time ranking reads."""
+    from newsgraph.store.queries import ranking
+    from newsgraph.store.queries.ranking import all_event_features, event_features, rank_event_ids
+
+    assert pages.ranking_ready(seeds_conn)
+    bulk = {f["id"]: f for f in all_event_features(seeds_conn)}
+    assert bulk == event_features(seeds_conn, list(bulk))
+    assert any(f["money"] for f in bulk.values()) and any(f["sources"] > 1 for f in bulk.values())
+    lists = seeds_conn.execute("SELECT DISTINCT entity, side FROM entity_event_rank").fetchall()
+    assert len(lists) > 20
+    for entity, side in lists:
+        stored = _stored_order(seeds_conn, entity, side)
+        assert stored == rank_event_ids(seeds_conn, stored), (entity, side)
+        assert set(stored) == set(pages._actor_event_ids(seeds_conn, entity)[side])  # the same events a mention pass finds
+    # Maduro's list is long and mixed: typed events above OTHER, better scores first
+    maduro = _stored_order(seeds_conn, "nicolas-maduro", "did")
+    assert len(maduro) >= 20
+    types = [bulk[e]["type"] for e in maduro]
+    typed = types.index("OTHER")
+    assert typed > 0 and set(types[typed:]) == {"OTHER"}
+    scores = [ranking.rank_score(bulk[e]) for e in maduro[:typed]]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_actor_page_reads_the_stored_ranking(seeds_db, tmp_path, monkeypatch):
+    """The page lists a slice of the stored order as stored (here reversed on purpose) and ranks nothing itself."""
+    import shutil
+
+    from newsgraph.store.queries import ranking
+
+    db = tmp_path / "seeds.db"
+    shutil.copy(seeds_db, db)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    stored = _stored_order(conn, "nicolas-maduro", "did")
+    n = len(stored)
+    conn.execute("UPDATE entity_event_rank SET position = position + ? WHERE entity = 'nicolas-maduro' AND side = 'did'", (n,))
+    conn.execute("UPDATE entity_event_rank SET position = 2 * ? - 1 - position WHERE entity = 'nicolas-maduro' AND side = 'did'", (n,))
+    conn.commit()
+
+    def no_ranking(*_):
+        raise AssertionError("the page ranked the events itself")
+
+    monkeypatch.setattr(ranking, "rank_event_ids", no_ranking)
+    monkeypatch.setattr(pages, "rank_event_ids", no_ranking)
+    reversed_ = stored[::-1]
+    for offset in (0, 5, n - 3):
+        did = pages.page_entity(conn, "nicolas-maduro", limit=5, offset=offset)["did"]
+        assert [e["id"] for e in did["events"]] == reversed_[offset: offset + 5]
+        assert did["page"]["total"] == n
+        assert all("rank" in e and "sources" in e for e in did["events"])
+    conn.close()
+
+
+def _as_store_before_0055(db: Path) -> None:
+    """Turn a store into one built before migration 0055: `entity_events` (0052) instead of `entity_event_rank`."""
+    from newsgraph.store.sqlite import migrations
+
+    conn = sqlite3.connect(db)
+    conn.executescript(dict(migrations())["0052_entity_events"].split("-- Filled by")[0])
+    conn.execute("""INSERT INTO entity_events(entity, side, other, event)
+                    SELECT r.entity, r.side, e.type = 'OTHER', r.event FROM entity_event_rank r JOIN events e ON e.id = r.event""")
+    conn.execute("DROP TABLE entity_event_rank")
+    conn.execute("DELETE FROM _migrations WHERE name = '0055_entity_event_rank'")
+    conn.execute("DELETE FROM meta WHERE key = 'entity_ranking'")
+    conn.commit()
+    conn.close()
+
+
+def test_a_store_before_the_stored_ranking_ranks_per_request(seeds_db, tmp_path):
+    """Read-only (the web app), a store from before migration 0055 ranks its actors' events per request, in the
+    same order; with a stored order of another ranking version, too; its next build stores the order."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from newsgraph.outputs.web import create_app
+    from newsgraph.run import resolve_corpus
+
+    store = open_store(seeds_db, readonly=True)
+    expected = {(e, k): pages.actor_events(store.conn, e, limit=4, offset=k) for e in ("nicolas-maduro", "russia") for k in (0, 3)}
+    store.close()
+
+    stale = tmp_path / "stale.db"
+    shutil.copy(seeds_db, stale)
+    conn = sqlite3.connect(stale)
+    conn.execute("UPDATE meta SET value = 'an older ranking' WHERE key = 'entity_ranking'")
+    conn.execute("UPDATE entity_event_rank SET position = -position")  # the stale order is wrong: it must not be read
+    conn.commit()
+    conn.close()
+
+    old = tmp_path / "old.db"
+    shutil.copy(seeds_db, old)
+    _as_store_before_0055(old)
+    for db in (stale, old):
+        store = open_store(db, readonly=True)
+        assert not pages.ranking_ready(store.conn)
+        assert {(e, k): pages.actor_events(store.conn, e, limit=4, offset=k) for e, k in expected} == expected
+        store.close()
+    with TestClient(create_app(old)) as client:
+        page = client.get("/entity/nicolas-maduro.json")
+        assert page.status_code == 200
+        assert [e["id"] for e in page.json()["did"]["events"]][:4] == [e["id"] for e in expected[("nicolas-maduro", 0)]["did"]["events"]]
+
+    store = open_store(old)  # a build opens it for writing: migration 0055 runs, the corpus step is owed
+    assert store.get_meta("resolved") is None
+    assert not pages.ranking_ready(store.conn) and not pages.has_table(store.conn, "entity_events")
+    assert resolve_corpus(store)
+    assert pages.ranking_ready(store.conn)
+    assert {(e, k): pages.actor_events(store.conn, e, limit=4, offset=k) for e, k in expected} == expected
+    store.close()
+
+
+def test_ranking_version_changes_with_the_ranking():
+    """Stored orders are read only when made by the same ranking (meta 'entity_ranking' == RANKING): a change to
+    rank_score, rank_key or LOW_TYPES must come with a new RANKING, and then a new pin here."""
+    import hashlib
+    import inspect
+
+    from newsgraph.store.queries import ranking
+
+    source = inspect.getsource(ranking.rank_score) + inspect.getsource(ranking.rank_key) + repr(ranking.LOW_TYPES)
+    assert (ranking.RANKING, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("1", "581eea346c16a5b7")

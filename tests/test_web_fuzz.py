@@ -418,3 +418,7 @@ def test_load_script_runs_bounded(fuzz_db):
     assert out.returncode == 0, out.stderr
     assert re.search(r"load: 200 requests in [\d.]+ s = [\d.]+ requests/s; status \{200: 200\}", out.stdout), out.stdout
     assert "p99" in out.stdout and time.monotonic() - started < 200
+    table = out.stdout.split("routes, slowest p99 first")[1].splitlines()[2:]
+    routes = table[: next((i for i, line in enumerate(table) if not line.startswith("  /")), len(table))]
+    assert routes and all(re.match(r"  /\S* +\d+ +\d+ +\d+ +\d+ +\d+$", line) for line in routes), out.stdout
+    assert not any(re.match(r"  /entity/(?!\{id\})", line) for line in routes)  # actor pages counted as one route

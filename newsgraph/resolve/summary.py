@@ -1,4 +1,5 @@
-"""Page tables: the actor network, each actor's events, the order of the long event lists, the overview and the voices matrix.
+"""Page tables: the actor network, each actor's events in rank order, the order of the long event lists and of
+the quotes, the overview and the voices matrix.
 
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
@@ -23,10 +24,13 @@ def resolve(store) -> None:
     kind = "events" if edges else CO_MENTION
     if not edges:
         edges = co_mention_edges(tables.co_mentions(store.conn, CO_MENTION_POOL))
-    parties = entity_events(tables.entity_parties(store.conn))
-    order = positions(tables.event_lists(store.conn))
+    ranks = entity_event_ranks(tables.entity_parties(store.conn), tables.event_features(store.conn))
+    lists = tables.event_lists(store.conn)
+    order = positions(lists)
     inputs = tables.overview_inputs(store.conn)
-    tables.write_page_tables(store, edges, parties, order, {**inputs, "graph_kind": kind})
+    money_lists = {name: len(rows) for name, rows in lists.items() if name.startswith("money:")}
+    tables.write_page_tables(store, edges, ranks, order, {**inputs, "graph_kind": kind, "money_lists": money_lists},
+                             tables.quote_order(store.conn))
 
 
 def positions(lists: dict[str, list[tuple[int, str]]]) -> list[tuple]:
@@ -68,11 +72,18 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
                   key=lambda e: (*e[:3], e[3] or ""))
 
 
-def entity_events(parties: Iterable[tuple]) -> list[tuple]:
-    """(entity, side, other, event): what each entity did (subject) and what was done to it (object, recipient,
-    destination), from (entity, role, type, event) rows; `other` is 1 for events of type OTHER, which pages list last."""
-    return sorted({(entity, "did" if role == "subject" else "done_to", int(type_ == "OTHER"), event)
-                   for entity, role, type_, event in parties})
+def entity_event_ranks(parties: Iterable[tuple], features: Iterable[dict]) -> list[tuple]:
+    """(entity, side, position, event): what each entity did (subject) and what was done to it (object, recipient,
+    destination), from (entity, role, type, event) rows, each side's events best first (`queries.ranking.rank_key`
+    of the event's `features`, dicts with its "id": typed before OTHER, then by score, then reading order)."""
+    from newsgraph.store.queries.ranking import rank_key
+
+    keys = {f["id"]: rank_key(f, f["id"]) for f in features}  # a key per event, not its features: less memory
+    sides: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for entity, role, _, event in parties:
+        sides[(entity, "did" if role == "subject" else "done_to")].add(event)
+    return [(entity, side, n, event) for (entity, side), events in sorted(sides.items())
+            for n, event in enumerate(sorted(events, key=lambda e: keys.get(e) or rank_key(None, e)))]
 
 
 def co_mention_edges(mentions: Iterable[tuple]) -> list[tuple]:

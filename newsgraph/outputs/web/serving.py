@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
+from newsgraph.store.queries.snapshot import begin_read, data_version, end_read
 from newsgraph.store.sqlite import open_store
 
 CHECK_EVERY = 2_000  # SQLite virtual-machine steps between two looks at the budget and the cancel flag
@@ -68,7 +69,7 @@ class Readers:
         self.local.cancel = cancel
         self.local.deadline = time.thread_time() + budget if budget else None
         try:
-            conn.execute("BEGIN")
+            begin_read(conn)
             return fn(conn)
         except sqlite3.OperationalError as exc:
             if cancel is not None and cancel.is_set():
@@ -78,8 +79,7 @@ class Readers:
             raise
         finally:
             self.local.cancel = self.local.deadline = None
-            if conn.in_transaction:
-                conn.execute("COMMIT")
+            end_read(conn)
 
     async def run(self, fn: Callable[[sqlite3.Connection], object], cancel: threading.Event | None = None, budget: float | None = None):
         return await asyncio.get_running_loop().run_in_executor(self.pool, self.call, fn, cancel, budget)
@@ -127,7 +127,7 @@ class Pages:
         self.computed = 0  # computations started (for tests and the load report)
 
     def _data_version(self) -> int:
-        return self._watch.execute("PRAGMA data_version").fetchone()[0]
+        return data_version(self._watch)
 
     def check(self) -> int:
         """The current generation: bumped (and the cache emptied) when another connection committed since the last look."""

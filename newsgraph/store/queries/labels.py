@@ -31,11 +31,14 @@ def _key(text: str) -> str:
 
 
 def _rows(conn: sqlite3.Connection, entity: str | None):
-    sql = """SELECT m.entity, en.name AS entity_name, x.doc, x.text, x.head, x.polarity, x.voice, x.speaker_text, x.sentence,
-                    d.outlet, d.title, d.path
-             FROM descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
-             JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""
-    sql += f" WHERE {counted(conn, 'x.doc')}"  # CROSS: from the labels, not every mention; copies of a text once
+    # CROSS fixes the walk: for every actor, from the labels (fewer than the mentions); for one actor, from its
+    # mentions (each label found on the index descriptors_mention), not through every label of the store
+    walk = ("mentions m CROSS JOIN descriptors x ON x.doc = m.doc AND x.mention = m.idx" if entity
+            else "descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention")
+    sql = f"""SELECT m.entity, en.name AS entity_name, x.doc, x.text, x.head, x.polarity, x.voice, x.speaker_text, x.sentence,
+                     d.outlet, d.title, d.path
+              FROM {walk} JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc"""
+    sql += f" WHERE {counted(conn, 'x.doc')}"  # copies of a text once
     args: tuple = ()
     if entity:
         sql += " AND m.entity = ?"

@@ -12,7 +12,7 @@ import re
 import sqlite3
 
 from newsgraph.store.queries.pages import (EVENT_LISTS, _loose_rows, _page, event_rows, has_table, loose_money, money_list_page,
-                                           stored_loose_money)
+                                           money_list_total, stored_loose_money)
 
 __all__ = ["TABS", "amount_bound", "page_money"]
 
@@ -52,8 +52,8 @@ def page_money(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, tab: 
         return {"tab": tab, "tabs": counts, "events": [], "loose": [], "page": _page(0, limit, offset)}
     stored = money_list_page(conn, kinds, limit, offset)
     for name, tab_kinds in TABS.items():
-        counts[name] = (stored[0] if name == tab and stored else
-                        conn.execute(f"SELECT COUNT(*) FROM ({_ids_sql(tab_kinds)})", tab_kinds).fetchone()[0])
+        total = stored[0] if name == tab and stored else money_list_total(conn, tab_kinds)
+        counts[name] = total if total is not None else conn.execute(f"SELECT COUNT(*) FROM ({_ids_sql(tab_kinds)})", tab_kinds).fetchone()[0]
     if stored:
         events = stored[1]
     else:

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
-from newsgraph.store.queries.ranking import rank_event_ids, rank_events
+from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
 from newsgraph.store.queries.schema import has_table
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
 from newsgraph.techniques import DEFAULT_MIN_SCORE
@@ -30,6 +30,7 @@ __all__ = [
     "page_voices",
     "event_rows",
     "actor_events",
+    "ranking_ready",
     "filter_choices",
     "event_types",
     "page_tables_ready",
@@ -37,6 +38,10 @@ __all__ = [
     "voices_live",
     "event_list",
     "loose_money",
+    "quote_list",
+    "kinds_list",
+    "events_with_amounts",
+    "money_list_total",
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
@@ -193,34 +198,54 @@ def events_in_order(conn: sqlite3.Connection, ids: list[int]) -> list[dict]:
     return sorted(rows, key=lambda e: rank[e["id"]])
 
 
-def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
-    """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each.
+def ranking_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the corpus step stored each actor's events in rank order (`entity_event_rank`, migration 0055) by
+    today's ranking; a store built before it (or by another ranking version) has its actor pages ranked per request."""
+    if not page_tables_ready(conn) or not has_table(conn, "entity_event_rank"):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'entity_ranking'").fetchone()
+    return row is not None and row[0] == RANKING
 
-    The entity's events come from the corpus step's `entity_events` (or, without page tables, one
-    pass over its mentions); the best come first (`ranking.rank_event_ids`: typed, both sides
-    named, several sources; OTHER last), ranked over all of the entity's events of each side.
+
+def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offset: int = 0) -> dict[str, dict]:
+    """What the entity did (it is the subject) and what was done to it (object or recipient), one page of each,
+    the best first (`ranking.rank_key`: typed, both sides named, several sources; OTHER last).
+
+    The page is a key range of the corpus step's `entity_event_rank`; a store without it ranks all of the
+    entity's events of each side here, found in `entity_events` (page tables before migration 0055) or
+    by one pass over its mentions.
     """
     if not has_table(conn, "events"):
         return {"did": {"events": [], "page": _page(0, limit, offset)}, "done_to": {"events": [], "page": _page(0, limit, offset)}}
-    found: dict[str, list[int]] = {"did": [], "done_to": []}
-    if page_tables_ready(conn):
-        for side in found:
-            found[side] = [r[0] for r in conn.execute(
-                "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event", (entity_id, side))]
-    else:
-        seen: dict[str, dict[int, None]] = {"did": {}, "done_to": {}}
-        for r in conn.execute(
-            """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
-               JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
-               WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
-            seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
-        found = {side: list(ids) for side, ids in seen.items()}
     out = {}
-    for side, ids in found.items():
+    if ranking_ready(conn):
+        for side in ("did", "done_to"):
+            total = _count(conn, "SELECT COUNT(*) FROM entity_event_rank WHERE entity = ? AND side = ?", (entity_id, side))
+            chosen = [r[0] for r in conn.execute(
+                "SELECT event FROM entity_event_rank WHERE entity = ? AND side = ? ORDER BY position LIMIT ? OFFSET ?",
+                (entity_id, side, limit, offset))]
+            out[side] = {"events": with_rank(conn, events_in_order(conn, chosen)), "page": _page(total, limit, offset)}
+        return out
+    for side, ids in _actor_event_ids(conn, entity_id).items():
         ids = rank_event_ids(conn, ids)
         chosen = ids[offset: offset + limit]
-        out[side] = {"events": rank_events(conn, events_in_order(conn, chosen)), "page": _page(len(ids), limit, offset)}
+        out[side] = {"events": with_rank(conn, events_in_order(conn, chosen)), "page": _page(len(ids), limit, offset)}
     return out
+
+
+def _actor_event_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, list[int]]:
+    """Every event the entity is the subject of ("did") or the object, recipient or destination of ("done_to")."""
+    if page_tables_ready(conn) and has_table(conn, "entity_events"):
+        return {side: [r[0] for r in conn.execute(
+            "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event", (entity_id, side))]
+            for side in ("did", "done_to")}
+    seen: dict[str, dict[int, None]] = {"did": {}, "done_to": {}}
+    for r in conn.execute(
+        """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
+           JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
+           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
+        seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
+    return {side: list(ids) for side, ids in seen.items()}
 
 
 # --- entity ----------------------------------------------------------------------------------
@@ -254,18 +279,42 @@ def page_entity(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offse
     }
 
 
-def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset: int = 0) -> list[dict]:
+QUOTE_ORDER = "en.name IS NULL, en.name, q.doc, q.start, q.id"  # quotes by speaker; the corpus step stores it (quote_order)
+_QUOTE_JOINS = """FROM quotes q LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
+                  LEFT JOIN entities en ON en.id = m.entity"""
+
+
+def quote_list(conn: sqlite3.Connection) -> list[int]:
+    """The id of every quote in the voices page's order (`QUOTE_ORDER`)."""
+    if not has_table(conn, "quotes"):
+        return []
+    return [r[0] for r in conn.execute(f"SELECT q.id {_QUOTE_JOINS} ORDER BY {QUOTE_ORDER}")]
+
+
+def _voice_quotes(conn: sqlite3.Connection, limit: int, offset: int) -> list[dict]:
+    """One page of every quote by speaker: a range of the stored order when the corpus step wrote one."""
+    if page_tables_ready(conn) and has_table(conn, "quote_order") and conn.execute("SELECT 1 FROM quote_order LIMIT 1").fetchone():
+        ids = [r[0] for r in conn.execute("SELECT quote FROM quote_order WHERE position >= ? ORDER BY position LIMIT ?", (offset, limit))]
+        if not ids:
+            return []
+        rank = {i: n for n, i in enumerate(ids)}
+        rows = _quotes(conn, f"WHERE q.id IN ({','.join('?' * len(ids))})", ids, limit=len(ids), with_id=True)
+        return [{k: v for k, v in r.items() if k != "id"} for r in sorted(rows, key=lambda r: rank[r["id"]])]
+    return _quotes(conn, "", (), limit=limit, offset=offset)
+
+
+def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset: int = 0, with_id: bool = False) -> list[dict]:
     if not has_table(conn, "quotes"):
         return []
     rows = conn.execute(
-        f"""SELECT q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
+        f"""SELECT {"q.id," if with_id else ""} q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
                    d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name
             FROM quotes q JOIN documents d ON d.id = q.doc
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
             LEFT JOIN entities en ON en.id = m.entity
             LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
             LEFT JOIN entities ae ON ae.id = am.entity {where}
-            ORDER BY en.name IS NULL, en.name, q.doc, q.start LIMIT ? OFFSET ?""", (*args, limit, offset))
+            ORDER BY {QUOTE_ORDER} LIMIT ? OFFSET ?""", (*args, limit, offset))
     return [dict(r) for r in rows]
 
 
@@ -390,6 +439,18 @@ def event_list(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
             {where} ORDER BY {order}""")]
 
 
+def events_with_amounts(conn: sqlite3.Connection, kinds: tuple[str, ...]) -> set[int]:
+    """The ids of the events that carry an amount of one of `kinds`."""
+    return {r[0] for r in conn.execute(
+        f"""SELECT ea.event FROM event_amounts ea JOIN events e ON e.id = ea.event JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+            WHERE a.kind IN ({','.join('?' * len(kinds))})""", kinds)}
+
+
+def kinds_list(kinds: tuple[str, ...]) -> str:
+    """The name under which the corpus step stores the money list cut to events with amounts of `kinds` (a money page tab)."""
+    return "money:" + ",".join(kinds)
+
+
 def _list_page(conn: sqlite3.Connection, name: str, limit: int, offset: int, type: str | None = None,
                other: bool = True) -> tuple[int, list[dict]]:
     """(total, events) of one page of a list: from the stored order when there is one; without `other`, no OTHER events."""
@@ -428,10 +489,16 @@ def page_timeline(conn: sqlite3.Connection, limit: int = 200, offset: int = 0, t
 
 
 def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int, offset: int) -> tuple[int, list[dict]] | None:
-    """(total, events) of one page of the stored money list, only events carrying an amount of `kinds`;
-    None without page tables."""
+    """(total, events) of one page of the stored money list, only events carrying an amount of `kinds` (the tab's
+    own stored list when the corpus step wrote one); None without page tables."""
     if not page_tables_ready(conn):
         return None
+    stored = _summary(conn, "money_lists") or {}
+    name = kinds_list(kinds)
+    if name in stored:  # the tab's own list: a key range, and its length counted once by the corpus step
+        ids = [r[0] for r in conn.execute("SELECT event FROM event_order WHERE list = ? ORDER BY position LIMIT ? OFFSET ?",
+                                          (name, limit, offset))]
+        return stored[name], events_in_order(conn, ids)
     marks = ",".join("?" * len(kinds))
     cond = f"""list = 'money' AND EXISTS (SELECT 1 FROM event_amounts ea JOIN events e ON e.id = ea.event
                JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount WHERE ea.event = event_order.event AND a.kind IN ({marks}))"""
@@ -439,6 +506,12 @@ def money_list_page(conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int
     ids = [r[0] for r in conn.execute(f"SELECT event FROM event_order WHERE {cond} ORDER BY position LIMIT ? OFFSET ?",
                                       (*kinds, limit, offset))]
     return total, events_in_order(conn, ids)
+
+
+def money_list_total(conn: sqlite3.Connection, kinds: tuple[str, ...]) -> int | None:
+    """How many events the money tab of `kinds` lists, as the corpus step counted them; None when it did not."""
+    stored = (_summary(conn, "money_lists") or {}) if page_tables_ready(conn) else {}
+    return stored.get(kinds_list(kinds))
 
 
 def stored_loose_money(conn: sqlite3.Connection, limit: int) -> list[dict] | None:
@@ -477,7 +550,7 @@ def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top:
                 min_score: float = DEFAULT_MIN_SCORE) -> dict:
     """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
-    quotes = _quotes(conn, "", (), limit=limit, offset=offset)
+    quotes = _voice_quotes(conn, limit, offset)
     stored = (_summary(conn, "voices") if top == VOICES_TOP and min_score == DEFAULT_MIN_SCORE and page_tables_ready(conn)
               else None)
     return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top, min_score))}

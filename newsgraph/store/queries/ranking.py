@@ -9,13 +9,18 @@ each worth a fixed number of points, so a reader can tell why one event is above
 from __future__ import annotations
 
 import sqlite3
+from typing import Iterator
 
 from newsgraph.store.queries.schema import has_table
 
-__all__ = ["event_features", "rank_score", "rank_event_ids", "rank_events", "LOW_TYPES"]
+__all__ = ["event_features", "all_event_features", "rank_score", "rank_key", "rank_event_ids", "rank_events", "with_rank", "LOW_TYPES",
+           "RANKING"]
 
 LOW_TYPES = ("OTHER",)  # always listed last (and collapsed in the pages)
 CHUNK = 500  # ids per query, well under SQLite's limit on bound parameters
+# The version of rank_key and rank_score: the corpus step stores it beside each actor's order (meta 'entity_ranking'),
+# and a page reads a stored order only of this version. Change it with them (tests/test_summary.py pins their source).
+RANKING = "1"
 
 
 def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
@@ -43,6 +48,31 @@ def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
     return out
 
 
+def all_event_features(conn: sqlite3.Connection) -> Iterator[dict]:
+    """`event_features` of every event in the store, one at a time, from one statement that counts each table
+    once instead of four subqueries per event (for the corpus step, which ranks every actor's events)."""
+    if not has_table(conn, "events"):
+        return iter(())
+    groups = has_table(conn, "fact_groups")
+    rows = conn.execute(
+        f"""WITH sides AS (
+                SELECT p.event, COUNT(CASE p.role WHEN 'subject' THEN 1 END) AS subjects,
+                       COUNT(CASE WHEN p.role != 'subject' THEN 1 END) AS counterparts
+                FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+                WHERE m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin') GROUP BY p.event),
+            sums AS (
+                SELECT ea.event, COUNT(*) AS amounts, COUNT(CASE a.kind WHEN 'money' THEN 1 END) AS money
+                FROM event_amounts ea JOIN events e ON e.id = ea.event LEFT JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+                GROUP BY ea.event)
+            SELECT e.id, e.type, e.modality, e.negated, e.time IS NOT NULL AS dated, COALESCE(s.subjects, 0) AS subjects,
+                   COALESCE(s.counterparts, 0) AS counterparts, COALESCE(x.amounts, 0) AS amounts, COALESCE(x.money, 0) AS money,
+                   {"COALESCE(g.documents, 1)" if groups else "1"} AS sources
+            FROM events e LEFT JOIN sides s ON s.event = e.id LEFT JOIN sums x ON x.event = e.id
+            {"LEFT JOIN fact_groups g ON g.id = e.grp" if groups else ""}""")
+    names = [c[0] for c in rows.description]
+    return (dict(zip(names, r)) for r in rows)
+
+
 def rank_score(f: dict) -> int:
     """Points for an event's features: both sides named 4 (one side 1), each further reporting document 2
     (at most 3 more), money 2, any other amount 1, a date 1; a STATEMENT loses 2, an unasserted event 1."""
@@ -55,7 +85,9 @@ def rank_score(f: dict) -> int:
     return score
 
 
-def _key(f: dict | None, event_id: int) -> tuple:
+def rank_key(f: dict | None, event_id: int) -> tuple:
+    """The sort key of one event (smaller first): typed before OTHER, then by `rank_score`, then the id (reading order);
+    an event without features last. It depends on the event alone, so one actor's list is the global order filtered."""
     if f is None:
         return (2, 0, event_id)
     return (1 if f["type"] in LOW_TYPES else 0, -rank_score(f), event_id)
@@ -65,15 +97,22 @@ def rank_event_ids(conn: sqlite3.Connection, ids) -> list[int]:
     """Event ids best first: every typed event before OTHER, then by `rank_score`, then in reading order."""
     ids = list(ids)
     features = event_features(conn, ids)
-    return sorted(ids, key=lambda i: _key(features.get(i), i))
+    return sorted(ids, key=lambda i: rank_key(features.get(i), i))
 
 
-def rank_events(conn: sqlite3.Connection, events: list[dict]) -> list[dict]:
-    """Event dicts (with an "id") best first; each gets its "rank" score and a "sources" count."""
+def with_rank(conn: sqlite3.Connection, events: list[dict]) -> list[dict]:
+    """The event dicts (with an "id") in the order given, each with its "rank" score and "sources" count."""
     features = event_features(conn, [e["id"] for e in events])
     for e in events:
         f = features.get(e["id"])
         if f:
             e["rank"] = rank_score(f)
             e["sources"] = f["sources"]
-    return sorted(events, key=lambda e: _key(features.get(e["id"]), e["id"]))
+    return events
+
+
+def rank_events(conn: sqlite3.Connection, events: list[dict]) -> list[dict]:
+    """Event dicts (with an "id") best first; each gets its "rank" score and a "sources" count."""
+    features = event_features(conn, [e["id"] for e in events])
+    with_rank(conn, events)
+    return sorted(events, key=lambda e: rank_key(features.get(e["id"]), e["id"]))
