@@ -247,16 +247,10 @@ def test_label_grid_places_as_checking_every_box():
         assert svg.place_labels(nodes, 900, 720) == every_box(nodes, 900, 720)
 
 
-def test_layout_work_is_bounded(monkeypatch):
-    """A 300-actor picture: one spring layout of SPRING_ITERATIONS (50) rounds for the big part, Kamada-Kawai only for
-    parts of 4 to 40 actors, nothing for pairs and triangles; drawn twice, laid out and grouped once (cached), same SVG."""
+def _crowded_graph() -> dict:
+    """300 actors: one big part, a middling one, small parts, triangles and paths, pairs, and loners."""
     import random
 
-    import networkx as nx
-
-    from newsgraph.outputs import svg
-
-    assert svg.SPRING_ITERATIONS <= 50
     rnd = random.Random(5)
     nodes = [f"a{i}" for i in range(300)]
     pairs = [(f"a{k}", f"a{rnd.randrange(k)}") for k in range(1, 140)]  # the big part: a random tree of 140 ...
@@ -269,6 +263,18 @@ def test_layout_work_is_bounded(monkeypatch):
     graph = {"nodes": [{"id": n, "name": f"Actor {n}", "type": "PERSON", "involvement": 1 + rnd.randrange(30), "mentions": 3}
                        for n in nodes],
              "edges": [{"source": a, "target": b, "type": "MEET", "weight": 1 + rnd.randrange(4), "directed": True} for a, b in pairs]}
+    return graph
+
+
+def test_layout_work_is_bounded(monkeypatch):
+    """A 300-actor picture: one spring layout of SPRING_ITERATIONS (50) rounds for the big part, Kamada-Kawai only for
+    parts of 4 to 40 actors, nothing for pairs and triangles; drawn twice, laid out and grouped once (cached), same SVG."""
+    import networkx as nx
+
+    from newsgraph.outputs import svg
+
+    assert svg.SPRING_ITERATIONS <= 50
+    graph = _crowded_graph()
     calls = {"spring": [], "kk": [], "communities": 0}
     spring, kk = nx.spring_layout, nx.kamada_kawai_layout
     greedy = nx.algorithms.community.greedy_modularity_communities
@@ -300,6 +306,20 @@ def test_layout_work_is_bounded(monkeypatch):
     svg._communities_of.cache_clear()
     assert svg.network_svg(graph, lambda e: "#" + e, height=720) == first  # recomputed from scratch: the same picture
     assert first.count('class="node"') == 300
+
+
+def test_network_picture_is_the_same_in_every_process():
+    """Two servers draw the same picture: nothing in the layout follows string hashing (which differs per process)."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys, hashlib; sys.path.insert(0, sys.argv[1]); from test_views import _crowded_graph; "
+            "from newsgraph.outputs.svg import network_svg; "
+            "print(hashlib.sha1(network_svg(_crowded_graph(), lambda e: '#' + e, height=720).encode()).hexdigest())")
+    here = str(__import__("pathlib").Path(__file__).parent)
+    digests = {subprocess.run([sys.executable, "-c", code, here], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1 and len(next(iter(digests)).strip()) == 40
 
 def test_timeline_rows_say_who_did_what_to_whom(seeds_conn):
     from newsgraph.outputs.svg import event_phrase, timeline_svg

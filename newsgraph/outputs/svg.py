@@ -85,7 +85,7 @@ def _communities(nodes: list[dict], edges: list[dict]) -> dict[str, int]:
     for e in edges:
         pair = (e["source"], e["target"]) if e["source"] <= e["target"] else (e["target"], e["source"])
         weights[pair] = weights.get(pair, 0) + e["weight"]
-    return dict(_communities_of(tuple(n["id"] for n in nodes), tuple(sorted(weights.items()))))
+    return dict(_communities_of(tuple(sorted(n["id"] for n in nodes)), tuple(sorted(weights.items()))))
 
 
 @lru_cache(maxsize=64)
@@ -105,7 +105,8 @@ def _communities_of(node_ids: tuple[str, ...], weighted: tuple[tuple[tuple[str, 
 
 
 def _layout(nodes: list[dict], edges: list[dict]) -> dict[str, tuple[float, float]]:
-    return dict(_layout_of(tuple(n["id"] for n in nodes), tuple(sorted({(e["source"], e["target"]) for e in edges}))))
+    # Sorted ids: the layout's random start follows node order, and the query's order of tied actors is not fixed.
+    return dict(_layout_of(tuple(sorted(n["id"] for n in nodes)), tuple(sorted({(e["source"], e["target"]) for e in edges}))))
 
 
 @lru_cache(maxsize=64)
@@ -125,7 +126,11 @@ def _layout_of(node_ids: tuple[str, ...], pairs: tuple[tuple[str, str], ...]) ->
     parts = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c))
     boxes = []
     for part in parts:
-        sub = g.subgraph(part)
+        # A fresh graph in sorted order: a subgraph view of a few nodes iterates them in set (hash) order, which
+        # changes between processes and, through the layouts' start positions, moved parts from one server to the next.
+        sub = nx.Graph()
+        sub.add_nodes_from(part)
+        sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.edges(part)))
         if len(part) <= 3:
             local = dict(zip(part, SMALL_PARTS[len(part)]))
         else:
