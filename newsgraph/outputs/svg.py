@@ -58,12 +58,13 @@ FONT = 11  # px, labels
 CHAR_W = 0.62 * FONT  # a generous average glyph width for sans-serif, so estimated label boxes cover the real ones
 
 
-# Spring-layout rounds for a big part. Its cooling ends in the same number of rounds, so 50 rounds settle
-# as well as 100 did at half the cost: on the BBC and 10k stores 50 rounds overlapped fewer circles and
-# left room for more labels than 100 (the 100th round mostly pulls clusters tighter).
+# Spring-layout rounds for a big part (over 40 actors). The layout's temperature falls to zero over
+# the rounds given, so 50 rounds end settled at half the cost of 100; on the BBC and 10k stores the
+# 50-round pictures of 150 and 300 actors overlapped fewer circles than the 100-round ones, with as
+# many labels placed.
 SPRING_ITERATIONS = 50
-# Parts of one to three actors take fixed places (a point, a horizontal pair, a triangle): Kamada-Kawai
-# gives them the same shapes after scaling, at a few milliseconds each, and a big graph has dozens of them.
+# Parts of one to three actors take fixed places (a point, a horizontal pair, a triangle) instead of
+# a Kamada-Kawai run of a few milliseconds each: a 300-actor graph has dozens of such parts.
 SMALL_PARTS = {1: ((0.5, 0.5),), 2: ((0.0, 0.5), (1.0, 0.5)), 3: ((0.5, 0.0), (0.0, 1.0), (1.0, 1.0))}
 
 
