@@ -70,6 +70,21 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalMention:
+    """A description or pronoun in a chain that no name heads ("my father … he", "the company … it", the
+    writer's "I … my"): an actor of one document only. Kept apart from ``Mention`` on purpose: it never
+    becomes an entity, a graph node, a cross-document merge or a label-matrix row."""
+
+    start: int
+    end: int
+    text: str  # == article.text[start:end]
+    sentence: int
+    form: str  # nominal | pronoun
+    chain: int  # the chain's number in its document (0, 1, … in order of first mention)
+    reason: str  # why it belongs to the chain
+
+
+@dataclass(frozen=True, slots=True)
 class Amount:
     start: int
     end: int
@@ -175,6 +190,7 @@ class DocumentAnalysis:
     quotes: list[Quote] = field(default_factory=list)
     descriptors: list[Descriptor] = field(default_factory=list)
     techniques: list[Technique] = field(default_factory=list)
+    local_mentions: list[LocalMention] = field(default_factory=list)  # chains no name heads (extract/coref.py)
     published_guess: str | None = None  # inferred publication date when metadata had none
     words: int = 0
 

@@ -34,6 +34,10 @@ def test_seed_export_validates_and_points_into_its_texts(seeds_db, tmp_path):
         assert texts[m["doc"]][m["start"]:m["end"]] == m["text"]
         assert m["entity"] in entity_ids
         assert m["sentence_start"] <= m["start"] < m["end"] <= m["sentence_end"]
+    assert data["local_mentions"], "chains no name heads are exported"
+    for m in data["local_mentions"]:
+        assert texts[m["doc"]][m["start"]:m["end"]] == m["text"]
+        assert m["sentence_start"] <= m["start"] < m["end"] <= m["sentence_end"]
     for name in ("events", "quotes", "descriptors", "techniques", "times"):
         for item in data.get(name, []):
             if "start" in item and "text" in item:

@@ -19,6 +19,7 @@ SPANS = {
     "quote_speakers": "SELECT d.text, x.speaker_start, x.speaker_end, x.speaker_text FROM quotes x JOIN documents d ON d.id = x.doc WHERE x.speaker_start IS NOT NULL",
     "descriptors": "SELECT d.text, x.start, x.end, x.text FROM descriptors x JOIN documents d ON d.id = x.doc",
     "techniques": "SELECT d.text, x.start, x.end, x.text FROM techniques x JOIN documents d ON d.id = x.doc",
+    "local_mentions": "SELECT d.text, x.start, x.end, x.text FROM local_mentions x JOIN documents d ON d.id = x.doc",
 }
 
 
@@ -37,12 +38,17 @@ def _check(db) -> dict[str, int]:
                WHERE m.start < s.start OR m.end > s.end"""
         ).fetchone()[0]
         assert mention_sentences == 0
+        local_sentences = store.conn.execute(
+            """SELECT COUNT(*) FROM local_mentions m JOIN sentences s ON s.doc = m.doc AND s.idx = m.sentence
+               WHERE m.start < s.start OR m.end > s.end"""
+        ).fetchone()[0]
+        assert local_sentences == 0
     return counts
 
 
 def test_seed_provenance(seeds_db):
     counts = _check(seeds_db)
-    assert counts["mentions"] > 300 and counts["sentences"] > 100
+    assert counts["mentions"] > 300 and counts["sentences"] > 100 and counts["local_mentions"] > 20
 
 
 @pytest.mark.slow

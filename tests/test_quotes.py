@@ -167,6 +167,14 @@ ATTRIBUTIONS = [
      "comment", "requests for comment", "indirect", "speech", "The Olsen campaign", None, "Olsen", "respond"),
     ("a document as 'it'", "The city sent a letter on Thursday. It says the campaign broke the law.",
      "law", "the campaign broke the law", "indirect", "speech", "It", None, None, "says"),
+    ("fronted relative word", "The union took a stake in the mine, which Tom Clarke says he is keeping open at a loss.",
+     "keeping", "which Tom Clarke says he is keeping open at a loss", "indirect", "speech", "Tom Clarke", "Tom Clarke", None,
+     "says"),
+    ("in a poll", "In the latest Harbour Times poll, Maria Olsen leads Karl Weiss by five points.",
+     "five points", "Maria Olsen leads Karl Weiss by five points", "indirect", "report", "the latest Harbour Times poll",
+     None, "Harbour Times", "In"),
+    ("name before 'on' in a headline colon", "Maria Olsen on Harbour Taxes: We Will Not Raise Them\n\nThe mayor spoke.",
+     "Raise", "We Will Not Raise Them", "indirect", "speech", "Maria Olsen on Harbour Taxes", "Maria Olsen", None, ":"),
     ("quote interrupted by its attribution", 'Katelynn Lamoreaux spoke. "It should not be funny," she said. "I did not think it would last."',
      "funny", 'It should not be funny," she said. "I did not think it would last.', "direct", "speech", "she",
      "Katelynn Lamoreaux", None, "said"),
@@ -200,6 +208,32 @@ def test_she_is_never_a_man_named_before(analyze_text):
     quote = _find(analyze_text(text), "too long")
     assert quote.speaker.text == "she"
     assert quote.speaker.mention is not None and analyze_text(text).mentions[quote.speaker.mention].name == "Katelynn Lamoreaux"
+
+
+def test_a_possessed_kin_noun_is_the_pronoun_not_the_last_name(analyze_text):
+    """"My mother … she still says": an unnamed person, not the person named last, nor a speaker quoted before."""
+    text = ('"We will win," Maria Olsen said on Monday. My mother has softened with age, but even now she still says, '
+            '"Nobody listens to farmers."')
+    analysis = analyze_text(text)
+    quote = _find(analysis, "farmers")
+    assert quote.speaker.text == "she" and quote.speaker.mention is None
+
+
+def test_she_is_the_woman_named_in_her_sentence_over_a_speaker_of_unknown_gender(analyze_text):
+    """"Chris Christie described Hillary Clinton as a disgrace after she attacked …": the first name says who "she" is;
+    "Chris" says nothing, so the headline speaker before does not win."""
+    text = ("Chris Berger Calls Mary Olsen a Disgrace\n\nChris Berger criticised Mary Olsen on Tuesday after she told "
+            "reporters that the police were to blame.")
+    analysis = analyze_text(text)
+    quote = _find(analysis, "police")
+    assert quote.speaker.text == "she"
+    assert quote.speaker.mention is not None and analysis.mentions[quote.speaker.mention].name == "Mary Olsen"
+
+
+def test_a_rubric_before_a_headline_colon_is_no_speaker(analyze_text):
+    analysis = analyze_text("The mayor spoke on Monday.\n\nCorrection: An earlier version of this article misstated the date "
+                            "of the harbour vote.")
+    assert not [q for q in analysis.quotes if "harbour" in q.text]
 
 
 @pytest.mark.parametrize("text", [

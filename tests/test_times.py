@@ -227,6 +227,13 @@ TIMEML = [
     ("Protesters planned a march in the old town on Saturday.", "2000-01-07", "Saturday", "DATE", "2000-01-08"),
     ("The buyer had received 99% of the shares by the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-10-31"),
     ("Bids must arrive before the Tuesday deadline.", "1989-11-02", "Tuesday", "DATE", "1989-11-07"),
+    # round 3: "the previous Friday" is the one before the day the text spoke of, not before the article's date
+    ("Stocks fell Friday. The index closed down 4.5% from the previous Friday.", "1989-10-30", "the previous Friday", "DATE", "1989-10-20"),
+    ("He arrived on Wednesday, March 4, 1998, and left the following Monday.", "1998-03-20", "the following Monday", "DATE", "1998-03-09"),
+    ("The index closed down from the previous Friday.", "1989-10-30", "the previous Friday", "DATE", "1989-10-27"),
+    # the Matcher skips a lowercase "may" or "march" and a "10bn"; the month and the ordinal day are still read
+    ("Ministers may meet in May to march on.", "1998-03-01", "May", "DATE", "1998-05"),
+    ("Voters may decide on the 22nd of May.", "1998-03-01", "the 22nd of May", "DATE", "1998-05-22"),
 ]
 
 
@@ -234,6 +241,11 @@ TIMEML = [
 def test_timeml_values(nlp, sentence, published, text, kind, timex):
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, sentence, published=published).times]
     assert (text, kind, timex) in found, found
+
+
+def test_a_lowercase_may_or_march_and_a_money_figure_are_not_times(nlp):
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Ministers may march on May 3 over a 10bn cut.", published="1998-03-01").times]
+    assert found == [("May 3", "1998-05-03")]
 
 
 def test_an_anchored_duration_also_has_a_range_value(nlp):

@@ -51,7 +51,10 @@ def _format_of(folder: Path) -> str | None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--pronoun-baseline", is_flag=True,
               help="Also score the pipeline's names with every he/she/it/they linked to the nearest fitting name before it.")
-def eval_coref(folder, fmt, topics, split, genres, scope, all_types, cache, errors, as_json, pronoun_baseline):
+@click.option("--entity-mentions-only", is_flag=True,
+              help="Leave out the chains no name heads (local_mentions): score only mentions of entities.")
+def eval_coref(folder, fmt, topics, split, genres, scope, all_types, cache, errors, as_json, pronoun_baseline,
+               entity_mentions_only):
     """Entity mentions and coreference chains of the real pipeline on ECB+ or GUM, beside a same-head-lemma baseline.
 
     Prints mention recall by form (name, nominal, pronoun) and MUC, B³, CEAF-e and CoNLL F1
@@ -73,6 +76,8 @@ def eval_coref(folder, fmt, topics, split, genres, scope, all_types, cache, erro
         raise click.UsageError(f"no {fmt} documents in {folder} with these options")
     scope = scope or ("cross" if fmt == "ecbplus" else "within")
     parsed = coref.run_pipeline(docs, cache=cache)
+    if entity_mentions_only:
+        parsed = coref.without_local(parsed)
     report = coref.score_coref(parsed, scope=scope, errors=errors)
     baseline = coref.score_coref(coref.nearest_name_baseline(parsed), scope=scope) if pronoun_baseline else None
     if as_json:

@@ -55,6 +55,12 @@ def eval_quotes(folder, split, limit, cache, misses, as_json):
     for form in ("name", "nominal", "pronoun", "other"):
         row(f"source {form} (matched n={result['newsgraph']['source_accuracy'][form]['total']})",
             lambda r, form=form: _pct(r["source_accuracy"][form]["accuracy"]))
+    pron = result["newsgraph"]["pronoun_sources"]
+    for key, label in (("span", "he/she: pronoun found"), ("proxy", "he/she: proxy antecedent"),
+                       ("checked", "he/she: hand-checked")):
+        row(f"{label} (n={pron[key]['total']})", lambda r, key=key: _pct(r["pronoun_sources"][key]["accuracy"]))
+    click.echo(f"{'proxy agrees with hand-checked':34}{_pct(pron['proxy_agrees']['accuracy']):>15}"
+               f"  (n={pron['proxy_agrees']['total']})")
     row(f"cue (matched n={result['newsgraph']['cue_accuracy']['total']})", lambda r: _pct(r["cue_accuracy"]["accuracy"]))
     for miss in result.get("misses", [])[:misses]:
         click.echo(json.dumps(miss, ensure_ascii=False))

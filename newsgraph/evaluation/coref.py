@@ -613,6 +613,27 @@ def _ordinary_heading_words(doc) -> set[int]:
     return {i for i in h.lines if doc[i].lower_ in lower and doc[i].text not in h.capitalised}
 
 
+def system_mentions(p: "Parsed") -> list:
+    """The pipeline's mentions of one document: entity mentions, then the mentions of chains no name heads."""
+    return list(p.analysis.mentions) + list(getattr(p.analysis, "local_mentions", None) or [])
+
+
+def without_local(parsed: Sequence["Parsed"]) -> list["Parsed"]:
+    """The same documents scored on entity mentions only, as before chains no name heads were kept
+    (cross-document resolution compared with earlier figures on the same kind of mentions)."""
+    from dataclasses import replace
+
+    return [replace(p, analysis=replace(p.analysis, local_mentions=[])) for p in parsed]
+
+
+def system_entities(p: "Parsed") -> list[Hashable]:
+    """The chain of each of ``system_mentions(p)``: its entity (or its own index when not resolved), and for a
+    local mention its document-local chain."""
+    n = len(p.analysis.mentions)
+    named = list(p.entities) if p.entities else [f"{p.gold.id}#{i}" for i in range(n)]
+    return named + [f"{p.gold.id}#local{m.chain}" for m in getattr(p.analysis, "local_mentions", None) or []]
+
+
 def mention_form(mention) -> str:
     """The form of a system mention: its own `form` field when the pipeline sets one, else a name."""
     return getattr(mention, "form", None) or "name"
@@ -627,7 +648,7 @@ class Aligned:
     gold: GoldMention
     form: str
     lemma: str
-    system: int | None  # index into analysis.mentions
+    system: int | None  # index into system_mentions(parsed): analysis.mentions, then analysis.local_mentions
 
 
 def align(p: Parsed) -> list[Aligned]:
@@ -638,7 +659,7 @@ def align(p: Parsed) -> list[Aligned]:
     several gold mentions compete for one system mention, the one it overlaps most wins.
     """
     text = p.gold.text
-    mentions = p.analysis.mentions
+    mentions = system_mentions(p)
     ordinary = _ordinary_heading_words(p.doc)
     rows: list[Aligned] = []
     heads: list[tuple[int, int] | None] = []
@@ -707,7 +728,7 @@ def nearest_name_baseline(parsed: Sequence[Parsed]) -> list[Parsed]:
                 added.append(Mention(start=start, end=end, text=p.gold.text[start:end], label="PRON", name=tok.text,
                                      key=tok.lower_, sentence=names[k].sentence, kind="pronoun", refers_to=k,
                                      link_reason="baseline: nearest name", form="pronoun"))
-        analysis = replace(p.analysis, mentions=names + added)
+        analysis = replace(p.analysis, mentions=names + added, local_mentions=[])
         out.append(Parsed(p.gold, analysis, p.doc, p.norm))
     resolve_entities(out)
     return out
@@ -726,6 +747,9 @@ class CorefReport:
     mentions_found: int
     mentions_gold: int
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # form -> (right links, links made, gold mentions with an earlier mention of their chain); a link is a found
+    # mention whose system chain holds an earlier found mention, right when the nearest such one is of its gold chain
+    links_by_form: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def _partition(items: Iterable[tuple[Hashable, Hashable]]) -> list[set]:
@@ -744,12 +768,11 @@ def score_coref(parsed: Sequence[Parsed], scope: str = "cross", errors: int = 0)
     """
     aligned: list[Aligned] = [a for p in parsed for a in align(p)]
     entity_of = {}
-    mention_of = {}
     for p in parsed:
+        chains = system_entities(p)
         for a in (x for x in aligned if x.doc == p.gold.id):
             if a.system is not None:
-                entity_of[(a.doc, a.index)] = p.entities[a.system] if p.entities else f"{a.doc}#{a.system}"
-                mention_of[(a.doc, a.index)] = p.analysis.mentions[a.system]
+                entity_of[(a.doc, a.index)] = chains[a.system]
 
     def scoped(doc: str, cluster: Hashable) -> Hashable:
         return (doc, cluster) if scope == "within" else cluster
@@ -785,9 +808,36 @@ def score_coref(parsed: Sequence[Parsed], scope: str = "cross", errors: int = 0)
         mentions_found=len(found_rows),
         mentions_gold=len(aligned),
     )
+    report.links_by_form = link_scores(aligned, entity_of)
     if errors:
         report.errors = _errors(parsed, aligned, entity_of, errors)
     return report
+
+
+def link_scores(aligned: list[Aligned], entity_of: dict) -> dict[str, tuple[int, int, int]]:
+    """Per gold form: (right links, links made, anaphoric gold mentions): how precise each form's links are."""
+    out: dict[str, list[int]] = {f: [0, 0, 0] for f in FORMS}
+    by_doc: dict[str, list[Aligned]] = defaultdict(list)
+    for a in aligned:
+        by_doc[a.doc].append(a)
+    for rows in by_doc.values():
+        rows.sort(key=lambda a: (a.gold.start, a.gold.end))
+        seen_cluster: set = set()
+        last_of_entity: dict = {}
+        for a in rows:
+            counts = out.setdefault(a.form, [0, 0, 0])
+            if a.gold.cluster in seen_cluster:
+                counts[2] += 1
+            seen_cluster.add(a.gold.cluster)
+            if a.system is None:
+                continue
+            entity = entity_of[(a.doc, a.index)]
+            before = last_of_entity.get(entity)
+            if before is not None:
+                counts[1] += 1
+                counts[0] += before.gold.cluster == a.gold.cluster
+            last_of_entity[entity] = a
+    return {f: tuple(v) for f, v in out.items()}
 
 
 def _errors(parsed: Sequence[Parsed], aligned: list[Aligned], entity_of: dict, limit: int) -> dict[str, list[str]]:
@@ -827,6 +877,10 @@ def format_report(report: CorefReport, title: str) -> str:
     lines.append("mention recall by form (gold mentions the pipeline found):")
     for form, (found, total) in report.recall_by_form.items():
         lines.append(f"  {form:<8} {_pct(found, total):>6}  ({found}/{total})")
+    if report.links_by_form:
+        lines.append("links by form (right/made = precision; right/anaphoric gold = link recall):")
+        for form, (right, made, anaphoric) in report.links_by_form.items():
+            lines.append(f"  {form:<8} precision {_pct(right, made):>6} ({right}/{made})  recall {_pct(right, anaphoric):>6} ({right}/{anaphoric})")
     lines.append("mention recall by gold class:")
     for kind, (found, total) in report.recall_by_kind.items():
         lines.append(f"  {kind:<24} {_pct(found, total):>6}  ({found}/{total})")

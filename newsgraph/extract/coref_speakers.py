@@ -25,7 +25,7 @@ import bisect
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.extract.coref import Link, add_links
+from newsgraph.extract.coref import Link, add_links, add_local_chains
 from newsgraph.lexicons.coref import LETTER_CLOSINGS, SPEECH_NOUNS
 
 FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
@@ -38,15 +38,27 @@ _GREETINGS = frozenset({"hi", "hey", "hello", "welcome"})
 
 
 def extract(ctx: Context) -> None:
-    links = find_links(ctx)
+    links, voices = find_voices(ctx)
     add_links(ctx, links)
+    add_local_chains(ctx, voices)
 
 
 def find_links(ctx: Context) -> list[Link]:
     """The first- and second-person links of one document (the *find* step, no writes)."""
-    if not ctx.result.mentions:
-        return []
+    return find_voices(ctx)[0]
+
+
+def find_voices(ctx: Context) -> tuple[list[Link], list[list[tuple[int, int, str, str]]]]:
+    """The links, and the document's own voices that no name stands for: every "I/me/my" outside quotes that
+    nothing names is one chain (the writer or speaker), every "we/us/our" another, every "you" a third."""
     doc = ctx.doc
+    unnamed: dict[str, list[tuple[int, int, str, str]]] = {}
+    if not ctx.result.mentions:
+        for tok in doc:
+            voice = _voice_of(tok)
+            if voice and tok.tag_ in {"PRP", "PRP$"}:
+                unnamed.setdefault(voice, []).append((tok.i, tok.i + 1, "pronoun", _VOICE_REASON[voice]))
+        return [], _voice_chains(ctx, unnamed)
     quoted = _quoted_chars(ctx)
     direct = _direct_quotes(ctx)
     voice = None
@@ -66,9 +78,25 @@ def find_links(ctx: Context) -> list[Link]:
             if voice is None:
                 voice = _Voice(ctx)
             link = voice.link(tok)
+            if link is None:
+                unnamed.setdefault(_voice_of(tok), []).append((tok.i, tok.i + 1, "pronoun", _VOICE_REASON[_voice_of(tok)]))
         if link is not None:
             links.append(link)
-    return links
+    return links, _voice_chains(ctx, unnamed)
+
+
+_VOICE_REASON = {"I": "the document's own voice, never named", "we": "the group the document speaks for",
+                 "you": "whom the document addresses"}
+
+
+def _voice_of(tok: Token) -> str | None:
+    low = tok.lower_
+    return "I" if low in FIRST_SINGULAR else "we" if low in FIRST_PLURAL else "you" if low in SECOND else None
+
+
+def _voice_chains(ctx: Context, unnamed: dict[str, list[tuple[int, int, str, str]]]) -> list[list[tuple[int, int, str, str]]]:
+    quoted = _quoted_chars(ctx)
+    return [[m for m in rows if not _inside(quoted, ctx.doc[m[0]].idx)] for rows in unnamed.values()]
 
 
 # --- quotes --------------------------------------------------------------------------------------

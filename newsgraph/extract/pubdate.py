@@ -154,7 +154,8 @@ def infer_published(ctx) -> str | None:
     """
     if ctx.result.published_guess is None:
         found = candidates(ctx.doc)
-        ctx.result.published_guess = dateline(ctx.doc.text, [(ctx.doc[c.start].idx, c) for c in found]) or infer_from(
+        text = ctx.norm.text if ctx.norm is not None else ctx.doc.text  # the parsed text; Doc.text rebuilds it token by token
+        ctx.result.published_guess = dateline(text, [(ctx.doc[c.start].idx, c) for c in found]) or infer_from(
             [c.reading for c in found]
         )
     return ctx.result.published_guess

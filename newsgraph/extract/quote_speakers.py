@@ -160,6 +160,12 @@ def _speaks(tok: Token) -> bool:
     return tok.dep_ == "nsubj" and is_cue(tok.head)
 
 
+def named_before(ctx: Context, target: int, char: int) -> bool:
+    """Whether the person `target` is named in the sentence holding parse offset `char`, before it."""
+    return any(tok.pos_ == "PROPN" and tok.idx < char and tok.sent.start_char <= tok.idx and tok.sent.end_char > char
+               for tok in _tokens_of(ctx).get(target, ()))
+
+
 def _person_target(ctx: Context, tok: Token) -> int | None:
     idx = ctx.mention_of(tok)
     return idx if idx is not None and _is_person(ctx, idx) else None
@@ -240,6 +246,35 @@ def _first_name_genders(ctx: Context, name: str) -> set[str]:
     return set(cache.get(words[-1].lower(), set())) if words else set()
 
 
+# Common nouns for a person of one gender: "My mother has softened … she still says".
+_KIN = {"m": frozenset("father dad husband son brother man boyfriend grandfather uncle widower".split()),
+        "f": frozenset("mother mom wife daughter sister woman girlfriend grandmother aunt widow".split())}
+
+
+def nominal_antecedent(ctx: Context, token: Token, depth: int = 3) -> Token | None:
+    """An unnamed person of the pronoun's gender ("my mother", "his wife") standing as subject or possessor in the
+    pronoun's sentence or the two before, with no person's name between it and the pronoun, directly or through an
+    earlier he/she that stands for it: the pronoun is that person, not the last name seen."""
+    wanted = _GENDER_OF_PRONOUN.get(token.lower_)
+    if wanted is None or depth == 0:
+        return None
+    lo = token.sent.start
+    for _ in range(2):
+        if lo > 0:
+            lo = ctx.doc[lo - 1].sent.start
+    for i in range(token.i - 1, lo - 1, -1):
+        tok = ctx.doc[i]
+        if _person_target(ctx, tok) is not None and tok.lower_ not in PRONOUNS:
+            return None
+        if tok.lower_ in {"he", "she"} and _GENDER_OF_PRONOUN[tok.lower_] == wanted and tok.dep_ in {"nsubj", "nsubjpass"}:
+            return nominal_antecedent(ctx, tok, depth - 1)
+        if tok.lemma_.lower() in _KIN[wanted] and tok.pos_ == "NOUN" and tok.dep_ in {"nsubj", "nsubjpass", "poss"} and any(
+            c.dep_ == "poss" for c in tok.children) and not any(c.dep_ in {"appos", "compound"} and c.pos_ == "PROPN" for c in tok.children):
+            # Only a possessed one ("my mother", "his wife"): "the woman" is often a named person described again.
+            return tok
+    return None
+
+
 def gender_of_pronoun(word: str) -> str | None:
     return _GENDER_OF_PRONOUN.get(word.lower())
 
@@ -259,6 +294,8 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
 
     The one place speaker pronouns are resolved, so the quotes follow the document's coreference once it exists.
     """
+    if nominal_antecedent(ctx, token) is not None:
+        return None
     linked = ctx.mention_of(token)
     wanted = _GENDER_OF_PRONOUN.get(token.lower_)
     if linked is not None and getattr(ctx.result.mentions[linked], "form", "name") not in {"pronoun", "nominal"} and not (
@@ -266,11 +303,31 @@ def resolve_pronoun(ctx: Context, token: Token, skip: tuple[int, int] | None = N
     ) and _is_person(ctx, linked) and _gender(ctx, linked) in {None, wanted}:
         # A link to a name inside the quote being attributed is not its speaker ('"…Donald Trump is elected…," he said'),
         # nor one to no person ("Charlotte Mayor") or to a person of the other gender.
-        return linked
+        return _known_in_sentence(ctx, token, linked, wanted, skip)
     found = antecedent(ctx, token, skip=skip)
+    if found is not None:
+        found = _known_in_sentence(ctx, token, found, wanted, skip)
     if found is not None and wanted is not None:
         _learnt(ctx).setdefault(found, wanted)
     return found
+
+
+def _known_in_sentence(ctx: Context, token: Token, chosen: int, wanted: str | None, skip) -> int:
+    """`chosen`, unless the text does not say its gender and the pronoun's own sentence names, before it, one other
+    person whose gender it does say and matches: "Chris Christie described Hillary Clinton as a 'disgrace' after she
+    attacked …" is Clinton."""
+    if wanted is None or _gender(ctx, chosen) is not None:
+        return chosen
+    known = set()
+    for tok in ctx.doc[token.sent.start: token.i]:
+        target = _person_target(ctx, tok)
+        if target is None or target == chosen or tok.lower_ in PRONOUNS:
+            continue
+        if skip and skip[0] <= ctx.original(tok.idx, tok.idx + 1)[0] < skip[1]:
+            continue
+        if _gender(ctx, target) == wanted:
+            known.add(target)
+    return known.pop() if len(known) == 1 else chosen
 
 
 def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[int, int] | None = None) -> int | None:
@@ -352,6 +409,7 @@ class Source:
     text: str
     affiliation: int | None = None
     form: str = "name"  # name | nominal | pronoun
+    unnamed: bool = False  # a pronoun standing for an unnamed person ("my mother … she"): no name may be given to it
 
 
 _PHRASE_STOP = frozenset({"relcl", "appos", "punct", "acl", "cc", "conj", "advcl"})
@@ -417,7 +475,7 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
     written = ctx.span_original(_phrase(ctx, tok))
     if tok.lower_ in PRONOUNS:
         part = ctx.participant("source", tok, mention=resolve_pronoun(ctx, tok, skip=skip))
-        return Source(part, *written, form="pronoun")
+        return Source(part, *written, form="pronoun", unnamed=nominal_antecedent(ctx, tok) is not None)
     mention = ctx.mention_of(tok)
     if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE", "ORG"}):
         span = _role_span(ctx, tok)

@@ -36,7 +36,7 @@ from newsgraph.extract import Context
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
     CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
-    subject_of,
+    named_before, subject_of,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
 from newsgraph.model import Participant, Quote
@@ -44,6 +44,12 @@ from newsgraph.model import Participant, Quote
 _AFTER_WINDOW = 7  # tokens after a closing mark within which "X said" must stand
 _MIN_UNATTRIBUTED_WORDS = 4
 _MARKS = frozenset({'"', "'"})
+# Rubrics before a headline colon ("The Latest: …"), which are no speakers.
+_RUBRICS = frozenset("latest update updates editorial opinion analysis correction clarification related watch video photos "
+                     "exclusive breaking live recap review commentary".split())
+# Documents that state findings themselves ("In this poll, Trump rose"); other documents are given by a speaker.
+_FINDINGS = frozenset("poll polls survey study report analysis research findings results audit review".split())
+_FRONTED = frozenset({"which", "what", "who", "whom", "that", "whatever", "whoever"})
 # Cues that take a noun phrase as their content ("denied the charge", "backing Clinton"); speech verbs mostly do not
 # ("told reporters").
 _NP_CUES = frozenset("""describe discuss mention announce confirm acknowledge admit predict propose suggest recall repeat
@@ -121,9 +127,16 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
         sent = ctx.sentence_index(f.lo)
         if src.form == "name" and src.participant.mention is not None:
             last = (sent, src.participant.mention)
-        elif src.form == "pronoun" and last is not None and sent - last[0] <= 6 and src.participant.mention != last[1]:
+        elif src.form == "pronoun" and not src.unnamed and last is not None and sent - last[0] <= 6 and \
+                src.participant.mention != last[1]:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
+            own = src.participant.mention
+            if known is None and own is not None and wanted is not None and person_gender(ctx, own) == wanted and \
+                    named_before(ctx, own, f.lo):
+                # "Chris Christie described Hillary Clinton as a 'disgrace' after she attacked …": the person named
+                # just before in the pronoun's own sentence, whose gender the text says, beats a speaker whose it does not.
+                continue
             if wanted is not None and known in {None, wanted} and ctx.result.mentions[last[1]].label == "PERSON":
                 f.source = replace(src, participant=replace(src.participant, mention=last[1]))
 
@@ -407,6 +420,13 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
     for c in kids:
+        if c.dep_ == "ccomp" and c.i > verb.i and c.left_edge.i < verb.i:
+            # "which Mr. Clarke says he is doing everything to keep open", "what Trump says his plan would do": the
+            # relative or wh- word fronted before the cue, then the clause after it
+            front = [t for t in c.subtree if t.i < verb.i]
+            if all(t.lower_ in _FRONTED for t in front):
+                after = _trimmed(doc, verb.i + 1, c.right_edge.i + 1)
+                return [_chars(doc, front[0].i, front[-1].i + 1)] + ([_chars(doc, *after)] if after else [])
         if c.dep_ == "ccomp" and c.i > verb.i or (c.dep_ == "ccomp" and any(t.text in _MARKS for t in c.subtree)):
             return _subtree_parts(doc, c) or None
     for c in kids:
@@ -537,6 +557,11 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
             if f is not None:
                 out.append(f)
             continue
+        if tok.lower_ == "in" and tok.dep_ == "prep":
+            f = _in_document(ctx, tok, direct + out)
+            if f is not None:
+                out.append(f)
+            continue
         cue_word = tok
         claim = None
         if _is_cue_verb(tok):
@@ -659,6 +684,42 @@ def _possessive(ctx: Context, tok: Token, parts) -> Source | None:
     return Source(Participant("source", start, end, text, mention), start, end, text, None, "pronoun")
 
 
+def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
+    """"In this poll, Trump rose 1 point", "Clinton led by 5 points in the previous Post/ABC poll": a clause that a poll,
+    report or statement states, when its verb is no cue of its own ("In a statement, X said" is the cue's)."""
+    doc = ctx.doc
+    head = tok.head
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    if not objs or objs[0].lemma_.lower() not in DOCUMENT_NOUNS or objs[0].lemma_.lower() in {"data", "story", "book", "video"}:
+        return None
+    if head.pos_ not in {"VERB", "AUX"} or head.dep_ not in {"ROOT", "conj"} or _is_cue_verb(head) or head.lemma_.lower() in {
+        "be", "appear", "publish", "write", "say", "tell", "include", "mention", "cite", "quote"}:
+        return None
+    if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children):
+        return None
+    parts = _subtree_parts(doc, head, minus=tok)
+    if not parts or _covered(found, parts) or _words(doc, parts) < 3:
+        return None
+    skip = ctx.original(parts[0][0], parts[-1][1])[:2]
+    if objs[0].lemma_.lower() in _FINDINGS:
+        source, cue = speaker(ctx, objs[0], skip=skip), tok
+    else:
+        # "In an interview with The Post, Mr. Schultz likened RT to the BBC": the subject speaks, its verb is the cue
+        subject = next(c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"})
+        if subject.lower_ in NOT_SPEAKERS or subject.i > head.i:
+            return None
+        source, cue = speaker(ctx, subject, skip=skip), head
+        pieces = [(head.i + 1, head.right_edge.i + 1)]
+        if head.i < tok.i <= head.right_edge.i:
+            pieces = [(head.i + 1, tok.left_edge.i), (tok.right_edge.i + 1, head.right_edge.i + 1)]
+        parts = [_chars(doc, *r) for r in (_trimmed(doc, a, b) for a, b in pieces) if r]
+        if not parts or _words(doc, parts) < 3 or _covered(found, parts):
+            return None
+    cue_span = _tok_span(cue)
+    return _Found(parts, "indirect", cue, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source,
+                  "report" if cue is tok else _attribution(cue, source, None))
+
+
 def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
     """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence; X is any noun phrase."""
     doc = ctx.doc
@@ -701,6 +762,8 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in head) or head[-1].pos_ not in {"PROPN", "NOUN"}:
             continue
+        if {t.lower_ for t in head} & _RUBRICS:
+            continue  # "The Latest: Trump urges …", "UPDATE:": a newspaper's rubric, not a speaker
         line_end = _text(doc).find("\n", tok.idx)
         line_end = len(_text(doc)) if line_end < 0 else line_end
         last = tok.i + 1
@@ -716,6 +779,9 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
         if _covered(found + out, parts):
             continue
         src_tok = head[-1]
+        prep = next((t for t in head[1:] if t.pos_ == "ADP" and t.lower_ in {"on", "about", "to", "at"}), None)
+        if prep is not None and doc[prep.i - 1].pos_ == "PROPN":
+            src_tok = doc[prep.i - 1]  # "Obama on Climate Change: The Trends Are 'Terrifying'": the name before "on"
         source = speaker(ctx, src_tok, skip=ctx.original(*parts[0])[:2])
         text = _text(doc)[parts[0][0]: parts[0][1]]
         kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else "partial" if text.count('"') >= 2 else "indirect"

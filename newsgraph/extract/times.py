@@ -485,6 +485,7 @@ def extract(ctx) -> None:
     clocks: list[int] = []  # times of day said without their day ("at 10:35 a.m.")
     last_quarter: tuple[int, int, str] | None = None  # the quarter (or half) the text last spoke of
     last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
+    last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -497,7 +498,12 @@ def extract(ctx) -> None:
             continue
         if reading.kind == "quarter" and reading.count == -1 and last_quarter is None:
             continue  # "the latest period" is a quarter only where the text speaks of quarters
-        value, granularity = resolve(reading, anchor, span.text)
+        if reading.kind == "weekday" and reading.edge == "anaphoric":
+            reading = replace(reading, edge=None)
+            named = last_day if last_day is not None else anchor
+            value, granularity = _weekday_from(named, reading.weekday, reading.offset) if named else (None, "day")
+        else:
+            value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
         if reading.kind == "anaphoric":
             previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
@@ -536,6 +542,8 @@ def extract(ctx) -> None:
                 last_ref = ("date", timex, sentence)
             else:
                 last_ref = ("other", timex, sentence)
+        if kind_type == "DATE" and value and granularity == "day" and reading.kind in {"weekday", "partial", "absolute", "deictic"}:
+            last_day = _parse_anchor(value) or last_day  # a day the text named, not one a time of day ("overnight") fell on
         if reading.edge == "clock":
             clocks.append(len(ctx.result.times))
         relative = reading.kind not in {"absolute", "decade", "years", "part", "duration", "unknown", "fallback", "ref", "set"} and not (
@@ -560,6 +568,15 @@ def _clock_days(times: list[TimeExpr], clocks: list[int]) -> None:
         day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (before[-1] if before else None)
         if day is not None and clock.timex and "T" in clock.timex:
             times[i] = replace(clock, value=day.value, timex=f"{day.value}{clock.timex[clock.timex.index('T'):]}", anchor=None)
+
+
+def _weekday_from(day: dt.date, weekday: int, step: int) -> tuple[str, str]:
+    """The weekday just before (step -1) or just after (step 1) `day`, never `day` itself: "the previous Friday"."""
+    if step < 0:
+        d = day - dt.timedelta(days=(day.weekday() - weekday) % 7 or 7)
+    else:
+        d = day + dt.timedelta(days=(weekday - day.weekday()) % 7 or 7)
+    return d.isoformat(), "day"
 
 
 def _anaphoric(reading: Reading, previous: str | None) -> tuple[str | None, str, str, str | None]:

@@ -15,7 +15,8 @@ from newsgraph.outputs.files import open_output
 from newsgraph.store import queries
 
 SCHEMA = "newsgraph/1"
-LISTS = ("documents", "entities", "mentions", "events", "quotes", "descriptors", "techniques", "conflicts", "times")
+LISTS = ("documents", "entities", "mentions", "events", "quotes", "descriptors", "techniques", "conflicts", "times",
+         "local_mentions")
 
 
 def _list(conn: sqlite3.Connection, name: str) -> list[dict]:

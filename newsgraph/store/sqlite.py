@@ -398,6 +398,11 @@ class Store:
                   m.link_reason, m.role, m.form) for i, m in enumerate(analysis.mentions)],
             )
             c.executemany(
+                "INSERT INTO local_mentions(doc, idx, start, end, text, sentence, form, chain, reason) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(a.id, i, m.start, m.end, m.text, m.sentence, m.form, m.chain, m.reason)
+                 for i, m in enumerate(getattr(analysis, "local_mentions", None) or [])],
+            )
+            c.executemany(
                 "INSERT INTO amounts(doc, idx, start, end, text, value, unit, kind, sentence) VALUES (?,?,?,?,?,?,?,?,?)",
                 [(a.id, i, x.start, x.end, x.text, x.value, x.unit, x.kind, x.sentence) for i, x in enumerate(analysis.amounts)],
             )

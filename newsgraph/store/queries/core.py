@@ -7,6 +7,7 @@ import sqlite3
 
 from newsgraph.errors import NoSuchEntity
 from newsgraph.lexicons.places import fold
+from newsgraph.store.queries.schema import has_table
 
 __all__ = [
     "stats",
@@ -22,6 +23,7 @@ __all__ = [
     "export_documents",
     "export_entities",
     "export_mentions",
+    "export_local_mentions",
     "sentence_text",
     "span_text",
     "documents_by_date",
@@ -233,6 +235,19 @@ def export_entities(conn: sqlite3.Connection) -> list[dict]:
             "affiliation": r["affiliation"] if "affiliation" in r.keys() else None,
         }
         for r in conn.execute("SELECT * FROM entities ORDER BY mentions DESC, id")
+    ]
+
+
+def export_local_mentions(conn: sqlite3.Connection) -> list[dict]:
+    """Mentions of chains no name heads, per document (empty for a store from before they existed)."""
+    if not has_table(conn, "local_mentions"):
+        return []
+    return [
+        dict(r)
+        for r in conn.execute(
+            """SELECT l.doc, l.chain, l.start, l.end, l.text, l.form, l.reason, s.start AS sentence_start, s.end AS sentence_end
+               FROM local_mentions l LEFT JOIN sentences s ON s.doc = l.doc AND s.idx = l.sentence ORDER BY l.doc, l.start"""
+        )
     ]
 
 
