@@ -231,11 +231,14 @@ def summarize(run: dict, slowest: int = 20) -> dict:
 
 def route(url: str) -> str:
     """The route a URL asks for, without its ids: /entity/{id}, /document/{id}; a JSON twin and paging stay apart
-    (/entity/{id}.json, /search?offset), as they are computed apart."""
+    (/entity/{id}.json, /search?offset), as they are computed apart; /graph by its top=N, its filtered variants together."""
     path, _, query = url.partition("?")
     parts = path.split("/")
     if len(parts) > 2 and parts[1] in ("entity", "document"):
         path = f"/{parts[1]}/{{id}}" + (".json" if path.endswith(".json") else "")
+    if path in ("/graph", "/graph.json") and query:  # the size of the network drawn is what costs: top=N apart, filters together
+        top = [p for p in query.split("&") if p.startswith("top=")]
+        return path + ("?" + top[0] if top else "?filtered")
     return path + ("?offset" if "offset=" in query else "")
 
 

@@ -208,6 +208,121 @@ def test_labels_are_placed_without_overlap():
         assert not any(_overlaps(b, (x - r, y - r, x + r, y + r)) for b in boxes)
 
 
+
+def test_label_grid_places_as_checking_every_box():
+    """The grid only skips boxes that cannot overlap: the same labels land where a check of every box puts them."""
+    import random
+
+    from newsgraph.outputs import svg
+
+    def every_box(nodes, width, height):
+        circles = [(x - r - 1, y - r - 1, x + r + 1, y + r + 1) for _, x, y, r, _ in nodes]
+        taken, out, h = [], {}, svg.FONT + 3
+        for nid, x, y, r, text in nodes:
+            w = svg.CHAR_W * len(text) + 4
+            for gap in (3, 3 + h):
+                d = r + gap
+                spots = [(x, y + d + svg.FONT - 2, "middle"), (x, y - d - 2, "middle"), (x + d, y + svg.FONT / 2 - 1, "start"),
+                         (x - d, y + svg.FONT / 2 - 1, "end"), (x + d * 0.8, y + d * 0.8 + svg.FONT - 2, "start"),
+                         (x - d * 0.8, y + d * 0.8 + svg.FONT - 2, "end"), (x + d * 0.8, y - d * 0.8 - 2, "start"),
+                         (x - d * 0.8, y - d * 0.8 - 2, "end")]
+                placed = False
+                for tx, ty, anchor in spots:
+                    left = tx - w / 2 if anchor == "middle" else tx if anchor == "start" else tx - w
+                    box = (left - 2, ty - svg.FONT, left + w + 2, ty + 4)
+                    if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+                        continue
+                    if any(svg._overlaps(box, t) for t in taken + circles):
+                        continue
+                    taken.append(box)
+                    out[nid] = (tx, ty, anchor, box)
+                    placed = True
+                    break
+                if placed:
+                    break
+        return out
+
+    rnd = random.Random(11)
+    for crowd in (40, 150, 300):
+        nodes = [(f"n{i}", rnd.uniform(0, 900), rnd.uniform(0, 720), rnd.uniform(6, 26), "Actor " * rnd.randint(1, 4))
+                 for i in range(crowd)]
+        assert svg.place_labels(nodes, 900, 720) == every_box(nodes, 900, 720)
+
+
+def _crowded_graph() -> dict:
+    """300 actors: one big part, a middling one, small parts, triangles and paths, pairs, and loners."""
+    import random
+
+    rnd = random.Random(5)
+    nodes = [f"a{i}" for i in range(300)]
+    pairs = [(f"a{k}", f"a{rnd.randrange(k)}") for k in range(1, 140)]  # the big part: a random tree of 140 ...
+    pairs += [(f"a{rnd.randrange(140)}", f"a{rnd.randrange(140)}") for _ in range(90)]  # ... with cycles
+    pairs = [(a, b) for a, b in pairs if a != b]
+    i = 140
+    for size in [22] + [5] * 4 + [3] * 8 + [2] * 25:  # a mid part, small parts, triangles/paths and pairs, then loners
+        pairs += [(f"a{i + k}", f"a{i + rnd.randrange(k)}") for k in range(1, size)]
+        i += size
+    graph = {"nodes": [{"id": n, "name": f"Actor {n}", "type": "PERSON", "involvement": 1 + rnd.randrange(30), "mentions": 3}
+                       for n in nodes],
+             "edges": [{"source": a, "target": b, "type": "MEET", "weight": 1 + rnd.randrange(4), "directed": True} for a, b in pairs]}
+    return graph
+
+
+def test_layout_work_is_bounded(monkeypatch):
+    """A 300-actor picture: one spring layout of SPRING_ITERATIONS (50) rounds for the big part, Kamada-Kawai only for
+    parts of 4 to 40 actors, nothing for pairs and triangles; drawn twice, laid out and grouped once (cached), same SVG."""
+    import networkx as nx
+
+    from newsgraph.outputs import svg
+
+    assert svg.SPRING_ITERATIONS <= 50
+    graph = _crowded_graph()
+    calls = {"spring": [], "kk": [], "communities": 0}
+    spring, kk = nx.spring_layout, nx.kamada_kawai_layout
+    greedy = nx.algorithms.community.greedy_modularity_communities
+
+    def counted_spring(g, **kw):
+        calls["spring"].append((len(g), kw.get("iterations", 50)))
+        return spring(g, **kw)
+
+    def counted_kk(g, **kw):
+        calls["kk"].append(len(g))
+        return kk(g, **kw)
+
+    def counted_greedy(*a, **kw):
+        calls["communities"] += 1
+        return greedy(*a, **kw)
+
+    monkeypatch.setattr(nx, "spring_layout", counted_spring)
+    monkeypatch.setattr(nx, "kamada_kawai_layout", counted_kk)
+    monkeypatch.setattr(nx.algorithms.community, "greedy_modularity_communities", counted_greedy)
+    svg._layout_of.cache_clear()
+    svg._communities_of.cache_clear()
+    first = svg.network_svg(graph, lambda e: "#" + e, height=720)
+    again = svg.network_svg(graph, lambda e: "#" + e, height=720)
+    assert first == again
+    assert calls["spring"] == [(140, svg.SPRING_ITERATIONS)]
+    assert sorted(calls["kk"]) == [5, 5, 5, 5, 22]
+    assert calls["communities"] == 1
+    svg._layout_of.cache_clear()
+    svg._communities_of.cache_clear()
+    assert svg.network_svg(graph, lambda e: "#" + e, height=720) == first  # recomputed from scratch: the same picture
+    assert first.count('class="node"') == 300
+
+
+def test_network_picture_is_the_same_in_every_process():
+    """Two servers draw the same picture: nothing in the layout follows string hashing (which differs per process)."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys, hashlib; sys.path.insert(0, sys.argv[1]); from test_views import _crowded_graph; "
+            "from newsgraph.outputs.svg import network_svg; "
+            "print(hashlib.sha1(network_svg(_crowded_graph(), lambda e: '#' + e, height=720).encode()).hexdigest())")
+    here = str(__import__("pathlib").Path(__file__).parent)
+    digests = {subprocess.run([sys.executable, "-c", code, here], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1 and len(next(iter(digests)).strip()) == 40
+
 def test_timeline_rows_say_who_did_what_to_whom(seeds_conn):
     from newsgraph.outputs.svg import event_phrase, timeline_svg
 
