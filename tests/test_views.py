@@ -395,3 +395,15 @@ def test_money_page_html_and_tabs(seeds_client):
     assert "two stints" not in html and 'class="negated-row"' in html and "≈ 70 billion USD" in html
     q = seeds_client.get("/money?tab=quantities", headers=HTML).text
     assert "two stints" in q and "≥ 1,000 t" in q and '<a class="tab" href="/money">money' in q
+
+
+def test_voices_page_says_what_lies_under_the_score_bar_and_shows_it_on_request(seeds_client):
+    """The rules' scores are their measured precision: on the seeds none reaches the default 0.5, so the page says how
+    many spans scored lower, and `?min_score=` counts them."""
+    default = seeds_client.get("/voices", headers=HTML).text
+    assert re.search(r"No technique span is scored at least 0.5 .*?(\d+) scored lower", default, re.S)
+    data = seeds_client.get("/voices.json?min_score=0.3").json()["techniques"]
+    assert data["min_score"] == 0.3 and data["below"] < seeds_client.get("/voices.json").json()["techniques"]["below"]
+    assert data["counts"]["(unknown outlet)"]["Name_Calling,Labeling"] >= 20
+    low = seeds_client.get("/voices?min_score=0.3", headers=HTML).text
+    assert "Name Calling, Labeling" in low and "scored lower" not in low

@@ -304,10 +304,11 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
 
     @app.get("/voices", summary="Quotes by speaker, labels per outlet, techniques per outlet")
     @app.get("/voices.json", include_in_schema=False)
-    async def voices(request: Request, limit: int = Limit(50), offset: int = Offset):
+    async def voices(request: Request, limit: int = Limit(50), offset: int = Offset,
+                     min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="count technique spans scored at least this")):
         json = _wants_json(request)
         return await answer(request, lambda conn: render(
-            request, "voices.html", pages.page_voices(conn, _clamp(limit, 1, MAX_LIMIT), offset), json), json)
+            request, "voices.html", pages.page_voices(conn, _clamp(limit, 1, MAX_LIMIT), offset, min_score=min_score), json), json)
 
     @app.get("/graph", summary="Interactive actor network, filtered by event type and date; `preset=support` for the support "
              "network, `all=1` to show OTHER and STATEMENT edges and one-off actors")

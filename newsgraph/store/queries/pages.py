@@ -560,14 +560,16 @@ def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: floa
     """The label matrix and the techniques per outlet (spans scored at least `min_score`) computed from the
     tables (the corpus step stores them at the default min-score)."""
     matrix = label_matrix(conn, top=top)
-    techniques: dict = {"outlets": [], "techniques": [], "counts": {}}
+    techniques: dict = {"outlets": [], "techniques": [], "counts": {}, "min_score": min_score, "below": 0}
     if has_table(conn, "techniques"):
+        below = _count(conn, "SELECT COUNT(*) FROM techniques WHERE score < ?", (min_score,))
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         for r in conn.execute(
             """SELECT COALESCE(d.outlet, ?), t.technique, COUNT(*) FROM techniques t JOIN documents d ON d.id = t.doc
                WHERE t.score >= ? GROUP BY 1, 2 ORDER BY 1, 2""", (UNKNOWN_OUTLET, min_score)):
             counts[r[0]][r[1]] = r[2]
-        techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts)}
+        techniques = {"outlets": sorted(counts), "techniques": sorted({t for c in counts.values() for t in c}), "counts": dict(counts),
+                      "min_score": min_score, "below": below}
     techniques["summary"] = _outlet_summary(conn, min_score)
     return {"labels": matrix, "techniques": techniques}
 
