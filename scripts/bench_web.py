@@ -30,17 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PER_DOC_TABLES = {
-    # table: columns copied as they are (besides id/doc)
-    "sentences": ["idx", "start", "end"],
-    "mentions": ["idx", "start", "end", "text", "label", "name", "key", "sentence", "kind", "place", "refers_to", "link_reason", "role", "entity"],
-    "amounts": ["idx", "start", "end", "text", "value", "unit", "kind", "sentence"],
-    "times": ["idx", "start", "end", "text", "value", "granularity", "anchor", "sentence"],
-    "quotes": ["idx", "start", "end", "text", "kind", "cue", "speaker_start", "speaker_end", "speaker_text", "speaker_mention", "sentence"],
-    "descriptors": ["idx", "start", "end", "text", "head", "mention", "polarity", "voice", "speaker_start", "speaker_end", "speaker_text",
-                    "speaker_mention", "sentence"],
-    "techniques": ["idx", "start", "end", "text", "technique", "engine", "score", "target", "sentence"],
-}
+# Tables of one document's extraction, copied whole (every column but the row id): read from the schema, so that a
+# column a later migration adds is copied too (a hand-kept list missed `mentions.form`, and the copies' descriptions
+# and pronouns then counted as names).
+PER_DOC_TABLES = ("sentences", "mentions", "local_mentions", "amounts", "times", "quotes", "descriptors", "techniques")
+
+
+def per_doc_columns(c, table: str) -> list[str]:
+    return [r[1] for r in c.execute(f"PRAGMA table_info('{table}')") if r[1] not in ("id", "doc")]
+
+
 DOC_COLUMNS = ["path", "title", "outlet", "url", "published_inferred", "author", "language", "encoding", "format", "notes", "sha256", "text",
                "words", "pipeline"]
 
@@ -88,8 +87,8 @@ def grow(db: Path, target: int, refresh: bool = True) -> int:
                     FROM documents WHERE id IN (SELECT id FROM batch)""", (suffix, k))
             c.execute("""INSERT INTO sources(path, doc, size, mtime_ns) SELECT path || ?, doc || ?, size, mtime_ns FROM sources
                          WHERE doc IN (SELECT id FROM batch)""", (suffix, suffix))
-            for table, columns in PER_DOC_TABLES.items():
-                cs = ", ".join(f'"{x}"' for x in columns)
+            for table in PER_DOC_TABLES:
+                cs = ", ".join(f'"{x}"' for x in per_doc_columns(c, table))
                 c.execute(f"INSERT INTO {table}(doc, {cs}) SELECT doc || ?, {cs} FROM {table} WHERE doc IN (SELECT id FROM batch)", (suffix,))
             shift = c.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
             c.execute(

@@ -99,10 +99,21 @@ def _compatible(a: set[str], b: set[str]) -> bool:
 
 
 class _Union:
-    def __init__(self, ms: list[_M], split_keys: list[str | None]):
+    """Union-find over mentions that refuses what the rules forbid: a name the user split off, two first names.
+
+    With `seeded`, the mentions standing for resolved entities (`resolve_added`) are not new: two clusters
+    holding such mentions (two resolved entities) are joined only by a link the new text makes inside one
+    document (`bridge`), never by the corpus-wide rules, whose "no" earlier resolves already gave.
+    """
+
+    def __init__(self, ms: list[_M], split_keys: list[str | None], seeded: set[int] | None = None):
         n = len(ms)
         self.parent = list(range(n))
         self.split_keys = split_keys
+        self.fresh = bytearray(b"\x01") * n
+        self.resolved = bytearray(n)
+        for i in seeded or ():
+            self.fresh[i], self.resolved[i] = 0, 1
         self.firsts: dict[int, set[str]] = {}
         for i, m in enumerate(ms):
             g = _given(m)
@@ -116,20 +127,46 @@ class _Union:
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int, reason: str, force: bool = False) -> bool:
+    def union(self, a: int, b: int, reason: str, force: bool = False, bridge: bool = False) -> bool:
         if not force and self.split_keys[a] != self.split_keys[b]:
             return False  # the user split one of these names off
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
+        if not force and (not (self.fresh[ra] or self.fresh[rb]) or self.resolved[ra] and self.resolved[rb] and not bridge):
+            return False  # both hold entities already resolved
         fa, fb = self.firsts.get(ra, set()), self.firsts.get(rb, set())
         if not force and not _compatible(fa, fb):
             return False  # two people with different first names are never one
         self.parent[rb] = ra
+        self.fresh[ra] |= self.fresh[rb]
+        self.resolved[ra] |= self.resolved[rb]
         if fa or fb:
             self.firsts[ra] = fa | fb
         self.log.append((a, b, reason))
         return True
+
+
+class _OneEditIndex:
+    """Words one edit (insertion, deletion or substitution) from a given word, without comparing it to all of them.
+
+    Two words one edit apart share a form with at most one letter deleted, so each word is filed under
+    itself and its one-letter deletions (a scan of every surname per lone surname was quadratic in the corpus).
+    """
+
+    def __init__(self, words):
+        self.by_form: dict[str, list[str]] = defaultdict(list)
+        for w in words:
+            for form in _deletions(w):
+                self.by_form[form].append(w)
+
+    def within_one(self, word: str) -> set[str]:
+        found = {w for form in _deletions(word) for w in self.by_form.get(form, ())}
+        return {w for w in found if Levenshtein.distance(w, word) == 1}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 def slug(name: str) -> str:
@@ -149,6 +186,7 @@ def _person_key(key: str) -> str | None:
     return f"{given.rstrip('.')} {family}"
 
 
+@lru_cache(maxsize=1 << 18)
 def match_key(key: str) -> str:
     """The key names are matched on: the folded name without a company form or a leading "the"."""
     words = key.split()
@@ -183,8 +221,13 @@ def resolve(store) -> None:
     entity_ids.record(store, names, moves)
 
 
-def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Union:
-    """The entities as a union-find over the mentions (pure: no SQL)."""
+def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
+            seed_of: dict[int, str] | None = None, co_mentioned=None) -> _Union:
+    """The entities as a union-find over the mentions (pure: no SQL).
+
+    `seed_of` marks the mentions that stand for resolved entities (index -> entity id; see `resolve_added`):
+    they start joined by entity and `co_mentioned(entity)` gives the entities named beside each in its documents.
+    """
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
     targets = {(m.doc, m.refers_to) for m in ms if m.refers_to is not None}
     by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms) if (m.doc, m.idx) in targets}
@@ -195,7 +238,19 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             seen.add(j)
             j = by_doc_idx.get((ms[j].doc, ms[j].refers_to), j)
         split_keys[i] = split_keys[j]
-    uf = _Union(ms, split_keys)
+    uf = _Union(ms, split_keys, set(seed_of) if seed_of else None)
+    seeds_by_entity: dict[str, list[int]] = defaultdict(list)
+    for i, entity in (seed_of or {}).items():
+        seeds_by_entity[entity].append(i)
+    for members in seeds_by_entity.values():
+        for i in members[1:]:
+            uf.union(members[0], i, "resolved before", force=True)
+    seed_context = None
+    if seed_of:
+        def seed_context(root: int, docs: set[str]) -> set[int]:
+            """The clusters of the entities named beside this cluster's resolved entities, in earlier documents."""
+            return {uf.find(seeds_by_entity[e][0]) for d in docs if d.startswith(_SEED)
+                    for e in co_mentioned(d[len(_SEED):]) if e in seeds_by_entity}
     names = [i for i, m in enumerate(ms) if m.form == "name"]
 
     # 1. links made inside one document
@@ -203,7 +258,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
         if m.refers_to is not None:
             j = by_doc_idx.get((m.doc, m.refers_to))
             if j is not None:
-                uf.union(j, i, m.link_reason or "linked in the same document")
+                uf.union(j, i, m.link_reason or "linked in the same document", bridge=True)
     # Surnames of people named in full somewhere: alone, such a word is joined only inside its document.
     surnames = set()
     for m in (ms[i] for i in names):
@@ -306,7 +361,8 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                 if g1 != g2 and len(g1) >= 3 and g2.startswith(g1):
                     uf.union(j, i, f"short first name of {ms[j].name}")
 
-    clusters, types, docs_of, context = _view(uf, ms)
+    seen: dict[tuple[int, int], list] = {}
+    clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
 
     # 5. lone surnames to the person who bears them
     bearers: dict[str, list[int]] = defaultdict(list)
@@ -315,9 +371,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             full = {ms[i].key for i in members if len(ms[i].key.split()) >= 2 and ms[i].key.split()[0] not in PEERAGE}
             for key in full:
                 bearers[family_name(key.split())].append(root)
-    bearers_by_initial: dict[str, list[str]] = defaultdict(list)
-    for surname in bearers:
-        bearers_by_initial[surname[:1]].append(surname)
+    near_bearers = _OneEditIndex(s for s in bearers if len(s) >= 4)
     lone: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
         if any(ms[i].place for i in members) or any(len(ms[i].key.split()) > 1 for i in members):
@@ -331,8 +385,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
         if not candidates and len(key) >= 5 and types[root] == "person":
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
             ctx = context(root)
-            near = {c for s in bearers_by_initial.get(key[:1], ()) if abs(len(s) - len(key)) <= 1
-                    and Levenshtein.distance(s, key) == 1 for c in bearers[s]}
+            near = {c for s in near_bearers.within_one(key) if s[:1] == key[:1] for c in bearers[s]}
             candidates = [c for c in near if c != root and len(ctx & context(c)) >= 2]
             reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
@@ -344,7 +397,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                 continue
             candidates = [scored[0][1]]
         target = candidates[0]
-        if uf.union(members[0], clusters[target][0], reason.format(_display(ms, clusters[target]))):
+        if uf.union(members[0], clusters[target][0], reason.format(display(target))):
             lone[key].remove(root)
     # the lone mentions no bearer was found for: one entity per name across documents
     for key, roots in lone.items():
@@ -352,12 +405,12 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             uf.union(clusters[roots[0]][0], clusters[r][0], "same name")
 
     # 6. near-spellings with the same type and shared context
-    clusters, types, docs_of, context = _view(uf, ms)
+    clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     names = {}
     for root, members in clusters.items():
         if types[root] in ("person", "organization", "place") and not any(ms[i].place for i in members):
-            name = fold(_display(ms, members))
+            name = fold(display(root))
             names[root] = name
             if len(name) >= 5:
                 blocks[(types[root], name[:1])].append(root)
@@ -381,7 +434,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
                 )
 
     # 6b. one organisation under several organisation words: "Betty Ford Center" / "Betty Ford Clinic"
-    clusters, types, docs_of, context = _view(uf, ms)
+    clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     by_core: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
         if types[root] in ("person", "country", "place") or any(ms[i].place for i in members):
@@ -401,7 +454,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             uf.union(clusters[roots[0]][0], clusters[r][0], f"the same organisation under another word ({core})")
 
     # 7. acronyms and the names they spell, across documents
-    clusters, types, docs_of, context = _view(uf, ms)
+    clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     acronyms, expansions = [], []
     for root, members in clusters.items():
         if any(ms[i].place for i in members):
@@ -420,7 +473,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
             for f in firsts:
                 spellable[f].append((e, name, needed))
     for a in acronyms:
-        short = _display(ms, clusters[a])
+        short = display(a)
         letters = acronym_letters(short)
         have = set(letters)
         fits = list(dict.fromkeys(
@@ -432,7 +485,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
         ctx = context(a)
         fits = [e for e in fits if len((ctx & context(e)) - {a, e}) >= 1]
         if len(fits) == 1:
-            uf.union(clusters[fits[0]][0], clusters[a][0], f"acronym of {_display(ms, clusters[fits[0]])}, sharing co-mentioned actors")
+            uf.union(clusters[fits[0]][0], clusters[a][0], f"acronym of {display(fits[0])}, sharing co-mentioned actors")
 
     # 8. the user's word
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -446,24 +499,47 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]]) -> _Unio
     return uf
 
 
-def _view(uf: _Union, ms: list[_M]):
-    """The clusters as they stand: members, type and documents of each, and its context (co-mentioned clusters)."""
+def _view(uf: _Union, ms: list[_M], seen: dict[tuple[int, int], list], seed_context=None):
+    """The clusters as they stand: members, type and documents of each, its context (co-mentioned clusters)
+    and its name.
+
+    `seen` keeps each cluster's type, documents and name from earlier views, keyed by root and number of
+    names: a union only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and
+    it is not voted on again (the four views of a run were half of entity resolution on the BBC corpus).
+    Contexts are kept for the view's lifetime: the rules ask for a popular person's again and again.
+    """
     clusters = _clusters(uf, ms, names_only=True)
-    types = {root: _type(ms, members) for root, members in clusters.items()}
-    docs_of = {root: {ms[i].doc for i in members} for root, members in clusters.items()}
+    types, docs_of = {}, {}
+    for root, members in clusters.items():
+        known = seen.get((root, len(members)))
+        if known is None:
+            known = seen[(root, len(members))] = [_type(ms, members), {ms[i].doc for i in members}, None]
+        types[root], docs_of[root] = known[0], known[1]
     cluster_docs: dict[str, set[int]] = defaultdict(set)
     for root, docs in docs_of.items():
         for d in docs:
             cluster_docs[d].add(root)
+    contexts: dict[int, set[int]] = {}
 
     def context(root: int) -> set[int]:
-        out: set[int] = set()
-        for d in docs_of[root]:
-            out |= cluster_docs[d]
-        out.discard(root)
+        out = contexts.get(root)
+        if out is None:
+            out = set()
+            for d in docs_of[root]:
+                out |= cluster_docs[d]
+            if seed_context is not None:
+                out |= seed_context(root, docs_of[root])
+            out.discard(root)
+            contexts[root] = out
         return out
 
-    return clusters, types, docs_of, context
+    def display(root: int) -> str:
+        known = seen[(root, len(clusters[root]))]
+        if known[2] is None:
+            known[2] = _display(ms, clusters[root])
+        return known[2]
+
+    return clusters, types, docs_of, context, display
 
 
 def _clusters(uf: _Union, ms: list[_M], names_only: bool = False) -> dict[int, list[int]]:
@@ -562,18 +638,9 @@ def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
         named = [i for i in members if ms[i].form == "name"] or members
         name = _display(ms, named)
         typ = _type(ms, named)
-        eid = slug(name)
-        if eid in used:
-            eid = f"{eid}-{typ}"
-            n = 2
-            while eid in used:
-                eid = f"{slug(name)}-{typ}-{n}"
-                n += 1
-        used.add(eid)
+        eid = _new_id(name, typ, used)
         ids[root] = eid
-        out.entities.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
-        for alias, count in Counter(ms[i].name for i in named).items():
-            out.aliases.append((eid, alias, count))
+        _entity_rows(out, eid, ms, members, named, name, typ)
         out.assignments.extend((eid, ms[i].id) for i in members)
     place_entity = {}
     for root, members in clusters.items():
@@ -589,3 +656,96 @@ def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
             merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
     out.merges = list(dict.fromkeys(merge_rows))
     return out
+
+
+def _new_id(name: str, typ: str, used: set[str]) -> str:
+    """The slug of the name, made unique among `used` with the type and a number; added to `used`."""
+    eid = slug(name)
+    if eid in used:
+        eid = f"{eid}-{typ}"
+        n = 2
+        while eid in used:
+            eid = f"{slug(name)}-{typ}-{n}"
+            n += 1
+    used.add(eid)
+    return eid
+
+
+def _entity_rows(out: EntityTables, eid: str, ms: list[_M], members: list[int], named: list[int], name: str, typ: str):
+    """The entity's row (its affiliation still a place id) and its aliases."""
+    out.entities.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
+    for alias, count in Counter(ms[i].name for i in named).items():
+        out.aliases.append((eid, alias, count))
+
+
+_SEED = "\x00"  # the document of a mention standing for a resolved entity: the entity's id follows
+
+
+def resolve_added(store, docs: set[str]) -> None:
+    """Resolve the mentions of documents added since the last resolve against the entities as they stand.
+
+    A full resolve holds a record per mention of the corpus and redoes every decision; here each resolved
+    entity comes in as one record per distinct name form (its seeds, joined from the start), with the
+    entities named beside it in its documents as its context (asked of the store only for the candidates
+    the rules compare), and the new mentions are clustered with them by the same rules. Decisions between
+    resolved entities alone are never redone: a new mention may join an entity, start one, or bridge two
+    (they become one, the smaller id redirecting to the larger entity), but two entities the new documents
+    do not touch stay as they were, and a rule whose evidence has grown (the person a lone surname is
+    most often named beside) is not asked again. `newsgraph resolve --full` redoes everything; see
+    `run.resolve_corpus` for when a build chooses which.
+    """
+    one = sys.intern
+    new = [
+        _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
+           reason and one(reason), role and one(role), one(form))
+        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in entity_store.added_mention_rows(store, docs)
+    ]
+    forms = entity_store.entity_forms(store)
+    seeds = [_M(None, one(_SEED + e), 0, one(label), one(name), one(key), one(kind), place and one(place), None, None,
+                role and one(role), "name") for e, name, key, label, place, kind, role in forms]
+    seed_of = {i: forms[i][0] for i in range(len(seeds))}
+    ms = seeds + new
+    co_mentioned = lru_cache(maxsize=None)(lambda e: frozenset(entity_store.co_mentioned(store, e)))
+    uf = cluster(ms, entity_store.overrides(store), seed_of, co_mentioned)
+
+    sizes = entity_store.entity_sizes(store)
+    used = set(sizes)
+    assignments: list[tuple[str, int]] = []
+    folded: dict[str, str] = {}
+    final: dict[int, str] = {}
+    for root, members in _clusters(uf, ms).items():
+        if not uf.fresh[root]:
+            continue
+        old = sorted({seed_of[i] for i in members if i in seed_of}, key=lambda e: (-sizes.get(e, 0), e))
+        added = [i for i in members if i not in seed_of]
+        if old:
+            eid = old[0]
+            folded.update((e, eid) for e in old[1:])
+        else:
+            named = [i for i in added if ms[i].form == "name"] or added
+            eid = _new_id(_display(ms, named), _type(ms, named), used)
+        final[root] = eid
+        assignments.extend((eid, ms[i].id) for i in added)
+    names_before = entity_ids.snapshot(store)
+    moves = entity_store.write_added(store, assignments, folded)
+
+    # the touched entities' rows, from all their mentions, as a full resolve writes them
+    members_of: dict[str, list[int]] = defaultdict(list)
+    rows = entity_store.member_rows(store, set(final.values()))
+    touched = [_M(*(r[:1] + (one(r[1]),) + r[2:12])) for r in rows]
+    for n, r in enumerate(rows):
+        members_of[r[12]].append(n)
+    out = EntityTables()
+    for eid, members in members_of.items():
+        named = [i for i in members if touched[i].form == "name"] or members
+        _entity_rows(out, eid, touched, members, named, _display(touched, named), _type(touched, named))
+    place_ids = {row[5] for row in out.entities if row[5]}
+    place_entity = entity_store.place_entities(store, place_ids)
+    gaz = gazetteer()
+    out.entities = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None)
+                    for row in out.entities]
+    out.merges = list(dict.fromkeys(
+        (final[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log
+        if not (a in seed_of and b in seed_of) and ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name"))
+    entity_store.replace_entities(store, set(folded), out)
+    entity_ids.record(store, names_before, moves)

@@ -102,3 +102,102 @@ def write_redirects(store, found: dict[str, tuple[str, str | None, str]]) -> Non
                    reason = excluded.reason, at = datetime('now')""",
                 (old, target, name, reason),
             )
+
+
+# --- adding documents to resolved entities (``resolve.entities.resolve_added``) ---------------------------
+
+def _docs_table(store, docs) -> None:
+    c = store.conn
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS added_docs (id TEXT PRIMARY KEY)")
+    c.execute("DELETE FROM temp.added_docs")
+    c.executemany("INSERT OR IGNORE INTO temp.added_docs(id) VALUES (?)", ((d,) for d in docs))
+
+
+def added_mention_rows(store, docs) -> list[tuple]:
+    """The mentions of `docs`, as `MENTION_COLUMNS` tuples in document order."""
+    _docs_table(store, docs)
+    return store.conn.execute(
+        f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m JOIN temp.added_docs d ON d.id = m.doc"
+        " ORDER BY m.doc, m.idx").fetchall()
+
+
+def entity_forms(store) -> list[tuple]:
+    """Each resolved entity's distinct name forms outside the added documents (`added_mention_rows` set them):
+    (entity, name, key, label, place, kind, role) with role any role one of those mentions held; one row stands
+    for all the mentions written that way, so this is the size of the entity table, not of the corpus."""
+    return store.conn.execute(
+        """SELECT entity, name, key, label, place, kind, MAX(role) FROM mentions
+           WHERE form = 'name' AND entity IS NOT NULL AND doc NOT IN (SELECT id FROM temp.added_docs)
+           GROUP BY entity, name, key, label, place, kind ORDER BY entity, name, key, label""").fetchall()
+
+
+def co_mentioned(store, entity: str) -> set[str]:
+    """The entities named in a document that names `entity` (outside the added documents)."""
+    return {r[0] for r in store.conn.execute(
+        """SELECT DISTINCT o.entity FROM mentions m JOIN mentions o ON o.doc = m.doc
+           WHERE m.entity = ? AND o.entity IS NOT NULL AND o.entity != m.entity""", (entity,))}
+
+
+def entity_sizes(store) -> dict[str, int]:
+    return dict(store.conn.execute("SELECT id, mentions FROM entities"))
+
+
+def member_rows(store, entities) -> list[tuple]:
+    """Every mention of these entities, as `MENTION_COLUMNS` tuples plus the entity."""
+    c = store.conn
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS touched_entities (id TEXT PRIMARY KEY)")
+    c.execute("DELETE FROM temp.touched_entities")
+    c.executemany("INSERT OR IGNORE INTO temp.touched_entities(id) VALUES (?)", ((e,) for e in entities))
+    return c.execute(
+        f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)}, m.entity FROM mentions m"
+        " JOIN temp.touched_entities t ON t.id = m.entity ORDER BY m.doc, m.idx").fetchall()
+
+
+def write_added(store, assignments: list[tuple[str, int]], folded: dict[str, str]) -> list[tuple[str, str, int]]:
+    """Give the added mentions their entities and move the mentions of each entity in `folded` (old -> new) to
+    the entity it joined; returns (old, new, mentions) for the mentions that moved from one entity to another."""
+    c = store.conn
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
+    c.execute("DELETE FROM temp.entity_assignments")
+    c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", assignments)
+    c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
+                 WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
+    c.execute("DELETE FROM temp.entity_assignments")
+    moves = []
+    for old, new in folded.items():
+        n = c.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (new, old)).rowcount
+        moves.append((old, new, n))
+        c.execute("UPDATE merges SET entity = ? WHERE entity = ?", (new, old))
+    return moves
+
+
+def replace_entities(store, drop: set[str], tables: EntityTables) -> None:
+    """Drop the rows of the entities in `drop` and write `tables` (new rows for some of them, or new entities)."""
+    c = store.conn
+    ids = [(e,) for e in drop | {row[0] for row in tables.entities}]
+    c.executemany("DELETE FROM entity_roles WHERE entity = ?", ids)
+    c.executemany("DELETE FROM entity_aliases WHERE entity = ?", ids)
+    c.executemany("DELETE FROM entities WHERE id = ?", ids)
+    c.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", tables.entities)
+    c.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", tables.aliases)
+    c.executemany(
+        """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
+           SELECT entity, doc, role FROM mentions WHERE entity = ? AND role IS NOT NULL""",
+        [(row[0],) for row in tables.entities])
+    c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
+
+
+def entity_ids(store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT id FROM entities")}
+
+
+def place_entities(store, places: set[str]) -> dict[str, str]:
+    """Place id -> the entity most of its mentions belong to."""
+    out = {}
+    for pid in places:
+        row = store.conn.execute(
+            "SELECT entity FROM mentions WHERE place = ? AND entity IS NOT NULL GROUP BY entity ORDER BY COUNT(*) DESC, entity LIMIT 1",
+            (pid,)).fetchone()
+        if row:
+            out[pid] = row[0]
+    return out

@@ -334,6 +334,35 @@ class Store:
             h.update(f"{row[0]}:{row[1]}:{row[2]};".encode())
         return h.hexdigest()
 
+    def _overrides_digest(self) -> str:
+        import hashlib
+
+        rows = self.conn.execute("SELECT action, a, COALESCE(b, '') FROM overrides ORDER BY id").fetchall()
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+    def corpus_delta(self) -> tuple[set[str], int, int] | None:
+        """The documents added since the last corpus step, how many documents the last full one saw and how many
+        there are now; None when
+        only a full step will do: none finished yet, or a document was deleted or replaced since (a trigger drops
+        the mark), or the user's overrides changed."""
+        full = self.get_meta("resolved_full")
+        if full is None or self.get_meta("resolved_overrides") != self._overrides_digest():
+            return None
+        added = {r[0] for r in self.conn.execute(
+            "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM resolved_documents r WHERE r.id = d.id)")}
+        return added, int(full), self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def mark_resolved(self, fingerprint: str, full: bool) -> None:
+        """The corpus step is done for the documents now in the store (inside the step's transaction)."""
+        c = self.conn
+        if full:
+            c.execute("DELETE FROM resolved_documents")
+        c.execute("INSERT OR IGNORE INTO resolved_documents(id) SELECT id FROM documents")
+        if full:
+            self.set_meta("resolved_full", str(c.execute("SELECT COUNT(*) FROM documents").fetchone()[0]))
+        self.set_meta("resolved_overrides", self._overrides_digest())
+        self.set_meta("resolved", fingerprint)
+
     def add_override(self, action: str, a: str, b: str | None) -> None:
         with self.transaction():
             self.conn.execute("INSERT INTO overrides(action, a, b) VALUES (?, ?, ?)", (action, a, b))
