@@ -334,3 +334,106 @@ def test_a_rerun_of_entity_resolution_rewrites_only_the_mentions_whose_entity_ch
             entities.resolve(store)
         assert [r[0] for r in c.execute("SELECT id FROM rewritten")] == [moved]
         assert dict(c.execute("SELECT id, entity FROM mentions")) == before
+
+
+# --- documents added to a resolved corpus (resolve.entities.resolve_added, chosen by run.resolve_corpus) ------------
+
+def _partition(conn) -> dict[int, str]:
+    return dict(conn.execute("SELECT id, entity FROM mentions"))
+
+
+def _bcubed(a: dict[int, str], b: dict[int, str]) -> float:
+    """B-cubed F1 of clustering a against clustering b over the same mentions."""
+    from collections import Counter
+
+    pairs, ca, cb = Counter((a[m], b[m]) for m in a), Counter(a.values()), Counter(b.values())
+    p = sum(n * n / ca[i] for (i, _), n in pairs.items()) / len(a)
+    r = sum(n * n / cb[j] for (_, j), n in pairs.items()) / len(a)
+    return 2 * p * r / (p + r)
+
+
+def _consistent(conn) -> None:
+    """Every mention has a live entity and every entity row counts its mentions and documents."""
+    assert conn.execute("SELECT COUNT(*) FROM mentions WHERE entity IS NULL").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = m.entity)").fetchone()[0] == 0
+    assert conn.execute(
+        """SELECT COUNT(*) FROM entities e WHERE e.mentions != (SELECT COUNT(*) FROM mentions m WHERE m.entity = e.id)
+           OR e.documents != (SELECT COUNT(DISTINCT doc) FROM mentions m WHERE m.entity = e.id)""").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM entity_aliases a WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.entity)").fetchone()[0] == 0
+
+
+@pytest.fixture
+def incremental(monkeypatch):
+    """Builds resolve added documents incrementally from the first document on; returns the calls made."""
+    from newsgraph import run
+    from newsgraph.resolve import entities
+
+    calls = []
+    real = entities.resolve_added
+    monkeypatch.setattr(run, "INCREMENTAL_FROM", 0)
+    monkeypatch.setattr(run, "INCREMENTAL_GROWTH", 1.0)
+    monkeypatch.setattr(entities, "resolve_added", lambda store, docs: (calls.append(len(docs)), real(store, docs)))
+    return calls
+
+
+def test_an_added_document_joins_the_resolved_entities_and_keeps_people_apart(tmp_path, incremental):
+    """Two documents added to four resolved ones: names join their entities, a new Clarke stays apart from Ken
+    Clarke, and the result is the partition a full resolve of all six gives."""
+    import shutil
+
+    from newsgraph.run import build, resolve_corpus
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in "abcd":
+        (corpus / f"{name}.txt").write_text(NAMES_CORPUS[f"{name}.txt"], encoding="utf-8")
+    build([str(corpus)], str(tmp_path / "kb.db"))
+    assert incremental == []  # a first resolve is a full one
+    for name in "ef":
+        (corpus / f"{name}.txt").write_text(NAMES_CORPUS[f"{name}.txt"], encoding="utf-8")
+    build([str(corpus)], str(tmp_path / "kb.db"))
+    assert incremental == [2]
+    shutil.copy(tmp_path / "kb.db", tmp_path / "full.db")
+    with open_store(tmp_path / "kb.db") as store:
+        c = store.conn
+        _consistent(c)
+        ken, charles = _entity_of(c, "Ken Clarke"), _entity_of(c, "Charles Clarke")
+        assert len(ken) == len(charles) == 1 and ken != charles
+        lib_dems = {r[0] for r in c.execute("SELECT entity FROM mentions WHERE name = 'Liberal Democrats'")}
+        assert len(lib_dems) == 1  # named in e and in f: one entity
+        pentagon = _entity_of(c, "Pentagon")
+        assert len(pentagon) == 1
+        added = _partition(c)
+    with open_store(tmp_path / "full.db") as store:
+        assert resolve_corpus(store, force=True, full=True)
+        assert _bcubed(added, _partition(store.conn)) == 1.0
+
+
+@pytest.mark.slow
+def test_added_documents_resolve_as_a_full_resolve_would_on_news(tmp_path, incremental, shared_corpus):
+    """80 BBC politics articles resolved, 16 more added: the incremental resolve agrees with a full one on almost
+    every mention (B-cubed F1 over all mentions: 0.9995 measured with this slice), and the tables stay consistent."""
+    import shutil
+
+    from newsgraph.run import build, resolve_corpus
+    from newsgraph.store.sqlite import open_store
+
+    files = sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:96]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in files[:80]:
+        shutil.copy(f, corpus / f.name)
+    build([str(corpus)], str(tmp_path / "kb.db"))
+    for f in files[80:]:
+        shutil.copy(f, corpus / f.name)
+    build([str(corpus)], str(tmp_path / "kb.db"))
+    assert incremental == [16]
+    shutil.copy(tmp_path / "kb.db", tmp_path / "full.db")
+    with open_store(tmp_path / "kb.db") as store:
+        _consistent(store.conn)
+        added = _partition(store.conn)
+    with open_store(tmp_path / "full.db") as store:
+        resolve_corpus(store, force=True, full=True)
+        score = _bcubed(added, _partition(store.conn))
+    assert score >= 0.995, score

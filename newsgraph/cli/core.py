@@ -287,3 +287,33 @@ def split(name, db):
         queries.find_entity(store.conn, name)
     _override(db, "split", name, None)
     click.echo(f"{name!r} is now its own entity; this holds for later builds too")
+
+
+@main.command()
+@click.option("--full", is_flag=True, help="Resolve every document again, even when only new ones were added.")
+@db_option
+def resolve(full, db):
+    """Run the corpus step now (entities, dates, copies, facts, stories, lineage, page tables), as a build does at its end.
+
+    A build resolves only the documents it added when the store holds 5,000 documents or more and has grown
+    by less than a fifth since the last full step; --full redoes every decision on the whole corpus.
+    """
+    from newsgraph.cli.group import open_readonly
+    from newsgraph.run import resolve_corpus
+    from newsgraph.store.sqlite import open_store
+
+    open_readonly(db).close()  # a missing or foreign database is refused before anything is written
+    store = open_store(db)
+    timings: dict = {}
+    try:
+        with store.writer_lock():
+            ran = resolve_corpus(store, force=full, full=True if full else None, timings=timings)
+    finally:
+        store.close()
+    if not ran:
+        click.echo("nothing to do: the corpus step is up to date (--full runs it anyway)")
+        return
+    mode = timings.pop("mode")
+    what = "every document" if mode == "full" else f"the {mode.split()[1]} documents added since the last step"
+    steps = ", ".join(f"{name} {t['wall_s']} s" for name, t in timings.items())
+    click.echo(f"resolved {what}: {steps}")
