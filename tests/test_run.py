@@ -282,3 +282,49 @@ def test_batches_returned_out_of_order_are_stored_in_input_order(seeds_dir, tmp_
     monkeypatch.setattr(run, "make_executor", lambda spec, jobs: Shuffled())
     build([str(seeds_dir)], str(shuffled))
     assert _export(serial) == _export(shuffled)
+
+
+def test_a_build_resolves_only_added_documents_when_it_may_and_everything_otherwise(seeds_dir, tmp_path, monkeypatch):
+    """The corpus step resolves added documents alone (resolve.entities.resolve_added) only when nothing was
+    removed or replaced, no override changed, the store is big enough and has not grown too much since the
+    last full step; every other time it resolves every document."""
+    import shutil
+
+    from newsgraph import run
+    from newsgraph.resolve import entities
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    calls: list[str] = []
+    real_added, real_full = entities.resolve_added, entities.resolve
+    monkeypatch.setattr(entities, "resolve_added", lambda store, docs: (calls.append(f"added {len(docs)}"), real_added(store, docs)))
+    monkeypatch.setattr(entities, "resolve", lambda store: (calls.append("full"), real_full(store)))
+    monkeypatch.setattr(run, "INCREMENTAL_FROM", 3)
+    monkeypatch.setattr(run, "INCREMENTAL_GROWTH", 0.5)
+    files = sorted(seeds_dir.glob("*.txt"))
+    corpus, db = tmp_path / "seeds", tmp_path / "kb.db"
+    corpus.mkdir()
+
+    def add(*fs):
+        for f in fs:
+            shutil.copy(f, corpus / f.name)
+        build([str(corpus)], str(db))
+
+    add(files[0], files[1])
+    add(files[2])  # 2 documents at the last full step: under INCREMENTAL_FROM
+    add(files[3])  # 3 at the last full step, 4 now: grown by a third
+    assert calls == ["full", "full", "added 1"]
+    add(files[4])  # 5 now: grown by two thirds since the last full step
+    assert calls[-1] == "full"
+    with open_store(db) as store:
+        assert store.corpus_delta() == (set(), 5, 5)
+    (corpus / files[4].name).write_text(files[4].read_text(encoding="utf-8") + "\nA line added later.\n", encoding="utf-8")
+    build([str(corpus)], str(db))  # a replaced document leaves rows only a full step clears
+    assert calls[-1] == "full"
+    with open_store(db) as store:
+        store.add_override("split", "Maduro", None)
+        assert store.corpus_delta() is None  # a changed override
+        run.resolve_corpus(store)
+        store.conn.execute("DELETE FROM documents WHERE id = (SELECT MIN(id) FROM documents)")
+        assert store.corpus_delta() is None  # a deletion, whatever code made it (the trigger)
+    assert calls[-1] == "full" and calls.count("full") == 5
