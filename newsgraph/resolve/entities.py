@@ -726,7 +726,7 @@ def resolve_added(store, docs: set[str]) -> None:
             eid = _new_id(_display(ms, named), _type(ms, named), used)
         final[root] = eid
         assignments.extend((eid, ms[i].id) for i in added)
-    names_before = entity_ids.snapshot(store)
+    names_before = entity_ids.snapshot(store) if folded else {}  # only a fold makes an id vanish
     moves = entity_store.write_added(store, assignments, folded)
 
     # the touched entities' rows, from all their mentions, as a full resolve writes them
@@ -748,4 +748,5 @@ def resolve_added(store, docs: set[str]) -> None:
         (final[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log
         if not (a in seed_of and b in seed_of) and ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name"))
     entity_store.replace_entities(store, set(folded), out)
-    entity_ids.record(store, names_before, moves)
+    if folded:
+        entity_ids.record(store, names_before, moves)
