@@ -127,6 +127,10 @@ class _Union:
             x = self.parent[x]
         return x
 
+    def may_join(self, a: int, b: int) -> bool:
+        """Whether the clusters of a and b are not both resolved entities (always, without seeds)."""
+        return not (self.resolved[self.find(a)] and self.resolved[self.find(b)])
+
     def union(self, a: int, b: int, reason: str, force: bool = False) -> bool:
         if not force and self.split_keys[a] != self.split_keys[b]:
             return False  # the user split one of these names off
@@ -380,13 +384,15 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
         if key in gazetteer_keys():
             continue
         lone[key].append(root)
-        candidates = [c for c in dict.fromkeys(bearers.get(key, [])) if c != root]
+        # with seeds, a resolved lone name may still join a person the new documents bring, never a resolved one
+        candidates = [c for c in dict.fromkeys(bearers.get(key, [])) if c != root and uf.may_join(root, c)]
         reason = "surname of {} (elsewhere in the corpus)"
         if not candidates and len(key) >= 5 and types[root] == "person":
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
-            ctx = context(root)
-            near = {c for s in near_bearers.within_one(key) if s[:1] == key[:1] for c in bearers[s]}
-            candidates = [c for c in near if c != root and len(ctx & context(c)) >= 2]
+            near = [c for c in {c for s in near_bearers.within_one(key) if s[:1] == key[:1] for c in bearers[s]}
+                    if c != root and uf.may_join(root, c)]
+            ctx = context(root) if near else set()
+            candidates = [c for c in near if len(ctx & context(c)) >= 2]
             reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
             continue
@@ -418,19 +424,19 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
         if len(roots) < 2:
             continue
         block_names = [names[r] for r in roots]
-        scores = process.cdist(block_names, block_names, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=1)
-        for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
+        open_rows = [x for x, r in enumerate(roots) if not uf.resolved[uf.find(r)]] if seed_of else None
+        for x, y, score in _similar_pairs(block_names, open_rows):
             a, b = roots[x], roots[y]
-            if uf.find(clusters[a][0]) == uf.find(clusters[b][0]):
+            if uf.find(clusters[a][0]) == uf.find(clusters[b][0]) or not uf.may_join(a, b):
                 continue
             if abs(len(names[a]) - len(names[b])) > 2 or docs_of[a] & docs_of[b]:
                 continue  # both spellings in one document were already judged there
             shared = (context(a) & context(b)) - {a, b}
             typo = len(names[a]) >= 6 and OSA.distance(names[a], names[b]) == 1 and " " not in names[a] + names[b]
-            if scores[x, y] >= 90 and len(shared) >= 2 or typo and len(shared) >= 1:
+            if score >= 90 and len(shared) >= 2 or typo and len(shared) >= 1:
                 uf.union(
                     clusters[a][0], clusters[b][0],
-                    f"near-spelling (similarity {scores[x, y]}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
+                    f"near-spelling (similarity {score}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
                 )
 
     # 6b. one organisation under several organisation words: "Betty Ford Center" / "Betty Ford Clinic"
@@ -478,7 +484,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
         have = set(letters)
         fits = list(dict.fromkeys(
             e for e, name, needed in spellable.get(letters[:1], ())
-            if needed <= have and initials_match(short, name.split())
+            if needed <= have and initials_match(short, name.split()) and uf.may_join(a, e)
         ))
         if not fits:
             continue
@@ -497,6 +503,22 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
             if ia and ib:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
     return uf
+
+
+def _similar_pairs(names: list[str], rows: list[int] | None) -> list[tuple[int, int, int]]:
+    """(x, y, similarity) of the pairs of names x < y scoring 85 or more (`fuzz.ratio`), in row order; with `rows`,
+    only the pairs holding one of those names (with seeds: the names not resolved before; the rest met then)."""
+    if rows is None:
+        scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=1)
+        return [(x, y, scores[x, y]) for x, y in zip(*np.nonzero(np.triu(scores, k=1)))]
+    if not rows:
+        return []
+    scores = process.cdist([names[x] for x in rows], names, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8, workers=1)
+    found = {}
+    for i, y in zip(*np.nonzero(scores)):
+        if rows[i] != y:
+            found[(min(rows[i], y), max(rows[i], y))] = scores[i, y]
+    return [(x, y, score) for (x, y), score in sorted(found.items())]
 
 
 def _view(uf: _Union, ms: list[_M], seen: dict[tuple[int, int], list], seed_context=None):
@@ -713,6 +735,7 @@ def resolve_added(store, docs: set[str]) -> None:
     assignments: list[tuple[str, int]] = []
     folded: dict[str, str] = {}
     final: dict[int, str] = {}
+    added_to: dict[str, list[int]] = {}
     for root, members in _clusters(uf, ms).items():
         if not uf.fresh[root]:
             continue
@@ -725,22 +748,34 @@ def resolve_added(store, docs: set[str]) -> None:
             named = [i for i in added if ms[i].form == "name"] or added
             eid = _new_id(_display(ms, named), _type(ms, named), used)
         final[root] = eid
+        added_to[eid] = added
         assignments.extend((eid, ms[i].id) for i in added)
     names_before = entity_ids.snapshot(store) if folded else {}  # only a fold makes an id vanish
     moves = entity_store.write_added(store, assignments, folded)
 
-    # the touched entities' rows, from all their mentions, as a full resolve writes them
-    members_of: dict[str, list[int]] = defaultdict(list)
-    rows = entity_store.member_rows(store, set(final.values()))
-    touched = [_M(*(r[:1] + (one(r[1]),) + r[2:12])) for r in rows]
-    for n, r in enumerate(rows):
-        members_of[r[12]].append(n)
-    out = EntityTables()
-    for eid, members in members_of.items():
-        named = [i for i in members if touched[i].form == "name"] or members
-        _entity_rows(out, eid, touched, members, named, _display(touched, named), _type(touched, named))
-    place_ids = {row[5] for row in out.entities if row[5]}
-    place_entity = entity_store.place_entities(store, place_ids)
+    # A new entity's rows come from its mentions, as a full resolve writes them. A resolved entity keeps its
+    # name, type and affiliation (the next full resolve votes them again) and counts the new mentions and
+    # names in: reading all its mentions back would read most of the corpus for the few entities named
+    # everywhere. One that absorbed another (only a user's merge does) is counted again from all its mentions.
+    out, grown, grown_aliases = EntityTables(), [], []
+    recount = set(folded.values())
+    for eid, added in added_to.items():
+        if eid in sizes and eid not in recount:
+            grown.append((eid, len(added), len({ms[i].doc for i in added})))
+            grown_aliases.extend((eid, alias, n) for alias, n in Counter(ms[i].name for i in added if ms[i].form == "name").items())
+        elif eid not in sizes:
+            named = [i for i in added if ms[i].form == "name"] or added
+            _entity_rows(out, eid, ms, added, named, _display(ms, named), _type(ms, named))
+    if recount:
+        rows = entity_store.member_rows(store, recount)
+        every = [_M(*r[:12]) for r in rows]
+        members_of: dict[str, list[int]] = defaultdict(list)
+        for n, r in enumerate(rows):
+            members_of[r[12]].append(n)
+        for eid, members in members_of.items():
+            named = [i for i in members if every[i].form == "name"] or members
+            _entity_rows(out, eid, every, members, named, _display(every, named), _type(every, named))
+    place_entity = entity_store.place_entities(store, {row[5] for row in out.entities if row[5]})
     gaz = gazetteer()
     out.entities = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None)
                     for row in out.entities]
@@ -748,5 +783,6 @@ def resolve_added(store, docs: set[str]) -> None:
         (final[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log
         if not (a in seed_of and b in seed_of) and ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name"))
     entity_store.replace_entities(store, set(folded), out)
+    entity_store.grow_entities(store, grown, grown_aliases)
     if folded:
         entity_ids.record(store, names_before, moves)

@@ -135,7 +135,8 @@ def co_mentioned(store, entity: str) -> set[str]:
     """The entities named in a document that names `entity` (outside the added documents)."""
     return {r[0] for r in store.conn.execute(
         """SELECT DISTINCT o.entity FROM mentions m JOIN mentions o ON o.doc = m.doc
-           WHERE m.entity = ? AND o.entity IS NOT NULL AND o.entity != m.entity""", (entity,))}
+           WHERE m.entity = ? AND o.entity IS NOT NULL AND o.entity != m.entity
+             AND m.doc NOT IN (SELECT id FROM temp.added_docs)""", (entity,))}
 
 
 def entity_sizes(store) -> dict[str, int]:
@@ -201,3 +202,16 @@ def place_entities(store, places: set[str]) -> dict[str, str]:
         if row:
             out[pid] = row[0]
     return out
+
+
+def grow_entities(store, grown: list[tuple[str, int, int]], aliases: list[tuple[str, str, int]]) -> None:
+    """Count the added documents' mentions into resolved entities: (entity, mentions, documents) more, the
+    aliases' counts up (new aliases added), the roles their mentions hold in the added documents."""
+    c = store.conn
+    c.executemany("UPDATE entities SET mentions = mentions + ?, documents = documents + ? WHERE id = ?",
+                  [(n, d, e) for e, n, d in grown])
+    c.executemany("""INSERT INTO entity_aliases(entity, alias, count) VALUES (?, ?, ?)
+                     ON CONFLICT(entity, alias) DO UPDATE SET count = count + excluded.count""", aliases)
+    c.execute("""INSERT OR IGNORE INTO entity_roles(entity, doc, role)
+                 SELECT m.entity, m.doc, m.role FROM mentions m JOIN temp.added_docs d ON d.id = m.doc
+                 WHERE m.role IS NOT NULL AND m.entity IS NOT NULL""")
