@@ -20,6 +20,9 @@ names are never joined (except by the user). The rules, in order:
    when the two share co-mentioned entities and no other name fits;
 8. the user's overrides (`newsgraph merge` / `newsgraph split`), which survive rebuilds
    because they are stored by name, not by entity id.
+
+Documents added to a big resolved corpus are resolved against its entities (``resolve_added``)
+by the same rules, each entity standing in as one record per name form.
 """
 
 from __future__ import annotations
