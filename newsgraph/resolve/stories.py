@@ -82,18 +82,29 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]]) -> lis
     features ("the United States", in thousands of stories) are never walked to find candidates;
     the shared features are then counted exactly on each candidate. Same stories as comparing the
     document with every story that shares any feature, without the quadratic walk.
+
+    Dated documents come in date order, so a story whose latest document is more than WINDOW_DAYS
+    before one dated document is out of reach of every later one: it leaves the postings dated
+    documents walk (`live`), or a corpus spanning years would walk all its old stories each time.
     """
     stories: list[dict] = []
     index: dict[str, set[int]] = defaultdict(set)  # feature -> stories that have it
+    live: dict[str, set[int]] = defaultdict(set)  # the same, without the stories no later dated document can join
+    expired: set[int] = set()
     for d in sorted(docs, key=lambda x: docs[x].info.order):
         vec = vecs.get(d, {})
         day = _day(docs[d].info.published)
+        postings = index if day is None else live
         best, best_sim = None, 0.0
-        entities = sorted((f for f in vec if f.startswith("e:")), key=lambda f: len(index.get(f, ())))
+        entities = sorted((f for f in vec if f.startswith("e:")), key=lambda f: len(postings.get(f, ())))
         seeds = entities[: max(0, len(entities) - MIN_SHARED + 1)] + [f for f in vec if f.startswith("g:")]
-        for k in sorted({k for f in seeds for k in index.get(f, ())}):
+        for k in sorted({k for f in seeds for k in postings.get(f, ())}):
             s = stories[k]
             if day is not None and s["last"] is not None and abs((day - s["last"]).days) > WINDOW_DAYS:
+                if day > s["last"] and k not in expired:
+                    expired.add(k)
+                    for f in s["sum"]:
+                        live[f].discard(k)
                 continue
             total = s["sum"]
             shared = [f for f in vec if f in total]
@@ -113,6 +124,8 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]]) -> lis
         for f, w in vec.items():
             s["sum"][f] += w
             index[f].add(best)
+            if best not in expired:
+                live[f].add(best)
         s["norm"] = None
         if day is not None and (s["last"] is None or day > s["last"]):
             s["last"] = day
