@@ -368,6 +368,8 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
             merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
         elif merged and gap == s and doc[s - 1].lower_ in PART_CODES and e - s == 1 and doc[s].lower_ in set(DEICTIC) - {"tonight"}:
             merged[-1][1] = e  # "mid-afternoon" + "yesterday": one time, the afternoon of that day
+        elif merged and gap == s and doc[s - 1].lower_ == "of" and any(t.lower_ in SEASONS for t in doc[merged[-1][0] : s - 1]):
+            merged[-1][1] = e  # "the winter of" + "nineteen ninety-four": one season (not "the night of" + "Oct. 23")
         elif merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
@@ -696,6 +698,9 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     spoken = _spoken_year(words)
     if spoken is not None:
         month = next((MONTHS[w] for w in words if w in MONTHS), None)
+        season = next((SEASONS[w] for w in words if w in SEASONS), None)
+        if season is not None and month is None:  # "the winter of nineteen ninety-four": 1994-WI
+            return Reading("season", year=spoken, part=season, edge="year")
         return Reading("absolute", year=spoken, month=month)
     holiday = None
     if wordset & HOLIDAY_HEADS:
@@ -942,6 +947,9 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     """The readings of one span, split as TimeML splits them: "the quarter ended Sept. 30" is a quarter and a
     date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
     tokens = list(doc[start:end])
+    years = [t for t in tokens if _is_year(t)]
+    if len(years) >= 2 and all(_is_year(t) or t.lower_ in {",", "and", "or", "&"} for t in tokens):
+        return [(t.i, t.i + 1, Reading("absolute", year=int(t.text))) for t in years]  # "in 1994, 1995 and 1997": three years
     reading = read(tokens)
     if reading is None or reading.kind not in {"years", "until"}:
         for i, t in enumerate(tokens[1:-1], 1):  # "from Aug. 26 to Oct. 20", "from today through Nov. 17": two dates
@@ -985,6 +993,48 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     return [] if reading is None or reading.kind == "none" else [(start, end, reading)]
 
 
+# Words of a time expression that English writes in lower case: capitalized inside a sentence they belong to a name
+# ("ABC's \"This Week\"", "CBS's \"60 Minutes\"", "High Noon", "VOA Today"), which TimeML does not mark.
+NAME_WORDS = set(UNITS) | DAY_PARTS | set(SEASONS) | set(CLOCK_WORDS) | set(DEICTIC) | set(PART_CODES) | {"now"}
+OPENERS = {"``", "`", '"', "''", "'", "(", "[", "--", "-", ":", "_"}
+
+
+def _sentence_initial(tok: Token) -> bool:
+    """Whether `tok` opens its sentence, or follows only quotes and dashes that do."""
+    i = tok.i
+    while i > 0 and not tok.doc[i].is_sent_start and tok.doc[i - 1].text in OPENERS:
+        i -= 1
+    before = tok.doc[i - 1] if i else None
+    return before is None or bool(tok.doc[i].is_sent_start) or before.text[-1:] in {".", "?", "!"} or before.is_space
+
+
+def _title_case(sent: Span) -> bool:
+    """A headline or title written in capitals or Title Case, where capitals say nothing about names."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 2 and sum(t.text[0].islower() for t in words) * 5 <= len(words)  # names crowd news sentences too
+
+
+def in_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span is part of a proper name or title rather than a time (TimeML leaves those unmarked):
+    a time word capitalized inside a sentence ("on ABC's \"This Week\"", "the film High Noon"), "high noon",
+    or a one-word time that opens a capitalized name ("the annual March for Life", "\"Spring of Life\"")."""
+    tokens = doc[start:end]
+    holiday = any(t.lower_ in HOLIDAY_HEADS for t in tokens)  # "New Year's Day", "Thanksgiving Day": names TimeML marks
+    for tok in tokens:
+        if tok.lower_ == "noon" and tok.i > 0 and doc[tok.i - 1].lower_ == "high":
+            return True
+        if tok.lower_ in NAME_WORDS - {"day", "days"} and tok.text[:1].isupper() and not tok.is_upper and not holiday and not _sentence_initial(tok):
+            if not _title_case(tok.sent):
+                return True
+    if end - start == 2 and doc[end - 1].lower_ in {"of", "for"}:
+        end -= 1  # the Matcher's "Spring of" before a name
+    if end - start == 1 and end + 1 < len(doc) and doc[end].lower_ in {"of", "for"} and doc[end + 1].text[:1].isupper():
+        nxt = doc[end + 1].lower_
+        if nxt not in MONTHS and nxt not in WEEKDAYS and not doc[end + 1].like_num and doc[start].lower_ in set(MONTHS) | set(SEASONS):
+            return not _title_case(doc[start].sent)
+    return False
+
+
 def candidates(doc: Doc) -> list[Candidate]:
     """Every temporal expression of a parsed document with its anchor-free reading; cached on the Doc."""
     cached = doc.user_data.get(CANDIDATES_KEY)
@@ -992,6 +1042,8 @@ def candidates(doc: Doc) -> list[Candidate]:
         return cached
     found = []
     for s, e in _spans(doc):
+        if in_name(doc, s, e):
+            continue
         for s, e, reading in _readings(doc, s, e):
             tense, bound = _tense(doc[s:e])
             found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
