@@ -239,6 +239,9 @@ TIMEML = [
      "DATE", "1994-WI"),
     ("The car crossed the border in 1994, 1995 and 1997.", "1999-04-19", "1995", "DATE", "1995"),
     ("The car crossed the border in 1994, 1995 and 1997.", "1999-04-19", "1994", "DATE", "1994"),
+    # a weekday before its date, and a clock time before its date across a comma, are one expression
+    ("About $14 million seeped out Friday Oct. 13 alone.", "1989-10-30", "Friday Oct. 13", "DATE", "1989-10-13"),
+    ("The offer runs until 5 p.m. EST, Nov. 6.", "1989-11-01", "5 p.m. EST, Nov. 6", "TIME", "1989-11-06T17:00"),
 ]
 
 
@@ -257,10 +260,12 @@ def test_timeml_values(nlp, sentence, published, text, kind, timex):
         "For the people of Poland, high noon comes at last.",
         "Protesters gathered at the annual March for Life in Washington.",
         "They started a series of ``Spring of Life'' demonstrations.",
+        "Rooms will cost between $35 and $55 a night.",
+        "Funds account for more than a quarter of the entire market.",
     ],
 )
-def test_times_inside_names_and_titles_are_not_times(nlp, sentence):
-    # TimeML leaves the time words of proper names unmarked (TIDES "non-markable proper names")
+def test_times_inside_names_and_titles_rates_and_fractions_are_not_times(nlp, sentence):
+    # TimeML leaves the time words of proper names unmarked (TIDES "non-markable proper names"), and rates and fractions
     assert stage_result(nlp, sentence, published="1998-03-01").times == []
 
 

@@ -362,10 +362,15 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for s, e in sorted(r for r in ranges if r[1] > r[0]):
         gap = merged[-1][1] if merged else s
-        while s - 2 <= gap < s and doc[gap].lower_ in TIME_ZONES:
+        clock_before = bool(merged) and _clockish(doc, *merged[-1])
+        while s - 2 <= gap < s and (doc[gap].lower_ in TIME_ZONES or clock_before and doc[gap].text == ","):
             gap += 1
-        if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
-            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
+        if merged and gap == s and (clock_before or _clockish(doc, s, e)):
+            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday", "5 p.m. EST, Nov. 6"
+        elif merged and gap == s and merged[-1][1] - merged[-1][0] == 1 and doc[merged[-1][0]].lower_ in WEEKDAYS and (
+            doc[s].lower_ in MONTHS and doc[s].text[:1].isupper()
+        ):
+            merged[-1][1] = e  # "Friday" + "Oct. 13": one day
         elif merged and gap == s and doc[s - 1].lower_ in PART_CODES and e - s == 1 and doc[s].lower_ in set(DEICTIC) - {"tonight"}:
             merged[-1][1] = e  # "mid-afternoon" + "yesterday": one time, the afternoon of that day
         elif merged and gap == s and doc[s - 1].lower_ == "of" and any(t.lower_ in SEASONS for t in doc[merged[-1][0] : s - 1]):
@@ -640,6 +645,16 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
         return True
     if len(words) == 1 and words[0] in PART_CODES and (tokens[0].dep_ == "compound" or before is not None and before.lower_ == "good"):
         return True
+    if len(words) == 1 and (words[0] in UNITS or words[0] == "night") and before is not None and before.lower_ in {"a", "an", "per"} and (
+        before.i > 0 and (before.nbor(-1).like_num or before.nbor(-1).pos_ in {"NUM", "SYM"})
+    ):
+        return True  # "$55 a night", "20 a day": a rate
+    if words[-1:] == ["quarter"] and tokens[-1].i + 2 < len(tokens[-1].doc) and tokens[-1].nbor(1).lower_ == "of" and (
+        words[-2:-1] in (["a"], ["one"], ["three"]) or len(words) == 1 and before is not None and before.lower_ in {"a", "one", "three"}
+    ):
+        nxt = tokens[-1].nbor(2)
+        if not (_is_year(nxt) or nxt.lower_ == "the" and nxt.i + 1 < len(nxt.doc) and nxt.nbor(1).lower_ in set(UNITS) | {"fiscal"}):
+            return True  # "more than a quarter of the market": a fraction; not "a quarter of 1990", "a quarter of the year"
     return False
 
 
