@@ -242,6 +242,11 @@ TIMEML = [
     # a weekday before its date, and a clock time before its date across a comma, are one expression
     ("About $14 million seeped out Friday Oct. 13 alone.", "1989-10-30", "Friday Oct. 13", "DATE", "1989-10-13"),
     ("The offer runs until 5 p.m. EST, Nov. 6.", "1989-11-01", "5 p.m. EST, Nov. 6", "TIME", "1989-11-06T17:00"),
+    # half units below the hour, "this decade", and "the past year" dated as TimeBank dates it (the year before)
+    ("A minute and a half later, a pilot called.", "1998-01-14", "A minute and a half later", "DURATION", "PT1M30S"),
+    ("The strike lasted an hour and a half.", "1998-01-14", "an hour and a half", "DURATION", "PT1H30M"),
+    ("Output doubled this decade.", "1998-01-14", "this decade", "DATE", "199"),
+    ("Hate groups grew over the past year.", "1998-03-03", "the past year", "DATE", "1997"),
 ]
 
 

@@ -323,6 +323,8 @@ def _temporal_end(tok: Token) -> bool:
     low = tok.lower_
     if low == "end" and tok.i and tok.nbor(-1).lower_ in {"year", "-", "'s"}:
         return True  # "year-end", "year's end"
+    if low == "half" and tok.i >= 2 and tok.nbor(-1).lower_ in {"a", "one"} and tok.nbor(-2).lower_ == "and":
+        return True  # "an hour and a half"
     return (
         low in UNITS or low in MONTHS or low in WEEKDAYS or low in DAY_PARTS or low in DEICTIC
         or low in {"ago", "earlier", "later", "before", "after", "ahead"} or tok.like_num or tok.shape_ in {"dddd", "ddddx"}
@@ -595,6 +597,8 @@ def read(tokens: list[Token]) -> Reading | None:
         plural = any(w.endswith("s") and w in UNITS for w in words)
         counted = count if count is not None else (None if plural else 1)
         reach = int(count) if count else (3 if plural else 1)  # "the past few days": three days back, for the timeline
+        if direction == -1 and words[0] == "the" and len(words) == 3 and unit == "year":
+            return Reading("relative", unit=unit, offset=-1)  # "over the past year": TimeBank dates it, the year before
         if direction == -1 and (words[0] == "the" or count is not None or plural):
             return Reading("relative", unit=unit, offset=reach, edge="span", count=counted)
         if direction == 1 and (words[0] == "the" or count is not None or plural) and words[-1] not in {"week", "month", "year"} or (
@@ -621,7 +625,8 @@ def read(tokens: list[Token]) -> Reading | None:
         return Reading("duration", unit=units[0], count=count)  # "three days later": TimeML tags the stretch
     if units and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS for t in tokens):
         return Reading("duration", unit=units[-1], count=count)
-    if units and words[-1] in UNITS and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
+    if units and (words[-1] in UNITS or words[-2:] in (["a", "half"], ["one", "half"])) and all(
+            t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
                                              or t.lower_ in DURATION_MODIFIERS for t in tokens):
         return Reading("duration", unit=units[-1], count=count)
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
