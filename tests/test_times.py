@@ -247,6 +247,7 @@ TIMEML = [
     ("The strike lasted an hour and a half.", "1998-01-14", "an hour and a half", "DURATION", "PT1H30M"),
     ("Output doubled this decade.", "1998-01-14", "this decade", "DATE", "199"),
     ("Hate groups grew over the past year.", "1998-03-03", "the past year", "DATE", "1997"),
+    ("The case may be resolved in a hearing the week of March 6.", "2000-02-24", "the week of March 6", "DATE", "2000-W10"),
 ]
 
 

@@ -547,6 +547,10 @@ def read(tokens: list[Token]) -> Reading | None:
     if edged is not None:  # "mid-1996", "the mid-1990s": one token for spaCy
         year = int(edged.group(2))
         return Reading("decade", year=year) if edged.group(3) else Reading("absolute", year=year, edge=EDGES.get(edged.group(1)))
+    if words[:3] == ["the", "week", "of"] and len(words) > 3:  # "the week of March 6": the week that day falls in
+        day = read(tokens[3:])
+        if day is not None and day.kind in {"absolute", "partial"} and day.day is not None:
+            return replace(day, edge="week of")
     special = _special(tokens, words, [t.lower_ for t in content])
     if special is not None:
         return special if special.kind != "none" else None

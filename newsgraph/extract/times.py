@@ -421,6 +421,9 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
     if kind == "holiday" and value and reading.unit == "week":
         iso = dt.date.fromisoformat(value).isocalendar()
         return "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
+    if reading.edge == "week of" and value and len(value) == 10:
+        iso = dt.date.fromisoformat(value).isocalendar()
+        return "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
     if kind == "relative" and reading.unit == "decade" and reading.edge is None and anchor is not None:
         return "DATE", f"{anchor.year // 10 + reading.offset:03d}"  # "the last decade": 198
     if kind == "relative" and reading.edge in {"earlier", "later"} and anchor is not None:
@@ -510,6 +513,8 @@ def extract(ctx) -> None:
         else:
             value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
+        if reading.edge == "week of" and timex and "-W" in timex:
+            value, granularity = timex, "week"  # the week, on the timeline too
         if reading.kind == "anaphoric":
             previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
             if previous is None and reading.unit == "day" and reading.offset == 0 and (reading.edge or reading.part) and ctx.article.published and anchor_iso:
