@@ -248,6 +248,9 @@ TIMEML = [
     ("Output doubled this decade.", "1998-01-14", "this decade", "DATE", "199"),
     ("Hate groups grew over the past year.", "1998-03-03", "the past year", "DATE", "1997"),
     ("The case may be resolved in a hearing the week of March 6.", "2000-02-24", "the week of March 6", "DATE", "2000-W10"),
+    # an unnumbered quarter is the one that ends on the date given; a numbered (fiscal) one keeps its number
+    ("In the quarter ended July 31, Jayark had sales of $5 million.", "1989-10-25", "the quarter", "DATE", "1989-Q2"),
+    ("Profit rose in the fourth quarter ended Sept. 30.", "1989-10-25", "the fourth quarter", "DATE", "1989-Q4"),
 ]
 
 

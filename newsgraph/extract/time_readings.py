@@ -986,6 +986,7 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                 if left is not None and right is not None and right.kind in RANGE_ENDS and left.kind in {"relative", "quarter"}:
                     if left.kind == "relative" and left.unit in {"year", "month", "week"} and left.offset == 0:
                         left = Reading("duration", unit=left.unit, count=1)  # TimeML: the stretch that ends then, P1Y
+                    left = _quarter_ending(left, right)
                     return [(start, start + i, left), (start + i + 1, end, right)]
             if t.lower_ == "of" and i >= 2:  # "the first nine months of the year": a duration and the year it is part of
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
@@ -1059,6 +1060,17 @@ def in_name(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
+def _quarter_ending(quarter: Reading, end: Reading) -> Reading:
+    """"the quarter ended July 31": the three months to July, mostly the calendar's second quarter (2), whatever
+    the date of the report; a quarter that names its number ("the fourth quarter ended Sept. 30", fiscal) keeps it."""
+    if quarter.kind != "quarter" or quarter.unit != "quarter" or quarter.day is not None or quarter.edge not in {"latest", None} or not end.month:
+        return quarter
+    middle, year = end.month - 1, end.year
+    if middle < 1:
+        middle, year = middle + 12, (year - 1 if year is not None else None)
+    return Reading("quarter", unit="quarter", day=(middle - 1) // 3 + 1, year=year)
+
+
 def candidates(doc: Doc) -> list[Candidate]:
     """Every temporal expression of a parsed document with its anchor-free reading; cached on the Doc."""
     cached = doc.user_data.get(CANDIDATES_KEY)
@@ -1071,5 +1083,9 @@ def candidates(doc: Doc) -> list[Candidate]:
         for s, e, reading in _readings(doc, s, e):
             tense, bound = _tense(doc[s:e])
             found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
+    for i in range(len(found) - 1):  # "the quarter" + "ended" + "July 31", found as two spans
+        a, b = found[i], found[i + 1]
+        if b.start == a.end + 1 and doc[a.end].lower_ in {"ended", "ending"}:
+            found[i] = Candidate(a.start, a.end, _quarter_ending(a.reading, b.reading))
     doc.user_data[CANDIDATES_KEY] = found
     return found
