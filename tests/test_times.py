@@ -234,6 +234,23 @@ TIMEML = [
     # the Matcher skips a lowercase "may" or "march" and a "10bn"; the month and the ordinal day are still read
     ("Ministers may meet in May to march on.", "1998-03-01", "May", "DATE", "1998-05"),
     ("Voters may decide on the 22nd of May.", "1998-03-01", "the 22nd of May", "DATE", "1998-05-22"),
+    # round 4: a season with a spoken year is one expression; a list of years is one expression per year
+    ("Oil fell to the level we saw in the winter of nineteen ninety-four.", "1998-02-23", "the winter of nineteen ninety-four",
+     "DATE", "1994-WI"),
+    ("The car crossed the border in 1994, 1995 and 1997.", "1999-04-19", "1995", "DATE", "1995"),
+    ("The car crossed the border in 1994, 1995 and 1997.", "1999-04-19", "1994", "DATE", "1994"),
+    # a weekday before its date, and a clock time before its date across a comma, are one expression
+    ("About $14 million seeped out Friday Oct. 13 alone.", "1989-10-30", "Friday Oct. 13", "DATE", "1989-10-13"),
+    ("The offer runs until 5 p.m. EST, Nov. 6.", "1989-11-01", "5 p.m. EST, Nov. 6", "TIME", "1989-11-06T17:00"),
+    # half units below the hour, "this decade", and "the past year" dated as TimeBank dates it (the year before)
+    ("A minute and a half later, a pilot called.", "1998-01-14", "A minute and a half later", "DURATION", "PT1M30S"),
+    ("The strike lasted an hour and a half.", "1998-01-14", "an hour and a half", "DURATION", "PT1H30M"),
+    ("Output doubled this decade.", "1998-01-14", "this decade", "DATE", "199"),
+    ("Hate groups grew over the past year.", "1998-03-03", "the past year", "DATE", "1997"),
+    ("The case may be resolved in a hearing the week of March 6.", "2000-02-24", "the week of March 6", "DATE", "2000-W10"),
+    # an unnumbered quarter is the one that ends on the date given; a numbered (fiscal) one keeps its number
+    ("In the quarter ended July 31, Jayark had sales of $5 million.", "1989-10-25", "the quarter", "DATE", "1989-Q2"),
+    ("Profit rose in the fourth quarter ended Sept. 30.", "1989-10-25", "the fourth quarter", "DATE", "1989-Q4"),
 ]
 
 
@@ -241,6 +258,30 @@ TIMEML = [
 def test_timeml_values(nlp, sentence, published, text, kind, timex):
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, sentence, published=published).times]
     assert (text, kind, timex) in found, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Baker said on ABC-TV\'s "This Week With David Brinkley" that the talks had failed.',
+        "Gonzalez said on CBS's ``60 Minutes'' that the boy was abused.",
+        "The paper showed Gary Cooper from the film ``High Noon.''",
+        "For the people of Poland, high noon comes at last.",
+        "Protesters gathered at the annual March for Life in Washington.",
+        "They started a series of ``Spring of Life'' demonstrations.",
+        "Rooms will cost between $35 and $55 a night.",
+        "Funds account for more than a quarter of the entire market.",
+    ],
+)
+def test_times_inside_names_and_titles_rates_and_fractions_are_not_times(nlp, sentence):
+    # TimeML leaves the time words of proper names unmarked (TIDES "non-markable proper names"), and rates and fractions
+    assert stage_result(nlp, sentence, published="1998-03-01").times == []
+
+
+def test_a_time_word_that_opens_a_sentence_or_a_quote_is_still_a_time(nlp):
+    text = "Police named a suspect on Friday. ``Today, we have our man,'' the chief said. Now the hunt is over."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-05-07").times]
+    assert ("Today", "1999-05-07") in found and ("Now", "PRESENT_REF") in found, found
 
 
 def test_a_lowercase_may_or_march_and_a_money_figure_are_not_times(nlp):

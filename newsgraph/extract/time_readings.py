@@ -323,6 +323,8 @@ def _temporal_end(tok: Token) -> bool:
     low = tok.lower_
     if low == "end" and tok.i and tok.nbor(-1).lower_ in {"year", "-", "'s"}:
         return True  # "year-end", "year's end"
+    if low == "half" and tok.i >= 2 and tok.nbor(-1).lower_ in {"a", "one"} and tok.nbor(-2).lower_ == "and":
+        return True  # "an hour and a half"
     return (
         low in UNITS or low in MONTHS or low in WEEKDAYS or low in DAY_PARTS or low in DEICTIC
         or low in {"ago", "earlier", "later", "before", "after", "ahead"} or tok.like_num or tok.shape_ in {"dddd", "ddddx"}
@@ -362,12 +364,19 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     merged: list[list[int]] = []
     for s, e in sorted(r for r in ranges if r[1] > r[0]):
         gap = merged[-1][1] if merged else s
-        while s - 2 <= gap < s and doc[gap].lower_ in TIME_ZONES:
+        clock_before = bool(merged) and _clockish(doc, *merged[-1])
+        while s - 2 <= gap < s and (doc[gap].lower_ in TIME_ZONES or clock_before and doc[gap].text == ","):
             gap += 1
-        if merged and gap == s and (_clockish(doc, *merged[-1]) or _clockish(doc, s, e)):
-            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday"
+        if merged and gap == s and (clock_before or _clockish(doc, s, e)):
+            merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday", "5 p.m. EST, Nov. 6"
+        elif merged and gap == s and merged[-1][1] - merged[-1][0] == 1 and doc[merged[-1][0]].lower_ in WEEKDAYS and (
+            doc[s].lower_ in MONTHS and doc[s].text[:1].isupper()
+        ):
+            merged[-1][1] = e  # "Friday" + "Oct. 13": one day
         elif merged and gap == s and doc[s - 1].lower_ in PART_CODES and e - s == 1 and doc[s].lower_ in set(DEICTIC) - {"tonight"}:
             merged[-1][1] = e  # "mid-afternoon" + "yesterday": one time, the afternoon of that day
+        elif merged and gap == s and doc[s - 1].lower_ == "of" and any(t.lower_ in SEASONS for t in doc[merged[-1][0] : s - 1]):
+            merged[-1][1] = e  # "the winter of" + "nineteen ninety-four": one season (not "the night of" + "Oct. 23")
         elif merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
@@ -538,6 +547,10 @@ def read(tokens: list[Token]) -> Reading | None:
     if edged is not None:  # "mid-1996", "the mid-1990s": one token for spaCy
         year = int(edged.group(2))
         return Reading("decade", year=year) if edged.group(3) else Reading("absolute", year=year, edge=EDGES.get(edged.group(1)))
+    if words[:3] == ["the", "week", "of"] and len(words) > 3:  # "the week of March 6": the week that day falls in
+        day = read(tokens[3:])
+        if day is not None and day.kind in {"absolute", "partial"} and day.day is not None:
+            return replace(day, edge="week of")
     special = _special(tokens, words, [t.lower_ for t in content])
     if special is not None:
         return special if special.kind != "none" else None
@@ -588,6 +601,8 @@ def read(tokens: list[Token]) -> Reading | None:
         plural = any(w.endswith("s") and w in UNITS for w in words)
         counted = count if count is not None else (None if plural else 1)
         reach = int(count) if count else (3 if plural else 1)  # "the past few days": three days back, for the timeline
+        if direction == -1 and words[0] == "the" and len(words) == 3 and unit == "year":
+            return Reading("relative", unit=unit, offset=-1)  # "over the past year": TimeBank dates it, the year before
         if direction == -1 and (words[0] == "the" or count is not None or plural):
             return Reading("relative", unit=unit, offset=reach, edge="span", count=counted)
         if direction == 1 and (words[0] == "the" or count is not None or plural) and words[-1] not in {"week", "month", "year"} or (
@@ -614,7 +629,8 @@ def read(tokens: list[Token]) -> Reading | None:
         return Reading("duration", unit=units[0], count=count)  # "three days later": TimeML tags the stretch
     if units and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS for t in tokens):
         return Reading("duration", unit=units[-1], count=count)
-    if units and words[-1] in UNITS and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
+    if units and (words[-1] in UNITS or words[-2:] in (["a", "half"], ["one", "half"])) and all(
+            t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
                                              or t.lower_ in DURATION_MODIFIERS for t in tokens):
         return Reading("duration", unit=units[-1], count=count)
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
@@ -638,6 +654,16 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
         return True
     if len(words) == 1 and words[0] in PART_CODES and (tokens[0].dep_ == "compound" or before is not None and before.lower_ == "good"):
         return True
+    if len(words) == 1 and (words[0] in UNITS or words[0] == "night") and before is not None and before.lower_ in {"a", "an", "per"} and (
+        before.i > 0 and (before.nbor(-1).like_num or before.nbor(-1).pos_ in {"NUM", "SYM"})
+    ):
+        return True  # "$55 a night", "20 a day": a rate
+    if words[-1:] == ["quarter"] and tokens[-1].i + 2 < len(tokens[-1].doc) and tokens[-1].nbor(1).lower_ == "of" and (
+        words[-2:-1] in (["a"], ["one"], ["three"]) or len(words) == 1 and before is not None and before.lower_ in {"a", "one", "three"}
+    ):
+        nxt = tokens[-1].nbor(2)
+        if not (_is_year(nxt) or nxt.lower_ == "the" and nxt.i + 1 < len(nxt.doc) and nxt.nbor(1).lower_ in set(UNITS) | {"fiscal"}):
+            return True  # "more than a quarter of the market": a fraction; not "a quarter of 1990", "a quarter of the year"
     return False
 
 
@@ -696,6 +722,9 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     spoken = _spoken_year(words)
     if spoken is not None:
         month = next((MONTHS[w] for w in words if w in MONTHS), None)
+        season = next((SEASONS[w] for w in words if w in SEASONS), None)
+        if season is not None and month is None:  # "the winter of nineteen ninety-four": 1994-WI
+            return Reading("season", year=spoken, part=season, edge="year")
         return Reading("absolute", year=spoken, month=month)
     holiday = None
     if wordset & HOLIDAY_HEADS:
@@ -942,6 +971,9 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     """The readings of one span, split as TimeML splits them: "the quarter ended Sept. 30" is a quarter and a
     date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
     tokens = list(doc[start:end])
+    years = [t for t in tokens if _is_year(t)]
+    if len(years) >= 2 and all(_is_year(t) or t.lower_ in {",", "and", "or", "&"} for t in tokens):
+        return [(t.i, t.i + 1, Reading("absolute", year=int(t.text))) for t in years]  # "in 1994, 1995 and 1997": three years
     reading = read(tokens)
     if reading is None or reading.kind not in {"years", "until"}:
         for i, t in enumerate(tokens[1:-1], 1):  # "from Aug. 26 to Oct. 20", "from today through Nov. 17": two dates
@@ -954,6 +986,7 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                 if left is not None and right is not None and right.kind in RANGE_ENDS and left.kind in {"relative", "quarter"}:
                     if left.kind == "relative" and left.unit in {"year", "month", "week"} and left.offset == 0:
                         left = Reading("duration", unit=left.unit, count=1)  # TimeML: the stretch that ends then, P1Y
+                    left = _quarter_ending(left, right)
                     return [(start, start + i, left), (start + i + 1, end, right)]
             if t.lower_ == "of" and i >= 2:  # "the first nine months of the year": a duration and the year it is part of
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
@@ -985,6 +1018,59 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     return [] if reading is None or reading.kind == "none" else [(start, end, reading)]
 
 
+# Words of a time expression that English writes in lower case: capitalized inside a sentence they belong to a name
+# ("ABC's \"This Week\"", "CBS's \"60 Minutes\"", "High Noon", "VOA Today"), which TimeML does not mark.
+NAME_WORDS = set(UNITS) | DAY_PARTS | set(SEASONS) | set(CLOCK_WORDS) | set(DEICTIC) | set(PART_CODES) | {"now"}
+OPENERS = {"``", "`", '"', "''", "'", "(", "[", "--", "-", ":", "_"}
+
+
+def _sentence_initial(tok: Token) -> bool:
+    """Whether `tok` opens its sentence, or follows only quotes and dashes that do."""
+    i = tok.i
+    while i > 0 and not tok.doc[i].is_sent_start and tok.doc[i - 1].text in OPENERS:
+        i -= 1
+    before = tok.doc[i - 1] if i else None
+    return before is None or bool(tok.doc[i].is_sent_start) or before.text[-1:] in {".", "?", "!"} or before.is_space
+
+
+def _title_case(sent: Span) -> bool:
+    """A headline or title written in capitals or Title Case, where capitals say nothing about names."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 2 and sum(t.text[0].islower() for t in words) * 5 <= len(words)  # names crowd news sentences too
+
+
+def in_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span is part of a proper name or title rather than a time (TimeML leaves those unmarked):
+    a time word capitalized inside a sentence ("on ABC's \"This Week\"", "the film High Noon"), "high noon",
+    or a one-word time that opens a capitalized name ("the annual March for Life", "\"Spring of Life\"")."""
+    tokens = doc[start:end]
+    holiday = any(t.lower_ in HOLIDAY_HEADS for t in tokens)  # "New Year's Day", "Thanksgiving Day": names TimeML marks
+    for tok in tokens:
+        if tok.lower_ == "noon" and tok.i > 0 and doc[tok.i - 1].lower_ == "high":
+            return True
+        if tok.lower_ in NAME_WORDS - {"day", "days"} and tok.text[:1].isupper() and not tok.is_upper and not holiday and not _sentence_initial(tok):
+            if not _title_case(tok.sent):
+                return True
+    if end - start == 2 and doc[end - 1].lower_ in {"of", "for"}:
+        end -= 1  # the Matcher's "Spring of" before a name
+    if end - start == 1 and end + 1 < len(doc) and doc[end].lower_ in {"of", "for"} and doc[end + 1].text[:1].isupper():
+        nxt = doc[end + 1].lower_
+        if nxt not in MONTHS and nxt not in WEEKDAYS and not doc[end + 1].like_num and doc[start].lower_ in set(MONTHS) | set(SEASONS):
+            return not _title_case(doc[start].sent)
+    return False
+
+
+def _quarter_ending(quarter: Reading, end: Reading) -> Reading:
+    """"the quarter ended July 31": the three months to July, mostly the calendar's second quarter (2), whatever
+    the date of the report; a quarter that names its number ("the fourth quarter ended Sept. 30", fiscal) keeps it."""
+    if quarter.kind != "quarter" or quarter.unit != "quarter" or quarter.day is not None or quarter.edge not in {"latest", None} or not end.month:
+        return quarter
+    middle, year = end.month - 1, end.year
+    if middle < 1:
+        middle, year = middle + 12, (year - 1 if year is not None else None)
+    return Reading("quarter", unit="quarter", day=(middle - 1) // 3 + 1, year=year)
+
+
 def candidates(doc: Doc) -> list[Candidate]:
     """Every temporal expression of a parsed document with its anchor-free reading; cached on the Doc."""
     cached = doc.user_data.get(CANDIDATES_KEY)
@@ -992,8 +1078,14 @@ def candidates(doc: Doc) -> list[Candidate]:
         return cached
     found = []
     for s, e in _spans(doc):
+        if in_name(doc, s, e):
+            continue
         for s, e, reading in _readings(doc, s, e):
             tense, bound = _tense(doc[s:e])
             found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
+    for i in range(len(found) - 1):  # "the quarter" + "ended" + "July 31", found as two spans
+        a, b = found[i], found[i + 1]
+        if b.start == a.end + 1 and doc[a.end].lower_ in {"ended", "ending"}:
+            found[i] = Candidate(a.start, a.end, _quarter_ending(a.reading, b.reading))
     doc.user_data[CANDIDATES_KEY] = found
     return found

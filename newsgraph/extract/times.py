@@ -421,6 +421,11 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
     if kind == "holiday" and value and reading.unit == "week":
         iso = dt.date.fromisoformat(value).isocalendar()
         return "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
+    if reading.edge == "week of" and value and len(value) == 10:
+        iso = dt.date.fromisoformat(value).isocalendar()
+        return "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
+    if kind == "relative" and reading.unit == "decade" and reading.edge is None and anchor is not None:
+        return "DATE", f"{anchor.year // 10 + reading.offset:03d}"  # "the last decade": 198
     if kind == "relative" and reading.edge in {"earlier", "later"} and anchor is not None:
         value, granularity = resolve(replace(reading, edge=None), anchor)
     if value is None:
@@ -450,7 +455,10 @@ def duration_value(count: float | None, unit: str | None) -> str | None:
     amount = count * per
     if amount != int(amount):
         whole, rest = int(amount), amount - int(amount)
-        smaller = {"Y": (12, "M"), "M": None, "D": (24, "TH"), "H": (60, "M"), "W": (7, "D")}.get(letter)
+        if time:  # "an hour and a half": PT1H30M; "a minute and a half": PT1M30S
+            smaller = {"H": (60, "M"), "M": (60, "S")}.get(letter)
+        else:
+            smaller = {"Y": (12, "M"), "D": (24, "TH"), "W": (7, "D")}.get(letter)
         if smaller is not None:
             n, small = smaller
             head = f"{whole}{letter}" if whole else ""
@@ -505,6 +513,8 @@ def extract(ctx) -> None:
         else:
             value, granularity = resolve(reading, anchor, span.text)
         kind_type, timex = timeml(reading, anchor, value, granularity)
+        if reading.edge == "week of" and timex and "-W" in timex:
+            value, granularity = timex, "week"  # the week, on the timeline too
         if reading.kind == "anaphoric":
             previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
             if previous is None and reading.unit == "day" and reading.offset == 0 and (reading.edge or reading.part) and ctx.article.published and anchor_iso:
