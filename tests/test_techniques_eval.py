@@ -153,8 +153,9 @@ def gate(shared_corpus, tmp_path_factory):
 def test_model_quality_gate_on_held_out_ptc(gate):
     model, rules = gate["model_scores"], gate["rules_scores"]
     si, tc, baseline = model["si"], model["tc"], model["baseline_si"]
-    # Floors pinned just under the scores measured on this slice at the default min-score (2026-12-02, format 3:
-    # SI P 0.355 R 0.123 F1 0.182, TC 0.535; rules SI F1 0.249, TC 0.454; every line SI F1 0.242).
+    # Floors pinned just under the scores measured on this slice at the default min-score (2026-12-02, format 3
+    # with the sentence gate, 0.1325 here: SI P 0.355 R 0.123 F1 0.182, TC 0.533 (the saga classifier varies by
+    # a few thousandths between fits); rules SI F1 0.249, TC 0.454; every line SI F1 0.242).
     # A regression floor, not the target: on this slice the model's SI F1 is below the every-line baseline's.
     assert si["f1"] >= 0.17 and si["precision"] >= 0.33, si
     assert tc["f1"] >= 0.51, tc
