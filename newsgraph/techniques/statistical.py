@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.utils import murmurhash3_32
 from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_ALPHA, IS_PUNCT, IS_QUOTE, IS_SPACE, IS_STOP, LEMMA, LOWER, POS, SHAPE, TAG
 from spacy.tokens import Doc
@@ -116,16 +117,84 @@ class DocFeatures:
     trim_right: np.ndarray  # tokens a span may not end with (punctuation, space; not "?" or "!")
     rule_hits: list[Found]
     counts: Counter
+    scored: np.ndarray  # the tokens that have token features (their sentence was selected); the others score 0
+    sentence_probs: np.ndarray | None = None  # the sentence scores, when the model computed them to select
 
 
-def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
-    """Token and sentence features of `doc`; `rule_result` is ``rules.find_with_hits(doc)`` when the caller has it."""
+_BUCKET_EDGES = np.array([1, 2, 3, 6, 12, 25])
+_BUCKETS = ("1", "2", "3", "6", "12", "25", "L")  # _bucket's names, in the order of _BUCKET_EDGES
+
+
+def _template(prefix: str, keys: np.ndarray, name) -> np.ndarray:
+    """The column of ``prefix + name(key)`` for every key, each distinct key named and hashed once."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    lookup = _COLUMNS.__getitem__
+    return np.array([lookup(prefix + name(k)) for k in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+
+
+def _token_columns(ids: np.ndarray, names: list[str], head: np.ndarray, position: np.ndarray,
+                   scored: np.ndarray) -> sp.csr_matrix:
+    """The 20 features every read token carries, computed per column rather than per token (the same columns
+    as the strings ``w=<word>``, ``b-1=<previous>_<word>``, … hashed one by one, at a fraction of the cost).
+
+    `ids`: per token, indices into `names` of its lower form, lemma, POS, tag, dependency, shape and entity
+    type; `head`: the index of each token's head; `position`: the token's place in its sentence, from 1.
+    Rows of tokens not `scored` stay empty."""
+    n = len(ids)
+    rows = np.flatnonzero(scored)
+    if not len(rows):
+        return sp.csr_matrix((n, N_FEATURES))
+    ext = names + ["<s>", "</s>"]
+    start, end = len(names), len(names) + 1
+    width = len(ext)
+    low, lem, pos, tag, dep, shape, ent = (ids[:, k] for k in range(7))
+
+    def shift(a, by, pad):  # a[i - by] (by > 0) or a[i + |by|], padded at the edges
+        padding = np.full(abs(by), pad, dtype=a.dtype)
+        return np.concatenate((padding, a))[:n] if by > 0 else np.concatenate((a, padding))[-by:][:n]
+
+    prev, nxt = shift(low, 1, start), shift(low, -1, end)
+    word = ext.__getitem__
+
+    def lowered(k):
+        return ext[k].lower()
+
+    def joined(sep):
+        return lambda k: ext[k // width] + sep + ext[k % width]
+
+    r = rows
+    cols = [
+        np.full(len(r), _COLUMNS["b"], dtype=np.int64),
+        _template("w=", low[r], word), _template("l=", lem[r], lowered), _template("p=", pos[r], word),
+        _template("t=", tag[r], word), _template("d=", dep[r], word), _template("s=", shape[r], word),
+        _template("x=", low[r], lambda k: ext[k][-3:]), _template("h=", lem[head[r]], lowered),
+        _template("hd=", dep[r] * width + pos[head[r]], joined(">")),
+        _template("w-1=", prev[r], word), _template("w+1=", nxt[r], word),
+        _template("b-1=", prev[r] * width + low[r], joined("_")), _template("b+1=", low[r] * width + nxt[r], joined("_")),
+        _template("p-1=", shift(pos, 1, start)[r], word), _template("p+1=", shift(pos, -1, end)[r], word),
+        _template("p-2=", shift(pos, 2, start)[r], word), _template("p+2=", shift(pos, -2, end)[r], word),
+        _template("pos=", np.searchsorted(_BUCKET_EDGES, position[r]), _BUCKETS.__getitem__),
+        _template("e=", ent[r], word),
+    ]
+    indices = np.stack(cols, axis=1).ravel()
+    indptr = np.concatenate(([0], np.cumsum(np.where(scored, len(cols), 0))))
+    X = sp.csr_matrix((np.ones(len(indices)), indices.astype(np.int32), indptr.astype(np.int64)), shape=(n, N_FEATURES))
+    X.sum_duplicates()
+    return X
+
+
+def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeatures:
+    """Token and sentence features of `doc`; `rule_result` is ``rules.find_with_hits(doc)`` when the caller has it.
+
+    `select`, given the sentence feature matrix, says which sentences get token features (a boolean per
+    sentence); the others' tokens are not scored (``scored``). Token features are most of the model's cost,
+    and on plain reporting few sentences are worth reading closely."""
     hits, lexical = rule_result or rules.find_with_hits(doc)
     n = len(doc)
     if not n:
         empty = sp.csr_matrix((0, N_FEATURES))
         z = np.zeros(0, dtype=np.int64)
-        return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter())
+        return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter(), z.astype(bool))
     by_token: list[list[str]] = [[] for _ in range(n)]
     for f in hits:
         for i in range(f.start, f.end):
@@ -157,7 +226,6 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
     sents = [(s.start, s.end) for s in doc.sents]
     title = {lemma[i] for i in range(sents[0][0], sents[0][1]) if content[i]} if len(sents) > 1 else set()
     sent_of = np.zeros(n, dtype=np.int64)
-    tokens: list[list[str]] = []
     sentence_rows: list[list[str]] = []
     shared_rows: list[list[str]] = []  # what every token of a sentence carries: hashed once, added by row
     for k, (s0, s1) in enumerate(sents):
@@ -182,20 +250,18 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
             + ["sb=" + lower[i] + "_" + lower[i + 1] for i in range(s0, s1 - 1) if alpha[i] and alpha[i + 1]]
             + ["srep=" + _bucket(counts[lemma[i]]) for i in range(s0, s1) if content[i] and counts[lemma[i]] > 2]
         )
+    sentence_matrix = hash_rows(sentence_rows)
+    keep = np.ones(len(sents), dtype=bool) if select is None else np.asarray(select(sentence_matrix), dtype=bool)
+    scored = keep[sent_of]
+    tokens: list[list[str]] = [[] for _ in range(n)]  # the features only some tokens carry
+    for k, (s0, s1) in enumerate(sents):
+        if not keep[k]:
+            continue  # a sentence the model will not read: its tokens keep empty rows and are never scored
         quoted = False
         for i in range(s0, s1):
             if quote[i]:
                 quoted = not quoted
-            h = head[i]
-            w, prev, nxt = lower[i], (lower[i - 1] if i > 0 else "<s>"), (lower[i + 1] if i + 1 < n else "</s>")
-            f = [
-                "b", "w=" + w, "l=" + lemma[i], "p=" + pos[i], "t=" + tag[i], "d=" + dep[i],
-                "s=" + shape[i], "x=" + w[-3:], "h=" + lemma[h], "hd=" + dep[i] + ">" + pos[h],
-                "w-1=" + prev, "w+1=" + nxt, "b-1=" + prev + "_" + w, "b+1=" + w + "_" + nxt,
-                "p-1=" + (pos[i - 1] if i > 0 else "<s>"), "p+1=" + (pos[i + 1] if i + 1 < n else "</s>"),
-                "p-2=" + (pos[i - 2] if i > 1 else "<s>"), "p+2=" + (pos[i + 2] if i + 2 < n else "</s>"),
-                "pos=" + _bucket(i - s0 + 1), "e=" + ent[i],
-            ]
+            f = tokens[i]
             if quoted:
                 f.append("inq")
             if content[i]:
@@ -203,23 +269,25 @@ def features(doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
                 if k and lemma[i] in title:
                     f.append("intitle")
                 if i + 1 < n and content[i + 1]:
-                    f.append("rep2=" + _bucket(pairs[(w, lower[i + 1])]))
-            if w in loud:
+                    f.append("rep2=" + _bucket(pairs[(lower[i], lower[i + 1])]))
+            if lower[i] in loud:
                 f.append("int")
             if tag[i] in ("JJS", "RBS", "JJR", "RBR"):
                 f.append("deg=" + tag[i])
+            h = head[i]
             if ent[h] in _TARGET_TYPES and not ent[i]:
                 f.append("he=" + ent[h])
             if child_ent[i]:
                 f.append("ce=" + child_ent[i])
             f.extend(by_token[i])
-            tokens.append(f)
+    starts = np.array([s0 for s0, _ in sents], dtype=np.int64)
+    base = _token_columns(inverse.reshape(n, 7), list(names), np.asarray(head, dtype=np.int64),
+                          np.arange(n) - starts[sent_of] + 1, scored)
     trim_left = punct & np.array([t != "#" for t in lower])
     trim_right = punct & np.array([t not in ("?", "!") for t in lower])
     upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in pos], dtype=np.int64)
-    token_matrix = hash_rows(tokens) + hash_rows(shared_rows)[sent_of]
-    return DocFeatures(token_matrix, hash_rows(sentence_rows), sent_of, upos,
-                       trim_left, trim_right, hits, counts)
+    token_matrix = base + hash_rows(tokens) + hash_rows(shared_rows)[sent_of]
+    return DocFeatures(token_matrix, sentence_matrix, sent_of, upos, trim_left, trim_right, hits, counts, scored)
 
 
 def _stacked(feats: DocFeatures, sentence_probs: np.ndarray) -> sp.csr_matrix:
@@ -337,6 +405,15 @@ def _score(strength: float, span_threshold: float, technique_threshold: float) -
     return 0.5 * max(0.0, strength - span_threshold) / max(1e-9, technique_threshold - span_threshold)
 
 
+def _positive(model, X) -> np.ndarray:
+    """P(class 1) from a binary linear model: what ``predict_proba(X)[:, 1]`` gives, without scikit-learn's
+    per-call input checks (they cost more than the product itself on one document's rows)."""
+    coef = getattr(model, "coef_", None)
+    if coef is None or coef.shape[0] != 1 or not hasattr(model, "intercept_"):
+        return model.predict_proba(X)[:, 1]
+    return expit(np.asarray(X @ coef[0]).ravel() + model.intercept_[0])
+
+
 class TechniqueModel:
     """The trained sentence scorer, span finder and technique classifier, with their thresholds."""
 
@@ -349,14 +426,40 @@ class TechniqueModel:
         self.thresholds = thresholds
         self.meta = meta
 
-    def features(self, doc: Doc, rule_result: tuple | None = None) -> DocFeatures:
-        return features(doc, rule_result)
+    def sentence_probabilities(self, sentences: sp.csr_matrix) -> np.ndarray:
+        return _positive(self.sentence, sentences) if sentences.shape[0] else np.zeros(0)
 
     def token_probabilities(self, feats: DocFeatures) -> np.ndarray:
-        if not feats.tokens.shape[0]:
+        """The finder's probability per token; 0 for the tokens of sentences not selected (``feats.scored``)."""
+        n = feats.tokens.shape[0]
+        if not n:
             return np.zeros(0)
-        q = self.sentence.predict_proba(feats.sentences)[:, 1]
-        return self.finder.predict_proba(_stacked(feats, q))[:, 1]
+        probs = np.zeros(n)
+        rows = np.flatnonzero(feats.scored)
+        if len(rows):
+            q = feats.sentence_probs if feats.sentence_probs is not None else self.sentence_probabilities(feats.sentences)
+            X = _stacked(feats, q)
+            probs[rows] = _positive(self.finder, X[rows] if len(rows) < n else X)
+        return probs
+
+    def features(self, doc: Doc, rule_result: tuple | None = None, gated: bool = False) -> DocFeatures:
+        """The Doc's features; `gated`: token features only for the sentences whose score reaches the model's
+        gate (the sentence scores are kept in the result)."""
+        if not gated or self.gate <= 0:
+            return features(doc, rule_result)
+        kept = {}
+
+        def select(sentences):
+            kept["q"] = self.sentence_probabilities(sentences)
+            return kept["q"] >= self.gate
+
+        feats = features(doc, rule_result, select)
+        feats.sentence_probs = kept.get("q")
+        return feats
+
+    @property
+    def gate(self) -> float:
+        return float(self.meta.get("sentence_gate", 0.0))
 
     def classify(self, doc: Doc, feats: DocFeatures, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         if not spans:
@@ -369,7 +472,7 @@ class TechniqueModel:
 
     def find(self, doc: Doc, rule_result: tuple | None = None) -> list[Found]:
         """Every candidate span with its technique and score; callers keep those at or above a min-score."""
-        feats = features(doc, rule_result)
+        feats = self.features(doc, rule_result, gated=True)
         spans = runs(feats, self.token_probabilities(feats), self.threshold)
         labels = self.classify(doc, feats, [(s, e) for s, e, _ in spans])
         return [Found(s, e, technique, "model", round(_score(p, self.threshold, self.thresholds.get(technique, self.threshold)), 4))

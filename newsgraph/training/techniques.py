@@ -163,6 +163,19 @@ def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_fo
     return threshold, thresholds, info
 
 
+GATE_LOSS = 0.01  # the share of held-out candidate spans the sentence gate may drop
+
+
+def sentence_gate(examples: list[_Example], probs: list[np.ndarray], sentence_oof: dict[str, np.ndarray],
+                  threshold: float) -> float:
+    """The sentence score below which the model skips a sentence's tokens: the highest bar that keeps all but
+    ``GATE_LOSS`` of the candidate spans at `threshold` on the held-out training folds (out-of-fold scores, so
+    the bar holds on articles the scorer did not see). A span lies in one sentence, and a skipped sentence
+    changes nothing in the others, so the kept spans are exactly the ungated ones."""
+    q = [float(sentence_oof[ex.id][ex.feats.sent_of[s]]) for ex, p in zip(examples, probs) for s, _, _ in runs(ex.feats, p, threshold)]
+    return round(float(np.quantile(q, GATE_LOSS)), 4) if q else 0.0
+
+
 def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 3,
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
           min_precision: float = 0.35, span_min_precision: float = 0.35) -> TechniqueModel:
@@ -213,11 +226,12 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         return probe.classify(examples[i].doc, examples[i].feats, spans)
 
     threshold, thresholds, info = tune_thresholds(examples, probs, labels_for, min_precision, progress, span_min_precision)
+    gate = sentence_gate(examples, probs, sentence_oof, threshold)
     if progress:
         progress(f"span threshold {threshold}; fitting on all {len(examples)} articles")
     sentence = _fit_sentence(examples, c_sentence)
     finder = _fit_finder(examples, stacked, c_finder)
     classifier = _fit_classifier(examples, c_classifier)
     meta = {"articles": len(examples), "gold_spans": sum(len(ex.gold) for ex in examples), "folds": folds,
-            "cross_validated": info, "cpu_seconds": round(time.process_time() - started, 1)}
+            "cross_validated": info, "sentence_gate": gate, "cpu_seconds": round(time.process_time() - started, 1)}
     return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta)
