@@ -19,7 +19,6 @@ Python-heavy code against spaCy's C code); ``--sampler`` prints a pyinstrument c
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -100,8 +99,6 @@ def main() -> None:
                 spent[f"(gc, generation {info['generation']}; inside the parts above)"] += time.process_time() - gc_started[0]
 
         gc.callbacks.append(gc_clock)
-        if os.environ.get("PROFILE_FREEZE"):
-            gc.freeze()
         profiler = None
         if args.cprofile:
             import cProfile
