@@ -434,3 +434,10 @@ def test_a_folder_unreadable_for_one_build_keeps_its_documents(tmp_path, monkeyp
     assert report.removed == [] and [s.code for s in report.skipped] == ["unreadable"]
     with open_store(db, readonly=True) as store:
         assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("text", ["", "12345 67890 " * 50, "a1" * 19, "a1" * 20, "é" * 20, "ß" * 19 + "!", "x" * 5000])
+def test_letter_count_stops_early_but_agrees_with_counting_all(text):
+    from newsgraph.ingest.readers import _has_letters
+
+    assert _has_letters(text, 20) == (sum(c.isalpha() for c in text) >= 20)

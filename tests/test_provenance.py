@@ -58,3 +58,27 @@ def test_ptc_unlabeled_provenance(shared_corpus, tmp_path):
     assert report.processed >= 160
     counts = _check(db)
     assert counts["mentions"] > 5000
+
+
+def test_context_token_starts_are_span_original_of_each_token(nlp, seeds_dir, shared_corpus):
+    """The per-document cache of token offsets (used where a stage scans every token) gives exactly what
+    span_original gives token by token, on texts the normalizer changes (curly quotes, hard wraps, mojibake)."""
+    from newsgraph.extract import Context
+    from newsgraph.ingest import content_id
+    from newsgraph.lexicons import places
+    from newsgraph.model import Article, DocumentAnalysis
+    from newsgraph.normalize import normalize
+
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:20]
+    changed = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        norm = normalize(text, places.known_words())
+        changed += norm.text != text
+        doc = nlp(norm.text)
+        ctx = Context(article=Article(id=content_id(text), text=text, path=str(path)), norm=norm, doc=doc,
+                      result=DocumentAnalysis(article=Article(id=content_id(text), text=text, path=str(path))))
+        assert ctx.tokens() == list(doc) and ctx.tokens() is ctx.tokens()
+        assert [(e.start, e.end, e.label_) for e in ctx.ents()] == [(e.start, e.end, e.label_) for e in doc.ents]
+        assert ctx.token_starts() == [ctx.span_original(t)[0] for t in doc]
+    assert changed >= 5  # the seeds' curly quotes at least: offsets really are mapped, not copied

@@ -31,6 +31,29 @@ class Context:
     options: object = None  # the pipeline's AnalysisOptions (None: defaults), for stages with settings
     _sentence_starts: list[int] = field(default_factory=list)  # canonical char offset of each sentence
     _mention_by_token: dict[int, int] = field(default_factory=dict)  # token index -> mention index
+    _tokens: list[Token] | None = None  # list(doc), made once: iterating a Doc makes new Token objects every time
+    _ents: tuple[Span, ...] | None = None  # doc.ents, made once: spaCy builds every entity Span again on each call
+    _token_starts: list[int] | None = None  # original start offset of each token
+
+    # --- the parse, shared by the stages --------------------------------------------------------
+    def tokens(self) -> list[Token]:
+        """Every token of the parse, in order; the same Token objects for every stage of this document."""
+        if self._tokens is None:
+            self._tokens = list(self.doc)
+        return self._tokens
+
+    def ents(self) -> tuple[Span, ...]:
+        """The parse's named entities (``doc.ents``), built once per document."""
+        if self._ents is None:
+            self._ents = tuple(self.doc.ents)
+        return self._ents
+
+    def token_starts(self) -> list[int]:
+        """Original start offset of every token: ``span_original(token)[0]`` for each, computed once per document."""
+        if self._token_starts is None:
+            to_original = self.norm.to_original
+            self._token_starts = [to_original(t.idx, t.idx + len(t.text))[0] for t in self.tokens()]
+        return self._token_starts
 
     # --- offsets -------------------------------------------------------------------------------
     def original(self, start: int, end: int) -> tuple[int, int, str]:
@@ -94,7 +117,7 @@ def sentences(ctx: Context) -> None:
     """The parser's sentences, except that a sentence never ends inside a name ("Theresa | May")."""
     bounds = [[s.start, s.end] for s in ctx.doc.sents]
     starts = {b[0] for b in bounds}
-    crossing = {i for ent in ctx.doc.ents for i in range(ent.start + 1, ent.end) if i in starts}
+    crossing = {i for ent in ctx.ents() for i in range(ent.start + 1, ent.end) if i in starts}
     merged: list[list[int]] = []
     for b in bounds:
         if merged and b[0] in crossing:
@@ -121,7 +144,7 @@ def analyze(article: Article, doc: Doc, norm: Normalized, only: Iterable[str] | 
     `only` names the stages to run; the stages they need run too (sentences always).
     """
     ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article), options=options)
-    ctx.result.words = sum(1 for t in doc if not t.is_space and not t.is_punct)
+    ctx.result.words = sum(1 for t in ctx.tokens() if not t.is_space and not t.is_punct)
     for stage in stage_functions(only):
         stage(ctx)
     return ctx.result

@@ -54,7 +54,7 @@ def find_voices(ctx: Context) -> tuple[list[Link], list[list[tuple[int, int, str
     doc = ctx.doc
     unnamed: dict[str, list[tuple[int, int, str, str]]] = {}
     if not ctx.result.mentions:
-        for tok in doc:
+        for tok in ctx.tokens():
             voice = _voice_of(tok)
             if voice and tok.tag_ in {"PRP", "PRP$"}:
                 unnamed.setdefault(voice, []).append((tok.i, tok.i + 1, "pronoun", _VOICE_REASON[voice]))
@@ -63,7 +63,7 @@ def find_voices(ctx: Context) -> tuple[list[Link], list[list[tuple[int, int, str
     direct = _direct_quotes(ctx)
     voice = None
     links: list[Link] = []
-    for tok in doc:
+    for tok in ctx.tokens():
         low = tok.lower_
         if tok.tag_ not in {"PRP", "PRP$"} or tok.i in ctx._mention_by_token:
             continue
@@ -197,7 +197,7 @@ def _is_group(ctx: Context, idx: int) -> bool:
 
 
 def _head_in(ctx: Context, start: int, end: int) -> Token | None:
-    toks = [t for t in ctx.doc if start <= ctx.span_original(t)[0] < end]
+    toks = [t for t, s in zip(ctx.tokens(), ctx.token_starts()) if start <= s < end]
     if not toks:
         return None
     inside = {t.i for t in toks}

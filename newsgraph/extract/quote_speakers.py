@@ -111,7 +111,7 @@ def _shares_subject(verb: Token) -> bool:
 
 def _name_span(ctx: Context, token: Token) -> Span:
     """The local surface of a name: the named entity around `token`, else its compound chain."""
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents():
         if ent.start <= token.i < ent.end:
             return ent
     start = token.i
@@ -183,7 +183,7 @@ def _tokens_of(ctx: Context) -> dict[int, list[Token]]:
     index = ctx.__dict__.get("_tokens_of")
     if index is None:
         index = {}
-        for tok in ctx.doc:
+        for tok in ctx.tokens():
             target = ctx.mention_of(tok)
             if target is not None:
                 index.setdefault(target, []).append(tok)

@@ -156,10 +156,20 @@ def _identifier():
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
+def _has_letters(text: str, n: int) -> bool:
+    """Whether `text` holds at least `n` letters; stops counting once it has seen them."""
+    for c in text:
+        if c.isalpha():
+            n -= 1
+            if n <= 0:
+                return True
+    return n <= 0
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, judged on its first few thousand characters."""
     sample = text[:3000]
-    if sum(c.isalpha() for c in sample) < 20:
+    if not _has_letters(sample, 20):
         return "en"  # too little text to judge; let the pipeline decide what it can use
     lang, prob = _identifier().classify(sample)
     return lang if prob >= 0.5 else "en"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 from functools import lru_cache
@@ -45,7 +46,19 @@ def load_pipeline(name: str | None = None) -> Language:
     """The pipeline for `name`, with newsgraph's components inserted; cached per process."""
     nlp = _load(resolve_model(name), name)
     nlp.add_pipe("newsgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
+    _keep_out_of_collections()
     return nlp
+
+
+def _keep_out_of_collections() -> None:
+    """Move every object alive now (the model, above all) out of the cyclic garbage collector's reach.
+
+    The pipeline lives as long as the process, yet each full collection during a build walked all of
+    its objects again: about 2% of the parse's CPU time on the benchmark. Garbage is collected
+    first, so nothing collectable is frozen; objects made later are collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _load(package: str, name: str | None) -> Language:
