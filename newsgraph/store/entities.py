@@ -188,10 +188,6 @@ def replace_entities(store, drop: set[str], tables: EntityTables) -> None:
     c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
 
 
-def entity_ids(store) -> set[str]:
-    return {r[0] for r in store.conn.execute("SELECT id FROM entities")}
-
-
 def place_entities(store, places: set[str]) -> dict[str, str]:
     """Place id -> the entity most of its mentions belong to."""
     out = {}
