@@ -207,16 +207,20 @@ def match_key(key: str) -> str:
     return " ".join(stripped)
 
 
-def _load(store) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
-    """Every mention, with its repeated strings shared (a 100k-document store has millions of mentions
-    but only thousands of documents, labels and names: one copy of each)."""
+def _records(rows) -> list[_M]:
+    """Mention records from `MENTION_COLUMNS` rows, with their repeated strings shared (a 100k-document store
+    has millions of mentions but only thousands of documents, labels and names: one copy of each)."""
     one = sys.intern
-    ms = [
+    return [
         _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
            reason and one(reason), role and one(role), one(form))
-        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in entity_store.mention_rows(store)
+        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows
     ]
-    return ms, entity_store.overrides(store)
+
+
+def _load(store) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
+    """Every mention, and the user's overrides."""
+    return _records(entity_store.mention_rows(store)), entity_store.overrides(store)
 
 
 def resolve(store) -> None:
@@ -672,9 +676,7 @@ def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
         places = Counter(ms[i].place for i in members if ms[i].place)
         if places:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
-    gaz = gazetteer()
-    out.entities = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None)
-                    for row in out.entities]
+    out.entities = _affiliated(out.entities, place_entity)
     merge_rows = []
     for a, b, reason in uf.log:
         if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
@@ -694,6 +696,12 @@ def _new_id(name: str, typ: str, used: set[str]) -> str:
             n += 1
     used.add(eid)
     return eid
+
+
+def _affiliated(entities: list[tuple], place_entity: dict[str, str]) -> list[tuple]:
+    """The entity rows with each affiliation's place id turned into the id of that place's entity."""
+    gaz = gazetteer()
+    return [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None) for row in entities]
 
 
 def _entity_rows(out: EntityTables, eid: str, ms: list[_M], members: list[int], named: list[int], name: str, typ: str):
@@ -720,11 +728,7 @@ def resolve_added(store, docs: set[str]) -> None:
     0.999). `newsgraph resolve --full` redoes everything; see `run.resolve_corpus` for when a build chooses which.
     """
     one = sys.intern
-    new = [
-        _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
-           reason and one(reason), role and one(role), one(form))
-        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in entity_store.added_mention_rows(store, docs)
-    ]
+    new = _records(entity_store.added_mention_rows(store, docs))
     forms = entity_store.entity_forms(store)
     seeds = [_M(None, one(_SEED + e), 0, one(label), one(name), one(key), one(kind), place and one(place), None, None,
                 role and one(role), "name") for e, name, key, label, place, kind, role in forms]
@@ -778,10 +782,7 @@ def resolve_added(store, docs: set[str]) -> None:
         for eid, members in members_of.items():
             named = [i for i in members if every[i].form == "name"] or members
             _entity_rows(out, eid, every, members, named, _display(every, named), _type(every, named))
-    place_entity = entity_store.place_entities(store, {row[5] for row in out.entities if row[5]})
-    gaz = gazetteer()
-    out.entities = [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None)
-                    for row in out.entities]
+    out.entities = _affiliated(out.entities, entity_store.place_entities(store, {row[5] for row in out.entities if row[5]}))
     out.merges = list(dict.fromkeys(
         (final[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log
         if not (a in seed_of and b in seed_of) and ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name"))

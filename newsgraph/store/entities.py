@@ -53,21 +53,31 @@ def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
     c.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", tables.aliases)
     # Only the mentions whose entity changed are written: a rebuild after a few new documents rewrites
     # their mentions, not the whole table and its two indexes on `entity`.
-    c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
-    c.execute("DELETE FROM temp.entity_assignments")
-    c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", tables.assignments)
+    _stage_assignments(c, tables.assignments)
     moves = [tuple(r) for r in c.execute(
         """SELECT m.entity, a.entity, COUNT(*) FROM mentions m JOIN temp.entity_assignments a ON a.id = m.id
            WHERE m.entity IS NOT NULL AND m.entity != a.entity GROUP BY m.entity, a.entity""")]
-    c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
-                 WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
-    c.execute("DELETE FROM temp.entity_assignments")
+    _apply_assignments(c)
     c.execute(
         """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
            SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
     )
     c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
     return moves
+
+
+def _stage_assignments(c, assignments: list[tuple[str, int]]) -> None:
+    """(entity, mention row id) pairs into a temp table, for one `UPDATE … FROM` (and the moves counted before it)."""
+    c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
+    c.execute("DELETE FROM temp.entity_assignments")
+    c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", assignments)
+
+
+def _apply_assignments(c) -> None:
+    """Write the staged entities of the mentions whose entity changed."""
+    c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
+                 WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
+    c.execute("DELETE FROM temp.entity_assignments")
 
 
 def has_redirects(store) -> bool:
@@ -158,12 +168,8 @@ def write_added(store, assignments: list[tuple[str, int]], folded: dict[str, str
     """Give the added mentions their entities and move the mentions of each entity in `folded` (old -> new) to
     the entity it joined; returns (old, new, mentions) for the mentions that moved from one entity to another."""
     c = store.conn
-    c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
-    c.execute("DELETE FROM temp.entity_assignments")
-    c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", assignments)
-    c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
-                 WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
-    c.execute("DELETE FROM temp.entity_assignments")
+    _stage_assignments(c, assignments)
+    _apply_assignments(c)
     moves = []
     for old, new in folded.items():
         n = c.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (new, old)).rowcount
