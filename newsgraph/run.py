@@ -300,11 +300,21 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
             step(store)
             if timings is not None:
                 name = "entities" if n == 0 else step.__module__.rsplit(".", 1)[-1]
-                timings[name] = {"wall_s": round(time.perf_counter() - wall, 1), "cpu_s": round(time.process_time() - cpu, 1)}
+                timings[name] = {"wall_s": round(time.perf_counter() - wall, 1), "cpu_s": round(time.process_time() - cpu, 1),
+                                 "peak_mb": _peak_mb()}
         store.mark_resolved(fingerprint, full=delta is None)
     if timings is not None:
         timings["mode"] = "full" if delta is None else f"added {len(delta[0])}"
     return True
+
+
+def _peak_mb() -> int | None:
+    """The process's peak resident memory so far (MB): after each step, it shows which step raised it."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def corpus_steps() -> list[Callable]:

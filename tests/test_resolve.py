@@ -308,6 +308,33 @@ def test_the_acronym_index_never_hides_a_name_an_acronym_spells():
     assert "h" not in firsts and not needed <= set("hp")
 
 
+def test_near_spellings_are_found_among_names_of_nearly_their_length_as_in_one_matrix():
+    """Rule 6 compares a name only with names at most two letters longer or shorter; the pairs it gets (in row order,
+    with their scores) are the pairs of one whole-block matrix that the rule would keep, with and without `rows`."""
+    import random
+
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    from newsgraph.resolve.entities import _similar_pairs
+
+    rng = random.Random(5)
+    stems = ["navalny", "gorbachev", "rodriguez", "hewlett", "mcdonald", "peterson", "chrysler", "maduro"]
+    names = []
+    for _ in range(300):
+        word = list(rng.choice(stems) + rng.choice(["", "s", "son", " inc", " group", "ovich"]))
+        for _ in range(rng.randint(0, 2)):  # a slip of the pen: a letter dropped, doubled or changed
+            i = rng.randrange(len(word))
+            word[i:i + 1] = rng.choice([[], [word[i], word[i]], [rng.choice("aeiourstn")]])
+        names.append("".join(word))
+    whole = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=85, dtype=np.uint8)
+    expected = [(x, y, whole[x, y]) for x, y in zip(*np.nonzero(np.triu(whole, k=1))) if abs(len(names[x]) - len(names[y])) <= 2]
+    assert len(expected) > 100 and any(len(names[x]) != len(names[y]) for x, y, _ in expected)
+    assert _similar_pairs(names, None) == expected
+    rows = sorted(rng.sample(range(len(names)), 40))
+    assert _similar_pairs(names, rows) == [p for p in expected if p[0] in rows or p[1] in rows]
+
+
 def test_a_rerun_of_entity_resolution_rewrites_only_the_mentions_whose_entity_changed(examples_db, tmp_path):
     """Writing every mention's entity on every run cost most of the corpus step at 10k documents."""
     import shutil

@@ -217,13 +217,14 @@ def test_every_lineage_report_points_at_its_words(which, request):
     assert rows and all(a == b for a, b in rows)
 
 
-def _every_candidate_cluster(docs, vecs):
+def _every_candidate_cluster(docs, vecs, arrival_window):
     """The reference: each document compared with every story sharing any feature with it."""
     import math
     from collections import defaultdict
 
     from newsgraph.resolve.stories import MIN_SHARED, THRESHOLD, WINDOW_DAYS, _day
 
+    arrived = {d: i for i, d in enumerate(sorted(docs, key=lambda x: (docs[x].info.added_at, docs[x].info.path)))}
     stories, index = [], defaultdict(set)
     for d in sorted(docs, key=lambda x: docs[x].info.order):
         vec, day = vecs.get(d, {}), _day(docs[d].info.published)
@@ -231,6 +232,9 @@ def _every_candidate_cluster(docs, vecs):
         for k in sorted({k for f in vec for k in index.get(f, ())}):
             s = stories[k]
             if day is not None and s["last"] is not None and abs((day - s["last"]).days) > WINDOW_DAYS:
+                continue
+            if day is None and min(abs(arrived[d] - arrived[m]) for m, _ in s["members"]) > arrival_window \
+                    and not any(arrived[m] < arrived[d] < arrived[n] for m, _ in s["members"] for n, _ in s["members"]):
                 continue
             shared = [f for f in vec if f in s["sum"]]
             if sum(f.startswith("e:") for f in shared) < MIN_SHARED and not any(f.startswith("g:") for f in shared):
@@ -269,6 +273,11 @@ def test_story_candidates_found_through_rare_features_equal_comparing_every_stor
         docs[f"d{i:03d}"] = StoryDoc(DocInfo(f"d{i:03d}", f"p{i:03d}", None, None, published, False, f"{i:05d}"), ents,
                                      {topic * 10 + rng.randrange(3)} if rng.random() < 0.2 else set(), set())
     vecs = vectors(docs)
-    found = cluster(docs, vecs)
+    found = cluster(docs, vecs, arrival_window=10_000)
     assert sum(1 for members in found if len(members) > 1) >= 20  # the sample forms real stories
-    assert found == _every_candidate_cluster(docs, vecs)
+    assert found == _every_candidate_cluster(docs, vecs, 10_000)
+    # Undated documents meet only stories that took in a document arriving near them: the same rule, found through
+    # postings that drop the stories left behind, as by looking at every story's arrivals.
+    near = cluster(docs, vecs, arrival_window=40)
+    assert near == _every_candidate_cluster(docs, vecs, 40)
+    assert near != found  # the window binds on this sample
