@@ -269,7 +269,8 @@ def test_story_candidates_found_through_rare_features_equal_comparing_every_stor
         topic = rng.randrange(25)
         ents = {e: rng.randint(1, 4) for e in rng.sample(common, rng.randint(0, 3))}
         ents.update({f"t{topic}-{j}": rng.randint(1, 3) for j in rng.sample(range(8), rng.randint(1, 6))})
-        published = None if rng.random() < 0.6 else f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        # the last 80 arrive last and undated: last in reporting order too, as a feed's new articles are
+        published = None if rng.random() < 0.6 or i >= 320 else f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         docs[f"d{i:03d}"] = StoryDoc(DocInfo(f"d{i:03d}", f"p{i:03d}", None, None, published, False, f"{i:05d}"), ents,
                                      {topic * 10 + rng.randrange(3)} if rng.random() < 0.2 else set(), set())
     vecs = vectors(docs)
@@ -281,3 +282,71 @@ def test_story_candidates_found_through_rare_features_equal_comparing_every_stor
     near = cluster(docs, vecs, arrival_window=40)
     assert near == _every_candidate_cluster(docs, vecs, 40)
     assert near != found  # the window binds on this sample
+
+    # The pass continued: the stories of all but the last 80 documents, then those 80 placed, are the full pass.
+    last = sorted(docs, key=lambda x: docs[x].info.order)[-80:]
+    assert last == [f"d{i:03d}" for i in range(320, 400)]
+    before = cluster({d: v for d, v in docs.items() if d not in last}, vecs, arrival_window=40)
+    continued = cluster(docs, vecs, arrival_window=40, earlier=before, only=set(last))
+    assert continued == near
+    assert any(d in last for members in near if len(members) > 1 and members[0][0] not in last for d, _ in members)
+
+
+@pytest.mark.slow
+def test_added_documents_join_the_stored_stories_as_a_full_pass_would(tmp_path, monkeypatch, shared_corpus):
+    """A build that resolves only the added documents places them into the stored stories: every earlier
+    document keeps its story, and the stories agree with a full pass over everything (BBC politics, 60 + 20)."""
+    import shutil
+
+    from newsgraph import run
+    from newsgraph.resolve import stories
+
+    monkeypatch.setattr(run, "INCREMENTAL_FROM", 0)
+    monkeypatch.setattr(run, "INCREMENTAL_GROWTH", 1.0)
+    calls = []
+    real = stories.resolve
+
+    def spy(store, added=None):
+        calls.append(added)
+        real(store, added=added)
+
+    spy.__module__ = real.__module__  # the build names a step by its module
+    monkeypatch.setattr(stories, "resolve", spy)
+    files = sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:80]
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for f in files[:60]:
+        shutil.copy(f, folder / f.name)
+    db = tmp_path / "kb.db"
+    run.build([str(folder)], str(db))
+    with _conn(db) as store:
+        before = {doc: story for story, doc in store.conn.execute("SELECT story, doc FROM story_documents")}
+    for f in files[60:]:
+        shutil.copy(f, folder / f.name)
+    run.build([str(folder)], str(db))
+    assert calls[0] is None and calls[-1] is not None and len(calls[-1]) == 20
+    with _conn(db) as store:
+        after = {doc: story for story, doc in store.conn.execute("SELECT story, doc FROM story_documents")}
+        counts = store.conn.execute("SELECT s.documents, COUNT(d.doc) FROM stories s JOIN story_documents d ON d.story = s.id "
+                                    "GROUP BY s.id").fetchall()
+    assert len(set(before.values())) >= 3  # the first 60 articles already form stories
+    assert all(after.get(doc) == story for doc, story in before.items())  # no earlier document moved
+    assert any(doc not in before for doc in after)  # an added article joined or started a story
+    assert all(n >= m for n, m in counts)  # a story counts its documents (its copies are listed too)
+    work = tmp_path / "full.db"
+    shutil.copy(db, work)
+    store = open_store(work)
+    run.resolve_corpus(store, force=True, full=True)
+    full = {doc: story for story, doc in store.conn.execute("SELECT story, doc FROM story_documents")}
+    store.close()
+
+    def pairs(assignment):
+        groups: dict[str, set[str]] = {}
+        for doc, story in assignment.items():
+            groups.setdefault(story, set()).add(doc)
+        return {(a, b) for g in groups.values() for a in g for b in g if a < b}
+
+    same, inc = pairs(full), pairs(after)
+    agreement = 2 * len(same & inc) / (len(same) + len(inc))
+    print(f"pairwise agreement with a full pass: {agreement:.3f} ({len(inc)} pairs added, {len(same)} full)")
+    assert agreement >= 0.8

@@ -45,8 +45,12 @@ KEY_ACTORS = 8
 ARRIVAL_WINDOW = 10_000
 
 
-def resolve(store) -> None:
-    store_stories.write_stories(store, compute(store_stories.story_inputs(store)))
+def resolve(store, added: set[str] | None = None) -> None:
+    """All stories again; with `added` (documents added since the last step), the stored stories stay as they are
+    and only the added documents are placed, as the single pass would have met them last."""
+    inputs = store_stories.story_inputs(store)
+    earlier = None if added is None else store_stories.story_members(store)
+    store_stories.write_stories(store, compute(inputs, earlier, added))
 
 
 def _day(value: str | None) -> date | None:
@@ -80,9 +84,14 @@ def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
     return out
 
 
-def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]],
-            arrival_window: int = ARRIVAL_WINDOW) -> list[list[tuple[str, float]]]:
+def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
+            earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None) -> list[list[tuple[str, float]]]:
     """Single pass in reporting order: [(doc, similarity when it joined)] per story, first document first.
+
+    With `earlier` (the stories of a past pass, singletons too) only the documents in `only` are placed,
+    joining those stories or starting new ones: the pass continued, as a live reader meets new documents.
+    When the new documents come last in reporting order and the vectors are unchanged, that is the
+    pass over everything; otherwise the earlier documents keep their stories until the next full pass.
 
     A story is a candidate only if it shares at least MIN_SHARED entities or a fact group with the
     document. By pigeonhole, such a story holds one of the document's rarest entity features (all
@@ -103,7 +112,20 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]],
     live: dict[str, set[int]] = defaultdict(set)  # feature -> stories a dated document may still join
     expired: set[int] = set()
     far: set[int] = set()
-    for d in sorted(docs, key=lambda x: docs[x].info.order):
+    for members in sorted(earlier or (), key=lambda m: docs[m[0][0]].info.order):
+        s = {"members": list(members), "sum": defaultdict(float), "last": None, "norm": None,
+             "arrived": (min(arrived[d] for d, _ in members), max(arrived[d] for d, _ in members))}
+        k = len(stories)
+        stories.append(s)
+        for d, _ in members:
+            for f, w in vecs.get(d, {}).items():
+                s["sum"][f] += w
+                near[f].add(k)
+                live[f].add(k)
+            day = _day(docs[d].info.published)
+            if day is not None and (s["last"] is None or day > s["last"]):
+                s["last"] = day
+    for d in sorted(docs if only is None else only, key=lambda x: docs[x].info.order):
         vec = vecs.get(d, {})
         day = _day(docs[d].info.published)
         at = arrived[d]
@@ -162,15 +184,32 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]],
     return [s["members"] for s in stories]
 
 
-def compute(inputs: StoryInputs) -> list[dict]:
-    """Stories of two or more documents, with the columns of the `stories` table and their members."""
+def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = None, added: set[str] | None = None) -> list[dict]:
+    """Stories of two or more documents, with the columns of the `stories` table and their members.
+
+    With `stored` (story -> member documents, as written by the last step) and `added`, the stored stories
+    are kept and only the added documents are placed (`cluster` with `earlier`); a document that is in no
+    stored story was a story of its own.
+    """
     docs = inputs.docs
     vecs = vectors(docs)
+    if stored is None or added is None:
+        clusters = cluster(docs, vecs)
+    else:
+        placed: set[str] = set()
+        earlier = []
+        for members in stored.values():
+            kept = sorted((d for d in members if d in docs and d not in added and d not in placed), key=lambda d: docs[d].info.order)
+            if kept:
+                placed.update(kept)
+                earlier.append([(d, 1.0 if n == 0 else members[d]) for n, d in enumerate(kept)])
+        earlier += [[(d, 1.0)] for d in docs if d not in placed and d not in added]
+        clusters = cluster(docs, vecs, earlier=earlier, only={d for d in added if d in docs})
     copies_of: dict[str, list[str]] = defaultdict(list)
     for copy, canonical in inputs.copies.items():
         copies_of[canonical].append(copy)
     out = []
-    for members in cluster(docs, vecs):
+    for members in clusters:
         if len(members) < 2:
             continue
         centroid: dict[str, float] = defaultdict(float)

@@ -126,6 +126,14 @@ def story_inputs(store) -> StoryInputs:
     return StoryInputs(docs, copies, names, types, infos)
 
 
+def story_members(store) -> dict[str, dict[str, float]]:
+    """Each stored story's documents (copies too) with the similarity each joined at."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for story, doc, score in store.conn.execute("SELECT story, doc, score FROM story_documents"):
+        out[story][doc] = score
+    return dict(out)
+
+
 def write_stories(store, stories: list[dict]) -> None:
     """Replace stories with `stories`: dicts of the `stories` columns plus `members` [(doc, score)]."""
     conn = store.conn
