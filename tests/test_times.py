@@ -251,6 +251,13 @@ TIMEML = [
     # an unnumbered quarter is the one that ends on the date given; a numbered (fiscal) one keeps its number
     ("In the quarter ended July 31, Jayark had sales of $5 million.", "1989-10-25", "the quarter", "DATE", "1989-Q2"),
     ("Profit rose in the fourth quarter ended Sept. 30.", "1989-10-25", "the fourth quarter", "DATE", "1989-Q4"),
+    # round 5: an ordinal day is a place in a sequence (the day it falls on), not a stretch of one day
+    ("Today is the fourth day of the dockers' strike.", "2001-05-09", "the fourth day", "DATE", "2001-05-09"),
+    ("The mayor promised to sign it on his first day in office.", "2001-05-09", "first day", "DATE", None),
+    # a weekday with a plural part of day is a set, and a weekday joined to it shares it
+    ("The ferry will sail on Monday and Thursday nights from May.", "2001-05-09", "Thursday nights", "SET", "XXXX-WXX-4TNI"),
+    ("The ferry will sail on Monday and Thursday nights from May.", "2001-05-09", "Monday", "SET", "XXXX-WXX-1TNI"),
+    ("Fans gather on Sunday mornings in the square.", "2001-05-09", "Sunday mornings", "SET", "XXXX-WXX-7TMO"),
 ]
 
 

@@ -131,7 +131,7 @@ class Reading:
     """What an expression says before it is anchored: enough to resolve it against any date."""
 
     kind: str  # absolute | decade | century | years | part | quarter | season | until | partial | weekday | deictic | relative | ago
-    # | shift | duration | set | ref | unknown | fallback
+    # | shift | duration | set | ref | ordinal ("the second day") | unknown | fallback
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -618,6 +618,9 @@ def read(tokens: list[Token]) -> Reading | None:
                 return Reading("ref", part="PAST_REF")
             return Reading("duration", unit=units[-1], count=None)
         return Reading("unknown")
+    ordinal = _ordinal_unit(tokens, words)
+    if ordinal is not None:
+        return ordinal
     if any(_day_number(t) is not None and not t.text.isdigit() for t in tokens):
         return None  # "the 11th-hour deal", "20th-century": ordinals without a month are not dates
     if count is None and not any(w.endswith("s") and w in UNITS for w in words) and not any(w in VAGUE_COUNTS for w in words):
@@ -636,6 +639,25 @@ def read(tokens: list[Token]) -> Reading | None:
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
         return None  # a bare number spaCy took for a date ("54 do not recognize"), or "a nice day"
     return Reading("unknown")
+
+
+def _ordinal_unit(tokens: list[Token], words: list[str]) -> Reading | None:
+    """"the second day of the offensive", "his first day in office", "the 8th week": a place in a sequence of days
+    (TimeML: a DATE, the day it falls on), not a stretch of one day; "a third day-long meeting" stays a duration."""
+    if len(words) > 4 or words[-1] not in {"day", "week", "month", "year"}:
+        return None
+    after = tokens[-1].nbor(1) if tokens[-1].i + 1 < len(tokens[-1].doc) else None
+    if after is not None and after.text in {"-", "–"}:
+        return None
+    number = None
+    for t in tokens[:-1]:
+        if t.lower_ in {"the", "a", "his", "her", "its", "their", "our", "my", "consecutive", "straight"}:
+            continue
+        n = _ordinal(t)
+        if n is None or n <= 0 or number is not None:
+            return None
+        number = n
+    return Reading("ordinal", unit=words[-1], count=number) if number is not None else None
 
 
 def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
@@ -770,7 +792,10 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
             return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=_quantity(tokens) or 1)
         return Reading("none")
     plural_weekday = next((WEEKDAYS[w[:-1]] for w in words if w.endswith("s") and w[:-1] in WEEKDAYS), None)
-    if plural_weekday is not None:  # "on Tuesday nights"
+    plural_part = next((PART_CODES[w] for w in words if w in PART_CODES and w.endswith("s")), None)
+    if plural_weekday is None and plural_part is not None:  # "on Tuesday nights": every Tuesday night
+        plural_weekday = next((WEEKDAYS[w] for w in words if w in WEEKDAYS), None)
+    if plural_weekday is not None:  # "on Tuesdays", "on Sunday mornings"
         part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
         return Reading("set", weekday=plural_weekday, part=part, count=1)
     # clock times: "10:35 a.m.", "8 PM", "noon Thursday", "15:00 GMT Saturday"
@@ -1087,5 +1112,9 @@ def candidates(doc: Doc) -> list[Candidate]:
         a, b = found[i], found[i + 1]
         if b.start == a.end + 1 and doc[a.end].lower_ in {"ended", "ending"}:
             found[i] = Candidate(a.start, a.end, _quarter_ending(a.reading, b.reading))
+        elif b.start == a.end + 1 and doc[a.end].lower_ in {"and", "or"} and b.reading.kind == "set" and (
+            a.reading.kind == "weekday" and b.reading.weekday is not None and a.reading.offset == 0
+        ):  # "on Monday and Tuesday nights": the first weekday shares the second one's set (XXXX-WXX-1TNI)
+            found[i] = Candidate(a.start, a.end, replace(b.reading, weekday=a.reading.weekday))
     doc.user_data[CANDIDATES_KEY] = found
     return found

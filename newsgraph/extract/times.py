@@ -96,6 +96,10 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
             last = min(12, first + int(reading.count) - 1)
             return f"{dt.date(reading.year, first, 1).isoformat()}/{_month_end(reading.year, last).isoformat()}", "range"
         return None, "duration"
+    if kind == "ordinal":  # "today is the eighth day of the operation": the day of the report
+        if reading.unit == "day" and reading.tense == "present" and anchor is not None:
+            return anchor.isoformat(), "day"
+        return None, "unknown"
     if kind in {"unknown", "ref", "anaphoric"}:
         return None, "unknown"  # an anaphoric time is resolved by extract, against the time named before it
     if kind == "set":
