@@ -258,6 +258,13 @@ TIMEML = [
     ("The ferry will sail on Monday and Thursday nights from May.", "2001-05-09", "Thursday nights", "SET", "XXXX-WXX-4TNI"),
     ("The ferry will sail on Monday and Thursday nights from May.", "2001-05-09", "Monday", "SET", "XXXX-WXX-1TNI"),
     ("Fans gather on Sunday mornings in the square.", "2001-05-09", "Sunday mornings", "SET", "XXXX-WXX-7TMO"),
+    # days of the month in words, as transcripts write them, and clock hours told with a part of day
+    ("The rally is set for next Sunday, May thirteenth.", "2001-05-09", "next Sunday, May thirteenth", "DATE", "2001-05-13"),
+    ("Polls open on the twenty-first of May.", "2001-05-09", "the twenty-first of May", "DATE", "2001-05-21"),
+    ("She was born on June twenty-third, nineteen ninety-seven.", "2001-05-09", "June twenty-third, nineteen ninety-seven",
+     "DATE", "1997-06-23"),
+    ("The strikers will march at 6 in the morning on Friday.", "2001-05-09", "6 in the morning", "TIME", "2001-05-11T06:00"),
+    ("The ferry leaves at 9 in the evening (21:00 GMT Friday).", "2001-05-09", "9 in the evening", "TIME", "2001-05-04T21:00"),
 ]
 
 
@@ -289,6 +296,10 @@ def test_a_time_word_that_opens_a_sentence_or_a_quote_is_still_a_time(nlp):
     text = "Police named a suspect on Friday. ``Today, we have our man,'' the chief said. Now the hunt is over."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-05-07").times]
     assert ("Today", "1999-05-07") in found and ("Now", "PRESENT_REF") in found, found
+
+
+def test_an_hour_in_a_compound_is_not_a_clock_time(nlp):
+    assert stage_result(nlp, "He scored 4 in the morning session.", published="2001-05-09").times == []
 
 
 def test_a_lowercase_may_or_march_and_a_money_figure_are_not_times(nlp):

@@ -191,6 +191,8 @@ def _time_matcher(vocab: Vocab) -> Matcher:
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
+            [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
+             {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}],
             [{"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
              {"LOWER": {"IN": ["quarter", "half", "quarters", "century", "centuries"]}}],
             [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, dash, {"LOWER": "century"}],
@@ -565,7 +567,9 @@ def read(tokens: list[Token]) -> Reading | None:
         return period
     if month is not None:
         day = next((d for t in tokens if t.lower_ not in MONTHS and not _is_year(t) and (d := _day_number(t))), None)
-        rest = [t for t in content if t.lower_ not in MONTHS and not _is_year(t) and _day_number(t) is None]
+        spoken_day, spoken = _spoken_day(tokens) if day is None else (None, set())
+        day = day or spoken_day
+        rest = [t for t in content if t.lower_ not in MONTHS and not _is_year(t) and _day_number(t) is None and t.i not in spoken]
         if rest and not all(t.lower_ in DIRECTIONS or t.lower_ in EDGES or t.lower_ in WEEKDAYS or t.lower_ == "fiscal" for t in rest):
             return Reading("unknown")
         if year is not None:
@@ -639,6 +643,33 @@ def read(tokens: list[Token]) -> Reading | None:
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
         return None  # a bare number spaCy took for a date ("54 do not recognize"), or "a nice day"
     return Reading("unknown")
+
+
+SPOKEN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}
+
+
+def _spoken_day(tokens: list[Token]) -> tuple[int | None, set[int]]:
+    """(day, token indices) of a day of the month in words, as transcripts write it: "March eighth", "the twenty-first
+    of May"; (None, empty) when there is none. Only next to the month: "the first week of May" is no day."""
+    for j, t in enumerate(tokens):
+        n = SPOKEN_ORDINALS.get(t.lower_)
+        if n is None:
+            continue
+        used = {t.i}
+        before = [x for x in tokens[max(0, j - 2) : j] if x.text != "-"]
+        if n < 10 and before and before[-1].lower_ in {"twenty", "thirty"}:
+            n += 20 if before[-1].lower_ == "twenty" else 30
+            used |= {x.i for x in tokens[max(0, j - 2) : j]}
+        first = min(used) - tokens[0].i
+        prev = tokens[first - 1].lower_ if first > 0 else ""
+        nxt = tokens[j + 1].lower_ if j + 1 < len(tokens) else ""
+        if n <= 31 and (prev in MONTHS or nxt == "of" and j + 2 < len(tokens) and tokens[j + 2].lower_ in MONTHS):
+            return n, used
+    return None, set()
 
 
 def _ordinal_unit(tokens: list[Token], words: list[str]) -> Reading | None:
@@ -747,7 +778,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         season = next((SEASONS[w] for w in words if w in SEASONS), None)
         if season is not None and month is None:  # "the winter of nineteen ninety-four": 1994-WI
             return Reading("season", year=spoken, part=season, edge="year")
-        return Reading("absolute", year=spoken, month=month)
+        return Reading("absolute", year=spoken, month=month, day=_spoken_day(tokens)[0] if month is not None else None)
     holiday = None
     if wordset & HOLIDAY_HEADS:
         joined = " ".join(words).replace(" 's", "'s")
@@ -868,7 +899,10 @@ def _spoken_year(words: list[str]) -> int | None:
         if w == "two" and words[i + 1] == "thousand" and (i == 0 or words[i - 1] in {"the", "year", "in", "by"}):
             rest = [x for x in words[i + 2 : i + 4] if x not in {"-", "and"}]
             return 2000 + (ONES.get(rest[0], 0) if rest else 0)
-        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (i == 0 or words[i - 1] in {"the", "in", "of", "since", "by", "year"} | set(MONTHS)) and words[i + 1] != "hundred":
+        after_date = i > 0 and words[i - 1] == "," and bool(set(words[:i]) & set(MONTHS))  # "June twenty-third, nineteen ninety-seven"
+        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (
+            i == 0 or words[i - 1] in {"the", "in", "of", "since", "by", "year"} | set(MONTHS) or after_date
+        ) and words[i + 1] != "hundred":
             rest = [x for x in words[i + 2 : i + 4] if x != "-"]
             ones = ONES.get(rest[0], 0) if rest else 0
             return {"nineteen": 1900, "eighteen": 1800, "twenty": 2000}[w] + TENS[words[i + 1]] + ones
@@ -940,6 +974,14 @@ def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
                 hour += 12
             elif nxt.startswith("a") and hour == 12:
                 hour = 0
+        elif [x.lower_ for x in tokens[i + 1 : i + 4] if x.lower_ != "o'clock"][:3] in (
+            ["in", "the", "morning"], ["in", "the", "afternoon"], ["in", "the", "evening"]
+        ) and match.group(2) is None and 1 <= hour <= 12 and tokens[-1].dep_ != "compound":  # "4 in the morning", not "the morning session"
+            if tokens[i + 3 + (tokens[i + 1].lower_ == "o'clock")].lower_ != "morning" and hour < 12:
+                hour += 12
+            elif tokens[i + 3 + (tokens[i + 1].lower_ == "o'clock")].lower_ == "morning" and hour == 12:
+                hour = 0
+            used |= {k for k in range(i + 1, min(len(tokens), i + 5)) if tokens[k].lower_ in {"o'clock", "in", "the", "morning", "afternoon", "evening"}}
         elif match.group(2) is None or t.text.count(":") > 1:
             continue  # a bare number, or "3:07:35" (a duration)
         if hour > 24 or minute > 59:

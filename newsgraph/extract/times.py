@@ -574,10 +574,11 @@ def extract(ctx) -> None:
 
 def _clock_days(times: list[TimeExpr], clocks: list[int]) -> None:
     """A time of day said without its day takes the day named nearest in its sentence, else the last day before."""
+    unplaced = {id(times[i]) for i in clocks}
     for i in clocks:
         clock = times[i]
         days = [t for t in times if t.sentence == clock.sentence and t is not clock and t.granularity == "day" and t.value
-                and t.type == "DATE"]
+                and (t.type == "DATE" or t.type == "TIME" and id(t) not in unplaced)]  # "4 in the morning (4 a.m. EDT Thursday)"
         before = [t for t in times[:i] if t.granularity == "day" and t.value and t.type == "DATE"]
         day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (before[-1] if before else None)
         if day is not None and clock.timex and "T" in clock.timex:
