@@ -265,6 +265,14 @@ TIMEML = [
      "DATE", "1997-06-23"),
     ("The strikers will march at 6 in the morning on Friday.", "2001-05-09", "6 in the morning", "TIME", "2001-05-11T06:00"),
     ("The ferry leaves at 9 in the evening (21:00 GMT Friday).", "2001-05-09", "9 in the evening", "TIME", "2001-05-04T21:00"),
+    # numbered quarters in the plural are the quarter of every year; two vague stretches joined are one, in the first unit
+    ("Most orders arrive in the first and third quarters, the firm said.", "1989-10-26", "first", "SET", "XXXX-Q1"),
+    ("Most orders arrive in the first and third quarters, the firm said.", "1989-10-26", "third quarters", "SET", "XXXX-Q3"),
+    ("The talks may take days or weeks to resume.", "2001-05-09", "days or weeks", "DURATION", "PXD"),
+    # a stretch a year before is a duration; a part of a decade is given as the decade
+    ("Net for the year-ago six months fell 5%.", "1989-10-26", "the year-ago six months", "DURATION", "P6M"),
+    ("Sales were flat in the first half of the 1980s.", "1989-10-26", "the first half of the 1980s", "DATE", "198"),
+    ("Sales were flat in the last half of the '80s.", "1989-10-26", "the last half of the '80s", "DATE", "198"),
 ]
 
 

@@ -861,6 +861,11 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         if season_word.endswith("s"):
             return Reading("set", part=SEASONS[season_word], count=1)
         return Reading("season", year=year, offset=direction or 0, part=SEASONS[season_word], edge="year" if year else None)
+    # "in the second and fourth quarters": the quarter of every year, a set (XXXX-Q4)
+    if "quarters" in wordset and not any(_is_year(t) for t in tokens) and not wordset & ({"last", "next", "past"} | set(NUMBER_WORDS)):
+        number = next((n for t in reversed(tokens) if (n := _ordinal(t)) is not None and 0 < n <= 4), None)
+        if number is not None:
+            return Reading("set", unit="quarter", day=number, count=1)
     # quarters and halves: "the third quarter", "third-quarter", "the fourth quarter of 1989", "the latest quarter"
     if ("quarter" in wordset or "half" in wordset) and not set(MONTHS) & wordset and "hour" not in units:
         return _quarter(tokens, words)
@@ -886,6 +891,11 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         # "a year earlier" is a year before the time named last; "year-earlier", "a year ago": before the anchor
         hyphen = year_at + 1 < len(words) and words[year_at + 1] == "-"
         return Reading("shift", unit="year", offset=-1, edge="ago" if "ago" in wordset or hyphen else "earlier")
+    # "the year-earlier nine months", "the year-ago six months": the stretch a year before, a duration (P9M)
+    if after_year and after_year[0] in {"earlier", "ago"} and words[-1] in UNITS and words[-1].endswith("s"):
+        count = _quantity(tokens[year_at + 2 :])
+        if count is not None:
+            return Reading("duration", unit=UNITS[words[-1]], count=count)
     # counted units: "the first nine months", "the nine months" (durations)
     if "months" in wordset and wordset & {"first", "last", "latest"} and _quantity(tokens):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
@@ -927,6 +937,10 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
     unit = "half" if "half" in words else "quarter"
     if unit == "quarter" and "quarters" in words or unit == "half" and "halves" in words:
         return None
+    decade = next((t for t in tokens if t.shape_ in {"ddddx", "ddx"} and t.text.endswith("0s")), None)
+    if decade is not None:  # "the first half of the 1980s": TimeML gives the decade (198)
+        digits = decade.text[:-1]
+        return Reading("decade", year=int(digits) if len(digits) == 4 else 1900 + int(digits))
     year = next((int(t.text) for t in tokens if _is_year(t)), None)
     number = next((n for t in tokens if (n := _ordinal(t)) is not None and n > 0), None)
     if number is None and year is not None and {"last", "final"} & set(words):
@@ -1059,6 +1073,11 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
                 if left is not None and left.kind == "duration" and right is not None and right.unit == "year" and right.kind == "relative":
                     return [(start, start + i, left), (start + i + 1, end, right)]
+    if reading is not None and reading.kind == "set" and reading.unit == "quarter":
+        cut = next((i for i, t in enumerate(tokens) if t.lower_ in {"and", "or"}), None)
+        first = _ordinal(tokens[cut - 1]) if cut else None
+        if cut and first is not None and 0 < first <= 4:  # "the first and third quarters": two quarters of every year
+            return [(start + cut - 1, start + cut, replace(reading, day=first)), (start + cut + 1, end, reading)]
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
         left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
@@ -1158,5 +1177,28 @@ def candidates(doc: Doc) -> list[Candidate]:
             a.reading.kind == "weekday" and b.reading.weekday is not None and a.reading.offset == 0
         ):  # "on Monday and Tuesday nights": the first weekday shares the second one's set (XXXX-WXX-1TNI)
             found[i] = Candidate(a.start, a.end, replace(b.reading, weekday=a.reading.weekday))
+    merged: list[Candidate] = []
+    for c in found:
+        if merged:
+            a = merged[-1]
+            between = [t.lower_ for t in doc[a.end : c.start]]
+            if between in (["or"], ["and"]) and a.reading.kind == "duration" and c.reading.kind == "duration" and (
+                a.reading.count is None and c.reading.count is None
+            ):  # "weeks or months", "recent weeks and months": one vague stretch, in the first unit (PXW)
+                merged[-1] = Candidate(a.start, c.end, a.reading)
+                continue
+            if a.reading.kind == "quarter" and a.reading.unit == "half" and a.reading.year is None and c.reading.kind == "decade" and (
+                between and all(w in {"of", "the", "'"} for w in between)
+            ):  # "the last half" + "of the '" + "80s": a part of the decade, which TimeML gives as the decade
+                merged[-1] = Candidate(a.start, c.end, c.reading)
+                continue
+        merged.append(c)
+    found = merged
+    for i in range(len(found) - 1, -1, -1):  # "the second and fourth quarters": the second is a quarter of every year too
+        c = found[i]
+        if c.reading.kind == "set" and c.reading.unit == "quarter" and c.reading.day and c.start >= 2 and doc[c.start - 1].lower_ in {
+            "and", "or"
+        } and (n := _ordinal(doc[c.start - 2])) is not None and 0 < n <= 4 and (i == 0 or found[i - 1].end <= c.start - 2):
+            found.insert(i, Candidate(c.start - 2, c.start - 1, replace(c.reading, day=n)))
     doc.user_data[CANDIDATES_KEY] = found
     return found

@@ -477,6 +477,8 @@ def _set_value(reading: Reading) -> str | None:
         return f"XXXX-WXX-{reading.weekday + 1}" + (f"T{reading.part}" if reading.part in {"MO", "AF", "EV", "NI"} else "")
     if reading.month is not None:
         return f"XXXX-{reading.month:02d}"
+    if reading.unit == "quarter" and reading.day:
+        return f"XXXX-Q{reading.day}"
     if reading.part in {"SU", "SP", "FA", "WI"}:
         return f"XXXX-{reading.part}"
     if reading.part and reading.unit is None:
