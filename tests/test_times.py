@@ -273,6 +273,10 @@ TIMEML = [
     ("Net for the year-ago six months fell 5%.", "1989-10-26", "the year-ago six months", "DURATION", "P6M"),
     ("Sales were flat in the first half of the 1980s.", "1989-10-26", "the first half of the 1980s", "DATE", "198"),
     ("Sales were flat in the last half of the '80s.", "1989-10-26", "the last half of the '80s", "DATE", "198"),
+    # the edge of a period is inside the expression, which keeps the period's value; "the end of the month" is this month
+    ("The troops should all be home by the end of the month.", "1990-08-13", "the end of the month", "DATE", "1990-08"),
+    ("Talks resume in the middle of next week.", "1990-08-13", "the middle of next week", "DATE", "1990-W34"),
+    ("Sales should recover by the end of 1991.", "1990-08-13", "the end of 1991", "DATE", "1991"),
 ]
 
 
@@ -304,6 +308,10 @@ def test_a_time_word_that_opens_a_sentence_or_a_quote_is_still_a_time(nlp):
     text = "Police named a suspect on Friday. ``Today, we have our man,'' the chief said. Now the hunt is over."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-05-07").times]
     assert ("Today", "1999-05-07") in found and ("Now", "PRESENT_REF") in found, found
+
+
+def test_the_end_of_something_else_is_not_a_time(nlp):
+    assert stage_result(nlp, "It marked the end of the Cold War.", published="1990-08-13").times == []
 
 
 def test_an_hour_in_a_compound_is_not_a_clock_time(nlp):

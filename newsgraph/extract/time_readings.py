@@ -101,6 +101,7 @@ REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until",
 TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
+EDGE_WORDS = {"end", "beginning", "start", "middle"}  # "the end of the year", "the middle of October"
 PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
 UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
 EDGED_YEAR = re.compile(r"(mid|early|late)-((?:1[89]|20)\d\d)(s?)")
@@ -528,11 +529,11 @@ def read(tokens: list[Token]) -> Reading | None:
         return None
     if "old" in words or "-year-old" in words or any(w.endswith("-old") for w in words):
         return None
-    edge_words = {"end", "beginning", "start", "middle", "close", "turn"}
+    edge_words = EDGE_WORDS | {"close", "turn"}
     if edge_words & set(words) and len(tokens) > 1:  # "the end of the year", "year-end", "the start of 1990"
         inner = [t for t in tokens if t.lower_ not in edge_words | {"the", "of", "-", "'s", "at", "by", "around"}]
-        if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"]):
-            return Reading("relative", unit="year", offset=0)
+        if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"], ["month"], ["week"]):  # "the end of the month": this month
+            return Reading("relative", unit=inner[-1].lower_, offset=0)
         if inner and len(inner) < len(tokens):
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
@@ -1194,6 +1195,13 @@ def candidates(doc: Doc) -> list[Candidate]:
                 continue
         merged.append(c)
     found = merged
+    for i, c in enumerate(found):  # "the end of" + "1990": TimeML's extent takes in the edge of the period
+        if c.start >= 3 and doc[c.start - 1].lower_ == "of" and doc[c.start - 2].lower_ in EDGE_WORDS and doc[c.start - 3].lower_ == "the" and (
+            c.reading.kind in {"absolute", "partial", "relative", "quarter", "season", "decade", "century", "duration"}
+        ) and (i == 0 or found[i - 1].end <= c.start - 3):
+            wider = read(list(doc[c.start - 3 : c.end]))
+            if wider is not None and wider.kind not in {"unknown", "none", "duration"}:
+                found[i] = Candidate(c.start - 3, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
     for i in range(len(found) - 1, -1, -1):  # "the second and fourth quarters": the second is a quarter of every year too
         c = found[i]
         if c.reading.kind == "set" and c.reading.unit == "quarter" and c.reading.day and c.start >= 2 and doc[c.start - 1].lower_ in {
