@@ -310,6 +310,13 @@ def test_a_time_word_that_opens_a_sentence_or_a_quote_is_still_a_time(nlp):
     assert ("Today", "1999-05-07") in found and ("Now", "PRESENT_REF") in found, found
 
 
+def test_an_article_belongs_to_the_noun_a_time_modifies_and_to_the_latest_quarter(nlp):
+    # TimeML's extent: "The [year-ago] results", "the [Aug. 7, 1998,] bombings", but "[the latest quarter]"
+    text = "The year-ago results were restated. The March 3, 1988, merger failed. Sales rose in the latest quarter."
+    found = [t.text for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert found == ["year-ago", "March 3, 1988", "the latest quarter"], found
+
+
 def test_the_end_of_something_else_is_not_a_time(nlp):
     assert stage_result(nlp, "It marked the end of the Cold War.", published="1990-08-13").times == []
 

@@ -79,7 +79,7 @@ EDGES = {"earlier": "earlier", "later": "later", "early": "earlier", "late": "la
 # Words that may open a temporal expression; anything else is trimmed from the start of a spaCy span.
 LEADING = (
     set(MONTHS) | set(WEEKDAYS) | set(DEICTIC) | set(NUMBER_WORDS) | set(DIRECTIONS) | set(EDGES)
-    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only"}
+    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only", "latest"}
 )
 FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid", "-", ",", ".", "'s", "just", "only", "about", "nearly",
           "almost", "around", "some", "more", "than", "over", "his", "her", "their", "its", "our", "my", "full", "whole", "fiscal",
@@ -194,7 +194,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
             [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
              {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}],
-            [{"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
+            [{"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
              {"LOWER": {"IN": ["quarter", "half", "quarters", "century", "centuries"]}}],
             [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, dash, {"LOWER": "century"}],
             [{"LOWER": {"IN": ["a", "one", "the"]}, "OP": "?"}, {"LOWER": "year"}, {"TEXT": {"IN": ["-", "'s"]}, "OP": "?"},
@@ -1195,6 +1195,14 @@ def candidates(doc: Doc) -> list[Candidate]:
                 continue
         merged.append(c)
     found = merged
+    for i, c in enumerate(found):  # "The year-ago results", "the Aug. 7, 1998, bombings": the article belongs to the noun after
+        first = doc[c.start]
+        root = doc[c.start : c.end].root
+        modifier = root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end  # the span modifies a noun after it
+        if c.end - c.start > 1 and first.lower_ in {"the", "a", "an"} and first.dep_ == "det" and (
+            modifier or not c.start <= first.head.i < c.end
+        ):
+            found[i] = Candidate(c.start + 1, c.end, c.reading)
     for i, c in enumerate(found):  # "the end of" + "1990": TimeML's extent takes in the edge of the period
         if c.start >= 3 and doc[c.start - 1].lower_ == "of" and doc[c.start - 2].lower_ in EDGE_WORDS and doc[c.start - 3].lower_ == "the" and (
             c.reading.kind in {"absolute", "partial", "relative", "quarter", "season", "decade", "century", "duration"}
