@@ -317,6 +317,13 @@ def test_an_article_belongs_to_the_noun_a_time_modifies_and_to_the_latest_quarte
     assert found == ["year-ago", "March 3, 1988", "the latest quarter"], found
 
 
+def test_a_bound_on_a_length_is_in_the_extent_a_focus_word_is_not(nlp):
+    # TimeML marks "at least", "more than", "less than", "up to" with the duration; "only", "just", "about" stay outside
+    text = "The strike lasted only five hours. The offer runs for at least 30 days. Detainees may be held up to 90 days."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert found == [("five hours", "PT5H"), ("at least 30 days", "P30D"), ("up to 90 days", "P90D")], found
+
+
 def test_the_end_of_something_else_is_not_a_time(nlp):
     assert stage_result(nlp, "It marked the end of the Cold War.", published="1990-08-13").times == []
 

@@ -1203,6 +1203,17 @@ def candidates(doc: Doc) -> list[Candidate]:
             modifier or not c.start <= first.head.i < c.end
         ):
             found[i] = Candidate(c.start + 1, c.end, c.reading)
+    for i, c in enumerate(found):  # TimeML's extent: a bound on a length is part of it, a focus word or "about" is not
+        start = c.start
+        while c.end - start > 1 and doc[start].lower_ in {"just", "only", "about"}:
+            start += 1  # "only [14 days]", "just [a decade ago]", "about [five hours]"
+        before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+        if start >= 2 and before in (["more", "than"], ["less", "than"], ["at", "least"], ["up", "to"]) and (
+            c.reading.kind in {"duration", "ago"} or c.reading.kind == "relative" and c.reading.edge in {"span", "ahead"}
+        ) and (i == 0 or found[i - 1].end <= start - 2):
+            start -= 2  # "[at least 30 days]", "[more than two thousand years]", "[up to 180 days]"
+        if start != c.start:
+            found[i] = Candidate(start, c.end, c.reading)
     for i, c in enumerate(found):  # "the end of" + "1990": TimeML's extent takes in the edge of the period
         if c.start >= 3 and doc[c.start - 1].lower_ == "of" and doc[c.start - 2].lower_ in EDGE_WORDS and doc[c.start - 3].lower_ == "the" and (
             c.reading.kind in {"absolute", "partial", "relative", "quarter", "season", "decade", "century", "duration"}
