@@ -277,6 +277,7 @@ TIMEML = [
     ("The troops should all be home by the end of the month.", "1990-08-13", "the end of the month", "DATE", "1990-08"),
     ("Talks resume in the middle of next week.", "1990-08-13", "the middle of next week", "DATE", "1990-W34"),
     ("Sales should recover by the end of 1991.", "1990-08-13", "the end of 1991", "DATE", "1991"),
+    ("Net fell in fiscal 1987, the company said.", "1989-10-26", "fiscal 1987", "DATE", "1987"),
 ]
 
 
@@ -322,6 +323,10 @@ def test_a_bound_on_a_length_is_in_the_extent_a_focus_word_is_not(nlp):
     text = "The strike lasted only five hours. The offer runs for at least 30 days. Detainees may be held up to 90 days."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
     assert found == [("five hours", "PT5H"), ("at least 30 days", "P30D"), ("up to 90 days", "P90D")], found
+
+
+def test_a_kind_of_year_is_not_a_time(nlp):
+    assert stage_result(nlp, "Many charities report on a calendar year, not a fiscal year.", published="1989-10-26").times == []
 
 
 def test_the_end_of_something_else_is_not_a_time(nlp):

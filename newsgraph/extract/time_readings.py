@@ -79,7 +79,7 @@ EDGES = {"earlier": "earlier", "later": "later", "early": "earlier", "late": "la
 # Words that may open a temporal expression; anything else is trimmed from the start of a spaCy span.
 LEADING = (
     set(MONTHS) | set(WEEKDAYS) | set(DEICTIC) | set(NUMBER_WORDS) | set(DIRECTIONS) | set(EDGES)
-    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only", "latest"}
+    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only", "latest", "fiscal"}
 )
 FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid", "-", ",", ".", "'s", "just", "only", "about", "nearly",
           "almost", "around", "some", "more", "than", "over", "his", "her", "their", "its", "our", "my", "full", "whole", "fiscal",
@@ -696,6 +696,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
     """Rates, fractions and ordinals that look like times: "$1.76 a year", "four flights a week", "three-quarters
     of its food", "a second group", "the morning talk show"."""
     before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    if words in (["a", "fiscal", "year"], ["a", "calendar", "year"]):
+        return True  # "changed from a fiscal year to a calendar year": a kind of year
     if before is not None and before.lower_ in {"his", "her", "their", "my", "your", "our"} and tokens[-1].text.endswith("0s"):
         return True  # "in his 30s": an age, not a decade
     if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
