@@ -278,6 +278,11 @@ TIMEML = [
     ("Talks resume in the middle of next week.", "1990-08-13", "the middle of next week", "DATE", "1990-W34"),
     ("Sales should recover by the end of 1991.", "1990-08-13", "the end of 1991", "DATE", "1991"),
     ("Net fell in fiscal 1987, the company said.", "1989-10-26", "fiscal 1987", "DATE", "1987"),
+    # "the corresponding period last year" is one expression: the quarter spoken of, a year back
+    ("Net was $2 million in the third quarter, against $1.8 million for the corresponding period last year.", "1989-11-01",
+     "the corresponding period last year", "DATE", "1988-Q3"),
+    ("Profit fell 5% in the third quarter from the same quarter a year earlier.", "1989-11-01", "the same quarter a year earlier",
+     "DATE", "1988-Q3"),
 ]
 
 

@@ -1190,6 +1190,12 @@ def candidates(doc: Doc) -> list[Candidate]:
             ):  # "weeks or months", "recent weeks and months": one vague stretch, in the first unit (PXW)
                 merged[-1] = Candidate(a.start, c.end, a.reading)
                 continue
+            if a.reading.kind == "quarter" and a.reading.edge == "that" and a.reading.year is None and not between and (
+                c.reading.kind == "shift" or c.reading.kind == "relative" and c.reading.unit == "year" and c.reading.offset == -1
+                and c.reading.edge is None
+            ):  # "the corresponding period" + "last year", "the same quarter" + "a year earlier": one quarter, a year back
+                merged[-1] = Candidate(a.start, c.end, replace(a.reading, edge="shift"))
+                continue
             if a.reading.kind == "quarter" and a.reading.unit == "half" and a.reading.year is None and c.reading.kind == "decade" and (
                 between and all(w in {"of", "the", "'"} for w in between)
             ):  # "the last half" + "of the '" + "80s": a part of the decade, which TimeML gives as the decade
