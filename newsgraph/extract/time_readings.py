@@ -1184,7 +1184,7 @@ def candidates(doc: Doc) -> list[Candidate]:
     for c in found:
         if merged:
             a = merged[-1]
-            between = [t.lower_ for t in doc[a.end : c.start]]
+            between = [t.lower_ for t in doc[a.end : c.start]] if c.start - a.end <= 3 else ["…"]  # only a short gap matters
             if between in (["or"], ["and"]) and a.reading.kind == "duration" and c.reading.kind == "duration" and (
                 a.reading.count is None and c.reading.count is None
             ):  # "weeks or months", "recent weeks and months": one vague stretch, in the first unit (PXW)
@@ -1205,11 +1205,10 @@ def candidates(doc: Doc) -> list[Candidate]:
     found = merged
     for i, c in enumerate(found):  # "The year-ago results", "the Aug. 7, 1998, bombings": the article belongs to the noun after
         first = doc[c.start]
+        if c.end - c.start < 2 or first.lower_ not in {"the", "a", "an"} or first.dep_ != "det":
+            continue
         root = doc[c.start : c.end].root
-        modifier = root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end  # the span modifies a noun after it
-        if c.end - c.start > 1 and first.lower_ in {"the", "a", "an"} and first.dep_ == "det" and (
-            modifier or not c.start <= first.head.i < c.end
-        ):
+        if root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end or not c.start <= first.head.i < c.end:
             found[i] = Candidate(c.start + 1, c.end, c.reading)
     for i, c in enumerate(found):  # TimeML's extent: a bound on a length is part of it, a focus word or "about" is not
         start = c.start
