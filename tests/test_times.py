@@ -251,6 +251,38 @@ TIMEML = [
     # an unnumbered quarter is the one that ends on the date given; a numbered (fiscal) one keeps its number
     ("In the quarter ended July 31, Jayark had sales of $5 million.", "1989-10-25", "the quarter", "DATE", "1989-Q2"),
     ("Profit rose in the fourth quarter ended Sept. 30.", "1989-10-25", "the fourth quarter", "DATE", "1989-Q4"),
+    # round 5: an ordinal day is a place in a sequence (the day it falls on), not a stretch of one day
+    ("Today is the fourth day of the dockers' strike.", "2001-05-09", "the fourth day", "DATE", "2001-05-09"),
+    ("The mayor promised to sign it on his first day in office.", "2001-05-09", "first day", "DATE", None),
+    # a weekday with a plural part of day is a set, and a weekday joined to it shares it
+    ("The ferry will sail on Monday and Thursday nights from May.", "2001-05-09", "Thursday nights", "SET", "XXXX-WXX-4TNI"),
+    ("The ferry will sail on Monday and Thursday nights from May.", "2001-05-09", "Monday", "SET", "XXXX-WXX-1TNI"),
+    ("Fans gather on Sunday mornings in the square.", "2001-05-09", "Sunday mornings", "SET", "XXXX-WXX-7TMO"),
+    # days of the month in words, as transcripts write them, and clock hours told with a part of day
+    ("The rally is set for next Sunday, May thirteenth.", "2001-05-09", "next Sunday, May thirteenth", "DATE", "2001-05-13"),
+    ("Polls open on the twenty-first of May.", "2001-05-09", "the twenty-first of May", "DATE", "2001-05-21"),
+    ("She was born on June twenty-third, nineteen ninety-seven.", "2001-05-09", "June twenty-third, nineteen ninety-seven",
+     "DATE", "1997-06-23"),
+    ("The strikers will march at 6 in the morning on Friday.", "2001-05-09", "6 in the morning", "TIME", "2001-05-11T06:00"),
+    ("The ferry leaves at 9 in the evening (21:00 GMT Friday).", "2001-05-09", "9 in the evening", "TIME", "2001-05-04T21:00"),
+    # numbered quarters in the plural are the quarter of every year; two vague stretches joined are one, in the first unit
+    ("Most orders arrive in the first and third quarters, the firm said.", "1989-10-26", "first", "SET", "XXXX-Q1"),
+    ("Most orders arrive in the first and third quarters, the firm said.", "1989-10-26", "third quarters", "SET", "XXXX-Q3"),
+    ("The talks may take days or weeks to resume.", "2001-05-09", "days or weeks", "DURATION", "PXD"),
+    # a stretch a year before is a duration; a part of a decade is given as the decade
+    ("Net for the year-ago six months fell 5%.", "1989-10-26", "the year-ago six months", "DURATION", "P6M"),
+    ("Sales were flat in the first half of the 1980s.", "1989-10-26", "the first half of the 1980s", "DATE", "198"),
+    ("Sales were flat in the last half of the '80s.", "1989-10-26", "the last half of the '80s", "DATE", "198"),
+    # the edge of a period is inside the expression, which keeps the period's value; "the end of the month" is this month
+    ("The troops should all be home by the end of the month.", "1990-08-13", "the end of the month", "DATE", "1990-08"),
+    ("Talks resume in the middle of next week.", "1990-08-13", "the middle of next week", "DATE", "1990-W34"),
+    ("Sales should recover by the end of 1991.", "1990-08-13", "the end of 1991", "DATE", "1991"),
+    ("Net fell in fiscal 1987, the company said.", "1989-10-26", "fiscal 1987", "DATE", "1987"),
+    # "the corresponding period last year" is one expression: the quarter spoken of, a year back
+    ("Net was $2 million in the third quarter, against $1.8 million for the corresponding period last year.", "1989-11-01",
+     "the corresponding period last year", "DATE", "1988-Q3"),
+    ("Profit fell 5% in the third quarter from the same quarter a year earlier.", "1989-11-01", "the same quarter a year earlier",
+     "DATE", "1988-Q3"),
 ]
 
 
@@ -282,6 +314,32 @@ def test_a_time_word_that_opens_a_sentence_or_a_quote_is_still_a_time(nlp):
     text = "Police named a suspect on Friday. ``Today, we have our man,'' the chief said. Now the hunt is over."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-05-07").times]
     assert ("Today", "1999-05-07") in found and ("Now", "PRESENT_REF") in found, found
+
+
+def test_an_article_belongs_to_the_noun_a_time_modifies_and_to_the_latest_quarter(nlp):
+    # TimeML's extent: "The [year-ago] results", "the [Aug. 7, 1998,] bombings", but "[the latest quarter]"
+    text = "The year-ago results were restated. The March 3, 1988, merger failed. Sales rose in the latest quarter."
+    found = [t.text for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert found == ["year-ago", "March 3, 1988", "the latest quarter"], found
+
+
+def test_a_bound_on_a_length_is_in_the_extent_a_focus_word_is_not(nlp):
+    # TimeML marks "at least", "more than", "less than", "up to" with the duration; "only", "just", "about" stay outside
+    text = "The strike lasted only five hours. The offer runs for at least 30 days. Detainees may be held up to 90 days."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert found == [("five hours", "PT5H"), ("at least 30 days", "P30D"), ("up to 90 days", "P90D")], found
+
+
+def test_a_kind_of_year_is_not_a_time(nlp):
+    assert stage_result(nlp, "Many charities report on a calendar year, not a fiscal year.", published="1989-10-26").times == []
+
+
+def test_the_end_of_something_else_is_not_a_time(nlp):
+    assert stage_result(nlp, "It marked the end of the Cold War.", published="1990-08-13").times == []
+
+
+def test_an_hour_in_a_compound_is_not_a_clock_time(nlp):
+    assert stage_result(nlp, "He scored 4 in the morning session.", published="2001-05-09").times == []
 
 
 def test_a_lowercase_may_or_march_and_a_money_figure_are_not_times(nlp):

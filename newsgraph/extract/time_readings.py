@@ -79,7 +79,7 @@ EDGES = {"earlier": "earlier", "later": "later", "early": "earlier", "late": "la
 # Words that may open a temporal expression; anything else is trimmed from the start of a spaCy span.
 LEADING = (
     set(MONTHS) | set(WEEKDAYS) | set(DEICTIC) | set(NUMBER_WORDS) | set(DIRECTIONS) | set(EDGES)
-    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only"}
+    | set(UNITS) | {"the", "mid", "recent", "some", "about", "nearly", "almost", "around", "more", "over", "just", "only", "latest", "fiscal"}
 )
 FILLER = {"the", "a", "an", "of", "in", "on", "at", "since", "by", "until", "mid", "-", ",", ".", "'s", "just", "only", "about", "nearly",
           "almost", "around", "some", "more", "than", "over", "his", "her", "their", "its", "our", "my", "full", "whole", "fiscal",
@@ -101,6 +101,7 @@ REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until",
 TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
+EDGE_WORDS = {"end", "beginning", "start", "middle"}  # "the end of the year", "the middle of October"
 PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
 UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
 EDGED_YEAR = re.compile(r"(mid|early|late)-((?:1[89]|20)\d\d)(s?)")
@@ -131,7 +132,7 @@ class Reading:
     """What an expression says before it is anchored: enough to resolve it against any date."""
 
     kind: str  # absolute | decade | century | years | part | quarter | season | until | partial | weekday | deictic | relative | ago
-    # | shift | duration | set | ref | unknown | fallback
+    # | shift | duration | set | ref | ordinal ("the second day") | unknown | fallback
     year: int | None = None
     month: int | None = None
     day: int | None = None
@@ -191,7 +192,9 @@ def _time_matcher(vocab: Vocab) -> Matcher:
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
-            [{"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
+            [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
+             {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}],
+            [{"LOWER": "the", "OP": "?"}, {"LOWER": {"IN": ordinals}}, {"LOWER": "fiscal", "OP": "?"}, dash,
              {"LOWER": {"IN": ["quarter", "half", "quarters", "century", "centuries"]}}],
             [{"SHAPE": {"IN": ["ddxx", "dxx"]}}, dash, {"LOWER": "century"}],
             [{"LOWER": {"IN": ["a", "one", "the"]}, "OP": "?"}, {"LOWER": "year"}, {"TEXT": {"IN": ["-", "'s"]}, "OP": "?"},
@@ -526,11 +529,11 @@ def read(tokens: list[Token]) -> Reading | None:
         return None
     if "old" in words or "-year-old" in words or any(w.endswith("-old") for w in words):
         return None
-    edge_words = {"end", "beginning", "start", "middle", "close", "turn"}
+    edge_words = EDGE_WORDS | {"close", "turn"}
     if edge_words & set(words) and len(tokens) > 1:  # "the end of the year", "year-end", "the start of 1990"
         inner = [t for t in tokens if t.lower_ not in edge_words | {"the", "of", "-", "'s", "at", "by", "around"}]
-        if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"]):
-            return Reading("relative", unit="year", offset=0)
+        if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"], ["month"], ["week"]):  # "the end of the month": this month
+            return Reading("relative", unit=inner[-1].lower_, offset=0)
         if inner and len(inner) < len(tokens):
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
@@ -565,7 +568,9 @@ def read(tokens: list[Token]) -> Reading | None:
         return period
     if month is not None:
         day = next((d for t in tokens if t.lower_ not in MONTHS and not _is_year(t) and (d := _day_number(t))), None)
-        rest = [t for t in content if t.lower_ not in MONTHS and not _is_year(t) and _day_number(t) is None]
+        spoken_day, spoken = _spoken_day(tokens) if day is None else (None, set())
+        day = day or spoken_day
+        rest = [t for t in content if t.lower_ not in MONTHS and not _is_year(t) and _day_number(t) is None and t.i not in spoken]
         if rest and not all(t.lower_ in DIRECTIONS or t.lower_ in EDGES or t.lower_ in WEEKDAYS or t.lower_ == "fiscal" for t in rest):
             return Reading("unknown")
         if year is not None:
@@ -618,6 +623,9 @@ def read(tokens: list[Token]) -> Reading | None:
                 return Reading("ref", part="PAST_REF")
             return Reading("duration", unit=units[-1], count=None)
         return Reading("unknown")
+    ordinal = _ordinal_unit(tokens, words)
+    if ordinal is not None:
+        return ordinal
     if any(_day_number(t) is not None and not t.text.isdigit() for t in tokens):
         return None  # "the 11th-hour deal", "20th-century": ordinals without a month are not dates
     if count is None and not any(w.endswith("s") and w in UNITS for w in words) and not any(w in VAGUE_COUNTS for w in words):
@@ -638,10 +646,58 @@ def read(tokens: list[Token]) -> Reading | None:
     return Reading("unknown")
 
 
+SPOKEN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}
+
+
+def _spoken_day(tokens: list[Token]) -> tuple[int | None, set[int]]:
+    """(day, token indices) of a day of the month in words, as transcripts write it: "March eighth", "the twenty-first
+    of May"; (None, empty) when there is none. Only next to the month: "the first week of May" is no day."""
+    for j, t in enumerate(tokens):
+        n = SPOKEN_ORDINALS.get(t.lower_)
+        if n is None:
+            continue
+        used = {t.i}
+        before = [x for x in tokens[max(0, j - 2) : j] if x.text != "-"]
+        if n < 10 and before and before[-1].lower_ in {"twenty", "thirty"}:
+            n += 20 if before[-1].lower_ == "twenty" else 30
+            used |= {x.i for x in tokens[max(0, j - 2) : j]}
+        first = min(used) - tokens[0].i
+        prev = tokens[first - 1].lower_ if first > 0 else ""
+        nxt = tokens[j + 1].lower_ if j + 1 < len(tokens) else ""
+        if n <= 31 and (prev in MONTHS or nxt == "of" and j + 2 < len(tokens) and tokens[j + 2].lower_ in MONTHS):
+            return n, used
+    return None, set()
+
+
+def _ordinal_unit(tokens: list[Token], words: list[str]) -> Reading | None:
+    """"the second day of the offensive", "his first day in office", "the 8th week": a place in a sequence of days
+    (TimeML: a DATE, the day it falls on), not a stretch of one day; "a third day-long meeting" stays a duration."""
+    if len(words) > 4 or words[-1] not in {"day", "week", "month", "year"}:
+        return None
+    after = tokens[-1].nbor(1) if tokens[-1].i + 1 < len(tokens[-1].doc) else None
+    if after is not None and after.text in {"-", "–"}:
+        return None
+    number = None
+    for t in tokens[:-1]:
+        if t.lower_ in {"the", "a", "his", "her", "its", "their", "our", "my", "consecutive", "straight"}:
+            continue
+        n = _ordinal(t)
+        if n is None or n <= 0 or number is not None:
+            return None
+        number = n
+    return Reading("ordinal", unit=words[-1], count=number) if number is not None else None
+
+
 def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
     """Rates, fractions and ordinals that look like times: "$1.76 a year", "four flights a week", "three-quarters
     of its food", "a second group", "the morning talk show"."""
     before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
+    if words in (["a", "fiscal", "year"], ["a", "calendar", "year"]):
+        return True  # "changed from a fiscal year to a calendar year": a kind of year
     if before is not None and before.lower_ in {"his", "her", "their", "my", "your", "our"} and tokens[-1].text.endswith("0s"):
         return True  # "in his 30s": an age, not a decade
     if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
@@ -725,7 +781,7 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         season = next((SEASONS[w] for w in words if w in SEASONS), None)
         if season is not None and month is None:  # "the winter of nineteen ninety-four": 1994-WI
             return Reading("season", year=spoken, part=season, edge="year")
-        return Reading("absolute", year=spoken, month=month)
+        return Reading("absolute", year=spoken, month=month, day=_spoken_day(tokens)[0] if month is not None else None)
     holiday = None
     if wordset & HOLIDAY_HEADS:
         joined = " ".join(words).replace(" 's", "'s")
@@ -770,7 +826,10 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
             return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=_quantity(tokens) or 1)
         return Reading("none")
     plural_weekday = next((WEEKDAYS[w[:-1]] for w in words if w.endswith("s") and w[:-1] in WEEKDAYS), None)
-    if plural_weekday is not None:  # "on Tuesday nights"
+    plural_part = next((PART_CODES[w] for w in words if w in PART_CODES and w.endswith("s")), None)
+    if plural_weekday is None and plural_part is not None:  # "on Tuesday nights": every Tuesday night
+        plural_weekday = next((WEEKDAYS[w] for w in words if w in WEEKDAYS), None)
+    if plural_weekday is not None:  # "on Tuesdays", "on Sunday mornings"
         part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
         return Reading("set", weekday=plural_weekday, part=part, count=1)
     # clock times: "10:35 a.m.", "8 PM", "noon Thursday", "15:00 GMT Saturday"
@@ -805,6 +864,11 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         if season_word.endswith("s"):
             return Reading("set", part=SEASONS[season_word], count=1)
         return Reading("season", year=year, offset=direction or 0, part=SEASONS[season_word], edge="year" if year else None)
+    # "in the second and fourth quarters": the quarter of every year, a set (XXXX-Q4)
+    if "quarters" in wordset and not any(_is_year(t) for t in tokens) and not wordset & ({"last", "next", "past"} | set(NUMBER_WORDS)):
+        number = next((n for t in reversed(tokens) if (n := _ordinal(t)) is not None and 0 < n <= 4), None)
+        if number is not None:
+            return Reading("set", unit="quarter", day=number, count=1)
     # quarters and halves: "the third quarter", "third-quarter", "the fourth quarter of 1989", "the latest quarter"
     if ("quarter" in wordset or "half" in wordset) and not set(MONTHS) & wordset and "hour" not in units:
         return _quarter(tokens, words)
@@ -830,6 +894,11 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         # "a year earlier" is a year before the time named last; "year-earlier", "a year ago": before the anchor
         hyphen = year_at + 1 < len(words) and words[year_at + 1] == "-"
         return Reading("shift", unit="year", offset=-1, edge="ago" if "ago" in wordset or hyphen else "earlier")
+    # "the year-earlier nine months", "the year-ago six months": the stretch a year before, a duration (P9M)
+    if after_year and after_year[0] in {"earlier", "ago"} and words[-1] in UNITS and words[-1].endswith("s"):
+        count = _quantity(tokens[year_at + 2 :])
+        if count is not None:
+            return Reading("duration", unit=UNITS[words[-1]], count=count)
     # counted units: "the first nine months", "the nine months" (durations)
     if "months" in wordset and wordset & {"first", "last", "latest"} and _quantity(tokens):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
@@ -843,7 +912,10 @@ def _spoken_year(words: list[str]) -> int | None:
         if w == "two" and words[i + 1] == "thousand" and (i == 0 or words[i - 1] in {"the", "year", "in", "by"}):
             rest = [x for x in words[i + 2 : i + 4] if x not in {"-", "and"}]
             return 2000 + (ONES.get(rest[0], 0) if rest else 0)
-        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (i == 0 or words[i - 1] in {"the", "in", "of", "since", "by", "year"} | set(MONTHS)) and words[i + 1] != "hundred":
+        after_date = i > 0 and words[i - 1] == "," and bool(set(words[:i]) & set(MONTHS))  # "June twenty-third, nineteen ninety-seven"
+        if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (
+            i == 0 or words[i - 1] in {"the", "in", "of", "since", "by", "year"} | set(MONTHS) or after_date
+        ) and words[i + 1] != "hundred":
             rest = [x for x in words[i + 2 : i + 4] if x != "-"]
             ones = ONES.get(rest[0], 0) if rest else 0
             return {"nineteen": 1900, "eighteen": 1800, "twenty": 2000}[w] + TENS[words[i + 1]] + ones
@@ -868,6 +940,10 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
     unit = "half" if "half" in words else "quarter"
     if unit == "quarter" and "quarters" in words or unit == "half" and "halves" in words:
         return None
+    decade = next((t for t in tokens if t.shape_ in {"ddddx", "ddx"} and t.text.endswith("0s")), None)
+    if decade is not None:  # "the first half of the 1980s": TimeML gives the decade (198)
+        digits = decade.text[:-1]
+        return Reading("decade", year=int(digits) if len(digits) == 4 else 1900 + int(digits))
     year = next((int(t.text) for t in tokens if _is_year(t)), None)
     number = next((n for t in tokens if (n := _ordinal(t)) is not None and n > 0), None)
     if number is None and year is not None and {"last", "final"} & set(words):
@@ -915,6 +991,14 @@ def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
                 hour += 12
             elif nxt.startswith("a") and hour == 12:
                 hour = 0
+        elif [x.lower_ for x in tokens[i + 1 : i + 4] if x.lower_ != "o'clock"][:3] in (
+            ["in", "the", "morning"], ["in", "the", "afternoon"], ["in", "the", "evening"]
+        ) and match.group(2) is None and 1 <= hour <= 12 and tokens[-1].dep_ != "compound":  # "4 in the morning", not "the morning session"
+            if tokens[i + 3 + (tokens[i + 1].lower_ == "o'clock")].lower_ != "morning" and hour < 12:
+                hour += 12
+            elif tokens[i + 3 + (tokens[i + 1].lower_ == "o'clock")].lower_ == "morning" and hour == 12:
+                hour = 0
+            used |= {k for k in range(i + 1, min(len(tokens), i + 5)) if tokens[k].lower_ in {"o'clock", "in", "the", "morning", "afternoon", "evening"}}
         elif match.group(2) is None or t.text.count(":") > 1:
             continue  # a bare number, or "3:07:35" (a duration)
         if hour > 24 or minute > 59:
@@ -992,6 +1076,11 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
                 if left is not None and left.kind == "duration" and right is not None and right.unit == "year" and right.kind == "relative":
                     return [(start, start + i, left), (start + i + 1, end, right)]
+    if reading is not None and reading.kind == "set" and reading.unit == "quarter":
+        cut = next((i for i, t in enumerate(tokens) if t.lower_ in {"and", "or"}), None)
+        first = _ordinal(tokens[cut - 1]) if cut else None
+        if cut and first is not None and 0 < first <= 4:  # "the first and third quarters": two quarters of every year
+            return [(start + cut - 1, start + cut, replace(reading, day=first)), (start + cut + 1, end, reading)]
     if reading is not None and reading.kind == "until":
         cut = next(i for i, t in enumerate(tokens) if t.lower_ in UNTIL_WORDS)
         left, right = read(tokens[:cut]), read(tokens[cut + 1 :])
@@ -1087,5 +1176,63 @@ def candidates(doc: Doc) -> list[Candidate]:
         a, b = found[i], found[i + 1]
         if b.start == a.end + 1 and doc[a.end].lower_ in {"ended", "ending"}:
             found[i] = Candidate(a.start, a.end, _quarter_ending(a.reading, b.reading))
+        elif b.start == a.end + 1 and doc[a.end].lower_ in {"and", "or"} and b.reading.kind == "set" and (
+            a.reading.kind == "weekday" and b.reading.weekday is not None and a.reading.offset == 0
+        ):  # "on Monday and Tuesday nights": the first weekday shares the second one's set (XXXX-WXX-1TNI)
+            found[i] = Candidate(a.start, a.end, replace(b.reading, weekday=a.reading.weekday))
+    merged: list[Candidate] = []
+    for c in found:
+        if merged:
+            a = merged[-1]
+            between = [t.lower_ for t in doc[a.end : c.start]] if c.start - a.end <= 3 else ["…"]  # only a short gap matters
+            if between in (["or"], ["and"]) and a.reading.kind == "duration" and c.reading.kind == "duration" and (
+                a.reading.count is None and c.reading.count is None
+            ):  # "weeks or months", "recent weeks and months": one vague stretch, in the first unit (PXW)
+                merged[-1] = Candidate(a.start, c.end, a.reading)
+                continue
+            if a.reading.kind == "quarter" and a.reading.edge == "that" and a.reading.year is None and not between and (
+                c.reading.kind == "shift" or c.reading.kind == "relative" and c.reading.unit == "year" and c.reading.offset == -1
+                and c.reading.edge is None
+            ):  # "the corresponding period" + "last year", "the same quarter" + "a year earlier": one quarter, a year back
+                merged[-1] = Candidate(a.start, c.end, replace(a.reading, edge="shift"))
+                continue
+            if a.reading.kind == "quarter" and a.reading.unit == "half" and a.reading.year is None and c.reading.kind == "decade" and (
+                between and all(w in {"of", "the", "'"} for w in between)
+            ):  # "the last half" + "of the '" + "80s": a part of the decade, which TimeML gives as the decade
+                merged[-1] = Candidate(a.start, c.end, c.reading)
+                continue
+        merged.append(c)
+    found = merged
+    for i, c in enumerate(found):  # "The year-ago results", "the Aug. 7, 1998, bombings": the article belongs to the noun after
+        first = doc[c.start]
+        if c.end - c.start < 2 or first.lower_ not in {"the", "a", "an"} or first.dep_ != "det":
+            continue
+        root = doc[c.start : c.end].root
+        if root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end or not c.start <= first.head.i < c.end:
+            found[i] = Candidate(c.start + 1, c.end, c.reading)
+    for i, c in enumerate(found):  # TimeML's extent: a bound on a length is part of it, a focus word or "about" is not
+        start = c.start
+        while c.end - start > 1 and doc[start].lower_ in {"just", "only", "about"}:
+            start += 1  # "only [14 days]", "just [a decade ago]", "about [five hours]"
+        before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+        if start >= 2 and before in (["more", "than"], ["less", "than"], ["at", "least"], ["up", "to"]) and (
+            c.reading.kind in {"duration", "ago"} or c.reading.kind == "relative" and c.reading.edge in {"span", "ahead"}
+        ) and (i == 0 or found[i - 1].end <= start - 2):
+            start -= 2  # "[at least 30 days]", "[more than two thousand years]", "[up to 180 days]"
+        if start != c.start:
+            found[i] = Candidate(start, c.end, c.reading)
+    for i, c in enumerate(found):  # "the end of" + "1990": TimeML's extent takes in the edge of the period
+        if c.start >= 3 and doc[c.start - 1].lower_ == "of" and doc[c.start - 2].lower_ in EDGE_WORDS and doc[c.start - 3].lower_ == "the" and (
+            c.reading.kind in {"absolute", "partial", "relative", "quarter", "season", "decade", "century", "duration"}
+        ) and (i == 0 or found[i - 1].end <= c.start - 3):
+            wider = read(list(doc[c.start - 3 : c.end]))
+            if wider is not None and wider.kind not in {"unknown", "none", "duration"}:
+                found[i] = Candidate(c.start - 3, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
+    for i in range(len(found) - 1, -1, -1):  # "the second and fourth quarters": the second is a quarter of every year too
+        c = found[i]
+        if c.reading.kind == "set" and c.reading.unit == "quarter" and c.reading.day and c.start >= 2 and doc[c.start - 1].lower_ in {
+            "and", "or"
+        } and (n := _ordinal(doc[c.start - 2])) is not None and 0 < n <= 4 and (i == 0 or found[i - 1].end <= c.start - 2):
+            found.insert(i, Candidate(c.start - 2, c.start - 1, replace(c.reading, day=n)))
     doc.user_data[CANDIDATES_KEY] = found
     return found

@@ -96,6 +96,10 @@ def resolve(reading: Reading, anchor: dt.date | None, text: str = "") -> tuple[s
             last = min(12, first + int(reading.count) - 1)
             return f"{dt.date(reading.year, first, 1).isoformat()}/{_month_end(reading.year, last).isoformat()}", "range"
         return None, "duration"
+    if kind == "ordinal":  # "today is the eighth day of the operation": the day of the report
+        if reading.unit == "day" and reading.tense == "present" and anchor is not None:
+            return anchor.isoformat(), "day"
+        return None, "unknown"
     if kind in {"unknown", "ref", "anaphoric"}:
         return None, "unknown"  # an anaphoric time is resolved by extract, against the time named before it
     if kind == "set":
@@ -473,6 +477,8 @@ def _set_value(reading: Reading) -> str | None:
         return f"XXXX-WXX-{reading.weekday + 1}" + (f"T{reading.part}" if reading.part in {"MO", "AF", "EV", "NI"} else "")
     if reading.month is not None:
         return f"XXXX-{reading.month:02d}"
+    if reading.unit == "quarter" and reading.day:
+        return f"XXXX-Q{reading.day}"
     if reading.part in {"SU", "SP", "FA", "WI"}:
         return f"XXXX-{reading.part}"
     if reading.part and reading.unit is None:
@@ -570,10 +576,11 @@ def extract(ctx) -> None:
 
 def _clock_days(times: list[TimeExpr], clocks: list[int]) -> None:
     """A time of day said without its day takes the day named nearest in its sentence, else the last day before."""
+    unplaced = {id(times[i]) for i in clocks}
     for i in clocks:
         clock = times[i]
         days = [t for t in times if t.sentence == clock.sentence and t is not clock and t.granularity == "day" and t.value
-                and t.type == "DATE"]
+                and (t.type == "DATE" or t.type == "TIME" and id(t) not in unplaced)]  # "4 in the morning (4 a.m. EDT Thursday)"
         before = [t for t in times[:i] if t.granularity == "day" and t.value and t.type == "DATE"]
         day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (before[-1] if before else None)
         if day is not None and clock.timex and "T" in clock.timex:
