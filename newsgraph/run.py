@@ -14,6 +14,7 @@ document and resumes where it stopped; a re-run on unchanged input does no work.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections import deque
 from itertools import chain
@@ -271,8 +272,6 @@ def forget(paths: Iterable[str], db_path: str) -> list[str]:
 # added documents would change (a lone surname's best match) are not left standing for long.
 INCREMENTAL_FROM = 5_000
 INCREMENTAL_GROWTH = 0.2
-# Corpus steps that place only the added documents when entity resolution does (their `added` argument).
-INCREMENTAL_STEPS = frozenset({"stories"})
 
 
 def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, timings: dict | None = None) -> bool:
@@ -284,7 +283,7 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
     (None: the rule above); a deletion, a replaced document or a changed override always
     means a full one. `timings`, when given, receives each step's CPU and wall seconds and
     the kind of entity resolution that ran ("full" or "added N"). When entity resolution takes
-    only the added documents, so do the steps in INCREMENTAL_STEPS (stories); the others run over everything.
+    only the added documents, so do the steps marked `incremental` (stories); the others run over everything.
     """
     from newsgraph.resolve import entities
 
@@ -301,7 +300,7 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
         for n, step in enumerate(steps):
             wall, cpu = time.perf_counter(), time.process_time()
             name = "entities" if n == 0 else getattr(step, "__module__", "").rsplit(".", 1)[-1]
-            if delta is not None and name in INCREMENTAL_STEPS:
+            if delta is not None and getattr(step, "incremental", False):  # it can place only the added documents
                 step(store, added=delta[0])
             else:
                 step(store)
@@ -320,7 +319,8 @@ def _peak_mb() -> int | None:
         import resource
     except ImportError:  # not on Windows
         return None
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 2**20 if sys.platform == "darwin" else peak // 1024  # bytes on macOS, KiB elsewhere
 
 
 def corpus_steps() -> list[Callable]:

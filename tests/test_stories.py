@@ -226,7 +226,7 @@ def _every_candidate_cluster(docs, vecs, arrival_window):
 
     arrived = {d: i for i, d in enumerate(sorted(docs, key=lambda x: (docs[x].info.added_at, docs[x].info.path)))}
     stories, index = [], defaultdict(set)
-    for d in sorted(docs, key=lambda x: docs[x].info.order):
+    for d in sorted(docs, key=lambda x: _reported(docs[x])):
         vec, day = vecs.get(d, {}), _day(docs[d].info.published)
         best, best_sim = None, 0.0
         for k in sorted({k for f in vec for k in index.get(f, ())}):
@@ -255,25 +255,45 @@ def _every_candidate_cluster(docs, vecs, arrival_window):
     return [s["members"] for s in stories]
 
 
-def test_story_candidates_found_through_rare_features_equal_comparing_every_story():
-    """Pigeonhole candidate search (rarest entity features and groups only) loses no story a full comparison finds."""
+def _reported(doc):
+    """Reporting order as the rule says it: by date (a date that does not read as one is none), then arrival."""
+    from newsgraph.resolve.stories import _day
+
+    day = _day(doc.info.published)
+    return (day is None, doc.info.published if day else "", doc.info.added_at, doc.info.path)
+
+
+def _sample_story_docs():
+    """400 documents on 25 topics, over a few actors common to most (as "the United States" is); 60% undated, the
+    last 80 arrive last and undated (as a feed's new articles do); some dates do not read as dates; some events
+    relate two actors (relation features) and some belong to fact groups."""
     import random
 
-    from newsgraph.resolve.stories import cluster, vectors
     from newsgraph.store.stories import DocInfo, StoryDoc
 
     rng = random.Random(3)
-    common = [f"big{i}" for i in range(4)]  # in most documents, as "the United States" is
+    common = [f"big{i}" for i in range(4)]
     docs = {}
     for i in range(400):
         topic = rng.randrange(25)
         ents = {e: rng.randint(1, 4) for e in rng.sample(common, rng.randint(0, 3))}
         ents.update({f"t{topic}-{j}": rng.randint(1, 3) for j in rng.sample(range(8), rng.randint(1, 6))})
-        # the last 80 arrive last and undated: last in reporting order too, as a feed's new articles are
         published = None if rng.random() < 0.6 or i >= 320 else f"2020-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        if published and rng.random() < 0.1:
+            published = published[:7]  # "2020-05": a month, not a day
+        relations = {f"FINANCE|{rng.choice(common)}|t{topic}-{rng.randrange(8)}"} if rng.random() < 0.5 else set()
         docs[f"d{i:03d}"] = StoryDoc(DocInfo(f"d{i:03d}", f"p{i:03d}", None, None, published, False, f"{i:05d}"), ents,
-                                     {topic * 10 + rng.randrange(3)} if rng.random() < 0.2 else set(), set())
+                                     {topic * 10 + rng.randrange(3)} if rng.random() < 0.2 else set(), relations)
+    return docs
+
+
+def test_story_candidates_found_through_rare_features_equal_comparing_every_story():
+    """Pigeonhole candidate search (rarest entity features and groups only) loses no story a full comparison finds."""
+    from newsgraph.resolve.stories import cluster, vectors
+
+    docs = _sample_story_docs()
     vecs = vectors(docs)
+    assert any(f.startswith("r:") for v in vecs.values() for f in v)  # relations count in the similarity, not as facts
     found = cluster(docs, vecs, arrival_window=10_000)
     assert sum(1 for members in found if len(members) > 1) >= 20  # the sample forms real stories
     assert found == _every_candidate_cluster(docs, vecs, 10_000)
@@ -284,12 +304,31 @@ def test_story_candidates_found_through_rare_features_equal_comparing_every_stor
     assert near != found  # the window binds on this sample
 
     # The pass continued: the stories of all but the last 80 documents, then those 80 placed, are the full pass.
-    last = sorted(docs, key=lambda x: docs[x].info.order)[-80:]
+    last = sorted(docs, key=lambda x: _reported(docs[x]))[-80:]
     assert last == [f"d{i:03d}" for i in range(320, 400)]
     before = cluster({d: v for d, v in docs.items() if d not in last}, vecs, arrival_window=40)
     continued = cluster(docs, vecs, arrival_window=40, earlier=before, only=set(last))
     assert continued == near
     assert any(d in last for members in near if len(members) > 1 and members[0][0] not in last for d, _ in members)
+
+
+def test_stories_continued_from_the_stored_ones_are_the_stories_of_a_full_pass():
+    """`compute` with the stored stories (only stories of two or more documents are stored) and the documents added
+    since gives the stories of a full pass when the added documents come last in reporting order."""
+    from newsgraph.resolve.stories import compute
+    from newsgraph.store.stories import StoryInputs
+
+    docs = _sample_story_docs()
+    inputs = StoryInputs(docs, {}, {}, {}, {d: doc.info for d, doc in docs.items()})
+    full = compute(inputs)
+    added = {f"d{i:03d}" for i in range(320, 400)}
+    stored = {}
+    for story in full:
+        kept = {d: score for d, score in story["members"] if d not in added}
+        if kept:
+            stored[story["id"]] = kept
+    assert any(len(s["members"]) > len(stored.get(s["id"], ())) > 1 for s in full)  # added documents join stored stories
+    assert compute(inputs, stored, added) == full
 
 
 @pytest.mark.slow
@@ -310,7 +349,7 @@ def test_added_documents_join_the_stored_stories_as_a_full_pass_would(tmp_path, 
         calls.append(added)
         real(store, added=added)
 
-    spy.__module__ = real.__module__  # the build names a step by its module
+    spy.incremental = True
     monkeypatch.setattr(stories, "resolve", spy)
     files = sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:80]
     folder = tmp_path / "news"
@@ -350,3 +389,26 @@ def test_added_documents_join_the_stored_stories_as_a_full_pass_would(tmp_path, 
     agreement = 2 * len(same & inc) / (len(same) + len(inc))
     print(f"pairwise agreement with a full pass: {agreement:.3f} ({len(inc)} pairs added, {len(same)} full)")
     assert agreement >= 0.8
+
+
+def test_stories_made_otherwise_are_made_again_not_continued(story_db, tmp_path, monkeypatch):
+    """A store whose stories an older newsgraph (or other settings) made gets a full pass even when only
+    documents were added; the pass then records what it was made with."""
+    import shutil
+
+    from newsgraph.resolve import stories
+
+    db = tmp_path / "kb.db"
+    shutil.copy(story_db, db)
+    seen = []
+    real = stories.compute
+    monkeypatch.setattr(stories, "compute", lambda inputs, stored=None, added=None: (seen.append(added), real(inputs, stored, added))[1])
+    store = open_store(db)
+    assert store.get_meta("stories_made_with") == stories.MADE_WITH
+    some = {store.conn.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]}
+    stories.resolve(store, added=some)
+    store.set_meta("stories_made_with", "single-pass 0")
+    stories.resolve(store, added=some)
+    assert seen == [some, None]
+    assert store.get_meta("stories_made_with") == stories.MADE_WITH
+    store.close()

@@ -45,12 +45,23 @@ KEY_ACTORS = 8
 ARRIVAL_WINDOW = 10_000
 
 
+# What the stored stories were made with: stories made otherwise (an older newsgraph, other settings) are not
+# continued but made again.
+MADE_WITH = f"single-pass 1; threshold {THRESHOLD}; shared {MIN_SHARED}; {WINDOW_DAYS} days; {ARRIVAL_WINDOW} arrivals; top {TOP_FEATURES}"
+
+
 def resolve(store, added: set[str] | None = None) -> None:
     """All stories again; with `added` (documents added since the last step), the stored stories stay as they are
     and only the added documents are placed, as the single pass would have met them last."""
+    if store.get_meta("stories_made_with") != MADE_WITH:
+        added = None
     inputs = store_stories.story_inputs(store)
     earlier = None if added is None else store_stories.story_members(store)
     store_stories.write_stories(store, compute(inputs, earlier, added))
+    store.set_meta("stories_made_with", MADE_WITH)
+
+
+resolve.incremental = True  # run.resolve_corpus passes `added` when it resolves only the added documents
 
 
 def _day(value: str | None) -> date | None:
@@ -58,6 +69,12 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+def _reported(doc: StoryDoc) -> tuple:
+    """Reporting order: by publication date (a date that does not read as one counts as none), then arrival."""
+    day = _day(doc.info.published)
+    return (day is None, doc.info.published if day else "", doc.info.added_at or "", doc.info.path)
 
 
 def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
@@ -112,7 +129,7 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
     live: dict[str, set[int]] = defaultdict(set)  # feature -> stories a dated document may still join
     expired: set[int] = set()
     far: set[int] = set()
-    for members in sorted(earlier or (), key=lambda m: docs[m[0][0]].info.order):
+    for members in sorted(earlier or (), key=lambda m: _reported(docs[m[0][0]])):
         s = {"members": list(members), "sum": defaultdict(float), "last": None, "norm": None,
              "arrived": (min(arrived[d] for d, _ in members), max(arrived[d] for d, _ in members))}
         k = len(stories)
@@ -125,7 +142,7 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
             day = _day(docs[d].info.published)
             if day is not None and (s["last"] is None or day > s["last"]):
                 s["last"] = day
-    for d in sorted(docs if only is None else only, key=lambda x: docs[x].info.order):
+    for d in sorted(docs if only is None else only, key=lambda x: _reported(docs[x])):
         vec = vecs.get(d, {})
         day = _day(docs[d].info.published)
         at = arrived[d]
@@ -134,7 +151,7 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
         entities = sorted((f for f in vec if f.startswith("e:")), key=lambda f: len(postings.get(f, ())))
         rare, common = entities[: max(0, len(entities) - MIN_SHARED + 1)], entities[max(0, len(entities) - MIN_SHARED + 1):]
         vec_entities = set(entities)
-        vec_groups = vec.keys() - vec_entities
+        vec_groups = {f for f in vec if f.startswith("g:")}
         hits: Counter[int] = Counter()
         for f in rare:
             hits.update(postings.get(f, ()))
@@ -199,7 +216,7 @@ def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = No
         placed: set[str] = set()
         earlier = []
         for members in stored.values():
-            kept = sorted((d for d in members if d in docs and d not in added and d not in placed), key=lambda d: docs[d].info.order)
+            kept = sorted((d for d in members if d in docs and d not in added and d not in placed), key=lambda d: _reported(docs[d]))
             if kept:
                 placed.update(kept)
                 earlier.append([(d, 1.0 if n == 0 else members[d]) for n, d in enumerate(kept)])
