@@ -174,7 +174,7 @@ def _rejoin_edits(text: str, known_words: frozenset[str]) -> list[tuple[int, int
 def normalize(text: str, known_words: frozenset[str] = frozenset()) -> Normalized:
     """The canonical copy of `text`; `known_words` are words a broken word may be rejoined into."""
     norm = _identity(text)
-    if ftfy.badness.is_bad(text):
+    if not text.isascii() and ftfy.badness.is_bad(text):  # every mojibake sequence ftfy knows has a non-ASCII character
         norm = _fix_mojibake(norm)
     if "\r\n" in norm.text:
         norm = _apply(norm, [(m.start(), m.start() + 1, "") for m in re.finditer("\r\n", norm.text)])

@@ -2,8 +2,8 @@
 
 The per-document pipeline (``newsgraph.pipeline``) runs in an executor (this
 process, a local process pool, or a Dask cluster) and hands back plain records
-in input order; this process is the single writer and stores one document per
-transaction. The corpus step (entities, dates, facts) runs after the documents,
+in input order; this process is the single writer and stores each batch of
+documents in one transaction. The corpus step (entities, dates, facts) runs after the documents,
 on the store, whenever any document was written or removed (text or metadata),
 and is redone by the next build if it did not finish. A build holds the
 database's writer lock from start to end, so two builds on one database run one
@@ -191,21 +191,27 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
     executor = make_executor(options.executor, options.jobs)
     try:
         for results in in_order(executor.map(article_batches(), options.analysis)):
-            for item, analysis in zip(in_flight.popleft(), results):
-                if isinstance(analysis, Skipped):
-                    report.skipped.append(analysis)
-                    finished(item, analysis)
-                    tick("skipped")
-                    continue
-                with store.transaction():
+            # One transaction per batch of results: a commit per document cost more than the writes themselves
+            # (the full-text index flushes a segment at every commit). A batch is stored whole or not at all.
+            stored, ticks = 0, []
+            with store.transaction():
+                for item, analysis in zip(in_flight.popleft(), results):
+                    if isinstance(analysis, Skipped):
+                        report.skipped.append(analysis)
+                        finished(item, analysis)
+                        ticks.append("skipped")
+                        continue
                     if web is not None and is_url(item.path):
                         kept = store_web.keep_previous_version(store, item.path, analysis.article.id)
                         if kept:
                             report.versions.append((item.path, kept))
                     store.write_document(analysis, version, item.size, item.mtime_ns)
-                finished(item)
-                report.processed += 1
-                tick("processed")
+                    finished(item)
+                    stored += 1
+                    ticks.append("processed")
+            report.processed += stored
+            for kind in ticks:
+                tick(kind)
     except KeyboardInterrupt:
         report.interrupted = True
         store.record_skipped(report.skipped)

@@ -243,3 +243,35 @@ def test_seed_local_mentions_are_no_entities(seeds_conn):
     chains = seeds_conn.execute("SELECT COUNT(*) FROM (SELECT doc, chain, COUNT(*) n FROM local_mentions GROUP BY doc, chain) "
                                 "WHERE n < 2").fetchone()[0]
     assert chains == 0  # a chain has at least two mentions
+
+
+def test_quoted_ranges_found_by_regex_equal_the_character_scan(seeds_dir, shared_corpus):
+    """``coref_speakers._quoted_chars`` pairs quotation marks line by line: the same ranges as a scan of every character."""
+    from types import SimpleNamespace
+
+    from newsgraph.extract.coref_speakers import _QUOTED_SPAN_MAX, _quoted_chars
+
+    def scan(text):
+        out, pos = [], 0
+        for line in text.split("\n"):
+            opened = None
+            for i, ch in enumerate(line):
+                if ch in '"“”':
+                    if opened is None:
+                        opened = i
+                    else:
+                        if i - opened <= _QUOTED_SPAN_MAX:
+                            out.append((pos + opened, pos + i))
+                        opened = None
+            pos += len(line) + 1
+        return out
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:20]]
+    texts.append('He said "one" and “two” then "open\nclosed" " ' + "x" * 2100 + ' "')
+    found = 0
+    for text in texts:
+        ranges = _quoted_chars(SimpleNamespace(norm=SimpleNamespace(text=text), doc=None))
+        assert ranges == scan(text)
+        found += len(ranges)
+    assert found > 100

@@ -98,3 +98,52 @@ def test_a_team_named_after_a_city_is_an_organisation(analyze_text):
     a = analyze_text("Leicestershire beat Somerset by an innings on Friday.\nCHICAGO 5 Houston 3")
     assert mention(a, "Somerset").label == "ORG"
     assert mention(a, "CHICAGO").label == "ORG"
+
+
+# --- heading lines read from arrays -------------------------------------------------------------
+
+def _headings_token_by_token(doc):
+    """The definition ``mentions._headings`` computes from arrays, written plainly over Token objects."""
+    lines, line, body = {}, [], []
+
+    def close(tokens):
+        words = [t for t in tokens if t.is_alpha]
+        if not words:
+            return
+        content = [t for t in words if len(t) > 3] or words
+        caps = all(t.is_upper for t in words) and len(words) >= 2
+        title = sum(1 for t in content if t.text[:1].isupper()) / len(content) >= 0.75 and len(words) <= 20
+        ends = tokens[-1].text in {".", "?", "!"} and not caps
+        if (caps or title) and not ends and (len(words) >= 2 or tokens[0].i == 0 or len(tokens) <= 3):
+            for t in tokens:
+                lines[t.i] = caps
+        else:
+            body.extend(tokens)
+
+    for tok in doc:
+        if not tok.is_space:
+            line.append(tok)
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            if line:
+                close(line)
+            line = []
+    if line:
+        close(line)
+    capitalised = {t.text for t in body if t.is_alpha and t.text[:1].isupper() and not t.is_sent_start}
+    capitalised |= {t.text for e in doc.ents if e.start not in lines and len(e) > 1 for t in e if t.is_alpha and t.text[:1].isupper()}
+    from newsgraph.extract.mentions import _stem
+
+    return lines, capitalised, {_stem(w) for w in {t.text for t in body if t.is_lower and t.is_alpha}}
+
+
+def test_headings_from_arrays_equal_the_token_by_token_definition(nlp, seeds_dir, shared_corpus):
+    from newsgraph.extract.mentions import _headings
+
+    made = "BREAKING NEWS\n\nPutin Backs Venezuelan Regime\nThe president said so.\n\nA\n \nUK  AND US\nend"
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::100][:20]
+    headed = 0
+    for doc in nlp.pipe([made, ""] + [p.read_text(encoding="utf-8") for p in paths]):
+        h = _headings(doc)
+        assert (h.lines, h.capitalised, h.lower) == _headings_token_by_token(doc), doc.text[:60]
+        headed += bool(h.lines)
+    assert headed >= 4  # the made text and documents with headline lines

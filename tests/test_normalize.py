@@ -92,3 +92,23 @@ def test_hard_wrapped_seed_parses_into_normal_sentences(seeds_dir, analyze_text)
 def test_every_seed_maps_back(seeds_dir):
     for path in sorted(seeds_dir.iterdir()):
         _check_map(path.read_text(encoding="utf-8"), seed=len(path.name))
+
+
+def test_ftfy_finds_no_mojibake_in_ascii_text(shared_corpus):
+    """normalize skips ftfy's check on ASCII text: every character class of its badness pattern is non-ASCII
+    (range ends included), so a pure-ASCII text never matches; checked on the classes and on BBC texts."""
+    import itertools
+    import re
+    import string
+
+    from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+
+    for name, chars in MOJIBAKE_CATEGORIES.items():
+        ranges = re.findall(r"(.)-(.)", chars)
+        literal = re.sub(r".-.", "", chars)
+        assert all(not c.isascii() for c in literal), name
+        assert all(not a.isascii() and not b.isascii() for a, b in ranges), name
+    assert not any(BADNESS_RE.search(a + b) for a, b in itertools.product(string.printable, repeat=2))
+    texts = [p.read_text(encoding="utf-8") for p in sorted((shared_corpus / "bbc").rglob("*.txt"))[:300]]
+    ascii_texts = [t for t in texts if t.isascii()]
+    assert len(ascii_texts) > 100 and not any(BADNESS_RE.search(t) for t in ascii_texts)

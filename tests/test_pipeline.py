@@ -208,3 +208,19 @@ def test_a_run_of_symbols_is_one_space_for_the_parser_and_a_huge_text_is_skipped
     options = pipeline.AnalysisOptions(max_words=100_000)
     (skipped,) = pipeline.analyze_batch([_article(huge)], options)
     assert isinstance(skipped, Skipped) and skipped.code == "too-large" and "100,000 words" in skipped.reason
+
+
+def test_the_canonical_text_is_the_parsed_doc_text(nlp, seeds_dir, shared_corpus, monkeypatch):
+    """Stages read ``norm.text`` where they need the parsed text (``Doc.text`` joins every token again):
+    it equals ``Doc.text`` for the seeds, 20 BBC texts and a text parsed in pieces."""
+    from newsgraph.lexicons import places
+    from newsgraph.normalize import normalize
+
+    monkeypatch.setattr(pipeline, "PIECE_CHARS", 3000)
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:20]
+    texts = [p.read_text(encoding="utf-8") for p in paths] + ["Putin met Maduro in Moscow. “We agree,” he said.\n\n" * 150]
+    norms = [normalize(t, places.known_words()) for t in texts]
+    docs = pipeline._parse_all(nlp, [n.text for n in norms])
+    assert len(norms[-1].text) > 3000  # the last one was cut in pieces and joined
+    for norm, doc in zip(norms, docs):
+        assert doc.text == norm.text

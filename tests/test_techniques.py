@@ -361,3 +361,28 @@ def test_hash_rows_maps_features_as_sklearn_feature_hasher_does():
     got = hash_rows(rows)
     assert got.shape == expected.shape and (got != expected).nnz == 0
     assert got[0].sum() == 5 and got[0].max() == 2  # the repeated feature counts twice
+
+
+# --- token patterns run on windows ----------------------------------------------------------------
+
+def test_token_patterns_on_windows_equal_the_matcher_on_the_whole_doc(nlp, seeds_dir, shared_corpus):
+    """``lexicon_hits`` runs the token Matcher only on windows where a pattern can start: the same matches as
+    the Matcher over the whole Doc (LONGEST filter included), on the seeds, 20 BBC texts, 40 PTC articles and
+    a text made to hold every pattern, at the start, at the end and overlapping."""
+    from newsgraph.techniques import rules
+
+    made = ("#Resign NOW: either we act, or they win. Experts say it; according to scientists, the UN AND NATO "
+            "# tag, A BIG LIE, US FBI CIA. Economists warn # #twitter THE END")
+    texts = [made] + [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:20]]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared_corpus / "ptc-dev" / "articles").glob("*.txt"))[:40]]
+    _, tokens = rules.matchers(nlp.vocab)
+    per_pattern: dict[str, int] = {}
+    for doc in nlp.pipe(texts):
+        whole = sorted((s, e, nlp.vocab.strings[k]) for k, s, e in tokens(doc))
+        windowed = sorted((lo + s, lo + e, nlp.vocab.strings[k]) for lo, hi in rules._pattern_windows(doc)
+                          for k, s, e in tokens(doc[lo:hi]))
+        assert windowed == whole, doc.text[:80]
+        for _, _, name in whole:
+            per_pattern[name] = per_pattern.get(name, 0) + 1
+    assert set(per_pattern) == set(rules.PATTERNS), per_pattern  # every pattern was exercised

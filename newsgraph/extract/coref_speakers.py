@@ -21,6 +21,7 @@ speaker). Two voices are resolved:
 from __future__ import annotations
 
 import bisect
+import re
 
 from spacy.tokens import Token
 
@@ -31,7 +32,7 @@ from newsgraph.lexicons.coref import LETTER_CLOSINGS, SPEECH_NOUNS
 FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 SECOND = frozenset({"you", "your", "yours", "yourself"})
-_QUOTE_MARKS = frozenset('"“”')
+_QUOTE_MARK = re.compile('["“”]')
 _QUOTED_SPAN_MAX = 2000  # characters: a "quote" longer than this is an unpaired mark, not a quotation
 _OPENING_SENTENCES = 3  # where an interview or a speech names its speaker
 _GREETINGS = frozenset({"hi", "hey", "hello", "welcome"})
@@ -123,13 +124,12 @@ def _quote_of(ctx: Context, tok: Token, quotes: list[tuple[int, int, object]]):
 
 def _quoted_chars(ctx: Context) -> list[tuple[int, int]]:
     """Canonical character ranges between paired quotation marks (the parity restarts on every line)."""
-    text = ctx.doc.text
+    text = ctx.norm.text if ctx.norm is not None else ctx.doc.text  # the parsed text; Doc.text rebuilds it token by token
     out = []
     for line_start, line in _lines(text):
         opened = None
-        for i, ch in enumerate(line):
-            if ch not in _QUOTE_MARKS:
-                continue
+        for mark in _QUOTE_MARK.finditer(line):
+            i = mark.start()
             if opened is None:
                 opened = i
             else:

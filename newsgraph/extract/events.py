@@ -24,6 +24,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import HEAD, LOWER
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
@@ -84,16 +86,20 @@ class _Events:
         self.ctx = ctx
         self.doc = ctx.doc
         # children of every token, once: spaCy's Token.children walks the token's span on every call
-        self.toks: list[Token] = list(ctx.doc)  # one Token object per position, reused by every pass
+        self.toks: list[Token] = ctx.tokens()  # one Token object per position, reused by every pass
         self.kids: list[list[Token]] = [[] for _ in self.toks]
-        for t in self.toks:
-            if t.head.i != t.i:
-                self.kids[t.head.i].append(t)
-        self.according = [t.i for t in self.toks if t.lower_ == "according"]
+        # heads and words read as arrays: a Token's .head and .lower_ make new objects on every access
+        table = ctx.doc.to_array([HEAD, LOWER]) if self.toks else np.zeros((0, 2), dtype=np.uint64)
+        strings = ctx.doc.vocab.strings
+        for i, rel in enumerate(table[:, 0].astype(np.int64).tolist()):
+            if rel:
+                self.kids[i + rel].append(self.toks[i])
+        lower = table[:, 1]
+        self.according = np.flatnonzero(lower == strings["according"]).tolist()
         self.coref = Coreference(ctx, self.kids)
-        for t in self.toks:  # in text order, so the genders learnt from earlier pronouns guide later ones
-            if t.lower_ in PERSON_PRONOUNS:
-                self.coref.pronoun(t)
+        pronouns = np.isin(lower, [strings[w] for w in sorted(PERSON_PRONOUNS)])
+        for i in np.flatnonzero(pronouns).tolist():  # in text order, so the genders learnt from earlier pronouns guide later ones
+            self.coref.pronoun(self.toks[i])
         self.mention_tokens: dict[int, list[int]] = {}
         for tok_i, m in ctx._mention_by_token.items():
             self.mention_tokens.setdefault(m, []).append(tok_i)

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Hamming, Levenshtein
-from spacy.attrs import POS
+from spacy.attrs import DEP, IS_ALPHA, IS_LOWER, IS_SPACE, IS_UPPER, ORTH, POS, SENT_START
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
@@ -283,38 +283,48 @@ def _stem(word: str) -> str:
 
 
 def _headings(doc: Doc) -> _Headings:
-    """Find heading lines: short lines without a closing full stop, most of their words capitalised (or all capitals)."""
-    lines: dict[int, bool] = {}
-    line: list = []
-    body = []
+    """Find heading lines: short lines without a closing full stop, most of their words capitalised (or all capitals).
 
-    def close(tokens: list) -> None:
-        words = [t for t in tokens if t.is_alpha]
+    A line ends at a space token holding a newline (spaCy keeps a token's trailing whitespace to one space).
+    Token attributes are read once as arrays and strings: a Token object per access cost more than the rule.
+    """
+    n = len(doc)
+    lines: dict[int, bool] = {}
+    if not n:
+        return _Headings(lines, set(), set())
+    strings = doc.vocab.strings
+    arr = doc.to_array([ORTH, IS_SPACE, IS_ALPHA, IS_UPPER, IS_LOWER, SENT_START]).tolist()
+    text = [strings[row[0]] for row in arr]
+    body: list[int] = []
+
+    def close(tokens: list[int]) -> None:
+        words = [i for i in tokens if arr[i][2]]
         if not words:
             return
-        content = [t for t in words if len(t) > 3] or words
-        caps = all(t.is_upper for t in words) and len(words) >= 2
-        title = sum(1 for t in content if t.text[:1].isupper()) / len(content) >= 0.75 and len(words) <= 20
-        ends = tokens[-1].text in {".", "?", "!"} and not caps
-        if (caps or title) and not ends and (len(words) >= 2 or tokens[0].i == 0 or len(tokens) <= 3):
-            for t in tokens:
-                lines[t.i] = caps
+        content = [i for i in words if len(text[i]) > 3] or words
+        caps = len(words) >= 2 and all(arr[i][3] for i in words)
+        title = sum(1 for i in content if text[i][:1].isupper()) / len(content) >= 0.75 and len(words) <= 20
+        ends = text[tokens[-1]] in {".", "?", "!"} and not caps
+        if (caps or title) and not ends and (len(words) >= 2 or tokens[0] == 0 or len(tokens) <= 3):
+            for i in tokens:
+                lines[i] = caps
         else:
             body.extend(tokens)
 
-    for tok in doc:
-        if not tok.is_space:
-            line.append(tok)
-        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+    line: list[int] = []
+    for i, row in enumerate(arr):
+        if not row[1]:
+            line.append(i)
+        elif "\n" in text[i]:
             if line:
                 close(line)
             line = []
     if line:
         close(line)
-    in_heading = set(lines)
-    capitalised = {t.text for t in body if t.is_alpha and t.text[:1].isupper() and not t.is_sent_start}
-    capitalised |= {t.text for e in doc.ents if e.start not in in_heading and len(e) > 1 for t in e if t.is_alpha and t.text[:1].isupper()}
-    lower = {_stem(w) for w in {t.text for t in body if t.is_lower and t.is_alpha}}
+    capitalised = {text[i] for i in body if arr[i][2] and text[i][:1].isupper() and arr[i][5] != 1}
+    capitalised |= {text[i] for e in doc.ents if e.start not in lines and e.end - e.start > 1
+                    for i in range(e.start, e.end) if arr[i][2] and text[i][:1].isupper()}
+    lower = {_stem(w) for w in {text[i] for i in body if arr[i][4] and arr[i][2]}}
     return _Headings(lines, capitalised, lower)
 
 
@@ -446,8 +456,12 @@ def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
             out.append(cand)
             taken.update(range(start, end))
     # Proper names the NER missed that speak or act as subjects ("Human Rights Watch describes ...").
-    for tok in doc:
-        if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ == "PROPN" and tok.i not in taken and tok.head.lemma_.lower() in SPEECH_VERBS:
+    columns = doc.to_array([ORTH, DEP, POS]) if len(doc) else np.zeros((0, 3), dtype=np.uint64)
+    strings = doc.vocab.strings
+    subjects = np.isin(columns[:, 1], [strings["nsubj"], strings["nsubjpass"]]) & (columns[:, 2] == PROPN)
+    for i in np.flatnonzero(subjects).tolist():
+        tok = doc[i]
+        if tok.i not in taken and tok.head.lemma_.lower() in SPEECH_VERBS:
             left = tok.i
             while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i in range(left, tok.i + 1):
                 left -= 1
@@ -456,7 +470,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
                 out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
     # Runs of proper nouns in the body the NER left untagged ("Internet Explorer"), and acronyms ("TMZ").
-    propn = set(np.flatnonzero(doc.to_array(POS) == PROPN).tolist()) if len(doc) else set()
+    propn = set(np.flatnonzero(columns[:, 2] == PROPN).tolist())
     i = 0
     n = len(doc)
     while i < n:
@@ -485,16 +499,16 @@ def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
         i = max(j, i + 1)
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).
     surfaces = _gazetteer_index()
+    texts = [strings[h] for h in columns[:, 0].tolist()]
     i = 0
     n = len(doc)
     while i < n:
-        tok = doc[i]
-        hits = surfaces.get(tok.text)
+        hits = surfaces.get(texts[i])
         matched = False
         if hits and i not in taken:
             for words in hits:
                 j = i + len(words)
-                if j <= n and all(doc[i + k].text == w for k, w in enumerate(words)) and not taken.intersection(range(i, j)):
+                if j <= n and all(texts[i + k] == w for k, w in enumerate(words)) and not taken.intersection(range(i, j)):
                     out.append(_Candidate(i, j, "GAZ", " ".join(words)))
                     taken.update(range(i, j))
                     i = j

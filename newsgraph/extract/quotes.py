@@ -103,7 +103,9 @@ class _Found:
 
 def extract(ctx: Context) -> None:
     doc = ctx.doc
-    starts = [t.idx for t in doc]
+    if ctx.norm is not None:  # the text that was parsed: no need to join the tokens again
+        doc.user_data.setdefault("newsgraph_text", ctx.norm.text)
+    starts = [t.idx for t in ctx.tokens()]
     used_cues: set[int] = set()
     double = quoted_spans(_text(doc))
     spans = sorted(double + single_quoted_spans(_text(doc), double), key=lambda q: q.open)

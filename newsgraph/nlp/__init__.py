@@ -41,9 +41,16 @@ def resolve_model(name: str | None = None) -> str:
     raise ModelNotFound(name)
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
-    """The pipeline for `name`, with newsgraph's components inserted; cached per process."""
+    """The pipeline for `name`, with newsgraph's components inserted; cached per process.
+
+    No name and the default's name are one cache entry: the model is never loaded twice in a process.
+    """
+    return _pipeline(name or DEFAULT_MODEL)
+
+
+@lru_cache(maxsize=4)
+def _pipeline(name: str) -> Language:
     nlp = _load(resolve_model(name), name)
     nlp.add_pipe("newsgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
     _keep_out_of_collections()

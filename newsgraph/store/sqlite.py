@@ -440,19 +440,24 @@ class Store:
                 [(a.id, i, t.start, t.end, t.text, t.value, t.granularity, t.anchor, t.sentence, t.type, t.timex)
                  for i, t in enumerate(analysis.times)],
             )
-            for i, ev in enumerate(analysis.events):
-                cur = c.execute(
+            if analysis.events:
+                # one statement per table, not three per event; the rows and their order are as before
+                c.executemany(
                     """INSERT INTO events(doc, idx, start, end, trigger, predicate, type, sentence, time, negated, modality)
                        VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-                    (a.id, i, ev.start, ev.end, ev.trigger, ev.predicate, ev.type, ev.sentence, ev.time, int(ev.negated), ev.modality),
+                    [(a.id, i, ev.start, ev.end, ev.trigger, ev.predicate, ev.type, ev.sentence, ev.time, int(ev.negated),
+                      ev.modality) for i, ev in enumerate(analysis.events)],
                 )
-                eid = cur.lastrowid
-                parts = list(ev.participants) + ([ev.source] if ev.source else [])
-                c.executemany(
-                    "INSERT INTO event_participants(event, role, start, end, text, mention) VALUES (?,?,?,?,?,?)",
-                    [(eid, p.role if p is not ev.source else "source", p.start, p.end, p.text, p.mention) for p in parts],
-                )
-                c.executemany("INSERT INTO event_amounts(event, amount) VALUES (?,?)", [(eid, k) for k in ev.amounts])
+                ids = [row[0] for row in c.execute("SELECT id FROM events WHERE doc = ? ORDER BY idx", (a.id,))]
+                participants, amounts = [], []
+                for eid, ev in zip(ids, analysis.events):
+                    parts = list(ev.participants) + ([ev.source] if ev.source else [])
+                    participants.extend((eid, p.role if p is not ev.source else "source", p.start, p.end, p.text, p.mention)
+                                        for p in parts)
+                    amounts.extend((eid, k) for k in ev.amounts)
+                c.executemany("INSERT INTO event_participants(event, role, start, end, text, mention) VALUES (?,?,?,?,?,?)",
+                              participants)
+                c.executemany("INSERT INTO event_amounts(event, amount) VALUES (?,?)", amounts)
             c.executemany(
                 """INSERT INTO quotes(doc, idx, start, end, text, kind, cue, speaker_start, speaker_end, speaker_text,
                    speaker_mention, sentence, attribution, source_start, source_end, source_text, cue_start, cue_end, parts,

@@ -21,7 +21,8 @@ from functools import lru_cache
 from importlib import resources
 
 import spacy
-from spacy.attrs import ENT_IOB, IS_ALPHA, IS_QUOTE, IS_SPACE, IS_STOP, LOWER
+import numpy as np
+from spacy.attrs import ENT_IOB, IS_ALPHA, IS_QUOTE, IS_SPACE, IS_STOP, IS_UPPER, LEMMA, LENGTH, LOWER, ORTH, PREFIX, TAG
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -105,10 +106,63 @@ def lexicon_hits(doc: Doc) -> list[tuple[int, int, str, float]]:
     for key, s, e in phrases(doc):
         technique, score = LEXICONS[strings[key]]
         hits.append((s, e, technique, score))
-    for key, s, e in tokens(doc):
-        technique, score, _ = PATTERNS[strings[key]]
-        hits.append((s, e, technique, score))
+    for lo, hi in _pattern_windows(doc):
+        for key, s, e in tokens(doc[lo:hi]):
+            technique, score, _ = PATTERNS[strings[key]]
+            hits.append((lo + s, lo + e, technique, score))
     return hits
+
+
+# The longest match each token pattern can make from its first token (capitals: a run, measured per document).
+_EITHER_OR_REACH = 1 + 12 + 1 + 6
+
+
+def _pattern_windows(doc: Doc) -> list[tuple[int, int]]:
+    """Disjoint token windows that hold every match of the token ``PATTERNS`` whole.
+
+    The Matcher tries every pattern at every token, and most tokens can start none (a regex
+    predicate, lemma sets): run on these windows only, it finds the same matches. Each window
+    starts at a token that can begin a pattern and reaches as far as that pattern can go;
+    windows that touch are joined, so the LONGEST filter sees every rival of a match.
+    """
+    n = len(doc)
+    if not n:
+        return []
+    strings = doc.vocab.strings
+    arr = doc.to_array([LOWER, LEMMA, TAG, ORTH, PREFIX, IS_UPPER, IS_ALPHA, LENGTH])
+    lower, lemma, tag, orth, prefix = arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3], arr[:, 4]
+    caps = (arr[:, 5] != 0) & (arr[:, 6] != 0)
+    length = arr[:, 7]
+    spans: list[tuple[int, int]] = []
+    for i in np.flatnonzero(lower == strings["either"]).tolist():
+        spans.append((i, i + _EITHER_OR_REACH))
+    for i in np.flatnonzero(lower == strings["according"]).tolist():
+        spans.append((i, i + 3))
+    authority = np.isin(lemma, [strings[w] for w in _AUTHORITIES]) & (tag == strings["NNS"])
+    for i in np.flatnonzero(authority).tolist():
+        spans.append((i, i + 2))
+    hashes = prefix == strings["#"]  # PREFIX: a token's first character
+    for i in np.flatnonzero(hashes).tolist():
+        spans.append((i, i + 2 if orth[i] == strings["#"] else i + 1))
+    run_on = caps & (length >= 3)
+    # a run of capitals starts where a word of two or more capitals is followed by one of three or more
+    starts = np.flatnonzero(caps[:-1] & (length[:-1] >= 2) & run_on[1:]).tolist()
+    if starts:
+        run = run_on.tolist()
+        for i in starts:
+            j = i + 1
+            while j < n and run[j]:
+                j += 1
+            spans.append((i, j))
+    spans.sort()
+    windows: list[list[int]] = []
+    for lo, hi in spans:
+        hi = min(hi, n)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    return [(lo, hi) for lo, hi in windows]
 
 
 def _clause(doc: Doc, start: int, end: int) -> tuple[int, int]:
