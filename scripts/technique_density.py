@@ -1,6 +1,6 @@
 """How often a techniques model marks plain text: the share of sentences holding a model span scored at least S.
 
-    python scripts/technique_density.py ../shared/corpus/bbc --model FILE [--limit 300] [--every 7]
+    python scripts/technique_density.py ../shared/corpus/bbc --model FILE [--limit 300] [--every 7] [--cuts 0.5,0.6]
 
 Reads .txt files under FOLDER (sorted; with --every K, every K-th, so a sample spans the topic folders),
 runs them through the real pipeline with the model, and prints, for several min-scores, the share of
@@ -25,6 +25,7 @@ def main() -> None:
     ap.add_argument("--model", required=True, help="a model file written by `newsgraph techniques train`")
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--every", type=int, default=1)
+    ap.add_argument("--cuts", default=",".join(map(str, CUTS)), help="the min-scores to report, comma-separated")
     args = ap.parse_args()
 
     from newsgraph.ingest.readers import decode
@@ -63,7 +64,7 @@ def main() -> None:
           f"({100 * model_cpu / parse_cpu:.1f}% of the parse), "
           f"rules {rules_cpu:.1f} s ({100 * rules_cpu / parse_cpu:.1f}%); "
           f"the model beside the rules (their hits reused, as in a build) {added_cpu:.1f} s ({100 * added_cpu / parse_cpu:.1f}%)")
-    for cut in CUTS:
+    for cut in sorted(float(c) for c in args.cuts.split(",")):
         model_marked = rule_marked = 0
         for doc, spans, rule_spans in zip(docs, found, rule_found):
             starts = [s.start for s in doc.sents]

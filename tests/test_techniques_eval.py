@@ -87,6 +87,33 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
     assert bad.exit_code != 0 and "--folds must be between 2 and the number of articles (6)" in bad.output
 
 
+def test_cross_validation_never_shows_a_held_out_article_to_threshold_selection(tmp_path, monkeypatch):
+    """Each fold's thresholds (span and per technique) and its sentence gate are chosen on its training
+    articles alone: the articles that fold scores never reach them."""
+    from newsgraph.training import evaluate, ptc
+    from newsgraph.training import techniques as training
+
+    seen: list[set[str]] = []
+    tune, gate = training.tune_thresholds, training.sentence_gate
+
+    def recording_tune(examples, *args, **kwargs):
+        seen.append({ex.id for ex in examples})
+        return tune(examples, *args, **kwargs)
+
+    def recording_gate(examples, *args, **kwargs):
+        assert {ex.id for ex in examples} == seen[-1]
+        return gate(examples, *args, **kwargs)
+
+    monkeypatch.setattr(training, "tune_thresholds", recording_tune)
+    monkeypatch.setattr(training, "sentence_gate", recording_gate)
+    articles = ptc.read_folder(_write_folder(tmp_path / "ptc"))
+    result = evaluate.cross_validate(articles, 3, cache=tmp_path / "cache")
+    parts = evaluate.folds(articles, 3)
+    assert len(seen) == 3 and [r["articles"] for r in result["per_fold"]] == [2, 2, 2]
+    for chosen_on, held in zip(seen, parts):
+        assert chosen_on == {a.id for a in articles} - {a.id for a in held}, (chosen_on, [a.id for a in held])
+
+
 # --- explicit engine options ----------------------------------------------------------------------------
 
 def test_options_from_env_are_read_only_where_asked(monkeypatch, tmp_path):
@@ -153,11 +180,12 @@ def gate(shared_corpus, tmp_path_factory):
 def test_model_quality_gate_on_held_out_ptc(gate):
     model, rules = gate["model_scores"], gate["rules_scores"]
     si, tc, baseline = model["si"], model["tc"], model["baseline_si"]
-    # Floors pinned just under the scores measured on this slice at the default min-score (2026-12-02, format 3
-    # with the sentence gate, 0.1325 here: SI P 0.355 R 0.123 F1 0.182, TC 0.533 (the saga classifier varies by
-    # a few thousandths between fits); rules SI F1 0.249, TC 0.454; every line SI F1 0.242).
+    # Floors pinned just under the scores measured on this slice at the default min-score (2026-12-02, format 3,
+    # thresholds from 5 inner folds, span threshold 0.45, sentence gate 0.161: SI P 0.354 R 0.143 F1 0.204, TC 0.537
+    # (the saga classifier varies by a few thousandths between fits); with 3 inner folds it was SI F1 0.182, TC 0.533;
+    # rules SI F1 0.249, TC 0.454; every line SI F1 0.242).
     # A regression floor, not the target: on this slice the model's SI F1 is below the every-line baseline's.
-    assert si["f1"] >= 0.17 and si["precision"] >= 0.33, si
+    assert si["f1"] >= 0.19 and si["precision"] >= 0.33, si
     assert tc["f1"] >= 0.51, tc
     assert baseline["recall"] > 0.99 and baseline["f1"] >= 0.24, baseline
     assert tc["f1"] > rules["tc"]["f1"] + 0.05, (model, rules)
@@ -168,7 +196,7 @@ def test_model_quality_gate_on_held_out_ptc(gate):
 def test_thresholds_come_from_cross_validation_inside_the_training_articles(gate):
     model = gate["model"]
     meta = model.meta
-    assert meta["articles"] == TRAIN_ARTICLES and meta["folds"] == 3
+    assert meta["articles"] == TRAIN_ARTICLES and meta["folds"] == 5
     assert 0 < model.threshold < 1
     assert all(model.threshold <= t < 1 for t in model.thresholds.values())
     assert meta["cross_validated"]["tuned_si"]["f1"] > 0

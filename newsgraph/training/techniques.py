@@ -176,7 +176,7 @@ def sentence_gate(examples: list[_Example], probs: list[np.ndarray], sentence_oo
     return round(float(np.quantile(q, GATE_LOSS)), 4) if q else 0.0
 
 
-def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 3,
+def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 5,
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
           min_precision: float = 0.35, span_min_precision: float = 0.35) -> TechniqueModel:
     """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
@@ -190,6 +190,11 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     alone) raised SI F1 on the gate slice from 0.18 to 0.29 but precision fell
     from 0.36 to 0.29: the per-technique search cannot climb back to the floor
     one technique at a time, so the default keeps the floor on both.
+
+    Five inner folds rather than three: the inner models are then fitted on 80% of the
+    articles, close to the refitted ones. With three, the refitted models scored the
+    held-out folds of a 5-fold cross-validation on ptc-dev more strictly than the
+    thresholds assumed (precision 0.37-0.48 against 0.36 aimed at, recall 0.21).
     """
     started = time.process_time()
     examples = _examples(articles, parsed, progress)
