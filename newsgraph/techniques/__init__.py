@@ -39,7 +39,10 @@ MODEL_FILE = "techniques-model.joblib"
 SETTINGS = ("auto", "rules", "model", "off")
 # What the outputs show by default: a model span scores 0.5 at the threshold cross-validation chose for its
 # technique (see statistical.py); rule spans carry their rule's precision measured on PTC (rules.LEXICONS).
-DEFAULT_MIN_SCORE = 0.5
+# A little above the model's threshold: at 0.5 a model trained on all of ptc-dev marked 10.1% of BBC sentences,
+# at 0.52 8.4% (the issue asks for at most one in ten on plain reporting), for SI F1 0.319 instead of 0.325 and
+# precision 0.381 instead of 0.365 in 5-fold cross-validation. No rule scores between 0.5 and 0.52.
+DEFAULT_MIN_SCORE = 0.52
 
 
 @dataclass(frozen=True, slots=True)
