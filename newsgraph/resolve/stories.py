@@ -129,19 +129,30 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
     live: dict[str, set[int]] = defaultdict(set)  # feature -> stories a dated document may still join
     expired: set[int] = set()
     far: set[int] = set()
-    for members in sorted(earlier or (), key=lambda m: _reported(docs[m[0][0]])):
-        s = {"members": list(members), "sum": defaultdict(float), "last": None, "norm": None,
-             "arrived": (min(arrived[d] for d, _ in members), max(arrived[d] for d, _ in members))}
-        k = len(stories)
-        stories.append(s)
-        for d, _ in members:
-            for f, w in vecs.get(d, {}).items():
-                s["sum"][f] += w
+
+    def start(d: str) -> int:
+        stories.append({"members": [], "sum": defaultdict(float), "last": None, "norm": None, "arrived": (arrived[d], arrived[d])})
+        return len(stories) - 1
+
+    def join(k: int, d: str, sim: float) -> None:
+        s = stories[k]
+        s["members"].append((d, sim))
+        s["arrived"] = (min(s["arrived"][0], arrived[d]), max(s["arrived"][1], arrived[d]))
+        for f, w in vecs.get(d, {}).items():
+            s["sum"][f] += w
+            if k not in far:
                 near[f].add(k)
+            if k not in expired:
                 live[f].add(k)
-            day = _day(docs[d].info.published)
-            if day is not None and (s["last"] is None or day > s["last"]):
-                s["last"] = day
+        s["norm"] = None
+        day = _day(docs[d].info.published)
+        if day is not None and (s["last"] is None or day > s["last"]):
+            s["last"] = day
+
+    for members in sorted(earlier or (), key=lambda m: _reported(docs[m[0][0]])):
+        k = start(members[0][0])
+        for d, sim in members:
+            join(k, d, sim)
     for d in sorted(docs if only is None else only, key=lambda x: _reported(docs[x])):
         vec = vecs.get(d, {})
         day = _day(docs[d].info.published)
@@ -183,21 +194,8 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
             if sim > best_sim or (sim == best_sim and best is not None and k < best):  # ties go to the older story
                 best, best_sim = k, sim
         if best is None or best_sim < THRESHOLD:
-            best = len(stories)
-            stories.append({"members": [], "sum": defaultdict(float), "last": None, "norm": None, "arrived": (at, at)})
-            best_sim = 1.0
-        s = stories[best]
-        s["members"].append((d, best_sim))
-        s["arrived"] = (min(s["arrived"][0], at), max(s["arrived"][1], at))
-        for f, w in vec.items():
-            s["sum"][f] += w
-            if best not in far:
-                near[f].add(best)
-            if best not in expired:
-                live[f].add(best)
-        s["norm"] = None
-        if day is not None and (s["last"] is None or day > s["last"]):
-            s["last"] = day
+            best, best_sim = start(d), 1.0
+        join(best, d, best_sim)
     return [s["members"] for s in stories]
 
 
