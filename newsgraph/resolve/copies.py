@@ -12,22 +12,29 @@ shares at least ``JACCARD`` of its shingles with the other text, or has at least
 Linked documents form groups (a copy of a copy is a copy); each group has one
 canonical document, the one counted in totals, conflicts and labels: the latest
 version of a page, else the earliest report (publication date, then arrival). The
-others are its copies. Signatures are cached in the store, so a later run hashes
-only new documents.
+others are its copies.
 
-Shape: load (``store.stories.copy_inputs``) -> signatures of new texts -> candidate
-pairs -> load the candidates' texts -> check -> groups -> write.
+The step keeps nothing of the corpus in memory: each signature's LSH bands go to the
+store as 64-bit keys (``copy_bands``), so a document is compared only with those
+sharing a key, once, when the later of the two arrives; the pairs found stay in the
+store (``copy_pairs``) and the groups are made from them. A corpus step hashes and
+compares only the documents it has not seen, a few thousand at a time.
+
+Shape: per chunk of unseen documents: load texts -> signatures -> band keys -> write;
+then candidate pairs (SQL) -> load their texts -> check -> write pairs; then all pairs
+and page versions -> groups -> write.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from hashlib import blake2b
 
 import numpy as np
 
 from newsgraph.store import stories as store_stories
-from newsgraph.store.stories import CopyInputs, DocInfo
+from newsgraph.store.stories import DocInfo
 
 SHINGLE = 5  # words
 PERMUTATIONS = 128
@@ -38,12 +45,48 @@ MIN_SHINGLES = 20  # shorter texts (a caption, a line) are not compared
 WORD = re.compile(r"\w+")
 
 
+CHUNK = 2_000  # unseen documents hashed per round: the texts in memory at once
+# LSH banding as datasketch's MinHashLSH chooses it for CANDIDATE and PERMUTATIONS (37 bands of 3 values; a test
+# checks both the choice and that the candidates are the same): written out so that bands can live in the store.
+BANDS, ROWS = 37, 3
+
+
 def resolve(store) -> None:
-    inputs = store_stories.copy_inputs(store)
-    new = signatures(inputs.texts)
-    pairs = candidates({**inputs.signatures, **new})
-    texts = store_stories.document_texts(store, {d for pair in pairs for d in pair})
-    store_stories.write_copies(store, copies(inputs, verify(pairs, texts)), new)
+    gone = store_stories.gone_signatures(store)
+    if gone:
+        store_stories.drop_gone(store, {d: band_keys(raw) for d, (n, raw) in gone.items() if _comparable(n, raw)})
+    fresh: set[str] = set()
+    unsigned = store_stories.unsigned_documents(store)
+    while cached := store_stories.unbanded_signatures(store, CHUNK):  # kept by a store made before the bands
+        fresh.update(_write_bands(store, cached))
+    for i in range(0, len(unsigned), CHUNK):
+        fresh.update(_write_bands(store, signatures(store_stories.document_texts(store, unsigned[i:i + CHUNK]))))
+    pairs = sorted(store_stories.band_candidates(store, fresh))
+    for i in range(0, len(pairs), CHUNK):
+        chunk = pairs[i:i + CHUNK]
+        store_stories.add_copy_pairs(store, verify(chunk, store_stories.document_texts(store, {d for p in chunk for d in p})))
+    links = store_stories.copy_links(store)
+    store_stories.write_copies(store, copies(links.documents, links.versions, links.pairs))
+
+
+def _write_bands(store, sigs: dict[str, tuple[int, bytes]]) -> list[str]:
+    """Store the signatures and their bands; the documents that have bands (long enough to compare)."""
+    bands = {d: band_keys(raw) for d, (n, raw) in sigs.items() if _comparable(n, raw)}
+    store_stories.write_bands(store, sigs, bands)
+    return list(bands)
+
+
+def _comparable(n: int, raw: bytes) -> bool:
+    return n >= MIN_SHINGLES and bool(raw)
+
+
+def band_keys(raw: bytes) -> list[int]:
+    """The signature's LSH bands as signed 64-bit keys: two signatures share a key when they agree on all ROWS
+    values of one band (a hash of the band's number and values; two different bands meeting on one key would only
+    add a pair for `verify` to reject)."""
+    width = ROWS * 8
+    return [int.from_bytes(blake2b(bytes((b,)) + raw[b * width:(b + 1) * width], digest_size=8).digest(), "little", signed=True)
+            for b in range(BANDS)]
 
 
 def shingles(text: str) -> set[str]:
@@ -75,27 +118,17 @@ def signatures(texts: dict[str, str]) -> dict[str, tuple[int, bytes]]:
 
 
 def candidates(sigs: dict[str, tuple[int, bytes]]) -> set[tuple[str, str]]:
-    """Pairs of documents LSH puts in one bucket (estimated Jaccard similarity above CANDIDATE)."""
-    from datasketch import LeanMinHash, MinHashLSH
-
-    lsh = MinHashLSH(threshold=CANDIDATE, num_perm=PERMUTATIONS)
-    hashes = {}
+    """Pairs of documents that share an LSH band (estimated Jaccard similarity above CANDIDATE), in memory:
+    what the step finds through the store's band keys, for a set of signatures at hand."""
+    by_key: dict[int, list[str]] = {}
     for doc, (n, raw) in sorted(sigs.items()):
-        if n < MIN_SHINGLES or not raw:
-            continue
-        # LeanMinHash: only the stored hash values, without drawing the permutations again for each document
-        m = LeanMinHash(seed=1, hashvalues=np.frombuffer(raw, dtype=np.uint64).copy(), scheme="affine32")
-        hashes[doc] = m
-        lsh.insert(doc, m)
-    pairs = set()
-    for doc, m in hashes.items():
-        for other in lsh.query(m):
-            if other != doc:
-                pairs.add((min(doc, other), max(doc, other)))
-    return pairs
+        if _comparable(n, raw):
+            for key in band_keys(raw):
+                by_key.setdefault(key, []).append(doc)
+    return {(a, b) for docs in by_key.values() for n, a in enumerate(docs) for b in docs[n + 1:]}
 
 
-def verify(pairs: set[tuple[str, str]], texts: dict[str, str]) -> list[tuple[str, str, float]]:
+def verify(pairs, texts: dict[str, str]) -> list[tuple[str, str, float]]:
     """(a, b, Jaccard similarity) of the pairs whose texts really are copies of each other."""
     sets = {d: shingles(t) for d, t in texts.items()}
     out = []
@@ -110,9 +143,10 @@ def verify(pairs: set[tuple[str, str]], texts: dict[str, str]) -> list[tuple[str
     return out
 
 
-def copies(inputs: CopyInputs, pairs: list[tuple[str, str, float]]) -> list[tuple[str, str, str, float | None]]:
-    """(doc, canonical, kind, similarity) for every document that is a copy of another."""
-    docs = inputs.documents
+def copies(docs: dict[str, DocInfo], versions: dict[str, list[tuple[int, str]]],
+           pairs: list[tuple[str, str, float]]) -> list[tuple[str, str, str, float | None]]:
+    """(doc, canonical, kind, similarity) for every document that is a copy of another, from the pairs of copies
+    and the page versions; `docs` holds (at least) the documents these name."""
     parent = {d: d for d in docs}
 
     def find(x: str) -> str:
@@ -132,8 +166,8 @@ def copies(inputs: CopyInputs, pairs: list[tuple[str, str, float]]) -> list[tupl
             union(a, b)
             similarity[(a, b)] = similarity[(b, a)] = j
     older: set[str] = set()
-    for versions in inputs.versions.values():
-        present = [d for _, d in versions if d in docs]
+    for chain in versions.values():
+        present = [d for _, d in chain if d in docs]
         for a, b in zip(present, present[1:]):
             union(a, b)
         older.update(present[:-1])

@@ -30,26 +30,41 @@ class DocInfo:
 
 
 @dataclass
-class CopyInputs:
-    documents: dict[str, DocInfo]
-    signatures: dict[str, tuple[int, bytes]]  # cached MinHash signatures: doc -> (shingles, hash values)
-    texts: dict[str, str]  # texts of the documents without a cached signature
+class CopyLinks:
+    documents: dict[str, DocInfo]  # the documents named below, not the whole corpus
+    pairs: list[tuple[str, str, float]]  # (a, b, similarity) of every pair of copies found so far, a < b
     versions: dict[str, list[tuple[int, str]]]  # page URL -> [(version, doc)] oldest first, the latest last
 
 
-def documents(store) -> dict[str, DocInfo]:
-    return {
-        r[0]: DocInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6])
-        for r in store.conn.execute("SELECT id, path, title, outlet, published, published_inferred, added_at FROM documents")
-    }
+def documents(store, ids=None) -> dict[str, DocInfo]:
+    """Every document's DocInfo, or only those of `ids`."""
+    sql = "SELECT id, path, title, outlet, published, published_inferred, added_at FROM documents"
+    if ids is None:
+        rows = store.conn.execute(sql)
+    else:
+        ids = list(ids)
+        rows = (r for i in range(0, len(ids), 500)
+                for r in store.conn.execute(f"{sql} WHERE id IN ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500]))
+    return {r[0]: DocInfo(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6]) for r in rows}
 
 
-def copy_inputs(store) -> CopyInputs:
-    conn = store.conn
-    docs = documents(store)
-    signatures = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT doc, shingles, signature FROM text_signatures") if r[0] in docs}
-    unsigned = [d for d in docs if d not in signatures]
-    return CopyInputs(docs, signatures, document_texts(store, unsigned), page_versions(conn))
+def unsigned_documents(store) -> list[str]:
+    """Documents the copies step has not hashed yet, in id order."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT id FROM documents WHERE id NOT IN (SELECT doc FROM text_signatures) ORDER BY id")]
+
+
+def unbanded_signatures(store, limit: int) -> dict[str, tuple[int, bytes]]:
+    """Up to `limit` cached signatures whose bands are not written yet (kept by a store made before the bands were)."""
+    return {r[0]: (r[1], r[2]) for r in store.conn.execute(
+        """SELECT doc, shingles, signature FROM text_signatures WHERE banded = 0 AND doc IN (SELECT id FROM documents)
+           ORDER BY doc LIMIT ?""", (limit,))}
+
+
+def gone_signatures(store) -> dict[str, tuple[int, bytes]]:
+    """Signatures of documents no longer in the store: their bands and pairs are to be dropped."""
+    return {r[0]: (r[1], r[2]) for r in store.conn.execute(
+        "SELECT doc, shingles, signature FROM text_signatures WHERE doc NOT IN (SELECT id FROM documents)")}
 
 
 def document_texts(store, ids) -> dict[str, str]:
@@ -61,15 +76,69 @@ def document_texts(store, ids) -> dict[str, str]:
     return out
 
 
-def write_copies(store, rows: list[tuple[str, str, str, float | None]], signatures: dict[str, tuple[int, bytes]]) -> None:
-    """Replace the copies table with `rows` (doc, canonical, kind, similarity); cache new signatures, drop stale ones."""
+def write_bands(store, signatures: dict[str, tuple[int, bytes]], bands: dict[str, list[int]]) -> None:
+    """Store signatures (new or cached) as banded, with their band keys, and note the keys as fresh for
+    `band_candidates`."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh_keys (key INTEGER PRIMARY KEY)")
+    with store.transaction():
+        conn.executemany("INSERT OR REPLACE INTO text_signatures(doc, shingles, signature, banded) VALUES (?, ?, ?, 1)",
+                         [(d, n, sig) for d, (n, sig) in signatures.items()])
+        rows = [(k, d) for d, keys in bands.items() for k in keys]
+        conn.executemany("INSERT OR IGNORE INTO copy_bands(key, doc) VALUES (?, ?)", rows)
+        conn.executemany("INSERT OR IGNORE INTO temp.fresh_keys(key) VALUES (?)", [(k,) for k, _ in rows])
+
+
+def band_candidates(store, fresh: set[str]) -> set[tuple[str, str]]:
+    """(a, b), a < b: pairs sharing a band key noted fresh by `write_bands`, at least one of them in `fresh`
+    (the pairs of two documents seen before were compared when the later of them arrived)."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fresh_keys (key INTEGER PRIMARY KEY)")
+    pairs = set()
+    for (docs,) in conn.execute(
+        """SELECT group_concat(doc, char(31)) FROM copy_bands WHERE key IN (SELECT key FROM temp.fresh_keys)
+           GROUP BY key HAVING COUNT(*) > 1"""
+    ):
+        members = sorted(docs.split("\x1f"))
+        for n, a in enumerate(members):
+            for b in members[n + 1:]:
+                if a in fresh or b in fresh:
+                    pairs.add((a, b))
+    conn.execute("DELETE FROM temp.fresh_keys")
+    return pairs
+
+
+def drop_gone(store, bands: dict[str, list[int]]) -> None:
+    """Forget the signatures, bands and pairs of documents no longer in the store (`bands`: doc -> its band keys)."""
+    conn = store.conn
+    with store.transaction():
+        conn.executemany("DELETE FROM copy_bands WHERE key = ? AND doc = ?", [(k, d) for d, keys in bands.items() for k in keys])
+        conn.executemany("DELETE FROM copy_pairs WHERE a = ? OR b = ?", [(d, d) for d in bands])
+        conn.executemany("DELETE FROM text_signatures WHERE doc = ?", [(d,) for d in bands])
+
+
+def add_copy_pairs(store, pairs: list[tuple[str, str, float]]) -> None:
+    with store.transaction():
+        store.conn.executemany("INSERT OR REPLACE INTO copy_pairs(a, b, similarity) VALUES (?, ?, ?)", pairs)
+
+
+def copy_links(store) -> CopyLinks:
+    conn = store.conn
+    pairs = [tuple(r) for r in conn.execute(
+        """SELECT a, b, similarity FROM copy_pairs
+           WHERE EXISTS (SELECT 1 FROM documents WHERE id = a) AND EXISTS (SELECT 1 FROM documents WHERE id = b)
+           ORDER BY a, b""")]
+    versions = page_versions(conn)
+    named = {d for a, b, _ in pairs for d in (a, b)} | {d for vs in versions.values() for _, d in vs}
+    return CopyLinks(documents(store, named), pairs, versions)
+
+
+def write_copies(store, rows: list[tuple[str, str, str, float | None]]) -> None:
+    """Replace the copies table with `rows` (doc, canonical, kind, similarity)."""
     conn = store.conn
     with store.transaction():
         conn.execute("DELETE FROM copies")
         conn.executemany("INSERT INTO copies(doc, canonical, kind, similarity) VALUES (?, ?, ?, ?)", rows)
-        conn.executemany("INSERT OR REPLACE INTO text_signatures(doc, shingles, signature) VALUES (?, ?, ?)",
-                         [(d, n, sig) for d, (n, sig) in signatures.items()])
-        conn.execute("DELETE FROM text_signatures WHERE doc NOT IN (SELECT id FROM documents)")
 
 
 # --- stories -------------------------------------------------------------------------------------
