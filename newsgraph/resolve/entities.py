@@ -358,7 +358,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
         for a in roots:
             for b in roots:
                 wa, wb = orgs[a], orgs[b]
-                if a != b and len(wa) == len(wb) and wa != wb and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
+                if a != b and len(wa) == len(wb) and wa != wb and (not seed_of or uf.may_join(a, b)) and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
                     uf.union(b, a, f"short form of {ms[b].name}")
 
     # 4c. "Fred LaRue" / "Frederick C. LaRue": one first name begins the other
@@ -418,6 +418,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
             uf.union(clusters[roots[0]][0], clusters[r][0], "same name")
 
     # 6. near-spellings with the same type and shared context
+    clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     names = {}
@@ -447,6 +448,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
                 )
 
     # 6b. one organisation under several organisation words: "Betty Ford Center" / "Betty Ford Clinic"
+    clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     by_core: dict[str, list[int]] = defaultdict(list)
     for root, members in clusters.items():
@@ -467,6 +469,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
             uf.union(clusters[roots[0]][0], clusters[r][0], f"the same organisation under another word ({core})")
 
     # 7. acronyms and the names they spell, across documents
+    clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     acronyms, expansions = [], []
     for root, members in clusters.items():
