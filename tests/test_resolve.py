@@ -437,6 +437,39 @@ def test_an_added_document_joins_the_resolved_entities_and_keeps_people_apart(tm
         assert _bcubed(added, _partition(store.conn)) == 1.0
 
 
+def test_the_kept_name_forms_are_those_of_the_mentions_after_each_added_document(tmp_path, incremental):
+    """Resolving added documents reads each entity's name forms from `entity_forms` (a row per form, not a pass
+    over every mention): after a full resolve and two additions they are what grouping the mentions gives."""
+    from newsgraph.run import build
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+
+    def forms_both_ways(store) -> tuple[list, list]:
+        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS added_docs (id TEXT PRIMARY KEY)")
+        store.conn.execute("DELETE FROM temp.added_docs")
+        kept = [tuple(r) for r in entity_store.entity_forms(store)]
+        with store.transaction():
+            store.set_meta("entity_forms", None)
+            grouped = [tuple(r) for r in entity_store.entity_forms(store)]
+            store.set_meta("entity_forms", "1")
+        return kept, grouped
+
+    for batch in ("abcd", "e", "f"):
+        for name in batch:
+            (corpus / f"{name}.txt").write_text(NAMES_CORPUS[f"{name}.txt"], encoding="utf-8")
+        build([str(corpus)], str(tmp_path / "kb.db"))
+        with open_store(tmp_path / "kb.db") as store:
+            kept, grouped = forms_both_ways(store)
+            assert kept == grouped and len(kept) > 10
+            stored = store.conn.execute("SELECT COUNT(*) FROM entity_forms").fetchone()[0]
+            mentions = store.conn.execute("SELECT COUNT(*) FROM mentions WHERE form = 'name'").fetchone()[0]
+            assert stored < mentions  # a row per form and entity, not per mention
+    assert incremental == [1, 1]
+
+
 @pytest.mark.slow
 def test_added_documents_resolve_as_a_full_resolve_would_on_news(tmp_path, incremental, shared_corpus):
     """80 BBC politics articles resolved, 16 more added: the incremental resolve agrees with a full one on almost

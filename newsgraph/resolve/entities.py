@@ -690,6 +690,8 @@ def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
         ids[root] = eid
         _entity_rows(out, eid, ms, members, named, name, typ)
         out.assignments.extend((eid, ms[i].id) for i in members)
+        out.forms.extend(dict.fromkeys((eid, m.name, m.key, m.label, m.place, m.kind, m.role)
+                                       for m in (ms[i] for i in members) if m.form == "name"))
     place_entity = {}
     for root, members in clusters.items():
         places = Counter(ms[i].place for i in members if ms[i].place)
@@ -778,6 +780,7 @@ def resolve_added(store, docs: set[str]) -> None:
         assignments.extend((eid, ms[i].id) for i in added)
     names_before = entity_ids.snapshot(store) if folded else {}  # only a fold makes an id vanish
     moves = entity_store.write_added(store, assignments, folded)
+    entity_store.add_forms(store, folded)
 
     # A new entity's rows come from its mentions, as a full resolve writes them. A resolved entity keeps its
     # name, type and affiliation (the next full resolve votes them again) and counts the new mentions and

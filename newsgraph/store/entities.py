@@ -23,6 +23,7 @@ class EntityTables:
     aliases: list[tuple[str, str, int]] = field(default_factory=list)  # entity, alias, count
     assignments: list[tuple[str, int]] = field(default_factory=list)  # entity, mention row id
     merges: list[tuple[str, str, str, str]] = field(default_factory=list)  # entity, a, b, reason
+    forms: list[tuple] = field(default_factory=list)  # entity, name, key, label, place, kind, role: see `entity_forms`
 
 
 def mention_rows(store) -> Iterator[tuple]:
@@ -63,6 +64,9 @@ def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
            SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
     )
     c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
+    c.execute("DELETE FROM entity_forms")
+    c.executemany("INSERT INTO entity_forms(entity, name, key, label, place, kind, role) VALUES (?,?,?,?,?,?,?)", tables.forms)
+    store.set_meta("entity_forms", "1")
     return moves
 
 
@@ -134,11 +138,32 @@ def added_mention_rows(store, docs) -> list[tuple]:
 def entity_forms(store) -> list[tuple]:
     """Each resolved entity's distinct name forms outside the added documents (`added_mention_rows` set them):
     (entity, name, key, label, place, kind, role) with role any role one of those mentions held; one row stands
-    for all the mentions written that way, so this is the size of the entity table, not of the corpus."""
+    for all the mentions written that way, so this is the size of the entity table, not of the corpus.
+
+    Read from `entity_forms`, which the last full resolve wrote and each resolve since added to; a store whose
+    last full resolve predates that table groups its mentions instead."""
+    if store.get_meta("entity_forms") is None:
+        return store.conn.execute(
+            """SELECT entity, name, key, label, place, kind, MAX(role) FROM mentions
+               WHERE form = 'name' AND entity IS NOT NULL AND doc NOT IN (SELECT id FROM temp.added_docs)
+               GROUP BY entity, name, key, label, place, kind ORDER BY entity, name, key, label, place, kind""").fetchall()
     return store.conn.execute(
-        """SELECT entity, name, key, label, place, kind, MAX(role) FROM mentions
-           WHERE form = 'name' AND entity IS NOT NULL AND doc NOT IN (SELECT id FROM temp.added_docs)
-           GROUP BY entity, name, key, label, place, kind ORDER BY entity, name, key, label""").fetchall()
+        """SELECT entity, name, key, label, place, kind, MAX(role) FROM entity_forms
+           GROUP BY entity, name, key, label, place, kind ORDER BY entity, name, key, label, place, kind""").fetchall()
+
+
+def add_forms(store, folded: dict[str, str]) -> None:
+    """After `write_added`: the added documents' name forms go to `entity_forms`, and the forms of each entity
+    folded into another follow it (nothing to do before a full resolve has written the table)."""
+    c = store.conn
+    if store.get_meta("entity_forms") is None:
+        return
+    c.executemany("UPDATE entity_forms SET entity = ? WHERE entity = ?", [(new, old) for old, new in folded.items()])
+    c.execute(
+        """INSERT INTO entity_forms(entity, name, key, label, place, kind, role)
+           SELECT m.entity, m.name, m.key, m.label, m.place, m.kind, MAX(m.role) FROM mentions m
+           JOIN temp.added_docs d ON d.id = m.doc WHERE m.form = 'name' AND m.entity IS NOT NULL
+           GROUP BY m.entity, m.name, m.key, m.label, m.place, m.kind""")
 
 
 def co_mentioned(store, entity: str) -> set[str]:
