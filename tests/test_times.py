@@ -357,3 +357,31 @@ def test_a_dateline_broken_by_a_paragraph_gets_its_value(nlp):
     times = stage_result(nlp, text).times
     assert ("April 27, 2005", "2005-04-27", "DATE", "2005-04-27") in [(t.text, t.value, t.type, t.timex) for t in times]
     assert ("Tuesday", "2005-04-26") in [(t.text, t.value) for t in times]
+
+
+def test_the_day_that_closes_a_quarter_keeps_the_year_ago_one_on_that_quarter(nlp):
+    # "the quarter ended Sept. 30" names the quarter by its last day; "a year ago" after it is still the year-ago quarter
+    text = ("Harbor Bancorp lost $3 million in the quarter ended Sept. 30. It had earned $4 million a year ago. "
+            "The year-ago results were restated.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
+    assert found == [("the quarter", "1989-Q3"), ("Sept. 30", "1989-09-30"), ("a year ago", "1988-Q3"), ("year-ago", "1988-Q3")], found
+
+
+def test_a_dateline_a_day_before_the_published_date_anchors_the_weekdays(nlp):
+    # a wire story datelined Friday and published Saturday: "on Friday" is the dateline's day, not the coming Friday
+    text = "LISBON, March 12 (Wire) -- The ministers are to sign the accord on Friday, officials said."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-03-13").times]
+    assert ("Friday", "1999-03-12") in found, found
+
+
+def test_a_dateline_far_from_the_published_date_does_not_move_the_anchor(nlp):
+    text = "LISBON, March 2 (Wire) -- The ministers are to sign the accord on Friday, officials said."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-03-13").times]
+    assert ("Friday", "1999-03-19") in found, found
+
+
+def test_last_with_the_month_just_gone_is_that_month_a_year_back(nlp):
+    # in March, the February just gone is "last month": "last February" is the one a year earlier; "last January" this year's
+    text = "Two ferries sank last February. The port reopened last January."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1998-03-20").times]
+    assert found == [("last February", "1997-02"), ("last January", "1998-01")], found

@@ -64,8 +64,9 @@ def partial_year(month: int, day: int | None, anchor: dt.date, tense: str, offse
         ref = dt.date(anchor.year, anchor.month, 1)
     else:
         ref = anchor
-    if offset < 0:  # "last February": the one before the current month
-        return anchor.year if at(anchor.year) < ref else anchor.year - 1
+    if offset < 0:  # "last February": the one before the current month, and last year's when it is the month just gone
+        first = dt.date(anchor.year, anchor.month, 1)  # (that one a writer calls "last month")
+        return anchor.year if at(anchor.year) < ref and (first - at(anchor.year)).days > 31 else anchor.year - 1
     if tense == "past":
         return anchor.year if at(anchor.year) <= ref else anchor.year - 1
     if tense == "future" or offset > 0:
@@ -494,12 +495,15 @@ def extract(ctx) -> None:
     """
     anchor_text = ctx.article.published or infer_published(ctx)
     anchor = _parse_anchor(anchor_text)
-    anchor_iso = anchor.isoformat() if anchor else None
     doc = ctx.doc
+    if anchor is not None and ctx.article.published:
+        anchor = _dateline_day(doc, anchor) or anchor
+    anchor_iso = anchor.isoformat() if anchor else None
     clocks: list[int] = []  # times of day said without their day ("at 10:35 a.m.")
     last_quarter: tuple[int, int, str] | None = None  # the quarter (or half) the text last spoke of
     last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
     last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
+    prev_end: int | None = None  # where the last candidate ended (token index)
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -548,7 +552,10 @@ def extract(ctx) -> None:
         elif reading.kind == "shift" and reading.edge == "earlier" and last_ref is not None and last_ref[0] == "date":
             value, granularity, timex = _year_before(last_ref[1])
             shifted = True
-        if not shifted and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
+        closes_quarter = last_ref is not None and last_ref[0] == "quarter" and prev_end is not None and (
+            [t.lower_ for t in doc[prev_end : cand.start]] in (["ended"], ["ending"]))  # "the quarter ended Sept. 30"
+        prev_end = cand.end
+        if not shifted and not closes_quarter and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
             if timex and ("-Q" in timex or "-H" in timex) and timex[-1].isdigit():
                 quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half")
                 if anchor is None or dt.date(quarter[0], (quarter[1] - 1) * (3 if quarter[2] == "quarter" else 6) + 1, 1) <= anchor:
@@ -639,6 +646,25 @@ def _year_parts(span, reading: Reading) -> list[tuple[int, int, int]]:
         return [(span.start, span.end, reading.year)]
     first, last = digits[0], digits[-1]
     return [(first.i, first.i + 1, reading.year), (last.i, last.i + 1, reading.offset)]
+
+
+def _dateline_day(doc, published: dt.date) -> dt.date | None:
+    """The day a dateline gives ("WASHINGTON, August 11 (Xinhua) --"), when it is a day or two before the
+    published date: the story was written then, and its weekdays and "today" count from that day."""
+    for cand in candidates(doc):
+        if doc[cand.start].idx > 120:
+            return None
+        r = cand.reading
+        if r.kind not in {"partial", "absolute"} or r.day is None:
+            continue
+        after = doc[cand.end : cand.end + 2]
+        if not any(t.text in {"(", "--", "-", "_"} for t in after):
+            return None
+        day = _safe_date(r.year or published.year, r.month, r.day)
+        if day is not None and 0 < (published - day).days <= 2:
+            return day
+        return None
+    return None
 
 
 def _parse_anchor(text: str | None) -> dt.date | None:
