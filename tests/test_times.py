@@ -385,3 +385,23 @@ def test_last_with_the_month_just_gone_is_that_month_a_year_back(nlp):
     text = "Two ferries sank last February. The port reopened last January."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1998-03-20").times]
     assert found == [("last February", "1997-02"), ("last January", "1998-01")], found
+
+
+def test_a_year_ago_period_compares_with_the_quarter_reported_not_the_one_forecast(nlp):
+    # published in the fourth quarter: a forecast for it does not change which quarter the results compare with
+    text = ("Acme Steel posted a drop in third-quarter profit. Analysts expect the slump to continue into the fourth quarter. "
+            "In the year-ago period, Acme earned $10 million.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert ("the year-ago period", "1988-Q3") in found, found
+
+
+def test_a_fiscal_quarter_reported_as_ended_is_the_one_compared(nlp):
+    text = "Ralston reported lower earnings for its fourth quarter ended Sept. 30. Sales rose 13% from a year earlier."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-02").times]
+    assert ("a year earlier", "1988-Q4") in found, found
+
+
+def test_this_quarter_told_in_the_past_after_a_report_is_the_quarter_reported(nlp):
+    text = "Price Stern lost $8 million in the third quarter ended Sept. 30. This quarter's loss includes charges of $4 million."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
+    assert ("This quarter", "1989-Q3") in found, found

@@ -534,8 +534,10 @@ def extract(ctx) -> None:
                 continue  # "the day belonged to Poland", "strong redemptions that day": no day was named to point back to
         after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
         shifted = False
+        this_closed = reading.kind == "quarter" and reading.edge is None and reading.day is None and reading.year is None and (
+            reading.offset == 0 and reading.tense == "past" and after_quarter)  # "This quarter's loss includes ..." after a report of one
         if reading.kind == "quarter" and last_quarter is not None and (
-            reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None
+            reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None or this_closed
         ):
             last_year, n, unit = last_quarter
             y = last_year - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else last_year)
@@ -558,7 +560,11 @@ def extract(ctx) -> None:
         if not shifted and not closes_quarter and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
             if timex and ("-Q" in timex or "-H" in timex) and timex[-1].isdigit():
                 quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half")
-                if anchor is None or dt.date(quarter[0], (quarter[1] - 1) * (3 if quarter[2] == "quarter" else 6) + 1, 1) <= anchor:
+                size = 3 if quarter[2] == "quarter" else 6
+                # a quarter reported on has closed, also a fiscal one the calendar has not ("the fourth quarter ended Sept. 30",
+                # "reported lower fourth-quarter earnings"); one still running is forecast ("expects a loss in the fourth quarter")
+                closed = reading.tense == "past" or cand.end < len(doc) and doc[cand.end].lower_ in {"ended", "ending"}
+                if anchor is None or closed or _month_end(quarter[0], quarter[1] * size) < anchor:
                     last_quarter = quarter  # a year-ago quarter compares with one reported, not one forecast
                 last_ref = ("quarter", timex, sentence)
             elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
