@@ -405,3 +405,10 @@ def test_this_quarter_told_in_the_past_after_a_report_is_the_quarter_reported(nl
     text = "Price Stern lost $8 million in the third quarter ended Sept. 30. This quarter's loss includes charges of $4 million."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
     assert ("This quarter", "1989-Q3") in found, found
+
+
+def test_the_day_after_an_event_is_the_day_after_the_one_named_and_an_appositive_day_is_that_day(nlp):
+    text = ("The doctor was shot on Oct. 23. Two men came to his house the day after his death. "
+            "Trading slowed on Oct. 12, the day before the plunge.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1998-11-21").times]
+    assert found == [("Oct. 23", "1998-10-23"), ("the day", "1998-10-24"), ("Oct. 12", "1998-10-12"), ("the day", "1998-10-12")], found

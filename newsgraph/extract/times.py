@@ -527,6 +527,10 @@ def extract(ctx) -> None:
             value, granularity = timex, "week"  # the week, on the timeline too
         if reading.kind == "anaphoric":
             previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
+            step = {"after": 1, "before": -1}.get(doc[cand.end].lower_) if cand.end < len(doc) else None
+            appositive = span.root.dep_ == "appos" or prev_end == cand.start - 1 and doc[prev_end].text == ","  # "Oct. 12, the day before the plunge"
+            if step and reading.unit == "day" and reading.offset == 0 and reading.edge is None and not appositive:
+                reading = replace(reading, offset=step)  # "the day after his death": the day after the one just named
             if previous is None and reading.unit == "day" and reading.offset == 0 and (reading.edge or reading.part) and ctx.article.published and anchor_iso:
                 previous = anchor_iso  # "later in the day" before any other day is named: the day of the report
             value, granularity, kind_type, timex = _anaphoric(reading, previous)
