@@ -412,3 +412,10 @@ def test_the_day_after_an_event_is_the_day_after_the_one_named_and_an_appositive
             "Trading slowed on Oct. 12, the day before the plunge.")
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1998-11-21").times]
     assert found == [("Oct. 23", "1998-10-23"), ("the day", "1998-10-24"), ("Oct. 12", "1998-10-12"), ("the day", "1998-10-12")], found
+
+
+def test_annually_after_an_amount_is_a_rate_and_alone_with_its_verb_a_set(nlp):
+    # TimeBank leaves rates of growth and output unmarked ("rise 8.5% annually"), like "$55 a night"
+    assert stage_result(nlp, "The mill expects sales to rise 8.5% annually and to make 10,000 units annually.", published="1989-10-26").times == []
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, "Such rallies are held here annually.", published="1989-10-26").times]
+    assert found == [("annually", "SET", "P1Y")], found

@@ -714,6 +714,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
         before.i > 0 and (before.nbor(-1).like_num or before.nbor(-1).pos_ in {"NUM", "SYM"})
     ):
         return True  # "$55 a night", "20 a day": a rate
+    if words in (["annually"], ["yearly"]) and before is not None and (before.like_num or before.pos_ in {"NUM", "SYM", "NOUN"} or before.text == "%"):
+        return True  # "to rise 8.5% annually", "10,000 units annually", "doubling its profits annually": a rate of growth or output
     if words[-1:] == ["quarter"] and tokens[-1].i + 2 < len(tokens[-1].doc) and tokens[-1].nbor(1).lower_ == "of" and (
         words[-2:-1] in (["a"], ["one"], ["three"]) or len(words) == 1 and before is not None and before.lower_ in {"a", "one", "three"}
     ):
