@@ -419,3 +419,12 @@ def test_annually_after_an_amount_is_a_rate_and_alone_with_its_verb_a_set(nlp):
     assert stage_result(nlp, "The mill expects sales to rise 8.5% annually and to make 10,000 units annually.", published="1989-10-26").times == []
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, "Such rallies are held here annually.", published="1989-10-26").times]
     assert found == [("annually", "SET", "P1Y")], found
+
+
+def test_overnight_is_the_night_before_the_day_spoken_of(nlp):
+    # TimeML dates a night by the evening it begins: losses "overnight" before Friday's close fell on Thursday night
+    text = "London shares closed lower Friday. They were depressed by overnight losses in New York."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-30").times]
+    assert found == [("Friday", "1989-10-27"), ("overnight", "1989-10-26TNI")], found
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Jets struck the camps overnight.", published="1998-08-20").times]
+    assert found == [("overnight", "1998-08-19TNI")], found

@@ -504,6 +504,7 @@ def extract(ctx) -> None:
     last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
     last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
     prev_end: int | None = None  # where the last candidate ended (token index)
+    last_day_sentence = -2
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -522,6 +523,11 @@ def extract(ctx) -> None:
             value, granularity = _weekday_from(named, reading.weekday, reading.offset) if named else (None, "day")
         else:
             value, granularity = resolve(reading, anchor, span.text)
+            if reading.kind == "deictic" and span.text.lower() == "overnight" and anchor is not None:
+                # the night before the day spoken of ("closed lower Friday ... depressed by overnight losses"): TimeML dates a
+                # night by the evening it starts, so the day before that day, or before the report's
+                day = last_day if last_day is not None and sentence - last_day_sentence <= 1 else anchor
+                value, granularity = (day - dt.timedelta(days=1)).isoformat(), "day"
         kind_type, timex = timeml(reading, anchor, value, granularity)
         if reading.edge == "week of" and timex and "-W" in timex:
             value, granularity = timex, "week"  # the week, on the timeline too
@@ -577,6 +583,7 @@ def extract(ctx) -> None:
                 last_ref = ("other", timex, sentence)
         if kind_type == "DATE" and value and granularity == "day" and reading.kind in {"weekday", "partial", "absolute", "deictic"}:
             last_day = _parse_anchor(value) or last_day  # a day the text named, not one a time of day ("overnight") fell on
+            last_day_sentence = sentence
         if reading.edge == "clock":
             clocks.append(len(ctx.result.times))
         relative = reading.kind not in {"absolute", "decade", "years", "part", "duration", "unknown", "fallback", "ref", "set"} and not (
