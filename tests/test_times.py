@@ -428,3 +428,12 @@ def test_overnight_is_the_night_before_the_day_spoken_of(nlp):
     assert found == [("Friday", "1989-10-27"), ("overnight", "1989-10-26TNI")], found
     found = [(t.text, t.timex) for t in stage_result(nlp, "Jets struck the camps overnight.", published="1998-08-20").times]
     assert found == [("overnight", "1998-08-19TNI")], found
+
+
+def test_one_day_in_a_coming_clause_is_some_day_and_the_then_current_is_a_past_present(nlp):
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Planners say the port will one day be the largest in Africa.", published="1998-03-03").times]
+    assert found == [("one day", "FUTURE_REF")], found
+    found = [(t.text, t.timex) for t in stage_result(nlp, "The strike lasted one day.", published="1998-03-03").times]
+    assert found == [("one day", "P1D")], found
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Holders could buy stock at half the then current price.", published="1989-11-02").times]
+    assert found == [("then current", "PAST_REF")], found

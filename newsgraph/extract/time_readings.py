@@ -1173,7 +1173,14 @@ def candidates(doc: Doc) -> list[Candidate]:
             continue
         for s, e, reading in _readings(doc, s, e):
             tense, bound = _tense(doc[s:e])
-            found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
+            reading = replace(reading, tense=tense, bound=bound)
+            if reading.kind == "duration" and reading.count == 1 and e - s == 2 and doc[s].lower_ == "one" and doc[s + 1].lower_ == "day" and (
+                tense == "future" and bound is None
+            ):
+                reading = Reading("ref", part="FUTURE_REF", tense=tense)  # "Islam will one day be ...": some day to come, not a length
+            elif reading.kind == "ref" and reading.part == "PRESENT_REF" and s > 0 and doc[s - 1].lower_ == "then" and doc[s].lower_ == "current":
+                s, reading = s - 1, replace(reading, part="PAST_REF")  # "the then current price": the present of a past time
+            found.append(Candidate(s, e, reading))
     for i in range(len(found) - 1):  # "the quarter" + "ended" + "July 31", found as two spans
         a, b = found[i], found[i + 1]
         if b.start == a.end + 1 and doc[a.end].lower_ in {"ended", "ending"}:
