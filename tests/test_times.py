@@ -437,3 +437,10 @@ def test_one_day_in_a_coming_clause_is_some_day_and_the_then_current_is_a_past_p
     assert found == [("one day", "P1D")], found
     found = [(t.text, t.timex) for t in stage_result(nlp, "Holders could buy stock at half the then current price.", published="1989-11-02").times]
     assert found == [("then current", "PAST_REF")], found
+
+
+def test_the_year_earlier_period_after_the_nine_months_is_those_months_a_year_back(nlp):
+    text = ("Norton earned $30 million in the third quarter. For the nine months, Norton had net of $81 million. "
+            "In the year-earlier period, the company had net of $77 million.")
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert found[-2:] == [("the nine months", "DURATION", "P9M"), ("the year-earlier period", "DURATION", "P9M")], found

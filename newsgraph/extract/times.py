@@ -31,6 +31,7 @@ infers from the same readings (shared through ``doc.user_data``).
 from __future__ import annotations
 
 import calendar
+import re
 import datetime as dt
 from dataclasses import replace
 from functools import lru_cache
@@ -546,7 +547,12 @@ def extract(ctx) -> None:
         shifted = False
         this_closed = reading.kind == "quarter" and reading.edge is None and reading.day is None and reading.year is None and (
             reading.offset == 0 and reading.tense == "past" and after_quarter)  # "This quarter's loss includes ..." after a report of one
-        if reading.kind == "quarter" and last_quarter is not None and (
+        after_months = last_ref is not None and last_ref[0] == "other" and bool(last_ref[1]) and re.fullmatch(r"P\d+M", last_ref[1]) and (
+            sentence - last_ref[2] <= 1)  # "For the nine months, ..." just before
+        if reading.kind == "quarter" and reading.edge == "shift" and reading.day is None and span[-1].lower_ == "period" and after_months:
+            value, granularity, kind_type, timex = None, "duration", "DURATION", last_ref[1]  # "the year-earlier period": those months a year back
+            shifted = True
+        elif reading.kind == "quarter" and last_quarter is not None and (
             reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None or this_closed
         ):
             last_year, n, unit = last_quarter
