@@ -31,8 +31,8 @@ infers from the same readings (shared through ``doc.user_data``).
 from __future__ import annotations
 
 import calendar
-import re
 import datetime as dt
+import re
 from dataclasses import replace
 from functools import lru_cache
 
