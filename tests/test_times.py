@@ -444,3 +444,8 @@ def test_the_year_earlier_period_after_the_nine_months_is_those_months_a_year_ba
             "In the year-earlier period, the company had net of $77 million.")
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
     assert found[-2:] == [("the nine months", "DURATION", "P9M"), ("the year-earlier period", "DURATION", "P9M")], found
+
+
+def test_last_the_verb_is_not_in_a_duration_and_one_day_after_its_verb_is_a_length(nlp):
+    found = [(t.text, t.timex) for t in stage_result(nlp, "The strike will last one day. The talks could last three weeks.", published="1998-03-03").times]
+    assert found == [("one day", "P1D"), ("three weeks", "P3W")], found

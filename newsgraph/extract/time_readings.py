@@ -1056,6 +1056,8 @@ def _count(tok: Token) -> int | None:
 def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     """The readings of one span, split as TimeML splits them: "the quarter ended Sept. 30" is a quarter and a
     date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
+    if end - start > 1 and doc[start].lower_ == "last" and doc[start].pos_ in {"VERB", "AUX"}:
+        start += 1  # "will last one day": the verb, not a direction ("the last day")
     tokens = list(doc[start:end])
     years = [t for t in tokens if _is_year(t)]
     if len(years) >= 2 and all(_is_year(t) or t.lower_ in {",", "and", "or", "&"} for t in tokens):
@@ -1175,7 +1177,7 @@ def candidates(doc: Doc) -> list[Candidate]:
             tense, bound = _tense(doc[s:e])
             reading = replace(reading, tense=tense, bound=bound)
             if reading.kind == "duration" and reading.count == 1 and e - s == 2 and doc[s].lower_ == "one" and doc[s + 1].lower_ == "day" and (
-                tense == "future" and bound is None
+                tense == "future" and bound is None and doc[s + 1].head.i >= e  # before its verb: "will one day be", not "will take one day"
             ):
                 reading = Reading("ref", part="FUTURE_REF", tense=tense)  # "Islam will one day be ...": some day to come, not a length
             elif reading.kind == "ref" and reading.part == "PRESENT_REF" and s > 0 and doc[s - 1].lower_ == "then" and doc[s].lower_ == "current":
