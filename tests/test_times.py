@@ -357,3 +357,95 @@ def test_a_dateline_broken_by_a_paragraph_gets_its_value(nlp):
     times = stage_result(nlp, text).times
     assert ("April 27, 2005", "2005-04-27", "DATE", "2005-04-27") in [(t.text, t.value, t.type, t.timex) for t in times]
     assert ("Tuesday", "2005-04-26") in [(t.text, t.value) for t in times]
+
+
+def test_the_day_that_closes_a_quarter_keeps_the_year_ago_one_on_that_quarter(nlp):
+    # "the quarter ended Sept. 30" names the quarter by its last day; "a year ago" after it is still the year-ago quarter
+    text = ("Harbor Bancorp lost $3 million in the quarter ended Sept. 30. It had earned $4 million a year ago. "
+            "The year-ago results were restated.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
+    assert found == [("the quarter", "1989-Q3"), ("Sept. 30", "1989-09-30"), ("a year ago", "1988-Q3"), ("year-ago", "1988-Q3")], found
+
+
+def test_a_dateline_a_day_before_the_published_date_anchors_the_weekdays(nlp):
+    # a wire story datelined Friday and published Saturday: "on Friday" is the dateline's day, not the coming Friday
+    text = "LISBON, March 12 (Wire) -- The ministers are to sign the accord on Friday, officials said."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-03-13").times]
+    assert ("Friday", "1999-03-12") in found, found
+
+
+def test_a_dateline_far_from_the_published_date_does_not_move_the_anchor(nlp):
+    text = "LISBON, March 2 (Wire) -- The ministers are to sign the accord on Friday, officials said."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-03-13").times]
+    assert ("Friday", "1999-03-19") in found, found
+
+
+def test_last_with_the_month_just_gone_is_that_month_a_year_back(nlp):
+    # in March, the February just gone is "last month": "last February" is the one a year earlier; "last January" this year's
+    text = "Two ferries sank last February. The port reopened last January."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1998-03-20").times]
+    assert found == [("last February", "1997-02"), ("last January", "1998-01")], found
+
+
+def test_a_year_ago_period_compares_with_the_quarter_reported_not_the_one_forecast(nlp):
+    # published in the fourth quarter: a forecast for it does not change which quarter the results compare with
+    text = ("Acme Steel posted a drop in third-quarter profit. Analysts expect the slump to continue into the fourth quarter. "
+            "In the year-ago period, Acme earned $10 million.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert ("the year-ago period", "1988-Q3") in found, found
+
+
+def test_a_fiscal_quarter_reported_as_ended_is_the_one_compared(nlp):
+    text = "Ralston reported lower earnings for its fourth quarter ended Sept. 30. Sales rose 13% from a year earlier."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-02").times]
+    assert ("a year earlier", "1988-Q4") in found, found
+
+
+def test_this_quarter_told_in_the_past_after_a_report_is_the_quarter_reported(nlp):
+    text = "Price Stern lost $8 million in the third quarter ended Sept. 30. This quarter's loss includes charges of $4 million."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
+    assert ("This quarter", "1989-Q3") in found, found
+
+
+def test_the_day_after_an_event_is_the_day_after_the_one_named_and_an_appositive_day_is_that_day(nlp):
+    text = ("The doctor was shot on Oct. 23. Two men came to his house the day after his death. "
+            "Trading slowed on Oct. 12, the day before the plunge.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1998-11-21").times]
+    assert found == [("Oct. 23", "1998-10-23"), ("the day", "1998-10-24"), ("Oct. 12", "1998-10-12"), ("the day", "1998-10-12")], found
+
+
+def test_annually_after_an_amount_is_a_rate_and_alone_with_its_verb_a_set(nlp):
+    # TimeBank leaves rates of growth and output unmarked ("rise 8.5% annually"), like "$55 a night"
+    assert stage_result(nlp, "The mill expects sales to rise 8.5% annually and to make 10,000 units annually.", published="1989-10-26").times == []
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, "Such rallies are held here annually.", published="1989-10-26").times]
+    assert found == [("annually", "SET", "P1Y")], found
+
+
+def test_overnight_is_the_night_before_the_day_spoken_of(nlp):
+    # TimeML dates a night by the evening it begins: losses "overnight" before Friday's close fell on Thursday night
+    text = "London shares closed lower Friday. They were depressed by overnight losses in New York."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-10-30").times]
+    assert found == [("Friday", "1989-10-27"), ("overnight", "1989-10-26TNI")], found
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Jets struck the camps overnight.", published="1998-08-20").times]
+    assert found == [("overnight", "1998-08-19TNI")], found
+
+
+def test_one_day_in_a_coming_clause_is_some_day_and_the_then_current_is_a_past_present(nlp):
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Planners say the port will one day be the largest in Africa.", published="1998-03-03").times]
+    assert found == [("one day", "FUTURE_REF")], found
+    found = [(t.text, t.timex) for t in stage_result(nlp, "The strike lasted one day.", published="1998-03-03").times]
+    assert found == [("one day", "P1D")], found
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Holders could buy stock at half the then current price.", published="1989-11-02").times]
+    assert found == [("then current", "PAST_REF")], found
+
+
+def test_the_year_earlier_period_after_the_nine_months_is_those_months_a_year_back(nlp):
+    text = ("Norton earned $30 million in the third quarter. For the nine months, Norton had net of $81 million. "
+            "In the year-earlier period, the company had net of $77 million.")
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="1989-10-26").times]
+    assert found[-2:] == [("the nine months", "DURATION", "P9M"), ("the year-earlier period", "DURATION", "P9M")], found
+
+
+def test_last_the_verb_is_not_in_a_duration_and_one_day_after_its_verb_is_a_length(nlp):
+    found = [(t.text, t.timex) for t in stage_result(nlp, "The strike will last one day. The talks could last three weeks.", published="1998-03-03").times]
+    assert found == [("one day", "P1D"), ("three weeks", "P3W")], found

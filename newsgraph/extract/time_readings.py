@@ -714,6 +714,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
         before.i > 0 and (before.nbor(-1).like_num or before.nbor(-1).pos_ in {"NUM", "SYM"})
     ):
         return True  # "$55 a night", "20 a day": a rate
+    if words in (["annually"], ["yearly"]) and before is not None and (before.like_num or before.pos_ in {"NUM", "SYM", "NOUN"} or before.text == "%"):
+        return True  # "to rise 8.5% annually", "10,000 units annually", "doubling its profits annually": a rate of growth or output
     if words[-1:] == ["quarter"] and tokens[-1].i + 2 < len(tokens[-1].doc) and tokens[-1].nbor(1).lower_ == "of" and (
         words[-2:-1] in (["a"], ["one"], ["three"]) or len(words) == 1 and before is not None and before.lower_ in {"a", "one", "three"}
     ):
@@ -1054,6 +1056,8 @@ def _count(tok: Token) -> int | None:
 def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     """The readings of one span, split as TimeML splits them: "the quarter ended Sept. 30" is a quarter and a
     date; "1994 and 1997", "April 24 and 25" are two dates (the second borrowing the first one's month)."""
+    if end - start > 1 and doc[start].lower_ == "last" and doc[start].pos_ in {"VERB", "AUX"}:
+        start += 1  # "will last one day": the verb, not a direction ("the last day")
     tokens = list(doc[start:end])
     years = [t for t in tokens if _is_year(t)]
     if len(years) >= 2 and all(_is_year(t) or t.lower_ in {",", "and", "or", "&"} for t in tokens):
@@ -1171,7 +1175,14 @@ def candidates(doc: Doc) -> list[Candidate]:
             continue
         for s, e, reading in _readings(doc, s, e):
             tense, bound = _tense(doc[s:e])
-            found.append(Candidate(s, e, replace(reading, tense=tense, bound=bound)))
+            reading = replace(reading, tense=tense, bound=bound)
+            if reading.kind == "duration" and reading.count == 1 and e - s == 2 and doc[s].lower_ == "one" and doc[s + 1].lower_ == "day" and (
+                tense == "future" and bound is None and doc[s + 1].head.i >= e  # before its verb: "will one day be", not "will take one day"
+            ):
+                reading = Reading("ref", part="FUTURE_REF", tense=tense)  # "Islam will one day be ...": some day to come, not a length
+            elif reading.kind == "ref" and reading.part == "PRESENT_REF" and s > 0 and doc[s - 1].lower_ == "then" and doc[s].lower_ == "current":
+                s, reading = s - 1, replace(reading, part="PAST_REF")  # "the then current price": the present of a past time
+            found.append(Candidate(s, e, reading))
     for i in range(len(found) - 1):  # "the quarter" + "ended" + "July 31", found as two spans
         a, b = found[i], found[i + 1]
         if b.start == a.end + 1 and doc[a.end].lower_ in {"ended", "ending"}:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -64,8 +65,9 @@ def partial_year(month: int, day: int | None, anchor: dt.date, tense: str, offse
         ref = dt.date(anchor.year, anchor.month, 1)
     else:
         ref = anchor
-    if offset < 0:  # "last February": the one before the current month
-        return anchor.year if at(anchor.year) < ref else anchor.year - 1
+    if offset < 0:  # "last February": the one before the current month, and last year's when it is the month just gone
+        first = dt.date(anchor.year, anchor.month, 1)  # (that one a writer calls "last month")
+        return anchor.year if at(anchor.year) < ref and (first - at(anchor.year)).days > 31 else anchor.year - 1
     if tense == "past":
         return anchor.year if at(anchor.year) <= ref else anchor.year - 1
     if tense == "future" or offset > 0:
@@ -494,12 +496,16 @@ def extract(ctx) -> None:
     """
     anchor_text = ctx.article.published or infer_published(ctx)
     anchor = _parse_anchor(anchor_text)
-    anchor_iso = anchor.isoformat() if anchor else None
     doc = ctx.doc
+    if anchor is not None and ctx.article.published:
+        anchor = _dateline_day(doc, anchor) or anchor
+    anchor_iso = anchor.isoformat() if anchor else None
     clocks: list[int] = []  # times of day said without their day ("at 10:35 a.m.")
     last_quarter: tuple[int, int, str] | None = None  # the quarter (or half) the text last spoke of
     last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
     last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
+    prev_end: int | None = None  # where the last candidate ended (token index)
+    last_day_sentence = -2
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -518,11 +524,20 @@ def extract(ctx) -> None:
             value, granularity = _weekday_from(named, reading.weekday, reading.offset) if named else (None, "day")
         else:
             value, granularity = resolve(reading, anchor, span.text)
+            if reading.kind == "deictic" and span.text.lower() == "overnight" and anchor is not None:
+                # the night before the day spoken of ("closed lower Friday ... depressed by overnight losses"): TimeML dates a
+                # night by the evening it starts, so the day before that day, or before the report's
+                day = last_day if last_day is not None and sentence - last_day_sentence <= 1 else anchor
+                value, granularity = (day - dt.timedelta(days=1)).isoformat(), "day"
         kind_type, timex = timeml(reading, anchor, value, granularity)
         if reading.edge == "week of" and timex and "-W" in timex:
             value, granularity = timex, "week"  # the week, on the timeline too
         if reading.kind == "anaphoric":
             previous = last_ref[1] if last_ref and last_ref[0] == "date" else None
+            step = {"after": 1, "before": -1}.get(doc[cand.end].lower_) if cand.end < len(doc) else None
+            appositive = span.root.dep_ == "appos" or prev_end == cand.start - 1 and doc[prev_end].text == ","  # "Oct. 12, the day before the plunge"
+            if step and reading.unit == "day" and reading.offset == 0 and reading.edge is None and not appositive:
+                reading = replace(reading, offset=step)  # "the day after his death": the day after the one just named
             if previous is None and reading.unit == "day" and reading.offset == 0 and (reading.edge or reading.part) and ctx.article.published and anchor_iso:
                 previous = anchor_iso  # "later in the day" before any other day is named: the day of the report
             value, granularity, kind_type, timex = _anaphoric(reading, previous)
@@ -530,8 +545,15 @@ def extract(ctx) -> None:
                 continue  # "the day belonged to Poland", "strong redemptions that day": no day was named to point back to
         after_quarter = last_ref is not None and last_ref[0] == "quarter" and sentence - last_ref[2] <= 2
         shifted = False
-        if reading.kind == "quarter" and last_quarter is not None and (
-            reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None
+        this_closed = reading.kind == "quarter" and reading.edge is None and reading.day is None and reading.year is None and (
+            reading.offset == 0 and reading.tense == "past" and after_quarter)  # "This quarter's loss includes ..." after a report of one
+        after_months = last_ref is not None and last_ref[0] == "other" and bool(last_ref[1]) and re.fullmatch(r"P\d+M", last_ref[1]) and (
+            sentence - last_ref[2] <= 1)  # "For the nine months, ..." just before
+        if reading.kind == "quarter" and reading.edge == "shift" and reading.day is None and span[-1].lower_ == "period" and after_months:
+            value, granularity, kind_type, timex = None, "duration", "DURATION", last_ref[1]  # "the year-earlier period": those months a year back
+            shifted = True
+        elif reading.kind == "quarter" and last_quarter is not None and (
+            reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None or this_closed
         ):
             last_year, n, unit = last_quarter
             y = last_year - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else last_year)
@@ -548,10 +570,17 @@ def extract(ctx) -> None:
         elif reading.kind == "shift" and reading.edge == "earlier" and last_ref is not None and last_ref[0] == "date":
             value, granularity, timex = _year_before(last_ref[1])
             shifted = True
-        if not shifted and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
+        closes_quarter = last_ref is not None and last_ref[0] == "quarter" and prev_end is not None and (
+            [t.lower_ for t in doc[prev_end : cand.start]] in (["ended"], ["ending"]))  # "the quarter ended Sept. 30"
+        prev_end = cand.end
+        if not shifted and not closes_quarter and kind_type in {"DATE", "DURATION", "TIME"} and reading.kind not in {"ref", "shift"}:
             if timex and ("-Q" in timex or "-H" in timex) and timex[-1].isdigit():
                 quarter = (int(timex[:4]), int(timex[-1]), "quarter" if "-Q" in timex else "half")
-                if anchor is None or dt.date(quarter[0], (quarter[1] - 1) * (3 if quarter[2] == "quarter" else 6) + 1, 1) <= anchor:
+                size = 3 if quarter[2] == "quarter" else 6
+                # a quarter reported on has closed, also a fiscal one the calendar has not ("the fourth quarter ended Sept. 30",
+                # "reported lower fourth-quarter earnings"); one still running is forecast ("expects a loss in the fourth quarter")
+                closed = reading.tense == "past" or cand.end < len(doc) and doc[cand.end].lower_ in {"ended", "ending"}
+                if anchor is None or closed or _month_end(quarter[0], quarter[1] * size) < anchor:
                     last_quarter = quarter  # a year-ago quarter compares with one reported, not one forecast
                 last_ref = ("quarter", timex, sentence)
             elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
@@ -560,6 +589,7 @@ def extract(ctx) -> None:
                 last_ref = ("other", timex, sentence)
         if kind_type == "DATE" and value and granularity == "day" and reading.kind in {"weekday", "partial", "absolute", "deictic"}:
             last_day = _parse_anchor(value) or last_day  # a day the text named, not one a time of day ("overnight") fell on
+            last_day_sentence = sentence
         if reading.edge == "clock":
             clocks.append(len(ctx.result.times))
         relative = reading.kind not in {"absolute", "decade", "years", "part", "duration", "unknown", "fallback", "ref", "set"} and not (
@@ -639,6 +669,25 @@ def _year_parts(span, reading: Reading) -> list[tuple[int, int, int]]:
         return [(span.start, span.end, reading.year)]
     first, last = digits[0], digits[-1]
     return [(first.i, first.i + 1, reading.year), (last.i, last.i + 1, reading.offset)]
+
+
+def _dateline_day(doc, published: dt.date) -> dt.date | None:
+    """The day a dateline gives ("WASHINGTON, August 11 (Xinhua) --"), when it is a day or two before the
+    published date: the story was written then, and its weekdays and "today" count from that day."""
+    for cand in candidates(doc):
+        if doc[cand.start].idx > 120:
+            return None
+        r = cand.reading
+        if r.kind not in {"partial", "absolute"} or r.day is None:
+            continue
+        after = doc[cand.end : cand.end + 2]
+        if not any(t.text in {"(", "--", "-", "_"} for t in after):
+            return None
+        day = _safe_date(r.year or published.year, r.month, r.day)
+        if day is not None and 0 < (published - day).days <= 2:
+            return day
+        return None
+    return None
 
 
 def _parse_anchor(text: str | None) -> dt.date | None:
