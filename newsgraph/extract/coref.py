@@ -45,6 +45,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, replace
 
+from spacy.attrs import DEP, LEMMA, LOWER, POS, TAG
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
@@ -617,25 +619,39 @@ class _Resolver:
 
     # --- the pass ------------------------------------------------------------------------------
     def run(self) -> list[Link]:
+        """One pass over the tokens. Their words and tags are read once as arrays, and a Token object (the
+        context's shared one) is taken only for a token some rule looks at: most tokens are none of a name's
+        first token, a pronoun, a relative or a noun."""
         table = descriptions()
-        for tok in self.doc:
-            idx = self.starts.get(tok.i)
-            if idx is not None and self._compass(idx, tok):
-                continue
+        doc = self.doc
+        tokens = self.ctx.tokens()
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, TAG, POS, DEP, LEMMA]).tolist() if len(doc) else []
+        pronoun_tags = {strings[t] for t in ("PRP", "PRP$")}  # a string's hash (the store is not changed)
+        relative_tags = {strings[t] for t in ("WP", "WP$")}
+        plural_tags = {strings[t] for t in ("NNS", "NNPS")}
+        np_deps = {strings[d] for d in NP_DEPS}
+        starts, by_token = self.starts, self.by_token
+        for i, (lower, tag, pos, dep, lemma) in enumerate(rows):
+            idx = starts.get(i)
             if idx is not None:
-                self._see_name(idx, tok)
-            if tok.i in self.by_token:
-                continue
-            low = tok.lower_
-            if low in PRONOUNS and tok.tag_ in {"PRP", "PRP$"}:
-                self.pronoun(tok)
-            elif low in RELATIVES and tok.tag_ in {"WP", "WP$"}:
-                self.relative(tok)
-            elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and low in {"north", "south"}):
-                if tok.dep_ not in NP_DEPS:
+                tok = tokens[i]
+                if self._compass(idx, tok):
                     continue
-                entry = table.get(tok.lemma_.lower()) or table.get(low)
-                if entry is not None and tok.tag_ not in {"NNS", "NNPS"} and self._definite(tok):
+                self._see_name(idx, tok)
+            if i in by_token:
+                continue
+            low = strings[lower]
+            if low in PRONOUNS and tag in pronoun_tags:
+                self.pronoun(tokens[i])
+            elif low in RELATIVES and tag in relative_tags:
+                self.relative(tokens[i])
+            elif pos == NOUN or (pos == PROPN and low in {"north", "south"}):
+                if dep not in np_deps:
+                    continue
+                tok = tokens[i]
+                entry = table.get(strings[lemma].lower()) or table.get(low)
+                if entry is not None and tag not in plural_tags and self._definite(tok):
                     if self.description(tok, *entry):
                         continue
                 elif entry is None and self._name_head(tok):

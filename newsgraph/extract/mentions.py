@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Hamming, Levenshtein
-from spacy.attrs import DEP, IS_ALPHA, IS_LOWER, IS_SPACE, IS_UPPER, ORTH, POS, SENT_START
+from spacy.attrs import DEP, IS_ALPHA, IS_LOWER, IS_SPACE, IS_UPPER, LOWER, ORTH, POS, SENT_START
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
@@ -751,25 +751,34 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
     if caps_lines:
         for first, entries in index.items():
             lowered.setdefault(first.lower(), []).extend(entries)
-    added = []
-    for tok in doc:
-        if tok.i in taken:
+    added: list[_Candidate] = []
+    if not index:
+        return added
+    # the words and sentence starts read once as arrays: a Token object per token cost more than the search
+    n = len(doc)
+    strings = doc.vocab.strings
+    arr = doc.to_array([ORTH, LOWER, SENT_START]).tolist()
+    texts = [strings[row[0]] for row in arr]
+    lowers = [strings[row[1]] for row in arr] if lowered else texts
+    sent_start = [row[2] == 1 for row in arr]  # Token.is_sent_start is True only for 1
+    for i in range(n):
+        if i in taken:
             continue
-        caps = tok.i in caps_lines
-        for words, target in (lowered.get(tok.lower_, ()) if caps else index.get(tok.text, ())):
-            j = tok.i + len(words)
+        caps = i in caps_lines
+        for words, target in (lowered.get(lowers[i], ()) if caps else index.get(texts[i], ())):
+            j = i + len(words)
             if (
-                j <= len(doc)
-                and all((doc[tok.i + k].lower_ == w.lower()) if caps else (doc[tok.i + k].text == w) for k, w in enumerate(words))
-                and not taken.intersection(range(tok.i, j))
-                and not any(doc[k].is_sent_start for k in range(tok.i + 1, j))
+                j <= n
+                and all((lowers[i + k] == w.lower()) if caps else (texts[i + k] == w) for k, w in enumerate(words))
+                and not taken.intersection(range(i, j))
+                and not any(sent_start[k] for k in range(i + 1, j))
             ):
-                cand = _Candidate(tok.i, j, target.label, " ".join(words) if not caps else doc[tok.i:j].text)
+                cand = _Candidate(i, j, target.label, " ".join(words) if not caps else doc[i:j].text)
                 if cand.name != target.name or target.target is not None:
                     cand.target = target
                     cand.link_reason = f"another occurrence of {target.name} in the same document"
                 added.append(cand)
-                taken.update(range(tok.i, j))
+                taken.update(range(i, j))
                 break
     return added
 
@@ -798,7 +807,7 @@ def extract(ctx: Context) -> None:
     for c in cands:
         span = doc[c.start:c.end]
         start, end, text = ctx.span_original(span)
-        name = " ".join(span.text.split())
+        name = " ".join(ctx.span_text(span).split())
         ctx.result.mentions.append(
             Mention(
                 start=start,
