@@ -212,3 +212,20 @@ def test_propagation_over_arrays_equals_the_token_by_token_definition(nlp, seeds
         assert as_rows(got) == as_rows(want), doc.text[:60]
         found += len(got)
     assert found >= 40  # 42 names the NER skipped: the comparison is not between empty lists
+
+
+def test_name_cleaning_on_the_token_list_equals_cleaning_on_the_doc(nlp, seeds_dir, shared_corpus):
+    """``_clean`` and ``_role_before`` read the context's token list instead of indexing the Doc: same bounds and titles."""
+    from newsgraph.extract.mentions import _clean, _role_before
+
+    made = "Colts QB Andrew Luck met Defender Hassan Abbas, Ahold NV and Intel Corp. with Russian Foreign Minister Sergei Lavrov."
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::40][:40]
+    titled = 0
+    for doc in nlp.pipe([made] + [p.read_text(encoding="utf-8") for p in paths]):
+        tokens = list(doc)
+        for ent in doc.ents:
+            assert _clean(ent, tokens) == _clean(ent), ent.text
+            titled += _clean(ent)[2] is not None
+        for i in range(len(doc) + 1):
+            assert _role_before(tokens, i) == _role_before(doc, i)
+    assert titled >= 1  # a title found inside an entity span (the made text): the comparison covers that path too

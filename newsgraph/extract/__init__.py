@@ -170,6 +170,8 @@ def analyze(article: Article, doc: Doc, norm: Normalized, only: Iterable[str] | 
     `only` names the stages to run; the stages they need run too (sentences always).
     """
     ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article), options=options)
+    if norm is not None:  # the text that was parsed (as the quotes stage has always taken it): Doc.text is not rebuilt
+        doc.user_data.setdefault("newsgraph_text", norm.text)
     ctx.result.words = int(((doc.to_array([IS_SPACE, IS_PUNCT]) == 0).all(axis=1)).sum()) if len(doc) else 0  # not space, not punct
     for stage in stage_functions(only):
         stage(ctx)

@@ -139,6 +139,7 @@ class _Resolver:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.doc = ctx.doc
+        self.tokens = ctx.tokens()  # the context's Token objects: indexing the Doc makes a new one on every access
         self.mentions = ctx.result.mentions
         self.by_token = ctx._mention_by_token
         self.sent_of = [0] * len(self.doc)
@@ -207,7 +208,7 @@ class _Resolver:
         if ref is None:
             return
         m = self.mentions[idx]
-        head = self.doc[self.last_token.get(idx, tok.i)]
+        head = self.tokens[self.last_token.get(idx, tok.i)]
         while head.head.i != head.i and self.first_token[idx] <= head.head.i <= self.last_token[idx]:
             head = head.head
         self._touch(ref, head, target=idx)
@@ -220,7 +221,7 @@ class _Resolver:
             ref.gender = self._gender_of_name(idx, m.name)
         # the state named before a person: "Venezuelan dictator Nicolás Maduro", "Venezuela's Maduro"
         for j in range(self.first_token[idx] - 1, max(-1, self.first_token[idx] - 6), -1):
-            t = self.doc[j]
+            t = self.tokens[j]
             if t.is_punct or t.pos_ in {"VERB", "AUX", "ADP", "SCONJ", "CCONJ"}:
                 break
             d = self.by_token.get(j)
@@ -231,7 +232,7 @@ class _Resolver:
     def _gender_of_name(self, idx: int, name: str) -> str | None:
         before = self.first_token[idx] - 1
         if before >= 0:
-            word = self.doc[before].lower_
+            word = self.tokens[before].lower_
             if word in MALE_TITLES:
                 return "m"
             if word in FEMALE_TITLES:
@@ -592,7 +593,7 @@ class _Resolver:
         """First token of a description: its determiner and premodifiers, not a possessor or adverb before them."""
         start = head.i
         for j in range(head.i - 1, max(-1, head.i - 10), -1):
-            tok = self.doc[j]
+            tok = self.tokens[j]
             if head not in tok.ancestors or tok.dep_ in {"poss", "case"} or (tok.is_punct and tok.text != "-"):
                 break
             if tok.dep_ in {"advmod", "cc", "prep"} and tok.head == head:
@@ -606,7 +607,7 @@ class _Resolver:
         for c in kids:
             if c.dep_ in {"amod", "compound", "poss", "nmod"}:
                 d = self.by_token.get(c.i)
-                if c.i > 0 and self.doc[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
+                if c.i > 0 and self.tokens[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
                     continue  # "the South American country" names a continent, not the United States
                 if d is not None and self.mentions[d].place:
                     out.add(self.mentions[d].place)
@@ -624,7 +625,7 @@ class _Resolver:
         first token, a pronoun, a relative or a noun."""
         table = descriptions()
         doc = self.doc
-        tokens = self.ctx.tokens()
+        tokens = self.tokens
         strings = doc.vocab.strings
         rows = doc.to_array([LOWER, TAG, POS, DEP, LEMMA]).tolist() if len(doc) else []
         pronoun_tags = {strings[t] for t in ("PRP", "PRP$")}  # a string's hash (the store is not changed)

@@ -101,8 +101,10 @@ def _strip_places(tokens: list) -> list:
     return tokens
 
 
-def _role_before(doc: Doc, start: int) -> str | None:
-    """The title standing right before a name: "Russian Foreign Minister Sergei Lavrov" -> "Foreign Minister"."""
+def _role_before(doc: Doc | list, start: int) -> str | None:
+    """The title standing right before a name: "Russian Foreign Minister Sergei Lavrov" -> "Foreign Minister".
+
+    `doc`: the Doc, or its tokens as a list (read the same way, without a new Token object per access)."""
     run = []
     i = start - 1
     while i >= 0:
@@ -149,10 +151,14 @@ def _role_apposition(span: Span) -> str | None:
     return None
 
 
-def _clean(span: Span) -> tuple[int, int, str | None]:
-    """Token bounds of the name inside an entity span, and a title found inside it."""
+def _clean(span: Span, tokens: list | None = None) -> tuple[int, int, str | None]:
+    """Token bounds of the name inside an entity span, and a title found inside it.
+
+    `tokens`: the document's tokens as a list (the context's), read instead of ``span.doc``: indexing a Doc makes a
+    new Token object on every access, and the rules below read each token several times.
+    """
     start, end = span.start, span.end
-    doc = span.doc
+    doc = tokens if tokens is not None else span.doc
     while end > start and (doc[end - 1].text in {"'s", "'", "’s", "’"} or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space):
@@ -420,7 +426,7 @@ def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tu
     return [(start, end)]
 
 
-def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
+def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = None) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
     taken: set[int] = set()
@@ -429,7 +435,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
     for ent in ents:
-        start, end, title = _clean(ent)
+        start, end, title = _clean(ent, tokens)
         if start >= end:
             continue
         pieces = [(start, end)]
@@ -783,10 +789,13 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
     return added
 
 
-def find_mentions(doc: Doc) -> list[_Candidate]:
-    """Mention candidates of a parsed document in text order; `target` links stay within the list."""
+def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
+    """Mention candidates of a parsed document in text order; `target` links stay within the list.
+
+    `tokens`: ``list(doc)`` when the caller has it (the context's), so that rules reading a token several times
+    do not make a Token object each time."""
     heads = _headings(doc)
-    cands = _candidates(doc, heads)
+    cands = _candidates(doc, heads, tokens)
     _link_places(doc, cands)
     _teams(doc, cands)
     _link_names(doc, cands)
@@ -795,13 +804,13 @@ def find_mentions(doc: Doc) -> list[_Candidate]:
     cands = sorted(cands + added, key=lambda c: c.start)
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
-            c.role = _role_before(doc, c.start) or _role_apposition(doc[c.start:c.end])
+            c.role = _role_before(tokens if tokens is not None else doc, c.start) or _role_apposition(doc[c.start:c.end])
     return cands
 
 
 def extract(ctx: Context) -> None:
     doc = ctx.doc
-    cands = find_mentions(doc)
+    cands = find_mentions(doc, ctx.tokens())
     position = {id(c): k for k, c in enumerate(cands)}
     spans = []
     for c in cands:
