@@ -5,7 +5,10 @@
 Prints articles/s for bare ``nlp.pipe`` (the floor: the same model, the same
 number of processes, no newsgraph) and for ``newsgraph build`` end to end
 (reading, normalizing, parsing, extracting, writing SQLite, resolving), and
-their ratio. ``--repeat K`` writes K copies of the corpus (each copy's texts
+their ratio; beside it, the CPU seconds of each (this process and its workers) and their ratio, and
+what the machine did meanwhile (I/O and CPU pressure stalls, steal, iowait, the bytes written:
+Linux's ``/proc``), so a wall ratio moved by a busy disk or a busy neighbour can be told from one
+moved by the code. ``--repeat K`` writes K copies of the corpus (each copy's texts
 changed by one line so none is a duplicate) to measure scale; the main
 process's resident memory is sampled every 10% of the build, to show that it
 does not grow with the corpus. ``--executor`` runs the build's per-document
@@ -27,6 +30,68 @@ def _rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         pages = int(fh.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _psi(kind: str) -> tuple[float, float]:
+    """Seconds of stall since boot from /proc/pressure/KIND: (some, full); zeros where the kernel has no PSI."""
+    some = full = 0.0
+    try:
+        with open(f"/proc/pressure/{kind}") as fh:
+            for line in fh:
+                fields = dict(f.split("=") for f in line.split()[1:])
+                if line.startswith("some"):
+                    some = int(fields["total"]) / 1e6
+                elif line.startswith("full"):
+                    full = int(fields["total"]) / 1e6
+    except (OSError, ValueError, KeyError):
+        pass
+    return some, full
+
+
+def machine_counters() -> dict[str, float]:
+    """Clocks and counters to difference around a measurement (Linux; elsewhere the /proc ones stay 0).
+
+    wall; cpu: this process's and its finished children's user+system seconds; io_some/io_full:
+    seconds in which some/all runnable tasks of the machine stalled on I/O (PSI); cpu_some: seconds
+    in which some task waited for a core (PSI); steal: seconds the hypervisor gave this VM's cores
+    to others (summed over cores); iowait: idle core-seconds with I/O outstanding; write_bytes:
+    bytes this process caused to be written to storage.
+    """
+    import resource
+
+    out = {"wall": time.perf_counter()}
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["cpu"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    out["io_some"], out["io_full"] = _psi("io")
+    out["cpu_some"] = _psi("cpu")[0]
+    out["steal"] = out["iowait"] = 0.0
+    try:
+        with open("/proc/stat") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:]]
+        hz = os.sysconf("SC_CLK_TCK")
+        out["iowait"], out["steal"] = ticks[4] / hz, ticks[7] / hz
+    except (OSError, ValueError, IndexError):
+        pass
+    out["write_bytes"] = 0.0
+    try:
+        with open("/proc/self/io") as fh:
+            for line in fh:
+                if line.startswith("write_bytes:"):
+                    out["write_bytes"] = float(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _delta(start: dict[str, float], end: dict[str, float]) -> dict[str, float]:
+    return {k: end[k] - start[k] for k in end}
 
 
 def _files(corpus: Path, limit: int | None) -> list[Path]:
@@ -115,13 +180,25 @@ def main(argv: list[str] | None = None) -> int:
             files = source
         words = sum(len(p.read_bytes().split()) for p in files)
         print(f"corpus: {len(files)} files, {words:,} words, jobs={args.jobs}, executor={args.executor}")
+        print(f"load average at start: {_load()}")
+        start = machine_counters()
         t_bare = bare(files, args.model, args.jobs)
+        floor = _delta(start, machine_counters())
         print(f"bare spaCy nlp.pipe : {t_bare:8.1f} s  {len(files) / t_bare:7.1f} articles/s  {words / t_bare:8.0f} words/s")
         samples: list[tuple[int, float]] = []
+        start = machine_counters()
         t_full, report = full(files, work / "bench.db", args.model, args.jobs, samples, args.executor)
+        whole = _delta(start, machine_counters())
         print(f"newsgraph build     : {t_full:8.1f} s  {len(files) / t_full:7.1f} articles/s  {words / t_full:8.0f} words/s"
               f"  ({report.processed} processed, {len(report.skipped)} skipped)")
         print(f"ratio build / bare  : {t_full / t_bare:.2f}")
+        print(f"CPU s (this process and its workers): floor {floor['cpu']:.1f}, build {whole['cpu']:.1f}, "
+              f"ratio {whole['cpu'] / floor['cpu']:.2f}" if floor["cpu"] > 0 else "CPU s: not available")
+        for name, d in (("floor", floor), ("build", whole)):
+            print(f"machine during {name:5s}: I/O stall some {d['io_some']:.1f} s / full {d['io_full']:.1f} s, "
+                  f"CPU stall {d['cpu_some']:.1f} s, steal {d['steal']:.1f} s, iowait {d['iowait']:.1f} s, "
+                  f"this process wrote {d['write_bytes'] / 2**20:.1f} MB")
+        print(f"load average at end: {_load()}")
         if samples:
             print("main-process RSS (MB) at inputs seen: " + ", ".join(f"{n}:{mb:.0f}" for n, mb in samples))
         size = (work / "bench.db").stat().st_size / 2**20

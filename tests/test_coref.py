@@ -275,3 +275,58 @@ def test_quoted_ranges_found_by_regex_equal_the_character_scan(seeds_dir, shared
         assert ranges == scan(text)
         found += len(ranges)
     assert found > 100
+
+
+def test_resolver_pass_over_arrays_equals_the_token_by_token_definition(nlp, seeds_dir, shared_corpus):
+    """``_Resolver.run`` reads words and tags as arrays; the same links, renamed names and chains as the plain loop."""
+    from newsgraph import extract
+    from newsgraph.extract import coref, mentions
+    from newsgraph.model import Article, DocumentAnalysis
+    from newsgraph.normalize import normalize
+
+    class TokenByToken(coref._Resolver):
+        def run(self):
+            table = descriptions()
+            for tok in self.doc:
+                idx = self.starts.get(tok.i)
+                if idx is not None and self._compass(idx, tok):
+                    continue
+                if idx is not None:
+                    self._see_name(idx, tok)
+                if tok.i in self.by_token:
+                    continue
+                low = tok.lower_
+                if low in coref.PRONOUNS and tok.tag_ in {"PRP", "PRP$"}:
+                    self.pronoun(tok)
+                elif low in coref.RELATIVES and tok.tag_ in {"WP", "WP$"}:
+                    self.relative(tok)
+                elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and low in {"north", "south"}):
+                    if tok.dep_ not in coref.NP_DEPS:
+                        continue
+                    entry = table.get(tok.lemma_.lower()) or table.get(low)
+                    if entry is not None and tok.tag_ not in {"NNS", "NNPS"} and self._definite(tok):
+                        if self.description(tok, *entry):
+                            continue
+                    elif entry is None and self._name_head(tok):
+                        continue
+                    self._see_noun(tok)
+            return self.links
+
+    def context(text, doc, norm):
+        article = Article(id="x", text=text, path="x.txt")
+        ctx = extract.Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article))
+        extract.sentences(ctx)
+        mentions.extract(ctx)
+        return ctx
+
+    made = "The North fired a missile. North Korea said it would go on. She said so; the president, who left, agreed."
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::60][:30]
+    texts = [made, ""] + [p.read_text(encoding="utf-8") for p in paths]
+    norms = [normalize(t) for t in texts]
+    linked = 0
+    for text, norm, doc in zip(texts, norms, nlp.pipe([n.text for n in norms])):
+        got = coref._Resolver(context(text, doc, norm))
+        want = TokenByToken(context(text, doc, norm))
+        assert (got.run(), got.renamed, got.local_chains()) == (want.run(), want.renamed, want.local_chains()), text[:60]
+        linked += len(got.links)
+    assert linked >= 100  # pronouns and descriptions linked: the comparison is not between empty lists

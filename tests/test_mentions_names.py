@@ -147,3 +147,85 @@ def test_headings_from_arrays_equal_the_token_by_token_definition(nlp, seeds_dir
         assert (h.lines, h.capitalised, h.lower) == _headings_token_by_token(doc), doc.text[:60]
         headed += bool(h.lines)
     assert headed >= 4  # the made text and documents with headline lines
+
+
+# --- further occurrences searched over arrays ----------------------------------------------------
+
+def _propagate_token_by_token(doc, cands, heads):
+    """The definition ``mentions._propagate`` computes from arrays, written plainly over Token objects."""
+    from newsgraph.extract.mentions import _Candidate
+
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    index = {}
+    for c in cands:
+        if c.place is not None or c.label in {"GAZ", "NORP"}:
+            continue
+        words = tuple(t.text for t in doc[c.start:c.end])
+        if not words[0][:1].isupper() or len("".join(words)) < 3:
+            continue
+        index.setdefault(words[0], []).append((words, c))
+        if c.label == "PERSON" and len(words) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
+            index.setdefault(words[-1], []).append(((words[-1],), c))
+    for v in index.values():
+        v.sort(key=lambda x: len(x[0]), reverse=True)
+    caps_lines = {i for i, caps in heads.lines.items() if caps}
+    lowered = {}
+    if caps_lines:
+        for first, entries in index.items():
+            lowered.setdefault(first.lower(), []).extend(entries)
+    added = []
+    for tok in doc:
+        if tok.i in taken:
+            continue
+        caps = tok.i in caps_lines
+        for words, target in (lowered.get(tok.lower_, ()) if caps else index.get(tok.text, ())):
+            j = tok.i + len(words)
+            if (j <= len(doc)
+                    and all((doc[tok.i + k].lower_ == w.lower()) if caps else (doc[tok.i + k].text == w) for k, w in enumerate(words))
+                    and not taken.intersection(range(tok.i, j))
+                    and not any(doc[k].is_sent_start for k in range(tok.i + 1, j))):
+                cand = _Candidate(tok.i, j, target.label, " ".join(words) if not caps else doc[tok.i:j].text)
+                if cand.name != target.name or target.target is not None:
+                    cand.target = target
+                    cand.link_reason = f"another occurrence of {target.name} in the same document"
+                added.append(cand)
+                taken.update(range(tok.i, j))
+                break
+    return added
+
+
+def test_propagation_over_arrays_equals_the_token_by_token_definition(nlp, seeds_dir, shared_corpus):
+    from newsgraph.extract import mentions as m
+
+    made = ("LEICESTERSHIRE BEAT GLAMORGAN\n\nLeicestershire beat Glamorgan on Sunday. Mr Smith said Leicestershire "
+            "had played well.\nJohn Smith and Smith's team. Smith\nSmith went home.")
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::60][:30]
+    found = 0
+    for doc in nlp.pipe([made, ""] + [p.read_text(encoding="utf-8") for p in paths]):
+        heads = m._headings(doc)
+        cands = m._candidates(doc, heads)
+        m._link_places(doc, cands)
+        m._teams(doc, cands)
+        m._link_names(doc, cands)
+        got, want = m._propagate(doc, cands, heads), _propagate_token_by_token(doc, cands, heads)
+        as_rows = lambda added: [(c.start, c.end, c.label, c.name, id(c.target), c.link_reason) for c in added]  # noqa: E731
+        assert as_rows(got) == as_rows(want), doc.text[:60]
+        found += len(got)
+    assert found >= 40  # 42 names the NER skipped: the comparison is not between empty lists
+
+
+def test_name_cleaning_on_the_token_list_equals_cleaning_on_the_doc(nlp, seeds_dir, shared_corpus):
+    """``_clean`` and ``_role_before`` read the context's token list instead of indexing the Doc: same bounds and titles."""
+    from newsgraph.extract.mentions import _clean, _role_before
+
+    made = "Colts QB Andrew Luck met Defender Hassan Abbas, Ahold NV and Intel Corp. with Russian Foreign Minister Sergei Lavrov."
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::40][:40]
+    titled = 0
+    for doc in nlp.pipe([made] + [p.read_text(encoding="utf-8") for p in paths]):
+        tokens = list(doc)
+        for ent in doc.ents:
+            assert _clean(ent, tokens) == _clean(ent), ent.text
+            titled += _clean(ent)[2] is not None
+        for i in range(len(doc) + 1):
+            assert _role_before(tokens, i) == _role_before(doc, i)
+    assert titled >= 1  # a title found inside an entity span (the made text): the comparison covers that path too

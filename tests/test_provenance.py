@@ -82,3 +82,27 @@ def test_context_token_starts_are_span_original_of_each_token(nlp, seeds_dir, sh
         assert [(e.start, e.end, e.label_) for e in ctx.ents()] == [(e.start, e.end, e.label_) for e in doc.ents]
         assert ctx.token_starts() == [ctx.span_original(t)[0] for t in doc]
     assert changed >= 5  # the seeds' curly quotes at least: offsets really are mapped, not copied
+
+
+def test_context_span_text_and_columns_equal_spacys(nlp, seeds_dir, shared_corpus):
+    """``Context.span_text`` cuts spans from the parsed text and ``Context.columns`` reads token attributes as one
+    array: the same strings as spaCy's ``Span.text`` and Token attributes, on sentences, entities, noun chunks,
+    subtrees and empty spans."""
+    from newsgraph.extract import Context
+    from newsgraph.model import Article, DocumentAnalysis
+
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:20]
+    texts = ["", "  Lead space.\n\nTwo  spaces and a tail  \n"] + [p.read_text(encoding="utf-8") for p in paths]
+    checked = 0
+    for text, doc in zip(texts, nlp.pipe(texts)):
+        article = Article(id="x", text=text, path="x.txt")
+        ctx = Context(article=article, norm=None, doc=doc, result=DocumentAnalysis(article=article))
+        spans = list(doc.sents) + list(doc.ents) + list(doc.noun_chunks) + [doc[t.left_edge.i:t.right_edge.i + 1] for t in doc]
+        spans += [doc[i:i] for i in range(len(doc) + 1)] + [doc[i:i + 3] for i in range(len(doc))]
+        for span in spans:
+            assert ctx.span_text(span) == span.text, (span.start, span.end)
+        strings = doc.vocab.strings
+        assert [(strings[o], strings[lo], strings[le], p, strings[tg], strings[d]) for o, lo, le, p, tg, d in ctx.columns()] == [
+            (t.text, t.lower_, t.lemma_, t.pos, t.tag_, t.dep_) for t in doc]
+        checked += len(spans)
+    assert checked > 10_000

@@ -438,3 +438,29 @@ def test_quotes_cli(seeds_db):
 def analyze_text(analyze_text):
     """Only the stages quotes and descriptors need, so these tests do not depend on the others."""
     return functools.partial(analyze_text, only={"mentions", "quotes", "descriptors"})
+
+
+def test_cue_searches_on_arrays_look_at_every_token_their_tests_pass(nlp, seeds_dir, shared_corpus):
+    """``quotes._indirect`` and ``quotes._nominal_cues`` run their unchanged tests only on the tokens ``_may_cue`` finds
+    on arrays: every token that passes the first test of either, written plainly over Token objects, is among them."""
+    from newsgraph.extract import Context
+    from newsgraph.extract import quotes as q
+    from newsgraph.extract.quote_speakers import CLAIM_VERBS
+    from newsgraph.model import Article, DocumentAnalysis
+
+    paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::40][:40]
+    texts = [p.read_text(encoding="utf-8") for p in paths] + ["According to the report, she said he was critical of it."]
+    seen = 0
+    for text, doc in zip(texts, nlp.pipe(texts)):
+        article = Article(id="x", text=text, path="x.txt")
+        ctx = Context(article=article, norm=None, doc=doc, result=DocumentAnalysis(article=article))
+        indirect = {t.i for t in doc if t.lower_ == "according" or (t.lower_ == "in" and t.dep_ == "prep") or q._is_cue_verb(t)
+                    or (t.pos_ == "VERB" and t.lemma_.lower() in CLAIM_VERBS)}
+        found = {t.i for t in q._may_cue(ctx, {"according", "in"}, q.cue_kinds().keys() | CLAIM_VERBS, {q.VERB, q.AUX})}
+        assert indirect <= found
+        nominal = {t.i for t in doc if (t.pos_ == "NOUN" and t.lemma_.lower() in q._NOUN_CUES)
+                   or (t.pos_ == "ADJ" and t.lemma_.lower() in q._ADJ_CUES and t.dep_ in {"acomp", "oprd"})}
+        assert nominal == {t.i for t in q._may_cue(ctx, set(), q._NOUN_CUES.keys(), {q.NOUN})} | {
+            t.i for t in q._may_cue(ctx, set(), q._ADJ_CUES.keys(), {q.ADJ}, {"acomp", "oprd"})}
+        seen += len(indirect) + len(nominal)
+    assert seen > 1000

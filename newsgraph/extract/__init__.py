@@ -14,10 +14,22 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from spacy.attrs import DEP, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
 from newsgraph.model import Article, DocumentAnalysis, Participant, Sentence
 from newsgraph.normalize import Normalized
+
+
+def parsed_text(doc: Doc) -> str:
+    """The text of a parse, built once per Doc: spaCy's ``Doc.text`` joins every token again on each call."""
+    text = doc.user_data.get("newsgraph_text")
+    if text is None:
+        text = doc.user_data["newsgraph_text"] = doc.text
+    return text
+
+
+COLUMNS = [ORTH, LOWER, LEMMA, POS, TAG, DEP]  # what Context.columns() holds per token, in this order
 
 
 @dataclass
@@ -34,6 +46,7 @@ class Context:
     _tokens: list[Token] | None = None  # list(doc), made once: iterating a Doc makes new Token objects every time
     _ents: tuple[Span, ...] | None = None  # doc.ents, made once: spaCy builds every entity Span again on each call
     _token_starts: list[int] | None = None  # original start offset of each token
+    _columns: list[tuple[int, ...]] | None = None  # (ORTH, LOWER, LEMMA, POS, TAG, DEP) of each token
 
     # --- the parse, shared by the stages --------------------------------------------------------
     def tokens(self) -> list[Token]:
@@ -55,6 +68,13 @@ class Context:
             self._token_starts = [to_original(t.idx, t.idx + len(t.text))[0] for t in self.tokens()]
         return self._token_starts
 
+    def columns(self) -> list[tuple[int, ...]]:
+        """(ORTH, LOWER, LEMMA, POS, TAG, DEP) of every token as integers (string hashes; POS a spaCy symbol), read
+        once per document in one array: a stage that looks at few tokens finds them here without a Token object each."""
+        if self._columns is None:
+            self._columns = [tuple(row) for row in self.doc.to_array(COLUMNS).tolist()] if len(self.doc) else []
+        return self._columns
+
     # --- offsets -------------------------------------------------------------------------------
     def original(self, start: int, end: int) -> tuple[int, int, str]:
         """Original (start, end, text) for a canonical character span."""
@@ -65,10 +85,16 @@ class Context:
         """Original (start, end, text) for a spaCy span or token, trailing whitespace excluded."""
         if isinstance(span, Token):
             return self.original(span.idx, span.idx + len(span.text))
-        text = span.text
+        text = self.span_text(span)
         end = span.end_char - (len(text) - len(text.rstrip()))
         start = span.start_char + (len(text) - len(text.lstrip()))
         return self.original(start, max(start, end))
+
+    def span_text(self, span: Span) -> str:
+        """``span.text``, cut from the parsed text (spaCy's ``Span.text`` joins the span's tokens again on each call)."""
+        if span.start >= span.end:
+            return span.text
+        return parsed_text(self.doc)[span.start_char:span.end_char]
 
     def sentence_index(self, token_or_char: Token | int) -> int:
         """Index (into result.sentences) of the sentence holding a token or canonical char offset."""
@@ -144,7 +170,9 @@ def analyze(article: Article, doc: Doc, norm: Normalized, only: Iterable[str] | 
     `only` names the stages to run; the stages they need run too (sentences always).
     """
     ctx = Context(article=article, norm=norm, doc=doc, result=DocumentAnalysis(article=article), options=options)
-    ctx.result.words = sum(1 for t in ctx.tokens() if not t.is_space and not t.is_punct)
+    if norm is not None:  # the text that was parsed (as the quotes stage has always taken it): Doc.text is not rebuilt
+        doc.user_data.setdefault("newsgraph_text", norm.text)
+    ctx.result.words = int(((doc.to_array([IS_SPACE, IS_PUNCT]) == 0).all(axis=1)).sum()) if len(doc) else 0  # not space, not punct
     for stage in stage_functions(only):
         stage(ctx)
     return ctx.result

@@ -45,6 +45,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, replace
 
+from spacy.attrs import DEP, LEMMA, LOWER, POS, TAG
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
@@ -137,6 +139,7 @@ class _Resolver:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.doc = ctx.doc
+        self.tokens = ctx.tokens()  # the context's Token objects: indexing the Doc makes a new one on every access
         self.mentions = ctx.result.mentions
         self.by_token = ctx._mention_by_token
         self.sent_of = [0] * len(self.doc)
@@ -205,7 +208,7 @@ class _Resolver:
         if ref is None:
             return
         m = self.mentions[idx]
-        head = self.doc[self.last_token.get(idx, tok.i)]
+        head = self.tokens[self.last_token.get(idx, tok.i)]
         while head.head.i != head.i and self.first_token[idx] <= head.head.i <= self.last_token[idx]:
             head = head.head
         self._touch(ref, head, target=idx)
@@ -218,7 +221,7 @@ class _Resolver:
             ref.gender = self._gender_of_name(idx, m.name)
         # the state named before a person: "Venezuelan dictator Nicolás Maduro", "Venezuela's Maduro"
         for j in range(self.first_token[idx] - 1, max(-1, self.first_token[idx] - 6), -1):
-            t = self.doc[j]
+            t = self.tokens[j]
             if t.is_punct or t.pos_ in {"VERB", "AUX", "ADP", "SCONJ", "CCONJ"}:
                 break
             d = self.by_token.get(j)
@@ -229,7 +232,7 @@ class _Resolver:
     def _gender_of_name(self, idx: int, name: str) -> str | None:
         before = self.first_token[idx] - 1
         if before >= 0:
-            word = self.doc[before].lower_
+            word = self.tokens[before].lower_
             if word in MALE_TITLES:
                 return "m"
             if word in FEMALE_TITLES:
@@ -590,7 +593,7 @@ class _Resolver:
         """First token of a description: its determiner and premodifiers, not a possessor or adverb before them."""
         start = head.i
         for j in range(head.i - 1, max(-1, head.i - 10), -1):
-            tok = self.doc[j]
+            tok = self.tokens[j]
             if head not in tok.ancestors or tok.dep_ in {"poss", "case"} or (tok.is_punct and tok.text != "-"):
                 break
             if tok.dep_ in {"advmod", "cc", "prep"} and tok.head == head:
@@ -604,7 +607,7 @@ class _Resolver:
         for c in kids:
             if c.dep_ in {"amod", "compound", "poss", "nmod"}:
                 d = self.by_token.get(c.i)
-                if c.i > 0 and self.doc[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
+                if c.i > 0 and self.tokens[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
                     continue  # "the South American country" names a continent, not the United States
                 if d is not None and self.mentions[d].place:
                     out.add(self.mentions[d].place)
@@ -617,25 +620,39 @@ class _Resolver:
 
     # --- the pass ------------------------------------------------------------------------------
     def run(self) -> list[Link]:
+        """One pass over the tokens. Their words and tags are read once as arrays, and a Token object (the
+        context's shared one) is taken only for a token some rule looks at: most tokens are none of a name's
+        first token, a pronoun, a relative or a noun."""
         table = descriptions()
-        for tok in self.doc:
-            idx = self.starts.get(tok.i)
-            if idx is not None and self._compass(idx, tok):
-                continue
+        doc = self.doc
+        tokens = self.tokens
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, TAG, POS, DEP, LEMMA]).tolist() if len(doc) else []
+        pronoun_tags = {strings[t] for t in ("PRP", "PRP$")}  # a string's hash (the store is not changed)
+        relative_tags = {strings[t] for t in ("WP", "WP$")}
+        plural_tags = {strings[t] for t in ("NNS", "NNPS")}
+        np_deps = {strings[d] for d in NP_DEPS}
+        starts, by_token = self.starts, self.by_token
+        for i, (lower, tag, pos, dep, lemma) in enumerate(rows):
+            idx = starts.get(i)
             if idx is not None:
-                self._see_name(idx, tok)
-            if tok.i in self.by_token:
-                continue
-            low = tok.lower_
-            if low in PRONOUNS and tok.tag_ in {"PRP", "PRP$"}:
-                self.pronoun(tok)
-            elif low in RELATIVES and tok.tag_ in {"WP", "WP$"}:
-                self.relative(tok)
-            elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and low in {"north", "south"}):
-                if tok.dep_ not in NP_DEPS:
+                tok = tokens[i]
+                if self._compass(idx, tok):
                     continue
-                entry = table.get(tok.lemma_.lower()) or table.get(low)
-                if entry is not None and tok.tag_ not in {"NNS", "NNPS"} and self._definite(tok):
+                self._see_name(idx, tok)
+            if i in by_token:
+                continue
+            low = strings[lower]
+            if low in PRONOUNS and tag in pronoun_tags:
+                self.pronoun(tokens[i])
+            elif low in RELATIVES and tag in relative_tags:
+                self.relative(tokens[i])
+            elif pos == NOUN or (pos == PROPN and low in {"north", "south"}):
+                if dep not in np_deps:
+                    continue
+                tok = tokens[i]
+                entry = table.get(strings[lemma].lower()) or table.get(low)
+                if entry is not None and tag not in plural_tags and self._definite(tok):
                     if self.description(tok, *entry):
                         continue
                 elif entry is None and self._name_head(tok):

@@ -64,7 +64,13 @@ def find_voices(ctx: Context) -> tuple[list[Link], list[list[tuple[int, int, str
     direct = _direct_quotes(ctx)
     voice = None
     links: list[Link] = []
-    for tok in ctx.tokens():
+    strings = doc.vocab.strings
+    personal = {strings["PRP"], strings["PRP$"]}
+    voices = {strings[w] for w in FIRST_SINGULAR | FIRST_PLURAL | SECOND}
+    tokens = ctx.tokens()
+    # first- and second-person pronouns that no mention covers, found on the context's arrays (tag, lower-case form)
+    for i in [i for i, row in enumerate(ctx.columns()) if row[4] in personal and row[1] in voices]:
+        tok = tokens[i]
         low = tok.lower_
         if tok.tag_ not in {"PRP", "PRP$"} or tok.i in ctx._mention_by_token:
             continue

@@ -91,7 +91,15 @@ def extract(ctx: Context) -> None:
         if person or ctx.result.mentions[target].label == "ORG" or polarity([t.lemma_ for t in group]) != "neutral":
             add(group, target)
     nominal_heads = {te - 1 for idx, (ts, te) in enumerate(spans) if mentions[idx].form == "nominal" and te > ts}
-    for token in ctx.doc:
+    strings, tokens = ctx.doc.vocab.strings, ctx.tokens()
+    role_lemma: dict[int, bool] = {}  # lemma hash -> whether its lower-case form is a role noun
+    for i, row in enumerate(ctx.columns()):  # the lemmas read from the context's arrays, a Token only for role nouns
+        lemma = row[2]
+        if lemma not in role_lemma:
+            role_lemma[lemma] = strings[lemma].lower() in _ROLE_NOUNS
+        if not role_lemma[lemma]:
+            continue
+        token = tokens[i]
         if token.i in owner or token.i in nominal_heads or token.lemma_.lower() not in _ROLE_NOUNS:
             continue
         country = role_of_country(ctx, token, owner)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 
+from spacy.attrs import IDX
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
@@ -27,8 +28,9 @@ from newsgraph.lexicons.places import gazetteer
 
 def mention_tokens(ctx: Context) -> list[tuple[int, int]]:
     """Token range [start, end) of each mention, found from its original offsets."""
-    doc = ctx.doc
-    starts = [ctx.norm.starts[t.idx] if t.idx < len(ctx.norm.starts) else ctx.norm.original_length for t in doc]
+    norm_starts, length = ctx.norm.starts, ctx.norm.original_length
+    idx = ctx.doc.to_array(IDX).tolist() if len(ctx.doc) else []  # each token's character offset, without a Token each
+    starts = [norm_starts[i] if i < len(norm_starts) else length for i in idx]
     out = []
     for m in ctx.result.mentions:
         ts = bisect.bisect_left(starts, m.start)
@@ -83,9 +85,8 @@ def _is_person(ctx: Context, idx: int | None) -> bool:
 def _ties(ctx: Context, owner: dict[int, int]) -> dict[int, set[str]]:
     """Person -> states the document ties them to, from the words inside their noun phrases."""
     ties: dict[int, set[str]] = {}
-    for tok in ctx.doc:
-        if tok.i not in owner:
-            continue
+    tokens = ctx.tokens()
+    for tok in [tokens[i] for i in sorted(owner) if 0 <= i < len(tokens)]:  # the owned tokens, in text order
         target = ctx.mention_of(tok)
         if not _is_person(ctx, target):
             continue

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Hamming, Levenshtein
-from spacy.attrs import DEP, IS_ALPHA, IS_LOWER, IS_SPACE, IS_UPPER, ORTH, POS, SENT_START
+from spacy.attrs import DEP, IS_ALPHA, IS_LOWER, IS_SPACE, IS_UPPER, LOWER, ORTH, POS, SENT_START
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
@@ -101,8 +101,10 @@ def _strip_places(tokens: list) -> list:
     return tokens
 
 
-def _role_before(doc: Doc, start: int) -> str | None:
-    """The title standing right before a name: "Russian Foreign Minister Sergei Lavrov" -> "Foreign Minister"."""
+def _role_before(doc: Doc | list, start: int) -> str | None:
+    """The title standing right before a name: "Russian Foreign Minister Sergei Lavrov" -> "Foreign Minister".
+
+    `doc`: the Doc, or its tokens as a list (read the same way, without a new Token object per access)."""
     run = []
     i = start - 1
     while i >= 0:
@@ -149,10 +151,14 @@ def _role_apposition(span: Span) -> str | None:
     return None
 
 
-def _clean(span: Span) -> tuple[int, int, str | None]:
-    """Token bounds of the name inside an entity span, and a title found inside it."""
+def _clean(span: Span, tokens: list | None = None) -> tuple[int, int, str | None]:
+    """Token bounds of the name inside an entity span, and a title found inside it.
+
+    `tokens`: the document's tokens as a list (the context's), read instead of ``span.doc``: indexing a Doc makes a
+    new Token object on every access, and the rules below read each token several times.
+    """
     start, end = span.start, span.end
-    doc = span.doc
+    doc = tokens if tokens is not None else span.doc
     while end > start and (doc[end - 1].text in {"'s", "'", "’s", "’"} or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space):
@@ -420,7 +426,7 @@ def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tu
     return [(start, end)]
 
 
-def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
+def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = None) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
     taken: set[int] = set()
@@ -429,7 +435,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None) -> list[_Candidate]:
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
     for ent in ents:
-        start, end, title = _clean(ent)
+        start, end, title = _clean(ent, tokens)
         if start >= end:
             continue
         pieces = [(start, end)]
@@ -751,33 +757,45 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
     if caps_lines:
         for first, entries in index.items():
             lowered.setdefault(first.lower(), []).extend(entries)
-    added = []
-    for tok in doc:
-        if tok.i in taken:
+    added: list[_Candidate] = []
+    if not index:
+        return added
+    # the words and sentence starts read once as arrays: a Token object per token cost more than the search
+    n = len(doc)
+    strings = doc.vocab.strings
+    arr = doc.to_array([ORTH, LOWER, SENT_START]).tolist()
+    texts = [strings[row[0]] for row in arr]
+    lowers = [strings[row[1]] for row in arr] if lowered else texts
+    sent_start = [row[2] == 1 for row in arr]  # Token.is_sent_start is True only for 1
+    for i in range(n):
+        if i in taken:
             continue
-        caps = tok.i in caps_lines
-        for words, target in (lowered.get(tok.lower_, ()) if caps else index.get(tok.text, ())):
-            j = tok.i + len(words)
+        caps = i in caps_lines
+        for words, target in (lowered.get(lowers[i], ()) if caps else index.get(texts[i], ())):
+            j = i + len(words)
             if (
-                j <= len(doc)
-                and all((doc[tok.i + k].lower_ == w.lower()) if caps else (doc[tok.i + k].text == w) for k, w in enumerate(words))
-                and not taken.intersection(range(tok.i, j))
-                and not any(doc[k].is_sent_start for k in range(tok.i + 1, j))
+                j <= n
+                and all((lowers[i + k] == w.lower()) if caps else (texts[i + k] == w) for k, w in enumerate(words))
+                and not taken.intersection(range(i, j))
+                and not any(sent_start[k] for k in range(i + 1, j))
             ):
-                cand = _Candidate(tok.i, j, target.label, " ".join(words) if not caps else doc[tok.i:j].text)
+                cand = _Candidate(i, j, target.label, " ".join(words) if not caps else doc[i:j].text)
                 if cand.name != target.name or target.target is not None:
                     cand.target = target
                     cand.link_reason = f"another occurrence of {target.name} in the same document"
                 added.append(cand)
-                taken.update(range(tok.i, j))
+                taken.update(range(i, j))
                 break
     return added
 
 
-def find_mentions(doc: Doc) -> list[_Candidate]:
-    """Mention candidates of a parsed document in text order; `target` links stay within the list."""
+def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
+    """Mention candidates of a parsed document in text order; `target` links stay within the list.
+
+    `tokens`: ``list(doc)`` when the caller has it (the context's), so that rules reading a token several times
+    do not make a Token object each time."""
     heads = _headings(doc)
-    cands = _candidates(doc, heads)
+    cands = _candidates(doc, heads, tokens)
     _link_places(doc, cands)
     _teams(doc, cands)
     _link_names(doc, cands)
@@ -786,19 +804,19 @@ def find_mentions(doc: Doc) -> list[_Candidate]:
     cands = sorted(cands + added, key=lambda c: c.start)
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
-            c.role = _role_before(doc, c.start) or _role_apposition(doc[c.start:c.end])
+            c.role = _role_before(tokens if tokens is not None else doc, c.start) or _role_apposition(doc[c.start:c.end])
     return cands
 
 
 def extract(ctx: Context) -> None:
     doc = ctx.doc
-    cands = find_mentions(doc)
+    cands = find_mentions(doc, ctx.tokens())
     position = {id(c): k for k, c in enumerate(cands)}
     spans = []
     for c in cands:
         span = doc[c.start:c.end]
         start, end, text = ctx.span_original(span)
-        name = " ".join(span.text.split())
+        name = " ".join(ctx.span_text(span).split())
         ctx.result.mentions.append(
             Mention(
                 start=start,

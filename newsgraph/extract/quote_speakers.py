@@ -183,7 +183,8 @@ def _tokens_of(ctx: Context) -> dict[int, list[Token]]:
     index = ctx.__dict__.get("_tokens_of")
     if index is None:
         index = {}
-        for tok in ctx.tokens():
+        tokens = ctx.tokens()
+        for tok in [tokens[i] for i in sorted(ctx._mention_by_token) if 0 <= i < len(tokens)]:  # only these are a mention's
             target = ctx.mention_of(tok)
             if target is not None:
                 index.setdefault(target, []).append(tok)

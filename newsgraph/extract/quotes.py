@@ -30,9 +30,11 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 
+from spacy.attrs import IDX
+from spacy.symbols import ADJ, AUX, NOUN, VERB
 from spacy.tokens import Span, Token
 
-from newsgraph.extract import Context
+from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
     CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
@@ -105,7 +107,7 @@ def extract(ctx: Context) -> None:
     doc = ctx.doc
     if ctx.norm is not None:  # the text that was parsed: no need to join the tokens again
         doc.user_data.setdefault("newsgraph_text", ctx.norm.text)
-    starts = [t.idx for t in ctx.tokens()]
+    starts = ctx.doc.to_array(IDX).tolist() if len(ctx.doc) else []  # t.idx of every token
     used_cues: set[int] = set()
     double = quoted_spans(_text(doc))
     spans = sorted(double + single_quoted_spans(_text(doc), double), key=lambda q: q.open)
@@ -176,12 +178,7 @@ def _attribution(cue: Token | None, source: Source | None, subject: Token | None
     return cue_kinds().get(cue.lemma_.lower(), "speech")
 
 
-def _text(doc) -> str:
-    """The parsed text, built once: spaCy's ``Doc.text`` joins every token again on each call."""
-    text = doc.user_data.get("newsgraph_text")
-    if text is None:
-        text = doc.user_data["newsgraph_text"] = doc.text
-    return text
+_text = parsed_text  # the parsed text, built once per Doc
 
 
 def _tok_span(tok: Token) -> tuple[int, int]:
@@ -548,10 +545,34 @@ def _is_cue_verb(tok: Token) -> bool:
     )
 
 
+def _may_cue(ctx: Context, lowers: set[str], lemmas: frozenset[str] | set[str], pos: set[int],
+             deps: set[str] | None = None) -> list[Token]:
+    """The tokens a cue search must look at, found on the context's arrays: those whose lower-case form is one of
+    `lowers`, or whose part of speech is in `pos`, lower-cased lemma in `lemmas` and (when given) dependency in `deps`.
+    The search itself then runs on each unchanged; every other token it would have passed over."""
+    strings = ctx.doc.vocab.strings
+    words = {strings[w] for w in lowers}
+    dep_ids = {strings[d] for d in deps} if deps is not None else None
+    lemma_ok: dict[int, bool] = {}
+    tokens = ctx.tokens()
+    out = []
+    for i, (_, lower, lemma, p, _, dep) in enumerate(ctx.columns()):
+        if lower in words:
+            out.append(tokens[i])
+        elif p in pos and (dep_ids is None or dep in dep_ids):
+            ok = lemma_ok.get(lemma)
+            if ok is None:
+                ok = lemma_ok[lemma] = strings[lemma].lower() in lemmas
+            if ok:
+                out.append(tokens[i])
+    return out
+
+
 def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_Found]:
     doc = ctx.doc
     out: list[_Found] = []
-    for tok in doc:
+    # "according", "in", and verbs that are cues or claim verbs: no other token passes the tests below
+    for tok in _may_cue(ctx, {"according", "in"}, cue_kinds().keys() | CLAIM_VERBS, {VERB, AUX}):
         if tok.i in used_cues:
             continue
         if tok.lower_ == "according":
@@ -631,7 +652,9 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
     content; the possessor, or the subject of the verb the noun or adjective completes, is the source."""
     doc = ctx.doc
     out: list[_Found] = []
-    for tok in doc:
+    # cue nouns, and cue adjectives completing a verb: no other token passes the tests below
+    may = _may_cue(ctx, set(), _NOUN_CUES.keys(), {NOUN}) + _may_cue(ctx, set(), _ADJ_CUES.keys(), {ADJ}, {"acomp", "oprd"})
+    for tok in sorted(may, key=lambda t: t.i):
         low = tok.lemma_.lower()
         if tok.pos_ == "NOUN" and low in _NOUN_CUES:
             kind = _NOUN_CUES[low]
@@ -752,7 +775,9 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
     """Headline and lead-in colons: `Trump: Generals don't want …` (a short name phrase, a colon, the content)."""
     doc = ctx.doc
     out = []
-    for tok in doc:
+    colon = doc.vocab.strings[":"]
+    tokens = ctx.tokens()
+    for tok in [tokens[i] for i, row in enumerate(ctx.columns()) if row[0] == colon]:
         if tok.text != ":" or tok.i == 0 or tok.i + 2 >= len(doc):
             continue
         line_start = _text(doc).rfind("\n", 0, tok.idx) + 1
