@@ -7,7 +7,9 @@ Three models, stacked:
   intensifiers and superlatives, the people it names and the rule engine's hits;
 - span finder: a logistic regression says, per token, whether it lies inside a
   propaganda span, from the token and its neighbours, what it modifies (a named
-  target), whether its words recur in the article, and the sentence score;
+  target), whether its words recur in the article, the sentence score, and how
+  often its word and word pairs lay inside spans in the training articles
+  (``WordRates``);
 - technique classifier: a multinomial logistic regression gives each span one
   of the 14 PTC classes.
 
@@ -23,8 +25,8 @@ strength onto one scale for all techniques: 0.5 is the technique's threshold
 
 This module applies a trained model; the training (and the cross-validation
 that picks the thresholds) lives in ``newsgraph.training.techniques``, which a
-build never imports. Features are plain strings hashed by ``FeatureHasher``, so the model file holds
-only coefficients and nothing of the training text. Everything is computed from
+build never imports. Features are plain strings hashed by ``FeatureHasher``, and the word rates are kept by
+32-bit hashes of the words, so the model file holds coefficients and counts but none of the training text. Everything is computed from
 the spaCy Doc alone, the same way at training and at prediction time.
 """
 
