@@ -292,7 +292,7 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
     trim_right = punct & np.array([t not in ("?", "!") for t in lower])
     upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in pos], dtype=np.int64)
     token_matrix = base + hash_rows(tokens) + hash_rows(shared_rows)[sent_of]
-    word_keys, pair_keys = _word_keys(inverse.reshape(n, 7)[:, 0], names)
+    word_keys, pair_keys = _word_keys(inverse.reshape(n, 7)[:, 0], names, _near(scored))
     return DocFeatures(token_matrix, sentence_matrix, sent_of, upos, trim_left, trim_right, hits, counts, scored,
                        None, word_keys, pair_keys)
 
@@ -321,17 +321,31 @@ def pair_key(first: str, second: str) -> int:
     return _KEYS["b " + first + " " + second]
 
 
-def _word_keys(low: np.ndarray, names) -> tuple[np.ndarray, np.ndarray]:
-    """The keys of every token's lower form and of every pair of adjacent lower forms, each distinct one hashed once."""
+def _near(scored: np.ndarray) -> np.ndarray:
+    """The tokens within two of a scored token: all that a scored token's rate features read."""
+    if not len(scored):
+        return scored
+    padded = np.concatenate((np.zeros(2, dtype=bool), scored, np.zeros(2, dtype=bool)))
+    return np.any(np.stack([padded[k:k + len(scored)] for k in range(5)]), axis=0)
+
+
+def _word_keys(low: np.ndarray, names, near: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of the lower forms of the tokens `near` marks and of the pairs of adjacent ones both marked (0 for
+    the others, which no scored token reads), each distinct one hashed once."""
     n = len(low)
-    distinct, inverse = np.unique(low, return_inverse=True)
-    words = np.array([word_key(names[k]) for k in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
-    if n < 2:
-        return words, np.zeros(0, dtype=np.int64)
-    width = len(names)
-    codes, inv = np.unique(low[:-1].astype(np.int64) * width + low[1:], return_inverse=True)
-    pairs = np.array([pair_key(names[c // width], names[c % width]) for c in codes.tolist()], dtype=np.int64)
-    return words, pairs[inv.reshape(-1)]
+    words = np.zeros(n, dtype=np.int64)
+    at = np.flatnonzero(near)
+    if len(at):
+        distinct, inverse = np.unique(low[at], return_inverse=True)
+        words[at] = np.array([word_key(names[k]) for k in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+    pairs = np.zeros(max(0, n - 1), dtype=np.int64)
+    both = np.flatnonzero(near[:-1] & near[1:]) if n > 1 else at[:0]
+    if len(both):
+        width = len(names)
+        codes, inv = np.unique(low[both].astype(np.int64) * width + low[both + 1], return_inverse=True)
+        pairs[both] = np.array([pair_key(names[c // width], names[c % width]) for c in codes.tolist()],
+                               dtype=np.int64)[inv.reshape(-1)]
+    return words, pairs
 
 
 class WordRates:
@@ -397,12 +411,18 @@ def _rate_columns(feats: DocFeatures, rates: WordRates) -> sp.csr_matrix:
     n = len(feats.sent_of)
     if not n:
         return sp.csr_matrix((0, _RATE_COLUMNS))
-    lo, seen = rates.log_odds(feats.word_keys)
+    # only the tokens near a scored one are looked up: the rows of the others are never read
+    near = _near(feats.scored)
+    lo, seen = np.zeros(n), np.zeros(n)
+    at = np.flatnonzero(near)
+    lo[at], seen[at] = rates.log_odds(feats.word_keys[at])
     R = _RATE_BINS
     o = np.cumsum([0, R * (len(_SEEN_EDGES) + 1), R, R, R])
     rows, cols = [np.arange(n)], [o[0] + _rate_bin(lo) * (len(_SEEN_EDGES) + 1) + np.searchsorted(_SEEN_EDGES, seen, side="right")]
     if n > 1:
-        plo, pseen = rates.log_odds(feats.pair_keys)
+        both = np.flatnonzero(near[:-1] & near[1:])
+        plo, pseen = np.zeros(n - 1), np.zeros(n - 1)
+        plo[both], pseen[both] = rates.log_odds(feats.pair_keys[both])
         known = np.flatnonzero(pseen > 0)
         rows += [known, known + 1]
         cols += [o[1] + _rate_bin(plo[known]), o[2] + _rate_bin(plo[known])]
@@ -509,7 +529,9 @@ def _occurrences(doc: Doc, feats: DocFeatures, start: int, end: int) -> list[int
     if not key:
         return []
     if feats.word_index is None:
-        words = [(t.i, t.lower_) for t in doc if not t.is_punct and not t.is_space]
+        arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+        strings = doc.vocab.strings
+        words = [(i, strings[h]) for i, (h, punct, space) in enumerate(arr.tolist()) if not punct and not space]
         index: dict[str, list[int]] = {}
         for j, (_, w) in enumerate(words):
             index.setdefault(w, []).append(j)
