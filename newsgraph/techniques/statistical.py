@@ -7,7 +7,9 @@ Three models, stacked:
   intensifiers and superlatives, the people it names and the rule engine's hits;
 - span finder: a logistic regression says, per token, whether it lies inside a
   propaganda span, from the token and its neighbours, what it modifies (a named
-  target), whether its words recur in the article, and the sentence score;
+  target), whether its words recur in the article, the sentence score, and how
+  often its word and word pairs lay inside spans in the training articles
+  (``WordRates``);
 - technique classifier: a multinomial logistic regression gives each span one
   of the 14 PTC classes.
 
@@ -23,8 +25,8 @@ strength onto one scale for all techniques: 0.5 is the technique's threshold
 
 This module applies a trained model; the training (and the cross-validation
 that picks the thresholds) lives in ``newsgraph.training.techniques``, which a
-build never imports. Features are plain strings hashed by ``FeatureHasher``, so the model file holds
-only coefficients and nothing of the training text. Everything is computed from
+build never imports. Features are plain strings hashed by ``FeatureHasher``, and the word rates are kept by
+32-bit hashes of the words, so the model file holds coefficients and counts but none of the training text. Everything is computed from
 the spaCy Doc alone, the same way at training and at prediction time.
 """
 
@@ -47,7 +49,7 @@ from spacy.tokens import Doc
 
 from newsgraph.techniques import Found, model_path, rules
 
-FORMAT = 3  # 3: spans decoded by hysteresis, strength = peak probability
+FORMAT = 4  # 3: spans decoded by hysteresis, strength = peak probability; 4: the finder reads word rates
 N_FEATURES = 2**20
 
 
@@ -119,6 +121,9 @@ class DocFeatures:
     counts: Counter
     scored: np.ndarray  # the tokens that have token features (their sentence was selected); the others score 0
     sentence_probs: np.ndarray | None = None  # the sentence scores, when the model computed them to select
+    word_keys: np.ndarray | None = None  # per token, the key of its lower form (``word_key``)
+    pair_keys: np.ndarray | None = None  # per token but the last, the key of it and the next token's lower forms
+    word_index: tuple | None = None  # the words and where each occurs, built by the first span that asks (``_occurrences``)
 
 
 _BUCKET_EDGES = np.array([1, 2, 3, 6, 12, 25])
@@ -194,7 +199,7 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
     if not n:
         empty = sp.csr_matrix((0, N_FEATURES))
         z = np.zeros(0, dtype=np.int64)
-        return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter(), z.astype(bool))
+        return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter(), z.astype(bool), None, z, z)
     by_token: list[list[str]] = [[] for _ in range(n)]
     for f in hits:
         for i in range(f.start, f.end):
@@ -287,15 +292,159 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
     trim_right = punct & np.array([t not in ("?", "!") for t in lower])
     upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in pos], dtype=np.int64)
     token_matrix = base + hash_rows(tokens) + hash_rows(shared_rows)[sent_of]
-    return DocFeatures(token_matrix, sentence_matrix, sent_of, upos, trim_left, trim_right, hits, counts, scored)
+    word_keys, pair_keys = _word_keys(inverse.reshape(n, 7)[:, 0], names, _near(scored))
+    return DocFeatures(token_matrix, sentence_matrix, sent_of, upos, trim_left, trim_right, hits, counts, scored,
+                       None, word_keys, pair_keys)
 
 
-def _stacked(feats: DocFeatures, sentence_probs: np.ndarray) -> sp.csr_matrix:
+class _Keys(dict):
+    """A word (or a pair of words) -> its 32-bit key in ``WordRates``, remembered like ``_Columns``."""
+
+    LIMIT = 2_000_000
+
+    def __missing__(self, text: str) -> int:
+        key = int(murmurhash3_32(text.encode("utf-8"), seed=11, positive=True))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[text] = key
+        return key
+
+
+_KEYS = _Keys()
+
+
+def word_key(word: str) -> int:
+    return _KEYS["u " + word]
+
+
+def pair_key(first: str, second: str) -> int:
+    return _KEYS["b " + first + " " + second]
+
+
+def _near(scored: np.ndarray) -> np.ndarray:
+    """The tokens within two of a scored token: all that a scored token's rate features read."""
+    if not len(scored):
+        return scored
+    padded = np.concatenate((np.zeros(2, dtype=bool), scored, np.zeros(2, dtype=bool)))
+    return np.any(np.stack([padded[k:k + len(scored)] for k in range(5)]), axis=0)
+
+
+def _word_keys(low: np.ndarray, names, near: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of the lower forms of the tokens `near` marks and of the pairs of adjacent ones both marked (0 for
+    the others, which no scored token reads), each distinct one hashed once."""
+    n = len(low)
+    words = np.zeros(n, dtype=np.int64)
+    at = np.flatnonzero(near)
+    if len(at):
+        distinct, inverse = np.unique(low[at], return_inverse=True)
+        words[at] = np.array([word_key(names[k]) for k in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+    pairs = np.zeros(max(0, n - 1), dtype=np.int64)
+    both = np.flatnonzero(near[:-1] & near[1:]) if n > 1 else at[:0]
+    if len(both):
+        width = len(names)
+        codes, inv = np.unique(low[both].astype(np.int64) * width + low[both + 1], return_inverse=True)
+        pairs[both] = np.array([pair_key(names[c // width], names[c % width]) for c in codes.tolist()],
+                               dtype=np.int64)[inv.reshape(-1)]
+    return words, pairs
+
+
+class WordRates:
+    """How often each word, and each pair of adjacent words, lay inside a technique span in the training
+    articles: counts by key (32-bit hashes of the lower forms, so the model file holds no training text),
+    read as log-odds smoothed towards the overall rate.
+
+    The span finder reads these rates beside its word features: a word seen three times, each time inside a
+    span, says more through its rate than through a weight that regularisation keeps small. A training
+    article's rows read rates counted without its own inner fold (``minus``), as an unseen article would;
+    otherwise a word seen once carries its own label."""
+
+    ALPHA = 3.0  # pseudo-counts at the overall rate
+
+    def __init__(self, seen: dict[int, int], inside: dict[int, int], tokens: int, positive: int):
+        self.seen, self.inside, self.tokens, self.positive = seen, inside, tokens, positive
+
+    @classmethod
+    def count(cls, items) -> "WordRates":
+        """Counted over (word_keys, pair_keys, labels) per article; labels 1 for tokens inside a span."""
+        seen: Counter = Counter()
+        inside: Counter = Counter()
+        tokens = positive = 0
+        for words, pairs, y in items:
+            y = np.asarray(y, dtype=bool)
+            seen.update(words.tolist())
+            inside.update(words[y].tolist())
+            seen.update(pairs.tolist())
+            inside.update(pairs[y[:-1] & y[1:]].tolist())
+            tokens += len(y)
+            positive += int(y.sum())
+        return cls(dict(seen), dict(inside), tokens, positive)
+
+    def minus(self, other: "WordRates") -> "WordRates":
+        seen = {k: v - other.seen.get(k, 0) for k, v in self.seen.items()}
+        inside = {k: v - other.inside.get(k, 0) for k, v in self.inside.items()}
+        return WordRates({k: v for k, v in seen.items() if v > 0}, {k: v for k, v in inside.items() if v > 0},
+                         self.tokens - other.tokens, self.positive - other.positive)
+
+    def log_odds(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Smoothed log-odds of being inside a span, and how often the key was seen, per key."""
+        prior = self.positive / max(1, self.tokens)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        seen = np.array([self.seen.get(k, 0) for k in distinct.tolist()], dtype=np.float64)
+        inside = np.array([self.inside.get(k, 0) for k in distinct.tolist()], dtype=np.float64)
+        rate = (inside + self.ALPHA * prior) / (seen + self.ALPHA)
+        lo = np.log(rate + 1e-9) - np.log(1 - rate + 1e-9)
+        return lo[inverse.reshape(-1)], seen[inverse.reshape(-1)]
+
+
+_RATE_BINS = 17  # log-odds in half units, from -6 (and below) to 2 (and above)
+_SEEN_EDGES = np.array([1, 2, 4, 10])  # seen 0, 1, 2-3, 4-9, 10 or more times
+_RATE_COLUMNS = _RATE_BINS * (len(_SEEN_EDGES) + 1) + 4 * _RATE_BINS
+
+
+def _rate_bin(lo: np.ndarray) -> np.ndarray:
+    return (np.clip(np.floor(lo * 2), -12, 4) + 12).astype(np.int64)
+
+
+def _rate_columns(feats: DocFeatures, rates: WordRates) -> sp.csr_matrix:
+    """Per token: its word's rate (binned, crossed with how often the word was seen), the rates of the pairs it
+    begins and ends, the highest word rate within two tokens, and its sentence's (the mean of its two highest)."""
+    n = len(feats.sent_of)
+    if not n:
+        return sp.csr_matrix((0, _RATE_COLUMNS))
+    # only the tokens near a scored one are looked up: the rows of the others are never read
+    near = _near(feats.scored)
+    lo, seen = np.zeros(n), np.zeros(n)
+    at = np.flatnonzero(near)
+    lo[at], seen[at] = rates.log_odds(feats.word_keys[at])
+    R = _RATE_BINS
+    o = np.cumsum([0, R * (len(_SEEN_EDGES) + 1), R, R, R])
+    rows, cols = [np.arange(n)], [o[0] + _rate_bin(lo) * (len(_SEEN_EDGES) + 1) + np.searchsorted(_SEEN_EDGES, seen, side="right")]
+    if n > 1:
+        both = np.flatnonzero(near[:-1] & near[1:])
+        plo, pseen = np.zeros(n - 1), np.zeros(n - 1)
+        plo[both], pseen[both] = rates.log_odds(feats.pair_keys[both])
+        known = np.flatnonzero(pseen > 0)
+        rows += [known, known + 1]
+        cols += [o[1] + _rate_bin(plo[known]), o[2] + _rate_bin(plo[known])]
+    padded = np.concatenate((np.full(2, -np.inf), lo, np.full(2, -np.inf)))
+    window = np.max(np.stack([padded[k:k + n] for k in range(5)]), axis=0)
+    rows.append(np.arange(n))
+    cols.append(o[3] + _rate_bin(window))
+    starts = np.flatnonzero(np.concatenate(([True], feats.sent_of[1:] != feats.sent_of[:-1])))
+    ends = np.append(starts[1:], n)
+    top = np.array([np.sort(lo[a:b])[-2:].mean() for a, b in zip(starts.tolist(), ends.tolist())])
+    rows.append(np.arange(n))
+    cols.append(o[4] + _rate_bin(top)[np.repeat(np.arange(len(starts)), ends - starts)])
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, _RATE_COLUMNS))
+
+
+def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | None = None) -> sp.csr_matrix:
     """Token features plus the sentence scores: the token's sentence (its bin, the bin with the token's part of
     speech, its value), its neighbour sentences, and the article's mean (its bin, crossed with the sentence's)."""
     n = feats.tokens.shape[0]
     if not n:
-        return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS))
+        return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)))
     B, U = SENTENCE_BINS, len(_UPOS)
 
     def bins(x):
@@ -311,7 +460,9 @@ def _stacked(feats: DocFeatures, sentence_probs: np.ndarray) -> sp.csr_matrix:
                      np.full(n, o[4] + a), o[5] + b * B + a, np.full(n, o[6]), np.full(n, o[7])], axis=1)
     vals = np.stack([np.ones(n)] * 6 + [q, np.full(n, mean)], axis=1)
     extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(n), cols.shape[1]), cols.ravel())), shape=(n, _STACK_COLUMNS))
-    return sp.hstack([feats.tokens, extra], format="csr")
+    if rates is None:
+        return sp.hstack([feats.tokens, extra], format="csr")
+    return sp.hstack([feats.tokens, extra, _rate_columns(feats, rates)], format="csr")
 
 
 _STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
@@ -340,7 +491,54 @@ def span_features(doc: Doc, feats: DocFeatures, start: int, end: int) -> list[st
             f.append("rule=" + h.technique)
             if overlap * 2 >= end - start:
                 f.append("rulemost=" + h.technique)
+    # Repetition is a phrase said again: how often the span's words recur in the article, and whether this is
+    # a later occurrence; then the span's shape in its sentence and its neighbours.
+    occurrences = _occurrences(doc, feats, start, end)
+    if occurrences:
+        count = len(occurrences)
+        f.append("occ=" + ("1" if count <= 1 else "2" if count == 2 else "3" if count <= 4 else "5"))
+        if count > 1:
+            f.append("occlater" if occurrences[0] < start else "occfirst")
+            f.append(f"occ{min(count, 5)}len{min(len(_span_words(doc, start, end)), 4)}")
+    if end - start >= 0.8 * (sent.end - sent.start):
+        f.append("wholesent")
+    f.append("slen=" + str(min(end - start, 12)))
+    if any(t.is_quote for t in doc[max(start - 1, 0):min(end + 1, len(doc))]):
+        f.append("quoted")
+    f += ["entl=" + t.ent_type_ + "_" + t.lemma_.lower() for t in span if t.ent_type_]
+    if start > 0:
+        f.append("prev=" + doc[start - 1].lower_)
+    if end < len(doc):
+        f.append("next=" + doc[end].lower_)
+    f.append("shape=" + "_".join(t.shape_ for t in span[:3]))
+    f.append("rootocc=" + str(min(feats.counts[span.root.lemma_.lower()], 6)))
+    for t in span:
+        if t.is_alpha and len(t) > 4:
+            f += ["suf=" + t.lower_[-4:], "pre=" + t.lower_[:4]]
+    f.append("hd=" + span.root.dep_ + ">" + span.root.head.lemma_.lower())
     return f
+
+
+def _span_words(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    return tuple(t.lower_ for t in doc[start:end] if not t.is_punct and not t.is_space)
+
+
+def _occurrences(doc: Doc, feats: DocFeatures, start: int, end: int) -> list[int]:
+    """Where the span's words (punctuation aside) occur in the Doc, as token indices of their first word."""
+    key = _span_words(doc, start, end)
+    if not key:
+        return []
+    if feats.word_index is None:
+        arr = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+        strings = doc.vocab.strings
+        words = [(i, strings[h]) for i, (h, punct, space) in enumerate(arr.tolist()) if not punct and not space]
+        index: dict[str, list[int]] = {}
+        for j, (_, w) in enumerate(words):
+            index.setdefault(w, []).append(j)
+        feats.word_index = ([w for _, w in words], [i for i, _ in words], index)
+    seq, at, index = feats.word_index
+    n = len(key)
+    return [at[j] for j in index.get(key[0], ()) if tuple(seq[j:j + n]) == key]
 
 
 def token_char_spans(doc: Doc, norm) -> list[tuple[int, int]]:
@@ -418,7 +616,8 @@ class TechniqueModel:
     """The trained sentence scorer, span finder and technique classifier, with their thresholds."""
 
     def __init__(self, sentence, finder, classifier,
-                 threshold: float, thresholds: dict[str, float], meta: dict):
+                 threshold: float, thresholds: dict[str, float], meta: dict, rates: WordRates | None = None):
+        self.rates = rates
         self.sentence = sentence
         self.finder = finder
         self.classifier = classifier
@@ -438,7 +637,7 @@ class TechniqueModel:
         rows = np.flatnonzero(feats.scored)
         if len(rows):
             q = feats.sentence_probs if feats.sentence_probs is not None else self.sentence_probabilities(feats.sentences)
-            X = _stacked(feats, q)
+            X = _stacked(feats, q, self.rates)
             probs[rows] = _positive(self.finder, X[rows] if len(rows) < n else X)
         return probs
 
@@ -484,7 +683,8 @@ class TechniqueModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         joblib.dump({"format": FORMAT, "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
-                     "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta}, tmp, compress=3)
+                     "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta,
+                     "rates": self.rates}, tmp, compress=3)
         os.replace(tmp, path)
 
 
@@ -496,7 +696,7 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
     return TechniqueModel(data["sentence"], data["finder"], data["classifier"], data["threshold"], data["thresholds"],
-                          data.get("meta", {}))
+                          data.get("meta", {}), data.get("rates"))
 
 
 def load(path: Path | None = None) -> TechniqueModel | None:

@@ -21,8 +21,8 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
 from newsgraph.techniques import TECHNIQUES
-from newsgraph.techniques.statistical import (DocFeatures, TechniqueModel, _stacked, char_to_tokens, features, runs,
-                                              hash_rows, span_features, token_char_spans)
+from newsgraph.techniques.statistical import (DocFeatures, TechniqueModel, WordRates, _stacked, char_to_tokens, features,
+                                              hash_rows, runs, span_features, token_char_spans)
 from newsgraph.training.scorer import span_identification
 
 @dataclass
@@ -212,7 +212,13 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         for j in part:
             ex = examples[j]
             sentence_oof[ex.id] = model.predict_proba(ex.feats.sentences)[:, 1] if ex.feats.sentences.shape[0] else np.zeros(0)
-    stacked = {ex.id: _stacked(ex.feats, sentence_oof[ex.id]) for ex in examples}
+    # Word rates: the final model counts them over every training article; a training article's rows read them
+    # counted without its own inner fold, so that the finder learns what a rate says about an unseen article.
+    rates = WordRates.count((ex.feats.word_keys, ex.feats.pair_keys, ex.y_tokens) for ex in examples)
+    fold_of = {j: f for f, part in enumerate(parts) for j in part}
+    without = [rates.minus(WordRates.count((examples[j].feats.word_keys, examples[j].feats.pair_keys, examples[j].y_tokens)
+                                           for j in part)) for part in parts]
+    stacked = {ex.id: _stacked(ex.feats, sentence_oof[ex.id], without[fold_of[j]]) for j, ex in enumerate(examples)}
     if progress:
         progress(f"sentence scorer cross-validated; fitting the span finder on {folds} folds")
     probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
@@ -224,7 +230,6 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         classifiers[f] = _fit_classifier(rest, c_classifier)
         for j in part:
             probs[j] = finder.predict_proba(stacked[examples[j].id])[:, 1] if len(examples[j].y_tokens) else np.zeros(0)
-    fold_of = {j: f for f, part in enumerate(parts) for j in part}
 
     def labels_for(i: int, spans: list[tuple[int, int]]):
         probe = TechniqueModel(None, None, classifiers[fold_of[i]], 0.5, {}, {})
@@ -239,4 +244,4 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     classifier = _fit_classifier(examples, c_classifier)
     meta = {"articles": len(examples), "gold_spans": sum(len(ex.gold) for ex in examples), "folds": folds,
             "cross_validated": info, "sentence_gate": gate, "cpu_seconds": round(time.process_time() - started, 1)}
-    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta)
+    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates)
