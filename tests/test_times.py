@@ -449,3 +449,11 @@ def test_the_year_earlier_period_after_the_nine_months_is_those_months_a_year_ba
 def test_last_the_verb_is_not_in_a_duration_and_one_day_after_its_verb_is_a_length(nlp):
     found = [(t.text, t.timex) for t in stage_result(nlp, "The strike will last one day. The talks could last three weeks.", published="1998-03-03").times]
     assert found == [("one day", "P1D"), ("three weeks", "P3W")], found
+
+
+def test_today_and_tomorrow_for_the_present_or_future_at_large_are_not_days(nlp):
+    # "today's youth", "the cars of tomorrow": the times in general (TimeBank leaves them unmarked), not the report's day
+    text = "Today's young people rarely write letters. In today's world, the cars of tomorrow will drive themselves."
+    assert stage_result(nlp, text, published="2013-03-22").times == []
+    found = [(t.text, t.timex) for t in stage_result(nlp, "Today's meeting was cancelled, and tomorrow's vote is off.", published="2013-03-22").times]
+    assert found == [("Today", "2013-03-22"), ("tomorrow", "2013-03-23")], found

@@ -125,6 +125,11 @@ HOLIDAY_HEADS = {"christmas", "thanksgiving", "halloween", "easter", "election",
 AM_PM = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m"]
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
 NUMERIC_SHAPES = [f"{a}/{b}/{c}" for a in ("d", "dd") for b in ("d", "dd") for c in ("dd", "dddd")] + ["dddd/dd/dd"]
+# Nouns that make "today's" / "of tomorrow" the present or future in general, not a day: "today's youth", "in today's
+# world", "the cars of tomorrow" (TimeBank leaves these unmarked; a dated event is not meant).
+GENERIC_HEADS = {"world", "youth", "society", "generation", "generations", "children", "kids", "young", "youngsters", "teenagers",
+                 "teens", "students", "parents", "families", "women", "men", "people", "consumers", "voters", "workers", "standards",
+                 "terms", "dollars", "technology", "computers", "culture", "economy", "leaders", "cars", "cities"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -698,6 +703,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
     before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
     if words in (["a", "fiscal", "year"], ["a", "calendar", "year"]):
         return True  # "changed from a fiscal year to a calendar year": a kind of year
+    if words in (["today"], ["tomorrow"]) and _generic_day(tokens[0]):
+        return True  # "today's youth", "in today's world", "the people of tomorrow": the present or future at large
     if before is not None and before.lower_ in {"his", "her", "their", "my", "your", "our"} and tokens[-1].text.endswith("0s"):
         return True  # "in his 30s": an age, not a decade
     if len(words) == 2 and words[0] in {"a", "an", "per"} and (words[1] in UNITS or words[1] == "night") and before is not None and (
@@ -722,6 +729,20 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
         nxt = tokens[-1].nbor(2)
         if not (_is_year(nxt) or nxt.lower_ == "the" and nxt.i + 1 < len(nxt.doc) and nxt.nbor(1).lower_ in set(UNITS) | {"fiscal"}):
             return True  # "more than a quarter of the market": a fraction; not "a quarter of 1990", "a quarter of the year"
+    return False
+
+
+def _generic_day(tok: Token) -> bool:
+    """Whether "today" / "tomorrow" stands for the present or the future at large: it owns a noun of people, the world or
+    the times ("today's youth", "today's personal computers"), or follows "of" after one ("the cars of tomorrow")."""
+    doc = tok.doc
+    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "'s":
+        head = tok.head if tok.head.i != tok.i else None
+        nouns = [head] if head is not None and head.i > tok.i else []
+        nouns += [t for t in doc[tok.i + 2 : tok.i + 5] if t.pos_ in {"NOUN", "PROPN"}][:1]
+        return any(t.lower_ in GENERIC_HEADS for t in nouns)
+    if tok.i >= 2 and doc[tok.i - 1].lower_ == "of":
+        return doc[tok.i - 2].lower_ in GENERIC_HEADS
     return False
 
 
