@@ -457,3 +457,19 @@ def test_today_and_tomorrow_for_the_present_or_future_at_large_are_not_days(nlp)
     assert stage_result(nlp, text, published="2013-03-22").times == []
     found = [(t.text, t.timex) for t in stage_result(nlp, "Today's meeting was cancelled, and tomorrow's vote is off.", published="2013-03-22").times]
     assert found == [("Today", "2013-03-22"), ("tomorrow", "2013-03-23")], found
+
+
+def test_a_length_without_a_unit_is_a_vague_duration(nlp):
+    text = "The two sides talked for a while before the vote. The mill has been shut for quite some time."
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-22").times]
+    assert found == [("a while", "DURATION", "PXX"), ("some time", "DURATION", "PXX")], found
+    assert stage_result(nlp, "It took a while to load, and some time passed.", published="2013-03-22").times == []
+
+
+def test_a_quarter_or_half_of_a_century_or_an_hour_is_that_share_of_the_length(nlp):
+    # the article before "quarter-century high" belongs to the noun, as in "a [five-year] plan"
+    text = ("The feud has run for half a century. Unemployment hit a quarter-century high last month. "
+            "The firm was founded a quarter century ago. The vote took half an hour.")
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-22").times]
+    assert found == [("half a century", "DURATION", "P50Y"), ("quarter-century", "DURATION", "P25Y"), ("last month", "DATE", "2013-02"),
+                     ("a quarter century ago", "DATE", "1988"), ("half an hour", "DURATION", "PT30M")], found

@@ -252,6 +252,7 @@ def _single_hashes(vocab: Vocab) -> dict[int, str]:
     """Words that are a time expression on their own (checked without the Matcher): hash -> kind."""
     single = {w: "word" for w in set(REFERENCES) - {"past", "future", "current"}} | {w: "word" for w in DEICTIC}
     single |= {w: "word" for w in CLOCK_WORDS} | {w: "adverb" for w in ADVERB_SETS} | {"current": "current"}
+    single |= {"while": "vague", "time": "vague"}  # "for a while", "for some time": a length without a unit
     out = {vocab.strings.add(w): kind for w, kind in single.items()}
     out |= {vocab.strings.add(shape): "numeric" for shape in NUMERIC_SHAPES}
     return out
@@ -296,6 +297,8 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
             kind == "current" and tok.pos_ == "ADJ" and tok.dep_ == "amod"
         ):
             hits.append((i, i + 1))
+        elif kind == "vague" and _vague_length(doc, i):
+            hits.append((i - 1, i + 1))
     windows: list[list[int]] = []
     weak = _weak_triggers(doc.vocab)
     for i in np.flatnonzero(_member(table[:, 0], triggers) | _member(table[:, 1], triggers)).tolist():
@@ -308,6 +311,14 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
             windows.append([lo, hi])
     matcher = _time_matcher(doc.vocab)
     return hits + [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
+
+
+def _vague_length(doc: Doc, i: int) -> bool:
+    """Whether "while" / "time" at `i` ends a length without a unit: "for a while", "for some time", "for quite a while"."""
+    if i < 2 or doc[i - 1].lower_ not in {"a", "some"}:
+        return False
+    before = doc[i - 2].lower_ if doc[i - 2].lower_ != "quite" or i < 3 else doc[i - 3].lower_
+    return before == "for" and (i + 1 == len(doc) or doc[i + 1].lower_ != "ago")
 
 
 def _is_year(tok: Token) -> bool:
@@ -324,7 +335,14 @@ def _day_number(tok: Token) -> int | None:
 
 
 def _temporal_start(tok: Token) -> bool:
-    return tok.lower_ in LEADING or bool(EDGED_YEAR.fullmatch(tok.lower_)) or tok.like_num or _day_number(tok) is not None or tok.shape_ == "ddddx"
+    return tok.lower_ in LEADING or bool(EDGED_YEAR.fullmatch(tok.lower_)) or tok.like_num or _day_number(tok) is not None or (
+        tok.shape_ == "ddddx") or tok.lower_ in {"half", "quarter"} and _fraction_of_unit(tok)
+
+
+def _fraction_of_unit(tok: Token) -> bool:
+    """Whether "half" / "quarter" counts a unit of time: "half an hour", "a half-century", "a quarter century"."""
+    after = [t.lower_ for t in tok.doc[tok.i + 1 : tok.i + 3] if t.lower_ not in {"-", "a", "an"}]
+    return bool(after) and after[0] in UNITS and after[0] not in {"quarter", "quarters"}
 
 
 def _temporal_end(tok: Token) -> bool:
@@ -826,6 +844,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
                        edge="tense" if direction is None else None)
     # reference words: "now", "currently", "the past", "the future", "soon", "recently"
     refs = [REFERENCES[w] for w in content if w in REFERENCES]
+    if words in (["a", "while"], ["some", "time"], ["a", "time"]):
+        return Reading("duration", count=None)  # "for a while", "for some time": TimeML's PXX, a length of no known unit
     if words in (["these", "days"], ["nowadays"], ["at", "present"]):
         return Reading("ref", part="PRESENT_REF")
     if refs and not units and all(w in REFERENCE_FILLER or w in REFERENCES for w in content):
@@ -887,6 +907,13 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         if season_word.endswith("s"):
             return Reading("set", part=SEASONS[season_word], count=1)
         return Reading("season", year=year, offset=direction or 0, part=SEASONS[season_word], edge="year" if year else None)
+    # "a quarter-century", "half a century", "a quarter century ago": 25 or 50 years, not a quarter of the year
+    if "century" in wordset and wordset & {"quarter", "half"}:
+        years = 25 if "quarter" in wordset else 50
+        rest = [w for w in content if w not in {"quarter", "half", "century", "ago", "nearly", "almost", "about", "least"}]
+        if rest:
+            return Reading("none")  # "a quarter-century last month": spaCy's span runs two times together
+        return Reading("ago", unit="year", offset=years) if "ago" in wordset else Reading("duration", unit="year", count=years)
     # "in the second and fourth quarters": the quarter of every year, a set (XXXX-Q4)
     if "quarters" in wordset and not any(_is_year(t) for t in tokens) and not wordset & ({"last", "next", "past"} | set(NUMBER_WORDS)):
         number = next((n for t in reversed(tokens) if (n := _ordinal(t)) is not None and 0 < n <= 4), None)
@@ -1080,6 +1107,10 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
     if end - start > 1 and doc[start].lower_ == "last" and doc[start].pos_ in {"VERB", "AUX"}:
         start += 1  # "will last one day": the verb, not a direction ("the last day")
     tokens = list(doc[start:end])
+    cut = next((k + 1 for k, t in enumerate(tokens[:-1]) if t.lower_ == "century" and k >= 2 and {x.lower_ for x in tokens[k - 2 : k]} & {
+        "quarter", "half"}), None)
+    if cut is not None and tokens[cut].lower_ not in {"ago", "old"}:  # "a quarter-century" + "last month": two times spaCy ran together
+        return _readings(doc, start, start + cut) + _readings(doc, start + cut, end)
     years = [t for t in tokens if _is_year(t)]
     if len(years) >= 2 and all(_is_year(t) or t.lower_ in {",", "and", "or", "&"} for t in tokens):
         return [(t.i, t.i + 1, Reading("absolute", year=int(t.text))) for t in years]  # "in 1994, 1995 and 1997": three years
@@ -1242,6 +1273,13 @@ def candidates(doc: Doc) -> list[Candidate]:
         root = doc[c.start : c.end].root
         if root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end or not c.start <= first.head.i < c.end:
             found[i] = Candidate(c.start + 1, c.end, c.reading)
+    for i, c in enumerate(found):  # "half" + "a century", "half" + "an hour": half the length
+        if c.start >= 1 and doc[c.start - 1].lower_ == "half" and doc[c.start].lower_ in {"a", "an"} and c.reading.kind in {"duration", "ago"} and (
+            i == 0 or found[i - 1].end < c.start
+        ):
+            wider = read(list(doc[c.start - 1 : c.end]))
+            if wider is not None and wider.kind in {"duration", "ago"}:
+                found[i] = Candidate(c.start - 1, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
     for i, c in enumerate(found):  # TimeML's extent: a bound on a length is part of it, a focus word or "about" is not
         start = c.start
         while c.end - start > 1 and doc[start].lower_ in {"just", "only", "about"}:

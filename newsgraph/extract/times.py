@@ -450,6 +450,8 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
 
 def duration_value(count: float | None, unit: str | None) -> str | None:
     """A TIMEX3 duration: P5Y, PT24H, P2Y6M, PXD (vague count), P10Y for a decade."""
+    if unit is None and count is None:
+        return "PXX"  # "for a while": a length whose unit is not said either
     if unit is None or unit not in UNIT_CODES:
         return None
     code, per = UNIT_CODES[unit]
