@@ -473,3 +473,13 @@ def test_a_quarter_or_half_of_a_century_or_an_hour_is_that_share_of_the_length(n
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-22").times]
     assert found == [("half a century", "DURATION", "P50Y"), ("quarter-century", "DURATION", "P25Y"), ("last month", "DATE", "2013-02"),
                      ("a quarter century ago", "DATE", "1988"), ("half an hour", "DURATION", "PT30M")], found
+
+
+def test_a_quarter_forecast_is_one_to_come_and_one_to_be_reported_has_closed(nlp):
+    text = ("Analysts expect the economy to recover in the second half. The firm will report fourth-quarter results next week. "
+            "Sales fell in the fourth quarter.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="2013-03-22").times]
+    assert found == [("the second half", "2013-H2"), ("fourth-quarter", "2012-Q4"), ("next week", "2013-W13"), ("the fourth quarter", "2012-Q4")], found
+    text = "The mill expects a loss in the first quarter and a profit in the fourth quarter."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-02").times]
+    assert found == [("the first quarter", "1990-Q1"), ("the fourth quarter", "1989-Q4")], found

@@ -531,6 +531,20 @@ def _tense(span: Span) -> tuple[str, str | None]:
     return "neutral", bound
 
 
+REPORT_VERBS = {"report", "release", "post", "announce", "publish", "issue", "present", "unveil"}
+
+
+def _reported(tok: Token) -> bool:
+    """Whether the verb a time hangs on (through nouns and prepositions) is one of reporting results."""
+    for _ in range(4):
+        if tok.pos_ in {"VERB", "AUX"}:
+            return tok.lemma_ in REPORT_VERBS
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
 def _told_as_past(verb: Token) -> bool:
     """Whether a clause is told in the past: a past tense or "had", looked for up through participles without
     auxiliaries ("completed its offer, with holders tendering 99% by the deadline")."""
@@ -1227,6 +1241,8 @@ def candidates(doc: Doc) -> list[Candidate]:
             continue
         for s, e, reading in _readings(doc, s, e):
             tense, bound = _tense(doc[s:e])
+            if reading.kind == "quarter" and tense == "future" and _reported(doc[s:e].root):
+                tense = "neutral"  # "will report fourth-quarter results": results come after the quarter, not before it
             reading = replace(reading, tense=tense, bound=bound)
             if reading.kind == "duration" and reading.count == 1 and e - s == 2 and doc[s].lower_ == "one" and doc[s + 1].lower_ == "day" and (
                 tense == "future" and bound is None and doc[s + 1].head.i >= e  # before its verb: "will one day be", not "will take one day"

@@ -271,6 +271,10 @@ def _quarter(reading: Reading, anchor: dt.date | None, previous: tuple[int, int]
         return anchor.year - 1, number
     # whatever the tense, a numbered quarter is the latest one that has begun: reports of a quarter come
     # just after it, expectations while it runs, and fiscal quarters end months before the calendar's
+    if reading.tense == "future" and start((anchor.year, number)) > anchor:
+        return anchor.year, number  # "expects growth in the second half", said in March: the half to come, not last year's
+    if reading.tense == "future" and _month_end(anchor.year, number * size) + dt.timedelta(days=92) < anchor:
+        return anchor.year + 1, number  # "expects a loss in the first quarter", said in November: next year's
     begun = [q for q in options if start(q) <= anchor]
     return begun[-1] if begun else options[0]
 
