@@ -483,3 +483,9 @@ def test_a_quarter_forecast_is_one_to_come_and_one_to_be_reported_has_closed(nlp
     text = "The mill expects a loss in the first quarter and a profit in the fourth quarter."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-02").times]
     assert found == [("the first quarter", "1990-Q1"), ("the fourth quarter", "1989-Q4")], found
+
+
+def test_the_day_before_or_after_a_named_day_is_one_expression_a_day_off(nlp):
+    text = "The day before last Tuesday's hearing, the lawyers met. The gunmen will be in court the day after Christmas."
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-22").times]
+    assert found == [("The day before last Tuesday", "DATE", "2013-03-18"), ("the day after Christmas", "DATE", "2013-12-26")], found

@@ -149,6 +149,7 @@ class Reading:
     bound: str | None = None  # the preposition that relates it to its clause (before, after, since …)
     count: float | None = None  # how many units a duration or set counts; None when vague ("several days")
     part: str | None = None  # part of day (MO, AF, EV, NI) or clock time ("15:00"), season (SU …), reference (PRESENT_REF)
+    shift: int = 0  # days after (+) or before (-) the day read: "the day after Christmas" is Christmas, shift 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,6 +588,11 @@ def read(tokens: list[Token]) -> Reading | None:
     if edged is not None:  # "mid-1996", "the mid-1990s": one token for spaCy
         year = int(edged.group(2))
         return Reading("decade", year=year) if edged.group(3) else Reading("absolute", year=year, edge=EDGES.get(edged.group(1)))
+    lead = 1 if words[:1] == ["the"] else 0
+    if words[lead : lead + 1] == ["day"] and words[lead + 1 : lead + 2] in (["before"], ["after"]) and len(words) > lead + 2:
+        day = read(tokens[lead + 2 :])  # "the day before last Tuesday('s hearing)", "the day after Christmas": that day and one
+        if day is not None and day.kind in RANGE_ENDS and day.shift == 0:
+            return replace(day, shift=1 if words[lead + 1] == "after" else -1)
     if words[:3] == ["the", "week", "of"] and len(words) > 3:  # "the week of March 6": the week that day falls in
         day = read(tokens[3:])
         if day is not None and day.kind in {"absolute", "partial"} and day.day is not None:
@@ -1264,6 +1270,11 @@ def candidates(doc: Doc) -> list[Candidate]:
         if merged:
             a = merged[-1]
             between = [t.lower_ for t in doc[a.end : c.start]] if c.start - a.end <= 3 else ["…"]  # only a short gap matters
+            step = {"before": -1, "after": 1}.get(doc[c.start - 1].lower_) if c.start > 0 else None
+            day_first = [t.lower_ for t in doc[a.start : c.start - 1]] in (["the", "day"], ["day"])
+            if step and day_first and (between in ([], [doc[c.start - 1].lower_])) and c.reading.kind in RANGE_ENDS and c.reading.shift == 0:
+                merged[-1] = Candidate(a.start, c.end, replace(c.reading, shift=step))  # "the day" + "after" + "Christmas": one day
+                continue
             if between in (["or"], ["and"]) and a.reading.kind == "duration" and c.reading.kind == "duration" and (
                 a.reading.count is None and c.reading.count is None
             ):  # "weeks or months", "recent weeks and months": one vague stretch, in the first unit (PXW)
