@@ -489,3 +489,10 @@ def test_the_day_before_or_after_a_named_day_is_one_expression_a_day_off(nlp):
     text = "The day before last Tuesday's hearing, the lawyers met. The gunmen will be in court the day after Christmas."
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-22").times]
     assert found == [("The day before last Tuesday", "DATE", "2013-03-18"), ("the day after Christmas", "DATE", "2013-12-26")], found
+
+
+def test_a_day_judged_is_the_day_spoken_of_and_plural_nights_are_no_day(nlp):
+    text = "The treaty was signed on Friday. The minister said it was a historic day for Europe. Today is a sad day for the party."
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-25").times]
+    assert found == [("Friday", "DATE", "2013-03-22"), ("day", "DATE", "2013-03-22"), ("Today", "DATE", "2013-03-25")], found
+    assert stage_result(nlp, "Have a great day. He fears the long dark nights ahead.", published="2013-03-25").times == []

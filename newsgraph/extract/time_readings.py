@@ -125,6 +125,9 @@ HOLIDAY_HEADS = {"christmas", "thanksgiving", "halloween", "easter", "election",
 AM_PM = ["a.m.", "p.m.", "am", "pm", "a.m", "p.m"]
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
 NUMERIC_SHAPES = [f"{a}/{b}/{c}" for a in ("d", "dd") for b in ("d", "dd") for c in ("dd", "dddd")] + ["dddd/dd/dd"]
+# Words that judge a day ("it was a great day for Poland"): the day spoken of, not a length of one day.
+VERDICTS = {"great", "historic", "historical", "sad", "proud", "tragic", "momentous", "memorable", "black", "dark", "happy", "glorious",
+            "terrible", "bad", "good", "big", "special", "important", "landmark", "fateful"}
 # Nouns that make "today's" / "of tomorrow" the present or future in general, not a day: "today's youth", "in today's
 # world", "the cars of tomorrow" (TimeBank leaves these unmarked; a dated event is not meant).
 GENERIC_HEADS = {"world", "youth", "society", "generation", "generations", "children", "kids", "young", "youngsters", "teenagers",
@@ -219,6 +222,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
             [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": ["full", "fiscal", "calendar", "current", "latest"]}, "OP": "+"}, {"LOWER": "year"}],
+            [{"LOWER": {"IN": ["a", "an"]}}, {"LOWER": {"IN": sorted(VERDICTS)}}, {"LOWER": "day"}],
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
@@ -864,6 +868,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
                        edge="tense" if direction is None else None)
     # reference words: "now", "currently", "the past", "the future", "soon", "recently"
     refs = [REFERENCES[w] for w in content if w in REFERENCES]
+    if len(words) == 3 and words[0] in {"a", "an"} and words[1] in VERDICTS and words[2] == "day":
+        return _verdict_day(tokens[-1])
     if words in (["a", "while"], ["some", "time"], ["a", "time"]):
         return Reading("duration", count=None)  # "for a while", "for some time": TimeML's PXX, a length of no known unit
     if words in (["these", "days"], ["nowadays"], ["at", "present"]):
@@ -908,6 +914,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     part_word = next((w for w in words if w in PART_CODES), None)
     if part_word is not None and not units:
         part = PART_CODES[part_word]
+        if part_word.endswith("s"):
+            return Reading("none")  # "the other dark nights", "cold mornings": many nights, no weekday to make them a set
         rest = [t for t in tokens if t.lower_ not in PART_CODES and t.lower_ not in {"the", "early", "late", "mid", "-", "this", "in", "later", "earlier"}]
         if part_word in {"tonight", "overnight"} or not rest:
             return Reading("deictic", offset=0, part=part)
@@ -974,6 +982,17 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
         return Reading("duration", unit="month", count=_quantity(tokens), year=year, offset=ORDINALS.get(words[1] if len(words) > 1 else "", 0))
     return None
+
+
+def _verdict_day(day: Token) -> Reading:
+    """"It was a great day for Poland": the day spoken of, said of what happened (the subject of "be" is not itself a
+    time, as in "Today is a sad day", where "Today" is the time); else not a time."""
+    head = day.head
+    if day.dep_ != "attr" or head.lemma_ != "be":
+        return Reading("none")
+    if any(c.lower_ in DEICTIC or c.lower_ in WEEKDAYS or c.lower_ in MONTHS or c.lower_ in UNITS for c in head.children if c.i != day.i):
+        return Reading("none")
+    return Reading("deictic", offset=0, edge="verdict")
 
 
 def _spoken_year(words: list[str]) -> int | None:
@@ -1300,6 +1319,9 @@ def candidates(doc: Doc) -> list[Candidate]:
         root = doc[c.start : c.end].root
         if root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end or not c.start <= first.head.i < c.end:
             found[i] = Candidate(c.start + 1, c.end, c.reading)
+    for i, c in enumerate(found):  # "a great [day]": TimeML's extent is the noun
+        if c.reading.edge == "verdict":
+            found[i] = Candidate(c.end - 1, c.end, c.reading)
     for i, c in enumerate(found):  # "half" + "a century", "half" + "an hour": half the length
         if c.start >= 1 and doc[c.start - 1].lower_ == "half" and doc[c.start].lower_ in {"a", "an"} and c.reading.kind in {"duration", "ago"} and (
             i == 0 or found[i - 1].end < c.start

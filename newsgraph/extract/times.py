@@ -535,6 +535,9 @@ def extract(ctx) -> None:
                 # night by the evening it starts, so the day before that day, or before the report's
                 day = last_day if last_day is not None and sentence - last_day_sentence <= 1 else anchor
                 value, granularity = (day - dt.timedelta(days=1)).isoformat(), "day"
+            elif reading.edge == "verdict" and anchor is not None:  # "it was a great day": the day named just before, else the report's
+                day = last_day if last_day is not None and sentence - last_day_sentence <= 1 else anchor
+                value, granularity = day.isoformat(), "day"
         if reading.shift and value and granularity == "day" and (day := _parse_anchor(value)) is not None:
             value = (day + dt.timedelta(days=reading.shift)).isoformat()  # "the day after Christmas"
         kind_type, timex = timeml(reading, anchor, value, granularity)
