@@ -496,3 +496,15 @@ def test_a_day_judged_is_the_day_spoken_of_and_plural_nights_are_no_day(nlp):
     found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="2013-03-25").times]
     assert found == [("Friday", "DATE", "2013-03-22"), ("day", "DATE", "2013-03-22"), ("Today", "DATE", "2013-03-25")], found
     assert stage_result(nlp, "Have a great day. He fears the long dark nights ahead.", published="2013-03-25").times == []
+
+
+def test_unit_to_unit_comparisons_and_a_programme_named_today_are_not_times(nlp):
+    text = "The quarter-to-quarter comparison improved, sales were flat year-over-year and day-to-day costs fell. This is WNN Today."
+    assert stage_result(nlp, text, published="1989-11-01").times == [], stage_result(nlp, text, published="1989-11-01").times
+
+
+def test_a_quarter_the_report_came_after_is_not_the_one_a_year_ago_compares_with(nlp):
+    text = ("The mill posted a 12% gain in third-quarter profit. After a weak second quarter, the company credited its paper unit. "
+            "Costs were lower than a year ago.")
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
+    assert found[-1] == ("a year ago", "1988-Q3"), found

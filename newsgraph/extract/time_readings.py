@@ -745,6 +745,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
     before = tokens[0].nbor(-1) if tokens[0].i > 0 else None
     if words in (["a", "fiscal", "year"], ["a", "calendar", "year"]):
         return True  # "changed from a fiscal year to a calendar year": a kind of year
+    if any(_unit_to_unit(t) for t in tokens if t.lower_ in UNITS):
+        return True  # "the quarter-to-quarter comparison", "flat year-over-year", "day-to-day running": a way of comparing
     if words in (["today"], ["tomorrow"]) and _generic_day(tokens[0]):
         return True  # "today's youth", "in today's world", "the people of tomorrow": the present or future at large
     if before is not None and before.lower_ in {"his", "her", "their", "my", "your", "our"} and tokens[-1].text.endswith("0s"):
@@ -771,6 +773,19 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
         nxt = tokens[-1].nbor(2)
         if not (_is_year(nxt) or nxt.lower_ == "the" and nxt.i + 1 < len(nxt.doc) and nxt.nbor(1).lower_ in set(UNITS) | {"fiscal"}):
             return True  # "more than a quarter of the market": a fraction; not "a quarter of 1990", "a quarter of the year"
+    return False
+
+
+def _unit_to_unit(tok: Token) -> bool:
+    """Whether a unit word is one side of "quarter-to-quarter", "year-over-year", "day-to-day"."""
+    doc, i = tok.doc, tok.i
+    joined = [t.lower_ for t in doc[max(0, i - 4) : i + 5]]
+    at = i - max(0, i - 4)
+    for first in (at, at - 4):
+        if first >= 0 and first + 4 < len(joined) and joined[first + 1] == joined[first + 3] == "-" and joined[first + 2] in {
+            "to", "over", "on", "by"
+        } and joined[first] in UNITS and joined[first + 4] in UNITS:
+            return True
     return False
 
 
@@ -1232,6 +1247,10 @@ def in_name(doc: Doc, start: int, end: int) -> bool:
     for tok in tokens:
         if tok.lower_ == "noon" and tok.i > 0 and doc[tok.i - 1].lower_ == "high":
             return True
+        if tok.lower_ == "today" and tok.text[0].isupper() and tok.i > 0 and doc[tok.i - 1].is_upper and len(doc[tok.i - 1]) > 1 and (
+            doc[tok.i - 1].is_alpha
+        ):
+            return True  # "This is VOA Today", "USA Today": a programme or paper named after the day
         if tok.lower_ in NAME_WORDS - {"day", "days"} and tok.text[:1].isupper() and not tok.is_upper and not holiday and not _sentence_initial(tok):
             if not _title_case(tok.sent):
                 return True

@@ -591,8 +591,9 @@ def extract(ctx) -> None:
                 # a quarter reported on has closed, also a fiscal one the calendar has not ("the fourth quarter ended Sept. 30",
                 # "reported lower fourth-quarter earnings"); one still running is forecast ("expects a loss in the fourth quarter")
                 closed = reading.tense == "past" or cand.end < len(doc) and doc[cand.end].lower_ in {"ended", "ending"}
-                if anchor is None or closed or _month_end(quarter[0], quarter[1] * size) < anchor:
-                    last_quarter = quarter  # a year-ago quarter compares with one reported, not one forecast
+                if (anchor is None or closed or _month_end(quarter[0], quarter[1] * size) < anchor) and reading.bound not in {"after", "since"}:
+                    last_quarter = quarter  # a year-ago quarter compares with one reported, not one forecast, nor the one
+                    # it came "after" ("After a flat second quarter, the company attributed the gain to ...")
                 last_ref = ("quarter", timex, sentence)
             elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
                 last_ref = ("date", timex, sentence)
