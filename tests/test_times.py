@@ -508,3 +508,9 @@ def test_a_quarter_the_report_came_after_is_not_the_one_a_year_ago_compares_with
             "Costs were lower than a year ago.")
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1989-11-01").times]
     assert found[-1] == ("a year ago", "1988-Q3"), found
+
+
+def test_as_early_as_is_outside_the_time_and_last_is_inside_a_holiday(nlp):
+    text = "The deal could be signed as early as next week, and the plant may open as late as 2015. The family met last Thanksgiving."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="2000-02-10").times]
+    assert found == [("next week", "2000-W07"), ("2015", "2015"), ("last Thanksgiving", "1999-11-25")], found

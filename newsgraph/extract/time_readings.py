@@ -220,7 +220,8 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": "the"}, {"SHAPE": "dddd"}, {"LOWER": "period"}],
             [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
-            [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
+            [{"LOWER": {"IN": ["last", "next", "this"]}, "OP": "?"}, {"LOWER": {"IN": sorted(HOLIDAY_HEADS)}},
+             {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": ["full", "fiscal", "calendar", "current", "latest"]}, "OP": "+"}, {"LOWER": "year"}],
             [{"LOWER": {"IN": ["a", "an"]}}, {"LOWER": {"IN": sorted(VERDICTS)}}, {"LOWER": "day"}],
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
@@ -376,6 +377,8 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
             start += 1
         else:
             break
+    if end - start > 2 and doc[start].lower_ in {"early", "soon", "late"} and doc[start + 1].lower_ == "as":
+        start += 2  # "as early as next week", "as late as 2015": the time is what follows
     if start > first and end - start == 1 and doc[start].lower_ in UNITS and not doc[start].lower_.endswith("s"):
         return start, start  # only a bare "day" or "year" was left of "a nice day", "the towel every year"
     while end > start and (
@@ -866,7 +869,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if wordset & HOLIDAY_HEADS:
         joined = " ".join(words).replace(" 's", "'s")
         holiday = next((h for h in HOLIDAYS_LONGEST_FIRST if h in joined), None)
-    if holiday is not None and tokens[0].text[0].isupper() | (words[0] == "the"):
+    named = tokens[1] if len(tokens) > 1 and words[0] in {"last", "next", "this"} else tokens[0]  # "last Thanksgiving"
+    if holiday is not None and named.text[0].isupper() | (words[0] == "the"):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
         return Reading("holiday", part=holiday, year=year, offset=-1 if "last" in wordset else (1 if "next" in wordset else 0),
                        unit="week" if "week" in wordset and "easter" in holiday else None)
