@@ -220,10 +220,8 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": "the"}, {"SHAPE": "dddd"}, {"LOWER": "period"}],
             [{"LOWER": {"IN": ["nineteen", "eighteen", "twenty"]}}, {"LOWER": {"IN": sorted(TENS)}}, dash,
              {"LOWER": {"IN": sorted(ONES)}, "OP": "?"}],
-            [{"LOWER": {"IN": ["last", "next", "this"]}, "OP": "?"}, {"LOWER": {"IN": sorted(HOLIDAY_HEADS)}},
-             {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
+            [{"LOWER": {"IN": sorted(HOLIDAY_HEADS)}}, {"LOWER": {"IN": ["'s", "year", "day", "eve", "week", "weekend"]}, "OP": "*"}],
             [{"LOWER": "the"}, {"LOWER": {"IN": ["full", "fiscal", "calendar", "current", "latest"]}, "OP": "+"}, {"LOWER": "year"}],
-            [{"LOWER": {"IN": ["a", "an"]}}, {"LOWER": {"IN": sorted(VERDICTS)}}, {"LOWER": "day"}],
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
@@ -259,6 +257,7 @@ def _single_hashes(vocab: Vocab) -> dict[int, str]:
     single = {w: "word" for w in set(REFERENCES) - {"past", "future", "current"}} | {w: "word" for w in DEICTIC}
     single |= {w: "word" for w in CLOCK_WORDS} | {w: "adverb" for w in ADVERB_SETS} | {"current": "current"}
     single |= {"while": "vague", "time": "vague"}  # "for a while", "for some time": a length without a unit
+    single |= {"day": "verdict"}  # "it was a great day": the Matcher's windows would look at every "a" for it
     out = {vocab.strings.add(w): kind for w, kind in single.items()}
     out |= {vocab.strings.add(shape): "numeric" for shape in NUMERIC_SHAPES}
     return out
@@ -305,6 +304,8 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
             hits.append((i, i + 1))
         elif kind == "vague" and _vague_length(doc, i):
             hits.append((i - 1, i + 1))
+        elif kind == "verdict" and i >= 2 and doc[i - 1].lower_ in VERDICTS and doc[i - 2].lower_ in {"a", "an"}:
+            hits.append((i - 2, i + 1))
     windows: list[list[int]] = []
     weak = _weak_triggers(doc.vocab)
     for i in np.flatnonzero(_member(table[:, 0], triggers) | _member(table[:, 1], triggers)).tolist():
@@ -782,6 +783,8 @@ def _not_a_time(tokens: list[Token], words: list[str]) -> bool:
 def _unit_to_unit(tok: Token) -> bool:
     """Whether a unit word is one side of "quarter-to-quarter", "year-over-year", "day-to-day"."""
     doc, i = tok.doc, tok.i
+    if not (i + 1 < len(doc) and doc[i + 1].text == "-" or i > 0 and doc[i - 1].text == "-"):
+        return False
     joined = [t.lower_ for t in doc[max(0, i - 4) : i + 5]]
     at = i - max(0, i - 4)
     for first in (at, at - 4):
@@ -1312,9 +1315,10 @@ def candidates(doc: Doc) -> list[Candidate]:
         if merged:
             a = merged[-1]
             between = [t.lower_ for t in doc[a.end : c.start]] if c.start - a.end <= 3 else ["…"]  # only a short gap matters
-            step = {"before": -1, "after": 1}.get(doc[c.start - 1].lower_) if c.start > 0 else None
-            day_first = [t.lower_ for t in doc[a.start : c.start - 1]] in (["the", "day"], ["day"])
-            if step and day_first and (between in ([], [doc[c.start - 1].lower_])) and c.reading.kind in RANGE_ENDS and c.reading.shift == 0:
+            step = {"before": -1, "after": 1}.get(doc[c.start - 1].lower_) if 0 < c.start - a.start <= 3 else None
+            if step and [t.lower_ for t in doc[a.start : c.start - 1]] in (["the", "day"], ["day"]) and (
+                between in ([], [doc[c.start - 1].lower_])
+            ) and c.reading.kind in RANGE_ENDS and c.reading.shift == 0:
                 merged[-1] = Candidate(a.start, c.end, replace(c.reading, shift=step))  # "the day" + "after" + "Christmas": one day
                 continue
             if between in (["or"], ["and"]) and a.reading.kind == "duration" and c.reading.kind == "duration" and (
@@ -1342,6 +1346,13 @@ def candidates(doc: Doc) -> list[Candidate]:
         root = doc[c.start : c.end].root
         if root.dep_ in {"nmod", "compound", "amod"} and root.head.i >= c.end or not c.start <= first.head.i < c.end:
             found[i] = Candidate(c.start + 1, c.end, c.reading)
+    for i, c in enumerate(found):  # "last" + "Thanksgiving": the direction belongs to the holiday
+        if c.reading.kind == "holiday" and c.start >= 1 and doc[c.start - 1].lower_ in {"last", "next", "this"} and (
+            i == 0 or found[i - 1].end < c.start
+        ):
+            wider = read(list(doc[c.start - 1 : c.end]))
+            if wider is not None and wider.kind == "holiday":
+                found[i] = Candidate(c.start - 1, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
     for i, c in enumerate(found):  # "a great [day]": TimeML's extent is the noun
         if c.reading.edge == "verdict":
             found[i] = Candidate(c.end - 1, c.end, c.reading)
