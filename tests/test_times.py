@@ -514,3 +514,8 @@ def test_as_early_as_is_outside_the_time_and_last_is_inside_a_holiday(nlp):
     text = "The deal could be signed as early as next week, and the plant may open as late as 2015. The family met last Thanksgiving."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="2000-02-10").times]
     assert found == [("next week", "2000-W07"), ("2015", "2015"), ("last Thanksgiving", "1999-11-25")], found
+
+
+def test_the_first_months_of_a_year_are_a_duration_and_the_year(nlp):
+    found = [(t.text, t.type, t.timex, t.value) for t in stage_result(nlp, "Jobs grew fast in the first nine months of 1997.", published="1998-02-06").times]
+    assert found == [("the first nine months", "DURATION", "P9M", "1997-01-01/1997-09-30"), ("1997", "DATE", "1997", "1997")], found

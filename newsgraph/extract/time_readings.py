@@ -1191,7 +1191,11 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                     return [(start, start + i, left), (start + i + 1, end, right)]
             if t.lower_ == "of" and i >= 2:  # "the first nine months of the year": a duration and the year it is part of
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
-                if left is not None and left.kind == "duration" and right is not None and right.unit == "year" and right.kind == "relative":
+                if left is not None and left.kind == "duration" and right is not None and (
+                    right.unit == "year" and right.kind == "relative" or right.kind == "absolute" and right.month is None and left.unit == "month"
+                ):  # also "the first nine months of 1997": P9M and 1997, the months keeping their year for the timeline
+                    if right.kind == "absolute" and left.unit == "month" and left.count:
+                        left = replace(left, year=right.year)
                     return [(start, start + i, left), (start + i + 1, end, right)]
     if reading is not None and reading.kind == "set" and reading.unit == "quarter":
         cut = next((i for i, t in enumerate(tokens) if t.lower_ in {"and", "or"}), None)
