@@ -15,8 +15,10 @@ Monday", "today") keep no value, as the borrowed date is a guess about the docum
 fact its text states. On 40 BBC politics articles of 2004-05 the old rule (any three shared
 actors) gave 22 of them dates in 2002 or 1991; shared actors say little about when.
 
-The step runs after entity resolution and is rebuilt from scratch on every run:
-``resolve(store)`` loads rows, ``borrow`` computes, and the rows are written back.
+The step runs after entity resolution and is rebuilt from scratch by a full corpus step:
+``resolve(store)`` loads rows, ``borrow`` computes, and the rows are written back. Each document's
+signatures are kept (``date_signatures``), so after documents were added only the undated documents they
+can change are dated again (``_update``), with the result of a full run.
 """
 
 from __future__ import annotations

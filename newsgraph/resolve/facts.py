@@ -1,7 +1,8 @@
 """Across documents: fact groups, money families and the conflicts between them.
 
 Runs after entity resolution, inside the build's transaction, and rebuilds its
-tables from scratch every time (idempotent):
+tables from scratch every time (idempotent); after documents were added it reads only their
+rows, and the kept inputs of the others (``store.corpus.fact_inputs``):
 
 1. affiliations: an organization or official tied to a state by the words right
    before its name ("the Russian state oil giant Rosneft", "Venezuelan dictator

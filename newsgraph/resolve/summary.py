@@ -4,7 +4,8 @@ the quotes, the overview and the voices matrix.
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
 and facts, leaves the pages a few thousand rows to sum. Shape: load rows (newsgraph.store.summary)
--> pure compute (below) -> write rows. Rebuilt from scratch on every run.
+-> pure compute (below) -> write rows. Rebuilt from scratch by a full corpus step; after documents were
+added, only the rows of the events they touch are redone (`_update`), with the same result.
 """
 
 from __future__ import annotations
