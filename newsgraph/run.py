@@ -289,9 +289,12 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
     (None: the rule above); a deletion, a replaced document or a changed override always
     means a full one. `timings`, when given, receives each step's CPU and wall seconds and
     the kind of entity resolution that ran ("full" or "added N"). When entity resolution takes
-    only the added documents, so do the steps marked `incremental` (stories); the others run over everything.
+    only the added documents, so do the steps marked `incremental`: stories places the added documents only, and
+    the steps marked "touched" (dates, facts, page tables) get a `resolve.touched.Touched` that each reads (what
+    the steps before it changed) and adds to (what it changed); the others run over everything.
     """
     from newsgraph.resolve import entities
+    from newsgraph.resolve.touched import Touched
 
     fingerprint = store.corpus_fingerprint()
     if not force and store.get_meta("resolved") == fingerprint:
@@ -301,13 +304,23 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
         _, at_last_full, now = delta
         if at_last_full < INCREMENTAL_FROM or now - at_last_full > INCREMENTAL_GROWTH * at_last_full:
             delta = None
-    steps = [entities.resolve if delta is None else lambda store: entities.resolve_added(store, delta[0]), *corpus_steps()]
+    touched = None if delta is None else Touched(set(delta[0]))
+
+    def added(store) -> None:
+        before = store.entity_ids()
+        entities.resolve_added(store, delta[0])
+        touched.gone_entities = before - store.entity_ids()  # folded into others: their rows elsewhere are redone
+
+    steps = [entities.resolve if delta is None else added, *corpus_steps()]
     with store.transaction():
         for n, step in enumerate(steps):
             wall, cpu = time.perf_counter(), time.process_time()
             name = "entities" if n == 0 else getattr(step, "__module__", "").rsplit(".", 1)[-1]
-            if delta is not None and getattr(step, "incremental", False):  # it can place only the added documents
-                step(store, added=delta[0])
+            kind = getattr(step, "incremental", None) if touched is not None else None
+            if kind == "touched":  # it redoes what the steps before it changed, and notes what it changes
+                step(store, touched=touched)
+            elif kind:  # it can place only the added documents
+                step(store, added=touched.added)
             else:
                 step(store)
             if timings is not None:

@@ -148,6 +148,9 @@ def comparable(export: dict) -> dict:
     lineage = [r for c in out.get("conflicts", []) for item in c.get("lineage", []) for r in item["reports"]]
     for r in lineage + [r for item in out.get("claims", []) for r in item["reports"]]:
         r["event"] = events.get(r.get("event"), r.get("event"))
+    for row in out.get("events", []) + out.get("claims", []):  # a fact group's id is its first event's id
+        if row.get("group") is not None:
+            row["group"] = events.get(row["group"], row["group"])
     for name in ROW_LISTS[1:]:
         out.pop(f"_{name}_ids")
     for name in ROW_LISTS:

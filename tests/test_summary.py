@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_event_ranks
+from newsgraph.store.queries.ranking import rank_key, rank_position
 from newsgraph.store.queries import money, network, pages
 from newsgraph.store.sqlite import open_store
 
@@ -60,11 +61,19 @@ def test_entity_event_ranks_sides_and_order():
         _features(5, "FINANCE", subjects=1, counterparts=1),  # 4
         # 4: no features (not in the store any more): after everything
     ]
-    assert entity_event_ranks(parties, features) == [
-        ("a", "did", 0, 7),
-        ("a", "done_to", 0, 2), ("a", "done_to", 1, 9), ("a", "done_to", 2, 5), ("a", "done_to", 3, 3), ("a", "done_to", 4, 4),
-        ("b", "done_to", 0, 7),
+    ranks = entity_event_ranks(parties, features)
+    assert [(entity, side, event) for entity, side, _, event in ranks] == [
+        ("a", "did", 7),
+        ("a", "done_to", 2), ("a", "done_to", 9), ("a", "done_to", 5), ("a", "done_to", 3), ("a", "done_to", 4),
+        ("b", "done_to", 7),
     ]
+    # the position is the event's own rank key as one integer: increasing down each list, the same in every list
+    by = {f["id"]: f for f in features}
+    assert all(position == rank_position(by.get(event), event) for _, _, position, event in ranks)
+    done_to = [position for entity, side, position, _ in ranks if (entity, side) == ("a", "done_to")]
+    assert done_to == sorted(done_to) and len(set(done_to)) == 5
+    assert sorted(rank_position(f, f["id"]) for f in features) == [rank_position(f, f["id"]) for f in
+                                                                    sorted(features, key=lambda f: rank_key(f, f["id"]))]
 
 
 def test_co_mention_edges_once_per_sentence():
@@ -239,8 +248,7 @@ def test_actor_page_reads_the_stored_ranking(seeds_db, tmp_path, monkeypatch):
     conn.row_factory = sqlite3.Row
     stored = _stored_order(conn, "nicolas-maduro", "did")
     n = len(stored)
-    conn.execute("UPDATE entity_event_rank SET position = position + ? WHERE entity = 'nicolas-maduro' AND side = 'did'", (n,))
-    conn.execute("UPDATE entity_event_rank SET position = 2 * ? - 1 - position WHERE entity = 'nicolas-maduro' AND side = 'did'", (n,))
+    conn.execute("UPDATE entity_event_rank SET position = -position WHERE entity = 'nicolas-maduro' AND side = 'did'")
     conn.commit()
 
     def no_ranking(*_):

@@ -15,8 +15,10 @@ Monday", "today") keep no value, as the borrowed date is a guess about the docum
 fact its text states. On 40 BBC politics articles of 2004-05 the old rule (any three shared
 actors) gave 22 of them dates in 2002 or 1991; shared actors say little about when.
 
-The step runs after entity resolution and is rebuilt from scratch on every run:
-``resolve(store)`` loads rows, ``borrow`` computes, and the rows are written back.
+The step runs after entity resolution and is rebuilt from scratch by a full corpus step:
+``resolve(store)`` loads rows, ``borrow`` computes, and the rows are written back. Each document's
+signatures are kept (``date_signatures``), so after documents were added only the undated documents they
+can change are dated again (``_update``), with the result of a full run.
 """
 
 from __future__ import annotations
@@ -79,16 +81,56 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
     return out
 
 
-def resolve(store) -> None:
+def resolve(store, touched=None) -> None:
+    """Borrow dates for the undated documents; with `touched` (a `resolve.touched.Touched`), only for those the added
+    documents can change, and note there the documents whose publication date changed, for the steps after this one."""
+    if touched is not None and not touched.gone_entities and store.get_meta("date_signatures") == "1":
+        _update(store, touched)
+        return
+    before = store_dates.undated_or_inferred(store) if touched is not None else None
     with store.transaction():
         # what an earlier run borrowed or noted goes first, so the step is a function of the current corpus
         store_dates.clear_borrowed(store, NOTE, UNDATED_NOTE)
         inputs = store_dates.date_inputs(store)
-        if not inputs.undated:
+        signatures = event_signatures(store_dates.event_sides(store))
+        if inputs.undated:
+            found = borrow(inputs.undated, inputs.published, signatures, inputs.latest_own)
+            store_dates.write_dates(store, [(doc, None if result is None else result.date, inputs.notes[doc] + [_note(result)])
+                                            for doc, result in found.items()])
+        store_dates.write_signatures(store, signatures, replace=True)
+        store.set_meta("date_signatures", "1")
+    if before is not None:
+        after = store_dates.undated_or_inferred(store)
+        touched.redated |= {d for d in before.keys() | after.keys() if before.get(d) != after.get(d)}
+
+
+def _update(store, touched) -> None:
+    """Dates after documents were added: a document's borrowed date depends only on the dated documents sharing its
+    event signatures, so only the added undated documents and the undated ones sharing a signature with an added
+    dated one are dated again; the others keep what they have, which is what a full run gives them."""
+    added = set(touched.added)
+    with store.transaction():
+        signatures = event_signatures(store_dates.event_sides(store, added))
+        store_dates.write_signatures(store, signatures, replace=False)
+        published = store_dates.published_of(store, added)
+        brought = {sig for doc in added if published.get(doc) for sig in signatures.get(doc, ())}
+        redo = store_dates.without_own_date(store, added | store_dates.sharing(store, brought), NOTE)
+        if not redo:
             return
-        found = borrow(inputs.undated, inputs.published, event_signatures(store_dates.event_sides(store)), inputs.latest_own)
-        store_dates.write_dates(store, [(doc, None if result is None else result.date, inputs.notes[doc] + [_note(result)])
+        before = store_dates.published_of(store, redo)
+        store_dates.clear_borrowed(store, NOTE, UNDATED_NOTE, docs=redo)
+        own = store_dates.signatures_of(store, redo)
+        dated, held = store_dates.dated_holders(store, {sig for sigs in own.values() for sig in sigs}, NOTE)
+        undated = sorted(redo)
+        latest_own, notes = store_dates.inputs_of(store, undated)
+        found = borrow(undated, dated, {**held, **own}, latest_own)
+        store_dates.write_dates(store, [(doc, None if result is None else result.date, notes[doc] + [_note(result)])
                                         for doc, result in found.items()])
+        after = store_dates.published_of(store, redo)
+        touched.redated |= {d for d in redo if before.get(d) != after.get(d)}
+
+
+resolve.incremental = "touched"
 
 
 def _note(result: Borrowed | None) -> str:

@@ -1,7 +1,8 @@
 """Across documents: fact groups, money families and the conflicts between them.
 
 Runs after entity resolution, inside the build's transaction, and rebuilds its
-tables from scratch every time (idempotent):
+tables from scratch every time (idempotent); after documents were added it reads only their
+rows, and the kept inputs of the others (``store.corpus.fact_inputs``):
 
 1. affiliations: an organization or official tied to a state by the words right
    before its name ("the Russian state oil giant Rosneft", "Venezuelan dictator
@@ -9,7 +10,8 @@ tables from scratch every time (idempotent):
    for its state's side of a money flow;
 2. fact groups: events of the same type between the same entities (a subject and
    an object side; statements are never grouped) whose dates are compatible
-   (unknown, one inside the other, or less than a month apart);
+   (unknown, one inside the other, or less than a month apart); a group's id is its
+   first event's id, so a group keeps its id while its members stay;
 3. conflicts: within a money family (money moving the same way between the same
    two sides, a side being a state with its companies and officials) the amounts
    that disagree; within a fact group, precise dates that disagree. Each conflict
@@ -51,9 +53,22 @@ QUALIFIERS = (
 )
 
 
-def resolve(store) -> None:
-    """Rebuild affiliations, fact groups and conflicts from the events in the store."""
-    store_corpus.write_facts(store, compute(store_corpus.fact_inputs(store)))
+def resolve(store, touched=None) -> None:
+    """Rebuild affiliations, fact groups and conflicts from the events in the store; with `touched` (a
+    `resolve.touched.Touched`), read only the added documents' rows and the kept inputs of the others
+    (`store.corpus.fact_inputs`), and note there the events whose fact group's number of documents changed (an
+    event's rank reads it)."""
+    before = store_corpus.group_documents(store) if touched is not None else None
+    added = touched.added if touched is not None and not touched.gone_entities else None
+    store_corpus.write_facts(store, compute(store_corpus.fact_inputs(store, added)))
+    if before is not None:
+        after = store_corpus.group_documents(store)
+        for event in before.keys() | after.keys():
+            if before.get(event, 1) != after.get(event, 1):
+                touched.sources_before.setdefault(event, before.get(event, 1))
+
+
+resolve.incremental = "touched"
 
 
 def compute(inputs: FactInputs) -> FactResult:

@@ -61,7 +61,7 @@ def resolve(store, added: set[str] | None = None) -> None:
     store.set_meta("stories_made_with", MADE_WITH)
 
 
-resolve.incremental = True  # run.resolve_corpus passes `added` when it resolves only the added documents
+resolve.incremental = "added"  # run.resolve_corpus passes `added` when it resolves only the added documents
 
 
 def _day(value: str | None) -> date | None:

@@ -4,7 +4,8 @@ the quotes, the overview and the voices matrix.
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
 and facts, leaves the pages a few thousand rows to sum. Shape: load rows (newsgraph.store.summary)
--> pure compute (below) -> write rows. Rebuilt from scratch on every run.
+-> pure compute (below) -> write rows. Rebuilt from scratch by a full corpus step; after documents were
+added, only the rows of the events they touch are redone (`_update`), with the same result.
 """
 
 from __future__ import annotations
@@ -17,20 +18,72 @@ CO_MENTION = "co-mention"
 CO_MENTION_POOL = 600  # the graph page asks for at most 300 actors and draws co-mention edges among twice as many
 
 
-def resolve(store) -> None:
+def resolve(store, touched=None) -> None:
+    """Rebuild the page tables; with `touched` (a `resolve.touched.Touched`: documents added, dates and fact groups
+    changed), redo only the rows of the events it touches, and the whole-corpus lists and figures."""
     from newsgraph.store import summary as tables
 
-    edges = actor_edges(tables.event_sides(store.conn))
+    if touched is not None and tables.can_update(store):
+        _update(store, touched)
+        return
+    per_event = event_edge_rows(tables.event_sides(store.conn))
+    edges = sum_edges(per_event)
     kind = "events" if edges else CO_MENTION
     if not edges:
         edges = co_mention_edges(tables.co_mentions(store.conn, CO_MENTION_POOL))
     ranks = entity_event_ranks(tables.entity_parties(store.conn), tables.event_features(store.conn))
+    order, summary = _lists(store)
+    tables.write_page_tables(store, edges, ranks, order, {**summary, "graph_kind": kind}, tables.quote_order(store.conn),
+                             event_edges=per_event)
+
+
+resolve.incremental = "touched"  # run.resolve_corpus passes a Touched when it resolved only the added documents
+
+
+def _lists(store) -> tuple[list[tuple], dict]:
+    """The whole-corpus lists (timeline and money order) and the overview's figures, as page_summary values."""
+    from newsgraph.store import summary as tables
+
     lists = tables.event_lists(store.conn)
-    order = positions(lists)
     inputs = tables.overview_inputs(store.conn)
     money_lists = {name: len(rows) for name, rows in lists.items() if name.startswith("money:")}
-    tables.write_page_tables(store, edges, ranks, order, {**inputs, "graph_kind": kind, "money_lists": money_lists},
-                             tables.quote_order(store.conn))
+    return positions(lists), {**inputs, "money_lists": money_lists}
+
+
+def _update(store, touched) -> None:
+    """The page tables after documents were added: the rows of the touched events (those of the added documents,
+    of documents whose date changed, of events whose fact group's documents changed, of entities folded into
+    others) are redone; each actor's list keeps its other rows, since an event's position is its own rank
+    (`ranking.rank_position`), and the actor network re-sums only the edges those events fall in. The
+    result is the full step's, row for row."""
+    from newsgraph.store import summary as tables
+    from newsgraph.store.queries.ranking import rank_position
+
+    conn = store.conn
+    extra = set(touched.sources_before) | tables.gone_entity_events(store, touched.gone_entities)
+    tables.mark_touched_events(store, set(touched.added) | set(touched.redated), extra)
+    # each actor's list: the touched events' rows at their former positions go, their rows now come in
+    features = {f["id"]: f for f in tables.event_features(conn, touched=True)}
+    parties = list(tables.entity_parties(conn, touched=True))
+    old, new = set(), set()
+    for entity, role, _, event in parties:
+        side = "did" if role == "subject" else "done_to"
+        f = features.get(event)
+        if event in touched.sources_before and f is not None:
+            old.add((entity, side, rank_position({**f, "sources": touched.sources_before[event]}, event)))
+        new.add((entity, side, rank_position(f, event), event))
+    tables.replace_entity_ranks(store, touched.gone_entities, old, new)
+    # the actor network: the touched events' contributions are replaced, and the edges they fall in summed again
+    before = tables.edge_rows_of(store)
+    after = event_edge_rows(tables.event_sides(conn, touched=True))
+    tables.replace_event_edges(store, after)
+    keys = {(r[1], r[2], r[3], r[4]) for r in before} | {(r[1], r[2], r[3], r[4]) for r in after}
+    tables.replace_actor_edges(store, keys, sum_edges(tables.event_edges_with_keys(store, keys)))
+    if not tables.has_actor_edges(store):  # no event ties two actors any more (entities folded): co-mentions then
+        resolve(store)
+        return
+    order, summary = _lists(store)
+    tables.write_lists(store, order, {**summary, "graph_kind": "events"}, tables.quote_order(conn))
 
 
 def positions(lists: dict[str, list[tuple[int, str]]]) -> list[tuple]:
@@ -47,27 +100,41 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
     `sides` are (event, type, date, doc, sentence, role, entity, predicate, modality) rows in event order, role one
     of subject, object (also destination), recipient, origin.
     """
+    return sum_edges(event_edge_rows(sides))
+
+
+def event_edge_rows(sides: Iterable[tuple]) -> list[tuple]:
+    """(event, source, target, type, date, doc, sentence, asserted): what each event adds to the actor network,
+    one row per giver → receiver pair (`actor_edges` sums them), from the `sides` rows `actor_edges` takes."""
     from newsgraph.store.queries.network import event_pairs, flow_in_predicates
 
     flow_in = set(flow_in_predicates())
-    edges: dict[tuple, list] = {}
-    for _, rows in groupby(sides, key=lambda r: r[0]):
+    out = []
+    for event, rows in groupby(sides, key=lambda r: r[0]):
         rows = list(rows)
         _, type_, date, doc, sentence, _, _, predicate, modality = rows[0]
         roles: dict[str, set[str]] = {}
         for r in rows:
             roles.setdefault(r[5], set()).add(r[6])
-        for s, o in set(event_pairs(type_, predicate, roles, flow_in)):
-            if s == o:
-                continue
-            key = (s, o, type_, date)
-            edge = edges.get(key)
-            if edge is None:
-                edges[key] = [1, doc, sentence, int(modality == "asserted")]
-            else:
-                edge[0] += 1
-                edge[1:3] = min(edge[1:3], [doc, sentence])
-                edge[3] += int(modality == "asserted")
+        for s, o in sorted(set(event_pairs(type_, predicate, roles, flow_in))):
+            if s != o:
+                out.append((event, s, o, type_, date, doc, sentence, int(modality == "asserted")))
+    return out
+
+
+def sum_edges(rows: Iterable[tuple]) -> list[tuple]:
+    """actor_edges rows from `event_edge_rows` rows: per (source, target, type, date), the events, the first
+    (doc, sentence) and how many were asserted, sorted."""
+    edges: dict[tuple, list] = {}
+    for _, s, o, type_, date, doc, sentence, asserted in rows:
+        key = (s, o, type_, date)
+        edge = edges.get(key)
+        if edge is None:
+            edges[key] = [1, doc, sentence, asserted]
+        else:
+            edge[0] += 1
+            edge[1:3] = min(edge[1:3], [doc, sentence])
+            edge[3] += asserted
     return sorted(((*key, n, doc, sentence, asserted) for key, (n, doc, sentence, asserted) in edges.items()),
                   key=lambda e: (*e[:3], e[3] or ""))
 
@@ -75,15 +142,16 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
 def entity_event_ranks(parties: Iterable[tuple], features: Iterable[dict]) -> list[tuple]:
     """(entity, side, position, event): what each entity did (subject) and what was done to it (object, recipient,
     destination), from (entity, role, type, event) rows, each side's events best first (`queries.ranking.rank_key`
-    of the event's `features`, dicts with its "id": typed before OTHER, then by score, then reading order)."""
-    from newsgraph.store.queries.ranking import rank_key
+    of the event's `features`, dicts with its "id": typed before OTHER, then by score, then reading order); the
+    position is that key as one integer (`ranking.rank_position`), the same in every list the event is in."""
+    from newsgraph.store.queries.ranking import rank_position
 
-    keys = {f["id"]: rank_key(f, f["id"]) for f in features}  # a key per event, not its features: less memory
+    keys = {f["id"]: rank_position(f, f["id"]) for f in features}  # a key per event, not its features: less memory
     sides: dict[tuple[str, str], set[int]] = defaultdict(set)
     for entity, role, _, event in parties:
         sides[(entity, "did" if role == "subject" else "done_to")].add(event)
-    return [(entity, side, n, event) for (entity, side), events in sorted(sides.items())
-            for n, event in enumerate(sorted(events, key=lambda e: keys.get(e) or rank_key(None, e)))]
+    return [(entity, side, position, event) for (entity, side), events in sorted(sides.items())
+            for position, event in sorted((keys.get(e) or rank_position(None, e), e) for e in events)]
 
 
 def co_mention_edges(mentions: Iterable[tuple]) -> list[tuple]:

@@ -7,6 +7,7 @@ test) can feed them. Loaders return only what a step needs, already joined.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -76,56 +77,120 @@ class FactResult:
     conflicts: list[ConflictRecord]
 
 
-def fact_inputs(store) -> FactInputs:
+def fact_inputs(store, added: set[str] | None = None) -> FactInputs:
+    """What the fact step computes from. Read from the documents' rows, and kept (`fact_events`, `fact_candidates`,
+    `fact_states`, migration 0017) so that, after documents were added (`added`), only theirs are read from the rows
+    and the rest from what was kept: an event's view, a demonym before a name and a place's entity are rows of
+    one document, which stay as they are while no mention changes entity (adding documents moves no mention of
+    another document, unless entities are folded: then the caller passes no `added`)."""
     conn = store.conn
-    states = {r[0] for r in conn.execute("SELECT DISTINCT entity FROM mentions WHERE place IS NOT NULL AND entity IS NOT NULL")}
+    if added is None or store.get_meta("fact_inputs") != "1":
+        states = _states(conn)
+        raw = _candidate_rows(conn)
+        every = _events(conn)
+        _keep(conn, states, raw, every, replace=True)
+        raw = [r[:6] for r in raw]
+        store.set_meta("fact_inputs", "1")
+    else:
+        table = _docs_table(conn, added)
+        _keep(conn, _states(conn, table), _candidate_rows(conn, table), _events(conn, table), replace=False)
+        states = {r[0] for r in conn.execute("SELECT entity FROM fact_states")}
+        raw = [tuple(r) for r in conn.execute(
+            "SELECT doc, idx, entity, pentity, gap, words FROM fact_candidates ORDER BY doc, start")]
+        every = {}
+        for event, view in conn.execute("SELECT event, view FROM fact_events ORDER BY event"):
+            every[event] = _view(event, json.loads(view))
     names, types = {}, {}
     for r in conn.execute("SELECT id, name, type FROM entities"):
         names[r[0]], types[r[0]] = r[1], r[2]
-    candidates = []
-    rows = conn.execute(
-        """WITH m AS (
+    candidates = [AffiliationCandidate(entity, types.get(entity, "other"), pentity, doc, idx, gap, words)
+                  for doc, idx, entity, pentity, gap, words in raw if pentity in states and entity not in states]
+    copies = {r[0] for r in conn.execute("SELECT doc FROM copies")}  # a copy of a text counts once, as its canonical
+    return FactInputs(states, names, candidates, {k: v for k, v in every.items() if v.doc not in copies})
+
+
+def _docs_table(conn, docs) -> str:
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fact_docs (id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.fact_docs")
+    conn.executemany("INSERT OR IGNORE INTO temp.fact_docs(id) VALUES (?)", ((d,) for d in docs))
+    return "temp.fact_docs"
+
+
+def _states(conn, docs: str | None = None) -> set[str]:
+    """The entities named as a place somewhere (in the documents of the table `docs`)."""
+    within = f" AND doc IN (SELECT id FROM {docs})" if docs else ""
+    return {r[0] for r in conn.execute(f"SELECT DISTINCT entity FROM mentions WHERE place IS NOT NULL AND entity IS NOT NULL{within}")}
+
+
+def _candidate_rows(conn, docs: str | None = None) -> list[tuple]:
+    """(doc, idx, entity, demonym's entity, the text between, the words, start) of each name right after a demonym in
+    its sentence, in document order (of the documents of the table `docs`)."""
+    within = f" AND doc IN (SELECT id FROM {docs})" if docs else ""
+    return [tuple(r) for r in conn.execute(
+        f"""WITH m AS (
              SELECT doc, idx, start, "end", kind, entity, sentence,
                     LAG(kind) OVER w AS pkind, LAG(entity) OVER w AS pentity, LAG(sentence) OVER w AS psentence,
                     LAG(start) OVER w AS pstart, LAG("end") OVER w AS pend
-             FROM mentions WHERE entity IS NOT NULL WINDOW w AS (PARTITION BY doc ORDER BY start))
+             FROM mentions WHERE entity IS NOT NULL{within} WINDOW w AS (PARTITION BY doc ORDER BY start))
            SELECT m.doc, m.idx, m.entity, m.pentity,
                   CASE WHEN m.start >= m.pend THEN substr(d.text, m.pend + 1, m.start - m.pend) ELSE '' END AS gap,
-                  substr(d.text, m.pstart + 1, m."end" - m.pstart) AS words
+                  substr(d.text, m.pstart + 1, m."end" - m.pstart) AS words, m.start
            FROM m JOIN documents d ON d.id = m.doc
            WHERE m.pkind = 'demonym' AND m.kind != 'demonym' AND m.psentence = m.sentence AND m.start - m.pend < 200
            ORDER BY m.doc, m.start"""
-    )
-    for r in rows:
-        if r["pentity"] in states and r["entity"] not in states:
-            candidates.append(AffiliationCandidate(r["entity"], types.get(r["entity"], "other"), r["pentity"], r["doc"],
-                                                   r["idx"], r["gap"], r["words"]))
-    return FactInputs(states, names, candidates, _events(conn))
+    )]
 
 
-def _events(conn) -> dict[int, EventView]:
+def _keep(conn, states: set[str], candidates: list[tuple], events: dict[int, EventView], replace: bool) -> None:
+    """Keep the fact step's inputs (all of them with `replace`, else those of added documents)."""
+    if replace:
+        for table in ("fact_states", "fact_candidates", "fact_events"):
+            conn.execute(f"DELETE FROM {table}")
+    conn.executemany("INSERT OR IGNORE INTO fact_states(entity) VALUES (?)", ((e,) for e in states))
+    conn.executemany("INSERT INTO fact_candidates(doc, idx, entity, pentity, gap, words, start) VALUES (?,?,?,?,?,?,?)", candidates)
+    conn.executemany("INSERT OR REPLACE INTO fact_events(event, doc, view) VALUES (?, ?, ?)",
+                     ((ev.id, ev.doc, json.dumps(_fields(ev), ensure_ascii=False)) for ev in events.values()))
+
+
+def _fields(ev: EventView) -> list:
+    return [ev.doc, ev.type, ev.predicate, ev.sentence, ev.negated, ev.modality, ev.date, ev.date_text, ev.date_start,
+            ev.date_end, ev.roles, ev.source, ev.source_text, ev.money, ev.sentence_span, ev.subject_span]
+
+
+def _view(event: int, f: list) -> EventView:
+    ev = EventView(event, *f[:10])
+    ev.roles = defaultdict(list, f[10])
+    ev.source, ev.source_text = f[11], f[12]
+    ev.money = [tuple(m) for m in f[13]]
+    ev.sentence_span = tuple(f[14]) if f[14] is not None else None
+    ev.subject_span = tuple(f[15]) if f[15] is not None else None
+    return ev
+
+
+def _events(conn, docs: str | None = None) -> dict[int, EventView]:
     """The events that tie actors: a resolved subject and a resolved actor on the other side (object,
     recipient, destination). Fact groups, money families and participant conflicts all need both, so
-    the millions of events without them on a large store are never loaded."""
+    the millions of events without them on a large store are never loaded. Copies of texts too (the
+    caller leaves them out); with `docs`, the events of the documents in that table only."""
+    within = f" AND e.doc IN (SELECT id FROM {docs})" if docs else ""
     events: dict[int, EventView] = {}
     for r in conn.execute(
-        """WITH tying AS (
+        f"""WITH tying AS (
              SELECT p.event FROM event_participants p JOIN events e ON e.id = p.event
              JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-             WHERE m.entity IS NOT NULL AND p.role IN ('subject', ?, ?, ?)
+             WHERE m.entity IS NOT NULL AND p.role IN ('subject', ?, ?, ?){within}
              GROUP BY p.event HAVING SUM(p.role = 'subject') > 0 AND SUM(p.role != 'subject') > 0)
            SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,
                   t.value AS date, t.text AS date_text, t.start AS date_start, t."end" AS date_end
            FROM events e LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-           WHERE e.id IN (SELECT event FROM tying)
-             AND e.doc NOT IN (SELECT doc FROM copies) ORDER BY e.id""",  # a copy of a text counts once, as its canonical
+           WHERE e.id IN (SELECT event FROM tying){within} ORDER BY e.id""",
         OTHER_SIDE_ROLES,
     ):
         events[r["id"]] = EventView(r["id"], r["doc"], r["type"], r["predicate"], r["sentence"], bool(r["negated"]),
                                     r["modality"], r["date"], r["date_text"], r["date_start"], r["date_end"])
     for r in conn.execute(
-        """SELECT p.event, p.role, p.start, p."end", p.text, m.entity FROM event_participants p JOIN events e ON e.id = p.event
-           LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention ORDER BY p.event, p.start"""
+        f"""SELECT p.event, p.role, p.start, p."end", p.text, m.entity FROM event_participants p JOIN events e ON e.id = p.event
+           LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention WHERE 1{within} ORDER BY p.event, p.start, p.rowid"""
     ):
         ev = events.get(r["event"])
         if ev is None:
@@ -138,18 +203,23 @@ def _events(conn) -> dict[int, EventView]:
         if r["entity"] is not None and r["entity"] not in ev.roles[r["role"]]:
             ev.roles[r["role"]].append(r["entity"])
     for r in conn.execute(
-        """SELECT ea.event, a.value, a.unit, a.text, a.start, a."end", s.start AS s_start, s."end" AS s_end,
+        f"""SELECT ea.event, a.value, a.unit, a.text, a.start, a."end", s.start AS s_start, s."end" AS s_end,
                   substr(d.text, s.start + 1, s."end" - s.start) AS s_text
            FROM event_amounts ea JOIN events e ON e.id = ea.event
            JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
            JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence JOIN documents d ON d.id = e.doc
-           WHERE a.kind = 'money' AND a.value IS NOT NULL"""
+           WHERE a.kind = 'money' AND a.value IS NOT NULL{within} ORDER BY ea.event, ea.rowid"""
     ):
         ev = events.get(r["event"])
         if ev is not None:
             ev.money.append((r["value"], r["unit"], r["text"], r["start"], r["end"]))
             ev.sentence_span = (r["s_start"], r["s_end"], r["s_text"])
     return events
+
+
+def group_documents(store) -> dict[int, int]:
+    """event -> the number of documents of its fact group, for every event in a group."""
+    return dict(store.conn.execute("SELECT e.id, g.documents FROM events e JOIN fact_groups g ON g.id = e.grp WHERE e.grp IS NOT NULL"))
 
 
 def write_facts(store, result: FactResult) -> None:
@@ -163,13 +233,14 @@ def write_facts(store, result: FactResult) -> None:
                          result.affiliations)
         group_ids = []
         for columns, members in result.groups:
-            cur = conn.execute(
-                "INSERT INTO fact_groups(type, predicate, subject, object, date, events, documents) VALUES (?,?,?,?,?,?,?)",
-                (columns["type"], columns["predicate"], columns["subject"], columns["object"], columns["date"],
+            gid = min(members)  # an event is in one group at most: the first member's id names the group, whatever else changed
+            conn.execute(
+                "INSERT INTO fact_groups(id, type, predicate, subject, object, date, events, documents) VALUES (?,?,?,?,?,?,?,?)",
+                (gid, columns["type"], columns["predicate"], columns["subject"], columns["object"], columns["date"],
                  columns["events"], columns["documents"]),
             )
-            group_ids.append(cur.lastrowid)
-            conn.executemany("UPDATE events SET grp = ? WHERE id = ?", [(cur.lastrowid, e) for e in members])
+            group_ids.append(gid)
+            conn.executemany("UPDATE events SET grp = ? WHERE id = ?", [(gid, e) for e in members])
         for c in result.conflicts:
             cur = conn.execute(
                 "INSERT INTO conflicts(kind, subject, object, type, grp, explanation) VALUES (?, ?, ?, ?, ?, ?)",

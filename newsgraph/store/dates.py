@@ -16,14 +16,23 @@ class DateInputs:
     notes: dict[str, list[str]]  # undated document -> its notes (after `clear_borrowed`)
 
 
-def clear_borrowed(store, *prefixes: str) -> None:
-    """Undo what an earlier run borrowed or noted: notes starting with a prefix go, and a borrowed date with them.
+def _docs_table(store, name: str, docs) -> str:
+    store.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY)")
+    store.conn.execute(f"DELETE FROM temp.{name}")
+    store.conn.executemany(f"INSERT OR IGNORE INTO temp.{name}(id) VALUES (?)", ((d,) for d in docs))
+    return f"temp.{name}"
+
+
+def clear_borrowed(store, *prefixes: str, docs=None) -> None:
+    """Undo what an earlier run borrowed or noted: notes starting with a prefix go, and a borrowed date with them
+    (of every document, or of `docs`).
 
     The first prefix marks a borrowed date; the others mark notes only.
     """
     conn = store.conn
     likes = " OR ".join("notes LIKE ?" for _ in prefixes)
-    rows = conn.execute(f"SELECT id, notes FROM documents WHERE {likes}", [f"%{p}%" for p in prefixes]).fetchall()
+    within = "" if docs is None else f" AND id IN (SELECT id FROM {_docs_table(store, 'dates_redo', docs)})"
+    rows = conn.execute(f"SELECT id, notes FROM documents WHERE ({likes}){within}", [f"%{p}%" for p in prefixes]).fetchall()
     for doc_id, notes in rows:
         old = json.loads(notes or "[]")
         kept = [n for n in old if not n.startswith(prefixes)]
@@ -32,6 +41,11 @@ def clear_borrowed(store, *prefixes: str) -> None:
                          (json.dumps(kept), doc_id))
         else:
             conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(kept), doc_id))
+
+
+def undated_or_inferred(store) -> dict[str, str | None]:
+    """Publication date of every document without one or with an inferred one (the dates the step may change)."""
+    return dict(store.conn.execute("SELECT id, published FROM documents WHERE published IS NULL OR published_inferred = 1"))
 
 
 def date_inputs(store) -> DateInputs:
@@ -47,14 +61,92 @@ def date_inputs(store) -> DateInputs:
     return DateInputs(undated, published, {doc: latest.get(doc) for doc in undated}, notes)
 
 
-def event_sides(store):
-    """(event, doc, type, role, entity) of every resolved participant of a stated (not negated) event."""
+def event_sides(store, docs=None):
+    """(event, doc, type, role, entity) of every resolved participant of a stated (not negated) event (of `docs`)."""
+    within = "" if docs is None else f" AND e.doc IN (SELECT id FROM {_docs_table(store, 'dates_sides', docs)})"
     return store.conn.execute(
         """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e
            JOIN event_participants p ON p.event = e.id
            JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-           WHERE m.entity IS NOT NULL AND e.negated = 0"""
+           WHERE m.entity IS NOT NULL AND e.negated = 0""" + within
     )
+
+
+# --- the stored signatures, for re-dating after documents were added -----------------------------------------
+
+def write_signatures(store, signatures: dict[str, set[tuple]], replace: bool) -> None:
+    """Store each document's event signatures (type, subject, other); `replace` drops every stored one first."""
+    conn = store.conn
+    if replace:
+        conn.execute("DELETE FROM date_signatures")
+    conn.executemany("INSERT OR IGNORE INTO date_signatures(type, subject, other, doc) VALUES (?, ?, ?, ?)",
+                     [(*sig, doc) for doc, sigs in signatures.items() for sig in sigs])
+
+
+def published_of(store, docs) -> dict[str, str | None]:
+    table = _docs_table(store, "dates_docs", docs)
+    return dict(store.conn.execute(f"SELECT id, published FROM documents WHERE id IN (SELECT id FROM {table})"))
+
+
+def sharing(store, signatures: set[tuple]) -> set[str]:
+    """The documents that hold one of `signatures`."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dates_sigs (type TEXT, subject TEXT, other TEXT)")
+    conn.execute("DELETE FROM temp.dates_sigs")
+    conn.executemany("INSERT INTO temp.dates_sigs VALUES (?, ?, ?)", signatures)
+    return {r[0] for r in conn.execute(
+        """SELECT DISTINCT s.doc FROM temp.dates_sigs k JOIN date_signatures s
+           ON s.type = k.type AND s.subject = k.subject AND s.other = k.other""")}
+
+
+def without_own_date(store, docs, borrowed: str) -> set[str]:
+    """Those of `docs` that have no publication date of their own: none, or one borrowed (a note starts with `borrowed`)."""
+    table = _docs_table(store, "dates_docs", docs)
+    out = set()
+    for doc, published, notes in store.conn.execute(f"SELECT id, published, notes FROM documents WHERE id IN (SELECT id FROM {table})"):
+        if published is None or any(n.startswith(borrowed) for n in json.loads(notes or "[]")):
+            out.add(doc)
+    return out
+
+
+def signatures_of(store, docs) -> dict[str, set[tuple]]:
+    table = _docs_table(store, "dates_docs", docs)
+    out: dict[str, set[tuple]] = {}
+    for type_, subject, other, doc in store.conn.execute(
+            f"SELECT type, subject, other, doc FROM date_signatures WHERE doc IN (SELECT id FROM {table})"):
+        out.setdefault(doc, set()).add((type_, subject, other))
+    return out
+
+
+def dated_holders(store, signatures: set[tuple], borrowed: str) -> tuple[dict[str, str], dict[str, set[tuple]]]:
+    """The documents dated by themselves (a date not borrowed) that hold one of `signatures`: their dates, and
+    which of the signatures each holds."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dates_sigs (type TEXT, subject TEXT, other TEXT)")
+    conn.execute("DELETE FROM temp.dates_sigs")
+    conn.executemany("INSERT INTO temp.dates_sigs VALUES (?, ?, ?)", signatures)
+    published: dict[str, str] = {}
+    held: dict[str, set[tuple]] = {}
+    for doc, type_, subject, other, date, notes in conn.execute(
+        """SELECT s.doc, s.type, s.subject, s.other, d.published, d.notes FROM temp.dates_sigs k JOIN date_signatures s
+           ON s.type = k.type AND s.subject = k.subject AND s.other = k.other JOIN documents d ON d.id = s.doc
+           WHERE d.published IS NOT NULL"""):
+        if doc not in published and borrowed in (notes or "") and any(n.startswith(borrowed) for n in json.loads(notes)):
+            continue
+        published[doc] = date
+        held.setdefault(doc, set()).add((type_, subject, other))
+    return published, held
+
+
+def inputs_of(store, docs) -> tuple[dict[str, str | None], dict[str, list[str]]]:
+    """For `docs` (after `clear_borrowed`): the latest day each one's own text names, and its notes."""
+    table = _docs_table(store, "dates_docs", docs)
+    latest = dict(store.conn.execute(
+        f"""SELECT t.doc, MAX(t.value) FROM times t WHERE t.doc IN (SELECT id FROM {table})
+            AND t.granularity = 'day' AND t.value IS NOT NULL GROUP BY t.doc"""))
+    notes = {doc: json.loads(n or "[]") for doc, n in store.conn.execute(
+        f"SELECT id, notes FROM documents WHERE id IN (SELECT id FROM {table})")}
+    return {doc: latest.get(doc) for doc in docs}, notes
 
 
 def write_dates(store, rows: list[tuple[str, str | None, list[str]]]) -> None:

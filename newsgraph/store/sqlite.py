@@ -313,6 +313,10 @@ class Store:
         """Every stored document: id -> path."""
         return {row[0]: row[1] for row in self.conn.execute("SELECT id, path FROM documents")}
 
+    def entity_ids(self) -> set[str]:
+        """Every entity id in use."""
+        return {row[0] for row in self.conn.execute("SELECT id FROM entities")}
+
     def same_metadata(self, a) -> bool:
         """Whether the stored document with `a`'s id has the metadata `a` brings (a published date only if given)."""
         row = self.conn.execute(

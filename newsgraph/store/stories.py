@@ -235,7 +235,7 @@ class Report:
 
 @dataclass
 class LineageInputs:
-    documents: dict[str, DocInfo]
+    documents: dict[str, DocInfo]  # the documents the reports name, copies too
     names: dict[str, str]
     copies: dict[str, list[str]]  # canonical -> its copies
     figures: list[tuple[int, float, str, list[Report]]]  # conflict id, value, unit, reports in the conflict
@@ -246,7 +246,6 @@ class LineageInputs:
 
 def lineage_inputs(store) -> LineageInputs:
     conn = store.conn
-    docs = documents(store)
     names = dict(conn.execute("SELECT id, name FROM entities").fetchall())
     copies: dict[str, list[str]] = defaultdict(list)
     for doc, canonical in conn.execute("SELECT doc, canonical FROM copies ORDER BY doc"):
@@ -294,6 +293,11 @@ def lineage_inputs(store) -> LineageInputs:
         key = " ".join(r[3].lower().split()).strip(" \"'\u201c\u201d.,")
         quotes[key].append(Report(r[0], None, r[1], r[2], r[3], r[4], r[5]))
     repeated = [(k, v) for k, v in quotes.items() if len({x.doc for x in v}) >= 2]
+    # the documents a report names (or a copy of one): a lineage says when and where each was published
+    named = {r.doc for _, _, _, reports in figures for r in reports} | {r.doc for r in copy_amounts.values()}
+    named |= {r.doc for reports in facts.values() for r in reports} | {r.doc for _, reports in repeated for r in reports}
+    named |= set(copies) | set(copy_docs)
+    docs = documents(store, named)
     return LineageInputs(docs, names, dict(copies), figures, copy_amounts,
                          [(g, described[g], reports) for g, reports in facts.items()], repeated)
 

@@ -10,16 +10,22 @@ import json
 import sqlite3
 from typing import Iterable, Iterator
 
-from newsgraph.store.queries.pages import (EVENT_LISTS, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, events_with_amounts, has_table, kinds_list,
+from newsgraph.store.queries.pages import (EVENT_LISTS, page_tables_ready, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, events_with_amounts, has_table, kinds_list,
                                            loose_money, overview_live, quote_list, voices_live)
 from newsgraph.store.queries.ranking import RANKING, all_event_features
 
-__all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order", "write_page_tables"]
+__all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order",
+           "write_page_tables", "write_lists", "can_update", "has_actor_edges", "mark_touched_events", "edge_rows_of", "replace_event_edges",
+           "event_edges_with_keys", "replace_actor_edges", "replace_entity_ranks", "gone_entity_events"]
+
+TOUCHED = "temp.touched_events"  # the events an update redoes (`mark_touched_events`)
+_WITHIN = f" AND e.id IN (SELECT id FROM {TOUCHED})"
 
 
-def event_sides(conn: sqlite3.Connection) -> Iterator[tuple]:
+def event_sides(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tuple]:
     """(event id, type, date, doc, sentence, role, entity, predicate, modality) for every resolved party of every event
-    that is not negated, role subject, object (destination too), recipient or origin, in event order."""
+    that is not negated, role subject, object (destination too), recipient or origin, in event order; with `touched`,
+    of the events `mark_touched_events` noted only."""
     if not has_table(conn, "events"):
         return iter(())
     return conn.execute(
@@ -29,27 +35,28 @@ def event_sides(conn: sqlite3.Connection) -> Iterator[tuple]:
                   CASE p.role WHEN 'destination' THEN 'object' ELSE p.role END, m.entity, e.predicate, e.modality
            FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-           WHERE e.negated = 0 AND m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin')
-           ORDER BY e.id""",
+           WHERE e.negated = 0 AND m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin')"""
+        + (_WITHIN if touched else "") + " ORDER BY e.id",
     )
 
 
-def entity_parties(conn: sqlite3.Connection) -> Iterator[tuple]:
-    """(entity, role, type, event) for every resolved subject, object, recipient or destination of every event, negated too."""
+def entity_parties(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tuple]:
+    """(entity, role, type, event) for every resolved subject, object, recipient or destination of every event, negated too
+    (with `touched`, of the noted events only)."""
     if not has_table(conn, "events"):
         return iter(())
     marks = ",".join("?" * len(OBJECT_ROLES))
     return conn.execute(
         f"""SELECT m.entity, p.role, e.type, e.id
             FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks})""",
+            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks})""" + (_WITHIN if touched else ""),
         OBJECT_ROLES,
     )
 
 
-def event_features(conn: sqlite3.Connection) -> Iterator[dict]:
-    """What each event's rank is computed from (`queries.ranking.rank_key`), for every event, one at a time."""
-    return all_event_features(conn)
+def event_features(conn: sqlite3.Connection, touched: bool = False) -> Iterator[dict]:
+    """What each event's rank is computed from (`queries.ranking.rank_key`), for every event (or the noted ones), one at a time."""
+    return all_event_features(conn, TOUCHED if touched else None)
 
 
 def co_mentions(conn: sqlite3.Connection, pool: int) -> Iterator[tuple]:
@@ -87,19 +94,117 @@ def quote_order(conn: sqlite3.Connection) -> list[int]:
 
 
 def write_page_tables(store, edges: Iterable[tuple], entity_ranks: Iterable[tuple], order: Iterable[tuple],
-                      summary: dict[str, object], quotes: Iterable[int] = ()) -> None:
+                      summary: dict[str, object], quotes: Iterable[int] = (), event_edges: Iterable[tuple] = ()) -> None:
     """Replace the page tables: `edges` as actor_edges rows, `entity_ranks` as (entity, side, position, event) rows,
-    `order` as (list, position, type, event) rows, `summary` as JSON values by key, `quotes` as quote ids in order."""
+    `order` as (list, position, type, event) rows, `summary` as JSON values by key, `quotes` as quote ids in order,
+    `event_edges` as the event_edges rows the edges were summed from."""
     conn = store.conn
     with store.transaction():
-        for table in ("actor_edges", "entity_event_rank", "event_order", "page_summary", "quote_order"):
+        for table in ("actor_edges", "entity_event_rank", "event_edges"):
             conn.execute(f"DELETE FROM {table}")
-        conn.executemany("INSERT INTO event_order(list, position, type, event) VALUES (?,?,?,?)", order)
         conn.executemany("INSERT INTO actor_edges(source, target, type, date, events, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
                          edges)
         conn.executemany("INSERT INTO entity_event_rank(entity, side, position, event) VALUES (?,?,?,?)", entity_ranks)
+        conn.executemany("INSERT INTO event_edges(event, source, target, type, date, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
+                         event_edges)
+        write_lists(store, order, summary, quotes)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('page_tables', ?)", (PAGE_TABLES,))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('entity_ranking', ?)", (RANKING,))
+
+
+def write_lists(store, order: Iterable[tuple], summary: dict[str, object], quotes: Iterable[int]) -> None:
+    """Replace the tables of the whole-corpus lists and figures: event_order, page_summary, quote_order."""
+    conn = store.conn
+    with store.transaction():
+        for table in ("event_order", "page_summary", "quote_order"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.executemany("INSERT INTO event_order(list, position, type, event) VALUES (?,?,?,?)", order)
         conn.executemany("INSERT INTO quote_order(position, quote) VALUES (?, ?)", enumerate(quotes))
         conn.executemany("INSERT INTO page_summary(key, value) VALUES (?, ?)",
                          [(k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in summary.items()])
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('page_tables', ?)", (PAGE_TABLES,))
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('entity_ranking', ?)", (RANKING,))
+
+
+# --- updating the page tables after documents were added (``resolve.summary`` given a ``Touched``) ----------
+
+def can_update(store) -> bool:
+    """Whether the stored page tables are of this version and ranking, with the actor network made of events (not
+    co-mentions): then only the rows of touched events need redoing."""
+    conn = store.conn
+    if not page_tables_ready(conn):
+        return False
+    ranking = conn.execute("SELECT value FROM meta WHERE key = 'entity_ranking'").fetchone()
+    kind = conn.execute("SELECT value FROM page_summary WHERE key = 'graph_kind'").fetchone()
+    return ranking is not None and ranking[0] == RANKING and kind is not None and json.loads(kind[0]) == "events"
+
+
+def has_actor_edges(store) -> bool:
+    return store.conn.execute("SELECT 1 FROM actor_edges LIMIT 1").fetchone() is not None
+
+
+def gone_entity_events(store, gone: set[str]) -> set[int]:
+    """The events whose rows in entity_event_rank or event_edges name an entity in `gone` (an id no longer used)."""
+    if not gone:
+        return set()
+    conn = store.conn
+    ids = json.dumps(sorted(gone))
+    return {r[0] for r in conn.execute(
+        """SELECT event FROM entity_event_rank WHERE entity IN (SELECT value FROM json_each(?))
+           UNION SELECT event FROM event_edges WHERE source IN (SELECT value FROM json_each(?)) OR target IN (SELECT value FROM json_each(?))""",
+        (ids, ids, ids))}
+
+
+def mark_touched_events(store, docs: set[str], events: set[int]) -> int:
+    """Note the events of `docs` and the `events` in a temporary table the loaders above read with `touched=True`;
+    returns how many there are."""
+    conn = store.conn
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {TOUCHED.split('.')[1]} (id INTEGER PRIMARY KEY)")
+    conn.execute(f"DELETE FROM {TOUCHED}")
+    conn.executemany(f"INSERT OR IGNORE INTO {TOUCHED}(id) SELECT id FROM events WHERE doc = ?", ((d,) for d in docs))
+    conn.executemany(f"INSERT OR IGNORE INTO {TOUCHED}(id) VALUES (?)", ((e,) for e in events))
+    return conn.execute(f"SELECT COUNT(*) FROM {TOUCHED}").fetchone()[0]
+
+
+def edge_rows_of(store) -> list[tuple]:
+    """The stored event_edges rows of the noted events."""
+    return store.conn.execute(
+        f"""SELECT event, source, target, type, date, doc, sentence, asserted FROM event_edges
+            WHERE event IN (SELECT id FROM {TOUCHED})""").fetchall()
+
+
+def replace_event_edges(store, rows: list[tuple]) -> None:
+    """The noted events' event_edges rows become `rows`."""
+    conn = store.conn
+    conn.execute(f"DELETE FROM event_edges WHERE event IN (SELECT id FROM {TOUCHED})")
+    conn.executemany("INSERT INTO event_edges(event, source, target, type, date, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
+                     rows)
+
+
+def event_edges_with_keys(store, keys: set[tuple]) -> list[tuple]:
+    """Every event_edges row whose (source, target, type, date) is one of `keys`, in event order."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS edge_keys (source TEXT, target TEXT, type TEXT, date TEXT)")
+    conn.execute("DELETE FROM temp.edge_keys")
+    conn.executemany("INSERT INTO temp.edge_keys VALUES (?, ?, ?, ?)", keys)
+    rows = conn.execute(
+        """SELECT x.event, x.source, x.target, x.type, x.date, x.doc, x.sentence, x.asserted FROM temp.edge_keys k
+           JOIN event_edges x ON x.source = k.source AND x.target = k.target AND x.type = k.type AND x.date IS k.date
+           ORDER BY x.event""").fetchall()
+    return [tuple(r) for r in rows]
+
+
+def replace_actor_edges(store, keys: set[tuple], edges: list[tuple]) -> None:
+    """The actor_edges rows of `keys` ((source, target, type, date)) become `edges`."""
+    conn = store.conn
+    conn.executemany("DELETE FROM actor_edges WHERE type = ? AND date IS ? AND source = ? AND target = ?",
+                     [(t, d, s, o) for s, o, t, d in keys])
+    conn.executemany("INSERT INTO actor_edges(source, target, type, date, events, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
+                     edges)
+
+
+def replace_entity_ranks(store, gone: set[str], old: Iterable[tuple], new: Iterable[tuple]) -> None:
+    """Drop the entity_event_rank rows of the entities in `gone` and the (entity, side, position) rows `old`, then add
+    the (entity, side, position, event) rows `new`."""
+    conn = store.conn
+    conn.executemany("DELETE FROM entity_event_rank WHERE entity = ?", ((e,) for e in gone))
+    conn.executemany("DELETE FROM entity_event_rank WHERE entity = ? AND side = ? AND position = ?", old)
+    conn.executemany("INSERT OR REPLACE INTO entity_event_rank(entity, side, position, event) VALUES (?,?,?,?)", new)

@@ -8,6 +8,7 @@ row with a count, not five bullets. A document without an outlet is named
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections import defaultdict
@@ -30,7 +31,7 @@ def _key(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def _rows(conn: sqlite3.Connection, entity: str | None):
+def _rows(conn: sqlite3.Connection, entity: str | None, among: list[str] | None = None):
     # CROSS fixes the walk: for every actor, from the labels (fewer than the mentions); for one actor, from its
     # mentions (each label found on the index descriptors_mention), not through every label of the store
     walk = ("mentions m CROSS JOIN descriptors x ON x.doc = m.doc AND x.mention = m.idx" if entity
@@ -43,7 +44,24 @@ def _rows(conn: sqlite3.Connection, entity: str | None):
     if entity:
         sql += " AND m.entity = ?"
         args = (entity,)
+    elif among is not None:
+        sql += " AND m.entity IN (SELECT value FROM json_each(?))"
+        args = (json.dumps(among),)
     return conn.execute(sql + " ORDER BY d.outlet IS NULL, d.outlet, d.path, x.start", args)
+
+
+def _most_labelled(conn: sqlite3.Connection, top: int) -> list[str] | None:
+    """The `top` entities with the most labels, by (-count, name), and any tied with the last of them (the matrix
+    keeps the first `top` of those in its own order); None when there are no more than `top` in all."""
+    counts = conn.execute(
+        f"""SELECT m.entity, en.name, COUNT(*) FROM descriptors x CROSS JOIN mentions m ON m.doc = x.doc AND m.idx = x.mention
+            JOIN entities en ON en.id = m.entity JOIN documents d ON d.id = x.doc WHERE {counted(conn, 'x.doc')}
+            GROUP BY m.entity""").fetchall()
+    if len(counts) <= top:
+        return None
+    ranked = sorted(((-n, name, entity) for entity, name, n in counts))
+    last = ranked[top - 1][:2]
+    return [entity for n, name, entity in ranked if (n, name) <= last]
 
 
 def _group(rows) -> list[dict]:
@@ -86,7 +104,9 @@ def label_matrix(conn: sqlite3.Connection, entity: str | None = None, top: int |
         return {"outlets": [], "rows": []}
     by_cell: dict[tuple[str, str], list] = defaultdict(list)
     names: dict[str, str] = {}
-    for r in _rows(conn, entity):
+    # only the rows of the actors that can make the top: the same matrix, without grouping every actor's labels
+    among = _most_labelled(conn, top) if top and not entity else None
+    for r in _rows(conn, entity, among):
         names[r["entity"]] = r["entity_name"]
         by_cell[(r["entity"], outlet_label(r["outlet"], r["title"], r["path"]))].append(r)
     rows: dict[str, dict] = {}

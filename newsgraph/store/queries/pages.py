@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 OBJECT_ROLES = ("object", "recipient", "destination")
-PAGE_TABLES = "4"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
+PAGE_TABLES = "5"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
 def _count(conn: sqlite3.Connection, sql: str, args=()) -> int:

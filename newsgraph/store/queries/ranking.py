@@ -13,7 +13,7 @@ from typing import Iterator
 
 from newsgraph.store.queries.schema import has_table
 
-__all__ = ["event_features", "all_event_features", "rank_score", "rank_key", "rank_event_ids", "rank_events", "with_rank", "LOW_TYPES",
+__all__ = ["event_features", "all_event_features", "rank_score", "rank_key", "rank_position", "rank_event_ids", "rank_events", "with_rank", "LOW_TYPES",
            "RANKING"]
 
 LOW_TYPES = ("OTHER",)  # always listed last (and collapsed in the pages)
@@ -48,27 +48,29 @@ def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def all_event_features(conn: sqlite3.Connection) -> Iterator[dict]:
-    """`event_features` of every event in the store, one at a time, from one statement that counts each table
-    once instead of four subqueries per event (for the corpus step, which ranks every actor's events)."""
+def all_event_features(conn: sqlite3.Connection, within: str | None = None) -> Iterator[dict]:
+    """`event_features` of every event in the store (or of the events whose ids the table `within` holds), one at a
+    time, from one statement that counts each table once instead of four subqueries per event (for the corpus step,
+    which ranks every actor's events)."""
     if not has_table(conn, "events"):
         return iter(())
     groups = has_table(conn, "fact_groups")
+    only = f" AND e.id IN (SELECT id FROM {within})" if within else ""
     rows = conn.execute(
         f"""WITH sides AS (
                 SELECT p.event, COUNT(CASE p.role WHEN 'subject' THEN 1 END) AS subjects,
                        COUNT(CASE WHEN p.role != 'subject' THEN 1 END) AS counterparts
                 FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-                WHERE m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin') GROUP BY p.event),
+                WHERE m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin'){only} GROUP BY p.event),
             sums AS (
                 SELECT ea.event, COUNT(*) AS amounts, COUNT(CASE a.kind WHEN 'money' THEN 1 END) AS money
                 FROM event_amounts ea JOIN events e ON e.id = ea.event LEFT JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
-                GROUP BY ea.event)
+                WHERE 1{only} GROUP BY ea.event)
             SELECT e.id, e.type, e.modality, e.negated, e.time IS NOT NULL AS dated, COALESCE(s.subjects, 0) AS subjects,
                    COALESCE(s.counterparts, 0) AS counterparts, COALESCE(x.amounts, 0) AS amounts, COALESCE(x.money, 0) AS money,
                    {"COALESCE(g.documents, 1)" if groups else "1"} AS sources
             FROM events e LEFT JOIN sides s ON s.event = e.id LEFT JOIN sums x ON x.event = e.id
-            {"LEFT JOIN fact_groups g ON g.id = e.grp" if groups else ""}""")
+            {"LEFT JOIN fact_groups g ON g.id = e.grp" if groups else ""} WHERE 1{only}""")
     names = [c[0] for c in rows.description]
     return (dict(zip(names, r)) for r in rows)
 
@@ -91,6 +93,13 @@ def rank_key(f: dict | None, event_id: int) -> tuple:
     if f is None:
         return (2, 0, event_id)
     return (1 if f["type"] in LOW_TYPES else 0, -rank_score(f), event_id)
+
+
+def rank_position(f: dict | None, event_id: int) -> int:
+    """`rank_key` as one integer that sorts the same way (event ids below 2**40): the corpus step stores it as the
+    event's position in each of its actors' lists, so an event's rows do not move when another event is ranked."""
+    low, negative_score, _ = rank_key(f, event_id)
+    return (((low << 6) + negative_score + 32) << 40) | event_id
 
 
 def rank_event_ids(conn: sqlite3.Connection, ids) -> list[int]:
