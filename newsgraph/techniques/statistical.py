@@ -355,7 +355,7 @@ class WordRates:
 
     The span finder reads these rates beside its word features: a word seen three times, each time inside a
     span, says more through its rate than through a weight that regularisation keeps small. A training
-    article's rows read rates counted without its own inner fold (``minus``), as an unseen article would;
+    article's rows read rates counted without that article (``excluding``), as an unseen article would;
     otherwise a word seen once carries its own label."""
 
     ALPHA = 3.0  # pseudo-counts at the overall rate
@@ -385,15 +385,37 @@ class WordRates:
         return WordRates({k: v for k, v in seen.items() if v > 0}, {k: v for k, v in inside.items() if v > 0},
                          self.tokens - other.tokens, self.positive - other.positive)
 
+    def excluding(self, other: "WordRates") -> "WordRates":
+        """These rates with `other`'s counts taken out when read: ``minus`` without copying the counts (for one
+        article's rows, read once)."""
+        return _Excluding(self, other)
+
+    def _counts(self, distinct: list[int]) -> tuple[np.ndarray, np.ndarray, int, int]:
+        seen = np.array([self.seen.get(k, 0) for k in distinct], dtype=np.float64)
+        inside = np.array([self.inside.get(k, 0) for k in distinct], dtype=np.float64)
+        return seen, inside, self.tokens, self.positive
+
     def log_odds(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Smoothed log-odds of being inside a span, and how often the key was seen, per key."""
-        prior = self.positive / max(1, self.tokens)
         distinct, inverse = np.unique(keys, return_inverse=True)
-        seen = np.array([self.seen.get(k, 0) for k in distinct.tolist()], dtype=np.float64)
-        inside = np.array([self.inside.get(k, 0) for k in distinct.tolist()], dtype=np.float64)
+        seen, inside, tokens, positive = self._counts(distinct.tolist())
+        prior = positive / max(1, tokens)
         rate = (inside + self.ALPHA * prior) / (seen + self.ALPHA)
         lo = np.log(rate + 1e-9) - np.log(1 - rate + 1e-9)
         return lo[inverse.reshape(-1)], seen[inverse.reshape(-1)]
+
+
+class _Excluding(WordRates):
+    """`base`'s rates read as if `other`'s articles had not been counted."""
+
+    def __init__(self, base: WordRates, other: WordRates):
+        self.base, self.other = base, other
+        self.tokens, self.positive = base.tokens - other.tokens, base.positive - other.positive
+
+    def _counts(self, distinct: list[int]) -> tuple[np.ndarray, np.ndarray, int, int]:
+        seen, inside, tokens, positive = self.base._counts(distinct)
+        o_seen, o_inside, o_tokens, o_positive = self.other._counts(distinct)
+        return seen - o_seen, inside - o_inside, tokens - o_tokens, positive - o_positive
 
 
 _RATE_BINS = 17  # log-odds in half units, from -6 (and below) to 2 (and above)
@@ -596,6 +618,32 @@ def runs(feats: DocFeatures, probs: np.ndarray, threshold: float) -> list[tuple[
     return out
 
 
+def widen(feats: DocFeatures, spans: list[tuple[int, int, float, str]], kinds) -> list[tuple[int, int, float, str]]:
+    """(start, end, strength, technique) spans, those of the techniques in `kinds` stretched over their sentence
+    (punctuation trimmed from its edges, as ``runs`` trims).
+
+    Some techniques are mostly said by a whole sentence (in ptc-dev 62% of the Doubt spans cover at least 80% of
+    their line, 61% of Causal_Oversimplification), while the finder marks the few words that give it away; the
+    spans of such a technique are widened to the sentence when cross-validation inside the training articles
+    says that helps (``meta["sentence_wide"]``). Spans widened to the same sentence with the same technique are
+    kept once, the strongest."""
+    if not kinds or not spans:
+        return spans
+    so = feats.sent_of
+    out: dict[tuple[int, int, str], float] = {}
+    for s, e, m, k in spans:
+        if k in kinds:
+            a, b = int(np.searchsorted(so, so[s], "left")), int(np.searchsorted(so, so[s], "right"))
+            while a < b and feats.trim_left[a]:
+                a += 1
+            while b > a and feats.trim_right[b - 1]:
+                b -= 1
+            s, e = min(s, a), max(e, b)
+        if out.get((s, e, k), -1.0) < m:
+            out[(s, e, k)] = m
+    return sorted((s, e, m, k) for (s, e, k), m in out.items())
+
+
 def _score(strength: float, span_threshold: float, technique_threshold: float) -> float:
     """Strength mapped so that the technique's threshold is 0.5, certainty 1 and the span threshold 0."""
     if strength >= technique_threshold:
@@ -674,8 +722,14 @@ class TechniqueModel:
         feats = self.features(doc, rule_result, gated=True)
         spans = runs(feats, self.token_probabilities(feats), self.threshold)
         labels = self.classify(doc, feats, [(s, e) for s, e, _ in spans])
+        spans = widen(feats, [(s, e, p, technique) for (s, e, p), (technique, _) in zip(spans, labels)], self.sentence_wide)
         return [Found(s, e, technique, "model", round(_score(p, self.threshold, self.thresholds.get(technique, self.threshold)), 4))
-                for (s, e, p), (technique, _) in zip(spans, labels)]
+                for s, e, p, technique in spans]
+
+    @property
+    def sentence_wide(self) -> frozenset[str]:
+        """The techniques whose spans are widened to their sentence (``widen``), as training chose them."""
+        return frozenset(self.meta.get("sentence_wide", ()))
 
     def save(self, path: Path) -> None:
         import joblib

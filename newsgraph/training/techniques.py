@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from newsgraph.techniques import TECHNIQUES
 from newsgraph.techniques.statistical import (DocFeatures, TechniqueModel, WordRates, _stacked, char_to_tokens, features,
-                                              hash_rows, runs, span_features, token_char_spans)
+                                              hash_rows, runs, span_features, token_char_spans, widen)
 from newsgraph.training.scorer import span_identification
 
 @dataclass
@@ -123,8 +123,8 @@ TECHNIQUE_GRID = tuple(round(t, 3) for t in np.arange(0.15, 0.951, 0.05))
 
 
 def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_for: Callable, min_precision: float = 0.0,
-                    progress: Callable[[str], None] | None = None, span_min_precision: float = 0.0
-                    ) -> tuple[float, dict[str, float], dict]:
+                    progress: Callable[[str], None] | None = None, span_min_precision: float = 0.0,
+                    widen_spans: bool = True) -> tuple[float, dict[str, float], dict]:
     """The span threshold and per-technique thresholds with the best SI F1 on out-of-fold probabilities.
 
     `labels_for(i, spans)` gives the technique of each candidate span of example
@@ -133,6 +133,9 @@ def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_fo
     per-technique thresholds then rise above it, keeping the best F1 among the
     operating points whose precision reaches `min_precision`, when any does. A
     span threshold held to the precision floor as well would cut recall twice.
+    Before the per-technique thresholds, with `widen_spans`, each technique's spans
+    are widened to their sentence (``statistical.widen``) when that raises the same
+    objective; the techniques chosen are ``info["sentence_wide"]``.
     """
 
     def objective(score, floor: float) -> float:
@@ -144,12 +147,24 @@ def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_fo
     labelled = [[(s, e, m, k) for (s, e, m), (k, _) in zip(found, labels_for(i, [(s, e) for s, e, _ in found]))]
                 for i, found in enumerate(candidates)]
     thresholds = {k: threshold for k in TECHNIQUES}
+    present = Counter(k for found in labelled for *_, k in found)
+    # Techniques said by whole sentences: each one's spans widened to the sentence when that raises SI F1 here.
+    wide: set[str] = set()
+    if widen_spans:
+        def widened(kinds):
+            return [widen(ex.feats, found, kinds) for ex, found in zip(examples, labelled)]
+
+        best = _si(examples, [[(s, e) for s, e, *_ in found] for found in labelled])
+        for k, _n in present.most_common():
+            got = _si(examples, [[(s, e) for s, e, *_ in found] for found in widened(wide | {k})])
+            if objective(got, min_precision) > objective(best, min_precision) + 1e-6:
+                wide, best = wide | {k}, got
+        labelled = widened(wide)
 
     def score_with(th: dict[str, float]):
         return _si(examples, [[(s, e) for s, e, m, k in found if m >= th[k]] for found in labelled])
 
     best = score_with(thresholds)
-    present = Counter(k for found in labelled for *_, k in found)
     for _ in range(2):
         for k, _n in present.most_common():
             for t in (threshold,) + tuple(x for x in TECHNIQUE_GRID if x > threshold):
@@ -159,7 +174,7 @@ def tune_thresholds(examples: list[_Example], probs: list[np.ndarray], labels_fo
                     thresholds, best = trial, got
         if progress:
             progress(f"per-technique thresholds: SI F1 {best.f1:.3f} (P {best.precision:.3f}) on held-out training folds")
-    info = {"span_threshold_si": by_t[threshold].as_dict(), "tuned_si": best.as_dict()}
+    info = {"span_threshold_si": by_t[threshold].as_dict(), "tuned_si": best.as_dict(), "sentence_wide": sorted(wide)}
     return threshold, thresholds, info
 
 
@@ -212,13 +227,15 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         for j in part:
             ex = examples[j]
             sentence_oof[ex.id] = model.predict_proba(ex.feats.sentences)[:, 1] if ex.feats.sentences.shape[0] else np.zeros(0)
-    # Word rates: the final model counts them over every training article; a training article's rows read them
-    # counted without its own inner fold, so that the finder learns what a rate says about an unseen article.
+    # Word rates: the final model counts them over every training article. A finder's training rows read them
+    # counted without their own article, and an inner fold's finder scores its held-out fold with rates counted
+    # without that fold: every row reads rates that never counted its own labels, as an unseen article does,
+    # and the rows of the inner finders (which choose the thresholds) and the final one read them alike.
+    own = [WordRates.count([(ex.feats.word_keys, ex.feats.pair_keys, ex.y_tokens)]) for ex in examples]
     rates = WordRates.count((ex.feats.word_keys, ex.feats.pair_keys, ex.y_tokens) for ex in examples)
     fold_of = {j: f for f, part in enumerate(parts) for j in part}
     without = [rates.minus(WordRates.count((examples[j].feats.word_keys, examples[j].feats.pair_keys, examples[j].y_tokens)
                                            for j in part)) for part in parts]
-    stacked = {ex.id: _stacked(ex.feats, sentence_oof[ex.id], without[fold_of[j]]) for j, ex in enumerate(examples)}
     if progress:
         progress(f"sentence scorer cross-validated; fitting the span finder on {folds} folds")
     probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
@@ -226,10 +243,14 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     for f, part in enumerate(parts):
         inside = set(part)
         rest = [ex for j, ex in enumerate(examples) if j not in inside]
-        finder = _fit_finder(rest, stacked, c_finder)
+        rows = {examples[j].id: _stacked(examples[j].feats, sentence_oof[examples[j].id], without[f].excluding(own[j]))
+                for j in range(len(examples)) if j not in inside}
+        finder = _fit_finder(rest, rows, c_finder)
+        del rows
         classifiers[f] = _fit_classifier(rest, c_classifier)
         for j in part:
-            probs[j] = finder.predict_proba(stacked[examples[j].id])[:, 1] if len(examples[j].y_tokens) else np.zeros(0)
+            ex = examples[j]
+            probs[j] = finder.predict_proba(_stacked(ex.feats, sentence_oof[ex.id], without[f]))[:, 1] if len(ex.y_tokens) else np.zeros(0)
 
     def labels_for(i: int, spans: list[tuple[int, int]]):
         probe = TechniqueModel(None, None, classifiers[fold_of[i]], 0.5, {}, {})
@@ -240,8 +261,9 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     if progress:
         progress(f"span threshold {threshold}; fitting on all {len(examples)} articles")
     sentence = _fit_sentence(examples, c_sentence)
-    finder = _fit_finder(examples, stacked, c_finder)
+    finder = _fit_finder(examples, {ex.id: _stacked(ex.feats, sentence_oof[ex.id], rates.excluding(own[j]))
+                                    for j, ex in enumerate(examples)}, c_finder)
     classifier = _fit_classifier(examples, c_classifier)
     meta = {"articles": len(examples), "gold_spans": sum(len(ex.gold) for ex in examples), "folds": folds,
-            "cross_validated": info, "sentence_gate": gate, "cpu_seconds": round(time.process_time() - started, 1)}
+            "cross_validated": info, "sentence_gate": gate, "sentence_wide": info["sentence_wide"], "cpu_seconds": round(time.process_time() - started, 1)}
     return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates)
