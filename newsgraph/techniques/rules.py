@@ -31,7 +31,7 @@ from newsgraph.techniques import Found
 
 # lexicon file -> (technique, score). A score is the rule's measured precision on PTC (ptc-dev, 248 articles):
 # the share of its spans' characters an annotator marked (`python scripts/calibrate_rules.py ../shared/corpus/ptc-dev`),
-# so a rule span passes the default min-score (0.52) only when most of what the rule marks is propaganda.
+# so a rule span passes the default min-score (0.55) only when most of what the rule marks is propaganda.
 LEXICONS = {
     "loaded_language": ("Loaded_Language", 0.49),
     "name_calling": ("Name_Calling,Labeling", 0.39),
