@@ -11,7 +11,10 @@ Linux's ``/proc``), so a wall ratio moved by a busy disk or a busy neighbour can
 moved by the code. ``--repeat K`` writes K copies of the corpus (each copy's texts
 changed by one line so none is a duplicate) to measure scale; the main
 process's resident memory is sampled every 10% of the build, to show that it
-does not grow with the corpus. ``--executor`` runs the build's per-document
+does not grow with the corpus. ``--rounds K`` measures the floor and the build K times, in turn
+(odd rounds floor first, even rounds build first, so a machine that slows or speeds up during the
+run does not favour either), and prints each round's ratios and their medians: on a shared or
+virtual machine one round's floor can move by a tenth. ``--executor`` runs the build's per-document
 work in a Dask cluster (``dask`` starts a local one with ``--jobs`` workers);
 the floor stays ``nlp.pipe`` with ``--jobs`` processes.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -135,8 +139,11 @@ def bare(files: list[Path], model: str | None, jobs: int) -> float:
 
 def full(files: list[Path], db: Path, model: str | None, jobs: int, samples: list[tuple[int, float]],
          executor: str = "local") -> tuple[float, object]:
+    from newsgraph.nlp import unload
     from newsgraph.pipeline import AnalysisOptions
     from newsgraph.run import BuildOptions, build
+
+    unload()
 
     step = max(1, len(files) // 10)
     seen = {"n": 0}
@@ -161,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N files")
     ap.add_argument("--model", default=None)
     ap.add_argument("--executor", default="local", help="local, dask (a local cluster of --jobs workers) or dask://HOST:PORT")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure the floor and the build this many times, in alternating order, and print the medians")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="newsgraph-bench-"))
@@ -181,26 +190,49 @@ def main(argv: list[str] | None = None) -> int:
         words = sum(len(p.read_bytes().split()) for p in files)
         print(f"corpus: {len(files)} files, {words:,} words, jobs={args.jobs}, executor={args.executor}")
         print(f"load average at start: {_load()}")
-        start = machine_counters()
-        t_bare = bare(files, args.model, args.jobs)
-        floor = _delta(start, machine_counters())
-        print(f"bare spaCy nlp.pipe : {t_bare:8.1f} s  {len(files) / t_bare:7.1f} articles/s  {words / t_bare:8.0f} words/s")
-        samples: list[tuple[int, float]] = []
-        start = machine_counters()
-        t_full, report = full(files, work / "bench.db", args.model, args.jobs, samples, args.executor)
-        whole = _delta(start, machine_counters())
-        print(f"newsgraph build     : {t_full:8.1f} s  {len(files) / t_full:7.1f} articles/s  {words / t_full:8.0f} words/s"
-              f"  ({report.processed} processed, {len(report.skipped)} skipped)")
-        print(f"ratio build / bare  : {t_full / t_bare:.2f}")
-        print(f"CPU s (this process and its workers): floor {floor['cpu']:.1f}, build {whole['cpu']:.1f}, "
-              f"ratio {whole['cpu'] / floor['cpu']:.2f}" if floor["cpu"] > 0 else "CPU s: not available")
-        for name, d in (("floor", floor), ("build", whole)):
-            print(f"machine during {name:5s}: I/O stall some {d['io_some']:.1f} s / full {d['io_full']:.1f} s, "
-                  f"CPU stall {d['cpu_some']:.1f} s, steal {d['steal']:.1f} s, iowait {d['iowait']:.1f} s, "
-                  f"this process wrote {d['write_bytes'] / 2**20:.1f} MB")
-        print(f"load average at end: {_load()}")
-        if samples:
-            print("main-process RSS (MB) at inputs seen: " + ", ".join(f"{n}:{mb:.0f}" for n, mb in samples))
+        if args.rounds < 1:
+            ap.error("--rounds must be at least 1")
+        wall_ratios, cpu_ratios = [], []
+        for r in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"--- round {r} of {args.rounds} ({'floor' if r % 2 else 'build'} first)")
+            db = work / "bench.db"
+            for leftover in (db, work / "bench.db-wal", work / "bench.db-shm"):  # each round builds from nothing
+                leftover.unlink(missing_ok=True)
+            results: dict[str, tuple[float, dict[str, float]]] = {}
+            for what in (("floor", "build") if r % 2 else ("build", "floor")):
+                start = machine_counters()
+                if what == "floor":
+                    t_bare = bare(files, args.model, args.jobs)
+                    results["floor"] = (t_bare, _delta(start, machine_counters()))
+                    print(f"bare spaCy nlp.pipe : {t_bare:8.1f} s  {len(files) / t_bare:7.1f} articles/s  {words / t_bare:8.0f} words/s")
+                else:
+                    samples: list[tuple[int, float]] = []
+                    t_full, report = full(files, db, args.model, args.jobs, samples, args.executor)
+                    results["build"] = (t_full, _delta(start, machine_counters()))
+                    print(f"newsgraph build     : {t_full:8.1f} s  {len(files) / t_full:7.1f} articles/s  {words / t_full:8.0f} words/s"
+                          f"  ({report.processed} processed, {len(report.skipped)} skipped)")
+            (t_bare, floor), (t_full, whole) = results["floor"], results["build"]
+            wall_ratios.append(t_full / t_bare)
+            print(f"ratio build / bare  : {t_full / t_bare:.2f}")
+            if floor["cpu"] > 0:
+                cpu_ratios.append(whole["cpu"] / floor["cpu"])
+                print(f"CPU s (this process and its workers): floor {floor['cpu']:.1f}, build {whole['cpu']:.1f}, "
+                      f"ratio {whole['cpu'] / floor['cpu']:.2f}")
+            else:
+                print("CPU s: not available")
+            for name, d in (("floor", floor), ("build", whole)):
+                print(f"machine during {name:5s}: I/O stall some {d['io_some']:.1f} s / full {d['io_full']:.1f} s, "
+                      f"CPU stall {d['cpu_some']:.1f} s, steal {d['steal']:.1f} s, iowait {d['iowait']:.1f} s, "
+                      f"this process wrote {d['write_bytes'] / 2**20:.1f} MB")
+            print(f"load average at end: {_load()}")
+            if samples:
+                print("main-process RSS (MB) at inputs seen: " + ", ".join(f"{n}:{mb:.0f}" for n, mb in samples))
+        if args.rounds > 1:
+            print(f"=== median of {args.rounds} rounds: ratio build / bare {statistics.median(wall_ratios):.2f} "
+                  f"(rounds {', '.join(f'{x:.2f}' for x in wall_ratios)})"
+                  + (f", CPU ratio {statistics.median(cpu_ratios):.2f} (rounds {', '.join(f'{x:.2f}' for x in cpu_ratios)})"
+                     if cpu_ratios else ""))
         size = (work / "bench.db").stat().st_size / 2**20
         print(f"database size       : {size:.1f} MB")
     finally:
