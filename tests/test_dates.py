@@ -84,3 +84,18 @@ def test_borrowing_through_the_signature_index_equals_comparing_every_pair():
         else:
             assert (found[doc].date, found[doc].documents, found[doc].agreeing) == (
                 dt.date.fromordinal(middle).isoformat(), len(dates), len(agreeing))
+
+
+def test_kept_signatures_version_changes_with_the_signatures():
+    """After added documents the date step compares with the signatures it kept (meta 'date_signatures' ==
+    SIGNATURES): a change to event_signatures, event_sides or GENERIC_EVENTS must come with a new SIGNATURES, and
+    then a new pin here, or signatures made two ways would be compared."""
+    import hashlib
+    import inspect
+
+    from newsgraph.resolve import dates
+    from newsgraph.store import dates as store_dates
+
+    source = inspect.getsource(dates.event_signatures) + inspect.getsource(store_dates.event_sides) + repr(
+        sorted(dates.GENERIC_EVENTS))
+    assert (dates.SIGNATURES, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("1", "f8d57b8e48c35566")

@@ -225,3 +225,17 @@ def test_reports_naming_different_actors_for_one_happening_conflict(tmp_path):
     assert sorted({v["value"] for v in c["values"]}) == ["china", "russia"]
     assert {v["text"] for v in c["values"]} == {"Russia", "China"}
     assert "name different actors" in c["explanation"] and "2019-03-04" in c["explanation"]
+
+
+def test_kept_fact_inputs_version_changes_with_what_is_kept():
+    """After added documents the fact step reads the other documents' inputs from what it kept (meta 'fact_inputs'
+    == FACT_INPUTS): a change to what _states, _candidate_rows, _keep, _fields or _events read or keep must come
+    with a new FACT_INPUTS, and then a new pin here, or old kept views would be mixed with new ones."""
+    import hashlib
+    import inspect
+
+    from newsgraph.store import corpus
+
+    source = "".join(inspect.getsource(f) for f in (corpus._states, corpus._candidate_rows, corpus._keep, corpus._fields,
+                                                    corpus._events))
+    assert (corpus.FACT_INPUTS, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("2", "bb6ad3a23aa32e0d")

@@ -34,6 +34,10 @@ AGREE_DAYS = 14
 NOTE = "publication date inferred from related documents"
 UNDATED_NOTE = "publication date unknown"
 GENERIC_EVENTS = {"STATEMENT", "OTHER"}
+# meta 'date_signatures': the version of the kept event signatures (date_signatures). A change to what
+# event_signatures or store.dates.event_sides make of an event needs a new one, so stored signatures are made
+# again rather than mixed with new ones (tests/test_dates.py pins it to their source).
+SIGNATURES = "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,7 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
 def resolve(store, touched=None) -> None:
     """Borrow dates for the undated documents; with `touched` (a `resolve.touched.Touched`), only for those the added
     documents can change, and note there the documents whose publication date changed, for the steps after this one."""
-    if touched is not None and not touched.gone_entities and store.get_meta("date_signatures") == "1":
+    if touched is not None and not touched.gone_entities and store.get_meta("date_signatures") == SIGNATURES:
         _update(store, touched)
         return
     before = store_dates.undated_or_inferred(store) if touched is not None else None
@@ -98,7 +102,7 @@ def resolve(store, touched=None) -> None:
             store_dates.write_dates(store, [(doc, None if result is None else result.date, inputs.notes[doc] + [_note(result)])
                                             for doc, result in found.items()])
         store_dates.write_signatures(store, signatures, replace=True)
-        store.set_meta("date_signatures", "1")
+        store.set_meta("date_signatures", SIGNATURES)
     if before is not None:
         after = store_dates.undated_or_inferred(store)
         touched.redated |= {d for d in before.keys() | after.keys() if before.get(d) != after.get(d)}

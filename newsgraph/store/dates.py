@@ -62,13 +62,14 @@ def date_inputs(store) -> DateInputs:
 
 
 def event_sides(store, docs=None):
-    """(event, doc, type, role, entity) of every resolved participant of a stated (not negated) event (of `docs`)."""
+    """(event, doc, type, role, entity) of every resolved participant of a stated (not negated) event (of `docs`), in
+    event and mention order (the signature keeps an event's first subject and first other side)."""
     within = "" if docs is None else f" AND e.doc IN (SELECT id FROM {_docs_table(store, 'dates_sides', docs)})"
     return store.conn.execute(
         """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e
            JOIN event_participants p ON p.event = e.id
            JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-           WHERE m.entity IS NOT NULL AND e.negated = 0""" + within
+           WHERE m.entity IS NOT NULL AND e.negated = 0""" + within + " ORDER BY e.id, p.mention"
     )
 
 

@@ -185,9 +185,9 @@ def event_edges_with_keys(store, keys: set[tuple]) -> list[tuple]:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS edge_keys (source TEXT, target TEXT, type TEXT, date TEXT)")
     conn.execute("DELETE FROM temp.edge_keys")
     conn.executemany("INSERT INTO temp.edge_keys VALUES (?, ?, ?, ?)", keys)
-    rows = conn.execute(
+    rows = conn.execute(  # CROSS JOIN: look each key up in event_edges_key, not scan event_edges (184k rows at 100k)
         """SELECT x.event, x.source, x.target, x.type, x.date, x.doc, x.sentence, x.asserted FROM temp.edge_keys k
-           JOIN event_edges x ON x.source = k.source AND x.target = k.target AND x.type = k.type AND x.date IS k.date
+           CROSS JOIN event_edges x ON x.source = k.source AND x.target = k.target AND x.type = k.type AND x.date IS k.date
            ORDER BY x.event""").fetchall()
     return [tuple(r) for r in rows]
 
