@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-# The tables the corpus steps after entity resolution write (stories aside), and what they write into documents and events.
+# The tables the corpus steps after entity resolution write (stories aside), the inputs they keep for the next
+# step (date_signatures; fact_events, fact_candidates, fact_states), and what they write into documents and events.
 CORPUS_TABLES = ("affiliations", "fact_groups", "conflicts", "conflict_values", "copies", "lineage", "lineage_reports",
-                 "actor_edges", "event_edges", "entity_event_rank", "event_order", "page_summary", "quote_order")
+                 "actor_edges", "event_edges", "entity_event_rank", "event_order", "page_summary", "quote_order",
+                 "date_signatures", "fact_events", "fact_candidates", "fact_states")
 
 
 def corpus_tables(conn) -> dict[str, list]:
@@ -133,3 +135,150 @@ def test_added_documents_give_the_tables_of_a_full_step_on_news(tmp_path, shared
     assert updates[0].sources_before
     tables = assert_as_full(db, tmp_path)
     assert len(tables["fact_groups"]) > 100 and len(tables["actor_edges"]) > 1000
+
+
+def _round(corpus: Path, name: str, records: list[dict]) -> None:
+    """One more JSON-lines file of articles in the corpus folder (its documents are added by the next build)."""
+    (corpus / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def _documents(db: Path) -> dict[str, tuple]:
+    """title -> (id, published, published_inferred) of every document."""
+    from newsgraph.store.sqlite import open_store
+
+    with open_store(db, readonly=True) as store:
+        return {r[1]: (r[0], r[2], r[3]) for r in store.conn.execute(
+            "SELECT id, title, published, published_inferred FROM documents")}
+
+
+def test_added_documents_lend_borrowed_dates_and_take_them_back(tmp_path, updates):
+    """Undated articles share "Russia lent Venezuela" with two dated ones: too few to borrow a date from. A third
+    dated one comes, with a new undated one on the loan and one on France sanctioning Syria (which three dated
+    articles already report): every undated article on the loan borrows their median, 2019-03-02, the new one on
+    Syria borrows 2020-01-12, and an undated article on another act stays undated. Three dated in June 2021 come:
+    the six dated ones no longer agree, and the articles on the loan lose the date again (the one on Syria keeps its
+    own, and another one on Syria borrows from the three dated ones, not from it). After each step the tables and the export are the full steps'."""
+    from newsgraph.resolve.dates import NOTE, UNDATED_NOTE
+    from newsgraph.run import build
+
+    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
+    corpus.mkdir()
+    _round(corpus, "r1", [
+        {"title": "D1", "outlet": "Daily One", "published": "2019-03-01",
+         "text": "Russia lent Venezuela $17 billion. Officials in Caracas welcomed the money."},
+        {"title": "D2", "outlet": "Daily Two", "published": "2019-03-02",
+         "text": "Russia lent Venezuela a large sum. The loan will pay for food and fuel."},
+        {"title": "U1", "outlet": "Weekly", "text": "Russia lent Venezuela more money. Critics in Congress asked who would pay it back."},
+        {"title": "U2", "outlet": "Herald", "text": "The United States sanctioned Venezuela. Russia lent Venezuela help in return."},
+        {"title": "U3", "outlet": "Wire", "text": "Russia lent Venezuela new funds for its army."},
+        {"title": "X", "outlet": "Wire", "text": "Germany sanctioned Iran. The talks in Vienna ended without a deal."},
+    ] + [{"title": f"F{day}", "outlet": "Paris Daily", "published": f"2020-01-{day}", "text": f"France sanctioned Syria {why}"}
+         for day, why in (("10", "over the attacks."), ("12", "again, officials said."), ("20", "for the third time."))])
+    build([str(corpus)], str(db))
+    assert updates == []  # a first step is a full one
+    tables = assert_as_full(db, tmp_path)
+    docs = _documents(db)
+    undated = {docs[t][0] for t in ("U1", "U2", "U3", "X")}
+    assert {row[0]: row[1] for row in tables["documents.dates"] if row[0] in undated} == dict.fromkeys(undated)
+
+    _round(corpus, "r2", [
+        {"title": "D3", "outlet": "Daily Three", "published": "2019-03-04",
+         "text": "Russia lent Venezuela another loan. Bankers in Moscow were worried."},
+        {"title": "U4", "outlet": "Weekly", "text": "Russia lent Venezuela the money in secret, a newspaper said."},
+        {"title": "U6", "outlet": "Weekly", "text": "France sanctioned Syria, and the talks in Geneva stopped."},
+    ])
+    build([str(corpus)], str(db))
+    assert len(updates) == 1 and len(updates[0].added) == 3
+    tables = assert_as_full(db, tmp_path)
+    docs = _documents(db)
+    borrowers = {docs[t][0] for t in ("U1", "U2", "U3", "U4")}
+    assert updates[0].redated == borrowers | {docs["U6"][0]}
+    dates = {row[0]: row[1:] for row in tables["documents.dates"]}
+    for doc in borrowers:  # the median of 2019-03-01, 2019-03-02 and 2019-03-04, marked inferred, with its support
+        published, inferred, notes = dates[doc]
+        assert (published, inferred) == ("2019-03-02", 1)
+        assert any(n.startswith(NOTE) and "3 of 3 dated documents" in n for n in json.loads(notes)), notes
+    assert dates[docs["X"][0]][:2] == (None, 0)  # its act (Germany sanctioning Iran) is in no dated article
+    assert dates[docs["U6"][0]][:2] == ("2020-01-12", 1)  # added undated, its act in three dated articles already in
+    assert docs["D3"][1:] == ("2019-03-04", 0)
+
+    _round(corpus, "r3", [
+        {"title": f"D{n}", "outlet": f"Paper {n}", "published": f"2021-06-0{n - 3}",
+         "text": f"Russia lent Venezuela {words}"}
+        for n, words in ((4, "$2 billion for oil fields."), (5, "money for new roads."), (6, "a second loan for trains."))
+    ] + [{"title": "U5", "outlet": "Wire", "text": "Russia lent Venezuela $5 billion, a diplomat in Lima said."},
+         {"title": "U7", "outlet": "Wire", "text": "France sanctioned Syria, a diplomat in Lima said."}])
+    build([str(corpus)], str(db))
+    assert len(updates) == 2 and len(updates[1].added) == 5
+    tables = assert_as_full(db, tmp_path)
+    docs = _documents(db)
+    assert updates[1].redated == borrowers | {docs["U7"][0]}  # U5 was undated and stays so; U6 keeps its date
+    loan = [row for row in tables["date_signatures"] if row[:3] == ("FINANCE", "russia", "venezuela")]
+    assert {row[3] for row in loan} == {docs[t][0] for t in ("D1", "D2", "D3", "D4", "D5", "D6", "U1", "U2", "U3", "U4", "U5")}
+    dates = {row[0]: row[1:] for row in tables["documents.dates"]}
+    assert dates[docs["U6"][0]][:2] == ("2020-01-12", 1)
+    # the dated articles on Syria, not U6, whose date is borrowed
+    assert dates[docs["U7"][0]][:2] == ("2020-01-12", 1) and "3 of 3 dated documents" in dates[docs["U7"][0]][2]
+    for doc in borrowers | {docs["U5"][0]}:  # three dates in March 2019, three in June 2021: no agreement
+        published, inferred, notes = dates[doc]
+        assert (published, inferred) == (None, 0)
+        assert [n for n in json.loads(notes) if n.startswith((NOTE, UNDATED_NOTE))] == [
+            f"{UNDATED_NOTE}: its text does not date it, and no 3 dated documents sharing its events agree on a date"]
+
+
+def test_an_added_earlier_copy_takes_over_and_its_fact_group_changes_id(tmp_path, updates):
+    """Two articles report Russia's loan to Venezuela (one fact group, named by the first one's event, and two
+    figures that disagree). A near-copy of the first, published four days before it, comes: it is the canonical
+    text now and the first article its copy, so the first article's event leaves the group and the group is named by
+    the second one's event. After each step the tables and the export are the full steps'."""
+    from newsgraph.run import build
+
+    first = ("Russia lent Venezuela $17 billion. The money will pay for food, fuel and medicine over the next two "
+             "years. Officials in Caracas welcomed the help and thanked the government in Moscow for its support.")
+    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
+    corpus.mkdir()
+    _round(corpus, "r1", [
+        {"title": "A", "outlet": "Daily One", "published": "2019-03-05", "text": first},
+        {"title": "B", "outlet": "Daily Two", "published": "2019-03-06",
+         "text": "Russia lent Venezuela $15 billion. Critics in Congress asked who would pay it back."},
+    ])
+    build([str(corpus)], str(db))
+
+    def loans(tables) -> dict[str, tuple[int, int | None]]:
+        """title -> (its "lend" event, the event's fact group)"""
+        from newsgraph.store.sqlite import open_store
+
+        with open_store(db, readonly=True) as store:
+            found = {r[0]: r[1] for r in store.conn.execute(
+                "SELECT d.title, e.id FROM events e JOIN documents d ON d.id = e.doc WHERE e.predicate = 'lend'")}
+        group = dict(tables["events.grp"])
+        return {title: (event, group[event]) for title, event in found.items()}
+
+    tables = assert_as_full(db, tmp_path)
+    events = loans(tables)
+    (a, _), (b, _) = events["A"], events["B"]
+    assert a < b and events == {"A": (a, a), "B": (b, a)}  # the group is named by its first event, A's
+    assert [row[0] for row in tables["fact_groups"]] == [a] and tables["copies"] == []
+    values = {row[1] for row in tables["conflict_values"]}
+    assert {a, b} <= values
+    assert [row[3] for row in tables["lineage"] if row[1] == "fact"] == [a]
+
+    _round(corpus, "r2", [{"title": "C", "outlet": "Wire", "published": "2019-03-01",
+                           "text": first.replace("thanked the government in Moscow for its support",
+                                                 "promised to repay it with oil")}])
+    build([str(corpus)], str(db))
+    assert len(updates) == 1 and len(updates[0].added) == 1
+    tables = assert_as_full(db, tmp_path)
+    docs, events = _documents(db), loans(tables)
+    c = events["C"][0]
+    assert [row[:3] for row in tables["copies"]] == [(docs["A"][0], docs["C"][0], "near-duplicate")]
+    assert events == {"A": (a, None), "B": (b, b), "C": (c, b)}  # A's event is a copy's: the group is B's now
+    assert [row[0] for row in tables["fact_groups"]] == [b]
+    assert updates[0].sources_before == {a: 2, c: 1}  # A's event left a group of two documents, C's joined one
+    values = {row[1] for row in tables["conflict_values"]}
+    assert {b, c} <= values and a not in values
+    assert [row[3] for row in tables["lineage"] if row[1] == "fact"] == [b]  # the fact's lineage follows the group
+    # the $17 billion is first in C now, and A repeats it as a copy of C's text
+    figure = {row[0] for row in tables["lineage"] if row[1] == "figure" and row[6] == "$17 billion"}
+    assert [(r[1], r[2], r[3], r[10]) for r in sorted(tables["lineage_reports"]) if r[0] in figure] == [
+        (0, docs["C"][0], c, None), (1, docs["A"][0], a, docs["C"][0])]
