@@ -563,13 +563,11 @@ def _rate_bin(lo: np.ndarray) -> np.ndarray:
     return (np.clip(np.floor(lo * 2), -12, 4) + 12).astype(np.int64)
 
 
-def _rate_columns(feats: DocFeatures, rates: WordRates, keep: np.ndarray | None = None) -> sp.csr_matrix:
-    """Per token: its word's rate (binned, crossed with how often the word was seen), the rates of the pairs it
-    begins and ends, the highest word rate within two tokens, and its sentence's (the mean of its two highest).
-    `keep`: the rows to return (token indices, increasing); all by default."""
+def _rate_blocks(feats: DocFeatures, rates: WordRates) -> list[np.ndarray]:
+    """The word-rate columns of every token, one array per block in column order (-1 where a token has none):
+    its word's rate (binned, crossed with how often the word was seen), the rates of the pairs it begins and
+    ends, the highest word rate within two tokens, and its sentence's (the mean of its two highest)."""
     n = len(feats.sent_of)
-    if not n:
-        return sp.csr_matrix((0 if keep is None else len(keep), _RATE_COLUMNS))
     # only the tokens near a scored one are looked up: the rows of the others are never read
     near = _near(feats.scored)
     lo, seen = np.zeros(n), np.zeros(n)
@@ -577,18 +575,19 @@ def _rate_columns(feats: DocFeatures, rates: WordRates, keep: np.ndarray | None 
     lo[at], seen[at] = rates.log_odds(feats.word_keys[at])
     R = _RATE_BINS
     o = np.cumsum([0, R * (len(_SEEN_EDGES) + 1), R, R, R])
-    rows, cols = [np.arange(n)], [o[0] + _rate_bin(lo) * (len(_SEEN_EDGES) + 1) + np.searchsorted(_SEEN_EDGES, seen, side="right")]
+    blocks = [o[0] + _rate_bin(lo) * (len(_SEEN_EDGES) + 1) + np.searchsorted(_SEEN_EDGES, seen, side="right")]
+    begins, ends = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     if n > 1:
         both = np.flatnonzero(near[:-1] & near[1:])
         plo, pseen = np.zeros(n - 1), np.zeros(n - 1)
         plo[both], pseen[both] = rates.log_odds(feats.pair_keys[both])
         known = np.flatnonzero(pseen > 0)
-        rows += [known, known + 1]
-        cols += [o[1] + _rate_bin(plo[known]), o[2] + _rate_bin(plo[known])]
+        begins[known] = o[1] + _rate_bin(plo[known])
+        ends[known + 1] = o[2] + _rate_bin(plo[known])
+    blocks += [begins, ends]
     padded = np.concatenate((np.full(2, -np.inf), lo, np.full(2, -np.inf)))
     window = np.max(np.stack([padded[k:k + n] for k in range(5)]), axis=0)
-    rows.append(np.arange(n))
-    cols.append(o[3] + _rate_bin(window))
+    blocks.append(o[3] + _rate_bin(window))
     # the mean of each sentence's two highest word rates (its only one's, for a one-token sentence)
     order = np.lexsort((lo, feats.sent_of))
     last = np.flatnonzero(np.append(feats.sent_of[order][1:] != feats.sent_of[order][:-1], True))
@@ -597,15 +596,23 @@ def _rate_columns(feats: DocFeatures, rates: WordRates, keep: np.ndarray | None 
     pair = last > first
     top = high.copy()
     top[pair] = (lo[order[last[pair] - 1]] + high[pair]) / 2
-    rows.append(np.arange(n))
-    cols.append(o[4] + _rate_bin(top)[feats.sent_of])  # sentences are numbered 0, 1, … in order
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    if keep is None:
-        return sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, _RATE_COLUMNS))
-    at = np.full(n, -1, dtype=np.int64)
-    at[keep] = np.arange(len(keep))
-    kept = at[r] >= 0
-    return sp.csr_matrix((np.ones(int(kept.sum())), (at[r[kept]], c[kept])), shape=(len(keep), _RATE_COLUMNS))
+    blocks.append(o[4] + _rate_bin(top)[feats.sent_of])  # sentences are numbered 0, 1, … in order
+    return blocks
+
+
+def _rate_columns(feats: DocFeatures, rates: WordRates, keep: np.ndarray | None = None) -> sp.csr_matrix:
+    """The word-rate features of every token (``_rate_blocks``) as a matrix; `keep`: the rows to return (token
+    indices, increasing), all by default."""
+    n = len(feats.sent_of)
+    if not n:
+        return sp.csr_matrix((0 if keep is None else len(keep), _RATE_COLUMNS))
+    blocks = _rate_blocks(feats, rates)
+    if keep is not None:
+        blocks = [c[keep] for c in blocks]
+    m = len(blocks[0])
+    rows = [np.flatnonzero(c >= 0) for c in blocks]
+    cols = [c[r] for c, r in zip(blocks, rows)]
+    return sp.csr_matrix((np.ones(sum(map(len, rows))), (np.concatenate(rows), np.concatenate(cols))), shape=(m, _RATE_COLUMNS))
 
 
 def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | None = None,
@@ -618,6 +625,21 @@ def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | 
         return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)))
     if keep is not None and len(keep) == n:
         keep = None
+    cols, vals = _sentence_blocks(feats, sentence_probs, keep)
+    m = len(cols)
+    extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(m), cols.shape[1]), cols.ravel())), shape=(m, _STACK_COLUMNS))
+    tokens = feats.tokens if keep is None else feats.tokens[keep]
+    if rates is None:
+        return sp.hstack([tokens, extra], format="csr")
+    return sp.hstack([tokens, extra, _rate_columns(feats, rates, keep)], format="csr")
+
+
+_STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
+
+
+def _sentence_blocks(feats: DocFeatures, sentence_probs: np.ndarray, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sentence-score columns of the tokens in `keep` (all by default) and their values, one row per token, in
+    column order (``_stacked``)."""
     B, U = SENTENCE_BINS, len(_UPOS)
 
     def bins(x):
@@ -635,14 +657,35 @@ def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | 
     cols = np.stack([o[0] + b, o[1] + b * U + upos, o[2] + bins(before), o[3] + bins(after),
                      np.full(m, o[4] + a), o[5] + b * B + a, np.full(m, o[6]), np.full(m, o[7])], axis=1)
     vals = np.stack([np.ones(m)] * 6 + [q, np.full(m, mean)], axis=1)
-    extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(m), cols.shape[1]), cols.ravel())), shape=(m, _STACK_COLUMNS))
-    tokens = feats.tokens if keep is None else feats.tokens[keep]
-    if rates is None:
-        return sp.hstack([tokens, extra], format="csr")
-    return sp.hstack([tokens, extra, _rate_columns(feats, rates, keep)], format="csr")
+    return cols, vals
 
 
-_STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
+def _finder_scores(finder, feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | None,
+                   rows: np.ndarray) -> np.ndarray | None:
+    """The finder's probabilities of the tokens in `rows`, as ``_positive(finder, _stacked(..., rows))`` computes
+    them (the same products added in the same order: a row's token columns, then its sentence-score columns,
+    then its word-rate columns), without building the stacked matrix; None when the finder is not a plain
+    binary linear model."""
+    coef = getattr(finder, "coef_", None)
+    width = N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)
+    if coef is None or coef.shape != (1, width) or not hasattr(finder, "intercept_"):
+        return None
+    w = coef[0]
+    z = (feats.tokens @ w[:N_FEATURES])[rows]
+    cols, vals = _sentence_blocks(feats, sentence_probs, rows)
+    extra = w[N_FEATURES:N_FEATURES + _STACK_COLUMNS]
+    for j in range(cols.shape[1]):
+        z = z + vals[:, j] * extra[cols[:, j]]
+    if rates is not None:
+        weights = w[N_FEATURES + _STACK_COLUMNS:]
+        for block in _rate_blocks(feats, rates):
+            c = block[rows]
+            present = c >= 0
+            if present.all():
+                z = z + weights[c]
+            elif present.any():
+                z = z + np.where(present, weights[np.where(present, c, 0)], 0.0)
+    return expit(z + finder.intercept_[0])
 
 
 def span_features(doc: Doc, feats: DocFeatures, start: int, end: int) -> list[str]:
@@ -851,7 +894,8 @@ class TechniqueModel:
         rows = np.flatnonzero(feats.scored)
         if len(rows):
             q = feats.sentence_probs if feats.sentence_probs is not None else self.sentence_probabilities(feats.sentences)
-            probs[rows] = _positive(self.finder, _stacked(feats, q, self.rates, rows))
+            fast = _finder_scores(self.finder, feats, q, self.rates, rows)
+            probs[rows] = fast if fast is not None else _positive(self.finder, _stacked(feats, q, self.rates, rows))
         return probs
 
     def features(self, doc: Doc, rule_result: tuple | None = None, gated: bool = False) -> DocFeatures:
