@@ -363,6 +363,102 @@ def test_hash_rows_maps_features_as_sklearn_feature_hasher_does():
     assert got[0].sum() == 5 and got[0].max() == 2  # the repeated feature counts twice
 
 
+def _feature_strings(doc, rule_result, keep):
+    """The model's token and sentence features spelled out token by token, as format 4 defines them: the
+    reference the per-column computation in ``statistical.features`` must equal."""
+    from collections import Counter
+
+    from newsgraph.techniques import statistical as S
+
+    hits, lexical = rule_result
+    n = len(doc)
+    low = [t.lower_ for t in doc]
+    lem = [t.lemma_.lower() for t in doc]
+    tag = [t.tag_ for t in doc]
+    ent = [t.ent_type_ for t in doc]
+    head = [t.head.i for t in doc]
+    content = [t.is_alpha and not t.is_stop for t in doc]
+    counts = Counter(lem[i] for i in range(n) if content[i])
+    pairs = Counter((low[i], low[i + 1]) for i in range(n - 1) if content[i] and content[i + 1])
+    child = [""] * n
+    for i in range(n):
+        if ent[i] in S._TARGET_TYPES and head[i] != i and not ent[head[i]]:
+            child[head[i]] = ent[i]
+    sents = list(doc.sents)
+    title = {lem[i] for i in range(sents[0].start, sents[0].end) if content[i]} if len(sents) > 1 else set()
+    loud = S.intensifiers()
+    sentence_rows, token_rows = [], []
+    for k, sent in enumerate(sents):
+        s0, s1 = sent.start, sent.end
+        last = low[s1 - 1] if not (low[s1 - 1] in ('"', "'") and s1 - s0 > 1) else low[s1 - 2]
+        words = set(low[s0:s1])
+        shared = ["sl=" + S._bucket(s1 - s0), "send=" + (last if last in ("?", "!") else "."),
+                  "si=" + ("0" if k == 0 else S._bucket(k)), "sr=" + S._bucket(len(sents) - k)]
+        shared += [name for name, on in (
+            ("sq", any(t.is_quote for t in sent)), ("swe", bool(words & S._WE)), ("syou", bool(words & S._YOU)),
+            ("smod", bool(words & S._MODALS)), ("sint", bool(words & loud)), ("ssup", any(t in ("JJS", "RBS") for t in tag[s0:s1])),
+            ("sname", any(e == "PERSON" for e in ent[s0:s1]))) if on]
+        # format 4 names a sentence's rule hits with the technique's first three letters cut off
+        shared += ["srf=" + r for r in sorted({f.technique[3:] for f in hits if f.start < s1 and f.end > s0})]
+        sentence_rows.append(shared + ["sw=" + lem[i] for i in range(s0, s1) if content[i]]
+                             + ["sb=" + low[i] + "_" + low[i + 1] for i in range(s0, s1 - 1) if doc[i].is_alpha and doc[i + 1].is_alpha]
+                             + ["srep=" + S._bucket(counts[lem[i]]) for i in range(s0, s1) if content[i] and counts[lem[i]] > 2])
+        quoted = False
+        for i in range(s0, s1):
+            quoted = quoted != doc[i].is_quote
+            row = list(shared)
+            if keep[k]:
+                t, pad = doc[i], lambda j, attr: getattr(doc[j], attr) if 0 <= j < n else ("<s>" if j < 0 else "</s>")
+                row += ["b", "w=" + low[i], "l=" + lem[i], "p=" + t.pos_, "t=" + t.tag_, "d=" + t.dep_, "s=" + t.shape_,
+                        "x=" + low[i][-3:], "h=" + lem[head[i]], "hd=" + t.dep_ + ">" + doc[head[i]].pos_,
+                        "w-1=" + pad(i - 1, "lower_"), "w+1=" + pad(i + 1, "lower_"),
+                        "b-1=" + pad(i - 1, "lower_") + "_" + low[i], "b+1=" + low[i] + "_" + pad(i + 1, "lower_"),
+                        "p-1=" + pad(i - 1, "pos_"), "p+1=" + pad(i + 1, "pos_"), "p-2=" + pad(i - 2, "pos_"),
+                        "p+2=" + pad(i + 2, "pos_"), "pos=" + S._bucket(i - s0 + 1), "e=" + ent[i]]
+                row += ["inq"] if quoted else []
+                if content[i]:
+                    row += ["rep=" + S._bucket(counts[lem[i]])] + (["intitle"] if k and lem[i] in title else [])
+                    row += ["rep2=" + S._bucket(pairs[(low[i], low[i + 1])])] if i + 1 < n and content[i + 1] else []
+                row += (["int"] if low[i] in loud else []) + (["deg=" + tag[i]] if tag[i] in ("JJS", "RBS", "JJR", "RBR") else [])
+                row += ["he=" + ent[head[i]]] if ent[head[i]] in S._TARGET_TYPES and not ent[i] else []
+                row += ["ce=" + child[i]] if child[i] else []
+                row += ["rf=" + f.technique for f in hits if f.start <= i < f.end]
+                row += ["rl=" + x[2] for x in lexical if x[0] <= i < x[1]]
+            token_rows.append(row)
+    return sentence_rows, token_rows
+
+
+def test_features_computed_per_column_equal_the_strings_hashed_token_by_token(nlp, shared_corpus):
+    """``statistical.features`` looks feature columns up per kind of feature and per word id (``_Strings``):
+    the matrices equal hashing every token's feature strings (format 4), with the sentence gate closed on every
+    other sentence, on 12 BBC texts and 12 PTC articles; the word keys equal ``word_key`` / ``pair_key``."""
+    import numpy as np
+
+    from newsgraph.techniques import statistical as S
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:12]]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared_corpus / "ptc-dev" / "articles").glob("*.txt"))[:12]]
+    if len(texts) < 24:
+        pytest.skip("../shared/corpus/bbc or ptc-dev is not present")
+    S._STRINGS.clear()
+    for j, doc in enumerate(nlp.pipe(texts)):
+        result = rules.find_with_hits(doc)
+        for gated in (False, True):
+            keep = [not gated or k % 2 == j % 2 for k in range(len(list(doc.sents)))]
+            feats = S.features(doc, result, (lambda X: np.array(keep)) if gated else None)
+            sentence_rows, token_rows = _feature_strings(doc, result, keep)
+            for got, rows in ((feats.sentences, sentence_rows), (feats.tokens, token_rows)):
+                expected = S.hash_rows(rows)
+                assert got.shape == expected.shape and got.has_canonical_format
+                assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+                assert np.array_equal(got.data, expected.data)
+            near = S._near(feats.scored)
+            words = [S.word_key(t.lower_) if near[t.i] else 0 for t in doc]
+            assert feats.word_keys.tolist() == words
+            assert feats.pair_keys.tolist() == [S.pair_key(doc[i].lower_, doc[i + 1].lower_) if near[i] and near[i + 1] else 0
+                                                for i in range(len(doc) - 1)]
+
+
 # --- token patterns run on windows ----------------------------------------------------------------
 
 def test_token_patterns_on_windows_equal_the_matcher_on_the_whole_doc(nlp, seeds_dir, shared_corpus):

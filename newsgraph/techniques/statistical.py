@@ -37,6 +37,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from importlib import resources
 from pathlib import Path
 
@@ -53,6 +54,12 @@ FORMAT = 4  # 3: spans decoded by hysteresis, strength = peak probability; 4: th
 N_FEATURES = 2**20
 
 
+def _column(feature: str) -> int:
+    """The column ``FeatureHasher(n_features=N_FEATURES, alternate_sign=False)`` gives a feature string."""
+    h = murmurhash3_32(feature.encode("utf-8"), seed=0)
+    return (2147483647 - (N_FEATURES - 1)) % N_FEATURES if h == -2147483648 else abs(h) % N_FEATURES
+
+
 class _Columns(dict):
     """Feature string -> column, as scikit-learn's ``FeatureHasher(alternate_sign=False)`` maps it, remembered.
 
@@ -63,8 +70,7 @@ class _Columns(dict):
     LIMIT = 2_000_000
 
     def __missing__(self, feature: str) -> int:
-        h = murmurhash3_32(feature.encode("utf-8"), seed=0)
-        column = (2147483647 - (N_FEATURES - 1)) % N_FEATURES if h == -2147483648 else abs(h) % N_FEATURES
+        column = _column(feature)
         if len(self) >= self.LIMIT:
             self.clear()
         self[feature] = column
@@ -130,28 +136,111 @@ _BUCKET_EDGES = np.array([1, 2, 3, 6, 12, 25])
 _BUCKETS = ("1", "2", "3", "6", "12", "25", "L")  # _bucket's names, in the order of _BUCKET_EDGES
 
 
-def _template(prefix: str, keys: np.ndarray, name) -> np.ndarray:
-    """The column of ``prefix + name(key)`` for every key, each distinct key named and hashed once."""
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    lookup = _COLUMNS.__getitem__
-    return np.array([lookup(prefix + name(k)) for k in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+class _Strings:
+    """The strings of all documents read so far, as dense ids (from spaCy's string hashes), and per feature template
+    the column of each id, or pair of ids, already named and hashed.
+
+    A word's features (``w=<word>``, ``w-1=<word>``, ``x=<suffix>``, …) have the same columns in every document:
+    looked up by id in an array, a word seen before costs no string building or hashing at all, and a document's
+    tokens are looked up in one vectorised step per template."""
+
+    LIMIT = 1_000_000  # ids kept before everything is forgotten (at a document's start, so ids never mix)
+    START, END = 0, 1  # the ids of the padding before the first token and after the last
+    PAIR_LIMIT = 2_000_000  # pairs of ids kept per template
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.ids: dict[int, int] = {}
+        self.names: list[str] = ["<s>", "</s>"]
+        self.unary: dict[str, np.ndarray] = {}
+        self.pairs: dict[str, dict[int, int]] = {}
+
+    def of(self, hashes: list[int], strings) -> np.ndarray:
+        """The ids of spaCy string hashes (0, no string, is the empty string)."""
+        if len(self.names) > self.LIMIT:
+            self.clear()
+        ids, names = self.ids, self.names
+        out = []
+        for h in hashes:
+            i = ids.get(h)
+            if i is None:
+                i = ids[h] = len(names)
+                names.append(strings[h] if h else "")
+            out.append(i)
+        return np.array(out, dtype=np.int64)
+
+    def columns(self, prefix: str, ids: np.ndarray, name=None, value=None) -> np.ndarray:
+        """The column of ``prefix + name(string)`` for every id (`value(string)` instead when given: what the
+        table holds), computed once per id."""
+        table = self.unary.get(prefix)
+        top = int(ids.max()) + 1 if len(ids) else 0
+        if table is None or len(table) < top:
+            grown = np.full(max(top, 2 * len(table) if table is not None else 64), -1, dtype=np.int64)
+            if table is not None:
+                grown[:len(table)] = table
+            table = self.unary[prefix] = grown
+        out = table[ids]
+        missing = out < 0
+        if missing.any():
+            new = np.unique(ids[missing])
+            names = self.names
+            if value is None:  # hashed here: the table remembers them, _COLUMNS need not
+                table[new] = [_column(prefix + name(names[k])) for k in new.tolist()]
+            else:
+                table[new] = [value(names[k]) for k in new.tolist()]
+            out = table[ids]
+        return out
+
+    def pair_columns(self, prefix: str, first: np.ndarray, second: np.ndarray, sep: str = "", value=None) -> np.ndarray:
+        """The column of ``prefix + first + sep + second`` for every pair of ids (`value(first, second)` instead
+        when given), computed once per pair."""
+        table = self.pairs.setdefault(prefix, {})
+        if len(table) > self.PAIR_LIMIT:  # most pairs of words are rare: forget them all now and then
+            table.clear()
+        codes = (first << 32) | second
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        got = table.get
+        out = [got(c, -1) for c in distinct.tolist()]
+        if -1 in out:
+            names = self.names
+            for j, c in enumerate(distinct.tolist()):
+                if out[j] < 0:
+                    a, b = names[c >> 32], names[c & 0xFFFFFFFF]
+                    out[j] = table[c] = _column(prefix + a + sep + b) if value is None else value(a, b)
+        return np.array(out, dtype=np.int64)[inverse.reshape(-1)]
 
 
-def _token_columns(ids: np.ndarray, names: list[str], head: np.ndarray, position: np.ndarray,
-                   scored: np.ndarray) -> sp.csr_matrix:
-    """The 20 features every read token carries, computed per column rather than per token (the same columns
-    as the strings ``w=<word>``, ``b-1=<previous>_<word>``, … hashed one by one, at a fraction of the cost).
+_STRINGS = _Strings()
 
-    `ids`: per token, indices into `names` of its lower form, lemma, POS, tag, dependency, shape and entity
-    type; `head`: the index of each token's head; `position`: the token's place in its sentence, from 1.
-    Rows of tokens not `scored` stay empty."""
+
+def _same(x: str) -> str:
+    return x
+
+
+def _lower(x: str) -> str:
+    return x.lower()
+
+
+def _last3(x: str) -> str:
+    return x[-3:]
+
+
+_TOKEN_COLUMNS = 20
+
+
+def _token_columns(ids: np.ndarray, head: np.ndarray, position: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The columns of the 20 features every read token carries, one row per token in `rows`, computed per
+    column rather than per token (the same columns as the strings ``w=<word>``, ``b-1=<previous>_<word>``, …
+    hashed one by one, at a fraction of the cost).
+
+    `ids`: per token, the ids (``_Strings.of``) of its lower form, lemma, POS, tag, dependency, shape and entity
+    type; `head`: the index of each token's head; `position`: the token's place in its sentence, from 1."""
     n = len(ids)
-    rows = np.flatnonzero(scored)
     if not len(rows):
-        return sp.csr_matrix((n, N_FEATURES))
-    ext = names + ["<s>", "</s>"]
-    start, end = len(names), len(names) + 1
-    width = len(ext)
+        return np.zeros((0, _TOKEN_COLUMNS), dtype=np.int64)
+    start, end = _Strings.START, _Strings.END
     low, lem, pos, tag, dep, shape, ent = (ids[:, k] for k in range(7))
 
     def shift(a, by, pad):  # a[i - by] (by > 0) or a[i + |by|], padded at the edges
@@ -159,33 +248,22 @@ def _token_columns(ids: np.ndarray, names: list[str], head: np.ndarray, position
         return np.concatenate((padding, a))[:n] if by > 0 else np.concatenate((a, padding))[-by:][:n]
 
     prev, nxt = shift(low, 1, start), shift(low, -1, end)
-    word = ext.__getitem__
-
-    def lowered(k):
-        return ext[k].lower()
-
-    def joined(sep):
-        return lambda k: ext[k // width] + sep + ext[k % width]
-
     r = rows
+    one, two = _STRINGS.columns, _STRINGS.pair_columns
     cols = [
         np.full(len(r), _COLUMNS["b"], dtype=np.int64),
-        _template("w=", low[r], word), _template("l=", lem[r], lowered), _template("p=", pos[r], word),
-        _template("t=", tag[r], word), _template("d=", dep[r], word), _template("s=", shape[r], word),
-        _template("x=", low[r], lambda k: ext[k][-3:]), _template("h=", lem[head[r]], lowered),
-        _template("hd=", dep[r] * width + pos[head[r]], joined(">")),
-        _template("w-1=", prev[r], word), _template("w+1=", nxt[r], word),
-        _template("b-1=", prev[r] * width + low[r], joined("_")), _template("b+1=", low[r] * width + nxt[r], joined("_")),
-        _template("p-1=", shift(pos, 1, start)[r], word), _template("p+1=", shift(pos, -1, end)[r], word),
-        _template("p-2=", shift(pos, 2, start)[r], word), _template("p+2=", shift(pos, -2, end)[r], word),
-        _template("pos=", np.searchsorted(_BUCKET_EDGES, position[r]), _BUCKETS.__getitem__),
-        _template("e=", ent[r], word),
+        one("w=", low[r], _same), one("l=", lem[r], _lower), one("p=", pos[r], _same),
+        one("t=", tag[r], _same), one("d=", dep[r], _same), one("s=", shape[r], _same),
+        one("x=", low[r], _last3), one("h=", lem[head[r]], _lower),
+        two("hd=", dep[r], pos[head[r]], ">"),
+        one("w-1=", prev[r], _same), one("w+1=", nxt[r], _same),
+        two("b-1=", prev[r], low[r], "_"), two("b+1=", low[r], nxt[r], "_"),
+        one("p-1=", shift(pos, 1, start)[r], _same), one("p+1=", shift(pos, -1, end)[r], _same),
+        one("p-2=", shift(pos, 2, start)[r], _same), one("p+2=", shift(pos, -2, end)[r], _same),
+        _small_columns("pos=", _BUCKETS)[np.searchsorted(_BUCKET_EDGES, position[r])],
+        one("e=", ent[r], _same),
     ]
-    indices = np.stack(cols, axis=1).ravel()
-    indptr = np.concatenate(([0], np.cumsum(np.where(scored, len(cols), 0))))
-    X = sp.csr_matrix((np.ones(len(indices)), indices.astype(np.int32), indptr.astype(np.int64)), shape=(n, N_FEATURES))
-    X.sum_duplicates()
-    return X
+    return np.stack(cols, axis=1)
 
 
 def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeatures:
@@ -193,132 +271,173 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
 
     `select`, given the sentence feature matrix, says which sentences get token features (a boolean per
     sentence); the others' tokens are not scored (``scored``). Token features are most of the model's cost,
-    and on plain reporting few sentences are worth reading closely."""
+    and on plain reporting few sentences are worth reading closely.
+
+    Each feature is a string (``rep=3``, ``sw=<lemma>``, …) whose hashed column the model weighs; the columns are
+    computed per feature kind over arrays of the tokens (``_Strings``), the same matrices as hashing each token's
+    strings one by one (``hash_rows``)."""
     hits, lexical = rule_result or rules.find_with_hits(doc)
     n = len(doc)
     if not n:
         empty = sp.csr_matrix((0, N_FEATURES))
         z = np.zeros(0, dtype=np.int64)
         return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter(), z.astype(bool), None, z, z)
-    by_token: list[list[str]] = [[] for _ in range(n)]
-    for f in hits:
-        for i in range(f.start, f.end):
-            by_token[i].append("rf=" + f.technique)
-    for s, e, technique, _ in lexical:
-        for i in range(s, e):
-            by_token[i].append("rl=" + technique)
+    lookup = _COLUMNS.__getitem__
     # Token attributes read once as arrays: creating a Token object per access costs more than the rest.
     arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, SHAPE, ENT_TYPE, IS_ALPHA, IS_STOP, IS_QUOTE, HEAD, IS_PUNCT, IS_SPACE])
-    strings = doc.vocab.strings
     # each distinct string looked up once: a Doc repeats its tags and words many times
     hashes, inverse = np.unique(arr[:, :7], return_inverse=True)
-    names = np.array([strings[h] if h else "" for h in hashes.tolist()], dtype=object)
+    gids = _STRINGS.of(hashes.tolist(), doc.vocab.strings)
+    ids = gids[inverse.reshape(n, 7)]
+    all_names = _STRINGS.names
+    names = np.array([all_names[g] for g in gids.tolist()], dtype=object)
     columns = names[inverse.reshape(n, 7)]
     lower = columns[:, 0].tolist()
     lemma = [x.lower() for x in columns[:, 1].tolist()]
-    pos, tag, dep, shape, ent = (columns[:, k].tolist() for k in range(2, 7))
-    alpha, stop, quote = arr[:, 7].tolist(), arr[:, 8].tolist(), arr[:, 9].tolist()
-    head = (arr[:, 10].astype(np.int64) + np.arange(n)).tolist()  # HEAD is a relative offset, wrapped in uint64
+    tag, ent = columns[:, 3].tolist(), columns[:, 6].tolist()
+    alpha_a, stop_a, quote_a = arr[:, 7].astype(bool), arr[:, 8].astype(bool), arr[:, 9].astype(bool)
+    head_a = arr[:, 10].astype(np.int64) + np.arange(n)  # HEAD is a relative offset, wrapped in uint64
+    head = head_a.tolist()
     punct = arr[:, 11].astype(bool) | arr[:, 12].astype(bool)
-    content = [bool(alpha[i]) and not stop[i] for i in range(n)]
+    content_a = alpha_a & ~stop_a
+    content = content_a.tolist()
     loud = intensifiers()
-    counts = Counter(lemma[i] for i in range(n) if content[i])
-    pairs = Counter((lower[i], lower[i + 1]) for i in range(n - 1) if content[i] and content[i + 1])
+    counts = Counter(compress(lemma, content))
+    both_content = content_a[:-1] & content_a[1:]
+    pairs = Counter(compress(zip(lower, lower[1:]), both_content.tolist()))
     child_ent = [""] * n  # the entity type of a name this token governs ("the Maduro regime")
-    for i in range(n):
-        if ent[i] in _TARGET_TYPES and head[i] != i and not ent[head[i]]:
+    targets = [i for i, e in enumerate(ent) if e in _TARGET_TYPES]
+    for i in targets:
+        if head[i] != i and not ent[head[i]]:
             child_ent[head[i]] = ent[i]
     sents = [(s.start, s.end) for s in doc.sents]
+    starts = np.array([s0 for s0, _ in sents], dtype=np.int64)
+    sent_of = np.repeat(np.arange(len(sents), dtype=np.int64), np.diff(np.append(starts, n)))
     title = {lemma[i] for i in range(sents[0][0], sents[0][1]) if content[i]} if len(sents) > 1 else set()
-    sent_of = np.zeros(n, dtype=np.int64)
-    sentence_rows: list[list[str]] = []
-    shared_rows: list[list[str]] = []  # what every token of a sentence carries: hashed once, added by row
+    rule_names: dict[int, set[str]] = {}
+    for f in hits:
+        for k in set(sent_of[f.start:f.end].tolist()):
+            # named as trained: the first three letters of the technique cut off ("srf=ded_Language"), the way
+            # format 4 spelled it (a slice of "rf=<technique>" too long by three)
+            rule_names.setdefault(k, set()).add(f.technique[3:])
+    quote, sup = quote_a.tolist(), [t in ("JJS", "RBS") for t in tag]
+    person = [e == "PERSON" for e in ent]
+    shared_cols: list[int] = []  # what every token of a sentence carries
+    shared_ptr = [0]
     for k, (s0, s1) in enumerate(sents):
-        sent_of[s0:s1] = k
         last = lower[s1 - 1]
         if last in ('"', "'") and s1 - s0 > 1:
             last = lower[s1 - 2]
         sent_feats = ["sl=" + _bucket(s1 - s0), "send=" + (last if last in ("?", "!") else "."),
                       "si=" + ("0" if k == 0 else _bucket(k)), "sr=" + _bucket(len(sents) - k)]
         words = set(lower[s0:s1])
-        flags = [("sq", any(quote[s0:s1])), ("swe", bool(words & _WE)), ("syou", bool(words & _YOU)),
-                 ("smod", bool(words & _MODALS)), ("sint", bool(words & loud)),
-                 ("ssup", any(t in ("JJS", "RBS") for t in tag[s0:s1])),
-                 ("sname", any(ent[i] == "PERSON" for i in range(s0, s1)))]
+        flags = [("sq", any(quote[s0:s1])), ("swe", not words.isdisjoint(_WE)), ("syou", not words.isdisjoint(_YOU)),
+                 ("smod", not words.isdisjoint(_MODALS)), ("sint", not words.isdisjoint(loud)),
+                 ("ssup", any(sup[s0:s1])), ("sname", any(person[s0:s1]))]
         sent_feats += [name for name, on in flags if on]
-        rule_names = {x[6:] for i in range(s0, s1) for x in by_token[i] if x.startswith("rf=")}
-        sent_feats += ["srf=" + r for r in sorted(rule_names)]
-        shared_rows.append(sent_feats)
-        sentence_rows.append(
-            sent_feats
-            + ["sw=" + lemma[i] for i in range(s0, s1) if content[i]]
-            + ["sb=" + lower[i] + "_" + lower[i + 1] for i in range(s0, s1 - 1) if alpha[i] and alpha[i + 1]]
-            + ["srep=" + _bucket(counts[lemma[i]]) for i in range(s0, s1) if content[i] and counts[lemma[i]] > 2]
-        )
-    sentence_matrix = hash_rows(sentence_rows)
+        sent_feats += ["srf=" + r for r in sorted(rule_names.get(k, ()))]
+        shared_cols.extend(map(lookup, sent_feats))
+        shared_ptr.append(len(shared_cols))
+    # the sentence rows: its shared features, its content lemmas, its pairs of words, its repeated lemmas
+    count_of = np.array([counts.get(x, 0) for x in lemma], dtype=np.int64)
+    one, two = _STRINGS.columns, _STRINGS.pair_columns
+    shared_lens = np.diff(shared_ptr)
+    at = np.flatnonzero(content_a)
+    pair_at = np.flatnonzero(alpha_a[:-1] & alpha_a[1:] & (sent_of[:-1] == sent_of[1:]))
+    rep_at = at[count_of[at] > 2]
+    srep = _small_columns("srep=", _BUCKETS)
+    sentence_matrix = _matrix(
+        len(sents),
+        [np.repeat(np.arange(len(sents)), shared_lens), sent_of[at], sent_of[pair_at], sent_of[rep_at]],
+        [np.array(shared_cols, dtype=np.int64), one("sw=", ids[at, 1], _lower),
+         two("sb=", ids[pair_at, 0], ids[pair_at + 1, 0], "_"), srep[_bucket_index(count_of[rep_at])]])
     keep = np.ones(len(sents), dtype=bool) if select is None else np.asarray(select(sentence_matrix), dtype=bool)
     scored = keep[sent_of]
-    tokens: list[list[str]] = [[] for _ in range(n)]  # the features only some tokens carry
-    for k, (s0, s1) in enumerate(sents):
-        if not keep[k]:
-            continue  # a sentence the model will not read: its tokens keep empty rows and are never scored
-        quoted = False
-        for i in range(s0, s1):
-            if quote[i]:
-                quoted = not quoted
-            f = tokens[i]
-            if quoted:
-                f.append("inq")
-            if content[i]:
-                f.append("rep=" + _bucket(counts[lemma[i]]))
-                if k and lemma[i] in title:
-                    f.append("intitle")
-                if i + 1 < n and content[i + 1]:
-                    f.append("rep2=" + _bucket(pairs[(lower[i], lower[i + 1])]))
-            if lower[i] in loud:
-                f.append("int")
-            if tag[i] in ("JJS", "RBS", "JJR", "RBR"):
-                f.append("deg=" + tag[i])
-            h = head[i]
-            if ent[h] in _TARGET_TYPES and not ent[i]:
-                f.append("he=" + ent[h])
-            if child_ent[i]:
-                f.append("ce=" + child_ent[i])
-            f.extend(by_token[i])
-    starts = np.array([s0 for s0, _ in sents], dtype=np.int64)
-    base = _token_columns(inverse.reshape(n, 7), list(names), np.asarray(head, dtype=np.int64),
-                          np.arange(n) - starts[sent_of] + 1, scored)
+    # the token rows: the features every read token carries, its sentence's shared ones (every token), and those
+    # only some tokens carry (a quote, a repeated word, an intensifier, a named target, a rule's hit)
+    r = np.flatnonzero(scored)
+    rows = [np.repeat(r, _TOKEN_COLUMNS)]
+    cols = [_token_columns(ids, head_a, np.arange(n) - starts[sent_of] + 1, r).ravel()]
+    rows.append(np.repeat(np.arange(n), shared_lens[sent_of]))
+    first = np.repeat(np.asarray(shared_ptr[:-1], dtype=np.int64)[sent_of], shared_lens[sent_of])
+    offsets = np.arange(len(rows[-1])) - np.repeat(np.cumsum(shared_lens[sent_of]) - shared_lens[sent_of], shared_lens[sent_of])
+    cols.append(np.array(shared_cols, dtype=np.int64)[first + offsets] if len(shared_cols) else np.zeros(0, dtype=np.int64))
+    if len(r):
+        sc = np.zeros(n, dtype=bool)
+        sc[r] = True
+        # inside quotes: an odd number of quote marks so far in the sentence, this one counted
+        run = np.cumsum(quote_a) - np.repeat(np.concatenate(([0], np.cumsum(quote_a)[starts[1:] - 1])), np.diff(np.append(starts, n)))
+        marks = [
+            ("inq", sc & (run % 2 == 1)),
+            ("intitle", sc & content_a & (sent_of > 0) & np.array([x in title for x in lemma])),
+            ("int", sc & np.array([x in loud for x in lower])),
+        ]
+        for name, mask in marks:
+            w = np.flatnonzero(mask)
+            rows.append(w)
+            cols.append(np.full(len(w), lookup(name), dtype=np.int64))
+        w = np.flatnonzero(sc & content_a)
+        rows.append(w)
+        cols.append(_small_columns("rep=", _BUCKETS)[_bucket_index(count_of[w])])
+        w = np.flatnonzero(sc[:-1] & both_content)
+        rows.append(w)
+        cols.append(_small_columns("rep2=", _BUCKETS)[_bucket_index(np.array([pairs[(lower[i], lower[i + 1])] for i in w.tolist()], dtype=np.int64))])
+        labelled = [(i, "deg=" + tag[i]) for i in r.tolist() if tag[i] in ("JJS", "RBS", "JJR", "RBR")]
+        labelled += [(i, "he=" + ent[head[i]]) for i in r.tolist() if ent[head[i]] in _TARGET_TYPES and not ent[i]]
+        labelled += [(i, "ce=" + child_ent[i]) for i in r.tolist() if child_ent[i]]
+        for f in hits:
+            labelled += [(i, "rf=" + f.technique) for i in range(f.start, f.end) if scored[i]]
+        for s, e, technique, _ in lexical:
+            labelled += [(i, "rl=" + technique) for i in range(s, e) if scored[i]]
+        rows.append(np.array([i for i, _ in labelled], dtype=np.int64))
+        cols.append(np.array([lookup(x) for _, x in labelled], dtype=np.int64))
+    token_matrix = _matrix(n, rows, cols)
     trim_left = punct & np.array([t != "#" for t in lower])
     trim_right = punct & np.array([t not in ("?", "!") for t in lower])
-    upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in pos], dtype=np.int64)
-    token_matrix = base + hash_rows(tokens) + hash_rows(shared_rows)[sent_of]
-    word_keys, pair_keys = _word_keys(inverse.reshape(n, 7)[:, 0], names, _near(scored))
+    upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in columns[:, 2].tolist()], dtype=np.int64)
+    word_keys, pair_keys = _word_keys(ids[:, 0], _near(scored))
     return DocFeatures(token_matrix, sentence_matrix, sent_of, upos, trim_left, trim_right, hits, counts, scored,
                        None, word_keys, pair_keys)
 
 
-class _Keys(dict):
-    """A word (or a pair of words) -> its 32-bit key in ``WordRates``, remembered like ``_Columns``."""
-
-    LIMIT = 2_000_000
-
-    def __missing__(self, text: str) -> int:
-        key = int(murmurhash3_32(text.encode("utf-8"), seed=11, positive=True))
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[text] = key
-        return key
+def _matrix(n: int, rows: list[np.ndarray], cols: list[np.ndarray]) -> sp.csr_matrix:
+    """n rows of hashed feature counts from (row, column) pairs, as ``hash_rows`` gives them (duplicates summed,
+    columns sorted)."""
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    X = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, N_FEATURES))
+    X.sum_duplicates()
+    return X
 
 
-_KEYS = _Keys()
+_SMALL: dict[str, np.ndarray] = {}
+
+
+def _small_columns(prefix: str, values) -> np.ndarray:
+    """The columns of ``prefix + value`` for each of a few values, in their order."""
+    got = _SMALL.get(prefix)
+    if got is None:
+        got = _SMALL[prefix] = np.array([_COLUMNS[prefix + v] for v in values], dtype=np.int64)
+    return got
+
+
+def _bucket_index(counts: np.ndarray) -> np.ndarray:
+    """The index into _BUCKETS of ``_bucket(count)`` for every count."""
+    return np.searchsorted(_BUCKET_EDGES, counts)
+
+
+def _key(text: str) -> int:
+    return int(murmurhash3_32(text.encode("utf-8"), seed=11, positive=True))
 
 
 def word_key(word: str) -> int:
-    return _KEYS["u " + word]
+    """A word's 32-bit key in ``WordRates`` (documents' keys are remembered per word by ``_Strings``)."""
+    return _key("u " + word)
 
 
 def pair_key(first: str, second: str) -> int:
-    return _KEYS["b " + first + " " + second]
+    """A pair of adjacent words' key in ``WordRates``."""
+    return _key("b " + first + " " + second)
 
 
 def _near(scored: np.ndarray) -> np.ndarray:
@@ -329,22 +448,18 @@ def _near(scored: np.ndarray) -> np.ndarray:
     return np.any(np.stack([padded[k:k + len(scored)] for k in range(5)]), axis=0)
 
 
-def _word_keys(low: np.ndarray, names, near: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The keys of the lower forms of the tokens `near` marks and of the pairs of adjacent ones both marked (0 for
-    the others, which no scored token reads), each distinct one hashed once."""
+def _word_keys(low: np.ndarray, near: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of the lower forms (their ``_Strings`` ids in `low`) of the tokens `near` marks and of the pairs of
+    adjacent ones both marked (0 for the others, which no scored token reads), each computed once per process."""
     n = len(low)
     words = np.zeros(n, dtype=np.int64)
     at = np.flatnonzero(near)
     if len(at):
-        distinct, inverse = np.unique(low[at], return_inverse=True)
-        words[at] = np.array([word_key(names[k]) for k in distinct.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+        words[at] = _STRINGS.columns(" u", low[at], value=word_key)
     pairs = np.zeros(max(0, n - 1), dtype=np.int64)
     both = np.flatnonzero(near[:-1] & near[1:]) if n > 1 else at[:0]
     if len(both):
-        width = len(names)
-        codes, inv = np.unique(low[both].astype(np.int64) * width + low[both + 1], return_inverse=True)
-        pairs[both] = np.array([pair_key(names[c // width], names[c % width]) for c in codes.tolist()],
-                               dtype=np.int64)[inv.reshape(-1)]
+        pairs[both] = _STRINGS.pair_columns(" b", low[both], low[both + 1], value=pair_key)
     return words, pairs
 
 
@@ -390,15 +505,36 @@ class WordRates:
         article's rows, read once)."""
         return _Excluding(self, other)
 
-    def _counts(self, distinct: list[int]) -> tuple[np.ndarray, np.ndarray, int, int]:
-        seen = np.array([self.seen.get(k, 0) for k in distinct], dtype=np.float64)
-        inside = np.array([self.inside.get(k, 0) for k in distinct], dtype=np.float64)
-        return seen, inside, self.tokens, self.positive
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The keys, sorted, with their seen and inside counts: the dicts as arrays, built once (a loaded model
+        builds them at load, ``_load``)."""
+        got = self.__dict__.get("_arrays")
+        if got is None:
+            keys = np.array(sorted(self.seen), dtype=np.int64)
+            listed = keys.tolist()
+            seen = np.array([self.seen[k] for k in listed], dtype=np.float64)
+            inside = np.array([self.inside.get(k, 0) for k in listed], dtype=np.float64)
+            got = self.__dict__["_arrays"] = (keys, seen, inside)
+        return got
+
+    def _counts(self, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
+        keys, seen, inside = self.arrays()
+        if not len(keys):
+            z = np.zeros(len(distinct))
+            return z, z.copy(), self.tokens, self.positive
+        at = np.minimum(np.searchsorted(keys, distinct), len(keys) - 1)
+        found = keys[at] == distinct
+        return np.where(found, seen[at], 0.0), np.where(found, inside[at], 0.0), self.tokens, self.positive
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_arrays", None)  # rebuilt from the counts; the model file keeps only those
+        return state
 
     def log_odds(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Smoothed log-odds of being inside a span, and how often the key was seen, per key."""
         distinct, inverse = np.unique(keys, return_inverse=True)
-        seen, inside, tokens, positive = self._counts(distinct.tolist())
+        seen, inside, tokens, positive = self._counts(distinct)
         prior = positive / max(1, tokens)
         rate = (inside + self.ALPHA * prior) / (seen + self.ALPHA)
         lo = np.log(rate + 1e-9) - np.log(1 - rate + 1e-9)
@@ -412,7 +548,7 @@ class _Excluding(WordRates):
         self.base, self.other = base, other
         self.tokens, self.positive = base.tokens - other.tokens, base.positive - other.positive
 
-    def _counts(self, distinct: list[int]) -> tuple[np.ndarray, np.ndarray, int, int]:
+    def _counts(self, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
         seen, inside, tokens, positive = self.base._counts(distinct)
         o_seen, o_inside, o_tokens, o_positive = self.other._counts(distinct)
         return seen - o_seen, inside - o_inside, tokens - o_tokens, positive - o_positive
@@ -427,12 +563,11 @@ def _rate_bin(lo: np.ndarray) -> np.ndarray:
     return (np.clip(np.floor(lo * 2), -12, 4) + 12).astype(np.int64)
 
 
-def _rate_columns(feats: DocFeatures, rates: WordRates) -> sp.csr_matrix:
-    """Per token: its word's rate (binned, crossed with how often the word was seen), the rates of the pairs it
-    begins and ends, the highest word rate within two tokens, and its sentence's (the mean of its two highest)."""
+def _rate_blocks(feats: DocFeatures, rates: WordRates) -> list[np.ndarray]:
+    """The word-rate columns of every token, one array per block in column order (-1 where a token has none):
+    its word's rate (binned, crossed with how often the word was seen), the rates of the pairs it begins and
+    ends, the highest word rate within two tokens, and its sentence's (the mean of its two highest)."""
     n = len(feats.sent_of)
-    if not n:
-        return sp.csr_matrix((0, _RATE_COLUMNS))
     # only the tokens near a scored one are looked up: the rows of the others are never read
     near = _near(feats.scored)
     lo, seen = np.zeros(n), np.zeros(n)
@@ -440,54 +575,117 @@ def _rate_columns(feats: DocFeatures, rates: WordRates) -> sp.csr_matrix:
     lo[at], seen[at] = rates.log_odds(feats.word_keys[at])
     R = _RATE_BINS
     o = np.cumsum([0, R * (len(_SEEN_EDGES) + 1), R, R, R])
-    rows, cols = [np.arange(n)], [o[0] + _rate_bin(lo) * (len(_SEEN_EDGES) + 1) + np.searchsorted(_SEEN_EDGES, seen, side="right")]
+    blocks = [o[0] + _rate_bin(lo) * (len(_SEEN_EDGES) + 1) + np.searchsorted(_SEEN_EDGES, seen, side="right")]
+    begins, ends = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     if n > 1:
         both = np.flatnonzero(near[:-1] & near[1:])
         plo, pseen = np.zeros(n - 1), np.zeros(n - 1)
         plo[both], pseen[both] = rates.log_odds(feats.pair_keys[both])
         known = np.flatnonzero(pseen > 0)
-        rows += [known, known + 1]
-        cols += [o[1] + _rate_bin(plo[known]), o[2] + _rate_bin(plo[known])]
+        begins[known] = o[1] + _rate_bin(plo[known])
+        ends[known + 1] = o[2] + _rate_bin(plo[known])
+    blocks += [begins, ends]
     padded = np.concatenate((np.full(2, -np.inf), lo, np.full(2, -np.inf)))
     window = np.max(np.stack([padded[k:k + n] for k in range(5)]), axis=0)
-    rows.append(np.arange(n))
-    cols.append(o[3] + _rate_bin(window))
-    starts = np.flatnonzero(np.concatenate(([True], feats.sent_of[1:] != feats.sent_of[:-1])))
-    ends = np.append(starts[1:], n)
-    top = np.array([np.sort(lo[a:b])[-2:].mean() for a, b in zip(starts.tolist(), ends.tolist())])
-    rows.append(np.arange(n))
-    cols.append(o[4] + _rate_bin(top)[np.repeat(np.arange(len(starts)), ends - starts)])
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    return sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, _RATE_COLUMNS))
+    blocks.append(o[3] + _rate_bin(window))
+    # the mean of each sentence's two highest word rates (its only one's, for a one-token sentence)
+    order = np.lexsort((lo, feats.sent_of))
+    last = np.flatnonzero(np.append(feats.sent_of[order][1:] != feats.sent_of[order][:-1], True))
+    first = np.concatenate(([0], last[:-1] + 1))
+    high = lo[order[last]]
+    pair = last > first
+    top = high.copy()
+    top[pair] = (lo[order[last[pair] - 1]] + high[pair]) / 2
+    blocks.append(o[4] + _rate_bin(top)[feats.sent_of])  # sentences are numbered 0, 1, … in order
+    return blocks
 
 
-def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | None = None) -> sp.csr_matrix:
+def _rate_columns(feats: DocFeatures, rates: WordRates, keep: np.ndarray | None = None) -> sp.csr_matrix:
+    """The word-rate features of every token (``_rate_blocks``) as a matrix; `keep`: the rows to return (token
+    indices, increasing), all by default."""
+    n = len(feats.sent_of)
+    if not n:
+        return sp.csr_matrix((0 if keep is None else len(keep), _RATE_COLUMNS))
+    blocks = _rate_blocks(feats, rates)
+    if keep is not None:
+        blocks = [c[keep] for c in blocks]
+    m = len(blocks[0])
+    rows = [np.flatnonzero(c >= 0) for c in blocks]
+    cols = [c[r] for c, r in zip(blocks, rows)]
+    return sp.csr_matrix((np.ones(sum(map(len, rows))), (np.concatenate(rows), np.concatenate(cols))), shape=(m, _RATE_COLUMNS))
+
+
+def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | None = None,
+             keep: np.ndarray | None = None) -> sp.csr_matrix:
     """Token features plus the sentence scores: the token's sentence (its bin, the bin with the token's part of
-    speech, its value), its neighbour sentences, and the article's mean (its bin, crossed with the sentence's)."""
+    speech, its value), its neighbour sentences, and the article's mean (its bin, crossed with the sentence's).
+    `keep`: the rows to return (token indices, increasing; the rows of the others are not built); all by default."""
     n = feats.tokens.shape[0]
     if not n:
         return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)))
+    if keep is not None and len(keep) == n:
+        keep = None
+    cols, vals = _sentence_blocks(feats, sentence_probs, keep)
+    m = len(cols)
+    extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(m), cols.shape[1]), cols.ravel())), shape=(m, _STACK_COLUMNS))
+    tokens = feats.tokens if keep is None else feats.tokens[keep]
+    if rates is None:
+        return sp.hstack([tokens, extra], format="csr")
+    return sp.hstack([tokens, extra, _rate_columns(feats, rates, keep)], format="csr")
+
+
+_STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
+
+
+def _sentence_blocks(feats: DocFeatures, sentence_probs: np.ndarray, keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sentence-score columns of the tokens in `keep` (all by default) and their values, one row per token, in
+    column order (``_stacked``)."""
     B, U = SENTENCE_BINS, len(_UPOS)
 
     def bins(x):
         return np.minimum((np.asarray(x) * B).astype(np.int64), B - 1)
 
-    q = sentence_probs[feats.sent_of]
+    sent_of = feats.sent_of if keep is None else feats.sent_of[keep]
+    upos = feats.upos if keep is None else feats.upos[keep]
+    m = len(sent_of)
+    q = sentence_probs[sent_of]
     padded = np.concatenate(([0.0], sentence_probs, [0.0]))
-    before, after = padded[feats.sent_of], padded[feats.sent_of + 2]
+    before, after = padded[sent_of], padded[sent_of + 2]
     mean = float(sentence_probs.mean())
     b, a = bins(q), int(bins(mean))
     o = np.cumsum([0, B, B * U, B, B, B, B * B, 1])  # column offsets of the blocks below
-    cols = np.stack([o[0] + b, o[1] + b * U + feats.upos, o[2] + bins(before), o[3] + bins(after),
-                     np.full(n, o[4] + a), o[5] + b * B + a, np.full(n, o[6]), np.full(n, o[7])], axis=1)
-    vals = np.stack([np.ones(n)] * 6 + [q, np.full(n, mean)], axis=1)
-    extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(n), cols.shape[1]), cols.ravel())), shape=(n, _STACK_COLUMNS))
-    if rates is None:
-        return sp.hstack([feats.tokens, extra], format="csr")
-    return sp.hstack([feats.tokens, extra, _rate_columns(feats, rates)], format="csr")
+    cols = np.stack([o[0] + b, o[1] + b * U + upos, o[2] + bins(before), o[3] + bins(after),
+                     np.full(m, o[4] + a), o[5] + b * B + a, np.full(m, o[6]), np.full(m, o[7])], axis=1)
+    vals = np.stack([np.ones(m)] * 6 + [q, np.full(m, mean)], axis=1)
+    return cols, vals
 
 
-_STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
+def _finder_scores(finder, feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | None,
+                   rows: np.ndarray) -> np.ndarray | None:
+    """The finder's probabilities of the tokens in `rows`, as ``_positive(finder, _stacked(..., rows))`` computes
+    them (the same products added in the same order: a row's token columns, then its sentence-score columns,
+    then its word-rate columns), without building the stacked matrix; None when the finder is not a plain
+    binary linear model."""
+    coef = getattr(finder, "coef_", None)
+    width = N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)
+    if coef is None or coef.shape != (1, width) or not hasattr(finder, "intercept_"):
+        return None
+    w = coef[0]
+    z = (feats.tokens @ w[:N_FEATURES])[rows]
+    cols, vals = _sentence_blocks(feats, sentence_probs, rows)
+    extra = w[N_FEATURES:N_FEATURES + _STACK_COLUMNS]
+    for j in range(cols.shape[1]):
+        z = z + vals[:, j] * extra[cols[:, j]]
+    if rates is not None:
+        weights = w[N_FEATURES + _STACK_COLUMNS:]
+        for block in _rate_blocks(feats, rates):
+            c = block[rows]
+            present = c >= 0
+            if present.all():
+                z = z + weights[c]
+            elif present.any():
+                z = z + np.where(present, weights[np.where(present, c, 0)], 0.0)
+    return expit(z + finder.intercept_[0])
 
 
 def span_features(doc: Doc, feats: DocFeatures, start: int, end: int) -> list[str]:
@@ -660,6 +858,17 @@ def _positive(model, X) -> np.ndarray:
     return expit(np.asarray(X @ coef[0]).ravel() + model.intercept_[0])
 
 
+def _probabilities(model, X) -> np.ndarray:
+    """``predict_proba(X)`` of a multinomial linear model, computed as scikit-learn computes it (the softmax of
+    ``X @ coef_.T + intercept_``) without its per-call input checks; other models are asked."""
+    coef = getattr(model, "coef_", None)
+    if coef is None or coef.shape[0] < 3 or not hasattr(model, "intercept_") or len(model.classes_) != coef.shape[0]:
+        return model.predict_proba(X)
+    from sklearn.utils.extmath import safe_sparse_dot, softmax
+
+    return softmax(safe_sparse_dot(X, coef.T, dense_output=True) + model.intercept_, copy=False)
+
+
 class TechniqueModel:
     """The trained sentence scorer, span finder and technique classifier, with their thresholds."""
 
@@ -685,8 +894,8 @@ class TechniqueModel:
         rows = np.flatnonzero(feats.scored)
         if len(rows):
             q = feats.sentence_probs if feats.sentence_probs is not None else self.sentence_probabilities(feats.sentences)
-            X = _stacked(feats, q, self.rates)
-            probs[rows] = _positive(self.finder, X[rows] if len(rows) < n else X)
+            fast = _finder_scores(self.finder, feats, q, self.rates, rows)
+            probs[rows] = fast if fast is not None else _positive(self.finder, _stacked(feats, q, self.rates, rows))
         return probs
 
     def features(self, doc: Doc, rule_result: tuple | None = None, gated: bool = False) -> DocFeatures:
@@ -712,7 +921,7 @@ class TechniqueModel:
         if not spans:
             return []
         X = hash_rows([span_features(doc, feats, s, e) for s, e in spans])
-        proba = self.classifier.predict_proba(X)
+        proba = _probabilities(self.classifier, X)
         classes = self.classifier.classes_
         best = proba.argmax(axis=1)
         return [(str(classes[k]), float(proba[r, k])) for r, k in enumerate(best)]
@@ -749,8 +958,11 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | None:
     data = joblib.load(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
+    rates = data.get("rates")
+    if rates is not None:
+        rates.arrays()  # built with the model, not by the first document
     return TechniqueModel(data["sentence"], data["finder"], data["classifier"], data["threshold"], data["thresholds"],
-                          data.get("meta", {}), data.get("rates"))
+                          data.get("meta", {}), rates)
 
 
 def load(path: Path | None = None) -> TechniqueModel | None:
