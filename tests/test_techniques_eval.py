@@ -277,9 +277,10 @@ def test_model_quality_gate_on_held_out_ptc(gate):
     # threshold 0.45, sentence gate 0.137: SI P 0.394 R 0.189 F1 0.255, TC 0.542; before them SI P 0.366 R 0.121
     # F1 0.182, TC 0.540 (the saga classifier varies by a few thousandths between fits); rules SI F1 0.249,
     # TC 0.454; every line SI F1 0.242). In 5-fold cross-validation over all 248 articles: SI P 0.373 R 0.323
-    # F1 0.346 (before: P 0.400 R 0.266 F1 0.319), TC 0.596. Those slice figures are at min-score 0.52; at the
-    # default 0.55 the slice gives SI P 0.395 R 0.169 F1 0.236.
-    assert si["f1"] >= 0.225 and si["precision"] >= 0.38, si
+    # F1 0.346 (before: P 0.400 R 0.266 F1 0.319), TC 0.596. Training is seeded since (the same model every run):
+    # on this slice at the default 0.55 SI P 0.3945 R 0.1668 F1 0.2345, TC 0.542 (at 0.52 SI F1 0.2537); rules SI
+    # F1 0.249, TC 0.454.
+    assert si["f1"] >= 0.23 and si["precision"] >= 0.385, si
     assert tc["f1"] >= 0.53, tc
     assert baseline["recall"] > 0.99 and baseline["f1"] >= 0.24, baseline
     assert tc["f1"] > rules["tc"]["f1"] + 0.05, (model, rules)
