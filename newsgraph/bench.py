@@ -171,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=1,
                     help="measure the floor and the build this many times, in alternating order, and print the medians")
     args = ap.parse_args(argv)
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
 
     work = Path(tempfile.mkdtemp(prefix="newsgraph-bench-"))
     try:
@@ -190,8 +192,6 @@ def main(argv: list[str] | None = None) -> int:
         words = sum(len(p.read_bytes().split()) for p in files)
         print(f"corpus: {len(files)} files, {words:,} words, jobs={args.jobs}, executor={args.executor}")
         print(f"load average at start: {_load()}")
-        if args.rounds < 1:
-            ap.error("--rounds must be at least 1")
         wall_ratios, cpu_ratios = [], []
         for r in range(1, args.rounds + 1):
             if args.rounds > 1:
