@@ -11,6 +11,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsgraph.store.sqlite import keys_table
+
 
 OTHER_SIDE_ROLES = ("object", "recipient", "destination")  # the roles facing an event's subject
 # meta 'fact_inputs': the version of the kept fact inputs (fact_events, fact_candidates, fact_states). A change to
@@ -114,10 +116,7 @@ def fact_inputs(store, added: set[str] | None = None) -> FactInputs:
 
 
 def _docs_table(conn, docs) -> str:
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fact_docs (id TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM temp.fact_docs")
-    conn.executemany("INSERT OR IGNORE INTO temp.fact_docs(id) VALUES (?)", ((d,) for d in docs))
-    return "temp.fact_docs"
+    return keys_table(conn, "fact_docs", ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
 
 
 def _states(conn, docs: str | None = None) -> set[str]:

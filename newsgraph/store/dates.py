@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from newsgraph.store.sqlite import keys_table
+
 
 @dataclass
 class DateInputs:
@@ -17,10 +19,11 @@ class DateInputs:
 
 
 def _docs_table(store, name: str, docs) -> str:
-    store.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY)")
-    store.conn.execute(f"DELETE FROM temp.{name}")
-    store.conn.executemany(f"INSERT OR IGNORE INTO temp.{name}(id) VALUES (?)", ((d,) for d in docs))
-    return f"temp.{name}"
+    return keys_table(store.conn, name, ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
+
+
+def _signatures_table(store, signatures: set[tuple]) -> str:
+    return keys_table(store.conn, "dates_sigs", ("type TEXT", "subject TEXT", "other TEXT"), signatures)
 
 
 def clear_borrowed(store, *prefixes: str, docs=None) -> None:
@@ -91,12 +94,8 @@ def published_of(store, docs) -> dict[str, str | None]:
 
 def sharing(store, signatures: set[tuple]) -> set[str]:
     """The documents that hold one of `signatures`."""
-    conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dates_sigs (type TEXT, subject TEXT, other TEXT)")
-    conn.execute("DELETE FROM temp.dates_sigs")
-    conn.executemany("INSERT INTO temp.dates_sigs VALUES (?, ?, ?)", signatures)
-    return {r[0] for r in conn.execute(
-        """SELECT DISTINCT s.doc FROM temp.dates_sigs k JOIN date_signatures s
+    return {r[0] for r in store.conn.execute(
+        f"""SELECT DISTINCT s.doc FROM {_signatures_table(store, signatures)} k JOIN date_signatures s
            ON s.type = k.type AND s.subject = k.subject AND s.other = k.other""")}
 
 
@@ -122,14 +121,11 @@ def signatures_of(store, docs) -> dict[str, set[tuple]]:
 def dated_holders(store, signatures: set[tuple], borrowed: str) -> tuple[dict[str, str], dict[str, set[tuple]]]:
     """The documents dated by themselves (a date not borrowed) that hold one of `signatures`: their dates, and
     which of the signatures each holds."""
-    conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dates_sigs (type TEXT, subject TEXT, other TEXT)")
-    conn.execute("DELETE FROM temp.dates_sigs")
-    conn.executemany("INSERT INTO temp.dates_sigs VALUES (?, ?, ?)", signatures)
+    keys = _signatures_table(store, signatures)
     published: dict[str, str] = {}
     held: dict[str, set[tuple]] = {}
-    for doc, type_, subject, other, date, notes in conn.execute(
-        """SELECT s.doc, s.type, s.subject, s.other, d.published, d.notes FROM temp.dates_sigs k JOIN date_signatures s
+    for doc, type_, subject, other, date, notes in store.conn.execute(
+        f"""SELECT s.doc, s.type, s.subject, s.other, d.published, d.notes FROM {keys} k JOIN date_signatures s
            ON s.type = k.type AND s.subject = k.subject AND s.other = k.other JOIN documents d ON d.id = s.doc
            WHERE d.published IS NOT NULL"""):
         if doc not in published and borrowed in (notes or "") and any(n.startswith(borrowed) for n in json.loads(notes)):

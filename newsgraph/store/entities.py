@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from newsgraph.store.queries.schema import has_table
+from newsgraph.store.sqlite import keys_table
 
 MENTION_COLUMNS = ("id", "doc", "idx", "label", "name", "key", "kind", "place", "refers_to", "link_reason", "role", "form")
 
@@ -121,10 +122,7 @@ def write_redirects(store, found: dict[str, tuple[str, str | None, str]]) -> Non
 # --- adding documents to resolved entities (``resolve.entities.resolve_added``) ---------------------------
 
 def _docs_table(store, docs) -> None:
-    c = store.conn
-    c.execute("CREATE TEMP TABLE IF NOT EXISTS added_docs (id TEXT PRIMARY KEY)")
-    c.execute("DELETE FROM temp.added_docs")
-    c.executemany("INSERT OR IGNORE INTO temp.added_docs(id) VALUES (?)", ((d,) for d in docs))
+    keys_table(store.conn, "added_docs", ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
 
 
 def added_mention_rows(store, docs) -> list[tuple]:

@@ -18,6 +18,16 @@ from newsgraph.errors import DatabaseError, DiskFull, SchemaError
 from newsgraph.model import DocumentAnalysis, Skipped
 
 
+def keys_table(conn: sqlite3.Connection, name: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> str:
+    """The temporary table `name` (`columns`, each "name TYPE"), holding `rows` and nothing else: a set of keys
+    (documents, signatures, edges) a corpus-step query joins against, instead of a long IN list. Returns its
+    qualified name."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({', '.join(columns)})")
+    conn.execute(f"DELETE FROM temp.{name}")
+    conn.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({', '.join('?' * len(columns))})", rows)
+    return f"temp.{name}"
+
+
 def migrations() -> list[tuple[str, str]]:
     """(name, sql) of every migration shipped with newsgraph, in the order they apply."""
     folder = resources.files("newsgraph.store") / "migrations"

@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from newsgraph.store.queries.pages import (EVENT_LISTS, page_tables_ready, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, events_with_amounts, has_table, kinds_list,
                                            loose_money, overview_live, quote_list, voices_live)
 from newsgraph.store.queries.ranking import RANKING, all_event_features
+from newsgraph.store.sqlite import keys_table
 
 __all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order",
            "write_page_tables", "write_lists", "can_update", "has_actor_edges", "mark_touched_events", "edge_rows_of", "replace_event_edges",
@@ -182,11 +183,9 @@ def replace_event_edges(store, rows: list[tuple]) -> None:
 def event_edges_with_keys(store, keys: set[tuple]) -> list[tuple]:
     """Every event_edges row whose (source, target, type, date) is one of `keys`, in event order."""
     conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS edge_keys (source TEXT, target TEXT, type TEXT, date TEXT)")
-    conn.execute("DELETE FROM temp.edge_keys")
-    conn.executemany("INSERT INTO temp.edge_keys VALUES (?, ?, ?, ?)", keys)
+    table = keys_table(conn, "edge_keys", ("source TEXT", "target TEXT", "type TEXT", "date TEXT"), keys)
     rows = conn.execute(  # CROSS JOIN: look each key up in event_edges_key, not scan event_edges (184k rows at 100k)
-        """SELECT x.event, x.source, x.target, x.type, x.date, x.doc, x.sentence, x.asserted FROM temp.edge_keys k
+        f"""SELECT x.event, x.source, x.target, x.type, x.date, x.doc, x.sentence, x.asserted FROM {table} k
            CROSS JOIN event_edges x ON x.source = k.source AND x.target = k.target AND x.type = k.type AND x.date IS k.date
            ORDER BY x.event""").fetchall()
     return [tuple(r) for r in rows]
