@@ -53,6 +53,7 @@ SHARED_CODE = (
     "newsgraph.normalize",
     "newsgraph.nlp",
     "newsgraph.nlp.components",
+    "newsgraph.nlp.rule_components",
     "newsgraph.extract",
     "newsgraph.extract.stages",
     "newsgraph.lexicons",

