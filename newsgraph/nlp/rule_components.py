@@ -46,29 +46,51 @@ class _Unsupported(Exception):
     pass
 
 
-def _test(key: str, value):
-    """A check of one token attribute's value, as the Matcher reads the pattern entry."""
-    if isinstance(value, dict):
-        if len(value) != 1 or next(iter(value)) not in _PREDICATES:
-            raise _Unsupported(f"{key}: {value!r}")
-        (op, arg), = value.items()
-        if op == "REGEX":
-            found = re.compile(arg).search
-            return lambda v: found(v) is not None
-        if not isinstance(arg, (list, tuple)) or any(isinstance(a, (dict, list)) for a in arg):
-            raise _Unsupported(f"{key}: {value!r}")
-        members = set(arg)
-        return (lambda v: v in members) if op == "IN" else (lambda v: v not in members)
-    if isinstance(value, (dict, list)):
-        raise _Unsupported(f"{key}: {value!r}")
-    return lambda v: v == value
+class _AttributeIndex:
+    """The pattern tokens' checks on one token attribute, indexed: `mask(value)` has the bit of every pattern token
+    whose check the value passes (or that does not check this attribute), found with one dictionary lookup plus
+    the few negated and regular-expression checks, not by running every check."""
 
+    def __init__(self, key: str):
+        self.key = key
+        self.free = 0
+        self.equal: dict = {}
+        self.not_in: list[tuple[frozenset, int]] = []
+        self.regex: list[tuple[object, int]] = []
 
-def _token_tests(spec: dict) -> dict:
-    """Attribute position in `_KEYS` -> check, for one token of a pattern."""
-    if not isinstance(spec, dict) or not spec or any(k not in _KEYS for k in spec):
-        raise _Unsupported(repr(spec))
-    return {_KEYS.index(k): _test(k, v) for k, v in spec.items()}
+    def add(self, bit: int, value) -> None:
+        if value is None:
+            self.free |= 1 << bit
+            return
+        if isinstance(value, dict):
+            if len(value) != 1 or next(iter(value)) not in _PREDICATES:
+                raise _Unsupported(f"{self.key}: {value!r}")
+            (op, arg), = value.items()
+            if op == "REGEX":
+                self.regex.append((re.compile(arg).search, 1 << bit))
+                return
+            if not isinstance(arg, (list, tuple)) or any(isinstance(a, (dict, list, set)) for a in arg):
+                raise _Unsupported(f"{self.key}: {value!r}")
+            if op == "NOT_IN":
+                self.not_in.append((frozenset(arg), 1 << bit))
+                return
+            members = set(arg)
+        elif isinstance(value, (list, set, tuple)):
+            raise _Unsupported(f"{self.key}: {value!r}")
+        else:
+            members = {value}
+        for member in members:
+            self.equal[member] = self.equal.get(member, 0) | 1 << bit
+
+    def mask(self, value) -> int:
+        found = self.free | self.equal.get(value, 0)
+        for members, bit in self.not_in:
+            if value not in members:
+                found |= bit
+        for search, bit in self.regex:
+            if search(value) is not None:
+                found |= bit
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +111,8 @@ class AttributeTable:
 
     def __init__(self, ruler: AttributeRuler):
         self.vocab = ruler.vocab
-        self.checks: list[dict] = []  # per bit: attribute position -> check
+        self.indexes = [_AttributeIndex(key) for key in _KEYS]
+        bits = 0
         singles, pairs = [], []
         for number, (attrs, index) in enumerate(zip(ruler.attrs, ruler.indices)):
             for pattern in ruler.matcher.get(ruler.vocab.strings[str(number)])[1]:
@@ -97,8 +120,12 @@ class AttributeTable:
                     raise _Unsupported(f"pattern of {len(pattern)} tokens, index {index}")
                 slots = []
                 for spec in pattern:
-                    slots.append(len(self.checks))
-                    self.checks.append(_token_tests(spec))
+                    if not isinstance(spec, dict) or not spec or any(k not in _KEYS for k in spec):
+                        raise _Unsupported(repr(spec))
+                    for index_of_key in self.indexes:
+                        index_of_key.add(bits, spec.get(index_of_key.key))
+                    slots.append(bits)
+                    bits += 1
                 compiled = _Pattern(number, tuple(slots), index % len(pattern), attrs)
                 (singles if len(pattern) == 1 else pairs).append(compiled)
         self.singles = singles
@@ -108,12 +135,7 @@ class AttributeTable:
         self._by_mask: dict[int, tuple] = {}
 
     def _value_mask(self, k: int, value: int) -> int:
-        v = bool(value) if _KEYS[k] == "IS_SPACE" else self.vocab.strings[value]
-        mask = 0
-        for bit, checks in enumerate(self.checks):
-            check = checks.get(k)
-            if check is None or check(v):
-                mask |= 1 << bit
+        mask = self.indexes[k].mask(bool(value) if _KEYS[k] == "IS_SPACE" else self.vocab.strings[value])
         self._by_value[k][value] = mask
         return mask
 
