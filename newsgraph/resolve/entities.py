@@ -106,10 +106,11 @@ class _Mentions:
                 self.docs.append(one(doc))
             fkey = (label, name, key, kind, place, reason, role, form)
             code = codes.get(fkey)
-            if code is None:
+            if code is None:  # the key holds the shared strings, not the row's copies
+                fkey = (one(label), one(name), one(key), one(kind), place and one(place), reason and one(reason),
+                        role and one(role), one(form))
                 code = codes[fkey] = len(self.forms)
-                self.forms.append(_Form(one(label), one(name), one(key), one(kind), place and one(place),
-                                        reason and one(reason), role and one(role), one(form)))
+                self.forms.append(_Form(*fkey))
                 self._is_name.append(form == "name")
             i = len(self.form)
             self.form.append(code)
@@ -211,6 +212,7 @@ class _Union:
         # the first names of a cluster that absorbed another; any other root's are its own (`_own_firsts`)
         self.firsts: dict[int, frozenset[str]] = {}
         self._form_firsts: dict[int, frozenset[str]] = {}
+        self._one_first: dict[str | None, frozenset[str]] = {None: frozenset()}
         # (a, b, reason) of the unions of two different names (what `merges` keeps), as columns
         self.log_a, self.log_b, self.log_reason = array("i"), array("i"), []
 
@@ -222,8 +224,11 @@ class _Union:
         code = self.ms.form[i]
         out = self._form_firsts.get(code)
         if out is None:
-            g = _given(self.ms.forms[code])
-            out = self._form_firsts[code] = frozenset((g,)) if g else frozenset()
+            g = _given(self.ms.forms[code]) or None
+            out = self._one_first.get(g)
+            if out is None:
+                out = self._one_first[g] = frozenset((g,))
+            self._form_firsts[code] = out
         return out
 
     def find(self, x: int) -> int:
@@ -662,6 +667,8 @@ def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_con
     """
     clusters = _clusters(uf, ms, names_only=True)
     types, docs_of = {}, {}
+    for key in seen.keys() - {(root, c.n) for root, c in clusters.items()}:
+        del seen[key]  # a cluster that has grown since: its entry would only hold memory
     for root, c in clusters.items():
         known = seen.get((root, c.n))
         if known is None:
