@@ -497,3 +497,30 @@ def test_added_documents_resolve_as_a_full_resolve_would_on_news(tmp_path, incre
         resolve_corpus(store, force=True, full=True)
         score = _bcubed(added, _partition(store.conn))
     assert score >= 0.995, score
+
+
+def test_mentions_are_held_as_columns_with_each_name_form_once(seeds_conn):
+    """A 100k-document store has millions of mentions: entity resolution keeps a few integers per mention, the
+    strings once per name form, and finds the mention each one refers to inside its own document."""
+    from newsgraph.resolve.entities import LINK_NOT_FOUND, NO_LINK, _Mentions
+    from newsgraph.store.entities import MENTION_COLUMNS
+
+    rows = seeds_conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions ORDER BY doc, idx").fetchall()
+    ms = _Mentions(rows)
+    assert len(ms) == len(rows)
+    assert len(ms.forms) < len(rows) / 2  # pronouns and repeated names share their form
+    at = {(r[1], r[2]): i for i, r in enumerate(rows)}
+    linked = 0
+    for i, (row_id, doc, idx, label, name, key, kind, place, ref, reason, role, form) in enumerate(rows):
+        m = ms[i]
+        assert (ms.id[i], ms.doc_of(i)) == (row_id, doc)
+        assert (m.label, m.name, m.key, m.kind, m.place, m.link_reason, m.role, m.form) == (
+            label, name, key, kind, place, reason, role, form)
+        if ref is None:
+            assert ms.target[i] == NO_LINK
+        else:
+            assert ms.target[i] == at.get((doc, ref), LINK_NOT_FOUND)
+            linked += ms.target[i] >= 0
+    assert linked > 100  # the seeds' pronouns, descriptions and surnames name their person
+    with pytest.raises(ValueError, match="not together"):
+        _Mentions([rows[0], rows[-1], rows[1]])  # rows come a document at a time

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,20 +55,110 @@ LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC":
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,9}$")
 
 
-@dataclass(slots=True)
-class _M:
-    id: int
-    doc: str
-    idx: int
+@dataclass(slots=True, frozen=True)
+class _Form:
+    """What the rules read of a mention besides its document: one shared record per distinct name form."""
     label: str
     name: str
     key: str
     kind: str
     place: str | None
-    refers_to: int | None
     link_reason: str | None
     role: str | None = None
     form: str = "name"  # pronouns and descriptions join an entity only through refers_to
+
+
+NO_LINK, LINK_NOT_FOUND = -1, -2  # `_Mentions.target` of a mention that refers to nothing / to no mention of its document
+
+
+class _Mentions:
+    """The mentions as columns of small integers: per mention its name form, its document, its row id and the
+    mention it refers to (an index, or NO_LINK / LINK_NOT_FOUND); each distinct name form (`_Form`) and document
+    name is held once. `ms[i]` is mention i's form; a 100k-document store has millions of mentions but only
+    thousands of documents and forms per copy, so a mention costs 20 bytes instead of a record of its own.
+
+    Rows must come in document order (each document's mentions together), as `MENTION_COLUMNS` tuples: the
+    mention a row refers to is looked up among the rows of its document when the document ends.
+    """
+
+    __slots__ = ("forms", "_form_code", "docs", "form", "doc", "id", "target", "_is_name")
+
+    def __init__(self, rows=()):
+        self.forms: list[_Form] = []
+        self._form_code: dict[tuple, int] = {}
+        self.docs: list[str] = []
+        self.form, self.doc, self.id, self.target = array("i"), array("i"), array("q"), array("i")
+        self._is_name = bytearray()
+        self.extend(rows)
+
+    def extend(self, rows) -> None:
+        one = sys.intern
+        codes, doc_code = self._form_code, {d: n for n, d in enumerate(self.docs)}
+        at: dict[int, int] = {}  # idx -> mention, in the current document
+        pending: list[tuple[int, int]] = []  # (mention, idx it refers to), in the current document
+        current = None
+        for row_id, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows:
+            if doc != current:
+                self._link(at, pending)
+                if doc in doc_code:
+                    raise ValueError(f"mentions of document {doc!r} are not together")
+                current, doc_code[doc] = doc, len(self.docs)
+                self.docs.append(one(doc))
+            fkey = (label, name, key, kind, place, reason, role, form)
+            code = codes.get(fkey)
+            if code is None:  # the key holds the shared strings, not the row's copies
+                fkey = (one(label), one(name), one(key), one(kind), place and one(place), reason and one(reason),
+                        role and one(role), one(form))
+                code = codes[fkey] = len(self.forms)
+                self.forms.append(_Form(*fkey))
+                self._is_name.append(form == "name")
+            i = len(self.form)
+            self.form.append(code)
+            self.doc.append(doc_code[doc])
+            self.id.append(-1 if row_id is None else row_id)
+            self.target.append(NO_LINK)
+            at[idx] = i
+            if ref is not None:
+                pending.append((i, ref))
+        self._link(at, pending)
+
+    def _link(self, at: dict[int, int], pending: list[tuple[int, int]]) -> None:
+        for i, ref in pending:
+            self.target[i] = at.get(ref, LINK_NOT_FOUND)
+        at.clear()
+        pending.clear()
+
+    def __len__(self) -> int:
+        return len(self.form)
+
+    def __getitem__(self, i: int) -> _Form:
+        return self.forms[self.form[i]]
+
+    def is_name(self, i: int) -> bool:
+        return self._is_name[self.form[i]]
+
+    def doc_of(self, i: int) -> str:
+        return self.docs[self.doc[i]]
+
+
+class _Cluster:
+    """A cluster as the rules see it: its first member, size, documents, and its name forms with their counts
+    in order of first appearance (all a vote, a name or a rule reads of its members); with all forms, also its
+    first member that is a name."""
+
+    __slots__ = ("first", "first_name", "n", "forms", "docs")
+
+    def __init__(self, first: int):
+        self.first, self.first_name, self.n, self.forms, self.docs = first, -1, 0, {}, set()
+
+    def named(self, ms: _Mentions) -> "_Cluster":
+        """The cluster's names alone, or the whole cluster when it holds no name."""
+        if self.first_name < 0 or self.first_name == self.first and all(ms.forms[f].form == "name" for f in self.forms):
+            return self
+        out = _Cluster(self.first_name)
+        out.forms = {f: k for f, k in self.forms.items() if ms.forms[f].form == "name"}
+        out.n, out.docs = sum(out.forms.values()), None
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +168,7 @@ def gazetteer_keys() -> frozenset[str]:
     return frozenset(fold(s) for table in (g.names, g.capitals) for s in table)
 
 
-def _given(m: _M) -> str | None:
+def _given(m: _Form) -> str | None:
     """The folded first name of a person mention written in full, else None."""
     if m.place or m.form != "name" or m.label not in {"PERSON", "NAME"}:
         return None
@@ -109,20 +200,36 @@ class _Union:
     left to the next full resolve.
     """
 
-    def __init__(self, ms: list[_M], split_keys: list[str | None], seeded: set[int] | None = None):
+    def __init__(self, ms: _Mentions, split_keys: dict[int, str], seeded: set[int] | None = None):
         n = len(ms)
-        self.parent = list(range(n))
-        self.split_keys = split_keys
+        self.ms = ms
+        self.parent = array("i", range(n))
+        self.split_keys = split_keys  # mention -> the name the user split off it is (only those)
         self.fresh = bytearray(b"\x01") * n
         self.resolved = bytearray(n)
         for i in seeded or ():
             self.fresh[i], self.resolved[i] = 0, 1
-        self.firsts: dict[int, set[str]] = {}
-        for i, m in enumerate(ms):
-            g = _given(m)
-            if g:
-                self.firsts[i] = {g}
-        self.log: list[tuple[int, int, str]] = []
+        # the first names of a cluster that absorbed another; any other root's are its own (`_own_firsts`)
+        self.firsts: dict[int, frozenset[str]] = {}
+        self._form_firsts: dict[int, frozenset[str]] = {}
+        self._one_first: dict[str | None, frozenset[str]] = {None: frozenset()}
+        # (a, b, reason) of the unions of two different names (what `merges` keeps), as columns
+        self.log_a, self.log_b, self.log_reason = array("i"), array("i"), []
+
+    @property
+    def log(self):
+        return zip(self.log_a, self.log_b, self.log_reason)
+
+    def _own_firsts(self, i: int) -> frozenset[str]:
+        code = self.ms.form[i]
+        out = self._form_firsts.get(code)
+        if out is None:
+            g = _given(self.ms.forms[code]) or None
+            out = self._one_first.get(g)
+            if out is None:
+                out = self._one_first[g] = frozenset((g,))
+            self._form_firsts[code] = out
+        return out
 
     def find(self, x: int) -> int:
         while self.parent[x] != x:
@@ -135,14 +242,16 @@ class _Union:
         return not (self.resolved[self.find(a)] and self.resolved[self.find(b)])
 
     def union(self, a: int, b: int, reason: str, force: bool = False) -> bool:
-        if not force and self.split_keys[a] != self.split_keys[b]:
+        if not force and self.split_keys.get(a) != self.split_keys.get(b):
             return False  # the user split one of these names off
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
         if not force and self.resolved[ra] and self.resolved[rb]:
             return False  # both hold entities already resolved
-        fa, fb = self.firsts.get(ra, set()), self.firsts.get(rb, set())
+        fa, fb = self.firsts.get(ra), self.firsts.get(rb)
+        fa = self._own_firsts(ra) if fa is None else fa
+        fb = self._own_firsts(rb) if fb is None else fb
         if not force and not _compatible(fa, fb):
             return False  # two people with different first names are never one
         self.parent[rb] = ra
@@ -150,7 +259,11 @@ class _Union:
         self.resolved[ra] |= self.resolved[rb]
         if fa or fb:
             self.firsts[ra] = fa | fb
-        self.log.append((a, b, reason))
+        ma, mb = self.ms[a], self.ms[b]
+        if ma.name != mb.name and ma.form == mb.form == "name":
+            self.log_a.append(a)
+            self.log_b.append(b)
+            self.log_reason.append(reason)
         return True
 
 
@@ -207,20 +320,9 @@ def match_key(key: str) -> str:
     return " ".join(stripped)
 
 
-def _records(rows) -> list[_M]:
-    """Mention records from `MENTION_COLUMNS` rows, with their repeated strings shared (a 100k-document store
-    has millions of mentions but only thousands of documents, labels and names: one copy of each)."""
-    one = sys.intern
-    return [
-        _M(i, one(doc), idx, one(label), one(name), one(key), one(kind), place and one(place), ref,
-           reason and one(reason), role and one(role), one(form))
-        for i, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows
-    ]
-
-
-def _load(store) -> tuple[list[_M], list[tuple[str, str, str | None]]]:
+def _load(store) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
     """Every mention, and the user's overrides."""
-    return _records(entity_store.mention_rows(store)), entity_store.overrides(store)
+    return _Mentions(entity_store.mention_rows(store)), entity_store.overrides(store)
 
 
 def resolve(store) -> None:
@@ -232,7 +334,7 @@ def resolve(store) -> None:
     entity_ids.record(store, names, moves)
 
 
-def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
+def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             seed_of: dict[int, str] | None = None, co_mentioned=None) -> _Union:
     """The entities as a union-find over the mentions (pure: no SQL).
 
@@ -240,15 +342,17 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
     they start joined by entity and `co_mentioned(entity)` gives the entities named beside each in its documents.
     """
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
-    targets = {(m.doc, m.refers_to) for m in ms if m.refers_to is not None}
-    by_doc_idx = {(m.doc, m.idx): i for i, m in enumerate(ms) if (m.doc, m.idx) in targets}
-    split_keys = [m.key if m.key in split and m.form == "name" else None for m in ms]
-    for i, m in enumerate(ms):  # a pronoun or description follows its name, also when the user split that name off
-        j, seen = i, set()
-        while ms[j].form != "name" and ms[j].refers_to is not None and j not in seen:
-            seen.add(j)
-            j = by_doc_idx.get((ms[j].doc, ms[j].refers_to), j)
-        split_keys[i] = split_keys[j]
+    target = ms.target
+    split_keys: dict[int, str] = {}
+    if split:
+        for i in range(len(ms)):  # a pronoun or description follows its name, also when the user split that name off
+            j, seen = i, set()
+            while ms[j].form != "name" and target[j] != NO_LINK and j not in seen:
+                seen.add(j)
+                j = target[j] if target[j] >= 0 else j
+            m = ms[j]
+            if m.key in split and m.form == "name":
+                split_keys[i] = m.key
     uf = _Union(ms, split_keys, set(seed_of) if seed_of else None)
     seeds_by_entity: dict[str, list[int]] = defaultdict(list)
     for i, entity in (seed_of or {}).items():
@@ -260,16 +364,15 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
     if seed_of:
         def seed_context(root: int, docs: set[str]) -> set[int]:
             """The clusters of the entities named beside this cluster's resolved entities, in earlier documents."""
-            return {uf.find(seeds_by_entity[e][0]) for d in docs if d.startswith(_SEED)
+            return {uf.find(seeds_by_entity[e][0]) for d in (ms.docs[c] for c in docs) if d.startswith(_SEED)
                     for e in co_mentioned(d[len(_SEED):]) if e in seeds_by_entity}
-    names = [i for i, m in enumerate(ms) if m.form == "name"]
+    names = array("i", (i for i in range(len(ms)) if ms.is_name(i)))
 
     # 1. links made inside one document
-    for i, m in enumerate(ms):
-        if m.refers_to is not None:
-            j = by_doc_idx.get((m.doc, m.refers_to))
-            if j is not None:
-                uf.union(j, i, m.link_reason or "linked in the same document")
+    for i in range(len(ms)):
+        j = target[i]
+        if j >= 0:
+            uf.union(j, i, ms[i].link_reason or "linked in the same document")
     # Surnames of people named in full somewhere: alone, such a word is joined only inside its document.
     surnames = set()
     for m in (ms[i] for i in names):
@@ -281,27 +384,33 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
     # 2. the same state; 3. the same name
     placelike = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
     first_of: dict[str, int] = {}
+    in_doc: dict[str, int] = {}  # the same, for the anchors of one document (its mentions come together)
+    doc = None
     for i in names:
         m = ms[i]
+        if ms.doc[i] != doc:
+            doc = ms.doc[i]
+            in_doc.clear()
         key = match_key(m.key)
+        anchors = first_of
         if m.place:
             anchor = f"place:{m.place}"
-        elif " " not in key and m.refers_to is not None and not _ACRONYM.match(m.name):
+        elif " " not in key and target[i] != NO_LINK and not _ACRONYM.match(m.name):
             continue  # a lone surname or first name follows the person it names in its document: never a bridge
         elif " " not in key and key in surnames:
-            anchor = f"surname:{m.doc}:{key}"
+            anchor, anchors = key, in_doc
         elif m.label == "ORG" and key in placelike:
             anchor = f"org:{key}"  # a team or company named after a place ("Chicago" beating "Houston") is not the place
         else:
             anchor = f"key:{key}"
-        if anchor in first_of:
-            j = first_of[anchor]
+        if anchor in anchors:
+            j = anchors[anchor]
             if m.place:
                 uf.union(j, i, m.link_reason or ms[j].link_reason or f"both stand for {gazetteer().places[m.place].name}")
             else:
                 uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case, diacritics and company form")
         else:
-            first_of[anchor] = i
+            anchors[anchor] = i
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
     for i in names:
@@ -377,17 +486,17 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
 
     # 5. lone surnames to the person who bears them
     bearers: dict[str, list[int]] = defaultdict(list)
-    for root, members in clusters.items():
+    for root, c in clusters.items():
         if types[root] == "person":
-            full = {ms[i].key for i in members if len(ms[i].key.split()) >= 2 and ms[i].key.split()[0] not in PEERAGE}
+            full = {m.key for m, _ in _forms(ms, c) if len(m.key.split()) >= 2 and m.key.split()[0] not in PEERAGE}
             for key in full:
                 bearers[family_name(key.split())].append(root)
     near_bearers = _OneEditIndex(s for s in bearers if len(s) >= 4)
     lone: dict[str, list[int]] = defaultdict(list)
-    for root, members in clusters.items():
-        if any(ms[i].place for i in members) or any(len(ms[i].key.split()) > 1 for i in members):
+    for root, c in clusters.items():
+        if any(m.place or len(m.key.split()) > 1 for m, _ in _forms(ms, c)):
             continue
-        key = match_key(ms[members[0]].key)
+        key = match_key(ms[c.first].key)
         if key in gazetteer_keys():
             continue
         lone[key].append(root)
@@ -410,20 +519,20 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
                 continue
             candidates = [scored[0][1]]
         target = candidates[0]
-        if uf.union(members[0], clusters[target][0], reason.format(display(target))):
+        if uf.union(c.first, clusters[target].first, reason.format(display(target))):
             lone[key].remove(root)
     # the lone mentions no bearer was found for: one entity per name across documents
     for key, roots in lone.items():
         for r in roots[1:]:
-            uf.union(clusters[roots[0]][0], clusters[r][0], "same name")
+            uf.union(clusters[roots[0]].first, clusters[r].first, "same name")
 
     # 6. near-spellings with the same type and shared context
     clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     names = {}
-    for root, members in clusters.items():
-        if types[root] in ("person", "organization", "place") and not any(ms[i].place for i in members):
+    for root, c in clusters.items():
+        if types[root] in ("person", "organization", "place") and not any(m.place for m, _ in _forms(ms, c)):
             name = fold(display(root))
             names[root] = name
             if len(name) >= 5:
@@ -435,7 +544,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
         open_rows = [x for x, r in enumerate(roots) if not uf.resolved[uf.find(r)]] if seed_of else None
         for x, y, score in _similar_pairs(block_names, open_rows):
             a, b = roots[x], roots[y]
-            if uf.find(clusters[a][0]) == uf.find(clusters[b][0]) or not uf.may_join(a, b):
+            if uf.find(clusters[a].first) == uf.find(clusters[b].first) or not uf.may_join(a, b):
                 continue
             if abs(len(names[a]) - len(names[b])) > 2 or docs_of[a] & docs_of[b]:
                 continue  # both spellings in one document were already judged there
@@ -443,7 +552,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
             typo = len(names[a]) >= 6 and OSA.distance(names[a], names[b]) == 1 and " " not in names[a] + names[b]
             if score >= 90 and len(shared) >= 2 or typo and len(shared) >= 1:
                 uf.union(
-                    clusters[a][0], clusters[b][0],
+                    clusters[a].first, clusters[b].first,
                     f"near-spelling (similarity {score}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
                 )
 
@@ -451,40 +560,40 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
     clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     by_core: dict[str, list[int]] = defaultdict(list)
-    for root, members in clusters.items():
-        if types[root] in ("person", "country", "place") or any(ms[i].place for i in members):
+    for root, c in clusters.items():
+        if types[root] in ("person", "country", "place") or any(m.place for m, _ in _forms(ms, c)):
             continue
         cores = set()
-        for i in members:
-            words = match_key(ms[i].key).split()
+        for m, _ in _forms(ms, c):
+            words = match_key(m.key).split()
             while len(words) > 1 and words[-1] in ORG_WORDS:
                 words.pop()
             core = " ".join(words)
-            if core != match_key(ms[i].key) and len(words) >= 2 and core not in place_keys and core not in placelike:
+            if core != match_key(m.key) and len(words) >= 2 and core not in place_keys and core not in placelike:
                 cores.add(core)
         for core in cores:
             by_core[core].append(root)
     for core, roots in by_core.items():
         for r in roots[1:]:
-            uf.union(clusters[roots[0]][0], clusters[r][0], f"the same organisation under another word ({core})")
+            uf.union(clusters[roots[0]].first, clusters[r].first, f"the same organisation under another word ({core})")
 
     # 7. acronyms and the names they spell, across documents
     clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
     acronyms, expansions = [], []
-    for root, members in clusters.items():
-        if any(ms[i].place for i in members):
+    for root, c in clusters.items():
+        if any(m.place for m, _ in _forms(ms, c)):
             continue
-        forms = {ms[i].name for i in members}
+        forms = {m.name for m, _ in _forms(ms, c)}
         if all(_ACRONYM.match(f) for f in forms):
             acronyms.append(root)
-        elif types[root] != "person" or not any(ms[i].label == "PERSON" for i in members):
+        elif types[root] != "person" or not any(m.label == "PERSON" for m, _ in _forms(ms, c)):
             expansions.append(root)
     # Index the names that could be spelt out by their possible first letters, so that each acronym is tried
     # only against names it could fit (all pairs is quadratic: 15 minutes on 2,000 documents).
     spellable: dict[str, list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
     for e in expansions:
-        for name in dict.fromkeys(ms[i].name for i in clusters[e] if " " in ms[i].name.replace("-", " ")):
+        for name in dict.fromkeys(m.name for m, _ in _forms(ms, clusters[e]) if " " in m.name.replace("-", " ")):
             firsts, needed = spelling_needs(name.split())
             for f in firsts:
                 spellable[f].append((e, name, needed))
@@ -501,7 +610,7 @@ def cluster(ms: list[_M], overrides: list[tuple[str, str, str | None]],
         ctx = context(a)
         fits = [e for e in fits if len((ctx & context(e)) - {a, e}) >= 1]
         if len(fits) == 1:
-            uf.union(clusters[fits[0]][0], clusters[a][0], f"acronym of {display(fits[0])}, sharing co-mentioned actors")
+            uf.union(clusters[fits[0]].first, clusters[a].first, f"acronym of {display(fits[0])}, sharing co-mentioned actors")
 
     # 8. the user's word
     by_key: dict[str, list[int]] = defaultdict(list)
@@ -547,9 +656,9 @@ def _similar_pairs(names: list[str], rows: list[int] | None) -> list[tuple[int, 
     return [(x, y, score) for (x, y), score in sorted(found.items())]
 
 
-def _view(uf: _Union, ms: list[_M], seen: dict[tuple[int, int], list], seed_context=None):
-    """The clusters as they stand: members, type and documents of each, its context (co-mentioned clusters)
-    and its name.
+def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_context=None):
+    """The clusters as they stand: names (`_Cluster`), type and documents of each, its context (co-mentioned
+    clusters) and its name.
 
     `seen` keeps each cluster's type, documents and name from earlier views, keyed by root and number of
     names: a union only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and
@@ -558,12 +667,14 @@ def _view(uf: _Union, ms: list[_M], seen: dict[tuple[int, int], list], seed_cont
     """
     clusters = _clusters(uf, ms, names_only=True)
     types, docs_of = {}, {}
-    for root, members in clusters.items():
-        known = seen.get((root, len(members)))
+    for key in seen.keys() - {(root, c.n) for root, c in clusters.items()}:
+        del seen[key]  # a cluster that has grown since: its entry would only hold memory
+    for root, c in clusters.items():
+        known = seen.get((root, c.n))
         if known is None:
-            known = seen[(root, len(members))] = [_type(ms, members), {ms[i].doc for i in members}, None]
+            known = seen[(root, c.n)] = [_type(ms, c), c.docs, None]
         types[root], docs_of[root] = known[0], known[1]
-    cluster_docs: dict[str, set[int]] = defaultdict(set)
+    cluster_docs: dict[int, set[int]] = defaultdict(set)
     for root, docs in docs_of.items():
         for d in docs:
             cluster_docs[d].add(root)
@@ -582,7 +693,7 @@ def _view(uf: _Union, ms: list[_M], seen: dict[tuple[int, int], list], seed_cont
         return out
 
     def display(root: int) -> str:
-        known = seen[(root, len(clusters[root]))]
+        known = seen[(root, clusters[root].n)]
         if known[2] is None:
             known[2] = _display(ms, clusters[root])
         return known[2]
@@ -590,37 +701,61 @@ def _view(uf: _Union, ms: list[_M], seen: dict[tuple[int, int], list], seed_cont
     return clusters, types, docs_of, context, display
 
 
-def _clusters(uf: _Union, ms: list[_M], names_only: bool = False) -> dict[int, list[int]]:
-    """Members of each cluster; with `names_only`, its names alone (what the name-based rules and naming look at)."""
-    out: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(ms)):
-        if not names_only or ms[i].form == "name":
-            out[uf.find(i)].append(i)
+def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 0) -> dict[int, _Cluster]:
+    """Each cluster's members from `start` on, by root, in order of their first member; with `names_only`, its
+    names alone (what the name-based rules and naming look at). Documents are document codes (`ms.docs`)."""
+    find, is_name = uf.find, ms._is_name
+    if names_only:
+        return _gather(ms, ((find(i), i) for i in range(start, len(ms)) if is_name[ms.form[i]]))
+    return _gather(ms, ((find(i), i) for i in range(start, len(ms))))
+
+
+def _gather(ms: _Mentions, members) -> dict:
+    """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair."""
+    out: dict = {}
+    form, doc, is_name = ms.form, ms.doc, ms._is_name
+    for r, i in members:
+        f = form[i]
+        c = out.get(r)
+        if c is None:
+            c = out[r] = _Cluster(i)
+        if c.first_name < 0 and is_name[f]:
+            c.first_name = i
+        c.n += 1
+        c.forms[f] = c.forms.get(f, 0) + 1
+        c.docs.add(doc[i])
     return out
 
 
-def _type(ms: list[_M], members: list[int]) -> str:
+def _forms(ms: _Mentions, c: _Cluster):
+    """(form, count) of the cluster's distinct name forms, in order of first appearance."""
+    return ((ms.forms[f], k) for f, k in c.forms.items())
+
+
+def _type(ms: _Mentions, c: _Cluster) -> str:
     """person | organization | country | place | other, by a vote of the NER labels and the cues in the names.
 
     Cues: a company form or an organisation word ending a name (Inc., Corp., Group, Bank …), an
     acronym, the state's own organisations (the Pentagon) say organisation; a title held
-    (Foreign Minister …) or a title of nobility says person.
+    (Foreign Minister …) or a title of nobility says person. Each vote counts once per mention.
     """
-    places = Counter(ms[i].place for i in members if ms[i].place)
+    places: Counter[str] = Counter()
+    for m, k in _forms(ms, c):
+        if m.place:
+            places[m.place] += k
     if places:
         return gazetteer().places[places.most_common(1)[0][0]].entity_type
     votes: Counter[str] = Counter()
     gaz = gazetteer()
-    for i in members:
-        m = ms[i]
+    for m, k in _forms(ms, c):
         if m.role:
-            votes["person"] += 2
+            votes["person"] += 2 * k
         if m.label == "NAME" or m.label == "GAZ":
             continue  # a name found by its syntax alone says nothing of its type
         weight = 3 if m.label == "PERSON" and len(m.name.split()) >= 2 else 1
-        votes[LABEL_TYPES.get(m.label, "other")] += weight
-    forms = {ms[i].name for i in members}
-    n = len(members)
+        votes[LABEL_TYPES.get(m.label, "other")] += weight * k
+    forms = {m.name for m, _ in _forms(ms, c)}
+    n = c.n
     for form in forms:
         words = form.split()
         last = words[-1].lower().rstrip(".,") if words else ""
@@ -644,65 +779,73 @@ def _type(ms: list[_M], members: list[int]) -> str:
             votes["organization"] += 2 + n
     if votes:
         return votes.most_common(1)[0][0]
-    words = ms[members[0]].name.split()
+    words = ms[c.first].name.split()
     if {w.lower() for w in words} & ORG_WORDS or (len(words) == 1 and _ACRONYM.match(words[0])):
         return "organization"
     return "person" if 2 <= len(words) <= 3 and fold(words[0]) in first_names() else "other"
 
 
-def _affiliation(ms: list[_M], members: list[int]) -> str | None:
+def _affiliation(ms: _Mentions, c: _Cluster) -> str | None:
     """The state an organisation of its own belongs to ("the Pentagon": US), from the table of states."""
-    if any(ms[i].place for i in members):
+    if any(m.place for m, _ in _forms(ms, c)):
         return None
     gaz = gazetteer()
-    for i in members:
-        pid = gaz.affiliates.get(ms[i].name) or gaz.affiliates.get(f"the {ms[i].name}")
+    for m, _ in _forms(ms, c):
+        pid = gaz.affiliates.get(m.name) or gaz.affiliates.get(f"the {m.name}")
         if pid:
             return pid
     return None
 
 
-def _display(ms: list[_M], members: list[int]) -> str:
+def _display(ms: _Mentions, c: _Cluster) -> str:
     """The entity's name: the state's name, else the most used full form (diacritics win a tie)."""
-    places = Counter(ms[i].place for i in members if ms[i].place)
+    places: Counter[str] = Counter()
+    forms: Counter[str] = Counter()
+    every: Counter[str] = Counter()
+    for m, k in _forms(ms, c):
+        if m.place:
+            places[m.place] += k
+        if m.kind == "name":
+            forms[m.name] += k
+        every[m.name] += k
     if places:
         return gazetteer().places[places.most_common(1)[0][0]].name
-    forms = Counter(ms[i].name for i in members if ms[i].kind == "name")
     if not forms:
-        forms = Counter(ms[i].name for i in members)
+        forms = every
     longest = max(len(f.split()) for f in forms)
-    full = {f: c for f, c in forms.items() if len(f.split()) == longest or (longest > 1 and len(f.split()) >= 2)}
+    full = {f: k for f, k in forms.items() if len(f.split()) == longest or (longest > 1 and len(f.split()) >= 2)}
     return max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
 
 
-def entity_tables(ms: list[_M], uf: _Union) -> EntityTables:
-    """The rows a resolve writes, from the clusters (pure: no SQL)."""
+def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
+    """The rows a resolve writes, from the clusters (pure: no SQL). The mentions' entities (`assignments`) come
+    as an iterator, read once by the writer, so that no list of them is held."""
     clusters = _clusters(uf, ms)
     ids: dict[int, str] = {}
     used: set[str] = set()
     out = EntityTables()
-    ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), _display(ms, kv[1])))
-    for root, members in ordered:
-        named = [i for i in members if ms[i].form == "name"] or members
+    ordered = sorted(clusters.items(), key=lambda kv: (-kv[1].n, _display(ms, kv[1])))
+    for root, c in ordered:
+        named = c.named(ms)
         name = _display(ms, named)
         typ = _type(ms, named)
         eid = _new_id(name, typ, used)
         ids[root] = eid
-        _entity_rows(out, eid, ms, members, named, name, typ)
-        out.assignments.extend((eid, ms[i].id) for i in members)
+        _entity_rows(out, eid, ms, c, named, name, typ)
         out.forms.extend(dict.fromkeys((eid, m.name, m.key, m.label, m.place, m.kind, m.role)
-                                       for m in (ms[i] for i in members) if m.form == "name"))
+                                       for m, _ in _forms(ms, c) if m.form == "name"))
     place_entity = {}
-    for root, members in clusters.items():
-        places = Counter(ms[i].place for i in members if ms[i].place)
+    for root, c in clusters.items():
+        places: Counter[str] = Counter()
+        for m, k in _forms(ms, c):
+            if m.place:
+                places[m.place] += k
         if places:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
     out.entities = _affiliated(out.entities, place_entity)
-    merge_rows = []
-    for a, b, reason in uf.log:
-        if ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name":
-            merge_rows.append((ids[uf.find(a)], ms[a].name, ms[b].name, reason))
-    out.merges = list(dict.fromkeys(merge_rows))
+    out.merges = list(dict.fromkeys((ids[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log))
+    find, row_id = uf.find, ms.id
+    out.assignments = ((ids[find(i)], row_id[i]) for i in range(len(ms)))
     return out
 
 
@@ -725,10 +868,13 @@ def _affiliated(entities: list[tuple], place_entity: dict[str, str]) -> list[tup
     return [(*row[:5], place_entity.get(row[5], slug(gaz.places[row[5]].name)) if row[5] else None) for row in entities]
 
 
-def _entity_rows(out: EntityTables, eid: str, ms: list[_M], members: list[int], named: list[int], name: str, typ: str):
+def _entity_rows(out: EntityTables, eid: str, ms: _Mentions, c: _Cluster, named: _Cluster, name: str, typ: str):
     """The entity's row (its affiliation still a place id) and its aliases."""
-    out.entities.append((eid, name, typ, len(members), len({ms[i].doc for i in members}), _affiliation(ms, named)))
-    for alias, count in Counter(ms[i].name for i in named).items():
+    out.entities.append((eid, name, typ, c.n, len(c.docs), _affiliation(ms, named)))
+    aliases: Counter[str] = Counter()
+    for m, k in _forms(ms, named):
+        aliases[m.name] += k
+    for alias, count in aliases.items():
         out.aliases.append((eid, alias, count))
 
 
@@ -748,36 +894,40 @@ def resolve_added(store, docs: set[str]) -> None:
     added to the BBC corpus, 99.8% of all mentions end in the entity a full resolve gives them (B-cubed F1
     0.999). `newsgraph resolve --full` redoes everything; see `run.resolve_corpus` for when a build chooses which.
     """
-    one = sys.intern
-    new = _records(entity_store.added_mention_rows(store, docs))
+    new = entity_store.added_mention_rows(store, docs)
     forms = entity_store.entity_forms(store)
-    seeds = [_M(None, one(_SEED + e), 0, one(label), one(name), one(key), one(kind), place and one(place), None, None,
-                role and one(role), "name") for e, name, key, label, place, kind, role in forms]
-    seed_of = {i: forms[i][0] for i in range(len(seeds))}
-    ms = seeds + new
+    ms = _Mentions((None, _SEED + e, 0, label, name, key, kind, place, None, None, role, "name")
+                   for e, name, key, label, place, kind, role in forms)
+    n_seeds = len(ms)
+    ms.extend(new)
+    seed_of = {i: forms[i][0] for i in range(n_seeds)}
+    del new, forms
     co_mentioned = lru_cache(maxsize=None)(lambda e: frozenset(entity_store.co_mentioned(store, e)))
     uf = cluster(ms, entity_store.overrides(store), seed_of, co_mentioned)
 
     sizes = entity_store.entity_sizes(store)
     used = set(sizes)
-    assignments: list[tuple[str, int]] = []
     folded: dict[str, str] = {}
     final: dict[int, str] = {}
-    added_to: dict[str, list[int]] = {}
-    for root, members in _clusters(uf, ms).items():
+    added_to: dict[str, _Cluster] = {}
+    seeds_in: dict[int, set[str]] = defaultdict(set)
+    for i in range(n_seeds):
+        seeds_in[uf.find(i)].add(seed_of[i])
+    added_of = _clusters(uf, ms, start=n_seeds)
+    for root in _clusters(uf, ms):
         if not uf.fresh[root]:
             continue
-        old = sorted({seed_of[i] for i in members if i in seed_of}, key=lambda e: (-sizes.get(e, 0), e))
-        added = [i for i in members if i not in seed_of]
+        old = sorted(seeds_in.get(root, ()), key=lambda e: (-sizes.get(e, 0), e))
+        added = added_of[root]
         if old:
             eid = old[0]
             folded.update((e, eid) for e in old[1:])
         else:
-            named = [i for i in added if ms[i].form == "name"] or added
+            named = added.named(ms)
             eid = _new_id(_display(ms, named), _type(ms, named), used)
         final[root] = eid
         added_to[eid] = added
-        assignments.extend((eid, ms[i].id) for i in added)
+    assignments = [(final[uf.find(i)], ms.id[i]) for i in range(n_seeds, len(ms))]
     names_before = entity_ids.snapshot(store) if folded else {}  # only a fold makes an id vanish
     moves = entity_store.write_added(store, assignments, folded)
     entity_store.add_forms(store, folded)
@@ -790,24 +940,25 @@ def resolve_added(store, docs: set[str]) -> None:
     recount = set(folded.values())
     for eid, added in added_to.items():
         if eid in sizes and eid not in recount:
-            grown.append((eid, len(added), len({ms[i].doc for i in added})))
-            grown_aliases.extend((eid, alias, n) for alias, n in Counter(ms[i].name for i in added if ms[i].form == "name").items())
+            grown.append((eid, added.n, len(added.docs)))
+            names: Counter[str] = Counter()
+            for m, k in _forms(ms, added):
+                if m.form == "name":
+                    names[m.name] += k
+            grown_aliases.extend((eid, alias, n) for alias, n in names.items())
         elif eid not in sizes:
-            named = [i for i in added if ms[i].form == "name"] or added
+            named = added.named(ms)
             _entity_rows(out, eid, ms, added, named, _display(ms, named), _type(ms, named))
     if recount:
         rows = entity_store.member_rows(store, recount)
-        every = [_M(*r[:12]) for r in rows]
-        members_of: dict[str, list[int]] = defaultdict(list)
-        for n, r in enumerate(rows):
-            members_of[r[12]].append(n)
-        for eid, members in members_of.items():
-            named = [i for i in members if every[i].form == "name"] or members
+        every = _Mentions(r[:12] for r in rows)
+        for eid, members in _gather(every, ((r[12], n) for n, r in enumerate(rows))).items():
+            named = members.named(every)
             _entity_rows(out, eid, every, members, named, _display(every, named), _type(every, named))
     out.entities = _affiliated(out.entities, entity_store.place_entities(store, {row[5] for row in out.entities if row[5]}))
     out.merges = list(dict.fromkeys(
         (final[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log
-        if not (a in seed_of and b in seed_of) and ms[a].name != ms[b].name and ms[a].form == ms[b].form == "name"))
+        if not (a in seed_of and b in seed_of)))
     entity_store.replace_entities(store, set(folded), out)
     entity_store.grow_entities(store, grown, grown_aliases)
     if folded:
