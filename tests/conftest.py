@@ -156,3 +156,22 @@ def comparable(export: dict) -> dict:
     for name in ROW_LISTS:
         out[name] = sorted(out.get(name, []), key=lambda r: r["id"])
     return out
+
+
+# `python -m newsgraph ARGS` started as a terminal starts it: Ctrl-C (SIGINT) at its default and not blocked.
+# An ignored or blocked SIGINT is inherited across exec, so the test process's own state would leak into the
+# child: in full CI runs one pytest worker had SIGINT ignored or blocked by the time the Ctrl-C tests ran there
+# (both saw Ctrl-C have no effect; each passes alone), which says nothing about newsgraph.
+_AS_FROM_A_TERMINAL = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+    "runpy.run_module('newsgraph', run_name='__main__', alter_sys=True)"
+)
+
+
+@pytest.fixture
+def newsgraph_command():
+    """The command line that runs `newsgraph ARGS` in a child as from a terminal (for the Ctrl-C tests)."""
+    import sys
+
+    return lambda *args: [sys.executable, "-c", _AS_FROM_A_TERMINAL, *args]

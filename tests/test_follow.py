@@ -328,15 +328,15 @@ def test_follow_reads_a_feeds_list_and_rejects_what_is_no_url(site, tmp_path):
 
 
 @pytest.mark.slow
-def test_follow_every_stops_cleanly_on_ctrl_c_with_nothing_lost(site, tmp_path):
+def test_follow_every_stops_cleanly_on_ctrl_c_with_nothing_lost(site, tmp_path, newsgraph_command):
     site.set("/news/loan", page("Russia lends Venezuela $2 billion", PARAGRAPHS["loan"]))
     site.set("/news/bombers", page("Russian bombers land near Caracas", PARAGRAPHS["bombers"]))
     site.set("/news/talks", page("China and Venezuela talk debt", PARAGRAPHS["talks"]), wait=2.0)
     site.set("/feed.xml", rss(site.base, [("/news/loan", "Loan", DATE1), ("/news/bombers", "Bombers", DATE2),
                                          ("/news/talks", "Talks", DATE2)]), "application/rss+xml")
     db = tmp_path / "kb.db"
-    proc = subprocess.Popen([sys.executable, "-m", "newsgraph", "follow", site.base + "/feed.xml", "--every", "2s",
-                             "--delay", "0", "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(newsgraph_command("follow", site.base + "/feed.xml", "--every", "2s",
+                            "--delay", "0", "--db", str(db)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and not site.asked("/news/talks"):
@@ -361,8 +361,8 @@ def test_follow_every_stops_cleanly_on_ctrl_c_with_nothing_lost(site, tmp_path):
         assert store.get_meta("resolved") == store.corpus_fingerprint()  # the corpus step finished too
 
     # a follower left running is stopped between two checks the same way
-    proc = subprocess.Popen([sys.executable, "-m", "newsgraph", "follow", site.base + "/feed.xml", "--every", "8s",
-                             "--delay", "0", "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(newsgraph_command("follow", site.base + "/feed.xml", "--every", "8s",
+                            "--delay", "0", "--db", str(db)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         deadline = time.monotonic() + 300
         asked = len(site.asked("/feed.xml"))

@@ -63,7 +63,7 @@ def test_parallel_build_equals_serial_build(seeds_dir, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
-def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path, sig):
+def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path, sig, newsgraph_command):
     """Stop a build mid-way (SIGKILL: no chance to clean up; SIGINT: Ctrl-C); the re-run ends with the export of an uninterrupted build."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -71,7 +71,7 @@ def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path, s
     for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:total]:
         shutil.copy(p, corpus / p.name)
     killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
-    cmd = [sys.executable, "-m", "newsgraph", "build", str(corpus), "--db", str(killed_db), "--quiet"]
+    cmd = newsgraph_command("build", str(corpus), "--db", str(killed_db), "--quiet")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     done = 0
