@@ -115,7 +115,7 @@ def test_a_ruler_the_table_cannot_read_is_left_in_the_pipeline():
     ruler.add([[{"LOWER": "a"}, {"IS_PUNCT": True, "OP": "+"}]], {"POS": "X"})
     assert compile_ruler(ruler) is None
     assert use_attribute_table(nlp) is False
-    assert nlp.get_pipe("attribute_ruler") is ruler
+    assert nlp.get_pipe("attribute_ruler") is ruler and nlp.pipe_names == ["attribute_ruler"]
 
 
 def test_the_build_pipeline_uses_the_cheap_rule_components(nlp):

@@ -46,6 +46,10 @@ class _Unsupported(Exception):
     pass
 
 
+class RulerNotCompiled(ValueError):
+    """The attribute ruler's patterns use what the table does not read."""
+
+
 class _AttributeIndex:
     """The pattern tokens' checks on one token attribute, indexed: `mask(value)` has the bit of every pattern token
     whose check the value passes (or that does not check this attribute), found with one dictionary lookup plus
@@ -145,7 +149,7 @@ class AttributeTable:
         single = [(p.number, p.attrs) for p in self.singles if mask >> p.slots[0] & 1]
         first = frozenset(n for n, p in enumerate(self.pairs) if mask >> p.slots[0] & 1)
         second = frozenset(n for n, p in enumerate(self.pairs) if mask >> p.slots[1] & 1)
-        entry = self._by_mask[mask] = (single, first, second)
+        entry = self._by_mask[mask] = (single, first, second, _merged(single))
         return entry
 
     def _entry(self, key: tuple) -> tuple:
@@ -167,20 +171,24 @@ class AttributeTable:
                 for n in rows[i][1] & rows[i + 1][2]:
                     p = self.pairs[n]
                     extra.setdefault(i + p.index, []).append((p.number, p.attrs))
-        for i, (single, _, _) in enumerate(rows):
-            found = single
+        for i, (single, _, _, attrs) in enumerate(rows):
             if i in extra:
-                found = sorted(single + extra[i], key=lambda m: m[0])
-            if not found:
-                continue
-            if len(found) == 1:
-                attrs = found[0][1]
-            else:
-                attrs = {}
-                for _, a in found:
-                    attrs.update(a)
-            set_token_attrs(doc[i], attrs)
+                attrs = _merged(sorted(single + extra[i], key=lambda m: m[0]))
+            if attrs is not None:
+                set_token_attrs(doc[i], attrs)
         return doc
+
+
+def _merged(found: list) -> dict | None:
+    """The attributes of patterns matched at one token, in pattern order: a later pattern overrides an earlier one."""
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0][1]
+    attrs: dict = {}
+    for _, a in found:
+        attrs.update(a)
+    return attrs
 
 
 def compile_ruler(ruler: AttributeRuler) -> AttributeTable | None:
@@ -191,12 +199,15 @@ def compile_ruler(ruler: AttributeRuler) -> AttributeTable | None:
         return None
 
 
-@Language.factory("newsgraph_attribute_table", assigns=["token.pos", "token.morph", "token.lemma"])
+@Language.factory(
+    "newsgraph_attribute_table",
+    assigns=["token.tag", "token.pos", "token.morph", "token.lemma", "token.dep"],
+)
 def make_attribute_table(nlp: Language, name: str) -> AttributeTable:
     """The compiled form of the pipeline's `attribute_ruler` (see `use_attribute_table`)."""
     table = compile_ruler(nlp.get_pipe("attribute_ruler"))
     if table is None:
-        raise ValueError("the attribute ruler's patterns cannot be compiled to a table")
+        raise RulerNotCompiled("the attribute ruler's patterns cannot be compiled to a table")
     return table
 
 
@@ -205,9 +216,10 @@ def use_attribute_table(nlp: Language) -> bool:
     ruler is kept (no ruler, a ruler of another kind, or patterns the table does not read)."""
     if "attribute_ruler" not in nlp.pipe_names or type(nlp.get_pipe("attribute_ruler")) is not AttributeRuler:
         return False
-    if compile_ruler(nlp.get_pipe("attribute_ruler")) is None:
+    try:
+        nlp.add_pipe("newsgraph_attribute_table", name="attribute_table", after="attribute_ruler")
+    except RulerNotCompiled:
         return False
-    nlp.add_pipe("newsgraph_attribute_table", name="attribute_table", after="attribute_ruler")
     nlp.remove_pipe("attribute_ruler")
     nlp.rename_pipe("attribute_table", "attribute_ruler")
     return True
