@@ -123,3 +123,6 @@ def test_the_build_pipeline_uses_the_cheap_rule_components(nlp):
 
     assert isinstance(nlp.get_pipe("attribute_ruler"), AttributeTable)
     assert isinstance(nlp.get_pipe("lemmatizer"), LemmaMemo)
+    # the rule lemmatizer's word index is searched with `in` for every new word: sets, not the model's lists
+    index = nlp.get_pipe("lemmatizer").lemmatizer.lookups.get_table("lemma_index")
+    assert len(index["noun"]) > 50_000 and all(isinstance(index[k], frozenset) for k in index.keys())
