@@ -14,6 +14,7 @@ offsets unchanged; each document's extraction runs under a time budget.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -123,6 +124,26 @@ def time_budget(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+YOUNG_OBJECTS = 20_000  # allocations between two collections of the youngest generation while analyzing
+
+
+@contextmanager
+def fewer_collections(young: int = YOUNG_OBJECTS):
+    """Collect cyclic garbage less often in this block; the thresholds are put back after it.
+
+    The stages make and drop many small objects per document, and at Python's default (a collection every 700
+    allocations, a full one after a hundred of those when enough has survived) the collector ran about 1,600
+    times on 400 news texts and took about 1.4% of the parse's time, the full collections most. Most of these
+    objects are freed by reference counting anyway; what a cycle holds is freed a little later.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(young, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def configure(options: AnalysisOptions) -> None:
     """Apply the options that live in process-wide tables (the places table); idempotent and cheap."""
     places.use_table(options.places)
@@ -204,6 +225,11 @@ def analyze_batch(articles: Sequence[Article], options: AnalysisOptions | None =
     options = options or AnalysisOptions()
     configure(options)
     nlp = nlp or load_pipeline(options.model)
+    with fewer_collections():
+        return _analyze_batch(articles, options, nlp)
+
+
+def _analyze_batch(articles: Sequence[Article], options: AnalysisOptions, nlp) -> list[DocumentAnalysis | Skipped]:
     known = places.known_words()
     results: list[DocumentAnalysis | Skipped | None] = [None] * len(articles)
     norms: list[Normalized | None] = []

@@ -441,3 +441,44 @@ def test_letter_count_stops_early_but_agrees_with_counting_all(text):
     from newsgraph.ingest.readers import _has_letters
 
     assert _has_letters(text, 20) == (sum(c.isalpha() for c in text) >= 20)
+
+
+_FOREIGN = {
+    "fr": "Le conseil municipal a voté hier soir un budget plus serré pour l'année prochaine. Les écoles du quartier nord "
+          "recevront moins d'argent, mais la ville promet de rénover deux ponts avant l'hiver. Le maire a expliqué que les "
+          "impôts locaux ne changeront pas et que les travaux commenceront dès que possible, selon son équipe.",
+    "es": "El ayuntamiento aprobó anoche un presupuesto más ajustado para el año que viene. Las escuelas del barrio norte "
+          "recibirán menos dinero, pero la ciudad promete arreglar dos puentes antes del invierno. La alcaldesa explicó que "
+          "los impuestos locales no subirán y que las obras empezarán en cuanto sea posible, según su equipo.",
+    "de": "Der Stadtrat hat gestern Abend einen knapperen Haushalt für das kommende Jahr beschlossen. Die Schulen im Norden "
+          "bekommen weniger Geld, aber die Stadt will noch vor dem Winter zwei Brücken sanieren. Der Bürgermeister sagte, "
+          "die Steuern würden nicht steigen und die Arbeiten sollten so bald wie möglich beginnen.",
+    "nl": "De gemeenteraad heeft gisteravond een krappere begroting voor volgend jaar aangenomen. De scholen in het noorden "
+          "krijgen minder geld, maar de stad wil voor de winter nog twee bruggen opknappen. De burgemeester zei dat de "
+          "belastingen niet omhoog gaan en dat het werk zo snel mogelijk begint, of in elk geval dit jaar.",
+    "it": "Il consiglio comunale ha approvato ieri sera un bilancio più stretto per il prossimo anno. Le scuole del quartiere "
+          "nord riceveranno meno soldi, ma la città promette di sistemare due ponti prima dell'inverno. Il sindaco ha detto "
+          "che le tasse locali non aumenteranno e che i lavori cominceranno appena possibile.",
+}
+
+
+def test_plain_english_news_needs_no_language_model_and_other_languages_still_get_one(seeds_dir, monkeypatch):
+    """The cheap test accepts ordinary English news without loading the identifier; text in other languages, and
+    English too short or too unusual to be sure of, still goes to the identifier, which names its language."""
+    from newsgraph.ingest import readers
+
+    english = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    assert len(english) == 5 and all(readers._plainly_english(t[:3000]) for t in english)
+    for code, text in _FOREIGN.items():
+        assert not readers._plainly_english(text * 3), code
+        assert readers.detect_language(text * 3) == code
+    short = "Prices rose. Markets fell. Officials met on Monday and agreed a plan for the port."
+    assert not readers._plainly_english(short)  # under 40 words: the identifier judges it
+    # a French text quoting an English sentence is not taken for English without the identifier
+    assert not readers._plainly_english(_FOREIGN["fr"] + ' "We will look at the figures with them," they said. ' + _FOREIGN["fr"])
+
+    def no_model():
+        raise AssertionError("the identifier was loaded for plain English")
+
+    monkeypatch.setattr(readers, "_identifier", no_model)
+    assert all(readers.detect_language(t) == "en" for t in english)

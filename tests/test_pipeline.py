@@ -224,3 +224,33 @@ def test_the_canonical_text_is_the_parsed_doc_text(nlp, seeds_dir, shared_corpus
     assert len(norms[-1].text) > 3000  # the last one was cut in pieces and joined
     for norm, doc in zip(norms, docs):
         assert doc.text == norm.text
+
+
+def test_the_collector_runs_less_often_while_a_batch_is_analyzed_and_as_before_after_it(monkeypatch):
+    """Per-document work raises the youngest generation's threshold (fewer collections of the many small objects
+    the stages make and drop), and a batch that fails inside still puts the caller's thresholds back."""
+    import gc
+
+    from newsgraph import extract
+
+    real = extract.stage_functions
+    seen = []
+
+    def watching(only=None):
+        def watch(ctx):
+            seen.append(gc.get_threshold())
+            if "TRAP" in ctx.article.text:
+                raise ValueError("boom")
+
+        return real(only) + [watch]
+
+    monkeypatch.setattr(extract, "stage_functions", watching)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(900, 11, 12)
+        results = pipeline.analyze_batch([_article("TRAP: China lent money."), _article("Cuba sent doctors.", "c.txt")])
+        assert gc.get_threshold() == (900, 11, 12)
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [(pipeline.YOUNG_OBJECTS, 11, 12)] * 2
+    assert isinstance(results[0], Skipped) and isinstance(results[1], DocumentAnalysis)

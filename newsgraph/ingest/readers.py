@@ -166,11 +166,33 @@ def _has_letters(text: str, n: int) -> bool:
     return n <= 0
 
 
+# Frequent English words that are not words of other languages written in Latin letters (no "in", "a", "die", "as",
+# "he", "was", "is", "on", "an", "has", "of" is Dutch for "or" but rare): they make a fifth of English news prose,
+# a few percent at most of anything else.
+_ENGLISH_WORDS = frozenset(
+    "the and of to that with for from were have been this which their they would said will are it by".split()
+)
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _plainly_english(sample: str) -> bool:
+    """Whether the sample is English beyond doubt: at least 40 words, 12% or more of them from `_ENGLISH_WORDS`.
+
+    The language identifier costs about 2 ms a text (2-3% of the parse) and over a second to load; on the 3,569
+    English texts of the development corpora its answer is English every time, and this test alone accepts all but
+    18 of them (those go to the identifier, as does anything else).
+    """
+    words = _WORD.findall(sample.lower())
+    return len(words) >= 40 and sum(w in _ENGLISH_WORDS for w in words) >= 0.12 * len(words)
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, judged on its first few thousand characters."""
     sample = text[:3000]
     if not _has_letters(sample, 20):
         return "en"  # too little text to judge; let the pipeline decide what it can use
+    if _plainly_english(sample):
+        return "en"
     lang, prob = _identifier().classify(sample)
     return lang if prob >= 0.5 else "en"
 
