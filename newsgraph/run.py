@@ -316,6 +316,8 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
         for n, step in enumerate(steps):
             wall, cpu = time.perf_counter(), time.process_time()
             name = "entities" if n == 0 else getattr(step, "__module__", "").rsplit(".", 1)[-1]
+            if n and getattr(step, "__name__", "resolve") != "resolve":
+                name += f".{step.__name__}"  # copies.find_pairs, apart from the copies step that groups them
             kind = getattr(step, "incremental", None) if touched is not None else None
             if kind == "touched":  # it redoes what the steps before it changed, and notes what it changes
                 step(store, touched=touched)
@@ -346,9 +348,11 @@ def corpus_steps() -> list[Callable]:
     """Corpus-level steps that run after entity resolution, inside the same transaction."""
     from newsgraph.resolve import copies, dates, facts, lineage, stories, summary
 
-    # copies before facts: a copy of a text is counted once; stories and lineage read the facts;
-    # summary last: it reads what the others wrote
-    return [dates.resolve, copies.resolve, facts.resolve, stories.resolve, lineage.resolve, summary.resolve]
+    # the pairs of copies before the dates, which count a text and its copies as one report; the copies' groups after
+    # them (the earliest report of a group is its canonical document) and before facts: a copy of a text is counted
+    # once; stories and lineage read the facts; summary last: it reads what the others wrote
+    return [copies.find_pairs, dates.resolve, copies.resolve, facts.resolve, stories.resolve, lineage.resolve,
+            summary.resolve]
 
 
 def default_jobs() -> int:

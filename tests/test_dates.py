@@ -99,3 +99,15 @@ def test_kept_signatures_version_changes_with_the_signatures():
     source = inspect.getsource(dates.event_signatures) + inspect.getsource(store_dates.event_sides) + repr(
         sorted(dates.GENERIC_EVENTS))
     assert (dates.SIGNATURES, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("1", "f8d57b8e48c35566")
+
+
+def test_a_text_and_its_copies_are_one_report_dated_by_the_earliest():
+    """Three outlets running one wire story are one witness: with a fourth document they make two reports, too few;
+    with two more independent ones the copies count once, at the earliest copy's date."""
+    published = {"w1": "2019-02-25", "w2": "2019-02-20", "w3": "2019-02-27", "a": "2019-02-22"}
+    groups = {"w1": "w1", "w2": "w1", "w3": "w1"}
+    events = {k: {EVENT} for k in ("x", *published)}
+    assert borrow(["x"], published, events, {"x": None}, groups) == {"x": None}
+    assert borrow(["x"], published, events, {"x": None})["x"].documents == 4  # without the groups: four documents
+    found = borrow(["x"], {**published, "b": "2019-02-24"}, {**events, "b": {EVENT}}, {"x": None}, groups)["x"]
+    assert (found.date, found.documents, found.agreeing) == ("2019-02-22", 3, 3)  # 02-20 (w2), 02-22, 02-24

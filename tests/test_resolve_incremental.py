@@ -197,7 +197,7 @@ def test_added_documents_lend_borrowed_dates_and_take_them_back(tmp_path, update
     for doc in borrowers:  # the median of 2019-03-01, 2019-03-02 and 2019-03-04, marked inferred, with its support
         published, inferred, notes = dates[doc]
         assert (published, inferred) == ("2019-03-02", 1)
-        assert any(n.startswith(NOTE) and "3 of 3 dated documents" in n for n in json.loads(notes)), notes
+        assert any(n.startswith(NOTE) and "3 of 3 dated reports" in n for n in json.loads(notes)), notes
     assert dates[docs["X"][0]][:2] == (None, 0)  # its act (Germany sanctioning Iran) is in no dated article
     assert dates[docs["U6"][0]][:2] == ("2020-01-12", 1)  # added undated, its act in three dated articles already in
     assert docs["D3"][1:] == ("2019-03-04", 0)
@@ -218,12 +218,66 @@ def test_added_documents_lend_borrowed_dates_and_take_them_back(tmp_path, update
     dates = {row[0]: row[1:] for row in tables["documents.dates"]}
     assert dates[docs["U6"][0]][:2] == ("2020-01-12", 1)
     # the dated articles on Syria, not U6, whose date is borrowed
-    assert dates[docs["U7"][0]][:2] == ("2020-01-12", 1) and "3 of 3 dated documents" in dates[docs["U7"][0]][2]
+    assert dates[docs["U7"][0]][:2] == ("2020-01-12", 1) and "3 of 3 dated reports" in dates[docs["U7"][0]][2]
     for doc in borrowers | {docs["U5"][0]}:  # three dates in March 2019, three in June 2021: no agreement
         published, inferred, notes = dates[doc]
         assert (published, inferred) == (None, 0)
         assert [n for n in json.loads(notes) if n.startswith((NOTE, UNDATED_NOTE))] == [
-            f"{UNDATED_NOTE}: its text does not date it, and no 3 dated documents sharing its events agree on a date"]
+            f"{UNDATED_NOTE}: its text does not date it, and no 3 dated reports sharing its events agree on a date"]
+
+
+def test_a_text_and_its_copies_lend_a_date_as_one_report(tmp_path, updates):
+    """An undated article shares "Russia lent Venezuela" with three dated ones, two of them a text and its near-copy:
+    two reports, too few to borrow a date from. A third independent report comes and it borrows their median; then
+    an undated article that contains two of the reports whole comes, which makes those two one group of copies, and
+    the borrowed date goes again. After each step the tables and the export are the full steps'."""
+    from newsgraph.resolve.dates import NOTE, UNDATED_NOTE
+    from newsgraph.run import build
+
+    one = ("Russia lent Venezuela $17 billion on Friday. The money will pay for food, fuel and medicine over the next "
+           "two years, and officials in Caracas welcomed the help from the government in Moscow.")
+    two = ("Russia lent Venezuela more money this week. Bankers in Moscow were worried that the loans would never be "
+           "repaid, because the oil company that was meant to pay them back is producing less every month.")
+    three = ("Russia lent Venezuela a further sum for trains and roads. Engineers from Russian firms will build the "
+             "lines, and the first trains are expected to run between the capital and the coast within three years.")
+    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
+    corpus.mkdir()
+    _round(corpus, "r1", [
+        {"title": "D1", "outlet": "Daily One", "published": "2019-03-01", "text": one},
+        {"title": "D2", "outlet": "Daily Two", "published": "2019-03-02", "text": two},
+        {"title": "D2c", "outlet": "Mirror", "published": "2019-03-03",
+         "text": two.replace("producing less every month", "pumping less oil each month")},
+        {"title": "U", "outlet": "Weekly", "text": "Russia lent Venezuela the money in secret, a newspaper said."},
+    ])
+    build([str(corpus)], str(db))
+    tables = assert_as_full(db, tmp_path)
+    docs = _documents(db)
+    assert [row[:3] for row in tables["copies"]] == [(docs["D2c"][0], docs["D2"][0], "near-duplicate")]
+    u = docs["U"][0]
+
+    def notes_of(tables) -> list[str]:
+        (row,) = [r for r in tables["documents.dates"] if r[0] == u]
+        return [n for n in json.loads(row[3]) if n.startswith((NOTE, UNDATED_NOTE))]
+
+    assert docs["U"][1:] == (None, 0)  # three dated documents, two reports
+    assert notes_of(tables) == [f"{UNDATED_NOTE}: its text does not date it, and no 3 dated reports sharing its events "
+                                "agree on a date"]
+
+    _round(corpus, "r2", [{"title": "D3", "outlet": "Daily Three", "published": "2019-03-04", "text": three}])
+    build([str(corpus)], str(db))
+    assert len(updates) == 1 and updates[0].redated == {u}
+    tables = assert_as_full(db, tmp_path)
+    assert _documents(db)["U"][1:] == ("2019-03-02", 1)  # the median of 03-01, 03-02 (the earlier of the pair), 03-04
+    assert notes_of(tables) == [f"{NOTE} (3 of 3 dated reports sharing its events agree on it, a text and its copies "
+                                "counted once; confidence 1.0)"]
+
+    _round(corpus, "r3", [{"title": "X", "outlet": "Digest", "text": one + "\n\n" + three}])
+    build([str(corpus)], str(db))
+    assert len(updates) == 2 and updates[1].redated == {u}  # X is undated: only the group it joined brings U back
+    tables = assert_as_full(db, tmp_path)
+    docs = _documents(db)
+    assert {row[0] for row in tables["copies"]} >= {docs["D3"][0], docs["X"][0]}  # D1, D3 and X are one group now
+    assert docs["U"][1:] == (None, 0) and notes_of(tables)[0].startswith(UNDATED_NOTE)
 
 
 def test_an_added_earlier_copy_takes_over_and_its_fact_group_changes_id(tmp_path, updates):

@@ -51,7 +51,9 @@ CHUNK = 2_000  # unseen documents hashed per round: the texts in memory at once
 BANDS, ROWS = 37, 3
 
 
-def resolve(store) -> None:
+def find_pairs(store) -> None:
+    """Hash, band and check the documents not compared yet, and keep the pairs of copies found; `resolve` makes the
+    groups. It runs before the dates step too, which counts a text and its copies as one report."""
     gone = store_stories.gone_signatures(store)
     if gone:
         store_stories.drop_gone(store, {d: band_keys(raw) for d, (n, raw) in gone.items() if _comparable(n, raw)})
@@ -65,6 +67,10 @@ def resolve(store) -> None:
     for i in range(0, len(pairs), CHUNK):
         chunk = pairs[i:i + CHUNK]
         store_stories.add_copy_pairs(store, verify(chunk, store_stories.document_texts(store, {d for p in chunk for d in p})))
+
+
+def resolve(store) -> None:
+    find_pairs(store)  # nothing left to compare when the corpus step ran it before the dates
     links = store_stories.copy_links(store)
     store_stories.write_copies(store, copies(links.documents, links.versions, links.pairs))
 
@@ -141,6 +147,26 @@ def verify(pairs, texts: dict[str, str]) -> list[tuple[str, str, float]]:
         if jaccard >= JACCARD or shared / min(len(sa), len(sb)) >= CONTAINED:
             out.append((a, b, round(jaccard, 4)))
     return out
+
+
+def groups(pairs: list[tuple[str, str, float]], versions: dict[str, list[tuple[int, str]]]) -> dict[str, str]:
+    """doc -> the least document id of its group, for every document that a pair of copies or a page's versions link
+    to another (the groups `copies` finds, without choosing their canonical documents)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links = [(a, b) for a, b, _ in pairs] + [(a, b) for chain in versions.values() for (_, a), (_, b) in zip(chain, chain[1:])]
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {d: find(d) for d in list(parent)}
 
 
 def copies(docs: dict[str, DocInfo], versions: dict[str, list[tuple[int, str]]],

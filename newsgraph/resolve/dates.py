@@ -27,7 +27,9 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from newsgraph.resolve import copies
 from newsgraph.store import dates as store_dates
+from newsgraph.store import stories as store_stories
 
 MIN_DOCUMENTS = 3
 AGREE_DAYS = 14
@@ -43,7 +45,7 @@ SIGNATURES = "1"
 @dataclass(frozen=True, slots=True)
 class Borrowed:
     date: str
-    documents: int  # dated documents that share an event with this one
+    documents: int  # dated reports that share an event with this one (a text and its copies are one report)
     agreeing: int  # of those, the ones within AGREE_DAYS of the median
 
     @property
@@ -51,13 +53,18 @@ class Borrowed:
         return round(self.agreeing / self.documents, 2)
 
     def note(self) -> str:
-        return (f"{NOTE} ({self.agreeing} of {self.documents} dated documents sharing its events agree on it; "
-                f"confidence {self.confidence})")
+        return (f"{NOTE} ({self.agreeing} of {self.documents} dated reports sharing its events agree on it, a text "
+                f"and its copies counted once; confidence {self.confidence})")
 
 
 def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[tuple]],
-           latest_own: dict[str, str | None]) -> dict[str, Borrowed | None]:
-    """For each undated document, the date its related documents support, or None. Pure: no store."""
+           latest_own: dict[str, str | None], groups: dict[str, str] | None = None) -> dict[str, Borrowed | None]:
+    """For each undated document, the date its related documents support, or None. Pure: no store.
+
+    `groups` (doc -> its group of copies, ``copies.groups``) makes a text and its copies one report, dated by the
+    earliest of them: a wire story run by three outlets is one witness of when it happened, not three.
+    """
+    groups = groups or {}
     out: dict[str, Borrowed | None] = {}
     # who holds each event signature, among the dated documents: one lookup per signature instead of a
     # scan of every dated document for every undated one (quadratic at 100k documents)
@@ -67,7 +74,12 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
             holders.setdefault(signature, []).append(other)
     for doc in undated:
         related = {other for signature in events.get(doc, ()) for other in holders.get(signature, ())}
-        dates = sorted(published[other][:10] for other in related)
+        reports: dict[str, str] = {}
+        for other in related:
+            key, day = groups.get(other, other), published[other][:10]
+            if key not in reports or day < reports[key]:
+                reports[key] = day
+        dates = sorted(reports.values())
         if len(dates) < MIN_DOCUMENTS:
             out[doc] = None
             continue
@@ -98,7 +110,7 @@ def resolve(store, touched=None) -> None:
         inputs = store_dates.date_inputs(store)
         signatures = event_signatures(store_dates.event_sides(store))
         if inputs.undated:
-            found = borrow(inputs.undated, inputs.published, signatures, inputs.latest_own)
+            found = borrow(inputs.undated, inputs.published, signatures, inputs.latest_own, copy_groups(store))
             store_dates.write_dates(store, [(doc, None if result is None else result.date, inputs.notes[doc] + [_note(result)])
                                             for doc, result in found.items()])
         store_dates.write_signatures(store, signatures, replace=True)
@@ -110,14 +122,19 @@ def resolve(store, touched=None) -> None:
 
 def _update(store, touched) -> None:
     """Dates after documents were added: a document's borrowed date depends only on the dated documents sharing its
-    event signatures, so only the added undated documents and the undated ones sharing a signature with an added
-    dated one are dated again; the others keep what they have, which is what a full run gives them."""
+    event signatures (and on which of them are copies of one another), so only the added undated documents and the
+    undated ones sharing a signature with an added dated one, or with a group of copies an added document joined,
+    are dated again; the others keep what they have, which is what a full run gives them."""
     added = set(touched.added)
     with store.transaction():
         signatures = event_signatures(store_dates.event_sides(store, added))
         store_dates.write_signatures(store, signatures, replace=False)
         published = store_dates.published_of(store, added)
         brought = {sig for doc in added if published.get(doc) for sig in signatures.get(doc, ())}
+        grouped = copy_groups(store)
+        joined = {grouped[doc] for doc in added if doc in grouped}  # groups of copies an added document joined:
+        mates = {doc for doc, group in grouped.items() if group in joined}  # their reports are counted anew
+        brought |= {sig for sigs in store_dates.signatures_of(store, mates).values() for sig in sigs}
         redo = store_dates.without_own_date(store, added | store_dates.sharing(store, brought), NOTE)
         if not redo:
             return
@@ -127,7 +144,7 @@ def _update(store, touched) -> None:
         dated, held = store_dates.dated_holders(store, {sig for sigs in own.values() for sig in sigs}, NOTE)
         undated = sorted(redo)
         latest_own, notes = store_dates.inputs_of(store, undated)
-        found = borrow(undated, dated, {**held, **own}, latest_own)
+        found = borrow(undated, dated, {**held, **own}, latest_own, grouped)
         store_dates.write_dates(store, [(doc, None if result is None else result.date, notes[doc] + [_note(result)])
                                         for doc, result in found.items()])
         after = store_dates.published_of(store, redo)
@@ -137,9 +154,15 @@ def _update(store, touched) -> None:
 resolve.incremental = "touched"
 
 
+def copy_groups(store) -> dict[str, str]:
+    """doc -> its group of copies, from the pairs the copies step found (``copies.find_pairs`` runs first)."""
+    links = store_stories.copy_links(store)
+    return copies.groups(links.pairs, links.versions)
+
+
 def _note(result: Borrowed | None) -> str:
     if result is None:
-        return (f"{UNDATED_NOTE}: its text does not date it, and no {MIN_DOCUMENTS} dated documents sharing "
+        return (f"{UNDATED_NOTE}: its text does not date it, and no {MIN_DOCUMENTS} dated reports sharing "
                 "its events agree on a date")
     return result.note()
 
