@@ -288,6 +288,8 @@ TIMEML = [
      "the latest period", "DATE", "1989-Q4"),
     ("The brewer reported lower fourth-quarter profit. Sales in the latest period fell 5% from last year.", "1989-11-02",
      "last year", "DATE", "1988-Q4"),
+    ("Profit rose in the third quarter from the fourth quarter of 1988. Sales in the latest quarter rose 5%.", "1989-10-26",
+     "the latest quarter", "DATE", "1989-Q3"),
     ("The chip maker earned $5 million in the fiscal first quarter. It had sales of $500 million for the quarter ended Sept. 29.",
      "1989-10-26", "the quarter", "DATE", "1989-Q1"),
     ("The chip maker earned $5 million in the fiscal first quarter. It had sales of $500 million for the quarter ended Sept. 29. "

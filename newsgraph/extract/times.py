@@ -571,8 +571,9 @@ def extract(ctx) -> None:
             value, granularity, kind_type, timex = _quarter_value(fiscal_quarter[0], fiscal_quarter[1], "quarter")
         elif reading.kind == "quarter" and last_quarter is not None and (
             reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None or this_closed
-            or reading.edge == "latest" and reading.year is None and reading.day is None  # "the quarter", "the latest period":
-        ):  # the quarter reported, also a fiscal one ("fourth-quarter earnings" of a year that ends in September), not the calendar's
+            or reading.edge == "latest" and reading.year is None and reading.day is None and bool(timex) and timex[:4].isdigit()
+            and last_quarter[0] >= int(timex[:4])  # "the quarter", "the latest period": the quarter reported, also a fiscal one
+        ):  # ("fourth-quarter earnings" of a year that ends in September), not the calendar's; never an older year's quarter
             last_year, n, unit = last_quarter
             y = last_year - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else last_year)
             value, granularity, kind_type, timex = _quarter_value(y, reading.day or n, unit)
