@@ -283,6 +283,17 @@ TIMEML = [
      "the corresponding period last year", "DATE", "1988-Q3"),
     ("Profit fell 5% in the third quarter from the same quarter a year earlier.", "1989-11-01", "the same quarter a year earlier",
      "DATE", "1988-Q3"),
+    # "the quarter", "the latest period" point back to the quarter reported, a fiscal one too (a year that ends in September)
+    ("The brewer reported lower fourth-quarter profit. Sales in the latest period fell 5% from last year.", "1989-11-02",
+     "the latest period", "DATE", "1989-Q4"),
+    ("The brewer reported lower fourth-quarter profit. Sales in the latest period fell 5% from last year.", "1989-11-02",
+     "last year", "DATE", "1988-Q4"),
+    ("Profit rose in the third quarter from the fourth quarter of 1988. Sales in the latest quarter rose 5%.", "1989-10-26",
+     "the latest quarter", "DATE", "1989-Q3"),
+    ("The chip maker earned $5 million in the fiscal first quarter. It had sales of $500 million for the quarter ended Sept. 29.",
+     "1989-10-26", "the quarter", "DATE", "1989-Q1"),
+    ("The chip maker earned $5 million in the fiscal first quarter. It had sales of $500 million for the quarter ended Sept. 29. "
+     "It shipped 9,000 systems in the quarter, he said.", "1989-10-26", "the quarter", "DATE", "1989-Q1"),
 ]
 
 

@@ -508,6 +508,7 @@ def extract(ctx) -> None:
     anchor_iso = anchor.isoformat() if anchor else None
     clocks: list[int] = []  # times of day said without their day ("at 10:35 a.m.")
     last_quarter: tuple[int, int, str] | None = None  # the quarter (or half) the text last spoke of
+    fiscal_quarter: tuple[int, int, int] | None = None  # (year, number, sentence) of the last quarter the text called fiscal
     last_ref: tuple[str, str | None, int] | None = None  # ("quarter" | "date" | "other", value, sentence) of the last time
     last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
     prev_end: int | None = None  # where the last candidate ended (token index)
@@ -563,9 +564,16 @@ def extract(ctx) -> None:
         if reading.kind == "quarter" and reading.edge == "shift" and reading.day is None and span[-1].lower_ == "period" and after_months:
             value, granularity, kind_type, timex = None, "duration", "DURATION", last_ref[1]  # "the year-earlier period": those months a year back
             shifted = True
+        elif reading.kind == "quarter" and reading.edge is None and reading.day is not None and reading.year is None and (
+            fiscal_quarter is not None and sentence - fiscal_quarter[2] <= 1 and cand.end < len(doc)
+            and doc[cand.end].lower_ in {"ended", "ending"} and not any(t.lower_ in _ORDINAL_WORDS for t in span)
+        ):  # "in the fiscal first quarter. ... for the quarter ended Sept. 29": that quarter, by its fiscal number, not the calendar's
+            value, granularity, kind_type, timex = _quarter_value(fiscal_quarter[0], fiscal_quarter[1], "quarter")
         elif reading.kind == "quarter" and last_quarter is not None and (
             reading.edge in {"shift", "that"} or reading.year is not None and reading.day is None or this_closed
-        ):
+            or reading.edge == "latest" and reading.year is None and reading.day is None and bool(timex) and timex[:4].isdigit()
+            and last_quarter[0] >= int(timex[:4])  # "the quarter", "the latest period": the quarter reported, also a fiscal one
+        ):  # ("fourth-quarter earnings" of a year that ends in September), not the calendar's; never an older year's quarter
             last_year, n, unit = last_quarter
             y = last_year - 1 if reading.edge == "shift" else (reading.year if reading.year is not None else last_year)
             value, granularity, kind_type, timex = _quarter_value(y, reading.day or n, unit)
@@ -594,6 +602,8 @@ def extract(ctx) -> None:
                 if (anchor is None or closed or _month_end(quarter[0], quarter[1] * size) < anchor) and reading.bound not in {"after", "since"}:
                     last_quarter = quarter  # a year-ago quarter compares with one reported, not one forecast, nor the one
                     # it came "after" ("After a flat second quarter, the company attributed the gain to ...")
+                    if quarter[2] == "quarter" and any(t.lower_ == "fiscal" for t in doc[max(0, cand.start - 1) : cand.end]) and any(t.lower_ in _ORDINAL_WORDS for t in span):
+                        fiscal_quarter = (quarter[0], quarter[1], sentence)
                 last_ref = ("quarter", timex, sentence)
             elif kind_type == "DATE" and timex and timex[:4].isdigit() and len(timex) in {4, 7, 10}:
                 last_ref = ("date", timex, sentence)
@@ -614,6 +624,10 @@ def extract(ctx) -> None:
                      type=kind_type, timex=timex)
         )
     _clock_days(ctx.result.times, clocks)
+
+
+_ORDINAL_WORDS = {"first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th", "first-quarter", "second-quarter", "third-quarter",
+                  "fourth-quarter"}
 
 
 def _clock_days(times: list[TimeExpr], clocks: list[int]) -> None:
