@@ -228,19 +228,25 @@ def test_the_canonical_text_is_the_parsed_doc_text(nlp, seeds_dir, shared_corpus
 
 def test_the_collector_runs_less_often_while_a_batch_is_analyzed_and_as_before_after_it(monkeypatch):
     """Per-document work raises the youngest generation's threshold (fewer collections of the many small objects
-    the stages make and drop), and a batch that fails inside still puts the caller's thresholds back."""
+    the stages make and drop); the caller's thresholds come back after a batch, after an error that escapes it, and
+    after overlapping batches (threads of a Dask worker) only when the last one ends; collection turned off stays off."""
     import gc
+    import threading
 
     from newsgraph import extract
 
     real = extract.stage_functions
     seen = []
+    inside = {k: threading.Event() for k in ("WAIT1", "WAIT2")}
+    release = {k: threading.Event() for k in ("WAIT1", "WAIT2")}
 
     def watching(only=None):
         def watch(ctx):
             seen.append(gc.get_threshold())
-            if "TRAP" in ctx.article.text:
-                raise ValueError("boom")
+            for key in inside:
+                if key in ctx.article.text:
+                    inside[key].set()
+                    assert release[key].wait(60)
 
         return real(only) + [watch]
 
@@ -248,9 +254,35 @@ def test_the_collector_runs_less_often_while_a_batch_is_analyzed_and_as_before_a
     before = gc.get_threshold()
     try:
         gc.set_threshold(900, 11, 12)
-        results = pipeline.analyze_batch([_article("TRAP: China lent money."), _article("Cuba sent doctors.", "c.txt")])
+        results = pipeline.analyze_batch([_article("Cuba sent doctors.", "c.txt")])
+        assert isinstance(results[0], DocumentAnalysis) and seen == [(pipeline.YOUNG_OBJECTS, 11, 12)]
         assert gc.get_threshold() == (900, 11, 12)
+
+        def broken(text, limit):
+            raise RuntimeError("escapes the batch")
+
+        with monkeypatch.context() as m:
+            m.setattr(pipeline, "_count_words", broken)
+            with pytest.raises(RuntimeError):
+                pipeline.analyze_batch([_article("Cuba sent doctors.", "c.txt")])
+        assert gc.get_threshold() == (900, 11, 12)
+
+        threads = {k: threading.Thread(target=pipeline.analyze_batch, args=([_article(f"{k}: Russia lent money.")],))
+                   for k in ("WAIT1", "WAIT2")}
+        for key, thread in threads.items():  # the second opens while the first is open
+            thread.start()
+            assert inside[key].wait(60)
+        release["WAIT1"].set()  # the first ends while the second is still open
+        threads["WAIT1"].join(60)
+        assert gc.get_threshold() == (pipeline.YOUNG_OBJECTS, 11, 12)
+        release["WAIT2"].set()
+        threads["WAIT2"].join(60)
+        assert gc.get_threshold() == (900, 11, 12)
+
+        gc.set_threshold(0, 11, 12)
+        pipeline.analyze_batch([_article("Cuba sent doctors.", "c.txt")])
+        assert seen[-1] == (0, 11, 12) and gc.get_threshold() == (0, 11, 12)
     finally:
+        for event in release.values():
+            event.set()
         gc.set_threshold(*before)
-    assert seen == [(pipeline.YOUNG_OBJECTS, 11, 12)] * 2
-    assert isinstance(results[0], Skipped) and isinstance(results[1], DocumentAnalysis)
