@@ -476,6 +476,14 @@ def test_plain_english_news_needs_no_language_model_and_other_languages_still_ge
     assert not readers._plainly_english(short)  # under 40 words: the identifier judges it
     # a French text quoting an English sentence is not taken for English without the identifier
     assert not readers._plainly_english(_FOREIGN["fr"] + ' "We will look at the figures with them," they said. ' + _FOREIGN["fr"])
+    # half English, half another language (code-switching, long quotes): the identifier decides, as it did before
+    taglish = ("Sinabi ng alkalde na the new bridge will be finished by the end of the year, pero ayon sa mga residente "
+               "hindi pa nila nakikita ang plano. They said that the works have been delayed twice and that the money "
+               "from the province was never released. Ang sabi ng konseho ay may pagdinig sa susunod na linggo. ") * 3
+    polish = ("Burmistrz powiedział, że to jest dobry plan i że by go poparł, gdyby rada była za nim. To nie jest "
+              "pierwszy raz, kiedy miasto ma problem z budżetem, a mieszkańcy mówią, że to się powtarza co roku. ") * 4
+    for text in (taglish, polish, _FOREIGN["fr"] + " " + " ".join(english[0].split()[:60]) + " " + _FOREIGN["fr"]):
+        assert not readers._plainly_english(text[:3000]), text[:40]
 
     def no_model():
         raise AssertionError("the identifier was loaded for plain English")
