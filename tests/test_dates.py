@@ -111,3 +111,27 @@ def test_a_text_and_its_copies_are_one_report_dated_by_the_earliest():
     assert borrow(["x"], published, events, {"x": None})["x"].documents == 4  # without the groups: four documents
     found = borrow(["x"], {**published, "b": "2019-02-24"}, {**events, "b": {EVENT}}, {"x": None}, groups)["x"]
     assert (found.date, found.documents, found.agreeing) == ("2019-02-22", 3, 3)  # 02-20 (w2), 02-22, 02-24
+
+
+def test_a_digest_that_holds_stories_whole_does_not_make_them_one_report():
+    """Pairs kept because one text lies inside the other (similarity under the copies' Jaccard bar) group nothing
+    for dates; near-copies and a page's versions do."""
+    from newsgraph.resolve.dates import report_groups
+
+    digest = [("a", "d", 0.31), ("b", "d", 0.29), ("c", "d", 0.31)]
+    assert report_groups(digest, {}) == {}
+    assert report_groups(digest + [("a", "e", 0.72), ("e", "f", 0.5)], {"http://x/p": [(1, "g"), (2, "h")]}) == {
+        "a": "a", "e": "a", "f": "a", "g": "g", "h": "g"}
+
+
+def test_borrowing_rule_version_changes_with_the_rule():
+    """A store keeps the version of the rule its borrowed dates were made by (meta 'dates_rule' == RULE) and an
+    added document runs the whole date step when it differs: a change to `borrow` or to what makes one report must
+    come with a new RULE, and then a new pin here, or dates borrowed two ways would stand side by side."""
+    import hashlib
+    import inspect
+
+    from newsgraph.resolve import copies, dates
+
+    source = inspect.getsource(dates.borrow) + inspect.getsource(dates.report_groups) + repr(copies.JACCARD)
+    assert (dates.RULE, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("2", "bd6009cb2a67de31")

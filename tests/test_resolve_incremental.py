@@ -228,22 +228,25 @@ def test_added_documents_lend_borrowed_dates_and_take_them_back(tmp_path, update
 
 def test_a_text_and_its_copies_lend_a_date_as_one_report(tmp_path, updates):
     """An undated article shares "Russia lent Venezuela" with three dated ones, two of them a text and its near-copy:
-    two reports, too few to borrow a date from. A third independent report comes and it borrows their median; then
-    an undated article that contains two of the reports whole comes, which makes those two one group of copies, and
-    the borrowed date goes again. After each step the tables and the export are the full steps'."""
+    two reports, too few to borrow a date from. A third report comes (it shares a third of its text with the first,
+    not enough to be a copy) and the undated article borrows their median; then an undated article made of the first
+    and the third whole comes, a near-copy of each, which makes them one report, and the borrowed date goes again.
+    After each step the tables and the export are the full steps'."""
     from newsgraph.resolve.dates import NOTE, UNDATED_NOTE
     from newsgraph.run import build
 
-    one = ("Russia lent Venezuela $17 billion on Friday. The money will pay for food, fuel and medicine over the next "
-           "two years, and officials in Caracas welcomed the help from the government in Moscow.")
+    a = ("Officials in Caracas welcomed the help on Friday and thanked the government in Moscow, saying the country "
+         "had few other friends left and needed food, fuel and medicine for its hospitals.")
+    b = ("Russia lent Venezuela $17 billion. The money will pay for food, fuel and medicine over the next two years, "
+         "the finance ministry in Caracas said in a short statement on its website.")
+    c = ("Engineers from Russian firms will also build new railway lines, and the first trains are expected to run "
+         "between the capital and the coast within three years, according to the plan.")
     two = ("Russia lent Venezuela more money this week. Bankers in Moscow were worried that the loans would never be "
            "repaid, because the oil company that was meant to pay them back is producing less every month.")
-    three = ("Russia lent Venezuela a further sum for trains and roads. Engineers from Russian firms will build the "
-             "lines, and the first trains are expected to run between the capital and the coast within three years.")
     corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
     corpus.mkdir()
     _round(corpus, "r1", [
-        {"title": "D1", "outlet": "Daily One", "published": "2019-03-01", "text": one},
+        {"title": "D1", "outlet": "Daily One", "published": "2019-03-01", "text": f"{a} {b}"},
         {"title": "D2", "outlet": "Daily Two", "published": "2019-03-02", "text": two},
         {"title": "D2c", "outlet": "Mirror", "published": "2019-03-03",
          "text": two.replace("producing less every month", "pumping less oil each month")},
@@ -263,20 +266,26 @@ def test_a_text_and_its_copies_lend_a_date_as_one_report(tmp_path, updates):
     assert notes_of(tables) == [f"{UNDATED_NOTE}: its text does not date it, and no 3 dated reports sharing its events "
                                 "agree on a date"]
 
-    _round(corpus, "r2", [{"title": "D3", "outlet": "Daily Three", "published": "2019-03-04", "text": three}])
+    _round(corpus, "r2", [{"title": "D3", "outlet": "Daily Three", "published": "2019-03-04", "text": f"{b} {c}"}])
     build([str(corpus)], str(db))
     assert len(updates) == 1 and updates[0].redated == {u}
     tables = assert_as_full(db, tmp_path)
+    assert len(tables["copies"]) == 1  # D3 is no copy of D1
     assert _documents(db)["U"][1:] == ("2019-03-02", 1)  # the median of 03-01, 03-02 (the earlier of the pair), 03-04
     assert notes_of(tables) == [f"{NOTE} (3 of 3 dated reports sharing its events agree on it, a text and its copies "
                                 "counted once; confidence 1.0)"]
 
-    _round(corpus, "r3", [{"title": "X", "outlet": "Digest", "text": one + "\n\n" + three}])
+    _round(corpus, "r3", [{"title": "X", "outlet": "Digest", "text": f"{a} {b} {c}"}])
     build([str(corpus)], str(db))
     assert len(updates) == 2 and updates[1].redated == {u}  # X is undated: only the group it joined brings U back
     tables = assert_as_full(db, tmp_path)
     docs = _documents(db)
-    assert {row[0] for row in tables["copies"]} >= {docs["D3"][0], docs["X"][0]}  # D1, D3 and X are one group now
+    from newsgraph.store.sqlite import open_store
+
+    with open_store(db, readonly=True) as store:
+        pairs = {tuple(sorted(r[:2])): r[2] for r in store.conn.execute("SELECT a, b, similarity FROM copy_pairs")}
+    assert min(pairs[tuple(sorted((docs["X"][0], docs[t][0])))] for t in ("D1", "D3")) >= 0.5  # near-copies of both
+    assert tuple(sorted((docs["D1"][0], docs["D3"][0]))) not in pairs
     assert docs["U"][1:] == (None, 0) and notes_of(tables)[0].startswith(UNDATED_NOTE)
 
 

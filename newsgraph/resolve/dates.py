@@ -40,6 +40,9 @@ GENERIC_EVENTS = {"STATEMENT", "OTHER"}
 # event_signatures or store.dates.event_sides make of an event needs a new one, so stored signatures are made
 # again rather than mixed with new ones (tests/test_dates.py pins it to their source).
 SIGNATURES = "1"
+# meta 'dates_rule': the version of what `borrow` makes of the signatures (2: a text and its near-copies are one
+# report). Dates borrowed by another rule are all made again, not only those an added document touches.
+RULE = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,8 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
            latest_own: dict[str, str | None], groups: dict[str, str] | None = None) -> dict[str, Borrowed | None]:
     """For each undated document, the date its related documents support, or None. Pure: no store.
 
-    `groups` (doc -> its group of copies, ``copies.groups``) makes a text and its copies one report, dated by the
-    earliest of them: a wire story run by three outlets is one witness of when it happened, not three.
+    `groups` (doc -> its report, ``report_groups``) makes a text and its near-copies one report, dated by the
+    earliest of them that share the event: a wire story run by three outlets is one witness of when it happened.
     """
     groups = groups or {}
     out: dict[str, Borrowed | None] = {}
@@ -100,7 +103,9 @@ def borrow(undated: list[str], published: dict[str, str], events: dict[str, set[
 def resolve(store, touched=None) -> None:
     """Borrow dates for the undated documents; with `touched` (a `resolve.touched.Touched`), only for those the added
     documents can change, and note there the documents whose publication date changed, for the steps after this one."""
-    if touched is not None and not touched.gone_entities and store.get_meta("date_signatures") == SIGNATURES:
+    if touched is not None and not touched.gone_entities and store.get_meta("date_signatures") == SIGNATURES and (
+        store.get_meta("dates_rule") == RULE
+    ):
         _update(store, touched)
         return
     before = store_dates.undated_or_inferred(store) if touched is not None else None
@@ -115,6 +120,7 @@ def resolve(store, touched=None) -> None:
                                             for doc, result in found.items()])
         store_dates.write_signatures(store, signatures, replace=True)
         store.set_meta("date_signatures", SIGNATURES)
+        store.set_meta("dates_rule", RULE)
     if before is not None:
         after = store_dates.undated_or_inferred(store)
         touched.redated |= {d for d in before.keys() | after.keys() if before.get(d) != after.get(d)}
@@ -157,7 +163,16 @@ resolve.incremental = "touched"
 def copy_groups(store) -> dict[str, str]:
     """doc -> its group of copies, from the pairs the copies step found (``copies.find_pairs`` runs first)."""
     links = store_stories.copy_links(store)
-    return copies.groups(links.pairs, links.versions)
+    return report_groups(links.pairs, links.versions)
+
+
+def report_groups(pairs: list[tuple[str, str, float]], versions: dict[str, list[tuple[int, str]]]) -> dict[str, str]:
+    """doc -> its report: the groups of near-copies (most of each text is the other's) and of a page's versions.
+
+    A pair the copies step keeps because one text lies inside the other (a digest quoting a story whole) does not
+    make one report here: a digest of three independent stories would otherwise make their three dates one.
+    """
+    return copies.groups([p for p in pairs if p[2] is not None and p[2] >= copies.JACCARD], versions)
 
 
 def _note(result: Borrowed | None) -> str:
