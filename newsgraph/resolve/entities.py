@@ -123,8 +123,11 @@ class _Mentions:
         self._link(at, pending)
 
     def seal(self) -> "_Mentions":
-        """No more rows: drop the index of name forms that `extend` looks rows up in (a tuple per form)."""
+        """No more rows: drop the index of name forms that `extend` looks rows up in (a tuple per form), and hold
+        the row ids in 4 bytes when they fit."""
         self._form_code = None
+        if not len(self.id) or max(self.id) < 2**31:
+            self.id = array("i", self.id)
         return self
 
     def _link(self, at: dict[int, int], pending: list[tuple[int, int]]) -> None:
@@ -481,6 +484,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 if a != b and len(wa) == len(wb) and wa != wb and (not seed_of or uf.may_join(a, b)) and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
                     uf.union(b, a, f"short form of {ms[b].name}")
     del short_of, orgs, by_first
+    names = None  # the rules that follow look at clusters (and rule 6 names its own)
 
     # 4c. "Fred LaRue" / "Frederick C. LaRue": one first name begins the other
     by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -685,22 +689,26 @@ def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_con
     on again (the four views of a run were half of entity resolution on the BBC corpus).
     """
     find, is_name, form, doc = uf.find, ms._is_name, ms.form, ms.doc
-    keys = array("q")
+    pair_root, pair_doc = array("i"), array("i")  # each (cluster, document) once, in document order
 
     def members():
+        current, here = -1, set()
         for i in range(len(ms)):
             if is_name[form[i]]:
-                r = find(i)
-                keys.append(r << 32 | doc[i])
+                r, d = find(i), doc[i]
+                if d != current:
+                    current, here = d, set()
+                if r not in here:
+                    here.add(r)
+                    pair_root.append(r)
+                    pair_doc.append(d)
                 yield r, i
 
     clusters = _gather(ms, members(), docs=False)
-    pairs = np.unique(np.frombuffer(keys, dtype=np.int64))
-    del keys
-    by_root, doc_of_pair = (pairs >> 32).astype(np.int32), (pairs & 0xFFFFFFFF).astype(np.int32)
-    del pairs
-    order = np.argsort(doc_of_pair, kind="stable")
-    by_doc, root_of_pair = doc_of_pair[order], by_root[order]
+    # a document's mentions come together and documents are numbered as they come: the pairs are in document order
+    root_of_pair, by_doc = np.frombuffer(pair_root, dtype=np.int32), np.frombuffer(pair_doc, dtype=np.int32)
+    order = np.lexsort((by_doc, root_of_pair))
+    by_root, doc_of_pair = root_of_pair[order], by_doc[order]
     del order
     types = {}
     for key in seen.keys() - {(root, c.n) for root, c in clusters.items()}:
