@@ -524,3 +524,39 @@ def test_mentions_are_held_as_columns_with_each_name_form_once(seeds_conn):
     assert linked > 100  # the seeds' pronouns, descriptions and surnames name their person
     with pytest.raises(ValueError, match="not together"):
         _Mentions([rows[0], rows[-1], rows[1]])  # rows come a document at a time
+
+
+def test_view_holds_documents_and_contexts_as_arrays_that_answer_as_sets(seeds_db):
+    """A view keeps which cluster is named in which document as arrays of (cluster, document) pairs: each cluster's
+    documents and its context (the clusters named in its documents, itself left out) are those that sets of its
+    names' documents give, and a shared count leaves out the clusters asked to."""
+    from collections import defaultdict
+
+    import numpy as np
+
+    from newsgraph.resolve.entities import _load, _shared, _view, cluster
+    from newsgraph.store.sqlite import open_store
+
+    with open_store(seeds_db, readonly=True) as store:
+        ms, overrides = _load(store)
+    uf = cluster(ms, overrides)
+    clusters, types, docs_of, context, display = _view(uf, ms, {})
+    docs: dict[int, set[int]] = defaultdict(set)
+    for i in range(len(ms)):
+        if ms.is_name(i):
+            docs[uf.find(i)].add(ms.doc[i])
+    assert set(clusters) == set(docs) and any(len(d) > 3 for d in docs.values())
+    in_doc: dict[int, set[int]] = defaultdict(set)
+    for root, ds in docs.items():
+        for d in ds:
+            in_doc[d].add(root)
+    for root in clusters:
+        assert docs_of(root).tolist() == sorted(docs[root])
+        expected = set().union(*(in_doc[d] for d in docs[root])) - {root}
+        assert context(root).tolist() == sorted(expected)
+    roots = sorted(clusters, key=lambda r: -len(docs[r]))[:6]
+    for a in roots:
+        for b in roots:
+            assert _shared(context(a), context(b)) == len(set(context(a).tolist()) & set(context(b).tolist()))
+            assert _shared(context(a), context(b), a, b) == len((set(context(a).tolist()) & set(context(b).tolist())) - {a, b})
+    assert _shared(np.array([1, 4, 9], np.int32), np.array([0, 4, 9, 12], np.int32), 9) == 1

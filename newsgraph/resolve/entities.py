@@ -122,6 +122,14 @@ class _Mentions:
                 pending.append((i, ref))
         self._link(at, pending)
 
+    def seal(self) -> "_Mentions":
+        """No more rows: drop the index of name forms that `extend` looks rows up in (a tuple per form), and hold
+        the row ids in 4 bytes when they fit."""
+        self._form_code = None
+        if not len(self.id) or max(self.id) < 2**31:
+            self.id = array("i", self.id)
+        return self
+
     def _link(self, at: dict[int, int], pending: list[tuple[int, int]]) -> None:
         for i, ref in pending:
             self.target[i] = at.get(ref, LINK_NOT_FOUND)
@@ -146,18 +154,23 @@ class _Cluster:
     in order of first appearance (all a vote, a name or a rule reads of its members); with all forms, also its
     first member that is a name."""
 
-    __slots__ = ("first", "first_name", "n", "forms", "docs")
+    __slots__ = ("first", "first_name", "n", "forms", "docs", "n_docs")
 
-    def __init__(self, first: int):
-        self.first, self.first_name, self.n, self.forms, self.docs = first, -1, 0, {}, set()
+    def __init__(self, first: int, docs: bool = True):
+        self.first, self.first_name, self.n, self.forms, self.docs = first, -1, 0, {}, set() if docs else None
+        self.n_docs = 0  # the number of documents, when `docs` is not kept (`_count_documents`)
+
+    @property
+    def documents(self) -> int:
+        return self.n_docs if self.docs is None else len(self.docs)
 
     def named(self, ms: _Mentions) -> "_Cluster":
         """The cluster's names alone, or the whole cluster when it holds no name."""
         if self.first_name < 0 or self.first_name == self.first and all(ms.forms[f].form == "name" for f in self.forms):
             return self
-        out = _Cluster(self.first_name)
+        out = _Cluster(self.first_name, docs=False)
         out.forms = {f: k for f, k in self.forms.items() if ms.forms[f].form == "name"}
-        out.n, out.docs = sum(out.forms.values()), None
+        out.n = sum(out.forms.values())
         return out
 
 
@@ -322,7 +335,7 @@ def match_key(key: str) -> str:
 
 def _load(store) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
     """Every mention, and the user's overrides."""
-    return _Mentions(entity_store.mention_rows(store)), entity_store.overrides(store)
+    return _Mentions(entity_store.mention_rows(store)).seal(), entity_store.overrides(store)
 
 
 def resolve(store) -> None:
@@ -362,7 +375,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             uf.union(members[0], i, "resolved before", force=True)
     seed_context = None
     if seed_of:
-        def seed_context(root: int, docs: set[str]) -> set[int]:
+        def seed_context(root: int, docs) -> set[int]:
             """The clusters of the entities named beside this cluster's resolved entities, in earlier documents."""
             return {uf.find(seeds_by_entity[e][0]) for d in (ms.docs[c] for c in docs) if d.startswith(_SEED)
                     for e in co_mentioned(d[len(_SEED):]) if e in seeds_by_entity}
@@ -411,6 +424,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case, diacritics and company form")
         else:
             anchors[anchor] = i
+    del first_of, in_doc  # each rule's indexes go once it is done: the views that follow are the peak
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
     for i in names:
@@ -469,6 +483,8 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 wa, wb = orgs[a], orgs[b]
                 if a != b and len(wa) == len(wb) and wa != wb and (not seed_of or uf.may_join(a, b)) and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
                     uf.union(b, a, f"short form of {ms[b].name}")
+    del short_of, orgs, by_first
+    names = None  # the rules that follow look at clusters (and rule 6 names its own)
 
     # 4c. "Fred LaRue" / "Frederick C. LaRue": one first name begins the other
     by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -480,6 +496,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             for g2, j in people:
                 if g1 != g2 and len(g1) >= 3 and g2.startswith(g1):
                     uf.union(j, i, f"short first name of {ms[j].name}")
+    del person_of, by_family
 
     seen: dict[tuple[int, int], list] = {}
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
@@ -507,14 +524,14 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
             near = [c for c in {c for s in near_bearers.within_one(key) if s[:1] == key[:1] for c in bearers[s]}
                     if c != root and uf.may_join(root, c)]
-            ctx = context(root) if near else set()
-            candidates = [c for c in near if len(ctx & context(c)) >= 2]
+            ctx = context(root) if near else None
+            candidates = [c for c in near if _shared(ctx, context(c)) >= 2]
             reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
             continue
         if len(candidates) > 1:
             ctx = context(root)
-            scored = sorted(((len(ctx & context(c)), c) for c in candidates), reverse=True)
+            scored = sorted(((_shared(ctx, context(c)), c) for c in candidates), reverse=True)
             if scored[0][0] == scored[1][0]:
                 continue
             candidates = [scored[0][1]]
@@ -525,6 +542,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     for key, roots in lone.items():
         for r in roots[1:]:
             uf.union(clusters[roots[0]].first, clusters[r].first, "same name")
+    del bearers, near_bearers, lone
 
     # 6. near-spellings with the same type and shared context
     clusters = types = docs_of = context = display = None  # the next view is built without the last one alive
@@ -546,14 +564,14 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             a, b = roots[x], roots[y]
             if uf.find(clusters[a].first) == uf.find(clusters[b].first) or not uf.may_join(a, b):
                 continue
-            if abs(len(names[a]) - len(names[b])) > 2 or docs_of[a] & docs_of[b]:
+            if abs(len(names[a]) - len(names[b])) > 2 or _shared(docs_of(a), docs_of(b)):
                 continue  # both spellings in one document were already judged there
-            shared = (context(a) & context(b)) - {a, b}
+            shared = _shared(context(a), context(b), a, b)
             typo = len(names[a]) >= 6 and OSA.distance(names[a], names[b]) == 1 and " " not in names[a] + names[b]
-            if score >= 90 and len(shared) >= 2 or typo and len(shared) >= 1:
+            if score >= 90 and shared >= 2 or typo and shared >= 1:
                 uf.union(
                     clusters[a].first, clusters[b].first,
-                    f"near-spelling (similarity {score}) of the same {typ}, sharing {len(shared)} co-mentioned actors",
+                    f"near-spelling (similarity {score}) of the same {typ}, sharing {shared} co-mentioned actors",
                 )
 
     # 6b. one organisation under several organisation words: "Betty Ford Center" / "Betty Ford Clinic"
@@ -608,7 +626,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if not fits:
             continue
         ctx = context(a)
-        fits = [e for e in fits if len((ctx & context(e)) - {a, e}) >= 1]
+        fits = [e for e in fits if _shared(ctx, context(e), a, e) >= 1]
         if len(fits) == 1:
             uf.union(clusters[fits[0]].first, clusters[a].first, f"acronym of {display(fits[0])}, sharing co-mentioned actors")
 
@@ -657,73 +675,139 @@ def _similar_pairs(names: list[str], rows: list[int] | None) -> list[tuple[int, 
 
 
 def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_context=None):
-    """The clusters as they stand: names (`_Cluster`), type and documents of each, its context (co-mentioned
+    """The clusters as they stand: names (`_Cluster`, without documents), type of each, its documents
+    (`docs_of(root)`: sorted document codes), its context (`context(root)`: the sorted roots of the co-mentioned
     clusters) and its name.
 
-    `seen` keeps each cluster's type, documents and name from earlier views, keyed by root and number of
-    names: a union only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and
-    it is not voted on again (the four views of a run were half of entity resolution on the BBC corpus).
-    Contexts are kept for the view's lifetime: the rules ask for a popular person's again and again.
+    Which cluster is named in which document is held as two numpy arrays of the distinct (cluster, document)
+    pairs, one sorted by cluster and one by document (8 bytes a pair; a set of documents per cluster and of
+    clusters per document cost ten times that and grew with the corpus). Contexts are kept as sorted arrays
+    for the view's lifetime: the rules ask for a popular person's again and again.
+
+    `seen` keeps each cluster's type and name from earlier views, keyed by root and number of names: a union
+    only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and it is not voted
+    on again (the four views of a run were half of entity resolution on the BBC corpus).
     """
-    clusters = _clusters(uf, ms, names_only=True)
-    types, docs_of = {}, {}
+    find, is_name, form, doc = uf.find, ms._is_name, ms.form, ms.doc
+    pair_root, pair_doc = array("i"), array("i")  # each (cluster, document) once, in document order
+
+    def members():
+        current, here = -1, set()
+        for i in range(len(ms)):
+            if is_name[form[i]]:
+                r, d = find(i), doc[i]
+                if d != current:
+                    current, here = d, set()
+                if r not in here:
+                    here.add(r)
+                    pair_root.append(r)
+                    pair_doc.append(d)
+                yield r, i
+
+    clusters = _gather(ms, members(), docs=False)
+    # a document's mentions come together and documents are numbered as they come: the pairs are in document order
+    root_of_pair, by_doc = np.frombuffer(pair_root, dtype=np.int32), np.frombuffer(pair_doc, dtype=np.int32)
+    order = np.lexsort((by_doc, root_of_pair))
+    by_root, doc_of_pair = root_of_pair[order], by_doc[order]
+    del order
+    types = {}
     for key in seen.keys() - {(root, c.n) for root, c in clusters.items()}:
         del seen[key]  # a cluster that has grown since: its entry would only hold memory
     for root, c in clusters.items():
         known = seen.get((root, c.n))
         if known is None:
-            known = seen[(root, c.n)] = [_type(ms, c), c.docs, None]
-        types[root], docs_of[root] = known[0], known[1]
-    cluster_docs: dict[int, set[int]] = defaultdict(set)
-    for root, docs in docs_of.items():
-        for d in docs:
-            cluster_docs[d].add(root)
-    contexts: dict[int, set[int]] = {}
+            known = seen[(root, c.n)] = [_type(ms, c), None]
+        types[root] = known[0]
 
-    def context(root: int) -> set[int]:
+    def docs_of(root: int) -> np.ndarray:
+        r = np.int32(root)  # a Python int would have numpy convert the whole array for each search
+        return doc_of_pair[by_root.searchsorted(r, "left"):by_root.searchsorted(r, "right")]
+
+    contexts: dict[int, np.ndarray] = {}
+
+    def context(root: int) -> np.ndarray:
         out = contexts.get(root)
         if out is None:
-            out = set()
-            for d in docs_of[root]:
-                out |= cluster_docs[d]
+            docs = docs_of(root)
+            starts, ends = np.searchsorted(by_doc, docs, "left"), np.searchsorted(by_doc, docs, "right")
+            out = np.unique(root_of_pair[_ranges(starts, ends)])
             if seed_context is not None:
-                out |= seed_context(root, docs_of[root])
-            out.discard(root)
+                extra = seed_context(root, docs)
+                if extra:
+                    out = np.union1d(out, np.fromiter(extra, dtype=np.int32, count=len(extra)))
+            out = out[out != root]
             contexts[root] = out
         return out
 
     def display(root: int) -> str:
         known = seen[(root, clusters[root].n)]
-        if known[2] is None:
-            known[2] = _display(ms, clusters[root])
-        return known[2]
+        if known[1] is None:
+            known[1] = _display(ms, clusters[root])
+        return known[1]
 
     return clusters, types, docs_of, context, display
 
 
-def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 0) -> dict[int, _Cluster]:
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The positions start..end-1 of every range, one after another."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, np.int64)
+    before = np.cumsum(lengths) - lengths  # where each range begins in the output
+    return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - before, lengths)
+
+
+def _shared(a: np.ndarray, b: np.ndarray, *leave: int) -> int:
+    """How many values two sorted arrays of distinct values share, not counting `leave`: the shorter one is looked
+    up in the longer (a popular person's context holds most of the corpus's entities)."""
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return 0
+    at = np.searchsorted(b, a)
+    at[at == b.size] = 0
+    both = a[b[at] == a]
+    return int(np.isin(both, list(leave), invert=True).sum()) if leave else int(both.size)
+
+
+def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 0, docs: bool = True) -> dict[int, _Cluster]:
     """Each cluster's members from `start` on, by root, in order of their first member; with `names_only`, its
-    names alone (what the name-based rules and naming look at). Documents are document codes (`ms.docs`)."""
+    names alone (what the name-based rules and naming look at). Documents are document codes (`ms.docs`), kept
+    only with `docs`."""
     find, is_name = uf.find, ms._is_name
     if names_only:
-        return _gather(ms, ((find(i), i) for i in range(start, len(ms)) if is_name[ms.form[i]]))
-    return _gather(ms, ((find(i), i) for i in range(start, len(ms))))
+        return _gather(ms, ((find(i), i) for i in range(start, len(ms)) if is_name[ms.form[i]]), docs)
+    return _gather(ms, ((find(i), i) for i in range(start, len(ms))), docs)
 
 
-def _gather(ms: _Mentions, members) -> dict:
-    """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair."""
+def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
+    """Set each cluster's `n_docs` (all its mentions) from the distinct (cluster, document) pairs, counted in numpy
+    rather than as a set of documents per cluster."""
+    find, doc = uf.find, ms.doc
+    pairs = np.unique(np.fromiter((find(i) << 32 | doc[i] for i in range(len(ms))), dtype=np.int64, count=len(ms)))
+    roots, counts = np.unique(pairs >> 32, return_counts=True)
+    del pairs
+    for root, k in zip(roots.tolist(), counts.tolist()):
+        clusters[root].n_docs = k
+
+
+def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
+    """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair; with `docs`, each with
+    the set of its documents."""
     out: dict = {}
     form, doc, is_name = ms.form, ms.doc, ms._is_name
     for r, i in members:
         f = form[i]
         c = out.get(r)
         if c is None:
-            c = out[r] = _Cluster(i)
+            c = out[r] = _Cluster(i, docs)
         if c.first_name < 0 and is_name[f]:
             c.first_name = i
         c.n += 1
         c.forms[f] = c.forms.get(f, 0) + 1
-        c.docs.add(doc[i])
+        if docs:
+            c.docs.add(doc[i])
     return out
 
 
@@ -820,7 +904,8 @@ def _display(ms: _Mentions, c: _Cluster) -> str:
 def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
     """The rows a resolve writes, from the clusters (pure: no SQL). The mentions' entities (`assignments`) come
     as an iterator, read once by the writer, so that no list of them is held."""
-    clusters = _clusters(uf, ms)
+    clusters = _clusters(uf, ms, docs=False)
+    _count_documents(uf, ms, clusters)
     ids: dict[int, str] = {}
     used: set[str] = set()
     out = EntityTables()
@@ -870,7 +955,7 @@ def _affiliated(entities: list[tuple], place_entity: dict[str, str]) -> list[tup
 
 def _entity_rows(out: EntityTables, eid: str, ms: _Mentions, c: _Cluster, named: _Cluster, name: str, typ: str):
     """The entity's row (its affiliation still a place id) and its aliases."""
-    out.entities.append((eid, name, typ, c.n, len(c.docs), _affiliation(ms, named)))
+    out.entities.append((eid, name, typ, c.n, c.documents, _affiliation(ms, named)))
     aliases: Counter[str] = Counter()
     for m, k in _forms(ms, named):
         aliases[m.name] += k
@@ -914,7 +999,7 @@ def resolve_added(store, docs: set[str]) -> None:
     for i in range(n_seeds):
         seeds_in[uf.find(i)].add(seed_of[i])
     added_of = _clusters(uf, ms, start=n_seeds)
-    for root in _clusters(uf, ms):
+    for root in _clusters(uf, ms, docs=False):
         if not uf.fresh[root]:
             continue
         old = sorted(seeds_in.get(root, ()), key=lambda e: (-sizes.get(e, 0), e))
