@@ -151,7 +151,7 @@ def verify(pairs, texts: dict[str, str]) -> list[tuple[str, str, float]]:
 
 def groups(pairs: list[tuple[str, str, float]], versions: dict[str, list[tuple[int, str]]]) -> dict[str, str]:
     """doc -> the least document id of its group, for every document that a pair of copies or a page's versions link
-    to another (the groups `copies` finds, without choosing their canonical documents)."""
+    to another: the groups `copies` chooses canonical documents in, and the dates step's reports."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -173,35 +173,19 @@ def copies(docs: dict[str, DocInfo], versions: dict[str, list[tuple[int, str]]],
            pairs: list[tuple[str, str, float]]) -> list[tuple[str, str, str, float | None]]:
     """(doc, canonical, kind, similarity) for every document that is a copy of another, from the pairs of copies
     and the page versions; `docs` holds (at least) the documents these name."""
-    parent = {d: d for d in docs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    pairs = [(a, b, j) for a, b, j in pairs if a in docs and b in docs]
     similarity: dict[tuple[str, str], float] = {}
     for a, b, j in pairs:
-        if a in docs and b in docs:
-            union(a, b)
-            similarity[(a, b)] = similarity[(b, a)] = j
-    older: set[str] = set()
-    for chain in versions.values():
-        present = [d for _, d in chain if d in docs]
-        for a, b in zip(present, present[1:]):
-            union(a, b)
-        older.update(present[:-1])
-    groups: dict[str, list[str]] = {}
+        similarity[(a, b)] = similarity[(b, a)] = j
+    present = {page: [(n, d) for n, d in chain if d in docs] for page, chain in versions.items()}
+    older = {d for chain in present.values() for _, d in chain[:-1]}
+    root = groups(pairs, present)
+    by_root: dict[str, list[str]] = {}
     for d in docs:
-        groups.setdefault(find(d), []).append(d)
+        if d in root:
+            by_root.setdefault(root[d], []).append(d)
     rows = []
-    for members in groups.values():
+    for members in by_root.values():
         if len(members) < 2:
             continue
         canonical = min((d for d in members if d not in older), key=lambda d: docs[d].order, default=None)
