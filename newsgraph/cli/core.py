@@ -43,6 +43,17 @@ def _techniques_choice(model: str | None, spacy_model: str | None):
     return options, {"engine": engine, "model": str(used) if used else None, "unused_model": str(unused) if unused else None}
 
 
+def _check_encoder(analysis) -> None:
+    """Without the optional encoder installed, the model is loaded before any document is read: one trained
+    with `--encoder` then stops the build with the message naming the extra (exit 2), instead of every
+    document failing on it. With the extra installed nothing is loaded here."""
+    from newsgraph import techniques as tq
+    from newsgraph.techniques import encoder
+
+    if not encoder.available():
+        tq.TechniqueOptions(analysis.techniques, analysis.techniques_model).load_model()
+
+
 def _techniques_line(t: dict) -> str:
     if t["engine"] == "off":
         return "techniques: off (NEWSGRAPH_TECHNIQUES=off)"
@@ -101,6 +112,8 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
     if Path(db).is_file() and Path(db).stat().st_size == 0:
         click.echo(f"note: {db} is an empty file; a new knowledge base is made in it", err=True)
     analysis, techniques_used = _techniques_choice(techniques_model, model)
+    if techniques_used["model"]:
+        _check_encoder(analysis)
     with BuildProgress(total, quiet=quiet) as progress:
         options = BuildOptions(
             analysis=analysis, jobs=jobs, executor=executor, manifest=manifest,

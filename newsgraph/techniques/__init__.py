@@ -112,6 +112,15 @@ class TechniqueOptions:
             from newsgraph.errors import InputError
 
             raise InputError(f"no usable techniques model at {self.model}: run `newsgraph techniques train DIR` first")
+        if model.meta.get("encoder"):
+            from newsgraph.techniques import encoder
+
+            if not encoder.available():
+                from newsgraph.errors import InputError
+
+                raise InputError(f"the techniques model at {self.model} reads {encoder.NAME} token vectors, and the "
+                                 "optional encoder is not installed: `pip install newsgraph[encoder]`, or train a "
+                                 "model without it")
         return model
 
 

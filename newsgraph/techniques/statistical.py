@@ -9,7 +9,8 @@ Three models, stacked:
   propaganda span, from the token and its neighbours, what it modifies (a named
   target), whether its words recur in the article, the sentence score, and how
   often its word and word pairs lay inside spans in the training articles
-  (``WordRates``);
+  (``WordRates``); with the optional encoder (``techniques train --encoder``), also the token's
+  all-MiniLM-L6-v2 vector, projected (``encoder.Projection``);
 - technique classifier: a multinomial logistic regression gives each span one
   of the 14 PTC classes.
 
@@ -132,6 +133,7 @@ class DocFeatures:
     pair_keys: np.ndarray | None = None  # per token but the last, the key of it and the next token's lower forms
     word_index: tuple | None = None  # the words and where each occurs, built by the first span that asks (``_occurrences``)
     lexical: list | None = None  # the rule lexicons' entries found, (start, end, technique, entry) (``rules.find_with_hits``)
+    dense: np.ndarray | None = None  # per token, the finder's dense columns from the optional encoder (``encoder.Projection``)
 
 
 _BUCKET_EDGES = np.array([1, 2, 3, 6, 12, 25])
@@ -626,17 +628,22 @@ def _stacked(feats: DocFeatures, sentence_probs: np.ndarray, rates: WordRates | 
     speech, its value), its neighbour sentences, and the article's mean (its bin, crossed with the sentence's).
     `keep`: the rows to return (token indices, increasing; the rows of the others are not built); all by default."""
     n = feats.tokens.shape[0]
+    dense = feats.dense
     if not n:
-        return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)))
+        return sp.csr_matrix((0, N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)
+                              + (dense.shape[1] if dense is not None else 0)))
     if keep is not None and len(keep) == n:
         keep = None
     cols, vals = _sentence_blocks(feats, sentence_probs, keep)
     m = len(cols)
     extra = sp.csr_matrix((vals.ravel(), (np.repeat(np.arange(m), cols.shape[1]), cols.ravel())), shape=(m, _STACK_COLUMNS))
     tokens = feats.tokens if keep is None else feats.tokens[keep]
-    if rates is None:
-        return sp.hstack([tokens, extra], format="csr")
-    return sp.hstack([tokens, extra, _rate_columns(feats, rates, keep)], format="csr")
+    blocks = [tokens, extra]
+    if rates is not None:
+        blocks.append(_rate_columns(feats, rates, keep))
+    if dense is not None:  # the encoder's columns come last
+        blocks.append(sp.csr_matrix(dense if keep is None else dense[keep]))
+    return sp.hstack(blocks, format="csr")
 
 
 _STACK_COLUMNS = SENTENCE_BINS * (4 + len(_UPOS) + SENTENCE_BINS) + 2
@@ -672,7 +679,8 @@ def _finder_scores(finder, feats: DocFeatures, sentence_probs: np.ndarray, rates
     then its word-rate columns), without building the stacked matrix; None when the finder is not a plain
     binary linear model."""
     coef = getattr(finder, "coef_", None)
-    width = N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0)
+    dims = feats.dense.shape[1] if feats.dense is not None else 0
+    width = N_FEATURES + _STACK_COLUMNS + (_RATE_COLUMNS if rates is not None else 0) + dims
     if coef is None or coef.shape != (1, width) or not hasattr(finder, "intercept_"):
         return None
     w = coef[0]
@@ -681,8 +689,10 @@ def _finder_scores(finder, feats: DocFeatures, sentence_probs: np.ndarray, rates
     extra = w[N_FEATURES:N_FEATURES + _STACK_COLUMNS]
     for j in range(cols.shape[1]):
         z = z + vals[:, j] * extra[cols[:, j]]
+    if dims:
+        z = z + feats.dense[rows] @ w[width - dims:]
     if rates is not None:
-        weights = w[N_FEATURES + _STACK_COLUMNS:]
+        weights = w[N_FEATURES + _STACK_COLUMNS:N_FEATURES + _STACK_COLUMNS + _RATE_COLUMNS]
         for block in _rate_blocks(feats, rates):
             c = block[rows]
             present = c >= 0
@@ -887,8 +897,10 @@ class TechniqueModel:
     """The trained sentence scorer, span finder and technique classifier, with their thresholds."""
 
     def __init__(self, sentence, finder, classifier,
-                 threshold: float, thresholds: dict[str, float], meta: dict, rates: WordRates | None = None):
+                 threshold: float, thresholds: dict[str, float], meta: dict, rates: WordRates | None = None,
+                 projection=None):
         self.rates = rates
+        self.projection = projection  # encoder.Projection when the finder reads the optional encoder's vectors
         self.sentence = sentence
         self.finder = finder
         self.classifier = classifier
@@ -916,15 +928,25 @@ class TechniqueModel:
         """The Doc's features; `gated`: token features only for the sentences whose score reaches the model's
         gate (the sentence scores are kept in the result)."""
         if not gated or self.gate <= 0:
-            return features(doc, rule_result)
+            return self._encoded(doc, features(doc, rule_result))
         kept = {}
 
         def select(sentences):
             kept["q"] = self.sentence_probabilities(sentences)
-            return kept["q"] >= self.gate
+            kept["keep"] = kept["q"] >= self.gate
+            return kept["keep"]
 
         feats = features(doc, rule_result, select)
         feats.sentence_probs = kept.get("q")
+        return self._encoded(doc, feats, kept.get("keep"))
+
+    def _encoded(self, doc: Doc, feats: DocFeatures, keep: np.ndarray | None = None) -> DocFeatures:
+        """`feats` with the encoder's columns, when the finder reads them: only the sentences `keep` marks are
+        encoded (their tokens alone are scored)."""
+        if self.projection is not None:
+            from newsgraph.techniques import encoder
+
+            feats.dense = self.projection(encoder.token_vectors(doc, keep))
         return feats
 
     @property
@@ -969,7 +991,7 @@ class TechniqueModel:
         tmp = path.with_name(path.name + ".tmp")
         joblib.dump({"format": FORMAT, "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
                      "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta,
-                     "rates": self.rates}, tmp, compress=3)
+                     "rates": self.rates, "projection": self.projection}, tmp, compress=3)
         os.replace(tmp, path)
 
 
@@ -984,7 +1006,7 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | None:
     if rates is not None:
         rates.arrays()  # built with the model, not by the first document
     return TechniqueModel(data["sentence"], data["finder"], data["classifier"], data["threshold"], data["thresholds"],
-                          data.get("meta", {}), rates)
+                          data.get("meta", {}), rates, data.get("projection"))
 
 
 def load(path: Path | None = None) -> TechniqueModel | None:

@@ -67,7 +67,8 @@ def _score_parsed(articles, parsed, options: AnalysisOptions, engine_name: str, 
         chars = statistical.token_char_spans(doc, norm)
         ranges = [statistical.char_to_tokens(chars, g.start, g.end) for g in item.spans]
         if model is not None:
-            labels = iter(model.classify(doc, model.features(doc), [r for r in ranges if r]))
+            # the classifier reads the sparse features alone: no encoder vectors for it (``model.features`` adds them)
+            labels = iter(model.classify(doc, statistical.features(doc), [r for r in ranges if r]))
         else:
             hits = rules.find(doc)
         for g, rng in zip(item.spans, ranges):

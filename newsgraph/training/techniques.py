@@ -197,9 +197,34 @@ def sentence_gate(examples: list[_Example], probs: list[np.ndarray], sentence_oo
     return round(float(np.quantile(q, GATE_LOSS)), 4) if q else 0.0
 
 
+# The optional encoder's columns (`techniques train --encoder`): MiniLM token vectors on their 64 principal
+# directions, each with standard deviation 0.3 beside the finder's 0/1 hashed features (the first setting tried).
+ENCODER_DIMS = 64
+ENCODER_SCALE = 0.3
+
+
+def _encode(examples: list[_Example], dims: int, scale: float, progress: Callable[[str], None] | None):
+    """The optional encoder's token vectors of every example, projected (``encoder.Projection``, fitted on these
+    articles' tokens) into ``feats.dense``; the projection."""
+    from newsgraph.techniques import encoder
+
+    encoder.require()
+    vectors = []
+    for n, ex in enumerate(examples, 1):
+        vectors.append(encoder.token_vectors(ex.doc))
+        if progress and n % 50 == 0:
+            progress(f"{encoder.NAME} vectors of {n}/{len(examples)} articles")
+    every = np.concatenate(vectors) if vectors else np.zeros((0, encoder.DIM), dtype=np.float32)
+    projection = encoder.Projection.fit(every[every.any(axis=1)], dims, scale)
+    for ex, v in zip(examples, vectors):
+        ex.feats.dense = projection(v)
+    return projection
+
+
 def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 5,
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
-          min_precision: float = 0.35, span_min_precision: float = 0.35) -> TechniqueModel:
+          min_precision: float = 0.35, span_min_precision: float = 0.35,
+          encoder_dims: int = 0, encoder_scale: float = ENCODER_SCALE) -> TechniqueModel:
     """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
 
     Thresholds come from `folds`-fold cross-validation inside these articles:
@@ -216,6 +241,10 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     articles, close to the refitted ones. With three, the refitted models scored the
     held-out folds of a 5-fold cross-validation on ptc-dev more strictly than the
     thresholds assumed (precision 0.37-0.48 against 0.36 aimed at, recall 0.21).
+
+    `encoder_dims` > 0: the span finder also reads the optional encoder's contextual token vectors
+    (``newsgraph.techniques.encoder``), projected on that many principal directions, each scaled to
+    standard deviation `encoder_scale`; the model then needs the encoder wherever it is applied.
     """
     started = time.process_time()
     examples = _examples(articles, parsed, progress)
@@ -223,6 +252,7 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         from newsgraph.errors import InputError
 
         raise InputError("training needs at least two labelled articles")
+    projection = _encode(examples, encoder_dims, encoder_scale, progress) if encoder_dims > 0 else None
     folds = max(2, min(folds, len(examples)))
     parts = [list(range(i, len(examples), folds)) for i in range(folds)]
     # Sentence scores for the finder's training rows come from sentence scorers that did not see the article.
@@ -272,4 +302,8 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     classifier = _fit_classifier(examples, c_classifier)
     meta = {"articles": len(examples), "gold_spans": sum(len(ex.gold) for ex in examples), "folds": folds,
             "cross_validated": info, "sentence_gate": gate, "sentence_wide": info["sentence_wide"], "cpu_seconds": round(time.process_time() - started, 1)}
-    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates)
+    if projection is not None:
+        from newsgraph.techniques import encoder
+
+        meta["encoder"] = {"name": encoder.NAME, "dims": projection.dims, "scale": projection.scale}
+    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates, projection)
