@@ -805,14 +805,16 @@ def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 
 
 
 def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
-    """Set each cluster's `n_docs` (all its mentions) from the distinct (cluster, document) pairs, counted in numpy
-    rather than as a set of documents per cluster."""
+    """Set each cluster's `n_docs` (all its mentions). A document's mentions come together, so a cluster's mention
+    is in a new document when the last document it was met in is another: one number per cluster, where a sorted
+    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted."""
     find, doc = uf.find, ms.doc
-    pairs = np.unique(np.fromiter((find(i) << 32 | doc[i] for i in range(len(ms))), dtype=np.int64, count=len(ms)))
-    roots, counts = np.unique(pairs >> 32, return_counts=True)
-    del pairs
-    for root, k in zip(roots.tolist(), counts.tolist()):
-        clusters[root].n_docs = k
+    last = array("i", [-1]) * len(ms)  # by root: the last document a member was met in
+    for i in range(len(ms)):
+        r, d = find(i), doc[i]
+        if last[r] != d:
+            last[r] = d
+            clusters[r].n_docs += 1
 
 
 def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
