@@ -585,3 +585,25 @@ def test_near_words_are_one_edit_away_and_share_the_first_letter():
         expected = {w for w in words if w[:1] == query[:1] and Levenshtein.distance(w, query) == 1}
         assert set(index.within_one(query)) == expected
     assert set(index.within_one("navalny")) == {"navalni", "navaln", "navalnyy", "nawalny", "nvalny"}
+
+
+def test_the_corpus_step_leaves_no_name_cache_filled_behind(seeds_db, tmp_path):
+    """Each corpus step empties the name caches entity resolution fills (their entries pinned the entity step's
+    memory under the steps after it); the step's tables are those of a run that began with the caches full."""
+    import shutil
+
+    from newsgraph.lexicons.places import fold
+    from newsgraph.resolve.entities import match_key
+    from newsgraph.run import resolve_corpus
+    from newsgraph.store.sqlite import open_store
+
+    shutil.copy(seeds_db, tmp_path / "kb.db")
+    with open_store(tmp_path / "kb.db") as store:
+        before = sorted(map(tuple, store.conn.execute("SELECT id, name, type, mentions, documents FROM entities")))
+        for name in ("Nicolás Maduro", "the Kremlin", "Rosneft Oil Co."):
+            match_key(fold(name))
+        timings: dict = {}
+        assert resolve_corpus(store, force=True, full=True, timings=timings)
+        assert fold.cache_info().currsize == 0 and match_key.cache_info().currsize == 0
+        assert {"entities", "facts", "stories", "summary"} <= timings.keys()
+        assert sorted(map(tuple, store.conn.execute("SELECT id, name, type, mentions, documents FROM entities"))) == before

@@ -242,6 +242,11 @@ class _Union:
     def log(self):
         return zip(self.log_a, self.log_b, self.log_reason)
 
+    def close(self) -> None:
+        """No more unions: drop what only the rules read (first names, the user's splits), before the entities
+        are written; `find`, `fresh` and the log stay."""
+        self.firsts = self._form_firsts = self._one_first = self.split_keys = None
+
     def _own_firsts(self, i: int) -> frozenset[str]:
         code = self.ms.form[i]
         out = self._form_firsts.get(code)
@@ -650,6 +655,8 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             ia, ib = by_key.get(fold(a)), by_key.get(fold(b))
             if ia and ib:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
+    uf.close()
+    match_key.cache_clear()  # its entries only hold memory from here on (the names are matched)
     return uf
 
 
