@@ -440,7 +440,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case, diacritics and company form")
         else:
             anchors[anchor] = i
-    del first_of, in_doc, anchors  # each rule's indexes go once it is done: the views that follow are the peak
+    first_of = in_doc = anchors = None  # each rule's indexes go once it is done: the views that follow are the peak
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
     for i in names:
