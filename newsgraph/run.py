@@ -325,6 +325,7 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
                 step(store, added=touched.added)
             else:
                 step(store)
+            _let_go()
             if timings is not None:
                 timings[name] = {"wall_s": round(time.perf_counter() - wall, 1), "cpu_s": round(time.process_time() - cpu, 1),
                                  "peak_mb": _peak_mb()}
@@ -332,6 +333,30 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
     if timings is not None:
         timings["mode"] = "full" if delta is None else f"added {len(delta[0])}"
     return True
+
+
+def _let_go() -> None:
+    """Give back what a corpus step held, before the next one runs.
+
+    The name caches (`fold`, `match_key`) fill during entity resolution with entries scattered among millions of
+    short-lived objects, and keep the allocator's blocks under them alive: the next steps then stacked on a
+    process that still held most of the entity step's peak (200 of its 320 MB at 30,000 documents; 88 MB with
+    the caches emptied and the C heap trimmed). The caches refill from the few names the later steps fold.
+    """
+    import gc
+
+    from newsgraph.lexicons.places import fold
+    from newsgraph.resolve.entities import match_key
+
+    fold.cache_clear()
+    match_key.cache_clear()
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)  # glibc: return the freed heap to the system
+    except (AttributeError, OSError, TypeError):
+        pass  # another C library: it keeps what was freed for the next step
 
 
 def _peak_mb() -> int | None:

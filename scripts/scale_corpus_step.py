@@ -12,7 +12,8 @@ so the synthetic load is made in SQL from a real store (default: the whole BBC c
    organisations are shared across copies (their entities grow in mentions);
    each copy's text has its letters put through a substitution drawn for that copy (lengths and
    offsets unchanged), so the copy finder sees distinct texts, as in a real corpus, rather than
-   every article 50 times over;
+   every article 50 times over; with `--people shared` the names are left as they are, so the entity
+   table stays the base store's while the mentions grow (what memory grows with besides the entity table);
 3. each size is measured in a fresh process: wall time, CPU time and peak RSS of the corpus
    step (the steps `run.resolve_corpus` runs, each timed), then 100 more documents are added the
    same way and the step a build then owes is measured again in a fresh process (`--add`).
@@ -58,8 +59,9 @@ def _rename(name: str | None, k: int) -> str | None:
     return f"{head} {_disguise(last, k)}" if head else _disguise(last, k)
 
 
-def vary_names(db: Path) -> None:
-    """Give each copy's people their own surnames and each copy's text its own letters (see the module docstring)."""
+def vary_names(db: Path, people: bool = True) -> None:
+    """Give each copy's text its own letters and, with `people`, each copy's people their own surnames (see the
+    module docstring)."""
     from newsgraph.store.sqlite import open_store
 
     store = open_store(db)
@@ -70,9 +72,10 @@ def vary_names(db: Path) -> None:
             """CREATE TEMP TABLE fresh AS SELECT id, CAST(substr(id, instr(id, '~') + 1) AS INTEGER) AS k FROM documents
                WHERE instr(id, '~') > 0 AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'disguised:' || documents.id)""")
         store.conn.execute("UPDATE documents SET text = disguise(text, fresh.k) FROM fresh WHERE documents.id = fresh.id")
-        store.conn.execute(
-            """UPDATE mentions SET name = rename(name, fresh.k), key = rename(key, fresh.k) FROM fresh
-               WHERE mentions.doc = fresh.id AND mentions.label IN ('PERSON', 'NAME') AND mentions.place IS NULL""")
+        if people:
+            store.conn.execute(
+                """UPDATE mentions SET name = rename(name, fresh.k), key = rename(key, fresh.k) FROM fresh
+                   WHERE mentions.doc = fresh.id AND mentions.label IN ('PERSON', 'NAME') AND mentions.place IS NULL""")
         store.conn.execute("INSERT OR IGNORE INTO meta(key, value) SELECT 'disguised:' || id, '1' FROM fresh")
         store.conn.execute("DELETE FROM text_signatures WHERE doc IN (SELECT id FROM fresh)")
         store.conn.execute("DROP TABLE temp.fresh")
@@ -124,6 +127,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
     ap.add_argument("--work", type=Path, default=Path("/tmp/ng-scale"))
     ap.add_argument("--existing", action="store_true", help="measure the store in --work as it is (no copy, no growth)")
+    ap.add_argument("--people", choices=("per-copy", "shared"), default="per-copy",
+                    help="per-copy: each copy brings its own people (the entity table grows with the corpus); shared: "
+                         "every copy names the same people, so only the mentions grow (memory that is not the entity table's)")
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--measure-owed", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -144,12 +150,12 @@ def main() -> None:
         t = time.perf_counter()
         if not args.existing:
             grow(db, size)
-            vary_names(db)
+            vary_names(db, people=args.people == "per-copy")
             print(f"grown to {size} in {time.perf_counter() - t:.0f} s", flush=True)
         row = {"size": size, **_child("--measure", db, args.base)}
         print(json.dumps(row), flush=True)
         grow(db, row["documents"] + 100, refresh=False)
-        vary_names(db)
+        vary_names(db, people=args.people == "per-copy")
         row["add_100"] = _child("--measure-owed", db, args.base)
         print(json.dumps({"size": size, "add_100": row["add_100"]}), flush=True)
         rows.append(row)

@@ -534,13 +534,23 @@ def test_view_holds_documents_and_contexts_as_arrays_that_answer_as_sets(seeds_d
 
     import numpy as np
 
-    from newsgraph.resolve.entities import _load, _shared, _view, cluster
+    from newsgraph.resolve.entities import _Seen, _display, _load, _shared, _type, _view, cluster
     from newsgraph.store.sqlite import open_store
 
     with open_store(seeds_db, readonly=True) as store:
         ms, overrides = _load(store)
     uf = cluster(ms, overrides)
-    clusters, types, docs_of, context, display = _view(uf, ms, {})
+    seen = _Seen()
+    seen.n[-5], seen.types[-5] = 1, "person"  # a cluster an earlier view had that is gone: forgotten
+    clusters, types, docs_of, context, display = _view(uf, ms, seen)
+    assert -5 not in seen.n and set(seen.n) == set(seen.types) == set(clusters)
+    for root, c in clusters.items():  # a type kept from an earlier view is the one a vote gives now
+        assert (types[root], display(root)) == (_type(ms, c), _display(ms, c))
+        forms: dict[int, int] = {}
+        for i in range(len(ms)):  # each name form with its count, in order of first appearance
+            if ms.is_name(i) and uf.find(i) == root:
+                forms[ms.form[i]] = forms.get(ms.form[i], 0) + 1
+        assert list(c.form_counts()) == list(forms.items()) and c.n == sum(forms.values())
     docs: dict[int, set[int]] = defaultdict(set)
     for i in range(len(ms)):
         if ms.is_name(i):
@@ -560,3 +570,40 @@ def test_view_holds_documents_and_contexts_as_arrays_that_answer_as_sets(seeds_d
             assert _shared(context(a), context(b)) == len(set(context(a).tolist()) & set(context(b).tolist()))
             assert _shared(context(a), context(b), a, b) == len((set(context(a).tolist()) & set(context(b).tolist())) - {a, b})
     assert _shared(np.array([1, 4, 9], np.int32), np.array([0, 4, 9, 12], np.int32), 9) == 1
+
+
+def test_near_words_are_one_edit_away_and_share_the_first_letter():
+    """`_NearWords` finds exactly the words one insertion, deletion or substitution away that begin with the same
+    letter, as comparing the word with every filed word would."""
+    from rapidfuzz.distance import Levenshtein
+
+    from newsgraph.resolve.entities import _NearWords
+
+    words = ["navalny", "navalni", "navaln", "navalnyy", "nawalny", "bavalny", "navalyn", "mavalny", "nvalny", "kim", "ki"]
+    index = _NearWords(words)
+    for query in ["navalny", "navalni", "nvalny", "kim", "navalnyi", "zzz"]:
+        expected = {w for w in words if w[:1] == query[:1] and Levenshtein.distance(w, query) == 1}
+        assert set(index.within_one(query)) == expected
+    assert set(index.within_one("navalny")) == {"navalni", "navaln", "navalnyy", "nawalny", "nvalny"}
+
+
+def test_the_corpus_step_leaves_no_name_cache_filled_behind(seeds_db, tmp_path):
+    """Each corpus step empties the name caches entity resolution fills (their entries pinned the entity step's
+    memory under the steps after it); the step's tables are those of a run that began with the caches full."""
+    import shutil
+
+    from newsgraph.lexicons.places import fold
+    from newsgraph.resolve.entities import match_key
+    from newsgraph.run import resolve_corpus
+    from newsgraph.store.sqlite import open_store
+
+    shutil.copy(seeds_db, tmp_path / "kb.db")
+    with open_store(tmp_path / "kb.db") as store:
+        before = sorted(map(tuple, store.conn.execute("SELECT id, name, type, mentions, documents FROM entities")))
+        for name in ("Nicolás Maduro", "the Kremlin", "Rosneft Oil Co."):
+            match_key(fold(name))
+        timings: dict = {}
+        assert resolve_corpus(store, force=True, full=True, timings=timings)
+        assert fold.cache_info().currsize == 0 and match_key.cache_info().currsize == 0
+        assert {"entities", "facts", "stories", "summary"} <= timings.keys()
+        assert sorted(map(tuple, store.conn.execute("SELECT id, name, type, mentions, documents FROM entities"))) == before

@@ -412,3 +412,30 @@ def test_stories_made_otherwise_are_made_again_not_continued(story_db, tmp_path,
     assert seen == [some, None]
     assert store.get_meta("stories_made_with") == stories.MADE_WITH
     store.close()
+
+
+def test_story_relations_are_every_subject_object_pair_of_each_event(seeds_db):
+    """Read event by event (one event's sides held at a time), each document's relations are the pairs of a
+    subject and a different object-side entity of each of its typed, asserted events, as grouping all rows gives."""
+    from collections import defaultdict
+
+    from newsgraph.store.stories import story_inputs
+
+    with open_store(seeds_db, readonly=True) as store:
+        inputs = story_inputs(store)
+        rows = store.conn.execute(
+            """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
+               JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+               WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
+                 AND p.role IN ('subject', 'object', 'recipient', 'destination')""").fetchall()
+    sides: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    of: dict[int, tuple[str, str]] = {}
+    for event, doc, type_, role, entity in rows:
+        of[event] = (doc, type_)
+        sides[event]["subject" if role == "subject" else "object"].add(entity)
+    expected: dict[str, set[str]] = defaultdict(set)
+    for event, (doc, type_) in of.items():
+        expected[doc] |= {f"{type_}|{s}|{o}" for s in sides[event]["subject"] for o in sides[event]["object"] - {s}}
+    got = {d: doc.relations for d, doc in inputs.docs.items() if doc.relations}
+    assert got == {d: r for d, r in expected.items() if r and d in inputs.docs}
+    assert sum(map(len, got.values())) > 10 and "AID|russia|venezuela" in set().union(*got.values())

@@ -152,13 +152,22 @@ class _Mentions:
 class _Cluster:
     """A cluster as the rules see it: its first member, size, documents, and its name forms with their counts
     in order of first appearance (all a vote, a name or a rule reads of its members); with all forms, also its
-    first member that is a name."""
+    first member that is a name.
 
-    __slots__ = ("first", "first_name", "n", "forms", "docs", "n_docs")
+    Most clusters hold one name form: that form is `form1` (its count is `n`) and `more` stays None; a dict of
+    forms is made only for a second form (a dict per cluster was the largest part of a view).
+    """
+
+    __slots__ = ("first", "first_name", "n", "form1", "more", "docs", "n_docs")
 
     def __init__(self, first: int, docs: bool = True):
-        self.first, self.first_name, self.n, self.forms, self.docs = first, -1, 0, {}, set() if docs else None
+        self.first, self.first_name, self.n, self.form1, self.more = first, -1, 0, -1, None
+        self.docs = set() if docs else None
         self.n_docs = 0  # the number of documents, when `docs` is not kept (`_count_documents`)
+
+    def form_counts(self):
+        """(form, count) of each name form, in order of first appearance."""
+        return ((self.form1, self.n),) if self.more is None else self.more.items()
 
     @property
     def documents(self) -> int:
@@ -166,11 +175,11 @@ class _Cluster:
 
     def named(self, ms: _Mentions) -> "_Cluster":
         """The cluster's names alone, or the whole cluster when it holds no name."""
-        if self.first_name < 0 or self.first_name == self.first and all(ms.forms[f].form == "name" for f in self.forms):
+        if self.first_name < 0 or self.first_name == self.first and all(ms.forms[f].form == "name" for f, _ in self.form_counts()):
             return self
         out = _Cluster(self.first_name, docs=False)
-        out.forms = {f: k for f, k in self.forms.items() if ms.forms[f].form == "name"}
-        out.n = sum(out.forms.values())
+        out.more = {f: k for f, k in self.form_counts() if ms.forms[f].form == "name"}
+        out.n = sum(out.more.values())
         return out
 
 
@@ -233,6 +242,11 @@ class _Union:
     def log(self):
         return zip(self.log_a, self.log_b, self.log_reason)
 
+    def close(self) -> None:
+        """No more unions: drop what only the rules read (first names, the user's splits), before the entities
+        are written; `find`, `fresh` and the log stay."""
+        self.firsts = self._form_firsts = self._one_first = self.split_keys = None
+
     def _own_firsts(self, i: int) -> frozenset[str]:
         code = self.ms.form[i]
         out = self._form_firsts.get(code)
@@ -270,8 +284,9 @@ class _Union:
         self.parent[rb] = ra
         self.fresh[ra] |= self.fresh[rb]
         self.resolved[ra] |= self.resolved[rb]
-        if fa or fb:
-            self.firsts[ra] = fa | fb
+        if fa or fb:  # most unions add no first name: the set already held is kept, not copied
+            self.firsts[ra] = fa if fb <= fa else fb if fa <= fb else fa | fb
+        self.firsts.pop(rb, None)  # no longer a root: never read again
         ma, mb = self.ms[a], self.ms[b]
         if ma.name != mb.name and ma.form == mb.form == "name":
             self.log_a.append(a)
@@ -280,22 +295,32 @@ class _Union:
         return True
 
 
-class _OneEditIndex:
-    """Words one edit (insertion, deletion or substitution) from a given word, without comparing it to all of them.
+class _NearWords:
+    """Words one edit (insertion, deletion or substitution) from a given word and beginning with its letter.
 
-    Two words one edit apart share a form with at most one letter deleted, so each word is filed under
-    itself and its one-letter deletions (a scan of every surname per lone surname was quadratic in the corpus).
+    Two words one edit apart share a form with at most one letter deleted, so each word is filed under the
+    hashes of itself and its one-letter deletions, and a word's candidates are the words filed under one of its
+    own (each then checked). The hashes are held as a sorted numpy array: an index of the deletion strings
+    themselves was the largest structure of entity resolution at 30,000 documents, and comparing a word with
+    every word of its initial and length grew with the square of the corpus.
     """
 
     def __init__(self, words):
-        self.by_form: dict[str, list[str]] = defaultdict(list)
-        for w in words:
+        self.words = list(words)
+        keys, ids = array("q"), array("i")
+        for n, w in enumerate(self.words):
             for form in _deletions(w):
-                self.by_form[form].append(w)
+                keys.append(hash(form))
+                ids.append(n)
+        keys, ids = np.frombuffer(keys, dtype=np.int64), np.frombuffer(ids, dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.ids = keys[order], ids[order]
 
-    def within_one(self, word: str) -> set[str]:
-        found = {w for form in _deletions(word) for w in self.by_form.get(form, ())}
-        return {w for w in found if Levenshtein.distance(w, word) == 1}
+    def within_one(self, word: str) -> list[str]:
+        hashes = np.fromiter((hash(f) for f in _deletions(word)), dtype=np.int64)
+        starts, ends = self.keys.searchsorted(hashes, "left"), self.keys.searchsorted(hashes, "right")
+        found = {self.words[n] for n in self.ids[_ranges(starts, ends)].tolist()}
+        return [w for w in found if w[:1] == word[:1] and Levenshtein.distance(w, word) == 1]
 
 
 def _deletions(word: str) -> set[str]:
@@ -424,7 +449,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 uf.union(j, i, "same name" if ms[j].name == m.name else "same name up to case, diacritics and company form")
         else:
             anchors[anchor] = i
-    del first_of, in_doc  # each rule's indexes go once it is done: the views that follow are the peak
+    first_of = in_doc = anchors = None  # each rule's indexes go once it is done: the views that follow are the peak
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
     for i in names:
@@ -498,7 +523,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                     uf.union(j, i, f"short first name of {ms[j].name}")
     del person_of, by_family
 
-    seen: dict[tuple[int, int], list] = {}
+    seen = _Seen()
     clusters, types, docs_of, context, display = _view(uf, ms, seen, seed_context)
 
     # 5. lone surnames to the person who bears them
@@ -508,7 +533,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             full = {m.key for m, _ in _forms(ms, c) if len(m.key.split()) >= 2 and m.key.split()[0] not in PEERAGE}
             for key in full:
                 bearers[family_name(key.split())].append(root)
-    near_bearers = _OneEditIndex(s for s in bearers if len(s) >= 4)
+    near_bearers = _NearWords(s for s in bearers if len(s) >= 4)
     lone: dict[str, list[int]] = defaultdict(list)
     for root, c in clusters.items():
         if any(m.place or len(m.key.split()) > 1 for m, _ in _forms(ms, c)):
@@ -522,7 +547,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         reason = "surname of {} (elsewhere in the corpus)"
         if not candidates and len(key) >= 5 and types[root] == "person":
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
-            near = [c for c in {c for s in near_bearers.within_one(key) if s[:1] == key[:1] for c in bearers[s]}
+            near = [c for c in {c for s in near_bearers.within_one(key) for c in bearers[s]}
                     if c != root and uf.may_join(root, c)]
             ctx = context(root) if near else None
             candidates = [c for c in near if _shared(ctx, context(c)) >= 2]
@@ -639,6 +664,8 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             ia, ib = by_key.get(fold(a)), by_key.get(fold(b))
             if ia and ib:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
+    uf.close()
+    match_key.cache_clear()  # its entries only hold memory from here on (the names are matched)
     return uf
 
 
@@ -674,7 +701,18 @@ def _similar_pairs(names: list[str], rows: list[int] | None) -> list[tuple[int, 
     return [(x, y, score) for (x, y), score in sorted(found.items())]
 
 
-def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_context=None):
+class _Seen:
+    """Each cluster's size, type and (once asked) name as the last view found them, by root (see `_view`)."""
+
+    __slots__ = ("n", "types", "names")
+
+    def __init__(self):
+        self.n: dict[int, int] = {}
+        self.types: dict[int, str] = {}
+        self.names: dict[int, str] = {}
+
+
+def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     """The clusters as they stand: names (`_Cluster`, without documents), type of each, its documents
     (`docs_of(root)`: sorted document codes), its context (`context(root)`: the sorted roots of the co-mentioned
     clusters) and its name.
@@ -684,7 +722,7 @@ def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_con
     clusters per document cost ten times that and grew with the corpus). Contexts are kept as sorted arrays
     for the view's lifetime: the rules ask for a popular person's again and again.
 
-    `seen` keeps each cluster's type and name from earlier views, keyed by root and number of names: a union
+    `seen` keeps each cluster's type and name from earlier views, by root with its number of names: a union
     only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and it is not voted
     on again (the four views of a run were half of entity resolution on the BBC corpus).
     """
@@ -710,14 +748,15 @@ def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_con
     order = np.lexsort((by_doc, root_of_pair))
     by_root, doc_of_pair = root_of_pair[order], by_doc[order]
     del order
-    types = {}
-    for key in seen.keys() - {(root, c.n) for root, c in clusters.items()}:
-        del seen[key]  # a cluster that has grown since: its entry would only hold memory
+    sizes, types, names = seen.n, seen.types, seen.names
+    for root in sizes.keys() - clusters.keys():  # merged into another since: its entries would only hold memory
+        del sizes[root], types[root]
+        names.pop(root, None)
     for root, c in clusters.items():
-        known = seen.get((root, c.n))
-        if known is None:
-            known = seen[(root, c.n)] = [_type(ms, c), None]
-        types[root] = known[0]
+        if sizes.get(root) != c.n:
+            sizes[root] = c.n
+            types[root] = _type(ms, c)
+            names.pop(root, None)
 
     def docs_of(root: int) -> np.ndarray:
         r = np.int32(root)  # a Python int would have numpy convert the whole array for each search
@@ -740,10 +779,10 @@ def _view(uf: _Union, ms: _Mentions, seen: dict[tuple[int, int], list], seed_con
         return out
 
     def display(root: int) -> str:
-        known = seen[(root, clusters[root].n)]
-        if known[1] is None:
-            known[1] = _display(ms, clusters[root])
-        return known[1]
+        name = names.get(root)
+        if name is None:
+            name = names[root] = _display(ms, clusters[root])
+        return name
 
     return clusters, types, docs_of, context, display
 
@@ -782,14 +821,16 @@ def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 
 
 
 def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
-    """Set each cluster's `n_docs` (all its mentions) from the distinct (cluster, document) pairs, counted in numpy
-    rather than as a set of documents per cluster."""
+    """Set each cluster's `n_docs` (all its mentions). A document's mentions come together, so a cluster's mention
+    is in a new document when the last document it was met in is another: one number per cluster, where a sorted
+    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted."""
     find, doc = uf.find, ms.doc
-    pairs = np.unique(np.fromiter((find(i) << 32 | doc[i] for i in range(len(ms))), dtype=np.int64, count=len(ms)))
-    roots, counts = np.unique(pairs >> 32, return_counts=True)
-    del pairs
-    for root, k in zip(roots.tolist(), counts.tolist()):
-        clusters[root].n_docs = k
+    last = array("i", [-1]) * len(ms)  # by root: the last document a member was met in
+    for i in range(len(ms)):
+        r, d = find(i), doc[i]
+        if last[r] != d:
+            last[r] = d
+            clusters[r].n_docs += 1
 
 
 def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
@@ -804,8 +845,14 @@ def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
             c = out[r] = _Cluster(i, docs)
         if c.first_name < 0 and is_name[f]:
             c.first_name = i
+        more = c.more  # one more member, of form f (see `_Cluster`)
+        if more is not None:
+            more[f] = more.get(f, 0) + 1
+        elif c.form1 < 0:
+            c.form1 = f
+        elif f != c.form1:
+            c.more = {c.form1: c.n, f: 1}
         c.n += 1
-        c.forms[f] = c.forms.get(f, 0) + 1
         if docs:
             c.docs.add(doc[i])
     return out
@@ -813,7 +860,7 @@ def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
 
 def _forms(ms: _Mentions, c: _Cluster):
     """(form, count) of the cluster's distinct name forms, in order of first appearance."""
-    return ((ms.forms[f], k) for f, k in c.forms.items())
+    return ((ms.forms[f], k) for f, k in c.form_counts())
 
 
 def _type(ms: _Mentions, c: _Cluster) -> str:

@@ -27,6 +27,7 @@ listed with it. A story needs at least two documents that are not copies of each
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -81,14 +82,15 @@ def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
     """Each document's tf-idf features (entities, fact groups, relations), unit length, strongest TOP_FEATURES only."""
     df: Counter[str] = Counter()
     raw: dict[str, dict[str, float]] = {}
+    one = sys.intern  # a feature's name once for the corpus, not once per document that has it
     for d, doc in docs.items():
         feats: dict[str, float] = {}
         for e, n in doc.entities.items():
-            feats["e:" + e] = 1.0 + math.log(n)
+            feats[one("e:" + e)] = 1.0 + math.log(n)
         for g in doc.groups:
-            feats[f"g:{g}"] = 2.0
+            feats[one(f"g:{g}")] = 2.0
         for r in doc.relations:
-            feats["r:" + r] = 1.0
+            feats[one("r:" + r)] = 1.0
         raw[d] = feats
         df.update(feats.keys())
     n = max(1, len(docs))

@@ -7,6 +7,7 @@ Each step in ``newsgraph.resolve`` (copies, stories, lineage) is load -> pure co
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -165,30 +166,37 @@ def story_inputs(store) -> StoryInputs:
     infos = documents(store)
     copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall())
     docs = {d: StoryDoc(info) for d, info in infos.items() if d not in copies}
+    one = sys.intern  # an entity's id once, not once per document that names it
     for doc, entity, n in conn.execute(
         "SELECT doc, entity, COUNT(*) FROM mentions WHERE entity IS NOT NULL GROUP BY doc, entity"
     ):
         if doc in docs:
-            docs[doc].entities[entity] = n
+            docs[doc].entities[one(entity)] = n
     for doc, grp in conn.execute("SELECT DISTINCT doc, grp FROM events WHERE grp IS NOT NULL"):
         if doc in docs:
             docs[doc].groups.add(grp)
-    sides: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    kinds: dict[int, tuple[str, str]] = {}
+    # An event's sides are complete when the next event's rows begin (rows in event order, read along the
+    # participants' index: no sort): only one event's sides are held, not every event's of the corpus.
+    current, kind, sides = None, None, {"subject": set(), "object": set()}
+
+    def relate() -> None:
+        if current is not None and kind[0] in docs:
+            for s in sides["subject"]:
+                for o in sides["object"] - {s}:
+                    docs[kind[0]].relations.add(one(f"{kind[1]}|{s}|{o}"))
+
     for event, doc, type_, role, entity in conn.execute(
         """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
            JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
-             AND p.role IN ('subject', 'object', 'recipient', 'destination')"""
+             AND p.role IN ('subject', 'object', 'recipient', 'destination')
+           ORDER BY p.event"""
     ):
-        kinds[event] = (doc, type_)
-        sides[event]["subject" if role == "subject" else "object"].add(entity)
-    for event, (doc, type_) in kinds.items():
-        if doc not in docs:
-            continue
-        for s in sides[event]["subject"]:
-            for o in sides[event]["object"] - {s}:
-                docs[doc].relations.add(f"{type_}|{s}|{o}")
+        if event != current:
+            relate()
+            current, kind, sides = event, (doc, type_), {"subject": set(), "object": set()}
+        sides["subject" if role == "subject" else "object"].add(entity)
+    relate()
     names, types = {}, {}
     for r in conn.execute("SELECT id, name, type FROM entities"):
         names[r[0]], types[r[0]] = r[1], r[2]
