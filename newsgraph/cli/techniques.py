@@ -151,7 +151,9 @@ def train(folder, holdout, model_file, cache, encoder, quiet):
     from newsgraph.training.techniques import train as train_model
 
     if encoder:
-        _require_encoder()
+        from newsgraph.techniques import encoder as minilm
+
+        minilm.require()
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
@@ -166,17 +168,6 @@ def train(folder, holdout, model_file, cache, encoder, quiet):
     model.save(path)
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
                f"{time.perf_counter() - started:.0f} s; CPU: parse {parse_cpu:.0f} s, fit {model.meta['cpu_seconds']:.0f} s)")
-
-
-def _require_encoder() -> None:
-    from newsgraph.techniques import encoder
-
-    try:
-        encoder.require()
-    except encoder.EncoderMissing as e:
-        from newsgraph.errors import InputError
-
-        raise InputError(str(e)) from None
 
 
 def _si_line(label: str, si: dict) -> str:
@@ -220,7 +211,9 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
         from newsgraph.training.techniques import ENCODER_DIMS
 
         if encoder:
-            _require_encoder()
+            from newsgraph.techniques import encoder as minilm
+
+            minilm.require()
         result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
                                          encoder_dims=ENCODER_DIMS if encoder else 0)
     elif encoder:

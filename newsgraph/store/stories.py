@@ -10,6 +10,8 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from newsgraph.store.web import page_versions
 
@@ -175,28 +177,23 @@ def story_inputs(store) -> StoryInputs:
     for doc, grp in conn.execute("SELECT DISTINCT doc, grp FROM events WHERE grp IS NOT NULL"):
         if doc in docs:
             docs[doc].groups.add(grp)
-    # An event's sides are complete when the next event's rows begin (rows in event order, read along the
-    # participants' index: no sort): only one event's sides are held, not every event's of the corpus.
-    current, kind, sides = None, None, {"subject": set(), "object": set()}
-
-    def relate() -> None:
-        if current is not None and kind[0] in docs:
-            for s in sides["subject"]:
-                for o in sides["object"] - {s}:
-                    docs[kind[0]].relations.add(one(f"{kind[1]}|{s}|{o}"))
-
-    for event, doc, type_, role, entity in conn.execute(
+    rows = conn.execute(
         """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
            JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
              AND p.role IN ('subject', 'object', 'recipient', 'destination')
-           ORDER BY p.event"""
-    ):
-        if event != current:
-            relate()
-            current, kind, sides = event, (doc, type_), {"subject": set(), "object": set()}
-        sides["subject" if role == "subject" else "object"].add(entity)
-    relate()
+           ORDER BY p.event""")
+    # Rows come in event order (along the participants' index: no sort), so one event's sides are held at a
+    # time, not every event's of the corpus.
+    for _, event_rows in groupby(rows, key=itemgetter(0)):
+        subjects: set[str] = set()
+        objects: set[str] = set()
+        for _, doc, type_, role, entity in event_rows:
+            (subjects if role == "subject" else objects).add(entity)
+        if doc in docs:
+            for s in subjects:
+                for o in objects - {s}:
+                    docs[doc].relations.add(one(f"{type_}|{s}|{o}"))
     names, types = {}, {}
     for r in conn.execute("SELECT id, name, type FROM entities"):
         names[r[0]], types[r[0]] = r[1], r[2]

@@ -17,14 +17,16 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsgraph.errors import InputError
+
 NAME = "all-MiniLM-L6-v2"
 DIM = 384
 MAX_PIECES = 256
 BATCH = 32
 
 
-class EncoderMissing(RuntimeError):
-    """The model needs the optional sentence encoder, which is not installed."""
+class EncoderMissing(InputError):
+    """The model needs the optional sentence encoder, which is not installed (exit 2, like other bad input)."""
 
 
 def available() -> bool:
@@ -130,10 +132,10 @@ class Projection:
     @classmethod
     def fit(cls, vectors: np.ndarray, dims: int, scale: float) -> "Projection":
         mean = vectors.mean(axis=0)
-        x = vectors - mean
-        _, s, vt = np.linalg.svd(x[:: max(1, len(x) // 50_000)], full_matrices=False)
+        sample = (vectors - mean)[:: max(1, len(vectors) // 50_000)]
+        _, s, vt = np.linalg.svd(sample, full_matrices=False)
         dims = min(dims, vt.shape[0])
-        std = s[:dims] / np.sqrt(max(1, len(x[:: max(1, len(x) // 50_000)]) - 1))
+        std = s[:dims] / np.sqrt(max(1, len(sample) - 1))
         components = (vt[:dims].T / np.maximum(std, 1e-6)).astype(np.float32)
         return cls(mean.astype(np.float32), components, float(scale))
 
