@@ -10,7 +10,8 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import groupby
+from typing import Iterator
+from itertools import groupby, islice
 from operator import itemgetter
 
 from newsgraph.store.web import page_versions
@@ -163,10 +164,22 @@ class StoryInputs:
     infos: dict[str, DocInfo] = field(default_factory=dict)  # every document, copies too
 
 
-def story_inputs(store) -> StoryInputs:
+_NO_ENTITIES: dict[str, int] = {}  # shared by the StoryDocs of `story_inputs(features=False)`: never filled
+_NO_FEATURES: frozenset = frozenset()
+
+
+def story_inputs(store, features: bool = True) -> StoryInputs:
+    """The stories step's inputs; without `features`, each StoryDoc holds its DocInfo only (its entities, groups and
+    relations are left to `story_features`, which reads them without holding them)."""
     conn = store.conn
     infos = documents(store)
     copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall())
+    if not features:
+        docs = {d: StoryDoc(info, _NO_ENTITIES, _NO_FEATURES, _NO_FEATURES) for d, info in infos.items() if d not in copies}
+        names, types = {}, {}
+        for r in conn.execute("SELECT id, name, type FROM entities"):
+            names[r[0]], types[r[0]] = r[1], r[2]
+        return StoryInputs(docs, copies, names, types, infos)
     docs = {d: StoryDoc(info) for d, info in infos.items() if d not in copies}
     one = sys.intern  # an entity's id once, not once per document that names it
     for doc, entity, n in conn.execute(
@@ -198,6 +211,57 @@ def story_inputs(store) -> StoryInputs:
     for r in conn.execute("SELECT id, name, type FROM entities"):
         names[r[0]], types[r[0]] = r[1], r[2]
     return StoryInputs(docs, copies, names, types, infos)
+
+
+def _relation_rows(conn) -> Iterator[tuple[str, str]]:
+    """(doc, "TYPE|subject|object") of each typed, not negated event between two resolved entities, event by event."""
+    rows = conn.execute(
+        """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
+           JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+           WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
+             AND p.role IN ('subject', 'object', 'recipient', 'destination')
+           ORDER BY p.event""")
+    for _, event_rows in groupby(rows, key=itemgetter(0)):
+        subjects: set[str] = set()
+        objects: set[str] = set()
+        for _, doc, type_, role, entity in event_rows:
+            (subjects if role == "subject" else objects).add(entity)
+        for s in subjects:
+            for o in objects - {s}:
+                yield doc, f"{type_}|{s}|{o}"
+
+
+def story_features(store, chunk: int = 5_000) -> Iterator[tuple[str, list[tuple[str, int | None, int]]]]:
+    """(doc, [(feature, mentions, df)]) for each document that is not a copy, doc by doc, with its features that at least
+    two such documents have: "e:<entity>" (mentions: how often the document names it), "g:<fact group>" and
+    "r:<TYPE|subject|object>" (mentions None); df: how many documents have the feature. The features go to a temporary
+    table as they are read, and the counts are made there, so that no document's features are held but the current
+    one's (what `story_inputs` holds for every document)."""
+    conn = store.conn
+    for table in ("story_features", "story_df"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute("CREATE TEMP TABLE story_features (doc TEXT, feature TEXT, mentions INTEGER, PRIMARY KEY (doc, feature)) WITHOUT ROWID")
+    canonical = "doc IN (SELECT id FROM documents) AND doc NOT IN (SELECT doc FROM copies)"
+    conn.execute(f"""INSERT INTO temp.story_features(doc, feature, mentions) SELECT doc, 'e:' || entity, COUNT(*) FROM mentions
+                     WHERE entity IS NOT NULL AND {canonical} GROUP BY doc, entity""")
+    conn.execute(f"""INSERT OR IGNORE INTO temp.story_features(doc, feature, mentions) SELECT DISTINCT doc, 'g:' || grp, NULL FROM events
+                     WHERE grp IS NOT NULL AND {canonical}""")
+    copies = {r[0] for r in conn.execute("SELECT doc FROM copies")}
+    it = ((doc, "r:" + rel) for doc, rel in _relation_rows(conn) if doc not in copies)
+    while batch := list(islice(it, chunk)):
+        conn.executemany("INSERT OR IGNORE INTO temp.story_features(doc, feature, mentions) VALUES (?, ?, NULL)", batch)
+    conn.execute("""CREATE TEMP TABLE story_df (feature TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID""")
+    conn.execute("INSERT INTO temp.story_df(feature, n) SELECT feature, COUNT(*) FROM temp.story_features GROUP BY feature HAVING COUNT(*) > 1")
+    one = sys.intern  # a feature's name once for the corpus, not once per document that has it
+    rows = conn.execute("""SELECT f.doc, f.feature, f.mentions, d.n FROM temp.story_features f
+                           JOIN temp.story_df d ON d.feature = f.feature ORDER BY f.doc""")
+    try:
+        for doc, group in groupby(rows, key=itemgetter(0)):
+            yield doc, [(one(feature), mentions, n) for _, feature, mentions, n in group]
+    finally:
+        rows.close()
+        for table in ("story_features", "story_df"):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def story_members(store) -> dict[str, dict[str, float]]:
