@@ -466,3 +466,29 @@ def test_vectors_weighed_document_by_document_are_those_of_every_document_held(r
         assert not set(vecs) & set(whole.copies)
         assert stories.compute(slim, vecs=vecs) == stories.compute(whole)
     store.close()
+
+
+@pytest.mark.parametrize("built", ["seeds_db", "story_db", "examples_db"])
+def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, built, tmp_path):
+    """The lineage step reads its fact groups and repeated quotes as it makes them (the quotes grouped under their keys
+    in a temporary table) and the documents a batch of items names: any batch size gives the rows that the inputs
+    held at once give, and the written tables are the same."""
+    import sqlite3
+
+    from newsgraph.resolve import lineage
+    from newsgraph.store import stories as store_stories
+
+    src = request.getfixturevalue(built)
+    tables = {}
+    for batch in (1, 2, 10**9):
+        db = tmp_path / f"batch{batch}.db"
+        with sqlite3.connect(src) as a, sqlite3.connect(db) as b:
+            a.backup(b)
+        store = open_store(db)
+        whole = lineage.compute(store_stories.lineage_inputs(store))
+        assert whole, "too small a store"
+        assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch)) == whole
+        lineage.resolve(store, batch=batch)
+        tables[batch] = [store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")]
+        store.close()
+    assert tables[1] == tables[2] == tables[10**9]
