@@ -465,6 +465,10 @@ def test_vectors_weighed_document_by_document_are_those_of_every_document_held(r
         assert vecs == expected
         assert not set(vecs) & set(whole.copies)
         assert stories.compute(slim, vecs=vecs) == stories.compute(whole)
+        kept = store_stories.keep_vectors(store, stories.iter_vectors(store_stories.story_features(store, chunk), len(slim.docs)), chunk)
+        assert all(kept.get(d, {}) == expected.get(d, {}) and list(kept.get(d, {})) == list(expected.get(d, {})) for d in whole.docs)
+        assert stories.compute(slim, vecs=kept) == stories.compute(whole)
+        kept.close()
     store.close()
 
 

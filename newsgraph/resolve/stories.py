@@ -56,10 +56,13 @@ def resolve(store, added: set[str] | None = None) -> None:
     and only the added documents are placed, as the single pass would have met them last."""
     if store.get_meta("stories_made_with") != MADE_WITH:
         added = None
-    if added is None:  # every document placed again: the features are read and weighed document by document
+    if added is None:  # every document placed again: its features read, weighed and kept one document at a time
         inputs = store_stories.story_inputs(store, features=False)
-        vecs = streamed_vectors(store_stories.story_features(store), len(inputs.docs))
-        store_stories.write_stories(store, compute(inputs, vecs=vecs))
+        vecs = store_stories.keep_vectors(store, iter_vectors(store_stories.story_features(store), len(inputs.docs)))
+        try:
+            store_stories.write_stories(store, compute(inputs, vecs=vecs))
+        finally:
+            vecs.close()
     else:
         inputs = store_stories.story_inputs(store)
         store_stories.write_stories(store, compute(inputs, store_stories.story_members(store), added))
@@ -121,13 +124,16 @@ def streamed_vectors(features, documents: int) -> dict[str, dict[str, float]]:
     """What `vectors` gives, from `store.stories.story_features` rows (doc, [(feature, mentions, df)]: the features
     that two or more documents have, one document at a time) among `documents` documents; a document without
     such features has no entry (an empty vector)."""
+    return dict(iter_vectors(features, documents))
+
+
+def iter_vectors(features, documents: int):
+    """`streamed_vectors` one (doc, vector) at a time, as the feature rows come."""
     n = max(1, documents)
-    out = {}
     for d, rows in features:
         vec = _weigh({f: _raw_weight(f, mentions) for f, mentions, _ in rows}, n, {f: df for f, _, df in rows})
         if vec:
-            out[d] = vec
-    return out
+            yield d, vec
 
 
 def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,

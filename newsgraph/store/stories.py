@@ -264,6 +264,37 @@ def story_features(store, chunk: int = 5_000) -> Iterator[tuple[str, list[tuple[
             conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
+class KeptVectors:
+    """The documents' story vectors kept in a temporary table (`keep_vectors`) and read back one at a time: `get` as on
+    the dict of every vector, the last one read kept at hand (the pass asks for a document's vector twice in a row)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._last: tuple[str, dict | None] | None = None
+
+    def get(self, doc: str, default=None):
+        if self._last is None or self._last[0] != doc:
+            row = self.conn.execute("SELECT vec FROM temp.story_vectors WHERE doc = ?", (doc,)).fetchone()
+            self._last = (doc, None if row is None else {sys.intern(f): w for f, w in json.loads(row[0])})
+        return default if self._last[1] is None else self._last[1]
+
+    def close(self) -> None:
+        self._last = None
+        self.conn.execute("DROP TABLE IF EXISTS temp.story_vectors")
+
+
+def keep_vectors(store, vectors: Iterable[tuple[str, dict[str, float]]], chunk: int = 5_000) -> KeptVectors:
+    """Keep (doc, vector) pairs in a temporary table as they come (the features in the vector's order) and return
+    the mapping that reads them back."""
+    conn = store.conn
+    conn.execute("DROP TABLE IF EXISTS temp.story_vectors")
+    conn.execute("CREATE TEMP TABLE story_vectors (doc TEXT PRIMARY KEY, vec TEXT NOT NULL) WITHOUT ROWID")
+    it = ((d, json.dumps(list(vec.items()))) for d, vec in vectors)
+    while batch := list(islice(it, chunk)):
+        conn.executemany("INSERT INTO temp.story_vectors(doc, vec) VALUES (?, ?)", batch)
+    return KeptVectors(conn)
+
+
 def story_members(store) -> dict[str, dict[str, float]]:
     """Each stored story's documents (copies too) with the similarity each joined at."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
