@@ -225,15 +225,6 @@ def _clusters(key: list, evs: list[EventView]) -> list[tuple[dict, list[EventVie
     return groups
 
 
-def _fact_groups(events: dict[int, EventView]) -> list[tuple[dict, list[EventView]]]:
-    keyed: dict[tuple, list[EventView]] = defaultdict(list)
-    for ev in events.values():
-        key = _group_key(ev)
-        if key is not None:
-            keyed[key].append(ev)
-    return [group for key, evs in keyed.items() for group in _clusters(list(key), evs)]
-
-
 # --- conflicts -----------------------------------------------------------------------------------
 
 def _flow(predicate: str) -> str | None:
@@ -277,15 +268,6 @@ def _family_values(evs: list[EventView], family: tuple[str, str], side) -> dict[
                     for money in ev.money:
                         values.setdefault((ev.doc, money[0], money[1]), (ev, money, g))
     return values
-
-
-def _money_conflicts(events: dict[int, EventView], side, names: dict[str, str]) -> list[ConflictRecord]:
-    families: dict[tuple[str, str], list[EventView]] = defaultdict(list)
-    for ev in events.values():
-        for family in _families(ev, side):
-            families[family].append(ev)
-    out = [_money_conflict(family, _family_values(evs, family, side), names) for family, evs in families.items()]
-    return [c for c in out if c is not None]
 
 
 def _money_conflict(family: tuple[str, str], values: dict[tuple, tuple], names: dict[str, str]) -> ConflictRecord | None:
@@ -350,11 +332,6 @@ def _explain_amounts(giver: str, receiver: str, described: list, names: dict) ->
     return f"{len(described)} different figures for money from {giver} to {receiver}: " + "; ".join(parts) + "." + why
 
 
-def _date_conflicts(groups: list[tuple[dict, list[EventView]]], names: dict[str, str]) -> list[ConflictRecord]:
-    out = [_date_conflict(grp, cl, names) for grp, (_, cl) in enumerate(groups)]
-    return [c for c in out if c is not None]
-
-
 def _date_conflict(grp: int, cl: list[EventView], names: dict[str, str]) -> ConflictRecord | None:
     """The conflict of fact group number `grp` (members `cl`) when its members give different precise dates."""
     days = {e.date for e in cl if _day(e.date)}
@@ -376,7 +353,7 @@ def _date_conflict(grp: int, cl: list[EventView], names: dict[str, str]) -> Conf
 
 def _happening_key(ev: EventView) -> tuple | None:
     """(type, the other side, day) of an asserted, dated-to-the-day, typed event with both sides named: reports under
-    one key tell of one happening (`_participant_conflicts`)."""
+    one key tell of one happening (`_participant_conflict`)."""
     if ev.negated or ev.modality != "asserted" or ev.type in ("STATEMENT", "OTHER") or not _day(ev.date):
         return None
     subjects = frozenset(ev.roles.get("subject", []))
@@ -384,25 +361,14 @@ def _happening_key(ev: EventView) -> tuple | None:
     return (ev.type, sorted(others), ev.date) if subjects and others else None
 
 
-def _participant_conflicts(events: dict[int, EventView], names: dict[str, str]) -> list[ConflictRecord]:
-    """Reports of one happening (same type, same other side, same day) that name different actors as doing it.
+def _participant_conflict(key: list, evs: list[EventView], names: dict[str, str]) -> ConflictRecord | None:
+    """The conflict among the reports of one happening (`_happening_key`, events in event order), if they name
+    different actors as doing it.
 
     Only asserted, dated-to-the-day events of different documents whose subjects share no
     entity count: "Russia sent two bombers to Venezuela on March 4" against "China sent
     two bombers to Venezuela on March 4". Statements and untyped events are left out.
     """
-    keyed: dict[str, list[EventView]] = defaultdict(list)
-    for ev in events.values():
-        key = _happening_key(ev)
-        if key is not None:
-            keyed[json.dumps(key)].append(ev)
-    out = [_participant_conflict(json.loads(key), evs, names) for key, evs in keyed.items()]
-    return [c for c in out if c is not None]
-
-
-def _participant_conflict(key: list, evs: list[EventView], names: dict[str, str]) -> ConflictRecord | None:
-    """The conflict among the reports of one happening (`_happening_key`, events in event order), if they name
-    different actors."""
     type_, others, day = key
     items = [(ev, frozenset(ev.roles.get("subject", []))) for ev in evs]
     disagree = [

@@ -3,8 +3,9 @@ the quotes, the overview and the voices matrix.
 
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
-and facts, leaves the pages a few thousand rows to sum. Shape: load rows (newsgraph.store.summary)
--> pure compute (below) -> write rows. Rebuilt from scratch by a full corpus step; after documents were
+and facts, leaves the pages a few thousand rows to sum. Shape: rows from statements in event order (or in a
+list's order) (newsgraph.store.summary) -> pure compute one event or one edge at a time (below) -> rows written as
+they come, so no table is held whole. Rebuilt from scratch by a full corpus step; after documents were
 added, only the rows of the events they touch are redone (`_update`), with the same result.
 """
 
