@@ -402,7 +402,7 @@ def test_stories_made_otherwise_are_made_again_not_continued(story_db, tmp_path,
     shutil.copy(story_db, db)
     seen = []
     real = stories.compute
-    monkeypatch.setattr(stories, "compute", lambda inputs, stored=None, added=None: (seen.append(added), real(inputs, stored, added))[1])
+    monkeypatch.setattr(stories, "compute", lambda inputs, stored=None, added=None, vecs=None: (seen.append(added), real(inputs, stored, added, vecs))[1])
     store = open_store(db)
     assert store.get_meta("stories_made_with") == stories.MADE_WITH
     some = {store.conn.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]}
@@ -439,3 +439,60 @@ def test_story_relations_are_every_subject_object_pair_of_each_event(seeds_db):
     got = {d: doc.relations for d, doc in inputs.docs.items() if doc.relations}
     assert got == {d: r for d, r in expected.items() if r and d in inputs.docs}
     assert sum(map(len, got.values())) > 10 and "AID|russia|venezuela" in set().union(*got.values())
+
+
+@pytest.mark.parametrize("built", ["seeds_db", "examples_db", "story_db"])
+def test_vectors_weighed_document_by_document_are_those_of_every_document_held(request, built, tmp_path):
+    """The full stories step reads each document's features from a temporary table one document at a time
+    (`store.stories.story_features`), in chunks of relation rows of any size: the vectors, and the stories made from
+    them, are those made with every document's features held at once; copies have none."""
+    import sqlite3
+
+    from newsgraph.resolve import stories
+    from newsgraph.store import stories as store_stories
+
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(request.getfixturevalue(built)) as a, sqlite3.connect(db) as b:
+        a.backup(b)
+    store = open_store(db)
+    whole = store_stories.story_inputs(store)
+    expected = {d: v for d, v in stories.vectors(whole.docs).items() if v}
+    assert expected, "too small a store"
+    slim = store_stories.story_inputs(store, features=False)
+    assert slim.docs.keys() == whole.docs.keys() and not any(d.entities or d.relations for d in slim.docs.values())
+    for chunk in (1, 2, 10**9):
+        vecs = stories.streamed_vectors(store_stories.story_features(store, chunk), len(slim.docs))
+        assert vecs == expected
+        assert not set(vecs) & set(whole.copies)
+        assert stories.compute(slim, vecs=vecs) == stories.compute(whole)
+        kept = store_stories.keep_vectors(store, stories.iter_vectors(store_stories.story_features(store, chunk), len(slim.docs)), chunk)
+        assert all(kept.get(d, {}) == expected.get(d, {}) and list(kept.get(d, {})) == list(expected.get(d, {})) for d in whole.docs)
+        assert stories.compute(slim, vecs=kept) == stories.compute(whole)
+        kept.close()
+    store.close()
+
+
+@pytest.mark.parametrize("built", ["seeds_db", "story_db", "examples_db"])
+def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, built, tmp_path):
+    """The lineage step reads its fact groups and repeated quotes as it makes them (the quotes grouped under their keys
+    in a temporary table) and the documents a batch of items names: any batch size gives the rows that the inputs
+    held at once give, and the written tables are the same."""
+    import sqlite3
+
+    from newsgraph.resolve import lineage
+    from newsgraph.store import stories as store_stories
+
+    src = request.getfixturevalue(built)
+    tables = {}
+    for batch in (1, 2, 10**9):
+        db = tmp_path / f"batch{batch}.db"
+        with sqlite3.connect(src) as a, sqlite3.connect(db) as b:
+            a.backup(b)
+        store = open_store(db)
+        whole = lineage.compute(store_stories.lineage_inputs(store))
+        assert whole, "too small a store"
+        assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch)) == whole
+        lineage.resolve(store, batch=batch)
+        tables[batch] = [store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")]
+        store.close()
+    assert tables[1] == tables[2] == tables[10**9]

@@ -3,12 +3,14 @@ overview, checked against the same aggregation done from the events themselves."
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from newsgraph.resolve.summary import actor_edges, co_mention_edges, entity_event_ranks
+from newsgraph.resolve.summary import (actor_edges, co_mention_edges, entity_event_ranks, event_edge_rows, positions, ranked_parties,
+                                       sum_edges, summed_edges)
 from newsgraph.store.queries.ranking import rank_key, rank_position
 from newsgraph.store.queries import money, network, pages
 from newsgraph.store.sqlite import open_store
@@ -43,6 +45,9 @@ def test_actor_edges_count_each_event_once_per_date():
         ("d", "c", "SUPPORT", "2020-01-02", 1, "d3", 3, 1),
     ]
     assert actor_edges([]) == []
+    # summed as the corpus step sums them: rows read back by edge, then (doc, sentence), one edge at a time
+    by_key = sorted((r[1:5] + r[5:8] for r in event_edge_rows(sides)), key=lambda r: (r[0], r[1], r[2], r[3] is not None, r[3] or "", r[4], r[5]))
+    assert sorted(summed_edges(iter(by_key)), key=lambda e: (*e[:3], e[3] or "")) == actor_edges(sides)
 
 
 def _features(id_, type_, subjects=0, counterparts=0, sources=1, money=0, amounts=0, dated=0, modality="asserted"):
@@ -62,6 +67,9 @@ def test_entity_event_ranks_sides_and_order():
         # 4: no features (not in the store any more): after everything
     ]
     ranks = entity_event_ranks(parties, features)
+    # the corpus step's walk of both in event order, one event at a time, gives the same rows
+    streamed = ranked_parties(sorted(parties, key=lambda p: p[3]), iter(sorted(features, key=lambda f: f["id"])))
+    assert sorted(streamed) == ranks
     assert [(entity, side, event) for entity, side, _, event in ranks] == [
         ("a", "did", 7),
         ("a", "done_to", 2), ("a", "done_to", 9), ("a", "done_to", 5), ("a", "done_to", 3), ("a", "done_to", 4),
@@ -334,3 +342,45 @@ def test_ranking_version_changes_with_the_ranking():
 
     source = inspect.getsource(ranking.rank_score) + inspect.getsource(ranking.rank_key) + repr(ranking.LOW_TYPES)
     assert (ranking.RANKING, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("1", "581eea346c16a5b7")
+
+
+def _copy_db(src: Path, dst: Path) -> Path:
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst
+
+
+PAGE_ROWS = ("actor_edges", "entity_event_rank", "event_edges", "event_order", "quote_order", "page_summary")
+
+
+def _page_rows(conn) -> dict[str, list[tuple]]:
+    return {t: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {t}")), key=repr) for t in PAGE_ROWS}
+
+
+@pytest.mark.parametrize("built", ["seeds_db", "examples_db"])
+def test_page_tables_written_as_they_come_are_those_computed_whole(request, built, tmp_path):
+    """The corpus step writes the page tables from the statements as their rows come, a chunk at a time: one row per
+    write or all at once, the tables are the same, and they are what the whole-corpus computation in memory gives."""
+    from newsgraph.resolve import summary
+    from newsgraph.store import summary as tables
+
+    src = request.getfixturevalue(built)
+    rows = {}
+    for chunk in (1, 7, 10**9):
+        store = open_store(_copy_db(src, tmp_path / f"chunk{chunk}.db"))
+        summary.resolve(store, chunk=chunk)
+        rows[chunk] = _page_rows(store.conn)
+        if chunk == 1:
+            conn = store.conn
+            per_event = event_edge_rows(tables.event_sides(conn))
+            whole = {"event_edges": per_event, "actor_edges": sum_edges(per_event),
+                     "entity_event_rank": entity_event_ranks(list(tables.entity_parties(conn)), list(tables.event_features(conn))),
+                     "event_order": positions(tables.event_lists(conn)), "quote_order": list(enumerate(tables.quote_order(conn)))}
+            whole = {name: sorted(made, key=repr) for name, made in whole.items()}
+            for name, expected in whole.items():
+                assert rows[1][name] == expected, name
+            assert all(whole[name] for name in ("event_edges", "actor_edges", "entity_event_rank", "event_order")), "too small a store"
+            money_lists = {k: len(v) for k, v in tables.event_lists(conn).items() if k.startswith("money:")}
+            assert json.loads(dict(rows[1]["page_summary"])["money_lists"]) == money_lists
+        store.close()
+    assert rows[1] == rows[7] == rows[10**9]

@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from newsgraph.resolve import copies
 from newsgraph.store import dates as store_dates
@@ -39,7 +41,7 @@ GENERIC_EVENTS = {"STATEMENT", "OTHER"}
 # meta 'date_signatures': the version of the kept event signatures (date_signatures). A change to what
 # event_signatures or store.dates.event_sides make of an event needs a new one, so stored signatures are made
 # again rather than mixed with new ones (tests/test_dates.py pins it to their source).
-SIGNATURES = "1"
+SIGNATURES = "2"
 # meta 'dates_rule': the version of what `borrow` makes of the signatures (2: a text and its near-copies are one
 # report). Dates borrowed by another rule are all made again, not only those an added document touches.
 RULE = "2"
@@ -185,20 +187,20 @@ def _note(result: Borrowed | None) -> str:
 def event_signatures(rows) -> dict[str, set[tuple]]:
     """Per document, its specific events: (type, subject entity, other entity), both sides resolved.
 
-    `rows` are (event, doc, type, role, entity) of resolved participants (``store.dates.event_sides``).
+    `rows` are (event, doc, type, role, entity) of resolved participants (``store.dates.event_sides``), in event
+    order: one event's sides are held at a time, not every event's of the corpus.
     """
-    sides: dict[int, dict[str, str]] = {}
-    docs: dict[int, tuple[str, str]] = {}
-    for event, doc, kind, role, entity in rows:
-        if kind in GENERIC_EVENTS:
-            continue
-        docs[event] = (doc, kind)
-        side = "subject" if role == "subject" else ("other" if role in {"object", "recipient", "destination"} else None)
-        if side:
-            sides.setdefault(event, {}).setdefault(side, entity)
     out: dict[str, set[tuple]] = {}
-    for event, found in sides.items():
+    for _, event_rows in groupby(rows, key=itemgetter(0)):
+        found: dict[str, str] = {}
+        doc = kind = None
+        for _, doc_, kind_, role, entity in event_rows:
+            if kind_ in GENERIC_EVENTS:
+                continue
+            doc, kind = doc_, kind_
+            side = "subject" if role == "subject" else ("other" if role in {"object", "recipient", "destination"} else None)
+            if side:
+                found.setdefault(side, entity)
         if "subject" in found and "other" in found and found["subject"] != found["other"]:
-            doc, kind = docs[event]
             out.setdefault(doc, set()).add((kind, found["subject"], found["other"]))
     return out

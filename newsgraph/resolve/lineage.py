@@ -14,13 +14,36 @@ Shape: load (``store.stories.lineage_inputs``) -> pure compute (below) -> write.
 from __future__ import annotations
 
 import os
+from itertools import islice
 
 from newsgraph.store import stories as store_stories
 from newsgraph.store.stories import DocInfo, LineageInputs, Report
 
 
-def resolve(store) -> None:
-    store_stories.write_lineage(store, compute(store_stories.lineage_inputs(store)))
+BATCH = 500  # items (figures, facts, quotes) whose documents are read at a time
+
+
+def resolve(store, batch: int = BATCH) -> None:
+    """Rebuild the lineage: each figure, fact and repeated quote is made and written as it is read, `batch` of them at a
+    time with the DocInfo of the documents they name (`store.stories.lineage_parts`); nothing of the corpus is held
+    but the few figures and the copies."""
+    parts = store_stories.lineage_parts(store)
+    store_stories.write_lineage(store, _streamed(store, parts, batch))
+
+
+def _streamed(store, parts: LineageInputs, batch: int):
+    items = iter(_items(parts))
+    while chunk := list(islice(items, batch)):
+        named = set()
+        for _, item in chunk:
+            for r in item[-1]:
+                named.add(r.doc)
+                named.update(parts.copies.get(r.doc, ()))
+        docs = store_stories.documents(store, named)
+        for kind, item in chunk:
+            made = _item(kind, item, parts, docs)
+            if made is not None:
+                yield made
 
 
 def outlet_of(info: DocInfo) -> str:
@@ -75,9 +98,26 @@ def summarize(label: str, reports: list[dict], docs: dict[str, DocInfo], names: 
 
 
 def compute(inputs: LineageInputs) -> list[dict]:
-    docs, names = inputs.documents, inputs.names
-    out = []
-    for conflict, value, unit, reports in inputs.figures:
+    out = [_item(kind, item, inputs, inputs.documents) for kind, item in _items(inputs)]
+    return [made for made in out if made is not None]
+
+
+def _items(inputs: LineageInputs):
+    """("figure" | "fact" | "quote", the item's inputs, its reports last), in the order the lineage lists them."""
+    for item in inputs.figures:
+        yield "figure", item
+    for item in inputs.facts:
+        yield "fact", item
+    for item in inputs.quotes:
+        yield "quote", item
+
+
+def _item(kind: str, item: tuple, inputs: LineageInputs, docs: dict[str, DocInfo]) -> dict | None:
+    """One lineage row with its reports (None when fewer than its kind needs are left), from `docs` (at least the
+    documents its reports name, and their copies)."""
+    names = inputs.names
+    if kind == "figure":
+        conflict, value, unit, reports = item
         rows = [_as_row(r) for r in reports]
         for r in reports:
             for copy in inputs.copies.get(r.doc, ()):
@@ -86,22 +126,21 @@ def compute(inputs: LineageInputs) -> list[dict]:
                     rows.append(_as_row(found, copy_of=r.doc))
         rows = ordered(rows, docs)
         if not rows:
-            continue
+            return None
         label = rows[0]["text"] or f"{value:g} {unit}"
-        out.append({"kind": "figure", "conflict": conflict, "value": value, "unit": unit, "text": label,
-                    "summary": summarize(label, rows, docs, names), "reports": rows})
-    for grp, described, reports in inputs.facts:
+        return {"kind": "figure", "conflict": conflict, "value": value, "unit": unit, "text": label,
+                "summary": summarize(label, rows, docs, names), "reports": rows}
+    if kind == "fact":
+        grp, described, reports = item
         rows = ordered([_as_row(r) for r in reports], docs)
         if len(rows) < 2:
-            continue
-        out.append({"kind": "fact", "grp": grp, "text": described, "summary": summarize(described, rows, docs, names),
-                    "reports": rows})
-    for text, reports in inputs.quotes:
-        rows = ordered([_as_row(r) for r in reports], docs)
-        if len(rows) < 2:
-            continue
-        label = f"“{' '.join((rows[0]['text'] or text).split())[:120]}”"
-        for r in rows:  # a quote's "source" is its speaker: saying whose words they are is the attribution
-            r["attributed"] = bool(r["source"] or r["source_text"])
-        out.append({"kind": "quote", "text": label, "summary": summarize(label, rows, docs, names), "reports": rows})
-    return out
+            return None
+        return {"kind": "fact", "grp": grp, "text": described, "summary": summarize(described, rows, docs, names), "reports": rows}
+    text, reports = item
+    rows = ordered([_as_row(r) for r in reports], docs)
+    if len(rows) < 2:
+        return None
+    label = f"“{' '.join((rows[0]['text'] or text).split())[:120]}”"
+    for r in rows:  # a quote's "source" is its speaker: saying whose words they are is the attribution
+        r["attributed"] = bool(r["source"] or r["source_text"])
+    return {"kind": "quote", "text": label, "summary": summarize(label, rows, docs, names), "reports": rows}

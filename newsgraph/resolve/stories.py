@@ -56,9 +56,16 @@ def resolve(store, added: set[str] | None = None) -> None:
     and only the added documents are placed, as the single pass would have met them last."""
     if store.get_meta("stories_made_with") != MADE_WITH:
         added = None
-    inputs = store_stories.story_inputs(store)
-    earlier = None if added is None else store_stories.story_members(store)
-    store_stories.write_stories(store, compute(inputs, earlier, added))
+    if added is None:  # every document placed again: its features read, weighed and kept one document at a time
+        inputs = store_stories.story_inputs(store, features=False)
+        vecs = store_stories.keep_vectors(store, iter_vectors(store_stories.story_features(store), len(inputs.docs)))
+        try:
+            store_stories.write_stories(store, compute(inputs, vecs=vecs))
+        finally:
+            vecs.close()
+    else:
+        inputs = store_stories.story_inputs(store)
+        store_stories.write_stories(store, compute(inputs, store_stories.story_members(store), added))
     store.set_meta("stories_made_with", MADE_WITH)
 
 
@@ -78,6 +85,22 @@ def _reported(doc: StoryDoc) -> tuple:
     return (day is None, doc.info.published if day else "", doc.info.added_at or "", doc.info.path)
 
 
+def _raw_weight(feature: str, mentions: int | None) -> float:
+    """A feature's weight in its document before the idf: an entity 1 + log of its mentions, a fact group 2, a relation 1."""
+    if feature.startswith("e:"):
+        return 1.0 + math.log(mentions)
+    return 2.0 if feature.startswith("g:") else 1.0
+
+
+def _weigh(feats: dict[str, float], n: int, df) -> dict[str, float]:
+    """One document's vector: its features' weights times the smoothed idf among `n` documents (`df`: feature ->
+    documents that have it; a feature of one document only is left out), the strongest TOP_FEATURES, unit length."""
+    weighted = {f: w * (1.0 + math.log((1 + n) / (1 + df[f]))) for f, w in feats.items() if df[f] > 1}
+    top = dict(sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FEATURES])
+    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+    return {f: w / norm for f, w in top.items() if w > 0}
+
+
 def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
     """Each document's tf-idf features (entities, fact groups, relations), unit length, strongest TOP_FEATURES only."""
     df: Counter[str] = Counter()
@@ -86,21 +109,31 @@ def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
     for d, doc in docs.items():
         feats: dict[str, float] = {}
         for e, n in doc.entities.items():
-            feats[one("e:" + e)] = 1.0 + math.log(n)
+            feats[one("e:" + e)] = _raw_weight("e:", n)
         for g in doc.groups:
-            feats[one(f"g:{g}")] = 2.0
+            feats[one(f"g:{g}")] = _raw_weight("g:", None)
         for r in doc.relations:
-            feats[one("r:" + r)] = 1.0
+            feats[one("r:" + r)] = _raw_weight("r:", None)
         raw[d] = feats
         df.update(feats.keys())
     n = max(1, len(docs))
-    out = {}
-    for d, feats in raw.items():
-        weighted = {f: w * (1.0 + math.log((1 + n) / (1 + df[f]))) for f, w in feats.items() if df[f] > 1}
-        top = dict(sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FEATURES])
-        norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
-        out[d] = {f: w / norm for f, w in top.items() if w > 0}
-    return out
+    return {d: _weigh(feats, n, df) for d, feats in raw.items()}
+
+
+def streamed_vectors(features, documents: int) -> dict[str, dict[str, float]]:
+    """What `vectors` gives, from `store.stories.story_features` rows (doc, [(feature, mentions, df)]: the features
+    that two or more documents have, one document at a time) among `documents` documents; a document without
+    such features has no entry (an empty vector)."""
+    return dict(iter_vectors(features, documents))
+
+
+def iter_vectors(features, documents: int):
+    """`streamed_vectors` one (doc, vector) at a time, as the feature rows come."""
+    n = max(1, documents)
+    for d, rows in features:
+        vec = _weigh({f: _raw_weight(f, mentions) for f, mentions, _ in rows}, n, {f: df for f, _, df in rows})
+        if vec:
+            yield d, vec
 
 
 def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
@@ -201,15 +234,18 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
     return [s["members"] for s in stories]
 
 
-def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = None, added: set[str] | None = None) -> list[dict]:
+def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = None, added: set[str] | None = None,
+            vecs: dict[str, dict[str, float]] | None = None) -> list[dict]:
     """Stories of two or more documents, with the columns of the `stories` table and their members.
 
     With `stored` (story -> member documents, as written by the last step) and `added`, the stored stories
     are kept and only the added documents are placed (`cluster` with `earlier`); a document that is in no
-    stored story was a story of its own.
+    stored story was a story of its own. `vecs`: the documents' vectors when the caller has made them (else
+    `vectors` of the inputs).
     """
     docs = inputs.docs
-    vecs = vectors(docs)
+    if vecs is None:
+        vecs = vectors(docs)
     if stored is None or added is None:
         clusters = cluster(docs, vecs)
     else:

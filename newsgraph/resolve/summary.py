@@ -3,8 +3,9 @@ the quotes, the overview and the voices matrix.
 
 On a real-sized store a page that aggregates every event on each request takes half a minute
 (the BBC corpus, 2,129 documents); the same aggregation done once here, after entities, dates
-and facts, leaves the pages a few thousand rows to sum. Shape: load rows (newsgraph.store.summary)
--> pure compute (below) -> write rows. Rebuilt from scratch by a full corpus step; after documents were
+and facts, leaves the pages a few thousand rows to sum. Shape: rows from statements in event order (or in a
+list's order) (newsgraph.store.summary) -> pure compute one event or one edge at a time (below) -> rows written as
+they come, so no table is held whole. Rebuilt from scratch by a full corpus step; after documents were
 added, only the rows of the events they touch are redone (`_update`), with the same result.
 """
 
@@ -12,42 +13,39 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations, groupby
-from typing import Iterable
+from typing import Iterable, Iterator
 
 CO_MENTION = "co-mention"
 CO_MENTION_POOL = 600  # the graph page asks for at most 300 actors and draws co-mention edges among twice as many
 
 
-def resolve(store, touched=None) -> None:
+def resolve(store, touched=None, chunk: int | None = None) -> None:
     """Rebuild the page tables; with `touched` (a `resolve.touched.Touched`: documents added, dates and fact groups
-    changed), redo only the rows of the events it touches, and the whole-corpus lists and figures."""
+    changed), redo only the rows of the events it touches, and the whole-corpus lists and figures.
+
+    Nothing of the corpus is held at once: each table is written from statements in event order (or in the order
+    of its list) as their rows come, `chunk` rows per write (default `store.summary.CHUNK`); the actor network is
+    summed from the event_edges rows just written, read back by edge."""
     from newsgraph.store import summary as tables
 
     if touched is not None and tables.can_update(store):
         _update(store, touched)
         return
-    per_event = event_edge_rows(tables.event_sides(store.conn))
-    edges = sum_edges(per_event)
-    kind = "events" if edges else CO_MENTION
-    if not edges:
-        edges = co_mention_edges(tables.co_mentions(store.conn, CO_MENTION_POOL))
-    ranks = entity_event_ranks(tables.entity_parties(store.conn), tables.event_features(store.conn))
-    order, summary = _lists(store)
-    tables.write_page_tables(store, edges, ranks, order, {**summary, "graph_kind": kind}, tables.quote_order(store.conn),
-                             event_edges=per_event)
+    chunk = chunk or tables.CHUNK
+    conn = store.conn
+    with store.transaction():
+        tables.clear_page_tables(store)
+        tables.add_event_edges(store, iter_event_edges(tables.event_sides(conn)), chunk)
+        kind = "events"
+        if not tables.add_actor_edges(store, summed_edges(tables.edge_rows_by_key(store)), chunk):
+            kind = CO_MENTION
+            tables.add_actor_edges(store, co_mention_edges(tables.co_mentions(conn, CO_MENTION_POOL)), chunk)
+        tables.add_entity_ranks(store, ranked_parties(tables.entity_parties(conn), tables.event_features(conn)), chunk)
+        tables.write_lists(store, {"graph_kind": kind}, chunk)
+        tables.mark_page_tables(store)
 
 
 resolve.incremental = "touched"  # run.resolve_corpus passes a Touched when it resolved only the added documents
-
-
-def _lists(store) -> tuple[list[tuple], dict]:
-    """The whole-corpus lists (timeline and money order) and the overview's figures, as page_summary values."""
-    from newsgraph.store import summary as tables
-
-    lists = tables.event_lists(store.conn)
-    inputs = tables.overview_inputs(store.conn)
-    money_lists = {name: len(rows) for name, rows in lists.items() if name.startswith("money:")}
-    return positions(lists), {**inputs, "money_lists": money_lists}
 
 
 def _update(store, touched) -> None:
@@ -75,15 +73,14 @@ def _update(store, touched) -> None:
     tables.replace_entity_ranks(store, touched.gone_entities, old, new)
     # the actor network: the touched events' contributions are replaced, and the edges they fall in summed again
     before = tables.edge_rows_of(store)
-    after = event_edge_rows(tables.event_sides(conn, touched=True))
+    after = event_edge_rows(tables.event_sides(conn, touched=True))  # the touched events' only
     tables.replace_event_edges(store, after)
     keys = {(r[1], r[2], r[3], r[4]) for r in before} | {(r[1], r[2], r[3], r[4]) for r in after}
     tables.replace_actor_edges(store, keys, sum_edges(tables.event_edges_with_keys(store, keys)))
     if not tables.has_actor_edges(store):  # no event ties two actors any more (entities folded): co-mentions then
         resolve(store)
         return
-    order, summary = _lists(store)
-    tables.write_lists(store, order, {**summary, "graph_kind": "events"}, tables.quote_order(conn))
+    tables.write_lists(store, {"graph_kind": "events"})
 
 
 def positions(lists: dict[str, list[tuple[int, str]]]) -> list[tuple]:
@@ -106,10 +103,14 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
 def event_edge_rows(sides: Iterable[tuple]) -> list[tuple]:
     """(event, source, target, type, date, doc, sentence, asserted): what each event adds to the actor network,
     one row per giver → receiver pair (`actor_edges` sums them), from the `sides` rows `actor_edges` takes."""
+    return list(iter_event_edges(sides))
+
+
+def iter_event_edges(sides: Iterable[tuple]) -> Iterator[tuple]:
+    """`event_edge_rows` one event at a time, as the `sides` rows come (in event order)."""
     from newsgraph.store.queries.network import event_pairs, flow_in_predicates
 
     flow_in = set(flow_in_predicates())
-    out = []
     for event, rows in groupby(sides, key=lambda r: r[0]):
         rows = list(rows)
         _, type_, date, doc, sentence, _, _, predicate, modality = rows[0]
@@ -118,8 +119,20 @@ def event_edge_rows(sides: Iterable[tuple]) -> list[tuple]:
             roles.setdefault(r[5], set()).add(r[6])
         for s, o in sorted(set(event_pairs(type_, predicate, roles, flow_in))):
             if s != o:
-                out.append((event, s, o, type_, date, doc, sentence, int(modality == "asserted")))
-    return out
+                yield (event, s, o, type_, date, doc, sentence, int(modality == "asserted"))
+
+
+def summed_edges(rows: Iterable[tuple]) -> Iterator[tuple]:
+    """actor_edges rows, one edge at a time, from (source, target, type, date, doc, sentence, asserted) rows that come
+    by edge and within an edge by (doc, sentence) (`store.summary.edge_rows_by_key`): what `sum_edges` makes of the
+    same rows, without holding them."""
+    for key, group in groupby(rows, key=lambda r: r[:4]):
+        first = next(group)
+        n, asserted = 1, first[6]
+        for r in group:
+            n += 1
+            asserted += r[6]
+        yield (*key, n, first[4], first[5], asserted)
 
 
 def sum_edges(rows: Iterable[tuple]) -> list[tuple]:
@@ -152,6 +165,22 @@ def entity_event_ranks(parties: Iterable[tuple], features: Iterable[dict]) -> li
         sides[(entity, "did" if role == "subject" else "done_to")].add(event)
     return [(entity, side, position, event) for (entity, side), events in sorted(sides.items())
             for position, event in sorted((keys.get(e) or rank_position(None, e), e) for e in events)]
+
+
+def ranked_parties(parties: Iterable[tuple], features: Iterable[dict]) -> Iterator[tuple]:
+    """`entity_event_ranks` rows one event at a time, from `parties` and `features` that both come in event order
+    (`store.summary.entity_parties`, `event_features`): the two streams are walked side by side, so neither the
+    events' keys nor the actors' lists are held."""
+    from newsgraph.store.queries.ranking import rank_position
+
+    features = iter(features)
+    f = next(features, None)
+    for event, rows in groupby(parties, key=lambda r: r[3]):
+        while f is not None and f["id"] < event:
+            f = next(features, None)
+        position = (rank_position(f, event) if f is not None and f["id"] == event else None) or rank_position(None, event)
+        for entity, side in sorted({(r[0], "did" if r[1] == "subject" else "done_to") for r in rows}):
+            yield (entity, side, position, event)
 
 
 def co_mention_edges(mentions: Iterable[tuple]) -> list[tuple]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby, islice
+from typing import Iterable, Iterator
 
 from newsgraph.store.sqlite import keys_table
 
@@ -18,7 +20,7 @@ OTHER_SIDE_ROLES = ("object", "recipient", "destination")  # the roles facing an
 # meta 'fact_inputs': the version of the kept fact inputs (fact_events, fact_candidates, fact_states). A change to
 # what _states, _candidate_rows, _events or _fields read or keep needs a new one, so a store's kept inputs are
 # read again from the rows rather than mixed with new ones (tests/test_facts.py pins it to their source).
-FACT_INPUTS = "2"
+FACT_INPUTS = "3"
 
 
 @dataclass(slots=True)
@@ -115,6 +117,88 @@ def fact_inputs(store, added: set[str] | None = None) -> FactInputs:
     return FactInputs(states, names, candidates, {k: v for k, v in every.items() if v.doc not in copies})
 
 
+DOC_CHUNK = 2_000  # documents whose fact inputs are read (and kept) at a time
+
+
+def keep_fact_inputs(store, added: set[str] | None = None, chunk: int = DOC_CHUNK) -> None:
+    """Bring the kept fact inputs (`fact_events`, `fact_candidates`, `fact_states`) up to date: all of them again, read
+    from the rows `chunk` documents at a time and written as they are read, or (with `added`, and kept inputs of this
+    version) the added documents' only. `fact_inputs` reads the same rows whole; the two keep the same."""
+    conn = store.conn
+    if added is None or store.get_meta("fact_inputs") != FACT_INPUTS:
+        for table in ("fact_states", "fact_candidates", "fact_events"):
+            conn.execute(f"DELETE FROM {table}")
+        last = None
+        while ids := [r[0] for r in conn.execute("SELECT id FROM documents WHERE ? IS NULL OR id > ? ORDER BY id LIMIT ?",
+                                                 (last, last, chunk))]:
+            last = ids[-1]
+            table = _docs_table(conn, ids)
+            _keep(conn, _states(conn, table), _candidate_rows(conn, table), _events(conn, table), replace=False)
+        store.set_meta("fact_inputs", FACT_INPUTS)
+    else:
+        table = _docs_table(conn, added)
+        _keep(conn, _states(conn, table), _candidate_rows(conn, table), _events(conn, table), replace=False)
+
+
+def kept_states(store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT entity FROM fact_states")}
+
+
+def entity_names(store) -> tuple[dict[str, str], dict[str, str]]:
+    """Entity id -> name, and -> type."""
+    names, types = {}, {}
+    for r in store.conn.execute("SELECT id, name, type FROM entities"):
+        names[r[0]], types[r[0]] = r[1], r[2]
+    return names, types
+
+
+def kept_candidates(store, states: set[str], types: dict[str, str]) -> Iterator[AffiliationCandidate]:
+    """The kept affiliation candidates whose demonym is a state's and whose name is not one, in document order, one at a time."""
+    for doc, idx, entity, pentity, gap, words in store.conn.execute(
+            "SELECT doc, idx, entity, pentity, gap, words FROM fact_candidates ORDER BY doc, start, idx"):
+        if pentity in states and entity not in states:
+            yield AffiliationCandidate(entity, types.get(entity, "other"), pentity, doc, idx, gap, words)
+
+
+def kept_events(store) -> Iterator[EventView]:
+    """The kept event views in event order, one at a time, without the copies of texts (a copy counts once, as its
+    canonical)."""
+    for event, view in store.conn.execute(
+            "SELECT event, view FROM fact_events WHERE doc NOT IN (SELECT doc FROM copies) ORDER BY event"):
+        yield _view(event, json.loads(view))
+
+
+FACT_KEYS = "temp.fact_keys"
+
+
+def note_fact_keys(store, rows: Iterable[tuple[str, str, int, int]], chunk: int = DOC_CHUNK) -> None:
+    """Note (kind, key, order, event) rows in a temporary table: which events fall under which key of a kind (fact group,
+    money family, happening), `order` telling the keys' first appearance apart. `events_by_key` reads them back."""
+    conn = store.conn
+    conn.execute(f"DROP TABLE IF EXISTS {FACT_KEYS}")
+    conn.execute(f"CREATE TEMP TABLE {FACT_KEYS.split('.')[1]} (kind TEXT, key TEXT, ord INTEGER, event INTEGER)")
+    it = iter(rows)
+    while batch := list(islice(it, chunk)):
+        conn.executemany(f"INSERT INTO {FACT_KEYS}(kind, key, ord, event) VALUES (?, ?, ?, ?)", batch)
+    conn.execute(f"CREATE INDEX temp.fact_keys_key ON {FACT_KEYS.split('.')[1]}(kind, key)")
+
+
+def events_by_key(store, kind: str, least: int = 1) -> Iterator[tuple[str, list[EventView]]]:
+    """For each key of `kind` noted by `note_fact_keys` with at least `least` events, in the order the keys first
+    appear: (the key, its events' kept views in event order), one key's events held at a time."""
+    rows = store.conn.execute(
+        f"""WITH k AS (SELECT key, MIN(ord) AS first FROM {FACT_KEYS} WHERE kind = ? GROUP BY key HAVING COUNT(*) >= ?)
+            SELECT k.first, k.key, f.event, f.view FROM k CROSS JOIN {FACT_KEYS} x ON x.kind = ? AND x.key = k.key
+            JOIN fact_events f ON f.event = x.event ORDER BY k.first, f.event""", (kind, least, kind))
+    for _, group in groupby(rows, key=lambda r: r[0]):
+        group = list(group)
+        yield group[0][1], [_view(event, json.loads(view)) for _, _, event, view in group]
+
+
+def drop_fact_keys(store) -> None:
+    store.conn.execute(f"DROP TABLE IF EXISTS {FACT_KEYS}")
+
+
 def _docs_table(conn, docs) -> str:
     return keys_table(conn, "fact_docs", ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
 
@@ -179,8 +263,8 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
     events: dict[int, EventView] = {}
     for r in conn.execute(
         f"""WITH tying AS (
-             SELECT p.event FROM event_participants p JOIN events e ON e.id = p.event
-             JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+             SELECT p.event FROM events e CROSS JOIN event_participants p ON p.event = e.id
+             CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
              WHERE m.entity IS NOT NULL AND p.role IN ('subject', ?, ?, ?){within}
              GROUP BY p.event HAVING SUM(p.role = 'subject') > 0 AND SUM(p.role != 'subject') > 0)
            SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,

@@ -84,7 +84,7 @@ def write_signatures(store, signatures: dict[str, set[tuple]], replace: bool) ->
     if replace:
         conn.execute("DELETE FROM date_signatures")
     conn.executemany("INSERT OR IGNORE INTO date_signatures(type, subject, other, doc) VALUES (?, ?, ?, ?)",
-                     [(*sig, doc) for doc, sigs in signatures.items() for sig in sigs])
+                     ((*sig, doc) for doc, sigs in signatures.items() for sig in sigs))
 
 
 def published_of(store, docs) -> dict[str, str | None]:

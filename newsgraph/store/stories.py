@@ -10,7 +10,8 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import groupby
+from typing import Iterable, Iterator
+from itertools import groupby, islice
 from operator import itemgetter
 
 from newsgraph.store.web import page_versions
@@ -163,10 +164,22 @@ class StoryInputs:
     infos: dict[str, DocInfo] = field(default_factory=dict)  # every document, copies too
 
 
-def story_inputs(store) -> StoryInputs:
+_NO_ENTITIES: dict[str, int] = {}  # shared by the StoryDocs of `story_inputs(features=False)`: never filled
+_NO_FEATURES: frozenset = frozenset()
+
+
+def story_inputs(store, features: bool = True) -> StoryInputs:
+    """The stories step's inputs; without `features`, each StoryDoc holds its DocInfo only (its entities, groups and
+    relations are left to `story_features`, which reads them without holding them)."""
     conn = store.conn
     infos = documents(store)
     copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall())
+    if not features:
+        docs = {d: StoryDoc(info, _NO_ENTITIES, _NO_FEATURES, _NO_FEATURES) for d, info in infos.items() if d not in copies}
+        names, types = {}, {}
+        for r in conn.execute("SELECT id, name, type FROM entities"):
+            names[r[0]], types[r[0]] = r[1], r[2]
+        return StoryInputs(docs, copies, names, types, infos)
     docs = {d: StoryDoc(info) for d, info in infos.items() if d not in copies}
     one = sys.intern  # an entity's id once, not once per document that names it
     for doc, entity, n in conn.execute(
@@ -198,6 +211,88 @@ def story_inputs(store) -> StoryInputs:
     for r in conn.execute("SELECT id, name, type FROM entities"):
         names[r[0]], types[r[0]] = r[1], r[2]
     return StoryInputs(docs, copies, names, types, infos)
+
+
+def _relation_rows(conn) -> Iterator[tuple[str, str]]:
+    """(doc, "TYPE|subject|object") of each typed, not negated event between two resolved entities, event by event."""
+    rows = conn.execute(
+        """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
+           JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+           WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
+             AND p.role IN ('subject', 'object', 'recipient', 'destination')
+           ORDER BY p.event""")
+    for _, event_rows in groupby(rows, key=itemgetter(0)):
+        subjects: set[str] = set()
+        objects: set[str] = set()
+        for _, doc, type_, role, entity in event_rows:
+            (subjects if role == "subject" else objects).add(entity)
+        for s in subjects:
+            for o in objects - {s}:
+                yield doc, f"{type_}|{s}|{o}"
+
+
+def story_features(store, chunk: int = 5_000) -> Iterator[tuple[str, list[tuple[str, int | None, int]]]]:
+    """(doc, [(feature, mentions, df)]) for each document that is not a copy, doc by doc, with its features that at least
+    two such documents have: "e:<entity>" (mentions: how often the document names it), "g:<fact group>" and
+    "r:<TYPE|subject|object>" (mentions None); df: how many documents have the feature. The features go to a temporary
+    table as they are read, and the counts are made there, so that no document's features are held but the current
+    one's (what `story_inputs` holds for every document)."""
+    conn = store.conn
+    for table in ("story_features", "story_df"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute("CREATE TEMP TABLE story_features (doc TEXT, feature TEXT, mentions INTEGER, PRIMARY KEY (doc, feature)) WITHOUT ROWID")
+    canonical = "doc IN (SELECT id FROM documents) AND doc NOT IN (SELECT doc FROM copies)"
+    conn.execute(f"""INSERT INTO temp.story_features(doc, feature, mentions) SELECT doc, 'e:' || entity, COUNT(*) FROM mentions
+                     WHERE entity IS NOT NULL AND {canonical} GROUP BY doc, entity""")
+    conn.execute(f"""INSERT OR IGNORE INTO temp.story_features(doc, feature, mentions) SELECT DISTINCT doc, 'g:' || grp, NULL FROM events
+                     WHERE grp IS NOT NULL AND {canonical}""")
+    copies = {r[0] for r in conn.execute("SELECT doc FROM copies")}
+    it = ((doc, "r:" + rel) for doc, rel in _relation_rows(conn) if doc not in copies)
+    while batch := list(islice(it, chunk)):
+        conn.executemany("INSERT OR IGNORE INTO temp.story_features(doc, feature, mentions) VALUES (?, ?, NULL)", batch)
+    conn.execute("""CREATE TEMP TABLE story_df (feature TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID""")
+    conn.execute("INSERT INTO temp.story_df(feature, n) SELECT feature, COUNT(*) FROM temp.story_features GROUP BY feature HAVING COUNT(*) > 1")
+    one = sys.intern  # a feature's name once for the corpus, not once per document that has it
+    rows = conn.execute("""SELECT f.doc, f.feature, f.mentions, d.n FROM temp.story_features f
+                           JOIN temp.story_df d ON d.feature = f.feature ORDER BY f.doc""")
+    try:
+        for doc, group in groupby(rows, key=itemgetter(0)):
+            yield doc, [(one(feature), mentions, n) for _, feature, mentions, n in group]
+    finally:
+        rows.close()
+        for table in ("story_features", "story_df"):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+class KeptVectors:
+    """The documents' story vectors kept in a temporary table (`keep_vectors`) and read back one at a time: `get` as on
+    the dict of every vector, the last one read kept at hand (the pass asks for a document's vector twice in a row)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._last: tuple[str, dict | None] | None = None
+
+    def get(self, doc: str, default=None):
+        if self._last is None or self._last[0] != doc:
+            row = self.conn.execute("SELECT vec FROM temp.story_vectors WHERE doc = ?", (doc,)).fetchone()
+            self._last = (doc, None if row is None else {sys.intern(f): w for f, w in json.loads(row[0])})
+        return default if self._last[1] is None else self._last[1]
+
+    def close(self) -> None:
+        self._last = None
+        self.conn.execute("DROP TABLE IF EXISTS temp.story_vectors")
+
+
+def keep_vectors(store, vectors: Iterable[tuple[str, dict[str, float]]], chunk: int = 5_000) -> KeptVectors:
+    """Keep (doc, vector) pairs in a temporary table as they come (the features in the vector's order) and return
+    the mapping that reads them back."""
+    conn = store.conn
+    conn.execute("DROP TABLE IF EXISTS temp.story_vectors")
+    conn.execute("CREATE TEMP TABLE story_vectors (doc TEXT PRIMARY KEY, vec TEXT NOT NULL) WITHOUT ROWID")
+    it = ((d, json.dumps(list(vec.items()))) for d, vec in vectors)
+    while batch := list(islice(it, chunk)):
+        conn.executemany("INSERT INTO temp.story_vectors(doc, vec) VALUES (?, ?)", batch)
+    return KeptVectors(conn)
 
 
 def story_members(store) -> dict[str, dict[str, float]]:
@@ -250,6 +345,20 @@ class LineageInputs:
 
 
 def lineage_inputs(store) -> LineageInputs:
+    """Everything the lineage step computes from, held at once (`lineage_parts` reads the same without holding it)."""
+    parts = lineage_parts(store)
+    facts, quotes = list(parts.facts), list(parts.quotes)
+    named = {r.doc for _, _, _, reports in parts.figures for r in reports} | {r.doc for r in parts.copy_amounts.values()}
+    named |= {r.doc for _, _, reports in facts for r in reports} | {r.doc for _, reports in quotes for r in reports}
+    named |= set(parts.copies) | {d for ds in parts.copies.values() for d in ds}
+    return LineageInputs(documents(store, named), parts.names, parts.copies, parts.figures, parts.copy_amounts, facts, quotes)
+
+
+def lineage_parts(store) -> LineageInputs:
+    """The lineage step's inputs with the long parts left to be read as they are used: `facts` and `quotes` are
+    iterators over the store's rows (one fact group, one repeated quote at a time) and `documents` is empty
+    (`documents(store, ids)` gives the DocInfo of the documents an item's reports name). The figures (one per value
+    of a conflict) and the copies' amounts are few and held."""
     conn = store.conn
     names = dict(conn.execute("SELECT id, name FROM entities").fetchall())
     copies: dict[str, list[str]] = defaultdict(list)
@@ -277,38 +386,62 @@ def lineage_inputs(store) -> LineageInputs:
                 WHERE a.kind = 'money' AND a.value IS NOT NULL AND a.doc IN ({','.join('?' * len(chunk))})
                 ORDER BY a.doc, a.start""", chunk):
             copy_amounts.setdefault((r[0], r[1], r[2]), Report(r[0], r[6], r[3], r[4], r[5], r[7], r[8]))
-    facts: dict[int, list[Report]] = defaultdict(list)
-    described: dict[int, str] = {}
-    for r in conn.execute(
+    return LineageInputs({}, names, dict(copies), figures, copy_amounts, _lineage_facts(conn, names), _repeated_quotes(conn))
+
+
+def _lineage_facts(conn, names: dict[str, str]) -> Iterator[tuple[int, str, list[Report]]]:
+    """(fact group id, description, member reports) of each fact group reported by two or more documents, by group id."""
+    rows = conn.execute(
         """SELECT g.id, g.predicate, g.subject, g.object, e.id, e.doc, e.start, e."end", e.trigger, sm.entity, sp.text
            FROM fact_groups g JOIN events e ON e.grp = g.id
            LEFT JOIN event_participants sp ON sp.event = e.id AND sp.role = 'source'
            LEFT JOIN mentions sm ON sm.doc = e.doc AND sm.idx = sp.mention
-           WHERE g.documents >= 2 ORDER BY g.id, e.id"""
-    ):
-        side = lambda ids: " and ".join(names.get(x, x) for x in (ids or "").split(";") if x)  # noqa: E731
-        described[r[0]] = f"{side(r[2])} {r[1]} {side(r[3])}".strip()
-        facts[r[0]].append(Report(r[5], r[4], r[6], r[7], r[8], r[9], r[10]))
-    quotes: dict[str, list[Report]] = defaultdict(list)
-    for r in conn.execute(
+           WHERE g.documents >= 2 ORDER BY g.id, e.id""")
+    side = lambda ids: " and ".join(names.get(x, x) for x in (ids or "").split(";") if x)  # noqa: E731
+    for grp, group in groupby(rows, key=itemgetter(0)):
+        reports, described = [], None
+        for r in group:
+            described = f"{side(r[2])} {r[1]} {side(r[3])}".strip()
+            reports.append(Report(r[5], r[4], r[6], r[7], r[8], r[9], r[10]))
+        yield grp, described, reports
+
+
+def quote_key(text: str) -> str:
+    """What two printings of one quote share: the words, lower case, without the quotation marks and end stop."""
+    return " ".join(text.lower().split()).strip(" \"'\u201c\u201d.,")
+
+
+def _repeated_quotes(conn, chunk: int = 5_000) -> Iterator[tuple[str, list[Report]]]:
+    """(quote key, reports) of each direct quote of 30 characters or more that two or more documents print, in the order
+    the quotes first appear (by document, then place): the quotes go to a temporary table under their keys as they
+    are read, and each repeated one comes back with its reports, one at a time."""
+    conn.execute("DROP TABLE IF EXISTS temp.lineage_quotes")
+    conn.execute("""CREATE TEMP TABLE lineage_quotes (key TEXT, ord INTEGER, doc TEXT, start INTEGER, "end" INTEGER, text TEXT,
+                    entity TEXT, speaker_text TEXT)""")
+    rows = conn.execute(
         """SELECT q.doc, q.start, q."end", q.text, m.entity, q.speaker_text FROM quotes q
            LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
-           WHERE q.kind = 'direct' AND length(q.text) >= 30 ORDER BY q.doc, q.start"""
-    ):
-        key = " ".join(r[3].lower().split()).strip(" \"'\u201c\u201d.,")
-        quotes[key].append(Report(r[0], None, r[1], r[2], r[3], r[4], r[5]))
-    repeated = [(k, v) for k, v in quotes.items() if len({x.doc for x in v}) >= 2]
-    # the documents a report names (or a copy of one): a lineage says when and where each was published
-    named = {r.doc for _, _, _, reports in figures for r in reports} | {r.doc for r in copy_amounts.values()}
-    named |= {r.doc for reports in facts.values() for r in reports} | {r.doc for _, reports in repeated for r in reports}
-    named |= set(copies) | set(copy_docs)
-    docs = documents(store, named)
-    return LineageInputs(docs, names, dict(copies), figures, copy_amounts,
-                         [(g, described[g], reports) for g, reports in facts.items()], repeated)
+           WHERE q.kind = 'direct' AND length(q.text) >= 30 ORDER BY q.doc, q.start""")
+    it = ((quote_key(r[3]), n, *r) for n, r in enumerate(rows))
+    while batch := list(islice(it, chunk)):
+        conn.executemany("INSERT INTO temp.lineage_quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+    conn.execute("CREATE INDEX temp.lineage_quotes_key ON lineage_quotes(key, ord)")
+    found = conn.execute(
+        """WITH k AS (SELECT key, MIN(ord) AS first FROM temp.lineage_quotes GROUP BY key HAVING COUNT(DISTINCT doc) >= 2)
+           SELECT k.first, q.key, q.doc, q.start, q."end", q.text, q.entity, q.speaker_text
+           FROM k JOIN temp.lineage_quotes q ON q.key = k.key ORDER BY k.first, q.ord""")
+    try:
+        for _, group in groupby(found, key=itemgetter(0)):
+            group = list(group)
+            yield group[0][1], [Report(r[2], None, r[3], r[4], r[5], r[6], r[7]) for r in group]
+    finally:
+        found.close()
+        conn.execute("DROP TABLE IF EXISTS temp.lineage_quotes")
 
 
-def write_lineage(store, items: list[dict]) -> None:
-    """Replace lineage with `items`: dicts of the `lineage` columns plus `reports` (dicts of lineage_reports columns)."""
+def write_lineage(store, items: Iterable[dict]) -> None:
+    """Replace lineage with `items` (written as they come): dicts of the `lineage` columns plus `reports` (dicts of
+    lineage_reports columns)."""
     conn = store.conn
     with store.transaction():
         conn.execute("DELETE FROM lineage_reports")

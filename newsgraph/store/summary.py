@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from itertools import islice
 from typing import Iterable, Iterator
 
-from newsgraph.store.queries.pages import (EVENT_LISTS, page_tables_ready, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, events_with_amounts, has_table, kinds_list,
-                                           loose_money, overview_live, quote_list, voices_live)
+from newsgraph.store.queries.pages import (EVENT_LISTS, page_tables_ready, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, event_list_rows,
+                                           events_with_amounts, has_table, kinds_list, loose_money, overview_live, quote_ids, quote_list,
+                                           voices_live)
 from newsgraph.store.queries.ranking import RANKING, all_event_features
 from newsgraph.store.sqlite import keys_table
 
 __all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order",
-           "write_page_tables", "write_lists", "can_update", "has_actor_edges", "mark_touched_events", "edge_rows_of", "replace_event_edges",
+           "write_page_tables", "write_lists", "clear_page_tables", "add_event_edges", "edge_rows_by_key", "add_actor_edges",
+           "add_entity_ranks", "mark_page_tables", "can_update", "has_actor_edges", "mark_touched_events", "edge_rows_of", "replace_event_edges",
            "event_edges_with_keys", "replace_actor_edges", "replace_entity_ranks", "gone_entity_events"]
 
+CHUNK = 5_000  # rows per executemany when the corpus step writes rows as they come
 TOUCHED = "temp.touched_events"  # the events an update redoes (`mark_touched_events`)
 _WITHIN = f" AND e.id IN (SELECT id FROM {TOUCHED})"
 
@@ -43,20 +47,21 @@ def event_sides(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tup
 
 def entity_parties(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tuple]:
     """(entity, role, type, event) for every resolved subject, object, recipient or destination of every event, negated too
-    (with `touched`, of the noted events only)."""
+    (with `touched`, of the noted events only), in event order."""
     if not has_table(conn, "events"):
         return iter(())
     marks = ",".join("?" * len(OBJECT_ROLES))
     return conn.execute(
         f"""SELECT m.entity, p.role, e.type, e.id
             FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks})""" + (_WITHIN if touched else ""),
+            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks})""" + (_WITHIN if touched else "") + " ORDER BY e.id",
         OBJECT_ROLES,
     )
 
 
 def event_features(conn: sqlite3.Connection, touched: bool = False) -> Iterator[dict]:
-    """What each event's rank is computed from (`queries.ranking.rank_key`), for every event (or the noted ones), one at a time."""
+    """What each event's rank is computed from (`queries.ranking.rank_key`), for every event (or the noted ones), one at a
+    time in event order."""
     return all_event_features(conn, TOUCHED if touched else None)
 
 
@@ -77,7 +82,8 @@ def overview_inputs(conn: sqlite3.Connection) -> dict:
 
 
 def event_lists(conn: sqlite3.Connection) -> dict[str, list[tuple[int, str]]]:
-    """Each long event list (timeline, money, and the money list of each money page tab) as (event id, type) in its order."""
+    """Each long event list (timeline, money, and the money list of each money page tab) as (event id, type) in its order
+    (for a caller that wants them at hand; the corpus step writes them with `write_lists` as the statements run)."""
     from newsgraph.store.queries.money import TABS
 
     if not has_table(conn, "events"):
@@ -94,35 +100,100 @@ def quote_order(conn: sqlite3.Connection) -> list[int]:
     return quote_list(conn)
 
 
-def write_page_tables(store, edges: Iterable[tuple], entity_ranks: Iterable[tuple], order: Iterable[tuple],
-                      summary: dict[str, object], quotes: Iterable[int] = (), event_edges: Iterable[tuple] = ()) -> None:
-    """Replace the page tables: `edges` as actor_edges rows, `entity_ranks` as (entity, side, position, event) rows,
-    `order` as (list, position, type, event) rows, `summary` as JSON values by key, `quotes` as quote ids in order,
-    `event_edges` as the event_edges rows the edges were summed from."""
+def _rows_in(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple], chunk: int) -> int:
+    """Insert `rows` with `sql`, `chunk` rows per executemany, as they come; returns how many."""
+    n = 0
+    it = iter(rows)
+    while batch := list(islice(it, chunk)):
+        conn.executemany(sql, batch)
+        n += len(batch)
+    return n
+
+
+def clear_page_tables(store) -> None:
+    """Empty the tables of the actor network and the actors' lists before the corpus step writes them again."""
+    for table in ("actor_edges", "entity_event_rank", "event_edges"):
+        store.conn.execute(f"DELETE FROM {table}")
+
+
+def add_event_edges(store, rows: Iterable[tuple], chunk: int = CHUNK) -> int:
+    """Write event_edges rows (event, source, target, type, date, doc, sentence, asserted) as they come."""
+    return _rows_in(store.conn, "INSERT INTO event_edges(event, source, target, type, date, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
+                    rows, chunk)
+
+
+def edge_rows_by_key(store) -> Iterator[tuple]:
+    """Every event_edges row as (source, target, type, date, doc, sentence, asserted), by (source, target, type, date)
+    and then (doc, sentence): one edge's rows together, its first link first (`resolve.summary.summed_edges`)."""
+    return store.conn.execute(
+        """SELECT source, target, type, date, doc, sentence, asserted FROM event_edges
+           ORDER BY source, target, type, date, doc, sentence""")
+
+
+def add_actor_edges(store, edges: Iterable[tuple], chunk: int = CHUNK) -> int:
+    """Write actor_edges rows (source, target, type, date, events, doc, sentence, asserted) as they come."""
+    return _rows_in(store.conn, "INSERT INTO actor_edges(source, target, type, date, events, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
+                    edges, chunk)
+
+
+def add_entity_ranks(store, rows: Iterable[tuple], chunk: int = CHUNK) -> int:
+    """Write entity_event_rank rows (entity, side, position, event) as they come."""
+    return _rows_in(store.conn, "INSERT INTO entity_event_rank(entity, side, position, event) VALUES (?,?,?,?)", rows, chunk)
+
+
+def mark_page_tables(store) -> None:
+    """Note the version of the page tables and of the ranking they were written with."""
     conn = store.conn
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('page_tables', ?)", (PAGE_TABLES,))
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('entity_ranking', ?)", (RANKING,))
+
+
+def write_page_tables(store, edges: Iterable[tuple], entity_ranks: Iterable[tuple], summary: dict[str, object],
+                      event_edges: Iterable[tuple] = (), chunk: int = CHUNK) -> None:
+    """Replace the page tables: `edges` as actor_edges rows, `entity_ranks` as (entity, side, position, event) rows,
+    `event_edges` as the event_edges rows the edges were summed from, and the lists and figures (`write_lists`, with
+    `summary`'s values added to page_summary)."""
     with store.transaction():
-        for table in ("actor_edges", "entity_event_rank", "event_edges"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.executemany("INSERT INTO actor_edges(source, target, type, date, events, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
-                         edges)
-        conn.executemany("INSERT INTO entity_event_rank(entity, side, position, event) VALUES (?,?,?,?)", entity_ranks)
-        conn.executemany("INSERT INTO event_edges(event, source, target, type, date, doc, sentence, asserted) VALUES (?,?,?,?,?,?,?,?)",
-                         event_edges)
-        write_lists(store, order, summary, quotes)
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('page_tables', ?)", (PAGE_TABLES,))
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('entity_ranking', ?)", (RANKING,))
+        clear_page_tables(store)
+        add_actor_edges(store, edges, chunk)
+        add_entity_ranks(store, entity_ranks, chunk)
+        add_event_edges(store, event_edges, chunk)
+        write_lists(store, summary, chunk)
+        mark_page_tables(store)
 
 
-def write_lists(store, order: Iterable[tuple], summary: dict[str, object], quotes: Iterable[int]) -> None:
-    """Replace the tables of the whole-corpus lists and figures: event_order, page_summary, quote_order."""
+def write_lists(store, summary: dict[str, object], chunk: int = CHUNK) -> None:
+    """Replace the tables of the whole-corpus lists and figures: event_order (each list of `EVENT_LISTS` in its order,
+    and the money list of each money page tab), quote_order, and page_summary (the overview's figures, the length of
+    each tab's money list, and `summary`'s values). The lists go from the statements that sort them to the tables as
+    they come, so none is held whole."""
+    from newsgraph.store.queries.money import TABS
+
     conn = store.conn
     with store.transaction():
         for table in ("event_order", "page_summary", "quote_order"):
             conn.execute(f"DELETE FROM {table}")
-        conn.executemany("INSERT INTO event_order(list, position, type, event) VALUES (?,?,?,?)", order)
-        conn.executemany("INSERT INTO quote_order(position, quote) VALUES (?, ?)", enumerate(quotes))
+        insert = "INSERT INTO event_order(list, position, type, event) VALUES (?,?,?,?)"
+        money_lists = {}
+        if has_table(conn, "events"):
+            for name in EVENT_LISTS:
+                _rows_in(conn, insert, ((name, n, type_, event) for n, (event, type_) in enumerate(event_list_rows(conn, name))), chunk)
+            for kinds in dict.fromkeys(TABS.values()):  # a tab's list: the money list cut to its kinds, in the same order
+                name = kinds_list(kinds)
+                conn.execute(
+                    f"""INSERT INTO event_order(list, position, type, event)
+                        SELECT ?, ROW_NUMBER() OVER (ORDER BY position) - 1, type, event FROM event_order
+                        WHERE list = 'money' AND event IN (
+                            SELECT ea.event FROM event_amounts ea JOIN events e ON e.id = ea.event
+                            JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount WHERE a.kind IN ({','.join('?' * len(kinds))}))""",
+                    (name, *kinds))
+                money_lists[name] = conn.execute("SELECT COUNT(*) FROM event_order WHERE list = ?", (name,)).fetchone()[0]
+        else:
+            money_lists = {kinds_list(kinds): 0 for kinds in TABS.values()}
+        _rows_in(conn, "INSERT INTO quote_order(position, quote) VALUES (?, ?)", enumerate(quote_ids(conn)), chunk)
+        values = {**overview_inputs(conn), "money_lists": money_lists, **summary}
         conn.executemany("INSERT INTO page_summary(key, value) VALUES (?, ?)",
-                         [(k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in summary.items()])
+                         [(k, json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in values.items()])
 
 
 # --- updating the page tables after documents were added (``resolve.summary`` given a ``Touched``) ----------

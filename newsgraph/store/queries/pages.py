@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
+from typing import Iterator
 
 from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
@@ -37,8 +38,10 @@ __all__ = [
     "overview_live",
     "voices_live",
     "event_list",
+    "event_list_rows",
     "loose_money",
     "quote_list",
+    "quote_ids",
     "kinds_list",
     "events_with_amounts",
     "money_list_total",
@@ -286,9 +289,14 @@ _QUOTE_JOINS = """FROM quotes q LEFT JOIN mentions m ON m.doc = q.doc AND m.idx 
 
 def quote_list(conn: sqlite3.Connection) -> list[int]:
     """The id of every quote in the voices page's order (`QUOTE_ORDER`)."""
+    return list(quote_ids(conn))
+
+
+def quote_ids(conn: sqlite3.Connection) -> Iterator[int]:
+    """`quote_list` one id at a time, from the statement as it runs (the corpus step writes them as they come)."""
     if not has_table(conn, "quotes"):
-        return []
-    return [r[0] for r in conn.execute(f"SELECT q.id {_QUOTE_JOINS} ORDER BY {QUOTE_ORDER}")]
+        return iter(())
+    return (r[0] for r in conn.execute(f"SELECT q.id {_QUOTE_JOINS} ORDER BY {QUOTE_ORDER}"))
 
 
 def _voice_quotes(conn: sqlite3.Connection, limit: int, offset: int) -> list[dict]:
@@ -433,10 +441,15 @@ LOOSE_MONEY = 200  # money amounts no event claims, kept for the money page (a p
 
 def event_list(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
     """(event id, type) of every event of the list `name` in its order (the corpus step stores the positions)."""
+    return list(event_list_rows(conn, name))
+
+
+def event_list_rows(conn: sqlite3.Connection, name: str) -> Iterator[tuple[int, str]]:
+    """`event_list` one row at a time, from the statement as it runs (the corpus step writes them as they come)."""
     where, order = EVENT_LISTS[name]
-    return [(r[0], r[1]) for r in conn.execute(
+    return ((r[0], r[1]) for r in conn.execute(
         f"""SELECT e.id, e.type FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-            {where} ORDER BY {order}""")]
+            {where} ORDER BY {order}"""))
 
 
 def events_with_amounts(conn: sqlite3.Connection, kinds: tuple[str, ...]) -> set[int]:
