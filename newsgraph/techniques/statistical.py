@@ -10,7 +10,8 @@ Three models, stacked:
   target), whether its words recur in the article, the sentence score, and how
   often its word and word pairs lay inside spans in the training articles
   (``WordRates``); with the optional encoder (``techniques train --encoder``), also the token's
-  all-MiniLM-L6-v2 vector, projected (``encoder.Projection``);
+  all-MiniLM-L6-v2 vector, projected (``encoder.Projection``); with the optional fine-tuned tagger
+  (``techniques train --tagger``), its probability that the token lies in a span (``tagger.columns``);
 - technique classifier: a multinomial logistic regression gives each span one
   of the 14 PTC classes.
 
@@ -898,8 +899,9 @@ class TechniqueModel:
 
     def __init__(self, sentence, finder, classifier,
                  threshold: float, thresholds: dict[str, float], meta: dict, rates: WordRates | None = None,
-                 projection=None):
+                 projection=None, tagger=None):
         self.rates = rates
+        self.tagger = tagger  # tagger.TokenTagger when the finder reads the optional fine-tuned tagger's columns
         self.projection = projection  # encoder.Projection when the finder reads the optional encoder's vectors
         self.sentence = sentence
         self.finder = finder
@@ -947,6 +949,11 @@ class TechniqueModel:
             from newsgraph.techniques import encoder
 
             feats.dense = self.projection(encoder.token_vectors(doc, keep))
+        if self.tagger is not None:
+            from newsgraph.techniques import tagger
+
+            cols = tagger.columns(self.tagger.token_probabilities(doc, keep), feats.sent_of)
+            feats.dense = cols if feats.dense is None else np.hstack([feats.dense, cols])
         return feats
 
     @property
@@ -991,7 +998,8 @@ class TechniqueModel:
         tmp = path.with_name(path.name + ".tmp")
         joblib.dump({"format": FORMAT, "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
                      "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta,
-                     "rates": self.rates, "projection": self.projection}, tmp, compress=3)
+                     "rates": self.rates, "projection": self.projection,
+                     "tagger": self.tagger}, tmp, compress=3)
         os.replace(tmp, path)
 
 
@@ -1006,7 +1014,7 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | None:
     if rates is not None:
         rates.arrays()  # built with the model, not by the first document
     return TechniqueModel(data["sentence"], data["finder"], data["classifier"], data["threshold"], data["thresholds"],
-                          data.get("meta", {}), rates, data.get("projection"))
+                          data.get("meta", {}), rates, data.get("projection"), data.get("tagger"))
 
 
 def load(path: Path | None = None) -> TechniqueModel | None:

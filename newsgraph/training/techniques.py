@@ -221,10 +221,51 @@ def _encode(examples: list[_Example], dims: int, scale: float, progress: Callabl
     return projection
 
 
+TAGGER_FOLDS = 2  # the tagger's out-of-fold probabilities of the training articles come from this many fits
+
+
+def _tag(examples: list[_Example], progress: Callable[[str], None] | None, folds: int = TAGGER_FOLDS, **options):
+    """Fine-tune the optional token tagger (``newsgraph.techniques.tagger``): the finder's training rows read
+    probabilities from taggers fitted on the other `folds` - 1 parts of the articles (as an unseen article's are
+    from the final tagger), appended to ``feats.dense``; the tagger fitted on every article is returned."""
+    from newsgraph.techniques import encoder, tagger
+
+    encoder.require()
+    started = time.time()
+    parts = [encoder.doc_sentences(ex.doc) for ex in examples]
+    flat = [p[2] for part in parts for p in part]
+    lower = tagger.lower_states(flat)
+    labels = [ex.y_tokens[s0:s1] for ex, part in zip(examples, parts) for s0, s1, _ in part]
+    owner = np.repeat(np.arange(len(examples)), [len(part) for part in parts])
+    if progress:
+        progress(f"tagger: {len(flat)} sentences through the frozen layers in {time.time() - started:.0f} s")
+    probs = [np.full(len(ex.y_tokens), np.nan) for ex in examples]
+    for f in range(folds):
+        held = owner % folds == f
+        model = tagger.fit([s for s, h in zip(lower, held) if not h], [y for y, h in zip(labels, held) if not h],
+                           progress=progress, **options)
+        rows = np.flatnonzero(held)
+        logits = model.piece_logits([lower[i][0] for i in rows])
+        k = 0
+        for j in np.flatnonzero(np.arange(len(examples)) % folds == f):
+            for s0, s1, _ in parts[j]:
+                i = rows[k]
+                probs[j][s0:s1] = tagger._token_probs(1 / (1 + np.exp(-logits[k])), lower[i][1], s1 - s0)
+                k += 1
+    for ex, p in zip(examples, probs):
+        cols = tagger.columns(p, ex.feats.sent_of)
+        ex.feats.dense = cols if ex.feats.dense is None else np.hstack([ex.feats.dense, cols])
+    final = tagger.fit(lower, labels, progress=progress, **options)
+    if progress:
+        progress(f"tagger fitted ({time.time() - started:.0f} s)")
+    return final
+
+
 def train(articles, progress: Callable[[str], None] | None = None, parsed=None, folds: int = 5,
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
           min_precision: float = 0.35, span_min_precision: float = 0.35,
-          encoder_dims: int = 0, encoder_scale: float = ENCODER_SCALE) -> TechniqueModel:
+          encoder_dims: int = 0, encoder_scale: float = ENCODER_SCALE, tagger: bool = False,
+          tagger_options: dict | None = None) -> TechniqueModel:
     """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
 
     Thresholds come from `folds`-fold cross-validation inside these articles:
@@ -253,6 +294,7 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
 
         raise InputError("training needs at least two labelled articles")
     projection = _encode(examples, encoder_dims, encoder_scale, progress) if encoder_dims > 0 else None
+    token_tagger = _tag(examples, progress, **(tagger_options or {})) if tagger else None
     folds = max(2, min(folds, len(examples)))
     parts = [list(range(i, len(examples), folds)) for i in range(folds)]
     # Sentence scores for the finder's training rows come from sentence scorers that did not see the article.
@@ -306,4 +348,6 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         from newsgraph.techniques import encoder
 
         meta["encoder"] = {"name": encoder.NAME, "dims": projection.dims, "scale": projection.scale}
-    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates, projection)
+    if token_tagger is not None:
+        meta["tagger"] = token_tagger.meta
+    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates, projection, token_tagger)
