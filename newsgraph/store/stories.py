@@ -190,23 +190,10 @@ def story_inputs(store, features: bool = True) -> StoryInputs:
     for doc, grp in conn.execute("SELECT DISTINCT doc, grp FROM events WHERE grp IS NOT NULL"):
         if doc in docs:
             docs[doc].groups.add(grp)
-    rows = conn.execute(
-        """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
-           JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-           WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
-             AND p.role IN ('subject', 'object', 'recipient', 'destination')
-           ORDER BY p.event""")
-    # Rows come in event order (along the participants' index: no sort), so one event's sides are held at a
-    # time, not every event's of the corpus.
-    for _, event_rows in groupby(rows, key=itemgetter(0)):
-        subjects: set[str] = set()
-        objects: set[str] = set()
-        for _, doc, type_, role, entity in event_rows:
-            (subjects if role == "subject" else objects).add(entity)
+    # one event's sides are held at a time, not every event's of the corpus
+    for doc, relation in _relation_rows(conn):
         if doc in docs:
-            for s in subjects:
-                for o in objects - {s}:
-                    docs[doc].relations.add(one(f"{type_}|{s}|{o}"))
+            docs[doc].relations.add(one(relation))
     names, types = {}, {}
     for r in conn.execute("SELECT id, name, type FROM entities"):
         names[r[0]], types[r[0]] = r[1], r[2]
