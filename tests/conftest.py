@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,13 @@ def copy_of(tmp_path):
         return dst
 
     return run
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    """A consistent copy of the store at `src` (SQLite's backup, so a WAL is carried over), for a test to change."""
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst
 
 
 ROW_LISTS = ("events", "quotes", "descriptors", "techniques", "times")

@@ -7,6 +7,7 @@ import pytest
 from newsgraph.resolve import facts
 from newsgraph.store import queries
 from newsgraph.store.sqlite import open_store
+from tests.conftest import copy_db
 
 
 @pytest.fixture
@@ -253,18 +254,13 @@ def test_facts_from_kept_inputs_a_key_at_a_time_are_those_computed_whole(request
     """The fact step reads its inputs a chunk of documents at a time and computes from what it kept, one fact group,
     money family or happening at a time: one document per chunk or all at once, the tables are the same, and the
     result is what `compute` makes of every event held at once."""
-    import sqlite3
-
     from newsgraph.resolve import facts
     from newsgraph.store import corpus
 
     src = request.getfixturevalue(built)
     rows = {}
     for chunk in (1, 3, 10**9):
-        db = tmp_path / f"chunk{chunk}.db"
-        with sqlite3.connect(src) as a, sqlite3.connect(db) as b:
-            a.backup(b)
-        store = open_store(db)
+        store = open_store(copy_db(src, tmp_path / f"chunk{chunk}.db"))
         facts.resolve(store, chunk=chunk)
         rows[chunk] = _fact_rows(store.conn)
         if chunk == 1:

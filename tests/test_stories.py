@@ -10,6 +10,7 @@ import pytest
 
 from newsgraph.store import queries
 from newsgraph.store.sqlite import open_store
+from tests.conftest import copy_db
 
 # Four reports of one story, written for these tests (invented outlets). Ledger repeats the Gazette's figure
 # citing a news agency; the Mirror runs the Gazette's text with its own first line (a syndicated copy).
@@ -446,15 +447,10 @@ def test_vectors_weighed_document_by_document_are_those_of_every_document_held(r
     """The full stories step reads each document's features from a temporary table one document at a time
     (`store.stories.story_features`), in chunks of relation rows of any size: the vectors, and the stories made from
     them, are those made with every document's features held at once; copies have none."""
-    import sqlite3
-
     from newsgraph.resolve import stories
     from newsgraph.store import stories as store_stories
 
-    db = tmp_path / "copy.db"
-    with sqlite3.connect(request.getfixturevalue(built)) as a, sqlite3.connect(db) as b:
-        a.backup(b)
-    store = open_store(db)
+    store = open_store(copy_db(request.getfixturevalue(built), tmp_path / "copy.db"))
     whole = store_stories.story_inputs(store)
     expected = {d: v for d, v in stories.vectors(whole.docs).items() if v}
     assert expected, "too small a store"
@@ -477,7 +473,6 @@ def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, b
     """The lineage step reads its fact groups and repeated quotes as it makes them (the quotes grouped under their keys
     in a temporary table) and the documents a batch of items names: any batch size gives the rows that the inputs
     held at once give, and the written tables are the same."""
-    import sqlite3
 
     from newsgraph.resolve import lineage
     from newsgraph.store import stories as store_stories
@@ -485,10 +480,7 @@ def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, b
     src = request.getfixturevalue(built)
     tables = {}
     for batch in (1, 2, 10**9):
-        db = tmp_path / f"batch{batch}.db"
-        with sqlite3.connect(src) as a, sqlite3.connect(db) as b:
-            a.backup(b)
-        store = open_store(db)
+        store = open_store(copy_db(src, tmp_path / f"batch{batch}.db"))
         whole = lineage.compute(store_stories.lineage_inputs(store))
         assert whole, "too small a store"
         assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch)) == whole

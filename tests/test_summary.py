@@ -14,6 +14,7 @@ from newsgraph.resolve.summary import (actor_edges, co_mention_edges, entity_eve
 from newsgraph.store.queries.ranking import rank_key, rank_position
 from newsgraph.store.queries import money, network, pages
 from newsgraph.store.sqlite import open_store
+from tests.conftest import copy_db
 
 
 def test_actor_edges_count_each_event_once_per_date():
@@ -344,12 +345,6 @@ def test_ranking_version_changes_with_the_ranking():
     assert (ranking.RANKING, hashlib.sha256(source.encode()).hexdigest()[:16]) == ("1", "581eea346c16a5b7")
 
 
-def _copy_db(src: Path, dst: Path) -> Path:
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
-    return dst
-
-
 PAGE_ROWS = ("actor_edges", "entity_event_rank", "event_edges", "event_order", "quote_order", "page_summary")
 
 
@@ -367,7 +362,7 @@ def test_page_tables_written_as_they_come_are_those_computed_whole(request, buil
     src = request.getfixturevalue(built)
     rows = {}
     for chunk in (1, 7, 10**9):
-        store = open_store(_copy_db(src, tmp_path / f"chunk{chunk}.db"))
+        store = open_store(copy_db(src, tmp_path / f"chunk{chunk}.db"))
         summary.resolve(store, chunk=chunk)
         rows[chunk] = _page_rows(store.conn)
         if chunk == 1:
