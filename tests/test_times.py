@@ -548,3 +548,9 @@ def test_a_clock_time_takes_the_day_given_earlier_to_the_same_event(nlp):
     text = "The rifle was found April 8 behind the house. A jogger saw the car at 6 a.m. near the house."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-04-19").times]
     assert ("6 a.m.", "1999-04-08T06:00") in found, found
+
+
+def test_formerly_is_no_time_like_former(nlp):
+    # TimeBank + AQUAINT never mark "former" or "formerly" (0 of 32 uses in 27 documents): a title, not a past reference
+    text = "Also in the group is Robert Angelo, formerly the firm's vice president, and a former chairman."
+    assert stage_result(nlp, text, published="1989-10-27").times == []
