@@ -513,7 +513,7 @@ def extract(ctx) -> None:
     last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
     prev_end: int | None = None  # where the last candidate ended (token index)
     last_day_sentence = -2
-    events: dict[int, str | None] = {}  # the verb a clock time or a day is the time of, by its index in the times
+    events: dict[int, object] = {}  # the span of each clock time and day, by its index in the times
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -620,7 +620,7 @@ def extract(ctx) -> None:
         )
         s, e, text = ctx.original(span.start_char, span.end_char)
         if reading.edge == "clock" or kind_type == "DATE" and granularity == "day":
-            events[len(ctx.result.times)] = _event_verb(span)
+            events[len(ctx.result.times)] = span  # its verb is looked up only when a clock time needs it
         ctx.result.times.append(
             TimeExpr(start=s, end=e, text=text, value=value, granularity=granularity,
                      anchor=anchor_iso if relative and value is not None else None, sentence=sentence,
@@ -648,19 +648,26 @@ def _event_verb(span) -> str | None:
     return None
 
 
-def _clock_days(times: list[TimeExpr], clocks: list[int], events: dict[int, str | None] | None = None) -> None:
+def _clock_days(times: list[TimeExpr], clocks: list[int], events: dict | None = None) -> None:
     """A time of day said without its day takes the day named nearest in its sentence; else the day the text gave
     earlier to the same event ("was shot to death last Oct. 23 ... was shot to death at 10 p.m."); else the last day before."""
     unplaced = {id(times[i]) for i in clocks}
-    events = events or {}
+    spans = events or {}
+    verbs: dict[int, str | None] = {}
+
+    def verb_of(k: int) -> str | None:
+        if k not in verbs:
+            verbs[k] = _event_verb(spans[k]) if k in spans else None
+        return verbs[k]
+
     for i in clocks:
         clock = times[i]
         days = [t for t in times if t.sentence == clock.sentence and t is not clock and t.granularity == "day" and t.value
                 and (t.type == "DATE" or t.type == "TIME" and id(t) not in unplaced)]  # "4 in the morning (4 a.m. EDT Thursday)"
         before = [t for t in times[:i] if t.granularity == "day" and t.value and t.type == "DATE"]
-        verb = events.get(i)
-        same_event = [t for k, t in enumerate(times[:i]) if verb and events.get(k) == verb and t.granularity == "day" and t.value
-                      and t.type == "DATE"]
+        verb = None if days else verb_of(i)
+        same_event = [t for k, t in enumerate(times[:i]) if verb and t.granularity == "day" and t.value and t.type == "DATE"
+                      and verb_of(k) == verb]
         day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (
             same_event[-1] if same_event else before[-1] if before else None)
         if day is not None and clock.timex and "T" in clock.timex:
