@@ -530,3 +530,27 @@ def test_as_early_as_is_outside_the_time_and_last_is_inside_a_holiday(nlp):
 def test_the_first_months_of_a_year_are_a_duration_and_the_year(nlp):
     found = [(t.text, t.type, t.timex, t.value) for t in stage_result(nlp, "Jobs grew fast in the first nine months of 1997.", published="1998-02-06").times]
     assert found == [("the first nine months", "DURATION", "P9M", "1997-01-01/1997-09-30"), ("1997", "DATE", "1997", "1997")], found
+
+
+def test_the_same_day_after_a_month_is_a_day_of_that_month(nlp):
+    # TimeML: a day whose number the text never gave keeps the month it knows (1998-10-XX), not an empty value
+    text = "The doctor was killed last October. His name on the site was crossed out that same day."
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="1999-02-06").times]
+    assert found == [("last October", "DATE", "1998-10"), ("that same day", "DATE", "1998-10-XX")], found
+
+
+def test_a_clock_time_takes_the_day_given_earlier_to_the_same_event(nlp):
+    text = ("The doctor was shot to death last Oct. 23 at his home. The rifle was found April 8 behind the house. "
+            "The doctor was shot to death at 10 p.m. as he stood in his kitchen.")
+    found = [(t.text, t.type, t.timex) for t in stage_result(nlp, text, published="1999-04-19").times]
+    assert ("10 p.m.", "TIME", "1998-10-23T22:00") in found, found
+    # no event named twice: the last day before, as before
+    text = "The rifle was found April 8 behind the house. A jogger saw the car at 6 a.m. near the house."
+    found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-04-19").times]
+    assert ("6 a.m.", "1999-04-08T06:00") in found, found
+
+
+def test_formerly_is_no_time_like_former(nlp):
+    # TimeBank + AQUAINT never mark "former" or "formerly" (0 of 32 uses in 27 documents): a title, not a past reference
+    text = "Also in the group is Robert Angelo, formerly the firm's vice president, and a former chairman."
+    assert stage_result(nlp, text, published="1989-10-27").times == []

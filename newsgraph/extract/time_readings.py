@@ -46,7 +46,7 @@ SEASONS = {"summer": "SU", "spring": "SP", "fall": "FA", "autumn": "FA", "winter
 # Words that stand for the present, the past or the future as a whole (TimeML's reference values).
 REFERENCES = {
     "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF", "presently": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF",  # not "formerly": like "former" (a title), TimeML leaves it unmarked
     "future": "FUTURE_REF", "past": "PAST_REF", "current": "PRESENT_REF",
 }
 ADVERB_SETS = {"daily": ("day", 1), "weekly": ("week", 1), "monthly": ("month", 1), "yearly": ("year", 1),

@@ -513,6 +513,7 @@ def extract(ctx) -> None:
     last_day: dt.date | None = None  # the last day the text named, for "the previous Friday"
     prev_end: int | None = None  # where the last candidate ended (token index)
     last_day_sentence = -2
+    events: dict[int, object] = {}  # the span of each clock time and day, by its index in the times
     for cand in candidates(doc):
         span = doc[cand.start : cand.end]
         reading = cand.reading
@@ -618,27 +619,57 @@ def extract(ctx) -> None:
             reading.kind == "until" and reading.year is not None
         )
         s, e, text = ctx.original(span.start_char, span.end_char)
+        if reading.edge == "clock" or kind_type == "DATE" and granularity == "day":
+            events[len(ctx.result.times)] = span  # its verb is looked up only when a clock time needs it
         ctx.result.times.append(
             TimeExpr(start=s, end=e, text=text, value=value, granularity=granularity,
                      anchor=anchor_iso if relative and value is not None else None, sentence=sentence,
                      type=kind_type, timex=timex)
         )
-    _clock_days(ctx.result.times, clocks)
+    _clock_days(ctx.result.times, clocks, events)
 
 
 _ORDINAL_WORDS = {"first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th", "first-quarter", "second-quarter", "third-quarter",
                   "fourth-quarter"}
 
 
-def _clock_days(times: list[TimeExpr], clocks: list[int]) -> None:
-    """A time of day said without its day takes the day named nearest in its sentence, else the last day before."""
+_LIGHT_VERBS = {"be", "have", "do", "say", "tell", "make", "take", "get", "go", "come", "give"}
+
+
+def _event_verb(span) -> str | None:
+    """The lemma of the verb a time is the time of ("was shot to death at 10 p.m." → shoot), None for a light verb."""
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ == "VERB":
+            return None if tok.lemma_.lower() in _LIGHT_VERBS else tok.lemma_.lower()
+        if tok.head is tok:
+            return None
+        tok = tok.head
+    return None
+
+
+def _clock_days(times: list[TimeExpr], clocks: list[int], events: dict | None = None) -> None:
+    """A time of day said without its day takes the day named nearest in its sentence; else the day the text gave
+    earlier to the same event ("was shot to death last Oct. 23 ... was shot to death at 10 p.m."); else the last day before."""
     unplaced = {id(times[i]) for i in clocks}
+    spans = events or {}
+    verbs: dict[int, str | None] = {}
+
+    def verb_of(k: int) -> str | None:
+        if k not in verbs:
+            verbs[k] = _event_verb(spans[k]) if k in spans else None
+        return verbs[k]
+
     for i in clocks:
         clock = times[i]
         days = [t for t in times if t.sentence == clock.sentence and t is not clock and t.granularity == "day" and t.value
                 and (t.type == "DATE" or t.type == "TIME" and id(t) not in unplaced)]  # "4 in the morning (4 a.m. EDT Thursday)"
         before = [t for t in times[:i] if t.granularity == "day" and t.value and t.type == "DATE"]
-        day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (before[-1] if before else None)
+        verb = None if days else verb_of(i)
+        same_event = [t for k, t in enumerate(times[:i]) if verb and t.granularity == "day" and t.value and t.type == "DATE"
+                      and verb_of(k) == verb]
+        day = min(days, key=lambda t: abs(t.start - clock.start)) if days else (
+            same_event[-1] if same_event else before[-1] if before else None)
         if day is not None and clock.timex and "T" in clock.timex:
             times[i] = replace(clock, value=day.value, timex=f"{day.value}{clock.timex[clock.timex.index('T'):]}", anchor=None)
 
@@ -671,6 +702,9 @@ def _anaphoric(reading: Reading, previous: str | None) -> tuple[str | None, str,
             return d.isoformat(), "day", "DATE", d.isoformat()
         iso = d.isocalendar()
         return f"{iso[0]:04d}-W{iso[1]:02d}", "week", "DATE", f"{iso[0]:04d}-W{iso[1]:02d}"
+    if unit == "day" and step == 0 and not reading.part and len(previous) in {4, 7} and previous[:4].isdigit():
+        # "killed last October ... crossed out that same day": a day of that month (year) whose number the text never gave
+        return None, "unknown", "DATE", previous + "-XX" * (3 - len(previous.split("-")))
     return None, "unknown", "DATE", None
 
 
