@@ -79,16 +79,26 @@ class _Mentions:
 
     Rows must come in document order (each document's mentions together), as `MENTION_COLUMNS` tuples: the
     mention a row refers to is looked up among the rows of its document when the document ends.
+
+    With `attach`, a pronoun or description that refers to a name and that no mention refers to is not one of
+    the mentions (`len`, the indexes): its rule-1 union with its name could not fail, logged nothing and added
+    no first name, so it only ever followed that name. It is kept apart, in order, as its form, row id, the
+    mention it refers to and the mention it came before (`attached`); the writer gives it the entity of the
+    mention it refers to (`_every`). A third of a corpus's mentions, they cost the union-find nothing.
     """
 
-    __slots__ = ("forms", "_form_code", "docs", "form", "doc", "id", "target", "_is_name")
+    __slots__ = ("forms", "_form_code", "docs", "form", "doc", "id", "target", "_is_name", "attach",
+                 "att_form", "att_id", "att_to", "att_at")
 
-    def __init__(self, rows=()):
+    def __init__(self, rows=(), attach: bool = False):
         self.forms: list[_Form] = []
         self._form_code: dict[tuple, int] = {}
         self.docs: list[str] = []
         self.form, self.doc, self.id, self.target = array("i"), array("i"), array("q"), array("i")
         self._is_name = bytearray()
+        self.attach = attach
+        # the attached pronouns and descriptions: form, row id, the mention referred to, the mention they precede
+        self.att_form, self.att_id, self.att_to, self.att_at = array("i"), array("q"), array("i"), array("i")
         self.extend(rows)
 
     def extend(self, rows) -> None:
@@ -96,10 +106,11 @@ class _Mentions:
         codes, doc_code = self._form_code, {d: n for n, d in enumerate(self.docs)}
         at: dict[int, int] = {}  # idx -> mention, in the current document
         pending: list[tuple[int, int]] = []  # (mention, idx it refers to), in the current document
-        current = None
+        current, start = None, len(self.form)
         for row_id, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows:
             if doc != current:
-                self._link(at, pending)
+                self._link(at, pending, start)
+                start = len(self.form)
                 if doc in doc_code:
                     raise ValueError(f"mentions of document {doc!r} are not together")
                 current, doc_code[doc] = doc, len(self.docs)
@@ -120,21 +131,54 @@ class _Mentions:
             at[idx] = i
             if ref is not None:
                 pending.append((i, ref))
-        self._link(at, pending)
+        self._link(at, pending, start)
 
     def seal(self) -> "_Mentions":
         """No more rows: drop the index of name forms that `extend` looks rows up in (a tuple per form), and hold
         the row ids in 4 bytes when they fit."""
         self._form_code = None
-        if not len(self.id) or max(self.id) < 2**31:
-            self.id = array("i", self.id)
+        if max(self.id, default=-1) < 2**31 and max(self.att_id, default=-1) < 2**31:
+            self.id, self.att_id = array("i", self.id), array("i", self.att_id)
         return self
 
-    def _link(self, at: dict[int, int], pending: list[tuple[int, int]]) -> None:
+    def _link(self, at: dict[int, int], pending: list[tuple[int, int]], start: int) -> None:
+        """The mentions of the document ending (from `start` on) get the mention each refers to."""
         for i, ref in pending:
             self.target[i] = at.get(ref, LINK_NOT_FOUND)
+        if self.attach and pending:
+            self._set_apart(start, pending)
         at.clear()
         pending.clear()
+
+    def _set_apart(self, start: int, pending: list[tuple[int, int]]) -> None:
+        """Take the document's pronouns and descriptions that refer to a name and that no mention refers to out
+        of the mentions (see `attach`); the mentions after them move up and the links are renumbered."""
+        form, doc, row_id, target, is_name = self.form, self.doc, self.id, self.target, self._is_name
+        referred = {target[i] for i, _ in pending}
+        apart = {i for i, _ in pending
+                 if not is_name[form[i]] and target[i] >= 0 and is_name[form[target[i]]] and i not in referred}
+        if not apart:
+            return
+        end, new, k = len(form), {}, start
+        for i in range(start, end):  # the new index of each mention that stays
+            if i not in apart:
+                new[i] = k
+                k += 1
+        kept, k = [], start
+        for i in range(start, end):
+            if i in apart:
+                self.att_form.append(form[i])
+                self.att_id.append(row_id[i])
+                self.att_to.append(new[target[i]])
+                self.att_at.append(k)  # it came just before the mention that is now k
+            else:
+                kept.append(i)
+                k += 1
+        columns = [array(a.typecode, (a[i] for i in kept)) for a in (form, doc, row_id)]
+        moved = array("i", (new[target[i]] if target[i] >= 0 else target[i] for i in kept))
+        for a, col in zip((form, doc, row_id, target), (*columns, moved)):
+            del a[start:]
+            a.extend(col)
 
     def __len__(self) -> int:
         return len(self.form)
@@ -360,7 +404,7 @@ def match_key(key: str) -> str:
 
 def _load(store) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
     """Every mention, and the user's overrides."""
-    return _Mentions(entity_store.mention_rows(store)).seal(), entity_store.overrides(store)
+    return _Mentions(entity_store.mention_rows(store), attach=True).seal(), entity_store.overrides(store)
 
 
 def resolve(store) -> None:
@@ -817,13 +861,34 @@ def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 
     find, is_name = uf.find, ms._is_name
     if names_only:
         return _gather(ms, ((find(i), i) for i in range(start, len(ms)) if is_name[ms.form[i]]), docs)
+    if start == 0 and len(ms.att_at):
+        return _gather(ms, _every(uf, ms), docs)
     return _gather(ms, ((find(i), i) for i in range(start, len(ms))), docs)
+
+
+def _every(uf: _Union, ms: _Mentions):
+    """(cluster, mention) of every mention in order, the attached ones (`_Mentions.attach`) too: the n-th of those
+    as mention -2 - n, in the cluster of the mention it refers to."""
+    find, at, to = uf.find, ms.att_at, ms.att_to
+    a, n_att = 0, len(at)
+    for i in range(len(ms)):
+        while a < n_att and at[a] == i:
+            yield find(to[a]), -2 - a
+            a += 1
+        yield find(i), i
+    for a in range(a, n_att):
+        yield find(to[a]), -2 - a
+
+
+def _row_id(ms: _Mentions, i: int) -> int:
+    return ms.id[i] if i >= 0 else ms.att_id[-2 - i]
 
 
 def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
     """Set each cluster's `n_docs` (all its mentions). A document's mentions come together, so a cluster's mention
     is in a new document when the last document it was met in is another: one number per cluster, where a sorted
-    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted."""
+    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted. An
+    attached mention (`_Mentions.attach`) is in the document of the mention it refers to: it adds none."""
     find, doc = uf.find, ms.doc
     last = array("i", [-1]) * len(ms)  # by root: the last document a member was met in
     for i in range(len(ms)):
@@ -835,11 +900,11 @@ def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -
 
 def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
     """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair; with `docs`, each with
-    the set of its documents."""
+    the set of its documents. A negative mention is an attached one (`_every`)."""
     out: dict = {}
-    form, doc, is_name = ms.form, ms.doc, ms._is_name
+    form, doc, is_name, att_form, att_to = ms.form, ms.doc, ms._is_name, ms.att_form, ms.att_to
     for r, i in members:
-        f = form[i]
+        f = form[i] if i >= 0 else att_form[-2 - i]
         c = out.get(r)
         if c is None:
             c = out[r] = _Cluster(i, docs)
@@ -854,7 +919,7 @@ def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
             c.more = {c.form1: c.n, f: 1}
         c.n += 1
         if docs:
-            c.docs.add(doc[i])
+            c.docs.add(doc[i] if i >= 0 else doc[att_to[-2 - i]])
     return out
 
 
@@ -976,8 +1041,11 @@ def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
     out.entities = _affiliated(out.entities, place_entity)
     out.merges = list(dict.fromkeys((ids[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log))
-    find, row_id = uf.find, ms.id
-    out.assignments = ((ids[find(i)], row_id[i]) for i in range(len(ms)))
+    if len(ms.att_at):
+        out.assignments = ((ids[r], _row_id(ms, i)) for r, i in _every(uf, ms))
+    else:
+        find, row_id = uf.find, ms.id
+        out.assignments = ((ids[find(i)], row_id[i]) for i in range(len(ms)))
     return out
 
 
