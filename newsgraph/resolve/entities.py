@@ -277,7 +277,7 @@ class _Union:
             self.fresh[i], self.resolved[i] = 0, 1
         # the first names of a cluster that absorbed another; any other root's are its own (`_own_firsts`)
         self.firsts: dict[int, frozenset[str]] = {}
-        self._form_firsts: dict[int, frozenset[str]] = {}
+        self._form_firsts: list[frozenset[str] | None] = [None] * len(ms.forms)  # by name form, once asked
         self._one_first: dict[str | None, frozenset[str]] = {None: frozenset()}
         # (a, b, reason) of the unions of two different names (what `merges` keeps), as columns
         self.log_a, self.log_b, self.log_reason = array("i"), array("i"), []
@@ -293,7 +293,7 @@ class _Union:
 
     def _own_firsts(self, i: int) -> frozenset[str]:
         code = self.ms.form[i]
-        out = self._form_firsts.get(code)
+        out = self._form_firsts[code]
         if out is None:
             g = _given(self.ms.forms[code]) or None
             out = self._one_first.get(g)
@@ -388,7 +388,6 @@ def _person_key(key: str) -> str | None:
     return f"{given.rstrip('.')} {family}"
 
 
-@lru_cache(maxsize=1 << 18)
 def match_key(key: str) -> str:
     """The key names are matched on: the folded name without a company form or a leading "the"."""
     words = key.split()
@@ -400,6 +399,19 @@ def match_key(key: str) -> str:
     if stripped and stripped[-1].endswith(","):
         stripped[-1] = stripped[-1][:-1]
     return " ".join(stripped)
+
+
+def _match_keys(ms: _Mentions) -> list[str]:
+    """`match_key` of each name form's key, by form (the key itself when they are equal; one string per key)."""
+    of: dict[str, str] = {}
+    out = []
+    for m in ms.forms:
+        k = of.get(m.key)
+        if k is None:
+            k = match_key(m.key)
+            k = of[m.key] = m.key if k == m.key else k
+        out.append(k)
+    return out
 
 
 def _load(store) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
@@ -449,6 +461,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             return {uf.find(seeds_by_entity[e][0]) for d in (ms.docs[c] for c in docs) if d.startswith(_SEED)
                     for e in co_mentioned(d[len(_SEED):]) if e in seeds_by_entity}
     names = array("i", (i for i in range(len(ms)) if ms.is_name(i)))
+    mk, form = _match_keys(ms), ms.form  # each name form's match key
 
     # 1. links made inside one document
     for i in range(len(ms)):
@@ -464,7 +477,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 surnames.add(family_name(words))
     surnames -= gazetteer_keys()
     # 2. the same state; 3. the same name
-    placelike = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
+    placelike = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
     first_of: dict[str, int] = {}
     in_doc: dict[str, int] = {}  # the same, for the anchors of one document (its mentions come together)
     doc = None
@@ -473,7 +486,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if ms.doc[i] != doc:
             doc = ms.doc[i]
             in_doc.clear()
-        key = match_key(m.key)
+        key = mk[form[i]]
         anchors = first_of
         if m.place:
             anchor = f"place:{m.place}"
@@ -507,14 +520,14 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                     person_of[pk] = i
 
     # 4b. an organisation named "<place> <name>" and its short name: "Indianapolis Colts" / "Colts"
-    place_keys = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
+    place_keys = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
         fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
     short_of: dict[str, set[int]] = defaultdict(set)
     for i in names:
         m = ms[i]
         if m.label != "ORG" or m.place:
             continue
-        words = match_key(m.key).split()
+        words = mk[form[i]].split()
         for k in range(1, len(words)):
             if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
                 short_of[" ".join(words[k:])].add(uf.find(i))
@@ -531,7 +544,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                     short_of[nick].add(uf.find(i))
     for i in names:
         m = ms[i]
-        key = match_key(m.key)
+        key = mk[form[i]]
         roots = {uf.find(r) for r in short_of.get(key, ())}
         if len(roots) == 1 and not m.place and m.label in {"ORG", "NORP", "NAME", "PERSON"} and key not in surnames:
             root = next(iter(roots))
@@ -540,7 +553,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     orgs: dict[int, tuple[str, ...]] = {}
     for i in names:
         m = ms[i]
-        words = tuple(match_key(m.key).split())
+        words = tuple(mk[form[i]].split())
         if m.label in {"ORG", "NORP", "NAME", "PERSON"} and not m.place and len(words) >= 2 and fold(words[0]) not in first_names():
             orgs.setdefault(uf.find(i), words)
     by_first: dict[str, list[int]] = defaultdict(list)
@@ -582,7 +595,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     for root, c in clusters.items():
         if any(m.place or len(m.key.split()) > 1 for m, _ in _forms(ms, c)):
             continue
-        key = match_key(ms[c.first].key)
+        key = mk[form[c.first]]
         if key in gazetteer_keys():
             continue
         lone[key].append(root)
@@ -651,12 +664,12 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if types[root] in ("person", "country", "place") or any(m.place for m, _ in _forms(ms, c)):
             continue
         cores = set()
-        for m, _ in _forms(ms, c):
-            words = match_key(m.key).split()
+        for f, _ in c.form_counts():
+            words = mk[f].split()
             while len(words) > 1 and words[-1] in ORG_WORDS:
                 words.pop()
             core = " ".join(words)
-            if core != match_key(m.key) and len(words) >= 2 and core not in place_keys and core not in placelike:
+            if core != mk[f] and len(words) >= 2 and core not in place_keys and core not in placelike:
                 cores.add(core)
         for core in cores:
             by_core[core].append(root)
@@ -709,7 +722,6 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             if ia and ib:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
     uf.close()
-    match_key.cache_clear()  # its entries only hold memory from here on (the names are matched)
     return uf
 
 
