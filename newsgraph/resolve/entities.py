@@ -423,9 +423,9 @@ def resolve(store) -> None:
     """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write."""
     ms, overrides = _load(store)
     uf = cluster(ms, overrides)
-    names = entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
+    entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
     moves = entity_store.write_entities(store, entity_tables(ms, uf))
-    entity_ids.record(store, names, moves)
+    entity_ids.record(store, moves)
 
 
 def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
@@ -1026,8 +1026,10 @@ def _display(ms: _Mentions, c: _Cluster) -> str:
 
 
 def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
-    """The rows a resolve writes, from the clusters (pure: no SQL). The mentions' entities (`assignments`) come
-    as an iterator, read once by the writer, so that no list of them is held."""
+    """The rows a resolve writes, from the clusters (pure: no SQL). The aliases, the name forms and the mentions'
+    entities (`assignments`) come as iterators, read once by the writer in that order, so that no list of them is
+    held: the aliases and forms are made from the clusters as they are read (the clusters go when the forms are
+    read), the assignments from the union-find."""
     clusters = _clusters(uf, ms, docs=False)
     _count_documents(uf, ms, clusters)
     ids: dict[int, str] = {}
@@ -1040,9 +1042,7 @@ def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
         typ = _type(ms, named)
         eid = _new_id(name, typ, used)
         ids[root] = eid
-        _entity_rows(out, eid, ms, c, named, name, typ)
-        out.forms.extend(dict.fromkeys((eid, m.name, m.key, m.label, m.place, m.kind, m.role)
-                                       for m, _ in _forms(ms, c) if m.form == "name"))
+        out.entities.append((eid, name, typ, c.n, c.documents, _affiliation(ms, named)))
     place_entity = {}
     for root, c in clusters.items():
         places: Counter[str] = Counter()
@@ -1052,6 +1052,21 @@ def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
         if places:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
     out.entities = _affiliated(out.entities, place_entity)
+    del clusters, place_entity
+
+    def aliases():
+        for root, c in ordered:
+            yield from _aliases(ids[root], ms, c.named(ms))
+
+    def forms():
+        nonlocal ordered
+        for root, c in ordered:
+            eid = ids[root]
+            yield from dict.fromkeys((eid, m.name, m.key, m.label, m.place, m.kind, m.role)
+                                     for m, _ in _forms(ms, c) if m.form == "name")
+        ordered = None  # read once: the clusters go before the assignments are read
+
+    out.aliases, out.forms = aliases(), forms()
     out.merges = list(dict.fromkeys((ids[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log))
     if len(ms.att_at):
         out.assignments = ((ids[r], _row_id(ms, i)) for r, i in _every(uf, ms))
@@ -1083,11 +1098,15 @@ def _affiliated(entities: list[tuple], place_entity: dict[str, str]) -> list[tup
 def _entity_rows(out: EntityTables, eid: str, ms: _Mentions, c: _Cluster, named: _Cluster, name: str, typ: str):
     """The entity's row (its affiliation still a place id) and its aliases."""
     out.entities.append((eid, name, typ, c.n, c.documents, _affiliation(ms, named)))
+    out.aliases.extend(_aliases(eid, ms, named))
+
+
+def _aliases(eid: str, ms: _Mentions, named: _Cluster) -> list[tuple[str, str, int]]:
+    """The entity's alias rows: each name of its names, with its count."""
     aliases: Counter[str] = Counter()
     for m, k in _forms(ms, named):
         aliases[m.name] += k
-    for alias, count in aliases.items():
-        out.aliases.append((eid, alias, count))
+    return [(eid, alias, count) for alias, count in aliases.items()]
 
 
 _SEED = "\x00"  # the document of a mention standing for a resolved entity: the entity's id follows
@@ -1140,7 +1159,8 @@ def resolve_added(store, docs: set[str]) -> None:
         final[root] = eid
         added_to[eid] = added
     assignments = [(final[uf.find(i)], ms.id[i]) for i in range(n_seeds, len(ms))]
-    names_before = entity_ids.snapshot(store) if folded else {}  # only a fold makes an id vanish
+    if folded:  # only a fold makes an id vanish
+        entity_ids.snapshot(store)
     moves = entity_store.write_added(store, assignments, folded)
     entity_store.add_forms(store, folded)
 
@@ -1174,4 +1194,4 @@ def resolve_added(store, docs: set[str]) -> None:
     entity_store.replace_entities(store, set(folded), out)
     entity_store.grow_entities(store, grown, grown_aliases)
     if folded:
-        entity_ids.record(store, names_before, moves)
+        entity_ids.record(store, moves)
