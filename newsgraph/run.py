@@ -338,8 +338,8 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
 def _let_go() -> None:
     """Give back what a corpus step held, before the next one runs.
 
-    The name caches (`fold`; entity resolution empties its own `match_key`) fill during entity resolution with
-    entries scattered among millions of short-lived objects, and keep the allocator's blocks under them alive:
+    The name cache `fold` fills during entity resolution with
+    entries scattered among millions of short-lived objects, and keeps the allocator's blocks under them alive:
     the next steps then stacked on a process that still held most of the entity step's peak (200 of its 320 MB
     at 30,000 documents; 88 MB with the caches emptied and the C heap trimmed). The cache refills from the few
     names the later steps fold.

@@ -79,16 +79,26 @@ class _Mentions:
 
     Rows must come in document order (each document's mentions together), as `MENTION_COLUMNS` tuples: the
     mention a row refers to is looked up among the rows of its document when the document ends.
+
+    With `attach`, a pronoun or description that refers to a name and that no mention refers to is not one of
+    the mentions (`len`, the indexes): its rule-1 union with its name could not fail, logged nothing and added
+    no first name, so it only ever followed that name. It is kept apart, in order, as its form, row id, the
+    mention it refers to and the mention it came before (`attached`); the writer gives it the entity of the
+    mention it refers to (`_every`). A third of a corpus's mentions, they cost the union-find nothing.
     """
 
-    __slots__ = ("forms", "_form_code", "docs", "form", "doc", "id", "target", "_is_name")
+    __slots__ = ("forms", "_form_code", "docs", "form", "doc", "id", "target", "_is_name", "attach",
+                 "att_form", "att_id", "att_to", "att_at")
 
-    def __init__(self, rows=()):
+    def __init__(self, rows=(), attach: bool = False):
         self.forms: list[_Form] = []
         self._form_code: dict[tuple, int] = {}
         self.docs: list[str] = []
         self.form, self.doc, self.id, self.target = array("i"), array("i"), array("q"), array("i")
         self._is_name = bytearray()
+        self.attach = attach
+        # the attached pronouns and descriptions: form, row id, the mention referred to, the mention they precede
+        self.att_form, self.att_id, self.att_to, self.att_at = array("i"), array("q"), array("i"), array("i")
         self.extend(rows)
 
     def extend(self, rows) -> None:
@@ -96,10 +106,11 @@ class _Mentions:
         codes, doc_code = self._form_code, {d: n for n, d in enumerate(self.docs)}
         at: dict[int, int] = {}  # idx -> mention, in the current document
         pending: list[tuple[int, int]] = []  # (mention, idx it refers to), in the current document
-        current = None
+        current, start = None, len(self.form)
         for row_id, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows:
             if doc != current:
-                self._link(at, pending)
+                self._link(at, pending, start)
+                start = len(self.form)
                 if doc in doc_code:
                     raise ValueError(f"mentions of document {doc!r} are not together")
                 current, doc_code[doc] = doc, len(self.docs)
@@ -120,21 +131,54 @@ class _Mentions:
             at[idx] = i
             if ref is not None:
                 pending.append((i, ref))
-        self._link(at, pending)
+        self._link(at, pending, start)
 
     def seal(self) -> "_Mentions":
         """No more rows: drop the index of name forms that `extend` looks rows up in (a tuple per form), and hold
         the row ids in 4 bytes when they fit."""
         self._form_code = None
-        if not len(self.id) or max(self.id) < 2**31:
-            self.id = array("i", self.id)
+        if max(self.id, default=-1) < 2**31 and max(self.att_id, default=-1) < 2**31:
+            self.id, self.att_id = array("i", self.id), array("i", self.att_id)
         return self
 
-    def _link(self, at: dict[int, int], pending: list[tuple[int, int]]) -> None:
+    def _link(self, at: dict[int, int], pending: list[tuple[int, int]], start: int) -> None:
+        """The mentions of the document ending (from `start` on) get the mention each refers to."""
         for i, ref in pending:
             self.target[i] = at.get(ref, LINK_NOT_FOUND)
+        if self.attach and pending:
+            self._set_apart(start, pending)
         at.clear()
         pending.clear()
+
+    def _set_apart(self, start: int, pending: list[tuple[int, int]]) -> None:
+        """Take the document's pronouns and descriptions that refer to a name and that no mention refers to out
+        of the mentions (see `attach`); the mentions after them move up and the links are renumbered."""
+        form, doc, row_id, target, is_name = self.form, self.doc, self.id, self.target, self._is_name
+        referred = {target[i] for i, _ in pending}
+        apart = {i for i, _ in pending
+                 if not is_name[form[i]] and target[i] >= 0 and is_name[form[target[i]]] and i not in referred}
+        if not apart:
+            return
+        end, new, k = len(form), {}, start
+        for i in range(start, end):  # the new index of each mention that stays
+            if i not in apart:
+                new[i] = k
+                k += 1
+        kept, k = [], start
+        for i in range(start, end):
+            if i in apart:
+                self.att_form.append(form[i])
+                self.att_id.append(row_id[i])
+                self.att_to.append(new[target[i]])
+                self.att_at.append(k)  # it came just before the mention that is now k
+            else:
+                kept.append(i)
+                k += 1
+        columns = [array(a.typecode, (a[i] for i in kept)) for a in (form, doc, row_id)]
+        moved = array("i", (new[target[i]] if target[i] >= 0 else target[i] for i in kept))
+        for a, col in zip((form, doc, row_id, target), (*columns, moved)):
+            del a[start:]
+            a.extend(col)
 
     def __len__(self) -> int:
         return len(self.form)
@@ -233,7 +277,7 @@ class _Union:
             self.fresh[i], self.resolved[i] = 0, 1
         # the first names of a cluster that absorbed another; any other root's are its own (`_own_firsts`)
         self.firsts: dict[int, frozenset[str]] = {}
-        self._form_firsts: dict[int, frozenset[str]] = {}
+        self._form_firsts: list[frozenset[str] | None] = [None] * len(ms.forms)  # by name form, once asked
         self._one_first: dict[str | None, frozenset[str]] = {None: frozenset()}
         # (a, b, reason) of the unions of two different names (what `merges` keeps), as columns
         self.log_a, self.log_b, self.log_reason = array("i"), array("i"), []
@@ -249,7 +293,7 @@ class _Union:
 
     def _own_firsts(self, i: int) -> frozenset[str]:
         code = self.ms.form[i]
-        out = self._form_firsts.get(code)
+        out = self._form_firsts[code]
         if out is None:
             g = _given(self.ms.forms[code]) or None
             out = self._one_first.get(g)
@@ -344,7 +388,6 @@ def _person_key(key: str) -> str | None:
     return f"{given.rstrip('.')} {family}"
 
 
-@lru_cache(maxsize=1 << 18)
 def match_key(key: str) -> str:
     """The key names are matched on: the folded name without a company form or a leading "the"."""
     words = key.split()
@@ -358,18 +401,31 @@ def match_key(key: str) -> str:
     return " ".join(stripped)
 
 
+def _match_keys(ms: _Mentions) -> list[str]:
+    """`match_key` of each name form's key, by form (the key itself when they are equal; one string per key)."""
+    of: dict[str, str] = {}
+    out = []
+    for m in ms.forms:
+        k = of.get(m.key)
+        if k is None:
+            k = match_key(m.key)
+            k = of[m.key] = m.key if k == m.key else k
+        out.append(k)
+    return out
+
+
 def _load(store) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
     """Every mention, and the user's overrides."""
-    return _Mentions(entity_store.mention_rows(store)).seal(), entity_store.overrides(store)
+    return _Mentions(entity_store.mention_rows(store), attach=True).seal(), entity_store.overrides(store)
 
 
 def resolve(store) -> None:
     """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write."""
     ms, overrides = _load(store)
     uf = cluster(ms, overrides)
-    names = entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
+    entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
     moves = entity_store.write_entities(store, entity_tables(ms, uf))
-    entity_ids.record(store, names, moves)
+    entity_ids.record(store, moves)
 
 
 def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
@@ -405,6 +461,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             return {uf.find(seeds_by_entity[e][0]) for d in (ms.docs[c] for c in docs) if d.startswith(_SEED)
                     for e in co_mentioned(d[len(_SEED):]) if e in seeds_by_entity}
     names = array("i", (i for i in range(len(ms)) if ms.is_name(i)))
+    mk, form = _match_keys(ms), ms.form  # each name form's match key
 
     # 1. links made inside one document
     for i in range(len(ms)):
@@ -420,7 +477,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 surnames.add(family_name(words))
     surnames -= gazetteer_keys()
     # 2. the same state; 3. the same name
-    placelike = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
+    placelike = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
     first_of: dict[str, int] = {}
     in_doc: dict[str, int] = {}  # the same, for the anchors of one document (its mentions come together)
     doc = None
@@ -429,7 +486,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if ms.doc[i] != doc:
             doc = ms.doc[i]
             in_doc.clear()
-        key = match_key(m.key)
+        key = mk[form[i]]
         anchors = first_of
         if m.place:
             anchor = f"place:{m.place}"
@@ -463,14 +520,14 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                     person_of[pk] = i
 
     # 4b. an organisation named "<place> <name>" and its short name: "Indianapolis Colts" / "Colts"
-    place_keys = {match_key(ms[i].key) for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
+    place_keys = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
         fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
     short_of: dict[str, set[int]] = defaultdict(set)
     for i in names:
         m = ms[i]
         if m.label != "ORG" or m.place:
             continue
-        words = match_key(m.key).split()
+        words = mk[form[i]].split()
         for k in range(1, len(words)):
             if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
                 short_of[" ".join(words[k:])].add(uf.find(i))
@@ -487,7 +544,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                     short_of[nick].add(uf.find(i))
     for i in names:
         m = ms[i]
-        key = match_key(m.key)
+        key = mk[form[i]]
         roots = {uf.find(r) for r in short_of.get(key, ())}
         if len(roots) == 1 and not m.place and m.label in {"ORG", "NORP", "NAME", "PERSON"} and key not in surnames:
             root = next(iter(roots))
@@ -496,7 +553,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     orgs: dict[int, tuple[str, ...]] = {}
     for i in names:
         m = ms[i]
-        words = tuple(match_key(m.key).split())
+        words = tuple(mk[form[i]].split())
         if m.label in {"ORG", "NORP", "NAME", "PERSON"} and not m.place and len(words) >= 2 and fold(words[0]) not in first_names():
             orgs.setdefault(uf.find(i), words)
     by_first: dict[str, list[int]] = defaultdict(list)
@@ -538,7 +595,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     for root, c in clusters.items():
         if any(m.place or len(m.key.split()) > 1 for m, _ in _forms(ms, c)):
             continue
-        key = match_key(ms[c.first].key)
+        key = mk[form[c.first]]
         if key in gazetteer_keys():
             continue
         lone[key].append(root)
@@ -607,12 +664,12 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if types[root] in ("person", "country", "place") or any(m.place for m, _ in _forms(ms, c)):
             continue
         cores = set()
-        for m, _ in _forms(ms, c):
-            words = match_key(m.key).split()
+        for f, _ in c.form_counts():
+            words = mk[f].split()
             while len(words) > 1 and words[-1] in ORG_WORDS:
                 words.pop()
             core = " ".join(words)
-            if core != match_key(m.key) and len(words) >= 2 and core not in place_keys and core not in placelike:
+            if core != mk[f] and len(words) >= 2 and core not in place_keys and core not in placelike:
                 cores.add(core)
         for core in cores:
             by_core[core].append(root)
@@ -665,7 +722,6 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             if ia and ib:
                 uf.union(ib[0], ia[0], "merged by the user", force=True)
     uf.close()
-    match_key.cache_clear()  # its entries only hold memory from here on (the names are matched)
     return uf
 
 
@@ -817,13 +873,34 @@ def _clusters(uf: _Union, ms: _Mentions, names_only: bool = False, start: int = 
     find, is_name = uf.find, ms._is_name
     if names_only:
         return _gather(ms, ((find(i), i) for i in range(start, len(ms)) if is_name[ms.form[i]]), docs)
+    if start == 0 and len(ms.att_at):
+        return _gather(ms, _every(uf, ms), docs)
     return _gather(ms, ((find(i), i) for i in range(start, len(ms))), docs)
+
+
+def _every(uf: _Union, ms: _Mentions):
+    """(cluster, mention) of every mention in order, the attached ones (`_Mentions.attach`) too: the n-th of those
+    as mention -2 - n, in the cluster of the mention it refers to."""
+    find, at, to = uf.find, ms.att_at, ms.att_to
+    a, n_att = 0, len(at)
+    for i in range(len(ms)):
+        while a < n_att and at[a] == i:
+            yield find(to[a]), -2 - a
+            a += 1
+        yield find(i), i
+    for a in range(a, n_att):
+        yield find(to[a]), -2 - a
+
+
+def _row_id(ms: _Mentions, i: int) -> int:
+    return ms.id[i] if i >= 0 else ms.att_id[-2 - i]
 
 
 def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
     """Set each cluster's `n_docs` (all its mentions). A document's mentions come together, so a cluster's mention
     is in a new document when the last document it was met in is another: one number per cluster, where a sorted
-    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted."""
+    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted. An
+    attached mention (`_Mentions.attach`) is in the document of the mention it refers to: it adds none."""
     find, doc = uf.find, ms.doc
     last = array("i", [-1]) * len(ms)  # by root: the last document a member was met in
     for i in range(len(ms)):
@@ -835,11 +912,11 @@ def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -
 
 def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
     """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair; with `docs`, each with
-    the set of its documents."""
+    the set of its documents. A negative mention is an attached one (`_every`)."""
     out: dict = {}
-    form, doc, is_name = ms.form, ms.doc, ms._is_name
+    form, doc, is_name, att_form, att_to = ms.form, ms.doc, ms._is_name, ms.att_form, ms.att_to
     for r, i in members:
-        f = form[i]
+        f = form[i] if i >= 0 else att_form[-2 - i]
         c = out.get(r)
         if c is None:
             c = out[r] = _Cluster(i, docs)
@@ -854,7 +931,7 @@ def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
             c.more = {c.form1: c.n, f: 1}
         c.n += 1
         if docs:
-            c.docs.add(doc[i])
+            c.docs.add(doc[i] if i >= 0 else doc[att_to[-2 - i]])
     return out
 
 
@@ -949,8 +1026,10 @@ def _display(ms: _Mentions, c: _Cluster) -> str:
 
 
 def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
-    """The rows a resolve writes, from the clusters (pure: no SQL). The mentions' entities (`assignments`) come
-    as an iterator, read once by the writer, so that no list of them is held."""
+    """The rows a resolve writes, from the clusters (pure: no SQL). The aliases, the name forms and the mentions'
+    entities (`assignments`) come as iterators, read once by the writer in that order, so that no list of them is
+    held: the aliases and forms are made from the clusters as they are read (the clusters go when the forms are
+    read), the assignments from the union-find."""
     clusters = _clusters(uf, ms, docs=False)
     _count_documents(uf, ms, clusters)
     ids: dict[int, str] = {}
@@ -963,9 +1042,7 @@ def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
         typ = _type(ms, named)
         eid = _new_id(name, typ, used)
         ids[root] = eid
-        _entity_rows(out, eid, ms, c, named, name, typ)
-        out.forms.extend(dict.fromkeys((eid, m.name, m.key, m.label, m.place, m.kind, m.role)
-                                       for m, _ in _forms(ms, c) if m.form == "name"))
+        out.entities.append((eid, name, typ, c.n, c.documents, _affiliation(ms, named)))
     place_entity = {}
     for root, c in clusters.items():
         places: Counter[str] = Counter()
@@ -975,9 +1052,27 @@ def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
         if places:
             place_entity.setdefault(places.most_common(1)[0][0], ids[root])
     out.entities = _affiliated(out.entities, place_entity)
+    del clusters, place_entity
+
+    def aliases():
+        for root, c in ordered:
+            yield from _aliases(ids[root], ms, c.named(ms))
+
+    def forms():
+        nonlocal ordered
+        for root, c in ordered:
+            eid = ids[root]
+            yield from dict.fromkeys((eid, m.name, m.key, m.label, m.place, m.kind, m.role)
+                                     for m, _ in _forms(ms, c) if m.form == "name")
+        ordered = None  # read once: the clusters go before the assignments are read
+
+    out.aliases, out.forms = aliases(), forms()
     out.merges = list(dict.fromkeys((ids[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log))
-    find, row_id = uf.find, ms.id
-    out.assignments = ((ids[find(i)], row_id[i]) for i in range(len(ms)))
+    if len(ms.att_at):
+        out.assignments = ((ids[r], _row_id(ms, i)) for r, i in _every(uf, ms))
+    else:
+        find, row_id = uf.find, ms.id
+        out.assignments = ((ids[find(i)], row_id[i]) for i in range(len(ms)))
     return out
 
 
@@ -1003,11 +1098,15 @@ def _affiliated(entities: list[tuple], place_entity: dict[str, str]) -> list[tup
 def _entity_rows(out: EntityTables, eid: str, ms: _Mentions, c: _Cluster, named: _Cluster, name: str, typ: str):
     """The entity's row (its affiliation still a place id) and its aliases."""
     out.entities.append((eid, name, typ, c.n, c.documents, _affiliation(ms, named)))
+    out.aliases.extend(_aliases(eid, ms, named))
+
+
+def _aliases(eid: str, ms: _Mentions, named: _Cluster) -> list[tuple[str, str, int]]:
+    """The entity's alias rows: each name of its names, with its count."""
     aliases: Counter[str] = Counter()
     for m, k in _forms(ms, named):
         aliases[m.name] += k
-    for alias, count in aliases.items():
-        out.aliases.append((eid, alias, count))
+    return [(eid, alias, count) for alias, count in aliases.items()]
 
 
 _SEED = "\x00"  # the document of a mention standing for a resolved entity: the entity's id follows
@@ -1060,7 +1159,8 @@ def resolve_added(store, docs: set[str]) -> None:
         final[root] = eid
         added_to[eid] = added
     assignments = [(final[uf.find(i)], ms.id[i]) for i in range(n_seeds, len(ms))]
-    names_before = entity_ids.snapshot(store) if folded else {}  # only a fold makes an id vanish
+    if folded:  # only a fold makes an id vanish
+        entity_ids.snapshot(store)
     moves = entity_store.write_added(store, assignments, folded)
     entity_store.add_forms(store, folded)
 
@@ -1094,4 +1194,4 @@ def resolve_added(store, docs: set[str]) -> None:
     entity_store.replace_entities(store, set(folded), out)
     entity_store.grow_entities(store, grown, grown_aliases)
     if folded:
-        entity_ids.record(store, names_before, moves)
+        entity_ids.record(store, moves)

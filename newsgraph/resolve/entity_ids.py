@@ -4,9 +4,9 @@ Ids are slugs of a cluster's name, chosen again at every resolve, so adding docu
 rename a cluster ("bolton" becomes "john-bolton") or merge it into another; links and exports
 holding the old id would then point at nothing. Around the entity writer:
 
-    before = snapshot(store)        # each id's name
+    snapshot(store)                 # each id's name, kept in a temp table of the store
     moves = ...entities rewritten...  # (old id, new id, mentions) of the mentions that changed entity
-    record(store, before, moves)    # each vanished id -> the entity most of its mentions now belong to
+    record(store, moves)            # each vanished id -> the entity most of its mentions now belong to
 
 Mentions of unchanged documents keep their row ids across builds, so they carry the vote. Every
 mention of a vanished id changed entity, so the mentions that changed (counted by the store while
@@ -24,9 +24,11 @@ from typing import Iterable
 from newsgraph.store import entities as entity_store
 
 
-def snapshot(store) -> dict[str, str]:
-    """Entity id -> its name, before the resolve."""
-    return entity_store.entity_names(store)
+def snapshot(store) -> None:
+    """Keep each entity id's name, before the resolve, in the store (a temp table: a dict of them was the largest
+    thing the entity writer held); `record` reads back those of the ids that vanished."""
+    if entity_store.has_redirects(store):
+        entity_store.keep_names(store)
 
 
 def votes_of(moves: Iterable[tuple[str, str, int]]) -> dict[str, Counter]:
@@ -75,10 +77,12 @@ def redirects(
     return out
 
 
-def record(store, names: dict[str, str], moves: Iterable[tuple[str, str, int]]) -> int:
-    """Write the redirects for ids this resolve stopped using; returns how many ids redirect now."""
+def record(store, moves: Iterable[tuple[str, str, int]]) -> int:
+    """Write the redirects for ids this resolve stopped using (their names kept by `snapshot`); returns how many
+    ids redirect now."""
     if not entity_store.has_redirects(store):
         return 0
+    names = entity_store.vanished_names(store)  # of the ids before the resolve, those no entity has now
     live, alias_owner, existing = entity_store.redirect_inputs(store)
     found = redirects(names, votes_of(moves), live, alias_owner, existing)
     entity_store.write_redirects(store, found)

@@ -37,14 +37,30 @@ def overrides(store) -> list[tuple[str, str, str | None]]:
     return [tuple(r) for r in store.conn.execute("SELECT action, a, b FROM overrides ORDER BY id")]
 
 
-def entity_names(store) -> dict[str, str]:
-    return dict(store.conn.execute("SELECT id, name FROM entities"))
+def keep_names(store) -> None:
+    """Each entity id with its name, copied into a temp table before a resolve rewrites them (`vanished_names`)."""
+    c = store.conn
+    c.execute("DROP TABLE IF EXISTS temp.entity_names_before")
+    c.execute("CREATE TEMP TABLE entity_names_before AS SELECT id, name FROM entities")
+
+
+def vanished_names(store) -> dict[str, str]:
+    """Id -> name of the ids `keep_names` kept that are no entity's now, in the order they were kept; drops the copy."""
+    c = store.conn
+    if c.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'entity_names_before'").fetchone() is None:
+        return {}
+    out = dict(c.execute("""SELECT id, name FROM temp.entity_names_before
+                            WHERE id NOT IN (SELECT id FROM entities) ORDER BY rowid"""))
+    c.execute("DROP TABLE temp.entity_names_before")
+    return out
 
 
 def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
     """Replace the entity tables and every mention's entity (inside the caller's transaction).
 
-    Returns (old entity, new entity, mentions) for the mentions that moved from one entity to another.
+    Returns (old entity, new entity, mentions) for the mentions that moved from one entity to another. The
+    aliases and forms may come as iterators that read the resolver's clusters: they are written before the
+    mentions' entities, so that the clusters are let go before those.
     """
     c = store.conn
     c.execute("DELETE FROM merges")
@@ -53,6 +69,9 @@ def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
     c.execute("DELETE FROM entities")
     c.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", tables.entities)
     c.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", tables.aliases)
+    c.execute("DELETE FROM entity_forms")
+    c.executemany("INSERT INTO entity_forms(entity, name, key, label, place, kind, role) VALUES (?,?,?,?,?,?,?)", tables.forms)
+    store.set_meta("entity_forms", "1")
     # Only the mentions whose entity changed are written: a rebuild after a few new documents rewrites
     # their mentions, not the whole table and its two indexes on `entity`.
     _stage_assignments(c, tables.assignments)
@@ -65,9 +84,6 @@ def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
            SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
     )
     c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
-    c.execute("DELETE FROM entity_forms")
-    c.executemany("INSERT INTO entity_forms(entity, name, key, label, place, kind, role) VALUES (?,?,?,?,?,?,?)", tables.forms)
-    store.set_meta("entity_forms", "1")
     return moves
 
 
