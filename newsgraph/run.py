@@ -226,6 +226,13 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
     store.record_skipped(report.skipped)
     if options.drop_missing:
         report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"})
+    if report.processed:
+        # the min-score the readers use by default: the model's own (before the corpus step, which stores the
+        # voices page at it)
+        from newsgraph import techniques
+
+        opts = techniques.TechniqueOptions(options.analysis.techniques, options.analysis.techniques_model)
+        store.set_meta(techniques.MIN_SCORE_META, repr(techniques.default_min_score(opts)))
     report.resolved = resolve_corpus(store)
 
 

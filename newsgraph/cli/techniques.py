@@ -10,7 +10,8 @@ import click
 from newsgraph.cli.group import db_option, main, open_readonly, quiet_option
 from newsgraph.techniques import DEFAULT_MIN_SCORE
 
-MIN_SCORE_HELP = ("Show only spans scored at least this (0-1). A model span scores 0.5 at the threshold "
+MIN_SCORE_HELP = ("Show only spans scored at least this (0-1; default: the min-score the build's techniques model "
+                  f"chose when it was trained, else {DEFAULT_MIN_SCORE}). A model span scores 0.5 at the threshold "
                   "cross-validation chose for its technique; rule spans carry their rule's precision measured on PTC.")
 
 
@@ -29,8 +30,7 @@ class _DocOrCommand(click.Group):
 @click.option("--technique", "-t", help="Only techniques whose name contains this (e.g. loaded, name_calling).")
 @click.option("--engine", type=click.Choice(["rules", "model"]), help="Only spans found by this engine.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Print at most this many spans.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True,
-              help=MIN_SCORE_HELP)
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None, help=MIN_SCORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def techniques(ctx, db, technique, engine, limit, min_score, as_json):
@@ -45,11 +45,12 @@ def techniques(ctx, db, technique, engine, limit, min_score, as_json):
         return
     from newsgraph.errors import InputError
     from newsgraph.store.queries.suggest import find_documents
-    from newsgraph.store.queries.techniques import techniques_for
+    from newsgraph.store.queries.techniques import default_min_score, techniques_for
 
     doc = ctx.meta.get("techniques_doc")
     store = open_readonly(db)
     try:
+        min_score = default_min_score(store.conn, min_score)
         if doc and not find_documents(store.conn, doc):
             raise InputError(f"no such document: {doc!r} (give a document id, an id prefix or an input path)")
         rows = techniques_for(store.conn, doc=doc, technique=technique, engine=engine, limit=limit, min_score=min_score)
@@ -83,8 +84,7 @@ def techniques(ctx, db, technique, engine, limit, min_score, as_json):
 
 @techniques.command()
 @db_option
-@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True,
-              help=MIN_SCORE_HELP)
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None, help=MIN_SCORE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def summary(db, min_score, as_json):
     """Per outlet: share of sentences with loaded wording, techniques per 1,000 words, opinion-or-reporting guess."""
@@ -190,7 +190,8 @@ def _si_line(label: str, si: dict) -> str:
 @click.option("--folds", type=click.IntRange(2), default=None,
               help="Cross-validate instead: train on K-1 folds of FOLDER's articles, score the held-out fold, K times.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None,
-              help=f"Score only spans scored at least this (default: all for the rules, {DEFAULT_MIN_SCORE} for the model).")
+              help="Score only spans scored at least this (default: all for the rules; for a model, the min-score its "
+                   "training chose; with --folds, each fold's model its own).")
 @click.option("--holdout", type=float, default=0.0, show_default=True,
               help="Score only this fraction of the articles (the last ones by id), the part `train --holdout` left out.")
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False),
@@ -236,13 +237,14 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
             model = Path(model_file) if model_file else model_path()
             if not model.exists():
                 raise click.ClickException(f"no techniques model at {model}: run `newsgraph techniques train DIR` first")
-            min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
         result = evaluate.evaluate(articles, engine, model=model, min_score=min_score, progress=_progress(quiet), cache=cache)
     if as_json:
         click.echo(json.dumps(result, indent=1))
         return
     if folds:
-        click.echo(f"{folds}-fold cross-validation over {result['articles']} articles (min-score {result['min_score']})")
+        cut = result["min_score"] if result["min_score"] is not None else "each fold model's own: " + ", ".join(
+            str(r["min_score"]) for r in result["per_fold"])
+        click.echo(f"{folds}-fold cross-validation over {result['articles']} articles (min-score {cut})")
         click.echo(f"{'fold':<5} {'docs':>4}  {'SI P':>6} {'SI R':>6} {'SI F1':>6}  {'TC':>6}  {'line F1':>7}  {'train CPU':>9}")
         for r in result["per_fold"]:
             si, tc, b = r["si"], r["tc"], r["baseline_si"]

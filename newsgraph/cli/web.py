@@ -12,8 +12,9 @@ from newsgraph.techniques import DEFAULT_MIN_SCORE
 @pass_store
 @click.option("-o", "--output", default="dossier.html", show_default=True, type=click.Path(dir_okay=False, writable=True),
               help="Where to write the report.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SCORE, show_default=True,
-              help="Show only technique spans scored at least this (0-1).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Show only technique spans scored at least this (0-1; default: the min-score the build's techniques "
+                   f"model chose when it was trained, else {DEFAULT_MIN_SCORE}).")
 @quiet_option
 def report(store, output, min_score, quiet):
     """Write the dossier: one self-contained HTML file (no network requests) with the overview, actor network,

@@ -23,7 +23,6 @@ from newsgraph.store.queries import money, network, pages
 from newsgraph.store.queries.core import documents_by_date
 from newsgraph.store.queries.labels import outlet_label
 from newsgraph.store.queries.money import amount_bound
-from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 TOP_ACTORS = 12  # actors with a full section in the report
 GRAPH_NODES = 40
@@ -141,9 +140,12 @@ def _cited_documents(*lists) -> list[str]:
     return list(seen)
 
 
-def report_data(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> dict:
+def report_data(conn: sqlite3.Connection, min_score: float | None = None) -> dict:
     """Everything the dossier shows, from the page queries the web app uses; technique spans scored below
-    `min_score` are left out."""
+    `min_score` (default: the store's, ``store.queries.techniques.default_min_score``) are left out."""
+    from newsgraph.store.queries.techniques import default_min_score
+
+    min_score = default_min_score(conn, min_score)
     overview = pages.page_overview(conn, top=TOP_ACTORS)
     actors = []
     for e in overview["top_actors"]:
@@ -185,7 +187,7 @@ def _story_data(conn: sqlite3.Connection, conflicts: dict) -> dict:
             "stories_total": listed["page"]["total"]}
 
 
-def render_report(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> str:
+def render_report(conn: sqlite3.Connection, min_score: float | None = None) -> str:
     data = report_data(conn, min_score)
     links = ReportLinks({d["id"]: i + 1 for i, d in enumerate(data["documents"])}, {e["id"] for e in data["entity_index"]},
                         {a["entity"]["id"] for a in data["actors"]})
@@ -203,7 +205,7 @@ def render_report(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE
     )
 
 
-def write_report(conn: sqlite3.Connection, path: str, min_score: float = DEFAULT_MIN_SCORE) -> str:
+def write_report(conn: sqlite3.Connection, path: str, min_score: float | None = None) -> str:
     """Write the dossier to `path` (whole or not at all for a regular file, see outputs.files); returns the path."""
     from newsgraph.outputs.files import write_text
 

@@ -42,8 +42,14 @@ SETTINGS = ("auto", "rules", "model", "off")
 # A little above the model's threshold, chosen on 5-fold cross-validation over the 248 ptc-dev articles and the
 # share of BBC sentences a model trained on all of them marks (the issue asks for at most one in ten on plain
 # reporting): at 0.52 SI F1 0.346, P 0.373, 11.4% of BBC sentences; at 0.55 SI F1 0.333, P 0.388, 8.9%.
-# Precision and a sparse page matter more to a reader than the last points of recall.
+# Precision and a sparse page matter more to a reader than the last points of recall. Since model format 6 this is
+# the fallback: a model carries the min-score its training chose (with its calm-article prior), and the outputs of a
+# store built with it use that one.
 DEFAULT_MIN_SCORE = 0.55
+# A trained model carries the min-score its training chose (``TechniqueModel.default_min_score``); a build that ran
+# one stores it under this key of the store's meta table, and the readers (CLI, report, web) use it when the user
+# gives no --min-score (``store.queries.techniques.default_min_score``).
+MIN_SCORE_META = "techniques_min_score"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,13 @@ class TechniqueOptions:
                                  "optional encoder is not installed: `pip install newsgraph[encoder]`, or train a "
                                  "model without it")
         return model
+
+
+def default_min_score(options: TechniqueOptions | None = None) -> float:
+    """The min-score the outputs use by default for what `options` run: the model's own, chosen when it was trained,
+    else ``DEFAULT_MIN_SCORE``."""
+    model = (options or TechniqueOptions()).load_model()
+    return DEFAULT_MIN_SCORE if model is None else model.default_min_score
 
 
 def find(doc, options: TechniqueOptions | None = None) -> list[Found]:

@@ -98,9 +98,9 @@ def evaluate(articles, engine_name: str = "rules", model=None, min_score: float 
     """SI and TC scores of one engine on labelled articles (a list of ptc.LabelledArticle).
 
     SI compares the spans the pipeline's techniques stage writes with the gold
-    spans (those scored at least `min_score` when given); TC asks the same engine
-    for the technique of every gold span. `model` (the model file) is required
-    for the ``model`` engine. `parsed`: the articles' (norm, Doc) pairs when the caller has them.
+    spans (those scored at least `min_score`; for a model, by default the min-score
+    its training chose); TC asks the same engine for the technique of every gold
+    span. `model` (the model file) is required for the ``model`` engine. `parsed`: the articles' (norm, Doc) pairs when the caller has them.
     """
     from newsgraph.training.parse import parse
 
@@ -109,6 +109,10 @@ def evaluate(articles, engine_name: str = "rules", model=None, min_score: float 
 
         raise InputError("no techniques model given: run `newsgraph techniques train DIR` first")
     options = AnalysisOptions(techniques=engine_name, techniques_model=str(model) if engine_name == "model" else None)
+    if engine_name == "model" and min_score is None:
+        from newsgraph.techniques import TechniqueOptions, default_min_score
+
+        min_score = default_min_score(TechniqueOptions("model", str(model)))
     started = time.perf_counter()
     if parsed is None:
         parsed = list(parse((a.text for a in articles), cache=cache))
@@ -132,22 +136,24 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
     Thresholds are chosen inside `training.techniques.train` on its own training
     articles, so no held-out article influences the model that scores it. Returns
     per-fold and pooled SI/TC with the every-line baseline on the same articles,
-    and the pooled SI at several confidence cuts.
+    and the pooled SI at several confidence cuts. `min_score` None: each fold's
+    spans are kept at its own model's default (``TechniqueModel.default_min_score``,
+    chosen inside its training articles), so the pooled figure is that of the
+    default a user gets.
     """
     import tempfile
 
     from newsgraph.errors import InputError
-    from newsgraph.techniques import DEFAULT_MIN_SCORE
     from newsgraph.training.parse import parse
 
     if k < 2 or k > len(articles):
         raise InputError(f"--folds must be between 2 and the number of articles ({len(articles)})")
-    min_score = DEFAULT_MIN_SCORE if min_score is None else min_score
     parts = folds(articles, k)
     parsed = dict(zip((a.id for a in articles), parse((a.text for a in articles), cache=cache)))
     if progress:
         progress(f"parsed {len(articles)} articles")
     rows, pooled = [], {"predicted": [], "tc_pred": [], "tc_gold": []}
+    kept = []  # the pooled predictions at each fold's min-score
     folder = tempfile.TemporaryDirectory(prefix="newsgraph-cv-")
     for i, held in enumerate(parts):
         train = [a for j, part in enumerate(parts) if j != i for a in part]
@@ -160,8 +166,11 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
         got = _score_parsed(held, [parsed[a.id] for a in held], options, "model")
         for key in pooled:
             pooled[key] += got[key]
-        row = {"fold": i + 1, "articles": len(held), "train_articles": len(train), "train_cpu_seconds": round(train_cpu, 1)}
-        row.update(_summary(held, got, min_score))
+        cut = model.default_min_score if min_score is None else min_score
+        kept += [p for p in got["predicted"] if p[4] >= cut]
+        row = {"fold": i + 1, "articles": len(held), "train_articles": len(train), "train_cpu_seconds": round(train_cpu, 1),
+               "min_score": cut}
+        row.update(_summary(held, got, cut))
         rows.append(row)
         if progress:
             si = row["si"]
@@ -169,8 +178,9 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
                      f"TC {row['tc']['f1']:.3f}, baseline SI F1 {row['baseline_si']['f1']:.3f}")
     folder.cleanup()
     result = {"engine": "model", "folds": k, "articles": len(articles), "min_score": min_score, "per_fold": rows}
-    result.update(_summary(articles, pooled, min_score))
-    result["by_min_score"] = {str(m): _summary(articles, pooled, m)["si"] for m in sorted({*MIN_SCORES, min_score})}
+    result.update(_summary(articles, dict(pooled, predicted=kept)))
+    cuts = {*MIN_SCORES, *(r["min_score"] for r in rows)}
+    result["by_min_score"] = {str(m): _summary(articles, pooled, m)["si"] for m in sorted(cuts)}
     return result
 
 

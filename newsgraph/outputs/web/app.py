@@ -26,7 +26,6 @@ from newsgraph.outputs.web import follow
 from newsgraph.outputs.web.serving import Answer, ClientGone, Guard, OverBudget, Pages, Readers, page_key, wants_json
 from newsgraph.store.queries import money as money_queries, network as network_queries, pages, search
 from newsgraph.store.sqlite import open_store
-from newsgraph.techniques import DEFAULT_MIN_SCORE
 
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000_000  # far past any store's last page, well inside SQLite's integers
@@ -255,7 +254,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
 
     @app.get("/document/{doc_id}", summary="A document with its entities, quotes, events and techniques highlighted")
     async def document(request: Request, doc_id: str, s: int | None = Query(None, ge=0, le=MAX_OFFSET, description="sentence to show"),
-                       min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="highlight technique spans scored at least this")):
+                       min_score: float | None = Query(None, ge=0, le=1, description="highlight technique spans scored at least this (default: the min-score the build's techniques model chose, else 0.55)")):
         doc_id, as_json = _strip_json(doc_id)
         json = _wants_json(request, as_json)
 
@@ -305,7 +304,7 @@ def create_app(db_path: str | Path, allowed_hosts: list[str] | None = None, thre
     @app.get("/voices", summary="Quotes by speaker, labels per outlet, techniques per outlet")
     @app.get("/voices.json", include_in_schema=False)
     async def voices(request: Request, limit: int = Limit(50), offset: int = Offset,
-                     min_score: float = Query(DEFAULT_MIN_SCORE, ge=0, le=1, description="count technique spans scored at least this")):
+                     min_score: float | None = Query(None, ge=0, le=1, description="count technique spans scored at least this (default: the min-score the build's techniques model chose, else 0.55)")):
         json = _wants_json(request)
         return await answer(request, lambda conn: render(
             request, "voices.html", pages.page_voices(conn, _clamp(limit, 1, MAX_LIMIT), offset, min_score=min_score), json), json)

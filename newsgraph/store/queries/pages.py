@@ -17,7 +17,7 @@ from newsgraph.store.queries.labels import entity_labels, label_matrix
 from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
 from newsgraph.store.queries.schema import has_table
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
-from newsgraph.techniques import DEFAULT_MIN_SCORE
+from newsgraph.store.queries.techniques import default_min_score as _min_score
 
 __all__ = [
     "has_table",
@@ -331,8 +331,10 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
 LAYERS = ("entity", "quote", "event", "technique", "amount", "time", "label")
 
 
-def _spans(conn: sqlite3.Connection, doc_id: str, min_score: float = DEFAULT_MIN_SCORE) -> list[dict]:
-    """Every highlighted span of a document: (start, end, layer, title, entity)."""
+def _spans(conn: sqlite3.Connection, doc_id: str, min_score: float | None = None) -> list[dict]:
+    """Every highlighted span of a document: (start, end, layer, title, entity); technique spans scored at least
+    `min_score` (default: the store's, ``techniques.default_min_score``)."""
+    min_score = _min_score(conn, min_score)
     spans = [
         {"start": r["start"], "end": r["end"], "layer": "entity", "title": r["name"] or r["text"], "entity": r["entity"]}
         for r in conn.execute(
@@ -371,7 +373,7 @@ def _pieces(text: str, start: int, end: int, spans: list[dict]) -> list[dict]:
     return pieces
 
 
-def page_document(conn: sqlite3.Connection, doc_id: str, min_score: float = DEFAULT_MIN_SCORE) -> dict | None:
+def page_document(conn: sqlite3.Connection, doc_id: str, min_score: float | None = None) -> dict | None:
     """A document as blocks: each sentence (and each gap between sentences) cut into highlighted pieces;
     technique spans scored below `min_score` are not highlighted."""
     doc = core.get_document(conn, doc_id)
@@ -560,18 +562,22 @@ VOICES_TOP = 20  # actors in the label matrix
 
 
 def page_voices(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, top: int = VOICES_TOP,
-                min_score: float = DEFAULT_MIN_SCORE) -> dict:
-    """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet."""
+                min_score: float | None = None) -> dict:
+    """Quotes by speaker, the label matrix (actor × outlet) and technique counts per outlet (spans scored at
+    least `min_score`; default: the store's, ``techniques.default_min_score``)."""
     total = _count(conn, "SELECT COUNT(*) FROM quotes") if has_table(conn, "quotes") else 0
     quotes = _voice_quotes(conn, limit, offset)
-    stored = (_summary(conn, "voices") if top == VOICES_TOP and min_score == DEFAULT_MIN_SCORE and page_tables_ready(conn)
-              else None)
+    min_score = _min_score(conn, min_score)
+    stored = _summary(conn, "voices") if top == VOICES_TOP and page_tables_ready(conn) else None
+    if stored is not None and stored.get("techniques", {}).get("min_score") != min_score:
+        stored = None  # stored at another min-score (the corpus step stores the store's default)
     return {"quotes": quotes, "page": _page(total, limit, offset), **(stored or voices_live(conn, top, min_score))}
 
 
-def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: float = DEFAULT_MIN_SCORE) -> dict:
+def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: float | None = None) -> dict:
     """The label matrix and the techniques per outlet (spans scored at least `min_score`) computed from the
-    tables (the corpus step stores them at the default min-score)."""
+    tables (the corpus step stores them at the store's default min-score, ``techniques.default_min_score``)."""
+    min_score = _min_score(conn, min_score)
     matrix = label_matrix(conn, top=top)
     techniques: dict = {"outlets": [], "techniques": [], "counts": {}, "min_score": min_score, "below": 0}
     if has_table(conn, "techniques"):
@@ -587,7 +593,7 @@ def voices_live(conn: sqlite3.Connection, top: int = VOICES_TOP, min_score: floa
     return {"labels": matrix, "techniques": techniques}
 
 
-def _outlet_summary(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> dict[str, dict]:
+def _outlet_summary(conn: sqlite3.Connection, min_score: float | None = None) -> dict[str, dict]:
     """Per outlet: techniques per 1,000 words, loaded-sentence share and the opinion/reporting guess,
     from the techniques part's own query when it is there (empty otherwise)."""
     try:

@@ -7,9 +7,9 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from newsgraph.store.queries.schema import has_table
-from newsgraph.techniques import DEFAULT_MIN_SCORE
+from newsgraph.techniques import DEFAULT_MIN_SCORE, MIN_SCORE_META
 
-__all__ = ["export_techniques", "techniques_for", "outlet_summary", "targets_by_outlet", "techniques_stats", "LOADED", "UNKNOWN_OUTLET"]
+__all__ = ["default_min_score", "export_techniques", "techniques_for", "outlet_summary", "targets_by_outlet", "techniques_stats", "LOADED", "UNKNOWN_OUTLET"]
 
 # What counts as loaded wording in the per-outlet share: emotional words and labels put on actors.
 LOADED = ("Loaded_Language", "Name_Calling,Labeling")
@@ -21,6 +21,21 @@ OPINION_PER_1000_WORDS = 11.0
 OPINION_LOADED_SHARE = 0.06
 
 _TARGET_ENTITY = """(SELECT m.entity FROM mentions m WHERE m.doc = t.doc AND m.idx = t.target)"""
+
+
+def default_min_score(conn: sqlite3.Connection, min_score: float | None = None) -> float:
+    """`min_score` when given, else the one the store's last build recorded (its techniques model's own default,
+    ``techniques.MIN_SCORE_META``), else ``DEFAULT_MIN_SCORE``."""
+    if min_score is not None:
+        return float(min_score)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (MIN_SCORE_META,)).fetchone()
+    except sqlite3.Error:  # a store without a meta table
+        return DEFAULT_MIN_SCORE
+    try:
+        return float(row[0]) if row and row[0] is not None else DEFAULT_MIN_SCORE
+    except ValueError:
+        return DEFAULT_MIN_SCORE
 
 
 def export_techniques(conn: sqlite3.Connection) -> list[dict]:
@@ -42,10 +57,10 @@ def _resolve_doc(conn: sqlite3.Connection, doc: str) -> list[str]:
 
 
 def techniques_for(conn: sqlite3.Connection, doc: str | None = None, technique: str | None = None,
-                   engine: str | None = None, limit: int | None = None, min_score: float = DEFAULT_MIN_SCORE) -> list[dict]:
-    """Technique spans scored at least `min_score`, with their document, sentence and target name;
-    `doc` may be an id, id prefix or path."""
-    where, args = ["t.score >= ?"], [min_score]
+                   engine: str | None = None, limit: int | None = None, min_score: float | None = None) -> list[dict]:
+    """Technique spans scored at least `min_score` (default: the store's, ``default_min_score``), with their
+    document, sentence and target name; `doc` may be an id, id prefix or path."""
+    where, args = ["t.score >= ?"], [default_min_score(conn, min_score)]
     if doc:
         ids = _resolve_doc(conn, doc)
         if not ids:
@@ -75,14 +90,15 @@ def _guess(per_1000: float, loaded_share: float) -> str:
     return "opinion" if per_1000 >= OPINION_PER_1000_WORDS or loaded_share >= OPINION_LOADED_SHARE else "reporting"
 
 
-def outlet_summary(conn: sqlite3.Connection, min_score: float = DEFAULT_MIN_SCORE) -> list[dict]:
+def outlet_summary(conn: sqlite3.Connection, min_score: float | None = None) -> list[dict]:
     """Per outlet: share of sentences with loaded wording, techniques per 1,000 words, an opinion-vs-reporting
     guess, technique counts, and the labels (name calling) put on each actor; spans scored below `min_score`
-    are left out.
+    (default: the store's, ``default_min_score``) are left out.
 
     Rates, counts and the guess read the rule engine's spans, which mean the same
     whether or not a model was trained; the model's spans are counted apart.
     """
+    min_score = default_min_score(conn, min_score)
     outlets: dict[str, dict] = {}
     for r in conn.execute(
         """SELECT COALESCE(d.outlet, ?) AS outlet, COUNT(*) AS documents, SUM(d.words) AS words,
