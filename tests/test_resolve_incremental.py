@@ -367,6 +367,7 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
     build([str(corpus)], str(db))
     with open_store(db, readonly=True) as store:
         before = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+        entities_before = {r[0] for r in store.conn.execute("SELECT id FROM entities")}
 
     placed = []  # the continued stories as the step made them, and as every document's features held make them
     write = store_stories.write_stories
@@ -389,13 +390,17 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
     with open_store(db) as store:
         c = store.conn
         named: dict[str, set[str]] = defaultdict(set)  # document -> its entities, from every mention
-        roles = set()
-        for doc, entity, role in c.execute("SELECT doc, entity, role FROM mentions WHERE entity IS NOT NULL"):
+        roles = {}
+        for doc, entity, role in c.execute("SELECT doc, entity, role FROM mentions WHERE entity IS NOT NULL ORDER BY id"):
             named[doc].add(entity)
             if role is not None and doc in added:
-                roles.add((entity, doc, role))
-        # the roles the added documents' mentions hold, all of them (and no other document's were asked for)
-        assert roles and {tuple(r) for r in c.execute("SELECT entity, doc, role FROM entity_roles")} >= roles
+                roles.setdefault((entity, doc, role))
+        # the roles the added documents' mentions hold, each once; those of entities resolved before in the order of
+        # the mentions (as a scan of every mention wrote them, whatever order the added documents came in)
+        stored = [tuple(r) for r in c.execute("SELECT entity, doc, role FROM entity_roles ORDER BY rowid")]
+        assert roles and sorted(r for r in stored if r[1] in added) == sorted(roles)
+        grown = [r for r in roles if r[0] in entities_before]
+        assert grown and [r for r in stored if r[1] in added and r[0] in entities_before] == grown
         # the entities named beside each entity outside the added documents, asked of the store per entity
         c.execute("CREATE TEMP TABLE IF NOT EXISTS added_docs (id TEXT PRIMARY KEY)")
         c.executemany("INSERT OR IGNORE INTO temp.added_docs(id) VALUES (?)", [(d,) for d in added])

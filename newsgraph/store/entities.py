@@ -257,7 +257,8 @@ def grow_entities(store, grown: list[tuple[str, int, int]], aliases: list[tuple[
                   [(n, d, e) for e, n, d in grown])
     c.executemany("""INSERT INTO entity_aliases(entity, alias, count) VALUES (?, ?, ?)
                      ON CONFLICT(entity, alias) DO UPDATE SET count = count + excluded.count""", aliases)
-    # the added documents the outer loop (as in `add_forms`), not a scan of every mention
+    # the added documents the outer loop (as in `add_forms`), not a scan of every mention; rows in mention order, as
+    # that scan wrote them
     c.execute("""INSERT OR IGNORE INTO entity_roles(entity, doc, role)
                  SELECT m.entity, m.doc, m.role FROM temp.added_docs d CROSS JOIN mentions m ON m.doc = d.id
-                 WHERE m.role IS NOT NULL AND m.entity IS NOT NULL""")
+                 WHERE m.role IS NOT NULL AND m.entity IS NOT NULL ORDER BY m.id""")
