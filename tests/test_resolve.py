@@ -654,3 +654,22 @@ def test_pronouns_that_only_follow_a_name_are_kept_apart_and_get_its_entity(over
     assert entity[1] == entity[3] == entity[4] == entity[5] == entity[2] == entity[8] == entity[9]
     assert entity[11] == entity[10] and entity[13] == entity[12] != entity[2]
     assert (entity[6] != entity[2]) == bool(overrides)  # the user's split holds; the pronouns still follow John Smith
+
+
+def test_short_forms_are_tried_only_against_names_their_first_word_begins():
+    """Rule "Lib Dems" / "Liberal Democrats" looks up, for each name, the names whose first word begins with its own
+    (less a plural s) instead of trying every pair of names with the same first three letters: the same unions, with
+    the same reasons, in the same order; a name with a word under three letters begins nothing."""
+    from newsgraph.resolve.entities import _Mentions, cluster
+
+    names = ["Lib Dems", "Liberal Democrats", "Libs Dems Group", "Liberals Democratic Group", "Nat Unions",
+             "National Unionists", "Nati Un", "National Union", "Libert Dem", "Lab Party", "Labs Cats"]
+    rows = [(n, f"d{n}", 0, "ORG", name, name.lower(), "ent", None, None, None, None, "name") for n, name in enumerate(names)]
+    ms = _Mentions(rows).seal()
+    uf = cluster(ms, [])
+    short = [(ms[a].name, ms[b].name, reason) for a, b, reason in uf.log if reason.startswith("short form")]
+    assert short == [("Liberal Democrats", "Lib Dems", "short form of Liberal Democrats"),
+                     ("Liberals Democratic Group", "Libs Dems Group", "short form of Liberals Democratic Group"),
+                     ("National Unionists", "Nat Unions", "short form of National Unionists"),
+                     ("National Union", "Nat Unions", "short form of National Union")]
+    assert uf.find(names.index("Nati Un")) != uf.find(names.index("National Union"))  # "un": too short to begin a word

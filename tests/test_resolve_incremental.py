@@ -345,3 +345,68 @@ def test_an_added_earlier_copy_takes_over_and_its_fact_group_changes_id(tmp_path
     figure = {row[0] for row in tables["lineage"] if row[1] == "figure" and row[6] == "$17 billion"}
     assert [(r[1], r[2], r[3], r[10]) for r in sorted(tables["lineage_reports"]) if r[0] in figure] == [
         (0, docs["C"][0], c, None), (1, docs["A"][0], a, docs["C"][0])]
+
+
+def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(tmp_path, seeds_dir, updates, monkeypatch):
+    """What adding documents reads is cut to the added documents (their name forms, their roles) or to one entity's
+    documents (the entities named beside it), and the stories' features are weighed one document at a time: each
+    gives what a pass over every row, held at once, gives. Three seeds, then two more."""
+    from collections import defaultdict
+
+    from newsgraph.resolve import stories
+    from newsgraph.run import build
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store import stories as store_stories
+    from newsgraph.store.sqlite import open_store
+
+    files = sorted(seeds_dir.glob("*.txt"))
+    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
+    corpus.mkdir()
+    for f in files[:3]:
+        shutil.copy(f, corpus / f.name)
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        before = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+        entities_before = {r[0] for r in store.conn.execute("SELECT id FROM entities")}
+
+    placed = []  # the continued stories as the step made them, and as every document's features held make them
+    write = store_stories.write_stories
+
+    def compared(store, made):
+        whole = store_stories.story_inputs(store)  # every document's entities, groups and relations, held
+        added = set(whole.infos) - before
+        placed.append((made, stories.compute(whole, store_stories.story_members(store), added), added))
+        write(store, made)
+
+    monkeypatch.setattr(store_stories, "write_stories", compared)
+    for f in files[3:]:
+        shutil.copy(f, corpus / f.name)
+    build([str(corpus)], str(db))
+    assert len(updates) == 1 and len(placed) == 1
+    made, held, added = placed[0]
+    assert len(added) == 2 and made == held
+    assert {d for s in made for d, _ in s["members"]} & added  # an added document joined a story
+
+    with open_store(db) as store:
+        c = store.conn
+        named: dict[str, set[str]] = defaultdict(set)  # document -> its entities, from every mention
+        roles = {}
+        for doc, entity, role in c.execute("SELECT doc, entity, role FROM mentions WHERE entity IS NOT NULL ORDER BY id"):
+            named[doc].add(entity)
+            if role is not None and doc in added:
+                roles.setdefault((entity, doc, role))
+        # the roles the added documents' mentions hold, each once; those of entities resolved before in the order of
+        # the mentions (as a scan of every mention wrote them, whatever order the added documents came in)
+        stored = [tuple(r) for r in c.execute("SELECT entity, doc, role FROM entity_roles ORDER BY rowid")]
+        assert roles and sorted(r for r in stored if r[1] in added) == sorted(roles)
+        grown = [r for r in roles if r[0] in entities_before]
+        assert grown and [r for r in stored if r[1] in added and r[0] in entities_before] == grown
+        # the entities named beside each entity outside the added documents, asked of the store per entity
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS added_docs (id TEXT PRIMARY KEY)")
+        c.executemany("INSERT OR IGNORE INTO temp.added_docs(id) VALUES (?)", [(d,) for d in added])
+        entities = {e for es in named.values() for e in es}
+        for entity in entities:
+            held = {o for doc, es in named.items() if entity in es and doc not in added for o in es} - {entity}
+            assert entity_store.co_mentioned(store, entity) == held, entity
+        assert sum(bool(entity_store.co_mentioned(store, e)) for e in entities) > 10
+    assert_as_full(db, tmp_path)

@@ -56,16 +56,20 @@ def resolve(store, added: set[str] | None = None) -> None:
     and only the added documents are placed, as the single pass would have met them last."""
     if store.get_meta("stories_made_with") != MADE_WITH:
         added = None
-    if added is None:  # every document placed again: its features read, weighed and kept one document at a time
-        inputs = store_stories.story_inputs(store, features=False)
-        vecs = store_stories.keep_vectors(store, iter_vectors(store_stories.story_features(store), len(inputs.docs)))
+    inputs = store_stories.story_inputs(store, features=False)  # each document's DocInfo; its features come next
+    features = store_stories.story_features(store)  # read and weighed one document at a time
+    if added is None:  # every document placed again: the vectors wait in a temporary table
+        vecs = store_stories.keep_vectors(store, iter_vectors(features, len(inputs.docs)))
         try:
             store_stories.write_stories(store, compute(inputs, vecs=vecs))
         finally:
             vecs.close()
     else:
-        inputs = store_stories.story_inputs(store)
-        store_stories.write_stories(store, compute(inputs, store_stories.story_members(store), added))
+        # One more document moves every idf, so every vector (and every stored story's actors) is made again here
+        # too; the vectors are held (the pass joins every stored story's documents and reads each vector three
+        # times), not the features they are made from.
+        vecs = streamed_vectors(features, len(inputs.docs))
+        store_stories.write_stories(store, compute(inputs, store_stories.story_members(store), added, vecs=vecs))
     store.set_meta("stories_made_with", MADE_WITH)
 
 
