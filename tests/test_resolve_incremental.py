@@ -37,6 +37,19 @@ def exported(conn) -> str:
     return json.dumps(export_json(conn), sort_keys=True, ensure_ascii=False)
 
 
+def three_seeds_built(tmp_path: Path, seeds_dir: Path) -> tuple[list[Path], Path, Path]:
+    """The seeds in order, a corpus folder holding the first three, and the store built from it."""
+    from newsgraph.run import build
+
+    files = sorted(seeds_dir.glob("*.txt"))
+    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
+    corpus.mkdir()
+    for f in files[:3]:
+        shutil.copy(f, corpus / f.name)
+    build([str(corpus)], str(db))
+    return files, corpus, db
+
+
 def later_steps_in_full(db: Path) -> None:
     """Run every corpus step after entity resolution over the whole store, as a full corpus step does (stories aside)."""
     from newsgraph.run import corpus_steps
@@ -84,12 +97,7 @@ def test_added_documents_give_the_tables_of_a_full_step_on_the_seeds(tmp_path, s
     step), then added again: after each step the tables and the export are those of the steps run in full."""
     from newsgraph.run import build, forget
 
-    files = sorted(seeds_dir.glob("*.txt"))
-    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
-    corpus.mkdir()
-    for f in files[:3]:
-        shutil.copy(f, corpus / f.name)
-    build([str(corpus)], str(db))
+    files, corpus, db = three_seeds_built(tmp_path, seeds_dir)
     assert updates == []  # a first step is a full one
     assert_as_full(db, tmp_path)
 
@@ -359,12 +367,7 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
     from newsgraph.store import stories as store_stories
     from newsgraph.store.sqlite import open_store
 
-    files = sorted(seeds_dir.glob("*.txt"))
-    corpus, db = tmp_path / "corpus", tmp_path / "kb.db"
-    corpus.mkdir()
-    for f in files[:3]:
-        shutil.copy(f, corpus / f.name)
-    build([str(corpus)], str(db))
+    files, corpus, db = three_seeds_built(tmp_path, seeds_dir)
     with open_store(db, readonly=True) as store:
         before = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
         entities_before = {r[0] for r in store.conn.execute("SELECT id FROM entities")}
