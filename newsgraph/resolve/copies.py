@@ -181,7 +181,7 @@ def copies(docs: dict[str, DocInfo], versions: dict[str, list[tuple[int, str]]],
     older = {d for chain in present.values() for _, d in chain[:-1]}
     root = groups(pairs, present)
     by_root: dict[str, list[str]] = {}
-    for d in docs:
+    for d in sorted(docs):  # the groups in the order of their least id, not of `docs` (a dict made from a set)
         if d in root:
             by_root.setdefault(root[d], []).append(d)
     rows = []
