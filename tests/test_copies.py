@@ -58,7 +58,6 @@ def test_versions_of_a_page_count_through_the_latest():
     assert [(d, c, k) for d, c, k, _ in rows] == [("v1", "v2", "version")]
 
 
-
 def test_the_rows_come_in_one_order_whatever_order_the_documents_come_in():
     """Two groups of copies: the rows are the same list for every order of the documents' dict (the store hands them
     over as a dict made from a set, whose order changed from one process to the next)."""
@@ -73,6 +72,7 @@ def test_the_rows_come_in_one_order_whatever_order_the_documents_come_in():
     assert rows[0] == [("b", "a", "near-duplicate", similarity["a", "b"]), ("e", "a", "near-duplicate", 1.0),
                        ("d", "c", "near-duplicate", similarity["c", "d"])]  # the earliest published is canonical
     assert all(r == rows[0] for r in rows)
+
 
 def test_short_and_unrelated_texts_are_never_copies():
     texts = {"a": "Russia lends Venezuela money.", "b": "Russia lends Venezuela money again.", "c": OTHER, "d": WIRE}

@@ -405,8 +405,7 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
         grown = [r for r in roles if r[0] in entities_before]
         assert grown and [r for r in stored if r[1] in added and r[0] in entities_before] == grown
         # the entities named beside each entity outside the added documents, asked of the store per entity
-        c.execute("CREATE TEMP TABLE IF NOT EXISTS added_docs (id TEXT PRIMARY KEY)")
-        c.executemany("INSERT OR IGNORE INTO temp.added_docs(id) VALUES (?)", [(d,) for d in added])
+        entity_store._docs_table(store, added)  # as resolving the added documents sets it
         entities = {e for es in named.values() for e in es}
         for entity in entities:
             held = {o for doc, es in named.items() if entity in es and doc not in added for o in es} - {entity}
