@@ -121,6 +121,55 @@ def test_cross_validation_never_shows_a_held_out_article_to_threshold_selection(
         assert chosen_on == {a.id for a in articles} - {a.id for a in held}, (chosen_on, [a.id for a in held])
 
 
+def test_kept_fold_models_resume_a_cross_validation_and_are_trained_again_when_their_articles_change(tmp_path, monkeypatch):
+    """With ``keep``, a rerun loads each fold's kept model instead of training it and gives the same scores; a
+    changed article is trained again only in the folds that train on it; a damaged model file is trained again."""
+    from newsgraph.training import evaluate, ptc
+    from newsgraph.training import techniques as training
+
+    trained: list[set[str]] = []
+    train = training.train
+
+    def counting_train(articles, *args, **kwargs):
+        trained.append({a.id for a in articles})
+        return train(articles, *args, **kwargs)
+
+    monkeypatch.setattr(training, "train", counting_train)
+    folder, keep, cache = _write_folder(tmp_path / "ptc"), tmp_path / "kept", tmp_path / "cache"
+    first = evaluate.cross_validate(ptc.read_folder(folder), 3, cache=cache, keep=keep)
+    assert len(trained) == 3 and sorted(p.name for p in keep.iterdir()) == [
+        "fold1.joblib", "fold1.json", "fold2.joblib", "fold2.json", "fold3.joblib", "fold3.json"]
+
+    again = evaluate.cross_validate(ptc.read_folder(folder), 3, cache=cache, keep=keep)
+    assert len(trained) == 3  # nothing trained: every fold's model was kept for these articles
+    assert again == first
+
+    # a gold span fewer in article 2: the two folds that train on it train again, the fold holding it out does not
+    labels = folder / "labels" / "article2.task2-TC.labels"
+    labels.write_text("".join(labels.read_text(encoding="utf-8").splitlines(keepends=True)[1:]), encoding="utf-8")
+    changed = ptc.read_folder(folder)
+    evaluate.cross_validate(changed, 3, cache=cache, keep=keep)
+    held = [{a.id for a in part} for part in evaluate.folds(changed, 3)]
+    assert len(trained) == 5 and all("2" in ids for ids in trained[3:])
+    assert sorted(trained[3:], key=sorted) == sorted((set().union(*held) - h for h in held if "2" not in h), key=sorted)
+
+    (keep / "fold1.joblib").write_bytes(b"not a model")
+    evaluate.cross_validate(changed, 3, cache=cache, keep=keep)
+    assert len(trained) == 6 and trained[5] == set().union(*held) - held[0]
+
+    # options are part of what a model is: another min-precision trains every fold again
+    evaluate.cross_validate(changed, 3, cache=cache, keep=keep, min_precision=0.5)
+    assert len(trained) == 9
+
+
+def test_eval_keep_models_goes_with_folds(tmp_path):
+    from newsgraph.cli import main
+
+    folder = _write_folder(tmp_path / "ptc")
+    out = CliRunner().invoke(main, ["techniques", "eval", str(folder), "--keep-models", str(tmp_path / "kept")])
+    assert out.exit_code != 0 and "--keep-models keeps the models --folds trains; it goes with --folds" in out.output
+
+
 def test_word_rates_count_inside_spans_and_leave_out_what_they_are_told():
     import numpy as np
 

