@@ -201,6 +201,60 @@ def test_joined_quote_parts(analyze_text):
     assert [text[s:e] for s, e in quote.parts] == ["It should not be funny", "I did not think it would last."]
 
 
+# Two attributions of one speaker in one sentence, the second hung by the parser inside the first one's clause: each is
+# its own record, the first clause ends where the second cue's begins (PolNeAR gives them apart).
+SIBLINGS = [
+    ("and warned against", "Karl Weiss said he would order a review of the harbour's finances and warned against cuts to "
+     "the lifeboat service.",
+     ("said", "he would order a review of the harbour's finances", "Karl Weiss"),
+     ("warned", "cuts to the lifeboat service", "Karl Weiss")),
+    ("and urged", "Karl Weiss said the town had lost money on the pier and urged the council to sell it.",
+     ("said", "the town had lost money on the pier", "Karl Weiss"), ("urged", "the council to sell it", "Karl Weiss")),
+    ("and suggested", "Karl Weiss said the council would raise the port fees by March and suggested that the ferry would "
+     "stop running in winter.",
+     ("said", "the council would raise the port fees by March", "Karl Weiss"),
+     ("suggested", "the ferry would stop running in winter", "Karl Weiss")),
+    (", citing", "Harbour officials said storms have damaged the pier, citing the cost of repairs to the northern docks.",
+     ("said", "storms have damaged the pier", "Harbour officials"),
+     ("citing", "the cost of repairs to the northern docks", "Harbour officials")),
+    (", though she noted", "Maria Olsen said the new rules ease the burden on small farms, though she noted prices are "
+     "still rising.",
+     ("said", "the new rules ease the burden on small farms", "Maria Olsen"), ("noted", "prices are still rising", "Maria Olsen")),
+    (", which he said", "Karl Weiss also said the cameras do not show whether the driver had a phone in his hand, which he "
+     "said was in his pocket at the time.",
+     ("said", "the cameras do not show whether the driver had a phone in his hand", "Karl Weiss"),
+     ("said", "which he said was in his pocket at the time", "Karl Weiss")),
+    (', adding that "…"', '"We have enough boats for the summer," Maria Olsen said, adding that "the winter will be harder '
+     'for everyone."',
+     ("said", "We have enough boats for the summer", "Maria Olsen"),
+     ("adding", "the winter will be harder for everyone.", "Maria Olsen")),
+]
+
+
+@pytest.mark.parametrize("pattern,text,first,second", SIBLINGS, ids=[row[0] for row in SIBLINGS])
+def test_a_second_cue_of_the_speaker_is_its_own_attribution(analyze_text, pattern, text, first, second):
+    analysis = analyze_text(text)
+    got = [(text[q.cue_start:q.cue_end], q.text, _speaker_name(analysis, q)) for q in analysis.quotes]
+    assert got == [first, second]
+    for q in analysis.quotes:
+        assert text[q.start:q.end] == q.text
+
+
+@pytest.mark.parametrize("text,content", [
+    # a cue lower in the reported clause is part of what is reported
+    ("Maria Olsen said the reporter was leaving the hall when guards stopped her and told her to go home.",
+     "the reporter was leaving the hall when guards stopped her and told her to go home"),
+    # a cue whose clause is the content is never split off ("said he believes" is one attribution)
+    ("Karl Weiss said he believes the mine will reopen next year.", "he believes the mine will reopen next year"),
+    # a participle inside the speaker's own quoted words belongs to them (marks written as two apostrophes, which
+    # pair as no quote: the clause is found by its cue)
+    ("Karl Weiss said he had worked at the port ''for the town's sake, knowing that nobody would thank us.''",
+     "he had worked at the port ''for the town's sake, knowing that nobody would thank us"),
+])
+def test_a_cue_inside_what_is_reported_stays_in_it(analyze_text, text, content):
+    assert [q.text for q in analyze_text(text).quotes] == [content]
+
+
 def test_she_is_never_a_man_named_before(analyze_text):
     """The issue's case: "…," she said, after a woman is named, must not go to a man named nearer in subject position."""
     text = ('Katelynn Lamoreaux waited outside the hall. Donald Trump spoke for an hour inside. '

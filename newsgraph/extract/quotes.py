@@ -16,13 +16,16 @@ Found in two passes, the first that claims a cue wins:
    partial), or right before the opening mark (``Peskov said: "…"``). Titles
    (``NBC's "Meet the Press"``) and terms (``a phenomenon called "differential
    nonresponse"``) are not quotes; a quote interrupted by its own attribution
-   (``"…," she said. "…"``) is one record whose ``parts`` are the pieces.
+   (``"…," she said. "…"``) is one record whose ``parts`` are the pieces, unless the second quote has a
+   cue of its own (``"…," she said, adding that "…"``).
 2. Cue words with their content: a clausal complement (``said that …``), the
    rest of the clause around a parenthetical cue (``…, he added, assumes …``),
    an open complement (``wants to …``, ``urged X to …``), a noun phrase for cues
    that take one (``denied the charge``, ``backing Clinton``), a prepositional
    complement (``talked about …``, ``called for …``), ``according to`` any noun
-   phrase, and a headline colon (``Trump: Generals don't …``).
+   phrase, and a headline colon (``Trump: Generals don't …``). A second cue of the speaker that the parser
+   hangs on the reported clause's verb (``X said A and warned B``, ``…, citing B``, ``…, though she noted B``,
+   ``…, which he said B``) ends the first content and is a record of its own (``_without_sibling``).
 """
 
 from __future__ import annotations
@@ -111,8 +114,9 @@ def extract(ctx: Context) -> None:
     used_cues: set[int] = set()
     double = quoted_spans(_text(doc))
     spans = sorted(double + single_quoted_spans(_text(doc), double), key=lambda q: q.open)
-    found = _direct_all(ctx, starts, spans, used_cues)
-    found.extend(_indirect(ctx, found, used_cues))
+    speakers: dict[int, Token] = {}  # a cue cut from a record's content as its sibling -> that record's subject
+    found = _direct_all(ctx, starts, spans, used_cues, speakers)
+    found.extend(_indirect(ctx, starts, found, used_cues, speakers))
     found.extend(_colons(ctx, found))
     found.extend(_nominal_cues(ctx, found))
     found.sort(key=lambda f: f.lo)
@@ -193,20 +197,21 @@ def _tokens(doc, starts: list[int], start: int, end: int) -> Span:
     return doc[bisect.bisect_left(starts, start): bisect.bisect_left(starts, end)]
 
 
-def _direct_all(ctx: Context, starts: list[int], spans: list[QuotedSpan], used_cues: set[int]) -> list[_Found]:
+def _direct_all(ctx: Context, starts: list[int], spans: list[QuotedSpan], used_cues: set[int],
+                speakers: dict[int, Token]) -> list[_Found]:
     out: list[_Found] = []
     for qs in spans:
         if out and out[-1].lo <= qs.start < out[-1].hi:
             continue  # inside a clause already taken whole (a partial quote)
-        if _cue_after(ctx.doc, starts, qs) is None and _join(ctx, out, qs):
+        if _cue_after(ctx.doc, starts, qs) is None and _join(ctx, starts, out, qs):
             continue
-        f = _direct(ctx, starts, qs, used_cues)
+        f = _direct(ctx, starts, qs, used_cues, speakers)
         if f is not None:
             out.append(f)
     return out
 
 
-def _join(ctx: Context, found: list[_Found], qs: QuotedSpan) -> bool:
+def _join(ctx: Context, starts: list[int], found: list[_Found], qs: QuotedSpan) -> bool:
     """`"…," she said. "…"`: a cue-less quote right after the attribution of the quote before it continues that quote."""
     if not found:
         return False
@@ -216,6 +221,10 @@ def _join(ctx: Context, found: list[_Found], qs: QuotedSpan) -> bool:
     between = _text(ctx.doc)[prev.closes + 1: qs.open]
     if "\n" in between or '"' in between or not (prev.closes < prev.cue_span[0] < qs.open) or len(between.split()) > 14:
         return False
+    inside = _tokens(ctx.doc, starts, qs.start, qs.end)
+    own = _cue_governing(inside) if len(inside) else None
+    if own is not None and own.i != prev.cue.i and prev.closes < own.idx < qs.open:
+        return False  # '"…," he said, adding that "…"': the second quote has a cue of its own
     prev.parts.append((qs.start, qs.end))
     prev.closes = qs.close
     return True
@@ -253,7 +262,7 @@ def _is_term(ctx: Context, starts: list[int], qs: QuotedSpan) -> bool:
     return False
 
 
-def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]) -> _Found | None:
+def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int], speakers: dict[int, Token]) -> _Found | None:
     doc = ctx.doc
     inside = _tokens(doc, starts, qs.start, qs.end)
     if not len(inside):
@@ -285,6 +294,10 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     attribution = _attribution(cue, source, subject)
     if after is None and glued is None:
         clause = _content(ctx, cue)
+        if clause:
+            clause, sibling = _without_sibling(ctx, starts, cue, clause)
+            if sibling is not None and subject is not None and not _own_subject(sibling):
+                speakers[sibling.i] = subject
         if clause and clause[0][0] <= qs.open and clause[-1][1] > qs.start:
             outside = len(_text(doc)[clause[0][0]: qs.open].split()) + len(_text(doc)[qs.close + 1: clause[-1][1]].split())
             if outside >= 2:
@@ -568,7 +581,8 @@ def _may_cue(ctx: Context, lowers: set[str], lemmas: frozenset[str] | set[str], 
     return out
 
 
-def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_Found]:
+def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: set[int],
+              speakers: dict[int, Token]) -> list[_Found]:
     doc = ctx.doc
     out: list[_Found] = []
     # "according", "in", and verbs that are cues or claim verbs: no other token passes the tests below
@@ -596,6 +610,9 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
             parts = claim[0] if claim else None
         else:
             continue
+        sibling = None
+        if parts and claim is None:
+            parts, sibling = _without_sibling(ctx, starts, tok, parts)
         if not parts or _covered(direct + out, parts):
             continue
         if _words(doc, parts) < 2 and not _one_name(ctx, parts):
@@ -603,7 +620,7 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         lo, hi = parts[0][0], parts[-1][1]
         if lo <= tok.idx < hi and len(parts) == 1:
             continue
-        subject = subject_of(tok)
+        subject = speakers.get(tok.i) or subject_of(tok)
         source = None
         if subject is not None:
             if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES and not (
@@ -625,7 +642,71 @@ def _indirect(ctx: Context, direct: list[_Found], used_cues: set[int]) -> list[_
         cue_text = _text(doc)[cue_span[0]: cue_span[1]]
         out.append(_Found(parts, kind, tok, cue_span, cue_text, source, _attribution(tok, source, subject)))
         used_cues.add(tok.i)
+        if sibling is not None and subject is not None and not _own_subject(sibling):
+            speakers[sibling.i] = subject  # "X said A and warned B", "X said A, citing B": B is X's too
     return out
+
+
+_SIBLING_DEPS = frozenset({"conj", "advcl", "relcl"})
+
+
+def _own_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children)
+
+
+def _without_sibling(ctx: Context, starts: list[int], verb: Token,
+                     parts: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], Token | None]:
+    """A content without the attribution that closes it. The parser often hangs a second cue of the same speaker on
+    the verb of the first one's clause: "X said A and warned B", "X said A, citing B", "X said A, though she noted B",
+    or a fronted relative "X said A, which he said B". Each is an attribution of its own (PolNeAR gives them apart,
+    and never one inside the other's content: "X said he believes A" stays one). Returns the content cut before the
+    first such cue, and that cue; a cue lower in the clause ("… when police located her and told her to leave") is
+    part of what is reported."""
+    doc = ctx.doc
+    lo, hi = parts[0][0], parts[-1][1]
+    inside = doc[bisect.bisect_left(starts, lo): bisect.bisect_left(starts, hi)]
+    tops = {t.i for t in inside if not (lo <= t.head.idx < hi) or t.head is t}  # the clause's own verb (or noun)
+    for t in inside:
+        if t.i <= verb.i or not _is_cue_verb(t) or t.right_edge.idx + len(t.right_edge.text) < hi:
+            continue
+        first = t.left_edge
+        if first.idx <= lo:
+            continue
+        before = doc[first.i - 1]
+        lead = _text(doc)[lo: first.idx]
+        if (lead.count('"') + lead.count("''")) % 2:
+            continue  # inside the speaker's own quoted words
+        clause = t.head.i in tops and t.head.dep_ == "ccomp" and t.head.head.i == verb.i  # "X said [A …]"
+        if t.dep_ == "conj":
+            # "… and warned B": coordinated with the reported clause's verb, without a subject of its own
+            ok = clause and not _own_subject(t) and before.lower_ in {"and", "but", ","}
+        elif t.dep_ == "advcl":
+            # ", citing B", ", adding that B"; ", though she noted B"
+            ok = clause and (
+                (t.tag_ == "VBG" and first.i == t.i and before.text in {",", "—", "--", "―"})
+                or (first.dep_ == "mark" and first.lower_ in {"though", "although"} and _own_subject(t)))
+        elif t.dep_ == "relcl":
+            # ", which he said B": the relative word is part of what is said, not its speaker
+            ok = first.lower_ in {"which", "who", "whom"} and before.text == "," and any(
+                c.dep_ == "nsubj" and c.i != first.i for c in t.children)
+        else:
+            ok = False
+        if not ok:
+            continue
+        own = _content(ctx, t)
+        if not own or own[0][0] < first.idx or _words(doc, own) - (first.lower_ in _FRONTED) < 2:
+            continue
+        kept = [(a, min(b, first.idx)) for a, b in parts if a < first.idx]
+        kept = [r for r in (_trimmed_chars(doc, starts, a, b) for a, b in kept) if r]
+        if kept:
+            return kept, t
+    return parts, None
+
+
+def _trimmed_chars(doc, starts: list[int], a: int, b: int) -> tuple[int, int] | None:
+    """The canonical characters [a, b) without what ``_trimmed`` drops at either end."""
+    r = _trimmed(doc, bisect.bisect_left(starts, a), bisect.bisect_left(starts, b))
+    return _chars(doc, *r) if r else None
 
 
 # Nouns and adjectives that attribute what their preposition introduces ("his support for Clinton", "took a swipe at
