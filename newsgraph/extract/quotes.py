@@ -83,6 +83,12 @@ _VOICES = frozenset({"i", "we"})
 # Cues whose subject "it" is a document or a recording: "It says the campaign violated …", "It shows an officer …".
 _DOCUMENT_CUES = frozenset({"say", "show", "state", "find", "report", "conclude", "note", "indicate", "suggest", "warn"})
 _SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
+# Cue verbs that show, obtain or keep the things named here rather than attribute them.
+_NP_OTHER_SENSE = frozenset({"show", "find", "maintain", "seek"})
+_NOT_CONTENT_OBJECTS = frozenset("way ways sign signs means relationship relationships relations ties contact".split())
+# Cue verbs with a particle that leave speech for another sense: "written off the regime" (given up on), "called off
+# the talks", "showed up". ("Backed off his proposals" still takes a stance: PolNeAR counts it.)
+_OTHER_SENSE_PARTICLES = {"write": {"off"}, "call": {"off"}, "show": {"up", "off"}}
 
 
 @dataclass
@@ -431,6 +437,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     doc = ctx.doc
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
+    if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
+        return None
     for c in kids:
         if c.dep_ == "ccomp" and c.i > verb.i and c.left_edge.i < verb.i:
             # "which Mr. Clarke says he is doing everything to keep open", "what Trump says his plan would do": the
@@ -456,6 +464,14 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             r = _trimmed(doc, verb.i + 2, max(c.right_edge.i for c in clause) + 1)
             return [_chars(doc, *r)] if r else None
     for c in kids:
+        if c.dep_ == "xcomp" and lemma == "continue" and not _is_cue_verb(c) or (
+            c.dep_ == "xcomp" and lemma == "call" and any(o.dep_ in {"dobj", "oprd", "dative"} and o.i < c.i for o in kids)
+            and not (verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "on")
+        ):
+            # "continuing to strengthen an alliance" is aspect, no speech ("continue to support him" still endorses);
+            # "called Lavrov to arrange a meeting" and "called Mr. Maduro to relay his support" are telephone calls
+            # ("called on young people to participate" asks)
+            return None
         if c.dep_ == "xcomp" and (lemma in _XCOMP_CUES or c.i > verb.i and not any(o.dep_ == "dobj" for o in kids)):
             # "wants to …", "urged X to …"; and "He said legalizing it could …", a clause the parser took for a complement
             objs = [o for o in kids if o.dep_ in {"dobj", "dative"} and o.i < c.i]
@@ -467,10 +483,18 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         if c.dep_ == "dobj" and oprd and lemma in {"call", "name", "label", "brand", "dub", "deem", "consider"}:
             r = _trimmed(doc, c.left_edge.i, oprd[0].right_edge.i + 1)  # "called Clinton a liar"
             return [_chars(doc, *r)] if r else None
+    if lemma in _NP_OTHER_SENSE and any(c.dep_ == "dobj" and c.lower_ in _NOT_CONTENT_OBJECTS for c in kids) or (
+        lemma == "speak" and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in kids)
+    ):
+        # "Russia shows no signs of …", "the regime has found another way", "managed to maintain a relationship":
+        # these verbs show, get or keep such things, and attribute nothing; "X speaks volumes about Y" says nothing
+        return None
     for c in kids:
         if c.dep_ == "dobj" and (lemma in _NP_CUES or c.lemma_.lower() in CLAIM_NOUNS):
             if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
                 continue
+            if all(t.ent_type_ in {"DATE", "TIME"} or t.is_punct for t in c.subtree):
+                continue  # "promised Feb. 18 at … he would not …": a date the parser made the object is no content
             hi = c.right_edge.i + 1
             for p in kids:
                 if p.dep_ == "prep" and p.i > c.i and p.lower_ in {"of", "for", "over", "as"}:
@@ -620,6 +644,8 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         lo, hi = parts[0][0], parts[-1][1]
         if lo <= tok.idx < hi and len(parts) == 1:
             continue
+        if any(a <= tok.idx < b and not (a <= lo and hi <= b) for f in direct for a, b in f.parts):
+            continue  # a cue inside quoted words ("who told her: “We think …”") attributes nothing outside them
         subject = speakers.get(tok.i) or subject_of(tok)
         source = None
         if subject is not None:
@@ -746,6 +772,8 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
         if prep is None:
             continue
+        if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+            continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
         if prep.lower_ == "of" and low == "support" and tok.head.lemma_.lower() in {"have", "win", "get", "gain", "enjoy"}:
             continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
         objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
