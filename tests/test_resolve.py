@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsgraph.store import queries
@@ -673,3 +675,25 @@ def test_short_forms_are_tried_only_against_names_their_first_word_begins():
                      ("National Unionists", "Nat Unions", "short form of National Unionists"),
                      ("National Union", "Nat Unions", "short form of National Union")]
     assert uf.find(names.index("Nati Un")) != uf.find(names.index("National Union"))  # "un": too short to begin a word
+
+
+def test_no_demonym_inside_a_longer_name_joins_a_state(seeds_conn):
+    """"the oil-rich South American nation", "reported by The New American" (a magazine): the demonym there is a word
+    of a longer name, and no mention of the United States; "Russian officials" still is Russia's."""
+    rows = seeds_conn.execute(
+        "SELECT d.text, m.start, m.end, m.entity FROM mentions m JOIN documents d ON d.id = m.doc WHERE m.kind = 'demonym'"
+    ).fetchall()
+    assert rows
+    inside = []
+    for text, start, end, entity in rows:
+        # the paragraph around the mention, its hard-wrapped lines joined ("by The New\nAmerican:")
+        line = re.split(r"\n\s*\n", text[:start])[-1].replace("\n", " ")
+        words = (line[-100:] + re.split(r"\n\s*\n", text[start:])[0].replace("\n", " ")[:100]).split()
+        if sum(w[:1].isupper() for w in words) > len(words) / 2:
+            continue  # a title-case headline: "Backs Venezuelan ..." says nothing
+        before = line.rstrip(" -").split()
+        word = before[-1] if before and line[-1:] in {" ", "-"} else ""
+        if word[:1].isupper() and word.isalpha() and word not in {"The", "A", "An", "In", "And", "By"}:
+            inside.append((word, text[start:end], entity))
+    assert not inside, inside
+    assert "russia" in {entity for _, _, _, entity in rows}
