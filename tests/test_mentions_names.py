@@ -251,3 +251,10 @@ def test_a_demonym_joined_to_a_word_that_is_no_actor_is_one_word(analyze_text):
     a = analyze_text("Anglo-American said its profits rose. Russian-American relations soured after the vote.")
     assert [m.place for m in a.mentions if m.text == "American"] == ["US"]  # of "Russian-American" only
     assert [m.place for m in a.mentions if m.text == "Russian"] == ["RU"]
+
+
+def test_an_outlet_is_the_short_name_of_its_service(analyze_text):
+    a = analyze_text("A report by the BBC World said the mine had opened in February. The BBC said the deal was signed. "
+                     "The story ran on Reuters News Online, and Reuters later corrected it.")
+    assert target(a, mention(a, "BBC")).name == "BBC World"
+    assert target(a, mention(a, "Reuters")).name == "Reuters News Online"

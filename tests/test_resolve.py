@@ -697,3 +697,20 @@ def test_no_demonym_inside_a_longer_name_joins_a_state(seeds_conn):
             inside.append((word, text[start:end], entity))
     assert not inside, inside
     assert "russia" in {entity for _, _, _, entity in rows}
+
+
+def test_an_outlet_and_its_service_are_one_entity_across_documents():
+    """"BBC World" in one document and "BBC" in another are one outlet, as "Breitbart News" and Breitbart are; a
+    state's name before the service word ("China Online") is no short name of it."""
+    from newsgraph.resolve.entities import _Mentions, cluster
+
+    names = [("ORG", "BBC World", None), ("ORG", "BBC", None), ("ORG", "Reuters News Online", None),
+             ("ORG", "Reuters", None), ("ORG", "China Online", None), ("GPE", "China", "CN")]
+    rows = [(n, f"d{n}", 0, label, name, name.lower(), "ent", place, None, None, None, "name")
+            for n, (label, name, place) in enumerate(names)]
+    ms = _Mentions(rows).seal()
+    uf = cluster(ms, [])
+    assert uf.find(0) == uf.find(1) and uf.find(2) == uf.find(3) and uf.find(0) != uf.find(2)
+    reasons = {(ms[a].name, ms[b].name): reason for a, b, reason in uf.log}
+    assert reasons[("BBC World", "BBC")] == "short name of BBC World"
+    assert uf.find(4) != uf.find(5)

@@ -29,7 +29,8 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    LEGAL_SUFFIXES, ORG_HEADS, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name, initials_match,
+    LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name,
+    initials_match,
 )
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import Mention
@@ -725,7 +726,7 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
     for j, c in enumerate(cands):
         words = c.name.split()
         if c.label == "ORG" and c.target is None and len(words) >= 2 and all(
-            w.lower().rstrip(".") in ORG_HEADS or w.lower() in LEGAL_SUFFIXES for w in words[1:]
+            w.lower().rstrip(".") in ORG_HEADS or w.lower() in OUTLET_SERVICES or w.lower() in LEGAL_SUFFIXES for w in words[1:]
         ) and not gazetteer().lookup(words[0]):
             org_short.setdefault(fold(words[0]), []).append(j)
     for i, c in enumerate(cands):
