@@ -229,3 +229,32 @@ def test_name_cleaning_on_the_token_list_equals_cleaning_on_the_doc(nlp, seeds_d
         for i in range(len(doc) + 1):
             assert _role_before(tokens, i) == _role_before(doc, i)
     assert titled >= 1  # a title found inside an entity span (the made text): the comparison covers that path too
+
+
+def test_a_demonym_inside_a_longer_name_is_not_the_state(analyze_text):
+    """"Latin American", "North American box office", "The New American" (a magazine), "African-American": the NER
+    tags a longer name that ends in a demonym; the demonym in it is no mention of the United States."""
+    a = analyze_text(
+        "Latin American exports to China grew last year, the bank said. The film topped the North American box office "
+        "on Sunday. The claim was first made last month by The New American: the magazine cited no source. "
+        "The director said an African-American film rarely wins, and she was the first African - American woman "
+        "to head the board. Protests by pro-Russian rebels grew, and Russian "
+        "officials said American diplomats had left."
+    )
+    us = [m.text for m in a.mentions if m.place == "US"]
+    assert us == ["American"], us  # "American diplomats" alone
+    assert [m.text for m in a.mentions if m.place == "RU"] == ["Russian", "Russian"]  # a stance or a start keeps its state
+    assert mention(a, "China").place == "CN"
+
+
+def test_a_demonym_joined_to_a_word_that_is_no_actor_is_one_word(analyze_text):
+    a = analyze_text("Anglo-American said its profits rose. Russian-American relations soured after the vote.")
+    assert [m.place for m in a.mentions if m.text == "American"] == ["US"]  # of "Russian-American" only
+    assert [m.place for m in a.mentions if m.text == "Russian"] == ["RU"]
+
+
+def test_an_outlet_is_the_short_name_of_its_service(analyze_text):
+    a = analyze_text("A report by the BBC World said the mine had opened in February. The BBC said the deal was signed. "
+                     "The story ran on Reuters News Online, and Reuters later corrected it.")
+    assert target(a, mention(a, "BBC")).name == "BBC World"
+    assert target(a, mention(a, "Reuters")).name == "Reuters News Online"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsgraph.store import queries
@@ -673,3 +675,42 @@ def test_short_forms_are_tried_only_against_names_their_first_word_begins():
                      ("National Unionists", "Nat Unions", "short form of National Unionists"),
                      ("National Union", "Nat Unions", "short form of National Union")]
     assert uf.find(names.index("Nati Un")) != uf.find(names.index("National Union"))  # "un": too short to begin a word
+
+
+def test_no_demonym_inside_a_longer_name_joins_a_state(seeds_conn):
+    """"the oil-rich South American nation", "reported by The New American" (a magazine): the demonym there is a word
+    of a longer name, and no mention of the United States; "Russian officials" still is Russia's."""
+    rows = seeds_conn.execute(
+        "SELECT d.text, m.start, m.end, m.entity FROM mentions m JOIN documents d ON d.id = m.doc WHERE m.kind = 'demonym'"
+    ).fetchall()
+    assert rows
+    inside = []
+    for text, start, end, entity in rows:
+        # the paragraph around the mention, its hard-wrapped lines joined ("by The New\nAmerican:")
+        line = re.split(r"\n\s*\n", text[:start])[-1].replace("\n", " ")
+        words = (line[-100:] + re.split(r"\n\s*\n", text[start:])[0].replace("\n", " ")[:100]).split()
+        if sum(w[:1].isupper() for w in words) > len(words) / 2:
+            continue  # a title-case headline: "Backs Venezuelan ..." says nothing
+        before = line.rstrip(" -").split()
+        word = before[-1] if before and line[-1:] in {" ", "-"} else ""
+        if word[:1].isupper() and word.isalpha() and word not in {"The", "A", "An", "In", "And", "By"}:
+            inside.append((word, text[start:end], entity))
+    assert not inside, inside
+    assert "russia" in {entity for _, _, _, entity in rows}
+
+
+def test_an_outlet_and_its_service_are_one_entity_across_documents():
+    """"BBC World" in one document and "BBC" in another are one outlet, as "Breitbart News" and Breitbart are; a
+    state's name before the service word ("China Online") is no short name of it."""
+    from newsgraph.resolve.entities import _Mentions, cluster
+
+    names = [("ORG", "BBC World", None), ("ORG", "BBC", None), ("ORG", "Reuters News Online", None),
+             ("ORG", "Reuters", None), ("ORG", "China Online", None), ("GPE", "China", "CN")]
+    rows = [(n, f"d{n}", 0, label, name, name.lower(), "ent", place, None, None, None, "name")
+            for n, (label, name, place) in enumerate(names)]
+    ms = _Mentions(rows).seal()
+    uf = cluster(ms, [])
+    assert uf.find(0) == uf.find(1) and uf.find(2) == uf.find(3) and uf.find(0) != uf.find(2)
+    reasons = {(ms[a].name, ms[b].name): reason for a, b, reason in uf.log}
+    assert reasons[("BBC World", "BBC")] == "short name of BBC World"
+    assert uf.find(4) != uf.find(5)

@@ -29,7 +29,8 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    LEGAL_SUFFIXES, ORG_HEADS, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name, initials_match,
+    LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name,
+    initials_match,
 )
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import Mention
@@ -417,11 +418,15 @@ def _scored(doc: Doc, i: int) -> bool:
 
 
 def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
-    """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document."""
+    """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document.
+
+    A demonym joined to a word that is no actor is one adjective ("African-American", "Anglo-American"), not two."""
     if end - start == 3 and doc[start + 1].text == "-" and not doc[start].whitespace_ and not doc[start + 1].whitespace_:
         parts = (doc[start].text, doc[start + 2].text)
-        known = [bool(gazetteer().lookup(p)) or p in people for p in parts]
-        if all(known) or (any(known) and all(len(p) >= 3 and p[:1].isupper() for p in parts)):
+        gaz = gazetteer()
+        known = [bool(gaz.lookup(p)) or p in people for p in parts]
+        demonym = any(p in gaz.demonyms and p not in people for p in parts)
+        if all(known) or (any(known) and not demonym and all(len(p) >= 3 and p[:1].isupper() for p in parts)):
             return [(start, start + 1), (start + 2, end)]
     return [(start, end)]
 
@@ -454,6 +459,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 continue  # a law has a name of several words ("Endangered Species Act"); one word is a tagging slip
             if ent.label_ == "NORP" and text not in gaz.demonyms and text not in PARTY_MEMBERS:
                 continue  # ideologies and groups ("Marxist", "Western") are labels, not actors
+            if (start, end) != (ent.start, ent.end) and _demonym_inside_name(doc, ent, start, end, heads):
+                continue  # "African - American" cut at its dash: the demonym is still a word of the longer name
             if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
                 continue
             if taken.intersection(range(start, end)):
@@ -506,6 +513,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).
     surfaces = _gazetteer_index()
     texts = [strings[h] for h in columns[:, 0].tolist()]
+    entity_at = {k: e for e in ents if len(e) > 1 for k in range(e.start, e.end)}
     i = 0
     n = len(doc)
     while i < n:
@@ -515,6 +523,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             for words in hits:
                 j = i + len(words)
                 if j <= n and all(texts[i + k] == w for k, w in enumerate(words)) and not taken.intersection(range(i, j)):
+                    if i in entity_at and _demonym_inside_name(doc, entity_at[i], i, j, heads):
+                        break  # "Latin American", "The New American": a word of a longer name, not the state
                     out.append(_Candidate(i, j, "GAZ", " ".join(words)))
                     taken.update(range(i, j))
                     i = j
@@ -524,6 +534,35 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             i += 1
     out.sort(key=lambda c: c.start)
     return out
+
+
+# Prefixes that make a demonym an attitude, not a name: "Pro-Russian", "Anti-American" (capitalised at a sentence start).
+_STANCE_PREFIXES = {"pro", "anti", "non", "ex", "neo", "post", "pre"}
+
+
+def _demonym_inside_name(doc: Doc, ent: Span, start: int, end: int, heads: _Headings) -> bool:
+    """Whether the demonym at [start, end) is a word of the longer name `ent` the NER found, not its state.
+
+    It is when a capitalised word of the same name that is no place of its own stands right before it (across a
+    hyphen): "Latin American", "North American box office", "African-American", "Anglo-American", "The New American"
+    (a magazine), "The Great American Songbook". The NER's span is the evidence that the words make one name; the
+    mention stage drops such a span (a NORP that is no demonym, an ORG cut at a colon), and the gazetteer pass would
+    otherwise find the demonym inside it and link it to the state. A demonym that starts the name keeps its state
+    ("Russian Foreign Ministry"), and so does one after a state ("Russian-American") or a stance ("pro-Russian").
+    In a title-case heading every word has its capital and the NER's spans run over several names ("Putin Backs
+    Venezuelan Regime" as one PERSON): a capital there is no evidence, and the demonym keeps its state.
+    """
+    gaz = gazetteer()
+    if end - start != 1 or doc[start].text not in gaz.demonyms or start in heads.lines:
+        return False
+    k = start - 1
+    if k > ent.start and doc[k].text in {"-", "‐"}:  # inside the NER's span, spaced or not ("African - American")
+        k -= 1
+    if k < ent.start:
+        return False
+    prev = doc[k]
+    return (prev.is_alpha and prev.text[:1].isupper() and prev.pos_ not in {"DET", "ADP", "CCONJ", "PRON"}
+            and prev.lower_ not in _STANCE_PREFIXES and gaz.lookup(prev.text) is None)
 
 
 @lru_cache(maxsize=1)
@@ -687,7 +726,7 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
     for j, c in enumerate(cands):
         words = c.name.split()
         if c.label == "ORG" and c.target is None and len(words) >= 2 and all(
-            w.lower().rstrip(".") in ORG_HEADS or w.lower() in LEGAL_SUFFIXES for w in words[1:]
+            w.lower().rstrip(".") in ORG_HEADS or w.lower() in OUTLET_SERVICES or w.lower() in LEGAL_SUFFIXES for w in words[1:]
         ) and not gazetteer().lookup(words[0]):
             org_short.setdefault(fold(words[0]), []).append(j)
     for i, c in enumerate(cands):

@@ -28,6 +28,10 @@ ORG_HEADS = frozenset({
     "studios", "pictures", "records", "labs", "laboratories", "pharmaceuticals", "energy", "petroleum", "oil", "gas",
     "telecom", "communications", "media", "exchange", "trust", "society", "center", "centre", "clinic", "church",
 })
+# Words after an outlet's name that name one of its services, not another organisation: "BBC World" and
+# "BBC News Online" are the BBC's. They make a short name as the words above do ("BBC" / BBC World), and
+# are kept apart from them because they say nothing of a name's type ("Third World", "New World").
+OUTLET_SERVICES = frozenset({"world", "online"})
 # Titles of nobility stay inside the name: "Baroness Scotland" is a person, not Scotland.
 PEERAGE = frozenset({"lord", "lady", "baroness", "baron", "earl", "viscount", "viscountess", "duke", "duchess",
                      "marquess", "marchioness", "countess", "dame"})

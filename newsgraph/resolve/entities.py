@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from newsgraph.lexicons.names import (
-    EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, PEERAGE, PLACE_HEADS, family_name, first_names, given_name,
+    EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PEERAGE, PLACE_HEADS, family_name, first_names, given_name,
     acronym_letters, initials_match, is_east_asian_order, spelling_needs,
 )
 from newsgraph.lexicons.places import fold, gazetteer
@@ -533,8 +533,9 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
                 short_of[" ".join(words[k:])].add(uf.find(i))
                 break
-        # "Breitbart News" / Breitbart: a name and the organisation words after it
-        if len(words) >= 2 and all(w.rstrip(".") in ORG_WORDS or w in LEGAL_SUFFIXES for w in words[1:]) and words[0] not in place_keys:
+        # "Breitbart News" / Breitbart, "BBC World" / BBC: a name and the organisation (or outlet service) words after it
+        if len(words) >= 2 and all(w.rstrip(".") in ORG_WORDS or w in OUTLET_SERVICES or w in LEGAL_SUFFIXES for w in words[1:]) \
+                and words[0] not in place_keys:
             short_of[words[0]].add(uf.find(i))
         # a party and its members: "Conservative Party" / Conservatives, "Democratic Party" / Democrats
         if len(words) == 2 and words[1] == "party":
