@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsgraph.lexicons.coref import descriptions, first_names
+from newsgraph.lexicons.coref import descriptions, first_names, regions
 
 
 def _links(analysis):
@@ -60,6 +60,20 @@ SENTENCES = [
      [("nominal", "The dictator", "Nicolás Maduro")], []),
     ("Daniel Ortega was named chairman of the council.", "a passive naming verb describes its subject",
      [("nominal", "chairman", "Daniel Ortega")], []),
+    # A region word allows only the states of that region, however salient another state is.
+    ("Venezuela sold oil to the United States last year. The United States imposed sanctions on Monday. "
+     "Officials said the South American country would suffer.", "a region word: South American",
+     [("nominal", "the South American country", "Venezuela")], [("nominal", "the South American country", "United States")]),
+    ("Russia sent troops to Mali in June. Moscow said the West African country had asked for help.",
+     "a region word: West African", [("nominal", "the West African country", "Mali")],
+     [("nominal", "the West African country", "Moscow")]),
+    # ... and a state's own two-word demonym is no region ("South African" is not "African").
+    ("Kenya and South Africa signed a deal. The South African government said it would send doctors.",
+     "a two-word demonym names its state", [("nominal", "The South African government", "South Africa")],
+     [("nominal", "The South African government", "Kenya")]),
+    ("North Korea and South Korea met on Monday. The South Korean government said the talks went well.",
+     "South Korean is South Korea", [("nominal", "The South Korean government", "South Korea")],
+     [("nominal", "The South Korean government", "North Korea")]),
 ]
 
 
@@ -103,6 +117,8 @@ def test_lexicons():
     assert descriptions()["president"] == ("person", None)
     assert descriptions()["spokeswoman"] == ("person", "f")
     assert descriptions()["company"][0] == "company"
+    assert "VE" in regions()["south american"] and "US" not in regions()["south american"]
+    assert regions()["baltic"] == {"EE", "LV", "LT"}
 
 
 # --- the seed articles -------------------------------------------------------------------------

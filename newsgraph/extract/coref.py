@@ -50,7 +50,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names
+from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import LocalMention, Mention, Participant
 
@@ -506,7 +506,8 @@ class _Resolver:
             return False  # "the Kremlin spokesman Dmitry Peskov": the name is inside
         if head.dep_ in {"attr", "compound", "oprd"} or (head.dep_ == "pobj" and head.head.lower_ == "as"):
             return False  # predicative: "recognized Guaido as Venezuela's interim president"
-        states = self._states(head, kids)
+        allowed, region_words = self._regions(head)
+        states = self._states(head, kids, region_words)
         for c in kids:  # "the director of MUSIAD", "the regime of Nicolás Maduro": somebody else's
             if c.dep_ == "prep" and c.lower_ == "of":
                 if any(o.i in self.by_token and not self.mentions[self.by_token[o.i]].place for o in c.children):
@@ -533,6 +534,8 @@ class _Resolver:
                 continue
             if gender and ref.gender not in (None, gender):
                 continue
+            if allowed is not None and (ref.states or ref.type == "country") and not ref.states & allowed:
+                continue  # "the South American nation" is no state outside South America
             far = here - ref.sent
             if far > window and not (named_so and cls == "person"):
                 continue
@@ -601,14 +604,42 @@ class _Resolver:
             start = j
         return start
 
-    def _states(self, head: Token, kids: list[Token]) -> set[str]:
-        """States a description names: "the Venezuelan leader", "Russia's president", "the president of Russia"."""
+    def _regions(self, head: Token) -> tuple[frozenset[str] | None, set[int]]:
+        """The states a region word before a description's head allows ("the oil-rich South American nation":
+        the twelve South American states), or None when it has none; and the tokens of those region words.
+        Two words are read before one, and a pair the table of states knows ("South African") is a state."""
+        table, known = regions(), gazetteer()
+        words = [t for t in self.doc[head.left_edge.i: head.i] if head in t.ancestors]
+        allowed: frozenset[str] | None = None
+        used: set[int] = set()
+        k = 0
+        while k < len(words):
+            pair = f"{words[k].lower_} {words[k + 1].lower_}" if k + 1 < len(words) else ""
+            if pair and known.lookup(f"{words[k].text} {words[k + 1].text}") is not None:
+                k += 2  # "the South African government": a state's own name, not "African"
+                continue
+            if pair in table:
+                found, span = table[pair], (words[k].i, words[k + 1].i)
+                k += 2
+            elif words[k].lower_ in table:
+                found, span = table[words[k].lower_], (words[k].i,)
+                k += 1
+            else:
+                k += 1
+                continue
+            allowed = found if allowed is None else allowed & found
+            used.update(span)
+        return allowed, used
+
+    def _states(self, head: Token, kids: list[Token], skip: set[int] = frozenset()) -> set[str]:
+        """States a description names: "the Venezuelan leader", "Russia's president", "the president of Russia";
+        not a region word (`skip`): "the South American country" names a continent, not the United States."""
         out = set()
         for c in kids:
             if c.dep_ in {"amod", "compound", "poss", "nmod"}:
                 d = self.by_token.get(c.i)
-                if c.i > 0 and self.tokens[c.i - 1].lower_ in {"south", "north", "latin", "central"}:
-                    continue  # "the South American country" names a continent, not the United States
+                if c.i in skip:
+                    continue
                 if d is not None and self.mentions[d].place:
                     out.add(self.mentions[d].place)
             if c.dep_ == "prep" and c.lower_ == "of":

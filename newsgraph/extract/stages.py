@@ -67,7 +67,7 @@ STAGES: tuple[Stage, ...] = (
           ("newsgraph.extract.mentions", "newsgraph.lexicons.names"), ("lexicons/data/first_names.tsv",)),
     Stage("coref", "newsgraph.extract.coref:extract", ("sentences", "mentions"), ("mentions", "coreference", "local_mentions"),
           ("newsgraph.extract.coref", "newsgraph.lexicons.coref"),
-          ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv")),
+          ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv", "lexicons/data/regions.tsv")),
     Stage("amounts", "newsgraph.extract.amounts:extract", ("sentences",), ("amounts",), ("newsgraph.extract.amounts",)),
     Stage("times", "newsgraph.extract.times:extract", ("sentences",), ("times", "published_guess"),
           ("newsgraph.extract.times", "newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),

@@ -1,7 +1,7 @@
 """Word lists for in-document coreference: first-name genders, description heads, gendered titles.
 
 ``data/first_names.tsv`` is built from public name statistics by ``scripts/build_first_names.py``
-(see ``data/first_names.md``); ``data/descriptions.tsv`` is written by hand for newsgraph.
+(see ``data/first_names.md``); ``data/descriptions.tsv`` and ``data/regions.tsv`` are written by hand for newsgraph.
 """
 
 from __future__ import annotations
@@ -35,3 +35,9 @@ SPEECH_NOUNS = frozenset("speech remarks remark address statement testimony lect
 # Words that close a letter before its signature: "Best wishes, Bill", "Love and faithful feelings, Zora".
 LETTER_CLOSINGS = frozenset("sincerely faithfully truly regards wishes love yours cordially affectionately cheers respectfully".split())
 
+
+
+@functools.lru_cache(maxsize=1)
+def regions() -> dict[str, frozenset[str]]:
+    """Lowercase region word or pair ("south american", "gulf") -> ids of the states in that region."""
+    return {row[0]: frozenset(row[1].split()) for row in _rows("regions.tsv")}
