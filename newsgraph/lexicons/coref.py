@@ -36,7 +36,6 @@ SPEECH_NOUNS = frozenset("speech remarks remark address statement testimony lect
 LETTER_CLOSINGS = frozenset("sincerely faithfully truly regards wishes love yours cordially affectionately cheers respectfully".split())
 
 
-
 @functools.lru_cache(maxsize=1)
 def regions() -> dict[str, frozenset[str]]:
     """Lowercase region word or pair ("south american", "gulf") -> ids of the states in that region."""
