@@ -9,7 +9,11 @@ Read from the dependency parse, in one pass over the tokens:
    "urge"-like verbs), reduced relatives ("the money granted to Caracas");
 2. nominal events from the ontology ("Russia's investment in Venezuela",
    "the defection of China", "his meeting with Putin"); a light verb takes the
-   type of its nominal object ("issued a statement", "relay his support");
+   type of its nominal object ("issued a statement", "relay his support"); a verb
+   is typed with its particle first ("back down" is no backing), idiomatic objects
+   override it ("buy time", "give evidence"), "call X Y" names X (a statement), and
+   a verb whose subject undergoes its nominal object ("survived the uprising") does
+   not take the noun's type;
 3. for each event: negation, modality (threatened > hypothetical > planned >
    reported > asserted), the amounts inside its clause, the time expression of
    its clause (else of the sentence's main clause), and its cited source (a quote's
@@ -31,8 +35,8 @@ from spacy.tokens import Token
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, HYPOTHETICAL_AUX, LIGHT_VERBS, MONEY_NOUNS, NEGATORS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS,
-    PROXY_NOUNS, SPEECH, SPEECH_NOUNS, THREAT_VERBS, Sense, noun_sense, verb_sense,
+    FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS, PERSON_DESCRIPTIONS,
+    PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS, THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
 from newsgraph.model import Event, Participant
 
@@ -56,7 +60,9 @@ NOUN_TAGS = frozenset({"NOUN", "PROPN"})
 
 
 # Verbs that undo what their nominal object names: "withdrawing their recognition", "revoked the deal".
-REVERSAL_VERBS = frozenset({"withdraw", "revoke", "rescind", "suspend", "end", "abandon", "cancel", "reject", "drop", "halt", "freeze"})
+REVERSAL_VERBS = frozenset({
+    "withdraw", "revoke", "rescind", "suspend", "end", "abandon", "cancel", "reject", "drop", "halt", "freeze", "call off", "give up",
+})
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
 # Lemmas the small English model gets wrong on news verbs ("hopes" -> "hop").
@@ -79,6 +85,7 @@ class _Draft:
     predicate: str
     roles: list[tuple[str, Token, int | None]] = field(default_factory=list)  # (role, token, mention)
     scope: list[Token] = field(default_factory=list)  # extra tokens whose amounts belong to the event
+    unscoped: list[Token] = field(default_factory=list)  # tokens whose amounts do not ("called the move 'two corrupt governments'")
 
 
 class _Events:
@@ -322,10 +329,24 @@ class _Events:
         lemma = lemma_of(verb)
         if lemma in SKIP_VERBS or verb.dep_ in {"aux", "auxpass", "amod"} or _acronym(verb):
             return None
-        sense = verb_sense(lemma)
         particle = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prt"]
         predicate = " ".join([lemma, *particle])
+        # "back down" is no backing: the verb with its particle is read before the verb alone
+        phrasal = verb_sense(predicate) if particle else None
+        sense = phrasal or verb_sense(lemma)
+        light_verb = lemma in LIGHT_VERBS and phrasal is None  # "gave up its claim" is no claim
         draft = _Draft(verb, sense, predicate)
+        idiom = IDIOM_OBJECTS.get(lemma)
+        idiomatic = [c for c in self.kids[verb.i] if idiom is not None and c.dep_ == "dobj" and c.lemma_.lower() in idiom[0]]
+        if idiomatic:
+            sense = draft.sense = Sense(idiom[1], None, None, None)  # "buy himself more time", "giving his views"
+            self.consumed.update(c.i for c in idiomatic)  # "gave a talk" holds no talks
+        if lemma in NAMING_VERBS and any(c.dep_ == "dobj" for c in self.kids[verb.i]):
+            named = [c for c in self.kids[verb.i] if c.dep_ == "oprd"]
+            if named:
+                # "called the move 'two corrupt governments ...'": a statement about the object; the name is no amount
+                sense = draft.sense = verb_sense("describe") or Sense("STATEMENT", None, None, None)
+                draft.unscoped.extend(named)
         speaker = self._quote_speaker(verb)
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in self.kids[verb.i])
         for s in self.subjects(verb):
@@ -336,15 +357,15 @@ class _Events:
                 draft.roles.append(("subject", tok, m))
         objects = self.objects(verb)
         for o in objects:
-            light = noun_sense(o.lemma_) if o.pos_ == "NOUN" else None
-            if light is not None and o.dep_ == "dobj" and (lemma in LIGHT_VERBS or sense is None):
+            light = noun_sense(o.lemma_) if o.pos_ == "NOUN" and lemma not in UNDERGO_VERBS and o not in idiomatic else None
+            if light is not None and o.dep_ == "dobj" and (light_verb or sense is None):
                 draft.sense = light  # "issued a statement", "relay his support"
                 self.consumed.add(o.i)
                 self._noun_roles(o, light, draft, speaker, skip_subject=True)
                 continue
             if light is not None and o.dep_ in {"dobj", "nsubjpass"}:
                 # "withdrawing their recognition of Maduro": the object is whom the nominal event concerns
-                if sense is not None and (light.type == sense.type or lemma in REVERSAL_VERBS):
+                if sense is not None and (light.type == sense.type or lemma in REVERSAL_VERBS or predicate in REVERSAL_VERBS):
                     # "signed a pact with Peru" is one agreement, not two; "withdrawing their recognition of Maduro"
                     # is no recognition at all
                     self.consumed.add(o.i)
@@ -508,6 +529,8 @@ class _Events:
         clause = self._clause(draft.trigger)
         for t in draft.scope:
             clause.update(x.i for x in t.subtree)
+        for t in draft.unscoped:
+            clause.difference_update(x.i for x in t.subtree)
         trig = draft.trigger
         if trig.dep_ in {"acl", "relcl"}:
             head = trig.head

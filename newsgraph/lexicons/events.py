@@ -87,6 +87,22 @@ MONEY_NOUNS = frozenset({
     "ruble", "rubles", "rouble", "roubles", "euro", "euros", "yuan", "payment", "payments", "investment", "investments",
     "financing", "advance", "advances", "debt", "debts", "bailout", "aid", "capital",
 })
+# Idioms a verb makes with its object, which override the verb's own type: "buy time" is no purchase,
+# "give evidence/his views/an interview" is speaking, not aid.
+IDIOM_OBJECTS = {
+    "buy": ({"time"}, "OTHER"),
+    "give": ({"view", "views", "opinion", "evidence", "testimony", "speech", "interview", "talk", "lecture", "address",
+              "account", "briefing", "comment", "assessment", "verdict", "reading", "answer", "reply", "response"}, "STATEMENT"),
+}
+# Verbs that name or describe their object ("called the move a bad deal", "called it pragmatic"): with a second
+# complement after the object the verb is a statement about it, not a call to it.
+NAMING_VERBS = frozenset({"call"})
+# Verbs without a type of their own whose subject does not do what their nominal object names: "Maduro survived
+# the uprising" is no protest by Maduro, "the army crushed the protests" no protest by the army.
+UNDERGO_VERBS = frozenset({
+    "survive", "withstand", "weather", "endure", "outlast", "face", "suffer", "escape", "avoid", "fear", "resist",
+    "crush", "quell", "suppress", "prevent", "repel", "thwart", "foil", "witness",
+})
 # Light verbs take their meaning from their object: "issued a statement", "relay his support", "arrange a meeting".
 LIGHT_VERBS = frozenset({
     "issue", "make", "hold", "have", "give", "relay", "express", "voice", "arrange", "offer", "provide", "extend",
