@@ -337,7 +337,7 @@ class _Events:
         light_verb = lemma in LIGHT_VERBS and phrasal is None  # "gave up its claim" is no claim
         draft = _Draft(verb, sense, predicate)
         idiom = IDIOM_OBJECTS.get(lemma)
-        idiomatic = [c for c in self.kids[verb.i] if idiom is not None and c.dep_ == "dobj" and c.lemma_.lower() in idiom[0]]
+        idiomatic = [c for c in self.kids[verb.i] if c.dep_ == "dobj" and c.lemma_.lower() in idiom[0]] if idiom else []
         if idiomatic:
             sense = draft.sense = Sense(idiom[1], None, None, None)  # "buy himself more time", "giving his views"
             self.consumed.update(c.i for c in idiomatic)  # "gave a talk" holds no talks

@@ -673,9 +673,6 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
     return out
 
 
-_SIBLING_DEPS = frozenset({"conj", "advcl", "relcl"})
-
-
 def _own_subject(verb: Token) -> bool:
     return any(c.dep_ in {"nsubj", "nsubjpass", "csubj"} for c in verb.children)
 
@@ -690,7 +687,7 @@ def _without_sibling(ctx: Context, starts: list[int], verb: Token,
     part of what is reported."""
     doc = ctx.doc
     lo, hi = parts[0][0], parts[-1][1]
-    inside = doc[bisect.bisect_left(starts, lo): bisect.bisect_left(starts, hi)]
+    inside = _tokens(doc, starts, lo, hi)
     tops = {t.i for t in inside if not (lo <= t.head.idx < hi) or t.head is t}  # the clause's own verb (or noun)
     for t in inside:
         if t.i <= verb.i or not _is_cue_verb(t) or t.right_edge.idx + len(t.right_edge.text) < hi:

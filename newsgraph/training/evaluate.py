@@ -233,8 +233,11 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
             train_cpu = time.process_time() - started
             if keep is not None:
                 _keep_model(Path(keep), i + 1, key, model, train_cpu)
-        path = Path(folder.name) / f"fold{i + 1}.joblib"  # the stage reads a model file, as in a build
-        model.save(path)
+        if keep is not None:
+            path = Path(keep) / f"fold{i + 1}.joblib"  # the kept file: the stage reads a model file, as in a build
+        else:
+            path = Path(folder.name) / f"fold{i + 1}.joblib"
+            model.save(path)
         options = AnalysisOptions(techniques="model", techniques_model=str(path))
         got = _score_parsed(held, [parsed[a.id] for a in held], options, "model")
         for key in pooled:
