@@ -294,6 +294,10 @@ TIMEML = [
      "1989-10-26", "the quarter", "DATE", "1989-Q1"),
     ("The chip maker earned $5 million in the fiscal first quarter. It had sales of $500 million for the quarter ended Sept. 29. "
      "It shipped 9,000 systems in the quarter, he said.", "1989-10-26", "the quarter", "DATE", "1989-Q1"),
+    # a year with "pre-" or "post-" is one token that spaCy's NER seldom tags; TimeML marks it as the year (mod BEFORE/AFTER)
+    ("The island's post-1945 rulers kept the old courts.", "2000-02-24", "post-1945", "DATE", "1945"),
+    ("Car sales are still below their pre-2008 peak.", "2012-05-02", "pre-2008", "DATE", "2008"),
+    ("Exports fell back to pre-1980s levels.", "1995-06-01", "pre-1980s", "DATE", "198"),
 ]
 
 
@@ -314,6 +318,7 @@ def test_timeml_values(nlp, sentence, published, text, kind, timex):
         "They started a series of ``Spring of Life'' demonstrations.",
         "Rooms will cost between $35 and $55 a night.",
         "Funds account for more than a quarter of the entire market.",
+        "The form is filed as ABC-1234 with the clerk.",
     ],
 )
 def test_times_inside_names_and_titles_rates_and_fractions_are_not_times(nlp, sentence):

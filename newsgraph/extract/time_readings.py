@@ -104,7 +104,9 @@ CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "
 EDGE_WORDS = {"end", "beginning", "start", "middle"}  # "the end of the year", "the middle of October"
 PART_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
 UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
-EDGED_YEAR = re.compile(r"(mid|early|late)-((?:1[89]|20)\d\d)(s?)")
+# "mid-1996", "the late-1980s", and "post-1959", "pre-1990" (a year TimeML tags as the year, with a BEFORE/AFTER mod)
+EDGED_YEAR = re.compile(r"(mid|early|late|pre|post)-((?:1[89]|20)\d\d)(s?)")
+EDGED_SHAPES = ["xxx-dddd", "xxxx-dddd", "xxx-ddddx", "xxxx-ddddx"]  # spaCy keeps "post-1959" one token, and NER seldom tags it
 NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
 YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:-|–|to|through|until) ?(\d{4}|\d\d)\b")
 PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
@@ -260,6 +262,7 @@ def _single_hashes(vocab: Vocab) -> dict[int, str]:
     single |= {"day": "verdict"}  # "it was a great day": the Matcher's windows would look at every "a" for it
     out = {vocab.strings.add(w): kind for w, kind in single.items()}
     out |= {vocab.strings.add(shape): "numeric" for shape in NUMERIC_SHAPES}
+    out |= {vocab.strings.add(shape): "edged" for shape in EDGED_SHAPES}
     return out
 
 
@@ -302,6 +305,8 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
             kind == "current" and tok.pos_ == "ADJ" and tok.dep_ == "amod"
         ):
             hits.append((i, i + 1))
+        elif kind == "edged" and EDGED_YEAR.fullmatch(tok.lower_):
+            hits.append((i, i + 1))  # "post-1959 politics", "pre-1990 levels"
         elif kind == "vague" and _vague_length(doc, i):
             hits.append((i - 1, i + 1))
         elif kind == "verdict" and i >= 2 and doc[i - 1].lower_ in VERDICTS and doc[i - 2].lower_ in {"a", "an"}:
