@@ -192,6 +192,9 @@ SEED_FACTS = [
     ("003", "withdraw", {"subject": ["France", "Germany", "Britain"], "object": ["Nicolas Maduro"]}, "REJECT", None, []),
     ("004", "recognize", {"object": ["Juan Guaido"]}, "RECOGNIZE", "2019-01", []),
     ("004", "announce", {"subject": ["Mike Pence"]}, "SANCTION", None, []),
+    # "the return of Juan Guaidó, who left the country … in his quest to replace Maduro. He visited Brazil, …"
+    ("001", "visit", {"subject": ["Juan Guaidó"], "object": ["Brazil", "Ecuador"]}, "MEET", None, []),
+    ("001", "arrest", {"object": ["Juan Guaidó"]}, "ARREST", None, []),
 ]
 
 
