@@ -110,7 +110,7 @@ class TimeExpr:
 
 @dataclass(frozen=True, slots=True)
 class Participant:
-    role: str  # subject | object | recipient | location | instrument | source | other
+    role: str  # subject | object | recipient | origin | destination | location | addressee | source | other
     start: int
     end: int
     text: str

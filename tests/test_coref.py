@@ -71,6 +71,13 @@ SENTENCES = [
     ("Kenya and South Africa signed a deal. The South African government said it would send doctors.",
      "a two-word demonym names its state", [("nominal", "The South African government", "South Africa")],
      [("nominal", "The South African government", "Kenya")]),
+    # A "who" mentions its name again: the subject of the side clause stays salient over a name the clause mentions.
+    ("Carlos Mendez has ruled the country since 2013. Mendez rejected the vote in January, and Mendez still controls the "
+     "army. Analyst Tarek Okonkwo explains that the militias keep Mendez in power. Some of their crimes include "
+     "attacking lawmakers and harassing journalists. The militias are on the lookout for the return of Juan Perez, who "
+     "left the country a week ago to round up support from neighbouring governments in his quest to replace Mendez. He "
+     "visited Peru, Chile and Bolivia.", "a relative clause's subject is mentioned again",
+     [("pronoun", "He", "Juan Perez")], [("pronoun", "He", "Carlos Mendez")]),
     ("North Korea and South Korea met on Monday. The South Korean government said the talks went well.",
      "South Korean is South Korea", [("nominal", "The South Korean government", "South Korea")],
      [("nominal", "The South Korean government", "North Korea")]),

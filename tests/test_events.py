@@ -192,6 +192,9 @@ SEED_FACTS = [
     ("003", "withdraw", {"subject": ["France", "Germany", "Britain"], "object": ["Nicolas Maduro"]}, "REJECT", None, []),
     ("004", "recognize", {"object": ["Juan Guaido"]}, "RECOGNIZE", "2019-01", []),
     ("004", "announce", {"subject": ["Mike Pence"]}, "SANCTION", None, []),
+    # "the return of Juan Guaidó, who left the country … in his quest to replace Maduro. He visited Brazil, …"
+    ("001", "visit", {"subject": ["Juan Guaidó"], "object": ["Brazil", "Ecuador"]}, "MEET", None, []),
+    ("001", "arrest", {"object": ["Juan Guaidó"]}, "ARREST", None, []),
 ]
 
 
@@ -381,3 +384,57 @@ def test_polarity_and_lemmas(analyze_text):
 
 def test_plural_acronym_is_no_predicate(analyze_text):
     assert not [e for e in _events(analyze_text("Labour MPs criticised Tony Blair on Monday.")) if e["predicate"] == "mps"]
+
+
+# --- dates are when, never who or what; a statement's audience is its addressee ------------------------
+
+def _participant_texts(analysis, event):
+    return [(p.role, p.text) for p in event.participants]
+
+
+@pytest.mark.parametrize("text,predicate,date", [
+    ("Barack Obama promised Jan. 20 that America would talk to Iran.", "promise", "Jan. 20"),
+    ("David Cameron promised Oct. 2, 2015 in Manchester that Britain would build homes.", "promise", "Oct. 2, 2015"),
+    ("Monday's meeting between Tony Blair and Gordon Brown was tense.", "meeting", "Monday"),
+    ("Pence announced Monday new sanctions on Cuba.", "announce", "Monday"),
+])
+def test_date_is_the_events_time_not_its_object(analyze_text, text, predicate, date):
+    """"Trump promised Feb. 18, 2019 ...": the date token the parser takes for the object is when the event happened."""
+    analysis = analyze_text(text)
+    [event] = [e for e in analysis.events if e.predicate == predicate]
+    dated = [(t.start, t.end) for t in analysis.times if t.type in {"DATE", "TIME"}]
+    assert dated
+    for p in event.participants:
+        assert not any(s <= p.start < e for s, e in dated), _participant_texts(analysis, event)
+    assert analysis.times[event.time].text == date
+
+
+def test_seed_promise_date_is_its_time(seeds):
+    """Seed 000: "Trump promised Feb. 18, 2019 at Florida International University ..." has no object "Feb."."""
+    analysis = seeds["000"]
+    [event] = [e for e in analysis.events if e.predicate == "promise"]
+    assert [p.text for p in event.participants if p.role == "object"] == []
+    assert analysis.times[event.time].value == "2019-02-18"
+    assert _find(_events(analysis), "promise", subject=["Donald Trump"])
+
+
+@pytest.mark.parametrize("text,predicate,subject,addressees", [
+    ("Boris Johnson gave an interview to the BBC.", "give", "Boris Johnson", ["BBC"]),
+    ("Angela Merkel gave interviews to Der Spiegel and the BBC on Sunday.", "give", "Angela Merkel", ["BBC"]),
+    ("Tony Blair gave an interview to Jeremy Paxman last week.", "give", "Tony Blair", ["Jeremy Paxman"]),
+    ("Jack Straw made a statement to MPs.", "make", "Jack Straw", ["MPs"]),
+    ("Gordon Brown told Reuters the economy was strong.", "tell", "Gordon Brown", ["Reuters"]),
+    ("Gordon Brown told BBC Radio 4 the economy was strong.", "tell", "Gordon Brown", ["BBC Radio"]),
+])
+def test_statement_audience_is_its_addressee(analyze_text, text, predicate, subject, addressees):
+    """Who hears a statement is its addressee, not a recipient of a transfer nor the object acted on."""
+    ev = _find(_events(analyze_text(text)), predicate, subject=[subject])
+    assert ev["type"] == "STATEMENT"
+    assert set(addressees) <= set(ev["roles"].get("addressee", []))
+    assert not set(addressees) & set(ev["roles"].get("recipient", []) + ev["roles"].get("object", []) + ev["roles"].get("other", []))
+
+
+def test_giving_money_keeps_its_recipient(analyze_text):
+    for text in ("China gave Venezuela $5 billion.", "Russia gave $5 billion to Venezuela."):
+        ev = _find(_events(analyze_text(text)), "give", recipient=["Venezuela"])
+        assert ev["type"] == "FINANCE" and "addressee" not in ev["roles"]

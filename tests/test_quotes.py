@@ -284,6 +284,38 @@ def test_she_is_the_woman_named_in_her_sentence_over_a_speaker_of_unknown_gender
     assert quote.speaker.mention is not None and analysis.mentions[quote.speaker.mention].name == "Mary Olsen"
 
 
+def test_he_is_the_man_the_text_turned_to_over_an_earlier_speaker_of_unknown_gender(analyze_text):
+    """A speaker the text says nothing of the gender of ("Breitbart explains …") does not keep a later "he" when a man
+    has since become the subject ("the return of Juan Perez, who left the country … He visited Peru and announced …")."""
+    text = ("Carlos Mendez has ruled the country since 2013. Mendez rejected the vote in January, and Mendez still "
+            "controls the army. Breitbart explains that the militias keep Mendez in power. Some of their crimes include "
+            "attacking lawmakers and harassing journalists. The militias are on the lookout for the return of Juan Perez, "
+            "who left the country a week ago to round up support from neighbouring governments in his quest to replace "
+            "Mendez. He visited Peru, Chile and Bolivia and announced that he would be returning home on Sunday.")
+    analysis = analyze_text(text)
+    quote = _find(analysis, "returning home")
+    assert quote.speaker.text == "He"
+    assert _speaker_name(analysis, quote) == "Juan Perez"
+
+
+@pytest.fixture(scope="module")
+def bbc_balls(shared_corpus, analyze_text):
+    path = shared_corpus / "bbc" / "politics" / "005.txt"
+    if not path.is_file():
+        pytest.skip("../shared/corpus/bbc is not present")
+    return analyze_text(path.read_text(encoding="utf-8"), path=str(path))
+
+
+def test_an_honorific_and_surname_the_ner_missed_is_the_person_named_before(bbc_balls):
+    """BBC politics/005: "Ed Balls, ex-chief economic adviser …", then "Mr Balls, who stepped down …, had suggested …
+    He said he hoped …": "Mr Balls" is Ed Balls, and so is the "He" after him (not Gordon Brown, whom he talks about)."""
+    analysis = bbc_balls
+    suggested = _find(analysis, "golden economic rule")
+    assert suggested.speaker.text == "Mr Balls" and _speaker_name(analysis, suggested) == "Ed Balls"
+    hoped = _find(analysis, "tax credit")
+    assert hoped.speaker.text == "He" and _speaker_name(analysis, hoped) == "Ed Balls"
+
+
 def test_a_rubric_before_a_headline_colon_is_no_speaker(analyze_text):
     analysis = analyze_text("The mayor spoke on Monday.\n\nCorrection: An earlier version of this article misstated the date "
                             "of the harbour vote.")
@@ -390,6 +422,7 @@ SEED_QUOTES = [
     ("001", "violence with impunity", "Human Rights Watch"),
     ("001", "essential part of the Chavistas", "Breitbart"),
     ("001", "renegotiate contract terms", "Commerce Ministry"),
+    ("001", "returning home", "Juan Guaidó"),  # "Juan Guaidó, who left the country … He visited Brazil … and announced"
     ("002", "clear terrorist nature", "Putin"),
     ("002", "reverse the negative trend", "Putin"),
     ("002", "gold mine", "Kucukyavuz"),

@@ -54,6 +54,8 @@ ACTOR_HEADS = PROXY_NOUNS | PERSON_DESCRIPTIONS | frozenset({
     "partners", "partner", "advisers", "advisors", "agency", "agencies", "services", "party", "parliament", "court",
     "police", "navy", "army", "ministers", "presidents", "spokesperson", "giant", "operator", "producer", "lender",
 })
+# Verbs of saying whose direct object is who hears it: "told Reuters", "briefed reporters".
+HEARER_VERBS = frozenset({"tell", "inform", "brief", "notify", "remind"})
 MEASURE_VERBS = frozenset({"be", "reach", "total", "amount", "stand", "exceed", "top", "hit", "surpass"})
 SKIP_VERBS = frozenset({"be", "have", "do", "seem", "appear", "become", "remain", "get", "accord"})
 NOUN_TAGS = frozenset({"NOUN", "PROPN"})
@@ -112,6 +114,12 @@ class _Events:
             self.mention_tokens.setdefault(m, []).append(tok_i)
         self.amount_spans = [self._tokens(a.start, a.end) for a in ctx.result.amounts]
         self.time_spans = [self._tokens(t.start, t.end) for t in ctx.result.times]
+        # token -> the date or clock time it is part of ("Feb. 18, 2019", "next May"): such a token is when, never who or
+        # what; durations and frequencies ("spent two days") are left to be objects
+        self.dated: dict[int, int] = {
+            i: k for k, (t, span) in enumerate(zip(ctx.result.times, self.time_spans))
+            if span is not None and t.type in {None, "DATE", "TIME"} for i in range(*span)
+        }
         self.consumed: set[int] = set()
 
     # --- offsets -------------------------------------------------------------------------------
@@ -133,6 +141,8 @@ class _Events:
         """The mention standing for the actor a token heads, or None."""
         if tok.ent_type_ in {"DATE", "TIME"} or tok.lower_.rstrip(".") in DATE_WORDS:
             return None  # "pledged on Feb. 2": a date is never a participant
+        if self._on_date(tok) is not None:
+            return None  # a name the time stage reads as a date ("New Year"); "the Sunday Telegraph" reaches past it
         m = self.ctx.mention_of(tok)
         if m is not None:
             return self._repaired(tok, m)
@@ -164,6 +174,16 @@ class _Events:
             if m is not None:
                 return m
         return None
+
+    def _on_date(self, tok: Token) -> int | None:
+        """The time expression (DATE or TIME) a token is part of, unless a name it belongs to reaches beyond it."""
+        k = self.dated.get(tok.i)
+        if k is None:
+            return None
+        raw = self.ctx._mention_by_token.get(tok.i)
+        if raw is not None and any(self.dated.get(i) != k for i in self.mention_tokens.get(raw, [])):
+            return None  # "the Sunday Telegraph": the paper, not the day
+        return k
 
     def _repaired(self, tok: Token, m: int) -> int:
         """A name the NER ran into a figure ("Venezuela six billion dollars") stands for the same name seen alone.
@@ -371,17 +391,21 @@ class _Events:
                     self.consumed.add(o.i)
                 self._noun_roles(o, light, draft, speaker, skip_subject=True)
                 continue
+            role = "addressee" if lemma in HEARER_VERBS and o.dep_ == "dobj" else "object"  # "told Reuters": who heard it
             for tok, m in self.actors(o, speaker):
-                draft.roles.append(("object", tok, m))
+                draft.roles.append((role, tok, m))
         for c in self.kids[verb.i]:
             if c.dep_ == "dative" and c.lower_ == "to":
                 self._prep_roles(c, draft, speaker, passive)
             elif c.dep_ == "dative":
                 target = [g for g in self.kids[c.i] if g.dep_ == "pobj"] or [c]
+                role = "addressee" if draft.sense is not None and draft.sense.type == "STATEMENT" else "recipient"
                 for t in target:
                     for tok, m in self.actors(t, speaker):
-                        draft.roles.append(("recipient", tok, m))
+                        draft.roles.append((role, tok, m))  # "told BBC Radio": the audience, not a receiver
         preps = [c for c in self.kids[verb.i] if c.dep_ == "prep"]
+        # "gave an interview to the BBC": the idiom's noun carries the audience
+        preps += [c for o in idiomatic for c in self.kids[o.i] if c.dep_ == "prep" and c.lower_ == "to"]
         for o in objects:
             if o.i not in self.consumed and not (o.pos_ == "NOUN" and noun_sense(o.lemma_)):
                 preps += [c for c in self.kids[o.i] if c.dep_ == "prep" and c.lower_ in {"from", "to", "with"}]
@@ -400,7 +424,9 @@ class _Events:
                 if m is None:
                     continue
                 if word == "to":
-                    if type_ in {"FINANCE", "AID", "TRADE", "AGREE", "SUPPORT"} and not (lemma in MOTION and not self._moves_money(draft)):
+                    if type_ == "STATEMENT":
+                        role = "addressee"  # "gave interviews to the BBC", "complained to the IRB": who hears it
+                    elif type_ in {"FINANCE", "AID", "TRADE", "AGREE", "SUPPORT"} and not (lemma in MOTION and not self._moves_money(draft)):
                         role = "recipient"
                     elif lemma in MOTION or draft.trigger.pos_ in NOUN_TAGS and lemma in {"transfer", "relocation", "move"}:
                         role = "destination"
@@ -447,7 +473,7 @@ class _Events:
                         elif word == "between":
                             role = "subject" if not any(r == "subject" for r, _, _ in draft.roles) else "object"
                         elif word == "to":
-                            role = "recipient"
+                            role = "addressee" if sense.type == "STATEMENT" else "recipient"  # "a statement to MPs"
                         elif word in {"in", "into"}:
                             role = "recipient" if sense.type == "FINANCE" else "location"
                         elif word == "from":
@@ -680,7 +706,12 @@ class _Events:
         participants = []
         seen = set()
         subjects = {m for role, _, m in draft.roles if role == "subject" and m is not None}
+        time = self._time(draft)
+        dates = []
         for role, tok, m in draft.roles:
+            if m is None and self._on_date(tok) is not None:
+                dates.append(self._on_date(tok))  # "Trump promised Feb. 18": the date is when he promised, not what
+                continue
             if role != "subject" and m in subjects and self._resolved(tok) and not tok.lower_.endswith(("self", "selves")):
                 m = None  # "Maduro offered the president ...": a description or pronoun beside the subject is someone else
             key = (role, tok.i if m is None else ("m", m))
@@ -691,7 +722,7 @@ class _Events:
         return Event(
             start=start, end=end, trigger=text, predicate=draft.predicate, type=type_,
             sentence=ctx.sentence_index(draft.trigger), participants=participants, amounts=amounts,
-            time=self._time(draft), source=source, negated=self._negated(draft),
+            time=time if not dates or time in dates else dates[0], source=source, negated=self._negated(draft),
             modality=self._modality(draft, source),
         )
 

@@ -478,8 +478,12 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             left = tok.i
             while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i in range(left, tok.i + 1):
                 left -= 1
+            honorific = False
+            while left < tok.i and doc[left].lower_.rstrip(".") in HONORIFICS:
+                left += 1  # "Mr Balls said": the surname of a person named before ("Ed Balls"), as the NER's names are cut
+                honorific = True
             words = doc[left:tok.i + 1]
-            if left < tok.i and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
+            if (left < tok.i or honorific) and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
                 out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
     # Runs of proper nouns in the body the NER left untagged ("Internet Explorer"), and acronyms ("TMZ").

@@ -31,7 +31,7 @@ from spacy.tokens import Span, Token
 from newsgraph.extract import Context
 from dataclasses import dataclass
 
-from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
+from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
 from newsgraph.lexicons.coref import first_names
 from newsgraph.model import Participant
 
@@ -132,6 +132,8 @@ def _is_person(ctx: Context, idx: int) -> bool:
     """A person's name; "Charlotte Mayor", a place before a title that the tagger took for a name, is none."""
     m = ctx.result.mentions[idx]
     words = m.name.split()
+    if m.label == "NAME" and len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        return True  # an honorific makes a name a person's though the NER left it untyped ("Mr Kilroy")
     return m.label == "PERSON" and not (len(words) > 1 and words[-1].lower() in TITLE_HEADS)
 
 
@@ -163,6 +165,15 @@ def _speaks(tok: Token) -> bool:
 def named_before(ctx: Context, target: int, char: int) -> bool:
     """Whether the person `target` is named in the sentence holding parse offset `char`, before it."""
     return any(tok.pos_ == "PROPN" and tok.idx < char and tok.sent.start_char <= tok.idx and tok.sent.end_char > char
+               for tok in _tokens_of(ctx).get(target, ()))
+
+
+def subject_since(ctx: Context, target: int, lo: int, hi: int, quoted: list[tuple[int, int]]) -> bool:
+    """Whether the person `target` is named in subject position between parse offsets `lo` and `hi`, outside the
+    quoted or reported words `quoted` ("Juan Guaidó, who left the country …", "Guaidó visited Lima"): the text has
+    turned to that person, so a "he" there need not continue an earlier speaker."""
+    return any(tok.pos_ == "PROPN" and lo <= tok.idx < hi and _subject_like(tok)
+               and not any(a <= tok.idx < b for a, b in quoted)
                for tok in _tokens_of(ctx).get(target, ()))
 
 

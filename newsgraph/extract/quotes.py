@@ -41,7 +41,7 @@ from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
     CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
-    named_before, subject_of,
+    named_before, subject_of, subject_since,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
 from newsgraph.model import Participant, Quote
@@ -133,23 +133,25 @@ def extract(ctx: Context) -> None:
 def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
     """"he said" after quotes of a named person is that person, when the gender allows: news keeps quoting one speaker
     at a time, so the last named source a few sentences back beats the nearest name, which is often someone talked about."""
-    last: tuple[int, int] | None = None  # (sentence, mention) of the last named source
+    last: tuple[int, int, int] | None = None  # (sentence, mention, end of its record) of the last named source
+    quoted = [p for f in found for p in f.parts]
     for f in found:
         src = f.source
         if src is None:
             continue
         sent = ctx.sentence_index(f.lo)
         if src.form == "name" and src.participant.mention is not None:
-            last = (sent, src.participant.mention)
+            last = (sent, src.participant.mention, f.hi)
         elif src.form == "pronoun" and not src.unnamed and last is not None and sent - last[0] <= 6 and \
                 src.participant.mention != last[1]:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
             own = src.participant.mention
-            if known is None and own is not None and wanted is not None and person_gender(ctx, own) == wanted and \
-                    named_before(ctx, own, f.lo):
+            if known is None and own is not None and wanted is not None and person_gender(ctx, own) == wanted and (
+                    named_before(ctx, own, f.lo) or subject_since(ctx, own, last[2], f.lo, quoted)):
                 # "Chris Christie described Hillary Clinton as a 'disgrace' after she attacked …": the person named
-                # just before in the pronoun's own sentence, whose gender the text says, beats a speaker whose it does not.
+                # just before in the pronoun's own sentence, whose gender the text says, beats a speaker whose it does not;
+                # so does one the text turned to after that speaker ("Juan Guaidó, who left the country … He announced").
                 continue
             if wanted is not None and known in {None, wanted} and ctx.result.mentions[last[1]].label == "PERSON":
                 f.source = replace(src, participant=replace(src.participant, mention=last[1]))
