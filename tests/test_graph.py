@@ -36,3 +36,29 @@ def test_graphml_round_trip(seeds_conn, tmp_path):
     assert "betweenness" in g.nodes["russia"] and "community" in g.nodes["russia"]
     kinds = {d["type"] for _, _, d in g.edges(data=True)}
     assert {"FINANCE", "DEPLOY"} <= kinds
+
+
+def test_who_hears_a_statement_is_its_other_side(seeds_conn):
+    """An addressee ("told Reuters", "an interview to the BBC") faces the speaker as an object does: the edge from
+    speaker to hearer is in the graph, in the network aggregated from the events and in the corpus step's edges,
+    and the hearer is the event's `object` in the export."""
+    from newsgraph.store.queries import network
+    from newsgraph.store.queries.events import export_events
+
+    heard = seeds_conn.execute(
+        """SELECT e.id, e.type, ms.entity AS speaker, ma.entity AS hearer FROM events e
+           JOIN event_participants ps ON ps.event = e.id AND ps.role = 'subject'
+           JOIN mentions ms ON ms.doc = e.doc AND ms.idx = ps.mention
+           JOIN event_participants pa ON pa.event = e.id AND pa.role = 'addressee'
+           JOIN mentions ma ON ma.doc = e.doc AND ma.idx = pa.mention
+           WHERE e.negated = 0 AND ms.entity IS NOT NULL AND ma.entity IS NOT NULL AND ms.entity != ma.entity""").fetchall()
+    assert heard, "the seeds have statements told to a named actor"
+    graph = {(e["source"], e["target"], e["type"]) for e in queries.graph_edges(seeds_conn)}
+    aggregated = network._event_edges(seeds_conn, None, None, None, None)
+    stored = network._stored_edges(seeds_conn, None, None, None, None)
+    for r in heard:
+        key = (r["speaker"], r["hearer"], r["type"])
+        assert key in graph and key in aggregated and key in stored, key
+    exported = {e["id"]: e for e in export_events(seeds_conn)}
+    for r in heard:
+        assert exported[r["id"]]["object"] is not None

@@ -41,7 +41,7 @@ GENERIC_EVENTS = {"STATEMENT", "OTHER"}
 # meta 'date_signatures': the version of the kept event signatures (date_signatures). A change to what
 # event_signatures or store.dates.event_sides make of an event needs a new one, so stored signatures are made
 # again rather than mixed with new ones (tests/test_dates.py pins it to their source).
-SIGNATURES = "2"
+SIGNATURES = "3"
 # meta 'dates_rule': the version of what `borrow` makes of the signatures (2: a text and its near-copies are one
 # report). Dates borrowed by another rule are all made again, not only those an added document touches.
 RULE = "2"
@@ -198,7 +198,7 @@ def event_signatures(rows) -> dict[str, set[tuple]]:
             if kind_ in GENERIC_EVENTS:
                 continue
             doc, kind = doc_, kind_
-            side = "subject" if role == "subject" else ("other" if role in {"object", "recipient", "destination"} else None)
+            side = "subject" if role == "subject" else ("other" if role in {"object", "recipient", "destination", "addressee"} else None)
             if side:
                 found.setdefault(side, entity)
         if "subject" in found and "other" in found and found["subject"] != found["other"]:

@@ -16,11 +16,11 @@ from typing import Iterable, Iterator
 from newsgraph.store.sqlite import keys_table
 
 
-OTHER_SIDE_ROLES = ("object", "recipient", "destination")  # the roles facing an event's subject
+OTHER_SIDE_ROLES = ("object", "recipient", "destination", "addressee")  # the roles facing an event's subject (FACT_INPUTS with them)
 # meta 'fact_inputs': the version of the kept fact inputs (fact_events, fact_candidates, fact_states). A change to
 # what _states, _candidate_rows, _events or _fields read or keep needs a new one, so a store's kept inputs are
 # read again from the rows rather than mixed with new ones (tests/test_facts.py pins it to their source).
-FACT_INPUTS = "3"
+FACT_INPUTS = "4"
 
 
 @dataclass(slots=True)
@@ -265,7 +265,7 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
         f"""WITH tying AS (
              SELECT p.event FROM events e CROSS JOIN event_participants p ON p.event = e.id
              CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-             WHERE m.entity IS NOT NULL AND p.role IN ('subject', ?, ?, ?){within}
+             WHERE m.entity IS NOT NULL AND p.role IN ('subject', {', '.join('?' * len(OTHER_SIDE_ROLES))}){within}
              GROUP BY p.event HAVING SUM(p.role = 'subject') > 0 AND SUM(p.role != 'subject') > 0)
            SELECT e.id, e.doc, e.type, e.predicate, e.sentence, e.negated, e.modality,
                   t.value AS date, t.text AS date_text, t.start AS date_start, t."end" AS date_end

@@ -206,7 +206,7 @@ def _relation_rows(conn) -> Iterator[tuple[str, str]]:
         """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
            JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
-             AND p.role IN ('subject', 'object', 'recipient', 'destination')
+             AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee')
            ORDER BY p.event""")
     for _, event_rows in groupby(rows, key=itemgetter(0)):
         subjects: set[str] = set()

@@ -37,10 +37,10 @@ def event_sides(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tup
         # CROSS JOIN keeps this order (event, its parties, their mentions): left to itself, SQLite walks every
         # mention of the event's document for each event, ten times the work on the BBC corpus.
         """SELECT e.id, e.type, COALESCE(t.value, d.published), e.doc, e.sentence,
-                  CASE p.role WHEN 'destination' THEN 'object' ELSE p.role END, m.entity, e.predicate, e.modality
+                  CASE WHEN p.role IN ('destination', 'addressee') THEN 'object' ELSE p.role END, m.entity, e.predicate, e.modality
            FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-           WHERE e.negated = 0 AND m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin')"""
+           WHERE e.negated = 0 AND m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin')"""
         + (_WITHIN if touched else "") + " ORDER BY e.id",
     )
 

@@ -60,11 +60,11 @@ def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -
     # participant's mention by (doc, idx), instead of walking every mention of the event's document.
     rows = conn.execute(
         f"""SELECT e.id, e.doc, e.sentence, e.type, e.predicate, e.modality, m.entity,
-                   CASE WHEN p.role = 'destination' THEN 'object' ELSE p.role END AS side
+                   CASE WHEN p.role IN ('destination', 'addressee') THEN 'object' ELSE p.role END AS side
             FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
             CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
             WHERE {' AND '.join(where)} AND m.entity IS NOT NULL
-              AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin')
+              AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin')
             ORDER BY e.id""", args)
     edges: dict[tuple, dict] = {}
     for _, group in groupby(rows, key=lambda r: r[0]):

@@ -47,7 +47,7 @@ __all__ = [
     "money_list_total",
 ]
 
-OBJECT_ROLES = ("object", "recipient", "destination")
+OBJECT_ROLES = ("object", "recipient", "destination", "addressee")
 PAGE_TABLES = "5"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
@@ -246,7 +246,7 @@ def _actor_event_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, list
     for r in conn.execute(
         """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
            JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
-           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination')""", (entity_id,)):
+           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee')""", (entity_id,)):
         seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
     return {side: list(ids) for side, ids in seen.items()}
 

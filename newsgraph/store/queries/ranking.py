@@ -37,7 +37,7 @@ def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
                        (SELECT COUNT(*) FROM event_participants p JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
                         WHERE p.event = e.id AND p.role = 'subject' AND m.entity IS NOT NULL) AS subjects,
                        (SELECT COUNT(*) FROM event_participants p JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-                        WHERE p.event = e.id AND p.role IN ('object', 'recipient', 'destination', 'origin')
+                        WHERE p.event = e.id AND p.role IN ('object', 'recipient', 'destination', 'addressee', 'origin')
                           AND m.entity IS NOT NULL) AS counterparts,
                        (SELECT COUNT(*) FROM event_amounts ea WHERE ea.event = e.id) AS amounts,
                        (SELECT COUNT(*) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
@@ -61,7 +61,7 @@ def all_event_features(conn: sqlite3.Connection, within: str | None = None) -> I
                 SELECT p.event, COUNT(CASE p.role WHEN 'subject' THEN 1 END) AS subjects,
                        COUNT(CASE WHEN p.role != 'subject' THEN 1 END) AS counterparts
                 FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-                WHERE m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'origin'){only} GROUP BY p.event),
+                WHERE m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin'){only} GROUP BY p.event),
             sums AS (
                 SELECT ea.event, COUNT(*) AS amounts, COUNT(CASE a.kind WHEN 'money' THEN 1 END) AS money
                 FROM event_amounts ea JOIN events e ON e.id = ea.event LEFT JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
