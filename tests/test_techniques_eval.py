@@ -462,6 +462,103 @@ def test_sentence_gate_skips_only_the_sentences_below_it(gate):
     assert skipped > 0 and found > 0, (skipped, found)
 
 
+def test_reading_mask_takes_the_calm_penalty_off_a_sentence_score_only_for_the_encoder_gate():
+    import numpy as np
+
+    from newsgraph.techniques.statistical import reading_mask
+
+    q = np.array([0.9, 0.5, 0.35, 0.1])  # level (mean of the top three, CALM_TOP) 0.5833
+    calm = {"below": 0.7, "weight": 1.0}  # penalty 0.1167
+    assert reading_mask(q, 0.2, None, calm).tolist() == [True, True, True, False]
+    assert reading_mask(q, 0.2, 0.3, calm).tolist() == [True, True, False, False]  # 0.35 - 0.1167 < 0.3
+    assert reading_mask(q, 0.2, 0.3, None).tolist() == [True, True, True, False]  # no prior, no penalty
+    assert reading_mask(q, 0.0, 0.8, calm).tolist() == [False, False, False, False]  # 0.9 - 0.1167 < 0.8
+    loud = np.array([0.95, 0.9, 0.85, 0.35])  # level 0.9, above the prior's bar: no penalty
+    assert reading_mask(loud, 0.2, 0.3, calm).tolist() == [True, True, True, True]
+    assert reading_mask(np.zeros(0), 0.2, 0.3, calm).tolist() == []
+
+
+def test_the_encoder_gate_keeps_all_but_a_sliver_of_the_spans_shown_at_the_default():
+    """The bar is chosen on the spans a reader would see at the default min-score once the calm penalty is
+    taken off: spans under it, however low their sentence, do not move it; an article's penalty lowers what its
+    sentences bring."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from newsgraph.training import techniques as training
+
+    rng = np.random.default_rng(7)
+    examples, scored, oof = [], [], {}
+    for n in range(40):
+        q = rng.uniform(0.05, 0.95, size=12)
+        ex = SimpleNamespace(id=f"a{n}", feats=SimpleNamespace(sent_of=np.repeat(np.arange(12), 3)))
+        examples.append(ex)
+        oof[ex.id] = q
+        scored.append([(3 * s, 3 * s + 2, float(0.3 + 0.6 * q[s])) for s in range(12)])
+    bar = training.encoder_gate(examples, scored, oof, None, 0.5)
+    shown = [oof[ex.id][ex.feats.sent_of[s]] for ex, found in zip(examples, scored) for s, _, sc in found if sc >= 0.5]
+    assert len(shown) > 100
+    below = sum(1 for x in shown if x < bar)
+    assert below <= training.GATE_LOSS * len(shown) + 1 and bar > min(shown)
+    # a span that would not be shown, in a sentence scored near zero, changes nothing
+    examples.append(SimpleNamespace(id="low", feats=SimpleNamespace(sent_of=np.zeros(3, dtype=int))))
+    oof["low"] = np.array([0.01])
+    scored.append([(0, 2, 0.49)])
+    assert training.encoder_gate(examples, scored, oof, None, 0.5) == bar
+    # with a calm prior every article here is calm (its level is under 0.99): a span is shown when its score less
+    # its article's penalty reaches the default, and the bar is on its sentence's score less that penalty
+    from newsgraph.techniques.statistical import article_level, calm_penalty
+
+    calm = {"below": 0.99, "weight": 1.0}
+    penalty = {ex.id: calm_penalty(calm, article_level(oof[ex.id])) for ex in examples}
+    assert all(0 < penalty[ex.id] < 0.35 for ex in examples[:40])
+    calm_bar = training.encoder_gate(examples, scored, oof, calm, 0.5)
+    shown_calm = [oof[ex.id][ex.feats.sent_of[s]] - penalty[ex.id] for ex, found in zip(examples, scored)
+                  for s, _, sc in found if sc - penalty[ex.id] >= 0.5]
+    assert 100 < len(shown_calm) < len(shown)
+    assert sum(1 for x in shown_calm if x < calm_bar) <= training.GATE_LOSS * len(shown_calm) + 1
+    assert calm_bar > min(shown_calm) and calm_bar != bar
+    assert training.encoder_gate(examples[:0], [], oof, calm, 0.5) == 0.0
+
+
+@pytest.mark.slow
+def test_a_model_that_reads_the_encoder_encodes_only_the_sentences_its_encoder_gate_keeps(gate):
+    """The stage asks the tagger for the tokens of the sentences ``reading_mask`` keeps and no others, and scores
+    only those; a light model (no encoder) ignores the bar."""
+    import numpy as np
+
+    from newsgraph.techniques.statistical import TechniqueModel, article_level, calm_penalty, features, reading_mask
+    from newsgraph.training.parse import parse
+
+    model = gate["model"]
+    asked = []
+
+    class RecordingTagger:
+        def token_probabilities(self, doc, keep):
+            asked.append(None if keep is None else np.asarray(keep).copy())
+            return np.full(len(doc), np.nan)
+
+    meta = dict(model.meta, encoder_gate=0.3, calm={"below": 0.9, "weight": 1.0})
+    reading = TechniqueModel(model.sentence, model.finder, model.classifier, model.threshold, model.thresholds, meta,
+                             model.rates, None, RecordingTagger())
+    light = TechniqueModel(model.sentence, model.finder, model.classifier, model.threshold, model.thresholds, meta,
+                           model.rates)
+    assert reading.encoder_gate == 0.3 and light.encoder_gate is None
+    skipped = 0
+    for _, doc in parse(a.text for a in gate["held"][:6]):
+        q = model.sentence_probabilities(features(doc).sentences)
+        want = reading_mask(q, model.gate, 0.3, meta["calm"])
+        assert want.tolist() == ((q >= model.gate) & (q - calm_penalty(meta["calm"], article_level(q)) >= 0.3)).tolist()
+        feats = reading.features(doc, gated=True)
+        assert asked[-1].tolist() == want.tolist()
+        scored_sents = set(feats.sent_of[np.flatnonzero(feats.scored)].tolist())
+        assert scored_sents <= set(np.flatnonzero(want).tolist())
+        assert light.features(doc, gated=True).scored.tolist() == model.features(doc, gated=True).scored.tolist()
+        skipped += int(((q >= model.gate) & ~want).sum())
+    assert skipped > 0, "the bar must leave out sentences the old gate kept"
+
+
 def test_training_is_a_function_of_its_articles(tmp_path):
     """The solvers are seeded: two trainings on the same articles give the same weights and thresholds (an unseeded
     saga, stopped short of convergence, moved the gate's SI F1 by 0.013 between two runs of one commit)."""

@@ -128,6 +128,34 @@ def test_the_tagger_reads_only_the_sentences_the_gate_keeps(tagged_model, nlp, m
 
 @needs_torch
 @pytest.mark.slow
+def test_a_tagger_model_encodes_only_what_its_encoder_gate_keeps(tagged_model, nlp, monkeypatch):
+    """Training sets the encoder gate for a tagger model; the tagger reads exactly the sentences
+    ``reading_mask`` keeps with it."""
+    from newsgraph.techniques import statistical, tagger
+
+    model, _, _ = tagged_model
+    assert model.encoder_gate is not None and model.encoder_gate == model.meta["encoder_gate"]
+    asked = []
+    real = tagger.lower_states
+
+    def recording(sentences):
+        asked.extend(text for text, _, _ in sentences)
+        return real(sentences)
+
+    monkeypatch.setattr(tagger, "lower_states", recording)
+    doc = nlp("The disgraceful plan robs every family. The vote was six to three. Only shameful traitors agree.")
+    q = model.sentence_probabilities(statistical.features(doc).sentences)
+    for bar in (-1.0, float(np.sort(q)[1]), 2.0):
+        asked.clear()
+        monkeypatch.setitem(model.meta, "encoder_gate", bar)
+        model.features(doc, gated=True)
+        keep = statistical.reading_mask(q, model.gate, bar, model.calm)
+        assert asked == [s.text for s, k in zip(doc.sents, keep) if k]
+    assert len(asked) == 0
+
+
+@needs_torch
+@pytest.mark.slow
 def test_a_tagger_model_without_the_extra_says_what_to_install(tagged_model, monkeypatch):
     from newsgraph.errors import InputError
     from newsgraph.techniques import TechniqueOptions, encoder

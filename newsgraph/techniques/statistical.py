@@ -887,6 +887,18 @@ def calm_penalty(prior: dict | None, level: float) -> float:
     return float(prior["weight"]) * max(0.0, float(prior["below"]) - level)
 
 
+def reading_mask(sentence_probs: np.ndarray, gate: float, encoder_gate: float | None, calm: dict | None) -> np.ndarray:
+    """The sentences a model reads token by token: those whose score reaches `gate`, and, when `encoder_gate` is
+    set, whose score less their article's calm penalty (``calm_penalty``) reaches it too. A span's shown score
+    loses that penalty, so in a calm article only the sentences that score highest can hold a span a reader sees;
+    the encoder is not run on the others. Their spans under the default min-score are lost with them."""
+    q = np.asarray(sentence_probs, dtype=float)
+    keep = q >= gate
+    if encoder_gate is not None and len(q):
+        keep &= q - calm_penalty(calm, article_level(q)) >= encoder_gate
+    return keep
+
+
 def _score(strength: float, span_threshold: float, technique_threshold: float) -> float:
     """Strength mapped so that the technique's threshold is 0.5, certainty 1 and the span threshold 0."""
     if strength >= technique_threshold:
@@ -949,13 +961,13 @@ class TechniqueModel:
     def features(self, doc: Doc, rule_result: tuple | None = None, gated: bool = False) -> DocFeatures:
         """The Doc's features; `gated`: token features only for the sentences whose score reaches the model's
         gate (the sentence scores are kept in the result)."""
-        if not gated or self.gate <= 0:
+        if not gated or (self.gate <= 0 and self.encoder_gate is None):
             return self._encoded(doc, features(doc, rule_result))
         kept = {}
 
         def select(sentences):
             kept["q"] = self.sentence_probabilities(sentences)
-            kept["keep"] = kept["q"] >= self.gate
+            kept["keep"] = reading_mask(kept["q"], self.gate, self.encoder_gate, self.calm)
             return kept["keep"]
 
         feats = features(doc, rule_result, select)
@@ -979,6 +991,15 @@ class TechniqueModel:
     @property
     def gate(self) -> float:
         return float(self.meta.get("sentence_gate", 0.0))
+
+    @property
+    def encoder_gate(self) -> float | None:
+        """The bar of ``reading_mask`` on score less calm penalty, for a model that reads the encoder (None
+        otherwise: a light model's finder costs little, and its spans under the default min-score stay)."""
+        if self.tagger is None and self.projection is None:
+            return None
+        bar = self.meta.get("encoder_gate")
+        return None if bar is None else float(bar)
 
     def classify(self, doc: Doc, feats: DocFeatures, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         if not spans:
