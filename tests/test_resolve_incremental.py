@@ -412,3 +412,126 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
             assert entity_store.co_mentioned(store, entity) == held, entity
         assert sum(bool(entity_store.co_mentioned(store, e)) for e in entities) > 10
     assert_as_full(db, tmp_path)
+
+
+# --- adding documents compares the new names with the resolved entities they can meet (entities._reachable) ----------
+
+def _entity_tables(db: Path) -> dict[str, list]:
+    """What resolving added documents writes: the entity tables and every mention's entity, rows in rowid order."""
+    from newsgraph.store.sqlite import open_store
+
+    with open_store(db, readonly=True) as store:
+        return {t: [tuple(r) for r in store.conn.execute(f"SELECT {cols} FROM {t} ORDER BY rowid")]
+                for t, cols in (("entities", "*"), ("entity_aliases", "*"), ("merges", "*"), ("entity_forms", "*"),
+                                ("entity_roles", "*"), ("entity_redirects", "old, entity, name, reason"),
+                                ("mentions", "id, entity"))}
+
+
+def _resolve_added_both_ways(db: Path, tmp_path: Path, docs: set[str], prepare=None) -> tuple[dict, dict]:
+    """The tables after resolving `docs` as added, against the entities the new names can meet and against every
+    resolved entity (as before that cut), each on its own copy of the store (`prepare` first changes each copy)."""
+    from newsgraph.resolve import entities
+    from newsgraph.store.sqlite import open_store
+
+    out = []
+    for every in (False, True):
+        copy = tmp_path / f"every{int(every)}.db"
+        shutil.copy(db, copy)
+        with open_store(copy) as store, store.transaction():
+            if prepare:
+                prepare(store)
+            entities.resolve_added(store, docs, every_entity=every)
+        out.append(_entity_tables(copy))
+        copy.unlink()
+    return out[0], out[1]
+
+
+def test_an_added_name_meets_an_old_entity_it_reaches_only_by_near_spelling_or_short_name(tmp_path, updates, monkeypatch):
+    """An added document whose "Alexei Navalni" is an old entity's name only by near-spelling (no lone surname, no
+    shared key) and whose "Tories" is a party's only by its nickname joins those entities: the cut keeps every
+    entity a rule compares, and gives the tables resolving against every resolved entity gives."""
+    from newsgraph import run
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    old = {
+        "a.txt": "Opposition leader Alexei Navalny said Vladimir Putin and the Kremlin were financing Caracas from "
+                 "Moscow.",  # no lone "Navalny": a surname one edit from the new "Navalni" would be met by rule 5
+        "b.txt": "The Conservative Party chose a new leader in London on Monday. The Conservative Party had lost "
+                 "the election to the Labour Party.",
+        "c.txt": "Chancellor Gordon Brown spoke to the Treasury about the budget in London.",
+    }
+    for name, text in old.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        navalny = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name = 'Alexei Navalny'")}
+        party = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name = 'Conservative Party'")}
+        resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+    assert len(navalny) == len(party) == 1
+    (corpus / "d.txt").write_text(
+        "Alexei Navalni, the opposition figure, accused Vladimir Putin of wasting money; the Kremlin did not answer. "
+        "The Tories said nothing.", encoding="utf-8")
+    real = run.resolve_corpus
+    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
+    build([str(corpus)], str(db))
+    monkeypatch.setattr(run, "resolve_corpus", real)
+    with open_store(db, readonly=True) as store:
+        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+    assert len(added) == 1
+    cut, every = _resolve_added_both_ways(db, tmp_path, added)
+    assert cut == every
+
+    with open_store(db) as store:
+        assert real(store)
+    assert len(updates) == 1  # the added document was resolved against the entities
+    with open_store(db, readonly=True) as store:
+        c = store.conn
+        assert {r[0] for r in c.execute("SELECT entity FROM mentions WHERE name = 'Alexei Navalni'")} == navalny
+        assert {r[0] for r in c.execute("SELECT entity FROM mentions WHERE name = 'Tories'")} == party
+        reasons = {r[0] for r in c.execute("SELECT reason FROM merges WHERE entity IN (?, ?)", (*navalny, *party))}
+    assert any(r.startswith("near-spelling") for r in reasons) and any(r.startswith("short name") for r in reasons)
+    assert _entity_tables(db) == cut
+
+
+def test_resolving_added_documents_against_the_entities_they_can_meet_gives_the_tables_of_every_entity(tmp_path, seeds_dir):
+    """Documents of the seeds taken as added, with and without their names among the resolved entities' forms (so
+    that they must meet them through surnames, near-spellings, short names and acronyms), and with the user's
+    merges and splits: the tables are, row for row, those resolving against every resolved entity gives."""
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    db = tmp_path / "kb.db"
+    build([str(seeds_dir)], str(db))
+    with open_store(db, readonly=True) as store:
+        docs = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+        names = [r[0] for r in store.conn.execute("SELECT name FROM entities WHERE mentions > 2 ORDER BY mentions DESC, id")]
+    assert len(docs) >= 5 and len(names) >= 6
+
+    def forgotten(added):
+        def prepare(store):  # the added documents' name forms are no resolved entity's
+            c = store.conn
+            c.execute("CREATE TEMP TABLE chosen(id TEXT PRIMARY KEY)")
+            c.executemany("INSERT INTO chosen VALUES (?)", [(d,) for d in added])
+            c.execute("""DELETE FROM entity_forms WHERE (name, key, label) IN (SELECT name, key, label FROM mentions
+                         WHERE form = 'name' AND doc IN (SELECT id FROM chosen))""")
+        return prepare
+
+    def overridden(store):
+        for action, a, b in (("merge", names[0], names[3]), ("split", names[1], None), ("merge", names[4], names[5])):
+            store.conn.execute("INSERT INTO overrides(action, a, b) VALUES (?, ?, ?)", (action, a, b))
+
+    cases = [(set(docs[::2]), None), (set(docs[1::2]), forgotten(docs[1::2])), (set(docs[:2]), overridden),
+             (set(docs[2:]), lambda store: (forgotten(docs[2:])(store), overridden(store)))]
+    reasons = set()
+    for added, prepare in cases:
+        cut, every = _resolve_added_both_ways(db, tmp_path, added, prepare)
+        for table in every:
+            assert cut[table] == every[table], table
+        reasons |= {r[4].split(" (")[0].split(" of ")[0] for r in every["merges"]}
+    # new names met resolved entities by several rules: a short name, a name up to company form, a state's names
+    assert {"short name", "same name up to case, diacritics and company form"} <= reasons
+    assert any(r.startswith("both stand for") for r in reasons)

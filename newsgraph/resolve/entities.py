@@ -22,7 +22,8 @@ names are never joined (except by the user). The rules, in order:
    because they are stored by name, not by entity id.
 
 Documents added to a big resolved corpus are resolved against its entities (``resolve_added``)
-by the same rules, each entity standing in as one record per name form.
+by the same rules, each entity standing in as one record per name form, and only the entities
+the new names can meet by a rule (``_reachable``): the same tables as against every entity.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,7 +43,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from newsgraph.lexicons.names import (
-    EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PEERAGE, PLACE_HEADS, family_name, first_names, given_name,
+    ACRONYM_SKIPPABLE, AFTER_NAME, EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PEERAGE, PLACE_HEADS,
+    family_name, first_names, given_name,
     acronym_letters, initials_match, is_east_asian_order, spelling_needs,
 )
 from newsgraph.lexicons.places import fold, gazetteer
@@ -430,11 +433,13 @@ def resolve(store) -> None:
 
 
 def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
-            seed_of: dict[int, str] | None = None, co_mentioned=None) -> _Union:
+            seed_of: dict[int, str] | None = None, co_mentioned=None, left_out: "_LeftOut | None" = None) -> _Union:
     """The entities as a union-find over the mentions (pure: no SQL).
 
     `seed_of` marks the mentions that stand for resolved entities (index -> entity id; see `resolve_added`):
     they start joined by entity and `co_mentioned(entity)` gives the entities named beside each in its documents.
+    `left_out` holds what the resolved entities left out of the seeds (`_reachable`) add to the corpus-wide sets
+    the rules look names up in (surnames, place-like names, place keys).
     """
     split = {fold(r[1]) for r in overrides if r[0] == "split"}
     target = ms.target
@@ -476,9 +481,13 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             words = m.key.split()
             if len(words) >= 2 and words[0] not in PEERAGE and m.label == "PERSON":
                 surnames.add(family_name(words))
+    if left_out:
+        surnames |= left_out.surnames
     surnames -= gazetteer_keys()
     # 2. the same state; 3. the same name
     placelike = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
+    if left_out:
+        placelike |= left_out.placelike
     first_of: dict[str, int] = {}
     in_doc: dict[str, int] = {}  # the same, for the anchors of one document (its mentions come together)
     doc = None
@@ -523,27 +532,16 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     # 4b. an organisation named "<place> <name>" and its short name: "Indianapolis Colts" / "Colts"
     place_keys = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
         fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
+    if left_out:
+        place_keys |= left_out.place_keys
     short_of: dict[str, set[int]] = defaultdict(set)
     for i in names:
         m = ms[i]
         if m.label != "ORG" or m.place:
             continue
         words = mk[form[i]].split()
-        for k in range(1, len(words)):
-            if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
-                short_of[" ".join(words[k:])].add(uf.find(i))
-                break
-        # "Breitbart News" / Breitbart, "BBC World" / BBC: a name and the organisation (or outlet service) words after it
-        if len(words) >= 2 and all(w.rstrip(".") in ORG_WORDS or w in OUTLET_SERVICES or w in LEGAL_SUFFIXES for w in words[1:]) \
-                and words[0] not in place_keys:
-            short_of[words[0]].add(uf.find(i))
-        # a party and its members: "Conservative Party" / Conservatives, "Democratic Party" / Democrats
-        if len(words) == 2 and words[1] == "party":
-            stem = words[0][:-2] if words[0].endswith("ic") else words[0]
-            short_of[stem + "s"].add(uf.find(i))
-            if words[0] in PARTY_NICKNAMES_OF:
-                for nick in PARTY_NICKNAMES_OF[words[0]]:
-                    short_of[nick].add(uf.find(i))
+        for short in _short_names(words, place_keys):  # "Colts", "Breitbart", "Conservatives" (see `_short_names`)
+            short_of[short].add(uf.find(i))
     for i in names:
         m = ms[i]
         key = mk[form[i]]
@@ -652,6 +650,13 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             names[root] = name
             if len(name) >= 5:
                 blocks[(types[root], name[:1])].append(root)
+    if left_out:  # the blocks in the order they take among every resolved entity's (a block's first cluster's place)
+        active = {k for k, roots in blocks.items() if len(roots) > 1 and not all(uf.resolved[uf.find(r)] for r in roots)}
+        # only the left-out entities before the last of these blocks' first kept clusters can come first
+        last = max((left_out.at(clusters[blocks[k][0]].first) for k in active), default=0)
+        before = left_out.first_in_block(active, last) if active else {}
+        blocks = dict(sorted(blocks.items(), key=lambda kv: min(left_out.at(clusters[kv[1][0]].first),
+                                                                 before.get(kv[0], left_out.n_forms))))
     for (typ, _), roots in blocks.items():
         if len(roots) < 2:
             continue
@@ -1124,14 +1129,342 @@ def _aliases(eid: str, ms: _Mentions, named: _Cluster) -> list[tuple[str, str, i
     return [(eid, alias, count) for alias, count in aliases.items()]
 
 
+_QUOTES = frozenset("'\"‘“’”")
 _SEED = "\x00"  # the document of a mention standing for a resolved entity: the entity's id follows
 
 
-def resolve_added(store, docs: set[str]) -> None:
+@dataclass(slots=True)
+class _LeftOut:
+    """What the name forms of the entities `_reachable` leaves out add to the corpus-wide sets `cluster` looks names
+    up in: the surnames among the names it asks about, and the place-like names and place keys of every form."""
+    surnames: set[str]
+    placelike: set[str]
+    place_keys: set[str]
+    # where the kept seeds stood among all (`index`: their rows of `entity_forms`, of `n_forms`), and, for rule 6's
+    # blocks (type, initial), the row where the first left-out entity of each would have stood (`first_in_block`)
+    index: list[int] = None
+    n_forms: int = 0
+    first_in_block: Callable[[set[tuple[str, str]], int], dict[tuple[str, str], int]] = None
+
+    def at(self, i: int) -> int:
+        """Where mention i (a kept seed or a new mention) would stand among the mentions of every entity."""
+        return self.index[i] if i < len(self.index) else self.n_forms + i - len(self.index)
+
+
+def _by_initial_and_length(words, spread: int) -> dict[tuple[str, int], list[str]]:
+    """The words by initial and length, each filed under the lengths up to `spread` from its own: a word is looked
+    up under its own initial and length."""
+    out: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for w in dict.fromkeys(words):
+        for n in range(len(w) - spread, len(w) + spread + 1):
+            out[(w[:1], n)].append(w)
+    return out
+
+
+def _initialled_deletions(word: str) -> set[str]:
+    """The word and its one-letter deletions, each after the word's initial: two words one edit apart with the same
+    initial share one (as rule 5 compares surnames)."""
+    head = word[:1] + "\x01"
+    return {head + d for d in _deletions(word)}
+
+
+def _fast_match_key(key: str) -> str:
+    """`match_key`, without its work for the keys it leaves as they are (most: no leading "the", no company form)."""
+    if key.startswith(("the ", " ")) or key.endswith((",", "&", " ")) or "  " in key or "\t" in key or "\n" in key \
+            or key.rpartition(" ")[2].rstrip(",") in LEGAL_SUFFIXES:
+        return match_key(key)
+    return key
+
+
+def _reachable(forms: list[tuple], new_rows: list[tuple], overrides) -> tuple[list[int], _LeftOut]:
+    """The rows of `forms` (`entity_forms`) of the resolved entities the added mentions can meet, and what the others
+    add to the corpus-wide sets (`_LeftOut`).
+
+    Two resolved entities are never joined while documents are added (only the user's merge, with force), so an
+    entity can change what a rule does only where it meets a cluster of new mentions: a name form of it and a
+    name of the added documents with the same match key or state (rules 2-3, a lone name's entity across
+    documents), a person's family name (4, 4c), a short name and the name it is short for (4b), words that begin
+    each other's ("Lib Dems"), the same core under organisation words (6b), a lone name and a full name's family
+    name, equal or one edit apart (5), a near-spelling of nearly the same length (6), an acronym and a name it
+    spells (7), or a name the user merged (8). Each test here is as loose as its rule or looser (any form, any
+    type), so every entity a rule could compare with a new cluster is kept, whole and in its order; an entity
+    left out would only ever be compared with resolved entities, whose unions the rules refuse, and where a rule
+    counts candidates (a short name's, a lone name's bearers, an acronym's fits) every candidate of a new name is
+    kept. Contexts need nothing more: a rule compares contexts only with a cluster of new mentions, whose context
+    holds only clusters of new mentions. What is left out still counts in the sets the rules look names up in (a
+    surname anywhere keeps a lone name inside its document), given as `_LeftOut`.
+    """
+    # the place keys and place-like names of every form (few: states and places, shared across a corpus)
+    placelike, place_keys = set(), set()
+    for _e, _name, key, label, place, _kind, _role in forms:
+        if label in {"GPE", "LOC", "FAC"}:
+            mk = match_key(key)
+            placelike.add(mk)
+            if label != "FAC" and not place:
+                place_keys.add(mk)
+    names = {(r[3], r[4], r[5], r[7]) for r in new_rows if r[11] == "name"}  # label, name, key, place
+    for label, _name, key, place in names:
+        if label in {"GPE", "LOC", "FAC"}:
+            placelike.add(match_key(key))
+            if label != "FAC" and not place:
+                place_keys.add(match_key(key))
+    all_place_keys = place_keys | {fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
+
+    keys, places, shorts, cores, lone, families, full_families, folded = set(), set(), set(), set(), set(), set(), set(), []
+    spelt: dict[str, list[str]] = defaultdict(list)  # the added acronyms by their first letter
+    spelt_letters: dict[str, list[set[str]]] = defaultdict(list)  # and the letters of each
+    spelling: dict[str, list[tuple[frozenset[str], str]]] = defaultdict(list)  # the added names an acronym may spell
+    prefixed: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)  # "Lib Dems": by length and beginning
+    for label, name, key, place in names:
+        mk = match_key(key)
+        keys.add(mk)
+        words = mk.split()
+        if place:
+            places.add(place)
+        if label == "ORG" and not place:
+            shorts.update(_short_names(words, all_place_keys))
+        core = _core(words)
+        if core:
+            cores.add(core)
+        if len(words) >= 2 and label in {"ORG", "NORP", "NAME", "PERSON"} and not place and fold(words[0]) not in first_names():
+            prefixed[(len(words), words[0][:3])].append(tuple(words))
+        raw = key.split()
+        if len(raw) == 1:
+            lone.add(mk)
+        elif raw[0] not in PEERAGE:
+            full_families.add(family_name(raw))
+        if label == "PERSON" and not place:
+            pk = _person_key(key)
+            if pk:
+                families.add(pk.split(" ", 1)[1])
+        f = fold(name)
+        if len(f) >= 5:
+            folded.append(f)
+        if _ACRONYM.match(name):
+            letters = acronym_letters(name)
+            spelt[letters[:1]].append(name)
+            spelt_letters[letters[:1]].append(set(letters))
+        if " " in name.replace("-", " "):
+            firsts, needed = spelling_needs(name.split())
+            for c in firsts:
+                spelling[c].append((needed, name))
+    merged = {fold(x) for action, a, b in overrides if action == "merge" and b for x in (a, b)}
+    shorts_or_keys = shorts | keys
+    # a word one edit from another shares one of its one-letter deletions (or is one): rules 5's near-spellings
+    near_lone = {d for w in lone if len(w) >= 5 for d in _initialled_deletions(w)}
+    near_family = {d for w in full_families if len(w) >= 4 for d in _initialled_deletions(w)}
+    near_name = _by_initial_and_length(folded, 2)
+
+    spells: set[str] = set()  # entities with a name an added acronym spells
+
+    def meets(e: str, name: str, key: str, label: str, place: str | None) -> bool:
+        """Whether the form meets an added name by any rule but near-spelling (`spellings` gathers those) and being
+        spelt by an added acronym (`spells` gathers those)."""
+        if place:
+            return place in places
+        if key in merged:
+            return True
+        mk = _fast_match_key(key)
+        if mk in shorts_or_keys:
+            return True
+        raw = key.split()
+        if len(raw) == 1:
+            if mk in full_families or len(mk) >= 5 and not near_family.isdisjoint(_initialled_deletions(mk)):
+                return True
+        elif raw[0] not in PEERAGE:
+            last = raw[-1].rstrip(",")
+            if not last or last.lower() in AFTER_NAME or last[-1:] in _QUOTES or any(q in key for q in "'\"‘“") \
+                    or raw[0].rstrip(",").lower() in EAST_ASIAN_SURNAMES:
+                family = family_name(raw)
+            else:  # nothing for `person_words` to drop at the ends, not in East Asian order: the last word
+                family = last
+            if family in lone or len(family) >= 4 and not near_lone.isdisjoint(_initialled_deletions(family)):
+                return True
+        if label == "PERSON" and not (families.isdisjoint(raw) and ("," not in key or families.isdisjoint(
+                w.rstrip(",") for w in raw))):  # the family name is one of the words
+            return True
+        words = mk.split() if mk != key else raw
+        if len(words) >= 2:
+            if label == "ORG" and not shorts_or_keys.isdisjoint(_short_names(words, all_place_keys)):
+                return True
+            if words[-1] in ORG_WORDS and _core(words) in cores:
+                return True
+            for other in prefixed.get((len(words), words[0][:3]), ()):
+                if all(y.startswith(x.rstrip("s")) or x.startswith(y.rstrip("s")) for x, y in zip(words, other)):
+                    return True
+        if _ACRONYM.match(name):
+            letters = acronym_letters(name)
+            have = set(letters)
+            if any(needed <= have and initials_match(name, other.split()) for needed, other in spelling.get(letters[:1], ())):
+                return True
+        elif spelt and (" " in name or "-" in name):
+            words = name.split()
+            if "-" in name or not name[:1].isalnum() or words[0].lower() in ACRONYM_SKIPPABLE:
+                maybe = True  # spelling_needs decides
+            else:  # the name's parts are its words: an acronym begins with the first's initial and holds the others'
+                some = spelt_letters.get(name.lower()[:1])
+                if some:
+                    needed = {w.lower()[:1] for w in words if w[:1].isalnum() and w.lower() not in ACRONYM_SKIPPABLE}
+                    maybe = any(needed <= letters for letters in some)
+                else:
+                    maybe = False
+            if maybe:
+                firsts, needed = spelling_needs(name.split())
+                if any(needed <= set(acronym_letters(a)) and initials_match(a, name.split())
+                       for c in firsts for a in spelt.get(c, ())):
+                    spells.add(e)  # if the entity is one an acronym may stand for (`_spelt_out`)
+        return False
+
+    reached: set[str] = set()
+    spellings: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)  # (folded name, entity) by bucket
+    # "Lib Dems" tries its blocks (a first word's first three letters) in the order of their first entity: each
+    # block an added name falls in keeps its first entity (an entity's block is its first name that rule reads)
+    prefixes = {k for _, k in prefixed}
+    first_of_prefix: dict[str, str] = {}
+    read: set[str] = set()  # the entities whose first name that rule reads was seen
+    for e, name, key, label, place, _kind, _role in forms:
+        if prefixes and e not in read and not place and label in {"ORG", "NORP", "NAME", "PERSON"} and " " in key:
+            words = _fast_match_key(key).split()
+            if len(words) >= 2 and fold(words[0]) not in first_names():
+                read.add(e)
+                if words[0][:3] in prefixes:
+                    first_of_prefix.setdefault(words[0][:3], e)
+        if e in reached:
+            continue
+        if meets(e, name, key, label, place):
+            reached.add(e)
+        elif not place:
+            f = fold(name)
+            if (f[:1], len(f)) in near_name:
+                spellings[(f[:1], len(f))].append((f, e))
+    # rule 6: near-spellings, each bucket of forms scored at once against the added names of nearly their length
+    for bucket, pairs in spellings.items():
+        scores = process.cdist([f for f, _ in pairs], near_name[bucket], scorer=fuzz.ratio, score_cutoff=85,
+                               dtype=np.uint8, workers=1)
+        reached.update(pairs[n][1] for n in np.flatnonzero(scores.any(axis=1)).tolist())
+    spells -= reached
+    if spells:
+        reached |= _spelt_out(forms, spells)
+    reached.update(first_of_prefix.values())
+    kept = [n for n, row in enumerate(forms) if row[0] in reached]
+    # the surnames the left-out forms add, among the names the rules ask about (single words: the added names' and
+    # the kept forms' match keys)
+    asked = {k for k in keys if " " not in k} | {k for k in (match_key(forms[n][2]) for n in kept) if " " not in k}
+    surnames = set()
+    for e, name, key, label, place, _kind, _role in forms:
+        if label == "PERSON" and not place and e not in reached:
+            words = key.split()
+            if len(words) >= 2 and words[0] not in PEERAGE and any(w in asked or w.rstrip(",") in asked for w in words):
+                surnames.add(family_name(words))
+
+    def first_in_block(blocks: set[tuple[str, str]], before: int) -> dict[tuple[str, str], int]:
+        """The row of the first left-out entity of each of rule 6's blocks (type, initial of its folded name when that
+        has five letters or more), among the rows before `before`, as a cluster of its name forms alone. A type is
+        asked only of an entity that may start a block still unfound ("place" needs a place's label or word)."""
+        out: dict[tuple[str, str], int] = {}
+        wanted: dict[str, set[str]] = defaultdict(set)  # initial -> the types of its blocks still unfound
+        for typ, c in blocks:
+            wanted[c].add(typ)
+        n, end = 0, min(before, len(forms))
+        while n < end and wanted:
+            e, m = forms[n][0], n + 1
+            while m < len(forms) and forms[m][0] == e:
+                m += 1
+            if e not in reached and not any(r[4] for r in forms[n:m]) and any(
+                    len(r[1]) >= 5 and r[1][:1].lower() in wanted if r[1].isascii() and not r[1][:1].isspace()
+                    else len(fold(r[1])) >= 5 and fold(r[1])[:1] in wanted for r in forms[n:m]):
+                ms, c = _seed_cluster(forms[n:m])
+                name = fold(_display(ms, c))
+                types = wanted.get(name[:1]) if len(name) >= 5 else None
+                if types and ("place" not in types or len(types) > 1 or _may_be_place(ms.forms)):
+                    typ = _type(ms, c)
+                    if typ in types:
+                        out[(typ, name[:1])] = n
+                        types.discard(typ)
+                        if not types:
+                            del wanted[name[:1]]
+            n = m
+        return out
+
+    return kept, _LeftOut(surnames, placelike, place_keys, kept, len(forms), first_in_block)
+
+
+class _Forms:
+    """Name forms standing in for `_Mentions` where `_type` and `_display` read a cluster's forms (`_seed_cluster`)."""
+
+    __slots__ = ("forms",)
+
+    def __init__(self, forms: list[_Form]):
+        self.forms = forms
+
+    def __getitem__(self, i: int) -> _Form:
+        return self.forms[i]
+
+
+def _seed_cluster(rows: list[tuple]) -> tuple[_Forms, _Cluster]:
+    """An entity's `entity_forms` rows as the cluster of its seeds alone (each form once), for `_type` and `_display`."""
+    ms = _Forms([_Form(label, name, key, kind, place, None, role) for _e, name, key, label, place, kind, role in rows])
+    c = _Cluster(0, docs=False)
+    c.n, c.form1, c.more = len(rows), 0, dict.fromkeys(range(len(rows)), 1)
+    return ms, c
+
+
+def _may_be_place(forms: list[_Form]) -> bool:
+    """Whether `_type` can vote these forms a place: only a place's label or a name ending in a place word can."""
+    return any(m.label in {"GPE", "LOC", "FAC"}
+               or len(m.name.split()) >= 2 and m.name.split()[-1].lower().rstrip(".,") in PLACE_HEADS for m in forms)
+
+
+def _spelt_out(forms: list[tuple], entities: set[str]) -> set[str]:
+    """Those of `entities` rule 7 may take as the name an acronym stands for, as a cluster of their name forms alone
+    (what a resolved entity no new mention joined is): not a state or place, not all acronyms, and not a person
+    named as one (a person's initials spell many acronyms)."""
+    ms = _Mentions((None, e, 0, label, name, key, kind, place, None, None, role, "name")
+                   for e, name, key, label, place, kind, role in forms if e in entities)
+    out = set()
+    for d, c in _gather(ms, ((ms.doc[i], i) for i in range(len(ms))), docs=False).items():
+        named = list(_forms(ms, c))
+        if any(m.place for m, _ in named) or all(_ACRONYM.match(m.name) for m, _ in named):
+            continue
+        if _type(ms, c) != "person" or not any(m.label == "PERSON" for m, _ in named):
+            out.add(ms.docs[d])
+    return out
+
+
+def _short_names(words: list[str], place_keys: set[str]) -> list[str]:
+    """The short names rule 4b files an organisation's name under (words: its match key's): the name after a place
+    ("Indianapolis Colts" / Colts), the name before organisation words ("Breitbart News" / Breitbart), and a
+    party's members and nicknames ("Conservative Party" / Conservatives, Tories)."""
+    out = []
+    for k in range(1, len(words)):
+        if " ".join(words[:k]) in place_keys and words[k][:1].isalpha():
+            out.append(" ".join(words[k:]))
+            break
+    if len(words) >= 2 and all(w.rstrip(".") in ORG_WORDS or w in OUTLET_SERVICES or w in LEGAL_SUFFIXES for w in words[1:]) \
+            and words[0] not in place_keys:
+        out.append(words[0])
+    if len(words) == 2 and words[1] == "party":
+        stem = words[0][:-2] if words[0].endswith("ic") else words[0]
+        out.append(stem + "s")
+        out.extend(PARTY_NICKNAMES_OF.get(words[0], ()))
+    return out
+
+
+def _core(words: list[str]) -> str | None:
+    """A name without the organisation words that end it ("betty ford center" -> "betty ford"), when that leaves
+    two words or more and takes one (rule 6b's core, before its test against place names)."""
+    n = len(words)
+    while n > 1 and words[n - 1] in ORG_WORDS:
+        n -= 1
+    return " ".join(words[:n]) if n < len(words) and n >= 2 else None
+
+
+def resolve_added(store, docs: set[str], every_entity: bool = False) -> None:
     """Resolve the mentions of documents added since the last resolve against the entities as they stand.
 
     A full resolve holds a record per mention of the corpus and redoes every decision; here each resolved
-    entity comes in as one record per distinct name form (its seeds, joined from the start), with the
+    entity a rule could compare with a new name (`_reachable`; `every_entity`: all of them, as a check gives
+    the same tables) comes in as one record per distinct name form (its seeds, joined from the start), with the
     entities named beside it in its documents as its context (asked of the store only for the candidates
     the rules compare), and the new mentions are clustered with them by the same rules. Decisions between
     resolved entities are not redone: a new mention joins one entity or starts one, two resolved entities
@@ -1142,6 +1475,11 @@ def resolve_added(store, docs: set[str]) -> None:
     """
     new = entity_store.added_mention_rows(store, docs)
     forms = entity_store.entity_forms(store)
+    overrides = entity_store.overrides(store)
+    left_out = None
+    if not every_entity:  # only the entities the new names can meet (the same tables: see `_reachable`)
+        kept, left_out = _reachable(forms, new, overrides)
+        forms = [forms[n] for n in kept]
     ms = _Mentions((None, _SEED + e, 0, label, name, key, kind, place, None, None, role, "name")
                    for e, name, key, label, place, kind, role in forms)
     n_seeds = len(ms)
@@ -1149,7 +1487,7 @@ def resolve_added(store, docs: set[str]) -> None:
     seed_of = {i: forms[i][0] for i in range(n_seeds)}
     del new, forms
     co_mentioned = lru_cache(maxsize=None)(lambda e: frozenset(entity_store.co_mentioned(store, e)))
-    uf = cluster(ms, entity_store.overrides(store), seed_of, co_mentioned)
+    uf = cluster(ms, overrides, seed_of, co_mentioned, left_out)
 
     sizes = entity_store.entity_sizes(store)
     used = set(sizes)
