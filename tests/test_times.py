@@ -326,6 +326,42 @@ def test_times_inside_names_and_titles_rates_and_fractions_are_not_times(nlp, se
     assert stage_result(nlp, sentence, published="1998-03-01").times == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Sunday Telegraph reported that the minister had resigned.",
+        "He told the Sunday Times that the deal was dead.",
+        "She wrote in the Mail on Sunday that the plan had failed.",
+        "Theresa May's government lost the vote.",
+        "Prime Minister Theresa May said the talks would go on.",
+        "The actress Tuesday Weld was born in Manhattan.",
+    ],
+)
+def test_a_weekday_or_month_inside_a_name_is_no_time(nlp, sentence):
+    assert stage_result(nlp, sentence, published="2019-02-27").times == []
+
+
+@pytest.mark.parametrize(
+    "sentence, text, timex",
+    [
+        ("The minister told the Sunday Times on Sunday that he would quit.", "Sunday", "2019-02-24"),
+        ("Theresa May will visit Paris on May 5.", "May 5", "2019-05-05"),
+        ("On Sunday President Smith said the war was over.", "Sunday", "2019-02-24"),
+        ("In September Acme released its figures.", "September", "2018-09"),
+        ("On Sunday morning the troops left the town.", "Sunday morning", "2019-02-24TMO"),
+        ("The Commons will debate the bill on Monday.", "Monday", "2019-03-04"),
+        ("Shops expect record sales on Black Friday.", "Friday", "2019-03-01"),
+        ("He said the April IMF meetings would decide.", "April", "2019-04"),
+        ("In his Sunday Mass the cardinal condemned the attack.", "Sunday", "2019-02-24"),
+        ("The Friday Senate vote was delayed.", "Friday", "2019-02-22"),
+        ("Fans packed the ground for the Saturday Premiership game.", "Saturday", "2019-02-23"),
+    ],
+)
+def test_a_weekday_or_month_that_dates_the_clause_stays_a_time(nlp, sentence, text, timex):
+    found = [(t.text, t.timex) for t in stage_result(nlp, sentence, published="2019-02-27").times]
+    assert found == [(text, timex)], found
+
+
 def test_a_time_word_that_opens_a_sentence_or_a_quote_is_still_a_time(nlp):
     text = "Police named a suspect on Friday. ``Today, we have our man,'' the chief said. Now the hunt is over."
     found = [(t.text, t.timex) for t in stage_result(nlp, text, published="1999-05-07").times]

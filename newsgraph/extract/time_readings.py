@@ -1254,10 +1254,77 @@ def _title_case(sent: Span) -> bool:
     return len(words) >= 2 and sum(t.text[0].islower() for t in words) * 5 <= len(words)  # names crowd news sentences too
 
 
+# Entity labels of names a weekday or month can be a word of ("the Sunday Times", "Theresa May", "Friday Night Lights").
+# EVENT is left out: "Black Friday" and "Super Tuesday" are days.
+NAME_LABELS = {"PERSON", "ORG", "WORK_OF_ART", "FAC", "PRODUCT", "LAW"}
+# Words after a weekday or month that keep it a day: "the August Bank Holiday", "May Day", "Christmas Eve".
+DAY_NAME_WORDS = {"bank", "holiday", "holidays", "eve", "day"}
+# Words before a weekday or month that make it the time of the clause ("on Sunday President Bush said", "In September
+# Symantec released").
+TIME_GOVERNORS = {"on", "in", "during", "last", "next", "this", "every", "each", "until", "till", "since", "from", "through", "that",
+                  "early", "late"}
+# Papers named "X on Sunday" (the Mail on Sunday, the Independent on Sunday); other capitalized words before "on
+# Sunday" are places, teams and people met that day ("at Twickenham on Sunday", "Mr Blair on Sunday").
+ON_SUNDAY_TITLES = {"mail", "independent"}
+
+
+def _calendar_word(tok: Token) -> bool:
+    return (tok.lower_ in WEEKDAYS or tok.lower_ in MONTHS and tok.is_alpha) and tok.text[:1].isupper() and not tok.is_upper
+
+
+def _name_word(tok: Token) -> bool:
+    """A capitalized word of a name that is no time word itself ("Times", "Telegraph", "Bloody", "Weld")."""
+    low = tok.lower_
+    return tok.is_alpha and tok.text[:1].isupper() and low not in MONTHS and low not in WEEKDAYS and low not in NAME_WORDS and (
+        low not in DAY_NAME_WORDS and low not in HOLIDAY_HEADS)
+
+
+def calendar_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span is only a weekday or month that is a word of a longer name.
+
+    A weekday: the NER's name around it goes on with a name word right beside it ("the Sunday Times" as ORG,
+    "Sheffield Wednesday"), the parse makes it a modifier of the capitalized name after it ("the Sunday Telegraph
+    reported"), or it ends the name of a Sunday paper ("the Mail on Sunday"). A month: a person's name ("Theresa May"
+    as the NER's PERSON, or after a given name joined to it); before another name a month is mostly the time of a
+    thing ("the April IMF meetings", "the three November Tests"), and a weekday after one is mostly a day's name
+    ("Black Friday", "Super Tuesday"), so neither is read as a name. A weekday or month after a word that dates the
+    clause by it ("On Sunday President Bush said", "In September Acme released") and a date ("May 5") stay times.
+    """
+    content = [t for t in doc[start:end] if not (t.is_punct or t.lower_ == "the")]
+    if len(content) != 1 or not _calendar_word(content[0]):
+        return False
+    word = content[0]
+    before = doc[word.i - 1] if word.i else None
+    if word.lower_ == "sunday" and word.i >= 2 and before.lower_ == "on" and doc[word.i - 2].lower_ in ON_SUNDAY_TITLES and (
+        doc[word.i - 2].text[:1].isupper()
+    ):
+        return True
+    if before is not None and (before.lower_ in TIME_GOVERNORS or before.tag_ == "PRP$"):
+        return False  # "his Sunday Mass" is the Mass of that Sunday
+    month = word.lower_ not in WEEKDAYS
+    for ent in doc.ents:
+        if ent.label_ in ({"PERSON"} if month else NAME_LABELS) and ent.start <= word.i < ent.end and any(
+            _name_word(doc[i]) for i in (word.i - 1, word.i + 1) if ent.start <= i < ent.end
+        ):
+            return True
+    if month:  # "Theresa May's government", which the NER reads as a date: a given name before it, joined to it
+        return before is not None and _name_word(before) and before.tag_ == "NNP" and before.dep_ == "compound" and before.head.i == word.i
+    after = doc[word.i + 1] if word.i + 1 < len(doc) else None
+    if after is None or not _name_word(after) or after.ent_iob_ == "B" or word.dep_ not in {"compound", "amod", "nmod"}:
+        return False  # "the Friday Senate vote": the NER's name starts after the weekday
+    name = word.head
+    return name.i > word.i and all(_name_word(t) for t in doc[word.i + 1 : name.i + 1]) and not (
+        name.dep_ in {"compound", "amod", "nmod"} and not _name_word(name.head)
+    )  # "the Saturday Premiership game": the weekday and the name before a common noun are its time and its kind
+
+
 def in_name(doc: Doc, start: int, end: int) -> bool:
     """Whether the span is part of a proper name or title rather than a time (TimeML leaves those unmarked):
     a time word capitalized inside a sentence ("on ABC's \"This Week\"", "the film High Noon"), "high noon",
+    a weekday or month inside a longer name ("the Sunday Telegraph", "Theresa May"; ``calendar_name``),
     or a one-word time that opens a capitalized name ("the annual March for Life", "\"Spring of Life\"")."""
+    if calendar_name(doc, start, end):
+        return True
     tokens = doc[start:end]
     holiday = any(t.lower_ in HOLIDAY_HEADS for t in tokens)  # "New Year's Day", "Thanksgiving Day": names TimeML marks
     for tok in tokens:
