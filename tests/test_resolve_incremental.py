@@ -579,3 +579,37 @@ def test_an_added_acronym_meets_the_old_name_it_spells(tmp_path, updates, monkey
         reasons = {r[0] for r in c.execute("SELECT reason FROM merges WHERE entity IN (?)", tuple(office))}
     assert any(r.startswith("acronym of") for r in reasons), reasons
     assert _entity_tables(db) == cut
+
+
+def test_a_users_merge_of_a_states_name_holds_when_documents_are_added(tmp_path, monkeypatch):
+    """The user's merge of a state's name ("Cuba") with a person's: rule 8 joins them when documents naming the
+    person but not the state are added, so the cut keeps the state's entity (its form is met by the merged name, not
+    only by its state) and the tables are those of every entity."""
+    from newsgraph import run
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Cuba and Venezuela signed a trade deal in Havana on Friday.", encoding="utf-8")
+    (corpus / "b.txt").write_text("Chancellor Gordon Brown spoke to the Treasury about the budget in London.",
+                                  encoding="utf-8")
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+    (corpus / "c.txt").write_text("Gordon Brown visited Paris on Monday.", encoding="utf-8")
+    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+
+    def merged(store):
+        store.conn.execute("INSERT INTO overrides(action, a, b) VALUES ('merge', 'Cuba', 'Gordon Brown')")
+
+    cut, every = _resolve_added_both_ways(db, tmp_path, added, merged)
+    with open_store(db, readonly=True) as store:
+        ids = dict(store.conn.execute("SELECT id, doc FROM mentions WHERE name IN ('Cuba', 'Gordon Brown')"))
+    entity = dict(every["mentions"])
+    assert len(set(ids.values())) == 3 and len({entity[i] for i in ids}) == 1  # the user's word holds
+    assert cut == every
