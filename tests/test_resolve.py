@@ -714,3 +714,28 @@ def test_an_outlet_and_its_service_are_one_entity_across_documents():
     reasons = {(ms[a].name, ms[b].name): reason for a, b, reason in uf.log}
     assert reasons[("BBC World", "BBC")] == "short name of BBC World"
     assert uf.find(4) != uf.find(5)
+
+
+def test_the_users_merge_takes_any_name_of_an_entity_not_only_its_first():
+    """`newsgraph merge Beith X` joins Alan Beith's entity though "Beith" is not its first mention, and a state's
+    name ("Cuba") can be merged too: rule 8 looks the merged names up among every name mention (it read only the
+    clusters' first mentions of rule 6's people, organisations and places, and silently did nothing here)."""
+    def row(rid, doc, idx, label, name, ref=None, place=None):
+        return (rid, doc, idx, label, name, name.lower(), "name", place, ref, None if ref is None else "coreference",
+                None, "name")
+
+    rows = [
+        row(1, "a", 0, "PERSON", "Alan Beith"),
+        row(2, "a", 1, "PERSON", "Beith", ref=0),
+        row(3, "b", 0, "ORG", "Acme Corp."),
+        row(4, "c", 0, "GPE", "Cuba", place="CU"),
+        row(5, "c", 1, "PERSON", "Jane Smith"),
+    ]
+    _, alone = _tables(rows, [], attach=False)
+    entity = dict((rid, e) for e, rid in alone[-1])
+    assert len({entity[1], entity[3], entity[4], entity[5]}) == 4 and entity[2] == entity[1]
+    _, merged = _tables(rows, [("merge", "Beith", "Acme Corp."), ("merge", "Cuba", "Jane Smith")], attach=False)
+    entity = dict((rid, e) for e, rid in merged[-1])
+    assert entity[1] == entity[2] == entity[3] != entity[4]
+    assert entity[4] == entity[5]
+    assert sum(m[3] == "merged by the user" for m in merged[3]) == 2, merged[3]

@@ -535,3 +535,81 @@ def test_resolving_added_documents_against_the_entities_they_can_meet_gives_the_
     # new names met resolved entities by several rules: a short name, a name up to company form, a state's names
     assert {"short name", "same name up to case, diacritics and company form"} <= reasons
     assert any(r.startswith("both stand for") for r in reasons)
+
+
+def test_an_added_acronym_meets_the_old_name_it_spells(tmp_path, updates, monkeypatch):
+    """An added "GAO" meets the old "Government Accountability Office" only through rule 7 (its letters spell the
+    name; no key, surname or short name in common): the cut keeps that entity, the acronym joins it, and the tables
+    are those resolving against every resolved entity gives."""
+    from newsgraph import run
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "The Government Accountability Office said Senator John McCain and the Pentagon had wasted billions on "
+        "the new fighter jet.", encoding="utf-8")
+    (corpus / "b.txt").write_text("Chancellor Gordon Brown spoke to the Treasury about the budget in London.",
+                                  encoding="utf-8")
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        office = {r[0] for r in store.conn.execute(
+            "SELECT entity FROM mentions WHERE name = 'Government Accountability Office'")}
+        resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+    assert len(office) == 1
+    (corpus / "c.txt").write_text(
+        "The GAO said Senator John McCain and the Pentagon must explain the cost of the fighter jet.", encoding="utf-8")
+    real = run.resolve_corpus
+    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
+    build([str(corpus)], str(db))
+    monkeypatch.setattr(run, "resolve_corpus", real)
+    with open_store(db, readonly=True) as store:
+        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+    assert len(added) == 1
+    cut, every = _resolve_added_both_ways(db, tmp_path, added)
+    assert cut == every
+
+    with open_store(db) as store:
+        assert real(store)
+    with open_store(db, readonly=True) as store:
+        c = store.conn
+        assert {r[0] for r in c.execute("SELECT entity FROM mentions WHERE name = 'GAO'")} == office
+        reasons = {r[0] for r in c.execute("SELECT reason FROM merges WHERE entity IN (?)", tuple(office))}
+    assert any(r.startswith("acronym of") for r in reasons), reasons
+    assert _entity_tables(db) == cut
+
+
+def test_a_users_merge_of_a_states_name_holds_when_documents_are_added(tmp_path, monkeypatch):
+    """The user's merge of a state's name ("Cuba") with a person's: rule 8 joins them when documents naming the
+    person but not the state are added, so the cut keeps the state's entity (its form is met by the merged name, not
+    only by its state) and the tables are those of every entity."""
+    from newsgraph import run
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Cuba and Venezuela signed a trade deal in Havana on Friday.", encoding="utf-8")
+    (corpus / "b.txt").write_text("Chancellor Gordon Brown spoke to the Treasury about the budget in London.",
+                                  encoding="utf-8")
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+    (corpus / "c.txt").write_text("Gordon Brown visited Paris on Monday.", encoding="utf-8")
+    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+
+    def merged(store):
+        store.conn.execute("INSERT INTO overrides(action, a, b) VALUES ('merge', 'Cuba', 'Gordon Brown')")
+
+    cut, every = _resolve_added_both_ways(db, tmp_path, added, merged)
+    with open_store(db, readonly=True) as store:
+        ids = dict(store.conn.execute("SELECT id, doc FROM mentions WHERE name IN ('Cuba', 'Gordon Brown')"))
+    entity = dict(every["mentions"])
+    assert len(set(ids.values())) == 3 and len({entity[i] for i in ids}) == 1  # the user's word holds
+    assert cut == every

@@ -732,10 +732,14 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if len(fits) == 1:
             uf.union(clusters[fits[0]].first, clusters[a].first, f"acronym of {display(fits[0])}, sharing co-mentioned actors")
 
-    # 8. the user's word
+    # 8. the user's word: every name mention with a merged name (`names` here is rule 6's roots, which missed a name
+    # that is not its cluster's first mention: "Beith" of Alan Beith)
+    merged = {fold(x) for action, a, b in overrides if action == "merge" and b for x in (a, b)}
     by_key: dict[str, list[int]] = defaultdict(list)
-    for i in names:
-        by_key[ms[i].key].append(i)
+    if merged:
+        for i in range(len(ms)):
+            if ms.is_name(i) and ms[i].key in merged:
+                by_key[ms[i].key].append(i)
     for action, a, b in overrides:
         if action == "merge" and b:
             ia, ib = by_key.get(fold(a)), by_key.get(fold(b))
@@ -1260,10 +1264,10 @@ def _reachable(forms: list[tuple], new_rows: list[tuple], overrides) -> tuple[li
     def meets(e: str, name: str, key: str, label: str, place: str | None) -> bool:
         """Whether the form meets an added name by any rule but near-spelling (`spellings` gathers those) and being
         spelt by an added acronym (`spells` gathers those)."""
+        if key in merged:  # rule 8 reads every name mention, a state's too
+            return True
         if place:
             return place in places
-        if key in merged:
-            return True
         mk = _fast_match_key(key)
         if mk in shorts_or_keys:
             return True
