@@ -95,7 +95,7 @@ def actor_edges(sides: Iterable[tuple]) -> list[tuple]:
     first such event; how many of them were asserted (not planned, possible or wished).
 
     `sides` are (event, type, date, doc, sentence, role, entity, predicate, modality) rows in event order, role one
-    of subject, object (also destination), recipient, origin.
+    of subject, object (also destination and addressee), recipient, origin.
     """
     return sum_edges(event_edge_rows(sides))
 

@@ -29,7 +29,7 @@ _WITHIN = f" AND e.id IN (SELECT id FROM {TOUCHED})"
 
 def event_sides(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tuple]:
     """(event id, type, date, doc, sentence, role, entity, predicate, modality) for every resolved party of every event
-    that is not negated, role subject, object (destination too), recipient or origin, in event order; with `touched`,
+    that is not negated, role subject, object (destination and addressee too), recipient or origin, in event order; with `touched`,
     of the events `mark_touched_events` noted only."""
     if not has_table(conn, "events"):
         return iter(())
@@ -46,7 +46,8 @@ def event_sides(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tup
 
 
 def entity_parties(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tuple]:
-    """(entity, role, type, event) for every resolved subject, object, recipient or destination of every event, negated too
+    """(entity, role, type, event) for every resolved subject, object, recipient, destination or addressee of every event,
+    negated too
     (with `touched`, of the noted events only), in event order."""
     if not has_table(conn, "events"):
         return iter(())

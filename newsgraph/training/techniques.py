@@ -199,7 +199,7 @@ def sentence_gate(examples: list[_Example], probs: list[np.ndarray], sentence_oo
 
 
 def encoder_gate(examples: list[_Example], scored: list[list[tuple[int, int, float]]], sentence_oof: dict[str, np.ndarray],
-                 calm: dict | None, min_score: float) -> float:
+                 calm: dict | None, min_score: float) -> float | None:
     """The bar on a sentence's score less its article's calm penalty (``statistical.reading_mask``) below which a
     model that reads the encoder does not encode the sentence: the highest that keeps all but ``GATE_LOSS`` of the
     spans shown at the default `min-score` on the held-out training folds (`scored`: their out-of-fold spans).
@@ -212,7 +212,7 @@ def encoder_gate(examples: list[_Example], scored: list[list[tuple[int, int, flo
         probs = sentence_oof[ex.id]
         penalty = calm_penalty(calm, article_level(probs))
         q += [float(probs[ex.feats.sent_of[s]]) - penalty for s, _, score in found if score - penalty >= min_score]
-    return round(float(np.quantile(q, GATE_LOSS)), 4) if q else 0.0
+    return round(float(np.quantile(q, GATE_LOSS)), 4) if q else None  # nothing shown: no bar to set
 
 
 # The default min-score and the calm-article prior (``statistical.calm_penalty``) are chosen on the held-out training

@@ -237,7 +237,8 @@ def actor_events(conn: sqlite3.Connection, entity_id: str, limit: int = 20, offs
 
 
 def _actor_event_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, list[int]]:
-    """Every event the entity is the subject of ("did") or the object, recipient or destination of ("done_to")."""
+    """Every event the entity is the subject of ("did") or the object, recipient, destination or addressee of
+    ("done_to")."""
     if page_tables_ready(conn) and has_table(conn, "entity_events"):
         return {side: [r[0] for r in conn.execute(
             "SELECT event FROM entity_events WHERE entity = ? AND side = ? ORDER BY other, event", (entity_id, side))]
