@@ -446,6 +446,21 @@ def _resolve_added_both_ways(db: Path, tmp_path: Path, docs: set[str], prepare=N
     return out[0], out[1]
 
 
+def _add_owing(corpus: Path, db: Path, name: str, text: str, resolved: set[str], monkeypatch) -> set[str]:
+    """Write one more document into the store with its corpus step still owed (as a build interrupted before the
+    step leaves it), and return the ids of the documents added since `resolved`."""
+    from newsgraph import run
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    (corpus / name).write_text(text, encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(run, "resolve_corpus", lambda store, **kw: False)
+        build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        return {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+
+
 def test_an_added_name_meets_an_old_entity_it_reaches_only_by_near_spelling_or_short_name(tmp_path, updates, monkeypatch):
     """An added document whose "Alexei Navalni" is an old entity's name only by near-spelling (no lone surname, no
     shared key) and whose "Tories" is a party's only by its nickname joins those entities: the cut keeps every
@@ -472,21 +487,15 @@ def test_an_added_name_meets_an_old_entity_it_reaches_only_by_near_spelling_or_s
         party = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name = 'Conservative Party'")}
         resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
     assert len(navalny) == len(party) == 1
-    (corpus / "d.txt").write_text(
-        "Alexei Navalni, the opposition figure, accused Vladimir Putin of wasting money; the Kremlin did not answer. "
-        "The Tories said nothing.", encoding="utf-8")
-    real = run.resolve_corpus
-    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
-    build([str(corpus)], str(db))
-    monkeypatch.setattr(run, "resolve_corpus", real)
-    with open_store(db, readonly=True) as store:
-        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+    added = _add_owing(corpus, db, "d.txt",
+                       "Alexei Navalni, the opposition figure, accused Vladimir Putin of wasting money; the Kremlin did "
+                       "not answer. The Tories said nothing.", resolved, monkeypatch)
     assert len(added) == 1
     cut, every = _resolve_added_both_ways(db, tmp_path, added)
     assert cut == every
 
     with open_store(db) as store:
-        assert real(store)
+        assert run.resolve_corpus(store)
     assert len(updates) == 1  # the added document was resolved against the entities
     with open_store(db, readonly=True) as store:
         c = store.conn
@@ -559,20 +568,15 @@ def test_an_added_acronym_meets_the_old_name_it_spells(tmp_path, updates, monkey
             "SELECT entity FROM mentions WHERE name = 'Government Accountability Office'")}
         resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
     assert len(office) == 1
-    (corpus / "c.txt").write_text(
-        "The GAO said Senator John McCain and the Pentagon must explain the cost of the fighter jet.", encoding="utf-8")
-    real = run.resolve_corpus
-    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
-    build([str(corpus)], str(db))
-    monkeypatch.setattr(run, "resolve_corpus", real)
-    with open_store(db, readonly=True) as store:
-        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+    added = _add_owing(corpus, db, "c.txt",
+                       "The GAO said Senator John McCain and the Pentagon must explain the cost of the fighter jet.",
+                       resolved, monkeypatch)
     assert len(added) == 1
     cut, every = _resolve_added_both_ways(db, tmp_path, added)
     assert cut == every
 
     with open_store(db) as store:
-        assert real(store)
+        assert run.resolve_corpus(store)
     with open_store(db, readonly=True) as store:
         c = store.conn
         assert {r[0] for r in c.execute("SELECT entity FROM mentions WHERE name = 'GAO'")} == office
@@ -585,7 +589,6 @@ def test_a_users_merge_of_a_states_name_holds_when_documents_are_added(tmp_path,
     """The user's merge of a state's name ("Cuba") with a person's: rule 8 joins them when documents naming the
     person but not the state are added, so the cut keeps the state's entity (its form is met by the merged name, not
     only by its state) and the tables are those of every entity."""
-    from newsgraph import run
     from newsgraph.run import build
     from newsgraph.store.sqlite import open_store
 
@@ -598,11 +601,7 @@ def test_a_users_merge_of_a_states_name_holds_when_documents_are_added(tmp_path,
     build([str(corpus)], str(db))
     with open_store(db, readonly=True) as store:
         resolved = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
-    (corpus / "c.txt").write_text("Gordon Brown visited Paris on Monday.", encoding="utf-8")
-    monkeypatch.setattr(run, "resolve_corpus", lambda store, **kw: False)  # the document written, its step owed
-    build([str(corpus)], str(db))
-    with open_store(db, readonly=True) as store:
-        added = {r[0] for r in store.conn.execute("SELECT id FROM documents")} - resolved
+    added = _add_owing(corpus, db, "c.txt", "Gordon Brown visited Paris on Monday.", resolved, monkeypatch)
 
     def merged(store):
         store.conn.execute("INSERT INTO overrides(action, a, b) VALUES ('merge', 'Cuba', 'Gordon Brown')")

@@ -106,13 +106,12 @@ def test_a_tagger_model_keeps_its_trained_layers_and_reads_them_after_loading(ta
         assert 0 <= f.start < f.end <= len(doc)
 
 
-@needs_torch
-@pytest.mark.slow
-def test_the_tagger_reads_only_the_sentences_the_gate_keeps(tagged_model, nlp, monkeypatch):
+@pytest.fixture
+def encoded(monkeypatch):
+    """The texts of the sentences MiniLM reads (``tagger.lower_states``), in order."""
     from newsgraph.techniques import tagger
 
-    model, _, _ = tagged_model
-    asked = []
+    asked: list[str] = []
     real = tagger.lower_states
 
     def recording(sentences):
@@ -120,29 +119,29 @@ def test_the_tagger_reads_only_the_sentences_the_gate_keeps(tagged_model, nlp, m
         return real(sentences)
 
     monkeypatch.setattr(tagger, "lower_states", recording)
+    return asked
+
+
+@needs_torch
+@pytest.mark.slow
+def test_the_tagger_reads_only_the_sentences_the_gate_keeps(tagged_model, nlp, monkeypatch, encoded):
+    model, _, _ = tagged_model
     monkeypatch.setitem(model.meta, "sentence_gate", 0.999999)  # no sentence reaches it
     doc = nlp("The disgraceful plan robs every family. The vote was six to three.")
     feats = model.features(doc, gated=True)
-    assert not feats.scored.any() and asked == []
+    assert not feats.scored.any() and encoded == []
 
 
 @needs_torch
 @pytest.mark.slow
-def test_a_tagger_model_encodes_only_what_its_encoder_gate_keeps(tagged_model, nlp, monkeypatch):
+def test_a_tagger_model_encodes_only_what_its_encoder_gate_keeps(tagged_model, nlp, monkeypatch, encoded):
     """Training sets the encoder gate for a tagger model; the tagger reads exactly the sentences
     ``reading_mask`` keeps with it."""
-    from newsgraph.techniques import statistical, tagger
+    from newsgraph.techniques import statistical
 
     model, _, _ = tagged_model
     assert model.encoder_gate is not None and model.encoder_gate == model.meta["encoder_gate"]
-    asked = []
-    real = tagger.lower_states
-
-    def recording(sentences):
-        asked.extend(text for text, _, _ in sentences)
-        return real(sentences)
-
-    monkeypatch.setattr(tagger, "lower_states", recording)
+    asked = encoded
     doc = nlp("The disgraceful plan robs every family. The vote was six to three. Only shameful traitors agree.")
     q = model.sentence_probabilities(statistical.features(doc).sentences)
     for bar in (-1.0, float(np.sort(q)[1]), 2.0):
