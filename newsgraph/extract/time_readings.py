@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from spacy.attrs import IS_SPACE, LOWER, SHAPE
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SHAPE
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
@@ -165,14 +165,75 @@ class Candidate:
     reading: Reading
 
 
+# Flag bits token patterns may name (FLAG19 … FLAG63); spaCy's own lexical flags (IS_ALPHA …) sit below them.
+FLAG_BITS = range(19, 64)
+
+
+class _LexemeFlags:
+    """The Matcher's word and shape sets as lexeme flags, which it checks in C.
+
+    A Matcher calls back into Python for an IN-set predicate on every token of a window: about 40% of
+    the Matcher's time on BBC. Whether a word's lowercase form, shape or text is in a set is a
+    property of its lexeme, so ``rewrite`` gives each set a flag bit of the vocab, and ``mark`` sets
+    those bits on a lexeme the first time a Doc holding it is matched; only lexemes in some set get a
+    bit, the rest keep 0 (bits 19-63 are unused by spaCy, and no getter is registered, so the
+    tokenizer pays nothing for new words). Sets beyond the free bits stay IN predicates.
+    """
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+        self.bits: dict[tuple[int, frozenset[int]], int] = {}  # (attribute, hashes of the set) -> flag bit
+        self.masks: dict[int, dict[int, int]] = {LOWER: {}, SHAPE: {}, ORTH: {}}  # attribute -> value hash -> bits
+        self.seen: set[int] = set()  # orth hashes of the lexemes marked
+
+    def rewrite(self, patterns: list[list[dict]]) -> list[list[dict]]:
+        free = [b for b in FLAG_BITS if b not in self.vocab.lex_attr_getters]
+        out = []
+        for pattern in patterns:
+            tokens = []
+            for spec in pattern:
+                spec = dict(spec)
+                for key, attr in (("LOWER", LOWER), ("SHAPE", SHAPE), ("TEXT", ORTH)):
+                    value = spec.get(key)
+                    if not (isinstance(value, dict) and list(value) == ["IN"]):
+                        continue
+                    hashes = frozenset(self.vocab.strings.add(v) for v in value["IN"])
+                    bit = self.bits.get((attr, hashes))
+                    if bit is None and len(self.bits) < len(free):
+                        bit = self.bits[attr, hashes] = free[len(self.bits)]
+                        for h in hashes:
+                            self.masks[attr][h] = self.masks[attr].get(h, 0) | 1 << bit
+                    if bit is not None:
+                        del spec[key]
+                        spec[f"FLAG{bit}"] = True
+                tokens.append(spec)
+            out.append(tokens)
+        return out
+
+    def mark(self, table: np.ndarray) -> None:
+        """Set the flags of the lexemes of a Doc not marked before; `table` holds its ORTH, LOWER, SHAPE columns."""
+        lower, shape, orth = self.masks[LOWER], self.masks[SHAPE], self.masks[ORTH]
+        orths, first = np.unique(table[:, 0], return_index=True)
+        for o, i in zip(orths.tolist(), first.tolist()):
+            if o in self.seen:
+                continue
+            self.seen.add(o)
+            mask = lower.get(int(table[i, 1]), 0) | shape.get(int(table[i, 2]), 0) | orth.get(o, 0)
+            if mask:
+                lex = self.vocab[o]
+                for bit in FLAG_BITS:
+                    if mask >> bit & 1:
+                        lex.set_flag(bit, True)
+
+
 @lru_cache(maxsize=8)
-def _time_matcher(vocab: Vocab) -> Matcher:
-    """Temporal phrases the small model tends to miss; built once per vocab.
+def _time_matcher(vocab: Vocab) -> tuple[Matcher, _LexemeFlags]:
+    """Temporal phrases the small model tends to miss, and the lexeme flags their word sets became; built once per vocab.
 
     Each pattern costs time on every token of every window, so related phrases share one pattern
     and read() sorts out what a match says; single words are looked up without the Matcher.
     """
-    matcher = Matcher(vocab)
+    matcher = Matcher(vocab, validate=False)  # the schema knows no FLAG keys; the rules are fixed and tested
     months = sorted(MONTHS)
     day = {"SHAPE": {"IN": ["d", "dd", "dxx", "ddxx"]}}
     unit_words = sorted(UNITS)
@@ -181,9 +242,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
     ordinals = sorted(set(ORDINALS) | {"the", "this", "next", "latest", "current", "that", "same", "past"})
     edge = {"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}
     dash = {"TEXT": "-", "OP": "?"}
-    matcher.add(
-        "TIME",
-        [
+    patterns = [
             [{"LOWER": {"IN": sorted(DIRECTIONS)}, "OP": "?"}, {"LOWER": {"IN": sorted(WEEKDAYS)}}],
             [{"LOWER": "the"}, {"LOWER": {"IN": sorted(ANAPHORIC_STEPS)}}, {"LOWER": {"IN": sorted(WEEKDAYS)}}],
             [{"LOWER": {"IN": sorted(EDGES)}, "OP": "?"}, {"LOWER": {"IN": sorted(DIRECTIONS)}},
@@ -228,10 +287,10 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
-        ],
-        greedy="LONGEST",
-    )
-    return matcher
+    ]
+    flags = _LexemeFlags(vocab)
+    matcher.add("TIME", flags.rewrite(patterns), greedy="LONGEST")
+    return matcher, flags
 
 
 @lru_cache(maxsize=8)
@@ -296,7 +355,7 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
         return []
     triggers = _trigger_array(doc.vocab)
     single = _single_hashes(doc.vocab)
-    table = doc.to_array([LOWER, SHAPE])
+    table = doc.to_array([LOWER, SHAPE, ORTH])
     hits: list[tuple[int, int]] = []
     words = _single_array(doc.vocab)
     for i in np.flatnonzero(_member(table[:, 0], words) | _member(table[:, 1], words)).tolist():
@@ -322,7 +381,10 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
             windows[-1][1] = hi
         else:
             windows.append([lo, hi])
-    matcher = _time_matcher(doc.vocab)
+    if not windows:
+        return hits
+    matcher, flags = _time_matcher(doc.vocab)
+    flags.mark(table[:, [2, 0, 1]])
     return hits + [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
 
 
