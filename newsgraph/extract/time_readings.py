@@ -228,12 +228,19 @@ class _LexemeFlags:
 
 @lru_cache(maxsize=8)
 def _time_matcher(vocab: Vocab) -> tuple[Matcher, _LexemeFlags]:
-    """Temporal phrases the small model tends to miss, and the lexeme flags their word sets became; built once per vocab.
+    """The Matcher of ``_time_patterns`` and the lexeme flags their word sets became; built once per vocab."""
+    matcher = Matcher(vocab, validate=False)  # the schema knows no FLAG keys; the rules are fixed and tested
+    flags = _LexemeFlags(vocab)
+    matcher.add("TIME", flags.rewrite(_time_patterns()), greedy="LONGEST")
+    return matcher, flags
+
+
+def _time_patterns() -> list[list[dict]]:
+    """Temporal phrases the small model tends to miss.
 
     Each pattern costs time on every token of every window, so related phrases share one pattern
     and read() sorts out what a match says; single words are looked up without the Matcher.
     """
-    matcher = Matcher(vocab, validate=False)  # the schema knows no FLAG keys; the rules are fixed and tested
     months = sorted(MONTHS)
     day = {"SHAPE": {"IN": ["d", "dd", "dxx", "ddxx"]}}
     unit_words = sorted(UNITS)
@@ -288,9 +295,7 @@ def _time_matcher(vocab: Vocab) -> tuple[Matcher, _LexemeFlags]:
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
     ]
-    flags = _LexemeFlags(vocab)
-    matcher.add("TIME", flags.rewrite(patterns), greedy="LONGEST")
-    return matcher, flags
+    return patterns
 
 
 @lru_cache(maxsize=8)
