@@ -600,6 +600,7 @@ def test_formerly_is_no_time_like_former(nlp):
 def test_the_matcher_on_lexeme_flags_finds_what_its_word_sets_find(nlp):
     # the word and shape sets became lexeme flags checked in C; the same patterns with IN predicates are the reference,
     # also on words the vocab meets only after the flags were given out (a capitalized "DECEMBER", "Thursdays", "13:45")
+    from spacy.attrs import LOWER, ORTH, SHAPE
     from spacy.matcher import Matcher
 
     from newsgraph.extract.time_readings import _time_matcher, _time_patterns
@@ -610,8 +611,6 @@ def test_the_matcher_on_lexeme_flags_finds_what_its_word_sets_find(nlp):
             "The mid-afternoon meeting ran till 9 a.m. EST Tuesday, the 1988-89 season, 2003-2005.")
     doc = nlp(text)
     matcher, flags = _time_matcher(nlp.vocab)
-    from spacy.attrs import LOWER, ORTH, SHAPE
-
     flags.mark(doc.to_array([ORTH, LOWER, SHAPE]))
     reference = Matcher(nlp.vocab)
     reference.add("TIME", _time_patterns(), greedy="LONGEST")
