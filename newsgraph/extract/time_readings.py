@@ -177,7 +177,9 @@ class _LexemeFlags:
     property of its lexeme, so ``rewrite`` gives each set a flag bit of the vocab, and ``mark`` sets
     those bits on a lexeme the first time a Doc holding it is matched; only lexemes in some set get a
     bit, the rest keep 0 (bits 19-63 are unused by spaCy, and no getter is registered, so the
-    tokenizer pays nothing for new words). Sets beyond the free bits stay IN predicates.
+    tokenizer pays nothing for new words). Sets beyond the free bits stay IN predicates. The bits are not
+    registered in ``vocab.lex_attr_getters``: a later ``Vocab.add_flag`` without an id would take 13, then 19,
+    one of these (nothing in newsgraph calls it).
     """
 
     def __init__(self, vocab: Vocab):
