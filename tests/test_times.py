@@ -595,3 +595,26 @@ def test_formerly_is_no_time_like_former(nlp):
     # TimeBank + AQUAINT never mark "former" or "formerly" (0 of 32 uses in 27 documents): a title, not a past reference
     text = "Also in the group is Robert Angelo, formerly the firm's vice president, and a former chairman."
     assert stage_result(nlp, text, published="1989-10-27").times == []
+
+
+def test_the_matcher_on_lexeme_flags_finds_what_its_word_sets_find(nlp):
+    # the word and shape sets became lexeme flags checked in C; the same patterns with IN predicates are the reference,
+    # also on words the vocab meets only after the flags were given out (a capitalized "DECEMBER", "Thursdays", "13:45")
+    from spacy.attrs import LOWER, ORTH, SHAPE
+    from spacy.matcher import Matcher
+
+    from newsgraph.extract.time_readings import _time_matcher, _time_patterns
+
+    _time_matcher(nlp.vocab)  # the flags exist before the new words below do
+    text = ("On THURSDAYS the board met at 13:45 in the early-1990s; by DECEMBER 12, 2004 the past two years and the "
+            "fiscal fourth-quarter results of the year-earlier period were out, three weeks ago, every Saturday night.\n\n"
+            "The mid-afternoon meeting ran till 9 a.m. EST Tuesday, the 1988-89 season, 2003-2005.")
+    doc = nlp(text)
+    matcher, flags = _time_matcher(nlp.vocab)
+    flags.mark(doc.to_array([ORTH, LOWER, SHAPE]))
+    reference = Matcher(nlp.vocab)
+    reference.add("TIME", _time_patterns(), greedy="LONGEST")
+    found = sorted((s, e) for _, s, e in matcher(doc))
+    assert len(flags.bits) >= 30 and found  # the sets did become flags, and they match
+    assert found == sorted((s, e) for _, s, e in reference(doc))
+    assert any(doc[s:e].text == "DECEMBER 12, 2004" for s, e in found), [doc[s:e].text for s, e in found]

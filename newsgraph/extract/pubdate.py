@@ -40,6 +40,7 @@ in a banner, a history), the publication date cannot be read. On 400 BBC article
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from newsgraph.extract.time_readings import CANDIDATES_KEY, Candidate, Reading, candidates
 
@@ -155,14 +156,16 @@ def infer_published(ctx) -> str | None:
     if ctx.result.published_guess is None:
         found = candidates(ctx.doc)
         text = ctx.norm.text if ctx.norm is not None else ctx.doc.text  # the parsed text; Doc.text rebuilds it token by token
-        ctx.result.published_guess = dateline(text, [(ctx.doc[c.start].idx, c) for c in found]) or infer_from(
+        ctx.result.published_guess = dateline(text, ((ctx.doc[c.start].idx, c) for c in found)) or infer_from(
             [c.reading for c in found]
         )
     return ctx.result.published_guess
 
 
-def dateline(text: str, found: list[tuple[int, Candidate]]) -> str | None:
-    """The date of a dateline near the top: a full date (day, month, year) on a short line of its own."""
+def dateline(text: str, found: Iterable[tuple[int, Candidate]]) -> str | None:
+    """The date of a dateline near the top: a full date (day, month, year) on a short line of its own.
+
+    `found` is read in text order only as far as DATELINE_REACH, so a generator spares the offsets of the rest."""
     for offset, cand in found:
         if offset > DATELINE_REACH:
             break

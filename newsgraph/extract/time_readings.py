@@ -11,12 +11,13 @@ import this module and neither imports the other's readings, so there is no impo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
-from spacy.attrs import LOWER, SHAPE
+from spacy.attrs import IS_SPACE, LOWER, ORTH, SHAPE
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
@@ -164,14 +165,84 @@ class Candidate:
     reading: Reading
 
 
+# Flag bits token patterns may name (FLAG19 … FLAG63); spaCy's own lexical flags (IS_ALPHA …) sit below them.
+FLAG_BITS = range(19, 64)
+
+
+class _LexemeFlags:
+    """The Matcher's word and shape sets as lexeme flags, which it checks in C.
+
+    A Matcher calls back into Python for an IN-set predicate on every token of a window: about 40% of
+    the Matcher's time on BBC. Whether a word's lowercase form, shape or text is in a set is a
+    property of its lexeme, so ``rewrite`` gives each set a flag bit of the vocab, and ``mark`` sets
+    those bits on a lexeme the first time a Doc holding it is matched; only lexemes in some set get a
+    bit, the rest keep 0 (bits 19-63 are unused by spaCy, and no getter is registered, so the
+    tokenizer pays nothing for new words). Sets beyond the free bits stay IN predicates. The bits are not
+    registered in ``vocab.lex_attr_getters``: a later ``Vocab.add_flag`` without an id would take 13, then 19,
+    one of these (nothing in newsgraph calls it).
+    """
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+        self.bits: dict[tuple[int, frozenset[int]], int] = {}  # (attribute, hashes of the set) -> flag bit
+        self.masks: dict[int, dict[int, int]] = {LOWER: {}, SHAPE: {}, ORTH: {}}  # attribute -> value hash -> bits
+        self.seen: set[int] = set()  # orth hashes of the lexemes marked
+
+    def rewrite(self, patterns: list[list[dict]]) -> list[list[dict]]:
+        free = [b for b in FLAG_BITS if b not in self.vocab.lex_attr_getters]
+        out = []
+        for pattern in patterns:
+            tokens = []
+            for spec in pattern:
+                spec = dict(spec)
+                for key, attr in (("LOWER", LOWER), ("SHAPE", SHAPE), ("TEXT", ORTH)):
+                    value = spec.get(key)
+                    if not (isinstance(value, dict) and list(value) == ["IN"]):
+                        continue
+                    hashes = frozenset(self.vocab.strings.add(v) for v in value["IN"])
+                    bit = self.bits.get((attr, hashes))
+                    if bit is None and len(self.bits) < len(free):
+                        bit = self.bits[attr, hashes] = free[len(self.bits)]
+                        for h in hashes:
+                            self.masks[attr][h] = self.masks[attr].get(h, 0) | 1 << bit
+                    if bit is not None:
+                        del spec[key]
+                        spec[f"FLAG{bit}"] = True
+                tokens.append(spec)
+            out.append(tokens)
+        return out
+
+    def mark(self, table: np.ndarray) -> None:
+        """Set the flags of the lexemes of a Doc not marked before; `table` holds its ORTH, LOWER, SHAPE columns."""
+        lower, shape, orth = self.masks[LOWER], self.masks[SHAPE], self.masks[ORTH]
+        orths, first = np.unique(table[:, 0], return_index=True)
+        for o, i in zip(orths.tolist(), first.tolist()):
+            if o in self.seen:
+                continue
+            self.seen.add(o)
+            mask = lower.get(int(table[i, 1]), 0) | shape.get(int(table[i, 2]), 0) | orth.get(o, 0)
+            if mask:
+                lex = self.vocab[o]
+                for bit in FLAG_BITS:
+                    if mask >> bit & 1:
+                        lex.set_flag(bit, True)
+
+
 @lru_cache(maxsize=8)
-def _time_matcher(vocab: Vocab) -> Matcher:
-    """Temporal phrases the small model tends to miss; built once per vocab.
+def _time_matcher(vocab: Vocab) -> tuple[Matcher, _LexemeFlags]:
+    """The Matcher of ``_time_patterns`` and the lexeme flags their word sets became; built once per vocab."""
+    matcher = Matcher(vocab, validate=False)  # the schema knows no FLAG keys; the rules are fixed and tested
+    flags = _LexemeFlags(vocab)
+    matcher.add("TIME", flags.rewrite(_time_patterns()), greedy="LONGEST")
+    return matcher, flags
+
+
+def _time_patterns() -> list[list[dict]]:
+    """Temporal phrases the small model tends to miss.
 
     Each pattern costs time on every token of every window, so related phrases share one pattern
     and read() sorts out what a match says; single words are looked up without the Matcher.
     """
-    matcher = Matcher(vocab)
     months = sorted(MONTHS)
     day = {"SHAPE": {"IN": ["d", "dd", "dxx", "ddxx"]}}
     unit_words = sorted(UNITS)
@@ -180,9 +251,7 @@ def _time_matcher(vocab: Vocab) -> Matcher:
     ordinals = sorted(set(ORDINALS) | {"the", "this", "next", "latest", "current", "that", "same", "past"})
     edge = {"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}
     dash = {"TEXT": "-", "OP": "?"}
-    matcher.add(
-        "TIME",
-        [
+    patterns = [
             [{"LOWER": {"IN": sorted(DIRECTIONS)}, "OP": "?"}, {"LOWER": {"IN": sorted(WEEKDAYS)}}],
             [{"LOWER": "the"}, {"LOWER": {"IN": sorted(ANAPHORIC_STEPS)}}, {"LOWER": {"IN": sorted(WEEKDAYS)}}],
             [{"LOWER": {"IN": sorted(EDGES)}, "OP": "?"}, {"LOWER": {"IN": sorted(DIRECTIONS)}},
@@ -227,10 +296,8 @@ def _time_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ["earlier", "later"]}, "OP": "?"}, {"LOWER": {"IN": ["that", "the"]}},
              {"LOWER": {"IN": ["same", "following", "next", "previous", "preceding"]}, "OP": "?"},
              {"LOWER": {"IN": ["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekend"]}}],
-        ],
-        greedy="LONGEST",
-    )
-    return matcher
+    ]
+    return patterns
 
 
 @lru_cache(maxsize=8)
@@ -295,7 +362,7 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
         return []
     triggers = _trigger_array(doc.vocab)
     single = _single_hashes(doc.vocab)
-    table = doc.to_array([LOWER, SHAPE])
+    table = doc.to_array([LOWER, SHAPE, ORTH])
     hits: list[tuple[int, int]] = []
     words = _single_array(doc.vocab)
     for i in np.flatnonzero(_member(table[:, 0], words) | _member(table[:, 1], words)).tolist():
@@ -315,13 +382,16 @@ def _matcher_hits(doc: Doc) -> list[tuple[int, int]]:
     weak = _weak_triggers(doc.vocab)
     for i in np.flatnonzero(_member(table[:, 0], triggers) | _member(table[:, 1], triggers)).tolist():
         if (int(table[i, 0]) in weak or int(table[i, 1]) in weak) and not _strong(doc[i]):
-            continue  # "may" the verb, "10bn": a window costs the Matcher ~14 µs a word, and these find nothing
+            continue  # "may" the verb, "10bn": a window costs the Matcher ~4 µs a word, and these find nothing
         lo, hi = max(0, i - 3), min(len(doc), i + 5)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = hi
         else:
             windows.append([lo, hi])
-    matcher = _time_matcher(doc.vocab)
+    if not windows:
+        return hits
+    matcher, flags = _time_matcher(doc.vocab)
+    flags.mark(table[:, [2, 0, 1]])
     return hits + [(lo + s, lo + e) for lo, hi in windows for _, s, e in matcher(doc[lo:hi])]
 
 
@@ -400,14 +470,22 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     """Candidate token ranges: spaCy DATE/TIME entities and Matcher hits, overlapping ones merged."""
     ranges = [_trim(doc, e.start, e.end) for e in doc.ents if e.label_ in {"DATE", "TIME"}]
     ranges += _matcher_hits(doc)
-    ranges = [part for r in ranges for part in _split_lines(doc, *r)]
+    breaks = _line_breaks(doc)
+    ranges = [part for r in ranges for part in _split_lines(doc, *r, breaks)]
     merged: list[list[int]] = []
+    clocks: dict[tuple[int, int], bool] = {}  # the last merged range is asked again for every range after it
+
+    def clockish(start: int, end: int) -> bool:
+        if (start, end) not in clocks:
+            clocks[start, end] = _clockish(doc, start, end)
+        return clocks[start, end]
+
     for s, e in sorted(r for r in ranges if r[1] > r[0]):
         gap = merged[-1][1] if merged else s
-        clock_before = bool(merged) and _clockish(doc, *merged[-1])
+        clock_before = bool(merged) and clockish(*merged[-1])
         while s - 2 <= gap < s and (doc[gap].lower_ in TIME_ZONES or clock_before and doc[gap].text == ","):
             gap += 1
-        if merged and gap == s and (clock_before or _clockish(doc, s, e)):
+        if merged and gap == s and (clock_before or clockish(s, e)):
             merged[-1][1] = e  # "9 a.m. EST" + "Tuesday", "noon" + "Thursday", "15:00 GMT" + "Saturday", "5 p.m. EST, Nov. 6"
         elif merged and gap == s and merged[-1][1] - merged[-1][0] == 1 and doc[merged[-1][0]].lower_ in WEEKDAYS and (
             doc[s].lower_ in MONTHS and doc[s].text[:1].isupper()
@@ -428,17 +506,22 @@ def _clockish(doc: Doc, start: int, end: int) -> bool:
     return any(t.lower_ in AM_PM or t.lower_ in CLOCK_WORDS or t.shape_ in {"d:dd", "dd:dd"} for t in doc[start:end])
 
 
-def _split_lines(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """A span cut at line breaks: a dateline ("April 27, 2005" then a blank line) never runs into the next paragraph."""
+def _line_breaks(doc: Doc) -> list[int]:
+    """Indices of the space tokens holding a line break, in order (spaCy keeps a newline in a space token of its own:
+    a token's trailing ``whitespace_`` is at most one plain space)."""
+    return [i for i in np.flatnonzero(doc.to_array(IS_SPACE)).tolist() if "\n" in doc[i].text]
+
+
+def _split_lines(doc: Doc, start: int, end: int, breaks: list[int] | None = None) -> list[tuple[int, int]]:
+    """A span cut at line breaks: a dateline ("April 27, 2005" then a blank line) never runs into the next paragraph.
+
+    `breaks` are the Doc's ``_line_breaks`` when the caller has them already (one lookup per Doc, not per token)."""
+    if breaks is None:
+        breaks = _line_breaks(doc)
     parts, first = [], start
-    for i in range(start, end):
-        if doc[i].is_space and "\n" in doc[i].text or "\n" in doc[i].whitespace_ and i + 1 < end:
-            if doc[i].is_space:
-                parts.append((first, i))
-                first = i + 1
-            else:
-                parts.append((first, i + 1))
-                first = i + 1
+    for i in breaks[bisect_left(breaks, start) : bisect_left(breaks, end)]:
+        parts.append((first, i))
+        first = i + 1
     parts.append((first, end))
     out = []
     for s, e in parts:
@@ -572,6 +655,10 @@ def _told_as_past(verb: Token) -> bool:
     return False
 
 
+_EDGE_WORDS = EDGE_WORDS | {"close", "turn"}
+_EDGE_FILLER = _EDGE_WORDS | {"the", "of", "-", "'s", "at", "by", "around"}
+
+
 def read(tokens: list[Token]) -> Reading | None:
     """The Reading of an expression's tokens, or None when they are not a time (ages, "54", "a nice day")."""
     words = [t.lower_ for t in tokens]
@@ -580,9 +667,8 @@ def read(tokens: list[Token]) -> Reading | None:
         return None
     if "old" in words or "-year-old" in words or any(w.endswith("-old") for w in words):
         return None
-    edge_words = EDGE_WORDS | {"close", "turn"}
-    if edge_words & set(words) and len(tokens) > 1:  # "the end of the year", "year-end", "the start of 1990"
-        inner = [t for t in tokens if t.lower_ not in edge_words | {"the", "of", "-", "'s", "at", "by", "around"}]
+    if _EDGE_WORDS & set(words) and len(tokens) > 1:  # "the end of the year", "year-end", "the start of 1990"
+        inner = [t for t in tokens if t.lower_ not in _EDGE_FILLER]
         if [t.lower_ for t in inner] in (["year"], ["fiscal", "year"], ["month"], ["week"]):  # "the end of the month": this month
             return Reading("relative", unit=inner[-1].lower_, offset=0)
         if inner and len(inner) < len(tokens):
@@ -1318,6 +1404,10 @@ def calendar_name(doc: Doc, start: int, end: int) -> bool:
     )  # "the Saturday Premiership game": the weekday and the name before a common noun are its time and its kind
 
 
+_CAPITAL_NAME_WORDS = NAME_WORDS - {"day", "days"}
+_NAMED_BEFORE_OF = set(MONTHS) | set(SEASONS)
+
+
 def in_name(doc: Doc, start: int, end: int) -> bool:
     """Whether the span is part of a proper name or title rather than a time (TimeML leaves those unmarked):
     a time word capitalized inside a sentence ("on ABC's \"This Week\"", "the film High Noon"), "high noon",
@@ -1334,14 +1424,14 @@ def in_name(doc: Doc, start: int, end: int) -> bool:
             doc[tok.i - 1].is_alpha
         ):
             return True  # "This is VOA Today", "USA Today": a programme or paper named after the day
-        if tok.lower_ in NAME_WORDS - {"day", "days"} and tok.text[:1].isupper() and not tok.is_upper and not holiday and not _sentence_initial(tok):
+        if tok.lower_ in _CAPITAL_NAME_WORDS and tok.text[:1].isupper() and not tok.is_upper and not holiday and not _sentence_initial(tok):
             if not _title_case(tok.sent):
                 return True
     if end - start == 2 and doc[end - 1].lower_ in {"of", "for"}:
         end -= 1  # the Matcher's "Spring of" before a name
     if end - start == 1 and end + 1 < len(doc) and doc[end].lower_ in {"of", "for"} and doc[end + 1].text[:1].isupper():
         nxt = doc[end + 1].lower_
-        if nxt not in MONTHS and nxt not in WEEKDAYS and not doc[end + 1].like_num and doc[start].lower_ in set(MONTHS) | set(SEASONS):
+        if nxt not in MONTHS and nxt not in WEEKDAYS and not doc[end + 1].like_num and doc[start].lower_ in _NAMED_BEFORE_OF:
             return not _title_case(doc[start].sent)
     return False
 
@@ -1367,8 +1457,9 @@ def candidates(doc: Doc) -> list[Candidate]:
         if in_name(doc, s, e):
             continue
         for s, e, reading in _readings(doc, s, e):
-            tense, bound = _tense(doc[s:e])
-            if reading.kind == "quarter" and tense == "future" and _reported(doc[s:e].root):
+            span = doc[s:e]
+            tense, bound = _tense(span)
+            if reading.kind == "quarter" and tense == "future" and _reported(span.root):
                 tense = "neutral"  # "will report fourth-quarter results": results come after the quarter, not before it
             reading = replace(reading, tense=tense, bound=bound)
             if reading.kind == "duration" and reading.count == 1 and e - s == 2 and doc[s].lower_ == "one" and doc[s + 1].lower_ == "day" and (
