@@ -419,8 +419,8 @@ THAT_NOUNS = [
      "the mine stay open", "demand", "speech", "the union"),
     ("no source", "Despite complaints that the ferry is too slow, the council kept it running.",
      "the ferry is too slow", "complaints", "speech", None),
-    ("intention", "Paul Weber's decision to keep the harbour open all winter surprised the shop owners.",
-     "to keep the harbour open all winter", "decision", "belief", "Paul Weber"),
+    ("promise to", "Paul Weber's promise to keep the harbour open all winter surprised the shop owners.",
+     "to keep the harbour open all winter", "promise", "speech", "Paul Weber"),
 ]
 
 
@@ -443,8 +443,10 @@ def test_a_claim_noun_with_a_that_clause_is_an_attribution(analyze_text, pattern
     ("The idea that the bridge could close worried the shop owners.", "bridge could close"),
     ("Officials raised the possibility that the ferry would stop in May.", "ferry would stop"),
     ("The claim that he made on Monday was quickly forgotten by the voters.", "Monday"),
-    # an intention nobody holds, and a refusal (its clause is what the source will not do)
+    # an intention (what someone meant, not said), held or not, and a refusal (its clause is what the source will
+    # not do)
     ("The plan to close the harbour in May was dropped after a week.", "close the harbour"),
+    ("Paul Weber's decision to keep the harbour open all winter surprised the shop owners.", "keep the harbour open"),
     ("Maria Olsen's refusal to sign the harbour deal angered the union.", "sign the harbour deal"),
 ])
 def test_a_clause_of_no_claim_noun_or_a_relative_clause_is_no_attribution(analyze_text, text, fragment):

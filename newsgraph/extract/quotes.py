@@ -27,7 +27,7 @@ Found in these passes, the first that claims a cue wins:
    hangs on the reported clause's verb (``X said A and warned B``, ``…, citing B``, ``…, though she noted B``,
    ``…, which he said B``) ends the first content and is a record of its own (``_without_sibling``).
 3. Cue nouns: a preposition's object (``his support for Clinton``, ``_nominal_cues``), and a claim noun's "that"
-   clause or an intention noun's "to" clause (``Trump's claim that …``, ``his decision to …``, ``_that_nouns``).
+   clause or a speech noun's "to" clause (``Trump's claim that …``, ``his promise to …``, ``_that_nouns``).
 """
 
 from __future__ import annotations
@@ -822,13 +822,10 @@ _THAT_NOUNS = {
     **dict.fromkeys("belief fear hope concern worry suspicion".split(), "belief"),
     "denial": "denial",
 }
-# Nouns of an intention whose "to" clause is what someone said or decided they would do ("his decision to act alone",
-# "Obama's promise to close Guantanamo"). A refusal, reluctance or unwillingness is left out: its clause is what the
-# source will not do, and the record would read as the opposite.
-_TO_NOUNS = {
-    **dict.fromkeys("promise pledge vow threat offer proposal call request demand plea".split(), "speech"),
-    **dict.fromkeys("decision plan determination commitment intention willingness desire eagerness bid".split(), "belief"),
-}
+# Nouns of a speech act whose "to" clause is what someone said they would do or asked for ("Obama's promise to close
+# Guantanamo", "her call to resign"). An intention ("his decision to act alone", "a plan to", "a bid to") is what
+# someone did or meant, not what they said, and a refusal's clause reads as the opposite of its source's word.
+_TO_NOUNS = dict.fromkeys("promise pledge vow threat offer proposal call request demand plea".split(), "speech")
 # Verbs whose object noun is the subject's own claim: "X made the claim that …", "X repeated his warning that …".
 _OWN_NOUN_VERBS = frozenset("make issue repeat reiterate voice express offer give deliver echo level raise renew "
                             "double stand".split())
@@ -864,9 +861,9 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
     """"Trump's claim that …", "a New York Times report that …", "his warning that …", "complaints that …": the "that"
     clause is the content, the noun the cue; the source is the possessor, a "by"/"from" phrase, a name before the noun
     ("the DOJ demand that …"), or the subject of a verb that makes the noun its own ("X made the claim that …"); with
-    none of these the claim is written without a source ("despite complaints that …"). "His decision to …", "Obama's
-    promise to …": an intention noun's "to" clause is the content too, but only with a source of its own (a plan or a
-    decision nobody holds is no one's word)."""
+    none of these the claim is written without a source ("despite complaints that …"). "Obama's promise to …", "her
+    call to …": a speech noun's "to" clause is the content too, but only with a source of its own (a promise nobody is
+    named for is no one's word)."""
     doc = ctx.doc
     out: list[_Found] = []
     for tok in _may_cue(ctx, set(), _THAT_NOUNS.keys() | _TO_NOUNS.keys(), {NOUN}):
@@ -879,7 +876,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
         if not parts or _words(doc, parts) < 3 or _covered(found + out, parts):
             continue
         if to_clause is not None and _inside_cue(tok):
-            continue  # "Scarborough slammed Trump's decision to …": the intention is what the outer cue reports
+            continue  # "Scarborough slammed Trump's promise to …": the promise is what the outer cue reports
         source = _noun_source(ctx, tok, clause or to_clause, parts)
         if source is None and to_clause is not None:
             continue
@@ -893,7 +890,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
 
 def _inside_cue(tok: Token) -> bool:
     """Whether the noun phrase of `tok` is the object of a cue verb or of a cue noun's preposition ("criticized his
-    decision to …", "her support for his plan to …")."""
+    promise to …", "her support for his call to …")."""
     head = tok.head
     if tok.dep_ == "pobj" and head.dep_ == "prep":
         head = head.head
@@ -903,7 +900,7 @@ def _inside_cue(tok: Token) -> bool:
 
 
 def _to_clause(tok: Token) -> Token | None:
-    """The verb of the "to" clause an intention noun governs ("his decision to act alone")."""
+    """The verb of the "to" clause a speech noun governs ("his promise to act alone")."""
     return next((c for c in tok.children if c.dep_ in {"acl", "xcomp", "relcl"} and c.i > tok.i and c.pos_ in {"VERB", "AUX"}
                  and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
 
