@@ -406,6 +406,54 @@ def test_cue_words_that_still_attribute(analyze_text, text, fragment, speaker):
     assert speaker in _speaker_name(analysis, quote) or speaker in (quote.source_text or "")
 
 
+# A noun whose "that" clause someone said, claimed or believes: the clause is the content, the noun the cue, the source
+# its possessor, a "from" phrase or a name before it; with none of these, no source.
+THAT_NOUNS = [
+    ("possessor", "Reporters checked Maria Olsen's claim that the harbour was safe.",
+     "the harbour was safe", "claim", "claim", "Maria Olsen"),
+    ("his", "Paul Weber spoke on Monday. Voters cheered his warning that the bridge would close in May.",
+     "the bridge would close in May", "warning", "speech", "Paul Weber"),
+    ("name before the noun", "The mayor seized on a Harbour Times report that the ferry lost money last year.",
+     "the ferry lost money last year", "report", "speech", "Harbour Times"),
+    ("from", "The letter came with a demand from the union that the mine stay open.",
+     "the mine stay open", "demand", "speech", "the union"),
+    ("no source", "Despite complaints that the ferry is too slow, the council kept it running.",
+     "the ferry is too slow", "complaints", "speech", None),
+    ("promise to", "Paul Weber's promise to keep the harbour open all winter surprised the shop owners.",
+     "to keep the harbour open all winter", "promise", "speech", "Paul Weber"),
+]
+
+
+@pytest.mark.parametrize("pattern,text,content,cue,attribution,speaker", THAT_NOUNS, ids=[row[0] for row in THAT_NOUNS])
+def test_a_claim_noun_with_a_that_clause_is_an_attribution(analyze_text, pattern, text, content, cue, attribution, speaker):
+    analysis = analyze_text(text)
+    quote = _find(analysis, content)
+    assert (quote.text, quote.kind, quote.attribution, text[quote.cue_start:quote.cue_end]) == (
+        content, "indirect", attribution, cue)
+    assert text[quote.start:quote.end] == content
+    if speaker is None:
+        assert quote.speaker is None and quote.source_text is None
+    else:
+        assert speaker in (_speaker_name(analysis, quote), quote.source_text)
+        assert text[quote.source_start:quote.source_end] == quote.source_text
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("Maria Olsen ignored the fact that the harbour had lost money.", "lost money"),
+    ("The idea that the bridge could close worried the shop owners.", "bridge could close"),
+    ("Officials raised the possibility that the ferry would stop in May.", "ferry would stop"),
+    ("The claim that he made on Monday was quickly forgotten by the voters.", "Monday"),
+    # an intention (what someone meant, not said), held or not, and a refusal (its clause is what the source will
+    # not do)
+    ("The plan to close the harbour in May was dropped after a week.", "close the harbour"),
+    ("Paul Weber's decision to keep the harbour open all winter surprised the shop owners.", "keep the harbour open"),
+    ("Maria Olsen's refusal to sign the harbour deal angered the union.", "sign the harbour deal"),
+])
+def test_a_clause_of_no_claim_noun_or_a_relative_clause_is_no_attribution(analyze_text, text, fragment):
+    analysis = analyze_text(text)
+    assert not [q for q in analysis.quotes if fragment in q.text], [(q.text, q.cue) for q in analysis.quotes]
+
+
 # --- the seeds -------------------------------------------------------------------------------------
 
 SEED_QUOTES = [
@@ -590,7 +638,7 @@ def analyze_text(analyze_text):
 
 
 def test_cue_searches_on_arrays_look_at_every_token_their_tests_pass(nlp, seeds_dir, shared_corpus):
-    """``quotes._indirect`` and ``quotes._nominal_cues`` run their unchanged tests only on the tokens ``_may_cue`` finds
+    """``quotes._indirect``, ``quotes._nominal_cues`` and ``quotes._that_nouns`` run their unchanged tests only on the tokens ``_may_cue`` finds
     on arrays: every token that passes the first test of either, written plainly over Token objects, is among them."""
     from newsgraph.extract import Context
     from newsgraph.extract import quotes as q
@@ -611,5 +659,7 @@ def test_cue_searches_on_arrays_look_at_every_token_their_tests_pass(nlp, seeds_
                    or (t.pos_ == "ADJ" and t.lemma_.lower() in q._ADJ_CUES and t.dep_ in {"acomp", "oprd"})}
         assert nominal == {t.i for t in q._may_cue(ctx, set(), q._NOUN_CUES.keys(), {q.NOUN})} | {
             t.i for t in q._may_cue(ctx, set(), q._ADJ_CUES.keys(), {q.ADJ}, {"acomp", "oprd"})}
-        seen += len(indirect) + len(nominal)
+        clauses = {t.i for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in q._THAT_NOUNS.keys() | q._TO_NOUNS.keys()}
+        assert clauses == {t.i for t in q._may_cue(ctx, set(), q._THAT_NOUNS.keys() | q._TO_NOUNS.keys(), {q.NOUN})}
+        seen += len(indirect) + len(nominal) + len(clauses)
     assert seen > 1000

@@ -7,7 +7,7 @@ marks; partial: a reported clause with quoted words; indirect: no marks) and
 ``attribution`` (speech, belief, claim, denial, endorsement, report: from the
 cue's lemma, or report when a document speaks).
 
-Found in two passes, the first that claims a cue wins:
+Found in these passes, the first that claims a cue wins:
 
 1. Quotation marks (``quote_marks``). A span between marks is a quote when a cue
    stands where news prose puts it: right after the closing mark with only the
@@ -26,6 +26,8 @@ Found in two passes, the first that claims a cue wins:
    phrase, and a headline colon (``Trump: Generals don't …``). A second cue of the speaker that the parser
    hangs on the reported clause's verb (``X said A and warned B``, ``…, citing B``, ``…, though she noted B``,
    ``…, which he said B``) ends the first content and is a record of its own (``_without_sibling``).
+3. Cue nouns: a preposition's object (``his support for Clinton``, ``_nominal_cues``), and a claim noun's "that"
+   clause or a speech noun's "to" clause (``Trump's claim that …``, ``his promise to …``, ``_that_nouns``).
 """
 
 from __future__ import annotations
@@ -125,6 +127,7 @@ def extract(ctx: Context) -> None:
     found.extend(_indirect(ctx, starts, found, used_cues, speakers))
     found.extend(_colons(ctx, found))
     found.extend(_nominal_cues(ctx, found))
+    found.extend(_that_nouns(ctx, found))
     found.sort(key=lambda f: f.lo)
     _continue_speakers(ctx, found)
     ctx.result.quotes.extend(_quote(ctx, f) for f in found)
@@ -806,6 +809,123 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
                           _text(doc)[cue_span[0]: cue_span[1]], source, kind))
     return out
+
+
+# Nouns whose "that" clause is what someone said, claimed or believes ("Trump's claim that …", "a Times report that
+# …", "complaints that …"), with the kind of attribution each makes. Nouns whose clause is nobody's words ("the fact
+# that", "the idea that", "the possibility that", "a sign that") are left out.
+_THAT_NOUNS = {
+    **dict.fromkeys("""claim assertion allegation accusation charge argument contention insistence conclusion estimate
+                    prediction projection pronouncement rumor rumour speculation""".split(), "claim"),
+    **dict.fromkeys("""statement announcement warning suggestion promise pledge vow assurance remark complaint criticism
+                    acknowledgment acknowledgement admission reminder demand message testimony report""".split(), "speech"),
+    **dict.fromkeys("belief fear hope concern worry suspicion".split(), "belief"),
+    "denial": "denial",
+}
+# Nouns of a speech act whose "to" clause is what someone said they would do or asked for ("Obama's promise to close
+# Guantanamo", "her call to resign"). An intention ("his decision to act alone", "a plan to", "a bid to") is what
+# someone did or meant, not what they said, and a refusal's clause reads as the opposite of its source's word.
+_TO_NOUNS = dict.fromkeys("promise pledge vow threat offer proposal call request demand plea".split(), "speech")
+# Verbs whose object noun is the subject's own claim: "X made the claim that …", "X repeated his warning that …".
+_OWN_NOUN_VERBS = frozenset("make issue repeat reiterate voice express offer give deliver echo level raise renew "
+                            "double stand".split())
+# Verbs of a clause that, with no object of their own, show a relative clause the parser took for a complement
+# ("the claim that he made", "the warning that she issued").
+_RELATIVE_VERBS = _OWN_NOUN_VERBS | frozenset("hear dismiss reject deny cite support back rebut refute spread publish "
+                                              "release write send post tweet receive read generate prompt fuel spark "
+                                              "stoke trigger draw create cause".split())
+
+
+def _that_clause(tok: Token) -> Token | None:
+    """The verb of the "that" clause `tok` governs: a child clause opened by "that" ("the claim that …"), or one the
+    parser hung on a verb above the noun, right after it ("repeated his claim that …", "seized on a report that …")."""
+    def opens_with_that(verb: Token) -> bool:
+        return any(c.dep_ == "mark" and c.lower_ == "that" and c.i > tok.i for c in verb.children)
+
+    clause = next((c for c in tok.children if c.dep_ in {"acl", "ccomp", "relcl", "appos"} and c.i > tok.i
+                   and opens_with_that(c)), None)
+    if clause is None and tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ == "that" and tok.nbor(1).dep_ == "mark":
+        verb = tok.nbor(1).head
+        if verb.dep_ in {"advcl", "ccomp"} and verb.i > tok.i and tok.dep_ in {"dobj", "attr", "pobj"} and any(
+                a == verb.head for a in tok.ancestors):
+            clause = verb
+    if clause is None:
+        return None
+    if clause.lemma_.lower() in _RELATIVE_VERBS and not any(
+            c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "nsubjpass", "dative", "prt"} for c in clause.children):
+        return None
+    return clause
+
+
+def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
+    """"Trump's claim that …", "a New York Times report that …", "his warning that …", "complaints that …": the "that"
+    clause is the content, the noun the cue; the source is the possessor, a "by"/"from" phrase, a name before the noun
+    ("the DOJ demand that …"), or the subject of a verb that makes the noun its own ("X made the claim that …"); with
+    none of these the claim is written without a source ("despite complaints that …"). "Obama's promise to …", "her
+    call to …": a speech noun's "to" clause is the content too, but only with a source of its own (a promise nobody is
+    named for is no one's word)."""
+    doc = ctx.doc
+    out: list[_Found] = []
+    for tok in _may_cue(ctx, set(), _THAT_NOUNS.keys() | _TO_NOUNS.keys(), {NOUN}):
+        low = tok.lemma_.lower()
+        clause = _that_clause(tok) if low in _THAT_NOUNS else None
+        to_clause = _to_clause(tok) if clause is None and low in _TO_NOUNS else None
+        if clause is None and to_clause is None:
+            continue
+        parts = _subtree_parts(doc, clause or to_clause)
+        if not parts or _words(doc, parts) < 3 or _covered(found + out, parts):
+            continue
+        if to_clause is not None and _inside_cue(tok):
+            continue  # "Scarborough slammed Trump's promise to …": the promise is what the outer cue reports
+        source = _noun_source(ctx, tok, clause or to_clause, parts)
+        if source is None and to_clause is not None:
+            continue
+        cue_span = _tok_span(tok)
+        lo, hi = parts[0][0], parts[-1][1]
+        kind = "partial" if _text(doc)[lo:hi].count('"') >= 2 else "indirect"
+        attribution = _THAT_NOUNS[low] if clause is not None else _TO_NOUNS[low]
+        out.append(_Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, attribution))
+    return out
+
+
+def _inside_cue(tok: Token) -> bool:
+    """Whether the noun phrase of `tok` is the object of a cue verb or of a cue noun's preposition ("criticized his
+    promise to …", "her support for his call to …")."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.dep_ == "prep":
+        head = head.head
+    elif tok.dep_ not in {"dobj", "attr", "nsubjpass"}:
+        return False
+    return _is_cue_verb(head) or (head.pos_ == "NOUN" and head.lemma_.lower() in _NOUN_CUES)
+
+
+def _to_clause(tok: Token) -> Token | None:
+    """The verb of the "to" clause a speech noun governs ("his promise to act alone")."""
+    return next((c for c in tok.children if c.dep_ in {"acl", "xcomp", "relcl"} and c.i > tok.i and c.pos_ in {"VERB", "AUX"}
+                 and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+
+
+def _noun_source(ctx: Context, tok: Token, clause: Token, parts) -> Source | None:
+    """Whose claim noun `tok` is: its possessor, a "by"/"from" phrase, a name before it, or the subject of a verb that
+    makes the noun its own; None when the text names nobody."""
+    skip = ctx.original(parts[0][0], parts[-1][1])[:2]
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if poss is not None:
+        if poss.lower_ in {"his", "her", "their"}:
+            return _possessive(ctx, poss, parts)
+        return None if poss.lower_ in NOT_SPEAKERS | {"its", "my", "our", "your"} else speaker(ctx, poss, skip=skip)
+    by = next((o for c in tok.children if c.dep_ == "prep" and c.lower_ in {"by", "from"} and c.i < clause.i
+               for o in c.children if o.dep_ == "pobj"), None)
+    if by is not None and by.lower_ not in NOT_SPEAKERS:
+        return speaker(ctx, by, skip=skip)
+    named = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
+    if named is not None:
+        return speaker(ctx, named, skip=skip)
+    if tok.dep_ in {"dobj", "attr"} and tok.head.lemma_.lower() in _OWN_NOUN_VERBS:
+        subject = subject_of(tok.head)
+        if subject is not None and subject.lower_ not in NOT_SPEAKERS:
+            return speaker(ctx, subject, skip=skip)
+    return None
 
 
 def _possessive(ctx: Context, tok: Token, parts) -> Source | None:
