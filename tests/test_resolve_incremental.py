@@ -546,6 +546,35 @@ def test_resolving_added_documents_against_the_entities_they_can_meet_gives_the_
     assert any(r.startswith("both stand for") for r in reasons)
 
 
+def test_the_cut_leaves_out_entities_no_new_name_meets_and_keeps_every_entity_a_new_name_joins(tmp_path, seeds_dir):
+    """The cut is real (resolved entities of the seeds that no name of an added document can meet stay out) and keeps
+    every old entity that resolving against all of them gives a new mention to."""
+    from newsgraph.resolve import entities
+    from newsgraph.run import build
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    db = tmp_path / "kb.db"
+    build([str(seeds_dir)], str(db))
+    with open_store(db, readonly=True) as store:
+        docs = [r[0] for r in store.conn.execute("SELECT id FROM documents ORDER BY id")]
+    added = {docs[-1]}
+    work = tmp_path / "work.db"
+    shutil.copy(db, work)
+    with open_store(work) as store:
+        new = entity_store.added_mention_rows(store, added)
+        forms = entity_store.entity_forms(store)
+        kept, _ = entities._reachable(forms, new, entity_store.overrides(store))
+        ids = {r[0] for r in store.conn.execute(
+            f"SELECT id FROM mentions WHERE doc IN ({','.join('?' * len(added))})", sorted(added))}
+    every_entity = {f[0] for f in forms}
+    kept_entities = {forms[n][0] for n in kept}
+    assert 0 < len(kept_entities) < len(every_entity) * 0.8, (len(kept_entities), len(every_entity))
+    _, every = _resolve_added_both_ways(db, tmp_path, added)
+    joined = {entity for mention, entity in every["mentions"] if mention in ids and entity in every_entity}
+    assert joined and joined <= kept_entities, sorted(joined - kept_entities)
+
+
 def test_an_added_acronym_meets_the_old_name_it_spells(tmp_path, updates, monkeypatch):
     """An added "GAO" meets the old "Government Accountability Office" only through rule 7 (its letters spell the
     name; no key, surname or short name in common): the cut keeps that entity, the acronym joins it, and the tables
