@@ -108,6 +108,10 @@ class TimeExpr:
     timex: str | None = None  # TIMEX3 value as TimeML writes it: 2008-Q1, P5Y, PXD, XXXX-WXX-1, PRESENT_REF, 19 …
 
 
+# The roles facing an event's subject: the other side of an edge, an actor's "done to" list, the export's object.
+OTHER_SIDE_ROLES = ("object", "recipient", "destination", "addressee")
+
+
 @dataclass(frozen=True, slots=True)
 class Participant:
     role: str  # subject | object | recipient | origin | destination | location | addressee | source | other

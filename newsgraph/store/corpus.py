@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from itertools import groupby, islice
 from typing import Iterable, Iterator
 
+from newsgraph.model import OTHER_SIDE_ROLES  # re-exported for the fact step (FACT_INPUTS goes with them)
 from newsgraph.store.sqlite import keys_table
 
-
-OTHER_SIDE_ROLES = ("object", "recipient", "destination", "addressee")  # the roles facing an event's subject (FACT_INPUTS with them)
 # meta 'fact_inputs': the version of the kept fact inputs (fact_events, fact_candidates, fact_states). A change to
 # what _states, _candidate_rows, _events or _fields read or keep needs a new one, so a store's kept inputs are
 # read again from the rows rather than mixed with new ones (tests/test_facts.py pins it to their source).

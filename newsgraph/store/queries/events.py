@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 
+from newsgraph.model import OTHER_SIDE_ROLES
 from newsgraph.store.queries.schema import has_table
 
 __all__ = [
@@ -83,7 +84,7 @@ def _event_dict(r: sqlite3.Row, parts: list[dict], amounts: list[dict]) -> dict:
         "sentence_start": r["sentence_start"],
         "sentence_end": r["sentence_end"],
         "subject": _first(actors, ("subject",)),
-        "object": _first(actors, ("object", "recipient", "destination", "addressee")),
+        "object": _first(actors, OTHER_SIDE_ROLES),
         "participants": [{"entity": p["entity"], "role": p["role"]} for p in actors],
         "date": r["date"],
         "date_granularity": r["date_granularity"],
@@ -220,7 +221,7 @@ def graph_edges(conn: sqlite3.Connection) -> list[dict]:
     for r in conn.execute("SELECT id, doc, type FROM events WHERE negated = 0"):
         ps = parts.get(r["id"], [])
         subjects = {p["entity"] for p in ps if p["role"] == "subject" and p["entity"]}
-        others = {p["entity"] for p in ps if p["role"] in ("object", "recipient", "destination", "addressee") and p["entity"]}
+        others = {p["entity"] for p in ps if p["role"] in OTHER_SIDE_ROLES and p["entity"]}
         money = sum(a["value"] or 0 for a in amounts.get(r["id"], []) if a["unit"] and len(a["unit"]) == 3 and a["unit"].isupper())
         for s in subjects:
             for o in others - {s}:

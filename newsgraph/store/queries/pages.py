@@ -12,6 +12,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from typing import Iterator
 
+from newsgraph.model import OTHER_SIDE_ROLES
 from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
 from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
@@ -47,7 +48,7 @@ __all__ = [
     "money_list_total",
 ]
 
-OBJECT_ROLES = ("object", "recipient", "destination", "addressee")
+OBJECT_ROLES = OTHER_SIDE_ROLES
 PAGE_TABLES = "5"  # meta 'page_tables': the version of the page tables the corpus step wrote (newsgraph.resolve.summary)
 
 
