@@ -335,6 +335,11 @@ def test_times_inside_names_and_titles_rates_and_fractions_are_not_times(nlp, se
         "Theresa May's government lost the vote.",
         "Prime Minister Theresa May said the talks would go on.",
         "The actress Tuesday Weld was born in Manhattan.",
+        "The claims come from a book by Sunday Telegraph journalist Anne Lowe.",
+        "Most readers in the Sunday Times poll backed the plan.",
+        "A party source told the Sunday Times Mr Brown would stay.",
+        "The Daily and Sunday Telegraph newspapers will cut 90 jobs.",
+        "Ant and Dec's Saturday Night Takeaway (Granada, ITV1)\n\nThe winner was named.",
     ],
 )
 def test_a_weekday_or_month_inside_a_name_is_no_time(nlp, sentence):
@@ -355,6 +360,8 @@ def test_a_weekday_or_month_inside_a_name_is_no_time(nlp, sentence):
         ("In his Sunday Mass the cardinal condemned the attack.", "Sunday", "2019-02-24"),
         ("The Friday Senate vote was delayed.", "Friday", "2019-02-22"),
         ("Fans packed the ground for the Saturday Premiership game.", "Saturday", "2019-02-23"),
+        ("The Sunday vote was delayed.", "Sunday", "2019-02-24"),
+        ("Fans met on Saturday Night Mr Smith said.", "Saturday Night", "2019-02-23TNI"),
     ],
 )
 def test_a_weekday_or_month_that_dates_the_clause_stays_a_time(nlp, sentence, text, timex):

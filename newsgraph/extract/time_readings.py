@@ -1352,6 +1352,10 @@ TIME_GOVERNORS = {"on", "in", "during", "last", "next", "this", "every", "each",
 # Papers named "X on Sunday" (the Mail on Sunday, the Independent on Sunday); other capitalized words before "on
 # Sunday" are places, teams and people met that day ("at Twickenham on Sunday", "Mr Blair on Sunday").
 ON_SUNDAY_TITLES = {"mail", "independent"}
+# The title words of papers named "Sunday X" (the Sunday Telegraph, Times, Mirror, Express, Herald, Post, People):
+# "by Sunday Telegraph journalist Robert Peston" and "the Sunday Times poll" name the paper even where the NER
+# starts its name after the weekday or the parse hangs the weekday on the noun after the name.
+SUNDAY_PAPER_TITLES = {"telegraph", "times", "mirror", "express", "herald", "post", "people", "independent", "tribune", "sport"}
 
 
 def _calendar_word(tok: Token) -> bool:
@@ -1377,6 +1381,10 @@ def calendar_name(doc: Doc, start: int, end: int) -> bool:
     clause by it ("On Sunday President Bush said", "In September Acme released") and a date ("May 5") stay times.
     """
     content = [t for t in doc[start:end] if not (t.is_punct or t.lower_ == "the")]
+    if len(content) == 2 and content[0].lower_ in WEEKDAYS and content[1].text == "Night" and content[1].i + 1 < len(doc) and (
+        _name_word(doc[content[1].i + 1]) and _calendar_word(content[0]) and not (content[0].i and doc[content[0].i - 1].lower_ in TIME_GOVERNORS)
+    ):
+        return True  # a programme named for a weekday's night ("Saturday Night Takeaway", "Monday Night Football")
     if len(content) != 1 or not _calendar_word(content[0]):
         return False
     word = content[0]
@@ -1387,6 +1395,9 @@ def calendar_name(doc: Doc, start: int, end: int) -> bool:
         return True
     if before is not None and (before.lower_ in TIME_GOVERNORS or before.tag_ == "PRP$"):
         return False  # "his Sunday Mass" is the Mass of that Sunday
+    after = doc[word.i + 1] if word.i + 1 < len(doc) else None
+    if word.lower_ == "sunday" and after is not None and after.lower_ in SUNDAY_PAPER_TITLES and after.text[:1].isupper() and not after.is_upper:
+        return True
     month = word.lower_ not in WEEKDAYS
     for ent in doc.ents:
         if ent.label_ in ({"PERSON"} if month else NAME_LABELS) and ent.start <= word.i < ent.end and any(
@@ -1395,7 +1406,6 @@ def calendar_name(doc: Doc, start: int, end: int) -> bool:
             return True
     if month:  # "Theresa May's government", which the NER reads as a date: a given name before it, joined to it
         return before is not None and _name_word(before) and before.tag_ == "NNP" and before.dep_ == "compound" and before.head.i == word.i
-    after = doc[word.i + 1] if word.i + 1 < len(doc) else None
     if after is None or not _name_word(after) or after.ent_iob_ == "B" or word.dep_ not in {"compound", "amod", "nmod"}:
         return False  # "the Friday Senate vote": the NER's name starts after the weekday
     name = word.head
