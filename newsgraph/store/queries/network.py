@@ -20,7 +20,8 @@ from collections import Counter
 from itertools import groupby
 
 from newsgraph.lexicons.events import lexicon
-from newsgraph.store.queries.schema import has_table
+from newsgraph.model import EDGE_ROLES, OBJECT_LIKE_ROLES
+from newsgraph.store.queries.schema import has_table, marks
 
 __all__ = ["PRESETS", "QUIET_TYPES", "actor_network", "flow_in_predicates"]
 
@@ -60,12 +61,12 @@ def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -
     # participant's mention by (doc, idx), instead of walking every mention of the event's document.
     rows = conn.execute(
         f"""SELECT e.id, e.doc, e.sentence, e.type, e.predicate, e.modality, m.entity,
-                   CASE WHEN p.role IN ('destination', 'addressee') THEN 'object' ELSE p.role END AS side
+                   CASE WHEN p.role IN ({marks(OBJECT_LIKE_ROLES)}) THEN 'object' ELSE p.role END AS side
             FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
             CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
             WHERE {' AND '.join(where)} AND m.entity IS NOT NULL
-              AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin')
-            ORDER BY e.id""", args)
+              AND p.role IN ({marks(EDGE_ROLES)})
+            ORDER BY e.id""", (*OBJECT_LIKE_ROLES, *args, *EDGE_ROLES))
     edges: dict[tuple, dict] = {}
     for _, group in groupby(rows, key=lambda r: r[0]):
         group = list(group)
