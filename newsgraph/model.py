@@ -110,6 +110,11 @@ class TimeExpr:
 
 # The roles facing an event's subject: the other side of an edge, an actor's "done to" list, the export's object.
 OTHER_SIDE_ROLES = ("object", "recipient", "destination", "addressee")
+# The roles that join an actor to an event on the network, its pages and its ranking: the subject, the other side, and
+# the origin (where support came from: "help from Moscow").
+EDGE_ROLES = ("subject",) + OTHER_SIDE_ROLES + ("origin",)
+# The other-side roles an edge draws as its object (the place sent to, the one spoken to); a recipient keeps its own.
+OBJECT_LIKE_ROLES = ("destination", "addressee")
 
 
 @dataclass(frozen=True, slots=True)

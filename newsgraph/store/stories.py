@@ -14,6 +14,8 @@ from typing import Iterable, Iterator
 from itertools import groupby, islice
 from operator import itemgetter
 
+from newsgraph.model import OTHER_SIDE_ROLES
+from newsgraph.store.queries.schema import marks
 from newsgraph.store.web import page_versions
 
 
@@ -203,11 +205,11 @@ def story_inputs(store, features: bool = True) -> StoryInputs:
 def _relation_rows(conn) -> Iterator[tuple[str, str]]:
     """(doc, "TYPE|subject|object") of each typed, not negated event between two resolved entities, event by event."""
     rows = conn.execute(
-        """SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
+        f"""SELECT e.id, e.doc, e.type, p.role, m.entity FROM events e JOIN event_participants p ON p.event = e.id
            JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            WHERE e.negated = 0 AND m.entity IS NOT NULL AND e.type NOT IN ('OTHER', 'STATEMENT')
-             AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee')
-           ORDER BY p.event""")
+             AND p.role IN ('subject', {marks(OTHER_SIDE_ROLES)})
+           ORDER BY p.event""", OTHER_SIDE_ROLES)
     for _, event_rows in groupby(rows, key=itemgetter(0)):
         subjects: set[str] = set()
         objects: set[str] = set()

@@ -11,10 +11,12 @@ import sqlite3
 from itertools import islice
 from typing import Iterable, Iterator
 
+from newsgraph.model import EDGE_ROLES, OBJECT_LIKE_ROLES
 from newsgraph.store.queries.pages import (EVENT_LISTS, page_tables_ready, OBJECT_ROLES, OVERVIEW_TOP, PAGE_TABLES, event_list, event_list_rows,
                                            events_with_amounts, has_table, kinds_list, loose_money, overview_live, quote_ids, quote_list,
                                            voices_live)
 from newsgraph.store.queries.ranking import RANKING, all_event_features
+from newsgraph.store.queries.schema import marks
 from newsgraph.store.sqlite import keys_table
 
 __all__ = ["event_sides", "entity_parties", "event_features", "co_mentions", "overview_inputs", "event_lists", "quote_order",
@@ -36,12 +38,13 @@ def event_sides(conn: sqlite3.Connection, touched: bool = False) -> Iterator[tup
     return conn.execute(
         # CROSS JOIN keeps this order (event, its parties, their mentions): left to itself, SQLite walks every
         # mention of the event's document for each event, ten times the work on the BBC corpus.
-        """SELECT e.id, e.type, COALESCE(t.value, d.published), e.doc, e.sentence,
-                  CASE WHEN p.role IN ('destination', 'addressee') THEN 'object' ELSE p.role END, m.entity, e.predicate, e.modality
+        f"""SELECT e.id, e.type, COALESCE(t.value, d.published), e.doc, e.sentence,
+                  CASE WHEN p.role IN ({marks(OBJECT_LIKE_ROLES)}) THEN 'object' ELSE p.role END, m.entity, e.predicate, e.modality
            FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
-           WHERE e.negated = 0 AND m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin')"""
+           WHERE e.negated = 0 AND m.entity IS NOT NULL AND p.role IN ({marks(EDGE_ROLES)})"""
         + (_WITHIN if touched else "") + " ORDER BY e.id",
+        OBJECT_LIKE_ROLES + EDGE_ROLES,
     )
 
 
@@ -51,11 +54,10 @@ def entity_parties(conn: sqlite3.Connection, touched: bool = False) -> Iterator[
     (with `touched`, of the noted events only), in event order."""
     if not has_table(conn, "events"):
         return iter(())
-    marks = ",".join("?" * len(OBJECT_ROLES))
     return conn.execute(
         f"""SELECT m.entity, p.role, e.type, e.id
             FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks})""" + (_WITHIN if touched else "") + " ORDER BY e.id",
+            WHERE m.entity IS NOT NULL AND p.role IN ('subject', {marks(OBJECT_ROLES)})""" + (_WITHIN if touched else "") + " ORDER BY e.id",
         OBJECT_ROLES,
     )
 

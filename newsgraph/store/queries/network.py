@@ -20,7 +20,8 @@ from collections import Counter
 from itertools import groupby
 
 from newsgraph.lexicons.events import lexicon
-from newsgraph.store.queries.schema import has_table
+from newsgraph.model import EDGE_ROLES, OBJECT_LIKE_ROLES
+from newsgraph.store.queries.schema import has_table, marks
 
 __all__ = ["PRESETS", "QUIET_TYPES", "actor_network", "flow_in_predicates"]
 
@@ -39,20 +40,27 @@ def flow_in_predicates() -> list[str]:
     return sorted(lemma for lemma, sense in verbs.items() if sense.type == "FINANCE" and sense.flow == "in")
 
 
-def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -> dict[tuple, dict]:
-    where, args = ["e.negated = 0"], []
+def _filters(where: list[str], type_column: str, date_column: str, types, exclude, date_from, date_to) -> tuple[list[str], list]:
+    """`where` with the view's filters on event type and date added, and their arguments: the same for the edges made
+    from the events and for those summed from the corpus step's `actor_edges`."""
+    where, args = list(where), []
     if types:
-        where.append(f"e.type IN ({','.join('?' * len(types))})")
+        where.append(f"{type_column} IN ({marks(types)})")
         args += list(types)
     if exclude:
-        where.append(f"e.type NOT IN ({','.join('?' * len(exclude))})")
+        where.append(f"{type_column} NOT IN ({marks(exclude)})")
         args += list(exclude)
     if date_from:
-        where.append("COALESCE(t.value, d.published) >= ?")
+        where.append(f"{date_column} >= ?")
         args.append(date_from)
     if date_to:
-        where.append("substr(COALESCE(t.value, d.published), 1, 10) <= ?")
+        where.append(f"substr({date_column}, 1, 10) <= ?")
         args.append(date_to)
+    return where, args
+
+
+def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -> dict[tuple, dict]:
+    where, args = _filters(["e.negated = 0"], "e.type", "COALESCE(t.value, d.published)", types, exclude, date_from, date_to)
     flow_in = set(flow_in_predicates())
     # One pass over the participants of the chosen events; pairs are made here, per event, because a
     # self-join of the participant rows in SQL costs quadratic time on a corpus of 10,000 documents.
@@ -60,12 +68,12 @@ def _event_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -
     # participant's mention by (doc, idx), instead of walking every mention of the event's document.
     rows = conn.execute(
         f"""SELECT e.id, e.doc, e.sentence, e.type, e.predicate, e.modality, m.entity,
-                   CASE WHEN p.role IN ('destination', 'addressee') THEN 'object' ELSE p.role END AS side
+                   CASE WHEN p.role IN ({marks(OBJECT_LIKE_ROLES)}) THEN 'object' ELSE p.role END AS side
             FROM events e JOIN documents d ON d.id = e.doc LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
             CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
             WHERE {' AND '.join(where)} AND m.entity IS NOT NULL
-              AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin')
-            ORDER BY e.id""", args)
+              AND p.role IN ({marks(EDGE_ROLES)})
+            ORDER BY e.id""", (*OBJECT_LIKE_ROLES, *args, *EDGE_ROLES))
     edges: dict[tuple, dict] = {}
     for _, group in groupby(rows, key=lambda r: r[0]):
         group = list(group)
@@ -128,19 +136,7 @@ def _edge_dicts(rows, directed: bool = True) -> dict[tuple, dict]:
 
 def _stored_edges(conn: sqlite3.Connection, types, exclude, date_from, date_to) -> dict[tuple, dict]:
     """The same edges as `_event_edges`, summed from the corpus step's `actor_edges` (one row per pair, type and date)."""
-    where, args = ["type != 'co-mention'"], []
-    if types:
-        where.append(f"type IN ({','.join('?' * len(types))})")
-        args += list(types)
-    if exclude:
-        where.append(f"type NOT IN ({','.join('?' * len(exclude))})")
-        args += list(exclude)
-    if date_from:
-        where.append("date >= ?")
-        args.append(date_from)
-    if date_to:
-        where.append("substr(date, 1, 10) <= ?")
-        args.append(date_to)
+    where, args = _filters(["type != 'co-mention'"], "type", "date", types, exclude, date_from, date_to)
     return _edge_dicts(conn.execute(
         f"""SELECT source, target, type, SUM(events) AS n, SUM(asserted) AS asserted,
                    MIN(doc || char(31) || printf('%010d', sentence)) AS first

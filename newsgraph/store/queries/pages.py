@@ -16,7 +16,7 @@ from newsgraph.model import OTHER_SIDE_ROLES
 from newsgraph.store.queries import core
 from newsgraph.store.queries.labels import entity_labels, label_matrix
 from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
-from newsgraph.store.queries.schema import has_table
+from newsgraph.store.queries.schema import has_table, marks
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
 from newsgraph.store.queries.techniques import default_min_score as _min_score
 
@@ -246,9 +246,9 @@ def _actor_event_ids(conn: sqlite3.Connection, entity_id: str) -> dict[str, list
             for side in ("did", "done_to")}
     seen: dict[str, dict[int, None]] = {"did": {}, "done_to": {}}
     for r in conn.execute(
-        """SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
+        f"""SELECT p.event, p.role FROM mentions m JOIN events e ON e.doc = m.doc
            JOIN event_participants p ON p.event = e.id AND p.mention = m.idx
-           WHERE m.entity = ? AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee')""", (entity_id,)):
+           WHERE m.entity = ? AND p.role IN ('subject', {marks(OTHER_SIDE_ROLES)})""", (entity_id, *OTHER_SIDE_ROLES)):
         seen["did" if r[1] == "subject" else "done_to"][r[0]] = None
     return {side: list(ids) for side, ids in seen.items()}
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Iterator
 
-from newsgraph.store.queries.schema import has_table
+from newsgraph.model import EDGE_ROLES
+from newsgraph.store.queries.schema import has_table, marks
+
+COUNTERPART_ROLES = EDGE_ROLES[1:]  # an event's parties other than its subject
 
 __all__ = ["event_features", "all_event_features", "rank_score", "rank_key", "rank_position", "rank_event_ids", "rank_events", "with_rank", "LOW_TYPES",
            "RANKING"]
@@ -37,13 +40,13 @@ def event_features(conn: sqlite3.Connection, ids: list[int]) -> dict[int, dict]:
                        (SELECT COUNT(*) FROM event_participants p JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
                         WHERE p.event = e.id AND p.role = 'subject' AND m.entity IS NOT NULL) AS subjects,
                        (SELECT COUNT(*) FROM event_participants p JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-                        WHERE p.event = e.id AND p.role IN ('object', 'recipient', 'destination', 'addressee', 'origin')
+                        WHERE p.event = e.id AND p.role IN ({marks(COUNTERPART_ROLES)})
                           AND m.entity IS NOT NULL) AS counterparts,
                        (SELECT COUNT(*) FROM event_amounts ea WHERE ea.event = e.id) AS amounts,
                        (SELECT COUNT(*) FROM event_amounts ea JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
                         WHERE ea.event = e.id AND a.kind = 'money') AS money,
                        {sources} AS sources
-                FROM events e WHERE e.id IN ({','.join('?' * len(chunk))})""", chunk):
+                FROM events e WHERE e.id IN ({marks(chunk)})""", COUNTERPART_ROLES + tuple(chunk)):
             out[r["id"]] = dict(r)
     return out
 
@@ -61,7 +64,7 @@ def all_event_features(conn: sqlite3.Connection, within: str | None = None) -> I
                 SELECT p.event, COUNT(CASE p.role WHEN 'subject' THEN 1 END) AS subjects,
                        COUNT(CASE WHEN p.role != 'subject' THEN 1 END) AS counterparts
                 FROM events e CROSS JOIN event_participants p ON p.event = e.id CROSS JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
-                WHERE m.entity IS NOT NULL AND p.role IN ('subject', 'object', 'recipient', 'destination', 'addressee', 'origin'){only} GROUP BY p.event),
+                WHERE m.entity IS NOT NULL AND p.role IN ({marks(EDGE_ROLES)}){only} GROUP BY p.event),
             sums AS (
                 SELECT ea.event, COUNT(*) AS amounts, COUNT(CASE a.kind WHEN 'money' THEN 1 END) AS money
                 FROM event_amounts ea JOIN events e ON e.id = ea.event LEFT JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
@@ -70,7 +73,7 @@ def all_event_features(conn: sqlite3.Connection, within: str | None = None) -> I
                    COALESCE(s.counterparts, 0) AS counterparts, COALESCE(x.amounts, 0) AS amounts, COALESCE(x.money, 0) AS money,
                    {"COALESCE(g.documents, 1)" if groups else "1"} AS sources
             FROM events e LEFT JOIN sides s ON s.event = e.id LEFT JOIN sums x ON x.event = e.id
-            {"LEFT JOIN fact_groups g ON g.id = e.grp" if groups else ""} WHERE 1{only} ORDER BY e.id""")
+            {"LEFT JOIN fact_groups g ON g.id = e.grp" if groups else ""} WHERE 1{only} ORDER BY e.id""", EDGE_ROLES)
     names = [c[0] for c in rows.description]
     return (dict(zip(names, r)) for r in rows)
 
