@@ -93,6 +93,7 @@ def use_table(path: str | None) -> None:
         _TABLE = path
         gazetteer.cache_clear()
         known_words.cache_clear()
+        _in_capitals.cache_clear()
 
 
 def table_path() -> Path:
@@ -147,6 +148,23 @@ def gazetteer() -> Gazetteer:
             if place.capital and place.kind in ("country", "territory"):
                 capitals.setdefault(place.capital, place.id)
     return Gazetteer(places, names, demonyms, capitals, seats, affiliates)
+
+
+@lru_cache(maxsize=1)
+def _in_capitals() -> dict[str, str]:
+    """Every surface the table knows, keyed by its spelling in capital letters."""
+    out: dict[str, str] = {}
+    for surface in gazetteer().surfaces():
+        out.setdefault(surface.upper(), surface)
+    return out
+
+
+def table_spelling(surface: str) -> str:
+    """The table's own spelling of a surface written all in capitals, as headlines and datelines write names ("HONG
+    KONG", "BUCHAREST", "SRI LANKA"); any other surface as it is."""
+    if not surface.isupper():
+        return surface
+    return _in_capitals().get(surface, surface)
 
 
 @lru_cache(maxsize=1)
