@@ -32,7 +32,7 @@ from newsgraph.lexicons.names import (
     LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name,
     initials_match,
 )
-from newsgraph.lexicons.places import fold, gazetteer, table_spelling
+from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
@@ -569,6 +569,7 @@ def _demonym_inside_name(doc: Doc, ent: Span, start: int, end: int, heads: _Head
             and prev.lower_ not in _STANCE_PREFIXES and gaz.lookup(prev.text) is None)
 
 
+@from_table
 @lru_cache(maxsize=1)
 def _gazetteer_index() -> dict[str, list[tuple[str, ...]]]:
     """First word -> word sequences of every gazetteer surface, longest first (tokenized like spaCy would)."""
