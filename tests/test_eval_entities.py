@@ -181,8 +181,9 @@ ECB_GATE_TOPICS = ["1", "3"]
 # measured (with the coreference stage): named-mention recall 0.890 (202/227), CoNLL F1 0.816 vs same head lemma 0.690
 ECB_FLOORS = {"name_recall": 0.87, "conll_f1": 0.80, "margin_over_lemma": 0.10}
 CONLL_GATE_DOCS = 30
-# measured: typed F1 0.704 (bare en_core_web_sm 0.607), ORG F1 0.462
-CONLL_FLOORS = {"typed_f1": 0.69, "org_f1": 0.44, "margin_over_bare": 0.08}
+# measured: typed F1 0.721 (bare en_core_web_sm 0.607), ORG F1 0.468 (names in capitals meet the table of states;
+# before: 0.708, 0.458)
+CONLL_FLOORS = {"typed_f1": 0.71, "org_f1": 0.45, "margin_over_bare": 0.10}
 
 
 @pytest.fixture(scope="module")

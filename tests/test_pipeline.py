@@ -286,3 +286,31 @@ def test_the_collector_runs_less_often_while_a_batch_is_analyzed_and_as_before_a
         for event in release.values():
             event.set()
         gc.set_threshold(*before)
+
+
+
+def test_a_second_places_table_in_one_process_is_the_one_matched(nlp, tmp_path):
+    """What is built from the table of states (the mention pass's surfaces, names in capitals, the resolver's keys)
+    follows the table in use: a run with another table finds its states, and a later run with the shipped one no
+    longer does."""
+    from newsgraph.extract import mentions
+    from newsgraph.lexicons import places
+    from newsgraph.resolve import entities
+
+    shipped = Path(places.table_path()).read_text(encoding="utf-8")
+    custom = tmp_path / "places.csv"
+    custom.write_text(shipped + "ZZ,Freedonia,,Freedonian|Freedonians,Fredville,,country,\n", encoding="utf-8")
+    text = "FREDVILLE 2001-05-02\n\nFreedonia and Sylvania signed the treaty on Tuesday.\n"
+
+    def known(options):
+        doc = next(pipeline.analyze_texts([text], nlp, only={"mentions"}, options=options))
+        found = {m.text: m.place for m in doc.mentions if m.place}
+        return (found.get("Freedonia"), "FREDVILLE" in mentions._gazetteer_index(), places.table_spelling("FREDVILLE"),
+                "freedonia" in entities.gazetteer_keys())
+
+    try:
+        assert known(pipeline.AnalysisOptions()) == (None, False, "FREDVILLE", False)
+        assert known(pipeline.AnalysisOptions(places=str(custom))) == ("ZZ", True, "Fredville", True)
+    finally:
+        places.use_table(None)
+    assert known(pipeline.AnalysisOptions()) == (None, False, "FREDVILLE", False)

@@ -739,3 +739,26 @@ def test_the_users_merge_takes_any_name_of_an_entity_not_only_its_first():
     assert entity[1] == entity[2] == entity[3] != entity[4]
     assert entity[4] == entity[5]
     assert sum(m[3] == "merged by the user" for m in merged[3]) == 2, merged[3]
+
+
+def test_names_in_capitals_meet_the_table_of_states(tmp_path):
+    """A dateline or headline in capitals ("HONG KONG 1996-08-22", "CRICKET - SRI LANKA V AUSTRALIA") names the state the
+    table spells otherwise, and a capital city written so is a place, not an acronym's organisation."""
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = _mini_corpus(tmp_path, {
+        "a.txt": "HONG KONG 1996-08-22\n\nShares in Hong Kong closed higher on Thursday as banks gained.\n",
+        "b.txt": "BUCHAREST 1996-08-22\n\nThe finance ministry said on Thursday that the budget gap had narrowed.\n",
+        "c.txt": "CRICKET - SRI LANKA V AUSTRALIA\n\nThe home side won the toss and chose to bat on a dry pitch.\n",
+    })
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        rows = {r[0]: (r[1], r[2], r[3]) for r in store.conn.execute(
+            "SELECT m.text, m.entity, e.type, m.place FROM mentions m JOIN entities e ON e.id = m.entity WHERE m.text = upper(m.text)")}
+        hong_kong = {r[0] for r in store.conn.execute("SELECT DISTINCT entity FROM mentions WHERE text IN ('HONG KONG', 'Hong Kong')")}
+    assert rows["HONG KONG"] == ("hong-kong", "country", "HK")
+    assert hong_kong == {"hong-kong"}
+    assert rows["BUCHAREST"][1] == "place"
+    assert rows["SRI LANKA"][1:] == ("country", "LK") and rows["AUSTRALIA"][1:] == ("country", "AU")

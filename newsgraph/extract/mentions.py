@@ -32,7 +32,7 @@ from newsgraph.lexicons.names import (
     LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name,
     initials_match,
 )
-from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
@@ -569,6 +569,7 @@ def _demonym_inside_name(doc: Doc, ent: Span, start: int, end: int, heads: _Head
             and prev.lower_ not in _STANCE_PREFIXES and gaz.lookup(prev.text) is None)
 
 
+@from_table
 @lru_cache(maxsize=1)
 def _gazetteer_index() -> dict[str, list[tuple[str, ...]]]:
     """First word -> word sequences of every gazetteer surface, longest first (tokenized like spaCy would)."""
@@ -578,6 +579,9 @@ def _gazetteer_index() -> dict[str, list[tuple[str, ...]]]:
         if not words or surface.startswith("the "):
             continue
         index.setdefault(words[0], []).append(words)
+        if surface.upper() != surface:  # in capitals, as a headline or dateline writes it ("SRI LANKA")
+            capitals = tuple(w.upper() for w in words)
+            index.setdefault(capitals[0], []).append(capitals)
     for v in index.values():
         v.sort(key=len, reverse=True)
     return index
@@ -587,7 +591,7 @@ def _link_places(doc: Doc, cands: list[_Candidate]) -> None:
     gaz = gazetteer()
     surnames = {family_name(c.name.split()) for c in cands if c.label == "PERSON" and len(c.name.split()) >= 2}
     for c in cands:
-        hit = gaz.lookup(c.name)
+        hit = gaz.lookup(table_spelling(c.name))
         if hit is None:
             continue
         if c.name in surnames:

@@ -84,6 +84,14 @@ def fold(text: str) -> str:
 
 
 _TABLE: str | None = None  # set by use_table(); None means $NEWSGRAPH_PLACES, else the shipped table
+_FROM_TABLE: list = []  # the cached functions built from the table (``from_table``), emptied when it changes
+
+
+def from_table(cached):
+    """Mark an ``lru_cache``d function whose result is built from the table: `use_table` empties it with the table's own
+    caches, so a process that reads another table (a second build, a follower) never matches against the old one."""
+    _FROM_TABLE.append(cached)
+    return cached
 
 
 def use_table(path: str | None) -> None:
@@ -92,7 +100,8 @@ def use_table(path: str | None) -> None:
     if path != _TABLE:
         _TABLE = path
         gazetteer.cache_clear()
-        known_words.cache_clear()
+        for cached in _FROM_TABLE:
+            cached.cache_clear()
 
 
 def table_path() -> Path:
@@ -149,6 +158,25 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(places, names, demonyms, capitals, seats, affiliates)
 
 
+@from_table
+@lru_cache(maxsize=1)
+def _in_capitals() -> dict[str, str]:
+    """Every surface the table knows, keyed by its spelling in capital letters."""
+    out: dict[str, str] = {}
+    for surface in gazetteer().surfaces():
+        out.setdefault(surface.upper(), surface)
+    return out
+
+
+def table_spelling(surface: str) -> str:
+    """The table's own spelling of a surface written all in capitals, as headlines and datelines write names ("HONG
+    KONG", "BUCHAREST", "SRI LANKA"); any other surface as it is."""
+    if not surface.isupper():
+        return surface
+    return _in_capitals().get(surface, surface)
+
+
+@from_table
 @lru_cache(maxsize=1)
 def known_words() -> frozenset[str]:
     """Every word of a state's name, demonym or capital: the words normalize may rejoin ("R u ssia")."""

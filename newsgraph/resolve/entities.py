@@ -47,7 +47,7 @@ from newsgraph.lexicons.names import (
     family_name, first_names, given_name,
     acronym_letters, initials_match, is_east_asian_order, spelling_needs,
 )
-from newsgraph.lexicons.places import fold, gazetteer
+from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
 from newsgraph.resolve import entity_ids
 from newsgraph.store import entities as entity_store
 from newsgraph.store.entities import EntityTables
@@ -231,6 +231,7 @@ class _Cluster:
         return out
 
 
+@from_table
 @lru_cache(maxsize=1)
 def gazetteer_keys() -> frozenset[str]:
     """Folded names and capitals of the table of states: a lone "Jordan" or "Georgia" may be the state."""
@@ -991,7 +992,9 @@ def _type(ms: _Mentions, c: _Cluster) -> str:
     for form in forms:
         words = form.split()
         last = words[-1].lower().rstrip(".,") if words else ""
-        if len(words) >= 2 and words[-1].lower() in LEGAL_SUFFIXES:
+        if form.isupper() and table_spelling(form) in gaz.capitals:
+            votes["place"] += 2 + n  # "BUCHAREST" opening a dateline: a city, though written like an acronym
+        elif len(words) >= 2 and words[-1].lower() in LEGAL_SUFFIXES:
             votes["organization"] += 2 + n
         elif len(words) >= 2 and last in ORG_WORDS:
             votes["organization"] += 2
