@@ -406,6 +406,29 @@ def test_cue_words_that_still_attribute(analyze_text, text, fragment, speaker):
     assert speaker in _speaker_name(analysis, quote) or speaker in (quote.source_text or "")
 
 
+# Cue verbs the model lemmatizes wrongly ("hopes", "hoped", "hoping" -> "hop"; "lambasted" -> "lambast") are cues all
+# the same: the cue lookups read ``lexicons.lemmas.lemma_of``.
+MISLEMMATIZED_CUES = [
+    ("hopes to", "Maria Olsen hopes to reopen the harbour before winter.",
+     "to reopen the harbour before winter", "hopes", "belief", "Maria Olsen"),
+    ("is hoping (clause)", "Paul Weber is hoping the ferry will run again in May.",
+     "the ferry will run again in May", "hoping", "belief", "Paul Weber"),
+    ("hoped that", "The shop owners hoped that the bridge would stay open.",
+     "the bridge would stay open", "hoped", "belief", "The shop owners"),
+    ("lambasted", "The council lambasted the plan to close the harbour.",
+     "the plan to close the harbour", "lambasted", "endorsement", "The council"),
+]
+
+
+@pytest.mark.parametrize("pattern,text,content,cue,attribution,written", MISLEMMATIZED_CUES,
+                         ids=[row[0] for row in MISLEMMATIZED_CUES])
+def test_a_cue_the_model_lemmatizes_wrongly_is_a_cue(analyze_text, pattern, text, content, cue, attribution, written):
+    analysis = analyze_text(text)
+    quote = _find(analysis, content)
+    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
+    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+
+
 # A noun whose "that" clause someone said, claimed or believes: the clause is the content, the noun the cue, the source
 # its possessor, a "from" phrase or a name before it; with none of these, no source.
 THAT_NOUNS = [
@@ -643,6 +666,7 @@ def test_cue_searches_on_arrays_look_at_every_token_their_tests_pass(nlp, seeds_
     from newsgraph.extract import Context
     from newsgraph.extract import quotes as q
     from newsgraph.extract.quote_speakers import CLAIM_VERBS
+    from newsgraph.lexicons.lemmas import lemma_of
     from newsgraph.model import Article, DocumentAnalysis
 
     paths = sorted(seeds_dir.glob("*.txt")) + sorted((shared_corpus / "bbc").rglob("*.txt"))[::40][:40]
@@ -652,14 +676,14 @@ def test_cue_searches_on_arrays_look_at_every_token_their_tests_pass(nlp, seeds_
         article = Article(id="x", text=text, path="x.txt")
         ctx = Context(article=article, norm=None, doc=doc, result=DocumentAnalysis(article=article))
         indirect = {t.i for t in doc if t.lower_ == "according" or (t.lower_ == "in" and t.dep_ == "prep") or q._is_cue_verb(t)
-                    or (t.pos_ == "VERB" and t.lemma_.lower() in CLAIM_VERBS)}
+                    or (t.pos_ == "VERB" and lemma_of(t) in CLAIM_VERBS)}
         found = {t.i for t in q._may_cue(ctx, {"according", "in"}, q.cue_kinds().keys() | CLAIM_VERBS, {q.VERB, q.AUX})}
         assert indirect <= found
-        nominal = {t.i for t in doc if (t.pos_ == "NOUN" and t.lemma_.lower() in q._NOUN_CUES)
-                   or (t.pos_ == "ADJ" and t.lemma_.lower() in q._ADJ_CUES and t.dep_ in {"acomp", "oprd"})}
+        nominal = {t.i for t in doc if (t.pos_ == "NOUN" and lemma_of(t) in q._NOUN_CUES)
+                   or (t.pos_ == "ADJ" and lemma_of(t) in q._ADJ_CUES and t.dep_ in {"acomp", "oprd"})}
         assert nominal == {t.i for t in q._may_cue(ctx, set(), q._NOUN_CUES.keys(), {q.NOUN})} | {
             t.i for t in q._may_cue(ctx, set(), q._ADJ_CUES.keys(), {q.ADJ}, {"acomp", "oprd"})}
-        clauses = {t.i for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in q._THAT_NOUNS.keys() | q._TO_NOUNS.keys()}
+        clauses = {t.i for t in doc if t.pos_ == "NOUN" and lemma_of(t) in q._THAT_NOUNS.keys() | q._TO_NOUNS.keys()}
         assert clauses == {t.i for t in q._may_cue(ctx, set(), q._THAT_NOUNS.keys() | q._TO_NOUNS.keys(), {q.NOUN})}
         seen += len(indirect) + len(nominal) + len(clauses)
     assert seen > 1000

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
 from newsgraph.lexicons.coref import first_names
+from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
@@ -67,7 +68,7 @@ _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp", "dobj", "pobj", "p
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = QUOTE_VERBS) -> bool:
-    if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in lexicon:
+    if token.pos_ not in {"VERB", "AUX"} or lemma_of(token) not in lexicon:
         return False
     # "So-called" is a hedge, not a speaker calling something.
     return not (token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "so")

@@ -46,6 +46,7 @@ from newsgraph.extract.quote_speakers import (
     named_before, subject_of, subject_since,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
+from newsgraph.lexicons.lemmas import LEMMA_FIXES, lemma_of
 from newsgraph.model import Participant, Quote
 
 _AFTER_WINDOW = 7  # tokens after a closing mark within which "X said" must stand
@@ -186,11 +187,11 @@ def _quote(ctx: Context, f: _Found) -> Quote:
 
 
 def _attribution(cue: Token | None, source: Source | None, subject: Token | None = None) -> str:
-    if subject is not None and subject.lemma_.lower() in DOCUMENT_NOUNS:
+    if subject is not None and lemma_of(subject) in DOCUMENT_NOUNS:
         return "report"
     if cue is None:
         return "speech"
-    return cue_kinds().get(cue.lemma_.lower(), "speech")
+    return cue_kinds().get(lemma_of(cue), "speech")
 
 
 _text = parsed_text  # the parsed text, built once per Doc
@@ -440,7 +441,7 @@ def _words(doc, parts: list[tuple[int, int]]) -> int:
 def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     """The canonical character pieces a cue verb attributes (see the module docstring, pass 2)."""
     doc = ctx.doc
-    lemma = verb.lemma_.lower()
+    lemma = lemma_of(verb)
     kids = list(verb.children)
     if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
         return None
@@ -495,7 +496,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         # these verbs show, get or keep such things, and attribute nothing; "X speaks volumes about Y" says nothing
         return None
     for c in kids:
-        if c.dep_ == "dobj" and (lemma in _NP_CUES or c.lemma_.lower() in CLAIM_NOUNS):
+        if c.dep_ == "dobj" and (lemma in _NP_CUES or lemma_of(c) in CLAIM_NOUNS):
             if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
                 continue
             if all(t.ent_type_ in {"DATE", "TIME"} or t.is_punct for t in c.subtree):
@@ -565,7 +566,7 @@ def _one_name(ctx: Context, parts: list[tuple[int, int]]) -> bool:
 def _claim_noun_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], Token] | None:
     """"broke the news that …", "issued a statement saying …": a claim noun carries the content."""
     for child in verb.children:
-        if child.dep_ in {"dobj", "attr"} and child.lemma_.lower() in CLAIM_NOUNS:
+        if child.dep_ in {"dobj", "attr"} and lemma_of(child) in CLAIM_NOUNS:
             for grand in child.children:
                 if grand.dep_ in {"acl", "ccomp", "relcl"} and any(g.dep_ == "mark" and g.lower_ == "that" for g in grand.children):
                     parts = _subtree_parts(ctx.doc, grand)
@@ -582,7 +583,7 @@ def _covered(found: list[_Found], parts: list[tuple[int, int]]) -> bool:
 
 
 def _is_cue_verb(tok: Token) -> bool:
-    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in cue_kinds() and not (
+    return tok.pos_ in {"VERB", "AUX"} and lemma_of(tok) in cue_kinds() and not (
         tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so"
     )
 
@@ -596,13 +597,16 @@ def _may_cue(ctx: Context, lowers: set[str], lemmas: frozenset[str] | set[str], 
     words = {strings[w] for w in lowers}
     dep_ids = {strings[d] for d in deps} if deps is not None else None
     lemma_ok: dict[int, bool] = {}
+    fixed = {strings[form]: lemma in lemmas for form, lemma in LEMMA_FIXES.items()}  # "hoping": the model says "hop"
     tokens = ctx.tokens()
     out = []
     for i, (_, lower, lemma, p, _, dep) in enumerate(ctx.columns()):
         if lower in words:
             out.append(tokens[i])
         elif p in pos and (dep_ids is None or dep in dep_ids):
-            ok = lemma_ok.get(lemma)
+            ok = fixed.get(lower)
+            if ok is None:
+                ok = lemma_ok.get(lemma)
             if ok is None:
                 ok = lemma_ok[lemma] = strings[lemma].lower() in lemmas
             if ok:
@@ -631,10 +635,10 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         cue_word = tok
         claim = None
         if _is_cue_verb(tok):
-            if any(c.dep_ == "neg" for c in tok.children) and tok.lemma_.lower() in {"say", "tell", "add", "explain", "comment"}:
+            if any(c.dep_ == "neg" for c in tok.children) and lemma_of(tok) in {"say", "tell", "add", "explain", "comment"}:
                 continue  # "did not say in what way …" reports nothing; "did not mention Trump" still attributes
             parts = _content(ctx, tok)
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() in CLAIM_VERBS:
+        elif tok.pos_ == "VERB" and lemma_of(tok) in CLAIM_VERBS:
             claim = _claim_noun_content(ctx, tok)
             parts = claim[0] if claim else None
         else:
@@ -655,7 +659,7 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         source = None
         if subject is not None:
             if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES and not (
-                subject.lower_ == "it" and tok.lemma_.lower() in _DOCUMENT_CUES)) or subject.lower_ == "there":
+                subject.lower_ == "it" and lemma_of(tok) in _DOCUMENT_CUES)) or subject.lower_ == "there":
                 continue
             source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
         elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
@@ -764,7 +768,7 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
     # cue nouns, and cue adjectives completing a verb: no other token passes the tests below
     may = _may_cue(ctx, set(), _NOUN_CUES.keys(), {NOUN}) + _may_cue(ctx, set(), _ADJ_CUES.keys(), {ADJ}, {"acomp", "oprd"})
     for tok in sorted(may, key=lambda t: t.i):
-        low = tok.lemma_.lower()
+        low = lemma_of(tok)
         if tok.pos_ == "NOUN" and low in _NOUN_CUES:
             kind = _NOUN_CUES[low]
         elif tok.pos_ == "ADJ" and low in _ADJ_CUES and tok.dep_ in {"acomp", "oprd"}:
@@ -776,7 +780,7 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
-        if prep.lower_ == "of" and low == "support" and tok.head.lemma_.lower() in {"have", "win", "get", "gain", "enjoy"}:
+        if prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {"have", "win", "get", "gain", "enjoy"}:
             continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
         objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
         if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
@@ -851,7 +855,7 @@ def _that_clause(tok: Token) -> Token | None:
             clause = verb
     if clause is None:
         return None
-    if clause.lemma_.lower() in _RELATIVE_VERBS and not any(
+    if lemma_of(clause) in _RELATIVE_VERBS and not any(
             c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "nsubjpass", "dative", "prt"} for c in clause.children):
         return None
     return clause
@@ -867,7 +871,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
     doc = ctx.doc
     out: list[_Found] = []
     for tok in _may_cue(ctx, set(), _THAT_NOUNS.keys() | _TO_NOUNS.keys(), {NOUN}):
-        low = tok.lemma_.lower()
+        low = lemma_of(tok)
         clause = _that_clause(tok) if low in _THAT_NOUNS else None
         to_clause = _to_clause(tok) if clause is None and low in _TO_NOUNS else None
         if clause is None and to_clause is None:
@@ -896,7 +900,7 @@ def _inside_cue(tok: Token) -> bool:
         head = head.head
     elif tok.dep_ not in {"dobj", "attr", "nsubjpass"}:
         return False
-    return _is_cue_verb(head) or (head.pos_ == "NOUN" and head.lemma_.lower() in _NOUN_CUES)
+    return _is_cue_verb(head) or (head.pos_ == "NOUN" and lemma_of(head) in _NOUN_CUES)
 
 
 def _to_clause(tok: Token) -> Token | None:
@@ -921,7 +925,7 @@ def _noun_source(ctx: Context, tok: Token, clause: Token, parts) -> Source | Non
     named = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
     if named is not None:
         return speaker(ctx, named, skip=skip)
-    if tok.dep_ in {"dobj", "attr"} and tok.head.lemma_.lower() in _OWN_NOUN_VERBS:
+    if tok.dep_ in {"dobj", "attr"} and lemma_of(tok.head) in _OWN_NOUN_VERBS:
         subject = subject_of(tok.head)
         if subject is not None and subject.lower_ not in NOT_SPEAKERS:
             return speaker(ctx, subject, skip=skip)
@@ -943,9 +947,9 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
     doc = ctx.doc
     head = tok.head
     objs = [c for c in tok.children if c.dep_ == "pobj"]
-    if not objs or objs[0].lemma_.lower() not in DOCUMENT_NOUNS or objs[0].lemma_.lower() in {"data", "story", "book", "video"}:
+    if not objs or lemma_of(objs[0]) not in DOCUMENT_NOUNS or lemma_of(objs[0]) in {"data", "story", "book", "video"}:
         return None
-    if head.pos_ not in {"VERB", "AUX"} or head.dep_ not in {"ROOT", "conj"} or _is_cue_verb(head) or head.lemma_.lower() in {
+    if head.pos_ not in {"VERB", "AUX"} or head.dep_ not in {"ROOT", "conj"} or _is_cue_verb(head) or lemma_of(head) in {
         "be", "appear", "publish", "write", "say", "tell", "include", "mention", "cite", "quote"}:
         return None
     if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children):
@@ -954,7 +958,7 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
     if not parts or _covered(found, parts) or _words(doc, parts) < 3:
         return None
     skip = ctx.original(parts[0][0], parts[-1][1])[:2]
-    if objs[0].lemma_.lower() in _FINDINGS:
+    if lemma_of(objs[0]) in _FINDINGS:
         source, cue = speaker(ctx, objs[0], skip=skip), tok
     else:
         # "In an interview with The Post, Mr. Schultz likened RT to the BBC": the subject speaks, its verb is the cue
