@@ -429,6 +429,29 @@ def test_a_cue_the_model_lemmatizes_wrongly_is_a_cue(analyze_text, pattern, text
     assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
 
 
+# "according to X" attributes the rest of its sentence on the side of the word it hangs on; "That's according to X"
+# attributes what "that" stands for.
+ACCORDING = [
+    ("the clause after, the phrase inside a sentence", "He left the harbour after, according to him, the council cut his pay.",
+     "the council cut his pay", "him"),
+    ("the clause before, a trailing remark after", "Some 59 percent of voters view her unfavorably, according to a Harbour "
+     "Times poll last week - virtually the same as Weber's 60 percent.",
+     "Some 59 percent of voters view her unfavorably", "a Harbour Times poll"),
+    ("that's according to", "The ferry lost money for the third year. That's according to early results of an audit "
+     "conducted for the Harbour Times.", "That", "early results of an audit conducted for the Harbour Times"),
+]
+
+
+@pytest.mark.parametrize("pattern,text,content,written", ACCORDING, ids=[row[0] for row in ACCORDING])
+def test_according_to_attributes_the_side_it_hangs_on(analyze_text, pattern, text, content, written):
+    analysis = analyze_text(text)
+    quotes = [q for q in analysis.quotes if q.cue and q.cue.lower() == "according to"]
+    assert [q.text for q in quotes] == [content]
+    quote = quotes[0]
+    assert text[quote.start:quote.end] == content and quote.attribution == "report"
+    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+
+
 # A noun whose "that" clause someone said, claimed or believes: the clause is the content, the noun the cue, the source
 # its possessor, a "from" phrase or a name before it; with none of these, no source.
 THAT_NOUNS = [

@@ -978,7 +978,8 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
 
 
 def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
-    """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence; X is any noun phrase."""
+    """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence (``_according_clause``); X is any
+    noun phrase."""
     doc = ctx.doc
     if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
         return None
@@ -987,20 +988,37 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
     if not objs:
         return None
     source_tok = objs[0]
-    sent = tok.sent
     phrase_lo, phrase_hi = tok.i, max(tok.right_edge.i, to.right_edge.i, source_tok.right_edge.i) + 1
-    pieces = [r for r in (_trimmed(doc, sent.start, phrase_lo), _trimmed(doc, phrase_hi, sent.end)) if r and r[1] - r[0] >= 3]
+    pieces = _according_clause(doc, tok, phrase_lo, phrase_hi)
     if not pieces:
         return None
-    best = max(pieces, key=lambda r: r[1] - r[0])
-    parts = [_chars(doc, *best)]
+    parts = [_chars(doc, *r) for r in pieces]
     if _covered(found, parts):
         return None
-    lo, hi = parts[0]
+    lo, hi = parts[0][0], parts[-1][1]
     source = speaker(ctx, source_tok, skip=ctx.original(lo, hi)[:2])
-    kind = "partial" if _text(doc)[lo:hi].count('"') >= 2 else "indirect"
+    kind = "partial" if any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
     cue_span = (tok.idx, to.idx + len(to.text))
     return _Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, "report")
+
+
+def _according_clause(doc, tok: Token, phrase_lo: int, phrase_hi: int) -> list[tuple[int, int]]:
+    """The token range an "according to" phrase (tokens [phrase_lo, phrase_hi)) attributes: the rest of its sentence on
+    the side of the word the phrase hangs on (PolNeAR gives it all, coordinated clauses too: "X raised $2 million,
+    while Y raised $6 million, according to …"), so "… after, according to him, the network censured his report" is the
+    censure and "59 percent view her unfavorably, according to a poll last week - the same as …" the 59 percent; the
+    longer side when the phrase hangs on nothing there. "That's according to X": "that" is the claim."""
+    sent = tok.sent
+    head = tok.head
+    if head.lemma_ == "be" and head.i == tok.i - 1 and head.i > sent.start and doc[head.i - 1].lower_ in {"that", "this"} \
+            and doc[head.i - 1].dep_ == "nsubj":
+        return [(head.i - 1, head.i)]
+    sides = [r for r in (_trimmed(doc, sent.start, phrase_lo), _trimmed(doc, phrase_hi, sent.end)) if r and r[1] - r[0] >= 3]
+    if head.i != tok.i and sent.start <= head.i < sent.end and not phrase_lo <= head.i < phrase_hi:
+        side = [r for r in sides if (r[1] <= phrase_lo) == (head.i < phrase_lo)]
+        if side:
+            return side
+    return [max(sides, key=lambda r: r[1] - r[0])] if sides else []
 
 
 def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
