@@ -452,6 +452,37 @@ def test_according_to_attributes_the_side_it_hangs_on(analyze_text, pattern, tex
     assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
 
 
+# A cue noun's "from" or "by" phrase is its source; without a preposition of its own the noun attributes what the
+# subject of a verb of receiving gets ("the plan faced criticism from X": the plan).
+GIVEN_NOUNS = [
+    ("faced criticism from", "The ferry plan is facing criticism from many shop owners, whom Maria Olsen has courted.",
+     "The ferry plan", "criticism", "many shop owners"),
+    ("won support from", "Maria Olsen has won overwhelming support from the harbour unions.",
+     "Maria Olsen", "support", "the harbour unions"),
+    ("criticism of X by Y", "The criticism of her harbour plan by Paul Weber weighed on the campaign.",
+     "her harbour plan", "criticism of", "Paul Weber"),
+    ("attack from Y over X", "Paul Weber faced a harsh attack from the union over the harbour plan.",
+     "the harbour plan", "attack", "the union"),
+]
+
+
+@pytest.mark.parametrize("pattern,text,content,cue,written", GIVEN_NOUNS, ids=[row[0] for row in GIVEN_NOUNS])
+def test_a_cue_nouns_from_or_by_phrase_is_its_source(analyze_text, pattern, text, content, cue, written):
+    analysis = analyze_text(text)
+    quote = _find(analysis, content)
+    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, "endorsement", cue)
+    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+
+
+@pytest.mark.parametrize("text", [
+    "Criticism from the shop owners grew louder in May.",  # no content: neither a preposition nor a receiving verb
+    "The attack from the north killed ten soldiers.",
+    "The ferry plan drew criticism from Oslo to Bergen.",  # places in a from-phrase are a range, no speaker
+])
+def test_a_cue_noun_with_a_from_phrase_and_nothing_attributed_is_no_quote(analyze_text, text):
+    assert analyze_text(text).quotes == []
+
+
 # A noun whose "that" clause someone said, claimed or believes: the clause is the content, the noun the cue, the source
 # its possessor, a "from" phrase or a name before it; with none of these, no source.
 THAT_NOUNS = [

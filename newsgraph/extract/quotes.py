@@ -760,9 +760,18 @@ _ADJ_CUES = {
 _CUE_PREPS = frozenset({"for", "of", "on", "about", "at", "to", "against", "over"})
 
 
+# Verbs whose subject receives what their object noun gives: "the plan faced criticism from X", "Clinton won support
+# from the unions", "the deal sparked criticism from Congress".
+_RECEIVE_VERBS = frozenset("face draw spark earn win receive get attract garner gain secure trigger prompt provoke invite "
+                           "court enjoy".split())
+
+
 def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
     """"his support for Clinton", "X took a swipe at Y", "X was critical of Y": the object of the preposition is the
-    content; the possessor, or the subject of the verb the noun or adjective completes, is the source."""
+    content; the possessor, or the subject of the verb the noun or adjective completes, is the source. A noun's
+    "from"/"by" phrase names its source instead ("the criticism of her actions by Comey"), and then a noun without a
+    content preposition attributes what the verb's subject receives ("the plan faced criticism from environmentalists",
+    "Clinton won support from the unions": the plan, Clinton)."""
     doc = ctx.doc
     out: list[_Found] = []
     # cue nouns, and cue adjectives completing a verb: no other token passes the tests below
@@ -776,20 +785,37 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         else:
             continue
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
-        if prep is None:
+        giver = _giver(tok) if tok.pos_ == "NOUN" else None
+        if prep is None and giver is None:
             continue
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
-        if prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {"have", "win", "get", "gain", "enjoy"}:
+        if prep is not None and prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {"have", "win", "get", "gain", "enjoy"}:
             continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
-        objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
-        if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
-            continue
-        r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+        if prep is not None:
+            objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+            if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
+                continue
+            content = objs[0]
+        else:
+            content = _receiver(tok)
+            if content is None:
+                continue
+        r = _trimmed(doc, content.left_edge.i, content.right_edge.i + 1)
         if r is None:
             continue
         parts = [_chars(doc, *r)]
         if _covered(found + out, parts):
+            continue
+        if giver is not None:
+            source = speaker(ctx, giver, skip=ctx.original(*parts[0])[:2])
+            if source is None:
+                continue
+            cue_end = prep if prep is not None and prep.i > tok.i and (giver.i > prep.i or prep.i == tok.i + 1) else tok
+            cue_span = (tok.idx, cue_end.idx + len(cue_end.text))
+            text = _text(doc)[parts[0][0]: parts[0][1]]
+            out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
+                              _text(doc)[cue_span[0]: cue_span[1]], source, kind))
             continue
         poss = next((c for c in tok.children if c.dep_ == "poss"), None)
         if poss is None and low in {"call", "criticism", "support", "attack"}:
@@ -813,6 +839,25 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
                           _text(doc)[cue_span[0]: cue_span[1]], source, kind))
     return out
+
+
+def _giver(tok: Token) -> Token | None:
+    """The noun phrase of a cue noun's "from" or "by" phrase ("criticism from many environmentalists"), when it can be a
+    speaker."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in {"from", "by"} and c.i > tok.i:
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None and obj.lower_ not in NOT_SPEAKERS and obj.pos_ in {"PROPN", "NOUN", "PRON"} and \
+                    obj.ent_type_ not in {"DATE", "TIME", "GPE", "LOC"}:
+                return obj
+    return None
+
+
+def _receiver(tok: Token) -> Token | None:
+    """The subject that receives a cue noun which is the object of a verb of receiving ("the plan faced criticism")."""
+    if tok.dep_ == "dobj" and lemma_of(tok.head) in _RECEIVE_VERBS:
+        return subject_of(tok.head)
+    return None
 
 
 # Nouns whose "that" clause is what someone said, claimed or believes ("Trump's claim that …", "a Times report that
