@@ -483,6 +483,33 @@ def test_a_cue_noun_with_a_from_phrase_and_nothing_attributed_is_no_quote(analyz
     assert analyze_text(text).quotes == []
 
 
+# A quote closed by a dash and a name is that person's (vox pops, epigraphs); the tokenizer glues the dash to the mark
+# or the name.
+BYLINES = [
+    ("dash after the mark", '"Mr. Weber embodies the worst of the harbour council. He has never listened to us." ― Sonya '
+     'Herridge\n"During the debate Weber said the harbour is dying. He is ignorant of our lives."― Pamela Padilla\n',
+     ["Mr. Weber embodies the worst of the harbour council. He has never listened to us.",
+      "During the debate Weber said the harbour is dying. He is ignorant of our lives."], ["Sonya Herridge", "Pamela Padilla"]),
+    ("dash line with a place", 'The ferry debate went on.\n\n"The whole idea of a closed harbour is something that we hear '
+     'about all the time."\n\n-Michelle Marks, Oslo.\n\nMore later.',
+     ["The whole idea of a closed harbour is something that we hear about all the time."], ["Michelle Marks"]),
+]
+
+
+@pytest.mark.parametrize("pattern,text,contents,written", BYLINES, ids=[row[0] for row in BYLINES])
+def test_a_quote_closed_by_a_dash_and_a_name_is_that_persons(analyze_text, pattern, text, contents, written):
+    quotes = [q for q in analyze_text(text).quotes if q.kind == "direct"]
+    assert [q.text for q in quotes] == contents
+    assert [q.source_text for q in quotes] == written
+    for q in quotes:
+        assert text[q.source_start:q.source_end] == q.source_text and text[q.cue_start:q.cue_end] in {"―", "-"}
+
+
+def test_a_dash_in_running_prose_is_no_byline(analyze_text):
+    text = 'The banner read "a harbour for all of us, not just for the rich" — Weber, of course, disagreed with it.'
+    assert not [q for q in analyze_text(text).quotes if q.cue in {"—", "-", "―"}]
+
+
 # A noun whose "that" clause someone said, claimed or believes: the clause is the content, the noun the cue, the source
 # its possessor, a "from" phrase or a name before it; with none of these, no source.
 THAT_NOUNS = [

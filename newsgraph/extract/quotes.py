@@ -33,6 +33,7 @@ Found in these passes, the first that claims a cue wins:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 
 from spacy.attrs import IDX
@@ -286,7 +287,7 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     cue = after or governing or _cue_before(ctx, starts, qs)
     glued = None if cue is not None else _glued_cue(ctx, starts, qs)
     if cue is None and glued is None:
-        return None
+        return _byline(ctx, starts, qs)
     text = _text(doc)[qs.start: qs.end]
     skip = ctx.original(qs.start, qs.end)[:2]
     if glued is not None:
@@ -318,6 +319,46 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
                 clause[-1] = (clause[-1][0], max(clause[-1][1], qs.close + 1))
                 return _Found(clause, "partial", cue, cue_span, cue_text, source, attribution, qs.close, [(qs.open, qs.close + 1)])
     return _Found([(qs.start, qs.end)], "direct", cue, cue_span, cue_text, source, attribution, qs.close)
+
+
+# A dash that opens a byline, with the blank space around it: at most one blank line between the quote and the dash.
+_BYLINE_DASH = re.compile(r"[ \t]*(?:\n[ \t]*){0,2}(\u2015|\u2014|\u2013|--?)[ \t]*(?=[A-Z])")
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _byline(ctx: Context, starts: list[int], qs: QuotedSpan) -> _Found | None:
+    """A vox pop's or epigraph's byline: `"…" ― Carla Sanchez`, a quote closed by a dash and a name (`"…"` then a line
+    `-Michelle Marks, Philadelphia.`). The name ends its line, or only a place or a description without a finite verb
+    follows it (`-President Obama, tweeting after Clinton's speech.`); a dash in running prose (`"…" — Trump, of
+    course, disagreed`) is no byline. The tokenizer often glues the dash to the mark or the name ('"―', '-Michelle'),
+    so the dash and the name are read on the characters."""
+    if not qs.closed:
+        return None
+    doc, text = ctx.doc, _text(ctx.doc)
+    m = _BYLINE_DASH.match(text, qs.close + 1)
+    if m is None:
+        return None
+    name_lo = m.end()
+    line_end = text.find("\n", name_lo)
+    line_end = len(text) if line_end < 0 else line_end
+    k = bisect.bisect_right(starts, name_lo) - 1  # the token the name starts in (it may begin with the dash)
+    names: list[Token] = []
+    while k < len(doc) and doc[k].idx < line_end and (doc[k].pos_ == "PROPN" or doc[k].text == "." and names
+                                                      and len(doc[k - 1].text) <= 3):
+        if doc[k].pos_ == "PROPN":
+            names.append(doc[k])
+        k += 1  # the name's words ("Sonya Herridge", "Mr. Smith")
+    if not names:
+        return None
+    rest = [t for t in doc[k:] if t.idx < line_end and not t.is_space]
+    if rest and not (rest[0].text in {".", ",", "("} and not any(t.tag_ in _FINITE_TAGS for t in rest)):
+        return None
+    last = names[-1]
+    start, end, written = ctx.original(name_lo, last.idx + len(last.text))
+    mention = ctx.mention_of(last)
+    source = Source(Participant("source", start, end, written, mention), start, end, written, None, "name")
+    dash = (m.start(1), m.end(1))
+    return _Found([(qs.start, qs.end)], "direct", None, dash, text[dash[0]: dash[1]], source, "speech", qs.close)
 
 
 def _glued_cue(ctx: Context, starts: list[int], qs: QuotedSpan) -> tuple[Token, Token | None] | None:
