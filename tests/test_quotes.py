@@ -558,6 +558,35 @@ def test_a_clause_of_no_claim_noun_or_a_relative_clause_is_no_attribution(analyz
     assert not [q for q in analysis.quotes if fragment in q.text], [(q.text, q.cue) for q in analysis.quotes]
 
 
+# A verb that carries a claim only through its object noun ("broke the news that …"): one noun table and one "that"
+# clause finder with the claim nouns above, the noun giving the kind.
+CLAIM_VERB_NOUNS = [
+    ("broke the news", "Maria Olsen broke the news that the harbour would close in May.",
+     "the harbour would close in May", "broke the news", "speech", "Maria Olsen"),
+    ("made the claim", "Paul Weber made the claim that the ferry lost money.",
+     "the ferry lost money", "made the claim", "claim", "Paul Weber"),
+    ("shared her belief", "Maria Olsen shared her belief that the harbour would reopen.",
+     "the harbour would reopen", "shared her belief", "belief", "Maria Olsen"),
+]
+
+
+@pytest.mark.parametrize("pattern,text,content,cue,attribution,written", CLAIM_VERB_NOUNS,
+                         ids=[row[0] for row in CLAIM_VERB_NOUNS])
+def test_a_claim_verbs_noun_carries_the_that_clause(analyze_text, pattern, text, content, cue, attribution, written):
+    analysis = analyze_text(text)
+    quote = _find(analysis, content)
+    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
+    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+
+
+@pytest.mark.parametrize("text", [
+    "The news that the harbour would close in May shocked the shop owners.",  # news nobody is named for
+    "Paul Weber made the claim that he made.",  # a relative clause, no "that" clause
+])
+def test_a_claim_noun_without_its_source_or_clause_is_no_quote(analyze_text, text):
+    assert analyze_text(text).quotes == []
+
+
 # --- the seeds -------------------------------------------------------------------------------------
 
 SEED_QUOTES = [

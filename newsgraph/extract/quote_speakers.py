@@ -45,9 +45,8 @@ SPEECH_VERBS = frozenset(
 )
 # Verbs that may introduce a quotation in marks, though they do not mean "say" on their own.
 QUOTE_VERBS = SPEECH_VERBS | frozenset("declare call describe react ask continue quip shout exclaim boast brand dub term".split())
-# Nouns that carry a claim in a "that" clause: "broke the news that …".
-CLAIM_NOUNS = frozenset("news statement claim report word announcement assertion warning allegation".split())
-# Verbs that carry a claim only through a claim noun: "broke the news that …", "issued a statement that …".
+# Verbs that carry a claim only through a claim noun (``quotes._THAT_NOUNS``): "broke the news that …", "issued a
+# statement that …".
 CLAIM_VERBS = frozenset("break publish issue release carry spread share deliver make".split())
 # Subjects that are documents speaking for their author: "a report by X".
 DOCUMENT_NOUNS = frozenset("report statement study survey article analysis interview letter op-ed editorial".split())

@@ -43,7 +43,7 @@ from spacy.tokens import Span, Token
 from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
-    CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
+    CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
     named_before, subject_of, subject_since,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
@@ -537,7 +537,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         # these verbs show, get or keep such things, and attribute nothing; "X speaks volumes about Y" says nothing
         return None
     for c in kids:
-        if c.dep_ == "dobj" and (lemma in _NP_CUES or lemma_of(c) in CLAIM_NOUNS):
+        if c.dep_ == "dobj" and (lemma in _NP_CUES or lemma_of(c) in _THAT_NOUNS):
             if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
                 continue
             if all(t.ent_type_ in {"DATE", "TIME"} or t.is_punct for t in c.subtree):
@@ -605,14 +605,14 @@ def _one_name(ctx: Context, parts: list[tuple[int, int]]) -> bool:
 
 
 def _claim_noun_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], Token] | None:
-    """"broke the news that …", "issued a statement saying …": a claim noun carries the content."""
+    """"broke the news that …", "issued a statement that …": the object of a verb that carries a claim only through a
+    claim noun (``CLAIM_VERBS``) is a noun of ``_THAT_NOUNS``, and its "that" clause (``_that_clause``) the content."""
     for child in verb.children:
-        if child.dep_ in {"dobj", "attr"} and lemma_of(child) in CLAIM_NOUNS:
-            for grand in child.children:
-                if grand.dep_ in {"acl", "ccomp", "relcl"} and any(g.dep_ == "mark" and g.lower_ == "that" for g in grand.children):
-                    parts = _subtree_parts(ctx.doc, grand)
-                    if parts:
-                        return parts, child
+        if child.dep_ in {"dobj", "attr"} and lemma_of(child) in _THAT_NOUNS:
+            clause = _that_clause(child)
+            parts = _subtree_parts(ctx.doc, clause) if clause is not None else None
+            if parts:
+                return parts, child
     return None
 
 
@@ -716,7 +716,10 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         else:
             cue_span = _tok_span(cue_word)
         cue_text = _text(doc)[cue_span[0]: cue_span[1]]
-        out.append(_Found(parts, kind, tok, cue_span, cue_text, source, _attribution(tok, source, subject)))
+        attribution = _attribution(tok, source, subject)
+        if claim is not None and attribution != "report":
+            attribution = _THAT_NOUNS[lemma_of(claim[1])]  # "made the claim that …" claims, "issued a statement" speaks
+        out.append(_Found(parts, kind, tok, cue_span, cue_text, source, attribution))
         used_cues.add(tok.i)
         if sibling is not None and subject is not None and not _own_subject(sibling):
             speakers[sibling.i] = subject  # "X said A and warned B", "X said A, citing B": B is X's too
@@ -902,16 +905,20 @@ def _receiver(tok: Token) -> Token | None:
 
 
 # Nouns whose "that" clause is what someone said, claimed or believes ("Trump's claim that …", "a Times report that
-# …", "complaints that …"), with the kind of attribution each makes. Nouns whose clause is nobody's words ("the fact
+# …", "complaints that …", "broke the news that …"), with the kind of attribution each makes; a cue verb's object of
+# one of these is its content too ("denied the report"). Nouns whose clause is nobody's words ("the fact
 # that", "the idea that", "the possibility that", "a sign that") are left out.
 _THAT_NOUNS = {
     **dict.fromkeys("""claim assertion allegation accusation charge argument contention insistence conclusion estimate
                     prediction projection pronouncement rumor rumour speculation""".split(), "claim"),
     **dict.fromkeys("""statement announcement warning suggestion promise pledge vow assurance remark complaint criticism
-                    acknowledgment acknowledgement admission reminder demand message testimony report""".split(), "speech"),
+                    acknowledgment acknowledgement admission reminder demand message testimony report news word""".split(),
+                    "speech"),
     **dict.fromkeys("belief fear hope concern worry suspicion".split(), "belief"),
     "denial": "denial",
 }
+# Of these, nouns that are nobody's word unless someone is named for them ("the news that …" is the author's own).
+_SOURCED_NOUNS = frozenset({"news", "word"})
 # Nouns of a speech act whose "to" clause is what someone said they would do or asked for ("Obama's promise to close
 # Guantanamo", "her call to resign"). An intention ("his decision to act alone", "a plan to", "a bid to") is what
 # someone did or meant, not what they said, and a refusal's clause reads as the opposite of its source's word.
@@ -968,7 +975,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
         if to_clause is not None and _inside_cue(tok):
             continue  # "Scarborough slammed Trump's promise to …": the promise is what the outer cue reports
         source = _noun_source(ctx, tok, clause or to_clause, parts)
-        if source is None and to_clause is not None:
+        if source is None and (to_clause is not None or low in _SOURCED_NOUNS):
             continue
         cue_span = _tok_span(tok)
         lo, hi = parts[0][0], parts[-1][1]
