@@ -510,6 +510,19 @@ def test_a_dash_in_running_prose_is_no_byline(analyze_text):
     assert not [q for q in analyze_text(text).quotes if q.cue in {"—", "-", "―"}]
 
 
+def test_a_cue_after_a_quote_that_ends_its_sentence_reports_its_own_clause(analyze_text):
+    """'"…true." He said the council would …': the cue and its clause are the next sentence's, not the quote's."""
+    text = 'Maria Olsen interjected: "It is just not true." He said the council would not go far enough to fix the harbour.'
+    analysis = analyze_text(text)
+    quote = _find(analysis, "It is just not true.")
+    assert (quote.cue, quote.source_text, quote.kind) == ("interjected", "Maria Olsen", "direct")
+    clause = _find(analysis, "the council would not go far enough to fix the harbour")
+    assert (clause.cue, clause.source_text) == ("said", "He")
+    # with no clause of its own, the cue after the quote is the quote's
+    quote = _find(analyze_text('"We will win the vote." Olsen said on Monday.'), "We will win the vote.")
+    assert (quote.cue, quote.source_text) == ("said", "Olsen")
+
+
 # A noun whose "that" clause someone said, claimed or believes: the clause is the content, the noun the cue, the source
 # its possessor, a "from" phrase or a name before it; with none of these, no source.
 THAT_NOUNS = [

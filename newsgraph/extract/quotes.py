@@ -381,6 +381,7 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     before = _text(doc)[:qs.open].rstrip()[-1:]
     if before.isalnum() and _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
         return None  # 'the probe is "ongoing." He said …': a quote closing its sentence inside it; "He said" is the next one
+    closes_sentence = _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}
     i = bisect.bisect_left(starts, qs.close + 1)
     limit = min(len(doc), i + _AFTER_WINDOW)
     sent_end = doc[i].sent.end if i < len(doc) else i
@@ -393,6 +394,9 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
             between = doc[i:j]
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
             if all(t.is_punct or t.is_space or t.i in allowed for t in between):
+                if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
+                        c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree) for c in tok.children):
+                    return None  # '"It's just not true." He said Clinton would not …': the cue of the next sentence's clause
                 return tok
             return None
     return None
