@@ -17,7 +17,9 @@ Found in these passes, the first that claims a cue wins:
    (``NBC's "Meet the Press"``) and terms (``a phenomenon called "differential
    nonresponse"``) are not quotes; a quote interrupted by its own attribution
    (``"…," she said. "…"``) is one record whose ``parts`` are the pieces, unless the second quote has a
-   cue of its own (``"…," she said, adding that "…"``).
+   cue of its own (``"…," she said, adding that "…"``). With no cue, a byline names the speaker (``"…" ― Carla
+   Sanchez``, ``_byline``). A cue after a quote that ends its sentence, with a clause of its own, is the next
+   sentence's (``"…true." He said Clinton would …``).
 2. Cue words with their content: a clausal complement (``said that …``), the
    rest of the clause around a parenthetical cue (``…, he added, assumes …``),
    an open complement (``wants to …``, ``urged X to …``), a noun phrase for cues
@@ -26,8 +28,12 @@ Found in these passes, the first that claims a cue wins:
    phrase, and a headline colon (``Trump: Generals don't …``). A second cue of the speaker that the parser
    hangs on the reported clause's verb (``X said A and warned B``, ``…, citing B``, ``…, though she noted B``,
    ``…, which he said B``) ends the first content and is a record of its own (``_without_sibling``).
-3. Cue nouns: a preposition's object (``his support for Clinton``, ``_nominal_cues``), and a claim noun's "that"
-   clause or a speech noun's "to" clause (``Trump's claim that …``, ``his promise to …``, ``_that_nouns``).
+3. Cue nouns: a preposition's object (``his support for Clinton``, ``_nominal_cues``; a "from"/"by" phrase is the
+   source: ``the plan faced criticism from X``), and a claim noun's "that" clause or a speech noun's "to" clause
+   (``Trump's claim that …``, ``his promise to …``, ``_that_nouns``; the same nouns and clause finder as a claim
+   verb's ``broke the news that …`` in pass 2).
+
+Cue verbs are looked up by ``lexicons.lemmas.lemma_of``, which puts right the model's "hopes" -> "hop".
 """
 
 from __future__ import annotations
