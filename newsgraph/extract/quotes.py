@@ -401,8 +401,10 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
             if all(t.is_punct or t.is_space or t.i in allowed for t in between):
                 if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
-                        c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree) for c in tok.children):
-                    return None  # '"It's just not true." He said Clinton would not …': the cue of the next sentence's clause
+                        c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree)
+                        for c in tok.children):
+                    # '"It's just not true." He said Clinton would not …': the cue of the next sentence's clause
+                    return None
                 return tok
             return None
     return None
@@ -844,7 +846,8 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
-        if prep is not None and prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {"have", "win", "get", "gain", "enjoy"}:
+        if prep is not None and prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {
+                "have", "win", "get", "gain", "enjoy"}:
             continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
         if prep is not None:
             objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
