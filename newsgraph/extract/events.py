@@ -38,6 +38,7 @@ from newsgraph.lexicons.events import (
     FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS, PERSON_DESCRIPTIONS,
     PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS, THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
+from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Event, Participant
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
@@ -67,14 +68,6 @@ REVERSAL_VERBS = frozenset({
 })
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
-# Lemmas the small English model gets wrong on news verbs ("hopes" -> "hop").
-_LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
-
-
-def lemma_of(tok: Token) -> str:
-    return _LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
-
-
 def _acronym(tok: Token) -> bool:
     """"MPs", "NGOs": a plural acronym the tagger took for a verb."""
     return sum(ch.isupper() for ch in tok.text) >= 2

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
 from newsgraph.lexicons.coref import first_names
+from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
@@ -44,9 +45,8 @@ SPEECH_VERBS = frozenset(
 )
 # Verbs that may introduce a quotation in marks, though they do not mean "say" on their own.
 QUOTE_VERBS = SPEECH_VERBS | frozenset("declare call describe react ask continue quip shout exclaim boast brand dub term".split())
-# Nouns that carry a claim in a "that" clause: "broke the news that …".
-CLAIM_NOUNS = frozenset("news statement claim report word announcement assertion warning allegation".split())
-# Verbs that carry a claim only through a claim noun: "broke the news that …", "issued a statement that …".
+# Verbs that carry a claim only through a claim noun (``quotes._THAT_NOUNS``): "broke the news that …", "issued a
+# statement that …".
 CLAIM_VERBS = frozenset("break publish issue release carry spread share deliver make".split())
 # Subjects that are documents speaking for their author: "a report by X".
 DOCUMENT_NOUNS = frozenset("report statement study survey article analysis interview letter op-ed editorial".split())
@@ -67,7 +67,7 @@ _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp", "dobj", "pobj", "p
 
 
 def is_cue(token: Token, lexicon: frozenset[str] = QUOTE_VERBS) -> bool:
-    if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in lexicon:
+    if token.pos_ not in {"VERB", "AUX"} or lemma_of(token) not in lexicon:
         return False
     # "So-called" is a hedge, not a speaker calling something.
     return not (token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "so")

@@ -17,7 +17,9 @@ Found in these passes, the first that claims a cue wins:
    (``NBC's "Meet the Press"``) and terms (``a phenomenon called "differential
    nonresponse"``) are not quotes; a quote interrupted by its own attribution
    (``"…," she said. "…"``) is one record whose ``parts`` are the pieces, unless the second quote has a
-   cue of its own (``"…," she said, adding that "…"``).
+   cue of its own (``"…," she said, adding that "…"``). With no cue, a byline names the speaker (``"…" ― Carla
+   Sanchez``, ``_byline``). A cue after a quote that ends its sentence, with a clause of its own, is the next
+   sentence's (``"…true." He said Clinton would …``).
 2. Cue words with their content: a clausal complement (``said that …``), the
    rest of the clause around a parenthetical cue (``…, he added, assumes …``),
    an open complement (``wants to …``, ``urged X to …``), a noun phrase for cues
@@ -26,13 +28,18 @@ Found in these passes, the first that claims a cue wins:
    phrase, and a headline colon (``Trump: Generals don't …``). A second cue of the speaker that the parser
    hangs on the reported clause's verb (``X said A and warned B``, ``…, citing B``, ``…, though she noted B``,
    ``…, which he said B``) ends the first content and is a record of its own (``_without_sibling``).
-3. Cue nouns: a preposition's object (``his support for Clinton``, ``_nominal_cues``), and a claim noun's "that"
-   clause or a speech noun's "to" clause (``Trump's claim that …``, ``his promise to …``, ``_that_nouns``).
+3. Cue nouns: a preposition's object (``his support for Clinton``, ``_nominal_cues``; a "from"/"by" phrase is the
+   source: ``the plan faced criticism from X``), and a claim noun's "that" clause or a speech noun's "to" clause
+   (``Trump's claim that …``, ``his promise to …``, ``_that_nouns``; the same nouns and clause finder as a claim
+   verb's ``broke the news that …`` in pass 2).
+
+Cue verbs are looked up by ``lexicons.lemmas.lemma_of``, which puts right the model's "hopes" -> "hop".
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 
 from spacy.attrs import IDX
@@ -42,10 +49,11 @@ from spacy.tokens import Span, Token
 from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
-    CLAIM_NOUNS, CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
+    CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
     named_before, subject_of, subject_since,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
+from newsgraph.lexicons.lemmas import LEMMA_FIXES, lemma_of
 from newsgraph.model import Participant, Quote
 
 _AFTER_WINDOW = 7  # tokens after a closing mark within which "X said" must stand
@@ -186,11 +194,11 @@ def _quote(ctx: Context, f: _Found) -> Quote:
 
 
 def _attribution(cue: Token | None, source: Source | None, subject: Token | None = None) -> str:
-    if subject is not None and subject.lemma_.lower() in DOCUMENT_NOUNS:
+    if subject is not None and lemma_of(subject) in DOCUMENT_NOUNS:
         return "report"
     if cue is None:
         return "speech"
-    return cue_kinds().get(cue.lemma_.lower(), "speech")
+    return cue_kinds().get(lemma_of(cue), "speech")
 
 
 _text = parsed_text  # the parsed text, built once per Doc
@@ -285,7 +293,7 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     cue = after or governing or _cue_before(ctx, starts, qs)
     glued = None if cue is not None else _glued_cue(ctx, starts, qs)
     if cue is None and glued is None:
-        return None
+        return _byline(ctx, starts, qs)
     text = _text(doc)[qs.start: qs.end]
     skip = ctx.original(qs.start, qs.end)[:2]
     if glued is not None:
@@ -319,6 +327,46 @@ def _direct(ctx: Context, starts: list[int], qs: QuotedSpan, used_cues: set[int]
     return _Found([(qs.start, qs.end)], "direct", cue, cue_span, cue_text, source, attribution, qs.close)
 
 
+# A dash that opens a byline, with the blank space around it: at most one blank line between the quote and the dash.
+_BYLINE_DASH = re.compile(r"[ \t]*(?:\n[ \t]*){0,2}(\u2015|\u2014|\u2013|--?)[ \t]*(?=[A-Z])")
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _byline(ctx: Context, starts: list[int], qs: QuotedSpan) -> _Found | None:
+    """A vox pop's or epigraph's byline: `"…" ― Carla Sanchez`, a quote closed by a dash and a name (`"…"` then a line
+    `-Michelle Marks, Philadelphia.`). The name ends its line, or only a place or a description without a finite verb
+    follows it (`-President Obama, tweeting after Clinton's speech.`); a dash in running prose (`"…" — Trump, of
+    course, disagreed`) is no byline. The tokenizer often glues the dash to the mark or the name ('"―', '-Michelle'),
+    so the dash and the name are read on the characters."""
+    if not qs.closed:
+        return None
+    doc, text = ctx.doc, _text(ctx.doc)
+    m = _BYLINE_DASH.match(text, qs.close + 1)
+    if m is None:
+        return None
+    name_lo = m.end()
+    line_end = text.find("\n", name_lo)
+    line_end = len(text) if line_end < 0 else line_end
+    k = bisect.bisect_right(starts, name_lo) - 1  # the token the name starts in (it may begin with the dash)
+    names: list[Token] = []
+    while k < len(doc) and doc[k].idx < line_end and (doc[k].pos_ == "PROPN" or doc[k].text == "." and names
+                                                      and len(doc[k - 1].text) <= 3):
+        if doc[k].pos_ == "PROPN":
+            names.append(doc[k])
+        k += 1  # the name's words ("Sonya Herridge", "Mr. Smith")
+    if not names:
+        return None
+    rest = [t for t in doc[k:] if t.idx < line_end and not t.is_space]
+    if rest and not (rest[0].text in {".", ",", "("} and not any(t.tag_ in _FINITE_TAGS for t in rest)):
+        return None
+    last = names[-1]
+    start, end, written = ctx.original(name_lo, last.idx + len(last.text))
+    mention = ctx.mention_of(last)
+    source = Source(Participant("source", start, end, written, mention), start, end, written, None, "name")
+    dash = (m.start(1), m.end(1))
+    return _Found([(qs.start, qs.end)], "direct", None, dash, text[dash[0]: dash[1]], source, "speech", qs.close)
+
+
 def _glued_cue(ctx: Context, starts: list[int], qs: QuotedSpan) -> tuple[Token, Token | None] | None:
     """'Maduro said,"What …': the tokenizer left the cue glued to the mark, so the parse around it is
     unreliable; the speaker is the name right before the glued cue."""
@@ -339,6 +387,7 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     before = _text(doc)[:qs.open].rstrip()[-1:]
     if before.isalnum() and _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
         return None  # 'the probe is "ongoing." He said …': a quote closing its sentence inside it; "He said" is the next one
+    closes_sentence = _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}
     i = bisect.bisect_left(starts, qs.close + 1)
     limit = min(len(doc), i + _AFTER_WINDOW)
     sent_end = doc[i].sent.end if i < len(doc) else i
@@ -351,6 +400,11 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
             between = doc[i:j]
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
             if all(t.is_punct or t.is_space or t.i in allowed for t in between):
+                if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
+                        c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree)
+                        for c in tok.children):
+                    # '"It's just not true." He said Clinton would not …': the cue of the next sentence's clause
+                    return None
                 return tok
             return None
     return None
@@ -440,7 +494,7 @@ def _words(doc, parts: list[tuple[int, int]]) -> int:
 def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     """The canonical character pieces a cue verb attributes (see the module docstring, pass 2)."""
     doc = ctx.doc
-    lemma = verb.lemma_.lower()
+    lemma = lemma_of(verb)
     kids = list(verb.children)
     if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
         return None
@@ -495,7 +549,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         # these verbs show, get or keep such things, and attribute nothing; "X speaks volumes about Y" says nothing
         return None
     for c in kids:
-        if c.dep_ == "dobj" and (lemma in _NP_CUES or c.lemma_.lower() in CLAIM_NOUNS):
+        if c.dep_ == "dobj" and (lemma in _NP_CUES or lemma_of(c) in _THAT_NOUNS):
             if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
                 continue
             if all(t.ent_type_ in {"DATE", "TIME"} or t.is_punct for t in c.subtree):
@@ -563,14 +617,14 @@ def _one_name(ctx: Context, parts: list[tuple[int, int]]) -> bool:
 
 
 def _claim_noun_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], Token] | None:
-    """"broke the news that …", "issued a statement saying …": a claim noun carries the content."""
+    """"broke the news that …", "issued a statement that …": the object of a verb that carries a claim only through a
+    claim noun (``CLAIM_VERBS``) is a noun of ``_THAT_NOUNS``, and its "that" clause (``_that_clause``) the content."""
     for child in verb.children:
-        if child.dep_ in {"dobj", "attr"} and child.lemma_.lower() in CLAIM_NOUNS:
-            for grand in child.children:
-                if grand.dep_ in {"acl", "ccomp", "relcl"} and any(g.dep_ == "mark" and g.lower_ == "that" for g in grand.children):
-                    parts = _subtree_parts(ctx.doc, grand)
-                    if parts:
-                        return parts, child
+        if child.dep_ in {"dobj", "attr"} and lemma_of(child) in _THAT_NOUNS:
+            clause = _that_clause(child)
+            parts = _subtree_parts(ctx.doc, clause) if clause is not None else None
+            if parts:
+                return parts, child
     return None
 
 
@@ -582,7 +636,7 @@ def _covered(found: list[_Found], parts: list[tuple[int, int]]) -> bool:
 
 
 def _is_cue_verb(tok: Token) -> bool:
-    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in cue_kinds() and not (
+    return tok.pos_ in {"VERB", "AUX"} and lemma_of(tok) in cue_kinds() and not (
         tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so"
     )
 
@@ -596,13 +650,16 @@ def _may_cue(ctx: Context, lowers: set[str], lemmas: frozenset[str] | set[str], 
     words = {strings[w] for w in lowers}
     dep_ids = {strings[d] for d in deps} if deps is not None else None
     lemma_ok: dict[int, bool] = {}
+    fixed = {strings[form]: lemma in lemmas for form, lemma in LEMMA_FIXES.items()}  # "hoping": the model says "hop"
     tokens = ctx.tokens()
     out = []
     for i, (_, lower, lemma, p, _, dep) in enumerate(ctx.columns()):
         if lower in words:
             out.append(tokens[i])
         elif p in pos and (dep_ids is None or dep in dep_ids):
-            ok = lemma_ok.get(lemma)
+            ok = fixed.get(lower)
+            if ok is None:
+                ok = lemma_ok.get(lemma)
             if ok is None:
                 ok = lemma_ok[lemma] = strings[lemma].lower() in lemmas
             if ok:
@@ -631,10 +688,10 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         cue_word = tok
         claim = None
         if _is_cue_verb(tok):
-            if any(c.dep_ == "neg" for c in tok.children) and tok.lemma_.lower() in {"say", "tell", "add", "explain", "comment"}:
+            if any(c.dep_ == "neg" for c in tok.children) and lemma_of(tok) in {"say", "tell", "add", "explain", "comment"}:
                 continue  # "did not say in what way …" reports nothing; "did not mention Trump" still attributes
             parts = _content(ctx, tok)
-        elif tok.pos_ == "VERB" and tok.lemma_.lower() in CLAIM_VERBS:
+        elif tok.pos_ == "VERB" and lemma_of(tok) in CLAIM_VERBS:
             claim = _claim_noun_content(ctx, tok)
             parts = claim[0] if claim else None
         else:
@@ -655,7 +712,7 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         source = None
         if subject is not None:
             if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES and not (
-                subject.lower_ == "it" and tok.lemma_.lower() in _DOCUMENT_CUES)) or subject.lower_ == "there":
+                subject.lower_ == "it" and lemma_of(tok) in _DOCUMENT_CUES)) or subject.lower_ == "there":
                 continue
             source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
         elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
@@ -671,7 +728,10 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         else:
             cue_span = _tok_span(cue_word)
         cue_text = _text(doc)[cue_span[0]: cue_span[1]]
-        out.append(_Found(parts, kind, tok, cue_span, cue_text, source, _attribution(tok, source, subject)))
+        attribution = _attribution(tok, source, subject)
+        if claim is not None and attribution != "report":
+            attribution = _THAT_NOUNS[lemma_of(claim[1])]  # "made the claim that …" claims, "issued a statement" speaks
+        out.append(_Found(parts, kind, tok, cue_span, cue_text, source, attribution))
         used_cues.add(tok.i)
         if sibling is not None and subject is not None and not _own_subject(sibling):
             speakers[sibling.i] = subject  # "X said A and warned B", "X said A, citing B": B is X's too
@@ -756,15 +816,24 @@ _ADJ_CUES = {
 _CUE_PREPS = frozenset({"for", "of", "on", "about", "at", "to", "against", "over"})
 
 
+# Verbs whose subject receives what their object noun gives: "the plan faced criticism from X", "Clinton won support
+# from the unions", "the deal sparked criticism from Congress".
+_RECEIVE_VERBS = frozenset("face draw spark earn win receive get attract garner gain secure trigger prompt provoke invite "
+                           "court enjoy".split())
+
+
 def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
     """"his support for Clinton", "X took a swipe at Y", "X was critical of Y": the object of the preposition is the
-    content; the possessor, or the subject of the verb the noun or adjective completes, is the source."""
+    content; the possessor, or the subject of the verb the noun or adjective completes, is the source. A noun's
+    "from"/"by" phrase names its source instead ("the criticism of her actions by Comey"), and then a noun without a
+    content preposition attributes what the verb's subject receives ("the plan faced criticism from environmentalists",
+    "Clinton won support from the unions": the plan, Clinton)."""
     doc = ctx.doc
     out: list[_Found] = []
     # cue nouns, and cue adjectives completing a verb: no other token passes the tests below
     may = _may_cue(ctx, set(), _NOUN_CUES.keys(), {NOUN}) + _may_cue(ctx, set(), _ADJ_CUES.keys(), {ADJ}, {"acomp", "oprd"})
     for tok in sorted(may, key=lambda t: t.i):
-        low = tok.lemma_.lower()
+        low = lemma_of(tok)
         if tok.pos_ == "NOUN" and low in _NOUN_CUES:
             kind = _NOUN_CUES[low]
         elif tok.pos_ == "ADJ" and low in _ADJ_CUES and tok.dep_ in {"acomp", "oprd"}:
@@ -772,20 +841,38 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         else:
             continue
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
-        if prep is None:
+        giver = _giver(tok) if tok.pos_ == "NOUN" else None
+        if prep is None and giver is None:
             continue
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
-        if prep.lower_ == "of" and low == "support" and tok.head.lemma_.lower() in {"have", "win", "get", "gain", "enjoy"}:
+        if prep is not None and prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {
+                "have", "win", "get", "gain", "enjoy"}:
             continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
-        objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
-        if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
-            continue
-        r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
+        if prep is not None:
+            objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
+            if not objs or objs[0].lower_ in _PRONOUN_CONTENT:
+                continue
+            content = objs[0]
+        else:
+            content = _receiver(tok)
+            if content is None:
+                continue
+        r = _trimmed(doc, content.left_edge.i, content.right_edge.i + 1)
         if r is None:
             continue
         parts = [_chars(doc, *r)]
         if _covered(found + out, parts):
+            continue
+        if giver is not None:
+            source = speaker(ctx, giver, skip=ctx.original(*parts[0])[:2])
+            if source is None:
+                continue
+            cue_end = prep if prep is not None and prep.i > tok.i and (giver.i > prep.i or prep.i == tok.i + 1) else tok
+            cue_span = (tok.idx, cue_end.idx + len(cue_end.text))
+            text = _text(doc)[parts[0][0]: parts[0][1]]
+            out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
+                              _text(doc)[cue_span[0]: cue_span[1]], source, kind))
             continue
         poss = next((c for c in tok.children if c.dep_ == "poss"), None)
         if poss is None and low in {"call", "criticism", "support", "attack"}:
@@ -811,17 +898,40 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
     return out
 
 
+def _giver(tok: Token) -> Token | None:
+    """The noun phrase of a cue noun's "from" or "by" phrase ("criticism from many environmentalists"), when it can be a
+    speaker."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in {"from", "by"} and c.i > tok.i:
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is not None and obj.lower_ not in NOT_SPEAKERS and obj.pos_ in {"PROPN", "NOUN", "PRON"} and \
+                    obj.ent_type_ not in {"DATE", "TIME", "GPE", "LOC"}:
+                return obj
+    return None
+
+
+def _receiver(tok: Token) -> Token | None:
+    """The subject that receives a cue noun which is the object of a verb of receiving ("the plan faced criticism")."""
+    if tok.dep_ == "dobj" and lemma_of(tok.head) in _RECEIVE_VERBS:
+        return subject_of(tok.head)
+    return None
+
+
 # Nouns whose "that" clause is what someone said, claimed or believes ("Trump's claim that …", "a Times report that
-# …", "complaints that …"), with the kind of attribution each makes. Nouns whose clause is nobody's words ("the fact
+# …", "complaints that …", "broke the news that …"), with the kind of attribution each makes; a cue verb's object of
+# one of these is its content too ("denied the report"). Nouns whose clause is nobody's words ("the fact
 # that", "the idea that", "the possibility that", "a sign that") are left out.
 _THAT_NOUNS = {
     **dict.fromkeys("""claim assertion allegation accusation charge argument contention insistence conclusion estimate
                     prediction projection pronouncement rumor rumour speculation""".split(), "claim"),
     **dict.fromkeys("""statement announcement warning suggestion promise pledge vow assurance remark complaint criticism
-                    acknowledgment acknowledgement admission reminder demand message testimony report""".split(), "speech"),
+                    acknowledgment acknowledgement admission reminder demand message testimony report news word""".split(),
+                    "speech"),
     **dict.fromkeys("belief fear hope concern worry suspicion".split(), "belief"),
     "denial": "denial",
 }
+# Of these, nouns that are nobody's word unless someone is named for them ("the news that …" is the author's own).
+_SOURCED_NOUNS = frozenset({"news", "word"})
 # Nouns of a speech act whose "to" clause is what someone said they would do or asked for ("Obama's promise to close
 # Guantanamo", "her call to resign"). An intention ("his decision to act alone", "a plan to", "a bid to") is what
 # someone did or meant, not what they said, and a refusal's clause reads as the opposite of its source's word.
@@ -851,7 +961,7 @@ def _that_clause(tok: Token) -> Token | None:
             clause = verb
     if clause is None:
         return None
-    if clause.lemma_.lower() in _RELATIVE_VERBS and not any(
+    if lemma_of(clause) in _RELATIVE_VERBS and not any(
             c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "nsubjpass", "dative", "prt"} for c in clause.children):
         return None
     return clause
@@ -867,7 +977,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
     doc = ctx.doc
     out: list[_Found] = []
     for tok in _may_cue(ctx, set(), _THAT_NOUNS.keys() | _TO_NOUNS.keys(), {NOUN}):
-        low = tok.lemma_.lower()
+        low = lemma_of(tok)
         clause = _that_clause(tok) if low in _THAT_NOUNS else None
         to_clause = _to_clause(tok) if clause is None and low in _TO_NOUNS else None
         if clause is None and to_clause is None:
@@ -878,7 +988,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
         if to_clause is not None and _inside_cue(tok):
             continue  # "Scarborough slammed Trump's promise to …": the promise is what the outer cue reports
         source = _noun_source(ctx, tok, clause or to_clause, parts)
-        if source is None and to_clause is not None:
+        if source is None and (to_clause is not None or low in _SOURCED_NOUNS):
             continue
         cue_span = _tok_span(tok)
         lo, hi = parts[0][0], parts[-1][1]
@@ -896,7 +1006,7 @@ def _inside_cue(tok: Token) -> bool:
         head = head.head
     elif tok.dep_ not in {"dobj", "attr", "nsubjpass"}:
         return False
-    return _is_cue_verb(head) or (head.pos_ == "NOUN" and head.lemma_.lower() in _NOUN_CUES)
+    return _is_cue_verb(head) or (head.pos_ == "NOUN" and lemma_of(head) in _NOUN_CUES)
 
 
 def _to_clause(tok: Token) -> Token | None:
@@ -921,7 +1031,7 @@ def _noun_source(ctx: Context, tok: Token, clause: Token, parts) -> Source | Non
     named = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
     if named is not None:
         return speaker(ctx, named, skip=skip)
-    if tok.dep_ in {"dobj", "attr"} and tok.head.lemma_.lower() in _OWN_NOUN_VERBS:
+    if tok.dep_ in {"dobj", "attr"} and lemma_of(tok.head) in _OWN_NOUN_VERBS:
         subject = subject_of(tok.head)
         if subject is not None and subject.lower_ not in NOT_SPEAKERS:
             return speaker(ctx, subject, skip=skip)
@@ -943,9 +1053,9 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
     doc = ctx.doc
     head = tok.head
     objs = [c for c in tok.children if c.dep_ == "pobj"]
-    if not objs or objs[0].lemma_.lower() not in DOCUMENT_NOUNS or objs[0].lemma_.lower() in {"data", "story", "book", "video"}:
+    if not objs or lemma_of(objs[0]) not in DOCUMENT_NOUNS or lemma_of(objs[0]) in {"data", "story", "book", "video"}:
         return None
-    if head.pos_ not in {"VERB", "AUX"} or head.dep_ not in {"ROOT", "conj"} or _is_cue_verb(head) or head.lemma_.lower() in {
+    if head.pos_ not in {"VERB", "AUX"} or head.dep_ not in {"ROOT", "conj"} or _is_cue_verb(head) or lemma_of(head) in {
         "be", "appear", "publish", "write", "say", "tell", "include", "mention", "cite", "quote"}:
         return None
     if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children):
@@ -954,7 +1064,7 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
     if not parts or _covered(found, parts) or _words(doc, parts) < 3:
         return None
     skip = ctx.original(parts[0][0], parts[-1][1])[:2]
-    if objs[0].lemma_.lower() in _FINDINGS:
+    if lemma_of(objs[0]) in _FINDINGS:
         source, cue = speaker(ctx, objs[0], skip=skip), tok
     else:
         # "In an interview with The Post, Mr. Schultz likened RT to the BBC": the subject speaks, its verb is the cue
@@ -974,7 +1084,8 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
 
 
 def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
-    """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence; X is any noun phrase."""
+    """`according to X, …` / `…, according to X`: X's claim is the rest of the sentence (``_according_clause``); X is any
+    noun phrase."""
     doc = ctx.doc
     if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
         return None
@@ -983,20 +1094,37 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
     if not objs:
         return None
     source_tok = objs[0]
-    sent = tok.sent
     phrase_lo, phrase_hi = tok.i, max(tok.right_edge.i, to.right_edge.i, source_tok.right_edge.i) + 1
-    pieces = [r for r in (_trimmed(doc, sent.start, phrase_lo), _trimmed(doc, phrase_hi, sent.end)) if r and r[1] - r[0] >= 3]
+    pieces = _according_clause(doc, tok, phrase_lo, phrase_hi)
     if not pieces:
         return None
-    best = max(pieces, key=lambda r: r[1] - r[0])
-    parts = [_chars(doc, *best)]
+    parts = [_chars(doc, *r) for r in pieces]
     if _covered(found, parts):
         return None
-    lo, hi = parts[0]
+    lo, hi = parts[0][0], parts[-1][1]
     source = speaker(ctx, source_tok, skip=ctx.original(lo, hi)[:2])
-    kind = "partial" if _text(doc)[lo:hi].count('"') >= 2 else "indirect"
+    kind = "partial" if any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
     cue_span = (tok.idx, to.idx + len(to.text))
     return _Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, "report")
+
+
+def _according_clause(doc, tok: Token, phrase_lo: int, phrase_hi: int) -> list[tuple[int, int]]:
+    """The token range an "according to" phrase (tokens [phrase_lo, phrase_hi)) attributes: the rest of its sentence on
+    the side of the word the phrase hangs on (PolNeAR gives it all, coordinated clauses too: "X raised $2 million,
+    while Y raised $6 million, according to …"), so "… after, according to him, the network censured his report" is the
+    censure and "59 percent view her unfavorably, according to a poll last week - the same as …" the 59 percent; the
+    longer side when the phrase hangs on nothing there. "That's according to X": "that" is the claim."""
+    sent = tok.sent
+    head = tok.head
+    if head.lemma_ == "be" and head.i == tok.i - 1 and head.i > sent.start and doc[head.i - 1].lower_ in {"that", "this"} \
+            and doc[head.i - 1].dep_ == "nsubj":
+        return [(head.i - 1, head.i)]
+    sides = [r for r in (_trimmed(doc, sent.start, phrase_lo), _trimmed(doc, phrase_hi, sent.end)) if r and r[1] - r[0] >= 3]
+    if head.i != tok.i and sent.start <= head.i < sent.end and not phrase_lo <= head.i < phrase_hi:
+        side = [r for r in sides if (r[1] <= phrase_lo) == (head.i < phrase_lo)]
+        if side:
+            return side
+    return [max(sides, key=lambda r: r[1] - r[0])] if sides else []
 
 
 def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
