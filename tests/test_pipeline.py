@@ -314,3 +314,17 @@ def test_a_second_places_table_in_one_process_is_the_one_matched(nlp, tmp_path):
     finally:
         places.use_table(None)
     assert known(pipeline.AnalysisOptions()) == (None, False, "FREDVILLE", False)
+
+
+def test_no_token_is_compared_by_identity():
+    """spaCy makes a new Token object at each access, so ``tok.head is tok`` never holds, not even at the root, and a
+    loop that climbs until it does climbs on at the root in silence: tokens are compared by their index."""
+    package = Path(pipeline.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                sides = [node.left, *node.comparators]
+                if any(isinstance(s, ast.Attribute) and s.attr in {"head", "root", "left_edge", "right_edge"} for s in sides):
+                    found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert found == []

@@ -90,7 +90,7 @@ def subject_of(verb: Token) -> Token | None:
         if tok.dep_ == "acl" and tok.head.i < tok.i and (tok.head.pos_ == "PROPN" or tok.head.lemma_.lower() in TITLE_HEADS):
             # "the Vice President, Delcy Rodriguez, highlighted …" parsed as a participle modifying the name.
             return tok.head
-        if tok.dep_ not in _CLIMB or tok.head is tok:
+        if tok.dep_ not in _CLIMB or tok.head.i == tok.i:
             return None
         if tok.pos_ in {"VERB", "AUX"} and tok.tag_ in FINITE and not _shares_subject(tok):
             # A finite verb has its own subject; one the parser did not find is not its governor's.
@@ -147,7 +147,7 @@ def _target(ctx: Context, idx: int) -> int:
 
 def _subject_like(tok: Token) -> bool:
     """Whether a name token stands in subject position, the usual antecedent of a later "he"/"she"."""
-    while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
+    while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i:
         tok = tok.head
     if tok.dep_ in {"nsubj", "nsubjpass"} or (tok.dep_ == "appos" and tok.head.dep_ in {"nsubj", "nsubjpass"}):
         return True
@@ -157,7 +157,7 @@ def _subject_like(tok: Token) -> bool:
 
 def _speaks(tok: Token) -> bool:
     """Whether a name is the subject of a cue verb: the person a later "he said" most often continues."""
-    while tok.dep_ in {"compound", "flat"} and tok.head is not tok:
+    while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i:
         tok = tok.head
     return tok.dep_ == "nsubj" and is_cue(tok.head)
 

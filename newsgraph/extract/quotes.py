@@ -422,7 +422,7 @@ def _cue_governing(inside: Span) -> Token | None:
                 break
             if is_cue(node):
                 return node
-            if node.head is node:
+            if node.head.i == node.i:
                 break
             node = node.head
     return None
@@ -753,7 +753,7 @@ def _without_sibling(ctx: Context, starts: list[int], verb: Token,
     doc = ctx.doc
     lo, hi = parts[0][0], parts[-1][1]
     inside = _tokens(doc, starts, lo, hi)
-    tops = {t.i for t in inside if not (lo <= t.head.idx < hi) or t.head is t}  # the clause's own verb (or noun)
+    tops = {t.i for t in inside if not (lo <= t.head.idx < hi) or t.head.i == t.i}  # the clause's own verb (or noun)
     for t in inside:
         if t.i <= verb.i or not _is_cue_verb(t) or t.right_edge.idx + len(t.right_edge.text) < hi:
             continue
@@ -1080,7 +1080,7 @@ def _in_document(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None
             return None
     cue_span = _tok_span(cue)
     return _Found(parts, "indirect", cue, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source,
-                  "report" if cue is tok else _attribution(cue, source, None))
+                  "report" if cue.i == tok.i else _attribution(cue, source, None))
 
 
 def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:

@@ -58,7 +58,7 @@ def target(ctx: Context, span: Span) -> int | None:
         # climb a stack of modifiers: "reckless" -> "Governor" -> "Reyes"
         for _ in range(3):
             candidates += [head] + [c for c in head.children if c.dep_ in ("appos", "compound", "poss")]
-            if head.dep_ not in ("compound", "amod", "nmod") or head.head is head:
+            if head.dep_ not in ("compound", "amod", "nmod") or head.head.i == head.i:
                 break
             head = head.head
     elif root.dep_ == "oprd":

@@ -642,7 +642,7 @@ def _event_verb(span) -> str | None:
     for _ in range(4):
         if tok.pos_ == "VERB":
             return None if tok.lemma_.lower() in _LIGHT_VERBS else tok.lemma_.lower()
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         tok = tok.head
     return None

@@ -170,7 +170,7 @@ def _clause(doc: Doc, start: int, end: int) -> tuple[int, int]:
     tok = doc[start]
     sent = tok.sent
     head = tok
-    while head.dep_ not in _CLAUSE_DEPS and head.head is not head:
+    while head.dep_ not in _CLAUSE_DEPS and head.head.i != head.i:
         head = head.head
     lo = max(head.left_edge.i, sent.start)
     hi = min(head.right_edge.i + 1, sent.end)
