@@ -524,6 +524,10 @@ def test_mentions_are_held_as_columns_with_each_name_form_once(seeds_conn):
             assert ms.target[i] == at.get((doc, ref), LINK_NOT_FOUND)
             linked += ms.target[i] >= 0
     assert linked > 100  # the seeds' pronouns, descriptions and surnames name their person
+    # a document is held as where its mentions begin: each mention's document, looked up or walked in order
+    assert [ms.docs[d] for d in ms.doc_codes()] == [r[1] for r in rows]
+    assert [ms.doc_code(i) for i in range(len(ms))] == list(ms.doc_codes()) and list(ms.doc_codes(5)) == list(ms.doc_codes())[5:]
+    assert len(ms.doc_start) == len({r[1] for r in rows})
     with pytest.raises(ValueError, match="not together"):
         _Mentions([rows[0], rows[-1], rows[1]])  # rows come a document at a time
 
@@ -556,7 +560,7 @@ def test_view_holds_documents_and_contexts_as_arrays_that_answer_as_sets(seeds_d
     docs: dict[int, set[int]] = defaultdict(set)
     for i in range(len(ms)):
         if ms.is_name(i):
-            docs[uf.find(i)].add(ms.doc[i])
+            docs[uf.find(i)].add(ms.doc_code(i))
     assert set(clusters) == set(docs) and any(len(d) > 3 for d in docs.values())
     in_doc: dict[int, set[int]] = defaultdict(set)
     for root, ds in docs.items():
@@ -572,6 +576,33 @@ def test_view_holds_documents_and_contexts_as_arrays_that_answer_as_sets(seeds_d
             assert _shared(context(a), context(b)) == len(set(context(a).tolist()) & set(context(b).tolist()))
             assert _shared(context(a), context(b), a, b) == len((set(context(a).tolist()) & set(context(b).tolist())) - {a, b})
     assert _shared(np.array([1, 4, 9], np.int32), np.array([0, 4, 9, 12], np.int32), 9) == 1
+
+
+def test_a_full_resolve_reads_the_row_ids_again_instead_of_holding_them(seeds_db):
+    """A full resolve holds no row id per mention (nor the seeds' flags per mention of an added batch): the writer
+    reads every mention's id again in the order the mentions were loaded, beside its entity, and the tables are
+    row for row those of a resolve that held the ids, every mention once; a count that differs is an error."""
+    from newsgraph.resolve.entities import _load, cluster, entity_tables
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    def tables(out):
+        return [out.entities, list(out.aliases), list(out.forms), out.merges, list(out.assignments)]
+
+    with open_store(seeds_db, readonly=True) as store:
+        held, overrides = _load(store)
+        lean, _ = _load(store, ids=False)
+        assert len(lean.id) == len(lean.att_id) == 0 and len(held.id) == len(held) and len(held.att_id) == len(held.att_at) > 0
+        assert (list(lean.form), list(lean.target), list(lean.att_to)) == (list(held.form), list(held.target), list(held.att_to))
+        uf_held, uf_lean = cluster(held, overrides), cluster(lean, overrides)
+        assert uf_lean.fresh is None and uf_lean.resolved is None
+        expected = tables(entity_tables(held, uf_held))
+        got = tables(entity_tables(lean, uf_lean, entity_store.mention_ids(store)))
+        assert got == expected
+        every = [r[0] for r in store.conn.execute("SELECT id FROM mentions ORDER BY doc, idx, id")]
+        assert [rid for _, rid in got[-1]] == every and len(set(every)) == len(every)
+        with pytest.raises(ValueError):
+            list(entity_tables(lean, uf_lean, iter(every[:-1])).assignments)
 
 
 def test_near_words_are_one_edit_away_and_share_the_first_letter():

@@ -32,11 +32,12 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -76,10 +77,13 @@ NO_LINK, LINK_NOT_FOUND = -1, -2  # `_Mentions.target` of a mention that refers 
 
 
 class _Mentions:
-    """The mentions as columns of small integers: per mention its name form, its document, its row id and the
-    mention it refers to (an index, or NO_LINK / LINK_NOT_FOUND); each distinct name form (`_Form`) and document
-    name is held once. `ms[i]` is mention i's form; a 100k-document store has millions of mentions but only
-    thousands of documents and forms per copy, so a mention costs 20 bytes instead of a record of its own.
+    """The mentions as columns of small integers: per mention its name form, the mention it refers to (an index,
+    or NO_LINK / LINK_NOT_FOUND) and, with `ids`, its row id; each distinct name form (`_Form`) and document name
+    is held once, and a document as where its mentions begin (`doc_start`: a document's mentions come together).
+    `ms[i]` is mention i's form; a 100k-document store has millions of mentions but only thousands of documents
+    and forms per copy, so a mention costs 8 bytes (12 with its row id) instead of a record of its own. A full
+    resolve keeps no row ids: the writer reads them again from the store in the order the rows came
+    (`entity_tables`' `row_ids`).
 
     Rows must come in document order (each document's mentions together), as `MENTION_COLUMNS` tuples: the
     mention a row refers to is looked up among the rows of its document when the document ends.
@@ -91,14 +95,17 @@ class _Mentions:
     mention it refers to (`_every`). A third of a corpus's mentions, they cost the union-find nothing.
     """
 
-    __slots__ = ("forms", "_form_code", "docs", "form", "doc", "id", "target", "_is_name", "attach",
+    __slots__ = ("forms", "_form_code", "docs", "doc_start", "form", "id", "target", "_is_name", "attach", "ids",
                  "att_form", "att_id", "att_to", "att_at")
 
-    def __init__(self, rows=(), attach: bool = False):
+    def __init__(self, rows=(), attach: bool = False, ids: bool = True):
         self.forms: list[_Form] = []
         self._form_code: dict[tuple, int] = {}
         self.docs: list[str] = []
-        self.form, self.doc, self.id, self.target = array("i"), array("i"), array("q"), array("i")
+        self.doc_start = array("i")  # by document code: its first mention
+        self.form, self.target = array("i"), array("i")
+        self.ids = ids
+        self.id = array("q")  # empty without `ids`
         self._is_name = bytearray()
         self.attach = attach
         # the attached pronouns and descriptions: form, row id, the mention referred to, the mention they precede
@@ -107,18 +114,21 @@ class _Mentions:
 
     def extend(self, rows) -> None:
         one = sys.intern
-        codes, doc_code = self._form_code, {d: n for n, d in enumerate(self.docs)}
+        codes, known = self._form_code, set(self.docs)
         at: dict[int, int] = {}  # idx -> mention, in the current document
         pending: list[tuple[int, int]] = []  # (mention, idx it refers to), in the current document
         current, start = None, len(self.form)
+        keep_ids = self.ids
         for row_id, doc, idx, label, name, key, kind, place, ref, reason, role, form in rows:
             if doc != current:
                 self._link(at, pending, start)
                 start = len(self.form)
-                if doc in doc_code:
+                if doc in known:
                     raise ValueError(f"mentions of document {doc!r} are not together")
-                current, doc_code[doc] = doc, len(self.docs)
+                current = doc
+                known.add(doc)
                 self.docs.append(one(doc))
+                self.doc_start.append(start)
             fkey = (label, name, key, kind, place, reason, role, form)
             code = codes.get(fkey)
             if code is None:  # the key holds the shared strings, not the row's copies
@@ -129,8 +139,8 @@ class _Mentions:
                 self._is_name.append(form == "name")
             i = len(self.form)
             self.form.append(code)
-            self.doc.append(doc_code[doc])
-            self.id.append(-1 if row_id is None else row_id)
+            if keep_ids:
+                self.id.append(-1 if row_id is None else row_id)
             self.target.append(NO_LINK)
             at[idx] = i
             if ref is not None:
@@ -157,7 +167,7 @@ class _Mentions:
     def _set_apart(self, start: int, pending: list[tuple[int, int]]) -> None:
         """Take the document's pronouns and descriptions that refer to a name and that no mention refers to out
         of the mentions (see `attach`); the mentions after them move up and the links are renumbered."""
-        form, doc, row_id, target, is_name = self.form, self.doc, self.id, self.target, self._is_name
+        form, row_id, target, is_name, keep_ids = self.form, self.id, self.target, self._is_name, self.ids
         referred = {target[i] for i, _ in pending}
         apart = {i for i, _ in pending
                  if not is_name[form[i]] and target[i] >= 0 and is_name[form[target[i]]] and i not in referred}
@@ -172,15 +182,16 @@ class _Mentions:
         for i in range(start, end):
             if i in apart:
                 self.att_form.append(form[i])
-                self.att_id.append(row_id[i])
+                if keep_ids:
+                    self.att_id.append(row_id[i])
                 self.att_to.append(new[target[i]])
                 self.att_at.append(k)  # it came just before the mention that is now k
             else:
                 kept.append(i)
                 k += 1
-        columns = [array(a.typecode, (a[i] for i in kept)) for a in (form, doc, row_id)]
-        moved = array("i", (new[target[i]] if target[i] >= 0 else target[i] for i in kept))
-        for a, col in zip((form, doc, row_id, target), (*columns, moved)):
+        columns = [(a, array(a.typecode, (a[i] for i in kept))) for a in ((form, row_id) if keep_ids else (form,))]
+        columns.append((target, array("i", (new[target[i]] if target[i] >= 0 else target[i] for i in kept))))
+        for a, col in columns:
             del a[start:]
             a.extend(col)
 
@@ -193,8 +204,25 @@ class _Mentions:
     def is_name(self, i: int) -> bool:
         return self._is_name[self.form[i]]
 
+    def doc_code(self, i: int) -> int:
+        """Mention i's document, as its code (`docs`)."""
+        return bisect_right(self.doc_start, i) - 1
+
+    def doc_codes(self, start: int = 0):
+        """The document code of each mention from `start` on, in order (an iterator)."""
+        bounds, n = self.doc_start, len(self.form)
+
+        def runs():
+            at = start
+            for d in range(self.doc_code(start), len(bounds)):
+                end = bounds[d + 1] if d + 1 < len(bounds) else n
+                yield repeat(d, end - at)
+                at = end
+
+        return chain.from_iterable(runs()) if start < n else iter(())
+
     def doc_of(self, i: int) -> str:
-        return self.docs[self.doc[i]]
+        return self.docs[self.doc_code(i)]
 
 
 class _Cluster:
@@ -206,12 +234,13 @@ class _Cluster:
     forms is made only for a second form (a dict per cluster was the largest part of a view).
     """
 
-    __slots__ = ("first", "first_name", "n", "form1", "more", "docs", "n_docs")
+    __slots__ = ("first", "first_name", "n", "form1", "more", "docs", "n_docs", "last_doc")
 
     def __init__(self, first: int, docs: bool = True):
         self.first, self.first_name, self.n, self.form1, self.more = first, -1, 0, -1, None
         self.docs = set() if docs else None
         self.n_docs = 0  # the number of documents, when `docs` is not kept (`_count_documents`)
+        self.last_doc = -1  # the last document `_count_documents` met a member in
 
     def form_counts(self):
         """(form, count) of each name form, in order of first appearance."""
@@ -268,7 +297,8 @@ class _Union:
 
     With `seeded`, the mentions standing for resolved entities (`resolve_added`) are not new: two clusters
     holding such mentions (two resolved entities) are never joined; whether new evidence makes them one is
-    left to the next full resolve.
+    left to the next full resolve. Without it (a full resolve) every mention is new and none resolved, and the
+    two flags per mention (`fresh`, `resolved`) are not held.
     """
 
     def __init__(self, ms: _Mentions, split_keys: dict[int, str], seeded: set[int] | None = None):
@@ -276,10 +306,12 @@ class _Union:
         self.ms = ms
         self.parent = array("i", range(n))
         self.split_keys = split_keys  # mention -> the name the user split off it is (only those)
-        self.fresh = bytearray(b"\x01") * n
-        self.resolved = bytearray(n)
-        for i in seeded or ():
-            self.fresh[i], self.resolved[i] = 0, 1
+        self.fresh = self.resolved = None
+        if seeded is not None:
+            self.fresh = bytearray(b"\x01") * n
+            self.resolved = bytearray(n)
+            for i in seeded:
+                self.fresh[i], self.resolved[i] = 0, 1
         # the first names of a cluster that absorbed another; any other root's are its own (`_own_firsts`)
         self.firsts: dict[int, frozenset[str]] = {}
         self._form_firsts: list[frozenset[str] | None] = [None] * len(ms.forms)  # by name form, once asked
@@ -315,7 +347,7 @@ class _Union:
 
     def may_join(self, a: int, b: int) -> bool:
         """Whether the clusters of a and b are not both resolved entities (always, without seeds)."""
-        return not (self.resolved[self.find(a)] and self.resolved[self.find(b)])
+        return self.resolved is None or not (self.resolved[self.find(a)] and self.resolved[self.find(b)])
 
     def union(self, a: int, b: int, reason: str, force: bool = False) -> bool:
         if not force and self.split_keys.get(a) != self.split_keys.get(b):
@@ -323,7 +355,8 @@ class _Union:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        if not force and self.resolved[ra] and self.resolved[rb]:
+        seeds = self.resolved is not None
+        if not force and seeds and self.resolved[ra] and self.resolved[rb]:
             return False  # both hold entities already resolved
         fa, fb = self.firsts.get(ra), self.firsts.get(rb)
         fa = self._own_firsts(ra) if fa is None else fa
@@ -331,8 +364,9 @@ class _Union:
         if not force and not _compatible(fa, fb):
             return False  # two people with different first names are never one
         self.parent[rb] = ra
-        self.fresh[ra] |= self.fresh[rb]
-        self.resolved[ra] |= self.resolved[rb]
+        if seeds:
+            self.fresh[ra] |= self.fresh[rb]
+            self.resolved[ra] |= self.resolved[rb]
         if fa or fb:  # most unions add no first name: the set already held is kept, not copied
             self.firsts[ra] = fa if fb <= fa else fb if fa <= fb else fa | fb
         self.firsts.pop(rb, None)  # no longer a root: never read again
@@ -419,17 +453,19 @@ def _match_keys(ms: _Mentions) -> list[str]:
     return out
 
 
-def _load(store) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
-    """Every mention, and the user's overrides."""
-    return _Mentions(entity_store.mention_rows(store), attach=True).seal(), entity_store.overrides(store)
+def _load(store, ids: bool = True) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
+    """Every mention (with `ids`, each with its row id), and the user's overrides."""
+    return _Mentions(entity_store.mention_rows(store), attach=True, ids=ids).seal(), entity_store.overrides(store)
 
 
 def resolve(store) -> None:
-    """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write."""
-    ms, overrides = _load(store)
+    """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write.
+    The mentions' row ids are not held while clustering: the writer reads them again, in the order the mentions
+    were loaded, beside each mention's entity."""
+    ms, overrides = _load(store, ids=False)
     uf = cluster(ms, overrides)
     entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
-    moves = entity_store.write_entities(store, entity_tables(ms, uf))
+    moves = entity_store.write_entities(store, entity_tables(ms, uf, entity_store.mention_ids(store)))
     entity_ids.record(store, moves)
 
 
@@ -454,7 +490,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             m = ms[j]
             if m.key in split and m.form == "name":
                 split_keys[i] = m.key
-    uf = _Union(ms, split_keys, set(seed_of) if seed_of else None)
+    uf = _Union(ms, split_keys, set(seed_of) if seed_of is not None else None)
     seeds_by_entity: dict[str, list[int]] = defaultdict(list)
     for i, entity in (seed_of or {}).items():
         seeds_by_entity[entity].append(i)
@@ -467,8 +503,11 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             """The clusters of the entities named beside this cluster's resolved entities, in earlier documents."""
             return {uf.find(seeds_by_entity[e][0]) for d in (ms.docs[c] for c in docs) if d.startswith(_SEED)
                     for e in co_mentioned(d[len(_SEED):]) if e in seeds_by_entity}
-    names = array("i", (i for i in range(len(ms)) if ms.is_name(i)))
-    mk, form = _match_keys(ms), ms.form  # each name form's match key
+    mk, form, is_name = _match_keys(ms), ms.form, ms._is_name  # each name form's match key
+
+    def name_mentions():
+        """The name mentions, in order (walked again by each rule rather than held: 4 bytes a name)."""
+        return (i for i in range(len(ms)) if is_name[form[i]])
 
     # 1. links made inside one document
     for i in range(len(ms)):
@@ -477,7 +516,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             uf.union(j, i, ms[i].link_reason or "linked in the same document")
     # Surnames of people named in full somewhere: alone, such a word is joined only inside its document.
     surnames = set()
-    for m in (ms[i] for i in names):
+    for m in (ms[i] for i in name_mentions()):
         if m.label in {"PERSON", "NAME"} and not m.place:
             words = m.key.split()
             if len(words) >= 2 and words[0] not in PEERAGE and m.label == "PERSON":
@@ -486,16 +525,18 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         surnames |= left_out.surnames
     surnames -= gazetteer_keys()
     # 2. the same state; 3. the same name
-    placelike = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC", "FAC"}}
+    placelike = {mk[form[i]] for i in name_mentions() if ms[i].label in {"GPE", "LOC", "FAC"}}
     if left_out:
         placelike |= left_out.placelike
     first_of: dict[str, int] = {}
     in_doc: dict[str, int] = {}  # the same, for the anchors of one document (its mentions come together)
     doc = None
-    for i in names:
+    for i, d in zip(range(len(ms)), ms.doc_codes()):
+        if not is_name[form[i]]:
+            continue
         m = ms[i]
-        if ms.doc[i] != doc:
-            doc = ms.doc[i]
+        if d != doc:
+            doc = d
             in_doc.clear()
         key = mk[form[i]]
         anchors = first_of
@@ -520,7 +561,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
     first_of = in_doc = anchors = None  # each rule's indexes go once it is done: the views that follow are the peak
     # 4. people agreeing on first and last name
     person_of: dict[str, int] = {}
-    for i in names:
+    for i in name_mentions():
         m = ms[i]
         if m.label == "PERSON" and not m.place:
             pk = _person_key(m.key)
@@ -531,19 +572,19 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                     person_of[pk] = i
 
     # 4b. an organisation named "<place> <name>" and its short name: "Indianapolis Colts" / "Colts"
-    place_keys = {mk[form[i]] for i in names if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
+    place_keys = {mk[form[i]] for i in name_mentions() if ms[i].label in {"GPE", "LOC"} and not ms[i].place} | {
         fold(s) for s in gazetteer().names} | {fold(s) for s in gazetteer().capitals}
     if left_out:
         place_keys |= left_out.place_keys
     short_of: dict[str, set[int]] = defaultdict(set)
-    for i in names:
+    for i in name_mentions():
         m = ms[i]
         if m.label != "ORG" or m.place:
             continue
         words = mk[form[i]].split()
         for short in _short_names(words, place_keys):  # "Colts", "Breitbart", "Conservatives" (see `_short_names`)
             short_of[short].add(uf.find(i))
-    for i in names:
+    for i in name_mentions():
         m = ms[i]
         key = mk[form[i]]
         roots = {uf.find(r) for r in short_of.get(key, ())}
@@ -552,7 +593,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             uf.union(root, i, f"short name of {ms[root].name}")
     # "Lib Dems" / Liberal Democrats: every word of one name begins the same word of the other
     orgs: dict[int, tuple[str, ...]] = {}
-    for i in names:
+    for i in name_mentions():
         m = ms[i]
         words = tuple(mk[form[i]].split())
         if m.label in {"ORG", "NORP", "NAME", "PERSON"} and not m.place and len(words) >= 2 and fold(words[0]) not in first_names():
@@ -580,7 +621,6 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
                 if a != b and len(wa) == len(wb) and wa != wb and (not seed_of or uf.may_join(a, b)) and all(y.startswith(x.rstrip("s")) and len(x) >= 3 for x, y in zip(wa, wb)):
                     uf.union(b, a, f"short form of {ms[b].name}")
     del short_of, orgs, by_first
-    names = None  # the rules that follow look at clusters (and rule 6 names its own)
 
     # 4c. "Fred LaRue" / "Frederick C. LaRue": one first name begins the other
     by_family: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -798,37 +838,52 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     (`docs_of(root)`: sorted document codes), its context (`context(root)`: the sorted roots of the co-mentioned
     clusters) and its name.
 
-    Which cluster is named in which document is held as two numpy arrays of the distinct (cluster, document)
-    pairs, one sorted by cluster and one by document (8 bytes a pair; a set of documents per cluster and of
-    clusters per document cost ten times that and grew with the corpus). Contexts are kept as sorted arrays
-    for the view's lifetime: the rules ask for a popular person's again and again.
+    Which cluster is named in which document is held as the distinct (cluster, document) pairs, 8 bytes a pair:
+    their clusters in document order (each document's run found by where it begins: documents are numbered as
+    they come) and their documents in order of cluster (each cluster's run found by where it begins, held per
+    cluster). A set of documents per cluster and of clusters per document cost ten times that and grew with the
+    corpus; both pairs' columns in both orders, twice this. Contexts are kept as sorted arrays for the view's
+    lifetime: the rules ask for a popular person's again and again.
 
     `seen` keeps each cluster's type and name from earlier views, by root with its number of names: a union
     only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and it is not voted
     on again (the four views of a run were half of entity resolution on the BBC corpus).
     """
-    find, is_name, form, doc = uf.find, ms._is_name, ms.form, ms.doc
-    pair_root, pair_doc = array("i"), array("i")  # each (cluster, document) once, in document order
+    find, is_name, form = uf.find, ms._is_name, ms.form
+    pair_root = array("i")  # the cluster of each (cluster, document) pair, once, in document order
+    doc_begins = array("i")  # by document code: its first pair (then one past the last pair)
 
     def members():
         current, here = -1, set()
-        for i in range(len(ms)):
+        for i, d in zip(range(len(ms)), ms.doc_codes()):
             if is_name[form[i]]:
-                r, d = find(i), doc[i]
+                r = find(i)
                 if d != current:
                     current, here = d, set()
+                    while len(doc_begins) <= d:  # documents without a name begin where the next one does
+                        doc_begins.append(len(pair_root))
                 if r not in here:
                     here.add(r)
                     pair_root.append(r)
-                    pair_doc.append(d)
                 yield r, i
+        while len(doc_begins) <= len(ms.docs):
+            doc_begins.append(len(pair_root))
 
     clusters = _gather(ms, members(), docs=False)
-    # a document's mentions come together and documents are numbered as they come: the pairs are in document order
-    root_of_pair, by_doc = np.frombuffer(pair_root, dtype=np.int32), np.frombuffer(pair_doc, dtype=np.int32)
-    order = np.lexsort((by_doc, root_of_pair))
-    by_root, doc_of_pair = root_of_pair[order], by_doc[order]
+    root_of_pair, bounds = np.frombuffer(pair_root, dtype=np.int32), np.frombuffer(doc_begins, dtype=np.int32)
+    # the pairs by cluster, each cluster's in document order (a stable sort of pairs in document order); each
+    # step's temporary goes before the next is made (they were the view's peak)
+    order = np.argsort(root_of_pair, kind="stable")
+    by_root = root_of_pair[order]
+    at = np.searchsorted(bounds, order, "right")
     del order
+    at -= 1
+    doc_of_pair = at.astype(np.int32)
+    del at
+    begins = np.flatnonzero(by_root[1:] != by_root[:-1]) + 1  # where each cluster's run begins (but the first)
+    roots = by_root[np.concatenate(([0], begins))] if by_root.size else by_root
+    del by_root
+    begins = np.concatenate(([0], begins, [root_of_pair.size]))
     sizes, types, names = seen.n, seen.types, seen.names
     for root in sizes.keys() - clusters.keys():  # merged into another since: its entries would only hold memory
         del sizes[root], types[root]
@@ -840,8 +895,10 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
             names.pop(root, None)
 
     def docs_of(root: int) -> np.ndarray:
-        r = np.int32(root)  # a Python int would have numpy convert the whole array for each search
-        return doc_of_pair[by_root.searchsorted(r, "left"):by_root.searchsorted(r, "right")]
+        k = int(roots.searchsorted(np.int32(root)))  # a Python int would have numpy convert the whole array
+        if k == roots.size or roots[k] != root:
+            return doc_of_pair[:0]
+        return doc_of_pair[begins[k]:begins[k + 1]]
 
     contexts: dict[int, np.ndarray] = {}
 
@@ -849,8 +906,7 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
         out = contexts.get(root)
         if out is None:
             docs = docs_of(root)
-            starts, ends = np.searchsorted(by_doc, docs, "left"), np.searchsorted(by_doc, docs, "right")
-            out = np.unique(root_of_pair[_ranges(starts, ends)])
+            out = np.unique(root_of_pair[_ranges(bounds[docs], bounds[docs + 1])])
             if seed_context is not None:
                 extra = seed_context(root, docs)
                 if extra:
@@ -923,23 +979,23 @@ def _row_id(ms: _Mentions, i: int) -> int:
 
 def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
     """Set each cluster's `n_docs` (all its mentions). A document's mentions come together, so a cluster's mention
-    is in a new document when the last document it was met in is another: one number per cluster, where a sorted
-    array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while sorted. An
-    attached mention (`_Mentions.attach`) is in the document of the mention it refers to: it adds none."""
-    find, doc = uf.find, ms.doc
-    last = array("i", [-1]) * len(ms)  # by root: the last document a member was met in
-    for i in range(len(ms)):
-        r, d = find(i), doc[i]
-        if last[r] != d:
-            last[r] = d
-            clusters[r].n_docs += 1
+    is in a new document when the last document it was met in is another: one number per cluster (`last_doc`),
+    where a sorted array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while
+    sorted, and an array of the last document by root 4 bytes a mention. An attached mention (`_Mentions.attach`)
+    is in the document of the mention it refers to: it adds none."""
+    find = uf.find
+    for i, d in zip(range(len(ms)), ms.doc_codes()):
+        c = clusters[find(i)]
+        if c.last_doc != d:
+            c.last_doc = d
+            c.n_docs += 1
 
 
 def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
     """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair; with `docs`, each with
     the set of its documents. A negative mention is an attached one (`_every`)."""
     out: dict = {}
-    form, doc, is_name, att_form, att_to = ms.form, ms.doc, ms._is_name, ms.att_form, ms.att_to
+    form, doc, is_name, att_form, att_to = ms.form, ms.doc_code, ms._is_name, ms.att_form, ms.att_to
     for r, i in members:
         f = form[i] if i >= 0 else att_form[-2 - i]
         c = out.get(r)
@@ -956,7 +1012,7 @@ def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
             c.more = {c.form1: c.n, f: 1}
         c.n += 1
         if docs:
-            c.docs.add(doc[i] if i >= 0 else doc[att_to[-2 - i]])
+            c.docs.add(doc(i) if i >= 0 else doc(att_to[-2 - i]))
     return out
 
 
@@ -1052,11 +1108,15 @@ def _display(ms: _Mentions, c: _Cluster) -> str:
     return max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
 
 
-def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
+def entity_tables(ms: _Mentions, uf: _Union, row_ids=None) -> EntityTables:
     """The rows a resolve writes, from the clusters (pure: no SQL). The aliases, the name forms and the mentions'
     entities (`assignments`) come as iterators, read once by the writer in that order, so that no list of them is
     held: the aliases and forms are made from the clusters as they are read (the clusters go when the forms are
-    read), the assignments from the union-find."""
+    read), the assignments from the union-find. The assignments' row ids are the mentions' own (`_Mentions.ids`)
+    or, for mentions loaded without them, `row_ids`: every mention's row id in the order the rows came (an
+    iterator read as the assignments are; a count that differs is an error)."""
+    if row_ids is None and not ms.ids:
+        raise ValueError("mentions loaded without their row ids need `row_ids`")
     clusters = _clusters(uf, ms, docs=False)
     _count_documents(uf, ms, clusters)
     ids: dict[int, str] = {}
@@ -1095,7 +1155,13 @@ def entity_tables(ms: _Mentions, uf: _Union) -> EntityTables:
 
     out.aliases, out.forms = aliases(), forms()
     out.merges = list(dict.fromkeys((ids[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log))
-    if len(ms.att_at):
+    if row_ids is not None:  # every mention in load order: the attached ones where they came (`_every`)
+        if len(ms.att_at):
+            entity_of = (ids[r] for r, _ in _every(uf, ms))
+        else:
+            entity_of = (ids[uf.find(i)] for i in range(len(ms)))
+        out.assignments = zip(entity_of, row_ids, strict=True)
+    elif len(ms.att_at):
         out.assignments = ((ids[r], _row_id(ms, i)) for r, i in _every(uf, ms))
     else:
         find, row_id = uf.find, ms.id
@@ -1429,7 +1495,7 @@ def _spelt_out(forms: list[tuple], entities: set[str]) -> set[str]:
     ms = _Mentions((None, e, 0, label, name, key, kind, place, None, None, role, "name")
                    for e, name, key, label, place, kind, role in forms if e in entities)
     out = set()
-    for d, c in _gather(ms, ((ms.doc[i], i) for i in range(len(ms))), docs=False).items():
+    for d, c in _gather(ms, zip(ms.doc_codes(), range(len(ms))), docs=False).items():
         named = list(_forms(ms, c))
         if any(m.place for m, _ in named) or all(_ACRONYM.match(m.name) for m, _ in named):
             continue

@@ -28,8 +28,16 @@ class EntityTables:
 
 
 def mention_rows(store) -> Iterator[tuple]:
-    """Every mention in document order, as `MENTION_COLUMNS` tuples, streamed from the cursor."""
-    return store.conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions ORDER BY doc, idx")
+    """Every mention in document order (a tie in position by row id, as the index holds them), as `MENTION_COLUMNS`
+    tuples, streamed from the cursor."""
+    return store.conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions ORDER BY doc, idx, id")
+
+
+def mention_ids(store) -> Iterator[int]:
+    """Every mention's row id in the order `mention_rows` gives the mentions, streamed: the query runs when the
+    first id is asked for (the writer reads them beside the mentions' entities)."""
+    for (row_id,) in store.conn.execute("SELECT id FROM mentions ORDER BY doc, idx, id"):
+        yield row_id
 
 
 def overrides(store) -> list[tuple[str, str, str | None]]:
