@@ -483,6 +483,23 @@ def test_a_cue_noun_with_a_from_phrase_and_nothing_attributed_is_no_quote(analyz
     assert analyze_text(text).quotes == []
 
 
+@pytest.mark.parametrize("text", [
+    "The attack by Hamas on Israel killed 1,200 people.",
+    "The attack from Hezbollah on the northern town wounded five.",
+    "The harbour town faced a fresh attack from the rebel army.",
+])
+def test_an_attack_by_force_from_no_person_is_no_quote(analyze_text, text):
+    """A noun of force ("attack", "shot") given by a group, an army or a state is a deed, not words: its from/by phrase
+    names no source unless a person gives it or the noun says what it is about ("an attack from the union over …")."""
+    assert [(q.text, q.cue) for q in analyze_text(text).quotes] == []
+
+
+def test_an_attack_from_a_person_is_still_that_persons_word(analyze_text):
+    text = "Maria Olsen faced a fierce attack from Paul Weber."
+    quote = _find(analyze_text(text), "Maria Olsen")
+    assert (quote.cue, quote.source_text, quote.attribution) == ("attack", "Paul Weber", "endorsement")
+
+
 # A quote closed by a dash and a name is that person's (vox pops, epigraphs); the tokenizer glues the dash to the mark
 # or the name.
 BYLINES = [

@@ -820,6 +820,9 @@ _CUE_PREPS = frozenset({"for", "of", "on", "about", "at", "to", "against", "over
 # from the unions", "the deal sparked criticism from Congress".
 _RECEIVE_VERBS = frozenset("face draw spark earn win receive get attract garner gain secure trigger prompt provoke invite "
                            "court enjoy".split())
+# Cue nouns that also name a use of force ("the attack by Hamas on Israel", "a shot from Berger", "a jab"): given by
+# anyone but a person, they are words only when they are about something ("an attack from the union over the plan").
+_FORCE_NOUNS = frozenset("attack shot jab defence defense".split())
 
 
 def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
@@ -841,7 +844,7 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         else:
             continue
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in _CUE_PREPS and c.i > tok.i), None)
-        giver = _giver(tok) if tok.pos_ == "NOUN" else None
+        giver = _giver(tok, prep) if tok.pos_ == "NOUN" else None
         if prep is None and giver is None:
             continue
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
@@ -898,14 +901,17 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
     return out
 
 
-def _giver(tok: Token) -> Token | None:
+def _giver(tok: Token, prep: Token | None) -> Token | None:
     """The noun phrase of a cue noun's "from" or "by" phrase ("criticism from many environmentalists"), when it can be a
-    speaker."""
+    speaker; for a noun of force (``_FORCE_NOUNS``) only a person, or anyone when the content preposition `prep` says
+    what the words are about ("over", "about")."""
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in {"from", "by"} and c.i > tok.i:
             obj = next((o for o in c.children if o.dep_ == "pobj"), None)
             if obj is not None and obj.lower_ not in NOT_SPEAKERS and obj.pos_ in {"PROPN", "NOUN", "PRON"} and \
                     obj.ent_type_ not in {"DATE", "TIME", "GPE", "LOC"}:
+                if lemma_of(tok) in _FORCE_NOUNS and obj.ent_type_ != "PERSON" and (prep is None or prep.lower_ not in {"over", "about"}):
+                    return None  # "the attack by Hamas on Israel", "Israel faced an attack from Hamas"
                 return obj
     return None
 
