@@ -83,6 +83,9 @@ _PREP_CUES = {
     "worry": {"about"}, "hope": {"for"}, "push": {"for"}, "brag": {"about"}, "rail": {"against"},
     "point": {"to"}, "vote": {"for", "against"}, "focus": {"on"}, "respond": {"to", "with", "by"}, "reply": {"to", "with"},
 }
+# Cues that attribute a clause, a quote or a speech noun ("the sign read: …", "ordered that the files be released",
+# "read a statement"), never another noun phrase ("read a novel", "ordered a new boat").
+_CLAUSE_CUES = frozenset({"read", "order"})
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
@@ -537,6 +540,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             lo = objs[0].left_edge.i if objs else c.left_edge.i
             r = _trimmed(doc, lo, c.right_edge.i + 1)
             return [_chars(doc, *r)] if r else None
+    if lemma in _CLAUSE_CUES and not any(c.dep_ == "dobj" and lemma_of(c) in _THAT_NOUNS for c in kids):
+        return _after_colon(doc, verb)
     oprd = [c for c in kids if c.dep_ in {"oprd", "ccomp"} and c.i > verb.i]
     for c in kids:
         if c.dep_ == "dobj" and oprd and lemma in {"call", "name", "label", "brand", "dub", "deem", "consider"}:
