@@ -460,6 +460,11 @@ TAIL_CUES = [
      "the shop would not reopen", "read", "speech", "A note"),
     ("read a statement", "The mayor stood at the pier and read a statement on the ferry's closure.",
      "a statement on the ferry's closure", "read", "speech", "The mayor"),
+    # a refusal is a cue when what is refused is one ("refused to intervene" below is not)
+    ("refused to say", "The mayor refused to say whether the ferry would run in winter.",
+     "to say whether the ferry would run in winter", "refused", "denial", "The mayor"),
+    ("refuses to endorse", "Olsen refuses to endorse the harbour plan.",
+     "to endorse the harbour plan", "refuses", "denial", "Olsen"),
 ]
 
 
