@@ -34,6 +34,9 @@ Found in these passes, the first that claims a cue wins:
    verb's ``broke the news that …`` in pass 2).
 
 Cue verbs are looked up by ``lexicons.lemmas.lemma_of``, which puts right the model's "hopes" -> "hop".
+A few cue verbs take only some frames: "read" and "order" a clause, a quote or a speech noun ("the sign read: …",
+not "read a novel"; ``_CLAUSE_CUES``), "refuse" only a cue to refuse ("refused to say whether …", not "refused to
+intervene"; ``_REFUSALS``).
 """
 
 from __future__ import annotations
