@@ -429,6 +429,65 @@ def test_a_cue_the_model_lemmatizes_wrongly_is_a_cue(analyze_text, pattern, text
     assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
 
 
+# Cue verbs of the tail, each of whose new predictions on the PolNeAR train split matched a gold attribution at least as
+# often as the system's own precision (``lexicons.attribution``): sentences in our own words.
+TAIL_CUES = [
+    ("implied that", "The harbour master implied that the ferry contract had been rigged.",
+     "the ferry contract had been rigged", "implied", "claim", "The harbour master"),
+    ("speculated that", "Several council members speculated that the mayor would resign before spring.",
+     "the mayor would resign before spring", "speculated", "claim", "Several council members"),
+    ("railed against", "Maria Olsen railed against the plan to close the harbour.",
+     "the plan to close the harbour", "railed", "endorsement", "Maria Olsen"),
+    ("voiced", "Fishermen voiced concern about the new quotas.",
+     "concern about the new quotas", "voiced", "speech", "Fishermen"),
+    ("chided", "The union leader chided the council for its silence on wages.",
+     "its silence on wages", "chided", "endorsement", "The union leader"),
+    ("bemoaned", "Paul Weber bemoaned the loss of the old ferry.",
+     "the loss of the old ferry", "bemoaned", "endorsement", "Paul Weber"),
+    ("assailed", "Local farmers assailed the decision to raise water prices.",
+     "the decision to raise water prices", "assailed", "endorsement", "Local farmers"),
+    ("derided", "Weber derided the proposal as a waste of money.",
+     "the proposal as a waste of money", "derided", "endorsement", "Weber"),
+    ("vouched for", "Several captains vouched for the harbour master's honesty.",
+     "the harbour master's honesty", "vouched", "endorsement", "Several captains"),
+    ("persuaded that", "The mayor persuaded the council that the bridge needed repairs.",
+     "the bridge needed repairs", "persuaded", "speech", "The mayor"),
+    ("ordered that", "The judge ordered that the documents be released by Friday.",
+     "the documents be released by Friday", "ordered", "speech", "The judge"),
+    ("read: (a sign)", "The banner over the harbour read: Keep the ferry running.",
+     "Keep the ferry running", "read", "speech", "The banner over the harbour"),
+    ("read that (a note)", "A note left on the door read that the shop would not reopen.",
+     "the shop would not reopen", "read", "speech", "A note"),
+    ("read a statement", "The mayor stood at the pier and read a statement on the ferry's closure.",
+     "a statement on the ferry's closure", "read", "speech", "The mayor"),
+    # a refusal is a cue when what is refused is one ("refused to intervene" below is not)
+    ("refused to say", "The mayor refused to say whether the ferry would run in winter.",
+     "to say whether the ferry would run in winter", "refused", "denial", "The mayor"),
+    ("refuses to endorse", "Olsen refuses to endorse the harbour plan.",
+     "to endorse the harbour plan", "refuses", "denial", "Olsen"),
+]
+
+
+@pytest.mark.parametrize("pattern,text,content,cue,attribution,written", TAIL_CUES, ids=[row[0] for row in TAIL_CUES])
+def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attribution, written):
+    analysis = analyze_text(text)
+    quote = _find(analysis, content)
+    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
+    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+
+
+# "read" and "order" attribute a clause, a quote or a speech noun, never any other thing read or ordered; verbs of an
+# intention or a deed that PolNeAR annotates only when they are said ("refused to", "plans to") are no cues.
+@pytest.mark.parametrize("text", [
+    "Weber read a novel on the train home.",
+    "The harbour master ordered a new boat for the coast guard.",
+    "The governor refused to intervene in the dispute over the harbour.",
+    "The council plans to sell the old ferry next year.",
+])
+def test_tail_cue_verbs_in_another_frame_attribute_nothing(analyze_text, text):
+    assert analyze_text(text).quotes == []
+
+
 # "according to X" attributes the rest of its sentence on the side of the word it hangs on; "That's according to X"
 # attributes what "that" stands for.
 ACCORDING = [
