@@ -28,6 +28,13 @@ def _find(analysis, fragment: str):
     return hits[0]
 
 
+def _assert_attribution(analysis, text: str, content: str, cue: str, attribution: str, written: str):
+    """The quote holding `content` is exactly it, with its cue and kind, and its source as written."""
+    quote = _find(analysis, content)
+    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
+    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+
+
 # --- pairing of marks (no parse needed) ----------------------------------------------------------
 
 MARKS = [
@@ -423,10 +430,7 @@ MISLEMMATIZED_CUES = [
 @pytest.mark.parametrize("pattern,text,content,cue,attribution,written", MISLEMMATIZED_CUES,
                          ids=[row[0] for row in MISLEMMATIZED_CUES])
 def test_a_cue_the_model_lemmatizes_wrongly_is_a_cue(analyze_text, pattern, text, content, cue, attribution, written):
-    analysis = analyze_text(text)
-    quote = _find(analysis, content)
-    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
-    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+    _assert_attribution(analyze_text(text), text, content, cue, attribution, written)
 
 
 # Cue verbs of the tail, each of whose new predictions on the PolNeAR train split matched a gold attribution at least as
@@ -470,10 +474,7 @@ TAIL_CUES = [
 
 @pytest.mark.parametrize("pattern,text,content,cue,attribution,written", TAIL_CUES, ids=[row[0] for row in TAIL_CUES])
 def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attribution, written):
-    analysis = analyze_text(text)
-    quote = _find(analysis, content)
-    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
-    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+    _assert_attribution(analyze_text(text), text, content, cue, attribution, written)
 
 
 # "read" and "order" attribute a clause, a quote or a speech noun, never any other thing read or ordered; verbs of an
@@ -662,10 +663,7 @@ CLAIM_VERB_NOUNS = [
 @pytest.mark.parametrize("pattern,text,content,cue,attribution,written", CLAIM_VERB_NOUNS,
                          ids=[row[0] for row in CLAIM_VERB_NOUNS])
 def test_a_claim_verbs_noun_carries_the_that_clause(analyze_text, pattern, text, content, cue, attribution, written):
-    analysis = analyze_text(text)
-    quote = _find(analysis, content)
-    assert (quote.text, quote.attribution, text[quote.cue_start:quote.cue_end]) == (content, attribution, cue)
-    assert quote.source_text == written and text[quote.source_start:quote.source_end] == written
+    _assert_attribution(analyze_text(text), text, content, cue, attribution, written)
 
 
 @pytest.mark.parametrize("text", [
