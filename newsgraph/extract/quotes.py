@@ -496,6 +496,11 @@ def _subtree_parts(doc, head: Token, minus: Token | None = None) -> list[tuple[i
     return out
 
 
+def _kind(doc, parts: list[tuple[int, int]]) -> str:
+    """An attribution's kind from its content: partial when a piece holds a pair of quotation marks, else indirect."""
+    return "partial" if any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
+
+
 def _words(doc, parts: list[tuple[int, int]]) -> int:
     return sum(len(_text(doc)[a:b].split()) for a, b in parts)
 
@@ -733,7 +738,7 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
         ):
             continue  # a finite cue with a clause still attributes it when the parser lost its subject
         marks = [(f.closes, f) for f in direct if lo <= f.lo and f.hi <= hi]
-        kind = "partial" if marks or any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
+        kind = "partial" if marks else _kind(doc, parts)
         for _, f in marks:
             direct.remove(f)  # the quoted words are part of this clause
         if claim is not None:
@@ -882,35 +887,24 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if giver is not None:
             source = speaker(ctx, giver, skip=ctx.original(*parts[0])[:2])
-            if source is None:
-                continue
             cue_end = prep if prep is not None and prep.i > tok.i and (giver.i > prep.i or prep.i == tok.i + 1) else tok
-            cue_span = (tok.idx, cue_end.idx + len(cue_end.text))
-            text = _text(doc)[parts[0][0]: parts[0][1]]
-            out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
-                              _text(doc)[cue_span[0]: cue_span[1]], source, kind))
-            continue
-        poss = next((c for c in tok.children if c.dep_ == "poss"), None)
-        if poss is None and low in {"call", "criticism", "support", "attack"}:
-            # "the Obama/Clinton calls for regime change": a name before the noun is whose call it is
-            poss = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
-        subject = poss
-        if subject is None and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
-            subject = subject_of(tok.head)
-        if subject is None or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it", "its"}:
-            continue
-        if subject.lower_ in {"his", "her"}:
-            subject_tok = subject
         else:
-            subject_tok = subject
-        source = speaker(ctx, subject_tok, skip=ctx.original(*parts[0])[:2]) if subject_tok.lower_ not in {"his", "her"} else \
-            _possessive(ctx, subject_tok, parts)
+            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if poss is None and low in {"call", "criticism", "support", "attack"}:
+                # "the Obama/Clinton calls for regime change": a name before the noun is whose call it is
+                poss = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
+            subject = poss
+            if subject is None and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
+                subject = subject_of(tok.head)
+            if subject is None or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it", "its"}:
+                continue
+            source = _possessive(ctx, subject, parts) if subject.lower_ in {"his", "her"} else \
+                speaker(ctx, subject, skip=ctx.original(*parts[0])[:2])
+            cue_end = prep
         if source is None:
             continue
-        cue_span = (tok.idx, prep.idx + len(prep.text))
-        text = _text(doc)[parts[0][0]: parts[0][1]]
-        out.append(_Found(parts, "partial" if text.count('"') >= 2 else "indirect", tok, cue_span,
-                          _text(doc)[cue_span[0]: cue_span[1]], source, kind))
+        cue_span = (tok.idx, cue_end.idx + len(cue_end.text))
+        out.append(_Found(parts, _kind(doc, parts), tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, kind))
     return out
 
 
@@ -1010,8 +1004,7 @@ def _that_nouns(ctx: Context, found: list[_Found]) -> list[_Found]:
         if source is None and (to_clause is not None or low in _SOURCED_NOUNS):
             continue
         cue_span = _tok_span(tok)
-        lo, hi = parts[0][0], parts[-1][1]
-        kind = "partial" if _text(doc)[lo:hi].count('"') >= 2 else "indirect"
+        kind = _kind(doc, [(parts[0][0], parts[-1][1])])  # the marks may stand in the gaps between the pieces
         attribution = _THAT_NOUNS[low] if clause is not None else _TO_NOUNS[low]
         out.append(_Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, attribution))
     return out
@@ -1122,7 +1115,7 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
         return None
     lo, hi = parts[0][0], parts[-1][1]
     source = speaker(ctx, source_tok, skip=ctx.original(lo, hi)[:2])
-    kind = "partial" if any(_text(doc)[a:b].count('"') >= 2 for a, b in parts) else "indirect"
+    kind = _kind(doc, parts)
     cue_span = (tok.idx, to.idx + len(to.text))
     return _Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, "report")
 
@@ -1186,6 +1179,6 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
             src_tok = doc[prep.i - 1]  # "Obama on Climate Change: The Trends Are 'Terrifying'": the name before "on"
         source = speaker(ctx, src_tok, skip=ctx.original(*parts[0])[:2])
         text = _text(doc)[parts[0][0]: parts[0][1]]
-        kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else "partial" if text.count('"') >= 2 else "indirect"
+        kind = "direct" if text[:1] in _MARKS and text.rstrip(".")[-1:] in _MARKS else _kind(doc, parts)
         out.append(_Found(parts, kind, None, _tok_span(tok), ":", source, "speech"))
     return out

@@ -1381,19 +1381,20 @@ def calendar_name(doc: Doc, start: int, end: int) -> bool:
     clause by it ("On Sunday President Bush said", "In September Acme released") and a date ("May 5") stay times.
     """
     content = [t for t in doc[start:end] if not (t.is_punct or t.lower_ == "the")]
-    if len(content) == 2 and content[0].lower_ in WEEKDAYS and content[1].text == "Night" and content[1].i + 1 < len(doc) and (
-        _name_word(doc[content[1].i + 1]) and _calendar_word(content[0]) and not (content[0].i and doc[content[0].i - 1].lower_ in TIME_GOVERNORS)
-    ):
-        return True  # a programme named for a weekday's night ("Saturday Night Takeaway", "Monday Night Football")
-    if len(content) != 1 or not _calendar_word(content[0]):
+    night = len(content) == 2 and content[1].text == "Night"
+    if len(content) != 1 and not night or not _calendar_word(content[0]):
         return False
     word = content[0]
     before = doc[word.i - 1] if word.i else None
+    governed = before is not None and before.lower_ in TIME_GOVERNORS
+    if night:  # a programme named for a weekday's night ("Saturday Night Takeaway", "Monday Night Football")
+        k = content[1].i + 1
+        return word.lower_ in WEEKDAYS and not governed and k < len(doc) and _name_word(doc[k])
     if word.lower_ == "sunday" and word.i >= 2 and before.lower_ == "on" and doc[word.i - 2].lower_ in ON_SUNDAY_TITLES and (
         doc[word.i - 2].text[:1].isupper()
     ):
         return True
-    if before is not None and (before.lower_ in TIME_GOVERNORS or before.tag_ == "PRP$"):
+    if governed or before is not None and before.tag_ == "PRP$":
         return False  # "his Sunday Mass" is the Mass of that Sunday
     after = doc[word.i + 1] if word.i + 1 < len(doc) else None
     if word.lower_ == "sunday" and after is not None and after.lower_ in SUNDAY_PAPER_TITLES and after.text[:1].isupper() and not after.is_upper:
