@@ -252,3 +252,16 @@ def test_labels_cli(seeds_db):
 def analyze_text(analyze_text):
     """Only the stages quotes and descriptors need, so these tests do not depend on the others."""
     return functools.partial(analyze_text, only={"mentions", "quotes", "descriptors"})
+
+
+def test_a_state_written_in_capitals_is_read_in_the_tables_spelling(nlp):
+    """ "the president of VENEZUELA", a dateline's "NUKU'ALOFA": capitals are looked up in the table's own spelling
+    (`table_spelling`), also where title case is not it ("Nuku'alofa", not "Nuku'Alofa")."""
+    from newsgraph.extract.label_roles import place_of
+    from newsgraph.lexicons.places import gazetteer
+
+    g = gazetteer()
+    doc = nlp.make_doc("VENEZUELAN NUKU'ALOFA VENEZUELA Venezuela NATO")
+    found = {tok.text: place_of(None, tok) for tok in doc}
+    assert found["VENEZUELA"] == found["Venezuela"] == found["VENEZUELAN"] == g.names["Venezuela"]
+    assert found["NUKU'ALOFA"] == g.capitals["Nuku'alofa"] is not None

@@ -23,7 +23,7 @@ from spacy.attrs import IDX
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.lexicons.places import gazetteer
+from newsgraph.lexicons.places import gazetteer, table_spelling
 
 
 def mention_tokens(ctx: Context) -> list[tuple[int, int]]:
@@ -45,8 +45,8 @@ def place_of(ctx: Context, tok: Token) -> str | None:
     found = g.names.get(tok.text) or g.demonyms.get(tok.text)
     if found is None and tok.text.isupper() and len(tok.text) > 3:
         # A dateline in capitals ("MOSCOW - …") names a place, not a label.
-        title = tok.text.title()
-        found = g.names.get(title) or g.demonyms.get(title) or g.capitals.get(title)
+        spelt = table_spelling(tok.text)
+        found = g.names.get(spelt) or g.demonyms.get(spelt) or g.capitals.get(spelt)
     return found
 
 
