@@ -298,6 +298,10 @@ TIMEML = [
     ("The island's post-1945 rulers kept the old courts.", "2000-02-24", "post-1945", "DATE", "1945"),
     ("Car sales are still below their pre-2008 peak.", "2012-05-02", "pre-2008", "DATE", "2008"),
     ("Exports fell back to pre-1980s levels.", "1995-06-01", "pre-1980s", "DATE", "198"),
+    # a day between a verb of saying and the said clause's subject dates the saying, whatever the parser hung it on
+    ("The bank said on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-20"),
+    ("The bank said it would cut 500 jobs on Wednesday.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ("The bank said that on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
 ]
 
 

@@ -568,6 +568,8 @@ def _tense(span: Span) -> tuple[str, str | None]:
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
+    if not planned:
+        verb = _sayer_before(verb, span)
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
     perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
     if planned:  # "had received 99% of the shares by the Tuesday deadline": a deadline that has passed
@@ -626,6 +628,26 @@ def _tense(span: Span) -> tuple[str, str | None]:
     if verb.tag_ in {"VBZ", "VBP"} and verb.i == root.head.i or verb.tag_ in {"VBZ", "VBP"} and root.head.pos_ == "ADP" and root.head.head.i == verb.i:
         return "present", bound  # "meets Monday", "the deadline is on Friday"
     return "neutral", bound
+
+
+def _sayer_before(verb: Token, span: Span) -> Token:
+    """The verb of saying (or thinking) a time follows, when the parser hung the time on the clause said after it.
+
+    In "the bank said on Wednesday it would cut jobs" the time stands between "said" and the reported clause's
+    subject, so it dates the saying, not the cutting (the small model attaches it to "cut"); "said that on
+    Wednesday it would", "said it would cut jobs on Wednesday" keep the time in the reported clause.
+    """
+    head, root = verb.head, span.root
+    if verb.dep_ != "ccomp" or head.i == verb.i or head.pos_ not in {"VERB", "AUX"} or head.i >= span.start:
+        return verb
+    if not (root.head.i == verb.i or root.head.pos_ == "ADP" and root.head.head.i == verb.i):
+        return verb  # "has said its December sales are expected ...": a time inside the clause's subject is the clause's
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+    if subject is None or subject.i < span.end:
+        return verb
+    if any(t.dep_ == "mark" or t.lower_ == "that" for t in span.doc[head.i + 1 : span.start]):
+        return verb
+    return head
 
 
 REPORT_VERBS = {"report", "release", "post", "announce", "publish", "issue", "present", "unveil"}
