@@ -798,13 +798,13 @@ def read(tokens: list[Token]) -> Reading | None:
         t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS or t.lower_ in DURATION_MODIFIERS
         or t.lower_ in {"later", "earlier", "before", "after", "and"} for t in tokens
     ):
-        return Reading("duration", unit=units[0], count=count)  # "three days later": TimeML tags the stretch
+        return _duration(tokens, units[0], count)  # "three days later": TimeML tags the stretch
     if units and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS for t in tokens):
-        return Reading("duration", unit=units[-1], count=count)
+        return _duration(tokens, units[-1], count)
     if units and (words[-1] in UNITS or words[-2:] in (["a", "half"], ["one", "half"])) and all(
             t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
                                              or t.lower_ in DURATION_MODIFIERS for t in tokens):
-        return Reading("duration", unit=units[-1], count=count)
+        return _duration(tokens, units[-1], count)
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
         return None  # a bare number spaCy took for a date ("54 do not recognize"), or "a nice day"
     return Reading("unknown")
@@ -1265,6 +1265,33 @@ def _year_span(tokens: list[Token]) -> tuple[int, int] | None:
     first, tail = int(match.group(1)), match.group(2)
     last = int(tail) if len(tail) == 4 else first // 100 * 100 + int(tail)
     return (first, last) if first < last else None
+
+
+SMALLER_UNITS = {("year", "month"): 12, ("week", "day"): 7, ("day", "hour"): 24, ("hour", "minute"): 60, ("minute", "second"): 60}
+
+
+def _duration(tokens: list[Token], unit: str, count: float | None) -> Reading:
+    compound = _compound(tokens)
+    return Reading("duration", unit=compound[0], count=compound[1]) if compound else Reading("duration", unit=unit, count=count)
+
+
+def _compound(tokens: list[Token]) -> tuple[str, float] | None:
+    """(unit, count) of a length told in two units, "two hours and 30 minutes" (2.5 hours, TimeML's PT2H30M),
+    "3 years 2 months"; None for any other length."""
+    pairs, number = [], None
+    for t in tokens:
+        unit = UNITS.get(t.lower_)
+        if unit is not None and number is not None:
+            pairs.append((unit, number))
+            number = None
+        elif _count(t) is not None:
+            number = _count(t)
+        elif t.lower_ not in {"and", ","}:
+            number = None
+    if len(pairs) != 2 or (pairs[0][0], pairs[1][0]) not in SMALLER_UNITS:
+        return None
+    (unit, whole), (small, part) = pairs
+    return unit, whole + part / SMALLER_UNITS[unit, small]
 
 
 def _count(tok: Token) -> int | None:
