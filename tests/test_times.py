@@ -306,6 +306,11 @@ TIMEML = [
     ("The flight took two hours and 30 minutes.", "2013-03-22", "two hours and 30 minutes", "DURATION", "PT2H30M"),
     ("He won in four hours 21 minutes.", "2013-03-22", "four hours 21 minutes", "DURATION", "PT4H21M"),
     ("The record stood for 3 years 2 months.", "2013-03-22", "3 years 2 months", "DURATION", "P3Y2M"),
+    # how often: "twice a year" is a set over the year (TimeML's freq="2X" is no value); "every other week" every two weeks
+    ("Visitors come twice a year.", "2013-03-22", "twice a year", "SET", "P1Y"),
+    ("Doses are given three times a day.", "2013-03-22", "three times a day", "SET", "P1D"),
+    ("He calls his mother once a week.", "2013-03-22", "once a week", "SET", "P1W"),
+    ("The committee meets every other week.", "2013-03-22", "every other week", "SET", "P2W"),
 ]
 
 

@@ -266,7 +266,10 @@ def _time_patterns() -> list[list[dict]]:
             # clock times, quarters and centuries, decades, counted units ("five-year", "90 days", "a year ago")
             [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable", "short"]}, "OP": "?"},
              {"LOWER": {"IN": ["past", "future", "term"]}}],
-            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": set_words}}],
+            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": "other", "OP": "?"}, {"LOWER": {"IN": set_words}}],
+            [{"LOWER": {"IN": ["once", "twice", "thrice"]}}, {"LOWER": {"IN": ["a", "an", "per", "each", "every"]}},
+             {"LOWER": {"IN": unit_words}}],
+            [{"LIKE_NUM": True}, {"LOWER": "times"}, {"LOWER": {"IN": ["a", "an", "per", "each", "every"]}}, {"LOWER": {"IN": unit_words}}],
             [{"LOWER": "these"}, {"LOWER": "days"}],
             [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
@@ -1020,6 +1023,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if adverb is not None and len(content) <= 2:
         unit, n = ADVERB_SETS[adverb]
         return Reading("set", unit=unit, count=n)
+    if wordset & {"once", "twice", "thrice", "times"} and len(units) == 1 and words[-1] in UNITS and wordset & {"a", "an", "per", "each", "every"}:
+        return Reading("set", unit=units[0], count=1)  # "twice a year": TimeML's SET P1Y (how often, freq="2X", is not a value)
     if wordset & {"every", "each", "per"}:
         weekday = next((WEEKDAYS[w.rstrip("s")] for w in words if w.rstrip("s") in WEEKDAYS), None)
         part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
@@ -1027,7 +1032,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         season = next((SEASONS[w] for w in words if w in SEASONS), None)
         if weekday is not None or part or month or season or units or "night" in wordset:
             unit = units[-1] if units else ("night" if "night" in wordset else None)
-            return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=_quantity(tokens) or 1)
+            count = 2 if "other" in wordset else _quantity(tokens) or 1  # "every other week": P2W
+            return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=count)
         return Reading("none")
     plural_weekday = next((WEEKDAYS[w[:-1]] for w in words if w.endswith("s") and w[:-1] in WEEKDAYS), None)
     plural_part = next((PART_CODES[w] for w in words if w in PART_CODES and w.endswith("s")), None)
