@@ -302,6 +302,8 @@ TIMEML = [
     ("The bank said on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-20"),
     ("The bank said it would cut 500 jobs on Wednesday.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
     ("The bank said that on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ('He added: "On Wednesday we will cut 500 jobs."', "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ("The party said in November it would raise pay.", "2005-03-16", "November", "DATE", "2004-11"),
     # a length told in two units is one length in both ("PT2H30M"), not the sum of the counts in the smaller unit
     ("The flight took two hours and 30 minutes.", "2013-03-22", "two hours and 30 minutes", "DURATION", "PT2H30M"),
     ("He won in four hours 21 minutes.", "2013-03-22", "four hours 21 minutes", "DURATION", "PT4H21M"),

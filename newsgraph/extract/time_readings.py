@@ -22,6 +22,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from newsgraph.lexicons.events import SPEECH
+
 
 MONTHS = {
     "january": 1, "jan": 1, "jan.": 1, "february": 2, "feb": 2, "feb.": 2, "march": 3, "mar": 3, "mar.": 3,
@@ -638,18 +640,18 @@ def _sayer_before(verb: Token, span: Span) -> Token:
 
     In "the bank said on Wednesday it would cut jobs" the time stands between "said" and the reported clause's
     subject, so it dates the saying, not the cutting (the small model attaches it to "cut"); "said that on
-    Wednesday it would", "said it would cut jobs on Wednesday" keep the time in the reported clause.
+    Wednesday it would", "said it would cut jobs on Wednesday" and a quote keep the time in the reported clause.
     """
     head, root = verb.head, span.root
-    if verb.dep_ != "ccomp" or head.i == verb.i or head.pos_ not in {"VERB", "AUX"} or head.i >= span.start:
+    if verb.dep_ != "ccomp" or head.i == verb.i or head.lemma_ not in SPEECH or head.i >= span.start:
         return verb
     if not (root.head.i == verb.i or root.head.pos_ == "ADP" and root.head.head.i == verb.i):
         return verb  # "has said its December sales are expected ...": a time inside the clause's subject is the clause's
     subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
     if subject is None or subject.i < span.end:
         return verb
-    if any(t.dep_ == "mark" or t.lower_ == "that" for t in span.doc[head.i + 1 : span.start]):
-        return verb
+    if any(t.dep_ == "mark" or t.lower_ == "that" or t.is_quote or t.text in {":", "-", "--"} for t in span.doc[head.i + 1 : span.start]):
+        return verb  # "said that on Wednesday ...", 'He said: "On Sunday we ...': the time is the said clause's
     return head
 
 
