@@ -313,6 +313,8 @@ TIMEML = [
     ("Doses are given three times a day.", "2013-03-22", "three times a day", "SET", "P1D"),
     ("He calls his mother once a week.", "2013-03-22", "once a week", "SET", "P1W"),
     ("The committee meets every other week.", "2013-03-22", "every other week", "SET", "P2W"),
+    # "earlier in the week" is the week itself, as "earlier in the year" is the year
+    ("Earlier in the week, the minister said no deal was possible.", "2013-03-22", "Earlier in the week", "DATE", "2013-W12"),
 ]
 
 

@@ -702,8 +702,10 @@ def read(tokens: list[Token]) -> Reading | None:
             return read(inner)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
-    if words in (["earlier", "in", "the", "year"], ["later", "in", "the", "year"]):
-        return Reading("relative", unit="year", offset=0)  # TimeML gives the year itself
+    if len(words) == 4 and words[0] in {"earlier", "later", "early", "late"} and words[1:3] == ["in", "the"] and words[3] in {
+        "week", "month", "year"
+    }:
+        return Reading("relative", unit=words[3], offset=0)  # TimeML gives the week, month or year itself
     if len(words) in {2, 3} and words[-1] == "ahead" and words[-2] in UNITS and words[-2].endswith("s") and words[0] in {"the", words[-2]}:
         return Reading("duration", unit=UNITS[words[-2]], count=None)  # "the weeks ahead": PXW
     if words in (["the", "latest", "fiscal", "year"], ["the", "latest", "year"]):
