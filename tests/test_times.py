@@ -313,6 +313,11 @@ TIMEML = [
     ("Doses are given three times a day.", "2013-03-22", "three times a day", "SET", "P1D"),
     ("He calls his mother once a week.", "2013-03-22", "once a week", "SET", "P1W"),
     ("The committee meets every other week.", "2013-03-22", "every other week", "SET", "P2W"),
+    # a British range of days splits in two, the first day borrowing the month after it
+    ("The tournament runs from 12 to 18 June.", "2013-03-22", "12", "DATE", "2013-06-12"),
+    ("The tournament runs from 12 to 18 June.", "2013-03-22", "18 June", "DATE", "2013-06-18"),
+    ("The survey was carried out between 1 and 5 March.", "2013-03-22", "1", "DATE", "2013-03-01"),
+    ("The survey was carried out between 1 and 5 March.", "2013-03-22", "5 March", "DATE", "2013-03-05"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year
     ("Earlier in the week, the minister said no deal was possible.", "2013-03-22", "Earlier in the week", "DATE", "2013-W12"),
 ]

@@ -412,6 +412,14 @@ def _is_year(tok: Token) -> bool:
     return tok.shape_ == "dddd" and 1800 <= int(tok.text) <= 2100
 
 
+def _day_before_its_month(tokens: list[Token], right: Reading | None) -> Reading | None:
+    """The first day of "6 to 9 January", "between 1 and 5 March": a bare day that borrows the month (and year) after it."""
+    if len(tokens) != 1 or right is None or right.kind not in {"partial", "absolute"} or right.day is None or right.month is None:
+        return None
+    day = _day_number(tokens[0])
+    return replace(right, day=day, weekday=None) if day is not None and day < right.day else None
+
+
 def _day_number(tok: Token) -> int | None:
     text = tok.lower_
     if tok.shape_ in {"dxx", "ddxx"} and text[-2:] in {"st", "nd", "rd", "th"}:
@@ -1330,6 +1338,7 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
         for i, t in enumerate(tokens[1:-1], 1):  # "from Aug. 26 to Oct. 20", "from today through Nov. 17": two dates
             if t.lower_ in {"to", "through", "until", "-", "–"}:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                left = left if left is not None else _day_before_its_month(tokens[:i], right)
                 if left is not None and right is not None and left.kind in RANGE_ENDS and right.kind in RANGE_ENDS:
                     return [(start, start + i, left), (start + i + 1, end, right)]
             if t.lower_ in {"ending", "ended"} and i >= 2:  # "the year ending tomorrow", "its quarter ended yesterday"
@@ -1366,6 +1375,7 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
         for i, t in enumerate(tokens):
             if t.lower_ in {"and", "or", "&"} and 0 < i < len(tokens) - 1:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                left = left if left is not None else _day_before_its_month(tokens[:i], right)
                 if right is None and left is not None and left.month is not None and _day_number(tokens[-1]) is not None and i == len(tokens) - 2:
                     right = replace(left, day=_day_number(tokens[-1]))
                 if left is not None and right is not None and left.kind not in {"unknown", "none"}:
