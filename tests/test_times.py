@@ -318,6 +318,8 @@ TIMEML = [
     ("The tournament runs from 12 to 18 June.", "2013-03-22", "18 June", "DATE", "2013-06-18"),
     ("The survey was carried out between 1 and 5 March.", "2013-03-22", "1", "DATE", "2013-03-01"),
     ("The survey was carried out between 1 and 5 March.", "2013-03-22", "5 March", "DATE", "2013-03-05"),
+    # "the New Year" is New Year's Day, the one near the report (a holiday, as HeidelTime reads it)
+    ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year
     ("Earlier in the week, the minister said no deal was possible.", "2013-03-22", "Earlier in the week", "DATE", "2013-W12"),
 ]

@@ -119,7 +119,7 @@ TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "
 ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 # Holidays of the US calendar the corpora date things by: (month, day), or (month, weekday, nth; -1 the last).
 HOLIDAYS = {
-    "christmas": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31),
+    "christmas": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31), "new year": (1, 1),
     "independence day": (7, 4), "halloween": (10, 31), "valentine's day": (2, 14), "veterans day": (11, 11),
     "thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
     "election day": (11, 1, 0), "easter": (0, 0), "easter sunday": (0, 0), "easter week": (0, 0),
