@@ -318,6 +318,10 @@ TIMEML = [
     ("The tournament runs from 12 to 18 June.", "2013-03-22", "18 June", "DATE", "2013-06-18"),
     ("The survey was carried out between 1 and 5 March.", "2013-03-22", "1", "DATE", "2013-03-01"),
     ("The survey was carried out between 1 and 5 March.", "2013-03-22", "5 March", "DATE", "2013-03-05"),
+    # a span the parser ran on across "than", "as", a comma or a spaced dash holds the times on each side
+    ("More phones will be sold by the end of 2004 than last year.", "2005-03-16", "last year", "DATE", "2004"),
+    ("The voting is due to end on 22 February - five days before the ceremony.", "2005-01-16", "five days", "DURATION", "P5D"),
+    ("Sales were better than expected in November as shoppers began spending.", "2004-12-16", "November", "DATE", "2004-11"),
     # "the New Year" is New Year's Day, the one near the report (a holiday, as HeidelTime reads it)
     ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year

@@ -1383,9 +1383,31 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                     while end_left > start and doc[end_left - 1].is_punct:
                         end_left -= 1
                     return [(start, end_left, left), (start + i + 1, end, right)]
+    if (reading is None or reading.kind in {"unknown", "none"}) and len(tokens) > 1:
+        parts = _parts_across(doc, start, end)
+        if parts:
+            return parts
     if (reading is None or reading.kind == "unknown") and NUMERIC_DATE.search(doc[start:end].text):
         reading = Reading("fallback")  # "31/12/2004": the one shape the rules leave to dateparser
     return [] if reading is None or reading.kind == "none" else [(start, end, reading)]
+
+
+JOINS = {",", "-", "–", "--", "than", "as"}
+
+
+def _parts_across(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
+    """The times in a span the parser ran together across a comma, dash, "than" or "as", which as a whole reads as no
+    time: "2004 than last year", "22 February - five days", "the last several months, December", "November as"."""
+    for i in range(start + 1, end):
+        if doc[i].lower_ not in JOINS or doc[i].text in {"-", "–"} and not doc[i - 1].whitespace_:
+            continue  # a hyphen inside a word ("three-quarters", "12-year-old", "2005-6") joins nothing
+        parts = []
+        for s, e in ((start, i), (i + 1, end)):
+            reading = read(list(doc[s:e])) if e > s else None
+            if reading is not None and reading.kind not in {"unknown", "none"}:
+                parts.append((s, e, reading))
+        return parts
+    return []
 
 
 # Words of a time expression that English writes in lower case: capitalized inside a sentence they belong to a name
