@@ -322,6 +322,9 @@ TIMEML = [
     ("More phones will be sold by the end of 2004 than last year.", "2005-03-16", "last year", "DATE", "2004"),
     ("The voting is due to end on 22 February - five days before the ceremony.", "2005-01-16", "five days", "DURATION", "P5D"),
     ("Sales were better than expected in November as shoppers began spending.", "2004-12-16", "November", "DATE", "2004-11"),
+    # the 24-hour clock before a time zone, as wire and BBC copy write it, is a time of day, not a year
+    ("Crude was trading at $51.39 at 0710 GMT.", "2005-03-16", "0710 GMT", "TIME", "2005-03-16T07:10"),
+    ("The match kicks off at 1500 GMT on Saturday.", "2005-03-16", "1500 GMT", "TIME", "2005-03-19T15:00"),
     # "the New Year" is New Year's Day, the one near the report (a holiday, as HeidelTime reads it)
     ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year

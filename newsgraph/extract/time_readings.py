@@ -101,6 +101,7 @@ DURATION_WORDS = FILLER | {"or", "to", "so", "and"}
 DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another", "extra", "long", "-", "straight", "consecutive",
                       "first", "next", "past", "last", "trading", "business", "working", "calendar", "fiscal", "up", "within", "half"}
 REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until", "just", "the", "foreseeable", "only", "even", "until"}
+ZONE_NAMES = {"est", "edt", "gmt", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest"}
 TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
@@ -276,6 +277,7 @@ def _time_patterns() -> list[list[dict]]:
             [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
+            [{"SHAPE": "dddd"}, {"LOWER": {"IN": sorted(ZONE_NAMES)}}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
             [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
              {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}],
@@ -1222,6 +1224,9 @@ def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
         if low in CLOCK_WORDS:
             return CLOCK_WORDS[low], {i}
         match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?(?::\d\d)?", t.text)
+        if match is None and re.fullmatch(r"[012]\d[0-5]\d", t.text) and i + 1 < len(tokens) and tokens[i + 1].lower_ in ZONE_NAMES:
+            if int(t.text[:2]) <= 24:  # "at 0710 GMT", "1500 BST": the 24-hour clock of wire and BBC copy
+                return f"{t.text[:2]}:{t.text[2:]}", {i}
         if match is None:
             continue
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
