@@ -325,6 +325,9 @@ TIMEML = [
     # the 24-hour clock before a time zone, as wire and BBC copy write it, is a time of day, not a year
     ("Crude was trading at $51.39 at 0710 GMT.", "2005-03-16", "0710 GMT", "TIME", "2005-03-16T07:10"),
     ("The match kicks off at 1500 GMT on Saturday.", "2005-03-16", "1500 GMT", "TIME", "2005-03-19T15:00"),
+    # hours, minutes and seconds taken are a duration; with a clock word they are a time of day
+    ("He finished the marathon in 3:07:35, a personal best.", "2013-03-22", "3:07:35", "DURATION", "PT3H7M35S"),
+    ("The first bomb went off at 10:35:20 a.m.", "2013-03-22", "10:35:20 a.m.", "TIME", "2013-03-22T10:35"),
     # "the New Year" is New Year's Day, the one near the report (a holiday, as HeidelTime reads it)
     ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year

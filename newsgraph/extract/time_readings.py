@@ -277,6 +277,7 @@ def _time_patterns() -> list[list[dict]]:
             [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
+            [{"SHAPE": {"IN": ["d:dd:dd", "dd:dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
             [{"SHAPE": "dddd"}, {"LOWER": {"IN": sorted(ZONE_NAMES)}}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
             [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
@@ -313,7 +314,7 @@ def _trigger_hashes(vocab: Vocab) -> frozenset[int]:
     words = (set(MONTHS) | set(WEEKDAYS) | {"ago", "week", "month", "year", "weekend", "every", "each", "half", "term"}
              | set(PART_CODES) | set(SEASONS) | set(UNITS) | set(AM_PM) | {"past", "future"}
              | set(DECADE_WORDS) | {"century", "centuries", "period", "nineteen", "thousand"} | set(HOLIDAY_HEADS) - {"new"})
-    shapes = ["dddd", "d:dd", "dd:dd", "ddddx", "'ddx", "ddxx", "dxx"]
+    shapes = ["dddd", "d:dd", "dd:dd", "d:dd:dd", "dd:dd:dd", "ddddx", "'ddx", "ddxx", "dxx"]
     return frozenset(vocab.strings.add(w) for w in sorted(words) + shapes)
 
 
@@ -1056,6 +1057,9 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if plural_weekday is not None:  # "on Tuesdays", "on Sunday mornings"
         part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
         return Reading("set", weekday=plural_weekday, part=part, count=1)
+    race = _race_time(tokens)
+    if race is not None:
+        return race
     # clock times: "10:35 a.m.", "8 PM", "noon Thursday", "15:00 GMT Saturday"
     clock = _clock(tokens)
     if clock is not None:
@@ -1215,6 +1219,23 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
         return Reading("quarter", unit=unit, day=4 if unit == "quarter" else 2, year=year)
     offset = 1 if "next" in wordset else (-1 if "last" in wordset and "year" in wordset else 0)
     return Reading("quarter", unit=unit, day=number, year=year, offset=offset, edge="year" if offset else None)
+
+
+def _race_time(tokens: list[Token]) -> Reading | None:
+    """A time taken, "won in 2:05:36", "a time of 3:07:35": hours, minutes and seconds with no clock word or zone
+    around them, a duration (TimeML's PT2H5M36S) and not a time of day ("at 10:35:20 a.m.")."""
+    if len(tokens) != 1 or tokens[0].shape_ not in {"d:dd:dd", "dd:dd:dd"}:
+        return None
+    tok = tokens[0]
+    before = tok.nbor(-1).lower_ if tok.i > 0 else ""
+    after = tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else ""
+    if before in {"at", "by", "until", "till", "from", "before", "after", "since"} or after in AM_PM or after in TIME_ZONES:
+        return None
+    hours, minutes, seconds = (int(x) for x in tok.text.split(":"))
+    if minutes > 59 or seconds > 59:
+        return None
+    code = "PT" + "".join(f"{n}{c}" for n, c in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    return Reading("duration", unit="second", count=hours * 3600 + minutes * 60 + seconds, part=code)
 
 
 def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
