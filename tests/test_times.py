@@ -197,6 +197,8 @@ TIMEML = [
     ("The fair ran in 2009-2010 in Lyon.", "2013-03-22", "2009", "DATE", "2009"),
     ("The fair ran in 2009-2010 in Lyon.", "2013-03-22", "2010", "DATE", "2010"),
     ("The drought of 1957-58 hit the farms.", "2013-03-22", "58", "DATE", "1958"),
+    ("The budget for 2005-6 was cut.", "2005-03-16", "2005", "DATE", "2005"),
+    ("The budget for 2005-6 was cut.", "2005-03-16", "6", "DATE", "2006"),
     ("Sales for the quarter ended Sept. 30 rose.", "1989-10-25", "Sept. 30", "DATE", "1989-09-30"),
     ("Sales for the quarter ended Sept. 30 rose.", "1989-10-25", "the quarter", "DATE", "1989-Q3"),
     ("Profit was $5 million in the third quarter. A year earlier, it was $4 million.", "1989-10-25", "A year earlier", "DATE", "1988-Q3"),

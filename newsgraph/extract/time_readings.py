@@ -112,7 +112,7 @@ UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
 EDGED_YEAR = re.compile(r"(mid|early|late|pre|post)-((?:1[89]|20)\d\d)(s?)")
 EDGED_SHAPES = ["xxx-dddd", "xxxx-dddd", "xxx-ddddx", "xxxx-ddddx"]  # spaCy keeps "post-1959" one token, and NER seldom tags it
 NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
-YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:-|–|to|through|until) ?(\d{4}|\d\d)\b")
+YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:(?:-|–|to|through|until) ?(\d{4}|\d\d)|[-–] ?(\d))\b")  # "2005-6" too
 PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
 TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
         "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -1302,12 +1302,12 @@ def _period(tokens: list[Token], words: list[str], month: int | None, year: int 
 
 
 def _year_span(tokens: list[Token]) -> tuple[int, int] | None:
-    """(first, last) year of "1919-1921", "2012 to 2015" or "1845-49"."""
+    """(first, last) year of "1919-1921", "2012 to 2015", "1845-49" or "2005-6"."""
     match = YEAR_SPAN.search(" ".join(t.text for t in tokens))
     if match is None:
         return None
-    first, tail = int(match.group(1)), match.group(2)
-    last = int(tail) if len(tail) == 4 else first // 100 * 100 + int(tail)
+    first, tail = int(match.group(1)), match.group(2) or match.group(3)
+    last = int(tail) if len(tail) == 4 else first // 10 ** len(tail) * 10 ** len(tail) + int(tail)
     return (first, last) if first < last else None
 
 

@@ -725,8 +725,9 @@ def _year_before(value: str) -> tuple[str, str, str]:
 
 
 def _year_parts(span, reading: Reading) -> list[tuple[int, int, int]]:
-    """(token start, token end, year) of each year in a span of years: "2009-2010" → 2009 and 2010; "1957-58" → 1957, 1958."""
-    digits = [t for t in span if t.text.isdigit() and len(t.text) in {2, 4}]
+    """(token start, token end, year) of each year in a span of years: "2009-2010" → 2009 and 2010; "1957-58" → 1957, 1958;
+    "2005-6" → 2005, 2006."""
+    digits = [t for t in span if t.text.isdigit() and len(t.text) in {1, 2, 4}]
     if len(digits) < 2:
         return [(span.start, span.end, reading.year)]
     first, last = digits[0], digits[-1]
