@@ -330,6 +330,9 @@ TIMEML = [
     # hours, minutes and seconds taken are a duration; with a clock word they are a time of day
     ("He finished the marathon in 3:07:35, a personal best.", "2013-03-22", "3:07:35", "DURATION", "PT3H7M35S"),
     ("The first bomb went off at 10:35:20 a.m.", "2013-03-22", "10:35:20 a.m.", "TIME", "2013-03-22T10:35"),
+    # "the early hours of" a day is that day, one expression, also where spaCy tags "the early hours" alone
+    ("It happened in the early hours of Sunday.", "2013-03-22", "the early hours of Sunday", "DATE", "2013-03-17"),
+    ("The blast happened in the early hours of March 3.", "2013-03-22", "the early hours of March 3", "DATE", "2013-03-03"),
     # "the New Year" is New Year's Day, the one near the report (a holiday, as HeidelTime reads it)
     ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year

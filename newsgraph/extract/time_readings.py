@@ -711,6 +711,10 @@ def read(tokens: list[Token]) -> Reading | None:
             return Reading("relative", unit=inner[-1].lower_, offset=0)
         if inner and len(inner) < len(tokens):
             return read(inner)
+    if words[:4] in (["the", "early", "hours", "of"], ["the", "small", "hours", "of"]) and len(words) > 4:
+        day = read(tokens[4:])  # "the early hours of March 3": that day (TimeML has no part-of-day code for them)
+        if day is not None and day.kind in {"weekday", "partial", "absolute", "deictic"}:
+            return replace(day, part=None)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
     if len(words) == 4 and words[0] in {"earlier", "later", "early", "late"} and words[1:3] == ["in", "the"] and words[3] in {
@@ -1676,6 +1680,12 @@ def candidates(doc: Doc) -> list[Candidate]:
             wider = read(list(doc[c.start - 3 : c.end]))
             if wider is not None and wider.kind not in {"unknown", "none", "duration"}:
                 found[i] = Candidate(c.start - 3, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
+    for i in range(len(found) - 1, 0, -1):  # "the early hours" + "of Sunday": one time, the day's, as "the early hours of
+        c, before = found[i], found[i - 1]  # Sunday morning" already is when spaCy tags it whole
+        if c.start >= 4 and c.reading.kind in {"weekday", "partial", "absolute", "deictic"} and doc[c.start - 1].lower_ == "of" and [
+            t.lower_ for t in doc[c.start - 4 : c.start - 1]
+        ] in (["the", "early", "hours"], ["the", "small", "hours"]) and before.start == c.start - 4 and before.end == c.start - 1:
+            found[i - 1 : i + 1] = [Candidate(c.start - 4, c.end, c.reading)]
     for i in range(len(found) - 1, -1, -1):  # "the second and fourth quarters": the second is a quarter of every year too
         c = found[i]
         if c.reading.kind == "set" and c.reading.unit == "quarter" and c.reading.day and c.start >= 2 and doc[c.start - 1].lower_ in {
