@@ -199,6 +199,7 @@ TIMEML = [
     ("The drought of 1957-58 hit the farms.", "2013-03-22", "58", "DATE", "1958"),
     ("The budget for 2005-6 was cut.", "2005-03-16", "2005", "DATE", "2005"),
     ("The budget for 2005-6 was cut.", "2005-03-16", "6", "DATE", "2006"),
+    ("The survey covered the 5 years 1999-2004.", "2013-03-22", "1999", "DATE", "1999"),
     ("Sales for the quarter ended Sept. 30 rose.", "1989-10-25", "Sept. 30", "DATE", "1989-09-30"),
     ("Sales for the quarter ended Sept. 30 rose.", "1989-10-25", "the quarter", "DATE", "1989-Q3"),
     ("Profit was $5 million in the third quarter. A year earlier, it was $4 million.", "1989-10-25", "A year earlier", "DATE", "1988-Q3"),
@@ -304,6 +305,7 @@ TIMEML = [
     ("The bank said on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-20"),
     ("The bank said it would cut 500 jobs on Wednesday.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
     ("The bank said that on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ("The airline said from Monday its flights to Paris would be cut.", "2013-03-22", "Monday", "DATE", "2013-03-25"),
     ('He added: "On Wednesday we will cut 500 jobs."', "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
     ("The party said in November it would raise pay.", "2005-03-16", "November", "DATE", "2004-11"),
     # a length told in two units is one length in both ("PT2H30M"), not the sum of the counts in the smaller unit
@@ -327,6 +329,7 @@ TIMEML = [
     # the 24-hour clock before a time zone, as wire and BBC copy write it, is a time of day, not a year
     ("Crude was trading at $51.39 at 0710 GMT.", "2005-03-16", "0710 GMT", "TIME", "2005-03-16T07:10"),
     ("The match kicks off at 1500 GMT on Saturday.", "2005-03-16", "1500 GMT", "TIME", "2005-03-19T15:00"),
+    ("Population: 5 million (2005 est.).", "2013-03-22", "2005", "DATE", "2005"),
     # hours, minutes and seconds taken are a duration; with a clock word they are a time of day
     ("He finished the marathon in 3:07:35, a personal best.", "2013-03-22", "3:07:35", "DURATION", "PT3H7M35S"),
     ("The first bomb went off at 10:35:20 a.m.", "2013-03-22", "10:35:20 a.m.", "TIME", "2013-03-22T10:35"),
@@ -664,3 +667,16 @@ def test_the_matcher_on_lexeme_flags_finds_what_its_word_sets_find(nlp):
     assert len(flags.bits) >= 30 and found  # the sets did become flags, and they match
     assert found == sorted((s, e) for _, s, e in reference(doc))
     assert any(doc[s:e].text == "DECEMBER 12, 2004" for s, e in found), [doc[s:e].text for s, e in found]
+
+
+def test_what_only_looks_like_a_new_year_a_year_span_or_a_clock_is_not_one(nlp):
+    """Another calendar's New Year has no day in ours; a count before a span of years, a spaced dash before a
+    one-digit number and an hour past 23 are not years or clock times."""
+    def found(sentence):
+        return [(t.text, t.timex) for t in stage_result(nlp, sentence, published="2005-03-16").times]
+
+    assert found("Crowds marked the Chinese New Year in London.") == [("New Year", None)]
+    assert found("The Jewish New Year begins at sunset.") == [("New Year", None)]
+    assert ("5", "1999") not in found("The survey covered the 5 years 1999-2004.")
+    assert found("They cut 2004 - 5 jobs.") == [("2004", "2004")]
+    assert found("It ended at 2459 GMT.") == []

@@ -101,8 +101,8 @@ DURATION_WORDS = FILLER | {"or", "to", "so", "and"}
 DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another", "extra", "long", "-", "straight", "consecutive",
                       "first", "next", "past", "last", "trading", "business", "working", "calendar", "fiscal", "up", "within", "half"}
 REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until", "just", "the", "foreseeable", "only", "even", "until"}
-ZONE_NAMES = {"est", "edt", "gmt", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest"}
 TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
+ZONE_NAMES = TIME_ZONES - {"et", "local", "time"}  # zones a 24-hour clock is written before ("0710 GMT")
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
 EDGE_WORDS = {"end", "beginning", "start", "middle"}  # "the end of the year", "the middle of October"
@@ -112,7 +112,7 @@ UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
 EDGED_YEAR = re.compile(r"(mid|early|late|pre|post)-((?:1[89]|20)\d\d)(s?)")
 EDGED_SHAPES = ["xxx-dddd", "xxxx-dddd", "xxx-ddddx", "xxxx-ddddx"]  # spaCy keeps "post-1959" one token, and NER seldom tags it
 NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
-YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:(?:-|–|to|through|until) ?(\d{4}|\d\d)|[-–] ?(\d))\b")  # "2005-6" too
+YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d)(?: ?(?:-|–|to|through|until) ?(\d{4}|\d\d)|[-–](\d))\b")  # "2005-6" too, unspaced
 PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
 TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
         "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -278,7 +278,7 @@ def _time_patterns() -> list[list[dict]]:
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd:dd", "dd:dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
-            [{"SHAPE": "dddd"}, {"LOWER": {"IN": sorted(ZONE_NAMES)}}],
+            [{"SHAPE": "dddd"}, {"LOWER": {"IN": sorted(ZONE_NAMES)}, "IS_UPPER": True}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
             [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
              {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}],
@@ -413,6 +413,21 @@ def _vague_length(doc: Doc, i: int) -> bool:
 
 def _is_year(tok: Token) -> bool:
     return tok.shape_ == "dddd" and 1800 <= int(tok.text) <= 2100
+
+
+# Words naming a calendar whose new year is not the first of January ("the Chinese New Year", "Lunar New Year").
+OTHER_CALENDARS = frozenset("chinese lunar jewish persian iranian islamic muslim hijri hindu sikh tamil vietnamese korean "
+                            "tibetan thai sinhala sinhalese nepali ethiopian orthodox".split())
+
+
+def _new_year_of_this_calendar(tokens: list[Token]) -> bool:
+    """Whether "New Year" is the first of January: written with a capital N and not another calendar's
+    ("the Chinese New Year", "the Jewish New Year"), which has no fixed day in ours."""
+    new = next((t for t in tokens if t.lower_ == "new"), None)
+    if new is None or not new.text[0].isupper():
+        return False
+    before = new.nbor(-1) if new.i > 0 else None
+    return before is None or before.lower_ not in OTHER_CALENDARS and before.ent_type_ != "NORP"
 
 
 def _day_before_its_month(tokens: list[Token], right: Reading | None) -> Reading | None:
@@ -584,7 +599,7 @@ def _tense(span: Span) -> tuple[str, str | None]:
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
-    if not planned:
+    if not planned and bound in {None, "on", "in", "at"}:  # "said from Monday its flights would be cut": the cut's Monday
         verb = _sayer_before(verb, span)
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
     perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
@@ -1007,6 +1022,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if wordset & HOLIDAY_HEADS:
         joined = " ".join(words).replace(" 's", "'s")
         holiday = next((h for h in HOLIDAYS_LONGEST_FIRST if h in joined), None)
+        if holiday == "new year" and not _new_year_of_this_calendar(tokens):
+            holiday = None
     named = tokens[1] if len(tokens) > 1 and words[0] in {"last", "next", "this"} else tokens[0]  # "last Thanksgiving"
     if holiday is not None and named.text[0].isupper() | (words[0] == "the"):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
@@ -1249,8 +1266,8 @@ def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
         if low in CLOCK_WORDS:
             return CLOCK_WORDS[low], {i}
         match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?(?::\d\d)?", t.text)
-        if match is None and re.fullmatch(r"[012]\d[0-5]\d", t.text) and i + 1 < len(tokens) and tokens[i + 1].lower_ in ZONE_NAMES:
-            if int(t.text[:2]) <= 24:  # "at 0710 GMT", "1500 BST": the 24-hour clock of wire and BBC copy
+        if match is None and re.fullmatch(r"[012]\d[0-5]\d", t.text) and i + 1 < len(tokens) and tokens[i + 1].lower_ in ZONE_NAMES and tokens[i + 1].is_upper:
+            if int(t.text[:2]) <= 23:  # "at 0710 GMT", "1500 BST": the 24-hour clock of wire and BBC copy
                 return f"{t.text[:2]}:{t.text[2:]}", {i}
         if match is None:
             continue
@@ -1307,7 +1324,7 @@ def _period(tokens: list[Token], words: list[str], month: int | None, year: int 
 
 def _year_span(tokens: list[Token]) -> tuple[int, int] | None:
     """(first, last) year of "1919-1921", "2012 to 2015", "1845-49" or "2005-6"."""
-    match = YEAR_SPAN.search(" ".join(t.text for t in tokens))
+    match = YEAR_SPAN.search("".join(t.text + (" " if t.whitespace_ else "") for t in tokens))  # "2004 - 6%" is no span
     if match is None:
         return None
     first, tail = int(match.group(1)), match.group(2) or match.group(3)

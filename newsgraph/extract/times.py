@@ -727,10 +727,10 @@ def _year_before(value: str) -> tuple[str, str, str]:
 def _year_parts(span, reading: Reading) -> list[tuple[int, int, int]]:
     """(token start, token end, year) of each year in a span of years: "2009-2010" → 2009 and 2010; "1957-58" → 1957, 1958;
     "2005-6" → 2005, 2006."""
-    digits = [t for t in span if t.text.isdigit() and len(t.text) in {1, 2, 4}]
-    if len(digits) < 2:
+    first = next((t for t in span if t.text == f"{reading.year:04d}"), None)
+    last = next((t for t in span[first.i - span.start + 1 :] if t.text.isdigit() and len(t.text) in {1, 2, 4}), None) if first else None
+    if last is None:  # a count before the years ("the 5 years 1999-2004") is no year
         return [(span.start, span.end, reading.year)]
-    first, last = digits[0], digits[-1]
     return [(first.i, first.i + 1, reading.year), (last.i, last.i + 1, reading.offset)]
 
 
