@@ -197,6 +197,9 @@ TIMEML = [
     ("The fair ran in 2009-2010 in Lyon.", "2013-03-22", "2009", "DATE", "2009"),
     ("The fair ran in 2009-2010 in Lyon.", "2013-03-22", "2010", "DATE", "2010"),
     ("The drought of 1957-58 hit the farms.", "2013-03-22", "58", "DATE", "1958"),
+    ("The budget for 2005-6 was cut.", "2005-03-16", "2005", "DATE", "2005"),
+    ("The budget for 2005-6 was cut.", "2005-03-16", "6", "DATE", "2006"),
+    ("The survey covered the 5 years 1999-2004.", "2013-03-22", "1999", "DATE", "1999"),
     ("Sales for the quarter ended Sept. 30 rose.", "1989-10-25", "Sept. 30", "DATE", "1989-09-30"),
     ("Sales for the quarter ended Sept. 30 rose.", "1989-10-25", "the quarter", "DATE", "1989-Q3"),
     ("Profit was $5 million in the third quarter. A year earlier, it was $4 million.", "1989-10-25", "A year earlier", "DATE", "1988-Q3"),
@@ -298,6 +301,45 @@ TIMEML = [
     ("The island's post-1945 rulers kept the old courts.", "2000-02-24", "post-1945", "DATE", "1945"),
     ("Car sales are still below their pre-2008 peak.", "2012-05-02", "pre-2008", "DATE", "2008"),
     ("Exports fell back to pre-1980s levels.", "1995-06-01", "pre-1980s", "DATE", "198"),
+    # a day between a verb of saying and the said clause's subject dates the saying, whatever the parser hung it on
+    ("The bank said on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-20"),
+    ("The bank said it would cut 500 jobs on Wednesday.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ("The bank said that on Wednesday it would cut 500 jobs.", "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ("The airline said from Monday its flights to Paris would be cut.", "2013-03-22", "Monday", "DATE", "2013-03-25"),
+    ('He added: "On Wednesday we will cut 500 jobs."', "2013-03-22", "Wednesday", "DATE", "2013-03-27"),
+    ("The party said in November it would raise pay.", "2005-03-16", "November", "DATE", "2004-11"),
+    # a length told in two units is one length in both ("PT2H30M"), not the sum of the counts in the smaller unit
+    ("The flight took two hours and 30 minutes.", "2013-03-22", "two hours and 30 minutes", "DURATION", "PT2H30M"),
+    ("He won in four hours 21 minutes.", "2013-03-22", "four hours 21 minutes", "DURATION", "PT4H21M"),
+    ("The record stood for 3 years 2 months.", "2013-03-22", "3 years 2 months", "DURATION", "P3Y2M"),
+    # how often: "twice a year" is a set over the year (TimeML's freq="2X" is no value); "every other week" every two weeks
+    ("Visitors come twice a year.", "2013-03-22", "twice a year", "SET", "P1Y"),
+    ("Doses are given three times a day.", "2013-03-22", "three times a day", "SET", "P1D"),
+    ("He calls his mother once a week.", "2013-03-22", "once a week", "SET", "P1W"),
+    ("The committee meets every other week.", "2013-03-22", "every other week", "SET", "P2W"),
+    # a British range of days splits in two, the first day borrowing the month after it
+    ("The tournament runs from 12 to 18 June.", "2013-03-22", "12", "DATE", "2013-06-12"),
+    ("The tournament runs from 12 to 18 June.", "2013-03-22", "18 June", "DATE", "2013-06-18"),
+    ("The survey was carried out between 1 and 5 March.", "2013-03-22", "1", "DATE", "2013-03-01"),
+    ("The survey was carried out between 1 and 5 March.", "2013-03-22", "5 March", "DATE", "2013-03-05"),
+    # a span the parser ran on across "than", "as", a comma or a spaced dash holds the times on each side
+    ("More phones will be sold by the end of 2004 than last year.", "2005-03-16", "last year", "DATE", "2004"),
+    ("The voting is due to end on 22 February - five days before the ceremony.", "2005-01-16", "five days", "DURATION", "P5D"),
+    ("Sales were better than expected in November as shoppers began spending.", "2004-12-16", "November", "DATE", "2004-11"),
+    # the 24-hour clock before a time zone, as wire and BBC copy write it, is a time of day, not a year
+    ("Crude was trading at $51.39 at 0710 GMT.", "2005-03-16", "0710 GMT", "TIME", "2005-03-16T07:10"),
+    ("The match kicks off at 1500 GMT on Saturday.", "2005-03-16", "1500 GMT", "TIME", "2005-03-19T15:00"),
+    ("Population: 5 million (2005 est.).", "2013-03-22", "2005", "DATE", "2005"),
+    # hours, minutes and seconds taken are a duration; with a clock word they are a time of day
+    ("He finished the marathon in 3:07:35, a personal best.", "2013-03-22", "3:07:35", "DURATION", "PT3H7M35S"),
+    ("The first bomb went off at 10:35:20 a.m.", "2013-03-22", "10:35:20 a.m.", "TIME", "2013-03-22T10:35"),
+    # "the early hours of" a day is that day, one expression, also where spaCy tags "the early hours" alone
+    ("It happened in the early hours of Sunday.", "2013-03-22", "the early hours of Sunday", "DATE", "2013-03-17"),
+    ("The blast happened in the early hours of March 3.", "2013-03-22", "the early hours of March 3", "DATE", "2013-03-03"),
+    # "the New Year" is New Year's Day, the one near the report (a holiday, as HeidelTime reads it)
+    ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
+    # "earlier in the week" is the week itself, as "earlier in the year" is the year
+    ("Earlier in the week, the minister said no deal was possible.", "2013-03-22", "Earlier in the week", "DATE", "2013-W12"),
 ]
 
 
@@ -625,3 +667,16 @@ def test_the_matcher_on_lexeme_flags_finds_what_its_word_sets_find(nlp):
     assert len(flags.bits) >= 30 and found  # the sets did become flags, and they match
     assert found == sorted((s, e) for _, s, e in reference(doc))
     assert any(doc[s:e].text == "DECEMBER 12, 2004" for s, e in found), [doc[s:e].text for s, e in found]
+
+
+def test_what_only_looks_like_a_new_year_a_year_span_or_a_clock_is_not_one(nlp):
+    """Another calendar's New Year has no day in ours; a count before a span of years, a spaced dash before a
+    one-digit number and an hour past 23 are not years or clock times."""
+    def found(sentence):
+        return [(t.text, t.timex) for t in stage_result(nlp, sentence, published="2005-03-16").times]
+
+    assert found("Crowds marked the Chinese New Year in London.") == [("New Year", None)]
+    assert found("The Jewish New Year begins at sunset.") == [("New Year", None)]
+    assert ("5", "1999") not in found("The survey covered the 5 years 1999-2004.")
+    assert found("They cut 2004 - 5 jobs.") == [("2004", "2004")]
+    assert found("It ended at 2459 GMT.") == []

@@ -70,7 +70,7 @@ STAGES: tuple[Stage, ...] = (
           ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv", "lexicons/data/regions.tsv")),
     Stage("amounts", "newsgraph.extract.amounts:extract", ("sentences",), ("amounts",), ("newsgraph.extract.amounts",)),
     Stage("times", "newsgraph.extract.times:extract", ("sentences",), ("times", "published_guess"),
-          ("newsgraph.extract.times", "newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),
+          ("newsgraph.extract.times", "newsgraph.extract.pubdate", "newsgraph.extract.time_readings", "newsgraph.lexicons.events")),
     Stage("quotes", "newsgraph.extract.quotes:extract", ("sentences", "mentions", "coreference"), ("quotes",),
           ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers",
            "newsgraph.lexicons.attribution", "newsgraph.lexicons.coref", "newsgraph.lexicons.lemmas"),
@@ -88,7 +88,7 @@ STAGES: tuple[Stage, ...] = (
            "newsgraph.techniques.statistical"),
           tuple(f"techniques/data/{p.name}" for p in sorted((PACKAGE_ROOT / "techniques" / "data").glob("*")))),
     Stage("pubdate", "newsgraph.extract.pubdate:extract", ("times",), ("published_guess",),
-          ("newsgraph.extract.pubdate", "newsgraph.extract.time_readings")),
+          ("newsgraph.extract.pubdate", "newsgraph.extract.time_readings", "newsgraph.lexicons.events")),
 )
 
 

@@ -22,6 +22,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
+from newsgraph.lexicons.events import SPEECH
+
 
 MONTHS = {
     "january": 1, "jan": 1, "jan.": 1, "february": 2, "feb": 2, "feb.": 2, "march": 3, "mar": 3, "mar.": 3,
@@ -100,6 +102,7 @@ DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another",
                       "first", "next", "past", "last", "trading", "business", "working", "calendar", "fiscal", "up", "within", "half"}
 REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until", "just", "the", "foreseeable", "only", "even", "until"}
 TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
+ZONE_NAMES = TIME_ZONES - {"et", "local", "time"}  # zones a 24-hour clock is written before ("0710 GMT")
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
 EDGE_WORDS = {"end", "beginning", "start", "middle"}  # "the end of the year", "the middle of October"
@@ -109,7 +112,7 @@ UNTIL_WORDS = {"to", "ending", "ended", "through", "until"}
 EDGED_YEAR = re.compile(r"(mid|early|late|pre|post)-((?:1[89]|20)\d\d)(s?)")
 EDGED_SHAPES = ["xxx-dddd", "xxxx-dddd", "xxx-ddddx", "xxxx-ddddx"]  # spaCy keeps "post-1959" one token, and NER seldom tags it
 NUMERIC_DATE = re.compile(r"\d{1,4} ?[/.-] ?\d{1,2} ?[/.-] ?\d{1,4}")
-YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d) ?(?:-|–|to|through|until) ?(\d{4}|\d\d)\b")
+YEAR_SPAN = re.compile(r"\b(1[89]\d\d|20\d\d)(?: ?(?:-|–|to|through|until) ?(\d{4}|\d\d)|[-–](\d))\b")  # "2005-6" too, unspaced
 PERIOD_WORDS = ["latest", "comparable", "corresponding", "same", "year", "-", "ago", "earlier", "year-ago", "year-earlier"]
 TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
         "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
@@ -117,7 +120,7 @@ TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "
 ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 # Holidays of the US calendar the corpora date things by: (month, day), or (month, weekday, nth; -1 the last).
 HOLIDAYS = {
-    "christmas": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31),
+    "christmas": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1), "new year's eve": (12, 31), "new year": (1, 1),
     "independence day": (7, 4), "halloween": (10, 31), "valentine's day": (2, 14), "veterans day": (11, 11),
     "thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
     "election day": (11, 1, 0), "easter": (0, 0), "easter sunday": (0, 0), "easter week": (0, 0),
@@ -266,11 +269,16 @@ def _time_patterns() -> list[list[dict]]:
             # clock times, quarters and centuries, decades, counted units ("five-year", "90 days", "a year ago")
             [{"LOWER": "the"}, {"LOWER": {"IN": ["near", "distant", "recent", "foreseeable", "short"]}, "OP": "?"},
              {"LOWER": {"IN": ["past", "future", "term"]}}],
-            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": {"IN": set_words}}],
+            [{"LOWER": {"IN": ["every", "each"]}}, {"LOWER": "other", "OP": "?"}, {"LOWER": {"IN": set_words}}],
+            [{"LOWER": {"IN": ["once", "twice", "thrice"]}}, {"LOWER": {"IN": ["a", "an", "per", "each", "every"]}},
+             {"LOWER": {"IN": unit_words}}],
+            [{"LIKE_NUM": True}, {"LOWER": "times"}, {"LOWER": {"IN": ["a", "an", "per", "each", "every"]}}, {"LOWER": {"IN": unit_words}}],
             [{"LOWER": "these"}, {"LOWER": "days"}],
             [{"LOWER": {"IN": day_words}, "OP": "?"}, edge, dash, {"LOWER": {"IN": sorted(set(PART_CODES) | set(SEASONS))}},
              {"LOWER": "of", "OP": "?"}, {"SHAPE": "dddd", "OP": "?"}],
             [{"SHAPE": {"IN": ["d:dd", "dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
+            [{"SHAPE": {"IN": ["d:dd:dd", "dd:dd:dd"]}}, {"LOWER": {"IN": AM_PM}, "OP": "?"}],
+            [{"SHAPE": "dddd"}, {"LOWER": {"IN": sorted(ZONE_NAMES)}, "IS_UPPER": True}],
             [{"LIKE_NUM": True}, {"LOWER": {"IN": AM_PM}}],
             [{"LIKE_NUM": True}, {"LOWER": "o'clock", "OP": "?"}, {"LOWER": "in"}, {"LOWER": "the"},
              {"LOWER": {"IN": ["morning", "afternoon", "evening"]}}],
@@ -306,7 +314,7 @@ def _trigger_hashes(vocab: Vocab) -> frozenset[int]:
     words = (set(MONTHS) | set(WEEKDAYS) | {"ago", "week", "month", "year", "weekend", "every", "each", "half", "term"}
              | set(PART_CODES) | set(SEASONS) | set(UNITS) | set(AM_PM) | {"past", "future"}
              | set(DECADE_WORDS) | {"century", "centuries", "period", "nineteen", "thousand"} | set(HOLIDAY_HEADS) - {"new"})
-    shapes = ["dddd", "d:dd", "dd:dd", "ddddx", "'ddx", "ddxx", "dxx"]
+    shapes = ["dddd", "d:dd", "dd:dd", "d:dd:dd", "dd:dd:dd", "ddddx", "'ddx", "ddxx", "dxx"]
     return frozenset(vocab.strings.add(w) for w in sorted(words) + shapes)
 
 
@@ -405,6 +413,29 @@ def _vague_length(doc: Doc, i: int) -> bool:
 
 def _is_year(tok: Token) -> bool:
     return tok.shape_ == "dddd" and 1800 <= int(tok.text) <= 2100
+
+
+# Words naming a calendar whose new year is not the first of January ("the Chinese New Year", "Lunar New Year").
+OTHER_CALENDARS = frozenset("chinese lunar jewish persian iranian islamic muslim hijri hindu sikh tamil vietnamese korean "
+                            "tibetan thai sinhala sinhalese nepali ethiopian orthodox".split())
+
+
+def _new_year_of_this_calendar(tokens: list[Token]) -> bool:
+    """Whether "New Year" is the first of January: written with a capital N and not another calendar's
+    ("the Chinese New Year", "the Jewish New Year"), which has no fixed day in ours."""
+    new = next((t for t in tokens if t.lower_ == "new"), None)
+    if new is None or not new.text[0].isupper():
+        return False
+    before = new.nbor(-1) if new.i > 0 else None
+    return before is None or before.lower_ not in OTHER_CALENDARS and before.ent_type_ != "NORP"
+
+
+def _day_before_its_month(tokens: list[Token], right: Reading | None) -> Reading | None:
+    """The first day of "6 to 9 January", "between 1 and 5 March": a bare day that borrows the month (and year) after it."""
+    if len(tokens) != 1 or right is None or right.kind not in {"partial", "absolute"} or right.day is None or right.month is None:
+        return None
+    day = _day_number(tokens[0])
+    return replace(right, day=day, weekday=None) if day is not None and day < right.day else None
 
 
 def _day_number(tok: Token) -> int | None:
@@ -568,6 +599,8 @@ def _tense(span: Span) -> tuple[str, str | None]:
         if verb.lower_ in TERMS:
             return "neutral", bound  # "payable Dec. 7", "effective Feb. 1": a past clause may set a coming day
         verb = verb.head
+    if not planned and bound in {None, "on", "in", "at"}:  # "said from Monday its flights would be cut": the cut's Monday
+        verb = _sayer_before(verb, span)
     auxes = [a for a in verb.children if a.dep_ in {"aux", "auxpass"}]
     perfect = any(a.lower_ in {"has", "have", "had", "'ve"} for a in auxes)
     if planned:  # "had received 99% of the shares by the Tuesday deadline": a deadline that has passed
@@ -628,6 +661,26 @@ def _tense(span: Span) -> tuple[str, str | None]:
     return "neutral", bound
 
 
+def _sayer_before(verb: Token, span: Span) -> Token:
+    """The verb of saying (or thinking) a time follows, when the parser hung the time on the clause said after it.
+
+    In "the bank said on Wednesday it would cut jobs" the time stands between "said" and the reported clause's
+    subject, so it dates the saying, not the cutting (the small model attaches it to "cut"); "said that on
+    Wednesday it would", "said it would cut jobs on Wednesday" and a quote keep the time in the reported clause.
+    """
+    head, root = verb.head, span.root
+    if verb.dep_ != "ccomp" or head.i == verb.i or head.lemma_ not in SPEECH or head.i >= span.start:
+        return verb
+    if not (root.head.i == verb.i or root.head.pos_ == "ADP" and root.head.head.i == verb.i):
+        return verb  # "has said its December sales are expected ...": a time inside the clause's subject is the clause's
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
+    if subject is None or subject.i < span.end:
+        return verb
+    if any(t.dep_ == "mark" or t.lower_ == "that" or t.is_quote or t.text in {":", "-", "--"} for t in span.doc[head.i + 1 : span.start]):
+        return verb  # "said that on Wednesday ...", 'He said: "On Sunday we ...': the time is the said clause's
+    return head
+
+
 REPORT_VERBS = {"report", "release", "post", "announce", "publish", "issue", "present", "unveil"}
 
 
@@ -673,10 +726,16 @@ def read(tokens: list[Token]) -> Reading | None:
             return Reading("relative", unit=inner[-1].lower_, offset=0)
         if inner and len(inner) < len(tokens):
             return read(inner)
+    if words[:4] in (["the", "early", "hours", "of"], ["the", "small", "hours", "of"]) and len(words) > 4:
+        day = read(tokens[4:])  # "the early hours of March 3": that day (TimeML has no part-of-day code for them)
+        if day is not None and day.kind in {"weekday", "partial", "absolute", "deictic"}:
+            return replace(day, part=None)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
-    if words in (["earlier", "in", "the", "year"], ["later", "in", "the", "year"]):
-        return Reading("relative", unit="year", offset=0)  # TimeML gives the year itself
+    if len(words) == 4 and words[0] in {"earlier", "later", "early", "late"} and words[1:3] == ["in", "the"] and words[3] in {
+        "week", "month", "year"
+    }:
+        return Reading("relative", unit=words[3], offset=0)  # TimeML gives the week, month or year itself
     if len(words) in {2, 3} and words[-1] == "ahead" and words[-2] in UNITS and words[-2].endswith("s") and words[0] in {"the", words[-2]}:
         return Reading("duration", unit=UNITS[words[-2]], count=None)  # "the weeks ahead": PXW
     if words in (["the", "latest", "fiscal", "year"], ["the", "latest", "year"]):
@@ -776,13 +835,13 @@ def read(tokens: list[Token]) -> Reading | None:
         t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS or t.lower_ in DURATION_MODIFIERS
         or t.lower_ in {"later", "earlier", "before", "after", "and"} for t in tokens
     ):
-        return Reading("duration", unit=units[0], count=count)  # "three days later": TimeML tags the stretch
+        return _duration(tokens, units[0], count)  # "three days later": TimeML tags the stretch
     if units and all(t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS for t in tokens):
-        return Reading("duration", unit=units[-1], count=count)
+        return _duration(tokens, units[-1], count)
     if units and (words[-1] in UNITS or words[-2:] in (["a", "half"], ["one", "half"])) and all(
             t.lower_ in UNITS or t.like_num or _count(t) is not None or t.lower_ in DURATION_WORDS
                                              or t.lower_ in DURATION_MODIFIERS for t in tokens):
-        return Reading("duration", unit=units[-1], count=count)
+        return _duration(tokens, units[-1], count)
     if not units or any(t.pos_ == "ADJ" and t.lower_ not in LEADING for t in content):
         return None  # a bare number spaCy took for a date ("54 do not recognize"), or "a nice day"
     return Reading("unknown")
@@ -963,6 +1022,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if wordset & HOLIDAY_HEADS:
         joined = " ".join(words).replace(" 's", "'s")
         holiday = next((h for h in HOLIDAYS_LONGEST_FIRST if h in joined), None)
+        if holiday == "new year" and not _new_year_of_this_calendar(tokens):
+            holiday = None
     named = tokens[1] if len(tokens) > 1 and words[0] in {"last", "next", "this"} else tokens[0]  # "last Thanksgiving"
     if holiday is not None and named.text[0].isupper() | (words[0] == "the"):
         year = next((int(t.text) for t in tokens if _is_year(t)), None)
@@ -998,6 +1059,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if adverb is not None and len(content) <= 2:
         unit, n = ADVERB_SETS[adverb]
         return Reading("set", unit=unit, count=n)
+    if wordset & {"once", "twice", "thrice", "times"} and len(units) == 1 and words[-1] in UNITS and wordset & {"a", "an", "per", "each", "every"}:
+        return Reading("set", unit=units[0], count=1)  # "twice a year": TimeML's SET P1Y (how often, freq="2X", is not a value)
     if wordset & {"every", "each", "per"}:
         weekday = next((WEEKDAYS[w.rstrip("s")] for w in words if w.rstrip("s") in WEEKDAYS), None)
         part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
@@ -1005,7 +1068,8 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
         season = next((SEASONS[w] for w in words if w in SEASONS), None)
         if weekday is not None or part or month or season or units or "night" in wordset:
             unit = units[-1] if units else ("night" if "night" in wordset else None)
-            return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=_quantity(tokens) or 1)
+            count = 2 if "other" in wordset else _quantity(tokens) or 1  # "every other week": P2W
+            return Reading("set", unit=unit, weekday=weekday, month=month, part=part or season, count=count)
         return Reading("none")
     plural_weekday = next((WEEKDAYS[w[:-1]] for w in words if w.endswith("s") and w[:-1] in WEEKDAYS), None)
     plural_part = next((PART_CODES[w] for w in words if w in PART_CODES and w.endswith("s")), None)
@@ -1014,6 +1078,9 @@ def _special(tokens: list[Token], words: list[str], content: list[str]) -> Readi
     if plural_weekday is not None:  # "on Tuesdays", "on Sunday mornings"
         part = next((PART_CODES[w] for w in words if w in PART_CODES), None)
         return Reading("set", weekday=plural_weekday, part=part, count=1)
+    race = _race_time(tokens)
+    if race is not None:
+        return race
     # clock times: "10:35 a.m.", "8 PM", "noon Thursday", "15:00 GMT Saturday"
     clock = _clock(tokens)
     if clock is not None:
@@ -1175,6 +1242,23 @@ def _quarter(tokens: list[Token], words: list[str]) -> Reading | None:
     return Reading("quarter", unit=unit, day=number, year=year, offset=offset, edge="year" if offset else None)
 
 
+def _race_time(tokens: list[Token]) -> Reading | None:
+    """A time taken, "won in 2:05:36", "a time of 3:07:35": hours, minutes and seconds with no clock word or zone
+    around them, a duration (TimeML's PT2H5M36S) and not a time of day ("at 10:35:20 a.m.")."""
+    if len(tokens) != 1 or tokens[0].shape_ not in {"d:dd:dd", "dd:dd:dd"}:
+        return None
+    tok = tokens[0]
+    before = tok.nbor(-1).lower_ if tok.i > 0 else ""
+    after = tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else ""
+    if before in {"at", "by", "until", "till", "from", "before", "after", "since"} or after in AM_PM or after in TIME_ZONES:
+        return None
+    hours, minutes, seconds = (int(x) for x in tok.text.split(":"))
+    if minutes > 59 or seconds > 59:
+        return None
+    code = "PT" + "".join(f"{n}{c}" for n, c in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    return Reading("duration", unit="second", count=hours * 3600 + minutes * 60 + seconds, part=code)
+
+
 def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
     """("HH:MM", indices of the tokens that say it) for "10:35 a.m.", "8 PM", "noon", "15:00"; else None."""
     for i, t in enumerate(tokens):
@@ -1182,6 +1266,9 @@ def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
         if low in CLOCK_WORDS:
             return CLOCK_WORDS[low], {i}
         match = re.fullmatch(r"(\d{1,2})(?::(\d\d))?(?::\d\d)?", t.text)
+        if match is None and re.fullmatch(r"[012]\d[0-5]\d", t.text) and i + 1 < len(tokens) and tokens[i + 1].lower_ in ZONE_NAMES and tokens[i + 1].is_upper:
+            if int(t.text[:2]) <= 23:  # "at 0710 GMT", "1500 BST": the 24-hour clock of wire and BBC copy
+                return f"{t.text[:2]}:{t.text[2:]}", {i}
         if match is None:
             continue
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -1236,13 +1323,40 @@ def _period(tokens: list[Token], words: list[str], month: int | None, year: int 
 
 
 def _year_span(tokens: list[Token]) -> tuple[int, int] | None:
-    """(first, last) year of "1919-1921", "2012 to 2015" or "1845-49"."""
-    match = YEAR_SPAN.search(" ".join(t.text for t in tokens))
+    """(first, last) year of "1919-1921", "2012 to 2015", "1845-49" or "2005-6"."""
+    match = YEAR_SPAN.search("".join(t.text + (" " if t.whitespace_ else "") for t in tokens))  # "2004 - 6%" is no span
     if match is None:
         return None
-    first, tail = int(match.group(1)), match.group(2)
-    last = int(tail) if len(tail) == 4 else first // 100 * 100 + int(tail)
+    first, tail = int(match.group(1)), match.group(2) or match.group(3)
+    last = int(tail) if len(tail) == 4 else first // 10 ** len(tail) * 10 ** len(tail) + int(tail)
     return (first, last) if first < last else None
+
+
+SMALLER_UNITS = {("year", "month"): 12, ("week", "day"): 7, ("day", "hour"): 24, ("hour", "minute"): 60, ("minute", "second"): 60}
+
+
+def _duration(tokens: list[Token], unit: str, count: float | None) -> Reading:
+    compound = _compound(tokens)
+    return Reading("duration", unit=compound[0], count=compound[1]) if compound else Reading("duration", unit=unit, count=count)
+
+
+def _compound(tokens: list[Token]) -> tuple[str, float] | None:
+    """(unit, count) of a length told in two units, "two hours and 30 minutes" (2.5 hours, TimeML's PT2H30M),
+    "3 years 2 months"; None for any other length."""
+    pairs, number = [], None
+    for t in tokens:
+        unit = UNITS.get(t.lower_)
+        if unit is not None and number is not None:
+            pairs.append((unit, number))
+            number = None
+        elif _count(t) is not None:
+            number = _count(t)
+        elif t.lower_ not in {"and", ","}:
+            number = None
+    if len(pairs) != 2 or (pairs[0][0], pairs[1][0]) not in SMALLER_UNITS:
+        return None
+    (unit, whole), (small, part) = pairs
+    return unit, whole + part / SMALLER_UNITS[unit, small]
 
 
 def _count(tok: Token) -> int | None:
@@ -1271,6 +1385,7 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
         for i, t in enumerate(tokens[1:-1], 1):  # "from Aug. 26 to Oct. 20", "from today through Nov. 17": two dates
             if t.lower_ in {"to", "through", "until", "-", "–"}:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                left = left if left is not None else _day_before_its_month(tokens[:i], right)
                 if left is not None and right is not None and left.kind in RANGE_ENDS and right.kind in RANGE_ENDS:
                     return [(start, start + i, left), (start + i + 1, end, right)]
             if t.lower_ in {"ending", "ended"} and i >= 2:  # "the year ending tomorrow", "its quarter ended yesterday"
@@ -1307,6 +1422,7 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
         for i, t in enumerate(tokens):
             if t.lower_ in {"and", "or", "&"} and 0 < i < len(tokens) - 1:
                 left, right = read(tokens[:i]), read(tokens[i + 1 :])
+                left = left if left is not None else _day_before_its_month(tokens[:i], right)
                 if right is None and left is not None and left.month is not None and _day_number(tokens[-1]) is not None and i == len(tokens) - 2:
                     right = replace(left, day=_day_number(tokens[-1]))
                 if left is not None and right is not None and left.kind not in {"unknown", "none"}:
@@ -1314,9 +1430,31 @@ def _readings(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
                     while end_left > start and doc[end_left - 1].is_punct:
                         end_left -= 1
                     return [(start, end_left, left), (start + i + 1, end, right)]
+    if (reading is None or reading.kind in {"unknown", "none"}) and len(tokens) > 1:
+        parts = _parts_across(doc, start, end)
+        if parts:
+            return parts
     if (reading is None or reading.kind == "unknown") and NUMERIC_DATE.search(doc[start:end].text):
         reading = Reading("fallback")  # "31/12/2004": the one shape the rules leave to dateparser
     return [] if reading is None or reading.kind == "none" else [(start, end, reading)]
+
+
+JOINS = {",", "-", "–", "--", "than", "as"}
+
+
+def _parts_across(doc: Doc, start: int, end: int) -> list[tuple[int, int, Reading]]:
+    """The times in a span the parser ran together across a comma, dash, "than" or "as", which as a whole reads as no
+    time: "2004 than last year", "22 February - five days", "the last several months, December", "November as"."""
+    for i in range(start + 1, end):
+        if doc[i].lower_ not in JOINS or doc[i].text in {"-", "–"} and not doc[i - 1].whitespace_:
+            continue  # a hyphen inside a word ("three-quarters", "12-year-old", "2005-6") joins nothing
+        parts = []
+        for s, e in ((start, i), (i + 1, end)):
+            reading = read(list(doc[s:e])) if e > s else None
+            if reading is not None and reading.kind not in {"unknown", "none"}:
+                parts.append((s, e, reading))
+        return parts
+    return []
 
 
 # Words of a time expression that English writes in lower case: capitalized inside a sentence they belong to a name
@@ -1559,6 +1697,12 @@ def candidates(doc: Doc) -> list[Candidate]:
             wider = read(list(doc[c.start - 3 : c.end]))
             if wider is not None and wider.kind not in {"unknown", "none", "duration"}:
                 found[i] = Candidate(c.start - 3, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
+    for i in range(len(found) - 1, 0, -1):  # "the early hours" + "of Sunday": one time, the day's, as "the early hours of
+        c, before = found[i], found[i - 1]  # Sunday morning" already is when spaCy tags it whole
+        if c.start >= 4 and c.reading.kind in {"weekday", "partial", "absolute", "deictic"} and doc[c.start - 1].lower_ == "of" and [
+            t.lower_ for t in doc[c.start - 4 : c.start - 1]
+        ] in (["the", "early", "hours"], ["the", "small", "hours"]) and before.start == c.start - 4 and before.end == c.start - 1:
+            found[i - 1 : i + 1] = [Candidate(c.start - 4, c.end, c.reading)]
     for i in range(len(found) - 1, -1, -1):  # "the second and fourth quarters": the second is a quarter of every year too
         c = found[i]
         if c.reading.kind == "set" and c.reading.unit == "quarter" and c.reading.day and c.start >= 2 and doc[c.start - 1].lower_ in {

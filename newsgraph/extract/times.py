@@ -407,6 +407,8 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
         return "DATE", reading.part
     if kind == "set":
         return "SET", _set_value(reading)
+    if kind == "duration" and reading.part and reading.part.startswith("PT"):
+        return "DURATION", reading.part  # a time taken, "2:05:36": PT2H5M36S as written
     if kind in {"duration", "until"} or kind == "relative" and reading.edge in {"span", "ahead"}:
         count = reading.count if kind != "until" else reading.offset
         return "DURATION", duration_value(count, reading.unit)
@@ -723,11 +725,12 @@ def _year_before(value: str) -> tuple[str, str, str]:
 
 
 def _year_parts(span, reading: Reading) -> list[tuple[int, int, int]]:
-    """(token start, token end, year) of each year in a span of years: "2009-2010" → 2009 and 2010; "1957-58" → 1957, 1958."""
-    digits = [t for t in span if t.text.isdigit() and len(t.text) in {2, 4}]
-    if len(digits) < 2:
+    """(token start, token end, year) of each year in a span of years: "2009-2010" → 2009 and 2010; "1957-58" → 1957, 1958;
+    "2005-6" → 2005, 2006."""
+    first = next((t for t in span if t.text == f"{reading.year:04d}"), None)
+    last = next((t for t in span[first.i - span.start + 1 :] if t.text.isdigit() and len(t.text) in {1, 2, 4}), None) if first else None
+    if last is None:  # a count before the years ("the 5 years 1999-2004") is no year
         return [(span.start, span.end, reading.year)]
-    first, last = digits[0], digits[-1]
     return [(first.i, first.i + 1, reading.year), (last.i, last.i + 1, reading.offset)]
 
 
