@@ -680,3 +680,10 @@ def test_what_only_looks_like_a_new_year_a_year_span_or_a_clock_is_not_one(nlp):
     assert ("5", "1999") not in found("The survey covered the 5 years 1999-2004.")
     assert found("They cut 2004 - 5 jobs.") == [("2004", "2004")]
     assert found("It ended at 2459 GMT.") == []
+
+
+def test_a_second_unit_as_long_as_the_first_is_no_part_of_it_and_a_clock_reading_after_around_is_a_time_of_day(nlp):
+    found = [(t.text, t.timex) for t in stage_result(nlp, "The talks lasted two hours and 90 minutes.", published="2013-03-22").times]
+    assert ("two hours and 90 minutes", "PT3H30M") not in found, found
+    found = [(t.type, t.timex) for t in stage_result(nlp, "The first bomb went off at around 08:50:13.", published="2013-03-22").times]
+    assert ("DURATION", "PT8H50M13S") not in found, found

@@ -153,7 +153,8 @@ class Reading:
     weekday: int | None = None
     unit: str | None = None
     offset: int = 0  # -1 last, 0 this, +1 next; days for deictic; count for "ago"
-    edge: str | None = None  # earlier | later ("earlier this year"); "span" for "the last few days"
+    edge: str | None = None  # earlier | later ("earlier this year"); "span" for "the last few days"; "taken" for a length
+    # written as a clock reading ("3:07:35", counted in seconds)
     tense: str = "neutral"  # past | future | present (a finite present verb governs it) | neutral | verbless
     bound: str | None = None  # the preposition that relates it to its clause (before, after, since …)
     count: float | None = None  # how many units a duration or set counts; None when vague ("several days")
@@ -1250,13 +1251,12 @@ def _race_time(tokens: list[Token]) -> Reading | None:
     tok = tokens[0]
     before = tok.nbor(-1).lower_ if tok.i > 0 else ""
     after = tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else ""
-    if before in {"at", "by", "until", "till", "from", "before", "after", "since"} or after in AM_PM or after in TIME_ZONES:
+    if before in {"at", "by", "until", "till", "from", "before", "after", "since", "about", "around", "approximately"} or after in AM_PM or after in TIME_ZONES:
         return None
     hours, minutes, seconds = (int(x) for x in tok.text.split(":"))
     if minutes > 59 or seconds > 59:
         return None
-    code = "PT" + "".join(f"{n}{c}" for n, c in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
-    return Reading("duration", unit="second", count=hours * 3600 + minutes * 60 + seconds, part=code)
+    return Reading("duration", unit="second", count=hours * 3600 + minutes * 60 + seconds, edge="taken")
 
 
 def _clock(tokens: list[Token]) -> tuple[str, set[int]] | None:
@@ -1353,8 +1353,8 @@ def _compound(tokens: list[Token]) -> tuple[str, float] | None:
             number = _count(t)
         elif t.lower_ not in {"and", ","}:
             number = None
-    if len(pairs) != 2 or (pairs[0][0], pairs[1][0]) not in SMALLER_UNITS:
-        return None
+    if len(pairs) != 2 or (pairs[0][0], pairs[1][0]) not in SMALLER_UNITS or pairs[1][1] >= SMALLER_UNITS[pairs[0][0], pairs[1][0]]:
+        return None  # not "two hours and 90 minutes", "four years and 18 months": two lengths, not one
     (unit, whole), (small, part) = pairs
     return unit, whole + part / SMALLER_UNITS[unit, small]
 

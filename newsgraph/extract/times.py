@@ -407,8 +407,9 @@ def timeml(reading: Reading, anchor: dt.date | None, value: str | None, granular
         return "DATE", reading.part
     if kind == "set":
         return "SET", _set_value(reading)
-    if kind == "duration" and reading.part and reading.part.startswith("PT"):
-        return "DURATION", reading.part  # a time taken, "2:05:36": PT2H5M36S as written
+    if kind == "duration" and reading.edge == "taken":  # a time taken, "2:05:36": PT2H5M36S, each unit as written
+        hours, rest = divmod(int(reading.count), 3600)
+        return "DURATION", "PT" + "".join(f"{n}{c}" for n, c in ((hours, "H"), (rest // 60, "M"), (rest % 60, "S")) if n)
     if kind in {"duration", "until"} or kind == "relative" and reading.edge in {"span", "ahead"}:
         count = reading.count if kind != "until" else reading.offset
         return "DURATION", duration_value(count, reading.unit)
