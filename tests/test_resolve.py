@@ -549,7 +549,9 @@ def test_view_holds_documents_and_contexts_as_arrays_that_answer_as_sets(seeds_d
     seen = _Seen()
     seen.n[-5], seen.types[-5] = 1, "person"  # a cluster an earlier view had that is gone: forgotten
     clusters, types, docs_of, context, display = _view(uf, ms, seen)
-    assert -5 not in seen.n and set(seen.n) == set(seen.types) == set(clusters)
+    several = {root for root, c in clusters.items() if c.more is not None}  # one form's type is kept by form and count
+    assert -5 not in seen.n and set(seen.n) == set(seen.types) == several and 0 < len(several) < len(clusters)
+    assert set(seen.by_form) == {(c.form1, c.n) for c in clusters.values() if c.more is None}
     for root, c in clusters.items():  # a type kept from an earlier view is the one a vote gives now
         assert (types[root], display(root)) == (_type(ms, c), _display(ms, c))
         forms: dict[int, int] = {}

@@ -875,14 +875,33 @@ def _similar_pairs(names: list[str], rows: list[int] | None) -> list[tuple[int, 
 
 
 class _Seen:
-    """Each cluster's size, type and (once asked) name as the last view found them, by root (see `_view`)."""
+    """Each cluster's size, type and (once asked) name as the last view found them, by root (see `_view`); the type
+    of a cluster of one name form by that form and its count (`by_form`), not by root: the first view holds a
+    cluster per document's lone surname, and a root's entries cost more than its cluster."""
 
-    __slots__ = ("n", "types", "names")
+    __slots__ = ("n", "types", "names", "by_form")
 
     def __init__(self):
         self.n: dict[int, int] = {}
         self.types: dict[int, str] = {}
         self.names: dict[int, str] = {}
+        self.by_form: dict[tuple[int, int], str] = {}
+
+
+class _Types:
+    """A view's type of each cluster by root: `_Seen.types`, else that of its one name form and count."""
+
+    __slots__ = ("types", "by_form", "clusters")
+
+    def __init__(self, seen: _Seen, clusters: dict[int, _Cluster]):
+        self.types, self.by_form, self.clusters = seen.types, seen.by_form, clusters
+
+    def __getitem__(self, root: int) -> str:
+        typ = self.types.get(root)
+        if typ is None:
+            c = self.clusters[root]
+            typ = self.by_form[(c.form1, c.n)]
+        return typ
 
 
 def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
@@ -939,15 +958,20 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     roots = by_root[np.concatenate(([0], begins))] if by_root.size else by_root
     del by_root
     begins = np.concatenate(([0], begins, [root_of_pair.size]))
-    sizes, types, names = seen.n, seen.types, seen.names
+    sizes, types, names, by_form = seen.n, seen.types, seen.names, seen.by_form
     for root in sizes.keys() - clusters.keys():  # merged into another since: its entries would only hold memory
         del sizes[root], types[root]
-        names.pop(root, None)
+    for root in names.keys() - clusters.keys():
+        del names[root]
     for root, c in clusters.items():
-        if sizes.get(root) != c.n:
+        if c.more is None:  # one name form, whatever its count: the name stays that form's
+            if (c.form1, c.n) not in by_form:
+                by_form[(c.form1, c.n)] = _type(ms, c)
+        elif sizes.get(root) != c.n:  # a cluster of several forms is never again one of one form
             sizes[root] = c.n
             types[root] = _type(ms, c)
             names.pop(root, None)
+    types = _Types(seen, clusters)
 
     def docs_of(root: int) -> np.ndarray:
         k = int(roots.searchsorted(np.int32(root)))  # a Python int would have numpy convert the whole array
