@@ -888,12 +888,82 @@ class _Seen:
         self.by_form: dict[tuple[int, int], str] = {}
 
 
+class _ClusterTable:
+    """A view's clusters of names as columns, by root in order of their first member: what `_gather` gives as a dict
+    of `_Cluster`s, each made when asked for. A view holds many clusters of one name form (the first view, one per
+    document's lone surname); as a record each, with its dict entry, they cost about 240 bytes, as columns 16 (the
+    dict of forms and counts only for a cluster of several forms).
+
+    Made from (cluster, name mention) pairs in order; every member is a name, so a cluster's first name is its
+    first member.
+    """
+
+    __slots__ = ("roots", "first", "n", "form1", "more", "_sorted", "_at")
+
+    def __init__(self, ms: _Mentions, members):
+        form = ms.form
+        at: dict[int, int] = {}  # root -> its row, while the pairs come
+        first, n, form1, more = array("i"), array("i"), array("i"), {}
+        for r, i in members:
+            f = form[i]
+            k = at.get(r)
+            if k is None:
+                at[r] = len(first)
+                first.append(i)
+                n.append(1)
+                form1.append(f)
+                continue
+            n[k] += 1
+            forms = more.get(k)
+            if forms is not None:
+                forms[f] = forms.get(f, 0) + 1
+            elif f != form1[k]:
+                more[k] = {form1[k]: n[k] - 1, f: 1}
+        self.roots = np.fromiter(at, dtype=np.int32, count=len(at))
+        del at
+        self.first, self.n, self.form1, self.more = first, n, form1, more
+        self._at = np.argsort(self.roots, kind="stable").astype(np.int32)
+        self._sorted = self.roots[self._at]
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def _row(self, root: int) -> int:
+        k = int(self._sorted.searchsorted(np.int32(root)))
+        if k == self._sorted.size or self._sorted[k] != root:
+            raise KeyError(root)
+        return int(self._at[k])
+
+    def _cluster(self, k: int) -> _Cluster:
+        c = _Cluster(self.first[k], docs=False)
+        c.first_name, c.n, c.form1, c.more = c.first, self.n[k], self.form1[k], self.more.get(k)
+        return c
+
+    def __getitem__(self, root: int) -> _Cluster:
+        return self._cluster(self._row(root))
+
+    def __contains__(self, root: int) -> bool:
+        k = int(self._sorted.searchsorted(np.int32(root)))
+        return k < self._sorted.size and self._sorted[k] == root
+
+    def __iter__(self):
+        return iter(self.roots.tolist())
+
+    def items(self):
+        for k, root in enumerate(self.roots.tolist()):
+            yield root, self._cluster(k)
+
+    def values(self):
+        for k in range(len(self.first)):
+            yield self._cluster(k)
+
+
 class _Types:
     """A view's type of each cluster by root: `_Seen.types`, else that of its one name form and count."""
 
     __slots__ = ("types", "by_form", "clusters")
 
-    def __init__(self, seen: _Seen, clusters: dict[int, _Cluster]):
+    def __init__(self, seen: _Seen, clusters: _ClusterTable):
         self.types, self.by_form, self.clusters = seen.types, seen.by_form, clusters
 
     def __getitem__(self, root: int) -> str:
@@ -941,7 +1011,7 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
         while len(doc_begins) <= len(ms.doc_start):
             doc_begins.append(len(pair_root))
 
-    clusters = _gather(ms, members(), docs=False)
+    clusters = _ClusterTable(ms, members())
     root_of_pair, bounds = np.frombuffer(pair_root, dtype=np.int32), np.frombuffer(doc_begins, dtype=np.int32)
     # the pairs by cluster, each cluster's in document order: each pair as one number, its cluster above its
     # document, sorted in place (the pairs are distinct), then cut into its halves; 20 bytes a pair at most while
@@ -959,9 +1029,9 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     del by_root
     begins = np.concatenate(([0], begins, [root_of_pair.size]))
     sizes, types, names, by_form = seen.n, seen.types, seen.names, seen.by_form
-    for root in sizes.keys() - clusters.keys():  # merged into another since: its entries would only hold memory
+    for root in [r for r in sizes if r not in clusters]:  # merged into another since: its entries would only hold memory
         del sizes[root], types[root]
-    for root in names.keys() - clusters.keys():
+    for root in [r for r in names if r not in clusters]:
         del names[root]
     for root, c in clusters.items():
         if c.more is None:  # one name form, whatever its count: the name stays that form's
