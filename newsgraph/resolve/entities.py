@@ -99,8 +99,8 @@ class _Mentions:
     for coming a document at a time. `cluster` lets `target` go once rule 1 has read it (None after).
     """
 
-    __slots__ = ("forms", "_form_code", "docs", "doc_names", "doc_start", "form", "id", "target", "_is_name", "attach", "ids",
-                 "att_form", "att_id", "att_to", "att_at")
+    __slots__ = ("forms", "_form_code", "docs", "doc_names", "doc_start", "form", "id", "target", "_is_name", "attach",
+                 "ids", "att_form", "att_id", "att_to", "att_at")
 
     def __init__(self, rows=(), attach: bool = False, ids: bool = True, doc_names: bool = True):
         self.forms: list[_Form] = []
@@ -331,7 +331,8 @@ class _Union:
         self.firsts: dict[int, frozenset[str]] = {}
         self._form_firsts: list[frozenset[str] | None] = [None] * len(ms.forms)  # by name form, once asked
         self._one_first: dict[str | None, frozenset[str]] = {None: frozenset()}
-        # the unions of two different names: a mention of the cluster and the code of its `_Logged`
+        # the unions of two different names: a mention of the cluster, and the code of (name a, name b, reason,
+        # both seeds) in `_logged`
         self.log_at, self.log_code = array("i"), array("i")
         self._logged: dict[tuple, int] = {}
         self._settled = 0  # the log's length when `settle` last ran
@@ -1032,7 +1033,7 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     del by_root
     begins = np.concatenate(([0], begins, [root_of_pair.size]))
     sizes, types, names, by_form = seen.n, seen.types, seen.names, seen.by_form
-    for root in [r for r in sizes if r not in clusters]:  # merged into another since: its entries would only hold memory
+    for root in [r for r in sizes if r not in clusters]:  # merged into another since: its entries only hold memory
         del sizes[root], types[root]
     for root in [r for r in names if r not in clusters]:
         del names[root]
