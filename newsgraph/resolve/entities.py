@@ -93,15 +93,20 @@ class _Mentions:
     no first name, so it only ever followed that name. It is kept apart, in order, as its form, row id, the
     mention it refers to and the mention it came before (`attached`); the writer gives it the entity of the
     mention it refers to (`_every`). A third of a corpus's mentions, they cost the union-find nothing.
+
+    Without `doc_names` the documents' names are not held (`docs` stays empty; a full resolve never reads them,
+    100,000 of them were 14 MB): a document is then only its code, and only the rows of one `extend` are checked
+    for coming a document at a time. `cluster` lets `target` go once rule 1 has read it (None after).
     """
 
-    __slots__ = ("forms", "_form_code", "docs", "doc_start", "form", "id", "target", "_is_name", "attach", "ids",
-                 "att_form", "att_id", "att_to", "att_at")
+    __slots__ = ("forms", "_form_code", "docs", "doc_names", "doc_start", "form", "id", "target", "_is_name", "attach",
+                 "ids", "att_form", "att_id", "att_to", "att_at")
 
-    def __init__(self, rows=(), attach: bool = False, ids: bool = True):
+    def __init__(self, rows=(), attach: bool = False, ids: bool = True, doc_names: bool = True):
         self.forms: list[_Form] = []
         self._form_code: dict[tuple, int] = {}
         self.docs: list[str] = []
+        self.doc_names = doc_names
         self.doc_start = array("i")  # by document code: its first mention
         self.form, self.target = array("i"), array("i")
         self.ids = ids
@@ -127,7 +132,8 @@ class _Mentions:
                     raise ValueError(f"mentions of document {doc!r} are not together")
                 current = doc
                 known.add(doc)
-                self.docs.append(one(doc))
+                if self.doc_names:
+                    self.docs.append(one(doc))
                 self.doc_start.append(start)
             fkey = (label, name, key, kind, place, reason, role, form)
             code = codes.get(fkey)
@@ -149,10 +155,13 @@ class _Mentions:
 
     def seal(self) -> "_Mentions":
         """No more rows: drop the index of name forms that `extend` looks rows up in (a tuple per form), and hold
-        the row ids in 4 bytes when they fit."""
+        the row ids in 4 bytes and the name forms in 2 when they fit (a corpus whose people recur names fewer than
+        65,536 forms however many its documents)."""
         self._form_code = None
         if max(self.id, default=-1) < 2**31 and max(self.att_id, default=-1) < 2**31:
             self.id, self.att_id = array("i", self.id), array("i", self.att_id)
+        if len(self.forms) <= 2**16:
+            self.form, self.att_form = array("H", self.form), array("H", self.att_form)
         return self
 
     def _link(self, at: dict[int, int], pending: list[tuple[int, int]], start: int) -> None:
@@ -299,6 +308,11 @@ class _Union:
     holding such mentions (two resolved entities) are never joined; whether new evidence makes them one is
     left to the next full resolve. Without it (a full resolve) every mention is new and none resolved, and the
     two flags per mention (`fresh`, `resolved`) are not held.
+
+    The unions of two different names (what `merges` keeps) are logged as a mention of the cluster and the code of
+    (its name, the other's, the reason, whether both were seeds), 8 bytes a union; `settle` keeps only the first
+    of those that name one cluster the same way (the writer keeps only the first per entity anyway), so the log
+    holds about one entry per cluster and name pair, not one per document ("Blair" / "Tony Blair").
     """
 
     def __init__(self, ms: _Mentions, split_keys: dict[int, str], seeded: set[int] | None = None):
@@ -307,6 +321,7 @@ class _Union:
         self.parent = array("i", range(n))
         self.split_keys = split_keys  # mention -> the name the user split off it is (only those)
         self.fresh = self.resolved = None
+        self.seeded = seeded
         if seeded is not None:
             self.fresh = bytearray(b"\x01") * n
             self.resolved = bytearray(n)
@@ -316,16 +331,44 @@ class _Union:
         self.firsts: dict[int, frozenset[str]] = {}
         self._form_firsts: list[frozenset[str] | None] = [None] * len(ms.forms)  # by name form, once asked
         self._one_first: dict[str | None, frozenset[str]] = {None: frozenset()}
-        # (a, b, reason) of the unions of two different names (what `merges` keeps), as columns
-        self.log_a, self.log_b, self.log_reason = array("i"), array("i"), []
+        # the unions of two different names: a mention of the cluster, and the code of (name a, name b, reason,
+        # both seeds) in `_logged`
+        self.log_at, self.log_code = array("i"), array("i")
+        self._logged: dict[tuple, int] = {}
+        self._settled = 0  # the log's length when `settle` last ran
 
     @property
     def log(self):
-        return zip(self.log_a, self.log_b, self.log_reason)
+        """(a mention of the cluster, name a, name b, reason) of each logged union, in order (see `settle`)."""
+        logged = list(self._logged)
+        return ((i, *logged[code][:3]) for i, code in zip(self.log_at, self.log_code))
+
+    def logged_seeds(self):
+        """Whether each logged union (as `log` gives them) joined two seeds (`resolve_added` leaves those out)."""
+        logged = list(self._logged)
+        return (logged[code][3] for code in self.log_code)
+
+    def settle(self) -> None:
+        """Let go of what the unions so far left behind: the first names of roots that are roots no more (a dict
+        keeps its size after its entries go) and, in the log, each entry after the first naming the same cluster
+        with the same names and reason (the writer keeps only the first of those: one entry per entity, names and
+        reason, in order of first appearance, which dropping later ones within a cluster cannot change)."""
+        if self.firsts is not None:
+            self.firsts = dict(self.firsts)
+        if len(self.log_at) == self._settled:
+            return
+        roots = np.fromiter((self.find(i) for i in self.log_at), dtype=np.int64, count=len(self.log_at))
+        codes = np.frombuffer(self.log_code, dtype=np.int32)
+        _, first = np.unique((roots << 32) | codes, return_index=True)
+        first.sort()
+        self.log_at = array("i", roots[first].astype(np.int32).tobytes())
+        self.log_code = array("i", codes[first].tobytes())
+        self._settled = len(self.log_at)
 
     def close(self) -> None:
         """No more unions: drop what only the rules read (first names, the user's splits), before the entities
         are written; `find`, `fresh` and the log stay."""
+        self.settle()
         self.firsts = self._form_firsts = self._one_first = self.split_keys = None
 
     def _own_firsts(self, i: int) -> frozenset[str]:
@@ -372,9 +415,12 @@ class _Union:
         self.firsts.pop(rb, None)  # no longer a root: never read again
         ma, mb = self.ms[a], self.ms[b]
         if ma.name != mb.name and ma.form == mb.form == "name":
-            self.log_a.append(a)
-            self.log_b.append(b)
-            self.log_reason.append(reason)
+            logged = (ma.name, mb.name, reason, self.seeded is not None and a in self.seeded and b in self.seeded)
+            code = self._logged.get(logged)
+            if code is None:
+                code = self._logged[logged] = len(self._logged)
+            self.log_at.append(a)
+            self.log_code.append(code)
         return True
 
 
@@ -454,8 +500,10 @@ def _match_keys(ms: _Mentions) -> list[str]:
 
 
 def _load(store, ids: bool = True) -> tuple[_Mentions, list[tuple[str, str, str | None]]]:
-    """Every mention (with `ids`, each with its row id), and the user's overrides."""
-    return _Mentions(entity_store.mention_rows(store), attach=True, ids=ids).seal(), entity_store.overrides(store)
+    """Every mention (with `ids`, each with its row id and its document's name; a full resolve reads neither), and
+    the user's overrides."""
+    return (_Mentions(entity_store.mention_rows(store), attach=True, ids=ids, doc_names=ids).seal(),
+            entity_store.overrides(store))
 
 
 def resolve(store) -> None:
@@ -514,6 +562,9 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         j = target[i]
         if j >= 0:
             uf.union(j, i, ms[i].link_reason or "linked in the same document")
+    # after rule 1 only whether a mention refers to anything is read (rule 3): a bit a mention, not 4 bytes
+    linked = np.packbits(np.frombuffer(target, dtype=np.int32) != NO_LINK).tobytes()
+    ms.target = target = None
     # Surnames of people named in full somewhere: alone, such a word is joined only inside its document.
     surnames = set()
     for m in (ms[i] for i in name_mentions()):
@@ -542,7 +593,7 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         anchors = first_of
         if m.place:
             anchor = f"place:{m.place}"
-        elif " " not in key and target[i] != NO_LINK and not _ACRONYM.match(m.name):
+        elif " " not in key and linked[i >> 3] >> (7 - (i & 7)) & 1 and not _ACRONYM.match(m.name):
             continue  # a lone surname or first name follows the person it names in its document: never a bridge
         elif " " not in key and key in surnames:
             anchor, anchors = key, in_doc
@@ -653,6 +704,9 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
         if key in gazetteer_keys():
             continue
         lone[key].append(root)
+        # a lone name's context is asked only here, once (a bearer's, again and again): not held by the view, where
+        # a document's lone surname each held one
+        ctx = None
         # with seeds, a resolved lone name may still join a person the new documents bring, never a resolved one
         candidates = [c for c in dict.fromkeys(bearers.get(key, [])) if c != root and uf.may_join(root, c)]
         reason = "surname of {} (elsewhere in the corpus)"
@@ -660,13 +714,15 @@ def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             # a misspelt surname ("Navalni" for Navalny): only with at least two actors in common
             near = [c for c in {c for s in near_bearers.within_one(key) for c in bearers[s]}
                     if c != root and uf.may_join(root, c)]
-            ctx = context(root) if near else None
+            if near:
+                ctx = context(root, keep=False)
             candidates = [c for c in near if _shared(ctx, context(c)) >= 2]
             reason = "near-spelling of the surname of {}, sharing at least two co-mentioned actors"
         if not candidates:
             continue
         if len(candidates) > 1:
-            ctx = context(root)
+            if ctx is None:
+                ctx = context(root, keep=False)
             scored = sorted(((_shared(ctx, context(c)), c) for c in candidates), reverse=True)
             if scored[0][0] == scored[1][0]:
                 continue
@@ -823,14 +879,103 @@ def _similar_pairs(names: list[str], rows: list[int] | None) -> list[tuple[int, 
 
 
 class _Seen:
-    """Each cluster's size, type and (once asked) name as the last view found them, by root (see `_view`)."""
+    """Each cluster's size, type and (once asked) name as the last view found them, by root (see `_view`); the type
+    of a cluster of one name form by that form and its count (`by_form`), not by root: the first view holds a
+    cluster per document's lone surname, and a root's entries cost more than its cluster."""
 
-    __slots__ = ("n", "types", "names")
+    __slots__ = ("n", "types", "names", "by_form")
 
     def __init__(self):
         self.n: dict[int, int] = {}
         self.types: dict[int, str] = {}
         self.names: dict[int, str] = {}
+        self.by_form: dict[tuple[int, int], str] = {}
+
+
+class _ClusterTable:
+    """A view's clusters of names as columns, by root in order of their first member: what `_gather` gives as a dict
+    of `_Cluster`s, each made when asked for. A view holds many clusters of one name form (the first view, one per
+    document's lone surname); as a record each, with its dict entry, they cost about 240 bytes, as columns 16 (the
+    dict of forms and counts only for a cluster of several forms).
+
+    Made from (cluster, name mention) pairs in order; every member is a name, so a cluster's first name is its
+    first member.
+    """
+
+    __slots__ = ("roots", "first", "n", "form1", "more", "_sorted", "_at")
+
+    def __init__(self, ms: _Mentions, members):
+        form = ms.form
+        at: dict[int, int] = {}  # root -> its row, while the pairs come
+        first, n, form1, more = array("i"), array("i"), array("i"), {}
+        for r, i in members:
+            f = form[i]
+            k = at.get(r)
+            if k is None:
+                at[r] = len(first)
+                first.append(i)
+                n.append(1)
+                form1.append(f)
+                continue
+            n[k] += 1
+            forms = more.get(k)
+            if forms is not None:
+                forms[f] = forms.get(f, 0) + 1
+            elif f != form1[k]:
+                more[k] = {form1[k]: n[k] - 1, f: 1}
+        self.roots = np.fromiter(at, dtype=np.int32, count=len(at))
+        del at
+        self.first, self.n, self.form1, self.more = first, n, form1, more
+        self._at = np.argsort(self.roots, kind="stable").astype(np.int32)
+        self._sorted = self.roots[self._at]
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def _row(self, root: int) -> int:
+        k = int(self._sorted.searchsorted(np.int32(root)))
+        if k == self._sorted.size or self._sorted[k] != root:
+            raise KeyError(root)
+        return int(self._at[k])
+
+    def _cluster(self, k: int) -> _Cluster:
+        c = _Cluster(self.first[k], docs=False)
+        c.first_name, c.n, c.form1, c.more = c.first, self.n[k], self.form1[k], self.more.get(k)
+        return c
+
+    def __getitem__(self, root: int) -> _Cluster:
+        return self._cluster(self._row(root))
+
+    def __contains__(self, root: int) -> bool:
+        k = int(self._sorted.searchsorted(np.int32(root)))
+        return k < self._sorted.size and self._sorted[k] == root
+
+    def __iter__(self):
+        return iter(self.roots.tolist())
+
+    def items(self):
+        for k, root in enumerate(self.roots.tolist()):
+            yield root, self._cluster(k)
+
+    def values(self):
+        for k in range(len(self.first)):
+            yield self._cluster(k)
+
+
+class _Types:
+    """A view's type of each cluster by root: `_Seen.types`, else that of its one name form and count."""
+
+    __slots__ = ("types", "by_form", "clusters")
+
+    def __init__(self, seen: _Seen, clusters: _ClusterTable):
+        self.types, self.by_form, self.clusters = seen.types, seen.by_form, clusters
+
+    def __getitem__(self, root: int) -> str:
+        typ = self.types.get(root)
+        if typ is None:
+            c = self.clusters[root]
+            typ = self.by_form[(c.form1, c.n)]
+        return typ
 
 
 def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
@@ -849,6 +994,7 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and it is not voted
     on again (the four views of a run were half of entity resolution on the BBC corpus).
     """
+    uf.settle()
     find, is_name, form = uf.find, ms._is_name, ms.form
     pair_root = array("i")  # the cluster of each (cluster, document) pair, once, in document order
     doc_begins = array("i")  # by document code: its first pair (then one past the last pair)
@@ -866,33 +1012,40 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
                     here.add(r)
                     pair_root.append(r)
                 yield r, i
-        while len(doc_begins) <= len(ms.docs):
+        while len(doc_begins) <= len(ms.doc_start):
             doc_begins.append(len(pair_root))
 
-    clusters = _gather(ms, members(), docs=False)
+    clusters = _ClusterTable(ms, members())
     root_of_pair, bounds = np.frombuffer(pair_root, dtype=np.int32), np.frombuffer(doc_begins, dtype=np.int32)
-    # the pairs by cluster, each cluster's in document order (a stable sort of pairs in document order); each
-    # step's temporary goes before the next is made (they were the view's peak)
-    order = np.argsort(root_of_pair, kind="stable")
-    by_root = root_of_pair[order]
-    at = np.searchsorted(bounds, order, "right")
-    del order
-    at -= 1
-    doc_of_pair = at.astype(np.int32)
-    del at
+    # the pairs by cluster, each cluster's in document order: each pair as one number, its cluster above its
+    # document, sorted in place (the pairs are distinct), then cut into its halves; 20 bytes a pair at most while
+    # sorting, where an argsort's order and each pair's document looked up from it held 24
+    key = root_of_pair.astype(np.int64)
+    key <<= 32
+    key |= np.repeat(np.arange(bounds.size - 1, dtype=np.int32), np.diff(bounds))
+    key.sort()
+    halves = key.view(np.int32).reshape(-1, 2)
+    low, high = (0, 1) if sys.byteorder == "little" else (1, 0)
+    doc_of_pair, by_root = halves[:, low].copy(), halves[:, high].copy()
+    del key, halves
     begins = np.flatnonzero(by_root[1:] != by_root[:-1]) + 1  # where each cluster's run begins (but the first)
     roots = by_root[np.concatenate(([0], begins))] if by_root.size else by_root
     del by_root
     begins = np.concatenate(([0], begins, [root_of_pair.size]))
-    sizes, types, names = seen.n, seen.types, seen.names
-    for root in sizes.keys() - clusters.keys():  # merged into another since: its entries would only hold memory
+    sizes, types, names, by_form = seen.n, seen.types, seen.names, seen.by_form
+    for root in [r for r in sizes if r not in clusters]:  # merged into another since: its entries only hold memory
         del sizes[root], types[root]
-        names.pop(root, None)
+    for root in [r for r in names if r not in clusters]:
+        del names[root]
     for root, c in clusters.items():
-        if sizes.get(root) != c.n:
+        if c.more is None:  # one name form, whatever its count: the name stays that form's
+            if (c.form1, c.n) not in by_form:
+                by_form[(c.form1, c.n)] = _type(ms, c)
+        elif sizes.get(root) != c.n:  # a cluster of several forms is never again one of one form
             sizes[root] = c.n
             types[root] = _type(ms, c)
             names.pop(root, None)
+    types = _Types(seen, clusters)
 
     def docs_of(root: int) -> np.ndarray:
         k = int(roots.searchsorted(np.int32(root)))  # a Python int would have numpy convert the whole array
@@ -902,7 +1055,8 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
 
     contexts: dict[int, np.ndarray] = {}
 
-    def context(root: int) -> np.ndarray:
+    def context(root: int, keep: bool = True) -> np.ndarray:
+        """With `keep`, held for the view's lifetime (a popular person's is asked again and again)."""
         out = contexts.get(root)
         if out is None:
             docs = docs_of(root)
@@ -912,7 +1066,8 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
                 if extra:
                     out = np.union1d(out, np.fromiter(extra, dtype=np.int32, count=len(extra)))
             out = out[out != root]
-            contexts[root] = out
+            if keep:
+                contexts[root] = out
         return out
 
     def display(root: int) -> str:
@@ -1154,7 +1309,7 @@ def entity_tables(ms: _Mentions, uf: _Union, row_ids=None) -> EntityTables:
         ordered = None  # read once: the clusters go before the assignments are read
 
     out.aliases, out.forms = aliases(), forms()
-    out.merges = list(dict.fromkeys((ids[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log))
+    out.merges = list(dict.fromkeys((ids[uf.find(a)], name_a, name_b, reason) for a, name_a, name_b, reason in uf.log))
     if row_ids is not None:  # every mention in load order: the attached ones where they came (`_every`)
         if len(ms.att_at):
             entity_of = (ids[r] for r, _ in _every(uf, ms))
@@ -1615,8 +1770,8 @@ def resolve_added(store, docs: set[str], every_entity: bool = False) -> None:
             _entity_rows(out, eid, every, members, named, _display(every, named), _type(every, named))
     out.entities = _affiliated(out.entities, entity_store.place_entities(store, {row[5] for row in out.entities if row[5]}))
     out.merges = list(dict.fromkeys(
-        (final[uf.find(a)], ms[a].name, ms[b].name, reason) for a, b, reason in uf.log
-        if not (a in seed_of and b in seed_of)))
+        (final[uf.find(a)], name_a, name_b, reason)
+        for (a, name_a, name_b, reason), both_seeds in zip(uf.log, uf.logged_seeds()) if not both_seeds))
     entity_store.replace_entities(store, set(folded), out)
     entity_store.grow_entities(store, grown, grown_aliases)
     if folded:
