@@ -797,3 +797,21 @@ def test_names_in_capitals_meet_the_table_of_states(tmp_path):
     assert hong_kong == {"hong-kong"}
     assert rows["BUCHAREST"][1] == "place"
     assert rows["SRI LANKA"][1:] == ("country", "LK") and rows["AUSTRALIA"][1:] == ("country", "AU")
+
+
+def test_a_views_clusters_as_columns_equal_the_clusters_gathered_one_by_one(seeds_conn):
+    """`_ClusterTable` (a view's clusters of names, as columns) and `_gather` (a `_Cluster` each) count the same
+    members and forms, in the same order, on the seeds' name mentions put in clusters by their first word."""
+    from newsgraph.resolve.entities import _ClusterTable, _gather, _Mentions
+    from newsgraph.store.entities import MENTION_COLUMNS
+
+    rows = seeds_conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions ORDER BY doc, idx").fetchall()
+    ms = _Mentions(rows).seal()
+    by_word: dict[str, int] = {}
+    pairs = [(by_word.setdefault(ms[i].name.split()[0].lower(), i), i) for i in range(len(ms)) if ms.is_name(i)]
+    gathered, table = _gather(ms, pairs, docs=False), _ClusterTable(ms, pairs)
+    assert len(table) == len(gathered) > 50
+    assert any(c.more for c in gathered.values())  # clusters of several forms are compared too
+    for (root, c), (root2, d) in zip(gathered.items(), table.items()):
+        assert (root, c.first, c.first_name, c.n, list(c.form_counts())) == (root2, d.first, d.first_name, d.n, list(d.form_counts()))
+        assert table[root].n == c.n and root in table

@@ -231,6 +231,8 @@ class _Mentions:
         return chain.from_iterable(runs()) if start < n else iter(())
 
     def doc_of(self, i: int) -> str:
+        if not self.doc_names:
+            raise ValueError("document names were not held (_Mentions(doc_names=False)): a full resolve reads none")
         return self.docs[self.doc_code(i)]
 
 
@@ -519,7 +521,8 @@ def resolve(store) -> None:
 
 def cluster(ms: _Mentions, overrides: list[tuple[str, str, str | None]],
             seed_of: dict[int, str] | None = None, co_mentioned=None, left_out: "_LeftOut | None" = None) -> _Union:
-    """The entities as a union-find over the mentions (pure: no SQL).
+    """The entities as a union-find over the mentions (pure: no SQL). It lets go of `ms.target` after rule 1 (a
+    `_Mentions` is clustered once; read the links before, if needed).
 
     `seed_of` marks the mentions that stand for resolved entities (index -> entity id; see `resolve_added`):
     they start joined by entity and `co_mentioned(entity)` gives the entities named beside each in its documents.
@@ -990,7 +993,7 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     corpus; both pairs' columns in both orders, twice this. Contexts are kept as sorted arrays for the view's
     lifetime: the rules ask for a popular person's again and again.
 
-    `seen` keeps each cluster's type and name from earlier views, by root with its number of names: a union
+    It settles the union log first (`_Union.settle`). `seen` keeps each cluster's type and name from earlier views, by root with its number of names: a union
     only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and it is not voted
     on again (the four views of a run were half of entity resolution on the BBC corpus).
     """
@@ -1148,7 +1151,8 @@ def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -
 
 def _gather(ms: _Mentions, members, docs: bool = True) -> dict:
     """`_Cluster`s from (cluster, mention) pairs, in order of each cluster's first pair; with `docs`, each with
-    the set of its documents. A negative mention is an attached one (`_every`)."""
+    the set of its documents. A negative mention is an attached one (`_every`). `_ClusterTable` holds the same for
+    a view's names as columns: the two count forms alike (a test holds them equal)."""
     out: dict = {}
     form, doc, is_name, att_form, att_to = ms.form, ms.doc_code, ms._is_name, ms.att_form, ms.att_to
     for r, i in members:
