@@ -704,7 +704,7 @@ def test_short_forms_are_tried_only_against_names_their_first_word_begins():
     rows = [(n, f"d{n}", 0, "ORG", name, name.lower(), "ent", None, None, None, None, "name") for n, name in enumerate(names)]
     ms = _Mentions(rows).seal()
     uf = cluster(ms, [])
-    short = [(name_a, name_b, reason) for _, name_a, name_b, reason in uf.log if reason.startswith("short form")]
+    short = [(name_a, name_b, reason) for _, name_a, name_b, reason, _ in uf.log if reason.startswith("short form")]
     assert short == [("Liberal Democrats", "Lib Dems", "short form of Liberal Democrats"),
                      ("Liberals Democratic Group", "Libs Dems Group", "short form of Liberals Democratic Group"),
                      ("National Unionists", "Nat Unions", "short form of National Unionists"),
@@ -746,7 +746,7 @@ def test_an_outlet_and_its_service_are_one_entity_across_documents():
     ms = _Mentions(rows).seal()
     uf = cluster(ms, [])
     assert uf.find(0) == uf.find(1) and uf.find(2) == uf.find(3) and uf.find(0) != uf.find(2)
-    reasons = {(name_a, name_b): reason for _, name_a, name_b, reason in uf.log}
+    reasons = {(name_a, name_b): reason for _, name_a, name_b, reason, _ in uf.log}
     assert reasons[("BBC World", "BBC")] == "short name of BBC World"
     assert uf.find(4) != uf.find(5)
 

@@ -103,6 +103,8 @@ DURATION_MODIFIERS = {"least", "most", "less", "fewer", "additional", "another",
 REFERENCE_FILLER = {"right", "very", "near", "more", "most", "distant", "until", "just", "the", "foreseeable", "only", "even", "until"}
 TIME_ZONES = {"est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst", "cet", "cest", "local", "time"}
 ZONE_NAMES = TIME_ZONES - {"et", "local", "time"}  # zones a 24-hour clock is written before ("0710 GMT")
+DAY_KINDS = frozenset({"weekday", "partial", "absolute", "deictic"})  # readings that name one day
+SMALL_HOURS = (["the", "early", "hours"], ["the", "small", "hours"])  # "the early hours of Sunday" is that day
 CLOCK_FILLER = {"at", "about", "around", "approximately", "est", "edt", "gmt", "et", "pst", "pdt", "cst", "cdt", "utc", "bst",
                 "o'clock", "local", "time", "on", "the", "of", "by", "before", "after", "until", "since"}
 EDGE_WORDS = {"end", "beginning", "start", "middle"}  # "the end of the year", "the middle of October"
@@ -727,9 +729,9 @@ def read(tokens: list[Token]) -> Reading | None:
             return Reading("relative", unit=inner[-1].lower_, offset=0)
         if inner and len(inner) < len(tokens):
             return read(inner)
-    if words[:4] in (["the", "early", "hours", "of"], ["the", "small", "hours", "of"]) and len(words) > 4:
+    if words[:3] in SMALL_HOURS and words[3:4] == ["of"] and len(words) > 4:
         day = read(tokens[4:])  # "the early hours of March 3": that day (TimeML has no part-of-day code for them)
-        if day is not None and day.kind in {"weekday", "partial", "absolute", "deictic"}:
+        if day is not None and day.kind in DAY_KINDS:
             return replace(day, part=None)
     if words in (["the", "year"], ["the", "fiscal", "year"], ["the", "full", "year"], ["the", "calendar", "year"]):
         return Reading("relative", unit="year", offset=0)
@@ -1346,11 +1348,12 @@ def _compound(tokens: list[Token]) -> tuple[str, float] | None:
     pairs, number = [], None
     for t in tokens:
         unit = UNITS.get(t.lower_)
+        counted = _count(t)
         if unit is not None and number is not None:
             pairs.append((unit, number))
             number = None
-        elif _count(t) is not None:
-            number = _count(t)
+        elif counted is not None:
+            number = counted
         elif t.lower_ not in {"and", ","}:
             number = None
     if len(pairs) != 2 or (pairs[0][0], pairs[1][0]) not in SMALLER_UNITS or pairs[1][1] >= SMALLER_UNITS[pairs[0][0], pairs[1][0]]:
@@ -1699,9 +1702,9 @@ def candidates(doc: Doc) -> list[Candidate]:
                 found[i] = Candidate(c.start - 3, c.end, replace(wider, tense=c.reading.tense, bound=c.reading.bound))
     for i in range(len(found) - 1, 0, -1):  # "the early hours" + "of Sunday": one time, the day's, as "the early hours of
         c, before = found[i], found[i - 1]  # Sunday morning" already is when spaCy tags it whole
-        if c.start >= 4 and c.reading.kind in {"weekday", "partial", "absolute", "deictic"} and doc[c.start - 1].lower_ == "of" and [
+        if c.start >= 4 and c.reading.kind in DAY_KINDS and doc[c.start - 1].lower_ == "of" and [
             t.lower_ for t in doc[c.start - 4 : c.start - 1]
-        ] in (["the", "early", "hours"], ["the", "small", "hours"]) and before.start == c.start - 4 and before.end == c.start - 1:
+        ] in SMALL_HOURS and before.start == c.start - 4 and before.end == c.start - 1:
             found[i - 1 : i + 1] = [Candidate(c.start - 4, c.end, c.reading)]
     for i in range(len(found) - 1, -1, -1):  # "the second and fourth quarters": the second is a quarter of every year too
         c = found[i]

@@ -37,7 +37,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from newsgraph.extract.pubdate import infer_published
-from newsgraph.extract.time_readings import MONTHS, UNIT_CODES, UNIT_DAYS, Reading, candidates  # noqa: F401  (amounts reads MONTHS here)
+from newsgraph.extract.time_readings import DAY_KINDS, MONTHS, UNIT_CODES, UNIT_DAYS, Reading, candidates  # noqa: F401  (amounts reads MONTHS here)
 from newsgraph.model import TimeExpr
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -613,7 +613,7 @@ def extract(ctx) -> None:
                 last_ref = ("date", timex, sentence)
             else:
                 last_ref = ("other", timex, sentence)
-        if kind_type == "DATE" and value and granularity == "day" and reading.kind in {"weekday", "partial", "absolute", "deictic"}:
+        if kind_type == "DATE" and value and granularity == "day" and reading.kind in DAY_KINDS:
             last_day = _parse_anchor(value) or last_day  # a day the text named, not one a time of day ("overnight") fell on
             last_day_sentence = sentence
         if reading.edge == "clock":

@@ -341,14 +341,10 @@ class _Union:
 
     @property
     def log(self):
-        """(a mention of the cluster, name a, name b, reason) of each logged union, in order (see `settle`)."""
+        """(a mention of the cluster, name a, name b, reason, whether it joined two seeds) of each logged union, in
+        order (see `settle`; `resolve_added` leaves out the unions of two seeds)."""
         logged = list(self._logged)
-        return ((i, *logged[code][:3]) for i, code in zip(self.log_at, self.log_code))
-
-    def logged_seeds(self):
-        """Whether each logged union (as `log` gives them) joined two seeds (`resolve_added` leaves those out)."""
-        logged = list(self._logged)
-        return (logged[code][3] for code in self.log_code)
+        return ((i, *logged[code]) for i, code in zip(self.log_at, self.log_code))
 
     def settle(self) -> None:
         """Let go of what the unions so far left behind: the first names of roots that are roots no more (a dict
@@ -993,9 +989,10 @@ def _view(uf: _Union, ms: _Mentions, seen: _Seen, seed_context=None):
     corpus; both pairs' columns in both orders, twice this. Contexts are kept as sorted arrays for the view's
     lifetime: the rules ask for a popular person's again and again.
 
-    It settles the union log first (`_Union.settle`). `seen` keeps each cluster's type and name from earlier views, by root with its number of names: a union
-    only ever grows the cluster under a root, so an unchanged key is an unchanged cluster and it is not voted
-    on again (the four views of a run were half of entity resolution on the BBC corpus).
+    It settles the union log first (`_Union.settle`). `seen` keeps each cluster's type and name from earlier views,
+    by root with its number of names: a union only ever grows the cluster under a root, so an unchanged key is an
+    unchanged cluster and it is not voted on again (the four views of a run were half of entity resolution on the
+    BBC corpus).
     """
     uf.settle()
     find, is_name, form = uf.find, ms._is_name, ms.form
@@ -1313,7 +1310,7 @@ def entity_tables(ms: _Mentions, uf: _Union, row_ids=None) -> EntityTables:
         ordered = None  # read once: the clusters go before the assignments are read
 
     out.aliases, out.forms = aliases(), forms()
-    out.merges = list(dict.fromkeys((ids[uf.find(a)], name_a, name_b, reason) for a, name_a, name_b, reason in uf.log))
+    out.merges = list(dict.fromkeys((ids[uf.find(a)], name_a, name_b, reason) for a, name_a, name_b, reason, _ in uf.log))
     if row_ids is not None:  # every mention in load order: the attached ones where they came (`_every`)
         if len(ms.att_at):
             entity_of = (ids[r] for r, _ in _every(uf, ms))
@@ -1775,7 +1772,7 @@ def resolve_added(store, docs: set[str], every_entity: bool = False) -> None:
     out.entities = _affiliated(out.entities, entity_store.place_entities(store, {row[5] for row in out.entities if row[5]}))
     out.merges = list(dict.fromkeys(
         (final[uf.find(a)], name_a, name_b, reason)
-        for (a, name_a, name_b, reason), both_seeds in zip(uf.log, uf.logged_seeds()) if not both_seeds))
+        for a, name_a, name_b, reason, both_seeds in uf.log if not both_seeds))
     entity_store.replace_entities(store, set(folded), out)
     entity_store.grow_entities(store, grown, grown_aliases)
     if folded:
