@@ -454,7 +454,9 @@ def test_news_resolved_in_batches_agrees_with_a_full_resolve(tmp_path, shared_co
     same = [k for k in parts if k in whole]
     assert score >= 0.999, score
     assert len(same) >= 735
-    assert [parts[k] for k in same] == [whole[k] for k in same]
+    # an id can differ where another entity's slug was taken or freed: the votes are compared, and most ids
+    assert [parts[k][1:] for k in same] == [whole[k][1:] for k in same]
+    assert sum(parts[k][0] == whole[k][0] for k in same) >= 0.99 * len(same)
 
 
 def test_entities_may_trade_ids_when_they_are_named_again(examples_db, tmp_path):
@@ -482,9 +484,36 @@ def test_entities_may_trade_ids_when_they_are_named_again(examples_db, tmp_path)
 
         before_a, before_b = of(a), of(b)
         assert before_a != before_b and all(before_a[:3]) and all(before_b[:3])
+        third = c.execute("SELECT id FROM entities WHERE id NOT IN (?, ?) ORDER BY id LIMIT 1", (a, b)).fetchone()[0]
+        c.execute("UPDATE entities SET affiliation = ? WHERE id = ?", (a, third))  # affiliated to a: it follows a
         entity_store.revise_entities(store, [], {a: b, b: a})
         assert of(b) == before_a and of(a) == before_b
+        assert c.execute("SELECT affiliation FROM entities WHERE id = ?", (third,)).fetchone()[0] == b
         _consistent(c)
+
+
+def test_a_batched_resolve_redirects_the_ids_it_stops_using(examples_db, tmp_path, monkeypatch):
+    """The batches write the mentions' entities many times over; the redirects are voted once, from where each
+    mention was before the step to where it is after (`hold_entities` / `held_moves`): an id the step stops using
+    redirects to the entity its mentions went to, with their count."""
+    from conftest import copy_db
+
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    db = copy_db(examples_db, tmp_path / "kb.db")
+    with open_store(db) as store, store.transaction():
+        c = store.conn
+        eid, n = c.execute("SELECT id, mentions FROM entities ORDER BY mentions DESC, id LIMIT 1").fetchone()
+        entity_store.revise_entities(store, [], {eid: "an-old-id"})  # as if an earlier resolve had named it so
+        assert c.execute("SELECT COUNT(*) FROM mentions WHERE entity = 'an-old-id'").fetchone()[0] == n
+    _resolved_in_batches(db, 2, monkeypatch)
+    with open_store(db) as store:
+        c = store.conn
+        _consistent(c)
+        assert c.execute("SELECT COUNT(*) FROM mentions WHERE entity = ?", (eid,)).fetchone()[0] == n
+        assert [tuple(r) for r in c.execute("SELECT old, entity, reason FROM entity_redirects")] == [
+            ("an-old-id", eid, f"{n} of its mentions (100%) are now in this entity")]
 
 
 # --- documents added to a resolved corpus (resolve.entities.resolve_added, chosen by run.resolve_corpus) ------------
@@ -511,6 +540,9 @@ def _consistent(conn) -> None:
         """SELECT COUNT(*) FROM entities e WHERE e.mentions != (SELECT COUNT(*) FROM mentions m WHERE m.entity = e.id)
            OR e.documents != (SELECT COUNT(DISTINCT doc) FROM mentions m WHERE m.entity = e.id)""").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM entity_aliases a WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = a.entity)").fetchone()[0] == 0
+    # each reason once per entity (documents added batch by batch each give theirs)
+    assert conn.execute("SELECT COUNT(*) FROM (SELECT DISTINCT entity, a, b, reason FROM merges)").fetchone()[0] == (
+        conn.execute("SELECT COUNT(*) FROM merges").fetchone()[0])
 
 
 @pytest.fixture

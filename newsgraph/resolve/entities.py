@@ -526,6 +526,8 @@ def resolve(store, batch: int | None = None) -> None:
     The price is `resolve_added`'s: two entities settled in earlier batches are not joined by what a later batch
     says of them, and a lone surname meets only the people of the batches up to its own. Names, types,
     affiliations and ids are then voted again over all the mentions (`_vote_again`), as a full resolve votes them.
+    What `resolve_added` joins against fewer documents also differs at times (a short name, a near-spelling whose
+    shared context was counted in one batch): on the BBC in batches of 500, B-cubed F1 0.983 against a full resolve.
     """
     batch = ENTITY_BATCH if batch is None else batch
     batches = entity_store.document_batches(store, batch)
@@ -534,17 +536,18 @@ def resolve(store, batch: int | None = None) -> None:
     upto = first[-1] if rest is not None else None
     ms, overrides = _load(store, ids=False, upto=upto)
     uf = cluster(ms, overrides)
-    entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
-    if rest is not None:
-        entity_store.hold_entities(store)
-    moves = entity_store.write_entities(store, entity_tables(ms, uf, entity_store.mention_ids(store, upto)))
-    del ms, uf, first
-    if rest is not None:
-        for docs in chain((rest,), batches):
-            resolve_added(store, set(docs), redirect=False)
-        _vote_again(store)
-        moves = entity_store.held_moves(store)
-    entity_ids.record(store, moves)
+    with store.transaction():  # the batches are one write: an interrupted one leaves the entities as they were
+        entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
+        if rest is not None:
+            entity_store.hold_entities(store)
+        moves = entity_store.write_entities(store, entity_tables(ms, uf, entity_store.mention_ids(store, upto)))
+        del ms, uf, first
+        if rest is not None:
+            for docs in chain((rest,), batches):
+                resolve_added(store, set(docs), redirect=False)
+            _vote_again(store)
+            moves = entity_store.held_moves(store)
+        entity_ids.record(store, moves)
 
 
 def _vote_again(store) -> None:
@@ -552,20 +555,24 @@ def _vote_again(store) -> None:
     chosen again from those names, largest entity first, as a full resolve names its clusters (`entity_tables`).
     The votes read each entity's forms with their counts in order of first appearance: all `_display` and `_type`
     read of a cluster, one row per entity and form instead of the mentions."""
-    voted: list[tuple[int, str, str, str, str | None]] = []  # (mentions, name, id, type, affiliation place)
+    # (mentions, name, first appearance, id, type, affiliation place): ties in size and name go by first appearance,
+    # as a full resolve meets its clusters
+    voted: list[tuple[int, str, str, str, str, str | None]] = []
     for eid, rows in groupby(entity_store.entity_form_counts(store), key=itemgetter(0)):
-        forms, c = _form_cluster([r[1:] for r in rows])
+        rows = [r[1:] for r in rows]
+        forms, c = _form_cluster(rows)
         named = c.named(forms)
-        voted.append((c.n, _display(forms, named), eid, _type(forms, named), _affiliation(forms, named)))
-    voted.sort(key=lambda v: (-v[0], v[1]))
+        voted.append((c.n, _display(forms, named), rows[0][9], eid, _type(forms, named), _affiliation(forms, named)))
+    voted.sort(key=lambda v: (-v[0], v[1], v[2]))
     used: set[str] = set()
     renames = {}
-    for _, name, eid, typ, _ in voted:
+    for _, name, _, eid, typ, _ in voted:
         new = _new_id(name, typ, used)
         if new != eid:
             renames[eid] = new
-    place_entity = entity_store.place_entities(store, {v[4] for v in voted if v[4]})
-    affiliated = _affiliated([(eid, name, typ, n, 0, aff) for n, name, eid, typ, aff in voted], place_entity)
+    # a place's entity: the one with most of its mentions (a full resolve takes the first cluster it is most of)
+    place_entity = entity_store.place_entities(store, {v[5] for v in voted if v[5]})
+    affiliated = _affiliated([(eid, name, typ, n, 0, aff) for n, name, _, eid, typ, aff in voted], place_entity)
     entity_store.revise_entities(store, [(eid, name, typ, aff) for eid, name, typ, _, _, aff in affiliated], renames)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from newsgraph.store.sqlite import keys_table
+from newsgraph.store.sqlite import document_pages, keys_table
 
 
 def _docs_table(store, name: str, docs) -> str:
@@ -47,16 +47,9 @@ def undated_or_inferred(store) -> dict[str, str | None]:
 
 
 def undated_batches(store, size: int):
-    """The documents without a publication date, in id order, `size` at a time (each batch read when the one before
-    is done: dating a batch gives its documents dates, and the next batch starts after its last id)."""
-    last = ""
-    while True:
-        batch = [r[0] for r in store.conn.execute(
-            "SELECT id FROM documents WHERE published IS NULL AND id > ? ORDER BY id LIMIT ?", (last, size))]
-        if not batch:
-            return
-        yield batch
-        last = batch[-1]
+    """The documents without a publication date, in id order, `size` at a time (dating a batch gives its documents
+    dates: the next batch starts after its last id)."""
+    return document_pages(store.conn, size, "published IS NULL")
 
 
 def event_sides(store, docs=None):

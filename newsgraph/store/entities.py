@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from newsgraph.store.queries.schema import has_table
-from newsgraph.store.sqlite import keys_table
+from newsgraph.store.sqlite import document_pages, keys_table
 
 MENTION_COLUMNS = ("id", "doc", "idx", "label", "name", "key", "kind", "place", "refers_to", "link_reason", "role", "form")
 
@@ -44,14 +44,7 @@ def mention_ids(store, upto: str | None = None) -> Iterator[int]:
 
 def document_batches(store, size: int) -> Iterator[list[str]]:
     """The documents' ids in id order (the order of `mention_rows`), `size` at a time; only one batch is held."""
-    last = ""
-    while True:
-        batch = [r[0] for r in store.conn.execute(
-            "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, size))]
-        if not batch:
-            return
-        yield batch
-        last = batch[-1]
+    return document_pages(store.conn, size)
 
 
 def hold_entities(store) -> None:
@@ -338,7 +331,9 @@ def replace_entities(store, drop: set[str], tables: EntityTables) -> None:
         """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
            SELECT entity, doc, role FROM mentions WHERE entity = ? AND role IS NOT NULL""",
         [(row[0],) for row in tables.entities])
-    c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
+    # a reason already kept for the entity is not kept again (each batch of added documents gives its own)
+    c.executemany("""INSERT INTO merges(entity, a, b, reason) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS
+                     (SELECT 1 FROM merges WHERE entity = ?1 AND a = ?2 AND b = ?3 AND reason = ?4)""", tables.merges)
 
 
 def place_entities(store, places: set[str]) -> dict[str, str]:
