@@ -161,3 +161,59 @@ def test_event_signatures_read_event_by_event_are_those_of_every_event_held(seed
         if "subject" in found and "other" in found and found["subject"] != found["other"]:
             held.setdefault(docs[event][0], set()).add((docs[event][1], found["subject"], found["other"]))
     assert held and dates.event_signatures(iter(rows)) == held
+
+
+def test_a_full_run_dates_the_undated_documents_a_batch_at_a_time_as_all_at_once(tmp_path, monkeypatch):
+    """A full run reads the event signatures in runs of whole events (`EVENTS`) and dates the undated documents
+    `BATCH` at a time (it holds a batch's signatures and the dated documents sharing them, not every document's):
+    with batches of one document and runs of one event, every date, note and signature is what one batch of all
+    gives."""
+    import json
+    import shutil
+
+    from conftest import copy_db
+
+    from newsgraph.resolve import dates
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    articles = [("D1", "2019-03-01", "Russia lent Venezuela $17 billion. Officials in Caracas welcomed the money."),
+                ("D2", "2019-03-02", "Russia lent Venezuela a large sum. The loan will pay for food and fuel."),
+                ("D3", "2019-03-04", "Russia lent Venezuela another loan. Bankers in Moscow were worried."),
+                ("U1", None, "Russia lent Venezuela more money. Critics in Congress asked who would pay it back."),
+                ("U2", None, "The United States sanctioned Venezuela. Russia lent Venezuela help in return."),
+                ("U3", None, "Russia lent Venezuela new funds for its army."),
+                ("X", None, "Germany sanctioned Iran. The talks in Vienna ended without a deal.")]
+    with open(corpus / "news.jsonl", "w", encoding="utf-8") as f:
+        for title, published, text in articles:
+            f.write(json.dumps({"title": title, "outlet": f"Outlet {title}", "published": published, "text": text}) + "\n")
+    build([str(corpus)], str(tmp_path / "kb.db"))
+
+    def run(db, batch, events=50_000):
+        calls = []
+        real = dates.borrow
+        monkeypatch.setattr(dates, "BATCH", batch)
+        monkeypatch.setattr(dates, "EVENTS", events)
+        runs = []
+        real_runs = dates._whole_events
+        monkeypatch.setattr(dates, "_whole_events", lambda rows, n: (r for r in real_runs(rows, n) if not runs.append(1)))
+        monkeypatch.setattr(dates, "borrow", lambda undated, *a: (calls.append(len(undated)), real(undated, *a))[1])
+        with open_store(db) as store:
+            with store.transaction():
+                dates.resolve(store)
+            c = store.conn
+            got = ([tuple(r) for r in c.execute("SELECT title, published, published_inferred, notes FROM documents ORDER BY title")],
+                   [tuple(r) for r in c.execute("SELECT * FROM date_signatures ORDER BY doc, type, subject, other")])
+        monkeypatch.setattr(dates, "borrow", real)
+        return got, calls, len(runs)
+
+    whole, calls, runs = run(copy_db(tmp_path / "kb.db", tmp_path / "whole.db"), 5_000)
+    assert calls == [4] and runs == 1
+    one_by_one, calls, runs = run(copy_db(tmp_path / "kb.db", tmp_path / "each.db"), 1, 1)
+    assert calls == [1, 1, 1, 1] and runs >= 7  # an event a run: at least one event in each article
+    assert one_by_one == whole
+    borrowed = {title: published for title, published, inferred, _ in whole[0] if inferred}
+    assert borrowed == {"U1": "2019-03-02", "U2": "2019-03-02", "U3": "2019-03-02"}
+    assert len(whole[1]) >= 7  # the loan in all six, the sanctions of U2 and X

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 
 from newsgraph.resolve import copies
@@ -114,13 +114,13 @@ def resolve(store, touched=None) -> None:
     with store.transaction():
         # what an earlier run borrowed or noted goes first, so the step is a function of the current corpus
         store_dates.clear_borrowed(store, NOTE, UNDATED_NOTE)
-        inputs = store_dates.date_inputs(store)
-        signatures = event_signatures(store_dates.event_sides(store))
-        if inputs.undated:
-            found = borrow(inputs.undated, inputs.published, signatures, inputs.latest_own, copy_groups(store))
-            store_dates.write_dates(store, [(doc, None if result is None else result.date, inputs.notes[doc] + [_note(result)])
-                                            for doc, result in found.items()])
-        store_dates.write_signatures(store, signatures, replace=True)
+        store_dates.write_signatures(store, {}, replace=True)
+        for rows in _whole_events(store_dates.event_sides(store), EVENTS):  # each run read before the next
+            store_dates.write_signatures(store, event_signatures(rows), replace=False)
+        grouped = None
+        for undated in store_dates.undated_batches(store, BATCH):
+            grouped = copy_groups(store) if grouped is None else grouped
+            _date(store, undated, grouped)
         store.set_meta("date_signatures", SIGNATURES)
         store.set_meta("dates_rule", RULE)
     if before is not None:
@@ -148,15 +148,40 @@ def _update(store, touched) -> None:
             return
         before = store_dates.published_of(store, redo)
         store_dates.clear_borrowed(store, NOTE, UNDATED_NOTE, docs=redo)
-        own = store_dates.signatures_of(store, redo)
-        dated, held = store_dates.dated_holders(store, {sig for sigs in own.values() for sig in sigs}, NOTE)
-        undated = sorted(redo)
-        latest_own, notes = store_dates.inputs_of(store, undated)
-        found = borrow(undated, dated, {**held, **own}, latest_own, grouped)
-        store_dates.write_dates(store, [(doc, None if result is None else result.date, notes[doc] + [_note(result)])
-                                        for doc, result in found.items()])
+        _date(store, sorted(redo), grouped)
         after = store_dates.published_of(store, redo)
         touched.redated |= {d for d in redo if before.get(d) != after.get(d)}
+
+
+# Undated documents dated at once by a full run, and events whose signatures are made at once: what the step holds
+# is a batch's signatures and the dated documents sharing them, not the corpus's (a dict of every document's
+# signatures and dates was most of the step's memory at 100,000 documents).
+BATCH = 5_000
+EVENTS = 50_000
+
+
+def _date(store, undated: list[str], grouped: dict[str, str]) -> None:
+    """Borrow dates for `undated` (their borrowed dates cleared) from the documents that date themselves and share
+    their signatures: a document's borrowed date depends on nothing else, so any batch of them gets the dates a run
+    over all of them gives."""
+    own = store_dates.signatures_of(store, undated)
+    dated, held = store_dates.dated_holders(store, {sig for sigs in own.values() for sig in sigs}, NOTE)
+    latest_own, notes = store_dates.inputs_of(store, undated)
+    found = borrow(undated, dated, {**held, **own}, latest_own, grouped)
+    store_dates.write_dates(store, [(doc, None if result is None else result.date, notes[doc] + [_note(result)])
+                                    for doc, result in found.items()])
+
+
+def _whole_events(rows, events: int):
+    """The rows of `event_sides` as lazy runs of `events` whole events each, read from the cursor as each run is:
+    `event_signatures` then holds one run's documents, not the corpus's, and no run's rows are held at once."""
+    grouped = groupby(rows, key=itemgetter(0))
+    for _, first in grouped:
+        def run(first=first):
+            yield from first
+            for _, more in islice(grouped, events - 1):
+                yield from more
+        yield run()
 
 
 resolve.incremental = "touched"

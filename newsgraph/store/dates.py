@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
-from newsgraph.store.sqlite import keys_table
-
-
-@dataclass
-class DateInputs:
-    """The undated documents, the dated ones, and what the step needs to date the former."""
-
-    undated: list[str]
-    published: dict[str, str]  # dated document -> its publication date
-    latest_own: dict[str, str | None]  # undated document -> the latest day its own text names
-    notes: dict[str, list[str]]  # undated document -> its notes (after `clear_borrowed`)
+from newsgraph.store.sqlite import document_pages, keys_table
 
 
 def _docs_table(store, name: str, docs) -> str:
@@ -35,15 +24,21 @@ def clear_borrowed(store, *prefixes: str, docs=None) -> None:
     conn = store.conn
     likes = " OR ".join("notes LIKE ?" for _ in prefixes)
     within = "" if docs is None else f" AND id IN (SELECT id FROM {_docs_table(store, 'dates_redo', docs)})"
-    rows = conn.execute(f"SELECT id, notes FROM documents WHERE ({likes}){within}", [f"%{p}%" for p in prefixes]).fetchall()
-    for doc_id, notes in rows:
-        old = json.loads(notes or "[]")
-        kept = [n for n in old if not n.startswith(prefixes)]
-        if any(n.startswith(prefixes[0]) for n in old):
-            conn.execute("UPDATE documents SET published = NULL, published_inferred = 0, notes = ? WHERE id = ?",
-                         (json.dumps(kept), doc_id))
-        else:
-            conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(kept), doc_id))
+    last = ""
+    while True:  # 5,000 documents at a time: every undated document has a note, and their notes were 50 MB at 100k
+        rows = conn.execute(f"SELECT id, notes FROM documents WHERE ({likes}){within} AND id > ? ORDER BY id LIMIT 5000",
+                            [*(f"%{p}%" for p in prefixes), last]).fetchall()
+        if not rows:
+            return
+        for doc_id, notes in rows:
+            old = json.loads(notes or "[]")
+            kept = [n for n in old if not n.startswith(prefixes)]
+            if any(n.startswith(prefixes[0]) for n in old):
+                conn.execute("UPDATE documents SET published = NULL, published_inferred = 0, notes = ? WHERE id = ?",
+                             (json.dumps(kept), doc_id))
+            else:
+                conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(kept), doc_id))
+        last = rows[-1][0]
 
 
 def undated_or_inferred(store) -> dict[str, str | None]:
@@ -51,17 +46,10 @@ def undated_or_inferred(store) -> dict[str, str | None]:
     return dict(store.conn.execute("SELECT id, published FROM documents WHERE published IS NULL OR published_inferred = 1"))
 
 
-def date_inputs(store) -> DateInputs:
-    conn = store.conn
-    undated = [r[0] for r in conn.execute("SELECT id FROM documents WHERE published IS NULL ORDER BY id")]
-    if not undated:
-        return DateInputs([], {}, {}, {})
-    published = dict(conn.execute("SELECT id, published FROM documents WHERE published IS NOT NULL"))
-    latest = dict(conn.execute(
-        """SELECT t.doc, MAX(t.value) FROM times t JOIN documents d ON d.id = t.doc
-           WHERE d.published IS NULL AND t.granularity = 'day' AND t.value IS NOT NULL GROUP BY t.doc"""))
-    notes = {doc: json.loads(n or "[]") for doc, n in conn.execute("SELECT id, notes FROM documents WHERE published IS NULL")}
-    return DateInputs(undated, published, {doc: latest.get(doc) for doc in undated}, notes)
+def undated_batches(store, size: int):
+    """The documents without a publication date, in id order, `size` at a time (dating a batch gives its documents
+    dates: the next batch starts after its last id)."""
+    return document_pages(store.conn, size, "published IS NULL")
 
 
 def event_sides(store, docs=None):

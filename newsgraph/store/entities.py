@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from newsgraph.store.queries.schema import has_table
-from newsgraph.store.sqlite import keys_table
+from newsgraph.store.sqlite import document_pages, keys_table
 
 MENTION_COLUMNS = ("id", "doc", "idx", "label", "name", "key", "kind", "place", "refers_to", "link_reason", "role", "form")
 
@@ -27,17 +27,53 @@ class EntityTables:
     forms: list[tuple] = field(default_factory=list)  # entity, name, key, label, place, kind, role: see `entity_forms`
 
 
-def mention_rows(store) -> Iterator[tuple]:
+def mention_rows(store, upto: str | None = None) -> Iterator[tuple]:
     """Every mention in document order (a tie in position by row id, as the index holds them), as `MENTION_COLUMNS`
-    tuples, streamed from the cursor."""
-    return store.conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions ORDER BY doc, idx, id")
+    tuples, streamed from the cursor; with `upto`, only those of the documents up to that one (in id order)."""
+    where, args = ("WHERE doc <= ?", (upto,)) if upto is not None else ("", ())
+    return store.conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions {where} ORDER BY doc, idx, id", args)
 
 
-def mention_ids(store) -> Iterator[int]:
+def mention_ids(store, upto: str | None = None) -> Iterator[int]:
     """Every mention's row id in the order `mention_rows` gives the mentions, streamed: the query runs when the
     first id is asked for (the writer reads them beside the mentions' entities)."""
-    for (row_id,) in store.conn.execute("SELECT id FROM mentions ORDER BY doc, idx, id"):
+    where, args = ("WHERE doc <= ?", (upto,)) if upto is not None else ("", ())
+    for (row_id,) in store.conn.execute(f"SELECT id FROM mentions {where} ORDER BY doc, idx, id", args):
         yield row_id
+
+
+def document_batches(store, size: int) -> Iterator[list[str]]:
+    """The documents' ids in id order (the order of `mention_rows`), `size` at a time; only one batch is held."""
+    return document_pages(store.conn, size)
+
+
+def hold_entities(store) -> None:
+    """Before a resolve that goes batch by batch: keep each mention's entity in a temp table (on disk, not in the
+    process) and clear them all, so that the batches resolved so far are the only entities the store knows
+    (`co_mentioned`, `place_entities` read them); `held_moves` then counts where the mentions went."""
+    c = store.conn
+    c.execute("DROP TABLE IF EXISTS temp.entities_before")
+    c.execute("CREATE TEMP TABLE entities_before (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
+    c.execute("INSERT INTO temp.entities_before(id, entity) SELECT id, entity FROM mentions WHERE entity IS NOT NULL")
+    # the indexes holding the entity are made again after, on a column of nulls: kept up row by row, clearing
+    # 4 million entities took longer than the rest of the step
+    indexes = c.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mentions' AND sql LIKE '%entity%'").fetchall()
+    for name, _ in indexes:
+        c.execute(f'DROP INDEX "{name}"')
+    c.execute("UPDATE mentions SET entity = NULL WHERE entity IS NOT NULL")
+    for _, sql in indexes:
+        c.execute(sql)
+
+
+def held_moves(store) -> list[tuple[str, str, int]]:
+    """(old entity, new entity, mentions) of the mentions whose entity changed since `hold_entities`; drops the copy."""
+    c = store.conn
+    moves = [tuple(r) for r in c.execute(
+        """SELECT b.entity, m.entity, COUNT(*) FROM temp.entities_before b JOIN mentions m ON m.id = b.id
+           WHERE m.entity IS NOT NULL AND m.entity != b.entity GROUP BY b.entity, m.entity""")]
+    c.execute("DROP TABLE temp.entities_before")
+    return moves
 
 
 def overrides(store) -> list[tuple[str, str, str | None]]:
@@ -149,12 +185,21 @@ def _docs_table(store, docs) -> None:
     keys_table(store.conn, "added_docs", ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
 
 
-def added_mention_rows(store, docs) -> list[tuple]:
-    """The mentions of `docs`, as `MENTION_COLUMNS` tuples in document order."""
+def added_mention_rows(store, docs) -> Iterator[tuple]:
+    """The mentions of `docs`, as `MENTION_COLUMNS` tuples in document order, streamed from the cursor (a batch of
+    20,000 documents as a list of rows was 400 MB)."""
     _docs_table(store, docs)
     return store.conn.execute(
         f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m JOIN temp.added_docs d ON d.id = m.doc"
-        " ORDER BY m.doc, m.idx").fetchall()
+        " ORDER BY m.doc, m.idx")
+
+
+def added_names(store, docs) -> set[tuple[str, str, str, str | None]]:
+    """The distinct (label, name, key, place) of the name mentions of `docs` (and `docs` marked as the added ones)."""
+    _docs_table(store, docs)
+    return {tuple(r) for r in store.conn.execute(
+        """SELECT DISTINCT m.label, m.name, m.key, m.place FROM temp.added_docs d CROSS JOIN mentions m ON m.doc = d.id
+           WHERE m.form = 'name'""")}
 
 
 def entity_forms(store) -> list[tuple]:
@@ -200,6 +245,50 @@ def co_mentioned(store, entity: str) -> set[str]:
              AND o.entity IS NOT NULL AND o.entity != ?1""", (entity,))}
 
 
+def entity_form_counts(store) -> Iterator[tuple]:
+    """Each entity's distinct mention forms with their counts, entity by entity, each entity's forms in order of
+    first appearance (document, position, row id: the order a full resolve meets its mentions in):
+    (entity, label, name, key, kind, place, link_reason, role, form, count). One row per entity and form: the size
+    of the entity table, however many mentions; streamed."""
+    return store.conn.execute(
+        """SELECT entity, label, name, key, kind, place, link_reason, role, form, COUNT(*),
+                  MIN(printf('%s%s%012d%020d', doc, char(1), idx, id)) AS first
+           FROM mentions WHERE entity IS NOT NULL
+           GROUP BY entity, label, name, key, kind, place, link_reason, role, form
+           ORDER BY entity, first""")
+
+
+def revise_entities(store, rows: list[tuple[str, str, str, str | None]], renames: dict[str, str]) -> None:
+    """Give entities their name, type and affiliation again ((id, name, type, affiliation) rows), then their new
+    ids (`renames`, old -> new; ids may trade places) wherever an entity id is written."""
+    c = store.conn
+    c.executemany("UPDATE entities SET name = ?, type = ?, affiliation = ? WHERE id = ?",
+                  [(name, typ, aff, eid) for eid, name, typ, aff in rows])
+    if not renames:
+        return
+    c.execute("DROP TABLE IF EXISTS temp.entity_renames")
+    c.execute("CREATE TEMP TABLE entity_renames (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+    c.executemany("INSERT INTO temp.entity_renames(old, new) VALUES (?, ?)", renames.items())
+    c.execute("UPDATE mentions SET entity = r.new FROM temp.entity_renames r WHERE mentions.entity = r.old")
+    c.execute("UPDATE entities SET affiliation = r.new FROM temp.entity_renames r WHERE entities.affiliation = r.old")
+    for table in ("entity_forms", "merges"):
+        c.execute(f"UPDATE {table} SET entity = r.new FROM temp.entity_renames r WHERE {table}.entity = r.old")
+    # the tables keyed by the id go through copies, so that two ids trading places never meet in the key (the
+    # entity's own row last out and first in: its aliases and roles hang on it)
+    keyed = (("entities", "id"), ("entity_aliases", "entity"), ("entity_roles", "entity"))
+    for table, column in keyed:
+        c.execute(f"DROP TABLE IF EXISTS temp.renamed_{table}")
+        c.execute(f"""CREATE TEMP TABLE renamed_{table} AS SELECT * FROM {table}
+                      WHERE {column} IN (SELECT old FROM temp.entity_renames)""")
+        c.execute(f"UPDATE temp.renamed_{table} SET {column} = r.new FROM temp.entity_renames r WHERE renamed_{table}.{column} = r.old")
+    for table, column in reversed(keyed):
+        c.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT old FROM temp.entity_renames)")
+    for table, _ in keyed:
+        c.execute(f"INSERT INTO {table} SELECT * FROM temp.renamed_{table}")
+        c.execute(f"DROP TABLE temp.renamed_{table}")
+    c.execute("DROP TABLE temp.entity_renames")
+
+
 def entity_sizes(store) -> dict[str, int]:
     return dict(store.conn.execute("SELECT id, mentions FROM entities"))
 
@@ -242,7 +331,9 @@ def replace_entities(store, drop: set[str], tables: EntityTables) -> None:
         """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
            SELECT entity, doc, role FROM mentions WHERE entity = ? AND role IS NOT NULL""",
         [(row[0],) for row in tables.entities])
-    c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
+    # a reason already kept for the entity is not kept again (each batch of added documents gives its own)
+    c.executemany("""INSERT INTO merges(entity, a, b, reason) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS
+                     (SELECT 1 FROM merges WHERE entity = ?1 AND a = ?2 AND b = ?3 AND reason = ?4)""", tables.merges)
 
 
 def place_entities(store, places: set[str]) -> dict[str, str]:

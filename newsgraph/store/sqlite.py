@@ -28,6 +28,19 @@ def keys_table(conn: sqlite3.Connection, name: str, columns: tuple[str, ...], ro
     return f"temp.{name}"
 
 
+def document_pages(conn: sqlite3.Connection, size: int, where: str = "1") -> Iterator[list[str]]:
+    """The ids of the documents matching `where`, in id order, `size` at a time; each page is read when the one
+    before is done, after its last id (so a step may change the documents of a page before the next is read)."""
+    last = ""
+    while True:
+        page = [r[0] for r in conn.execute(
+            f"SELECT id FROM documents WHERE ({where}) AND id > ? ORDER BY id LIMIT ?", (last, size))]
+        if not page:
+            return
+        yield page
+        last = page[-1]
+
+
 def migrations() -> list[tuple[str, str]]:
     """(name, sql) of every migration shipped with newsgraph, in the order they apply."""
     folder = resources.files("newsgraph.store") / "migrations"
