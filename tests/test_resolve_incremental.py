@@ -405,7 +405,7 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
         grown = [r for r in roles if r[0] in entities_before]
         assert grown and [r for r in stored if r[1] in added and r[0] in entities_before] == grown
         # the entities named beside each entity outside the added documents, asked of the store per entity
-        entity_store._docs_table(store, added)  # as resolving the added documents sets it
+        entity_store.mark_added(store, added)  # as resolving the added documents does
         entities = {e for es in named.values() for e in es}
         for entity in entities:
             held = {o for doc, es in named.items() if entity in es and doc not in added for o in es} - {entity}
@@ -562,7 +562,8 @@ def test_the_cut_leaves_out_entities_no_new_name_meets_and_keeps_every_entity_a_
     work = tmp_path / "work.db"
     shutil.copy(db, work)
     with open_store(work) as store:
-        new = entity_store.added_names(store, added)
+        entity_store.mark_added(store, added)
+        new = entity_store.added_names(store)
         forms = entity_store.entity_forms(store)
         kept, _ = entities._reachable(forms, new, entity_store.overrides(store))
         ids = {r[0] for r in store.conn.execute(

@@ -457,7 +457,7 @@ def test_vectors_weighed_document_by_document_are_those_of_every_document_held(r
     slim = store_stories.story_inputs(store, features=False)
     assert slim.docs.keys() == whole.docs.keys() and not any(d.entities or d.relations for d in slim.docs.values())
     for chunk in (1, 2, 10**9):
-        vecs = stories.streamed_vectors(store_stories.story_features(store, chunk), len(slim.docs))
+        vecs = dict(stories.iter_vectors(store_stories.story_features(store, chunk), len(slim.docs)))
         assert vecs == expected
         assert not set(vecs) & set(whole.copies)
         assert stories.compute(slim, vecs=vecs) == stories.compute(whole)

@@ -1003,11 +1003,16 @@ class _ClusterTable:
     def __len__(self) -> int:
         return len(self.first)
 
-    def _row(self, root: int) -> int:
+    def _find(self, root: int) -> int:
+        """The row of `root`, or -1 when no cluster has it."""
         k = int(self._sorted.searchsorted(np.int32(root)))
-        if k == self._sorted.size or self._sorted[k] != root:
+        return int(self._at[k]) if k < self._sorted.size and self._sorted[k] == root else -1
+
+    def _row(self, root: int) -> int:
+        k = self._find(root)
+        if k < 0:
             raise KeyError(root)
-        return int(self._at[k])
+        return k
 
     def _cluster(self, k: int) -> _Cluster:
         c = _Cluster(self.first[k], docs=False)
@@ -1018,8 +1023,7 @@ class _ClusterTable:
         return self._cluster(self._row(root))
 
     def __contains__(self, root: int) -> bool:
-        k = int(self._sorted.searchsorted(np.int32(root)))
-        return k < self._sorted.size and self._sorted[k] == root
+        return self._find(root) >= 0
 
     def __iter__(self):
         return iter(self.roots.tolist())
@@ -1703,10 +1707,8 @@ class _Forms:
 
 def _seed_cluster(rows: list[tuple]) -> tuple[_Forms, _Cluster]:
     """An entity's `entity_forms` rows as the cluster of its seeds alone (each form once), for `_type` and `_display`."""
-    ms = _Forms([_Form(label, name, key, kind, place, None, role) for _e, name, key, label, place, kind, role in rows])
-    c = _Cluster(0, docs=False)
-    c.n, c.form1, c.more = len(rows), 0, dict.fromkeys(range(len(rows)), 1)
-    return ms, c
+    return _form_cluster([(label, name, key, kind, place, None, role, "name", 1)
+                          for _e, name, key, label, place, kind, role in rows])
 
 
 def _may_be_place(forms: list[_Form]) -> bool:
@@ -1774,7 +1776,8 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     0.999). `newsgraph resolve --full` redoes everything; see `run.resolve_corpus` for when a build chooses which.
     Without `redirect` the ids it folds away get no redirect here (a batched `resolve` records them once, at its end).
     """
-    names = entity_store.added_names(store, docs)  # and the added documents marked, before `entity_forms`
+    entity_store.mark_added(store, docs)
+    names = entity_store.added_names(store)
     forms = entity_store.entity_forms(store)
     overrides = entity_store.overrides(store)
     left_out = None
@@ -1784,7 +1787,7 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     ms = _Mentions((None, _SEED + e, 0, label, name, key, kind, place, None, None, role, "name")
                    for e, name, key, label, place, kind, role in forms)
     n_seeds = len(ms)
-    ms.extend(entity_store.added_mention_rows(store, docs))
+    ms.extend(entity_store.added_mention_rows(store))
     seed_of = {i: forms[i][0] for i in range(n_seeds)}
     del names, forms
     co_mentioned = lru_cache(maxsize=None)(lambda e: frozenset(entity_store.co_mentioned(store, e)))

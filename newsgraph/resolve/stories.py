@@ -121,15 +121,10 @@ def vectors(docs: dict[str, StoryDoc]) -> dict[str, dict[str, float]]:
     return {d: _weigh(feats, n, df) for d, feats in raw.items()}
 
 
-def streamed_vectors(features, documents: int) -> dict[str, dict[str, float]]:
-    """What `vectors` gives, from `store.stories.story_features` rows (doc, [(feature, mentions, df)]: the features
-    that two or more documents have, one document at a time) among `documents` documents; a document without
-    such features has no entry (an empty vector)."""
-    return dict(iter_vectors(features, documents))
-
-
 def iter_vectors(features, documents: int):
-    """`streamed_vectors` one (doc, vector) at a time, as the feature rows come."""
+    """What `vectors` gives, one (doc, vector) at a time as the feature rows come, from `store.stories.story_features`
+    rows (doc, [(feature, mentions, df)]: the features that two or more documents have, one document at a time)
+    among `documents` documents; a document without such features gives nothing (an empty vector)."""
     n = max(1, documents)
     for d, rows in features:
         vec = _weigh({f: _raw_weight(f, mentions) for f, mentions, _ in rows}, n, {f: df for f, _, df in rows})

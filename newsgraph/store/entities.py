@@ -181,29 +181,29 @@ def write_redirects(store, found: dict[str, tuple[str, str | None, str]]) -> Non
 
 # --- adding documents to resolved entities (``resolve.entities.resolve_added``) ---------------------------
 
-def _docs_table(store, docs) -> None:
+def mark_added(store, docs) -> None:
+    """Mark `docs` as the documents being added: what follows here reads them (`added_names`, `added_mention_rows`)
+    or leaves them out (`entity_forms`, `co_mentioned`), and `add_forms` and `grow_entities` count them in."""
     keys_table(store.conn, "added_docs", ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
 
 
-def added_mention_rows(store, docs) -> Iterator[tuple]:
-    """The mentions of `docs`, as `MENTION_COLUMNS` tuples in document order, streamed from the cursor (a batch of
-    20,000 documents as a list of rows was 400 MB)."""
-    _docs_table(store, docs)
+def added_mention_rows(store) -> Iterator[tuple]:
+    """The mentions of the added documents (`mark_added`), as `MENTION_COLUMNS` tuples in document order, streamed
+    from the cursor (a batch of 20,000 documents as a list of rows was 400 MB)."""
     return store.conn.execute(
         f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m JOIN temp.added_docs d ON d.id = m.doc"
         " ORDER BY m.doc, m.idx")
 
 
-def added_names(store, docs) -> set[tuple[str, str, str, str | None]]:
-    """The distinct (label, name, key, place) of the name mentions of `docs` (and `docs` marked as the added ones)."""
-    _docs_table(store, docs)
+def added_names(store) -> set[tuple[str, str, str, str | None]]:
+    """The distinct (label, name, key, place) of the name mentions of the added documents (`mark_added`)."""
     return {tuple(r) for r in store.conn.execute(
         """SELECT DISTINCT m.label, m.name, m.key, m.place FROM temp.added_docs d CROSS JOIN mentions m ON m.doc = d.id
            WHERE m.form = 'name'""")}
 
 
 def entity_forms(store) -> list[tuple]:
-    """Each resolved entity's distinct name forms outside the added documents (`added_mention_rows` set them):
+    """Each resolved entity's distinct name forms outside the added documents (`mark_added`):
     (entity, name, key, label, place, kind, role) with role any role one of those mentions held; one row stands
     for all the mentions written that way, so this is the size of the entity table, not of the corpus.
 
