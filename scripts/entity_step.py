@@ -53,6 +53,8 @@ def main() -> None:
     ap.add_argument("--whole", type=int, default=None,
                     help="documents resolved whole before the batches (default: `entities.ENTITY_WHOLE`, or --batch)")
     args = ap.parse_args()
+    if (args.batch is not None and args.batch < 1) or (args.whole is not None and args.whole < 1):
+        ap.error("--batch and --whole take a number of documents, at least 1")
     import newsgraph
     from newsgraph.resolve import entities
     from newsgraph.store.sqlite import open_store

@@ -395,7 +395,7 @@ def _resolved_in_batches(db, batch: int | None, monkeypatch, whole: int | None =
 
 
 def test_a_corpus_past_the_batch_size_is_resolved_a_batch_at_a_time_and_voted_again_whole(examples_db, tmp_path, monkeypatch):
-    """Past `ENTITY_BATCH` documents the entity step clusters one batch at a time against the entities of the batches
+    """Past `ENTITY_WHOLE` documents the entity step clusters one batch at a time against the entities of the batches
     before (its memory follows a batch and the entity table, not the corpus), then votes every entity's name, type
     and affiliation over all its mentions and chooses the ids again: an entity whose mentions are those a full
     resolve gives it gets the same id, name, type and affiliation. Without the second vote, names and ids stay
