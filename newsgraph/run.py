@@ -282,7 +282,9 @@ def forget(paths: Iterable[str], db_path: str) -> list[str]:
 # When a build resolves only the documents it added (`resolve.entities.resolve_added`) instead of the whole
 # corpus: a full entity resolution of 5,000 documents takes about 10 s, so below that exactness is cheap;
 # above, a full one runs again once the corpus has grown by a fifth since the last, so that decisions the
-# added documents would change (a lone surname's best match) are not left standing for long.
+# added documents would change (a lone surname's best match) are not left standing for long. Past
+# `resolve.entities.ENTITY_WHOLE` documents that full resolve itself goes in batches: decisions between its
+# batches are not all redone either (B-cubed F1 0.982 against one whole resolve at 100,000 BBC-like documents).
 INCREMENTAL_FROM = 5_000
 INCREMENTAL_GROWTH = 0.2
 

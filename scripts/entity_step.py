@@ -48,7 +48,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("store", type=Path, help="a store built by newsgraph build (left as it is: a copy is resolved)")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()), help="where the copy goes")
+    ap.add_argument("--batch", type=int, default=None,
+                    help="documents a batch (default: the step's own, `entities.ENTITY_BATCH`)")
+    ap.add_argument("--whole", type=int, default=None,
+                    help="documents resolved whole before the batches (default: `entities.ENTITY_WHOLE`, or --batch)")
     args = ap.parse_args()
+    if (args.batch is not None and args.batch < 1) or (args.whole is not None and args.whole < 1):
+        ap.error("--batch and --whole take a number of documents, at least 1")
     import newsgraph
     from newsgraph.resolve import entities
     from newsgraph.store.sqlite import open_store
@@ -59,10 +65,12 @@ def main() -> None:
         store = open_store(db)
         t0, c0 = time.perf_counter(), time.process_time()
         with store.transaction():
-            entities.resolve(store)
+            entities.resolve(store, batch=args.batch, whole=args.whole)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        row = {"tree": str(Path(newsgraph.__file__).parent.parent), "store": str(args.store), "wall_s": round(wall, 1),
-               "cpu_s": round(cpu, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        row = {"tree": str(Path(newsgraph.__file__).parent.parent), "store": str(args.store),
+               "whole": args.whole or args.batch or entities.ENTITY_WHOLE, "batch": args.batch or entities.ENTITY_BATCH,
+               "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                **digests(store.conn)}
         store.close()
     finally:

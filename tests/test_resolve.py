@@ -374,8 +374,9 @@ def _entity_rows(conn) -> dict[frozenset, tuple]:
     return {frozenset(ms): rows[e] for e, ms in members.items()}
 
 
-def _resolved_in_batches(db, batch: int, monkeypatch) -> list[int]:
-    """Resolve the store at `db` `batch` documents at a time; the number of new mentions each clustering held."""
+def _resolved_in_batches(db, batch: int | None, monkeypatch, whole: int | None = None) -> list[int]:
+    """Resolve the store at `db` `batch` documents at a time (the first `whole`); the number of new mentions each
+    clustering held."""
     from newsgraph.resolve import entities
     from newsgraph.store.sqlite import open_store
 
@@ -388,13 +389,13 @@ def _resolved_in_batches(db, batch: int, monkeypatch) -> list[int]:
 
     monkeypatch.setattr(entities, "cluster", counted)
     with open_store(db) as store, store.transaction():
-        entities.resolve(store, batch=batch)
+        entities.resolve(store, batch=batch, whole=whole)
     monkeypatch.setattr(entities, "cluster", real)
     return held
 
 
 def test_a_corpus_past_the_batch_size_is_resolved_a_batch_at_a_time_and_voted_again_whole(examples_db, tmp_path, monkeypatch):
-    """Past `ENTITY_BATCH` documents the entity step clusters one batch at a time against the entities of the batches
+    """Past `ENTITY_WHOLE` documents the entity step clusters one batch at a time against the entities of the batches
     before (its memory follows a batch and the entity table, not the corpus), then votes every entity's name, type
     and affiliation over all its mentions and chooses the ids again: an entity whose mentions are those a full
     resolve gives it gets the same id, name, type and affiliation. Without the second vote, names and ids stay
@@ -417,6 +418,16 @@ def test_a_corpus_past_the_batch_size_is_resolved_a_batch_at_a_time_and_voted_ag
         parts = _entity_rows(store.conn)
     assert parts == whole  # on these seven articles the batches change nothing (on news they change little: below)
     same = list(whole)
+
+    # by default the first ENTITY_WHOLE documents are resolved whole, then ENTITY_BATCH at a time
+    monkeypatch.setattr(entities, "ENTITY_WHOLE", 3)
+    monkeypatch.setattr(entities, "ENTITY_BATCH", 2)
+    held = _resolved_in_batches(copy_db(examples_db, tmp_path / "whole.db"), None, monkeypatch)
+    assert held == [sum(per_doc[:3]), sum(per_doc[3:5]), sum(per_doc[5:])]
+    with open_store(tmp_path / "whole.db") as store:
+        _consistent(store.conn)
+        assert _entity_rows(store.conn) == whole
+    assert _resolved_in_batches(copy_db(examples_db, tmp_path / "one.db"), 7, monkeypatch, whole=7) == [sum(per_doc)]
 
     monkeypatch.setattr(entities, "_vote_again", lambda store: None)
     _resolved_in_batches(unvoted, 2, monkeypatch)

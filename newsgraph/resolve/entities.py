@@ -24,9 +24,9 @@ names are never joined (except by the user). The rules, in order:
 Documents added to a big resolved corpus are resolved against its entities (``resolve_added``)
 by the same rules, each entity standing in as one record per name form, and only the entities
 the new names can meet by a rule (``_reachable``): the same tables as against every entity.
-A corpus past ``ENTITY_BATCH`` documents is resolved that way a batch at a time, then every
-entity is named and typed again from all its mentions (``resolve``): memory follows a batch and
-the entity table, not the corpus.
+A corpus past ``ENTITY_WHOLE`` documents is resolved that way a batch at a time after its first
+``ENTITY_WHOLE``, then every entity is named and typed again from all its mentions (``resolve``):
+memory follows a batch and the entity table, not the corpus.
 """
 
 from __future__ import annotations
@@ -508,29 +508,34 @@ def _load(store, ids: bool = True, upto: str | None = None) -> tuple[_Mentions, 
             entity_store.overrides(store))
 
 
-# Documents a full resolve clusters at once. Past it the corpus goes in batches (see `resolve`): the step then holds
-# one batch's mentions and the entity table, however many documents the store has. Below it a full resolve is exact
-# and cheaper: at 100,000 BBC-like documents it peaks at 160 MB in 60 CPU s, in batches of 20,000 at 136 MB in about
-# three times the CPU (README, "Beyond one machine"); the batches pay off where the mentions outgrow memory.
-ENTITY_BATCH = 250_000
+# Documents a full resolve clusters at once (`ENTITY_WHOLE`) and, past them, documents a batch (`ENTITY_BATCH`; see
+# `resolve`). A full resolve holds about 19 bytes a mention besides the entity table; a batch holds its own mentions
+# and the entity table, whatever the corpus's size. Below ENTITY_WHOLE the step is exact and cheapest; past it the
+# batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 97 MB
+# instead of 160, for about three times the CPU (README, "Beyond one machine").
+ENTITY_WHOLE = 30_000
+ENTITY_BATCH = 10_000
 
 
-def resolve(store, batch: int | None = None) -> None:
+def resolve(store, batch: int | None = None, whole: int | None = None) -> None:
     """Rebuild the entity tables and `mentions.entity` from all mentions and overrides: load, cluster, write.
     The mentions' row ids are not held while clustering: the writer reads them again, in the order the mentions
     were loaded, beside each mention's entity.
 
-    A corpus of more than `batch` documents (default `ENTITY_BATCH`) is resolved as if it had come in batches of
-    that many, in document id order: the first batch by a full resolve, each next one by `resolve_added` against
-    the entities of the batches before it. Memory then follows one batch and the entity table, not the corpus.
+    A corpus of more than `whole` documents is resolved as if its documents had come in batches, in document id
+    order: the first `whole` by a full resolve, then `batch` at a time, each by `resolve_added` against the entities
+    of the batches before it (defaults `ENTITY_WHOLE` and `ENTITY_BATCH`; `batch` alone makes the first batch that
+    size too). Memory then follows one batch and the entity table, not the corpus.
     The price is `resolve_added`'s: two entities settled in earlier batches are not joined by what a later batch
     says of them, and a lone surname meets only the people of the batches up to its own. Names, types,
     affiliations and ids are then voted again over all the mentions (`_vote_again`), as a full resolve votes them.
     What `resolve_added` joins against fewer documents also differs at times (a short name, a near-spelling whose
     shared context was counted in one batch): on the BBC in batches of 500, B-cubed F1 0.983 against a full resolve.
     """
-    batch = ENTITY_BATCH if batch is None else batch
-    batches = entity_store.document_batches(store, batch)
+    if batch is None:
+        batch, whole = ENTITY_BATCH, ENTITY_WHOLE if whole is None else whole
+    whole = batch if whole is None else whole
+    batches = entity_store.document_batches(store, batch, first=whole)
     first = next(batches, [])
     rest = next(batches, None)
     upto = first[-1] if rest is not None else None
@@ -1208,14 +1213,14 @@ def _row_id(ms: _Mentions, i: int) -> int:
     return ms.id[i] if i >= 0 else ms.att_id[-2 - i]
 
 
-def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster]) -> None:
-    """Set each cluster's `n_docs` (all its mentions). A document's mentions come together, so a cluster's mention
-    is in a new document when the last document it was met in is another: one number per cluster (`last_doc`),
+def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster], start: int = 0) -> None:
+    """Set each cluster's `n_docs` (its mentions from `start` on). A document's mentions come together, so a
+    cluster's mention is in a new document when the last document it was met in is another: one number per cluster (`last_doc`),
     where a sorted array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while
     sorted, and an array of the last document by root 4 bytes a mention. An attached mention (`_Mentions.attach`)
     is in the document of the mention it refers to: it adds none."""
     find = uf.find
-    for i, d in zip(range(len(ms)), ms.doc_codes()):
+    for i, d in zip(range(start, len(ms)), ms.doc_codes(start)):
         c = clusters[find(i)]
         if c.last_doc != d:
             c.last_doc = d
@@ -1801,8 +1806,10 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     seeds_in: dict[int, set[str]] = defaultdict(set)
     for i in range(n_seeds):
         seeds_in[uf.find(i)].add(seed_of[i])
-    added_of = _clusters(uf, ms, start=n_seeds)
-    for root in _clusters(uf, ms, docs=False):
+    added_of = _clusters(uf, ms, start=n_seeds, docs=False)
+    _count_documents(uf, ms, added_of, start=n_seeds)
+    # every cluster in order of its first mention (attached ones too): only the order and the root are read here
+    for root in dict.fromkeys(r for r, _ in _every(uf, ms)):
         if not uf.fresh[root]:
             continue
         old = sorted(seeds_in.get(root, ()), key=lambda e: (-sizes.get(e, 0), e))
@@ -1829,7 +1836,7 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     recount = set(folded.values())
     for eid, added in added_to.items():
         if eid in sizes and eid not in recount:
-            grown.append((eid, added.n, len(added.docs)))
+            grown.append((eid, added.n, added.documents))
             names: Counter[str] = Counter()
             for m, k in _forms(ms, added):
                 if m.form == "name":

@@ -42,9 +42,10 @@ def mention_ids(store, upto: str | None = None) -> Iterator[int]:
         yield row_id
 
 
-def document_batches(store, size: int) -> Iterator[list[str]]:
-    """The documents' ids in id order (the order of `mention_rows`), `size` at a time; only one batch is held."""
-    return document_pages(store.conn, size)
+def document_batches(store, size: int, first: int | None = None) -> Iterator[list[str]]:
+    """The documents' ids in id order (the order of `mention_rows`), `size` at a time (the first batch `first`, when
+    given); only one batch is held."""
+    return document_pages(store.conn, size, first=first)
 
 
 def hold_entities(store) -> None:

@@ -28,17 +28,18 @@ def keys_table(conn: sqlite3.Connection, name: str, columns: tuple[str, ...], ro
     return f"temp.{name}"
 
 
-def document_pages(conn: sqlite3.Connection, size: int, where: str = "1") -> Iterator[list[str]]:
-    """The ids of the documents matching `where`, in id order, `size` at a time; each page is read when the one
-    before is done, after its last id (so a step may change the documents of a page before the next is read)."""
-    last = ""
+def document_pages(conn: sqlite3.Connection, size: int, where: str = "1", first: int | None = None) -> Iterator[list[str]]:
+    """The ids of the documents matching `where`, in id order, `size` at a time (the first page `first`, when
+    given); each page is read when the one before is done, after its last id (so a step may change the documents
+    of a page before the next is read)."""
+    last, n = "", size if first is None else first
     while True:
         page = [r[0] for r in conn.execute(
-            f"SELECT id FROM documents WHERE ({where}) AND id > ? ORDER BY id LIMIT ?", (last, size))]
+            f"SELECT id FROM documents WHERE ({where}) AND id > ? ORDER BY id LIMIT ?", (last, n))]
         if not page:
             return
         yield page
-        last = page[-1]
+        last, n = page[-1], size
 
 
 def migrations() -> list[tuple[str, str]]:
