@@ -532,9 +532,9 @@ def resolve(store, batch: int | None = None, whole: int | None = None) -> None:
     What `resolve_added` joins against fewer documents also differs at times (a short name, a near-spelling whose
     shared context was counted in one batch): on the BBC in batches of 500, B-cubed F1 0.983 against a full resolve.
     """
-    if batch is None:
-        batch, whole = ENTITY_BATCH, ENTITY_WHOLE if whole is None else whole
-    whole = batch if whole is None else whole
+    if whole is None:
+        whole = ENTITY_WHOLE if batch is None else batch
+    batch = ENTITY_BATCH if batch is None else batch
     batches = entity_store.document_batches(store, batch, first=whole)
     first = next(batches, [])
     rest = next(batches, None)
@@ -1215,9 +1215,9 @@ def _row_id(ms: _Mentions, i: int) -> int:
 
 def _count_documents(uf: _Union, ms: _Mentions, clusters: dict[int, _Cluster], start: int = 0) -> None:
     """Set each cluster's `n_docs` (its mentions from `start` on). A document's mentions come together, so a
-    cluster's mention is in a new document when the last document it was met in is another: one number per cluster (`last_doc`),
-    where a sorted array of every mention's (cluster, document) pair cost 8 bytes a mention and twice that while
-    sorted, and an array of the last document by root 4 bytes a mention. An attached mention (`_Mentions.attach`)
+    cluster's mention is in a new document when the last document it was met in is another: one number per cluster
+    (`last_doc`), where a sorted array of every mention's (cluster, document) pair cost 8 bytes a mention and twice
+    that while sorted, and an array of the last document by root 4 bytes a mention. An attached mention (`_Mentions.attach`)
     is in the document of the mention it refers to: it adds none."""
     find = uf.find
     for i, d in zip(range(start, len(ms)), ms.doc_codes(start)):

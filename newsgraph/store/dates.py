@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from newsgraph.store.sqlite import document_pages, keys_table
+from newsgraph.store.sqlite import document_pages, document_rows, keys_table
 
 
 def _docs_table(store, name: str, docs) -> str:
@@ -24,12 +24,8 @@ def clear_borrowed(store, *prefixes: str, docs=None) -> None:
     conn = store.conn
     likes = " OR ".join("notes LIKE ?" for _ in prefixes)
     within = "" if docs is None else f" AND id IN (SELECT id FROM {_docs_table(store, 'dates_redo', docs)})"
-    last = ""
-    while True:  # 5,000 documents at a time: every undated document has a note, and their notes were 50 MB at 100k
-        rows = conn.execute(f"SELECT id, notes FROM documents WHERE ({likes}){within} AND id > ? ORDER BY id LIMIT 5000",
-                            [*(f"%{p}%" for p in prefixes), last]).fetchall()
-        if not rows:
-            return
+    # 5,000 documents at a time: every undated document has a note, and their notes were 50 MB at 100k
+    for rows in document_rows(conn, 5000, "id, notes", f"({likes}){within}", tuple(f"%{p}%" for p in prefixes)):
         for doc_id, notes in rows:
             old = json.loads(notes or "[]")
             kept = [n for n in old if not n.startswith(prefixes)]
@@ -38,7 +34,6 @@ def clear_borrowed(store, *prefixes: str, docs=None) -> None:
                              (json.dumps(kept), doc_id))
             else:
                 conn.execute("UPDATE documents SET notes = ? WHERE id = ?", (json.dumps(kept), doc_id))
-        last = rows[-1][0]
 
 
 def undated_or_inferred(store) -> dict[str, str | None]:

@@ -28,18 +28,25 @@ def keys_table(conn: sqlite3.Connection, name: str, columns: tuple[str, ...], ro
     return f"temp.{name}"
 
 
-def document_pages(conn: sqlite3.Connection, size: int, where: str = "1", first: int | None = None) -> Iterator[list[str]]:
-    """The ids of the documents matching `where`, in id order, `size` at a time (the first page `first`, when
-    given); each page is read when the one before is done, after its last id (so a step may change the documents
-    of a page before the next is read)."""
+def document_rows(conn: sqlite3.Connection, size: int, columns: str, where: str = "1", params: tuple = (),
+                  first: int | None = None) -> Iterator[list[tuple]]:
+    """`columns` (the first being `id`) of the documents matching `where` (with `params`), in id order, `size` at a
+    time (the first page `first`, when given); each page is read when the one before is done, after its last id (so a
+    step may change the documents of a page, even whether they match, before the next is read)."""
     last, n = "", size if first is None else first
     while True:
-        page = [r[0] for r in conn.execute(
-            f"SELECT id FROM documents WHERE ({where}) AND id > ? ORDER BY id LIMIT ?", (last, n))]
+        page = conn.execute(f"SELECT {columns} FROM documents WHERE ({where}) AND id > ? ORDER BY id LIMIT ?",
+                            (*params, last, n)).fetchall()
         if not page:
             return
         yield page
-        last, n = page[-1], size
+        last, n = page[-1][0], size
+
+
+def document_pages(conn: sqlite3.Connection, size: int, where: str = "1", first: int | None = None) -> Iterator[list[str]]:
+    """The ids of the documents matching `where`, paged as `document_rows` pages them."""
+    for page in document_rows(conn, size, "id", where, first=first):
+        yield [r[0] for r in page]
 
 
 def migrations() -> list[tuple[str, str]]:
