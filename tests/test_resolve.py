@@ -429,7 +429,7 @@ def test_a_corpus_past_the_batch_size_is_resolved_a_batch_at_a_time_and_voted_ag
         assert _entity_rows(store.conn) == whole
     assert _resolved_in_batches(copy_db(examples_db, tmp_path / "one.db"), 7, monkeypatch, whole=7) == [sum(per_doc)]
 
-    monkeypatch.setattr(entities, "_vote_again", lambda store: None)
+    monkeypatch.setattr(entities, "_vote_again", lambda store: {})
     _resolved_in_batches(unvoted, 2, monkeypatch)
     with open_store(unvoted) as store:
         first_votes = _entity_rows(store.conn)
@@ -505,7 +505,7 @@ def test_entities_may_trade_ids_when_they_are_named_again(examples_db, tmp_path)
 
 def test_a_batched_resolve_redirects_the_ids_it_stops_using(examples_db, tmp_path, monkeypatch):
     """The batches write the mentions' entities many times over; the redirects are voted once, from where each
-    mention was before the step to where it is after (`hold_entities` / `held_moves`): an id the step stops using
+    mention was before the step to where it is after (`_Tally`: counted as each batch first writes a mention): an id the step stops using
     redirects to the entity its mentions went to, with their count."""
     from conftest import copy_db
 
