@@ -317,7 +317,7 @@ def write_facts(store, result: FactResult) -> None:
         conn.execute("UPDATE events SET grp = NULL WHERE grp IS NOT NULL")
         conn.executemany("INSERT INTO affiliations(entity, state, doc, mention, kind, words) VALUES (?,?,?,?,?,?)",
                          result.affiliations)
-        group_ids = []
+        group_ids, memberships = [], []
         for columns, members in result.groups:
             gid = min(members)  # an event is in one group at most: the first member's id names the group, whatever else changed
             conn.execute(
@@ -326,7 +326,10 @@ def write_facts(store, result: FactResult) -> None:
                  columns["events"], columns["documents"]),
             )
             group_ids.append(gid)
-            conn.executemany("UPDATE events SET grp = ? WHERE id = ?", [(gid, e) for e in members])
+            memberships += [(gid, e) for e in members]
+        # in event order: group by group, each update landed on another page of events (6.6 times the time for 3.3
+        # times the members, 30,000 to 100,000 documents)
+        conn.executemany("UPDATE events SET grp = ? WHERE id = ?", sorted(memberships, key=lambda m: m[1]))
         for c in result.conflicts:
             cur = conn.execute(
                 "INSERT INTO conflicts(kind, subject, object, type, grp, explanation) VALUES (?, ?, ?, ?, ?, ?)",
