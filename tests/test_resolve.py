@@ -527,6 +527,36 @@ def test_a_batched_resolve_redirects_the_ids_it_stops_using(examples_db, tmp_pat
             ("an-old-id", eid, f"{n} of its mentions (100%) are now in this entity")]
 
 
+def test_a_batched_resolve_follows_each_mention_from_before_the_step_to_after_it(examples_db, tmp_path):
+    """A batched resolve counts each mention once, as its batch first writes it (`_Tally`): its form under its
+    entity, for the vote, and the entity it had before the step, for the redirects. Both follow a later batch's
+    fold and the vote's new ids, so the moves are those from before the step to after it, and a mention that
+    had no entity or keeps its own makes none."""
+    from conftest import copy_db
+
+    from newsgraph.resolve.entities import _Form, _Tally
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    full, short = _Form("PERSON", "Ann Lee", "ann lee", "name", None, None), _Form("PERSON", "Lee", "lee", "name", None, None)
+    with open_store(copy_db(examples_db, tmp_path / "kb.db")) as store:
+        tally = _Tally(store)
+        written = tally.counting([("ann-lee", full), ("lee", short), ("lee", short)], [(1, "ann-lee"), (2, "ann"), (3, None)])
+        assert list(written) == [("ann-lee", 1), ("lee", 2), ("lee", 3)]
+        tally.written()
+        assert list(tally.counting([("bo", full)], [(4, "bo")])) == [("bo", 4)]
+        tally.written({"lee": "ann-lee"})  # the second batch folds lee into ann-lee
+        tally.follow({"ann-lee": "ann-lee-2"})  # the vote names it again
+        assert sorted(tally.moves()) == [("ann", "ann-lee-2", 1), ("ann-lee", "ann-lee-2", 1)]
+        # an entity's forms summed over the batches and the fold, in order of first appearance
+        assert list(entity_store.form_counts(store)) == [
+            ("ann-lee", "PERSON", "Ann Lee", "ann lee", "name", None, None, None, "name", 1, 0),
+            ("ann-lee", "PERSON", "Lee", "lee", "name", None, None, None, "name", 2, 1),
+            ("bo", "PERSON", "Ann Lee", "ann lee", "name", None, None, None, "name", 1, 3)]
+        with pytest.raises(ValueError):  # the mentions and the entities they had must be read alike
+            list(_Tally(store).counting([("bo", full)], [(4, "bo"), (5, "bo")]))
+
+
 # --- documents added to a resolved corpus (resolve.entities.resolve_added, chosen by run.resolve_corpus) ------------
 
 def _partition(conn) -> dict[int, str]:

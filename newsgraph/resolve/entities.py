@@ -511,8 +511,8 @@ def _load(store, ids: bool = True, upto: str | None = None) -> tuple[_Mentions, 
 # Documents a full resolve clusters at once (`ENTITY_WHOLE`) and, past them, documents a batch (`ENTITY_BATCH`; see
 # `resolve`). A full resolve holds about 19 bytes a mention besides the entity table; a batch holds its own mentions
 # and the entity table, whatever the corpus's size. Below ENTITY_WHOLE the step is exact and cheapest; past it the
-# batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 97 MB
-# instead of 160, for about three times the CPU (README, "Beyond one machine").
+# batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 104 MB
+# instead of 160, for about 1.7 times the CPU (README, "Beyond one machine").
 ENTITY_WHOLE = 30_000
 ENTITY_BATCH = 10_000
 
