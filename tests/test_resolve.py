@@ -541,10 +541,11 @@ def test_a_batched_resolve_follows_each_mention_from_before_the_step_to_after_it
     full, short = _Form("PERSON", "Ann Lee", "ann lee", "name", None, None), _Form("PERSON", "Lee", "lee", "name", None, None)
     with open_store(copy_db(examples_db, tmp_path / "kb.db")) as store:
         tally = _Tally(store)
-        written = tally.counting([("ann-lee", full), ("lee", short), ("lee", short)], [(1, "ann-lee"), (2, "ann"), (3, None)])
+        written = tally.counting([("ann-lee", full, 1), ("lee", short, 2), ("lee", short, None)],
+                                 [(1, "ann-lee"), (2, "ann"), (3, None)])
         assert list(written) == [("ann-lee", 1), ("lee", 2), ("lee", 3)]
         tally.written()
-        assert list(tally.counting([("bo", full)], [(4, "bo")])) == [("bo", 4)]
+        assert list(tally.counting([("bo", full, 4)], [(4, "bo")])) == [("bo", 4)]
         tally.written({"lee": "ann-lee"})  # the second batch folds lee into ann-lee
         tally.follow({"ann-lee": "ann-lee-2"})  # the vote names it again
         assert sorted(tally.moves()) == [("ann", "ann-lee-2", 1), ("ann-lee", "ann-lee-2", 1)]
@@ -554,7 +555,9 @@ def test_a_batched_resolve_follows_each_mention_from_before_the_step_to_after_it
             ("ann-lee", "PERSON", "Lee", "lee", "name", None, None, None, "name", 2, 1),
             ("bo", "PERSON", "Ann Lee", "ann lee", "name", None, None, None, "name", 1, 3)]
         with pytest.raises(ValueError):  # the mentions and the entities they had must be read alike
-            list(_Tally(store).counting([("bo", full)], [(4, "bo"), (5, "bo")]))
+            list(_Tally(store).counting([("bo", full, None)], [(4, "bo"), (5, "bo")]))
+        with pytest.raises(ValueError):
+            list(_Tally(store).counting([("bo", full, 5), ("bo", full, 4)], [(4, "bo"), (5, "bo")]))
 
 
 # --- documents added to a resolved corpus (resolve.entities.resolve_added, chosen by run.resolve_corpus) ------------

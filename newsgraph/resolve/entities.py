@@ -577,11 +577,13 @@ class _Tally:
         entity_store.start_form_counts(store)
 
     def counting(self, mentions, before):
-        """(entity, row id) to write for each (entity, form) of `mentions`, in the order they were loaded (document,
-        position, row id), beside `before`'s (row id, entity before the step) of the same mentions in the same
-        order; each mention counted as it is passed on."""
+        """(entity, row id) to write for each (entity, form, row id or None) of `mentions`, in the order they were
+        loaded (document, position, row id), beside `before`'s (row id, entity before the step) of the same mentions
+        in the same order; each mention counted as it is passed on. A row id known on both sides must agree."""
         forms, pairs = self.forms, self.pairs
-        for (entity, form), (row_id, old) in zip(mentions, before, strict=True):
+        for (entity, form, known), (row_id, old) in zip(mentions, before, strict=True):
+            if known is not None and known != row_id:
+                raise ValueError(f"mention {known} met beside the entity of mention {row_id}: read in two orders")
             c = forms.get((entity, form))
             if c is None:
                 forms[entity, form] = [1, self.seen]
@@ -1459,9 +1461,9 @@ def entity_tables(ms: _Mentions, uf: _Union, row_ids=None, tally: _Tally | None 
     out.merges = list(dict.fromkeys((ids[uf.find(a)], name_a, name_b, reason) for a, name_a, name_b, reason, _ in uf.log))
     if row_ids is not None:  # every mention in load order: the attached ones where they came (`_every`)
         if tally is not None:
-            forms, form, att_form = ms.forms, ms.form, ms.att_form
+            form_of, form, att_form = ms.forms, ms.form, ms.att_form
             out.assignments = tally.counting(
-                ((ids[r], forms[form[i] if i >= 0 else att_form[-2 - i]]) for r, i in _every(uf, ms)), row_ids)
+                ((ids[r], form_of[form[i] if i >= 0 else att_form[-2 - i]], None) for r, i in _every(uf, ms)), row_ids)
             return out
         if len(ms.att_at):
             entity_of = (ids[r] for r, _ in _every(uf, ms))
@@ -1900,7 +1902,7 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     if tally is None:
         assignments = ((final[uf.find(i)], ms.id[i]) for i in range(n_seeds, len(ms)))
     else:
-        assignments = tally.counting(((final[uf.find(i)], ms[i]) for i in range(n_seeds, len(ms))),
+        assignments = tally.counting(((final[uf.find(i)], ms[i], ms.id[i]) for i in range(n_seeds, len(ms))),
                                      entity_store.added_mention_entities(store))
     if folded and redirect:  # only a fold makes an id vanish
         entity_ids.snapshot(store)

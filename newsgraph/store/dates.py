@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from newsgraph.model import OTHER_SIDE_ROLES
 from newsgraph.store.sqlite import document_pages, document_rows, keys_table
 
 
@@ -47,7 +48,7 @@ def undated_batches(store, size: int):
     return document_pages(store.conn, size, "published IS NULL")
 
 
-SIDE_ROLES = ("subject", "object", "recipient", "destination", "addressee")  # the roles a signature's sides come from
+SIDE_ROLES = ("subject", *OTHER_SIDE_ROLES)  # the roles a signature's sides come from
 
 
 def event_sides(store, docs=None, generic=()):
