@@ -626,7 +626,7 @@ def _vote_again(store) -> dict[str, str]:
     mentions: `_Tally`). Returns the new ids (old -> new)."""
     # (mentions, name, first appearance, id, type, affiliation place): ties in size and name go by first appearance,
     # as a full resolve meets its clusters
-    voted: list[tuple[int, str, str, str, str, str | None]] = []
+    voted: list[tuple[int, str, int, str, str, str | None]] = []
     for eid, rows in groupby(entity_store.form_counts(store), key=itemgetter(0)):
         rows = [r[1:] for r in rows]
         forms, c = _form_cluster(rows)
