@@ -429,7 +429,7 @@ def test_a_corpus_past_the_batch_size_is_resolved_a_batch_at_a_time_and_voted_ag
         assert _entity_rows(store.conn) == whole
     assert _resolved_in_batches(copy_db(examples_db, tmp_path / "one.db"), 7, monkeypatch, whole=7) == [sum(per_doc)]
 
-    monkeypatch.setattr(entities, "_vote_again", lambda store: None)
+    monkeypatch.setattr(entities, "_vote_again", lambda store: {})
     _resolved_in_batches(unvoted, 2, monkeypatch)
     with open_store(unvoted) as store:
         first_votes = _entity_rows(store.conn)
@@ -505,7 +505,7 @@ def test_entities_may_trade_ids_when_they_are_named_again(examples_db, tmp_path)
 
 def test_a_batched_resolve_redirects_the_ids_it_stops_using(examples_db, tmp_path, monkeypatch):
     """The batches write the mentions' entities many times over; the redirects are voted once, from where each
-    mention was before the step to where it is after (`hold_entities` / `held_moves`): an id the step stops using
+    mention was before the step to where it is after (`_Tally`: counted as each batch first writes a mention): an id the step stops using
     redirects to the entity its mentions went to, with their count."""
     from conftest import copy_db
 
@@ -525,6 +525,39 @@ def test_a_batched_resolve_redirects_the_ids_it_stops_using(examples_db, tmp_pat
         assert c.execute("SELECT COUNT(*) FROM mentions WHERE entity = ?", (eid,)).fetchone()[0] == n
         assert [tuple(r) for r in c.execute("SELECT old, entity, reason FROM entity_redirects")] == [
             ("an-old-id", eid, f"{n} of its mentions (100%) are now in this entity")]
+
+
+def test_a_batched_resolve_follows_each_mention_from_before_the_step_to_after_it(examples_db, tmp_path):
+    """A batched resolve counts each mention once, as its batch first writes it (`_Tally`): its form under its
+    entity, for the vote, and the entity it had before the step, for the redirects. Both follow a later batch's
+    fold and the vote's new ids, so the moves are those from before the step to after it, and a mention that
+    had no entity or keeps its own makes none."""
+    from conftest import copy_db
+
+    from newsgraph.resolve.entities import _Form, _Tally
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    full, short = _Form("PERSON", "Ann Lee", "ann lee", "name", None, None), _Form("PERSON", "Lee", "lee", "name", None, None)
+    with open_store(copy_db(examples_db, tmp_path / "kb.db")) as store:
+        tally = _Tally(store)
+        written = tally.counting([("ann-lee", full, 1), ("lee", short, 2), ("lee", short, None)],
+                                 [(1, "ann-lee"), (2, "ann"), (3, None)])
+        assert list(written) == [("ann-lee", 1), ("lee", 2), ("lee", 3)]
+        tally.written()
+        assert list(tally.counting([("bo", full, 4)], [(4, "bo")])) == [("bo", 4)]
+        tally.written({"lee": "ann-lee"})  # the second batch folds lee into ann-lee
+        tally.follow({"ann-lee": "ann-lee-2"})  # the vote names it again
+        assert sorted(tally.moves()) == [("ann", "ann-lee-2", 1), ("ann-lee", "ann-lee-2", 1)]
+        # an entity's forms summed over the batches and the fold, in order of first appearance
+        assert [tuple(r) for r in entity_store.form_counts(store)] == [
+            ("ann-lee", "PERSON", "Ann Lee", "ann lee", "name", None, None, None, "name", 1, 0),
+            ("ann-lee", "PERSON", "Lee", "lee", "name", None, None, None, "name", 2, 1),
+            ("bo", "PERSON", "Ann Lee", "ann lee", "name", None, None, None, "name", 1, 3)]
+        with pytest.raises(ValueError):  # the mentions and the entities they had must be read alike
+            list(_Tally(store).counting([("bo", full, None)], [(4, "bo"), (5, "bo")]))
+        with pytest.raises(ValueError):
+            list(_Tally(store).counting([("bo", full, 5), ("bo", full, 4)], [(4, "bo"), (5, "bo")]))
 
 
 # --- documents added to a resolved corpus (resolve.entities.resolve_added, chosen by run.resolve_corpus) ------------

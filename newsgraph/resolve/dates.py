@@ -115,7 +115,7 @@ def resolve(store, touched=None) -> None:
         # what an earlier run borrowed or noted goes first, so the step is a function of the current corpus
         store_dates.clear_borrowed(store, NOTE, UNDATED_NOTE)
         store_dates.write_signatures(store, {}, replace=True)
-        for rows in _whole_events(store_dates.event_sides(store), EVENTS):  # each run read before the next
+        for rows in _whole_events(store_dates.event_sides(store, generic=GENERIC_EVENTS), EVENTS):  # each run read before the next
             store_dates.write_signatures(store, event_signatures(rows), replace=False)
         grouped = None
         for undated in store_dates.undated_batches(store, BATCH):
@@ -135,7 +135,7 @@ def _update(store, touched) -> None:
     are dated again; the others keep what they have, which is what a full run gives them."""
     added = set(touched.added)
     with store.transaction():
-        signatures = event_signatures(store_dates.event_sides(store, added))
+        signatures = event_signatures(store_dates.event_sides(store, added, GENERIC_EVENTS))
         store_dates.write_signatures(store, signatures, replace=False)
         published = store_dates.published_of(store, added)
         brought = {sig for doc in added if published.get(doc) for sig in signatures.get(doc, ())}

@@ -511,8 +511,8 @@ def _load(store, ids: bool = True, upto: str | None = None) -> tuple[_Mentions, 
 # Documents a full resolve clusters at once (`ENTITY_WHOLE`) and, past them, documents a batch (`ENTITY_BATCH`; see
 # `resolve`). A full resolve holds about 19 bytes a mention besides the entity table; a batch holds its own mentions
 # and the entity table, whatever the corpus's size. Below ENTITY_WHOLE the step is exact and cheapest; past it the
-# batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 97 MB
-# instead of 160, for about three times the CPU (README, "Beyond one machine").
+# batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 104 MB
+# instead of 160, for about 1.7 times the CPU (README, "Beyond one machine").
 ENTITY_WHOLE = 30_000
 ENTITY_BATCH = 10_000
 
@@ -543,27 +543,91 @@ def resolve(store, batch: int | None = None, whole: int | None = None) -> None:
     uf = cluster(ms, overrides)
     with store.transaction():  # the batches are one write: an interrupted one leaves the entities as they were
         entity_ids.snapshot(store)  # ids this write drops will redirect (resolve/entity_ids.py)
-        if rest is not None:
-            entity_store.hold_entities(store)
-        moves = entity_store.write_entities(store, entity_tables(ms, uf, entity_store.mention_ids(store, upto)))
+        tally = _Tally(store) if rest is not None else None
+        row_ids = entity_store.mention_ids(store, upto, before=tally is not None)
+        moves = entity_store.write_entities(store, entity_tables(ms, uf, row_ids, tally), upto)
         del ms, uf, first
         if rest is not None:
+            # the documents after a batch still hold their entities of before the step: each batch reads and moves
+            # only those up to its last, and counts where its mentions came from as it first writes them
+            tally.written()
             for docs in chain((rest,), batches):
-                resolve_added(store, set(docs), redirect=False)
-            _vote_again(store)
-            moves = entity_store.held_moves(store)
+                resolve_added(store, set(docs), redirect=False, upto=max(docs), tally=tally)
+            tally.follow(_vote_again(store))
+            moves = tally.moves()
         entity_ids.record(store, moves)
 
 
-def _vote_again(store) -> None:
+class _Tally:
+    """What a batched `resolve` counts of the mentions as it first writes them, so that nothing reads every
+    mention again at its end: each entity's forms with their counts and first appearance (what `_vote_again`
+    reads of an entity; grouping all the mentions again in SQLite took a tenth of the step at 100,000 documents),
+    and where the mentions came from, (entity before the step, entity now) -> mentions, for the redirects
+    (`entity_ids.record`; a copy of every mention's entity, cleared and compared at the end, took another tenth).
+    A mention's entity of before the step is still in the store when its batch writes it: the documents after a
+    batch are neither read nor moved by it. Both counts follow the folds after, the moves also the vote's new ids.
+    A batch's form counts go to the store once it is written (held in the process, the corpus's were 15 MB at
+    30,000 documents); the moves are a pair per entity and move, the size of the entity table."""
+
+    def __init__(self, store):
+        self.store = store
+        self.forms: dict[tuple[str, _Form], list[int]] = {}  # the batch's (entity, form) -> [mentions, first seen]
+        self.seen = 0
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        entity_store.start_form_counts(store)
+
+    def counting(self, mentions, before):
+        """(entity, row id) to write for each (entity, form, row id or None) of `mentions`, in the order they were
+        loaded (document, position, row id), beside `before`'s (row id, entity before the step) of the same mentions
+        in the same order; each mention counted as it is passed on. A row id known on both sides must agree."""
+        forms, pairs = self.forms, self.pairs
+        for (entity, form, known), (row_id, old) in zip(mentions, before, strict=True):
+            if known is not None and known != row_id:
+                raise ValueError(f"mention {known} met beside the entity of mention {row_id}: read in two orders")
+            c = forms.get((entity, form))
+            if c is None:
+                forms[entity, form] = [1, self.seen]
+            else:
+                c[0] += 1
+            self.seen += 1
+            if old is not None:
+                pairs[old, entity] += 1
+            yield entity, row_id
+
+    def written(self, folded: dict[str, str] | None = None) -> None:
+        """A batch is written: its form counts go to the store, then the mentions and forms of each entity in
+        `folded` (old -> new) count for the entity it joined."""
+        entity_store.add_form_counts(self.store, (
+            (e, f.label, f.name, f.key, f.kind, f.place, f.link_reason, f.role, f.form, n, first)
+            for (e, f), (n, first) in self.forms.items()))
+        self.forms = {}
+        if folded:
+            entity_store.fold_form_counts(self.store, folded)
+            self.follow(folded)
+
+    def follow(self, new_of: dict[str, str]) -> None:
+        """The mentions of each entity in `new_of` went to its new entity (or id)."""
+        if new_of:
+            old = self.pairs
+            self.pairs = Counter()
+            for (before, now), n in old.items():
+                self.pairs[before, new_of.get(now, now)] += n
+
+    def moves(self) -> list[tuple[str, str, int]]:
+        """(entity before the step, entity now, mentions) of the mentions that changed entity."""
+        return [(before, now, n) for (before, now), n in self.pairs.items() if before != now]
+
+
+def _vote_again(store) -> dict[str, str]:
     """After a batched `resolve`: each entity's name, type and affiliation voted by all its mentions, and the ids
     chosen again from those names, largest entity first, as a full resolve names its clusters (`entity_tables`).
     The votes read each entity's forms with their counts in order of first appearance: all `_display` and `_type`
-    read of a cluster, one row per entity and form instead of the mentions."""
+    read of a cluster, one row per entity and form instead of the mentions (counted as the batches wrote the
+    mentions: `_Tally`). Returns the new ids (old -> new)."""
     # (mentions, name, first appearance, id, type, affiliation place): ties in size and name go by first appearance,
     # as a full resolve meets its clusters
-    voted: list[tuple[int, str, str, str, str, str | None]] = []
-    for eid, rows in groupby(entity_store.entity_form_counts(store), key=itemgetter(0)):
+    voted: list[tuple[int, str, int, str, str, str | None]] = []
+    for eid, rows in groupby(entity_store.form_counts(store), key=itemgetter(0)):
         rows = [r[1:] for r in rows]
         forms, c = _form_cluster(rows)
         named = c.named(forms)
@@ -579,6 +643,7 @@ def _vote_again(store) -> None:
     place_entity = entity_store.place_entities(store, {v[5] for v in voted if v[5]})
     affiliated = _affiliated([(eid, name, typ, n, 0, aff) for n, name, _, eid, typ, aff in voted], place_entity)
     entity_store.revise_entities(store, [(eid, name, typ, aff) for eid, name, typ, _, _, aff in affiliated], renames)
+    return renames
 
 
 def _form_cluster(rows: list[tuple]) -> tuple[_Forms, _Cluster]:
@@ -1345,13 +1410,15 @@ def _display(ms: _Mentions, c: _Cluster) -> str:
     return max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
 
 
-def entity_tables(ms: _Mentions, uf: _Union, row_ids=None) -> EntityTables:
+def entity_tables(ms: _Mentions, uf: _Union, row_ids=None, tally: _Tally | None = None) -> EntityTables:
     """The rows a resolve writes, from the clusters (pure: no SQL). The aliases, the name forms and the mentions'
     entities (`assignments`) come as iterators, read once by the writer in that order, so that no list of them is
     held: the aliases and forms are made from the clusters as they are read (the clusters go when the forms are
     read), the assignments from the union-find. The assignments' row ids are the mentions' own (`_Mentions.ids`)
     or, for mentions loaded without them, `row_ids`: every mention's row id in the order the rows came (an
-    iterator read as the assignments are; a count that differs is an error)."""
+    iterator read as the assignments are; a count that differs is an error). With `tally` (the first batch of a
+    batched resolve), `row_ids` gives (row id, entity before) pairs and each mention is counted as the writer
+    reads it (`_Tally.counting`)."""
     if row_ids is None and not ms.ids:
         raise ValueError("mentions loaded without their row ids need `row_ids`")
     clusters = _clusters(uf, ms, docs=False)
@@ -1393,6 +1460,11 @@ def entity_tables(ms: _Mentions, uf: _Union, row_ids=None) -> EntityTables:
     out.aliases, out.forms = aliases(), forms()
     out.merges = list(dict.fromkeys((ids[uf.find(a)], name_a, name_b, reason) for a, name_a, name_b, reason, _ in uf.log))
     if row_ids is not None:  # every mention in load order: the attached ones where they came (`_every`)
+        if tally is not None:
+            form_of, form, att_form = ms.forms, ms.form, ms.att_form
+            out.assignments = tally.counting(
+                ((ids[r], form_of[form[i] if i >= 0 else att_form[-2 - i]], None) for r, i in _every(uf, ms)), row_ids)
+            return out
         if len(ms.att_at):
             entity_of = (ids[r] for r, _ in _every(uf, ms))
         else:
@@ -1766,7 +1838,8 @@ def _core(words: list[str]) -> str | None:
     return " ".join(words[:n]) if n < len(words) and n >= 2 else None
 
 
-def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: bool = True) -> None:
+def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: bool = True,
+                  upto: str | None = None, tally: _Tally | None = None) -> None:
     """Resolve the mentions of documents added since the last resolve against the entities as they stand.
 
     A full resolve holds a record per mention of the corpus and redoes every decision; here each resolved
@@ -1780,6 +1853,9 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     added to the BBC corpus, 99.8% of all mentions end in the entity a full resolve gives them (B-cubed F1
     0.999). `newsgraph resolve --full` redoes everything; see `run.resolve_corpus` for when a build chooses which.
     Without `redirect` the ids it folds away get no redirect here (a batched `resolve` records them once, at its end).
+    With `upto` (a batch of a batched `resolve`; `docs` are the documents up to it not yet resolved), the documents
+    after it are neither read nor moved, `tally` counts the mentions' forms and where they went, and the
+    affiliations of new entities are the places' slugs until the vote at the end of the step settles them.
     """
     entity_store.mark_added(store, docs)
     names = entity_store.added_names(store)
@@ -1795,7 +1871,7 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
     ms.extend(entity_store.added_mention_rows(store))
     seed_of = {i: forms[i][0] for i in range(n_seeds)}
     del names, forms
-    co_mentioned = lru_cache(maxsize=None)(lambda e: frozenset(entity_store.co_mentioned(store, e)))
+    co_mentioned = lru_cache(maxsize=None)(lambda e: frozenset(entity_store.co_mentioned(store, e, upto)))
     uf = cluster(ms, overrides, seed_of, co_mentioned, left_out)
 
     sizes = entity_store.entity_sizes(store)
@@ -1822,10 +1898,17 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
             eid = _new_id(_display(ms, named), _type(ms, named), used)
         final[root] = eid
         added_to[eid] = added
-    assignments = ((final[uf.find(i)], ms.id[i]) for i in range(n_seeds, len(ms)))  # read once, by the writer
+    # read once, by the writer
+    if tally is None:
+        assignments = ((final[uf.find(i)], ms.id[i]) for i in range(n_seeds, len(ms)))
+    else:
+        assignments = tally.counting(((final[uf.find(i)], ms[i], ms.id[i]) for i in range(n_seeds, len(ms))),
+                                     entity_store.added_mention_entities(store))
     if folded and redirect:  # only a fold makes an id vanish
         entity_ids.snapshot(store)
-    moves = entity_store.write_added(store, assignments, folded)
+    moves = entity_store.write_added(store, assignments, folded, upto)
+    if tally is not None:
+        tally.written(folded)
     entity_store.add_forms(store, folded)
 
     # A new entity's rows come from its mentions, as a full resolve writes them. A resolved entity keeps its
@@ -1846,16 +1929,17 @@ def resolve_added(store, docs: set[str], every_entity: bool = False, redirect: b
             named = added.named(ms)
             _entity_rows(out, eid, ms, added, named, _display(ms, named), _type(ms, named))
     if recount:
-        rows = entity_store.member_rows(store, recount)
+        rows = entity_store.member_rows(store, recount, upto)
         every = _Mentions(r[:12] for r in rows)
         for eid, members in _gather(every, ((r[12], n) for n, r in enumerate(rows))).items():
             named = members.named(every)
             _entity_rows(out, eid, every, members, named, _display(every, named), _type(every, named))
-    out.entities = _affiliated(out.entities, entity_store.place_entities(store, {row[5] for row in out.entities if row[5]}))
+    places = {row[5] for row in out.entities if row[5]} if upto is None else set()
+    out.entities = _affiliated(out.entities, entity_store.place_entities(store, places))
     out.merges = list(dict.fromkeys(
         (final[uf.find(a)], name_a, name_b, reason)
         for a, name_a, name_b, reason, both_seeds in uf.log if not both_seeds))
-    entity_store.replace_entities(store, set(folded), out)
+    entity_store.replace_entities(store, set(folded), out, upto)
     entity_store.grow_entities(store, grown, grown_aliases)
     if folded and redirect:
         entity_ids.record(store, moves)

@@ -193,6 +193,14 @@ def _compatible(a: str | None, b: str | None) -> bool:
     return da is not None and db is not None and abs((da - db).days) <= 31
 
 
+def _fits(fits: dict[tuple[str, str], bool], a: str, b: str) -> bool:
+    """`_compatible(a, b)`, each pair worked out once per key."""
+    found = fits.get((a, b))
+    if found is None:
+        found = fits[(a, b)] = _compatible(a, b)
+    return found
+
+
 def _group_key(ev: EventView) -> tuple | None:
     """(type, predicate of an untyped event, subjects, the other side): events under one key may be one fact."""
     subjects = tuple(sorted(ev.roles.get("subject", [])))
@@ -206,13 +214,20 @@ def _clusters(key: list, evs: list[EventView]) -> list[tuple[dict, list[EventVie
     """The fact groups among the events of one key (`_group_key`): events whose dates are all compatible, two or more."""
     type_, _, subjects, others = key
     clusters: list[list[EventView]] = []
+    # each cluster's distinct known dates: an event joins when its date fits every one (an unknown date fits all),
+    # which is every member's; a key's events grow with the corpus, its clusters' distinct dates much less
+    dated: list[set[str]] = []
+    fits: dict[tuple[str, str], bool] = {}
     for ev in sorted(evs, key=lambda e: (e.date is None, e.date or "", e.id)):
-        for cl in clusters:
-            if all(_compatible(ev.date, o.date) for o in cl):
+        for cl, days in zip(clusters, dated):
+            if not ev.date or all(_fits(fits, ev.date, d) for d in days):
                 cl.append(ev)
+                if ev.date:
+                    days.add(ev.date)
                 break
         else:
             clusters.append([ev])
+            dated.append({ev.date} if ev.date else set())
     groups: list[tuple[dict, list[EventView]]] = []
     for cl in clusters:
         if len(cl) < 2:

@@ -14,7 +14,7 @@ from itertools import groupby, islice
 from typing import Iterable, Iterator
 
 from newsgraph.model import OTHER_SIDE_ROLES  # re-exported for the fact step (FACT_INPUTS goes with them)
-from newsgraph.store.sqlite import keys_table
+from newsgraph.store.sqlite import document_pages, keys_table
 
 # meta 'fact_inputs': the version of the kept fact inputs (fact_events, fact_candidates, fact_states). A change to
 # what _states, _candidate_rows, _events or _fields read or keep needs a new one, so a store's kept inputs are
@@ -127,10 +127,7 @@ def keep_fact_inputs(store, added: set[str] | None = None, chunk: int = DOC_CHUN
     if added is None or store.get_meta("fact_inputs") != FACT_INPUTS:
         for table in ("fact_states", "fact_candidates", "fact_events"):
             conn.execute(f"DELETE FROM {table}")
-        last = None
-        while ids := [r[0] for r in conn.execute("SELECT id FROM documents WHERE ? IS NULL OR id > ? ORDER BY id LIMIT ?",
-                                                 (last, last, chunk))]:
-            last = ids[-1]
+        for ids in document_pages(conn, chunk):
             table = _docs_table(conn, ids)
             _keep(conn, _states(conn, table), _candidate_rows(conn, table), _events(conn, table), replace=False)
         store.set_meta("fact_inputs", FACT_INPUTS)
@@ -274,9 +271,12 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
     ):
         events[r["id"]] = EventView(r["id"], r["doc"], r["type"], r["predicate"], r["sentence"], bool(r["negated"]),
                                     r["modality"], r["date"], r["date_text"], r["date_start"], r["date_end"])
+    # the parties and money of those events only (a tenth of the events): looked up by event, not read for every one
+    tying = keys_table(conn, "fact_tying", ("id INTEGER PRIMARY KEY",), ((e,) for e in events))
     for r in conn.execute(
-        f"""SELECT p.event, p.role, p.start, p."end", p.text, m.entity FROM event_participants p JOIN events e ON e.id = p.event
-           LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention WHERE 1{within} ORDER BY p.event, p.start, p.rowid"""
+        f"""SELECT p.event, p.role, p.start, p."end", p.text, m.entity FROM {tying} k CROSS JOIN event_participants p
+           ON p.event = k.id CROSS JOIN events e ON e.id = p.event LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
+           ORDER BY p.event, p.start, p.rowid"""
     ):
         ev = events.get(r["event"])
         if ev is None:
@@ -291,10 +291,10 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
     for r in conn.execute(
         f"""SELECT ea.event, a.value, a.unit, a.text, a.start, a."end", s.start AS s_start, s."end" AS s_end,
                   substr(d.text, s.start + 1, s."end" - s.start) AS s_text
-           FROM event_amounts ea JOIN events e ON e.id = ea.event
-           JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
-           JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence JOIN documents d ON d.id = e.doc
-           WHERE a.kind = 'money' AND a.value IS NOT NULL{within} ORDER BY ea.event, ea.rowid"""
+           FROM {tying} k CROSS JOIN event_amounts ea ON ea.event = k.id CROSS JOIN events e ON e.id = ea.event
+           CROSS JOIN amounts a ON a.doc = e.doc AND a.idx = ea.amount
+           CROSS JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence CROSS JOIN documents d ON d.id = e.doc
+           WHERE a.kind = 'money' AND a.value IS NOT NULL ORDER BY ea.event, ea.rowid"""
     ):
         ev = events.get(r["event"])
         if ev is not None:
@@ -317,7 +317,7 @@ def write_facts(store, result: FactResult) -> None:
         conn.execute("UPDATE events SET grp = NULL WHERE grp IS NOT NULL")
         conn.executemany("INSERT INTO affiliations(entity, state, doc, mention, kind, words) VALUES (?,?,?,?,?,?)",
                          result.affiliations)
-        group_ids = []
+        group_ids, memberships = [], []
         for columns, members in result.groups:
             gid = min(members)  # an event is in one group at most: the first member's id names the group, whatever else changed
             conn.execute(
@@ -326,7 +326,10 @@ def write_facts(store, result: FactResult) -> None:
                  columns["events"], columns["documents"]),
             )
             group_ids.append(gid)
-            conn.executemany("UPDATE events SET grp = ? WHERE id = ?", [(gid, e) for e in members])
+            memberships += [(gid, e) for e in members]
+        # in event order: group by group, each update landed on another page of events (6.6 times the time for 3.3
+        # times the members, 30,000 to 100,000 documents)
+        conn.executemany("UPDATE events SET grp = ? WHERE id = ?", sorted(memberships, key=lambda m: m[1]))
         for c in result.conflicts:
             cur = conn.execute(
                 "INSERT INTO conflicts(kind, subject, object, type, grp, explanation) VALUES (?, ?, ?, ?, ?, ?)",

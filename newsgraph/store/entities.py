@@ -30,14 +30,18 @@ class EntityTables:
 def mention_rows(store, upto: str | None = None) -> Iterator[tuple]:
     """Every mention in document order (a tie in position by row id, as the index holds them), as `MENTION_COLUMNS`
     tuples, streamed from the cursor; with `upto`, only those of the documents up to that one (in id order)."""
-    where, args = ("WHERE doc <= ?", (upto,)) if upto is not None else ("", ())
+    where, args = _up_to("doc", upto, "WHERE")
     return store.conn.execute(f"SELECT {', '.join(MENTION_COLUMNS)} FROM mentions {where} ORDER BY doc, idx, id", args)
 
 
-def mention_ids(store, upto: str | None = None) -> Iterator[int]:
+def mention_ids(store, upto: str | None = None, before: bool = False) -> Iterator:
     """Every mention's row id in the order `mention_rows` gives the mentions, streamed: the query runs when the
-    first id is asked for (the writer reads them beside the mentions' entities)."""
-    where, args = ("WHERE doc <= ?", (upto,)) if upto is not None else ("", ())
+    first id is asked for (the writer reads them beside the mentions' entities). With `before`, (row id, entity)
+    pairs: the entity the mention has before the resolve writes it."""
+    where, args = _up_to("doc", upto, "WHERE")
+    if before:
+        yield from store.conn.execute(f"SELECT id, entity FROM mentions {where} ORDER BY doc, idx, id", args)
+        return
     for (row_id,) in store.conn.execute(f"SELECT id FROM mentions {where} ORDER BY doc, idx, id", args):
         yield row_id
 
@@ -46,35 +50,6 @@ def document_batches(store, size: int, first: int | None = None) -> Iterator[lis
     """The documents' ids in id order (the order of `mention_rows`), `size` at a time (the first batch `first`, when
     given); only one batch is held."""
     return document_pages(store.conn, size, first=first)
-
-
-def hold_entities(store) -> None:
-    """Before a resolve that goes batch by batch: keep each mention's entity in a temp table (on disk, not in the
-    process) and clear them all, so that the batches resolved so far are the only entities the store knows
-    (`co_mentioned`, `place_entities` read them); `held_moves` then counts where the mentions went."""
-    c = store.conn
-    c.execute("DROP TABLE IF EXISTS temp.entities_before")
-    c.execute("CREATE TEMP TABLE entities_before (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
-    c.execute("INSERT INTO temp.entities_before(id, entity) SELECT id, entity FROM mentions WHERE entity IS NOT NULL")
-    # the indexes holding the entity are made again after, on a column of nulls: kept up row by row, clearing
-    # 4 million entities took longer than the rest of the step
-    indexes = c.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mentions' AND sql LIKE '%entity%'").fetchall()
-    for name, _ in indexes:
-        c.execute(f'DROP INDEX "{name}"')
-    c.execute("UPDATE mentions SET entity = NULL WHERE entity IS NOT NULL")
-    for _, sql in indexes:
-        c.execute(sql)
-
-
-def held_moves(store) -> list[tuple[str, str, int]]:
-    """(old entity, new entity, mentions) of the mentions whose entity changed since `hold_entities`; drops the copy."""
-    c = store.conn
-    moves = [tuple(r) for r in c.execute(
-        """SELECT b.entity, m.entity, COUNT(*) FROM temp.entities_before b JOIN mentions m ON m.id = b.id
-           WHERE m.entity IS NOT NULL AND m.entity != b.entity GROUP BY b.entity, m.entity""")]
-    c.execute("DROP TABLE temp.entities_before")
-    return moves
 
 
 def overrides(store) -> list[tuple[str, str, str | None]]:
@@ -100,12 +75,16 @@ def vanished_names(store) -> dict[str, str]:
     return out
 
 
-def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
-    """Replace the entity tables and every mention's entity (inside the caller's transaction).
+def write_entities(store, tables: EntityTables, upto: str | None = None) -> list[tuple[str, str, int]]:
+    """Replace the entity tables and the entity of every mention the tables assign (inside the caller's
+    transaction): every mention, unless a batched resolve gives only its first batch's (`upto`).
 
     Returns (old entity, new entity, mentions) for the mentions that moved from one entity to another. The
     aliases and forms may come as iterators that read the resolver's clusters: they are written before the
     mentions' entities, so that the clusters are let go before those.
+    With `upto` (the first batch of a batched resolve: the documents after it still hold their entities of before
+    the step), the roles are those of the documents up to it, and no moves are counted (the resolver counts
+    them as it hands the assignments over: `resolve.entities._Tally`).
     """
     c = store.conn
     c.execute("DELETE FROM merges")
@@ -120,13 +99,12 @@ def write_entities(store, tables: EntityTables) -> list[tuple[str, str, int]]:
     # Only the mentions whose entity changed are written: a rebuild after a few new documents rewrites
     # their mentions, not the whole table and its two indexes on `entity`.
     _stage_assignments(c, tables.assignments)
-    moves = [tuple(r) for r in c.execute(
-        """SELECT m.entity, a.entity, COUNT(*) FROM mentions m JOIN temp.entity_assignments a ON a.id = m.id
-           WHERE m.entity IS NOT NULL AND m.entity != a.entity GROUP BY m.entity, a.entity""")]
+    moves = _staged_moves(c) if upto is None else []
     _apply_assignments(c)
+    where, args = _up_to("doc", upto)
     c.execute(
-        """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
-           SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL"""
+        f"""INSERT OR IGNORE INTO entity_roles(entity, doc, role)
+            SELECT entity, doc, role FROM mentions WHERE role IS NOT NULL AND entity IS NOT NULL{where} ORDER BY id""", args
     )
     c.executemany("INSERT INTO merges(entity, a, b, reason) VALUES (?,?,?,?)", tables.merges)
     return moves
@@ -137,6 +115,18 @@ def _stage_assignments(c, assignments: list[tuple[str, int]]) -> None:
     c.execute("CREATE TEMP TABLE IF NOT EXISTS entity_assignments (id INTEGER PRIMARY KEY, entity TEXT NOT NULL)")
     c.execute("DELETE FROM temp.entity_assignments")
     c.executemany("INSERT INTO temp.entity_assignments(entity, id) VALUES (?, ?)", assignments)
+
+
+def _staged_moves(c) -> list[tuple[str, str, int]]:
+    """(entity now, staged entity, mentions) of the staged mentions whose entity changes."""
+    return [tuple(r) for r in c.execute(
+        """SELECT m.entity, a.entity, COUNT(*) FROM mentions m JOIN temp.entity_assignments a ON a.id = m.id
+           WHERE m.entity IS NOT NULL AND m.entity != a.entity GROUP BY m.entity, a.entity""")]
+
+
+def _up_to(column: str, upto: str | None, prefix: str = " AND") -> tuple[str, tuple]:
+    """The condition (and its argument) that keeps the rows of the documents up to `upto`, or none without it."""
+    return (f"{prefix} {column} <= ?", (upto,)) if upto is not None else ("", ())
 
 
 def _apply_assignments(c) -> None:
@@ -191,9 +181,18 @@ def mark_added(store, docs) -> None:
 def added_mention_rows(store) -> Iterator[tuple]:
     """The mentions of the added documents (`mark_added`), as `MENTION_COLUMNS` tuples in document order, streamed
     from the cursor (a batch of 20,000 documents as a list of rows was 400 MB)."""
+    # the added documents the outer loop (as in `add_forms`), in their order: with a plain join SQLite walked the
+    # whole index on (doc, idx) for them (4 million entries a batch at 100,000 documents)
     return store.conn.execute(
-        f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} FROM mentions m JOIN temp.added_docs d ON d.id = m.doc"
-        " ORDER BY m.doc, m.idx")
+        f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} FROM temp.added_docs d CROSS JOIN mentions m"
+        " ON m.doc = d.id ORDER BY d.id, m.idx, m.id")
+
+
+def added_mention_entities(store) -> Iterator[tuple]:
+    """(row id, entity) of the mentions of the added documents, in the order of `added_mention_rows`: the entity
+    each has before it is written; streamed."""
+    return store.conn.execute(
+        "SELECT m.id, m.entity FROM temp.added_docs d CROSS JOIN mentions m ON m.doc = d.id ORDER BY d.id, m.idx, m.id")
 
 
 def added_names(store) -> set[tuple[str, str, str, str | None]]:
@@ -236,27 +235,46 @@ def add_forms(store, folded: dict[str, str]) -> None:
            GROUP BY m.entity, m.name, m.key, m.label, m.place, m.kind""")
 
 
-def co_mentioned(store, entity: str) -> set[str]:
-    """The entities named in a document that names `entity` (outside the added documents)."""
+def co_mentioned(store, entity: str, upto: str | None = None) -> set[str]:
+    """The entities named in a document that names `entity` (outside the added documents; with `upto`, in the
+    documents up to it)."""
     # each of its documents once: joining every mention of it to its document's mentions met a document as often as
     # it names the entity (a state named in most of the corpus's documents, several times each)
+    where, args = _up_to("doc", upto)
     return {r[0] for r in store.conn.execute(
-        """SELECT DISTINCT o.entity FROM mentions o
-           WHERE o.doc IN (SELECT doc FROM mentions WHERE entity = ?1 AND doc NOT IN (SELECT id FROM temp.added_docs))
-             AND o.entity IS NOT NULL AND o.entity != ?1""", (entity,))}
+        f"""SELECT DISTINCT o.entity FROM mentions o
+            WHERE o.doc IN (SELECT doc FROM mentions WHERE entity = ? AND doc NOT IN (SELECT id FROM temp.added_docs){where})
+              AND o.entity IS NOT NULL AND o.entity != ?""", (entity, *args, entity))}
 
 
-def entity_form_counts(store) -> Iterator[tuple]:
+_FORM_COLUMNS = "entity, label, name, key, kind, place, link_reason, role, form"
+
+
+def start_form_counts(store) -> None:
+    """An empty temp table for a batched resolve's counts of each entity's mention forms (`add_form_counts`)."""
+    store.conn.execute("DROP TABLE IF EXISTS temp.form_counts")
+    store.conn.execute(f"CREATE TEMP TABLE form_counts ({_FORM_COLUMNS}, mentions INTEGER, first INTEGER)")
+
+
+def add_form_counts(store, rows) -> None:
+    """(entity, label, name, key, kind, place, link_reason, role, form, mentions, first appearance) rows of a batch."""
+    store.conn.executemany("INSERT INTO temp.form_counts VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def fold_form_counts(store, folded: dict[str, str]) -> None:
+    """The form counts of each entity in `folded` (old -> new) now count for the entity it joined."""
+    store.conn.executemany("UPDATE temp.form_counts SET entity = ? WHERE entity = ?", [(n, o) for o, n in folded.items()])
+
+
+def form_counts(store) -> Iterator[tuple]:
     """Each entity's distinct mention forms with their counts, entity by entity, each entity's forms in order of
-    first appearance (document, position, row id: the order a full resolve meets its mentions in):
-    (entity, label, name, key, kind, place, link_reason, role, form, count). One row per entity and form: the size
-    of the entity table, however many mentions; streamed."""
-    return store.conn.execute(
-        """SELECT entity, label, name, key, kind, place, link_reason, role, form, COUNT(*),
-                  MIN(printf('%s%s%012d%020d', doc, char(1), idx, id)) AS first
-           FROM mentions WHERE entity IS NOT NULL
-           GROUP BY entity, label, name, key, kind, place, link_reason, role, form
-           ORDER BY entity, first""")
+    first appearance: (entity, label, name, key, kind, place, link_reason, role, form, mentions, first). Summed
+    over the batches' rows (`add_form_counts`): the size of the entity table, however many mentions; streamed,
+    and the counts are dropped once read."""
+    yield from store.conn.execute(
+        f"""SELECT {_FORM_COLUMNS}, SUM(mentions), MIN(first) AS first_seen FROM temp.form_counts
+            GROUP BY {_FORM_COLUMNS} ORDER BY entity, first_seen""")
+    store.conn.execute("DROP TABLE temp.form_counts")
 
 
 def revise_entities(store, rows: list[tuple[str, str, str, str | None]], renames: dict[str, str]) -> None:
@@ -294,33 +312,44 @@ def entity_sizes(store) -> dict[str, int]:
     return dict(store.conn.execute("SELECT id, mentions FROM entities"))
 
 
-def member_rows(store, entities) -> list[tuple]:
-    """Every mention of these entities, as `MENTION_COLUMNS` tuples plus the entity."""
+def member_rows(store, entities, upto: str | None = None) -> list[tuple]:
+    """Every mention of these entities (with `upto`, in the documents up to it), as `MENTION_COLUMNS` tuples plus
+    the entity."""
     c = store.conn
     c.execute("CREATE TEMP TABLE IF NOT EXISTS touched_entities (id TEXT PRIMARY KEY)")
     c.execute("DELETE FROM temp.touched_entities")
     c.executemany("INSERT OR IGNORE INTO temp.touched_entities(id) VALUES (?)", ((e,) for e in entities))
+    where, args = _up_to("m.doc", upto, "WHERE")
     return c.execute(
         f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)}, m.entity FROM mentions m"
-        " JOIN temp.touched_entities t ON t.id = m.entity ORDER BY m.doc, m.idx").fetchall()
+        f" JOIN temp.touched_entities t ON t.id = m.entity{' ' + where if where else ''} ORDER BY m.doc, m.idx",
+        args).fetchall()
 
 
-def write_added(store, assignments: list[tuple[str, int]], folded: dict[str, str]) -> list[tuple[str, str, int]]:
+def write_added(store, assignments: list[tuple[str, int]], folded: dict[str, str],
+                upto: str | None = None) -> list[tuple[str, str, int]]:
     """Give the added mentions their entities and move the mentions of each entity in `folded` (old -> new) to
-    the entity it joined; returns (old, new, mentions) for the mentions that moved from one entity to another."""
+    the entity it joined; returns (old, new, mentions) for the mentions that moved from one entity to another.
+
+    With `upto` (a batch of a batched resolve, the added documents its last ones: the documents after it still hold
+    their entities of before the step), the folds move only the mentions of the documents up to it and are not
+    counted (the resolver counts the moves as it hands the assignments over: `resolve.entities._Tally`)."""
     c = store.conn
     _stage_assignments(c, assignments)
     _apply_assignments(c)
     moves = []
+    where, args = _up_to("doc", upto)
     for old, new in folded.items():
-        n = c.execute("UPDATE mentions SET entity = ? WHERE entity = ?", (new, old)).rowcount
-        moves.append((old, new, n))
+        n = c.execute(f"UPDATE mentions SET entity = ? WHERE entity = ?{where}", (new, old, *args)).rowcount
+        if upto is None:
+            moves.append((old, new, n))
         c.execute("UPDATE merges SET entity = ? WHERE entity = ?", (new, old))
     return moves
 
 
-def replace_entities(store, drop: set[str], tables: EntityTables) -> None:
-    """Drop the rows of the entities in `drop` and write `tables` (new rows for some of them, or new entities)."""
+def replace_entities(store, drop: set[str], tables: EntityTables, upto: str | None = None) -> None:
+    """Drop the rows of the entities in `drop` and write `tables` (new rows for some of them, or new entities; their
+    roles from the documents up to `upto`, when given)."""
     c = store.conn
     ids = [(e,) for e in drop | {row[0] for row in tables.entities}]
     c.executemany("DELETE FROM entity_roles WHERE entity = ?", ids)
@@ -328,25 +357,31 @@ def replace_entities(store, drop: set[str], tables: EntityTables) -> None:
     c.executemany("DELETE FROM entities WHERE id = ?", ids)
     c.executemany("INSERT INTO entities(id, name, type, mentions, documents, affiliation) VALUES (?,?,?,?,?,?)", tables.entities)
     c.executemany("INSERT INTO entity_aliases(entity, alias, count) VALUES (?,?,?)", tables.aliases)
+    where, args = _up_to("doc", upto)
     c.executemany(
-        """INSERT OR IGNORE INTO entity_roles(entity, doc, role)
-           SELECT entity, doc, role FROM mentions WHERE entity = ? AND role IS NOT NULL""",
-        [(row[0],) for row in tables.entities])
+        f"""INSERT OR IGNORE INTO entity_roles(entity, doc, role)
+            SELECT entity, doc, role FROM mentions WHERE entity = ? AND role IS NOT NULL{where}""",
+        [(row[0], *args) for row in tables.entities])
     # a reason already kept for the entity is not kept again (each batch of added documents gives its own)
     c.executemany("""INSERT INTO merges(entity, a, b, reason) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS
                      (SELECT 1 FROM merges WHERE entity = ?1 AND a = ?2 AND b = ?3 AND reason = ?4)""", tables.merges)
 
 
 def place_entities(store, places: set[str]) -> dict[str, str]:
-    """Place id -> the entity most of its mentions belong to."""
-    out = {}
-    for pid in places:
-        row = store.conn.execute(
-            "SELECT entity FROM mentions WHERE place = ? AND entity IS NOT NULL GROUP BY entity ORDER BY COUNT(*) DESC, entity LIMIT 1",
-            (pid,)).fetchone()
-        if row:
-            out[pid] = row[0]
-    return out
+    """Place id -> the entity most of its mentions belong to (ties: the first id)."""
+    if not places:
+        return {}
+    table = keys_table(store.conn, "wanted_places", ("id TEXT PRIMARY KEY",), ((p,) for p in places))
+    # one pass over the mentions for all the places (no index holds `place`: a query a place read them all each
+    # time), in table order: through the index on `entity` (what SQLite chose for "entity IS NOT NULL") the same
+    # pass took five times as long
+    best: dict[str, tuple[int, str]] = {}
+    for pid, eid, n in store.conn.execute(
+            f"""SELECT place, entity, COUNT(*) FROM mentions WHERE place IN (SELECT id FROM {table})
+                AND +entity IS NOT NULL GROUP BY place, entity"""):
+        if pid not in best or (-n, eid) < best[pid]:
+            best[pid] = (-n, eid)
+    return {pid: eid for pid, (_, eid) in best.items()}
 
 
 def grow_entities(store, grown: list[tuple[str, int, int]], aliases: list[tuple[str, str, int]]) -> None:

@@ -140,8 +140,20 @@ def add_actor_edges(store, edges: Iterable[tuple], chunk: int = CHUNK) -> int:
 
 
 def add_entity_ranks(store, rows: Iterable[tuple], chunk: int = CHUNK) -> int:
-    """Write entity_event_rank rows (entity, side, position, event) as they come."""
-    return _rows_in(store.conn, "INSERT INTO entity_event_rank(entity, side, position, event) VALUES (?,?,?,?)", rows, chunk)
+    """Write entity_event_rank rows (entity, side, position, event), gathered as they come in a temporary table and
+    moved over in key order: the rows come by event, and put straight into the table's key (entity, side,
+    position) each landed on a page of its own, a page that had mostly left SQLite's cache by then (4.6 times the
+    time for 3.3 times the rows, 30,000 to 100,000 documents)."""
+    conn = store.conn
+    conn.execute("DROP TABLE IF EXISTS temp.entity_ranks_in")
+    conn.execute("CREATE TEMP TABLE entity_ranks_in (entity TEXT, side TEXT, position INTEGER, event INTEGER)")
+    try:
+        n = _rows_in(conn, "INSERT INTO temp.entity_ranks_in(entity, side, position, event) VALUES (?,?,?,?)", rows, chunk)
+        conn.execute("""INSERT INTO entity_event_rank(entity, side, position, event)
+                        SELECT entity, side, position, event FROM temp.entity_ranks_in ORDER BY entity, side, position""")
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.entity_ranks_in")
+    return n
 
 
 def mark_page_tables(store) -> None:
