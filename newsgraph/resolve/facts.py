@@ -25,6 +25,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from datetime import date
+from functools import lru_cache
 
 from newsgraph.lexicons.events import noun_sense, verb_sense
 from newsgraph.store import corpus as store_corpus
@@ -182,6 +183,7 @@ def _day(value: str | None) -> date | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # a key's groups compare the same few dates again and again
 def _compatible(a: str | None, b: str | None) -> bool:
     """Dates that may name the same happening: unknown, one inside the other, or under a month apart."""
     if not a or not b:
@@ -191,14 +193,6 @@ def _compatible(a: str | None, b: str | None) -> bool:
         return True
     da, db = _day(a0), _day(b0)
     return da is not None and db is not None and abs((da - db).days) <= 31
-
-
-def _fits(fits: dict[tuple[str, str], bool], a: str, b: str) -> bool:
-    """`_compatible(a, b)`, each pair worked out once per key."""
-    found = fits.get((a, b))
-    if found is None:
-        found = fits[(a, b)] = _compatible(a, b)
-    return found
 
 
 def _group_key(ev: EventView) -> tuple | None:
@@ -217,10 +211,9 @@ def _clusters(key: list, evs: list[EventView]) -> list[tuple[dict, list[EventVie
     # each cluster's distinct known dates: an event joins when its date fits every one (an unknown date fits all),
     # which is every member's; a key's events grow with the corpus, its clusters' distinct dates much less
     dated: list[set[str]] = []
-    fits: dict[tuple[str, str], bool] = {}
     for ev in sorted(evs, key=lambda e: (e.date is None, e.date or "", e.id)):
         for cl, days in zip(clusters, dated):
-            if not ev.date or all(_fits(fits, ev.date, d) for d in days):
+            if not ev.date or all(_compatible(ev.date, d) for d in days):
                 cl.append(ev)
                 if ev.date:
                     days.add(ev.date)

@@ -278,9 +278,7 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
            ON p.event = k.id CROSS JOIN events e ON e.id = p.event LEFT JOIN mentions m ON m.doc = e.doc AND m.idx = p.mention
            ORDER BY p.event, p.start, p.rowid"""
     ):
-        ev = events.get(r["event"])
-        if ev is None:
-            continue
+        ev = events[r["event"]]  # every row is of an event read above (`fact_tying` holds those only)
         if r["role"] == "source":
             ev.source, ev.source_text = r["entity"], r["text"]
             continue
@@ -296,10 +294,9 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
            CROSS JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence CROSS JOIN documents d ON d.id = e.doc
            WHERE a.kind = 'money' AND a.value IS NOT NULL ORDER BY ea.event, ea.rowid"""
     ):
-        ev = events.get(r["event"])
-        if ev is not None:
-            ev.money.append((r["value"], r["unit"], r["text"], r["start"], r["end"]))
-            ev.sentence_span = (r["s_start"], r["s_end"], r["s_text"])
+        ev = events[r["event"]]
+        ev.money.append((r["value"], r["unit"], r["text"], r["start"], r["end"]))
+        ev.sentence_span = (r["s_start"], r["s_end"], r["s_text"])
     return events
 
 

@@ -39,11 +39,9 @@ def mention_ids(store, upto: str | None = None, before: bool = False) -> Iterato
     first id is asked for (the writer reads them beside the mentions' entities). With `before`, (row id, entity)
     pairs: the entity the mention has before the resolve writes it."""
     where, args = _up_to("doc", upto, "WHERE")
-    if before:
-        yield from store.conn.execute(f"SELECT id, entity FROM mentions {where} ORDER BY doc, idx, id", args)
-        return
-    for (row_id,) in store.conn.execute(f"SELECT id FROM mentions {where} ORDER BY doc, idx, id", args):
-        yield row_id
+    # the ids alone come from the index on (doc, idx) without reading the table
+    rows = store.conn.execute(f"SELECT id{', entity' if before else ''} FROM mentions {where} ORDER BY doc, idx, id", args)
+    yield from rows if before else (row_id for (row_id,) in rows)
 
 
 def document_batches(store, size: int, first: int | None = None) -> Iterator[list[str]]:
@@ -178,21 +176,22 @@ def mark_added(store, docs) -> None:
     keys_table(store.conn, "added_docs", ("id TEXT PRIMARY KEY",), ((d,) for d in docs))
 
 
+# The added documents' mentions, in one order for every reader (a batched resolve reads their rows and their entities
+# of before in two passes, side by side). The added documents are the outer loop (as in `add_forms`): with a plain
+# join SQLite walked the whole index on (doc, idx) for them (4 million entries a batch at 100,000 documents).
+_ADDED_MENTIONS = "FROM temp.added_docs d CROSS JOIN mentions m ON m.doc = d.id ORDER BY d.id, m.idx, m.id"
+
+
 def added_mention_rows(store) -> Iterator[tuple]:
     """The mentions of the added documents (`mark_added`), as `MENTION_COLUMNS` tuples in document order, streamed
     from the cursor (a batch of 20,000 documents as a list of rows was 400 MB)."""
-    # the added documents the outer loop (as in `add_forms`), in their order: with a plain join SQLite walked the
-    # whole index on (doc, idx) for them (4 million entries a batch at 100,000 documents)
-    return store.conn.execute(
-        f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} FROM temp.added_docs d CROSS JOIN mentions m"
-        " ON m.doc = d.id ORDER BY d.id, m.idx, m.id")
+    return store.conn.execute(f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)} {_ADDED_MENTIONS}")
 
 
 def added_mention_entities(store) -> Iterator[tuple]:
     """(row id, entity) of the mentions of the added documents, in the order of `added_mention_rows`: the entity
     each has before it is written; streamed."""
-    return store.conn.execute(
-        "SELECT m.id, m.entity FROM temp.added_docs d CROSS JOIN mentions m ON m.doc = d.id ORDER BY d.id, m.idx, m.id")
+    return store.conn.execute(f"SELECT m.id, m.entity {_ADDED_MENTIONS}")
 
 
 def added_names(store) -> set[tuple[str, str, str, str | None]]:
@@ -319,11 +318,10 @@ def member_rows(store, entities, upto: str | None = None) -> list[tuple]:
     c.execute("CREATE TEMP TABLE IF NOT EXISTS touched_entities (id TEXT PRIMARY KEY)")
     c.execute("DELETE FROM temp.touched_entities")
     c.executemany("INSERT OR IGNORE INTO temp.touched_entities(id) VALUES (?)", ((e,) for e in entities))
-    where, args = _up_to("m.doc", upto, "WHERE")
+    where, args = _up_to("m.doc", upto, " WHERE")
     return c.execute(
         f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)}, m.entity FROM mentions m"
-        f" JOIN temp.touched_entities t ON t.id = m.entity{' ' + where if where else ''} ORDER BY m.doc, m.idx",
-        args).fetchall()
+        f" JOIN temp.touched_entities t ON t.id = m.entity{where} ORDER BY m.doc, m.idx", args).fetchall()
 
 
 def write_added(store, assignments: list[tuple[str, int]], folded: dict[str, str],
