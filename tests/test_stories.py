@@ -290,25 +290,25 @@ def _sample_story_docs():
 
 def test_story_candidates_found_through_rare_features_equal_comparing_every_story():
     """Pigeonhole candidate search (rarest entity features and groups only) loses no story a full comparison finds."""
-    from newsgraph.resolve.stories import cluster, vectors
+    from newsgraph.resolve.stories import cluster, reading_of, vectors
 
     docs = _sample_story_docs()
     vecs = vectors(docs)
     assert any(f.startswith("r:") for v in vecs.values() for f in v)  # relations count in the similarity, not as facts
-    found = cluster(docs, vecs, arrival_window=10_000)
+    found = cluster(reading_of(docs), vecs, arrival_window=10_000)
     assert sum(1 for members in found if len(members) > 1) >= 20  # the sample forms real stories
     assert found == _every_candidate_cluster(docs, vecs, 10_000)
     # Undated documents meet only stories that took in a document arriving near them: the same rule, found through
     # postings that drop the stories left behind, as by looking at every story's arrivals.
-    near = cluster(docs, vecs, arrival_window=40)
+    near = cluster(reading_of(docs), vecs, arrival_window=40)
     assert near == _every_candidate_cluster(docs, vecs, 40)
     assert near != found  # the window binds on this sample
 
     # The pass continued: the stories of all but the last 80 documents, then those 80 placed, are the full pass.
     last = sorted(docs, key=lambda x: _reported(docs[x]))[-80:]
     assert last == [f"d{i:03d}" for i in range(320, 400)]
-    before = cluster({d: v for d, v in docs.items() if d not in last}, vecs, arrival_window=40)
-    continued = cluster(docs, vecs, arrival_window=40, earlier=before, only=set(last))
+    before = cluster(reading_of({d: v for d, v in docs.items() if d not in last}), vecs, arrival_window=40)
+    continued = cluster(reading_of(docs), vecs, arrival_window=40, earlier=before, only=set(last))
     assert continued == near
     assert any(d in last for members in near if len(members) > 1 and members[0][0] not in last for d, _ in members)
 
@@ -402,8 +402,8 @@ def test_stories_made_otherwise_are_made_again_not_continued(story_db, tmp_path,
     db = tmp_path / "kb.db"
     shutil.copy(story_db, db)
     seen = []
-    real = stories.compute
-    monkeypatch.setattr(stories, "compute", lambda inputs, stored=None, added=None, vecs=None: (seen.append(added), real(inputs, stored, added, vecs))[1])
+    real = stories._placed
+    monkeypatch.setattr(stories, "_placed", lambda reading, vecs, stored, added: (seen.append(added), real(reading, vecs, stored, added))[1])
     store = open_store(db)
     assert store.get_meta("stories_made_with") == stories.MADE_WITH
     some = {store.conn.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]}
