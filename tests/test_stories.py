@@ -488,3 +488,33 @@ def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, b
         tables[batch] = [store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")]
         store.close()
     assert tables[1] == tables[2] == tables[10**9]
+
+
+
+def test_the_store_reads_documents_in_the_order_the_pass_rule_gives(tmp_path):
+    """`store.stories.reading_order` sorts in SQL what `reading_of` sorts in Python from every DocInfo: dated documents
+    by their date's text (a day with a time after the bare day), then undated ones, each by arrival, then path; a
+    month, a year or a text that is no date counts as none. 60 documents stored in random order, many arriving at
+    the same moment: same ids, days and arrival ranks, copies left out."""
+    import random
+
+    from newsgraph.resolve import stories
+    from newsgraph.store import stories as store_stories
+
+    rng = random.Random(7)
+    published = [None, "2020-05", "2020", "last spring", "2019-02-30", "2021-03-04", "2021-03-04T10:00:00",
+                 "2021-03-04 09:00", "20210304", "2021-03-05", "2020-12-31"]
+    store = open_store(tmp_path / "kb.db")
+    with store.transaction():
+        for n in rng.sample(range(60), 60):
+            store.conn.execute(
+                """INSERT INTO documents(id, path, published, sha256, text, pipeline, added_at)
+                   VALUES (?, ?, ?, '', '', '', ?)""",
+                (f"doc{n:02d}", f"p/{rng.randrange(1000):03d}.txt", rng.choice(published), f"2026-01-0{rng.randrange(1, 4)}"))
+        store.conn.execute("INSERT INTO copies(doc, canonical, kind) VALUES ('doc07', 'doc08', 'near-duplicate')")
+    held = stories.reading_of(store_stories.story_inputs(store, features=False).docs)
+    read = store_stories.reading_order(store, stories._ordinal)
+    assert (read.ids, list(read.days), list(read.arrivals)) == (held.ids, list(held.days), list(held.arrivals))
+    assert len(read.ids) == 59 and "doc07" not in read.ids
+    assert read.days.count(0) > 10 and len({d for d in read.days if d}) == 3
+    store.close()
