@@ -478,17 +478,16 @@ def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, b
     from newsgraph.store import stories as store_stories
 
     src = request.getfixturevalue(built)
-    tables = {}
-    for batch in (1, 2, 10**9):
-        store = open_store(copy_db(src, tmp_path / f"batch{batch}.db"))
+    tables = []
+    for batch, documents in ((1, 10**9), (2, 10**9), (10**9, 3), (10**9, 10**9)):  # items, or documents named, at a time
+        store = open_store(copy_db(src, tmp_path / f"batch{batch}-{documents}.db"))
         whole = lineage.compute(store_stories.lineage_inputs(store))
         assert whole, "too small a store"
-        assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch)) == whole
-        lineage.resolve(store, batch=batch)
-        tables[batch] = [store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")]
+        assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch, documents)) == whole
+        lineage.resolve(store, batch=batch, documents=documents)
+        tables.append([store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")])
         store.close()
-    assert tables[1] == tables[2] == tables[10**9]
-
+    assert tables[0] == tables[1] == tables[2] == tables[3]
 
 
 def test_the_store_reads_documents_in_the_order_the_pass_rule_gives(tmp_path):
