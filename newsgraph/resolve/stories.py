@@ -67,8 +67,7 @@ def resolve(store, added: set[str] | None = None) -> None:
     # of adding 100 documents to 100,000 (382 MB, against 232 for the whole full step)
     vecs = store_stories.keep_vectors(store, iter_vectors(features, len(reading.ids)))
     try:
-        stored = None if added is None else store_stories.story_members(store)
-        clusters = _placed(reading, vecs, stored, added)
+        clusters = _placed(reading, vecs, None if added is None else store_stories.story_members(store), added)
         del reading
         copies = store_stories.canonical_of(store)
         names = store_stories.entity_names(store)
@@ -176,7 +175,8 @@ def iter_vectors(features, documents: int):
 
 
 def cluster(reading: Reading, vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
-            earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None) -> list[list[tuple[str, float]]]:
+            earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None,
+            position: dict[str, int] | None = None) -> list[list[tuple[str, float]]]:
     """Single pass in reporting order (`reading`): [(doc, similarity when it joined)] per story, first document first.
 
     With `earlier` (the stories of a past pass, singletons too) only the documents in `only` are placed,
@@ -198,7 +198,8 @@ def cluster(reading: Reading, vecs: dict[str, dict[str, float]], arrival_window:
     is more than `arrival_window` documents before one of them leaves the postings they walk (`near`).
     """
     ids, days, arrivals = reading.ids, reading.days, reading.arrivals
-    position = {d: i for i, d in enumerate(ids)} if earlier is not None else None
+    if earlier is not None and position is None:  # each document's place in `ids` (the caller's, when it has one)
+        position = {d: i for i, d in enumerate(ids)}
     stories: list[dict] = []
     near: dict[str, set[int]] = defaultdict(set)  # feature -> stories an undated document may still join
     live: dict[str, set[int]] = defaultdict(set)  # feature -> stories a dated document may still join
@@ -307,8 +308,9 @@ def _placed(reading: Reading, vecs, stored: dict[str, dict[str, float]] | None, 
         if kept:
             placed.update(kept)
             earlier.append([(d, 1.0 if n == 0 else members[d]) for n, d in enumerate(kept)])
+    del stored  # the stories as written, now in `earlier`
     earlier += [[(d, 1.0)] for d in reading.ids if d not in placed and d not in added]
-    return cluster(reading, vecs, earlier=earlier, only={d for d in added if d in position})
+    return cluster(reading, vecs, earlier=earlier, only={d for d in added if d in position}, position=position)
 
 
 def _copies_of(copies: dict[str, str]) -> dict[str, list[str]]:
