@@ -66,12 +66,15 @@ def resolve(store, touched=None, chunk: int | None = None) -> None:
     holds every event."""
     if touched is not None:
         store_corpus.keep_group_documents(store)
-    added = touched.added if touched is not None and not touched.gone_entities else None
-    store_corpus.keep_fact_inputs(store, added, chunk or store_corpus.DOC_CHUNK)
-    store_corpus.write_facts(store, compute_kept(store))
-    if touched is not None:
-        for event, before in store_corpus.changed_group_documents(store):
-            touched.sources_before.setdefault(event, before)
+    try:
+        added = touched.added if touched is not None and not touched.gone_entities else None
+        store_corpus.keep_fact_inputs(store, added, chunk or store_corpus.DOC_CHUNK)
+        store_corpus.write_facts(store, compute_kept(store))
+        if touched is not None:
+            for event, before in store_corpus.changed_group_documents(store):
+                touched.sources_before.setdefault(event, before)
+    finally:
+        store_corpus.drop_group_documents(store)
 
 
 resolve.incremental = "touched"

@@ -34,9 +34,8 @@ def resolve(store, batch: int = BATCH, documents: int = BATCH_DOCUMENTS) -> None
 
 
 def _streamed(store, parts: LineageInputs, batch: int, documents: int = BATCH_DOCUMENTS):
-    items = iter(_items(parts))
     chunk, named = [], set()
-    for kind, item in items:
+    for kind, item in _items(parts):
         chunk.append((kind, item))
         for r in item[-1]:
             named.add(r.doc)
@@ -48,6 +47,7 @@ def _streamed(store, parts: LineageInputs, batch: int, documents: int = BATCH_DO
 
 
 def _made(store, chunk: list, named: set[str], parts: LineageInputs):
+    """The lineage rows of a chunk of items, with the DocInfos of the documents they name (`named`)."""
     docs = store_stories.documents(store, named) if chunk else {}
     for kind, item in chunk:
         made = _item(kind, item, parts, docs)

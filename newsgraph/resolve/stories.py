@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from newsgraph.store import stories as store_stories
-from newsgraph.store.stories import DocInfo, Reading, StoryDoc, StoryInputs
+from newsgraph.store.stories import DocInfo, ReadingOrder, StoryDoc, StoryInputs
 
 THRESHOLD = 0.4
 MIN_SHARED = 3  # entities; two shared names (a country and a capital) are too often a coincidence
@@ -56,8 +56,8 @@ def resolve(store, added: set[str] | None = None) -> None:
     """All stories again; with `added` (documents added since the last step), the stored stories stay as they are
     and only the added documents are placed, as the single pass would have met them last.
 
-    Nothing is held per document but its place in the pass (`Reading`) and the stories it makes: the vectors wait in
-    a temporary table, and a story's documents are read when it is written."""
+    Nothing is held per document but its place in the pass (`ReadingOrder`) and the stories it makes: the vectors
+    wait in a temporary table, and a story's documents are read when it is written."""
     if store.get_meta("stories_made_with") != MADE_WITH:
         added = None
     reading = store_stories.reading_order(store, _ordinal)
@@ -67,19 +67,21 @@ def resolve(store, added: set[str] | None = None) -> None:
     # of adding 100 documents to 100,000 (382 MB, against 232 for the whole full step)
     vecs = store_stories.keep_vectors(store, iter_vectors(features, len(reading.ids)))
     try:
-        clusters = _placed(reading, vecs, None if added is None else store_stories.story_members(store), added)
+        stories = [members for members in _placed(reading, vecs, None if added is None else store_stories.story_members(store),
+                                                  added) if len(members) > 1]
         del reading
         copies = store_stories.canonical_of(store)
-        names = store_stories.entity_names(store)
-        store_stories.write_stories(store, _told(store, clusters, copies, names, vecs))
+        names = store_stories.entity_name_of(store)
+        store_stories.write_stories(store, _told(store, stories, copies, names, vecs))
     finally:
         vecs.close()
     store.set_meta("stories_made_with", MADE_WITH)
 
 
-def _told(store, clusters, copies: dict[str, str], names: dict[str, str], vecs, chunk: int = 2_000):
-    """`describe` each story of two or more documents, in order, reading the DocInfos of about `chunk` documents
-    (with their copies) at a time."""
+def _told(store, clusters: list[list[tuple[str, float]]], copies: dict[str, str], names: dict[str, str], vecs,
+          chunk: int = 2_000):
+    """`describe` each story of two or more documents of `clusters` (as `cluster` gives them), in order, reading the
+    DocInfos of about `chunk` of their documents (and of these documents' copies) at a time."""
     copies_of = _copies_of(copies)
     stories = [members for members in clusters if len(members) > 1]
     i = 0
@@ -117,10 +119,10 @@ def _reported(doc: StoryDoc) -> tuple:
     return (day is None, doc.info.published if day else "", doc.info.added_at or "", doc.info.path)
 
 
-def reading_of(docs: dict[str, StoryDoc]) -> Reading:
-    """The `Reading` of documents held as StoryDocs (what `store.stories.reading_order` reads from the store)."""
+def reading_order_of(docs: dict[str, StoryDoc]) -> ReadingOrder:
+    """The `ReadingOrder` of documents held as StoryDocs (what `store.stories.reading_order` reads from the store)."""
     arrival = {d: i for i, d in enumerate(sorted(docs, key=lambda x: (docs[x].info.added_at or "", docs[x].info.path)))}
-    out = Reading([], array("l"), array("l"))
+    out = ReadingOrder([], array("l"), array("l"))
     for d in sorted(docs, key=lambda x: _reported(docs[x])):
         out.ids.append(d)
         out.days.append(_ordinal(docs[d].info.published) or 0)
@@ -174,7 +176,7 @@ def iter_vectors(features, documents: int):
             yield d, vec
 
 
-def cluster(reading: Reading, vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
+def cluster(reading: ReadingOrder, vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
             earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None,
             position: dict[str, int] | None = None) -> list[list[tuple[str, float]]]:
     """Single pass in reporting order (`reading`): [(doc, similarity when it joined)] per story, first document first.
@@ -196,6 +198,9 @@ def cluster(reading: Reading, vecs: dict[str, dict[str, float]], arrival_window:
     documents walk (`live`), or a corpus spanning years would walk all its old stories each time.
     Undated documents come last, in arrival order, so in the same way a story whose last arrival
     is more than `arrival_window` documents before one of them leaves the postings they walk (`near`).
+
+    `position` (document -> its index in `reading.ids`) spares the continued pass making it again when the caller
+    has one.
     """
     ids, days, arrivals = reading.ids, reading.days, reading.arrivals
     if earlier is not None and position is None:  # each document's place in `ids` (the caller's, when it has one)
@@ -290,13 +295,13 @@ def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = No
     docs = inputs.docs
     if vecs is None:
         vecs = vectors(docs)
-    clusters = _placed(reading_of(docs), vecs, stored, added)
+    clusters = _placed(reading_order_of(docs), vecs, stored, added)
     infos = inputs.infos or {d: doc.info for d, doc in docs.items()}
     copies_of = _copies_of(inputs.copies)
     return [describe(members, infos, copies_of, inputs.names, vecs) for members in clusters if len(members) > 1]
 
 
-def _placed(reading: Reading, vecs, stored: dict[str, dict[str, float]] | None, added: set[str] | None) -> list[list[tuple[str, float]]]:
+def _placed(reading: ReadingOrder, vecs, stored: dict[str, dict[str, float]] | None, added: set[str] | None) -> list[list[tuple[str, float]]]:
     """The pass over every document, or (with `stored` and `added`) the stored stories continued with the added ones."""
     if stored is None or added is None:
         return cluster(reading, vecs)
@@ -321,7 +326,7 @@ def _copies_of(copies: dict[str, str]) -> dict[str, list[str]]:
 
 
 def describe(members: list[tuple[str, float]], infos: dict[str, DocInfo], copies_of: dict[str, list[str]],
-             names: dict[str, str], vecs) -> dict:
+             names: dict[str, str], vecs: dict[str, dict[str, float]]) -> dict:
     """One story's row of the `stories` table and its members (copies after the documents they copy), from its
     documents' DocInfos (`infos`: these and their copies at least)."""
     centroid: dict[str, float] = defaultdict(float)

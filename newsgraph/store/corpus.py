@@ -315,18 +315,19 @@ def keep_group_documents(store) -> None:
 
 def changed_group_documents(store) -> list[tuple[int, int]]:
     """(event, its fact group's documents when `keep_group_documents` ran) of each event whose number changed since,
-    an event in no group counting 1; the temporary table is dropped after."""
-    conn = store.conn
-    try:
-        return conn.execute(
-            f"""WITH now AS ({_GROUP_DOCUMENTS})
-                SELECT b.event, b.n FROM temp.group_documents_before b LEFT JOIN now a ON a.event = b.event
-                WHERE COALESCE(a.n, 1) != b.n
-                UNION ALL
-                SELECT a.event, 1 FROM now a WHERE a.n != 1
-                  AND NOT EXISTS (SELECT 1 FROM temp.group_documents_before b WHERE b.event = a.event)""").fetchall()
-    finally:
-        conn.execute("DROP TABLE IF EXISTS temp.group_documents_before")
+    an event in no group counting 1, by event."""
+    return store.conn.execute(
+        f"""WITH now AS ({_GROUP_DOCUMENTS})
+            SELECT b.event, b.n FROM temp.group_documents_before b LEFT JOIN now a ON a.event = b.event
+            WHERE COALESCE(a.n, 1) != b.n
+            UNION ALL
+            SELECT a.event, 1 FROM now a WHERE a.n != 1
+              AND NOT EXISTS (SELECT 1 FROM temp.group_documents_before b WHERE b.event = a.event)
+            ORDER BY 1""").fetchall()
+
+
+def drop_group_documents(store) -> None:
+    store.conn.execute("DROP TABLE IF EXISTS temp.group_documents_before")
 
 
 def write_facts(store, result: FactResult) -> None:

@@ -11,7 +11,7 @@ import sys
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 from itertools import groupby, islice
 from operator import itemgetter
 
@@ -168,7 +168,7 @@ class StoryInputs:
 
 
 @dataclass
-class Reading:
+class ReadingOrder:
     """The canonical documents in the order the stories' single pass reads them (reporting order), with what placing
     one needs besides its vector: the day it was published (a date ordinal, 0 for none) and its rank in arrival order.
     Arrays rather than a DocInfo per document: at 100,000 documents the DocInfos held for the pass were 72 MB, the
@@ -179,8 +179,8 @@ class Reading:
     arrivals: array
 
 
-def reading_order(store, day) -> Reading:
-    """The canonical documents (not copies) as a `Reading`. `day(published)` is a date's ordinal, or None for a value
+def reading_order(store, day: Callable[[str | None], int | None]) -> ReadingOrder:
+    """The canonical documents (not copies) as a `ReadingOrder`. `day(published)` is a date's ordinal, or None for a value
     that does not read as a date; the order is the pass's: dated documents by their `published` text, then undated
     ones, each by arrival (`added_at`, then path, then the order they were stored in)."""
     conn = store.conn
@@ -191,7 +191,7 @@ def reading_order(store, day) -> Reading:
                    ROW_NUMBER() OVER (ORDER BY COALESCE(added_at, ''), path, rowid) - 1 AS arrival
             FROM documents WHERE id NOT IN (SELECT doc FROM copies))
         ORDER BY day IS NULL, CASE WHEN day IS NULL THEN '' ELSE published END, COALESCE(added_at, ''), path, stored""")
-    out = Reading([], array("l"), array("l"))
+    out = ReadingOrder([], array("l"), array("l"))
     for doc, ordinal, arrival in rows:
         out.ids.append(doc)
         out.days.append(ordinal or 0)
@@ -204,26 +204,17 @@ def canonical_of(store) -> dict[str, str]:
     return dict(store.conn.execute("SELECT doc, canonical FROM copies"))
 
 
-def entity_names(store) -> dict[str, str]:
+def entity_name_of(store) -> dict[str, str]:
+    """entity id -> its name."""
     return dict(store.conn.execute("SELECT id, name FROM entities"))
 
 
-_NO_ENTITIES: dict[str, int] = {}  # shared by the StoryDocs of `story_inputs(features=False)`: never filled
-_NO_FEATURES: frozenset = frozenset()
-
-
-def story_inputs(store, features: bool = True) -> StoryInputs:
-    """The stories step's inputs; without `features`, each StoryDoc holds its DocInfo only (its entities, groups and
-    relations are left to `story_features`, which reads them without holding them)."""
+def story_inputs(store) -> StoryInputs:
+    """The stories step's inputs held at once: every document's DocInfo, entities, fact groups and relations (the step
+    itself reads them as it goes; see `resolve.stories.resolve`)."""
     conn = store.conn
     infos = documents(store)
-    copies = dict(conn.execute("SELECT doc, canonical FROM copies").fetchall())
-    if not features:
-        docs = {d: StoryDoc(info, _NO_ENTITIES, _NO_FEATURES, _NO_FEATURES) for d, info in infos.items() if d not in copies}
-        names, types = {}, {}
-        for r in conn.execute("SELECT id, name, type FROM entities"):
-            names[r[0]], types[r[0]] = r[1], r[2]
-        return StoryInputs(docs, copies, names, types, infos)
+    copies = canonical_of(store)
     docs = {d: StoryDoc(info) for d, info in infos.items() if d not in copies}
     one = sys.intern  # an entity's id once, not once per document that names it
     for doc, entity, n in conn.execute(

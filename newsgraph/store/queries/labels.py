@@ -87,7 +87,7 @@ class _Labels:
         self.rows += 1
 
     def grouped(self) -> list[dict]:
-        """Labels grouped case- and space-insensitively, most frequent spelling shown, most used first."""
+        """The groups as `_group` gives them; once only (each group's spellings make its label and go)."""
         out = []
         for g in self.groups.values():
             spellings = g.pop("spellings")
