@@ -97,6 +97,19 @@ def test_no_import_circles_and_nothing_points_up_a_floor():
             visit(m, [m])
 
 
+def test_no_statement_runs_outside_the_store():
+    """Every read and write of the database goes through `newsgraph.store`: no module outside it runs SQL itself."""
+    found = []
+    for py in PACKAGE.rglob("*.py"):
+        if py.relative_to(PACKAGE).parts[0] == "store":
+            continue
+        for node in ast.walk(ast.parse(py.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("execute", "executemany", "executescript"):
+                found.append(f"{py.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert not found, found
+
+
 def test_an_upgraded_data_file_reprocesses_and_an_unchanged_rebuild_does_nothing(examples_dir, tmp_path, monkeypatch):
     db = tmp_path / "kb.db"
     first = build([str(examples_dir / "articles")], str(db))

@@ -376,6 +376,7 @@ def test_added_documents_read_only_their_rows_and_get_what_every_row_held_gives(
     write = store_stories.write_stories
 
     def compared(store, made):
+        made = list(made)  # the step writes its stories as it describes them
         whole = store_stories.story_inputs(store)  # every document's entities, groups and relations, held
         added = set(whole.infos) - before
         placed.append((made, stories.compute(whole, store_stories.story_members(store), added), added))

@@ -290,25 +290,25 @@ def _sample_story_docs():
 
 def test_story_candidates_found_through_rare_features_equal_comparing_every_story():
     """Pigeonhole candidate search (rarest entity features and groups only) loses no story a full comparison finds."""
-    from newsgraph.resolve.stories import cluster, vectors
+    from newsgraph.resolve.stories import cluster, reading_order_of, vectors
 
     docs = _sample_story_docs()
     vecs = vectors(docs)
     assert any(f.startswith("r:") for v in vecs.values() for f in v)  # relations count in the similarity, not as facts
-    found = cluster(docs, vecs, arrival_window=10_000)
+    found = cluster(reading_order_of(docs), vecs, arrival_window=10_000)
     assert sum(1 for members in found if len(members) > 1) >= 20  # the sample forms real stories
     assert found == _every_candidate_cluster(docs, vecs, 10_000)
     # Undated documents meet only stories that took in a document arriving near them: the same rule, found through
     # postings that drop the stories left behind, as by looking at every story's arrivals.
-    near = cluster(docs, vecs, arrival_window=40)
+    near = cluster(reading_order_of(docs), vecs, arrival_window=40)
     assert near == _every_candidate_cluster(docs, vecs, 40)
     assert near != found  # the window binds on this sample
 
     # The pass continued: the stories of all but the last 80 documents, then those 80 placed, are the full pass.
     last = sorted(docs, key=lambda x: _reported(docs[x]))[-80:]
     assert last == [f"d{i:03d}" for i in range(320, 400)]
-    before = cluster({d: v for d, v in docs.items() if d not in last}, vecs, arrival_window=40)
-    continued = cluster(docs, vecs, arrival_window=40, earlier=before, only=set(last))
+    before = cluster(reading_order_of({d: v for d, v in docs.items() if d not in last}), vecs, arrival_window=40)
+    continued = cluster(reading_order_of(docs), vecs, arrival_window=40, earlier=before, only=set(last))
     assert continued == near
     assert any(d in last for members in near if len(members) > 1 and members[0][0] not in last for d, _ in members)
 
@@ -402,8 +402,8 @@ def test_stories_made_otherwise_are_made_again_not_continued(story_db, tmp_path,
     db = tmp_path / "kb.db"
     shutil.copy(story_db, db)
     seen = []
-    real = stories.compute
-    monkeypatch.setattr(stories, "compute", lambda inputs, stored=None, added=None, vecs=None: (seen.append(added), real(inputs, stored, added, vecs))[1])
+    real = stories._placed
+    monkeypatch.setattr(stories, "_placed", lambda reading, vecs, stored, added: (seen.append(added), real(reading, vecs, stored, added))[1])
     store = open_store(db)
     assert store.get_meta("stories_made_with") == stories.MADE_WITH
     some = {store.conn.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]}
@@ -445,8 +445,10 @@ def test_story_relations_are_every_subject_object_pair_of_each_event(seeds_db):
 @pytest.mark.parametrize("built", ["seeds_db", "examples_db", "story_db"])
 def test_vectors_weighed_document_by_document_are_those_of_every_document_held(request, built, tmp_path):
     """The full stories step reads each document's features from a temporary table one document at a time
-    (`store.stories.story_features`), in chunks of relation rows of any size: the vectors, and the stories made from
-    them, are those made with every document's features held at once; copies have none."""
+    (`store.stories.story_features`), in chunks of relation rows of any size, places the documents in the order the
+    store reads them (`reading_order`) and reads a story's DocInfos when it describes it, a few documents at a time
+    (`_told`): the vectors, and the stories made from them, are those made with every document's features and
+    DocInfo held at once; copies have none."""
     from newsgraph.resolve import stories
     from newsgraph.store import stories as store_stories
 
@@ -454,22 +456,27 @@ def test_vectors_weighed_document_by_document_are_those_of_every_document_held(r
     whole = store_stories.story_inputs(store)
     expected = {d: v for d, v in stories.vectors(whole.docs).items() if v}
     assert expected, "too small a store"
-    slim = store_stories.story_inputs(store, features=False)
-    assert slim.docs.keys() == whole.docs.keys() and not any(d.entities or d.relations for d in slim.docs.values())
+    held = stories.compute(whole)
+    assert held, "no story to describe"
     for chunk in (1, 2, 10**9):
-        vecs = dict(stories.iter_vectors(store_stories.story_features(store, chunk), len(slim.docs)))
+        vecs = dict(stories.iter_vectors(store_stories.story_features(store, chunk), len(whole.docs)))
         assert vecs == expected
         assert not set(vecs) & set(whole.copies)
-        assert stories.compute(slim, vecs=vecs) == stories.compute(whole)
-        kept = store_stories.keep_vectors(store, stories.iter_vectors(store_stories.story_features(store, chunk), len(slim.docs)), chunk)
+        assert stories.compute(whole, vecs=vecs) == held
+        kept = store_stories.keep_vectors(store, stories.iter_vectors(store_stories.story_features(store, chunk), len(whole.docs)), chunk)
         assert all(kept.get(d, {}) == expected.get(d, {}) and list(kept.get(d, {})) == list(expected.get(d, {})) for d in whole.docs)
-        assert stories.compute(slim, vecs=kept) == stories.compute(whole)
+        assert stories.compute(whole, vecs=kept) == held
+        # the step's own path: the store's reading order, and the DocInfos of `chunk` documents at a time
+        clusters = stories._placed(store_stories.reading_order(store, stories._ordinal), kept, None, None)
+        told = list(stories._told(store, clusters, store_stories.canonical_of(store), store_stories.entity_name_of(store),
+                                  kept, chunk))
+        assert told == held
         kept.close()
     store.close()
 
 
 @pytest.mark.parametrize("built", ["seeds_db", "story_db", "examples_db"])
-def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, built, tmp_path):
+def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, built, tmp_path, monkeypatch):
     """The lineage step reads its fact groups and repeated quotes as it makes them (the quotes grouped under their keys
     in a temporary table) and the documents a batch of items names: any batch size gives the rows that the inputs
     held at once give, and the written tables are the same."""
@@ -478,13 +485,53 @@ def test_lineage_made_item_by_item_is_the_lineage_of_every_input_held(request, b
     from newsgraph.store import stories as store_stories
 
     src = request.getfixturevalue(built)
-    tables = {}
-    for batch in (1, 2, 10**9):
-        store = open_store(copy_db(src, tmp_path / f"batch{batch}.db"))
+    tables = []
+    read = store_stories.documents
+    named = None  # the documents all the items name
+    for batch, documents in ((10**9, 10**9), (1, 10**9), (2, 10**9), (10**9, 3)):  # items, or documents named, at a time
+        store = open_store(copy_db(src, tmp_path / f"batch{batch}-{documents}.db"))
         whole = lineage.compute(store_stories.lineage_inputs(store))
         assert whole, "too small a store"
-        assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch)) == whole
-        lineage.resolve(store, batch=batch)
-        tables[batch] = [store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")]
+        asked = []  # how many documents each read of DocInfos named
+        monkeypatch.setattr(store_stories, "documents", lambda store, ids=None: (asked.append(len(set(ids))), read(store, ids))[1])
+        assert list(lineage._streamed(store, store_stories.lineage_parts(store), batch, documents)) == whole
+        monkeypatch.setattr(store_stories, "documents", read)
+        if batch == documents == 10**9:
+            assert len(asked) == 1
+            named = asked[0]
+        elif documents == 3:  # a read stops at the item that names the third document
+            assert all(n >= 3 for n in asked[:-1]) and (len(asked) > 1 or named <= 3)
+        lineage.resolve(store, batch=batch, documents=documents)
+        tables.append([store.conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in ("lineage", "lineage_reports")])
         store.close()
-    assert tables[1] == tables[2] == tables[10**9]
+    assert tables[0] == tables[1] == tables[2] == tables[3]
+
+
+def test_the_store_reads_documents_in_the_order_the_pass_rule_gives(tmp_path):
+    """`store.stories.reading_order` sorts in SQL what `reading_order_of` sorts in Python from every DocInfo: dated documents
+    by their date's text (a day with a time after the bare day), then undated ones, each by arrival, then path; a
+    month, a year or a text that is no date counts as none, and documents alike in all of these go in the order they
+    were stored. 60 documents stored in random order, on four paths, arriving at three moments: same ids, days and
+    arrival ranks, copies left out."""
+    import random
+
+    from newsgraph.resolve import stories
+    from newsgraph.store import stories as store_stories
+
+    rng = random.Random(7)
+    published = [None, "2020-05", "2020", "last spring", "2019-02-30", "2021-03-04", "2021-03-04T10:00:00",
+                 "2021-03-04 09:00", "20210304", "2021-03-05", "2020-12-31"]
+    store = open_store(tmp_path / "kb.db")
+    with store.transaction():
+        for n in rng.sample(range(60), 60):
+            store.conn.execute(
+                """INSERT INTO documents(id, path, published, sha256, text, pipeline, added_at)
+                   VALUES (?, ?, ?, '', '', '', ?)""",
+                (f"doc{n:02d}", f"p/{rng.randrange(4)}.txt", rng.choice(published), f"2026-01-0{rng.randrange(1, 4)}"))
+        store.conn.execute("INSERT INTO copies(doc, canonical, kind) VALUES ('doc07', 'doc08', 'near-duplicate')")
+    held = stories.reading_order_of(store_stories.story_inputs(store).docs)
+    read = store_stories.reading_order(store, stories._ordinal)
+    assert (read.ids, list(read.days), list(read.arrivals)) == (held.ids, list(held.days), list(held.arrivals))
+    assert len(read.ids) == 59 and "doc07" not in read.ids
+    assert read.days.count(0) > 10 and len({d for d in read.days if d}) == 3
+    store.close()

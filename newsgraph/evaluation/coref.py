@@ -548,6 +548,7 @@ def run_pipeline(docs: Sequence[GoldDocument], nlp=None, cache: str | Path | Non
 def resolve_entities(parsed: Sequence[Parsed]) -> None:
     """Fill ``Parsed.entities`` by writing the analyses into a temporary store and resolving entities there."""
     from newsgraph.resolve import entities
+    from newsgraph.store import entities as entity_store
     from newsgraph.store.sqlite import open_store
 
     with tempfile.TemporaryDirectory(prefix="newsgraph-eval-") as tmp:
@@ -562,9 +563,9 @@ def resolve_entities(parsed: Sequence[Parsed]) -> None:
             with store.transaction():
                 entities.resolve(store)
             by_doc: dict[str, dict[int, str]] = defaultdict(dict)
-            for doc, idx, entity in store.conn.execute("SELECT doc, idx, entity FROM mentions"):
+            for doc, idx, entity in entity_store.mention_entities(store):
                 by_doc[doc][idx] = entity
-            types = dict(store.conn.execute("SELECT id, type FROM entities").fetchall())
+            types = entity_store.entity_types(store)
         finally:
             store.close()
     for p in parsed:

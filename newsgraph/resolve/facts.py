@@ -64,15 +64,17 @@ def resolve(store, touched=None, chunk: int | None = None) -> None:
     The inputs are read and kept `chunk` documents at a time (default `store.corpus.DOC_CHUNK`) and the facts are
     computed from what was kept, one key (fact group, money family, happening) at a time (`compute_kept`): no step
     holds every event."""
-    before = store_corpus.group_documents(store) if touched is not None else None
-    added = touched.added if touched is not None and not touched.gone_entities else None
-    store_corpus.keep_fact_inputs(store, added, chunk or store_corpus.DOC_CHUNK)
-    store_corpus.write_facts(store, compute_kept(store))
-    if before is not None:
-        after = store_corpus.group_documents(store)
-        for event in before.keys() | after.keys():
-            if before.get(event, 1) != after.get(event, 1):
-                touched.sources_before.setdefault(event, before.get(event, 1))
+    if touched is not None:
+        store_corpus.keep_group_documents(store)
+    try:
+        added = touched.added if touched is not None and not touched.gone_entities else None
+        store_corpus.keep_fact_inputs(store, added, chunk or store_corpus.DOC_CHUNK)
+        store_corpus.write_facts(store, compute_kept(store))
+        if touched is not None:
+            for event, before in store_corpus.changed_group_documents(store):
+                touched.sources_before.setdefault(event, before)
+    finally:
+        store_corpus.drop_group_documents(store)
 
 
 resolve.incremental = "touched"

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import math
 import sys
+from array import array
 from collections import Counter, defaultdict
 from datetime import date
 
 from newsgraph.store import stories as store_stories
-from newsgraph.store.stories import StoryDoc, StoryInputs
+from newsgraph.store.stories import DocInfo, ReadingOrder, StoryDoc, StoryInputs
 
 THRESHOLD = 0.4
 MIN_SHARED = 3  # entities; two shared names (a country and a capital) are too often a coincidence
@@ -53,21 +54,47 @@ MADE_WITH = f"single-pass 1; threshold {THRESHOLD}; shared {MIN_SHARED}; {WINDOW
 
 def resolve(store, added: set[str] | None = None) -> None:
     """All stories again; with `added` (documents added since the last step), the stored stories stay as they are
-    and only the added documents are placed, as the single pass would have met them last."""
+    and only the added documents are placed, as the single pass would have met them last.
+
+    Nothing is held per document but its place in the pass (`ReadingOrder`) and the stories it makes: the vectors
+    wait in a temporary table, and a story's documents are read when it is written."""
     if store.get_meta("stories_made_with") != MADE_WITH:
         added = None
-    inputs = store_stories.story_inputs(store, features=False)  # each document's DocInfo; its features come next
+    reading = store_stories.reading_order(store, _ordinal)
     features = store_stories.story_features(store)  # read and weighed one document at a time
     # the vectors wait in a temporary table, also when only added documents are placed (one more document moves
     # every idf, so every vector and every stored story's actors are made again): held as dicts they were the peak
     # of adding 100 documents to 100,000 (382 MB, against 232 for the whole full step)
-    vecs = store_stories.keep_vectors(store, iter_vectors(features, len(inputs.docs)))
+    vecs = store_stories.keep_vectors(store, iter_vectors(features, len(reading.ids)))
     try:
-        stored = None if added is None else store_stories.story_members(store)
-        store_stories.write_stories(store, compute(inputs, stored, added, vecs=vecs))
+        stories = [members for members in _placed(reading, vecs, None if added is None else store_stories.story_members(store),
+                                                  added) if len(members) > 1]
+        del reading
+        copies = store_stories.canonical_of(store)
+        names = store_stories.entity_name_of(store)
+        store_stories.write_stories(store, _told(store, stories, copies, names, vecs))
     finally:
         vecs.close()
     store.set_meta("stories_made_with", MADE_WITH)
+
+
+def _told(store, clusters: list[list[tuple[str, float]]], copies: dict[str, str], names: dict[str, str], vecs,
+          chunk: int = 2_000):
+    """`describe` each story of two or more documents of `clusters` (as `cluster` gives them), in order, reading the
+    DocInfos of about `chunk` of their documents (and of these documents' copies) at a time."""
+    copies_of = _copies_of(copies)
+    stories = [members for members in clusters if len(members) > 1]
+    i = 0
+    while i < len(stories):
+        j, size = i, 0
+        while j < len(stories) and (size == 0 or size + len(stories[j]) <= chunk):
+            size += len(stories[j])
+            j += 1
+        ids = [d for members in stories[i:j] for d, _ in members]
+        infos = store_stories.documents(store, ids + [c for d in ids for c in copies_of.get(d, ())])
+        for members in stories[i:j]:
+            yield describe(members, infos, copies_of, names, vecs)
+        i = j
 
 
 resolve.incremental = "added"  # run.resolve_corpus passes `added` when it resolves only the added documents
@@ -80,10 +107,27 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def _ordinal(value: str | None) -> int | None:
+    """`_day` as a number, for the store to order by (None: not a date)."""
+    day = _day(value)
+    return None if day is None else day.toordinal()
+
+
 def _reported(doc: StoryDoc) -> tuple:
     """Reporting order: by publication date (a date that does not read as one counts as none), then arrival."""
     day = _day(doc.info.published)
     return (day is None, doc.info.published if day else "", doc.info.added_at or "", doc.info.path)
+
+
+def reading_order_of(docs: dict[str, StoryDoc]) -> ReadingOrder:
+    """The `ReadingOrder` of documents held as StoryDocs (what `store.stories.reading_order` reads from the store)."""
+    arrival = {d: i for i, d in enumerate(sorted(docs, key=lambda x: (docs[x].info.added_at or "", docs[x].info.path)))}
+    out = ReadingOrder([], array("l"), array("l"))
+    for d in sorted(docs, key=lambda x: _reported(docs[x])):
+        out.ids.append(d)
+        out.days.append(_ordinal(docs[d].info.published) or 0)
+        out.arrivals.append(arrival[d])
+    return out
 
 
 def _raw_weight(feature: str, mentions: int | None) -> float:
@@ -132,9 +176,10 @@ def iter_vectors(features, documents: int):
             yield d, vec
 
 
-def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
-            earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None) -> list[list[tuple[str, float]]]:
-    """Single pass in reporting order: [(doc, similarity when it joined)] per story, first document first.
+def cluster(reading: ReadingOrder, vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
+            earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None,
+            position: dict[str, int] | None = None) -> list[list[tuple[str, float]]]:
+    """Single pass in reporting order (`reading`): [(doc, similarity when it joined)] per story, first document first.
 
     With `earlier` (the stories of a past pass, singletons too) only the documents in `only` are placed,
     joining those stories or starting new ones: the pass continued, as a live reader meets new documents.
@@ -153,22 +198,27 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
     documents walk (`live`), or a corpus spanning years would walk all its old stories each time.
     Undated documents come last, in arrival order, so in the same way a story whose last arrival
     is more than `arrival_window` documents before one of them leaves the postings they walk (`near`).
+
+    `position` (document -> its index in `reading.ids`) spares the continued pass making it again when the caller
+    has one.
     """
-    arrived = {d: i for i, d in enumerate(sorted(docs, key=lambda x: (docs[x].info.added_at or "", docs[x].info.path)))}
+    ids, days, arrivals = reading.ids, reading.days, reading.arrivals
+    if earlier is not None and position is None:  # each document's place in `ids` (the caller's, when it has one)
+        position = {d: i for i, d in enumerate(ids)}
     stories: list[dict] = []
     near: dict[str, set[int]] = defaultdict(set)  # feature -> stories an undated document may still join
     live: dict[str, set[int]] = defaultdict(set)  # feature -> stories a dated document may still join
     expired: set[int] = set()
     far: set[int] = set()
 
-    def start(d: str) -> int:
-        stories.append({"members": [], "sum": defaultdict(float), "last": None, "norm": None, "arrived": (arrived[d], arrived[d])})
+    def start(i: int) -> int:
+        stories.append({"members": [], "sum": defaultdict(float), "last": 0, "norm": None, "arrived": (arrivals[i], arrivals[i])})
         return len(stories) - 1
 
-    def join(k: int, d: str, sim: float) -> None:
-        s = stories[k]
+    def join(k: int, i: int, sim: float) -> None:
+        s, d = stories[k], ids[i]
         s["members"].append((d, sim))
-        s["arrived"] = (min(s["arrived"][0], arrived[d]), max(s["arrived"][1], arrived[d]))
+        s["arrived"] = (min(s["arrived"][0], arrivals[i]), max(s["arrived"][1], arrivals[i]))
         for f, w in vecs.get(d, {}).items():
             s["sum"][f] += w
             if k not in far:
@@ -176,19 +226,21 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
             if k not in expired:
                 live[f].add(k)
         s["norm"] = None
-        day = _day(docs[d].info.published)
-        if day is not None and (s["last"] is None or day > s["last"]):
-            s["last"] = day
+        if days[i] > s["last"]:  # 0: no date
+            s["last"] = days[i]
 
-    for members in sorted(earlier or (), key=lambda m: _reported(docs[m[0][0]])):
-        k = start(members[0][0])
+    for members in sorted(earlier or (), key=lambda m: position[m[0][0]]):
+        k = start(position[members[0][0]])
         for d, sim in members:
-            join(k, d, sim)
-    for d in sorted(docs if only is None else only, key=lambda x: _reported(docs[x])):
+            join(k, position[d], sim)
+    for i in range(len(ids)):
+        d = ids[i]
+        if only is not None and d not in only:
+            continue
         vec = vecs.get(d, {})
-        day = _day(docs[d].info.published)
-        at = arrived[d]
-        postings = near if day is None else live
+        day = days[i]
+        at = arrivals[i]
+        postings = near if not day else live
         best, best_sim = None, 0.0
         entities = sorted((f for f in vec if f.startswith("e:")), key=lambda f: len(postings.get(f, ())))
         rare, common = entities[: max(0, len(entities) - MIN_SHARED + 1)], entities[max(0, len(entities) - MIN_SHARED + 1):]
@@ -200,13 +252,13 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
         grouped = {k for f in vec_groups for k in postings.get(f, ())}
         for k in hits.keys() | grouped:
             s = stories[k]
-            if day is not None and s["last"] is not None and abs((day - s["last"]).days) > WINDOW_DAYS:
+            if day and s["last"] and abs(day - s["last"]) > WINDOW_DAYS:
                 if day > s["last"] and k not in expired:
                     expired.add(k)
                     for f in s["sum"]:
                         live[f].discard(k)
                 continue
-            if day is None and (at - s["arrived"][1] > arrival_window or s["arrived"][0] - at > arrival_window):
+            if not day and (at - s["arrived"][1] > arrival_window or s["arrived"][0] - at > arrival_window):
                 if at > s["arrived"][1] and k not in far:
                     far.add(k)
                     for f in s["sum"]:
@@ -225,14 +277,15 @@ def cluster(docs: dict[str, StoryDoc], vecs: dict[str, dict[str, float]], arriva
             if sim > best_sim or (sim == best_sim and best is not None and k < best):  # ties go to the older story
                 best, best_sim = k, sim
         if best is None or best_sim < THRESHOLD:
-            best, best_sim = start(d), 1.0
-        join(best, d, best_sim)
+            best, best_sim = start(i), 1.0
+        join(best, i, best_sim)
     return [s["members"] for s in stories]
 
 
 def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = None, added: set[str] | None = None,
             vecs: dict[str, dict[str, float]] | None = None) -> list[dict]:
-    """Stories of two or more documents, with the columns of the `stories` table and their members.
+    """Stories of two or more documents, with the columns of the `stories` table and their members, from inputs held
+    (what `resolve` makes reading the store as it goes).
 
     With `stored` (story -> member documents, as written by the last step) and `added`, the stored stories
     are kept and only the added documents are placed (`cluster` with `earlier`); a document that is in no
@@ -242,44 +295,58 @@ def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = No
     docs = inputs.docs
     if vecs is None:
         vecs = vectors(docs)
+    clusters = _placed(reading_order_of(docs), vecs, stored, added)
+    infos = inputs.infos or {d: doc.info for d, doc in docs.items()}
+    copies_of = _copies_of(inputs.copies)
+    return [describe(members, infos, copies_of, inputs.names, vecs) for members in clusters if len(members) > 1]
+
+
+def _placed(reading: ReadingOrder, vecs, stored: dict[str, dict[str, float]] | None, added: set[str] | None) -> list[list[tuple[str, float]]]:
+    """The pass over every document, or (with `stored` and `added`) the stored stories continued with the added ones."""
     if stored is None or added is None:
-        clusters = cluster(docs, vecs)
-    else:
-        placed: set[str] = set()
-        earlier = []
-        for members in stored.values():
-            kept = sorted((d for d in members if d in docs and d not in added and d not in placed), key=lambda d: _reported(docs[d]))
-            if kept:
-                placed.update(kept)
-                earlier.append([(d, 1.0 if n == 0 else members[d]) for n, d in enumerate(kept)])
-        earlier += [[(d, 1.0)] for d in docs if d not in placed and d not in added]
-        clusters = cluster(docs, vecs, earlier=earlier, only={d for d in added if d in docs})
+        return cluster(reading, vecs)
+    position = {d: i for i, d in enumerate(reading.ids)}
+    placed: set[str] = set()
+    earlier = []
+    for members in stored.values():
+        kept = sorted((d for d in members if d in position and d not in added and d not in placed), key=position.__getitem__)
+        if kept:
+            placed.update(kept)
+            earlier.append([(d, 1.0 if n == 0 else members[d]) for n, d in enumerate(kept)])
+    del stored  # the stories as written, now in `earlier`
+    earlier += [[(d, 1.0)] for d in reading.ids if d not in placed and d not in added]
+    return cluster(reading, vecs, earlier=earlier, only={d for d in added if d in position}, position=position)
+
+
+def _copies_of(copies: dict[str, str]) -> dict[str, list[str]]:
     copies_of: dict[str, list[str]] = defaultdict(list)
-    for copy, canonical in inputs.copies.items():
+    for copy, canonical in copies.items():
         copies_of[canonical].append(copy)
-    out = []
-    for members in clusters:
-        if len(members) < 2:
-            continue
-        centroid: dict[str, float] = defaultdict(float)
-        for d, _ in members:
-            for f, w in vecs.get(d, {}).items():
-                centroid[f] += w
-        ids = [d for d, _ in members]
-        everyone = ids + [c for d in ids for c in sorted(copies_of.get(d, ()))]
-        infos = [docs[d].info for d in ids]
-        dates = sorted(i.published for i in infos if i.published)
-        outlets = {inputs.infos[d].outlet for d in everyone if d in inputs.infos} | {i.outlet for i in infos}
-        actors = sorted(((f[2:], round(w, 3)) for f, w in centroid.items() if f.startswith("e:")), key=lambda x: (-x[1], x[0]))
-        central = max(ids, key=lambda d: (docs[d].info.title is not None,
-                                           sum(vecs.get(d, {}).get(f, 0.0) * w for f, w in centroid.items()), -ids.index(d)))
-        title = docs[central].info.title or ", ".join(inputs.names.get(e, e) for e, _ in actors[:3]) or central
-        score = dict(members)
-        out.append({
-            "id": ids[0], "title": title, "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
-            "documents": len(ids), "outlets": len({o for o in outlets if o}),
-            "actors": [[e, w] for e, w in actors[:KEY_ACTORS]],
-            "updated_at": max(docs[d].info.added_at or "" for d in ids) or None,
-            "members": [(d, score[d]) for d in ids] + [(c, score[d]) for d in ids for c in sorted(copies_of.get(d, ()))],
-        })
-    return out
+    return copies_of
+
+
+def describe(members: list[tuple[str, float]], infos: dict[str, DocInfo], copies_of: dict[str, list[str]],
+             names: dict[str, str], vecs: dict[str, dict[str, float]]) -> dict:
+    """One story's row of the `stories` table and its members (copies after the documents they copy), from its
+    documents' DocInfos (`infos`: these and their copies at least)."""
+    centroid: dict[str, float] = defaultdict(float)
+    for d, _ in members:
+        for f, w in vecs.get(d, {}).items():
+            centroid[f] += w
+    ids = [d for d, _ in members]
+    everyone = ids + [c for d in ids for c in sorted(copies_of.get(d, ()))]
+    docs = [infos[d] for d in ids]
+    dates = sorted(i.published for i in docs if i.published)
+    outlets = {infos[d].outlet for d in everyone if d in infos}
+    actors = sorted(((f[2:], round(w, 3)) for f, w in centroid.items() if f.startswith("e:")), key=lambda x: (-x[1], x[0]))
+    central = max(range(len(ids)), key=lambda n: (docs[n].title is not None,
+                                                  sum(vecs.get(ids[n], {}).get(f, 0.0) * w for f, w in centroid.items()), -n))
+    title = docs[central].title or ", ".join(names.get(e, e) for e, _ in actors[:3]) or ids[central]
+    score = dict(members)
+    return {
+        "id": ids[0], "title": title, "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
+        "documents": len(ids), "outlets": len({o for o in outlets if o}),
+        "actors": [[e, w] for e, w in actors[:KEY_ACTORS]],
+        "updated_at": max(i.added_at or "" for i in docs) or None,
+        "members": [(d, score[d]) for d in ids] + [(c, score[d]) for d in ids for c in sorted(copies_of.get(d, ()))],
+    }

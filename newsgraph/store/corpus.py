@@ -300,9 +300,34 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
     return events
 
 
-def group_documents(store) -> dict[int, int]:
-    """event -> the number of documents of its fact group, for every event in a group."""
-    return dict(store.conn.execute("SELECT e.id, g.documents FROM events e JOIN fact_groups g ON g.id = e.grp WHERE e.grp IS NOT NULL"))
+_GROUP_DOCUMENTS = "SELECT e.id AS event, g.documents AS n FROM events e JOIN fact_groups g ON g.id = e.grp WHERE e.grp IS NOT NULL"
+
+
+def keep_group_documents(store) -> None:
+    """Note each grouped event's number of documents of its fact group in a temporary table, for
+    `changed_group_documents` to compare once the facts are written again (held as two dicts, before and after,
+    they were the facts step's peak when 100 documents were added to 100,000: 39 MB)."""
+    conn = store.conn
+    conn.execute("DROP TABLE IF EXISTS temp.group_documents_before")
+    conn.execute("CREATE TEMP TABLE group_documents_before (event INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+    conn.execute(f"INSERT INTO temp.group_documents_before(event, n) {_GROUP_DOCUMENTS}")
+
+
+def changed_group_documents(store) -> list[tuple[int, int]]:
+    """(event, its fact group's documents when `keep_group_documents` ran) of each event whose number changed since,
+    an event in no group counting 1, by event."""
+    return store.conn.execute(
+        f"""WITH now AS ({_GROUP_DOCUMENTS})
+            SELECT b.event, b.n FROM temp.group_documents_before b LEFT JOIN now a ON a.event = b.event
+            WHERE COALESCE(a.n, 1) != b.n
+            UNION ALL
+            SELECT a.event, 1 FROM now a WHERE a.n != 1
+              AND NOT EXISTS (SELECT 1 FROM temp.group_documents_before b WHERE b.event = a.event)
+            ORDER BY 1""").fetchall()
+
+
+def drop_group_documents(store) -> None:
+    store.conn.execute("DROP TABLE IF EXISTS temp.group_documents_before")
 
 
 def write_facts(store, result: FactResult) -> None:

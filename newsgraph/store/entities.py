@@ -307,6 +307,15 @@ def revise_entities(store, rows: list[tuple[str, str, str, str | None]], renames
     c.execute("DROP TABLE temp.entity_renames")
 
 
+def mention_entities(store) -> Iterator[tuple[str, int, str | None]]:
+    """(doc, mention index, entity) of every mention, as resolved."""
+    return store.conn.execute("SELECT doc, idx, entity FROM mentions")
+
+
+def entity_types(store) -> dict[str, str]:
+    return dict(store.conn.execute("SELECT id, type FROM entities"))
+
+
 def entity_sizes(store) -> dict[str, int]:
     return dict(store.conn.execute("SELECT id, mentions FROM entities"))
 

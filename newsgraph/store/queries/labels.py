@@ -64,14 +64,19 @@ def _most_labelled(conn: sqlite3.Connection, top: int) -> list[str] | None:
     return [entity for n, name, entity in ranked if (n, name) <= last]
 
 
-def _group(rows) -> list[dict]:
-    """Labels grouped case- and space-insensitively, most frequent spelling shown, most used first."""
-    groups: dict[str, dict] = {}
-    for r in rows:
+class _Labels:
+    """A cell's labels grouped as its rows come: an actor every outlet names has thousands of label rows, and the
+    matrix held them all (43 MB at 100,000 documents) to group them at the end."""
+
+    def __init__(self):
+        self.groups: dict[str, dict] = {}
+        self.rows = 0
+
+    def add(self, r) -> None:
         label = " ".join(r["text"].split())
-        g = groups.setdefault(_key(label), {"spellings": defaultdict(int), "head": (r["head"] or label).lower(),
-                                            "polarity": r["polarity"], "count": 0, "quoted": 0, "outlets": {},
-                                            "doc": r["doc"], "sentence": r["sentence"], "speakers": {}})
+        g = self.groups.setdefault(_key(label), {"spellings": defaultdict(int), "head": (r["head"] or label).lower(),
+                                                 "polarity": r["polarity"], "count": 0, "quoted": 0, "outlets": {},
+                                                 "doc": r["doc"], "sentence": r["sentence"], "speakers": {}})
         g["spellings"][label] += 1
         g["count"] += 1
         if r["voice"] != "outlet":
@@ -79,14 +84,26 @@ def _group(rows) -> list[dict]:
             if r["speaker_text"]:
                 g["speakers"][r["speaker_text"]] = None
         g["outlets"][outlet_label(r["outlet"], r["title"], r["path"])] = None
-    out = []
-    for g in groups.values():
-        spellings = g.pop("spellings")
-        g["label"] = max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0]
-        g["outlets"] = list(g["outlets"])
-        g["speakers"] = list(g["speakers"])
-        out.append(g)
-    return sorted(out, key=lambda g: (-g["count"], g["head"], g["label"].lower()))
+        self.rows += 1
+
+    def grouped(self) -> list[dict]:
+        """The groups as `_group` gives them; once only (each group's spellings make its label and go)."""
+        out = []
+        for g in self.groups.values():
+            spellings = g.pop("spellings")
+            g["label"] = max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            g["outlets"] = list(g["outlets"])
+            g["speakers"] = list(g["speakers"])
+            out.append(g)
+        return sorted(out, key=lambda g: (-g["count"], g["head"], g["label"].lower()))
+
+
+def _group(rows) -> list[dict]:
+    """Labels grouped case- and space-insensitively, most frequent spelling shown, most used first."""
+    labels = _Labels()
+    for r in rows:
+        labels.add(r)
+    return labels.grouped()
 
 
 def entity_labels(conn: sqlite3.Connection, entity_id: str, limit: int = 50) -> list[dict]:
@@ -102,23 +119,23 @@ def label_matrix(conn: sqlite3.Connection, entity: str | None = None, top: int |
     most labels first; the actors with the most labels first (the `top` of them)."""
     if not has_table(conn, "descriptors"):
         return {"outlets": [], "rows": []}
-    by_cell: dict[tuple[str, str], list] = defaultdict(list)
+    by_cell: dict[tuple[str, str], _Labels] = defaultdict(_Labels)
     names: dict[str, str] = {}
     # only the rows of the actors that can make the top: the same matrix, without grouping every actor's labels
     among = _most_labelled(conn, top) if top and not entity else None
     for r in _rows(conn, entity, among):
         names[r["entity"]] = r["entity_name"]
-        by_cell[(r["entity"], outlet_label(r["outlet"], r["title"], r["path"]))].append(r)
+        by_cell[(r["entity"], outlet_label(r["outlet"], r["title"], r["path"]))].add(r)
     rows: dict[str, dict] = {}
-    for (ent, outlet), members in by_cell.items():
+    for (ent, outlet), labels in by_cell.items():
         row = rows.setdefault(ent, {"entity": ent, "name": names[ent], "count": 0, "cells": {}})
         heads: dict[str, dict] = {}
-        for label in _group(members):
+        for label in labels.grouped():
             h = heads.setdefault(label["head"], {"head": label["head"], "count": 0, "labels": []})
             h["count"] += label["count"]
             h["labels"].append(label)
         row["cells"][outlet] = sorted(heads.values(), key=lambda h: (-h["count"], h["head"]))
-        row["count"] += len(members)
+        row["count"] += labels.rows
     ranked = sorted(rows.values(), key=lambda r: (-r["count"], r["name"]))
     if top:
         ranked = ranked[:top]
