@@ -468,8 +468,8 @@ def test_vectors_weighed_document_by_document_are_those_of_every_document_held(r
         assert stories.compute(whole, vecs=kept) == held
         # the step's own path: the store's reading order, and the DocInfos of `chunk` documents at a time
         clusters = stories._placed(store_stories.reading_order(store, stories._ordinal), kept, None, None)
-        told = list(stories._told(store, clusters, store_stories.canonical_of(store), store_stories.entity_name_of(store),
-                                  kept, chunk))
+        told = list(stories._told(store, [m for m in clusters if len(m) > 1], store_stories.canonical_of(store),
+                                  whole.names, kept, chunk))
         assert told == held
         kept.close()
     store.close()

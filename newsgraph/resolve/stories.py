@@ -32,6 +32,7 @@ from array import array
 from collections import Counter, defaultdict
 from datetime import date
 
+from newsgraph.store import corpus as store_corpus
 from newsgraph.store import stories as store_stories
 from newsgraph.store.stories import DocInfo, ReadingOrder, StoryDoc, StoryInputs
 
@@ -71,19 +72,18 @@ def resolve(store, added: set[str] | None = None) -> None:
                                                   added) if len(members) > 1]
         del reading
         copies = store_stories.canonical_of(store)
-        names = store_stories.entity_name_of(store)
+        names, _ = store_corpus.entity_names(store)
         store_stories.write_stories(store, _told(store, stories, copies, names, vecs))
     finally:
         vecs.close()
     store.set_meta("stories_made_with", MADE_WITH)
 
 
-def _told(store, clusters: list[list[tuple[str, float]]], copies: dict[str, str], names: dict[str, str], vecs,
+def _told(store, stories: list[list[tuple[str, float]]], copies: dict[str, str], names: dict[str, str], vecs,
           chunk: int = 2_000):
-    """`describe` each story of two or more documents of `clusters` (as `cluster` gives them), in order, reading the
+    """`describe` each of `stories` (as `cluster` gives them, those of two or more documents), in order, reading the
     DocInfos of about `chunk` of their documents (and of these documents' copies) at a time."""
     copies_of = _copies_of(copies)
-    stories = [members for members in clusters if len(members) > 1]
     i = 0
     while i < len(stories):
         j, size = i, 0

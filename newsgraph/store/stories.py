@@ -16,6 +16,7 @@ from itertools import groupby, islice
 from operator import itemgetter
 
 from newsgraph.model import OTHER_SIDE_ROLES
+from newsgraph.store.corpus import entity_names
 from newsgraph.store.queries.schema import marks
 from newsgraph.store.web import page_versions
 
@@ -204,11 +205,6 @@ def canonical_of(store) -> dict[str, str]:
     return dict(store.conn.execute("SELECT doc, canonical FROM copies"))
 
 
-def entity_name_of(store) -> dict[str, str]:
-    """entity id -> its name."""
-    return dict(store.conn.execute("SELECT id, name FROM entities"))
-
-
 def story_inputs(store) -> StoryInputs:
     """The stories step's inputs held at once: every document's DocInfo, entities, fact groups and relations (the step
     itself reads them as it goes; see `resolve.stories.resolve`)."""
@@ -229,9 +225,7 @@ def story_inputs(store) -> StoryInputs:
     for doc, relation in _relation_rows(conn):
         if doc in docs:
             docs[doc].relations.add(one(relation))
-    names, types = {}, {}
-    for r in conn.execute("SELECT id, name, type FROM entities"):
-        names[r[0]], types[r[0]] = r[1], r[2]
+    names, types = entity_names(store)
     return StoryInputs(docs, copies, names, types, infos)
 
 
@@ -383,7 +377,7 @@ def lineage_parts(store) -> LineageInputs:
     (`documents(store, ids)` gives the DocInfo of the documents an item's reports name). The figures (one per value
     of a conflict) and the copies' amounts are few and held."""
     conn = store.conn
-    names = dict(conn.execute("SELECT id, name FROM entities").fetchall())
+    names, _ = entity_names(store)
     copies: dict[str, list[str]] = defaultdict(list)
     for doc, canonical in conn.execute("SELECT doc, canonical FROM copies ORDER BY doc"):
         copies[canonical].append(doc)
