@@ -639,8 +639,8 @@ class _Contexts:
     the batch, kept across a batched `resolve`'s batches: a later batch reads only the documents of the batches
     since (`read_through`), not again every document that names the entity. Asked afresh of the store, a batch's
     contexts read more the larger the corpus before it (1.0 CPU s a batch at 40,000 BBC-like documents, 1.8 at
-    90,000). Held in the process, they are small: at 100,000 documents 1,174 entities were asked about, with 56,475
-    entities in their contexts all told."""
+    90,000). Held in the process, they are small: at 100,000 documents 990 entities held, 57,903 ids in their
+    contexts all told, 3.4 MB of sets."""
 
     def __init__(self, store):
         self.store = store
@@ -652,7 +652,7 @@ class _Contexts:
         if self.held and self.through is not None and last > self.through:
             held = self.held
             for _doc, rows in groupby(entity_store.document_entities(self.store, self.through, last), key=itemgetter(0)):
-                named = {e for _, e in rows}
+                named = {sys.intern(e) for _, e in rows}
                 for e in named:
                     context = held.get(e)
                     if context is not None:
@@ -671,8 +671,8 @@ class _Contexts:
 
         def co_mentioned(entity: str) -> set[str]:
             out = held.get(entity)
-            if out is None:
-                out = held[entity] = entity_store.co_mentioned(store, entity, upto)
+            if out is None:  # an id once, however many contexts name it (the store gives each row its own string)
+                out = held[entity] = {sys.intern(e) for e in entity_store.co_mentioned(store, entity, upto)}
             return out
         return co_mentioned
 
