@@ -512,7 +512,7 @@ def _load(store, ids: bool = True, upto: str | None = None) -> tuple[_Mentions, 
 # `resolve`). A full resolve holds about 19 bytes a mention besides the entity table; a batch holds its own mentions
 # and the entity table, whatever the corpus's size. Below ENTITY_WHOLE the step is exact and cheapest; past it the
 # batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 104 MB
-# instead of 160, for about 1.7 times the CPU (README, "Beyond one machine").
+# instead of 160, for 1.2-1.6 times its CPU (README, "Beyond one machine").
 ENTITY_WHOLE = 30_000
 ENTITY_BATCH = 10_000
 
