@@ -129,8 +129,10 @@ def _up_to(column: str, upto: str | None, prefix: str = " AND") -> tuple[str, tu
 
 def _apply_assignments(c) -> None:
     """Write the staged entities of the mentions whose entity changed."""
+    # the staged rows the outer loop, each mention found by its row id ("+a.id" keeps SQLite from the other order,
+    # a scan of every mention's entity, which made each batch of a batched resolve read the whole corpus)
     c.execute("""UPDATE mentions SET entity = a.entity FROM temp.entity_assignments a
-                 WHERE mentions.id = a.id AND mentions.entity IS NOT a.entity""")
+                 WHERE mentions.id = +a.id AND mentions.entity IS NOT a.entity""")
     c.execute("DELETE FROM temp.entity_assignments")
 
 
@@ -244,6 +246,13 @@ def co_mentioned(store, entity: str, upto: str | None = None) -> set[str]:
         f"""SELECT DISTINCT o.entity FROM mentions o
             WHERE o.doc IN (SELECT doc FROM mentions WHERE entity = ? AND doc NOT IN (SELECT id FROM temp.added_docs){where})
               AND o.entity IS NOT NULL AND o.entity != ?""", (entity, *args, entity))}
+
+
+def document_entities(store, after: str, upto: str) -> Iterator[tuple[str, str]]:
+    """(document, entity) of the resolved mentions of the documents after `after` up to `upto` (in id order), by
+    document; streamed."""
+    return store.conn.execute(
+        "SELECT doc, entity FROM mentions WHERE doc > ? AND doc <= ? AND entity IS NOT NULL ORDER BY doc", (after, upto))
 
 
 _FORM_COLUMNS = "entity, label, name, key, kind, place, link_reason, role, form"
