@@ -512,6 +512,40 @@ def test_news_resolved_in_batches_agrees_with_a_full_resolve(tmp_path, shared_co
     with open_store(tmp_path / "fresh.db") as store:
         assert _entity_rows(store.conn) == parts
 
+    # a real batched resolve's own wiring (`resolve` reads each batch through, `resolve_added` forgets after a
+    # fold): at each batch every entity's context, asked through the held ones, is the one asked afresh, also after
+    # the user merges the two most named entities partway, which makes a batch fold one into the other
+    monkeypatch.undo()  # the real reader again
+    real_reader, real_forget, real_added = entities._Contexts.reader, entities._Contexts.forget, entities.resolve_added
+    checked, forgotten, batches = 0, 0, 0
+
+    def checking_reader(self, upto):
+        nonlocal checked
+        read = real_reader(self, upto)
+        for (e,) in self.store.conn.execute("SELECT id FROM entities").fetchall():
+            assert read(e) == real(self.store, e, upto), (e, upto)
+            checked += 1
+        return read
+
+    def counting_forget(self):
+        nonlocal forgotten
+        forgotten += 1
+        real_forget(self)
+
+    def merging(store, docs, *args, **kw):
+        nonlocal batches
+        batches += 1
+        if batches == 3:
+            a, b = store.conn.execute("SELECT name FROM entities ORDER BY mentions DESC, id LIMIT 2").fetchall()
+            store.conn.execute("INSERT INTO overrides(action, a, b) VALUES ('merge', ?, ?)", (a[0], b[0]))
+        return real_added(store, docs, *args, **kw)
+
+    monkeypatch.setattr(entities._Contexts, "reader", checking_reader)
+    monkeypatch.setattr(entities._Contexts, "forget", counting_forget)
+    monkeypatch.setattr(entities, "resolve_added", merging)
+    _resolved_in_batches(copy_db(tmp_path / "kb.db", tmp_path / "merged.db"), 8, monkeypatch)
+    assert batches == 11 and forgotten >= 1 and checked > 4000, (batches, forgotten, checked)  # measured 4,553
+
 
 def test_entities_may_trade_ids_when_they_are_named_again(examples_db, tmp_path):
     """`revise_entities` gives entities new ids everywhere an id is written, also when two trade places."""

@@ -512,7 +512,7 @@ def _load(store, ids: bool = True, upto: str | None = None) -> tuple[_Mentions, 
 # `resolve`). A full resolve holds about 19 bytes a mention besides the entity table; a batch holds its own mentions
 # and the entity table, whatever the corpus's size. Below ENTITY_WHOLE the step is exact and cheapest; past it the
 # batches keep the peak where the whole resolve of ENTITY_WHOLE documents put it: at 100,000 BBC-like documents 104 MB
-# instead of 160, for 1.2-1.6 times its CPU (README, "Beyond one machine").
+# instead of 160, for 1.1-1.8 times its CPU in runs that vary (README, "Beyond one machine").
 ENTITY_WHOLE = 30_000
 ENTITY_BATCH = 10_000
 
@@ -638,8 +638,8 @@ class _Contexts:
     """The entities named beside each entity a batch's rules asked about (`co_mentioned`), in the documents before
     the batch, kept across a batched `resolve`'s batches: a later batch reads only the documents of the batches
     since (`read_through`), not again every document that names the entity. Asked afresh of the store, a batch's
-    contexts read more the larger the corpus before it (1.0 CPU s a batch at 40,000 BBC-like documents, 1.8 at
-    90,000). Held in the process, they are small: at 100,000 documents 990 entities held, 57,903 ids in their
+    contexts read more the larger the corpus before it (0.5 CPU s for the batch after 30,000 BBC-like documents, 1.9
+    for the one after 90,000). Held in the process, they are small: at 100,000 documents 990 entities held, 57,903 ids in their
     contexts all told, 3.4 MB of sets."""
 
     def __init__(self, store):
