@@ -634,6 +634,34 @@ def test_writing_mention_entities_visits_the_staged_mentions_not_the_table(examp
         assert total > 300 and steps < 100, (total, steps)  # measured 356 mentions: 72 steps (scanning: 1,137)
 
 
+def test_renaming_an_entity_visits_its_mentions_not_the_table(examples_db, tmp_path):
+    """`revise_entities` gives renamed entities' mentions their new ids with one UPDATE from a table of renames; as
+    for the staged entities (above), each rename's mentions must be found through the index on `entity`, not by
+    scanning every mention's entity for renamed ones. Counted in SQLite's virtual machine steps of that statement
+    alone: one rename of a one-mention entity costs a few dozen, not a step per mention of the table."""
+    from conftest import copy_db
+
+    from newsgraph.store import entities as entity_store
+    from newsgraph.store.sqlite import open_store
+
+    with open_store(copy_db(examples_db, tmp_path / "kb.db")) as store, store.transaction():
+        c = store.conn
+        total = c.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]
+        entity = c.execute("SELECT entity FROM mentions WHERE entity IS NOT NULL GROUP BY entity HAVING COUNT(*) = 1"
+                           " ORDER BY entity LIMIT 1").fetchone()[0]
+        steps: dict[str, int] = {}
+        current = [""]
+        c.set_trace_callback(lambda sql: current.__setitem__(0, sql))
+        c.set_progress_handler(lambda: steps.__setitem__(current[0], steps.get(current[0], 0) + 1), 1)
+        entity_store.revise_entities(store, [], {entity: "renamed-one"})
+        c.set_progress_handler(None, 1)
+        c.set_trace_callback(None)
+        renaming = [n for sql, n in steps.items() if sql.startswith("UPDATE mentions SET entity = r.new")]
+        assert c.execute("SELECT COUNT(*) FROM mentions WHERE entity = 'renamed-one'").fetchone()[0] == 1
+        assert c.execute("SELECT COUNT(*) FROM mentions WHERE entity = ?", (entity,)).fetchone()[0] == 0
+        assert len(renaming) == 1 and total > 300 and renaming[0] < 100, (total, renaming)  # scanning: 1,488
+
+
 def test_a_batched_resolve_follows_each_mention_from_before_the_step_to_after_it(examples_db, tmp_path):
     """A batched resolve counts each mention once, as its batch first writes it (`_Tally`): its form under its
     entity, for the vote, and the entity it had before the step, for the redirects. Both follow a later batch's

@@ -639,8 +639,8 @@ class _Contexts:
     the batch, kept across a batched `resolve`'s batches: a later batch reads only the documents of the batches
     since (`read_through`), not again every document that names the entity. Asked afresh of the store, a batch's
     contexts read more the larger the corpus before it (0.5 CPU s for the batch after 30,000 BBC-like documents, 1.9
-    for the one after 90,000). Held in the process, they are small: at 100,000 documents 990 entities held, 57,903 ids in their
-    contexts all told, 3.4 MB of sets."""
+    for the one after 90,000). Held in the process, they are small: at 100,000 documents 990 entities held, 57,903
+    ids in their contexts all told, 3.4 MB of sets."""
 
     def __init__(self, store):
         self.store = store

@@ -296,7 +296,9 @@ def revise_entities(store, rows: list[tuple[str, str, str, str | None]], renames
     c.execute("DROP TABLE IF EXISTS temp.entity_renames")
     c.execute("CREATE TEMP TABLE entity_renames (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
     c.executemany("INSERT INTO temp.entity_renames(old, new) VALUES (?, ?)", renames.items())
-    c.execute("UPDATE mentions SET entity = r.new FROM temp.entity_renames r WHERE mentions.entity = r.old")
+    # the renames the outer loop, each one's mentions found through the index on `entity` ("+r.old", as in
+    # `_apply_assignments`: left to choose, SQLite scanned every mention's entity for the renamed ones)
+    c.execute("UPDATE mentions SET entity = r.new FROM temp.entity_renames r WHERE mentions.entity = +r.old")
     c.execute("UPDATE entities SET affiliation = r.new FROM temp.entity_renames r WHERE entities.affiliation = r.old")
     for table in ("entity_forms", "merges"):
         c.execute(f"UPDATE {table} SET entity = r.new FROM temp.entity_renames r WHERE {table}.entity = r.old")
