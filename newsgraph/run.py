@@ -298,9 +298,9 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
     (None: the rule above); a deletion, a replaced document or a changed override always
     means a full one. `timings`, when given, receives each step's CPU and wall seconds and
     the kind of entity resolution that ran ("full" or "added N"). When entity resolution takes
-    only the added documents, so do the steps marked `incremental`: stories places the added documents only, and
-    the steps marked "touched" (dates, facts, page tables) get a `resolve.touched.Touched` that each reads (what
-    the steps before it changed) and adds to (what it changed); the others run over everything.
+    only the added documents, the steps marked `incremental = "touched"` (dates, facts, stories, page tables) get a
+    `resolve.touched.Touched` that each reads (what the steps before it changed) and adds to (what it changed); the
+    others run over everything.
     """
     from newsgraph.resolve import entities
     from newsgraph.resolve.touched import Touched
@@ -327,11 +327,8 @@ def resolve_corpus(store: Store, force: bool = False, full: bool | None = None, 
             name = "entities" if n == 0 else getattr(step, "__module__", "").rsplit(".", 1)[-1]
             if n and getattr(step, "__name__", "resolve") != "resolve":
                 name += f".{step.__name__}"  # copies.find_pairs, apart from the copies step that groups them
-            kind = getattr(step, "incremental", None) if touched is not None else None
-            if kind == "touched":  # it redoes what the steps before it changed, and notes what it changes
-                step(store, touched=touched)
-            elif kind:  # it can place only the added documents
-                step(store, added=touched.added)
+            if touched is not None and getattr(step, "incremental", None) == "touched":
+                step(store, touched=touched)  # it redoes what the steps before it changed, and notes what it changes
             else:
                 step(store)
             _let_go()

@@ -298,3 +298,24 @@ def test_facts_from_kept_inputs_a_key_at_a_time_are_those_computed_whole(request
             assert kept.groups and kept.affiliations and kept.conflicts, "too small a store"
         store.close()
     assert rows[1] == rows[3] == rows[10**9]
+
+
+def test_events_whose_fact_group_changed_are_noted_with_their_group_before(examples_db, tmp_path):
+    """`changed_groups` gives each event whose fact group is another after the facts are written again, with the group
+    it had (None: none): the one that left its group, the others of the group renamed after their new first event,
+    and one that joined a group; no other event."""
+    from newsgraph.store import corpus
+
+    with open_store(copy_db(examples_db, tmp_path / "kb.db")) as store, store.transaction():
+        c = store.conn
+        grp = c.execute("SELECT grp FROM events WHERE grp IS NOT NULL GROUP BY grp HAVING COUNT(*) >= 2 ORDER BY grp LIMIT 1").fetchone()[0]
+        members = [r[0] for r in c.execute("SELECT id FROM events WHERE grp = ? ORDER BY id", (grp,))]
+        loner = c.execute("SELECT id FROM events WHERE grp IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+        corpus.keep_group_documents(store)
+        try:
+            c.execute("UPDATE events SET grp = NULL WHERE id = ?", (members[0],))
+            c.execute("UPDATE events SET grp = ? WHERE grp = ?", (members[1], grp))
+            c.execute("UPDATE events SET grp = ? WHERE id = ?", (members[1], loner))
+            assert [tuple(r) for r in corpus.changed_groups(store)] == sorted([(members[0], grp), *((e, grp) for e in members[1:]), (loner, None)])
+        finally:
+            corpus.drop_group_documents(store)

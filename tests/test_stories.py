@@ -313,6 +313,48 @@ def test_story_candidates_found_through_rare_features_equal_comparing_every_stor
     assert any(d in last for members in near if len(members) > 1 and members[0][0] not in last for d, _ in members)
 
 
+def test_a_continued_pass_leaves_out_only_stories_no_added_document_can_meet(monkeypatch):
+    """Adding documents to a large store, the continued pass takes in only the stored stories (and lone documents) an
+    added document may meet by the pass's rules (`_within_reach`): the stories it returns are those of the pass over
+    every stored story, and each story it leaves out comes out of that pass as it was stored. The windows narrowed
+    so that they bind; in each sample dated documents arrive early among undated ones and undated ones late among
+    dated ones, so each kind meets stories of the other kind by arrival only."""
+    import random
+
+    from newsgraph.resolve import stories
+    from newsgraph.resolve.stories import _placed, _within_reach, cluster, reading_order_of, vectors
+
+    monkeypatch.setattr(stories, "ARRIVAL_WINDOW", 40)
+    docs = _sample_story_docs()
+    vecs = vectors(docs)
+    dated = lambda d: bool(stories._day(docs[d].info.published))  # noqa: E731
+    reading = reading_order_of(docs)
+    position = {d: i for i, d in enumerate(reading.ids)}
+    met = set()  # (added document dated, story it joined dated), over the samples
+    for seed, days, late in ((seed, days, late) for seed in range(6) for days in (3, 20) for late in (12, 0)):
+        monkeypatch.setattr(stories, "WINDOW_DAYS", days)
+        rng = random.Random(seed)
+        added = set(rng.sample([d for d in sorted(docs)[60:140] if dated(d)], 6))
+        added |= set(rng.sample([f"d{i:03d}" for i in range(320, 360)], late))
+        before = cluster(reading_order_of({d: v for d, v in docs.items() if d not in added}), vecs)
+        stored = {members[0][0]: dict(members) for members in before}
+        every = _placed(reading, vecs, stored, added)
+        kept: set[str] = set()
+        far = next(s for s, members in stored.items() if abs(int(s[1:]) - 200) < 20 and len(members) > 1)
+        reached = _placed(reading, vecs, stored, added, _within_reach(reading, position, added, {far}), kept)
+        assert 0 < len(kept) < len(stored) and far in kept  # some stories are out of reach; a touched one is not
+        by_id = {members[0][0]: members for members in every}
+        assert all(by_id[members[0][0]] == members for members in reached)
+        ids = {members[0][0] for members in reached}
+        left_out = [members for members in every if members[0][0] not in ids]
+        assert left_out and all(stored[m[0][0]] == dict(m) and added.isdisjoint(dict(m)) for m in left_out)
+        for members in reached:
+            if members[0][0] not in added:
+                story_dated = any(dated(d) for d, _ in members if d not in added)
+                met |= {(dated(d), story_dated) for d, _ in members if d in added}
+    assert met == {(True, True), (True, False), (False, True), (False, False)}  # every way of meeting took place
+
+
 def test_stories_continued_from_the_stored_ones_are_the_stories_of_a_full_pass():
     """`compute` with the stored stories (only stories of two or more documents are stored) and the documents added
     since gives the stories of a full pass when the added documents come last in reporting order."""
@@ -335,23 +377,42 @@ def test_stories_continued_from_the_stored_ones_are_the_stories_of_a_full_pass()
 @pytest.mark.slow
 def test_added_documents_join_the_stored_stories_as_a_full_pass_would(tmp_path, monkeypatch, shared_corpus):
     """A build that resolves only the added documents places them into the stored stories: every earlier
-    document keeps its story, and the stories agree with a full pass over everything (BBC politics, 60 + 20)."""
+    document keeps its story, and the stories agree with a full pass over everything (BBC politics, 60 + 20).
+
+    Only the added documents, and the earlier ones whose features changed or now weigh, are weighed: the kept counts
+    of each feature's documents are then those a full pass counts, and so are these documents' vectors; every story
+    row is what its documents' kept vectors and DocInfos make, though only the stories that changed were written."""
     import shutil
 
     from newsgraph import run
     from newsgraph.resolve import stories
+    from newsgraph.store import stories as store_stories
 
     monkeypatch.setattr(run, "INCREMENTAL_FROM", 0)
     monkeypatch.setattr(run, "INCREMENTAL_GROWTH", 1.0)
+    monkeypatch.setattr(stories, "WEIGH_ALL_BELOW", 0)
     calls = []
     real = stories.resolve
 
-    def spy(store, added=None):
-        calls.append(added)
-        real(store, added=added)
+    def spy(store, touched=None):
+        calls.append(None if touched is None else set(touched.added))
+        real(store, touched=touched)
 
-    spy.incremental = True
+    spy.incremental = "touched"
     monkeypatch.setattr(stories, "resolve", spy)
+    written = []
+    real_write = store_stories.write_stories
+
+    def write_spy(store, made, replacing=None):
+        made = list(made)
+        written.append((len(made), replacing))
+        real_write(store, made, replacing)
+
+    monkeypatch.setattr(store_stories, "write_stories", write_spy)
+    weighed = []
+    real_keep = store_stories.keep_vectors
+    monkeypatch.setattr(store_stories, "keep_vectors", lambda store, vectors, chunk=5_000, only=None: (
+        weighed.append(None if only is None else set(only)), real_keep(store, vectors, chunk, only))[1])
     files = sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:80]
     folder = tmp_path / "news"
     folder.mkdir()
@@ -373,6 +434,30 @@ def test_added_documents_join_the_stored_stories_as_a_full_pass_would(tmp_path, 
     assert all(after.get(doc) == story for doc, story in before.items())  # no earlier document moved
     assert any(doc not in before for doc in after)  # an added article joined or started a story
     assert all(n >= m for n, m in counts)  # a story counts its documents (its copies are listed too)
+    assert weighed[0] is None and written[0][1] is None  # the first build: every document weighed, every story written
+    reweighed = weighed[-1]
+    assert set(calls[-1]) <= reweighed and len(reweighed) < 80
+    made, replacing = written[-1]
+    with _conn(db) as store:
+        stored = store.conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
+        assert made <= len(replacing) and 0 < made < stored  # only the changed stories were written
+        _story_rows_hold(store)  # a story left unwritten had nothing changed
+        kept_df = store.conn.execute("SELECT * FROM story_df ORDER BY feature").fetchall()
+        kept_vecs = dict(store.conn.execute("SELECT doc, vec FROM story_vectors"))
+        kept_n = store.get_meta("story_vectors_documents")
+    # the full stories pass on the same entities and fact groups counts the same and weighs these documents the same
+    again = open_store(copy_db(db, tmp_path / "again.db"))
+    real(again)
+    assert [tuple(r) for r in kept_df] == [tuple(r) for r in again.conn.execute("SELECT * FROM story_df ORDER BY feature")]
+    assert kept_n == again.get_meta("story_vectors_documents") == \
+        str(again.conn.execute("SELECT COUNT(*) FROM documents WHERE id NOT IN (SELECT doc FROM copies)").fetchone()[0])
+    full_vecs = dict(again.conn.execute("SELECT doc, vec FROM story_vectors"))
+    again.close()
+    assert kept_vecs.keys() == full_vecs.keys()
+    assert all(kept_vecs[d] == full_vecs[d] for d in reweighed if d in full_vecs)  # weighed as a full pass weighs them
+    assert sum(kept_vecs[d] != full_vecs[d] for d in full_vecs) > 0  # the others kept their weights
+    # the same features, though: a feature only one earlier document had, which an added one has too, weighs in both
+    assert all({f for f, _ in json.loads(kept_vecs[d])} == {f for f, _ in json.loads(v)} for d, v in full_vecs.items())
     work = tmp_path / "full.db"
     shutil.copy(db, work)
     store = open_store(work)
@@ -394,24 +479,163 @@ def test_added_documents_join_the_stored_stories_as_a_full_pass_would(tmp_path, 
 
 def test_stories_made_otherwise_are_made_again_not_continued(story_db, tmp_path, monkeypatch):
     """A store whose stories an older newsgraph (or other settings) made gets a full pass even when only
-    documents were added; the pass then records what it was made with."""
+    documents were added, as does one without the kept vectors, or one where the entity step folded entities (the
+    kept vectors name them); the pass then records what it was made with."""
     import shutil
 
     from newsgraph.resolve import stories
+    from newsgraph.resolve.touched import Touched
 
     db = tmp_path / "kb.db"
     shutil.copy(story_db, db)
     seen = []
     real = stories._placed
-    monkeypatch.setattr(stories, "_placed", lambda reading, vecs, stored, added: (seen.append(added), real(reading, vecs, stored, added))[1])
+    monkeypatch.setattr(stories, "_placed", lambda reading, vecs, stored, added, *more, **named: (
+        seen.append(added), real(reading, vecs, stored, added, *more, **named))[1])
     store = open_store(db)
     assert store.get_meta("stories_made_with") == stories.MADE_WITH
-    some = {store.conn.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]}
-    stories.resolve(store, added=some)
+    some = {store.conn.execute("SELECT id FROM documents WHERE id NOT IN (SELECT doc FROM copies) LIMIT 1").fetchone()[0]}
+    stories.resolve(store, touched=Touched(set(some)))
     store.set_meta("stories_made_with", "single-pass 0")
-    stories.resolve(store, added=some)
-    assert seen == [some, None]
+    stories.resolve(store, touched=Touched(set(some)))
     assert store.get_meta("stories_made_with") == stories.MADE_WITH
+    store.set_meta("story_vectors_documents", None)
+    store.conn.execute("DELETE FROM meta WHERE key = 'story_vectors_documents'")
+    stories.resolve(store, touched=Touched(set(some)))
+    stories.resolve(store, touched=Touched(set(some), gone_entities={"someone"}))
+    stories.resolve(store, touched=Touched(set(some)))
+    assert seen == [some, None, None, None, some]
+    store.close()
+
+
+def test_an_earlier_document_whose_fact_group_changed_is_weighed_again(examples_db, tmp_path, monkeypatch):
+    """When the facts step puts an earlier document's event into a fact group (an added document reported the same
+    fact), the continued stories step weighs that document again: its vector, and the group's count of documents,
+    are then those of a full pass; the documents the change does not reach keep their vectors."""
+    from newsgraph.resolve import stories
+    from newsgraph.resolve.touched import Touched
+
+    monkeypatch.setattr(stories, "WEIGH_ALL_BELOW", 0)
+    store = open_store(copy_db(examples_db, tmp_path / "kb.db"))
+    conn = store.conn
+    # an event of a document that has no fact group, moved into the group of another document's event
+    grp, other = conn.execute("SELECT grp, doc FROM events WHERE grp IS NOT NULL AND doc NOT IN (SELECT doc FROM copies) "
+                              "ORDER BY id LIMIT 1").fetchone()
+    event, doc = conn.execute("""SELECT id, doc FROM events WHERE grp IS NULL AND doc != ? AND doc NOT IN (SELECT doc FROM copies)
+                                 AND doc NOT IN (SELECT doc FROM events WHERE grp = ?) ORDER BY id LIMIT 1""", (other, grp)).fetchone()
+    before = dict(conn.execute("SELECT doc, vec FROM story_vectors"))
+    assert f"g:{grp}" not in {f for f, _ in json.loads(before[doc])}
+    conn.execute("UPDATE events SET grp = ? WHERE id = ?", (grp, event))
+    stories.resolve(store, touched=Touched(set(), sources_before={event: 1}))
+    kept = dict(conn.execute("SELECT doc, vec FROM story_vectors"))
+    assert f"g:{grp}" in {f for f, _ in json.loads(kept[doc])}
+    full = _kept_as_a_full_pass(store, tmp_path)
+    assert kept[doc] == full[doc]
+    assert all(kept[d] == before[d] for d in kept if d != doc)
+    store.close()
+
+
+def _story_rows_hold(store) -> None:
+    """Every story row is what `describe` makes of its documents (those that are not copies, in the order they joined)
+    with the kept vectors, no document is in two stories, and no story lists a copy as one of its own documents."""
+    from newsgraph.resolve import stories
+    from newsgraph.store import corpus as store_corpus
+    from newsgraph.store import stories as store_stories
+
+    copies = store_stories.canonical_of(store)
+    vecs = store_stories.KeptVectors(store.conn)
+    names, _ = store_corpus.entity_names(store)
+    infos = store_stories.documents(store)
+    listed = [r[0] for r in store.conn.execute("SELECT doc FROM story_documents")]
+    assert len(listed) == len(set(listed))
+    assert {r[0] for r in store.conn.execute("SELECT story FROM story_documents")} == \
+        {r[0] for r in store.conn.execute("SELECT id FROM stories")}
+    for row in store.conn.execute("SELECT * FROM stories ORDER BY id").fetchall():
+        rows = store.conn.execute("SELECT doc, score FROM story_documents WHERE story = ? ORDER BY rowid", (row["id"],)).fetchall()
+        members = [(d, score) for d, score in rows if d not in copies]
+        assert {d for d, _ in rows if d in copies} == {c for c, d in copies.items() if d in dict(members)}
+        want = stories.describe(members, infos, stories._copies_of(copies), names, vecs)
+        assert {k: row[k] for k in ("id", "title", "first", "last", "documents", "outlets", "updated_at")} == \
+            {k: want[k] for k in ("id", "title", "first", "last", "documents", "outlets", "updated_at")}
+        assert json.loads(row["actors"]) == want["actors"]
+
+
+def _kept_as_a_full_pass(store, tmp_path) -> dict[str, str]:
+    """The kept counts, the counted documents and their number are those a full stories pass makes of the store;
+    returns that pass's vectors (doc -> JSON)."""
+    from newsgraph.resolve import stories
+
+    again = open_store(copy_db(store.path, tmp_path / "again.db"))
+    stories.resolve(again)
+    for sql in ("SELECT * FROM story_df ORDER BY feature", "SELECT doc FROM story_vectors ORDER BY doc"):
+        assert [tuple(r) for r in store.conn.execute(sql)] == [tuple(r) for r in again.conn.execute(sql)], sql
+    assert store.get_meta("story_vectors_documents") == again.get_meta("story_vectors_documents")
+    full = dict(again.conn.execute("SELECT doc, vec FROM story_vectors"))
+    again.close()
+    return full
+
+
+@pytest.mark.parametrize("change", ["an earlier one became its copy", "it joined two copy groups", "all became copies",
+                                    "an earlier one took over from its copy"])
+def test_copies_an_added_document_changes_are_weighed_again(examples_db, tmp_path, monkeypatch, change):
+    """When an earlier document became a copy of an added one (an earlier version of a page, published before), or
+    took over from its copy, the kept counts no longer say which documents count: the continued pass weighs every
+    document, and its counts, the stories' rows and their copies are then those a full pass would make of them."""
+    from newsgraph.resolve import stories
+    from newsgraph.resolve.touched import Touched
+
+    monkeypatch.setattr(stories, "WEIGH_ALL_BELOW", 0)
+    store = open_store(copy_db(examples_db, tmp_path / "kb.db"))
+    c = store.conn
+    c.execute("DELETE FROM copies")
+    docs = [r[0] for r in c.execute("SELECT id FROM documents ORDER BY id")]
+    a, x = docs[0], docs[1]
+    before = [(a, x)] if change != "an earlier one took over from its copy" else [(a, x), (docs[3], docs[2])]
+    c.executemany("INSERT INTO copies(doc, canonical, kind, similarity) VALUES (?, ?, 'text', 0.9)", before)
+    stories.resolve(store)  # the store before `a` arrived: `a` is a copy, so it is not counted
+    assert c.execute("SELECT COUNT(*) FROM story_documents").fetchone()[0] >= 3
+    c.execute("DELETE FROM copies")
+    if change == "an earlier one became its copy":
+        after = [(x, a)]
+    elif change == "it joined two copy groups":  # one earlier document became the other's copy through `a`
+        after = [(a, docs[2]), (docs[3], docs[2])]
+    elif change == "all became copies":
+        after = [(d, a) for d in docs if d != a]
+    else:
+        after = [(docs[2], docs[3])]
+    c.executemany("INSERT INTO copies(doc, canonical, kind, similarity) VALUES (?, ?, 'text', 0.9)", after)
+    stories.resolve(store, touched=Touched({a}))
+    _story_rows_hold(store)
+    _kept_as_a_full_pass(store, tmp_path)
+    store.close()
+
+
+def test_an_event_that_changed_fact_group_is_weighed_again(examples_db, tmp_path, monkeypatch):
+    """A fact group is named by its first event, so an added document's earlier event can give a group a new id (or
+    leave an event out of it) while its number of documents stays: the facts step notes the events whose group
+    changed, and the continued stories pass weighs their documents again and counts the groups they left and joined
+    again, as a full pass counts them."""
+    from newsgraph.resolve import stories
+    from newsgraph.resolve.touched import Touched
+
+    monkeypatch.setattr(stories, "WEIGH_ALL_BELOW", 0)
+    store = open_store(copy_db(examples_db, tmp_path / "kb.db"))
+    c = store.conn
+    grp, first, second = c.execute(
+        """SELECT a.grp, a.id, b.id FROM events a JOIN events b ON b.grp = a.grp AND b.doc != a.doc
+           WHERE a.id = a.grp AND a.doc NOT IN (SELECT doc FROM copies) AND b.doc NOT IN (SELECT doc FROM copies)
+           ORDER BY a.grp LIMIT 1""").fetchone()
+    assert store.conn.execute("SELECT n FROM story_df WHERE feature = ?", (f"g:{grp}",)).fetchone()[0] >= 2
+    # the group's first event leaves it; the group is then named by the other event
+    members = [r[0] for r in c.execute("SELECT id FROM events WHERE grp = ? AND id != ?", (grp, first))]
+    c.execute("UPDATE events SET grp = NULL WHERE id = ?", (first,))
+    c.execute("UPDATE events SET grp = ? WHERE grp = ?", (min(members), grp))
+    stories.resolve(store, touched=Touched(set(), groups_before={first: grp, **{e: grp for e in members}}))
+    assert c.execute("SELECT 1 FROM story_df WHERE feature = ?", (f"g:{grp}",)).fetchone() is None
+    full = _kept_as_a_full_pass(store, tmp_path)
+    kept = dict(c.execute("SELECT doc, vec FROM story_vectors"))
+    docs = {r[0] for r in c.execute("SELECT doc FROM events WHERE id IN (?, ?)", (first, second))}
+    assert all(kept[d] == full[d] for d in docs)
     store.close()
 
 

@@ -59,7 +59,7 @@ def resolve(store, touched=None, chunk: int | None = None) -> None:
     """Rebuild affiliations, fact groups and conflicts from the events in the store; with `touched` (a
     `resolve.touched.Touched`), read only the added documents' rows and the kept inputs of the others
     (`store.corpus.fact_inputs`), and note there the events whose fact group's number of documents changed (an
-    event's rank reads it).
+    event's rank reads it) and those whose fact group changed (the stories weigh fact groups).
 
     The inputs are read and kept `chunk` documents at a time (default `store.corpus.DOC_CHUNK`) and the facts are
     computed from what was kept, one key (fact group, money family, happening) at a time (`compute_kept`): no step
@@ -73,6 +73,8 @@ def resolve(store, touched=None, chunk: int | None = None) -> None:
         if touched is not None:
             for event, before in store_corpus.changed_group_documents(store):
                 touched.sources_before.setdefault(event, before)
+            for event, before in store_corpus.changed_groups(store):
+                touched.groups_before.setdefault(event, before)
     finally:
         store_corpus.drop_group_documents(store)
 

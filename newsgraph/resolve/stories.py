@@ -29,8 +29,10 @@ from __future__ import annotations
 import math
 import sys
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from datetime import date
+from typing import Callable
 
 from newsgraph.store import corpus as store_corpus
 from newsgraph.store import stories as store_stories
@@ -48,35 +50,103 @@ KEY_ACTORS = 8
 ARRIVAL_WINDOW = 10_000
 
 
+# From this many documents, adding documents weighs only them (and the few earlier documents they change) instead of
+# every document: weighing all of 100,000 took 16 of the 25 s the stories step took to add 100 documents to them,
+# while below 20,000 it takes under 3 s, a price worth paying for the stories of a full pass.
+WEIGH_ALL_BELOW = 20_000
+
 # What the stored stories were made with: stories made otherwise (an older newsgraph, other settings) are not
 # continued but made again.
 MADE_WITH = f"single-pass 1; threshold {THRESHOLD}; shared {MIN_SHARED}; {WINDOW_DAYS} days; {ARRIVAL_WINDOW} arrivals; top {TOP_FEATURES}"
 
 
-def resolve(store, added: set[str] | None = None) -> None:
-    """All stories again; with `added` (documents added since the last step), the stored stories stay as they are
-    and only the added documents are placed, as the single pass would have met them last.
+def resolve(store, touched=None) -> None:
+    """All stories again; with `touched` (a `resolve.touched.Touched`: the entity step took only the added documents),
+    the stored stories stay and the added documents are placed, as the single pass would have met them last
+    (`_continued`).
 
     Nothing is held per document but its place in the pass (`ReadingOrder`) and the stories it makes: the vectors
-    wait in a temporary table, and a story's documents are read when it is written."""
-    if store.get_meta("stories_made_with") != MADE_WITH:
-        added = None
+    are kept in the store (`story_vectors`, with each feature's document count in `story_df`), and a story's
+    documents are read when it is written."""
+    if (touched is not None and not touched.gone_entities and store.get_meta("stories_made_with") == MADE_WITH
+            and store.get_meta("story_vectors_documents") is not None):
+        _continued(store, touched)
+        return
     reading = store_stories.reading_order(store, _ordinal)
     features = store_stories.story_features(store)  # read and weighed one document at a time
-    # the vectors wait in a temporary table, also when only added documents are placed (one more document moves
-    # every idf, so every vector and every stored story's actors are made again): held as dicts they were the peak
-    # of adding 100 documents to 100,000 (382 MB, against 232 for the whole full step)
     vecs = store_stories.keep_vectors(store, iter_vectors(features, len(reading.ids)))
     try:
-        stories = [members for members in _placed(reading, vecs, None if added is None else store_stories.story_members(store),
-                                                  added) if len(members) > 1]
+        stories = [members for members in _placed(reading, vecs, None, None) if len(members) > 1]
+        documents = len(reading.ids)
         del reading
         copies = store_stories.canonical_of(store)
         names, _ = store_corpus.entity_names(store)
         store_stories.write_stories(store, _told(store, stories, copies, names, vecs))
     finally:
         vecs.close()
+    store.set_meta("story_vectors_documents", str(documents))
     store.set_meta("stories_made_with", MADE_WITH)
+
+
+def _continued(store, touched) -> None:
+    """The stored stories continued with the added documents. Below WEIGH_ALL_BELOW documents, or when an earlier
+    document became a copy or took over from one, every document is weighed again (one more document moves every
+    idf) and every story written, as a full pass would. Otherwise only the added documents are weighed, with the
+    earlier documents whose fact groups changed and those that alone had a feature an added document has; only the
+    stories an added document may meet take part (`_within_reach`), and only those that changed are written.
+
+    Every other document then keeps the vector it was weighed with, against the corpus it was weighed in. The drift
+    is bounded as the entity step's is: once the corpus has grown by `run.INCREMENTAL_GROWTH` the corpus step runs
+    whole, and weighs everything again."""
+    reading = store_stories.reading_order(store, _ordinal)
+    position = {d: i for i, d in enumerate(reading.ids)}
+    added = {d for d in touched.added if d in position}
+    documents = len(reading.ids)
+    no_longer, not_yet = store_stories.recounted(store)
+    # an earlier document that became a copy, or one that took over from its copy: the kept counts no longer say
+    # which documents are counted, and a copy group's stories may merge or empty (rare: weighed again, all of them)
+    if documents < WEIGH_ALL_BELOW or no_longer or not_yet - added:
+        reweighed = None
+        features = store_stories.story_features(store)
+    else:
+        events = touched.sources_before.keys() | touched.groups_before.keys()
+        regrouped = {d for d in store_stories.documents_of_events(store, events) if d in position}
+        reweighed = added | regrouped | {d for d in store_stories.sharing_now(store, added) if d in position}
+        left = {g for g in touched.groups_before.values() if g is not None}
+        features = store_stories.story_features(store, docs=reweighed, added=added, groups=left)
+    vecs = store_stories.keep_vectors(store, iter_vectors(features, documents), only=reweighed)
+    try:
+        stored = store_stories.story_members(store)
+        copies = store_stories.canonical_of(store)
+        names, _ = store_corpus.entity_names(store)
+        if reweighed is None:  # every vector may have moved: every story takes part and is written again
+            stories = [members for members in _placed(reading, vecs, stored, added, position=position) if len(members) > 1]
+            store_stories.write_stories(store, _told(store, stories, copies, names, vecs))
+        else:
+            redo = reweighed | set(touched.redated)
+            # copies an added document made or became: the stories of their canonical documents list them
+            recopied = {d for d, c in copies.items() if d in touched.added or c in touched.added}
+            recopied |= {copies[d] for d in recopied}
+            kept: set[str] = set()
+            reach = _within_reach(reading, position, added, redo | recopied)
+            stories = [members for members in _placed(reading, vecs, stored, added, reach, kept, position) if len(members) > 1]
+            copies_of = _copies_of(copies)
+            changed = [members for members in stories if _changed(members, stored.get(members[0][0], {}), copies_of, redo)]
+            gone = kept - {members[0][0] for members in stories}
+            store_stories.write_stories(store, _told(store, changed, copies, names, vecs),
+                                        replacing=gone | {members[0][0] for members in changed})
+        del reading, position
+    finally:
+        vecs.close()
+    store.set_meta("story_vectors_documents", str(documents))
+
+
+def _changed(members: list[tuple[str, float]], stored: dict[str, float], copies_of: dict[str, list[str]], redo: set[str]) -> bool:
+    """Whether a story of the continued pass differs from the one stored under its id (`stored`: its documents, copies
+    too): other documents or copies, or one of them weighed again or given another date (`redo`)."""
+    everyone = {d for d, _ in members}
+    everyone.update(c for d, _ in members for c in copies_of.get(d, ()))
+    return everyone != stored.keys() or not redo.isdisjoint(everyone)
 
 
 def _told(store, stories: list[list[tuple[str, float]]], copies: dict[str, str], names: dict[str, str], vecs,
@@ -97,7 +167,7 @@ def _told(store, stories: list[list[tuple[str, float]]], copies: dict[str, str],
         i = j
 
 
-resolve.incremental = "added"  # run.resolve_corpus passes `added` when it resolves only the added documents
+resolve.incremental = "touched"  # run.resolve_corpus passes a Touched when it resolves only the added documents
 
 
 def _day(value: str | None) -> date | None:
@@ -176,7 +246,7 @@ def iter_vectors(features, documents: int):
             yield d, vec
 
 
-def cluster(reading: ReadingOrder, vecs: dict[str, dict[str, float]], arrival_window: int = ARRIVAL_WINDOW,
+def cluster(reading: ReadingOrder, vecs: dict[str, dict[str, float]], arrival_window: int | None = None,
             earlier: list[list[tuple[str, float]]] | None = None, only: set[str] | None = None,
             position: dict[str, int] | None = None) -> list[list[tuple[str, float]]]:
     """Single pass in reporting order (`reading`): [(doc, similarity when it joined)] per story, first document first.
@@ -203,6 +273,8 @@ def cluster(reading: ReadingOrder, vecs: dict[str, dict[str, float]], arrival_wi
     has one.
     """
     ids, days, arrivals = reading.ids, reading.days, reading.arrivals
+    if arrival_window is None:
+        arrival_window = ARRIVAL_WINDOW
     if earlier is not None and position is None:  # each document's place in `ids` (the caller's, when it has one)
         position = {d: i for i, d in enumerate(ids)}
     stories: list[dict] = []
@@ -252,6 +324,10 @@ def cluster(reading: ReadingOrder, vecs: dict[str, dict[str, float]], arrival_wi
         grouped = {k for f in vec_groups for k in postings.get(f, ())}
         for k in hits.keys() | grouped:
             s = stories[k]
+            if day and not s["last"] and (at - s["arrived"][1] > arrival_window or s["arrived"][0] - at > arrival_window):
+                # a story without a date: only a continued pass meets one here (in a pass over everything the undated
+                # documents come last), and meets it as its documents would have met this one's story: by arrival
+                continue
             if day and s["last"] and abs(day - s["last"]) > WINDOW_DAYS:
                 if day > s["last"] and k not in expired:
                     expired.add(k)
@@ -301,21 +377,62 @@ def compute(inputs: StoryInputs, stored: dict[str, dict[str, float]] | None = No
     return [describe(members, infos, copies_of, inputs.names, vecs) for members in clusters if len(members) > 1]
 
 
-def _placed(reading: ReadingOrder, vecs, stored: dict[str, dict[str, float]] | None, added: set[str] | None) -> list[list[tuple[str, float]]]:
-    """The pass over every document, or (with `stored` and `added`) the stored stories continued with the added ones."""
+def _placed(reading: ReadingOrder, vecs, stored: dict[str, dict[str, float]] | None, added: set[str] | None,
+            keep: Callable[[list[str], dict[str, float]], bool] | None = None, kept_stories: set[str] | None = None,
+            position: dict[str, int] | None = None) -> list[list[tuple[str, float]]]:
+    """The pass over every document, or (with `stored` and `added`) the stored stories continued with the added ones.
+
+    `keep(documents, members)`: whether a stored story (its documents in the pass, and all it stored), or an earlier
+    document in no story, takes part; the others are left as they are, out of the pass and out of what it returns.
+    `kept_stories` receives the ids of the stored stories that took part. `position`: each document's index in
+    `reading.ids`, when the caller has it."""
     if stored is None or added is None:
         return cluster(reading, vecs)
-    position = {d: i for i, d in enumerate(reading.ids)}
+    if position is None:
+        position = {d: i for i, d in enumerate(reading.ids)}
     placed: set[str] = set()
     earlier = []
-    for members in stored.values():
+    for story, members in stored.items():
         kept = sorted((d for d in members if d in position and d not in added and d not in placed), key=position.__getitem__)
-        if kept:
-            placed.update(kept)
+        placed.update(kept)
+        if kept and (keep is None or keep(kept, members)):
             earlier.append([(d, 1.0 if n == 0 else members[d]) for n, d in enumerate(kept)])
+            if kept_stories is not None:
+                kept_stories.add(story)
     del stored  # the stories as written, now in `earlier`
-    earlier += [[(d, 1.0)] for d in reading.ids if d not in placed and d not in added]
+    earlier += [[(d, 1.0)] for d in reading.ids if d not in placed and d not in added and (keep is None or keep([d], {d: 1.0}))]
     return cluster(reading, vecs, earlier=earlier, only={d for d in added if d in position}, position=position)
+
+
+def _within_reach(reading: ReadingOrder, position: dict[str, int], added: set[str], touched: set[str]):
+    """`_placed`'s `keep` for a continued pass: a stored story, or a lone earlier document, takes part when an added
+    document may meet it by `cluster`'s rules (a dated document: a dated story whose latest date is at most
+    WINDOW_DAYS away; an undated document, or a dated one meeting a story without a date: a story that took in a
+    document at most ARRIVAL_WINDOW arrivals away), or when it holds a document in `touched` (weighed again, given
+    another date, copied by an added document or now one's copy). Kept out, most of a large corpus's stories cost
+    the pass neither time nor memory."""
+    days, arrivals = reading.days, reading.arrivals
+    at = [position[d] for d in added]
+    dated = sorted({days[i] for i in at if days[i]})
+    undated = sorted(arrivals[i] for i in at if not days[i])
+    every = sorted(arrivals[i] for i in at)
+
+    def near(values: list[int], lo: int, hi: int) -> bool:
+        """Whether one of the sorted `values` lies in [lo, hi]."""
+        i = bisect_left(values, lo)
+        return i < len(values) and values[i] <= hi
+
+    def keep(documents: list[str], members: dict[str, float]) -> bool:
+        if not touched.isdisjoint(members):
+            return True
+        places = [position[d] for d in documents]
+        last = max(days[i] for i in places)
+        lo, hi = min(arrivals[i] for i in places) - ARRIVAL_WINDOW, max(arrivals[i] for i in places) + ARRIVAL_WINDOW
+        if not last:
+            return near(every, lo, hi)
+        return near(dated, last - WINDOW_DAYS, last + WINDOW_DAYS) or near(undated, lo, hi)
+
+    return keep
 
 
 def _copies_of(copies: dict[str, str]) -> dict[str, list[str]]:

@@ -17,3 +17,5 @@ class Touched:
     redated: set[str] = field(default_factory=set)  # documents whose publication date the dates step changed
     sources_before: dict[int, int] = field(default_factory=dict)  # event -> its fact group's documents before the
     #                                                               facts step, for events where that count changed
+    groups_before: dict[int, int | None] = field(default_factory=dict)  # event -> its fact group before the facts
+    #                                                                     step (None: none), where the group changed

@@ -300,7 +300,8 @@ def _events(conn, docs: str | None = None) -> dict[int, EventView]:
     return events
 
 
-_GROUP_DOCUMENTS = "SELECT e.id AS event, g.documents AS n FROM events e JOIN fact_groups g ON g.id = e.grp WHERE e.grp IS NOT NULL"
+_GROUP_DOCUMENTS = ("SELECT e.id AS event, g.documents AS n, e.grp AS grp FROM events e JOIN fact_groups g ON g.id = e.grp "
+                    "WHERE e.grp IS NOT NULL")
 
 
 def keep_group_documents(store) -> None:
@@ -309,8 +310,8 @@ def keep_group_documents(store) -> None:
     they were the facts step's peak when 100 documents were added to 100,000: 39 MB)."""
     conn = store.conn
     conn.execute("DROP TABLE IF EXISTS temp.group_documents_before")
-    conn.execute("CREATE TEMP TABLE group_documents_before (event INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-    conn.execute(f"INSERT INTO temp.group_documents_before(event, n) {_GROUP_DOCUMENTS}")
+    conn.execute("CREATE TEMP TABLE group_documents_before (event INTEGER PRIMARY KEY, n INTEGER NOT NULL, grp INTEGER NOT NULL)")
+    conn.execute(f"INSERT INTO temp.group_documents_before(event, n, grp) {_GROUP_DOCUMENTS}")
 
 
 def changed_group_documents(store) -> list[tuple[int, int]]:
@@ -324,6 +325,18 @@ def changed_group_documents(store) -> list[tuple[int, int]]:
             SELECT a.event, 1 FROM now a WHERE a.n != 1
               AND NOT EXISTS (SELECT 1 FROM temp.group_documents_before b WHERE b.event = a.event)
             ORDER BY 1""").fetchall()
+
+
+def changed_groups(store) -> list[tuple[int, int | None]]:
+    """(event, its fact group when `keep_group_documents` ran, None for none) of each event whose fact group is another
+    now: a group is named by its first event, so a group an added document's earlier event joins takes a new id
+    though its number of documents may stay."""
+    return store.conn.execute(
+        """SELECT b.event, b.grp FROM temp.group_documents_before b JOIN events e ON e.id = b.event WHERE e.grp IS NOT b.grp
+           UNION ALL
+           SELECT e.id, NULL FROM events e WHERE e.grp IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM temp.group_documents_before b WHERE b.event = e.id)
+           ORDER BY 1""").fetchall()
 
 
 def drop_group_documents(store) -> None:
