@@ -183,3 +183,32 @@ def newsgraph_command():
     import sys
 
     return lambda *args: [sys.executable, "-c", _AS_FROM_A_TERMINAL, *args]
+
+
+def interrupt_mid_build(cmd: list[str], db: Path, sig: int, at_least: int = 5, timeout: float = 120) -> tuple[int, str, int]:
+    """Start the build `cmd` writing to `db`, send it `sig` once `at_least` documents are stored, and return its
+    exit code, its standard error and how many documents were stored when the signal went."""
+    import os
+    import sqlite3
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + timeout
+    done = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        if db.exists():
+            try:  # a bare read-only count: opening a store checks its integrity, too slow to poll with
+                conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=0.5)
+                try:
+                    done = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+                finally:
+                    conn.close()
+            except sqlite3.Error:  # the database may be mid-creation
+                continue
+            if done >= at_least:
+                break
+    os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err, done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -88,6 +89,37 @@ def test_dask_build_equals_serial_build_byte_for_byte(dask_scheduler, seeds_dir,
     assert _sorted_export(serial) == _sorted_export(distributed)
     again = build([str(corpus)], str(distributed), options=BuildOptions(executor=dask_scheduler))
     assert again.processed == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_interrupted_dask_build_resumes_to_the_serial_result(dask_scheduler, shared_corpus, tmp_path, sig, newsgraph_command):
+    """A distributed build stopped mid-way (killed, or Ctrl-C) resumes on the cluster to the serial build's export:
+    the single writer had stored whole documents only, and the resumed build sends only the rest."""
+    from conftest import interrupt_mid_build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    total = 80
+    for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:total]:
+        shutil.copy(p, corpus / p.name)
+    killed, serial = tmp_path / "killed.db", tmp_path / "serial.db"
+    cmd = newsgraph_command("build", str(corpus), "--db", str(killed), "--quiet", "--executor", dask_scheduler)
+    returncode, err, done = interrupt_mid_build(cmd, killed, sig, timeout=300)
+    if sig == signal.SIGINT:
+        assert returncode == 130
+        assert "Run the same command again to resume" in err and "Traceback" not in err
+    assert 5 <= done < total, f"the build was not caught mid-way ({done} documents)"
+    with open_store(killed, readonly=True) as store:
+        partial = store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        orphans = store.conn.execute("SELECT COUNT(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents)").fetchone()[0]
+    assert orphans == 0
+    from newsgraph.run import BuildOptions
+
+    resumed = build([str(corpus)], str(killed), options=BuildOptions(executor=dask_scheduler))
+    assert resumed.processed == total - partial
+    build([str(corpus)], str(serial))
+    assert _sorted_export(killed) == _sorted_export(serial)
 
 
 def test_executor_names_are_checked():

@@ -71,27 +71,12 @@ def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path, s
     for p in sorted((shared_corpus / "bbc" / "politics").glob("*.txt"))[:total]:
         shutil.copy(p, corpus / p.name)
     killed_db, clean_db = tmp_path / "killed.db", tmp_path / "clean.db"
+    from conftest import interrupt_mid_build
+
     cmd = newsgraph_command("build", str(corpus), "--db", str(killed_db), "--quiet")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    done = 0
-    while time.time() < deadline and proc.poll() is None:
-        time.sleep(0.1)
-        if killed_db.exists():
-            try:  # a bare read-only count: opening a store checks its integrity, too slow to poll with
-                conn = sqlite3.connect(killed_db.resolve().as_uri() + "?mode=ro", uri=True, timeout=0.5)
-                try:
-                    done = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-                finally:
-                    conn.close()
-            except sqlite3.Error:  # the database may be mid-creation
-                continue
-            if done >= 5:
-                break
-    os.kill(proc.pid, sig)
-    _, err = proc.communicate(timeout=60)
+    returncode, err, done = interrupt_mid_build(cmd, killed_db, sig)
     if sig == signal.SIGINT:
-        assert proc.returncode == 130
+        assert returncode == 130
         assert "Run the same command again to resume" in err and "Traceback" not in err
     assert 5 <= done < total, f"the build was not caught mid-way ({done} documents)"
     with open_store(killed_db, readonly=True) as store:
