@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
