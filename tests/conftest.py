@@ -185,13 +185,18 @@ def newsgraph_command():
     return lambda *args: [sys.executable, "-c", _AS_FROM_A_TERMINAL, *args]
 
 
-def interrupt_mid_build(cmd: list[str], db: Path, sig: int, at_least: int = 5, timeout: float = 120) -> tuple[int, str, int]:
-    """Start the build `cmd` writing to `db`, send it `sig` once `at_least` documents are stored, and return its
-    exit code, its standard error and how many documents were stored when the signal went."""
+
+def interrupt_mid_build(cmd: list[str], db: Path, sig: int, total: int, at_least: int = 5, timeout: float = 120) -> int:
+    """Start the build `cmd` of `total` documents writing to `db`, send it `sig` once `at_least` documents are
+    stored, check that it was caught mid-way, that Ctrl-C ends it with a word on resuming (no traceback) and that
+    no half-written document is left, and return how many documents it had stored."""
     import os
+    import signal
     import sqlite3
     import subprocess
     import time
+
+    from newsgraph.store.sqlite import open_store
 
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + timeout
@@ -211,4 +216,12 @@ def interrupt_mid_build(cmd: list[str], db: Path, sig: int, at_least: int = 5, t
                 break
     os.kill(proc.pid, sig)
     _, err = proc.communicate(timeout=60)
-    return proc.returncode, err, done
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130
+        assert "Run the same command again to resume" in err and "Traceback" not in err
+    assert at_least <= done < total, f"the build was not caught mid-way ({done} documents)"
+    with open_store(db, readonly=True) as store:
+        partial = store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        orphans = store.conn.execute("SELECT COUNT(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents)").fetchone()[0]
+    assert orphans == 0
+    return partial

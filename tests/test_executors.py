@@ -105,15 +105,7 @@ def test_interrupted_dask_build_resumes_to_the_serial_result(dask_scheduler, sha
         shutil.copy(p, corpus / p.name)
     killed, serial = tmp_path / "killed.db", tmp_path / "serial.db"
     cmd = newsgraph_command("build", str(corpus), "--db", str(killed), "--quiet", "--executor", dask_scheduler)
-    returncode, err, done = interrupt_mid_build(cmd, killed, sig, timeout=300)
-    if sig == signal.SIGINT:
-        assert returncode == 130
-        assert "Run the same command again to resume" in err and "Traceback" not in err
-    assert 5 <= done < total, f"the build was not caught mid-way ({done} documents)"
-    with open_store(killed, readonly=True) as store:
-        partial = store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        orphans = store.conn.execute("SELECT COUNT(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents)").fetchone()[0]
-    assert orphans == 0
+    partial = interrupt_mid_build(cmd, killed, sig, total, timeout=300)
     from newsgraph.run import BuildOptions
 
     resumed = build([str(corpus)], str(killed), options=BuildOptions(executor=dask_scheduler))

@@ -72,15 +72,7 @@ def test_interrupted_build_resumes_to_the_same_result(shared_corpus, tmp_path, s
     from conftest import interrupt_mid_build
 
     cmd = newsgraph_command("build", str(corpus), "--db", str(killed_db), "--quiet")
-    returncode, err, done = interrupt_mid_build(cmd, killed_db, sig)
-    if sig == signal.SIGINT:
-        assert returncode == 130
-        assert "Run the same command again to resume" in err and "Traceback" not in err
-    assert 5 <= done < total, f"the build was not caught mid-way ({done} documents)"
-    with open_store(killed_db, readonly=True) as store:
-        partial = store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        orphans = store.conn.execute("SELECT COUNT(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents)").fetchone()[0]
-    assert orphans == 0
+    partial = interrupt_mid_build(cmd, killed_db, sig, total)
     resumed = build([str(corpus)], str(killed_db))
     assert resumed.processed == total - partial
     build([str(corpus)], str(clean_db))
