@@ -185,14 +185,11 @@ def newsgraph_command():
     return lambda *args: [sys.executable, "-c", _AS_FROM_A_TERMINAL, *args]
 
 
-
 def interrupt_mid_build(cmd: list[str], db: Path, sig: int, total: int, at_least: int = 5, timeout: float = 120) -> int:
     """Start the build `cmd` of `total` documents writing to `db`, send it `sig` once `at_least` documents are
     stored, check that it was caught mid-way, that Ctrl-C ends it with a word on resuming (no traceback) and that
     no half-written document is left, and return how many documents it had stored."""
-    import os
     import signal
-    import sqlite3
     import subprocess
     import time
 
@@ -214,14 +211,21 @@ def interrupt_mid_build(cmd: list[str], db: Path, sig: int, total: int, at_least
                 continue
             if done >= at_least:
                 break
-    os.kill(proc.pid, sig)
-    _, err = proc.communicate(timeout=60)
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
     if sig == signal.SIGINT:
-        assert proc.returncode == 130
-        assert "Run the same command again to resume" in err and "Traceback" not in err
-    assert at_least <= done < total, f"the build was not caught mid-way ({done} documents)"
+        assert proc.returncode == 130, err[-2000:]
+        assert "Run the same command again to resume" in err and "Traceback" not in err, err[-2000:]
+    assert at_least <= done < total, f"the build was not caught mid-way ({done} documents): {err[-2000:]}"
     with open_store(db, readonly=True) as store:
         partial = store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
         orphans = store.conn.execute("SELECT COUNT(*) FROM mentions WHERE doc NOT IN (SELECT id FROM documents)").fetchone()[0]
+    assert partial < total, "the build ended before the signal landed: nothing was left to resume"
     assert orphans == 0
     return partial

@@ -17,6 +17,8 @@ from newsgraph.run import build
 from newsgraph.store.sqlite import open_store
 
 pytest.importorskip("distributed", reason="the Dask executor is an optional extra: pip install 'newsgraph[dask]'")
+# one pytest worker runs this module, so one cluster (a scheduler and two workers, each loading spaCy) runs at a time
+pytestmark = pytest.mark.xdist_group("dask-cluster")
 
 
 def _free_port() -> int:
@@ -87,7 +89,8 @@ def test_dask_build_equals_serial_build_byte_for_byte(dask_scheduler, seeds_dir,
                    options=BuildOptions(analysis=AnalysisOptions.from_environment(), executor=dask_scheduler))
     assert report.processed > 290
     assert _sorted_export(serial) == _sorted_export(distributed)
-    again = build([str(corpus)], str(distributed), options=BuildOptions(executor=dask_scheduler))
+    again = build([str(corpus)], str(distributed),
+                  options=BuildOptions(analysis=AnalysisOptions.from_environment(), executor=dask_scheduler))
     assert again.processed == 0
 
 
@@ -106,9 +109,12 @@ def test_interrupted_dask_build_resumes_to_the_serial_result(dask_scheduler, sha
     killed, serial = tmp_path / "killed.db", tmp_path / "serial.db"
     cmd = newsgraph_command("build", str(corpus), "--db", str(killed), "--quiet", "--executor", dask_scheduler)
     partial = interrupt_mid_build(cmd, killed, sig, total, timeout=300)
+    from newsgraph.pipeline import AnalysisOptions
     from newsgraph.run import BuildOptions
 
-    resumed = build([str(corpus)], str(killed), options=BuildOptions(executor=dask_scheduler))
+    # the settings the command line and the serial build read, so a user's trained model or settings count the same
+    resumed = build([str(corpus)], str(killed),
+                    options=BuildOptions(analysis=AnalysisOptions.from_environment(), executor=dask_scheduler))
     assert resumed.processed == total - partial
     build([str(corpus)], str(serial))
     assert _sorted_export(killed) == _sorted_export(serial)
