@@ -185,6 +185,19 @@ def newsgraph_command():
     return lambda *args: [sys.executable, "-c", _AS_FROM_A_TERMINAL, *args]
 
 
+def stored_documents(db: Path) -> int:
+    """How many documents a running build has stored in `db`, or -1 while it cannot be read (not yet created, or
+    mid-creation): a bare read-only count, since opening a store checks its integrity, too slow to poll with."""
+    try:
+        conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=1)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return -1
+
+
 def interrupt_mid_build(cmd: list[str], db: Path, sig: int, total: int, at_least: int = 5, timeout: float = 120) -> int:
     """Start the build `cmd` of `total` documents writing to `db`, send it `sig` once `at_least` documents are
     stored, check that it was caught mid-way, that Ctrl-C ends it with a word on resuming (no traceback) and that
@@ -200,17 +213,9 @@ def interrupt_mid_build(cmd: list[str], db: Path, sig: int, total: int, at_least
     done = 0
     while time.time() < deadline and proc.poll() is None:
         time.sleep(0.1)
-        if db.exists():
-            try:  # a bare read-only count: opening a store checks its integrity, too slow to poll with
-                conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=0.5)
-                try:
-                    done = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-                finally:
-                    conn.close()
-            except sqlite3.Error:  # the database may be mid-creation
-                continue
-            if done >= at_least:
-                break
+        done = stored_documents(db)
+        if done >= at_least:
+            break
     if proc.poll() is None:
         proc.send_signal(sig)
     try:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import stored_documents
+
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads process trees from /proc (Linux)")
 
 
@@ -73,17 +75,6 @@ def _corpus_step_done(db: Path) -> bool:
         return conn.execute("SELECT 1 FROM meta WHERE key = 'resolved'").fetchone() is not None
     finally:
         conn.close()
-
-
-def _documents(db: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return -1
 
 
 def _check_whole(db: Path) -> None:
@@ -143,7 +134,7 @@ def test_killed_parallel_build_leaves_no_worker_behind(long_corpus, tmp_path):
             workers = [p for p in tree if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()] if tree else []
             if moment == "starting" and len(workers) >= 1:
                 break
-            if moment == "busy" and len(workers) >= 2 and _documents(db) >= 1:
+            if moment == "busy" and len(workers) >= 2 and stored_documents(db) >= 1:
                 break
             time.sleep(0.05)
         assert proc.poll() is None, "the build ended before it could be killed"
@@ -178,7 +169,7 @@ def test_random_kills_then_resume_equals_a_clean_build(corpus, tmp_path):
     for k, extra in plan:
         proc = subprocess.Popen(_build_cmd(corpus, db, 2), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and proc.poll() is None and _documents(db) < k:
+        while time.monotonic() < deadline and proc.poll() is None and stored_documents(db) < k:
             time.sleep(0.02)
         time.sleep(extra)
         if proc.poll() is not None:
@@ -190,7 +181,7 @@ def test_random_kills_then_resume_equals_a_clean_build(corpus, tmp_path):
         left, took = _wait_gone(tree, 30)
         assert not left, f"processes left {took:.0f} s after the kill at {k} documents"
         _check_whole(db)
-        assert _documents(db) <= n_docs
+        assert stored_documents(db) <= n_docs
     owed = not _corpus_step_done(db)  # the last kill may land after the corpus step committed, before the exit
     r = subprocess.run(_build_cmd(corpus, db, 2), capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
