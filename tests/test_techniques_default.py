@@ -101,8 +101,8 @@ def test_a_model_carries_its_default_min_score_and_an_older_file_says_to_train_a
     assert _model(0.5, None).default_min_score == DEFAULT_MIN_SCORE  # a model whose training chose none
     old = tmp_path / "old.joblib"
     joblib.dump({"format": statistical.FORMAT - 1, "sentence": None}, old)
-    with pytest.raises(InputError, match=f"format {statistical.FORMAT - 1} and this version reads format "
-                                         f"{statistical.FORMAT}.*train it again"):
+    with pytest.raises(InputError, match=f"format {statistical.FORMAT - 1} and this version reads formats "
+                                         f"{statistical.FORMAT} and {statistical.FORMAT_PIECES}.*train it again"):
         TechniqueOptions("model", old).load_model()
     from newsgraph.cli import main
 

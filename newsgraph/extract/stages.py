@@ -85,7 +85,7 @@ STAGES: tuple[Stage, ...] = (
           ("lexicons/data/labels_polarity.tsv", "lexicons/data/labels_standfor.txt")),
     Stage("techniques", "newsgraph.extract.techniques:extract", ("sentences", "mentions"), ("techniques",),
           ("newsgraph.extract.techniques", "newsgraph.techniques", "newsgraph.techniques.rules",
-           "newsgraph.techniques.statistical"),
+           "newsgraph.techniques.statistical", "newsgraph.techniques.pieces", "newsgraph.techniques.encoder"),
           tuple(f"techniques/data/{p.name}" for p in sorted((PACKAGE_ROOT / "techniques" / "data").glob("*")))),
     Stage("pubdate", "newsgraph.extract.pubdate:extract", ("times",), ("published_guess",),
           ("newsgraph.extract.pubdate", "newsgraph.extract.time_readings", "newsgraph.lexicons.events")),

@@ -55,6 +55,10 @@ from newsgraph.techniques import Found, model_path, rules
 FORMAT = 6  # 3: spans decoded by hysteresis, strength = peak probability; 4: the finder reads word rates;
 # 5: the classifier reads the span's volume words, degree, numbers and the lexicons' entries; 6: the model carries the
 # min-score its training chose (meta["min_score"]) and, when training chose one, a calm-article prior (meta["calm"])
+# 7 (FORMAT_PIECES): format 6 with word-piece vectors (``pieces``) in the sentence scorer and the finder. Only such a
+# model is written in it, so an older newsgraph, which would feed their wider sentence rows to its scorer, refuses it
+# and the models it reads stay readable here.
+FORMAT_PIECES = 7
 N_FEATURES = 2**20
 
 
@@ -272,8 +276,10 @@ def _token_columns(ids: np.ndarray, head: np.ndarray, position: np.ndarray, rows
     return np.stack(cols, axis=1)
 
 
-def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeatures:
+def features(doc: Doc, rule_result: tuple | None = None, select=None, pieces=None) -> DocFeatures:
     """Token and sentence features of `doc`; `rule_result` is ``rules.find_with_hits(doc)`` when the caller has it.
+    `pieces` (``pieces.PieceVectors``, fitted): the sentence rows also hold the sentence's word-piece columns, after
+    the hashed ones, and ``dense`` the tokens' (the models of a ``--piece-vectors`` training read them).
 
     `select`, given the sentence feature matrix, says which sentences get token features (a boolean per
     sentence); the others' tokens are not scored (``scored``). Token features are most of the model's cost,
@@ -287,8 +293,9 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
     if not n:
         empty = sp.csr_matrix((0, N_FEATURES))
         z = np.zeros(0, dtype=np.int64)
-        return DocFeatures(empty, empty, z, z, z.astype(bool), z.astype(bool), hits, Counter(), z.astype(bool), None, z, z,
-                           lexical=lexical)
+        no_sentences = sp.csr_matrix((0, N_FEATURES + (pieces.sentence_columns if pieces is not None else 0)))
+        return DocFeatures(empty, no_sentences, z, z, z.astype(bool), z.astype(bool), hits, Counter(), z.astype(bool), None,
+                           z, z, lexical=lexical, dense=None if pieces is None else np.zeros((0, pieces.projection.dims)))
     lookup = _COLUMNS.__getitem__
     # Token attributes read once as arrays: creating a Token object per access costs more than the rest.
     arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, SHAPE, ENT_TYPE, IS_ALPHA, IS_STOP, IS_QUOTE, HEAD, IS_PUNCT, IS_SPACE])
@@ -360,6 +367,10 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
         [np.repeat(np.arange(len(sents)), shared_lens), sent_of[at], sent_of[pair_at], sent_of[rep_at]],
         [np.array(shared_cols, dtype=np.int64), one("sw=", ids[at, 1], _lower),
          two("sb=", ids[pair_at, 0], ids[pair_at + 1, 0], "_"), srep[_bucket_index(count_of[rep_at])]])
+    dense = None
+    if pieces is not None:
+        sentence_cols, dense = pieces.columns(lower, arr[:, 12].astype(bool), sent_of, len(sents))
+        sentence_matrix = sp.hstack([sentence_matrix, sp.csr_matrix(sentence_cols)], format="csr")
     keep = np.ones(len(sents), dtype=bool) if select is None else np.asarray(select(sentence_matrix), dtype=bool)
     scored = keep[sent_of]
     # the token rows: the features every read token carries, its sentence's shared ones (every token), and those
@@ -406,7 +417,7 @@ def features(doc: Doc, rule_result: tuple | None = None, select=None) -> DocFeat
     upos = np.array([_UPOS_INDEX.get(p, len(_UPOS) - 2) for p in columns[:, 2].tolist()], dtype=np.int64)
     word_keys, pair_keys = _word_keys(ids[:, 0], _near(scored))
     return DocFeatures(token_matrix, sentence_matrix, sent_of, upos, trim_left, trim_right, hits, counts, scored,
-                       None, word_keys, pair_keys, lexical=lexical)
+                       None, word_keys, pair_keys, lexical=lexical, dense=dense)
 
 
 def _matrix(n: int, rows: list[np.ndarray], cols: list[np.ndarray]) -> sp.csr_matrix:
@@ -931,7 +942,8 @@ class TechniqueModel:
 
     def __init__(self, sentence, finder, classifier,
                  threshold: float, thresholds: dict[str, float], meta: dict, rates: WordRates | None = None,
-                 projection=None, tagger=None):
+                 projection=None, tagger=None, pieces=None):
+        self.pieces = pieces  # pieces.PieceVectors when the scorer and the finder read word-piece vectors
         self.rates = rates
         self.tagger = tagger  # tagger.TokenTagger when the finder reads the optional fine-tuned tagger's columns
         self.projection = projection  # encoder.Projection when the finder reads the optional encoder's vectors
@@ -962,7 +974,7 @@ class TechniqueModel:
         """The Doc's features; `gated`: token features only for the sentences whose score reaches the model's
         gate (the sentence scores are kept in the result)."""
         if not gated or (self.gate <= 0 and self.encoder_gate is None):
-            return self._encoded(doc, features(doc, rule_result))
+            return self._encoded(doc, features(doc, rule_result, pieces=self.pieces))
         kept = {}
 
         def select(sentences):
@@ -970,7 +982,7 @@ class TechniqueModel:
             kept["keep"] = reading_mask(kept["q"], self.gate, self.encoder_gate, self.calm)
             return kept["keep"]
 
-        feats = features(doc, rule_result, select)
+        feats = features(doc, rule_result, select, pieces=self.pieces)
         feats.sentence_probs = kept.get("q")
         return self._encoded(doc, feats, kept.get("keep"))
 
@@ -1059,7 +1071,8 @@ class TechniqueModel:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        joblib.dump({"format": FORMAT, "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
+        joblib.dump({"format": FORMAT if self.pieces is None else FORMAT_PIECES, "pieces": self.pieces,
+                     "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
                      "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta,
                      "rates": self.rates, "projection": self.projection,
                      "tagger": self.tagger}, tmp, compress=3)
@@ -1074,15 +1087,16 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | str:
         data = joblib.load(path)
     except Exception as e:  # noqa: BLE001 - any unreadable file gets the same message
         return f"it cannot be read ({type(e).__name__})"
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in (FORMAT, FORMAT_PIECES):
         found = data.get("format") if isinstance(data, dict) else None
-        return (f"it was written in model format {found} and this version reads format {FORMAT}" if found is not None
-                else "it is not a techniques model")
+        return (f"it was written in model format {found} and this version reads formats {FORMAT} and {FORMAT_PIECES}"
+                if found is not None else "it is not a techniques model")
     rates = data.get("rates")
     if rates is not None:
         rates.arrays()  # built with the model, not by the first document
     return TechniqueModel(data["sentence"], data["finder"], data["classifier"], data["threshold"], data["thresholds"],
-                          data.get("meta", {}), rates, data.get("projection"), data.get("tagger"))
+                          data.get("meta", {}), rates, data.get("projection"), data.get("tagger"),
+                          data.get("pieces"))
 
 
 def load(path: Path | None = None) -> TechniqueModel | None:

@@ -21,9 +21,9 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
 from newsgraph.techniques import DEFAULT_MIN_SCORE, TECHNIQUES
-from newsgraph.techniques.statistical import (DocFeatures, TechniqueModel, WordRates, _score, _stacked, article_level,
-                                              calm_penalty, char_to_tokens, features, hash_rows, runs, span_features,
-                                              token_char_spans, widen)
+from newsgraph.techniques.statistical import (N_FEATURES, DocFeatures, TechniqueModel, WordRates, _score, _stacked,
+                                              article_level, calm_penalty, char_to_tokens, features, hash_rows, runs,
+                                              span_features, token_char_spans, widen)
 from newsgraph.training.scorer import span_identification
 
 @dataclass
@@ -38,8 +38,8 @@ class _Example:
     spans: list[tuple[int, int, str]]  # gold spans in token offsets, with their technique
 
 
-def _example(article, norm, doc) -> _Example:
-    feats = features(doc)
+def _example(article, norm, doc, pieces=None) -> _Example:
+    feats = features(doc, pieces=pieces)
     chars = token_char_spans(doc, norm)
     y = np.zeros(len(doc), dtype=np.int8)
     spans = []
@@ -54,14 +54,14 @@ def _example(article, norm, doc) -> _Example:
     return _Example(article.id, doc, feats, chars, article.spans, y, ys, spans)
 
 
-def _examples(articles, parsed, progress: Callable[[str], None] | None) -> list[_Example]:
+def _examples(articles, parsed, progress: Callable[[str], None] | None, pieces=None) -> list[_Example]:
     if parsed is None:
         from newsgraph.training.parse import parse
 
         parsed = parse(a.text for a in articles)
     out = []
     for n, (article, (norm, doc)) in enumerate(zip(articles, parsed), 1):
-        out.append(_example(article, norm, doc))
+        out.append(_example(article, norm, doc, pieces))
         if progress and n % 50 == 0:
             progress(f"features of {n}/{len(articles)} articles")
     return out
@@ -344,7 +344,7 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
           min_precision: float = 0.35, span_min_precision: float = 0.35,
           encoder_dims: int = 0, encoder_scale: float = ENCODER_SCALE, tagger: bool = False,
-          tagger_options: dict | None = None) -> TechniqueModel:
+          tagger_options: dict | None = None, piece_vectors: bool = False) -> TechniqueModel:
     """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
 
     Thresholds come from `folds`-fold cross-validation inside these articles:
@@ -365,9 +365,26 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     `encoder_dims` > 0: the span finder also reads the optional encoder's contextual token vectors
     (``newsgraph.techniques.encoder``), projected on that many principal directions, each scaled to
     standard deviation `encoder_scale`; the model then needs the encoder wherever it is applied.
+
+    `piece_vectors`: the sentence scorer and the finder also read word-piece vectors (``techniques.pieces``),
+    taken from the optional extra's wheel and kept in the model, which then applies without the extra.
     """
     started = time.process_time()
-    examples = _examples(articles, parsed, progress)
+    pieces = None
+    if piece_vectors:
+        from newsgraph.techniques import pieces as piece_module
+
+        if encoder_dims > 0 or tagger:
+            from newsgraph.errors import InputError
+
+            raise InputError("word-piece vectors go without --encoder and --tagger: both feed the finder's dense columns")
+        if parsed is None:
+            from newsgraph.training.parse import parse
+
+            parsed = parse(a.text for a in articles)
+        parsed = list(parsed)
+        pieces = piece_module.from_wheel().fit([piece_module.doc_inputs(doc) for _, doc in parsed])
+    examples = _examples(articles, parsed, progress, pieces)
     if len(examples) < 2:
         from newsgraph.errors import InputError
 
@@ -435,6 +452,12 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     if progress:
         progress(f"span threshold {threshold}; fitting on all {len(examples)} articles")
     sentence = _fit_sentence(examples, c_sentence)
+    if pieces is not None and hasattr(sentence, "coef_"):
+        # the scorer's weights on the 384 piece columns become one score per piece (``PieceVectors.collapse``); the
+        # scorer then reads one column, whose weight is 1
+        pieces.collapse(sentence.coef_[0, N_FEATURES:])
+        sentence.coef_ = np.hstack([sentence.coef_[:, :N_FEATURES], np.ones((1, 1))])
+        sentence.n_features_in_ = N_FEATURES + 1
     finder = _fit_finder(examples, {ex.id: _stacked(ex.feats, sentence_oof[ex.id], rates.excluding(own[j]))
                                     for j, ex in enumerate(examples)}, c_finder)
     classifier = _fit_classifier(examples, c_classifier)
@@ -447,4 +470,10 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         meta["encoder"] = {"name": encoder.NAME, "dims": projection.dims, "scale": projection.scale}
     if token_tagger is not None:
         meta["tagger"] = token_tagger.meta
-    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates, projection, token_tagger)
+    if pieces is not None:
+        from newsgraph.techniques import pieces as piece_module
+
+        meta["pieces"] = {"name": pieces.name, "sentence_scale": piece_module.SENTENCE_SCALE,
+                          "token_dims": pieces.projection.dims, "token_scale": piece_module.TOKEN_SCALE}
+    return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates, projection, token_tagger,
+                          pieces)
