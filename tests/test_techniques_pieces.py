@@ -173,6 +173,27 @@ def test_a_saved_piece_model_applies_alike_without_the_optional_extra(pieces_mod
     assert {m for m in ("torch", "transformers") if m in sys.modules} == before
 
 
+def test_a_piece_model_trained_without_any_span_keeps_its_table_and_applies(monkeypatch, tmp_path, nlp):
+    """Articles without a labelled span leave a one-class scorer that has no weights to fold: the model keeps the
+    unfolded table, saves it, and applies through the 384-wide path."""
+    from newsgraph.techniques import pieces, statistical
+    from newsgraph.training import ptc
+    from newsgraph.training import techniques as training
+
+    monkeypatch.setattr(pieces, "from_wheel", _toy_pieces)
+    folder = _write_folder(tmp_path / "ptc")
+    for labels in (folder / "labels").iterdir():
+        labels.write_text("", encoding="utf-8")
+    model = training.train(ptc.read_folder(folder), folds=3, piece_vectors=True)
+    assert not model.pieces.collapsed and not hasattr(model.sentence, "coef_")
+    model.save(tmp_path / "model.joblib")
+    loaded = statistical.load(tmp_path / "model.joblib")
+    assert loaded.pieces.table is not None and loaded.pieces.table.dtype == np.float16
+    doc = nlp(ARTICLES[0])
+    assert loaded.features(doc).sentences.shape[1] == statistical.N_FEATURES + 24
+    assert loaded.find(doc) == model.find(doc)
+
+
 def test_piece_vectors_do_not_go_with_the_encoder_or_the_tagger(monkeypatch, tmp_path):
     from newsgraph.errors import InputError
     from newsgraph.techniques import encoder, pieces
