@@ -102,7 +102,8 @@ def test_a_model_carries_its_default_min_score_and_an_older_file_says_to_train_a
     old = tmp_path / "old.joblib"
     joblib.dump({"format": statistical.FORMAT - 1, "sentence": None}, old)
     with pytest.raises(InputError, match=f"format {statistical.FORMAT - 1} and this version reads formats "
-                                         f"{statistical.FORMAT} and {statistical.FORMAT_PIECES}.*train it again"):
+                                         f"{statistical.FORMAT}, {statistical.FORMAT_PIECES}, "
+                                         f"{statistical.FORMAT_PIECE_TAGGER}.*train it again"):
         TechniqueOptions("model", old).load_model()
     from newsgraph.cli import main
 

@@ -140,7 +140,7 @@ def test_the_word_cache_keeps_each_word_its_own_numbers(pieces_model, nlp, monke
                                  np.cumsum([t.is_sent_start for t in doc]) - 1, len(list(doc.sents)))
             np.testing.assert_array_equal(got[0], sentence_cols)
             np.testing.assert_array_equal(got[1], token_cols)
-    assert len(cached._rows) <= 40 + max(len(d) for d in docs)
+    assert len(cached._numbers._rows) <= 40 + max(len(d) for d in docs)
 
 
 def test_empty_and_blank_documents_go_through_a_piece_model(pieces_model, nlp):

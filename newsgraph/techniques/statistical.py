@@ -11,7 +11,8 @@ Three models, stacked:
   often its word and word pairs lay inside spans in the training articles
   (``WordRates``); with the optional encoder (``techniques train --encoder``), also the token's
   all-MiniLM-L6-v2 vector, projected (``encoder.Projection``); with the optional fine-tuned tagger
-  (``techniques train --tagger``), its probability that the token lies in a span (``tagger.columns``);
+  (``techniques train --tagger``), or the word-window tagger over word-piece vectors (``techniques train
+  --piece-tagger``, ``piece_tagger``), its probability that the token lies in a span (``tagger.columns``);
 - technique classifier: a multinomial logistic regression gives each span one
   of the 14 PTC classes.
 
@@ -59,6 +60,10 @@ FORMAT = 6  # 3: spans decoded by hysteresis, strength = peak probability; 4: th
 # model is written in it, so an older newsgraph, which would feed their wider sentence rows to its scorer, refuses it
 # and the models it reads stay readable here.
 FORMAT_PIECES = 7
+# 8 (FORMAT_PIECE_TAGGER): format 7 whose finder also reads the word-window tagger over the piece vectors
+# (``piece_tagger``), a class an older newsgraph cannot unpickle.
+FORMAT_PIECE_TAGGER = 8
+FORMATS = (FORMAT, FORMAT_PIECES, FORMAT_PIECE_TAGGER)
 N_FEATURES = 2**20
 
 
@@ -945,7 +950,8 @@ class TechniqueModel:
                  projection=None, tagger=None, pieces=None):
         self.pieces = pieces  # pieces.PieceVectors when the scorer and the finder read word-piece vectors
         self.rates = rates
-        self.tagger = tagger  # tagger.TokenTagger when the finder reads the optional fine-tuned tagger's columns
+        # tagger.TokenTagger or piece_tagger.PieceTagger when the finder reads a tagger's columns
+        self.tagger = tagger
         self.projection = projection  # encoder.Projection when the finder reads the optional encoder's vectors
         self.sentence = sentence
         self.finder = finder
@@ -1071,7 +1077,8 @@ class TechniqueModel:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        joblib.dump({"format": FORMAT if self.pieces is None else FORMAT_PIECES, "pieces": self.pieces,
+        form = FORMAT if self.pieces is None else FORMAT_PIECE_TAGGER if "piece_tagger" in self.meta else FORMAT_PIECES
+        joblib.dump({"format": form, "pieces": self.pieces,
                      "sentence": self.sentence, "finder": self.finder, "classifier": self.classifier,
                      "threshold": self.threshold, "thresholds": self.thresholds, "meta": self.meta,
                      "rates": self.rates, "projection": self.projection,
@@ -1087,9 +1094,9 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | str:
         data = joblib.load(path)
     except Exception as e:  # noqa: BLE001 - any unreadable file gets the same message
         return f"it cannot be read ({type(e).__name__})"
-    if not isinstance(data, dict) or data.get("format") not in (FORMAT, FORMAT_PIECES):
+    if not isinstance(data, dict) or data.get("format") not in FORMATS:
         found = data.get("format") if isinstance(data, dict) else None
-        return (f"it was written in model format {found} and this version reads formats {FORMAT} and {FORMAT_PIECES}"
+        return (f"it was written in model format {found} and this version reads formats {', '.join(map(str, FORMATS))}"
                 if found is not None else "it is not a techniques model")
     rates = data.get("rates")
     if rates is not None:

@@ -332,12 +332,40 @@ def _tag(examples: list[_Example], progress: Callable[[str], None] | None, folds
                 i = rows[k]
                 probs[j][s0:s1] = tagger._token_probs(1 / (1 + np.exp(-logits[k])), lower[i][1], s1 - s0)
                 k += 1
-    for ex, p in zip(examples, probs):
-        cols = tagger.columns(p, ex.feats.sent_of)
-        ex.feats.dense = cols if ex.feats.dense is None else np.hstack([ex.feats.dense, cols])
+    _append_tagger_columns(examples, probs)
     final = tagger.fit(lower, labels, progress=progress, **options)
     if progress:
         progress(f"tagger fitted ({time.time() - started:.0f} s)")
+    return final
+
+
+def _append_tagger_columns(examples: list[_Example], probs: list[np.ndarray]) -> None:
+    """Each example's out-of-fold tagger probabilities, as the finder's columns (``tagger.columns``), after its
+    other dense columns."""
+    from newsgraph.techniques import tagger
+
+    for ex, p in zip(examples, probs):
+        cols = tagger.columns(p, ex.feats.sent_of)
+        ex.feats.dense = cols if ex.feats.dense is None else np.hstack([ex.feats.dense, cols])
+
+
+def _piece_tag(examples: list[_Example], pieces, progress: Callable[[str], None] | None, folds: int = TAGGER_FOLDS):
+    """Train the word-window tagger over word-piece vectors (``techniques.piece_tagger``) as ``_tag`` trains the
+    fine-tuned one: the finder's training rows read probabilities from networks fitted on the other `folds` - 1
+    parts of the articles; the network fitted on every article is returned."""
+    from newsgraph.techniques import piece_tagger
+
+    started = time.time()
+    probs: list[np.ndarray] = [np.zeros(0)] * len(examples)
+    for f in range(folds):
+        rest = [ex for j, ex in enumerate(examples) if j % folds != f]
+        fitted = piece_tagger.fit(pieces, [ex.doc for ex in rest], [ex.y_tokens for ex in rest], progress=progress)
+        for j in range(f, len(examples), folds):
+            probs[j] = fitted.token_probabilities(examples[j].doc)
+    _append_tagger_columns(examples, probs)
+    final = piece_tagger.fit(pieces, [ex.doc for ex in examples], [ex.y_tokens for ex in examples], progress=progress)
+    if progress:
+        progress(f"piece tagger fitted ({time.time() - started:.0f} s)")
     return final
 
 
@@ -345,7 +373,7 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
           c_sentence: float = 0.1, c_finder: float = 0.1, c_classifier: float = 2.0,
           min_precision: float = 0.35, span_min_precision: float = 0.35,
           encoder_dims: int = 0, encoder_scale: float = ENCODER_SCALE, tagger: bool = False,
-          tagger_options: dict | None = None, piece_vectors: bool = False) -> TechniqueModel:
+          tagger_options: dict | None = None, piece_vectors: bool = False, piece_tagger: bool = False) -> TechniqueModel:
     """Fit the three models on labelled PTC articles (``parsed``: their (norm, Doc) pairs, when already parsed).
 
     Thresholds come from `folds`-fold cross-validation inside these articles:
@@ -369,9 +397,13 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
 
     `piece_vectors`: the sentence scorer and the finder also read word-piece vectors (``techniques.pieces``),
     taken from the optional extra's wheel and kept in the model, which then applies without the extra.
+
+    `piece_tagger`: word-piece vectors, and the finder also reads a small network trained on them
+    (``techniques.piece_tagger``; training needs torch from the extra, applying numpy alone).
     """
     started = time.process_time()
     pieces = None
+    piece_vectors = piece_vectors or piece_tagger
     if piece_vectors:
         if encoder_dims > 0 or tagger:
             from newsgraph.errors import InputError
@@ -390,6 +422,8 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
         raise InputError("training needs at least two labelled articles")
     projection = _encode(examples, encoder_dims, encoder_scale, progress) if encoder_dims > 0 else None
     token_tagger = _tag(examples, progress, **(tagger_options or {})) if tagger else None
+    if piece_tagger:
+        token_tagger = _piece_tag(examples, pieces, progress)
     folds = max(2, min(folds, len(examples)))
     parts = [list(range(i, len(examples), folds)) for i in range(folds)]
     # Sentence scores for the finder's training rows come from sentence scorers that did not see the article.
@@ -468,7 +502,7 @@ def train(articles, progress: Callable[[str], None] | None = None, parsed=None, 
 
         meta["encoder"] = {"name": encoder.NAME, "dims": projection.dims, "scale": projection.scale}
     if token_tagger is not None:
-        meta["tagger"] = token_tagger.meta
+        meta["piece_tagger" if piece_tagger else "tagger"] = token_tagger.meta
     if pieces is not None:
         meta["pieces"] = {"name": pieces.name, "sentence_scale": piece_module.SENTENCE_SCALE,
                           "token_dims": pieces.projection.dims, "token_scale": piece_module.TOKEN_SCALE}
