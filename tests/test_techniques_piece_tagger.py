@@ -4,14 +4,13 @@ torch, and (only with the optional extra installed) that the numpy network gives
 
 from __future__ import annotations
 
-import sys
 from importlib.util import find_spec
 
 import numpy as np
 import pytest
 
 from tests.test_techniques_eval import ARTICLES, _write_folder
-from tests.test_techniques_pieces import _toy_pieces
+from tests.test_techniques_pieces import _toy_pieces, applies_alike_without_network_packages, trained_with_toy_table
 
 
 def _random_tagger(pieces, dims: int = 6, seed: int = 1):
@@ -98,9 +97,7 @@ def test_the_network_reads_each_sentence_alone_as_its_definition_says(nlp):
 def piece_tagger_model(tmp_path_factory):
     """A model trained with --piece-tagger on the stand-in table, the network's training replaced by a seeded
     random one (no torch here): what training does around it is the real thing. The fits are recorded."""
-    from newsgraph.techniques import piece_tagger, pieces
-    from newsgraph.training import ptc
-    from newsgraph.training import techniques as training
+    from newsgraph.techniques import piece_tagger
 
     fits = []
 
@@ -109,14 +106,8 @@ def piece_tagger_model(tmp_path_factory):
         fits.append(sorted(doc.text[:30] for doc in docs))
         return _random_tagger(table, seed=len(fits))
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pieces, "from_wheel", _toy_pieces)
-        mp.setattr(piece_tagger, "fit", fake_fit)
-        folder = tmp_path_factory.mktemp("piece_tagger")
-        articles = ptc.read_folder(_write_folder(folder / "ptc"))
-        model = training.train(articles, folds=3, piece_tagger=True)
-    path = folder / "model.joblib"
-    model.save(path)
+    model, path, articles = trained_with_toy_table(tmp_path_factory.mktemp("piece_tagger"),
+                                                   [(piece_tagger, "fit", fake_fit)], piece_tagger=True)
     return model, path, articles, fits
 
 
@@ -156,42 +147,25 @@ def test_a_saved_piece_tagger_model_applies_alike_without_torch(piece_tagger_mod
     data = joblib.load(path)
     assert data["format"] == statistical.FORMAT_PIECE_TAGGER == 8 and data["pieces"].table is None
     assert data["tagger"].pieces is data["pieces"] and data["tagger"].per_piece.dtype == np.float16
+    applies_alike_without_network_packages(model, path, nlp)
     loaded = statistical.load(path)
-    for text in ARTICLES:
-        doc = nlp(text)
-        assert loaded.find(doc) == model.find(doc)
-    before = {m for m in ("torch", "transformers") if m in sys.modules}
-    loaded.find(nlp("A shameful, corrupt scheme.\n\nThe vote was six to three."))
-    assert {m for m in ("torch", "transformers") if m in sys.modules} == before
     for text in ("", "  ", "\n\nHello.\n\n"):
         assert isinstance(loaded.find(nlp(text)), list)
 
 
-def test_the_piece_tagger_goes_without_the_encoder_and_needs_the_extra_to_train(monkeypatch, tmp_path):
-    from click.testing import CliRunner
-
-    from newsgraph.cli import main
+def test_the_piece_tagger_goes_without_the_encoder_and_the_tagger(monkeypatch, tmp_path):
+    """(The command line's checks, and the extra it needs to train, are tested with --piece-vectors'.)"""
     from newsgraph.errors import InputError
     from newsgraph.techniques import encoder, pieces
     from newsgraph.training import ptc
     from newsgraph.training import techniques as training
 
-    folder = _write_folder(tmp_path / "ptc")
     monkeypatch.setattr(pieces, "from_wheel", _toy_pieces)
     monkeypatch.setattr(encoder, "available", lambda: True)
-    with pytest.raises(InputError, match="without --encoder and --tagger"):
-        training.train(ptc.read_folder(folder), folds=3, piece_tagger=True, tagger=True)
-    for command in (["train"], ["eval", "--folds", "3"]):  # refused before any article is parsed
-        result = CliRunner().invoke(main, ["techniques", *command, str(folder), "--piece-tagger", "--tagger"])
-        assert result.exit_code == 2 and "--piece-tagger goes without --encoder and --tagger" in result.output
-        assert "parsed" not in result.output
-    monkeypatch.setattr(encoder, "available", lambda: False)
-    result = CliRunner().invoke(main, ["techniques", "train", str(folder), "--piece-tagger", "--model",
-                                       str(tmp_path / "m.joblib"), "--quiet"])
-    assert result.exit_code == 2 and "newsgraph[encoder]" in result.output and "Traceback" not in result.output
-    assert not (tmp_path / "m.joblib").exists()
-    result = CliRunner().invoke(main, ["techniques", "eval", str(folder), "--piece-tagger"])
-    assert result.exit_code == 2 and "--piece-tagger is a training option" in result.output
+    articles = ptc.read_folder(_write_folder(tmp_path / "ptc"))
+    for clash in ({"tagger": True}, {"encoder_dims": 8}):
+        with pytest.raises(InputError, match="without --encoder and --tagger"):
+            training.train(articles, folds=3, piece_tagger=True, **clash)
 
 
 @pytest.mark.skipif(find_spec("torch") is None, reason="torch (the optional extra, pip install newsgraph[encoder]) is not installed")

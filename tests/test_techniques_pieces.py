@@ -54,7 +54,6 @@ def pieces_model(tmp_path_factory):
     import copy
 
     from newsgraph.techniques import pieces
-    from newsgraph.training import ptc
     from newsgraph.training import techniques as training
 
     before = {}
@@ -69,16 +68,26 @@ def pieces_model(tmp_path_factory):
         before["pieces"] = copy.deepcopy(self)
         return collapse(self, weights)
 
+    patches = [(training, "_fit_sentence", keeping_fit), (pieces.PieceVectors, "collapse", keeping_collapse)]
+    return (*trained_with_toy_table(tmp_path_factory.mktemp("pieces"), patches, piece_vectors=True), before)
+
+
+def trained_with_toy_table(folder, patches, **options):
+    """(model, its saved file, the articles): trained on the example articles with the stand-in table, with
+    `patches` ((object, attribute, value) each) in place while training."""
+    from newsgraph.techniques import pieces
+    from newsgraph.training import ptc
+    from newsgraph.training import techniques as training
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pieces, "from_wheel", _toy_pieces)
-        mp.setattr(training, "_fit_sentence", keeping_fit)
-        mp.setattr(pieces.PieceVectors, "collapse", keeping_collapse)
-        folder = tmp_path_factory.mktemp("pieces")
+        for target, name, value in patches:
+            mp.setattr(target, name, value)
         articles = ptc.read_folder(_write_folder(folder / "ptc"))
-        model = training.train(articles, folds=3, piece_vectors=True)
+        model = training.train(articles, folds=3, **options)
     path = folder / "model.joblib"
     model.save(path)
-    return model, path, articles, before
+    return model, path, articles
 
 
 def test_a_model_trained_with_piece_vectors_reads_them_in_both_models(pieces_model, nlp):
@@ -164,12 +173,20 @@ def test_a_saved_piece_model_applies_alike_without_the_optional_extra(pieces_mod
     # the file carries the vocabulary and the folded numbers, not the 384-wide table
     assert data["format"] == statistical.FORMAT_PIECES and data["pieces"].table is None
     assert data["pieces"].per_piece.shape == (len(model.pieces.vocab), model.pieces.projection.dims + 1)
+    applies_alike_without_network_packages(model, path, nlp)
+
+
+def applies_alike_without_network_packages(model, path, nlp) -> None:
+    """The model loaded from `path` finds what `model` finds on the example articles, and applying it imports
+    neither torch nor transformers."""
+    from newsgraph.techniques import statistical
+
     loaded = statistical.load(path)
     for text in ARTICLES:
         doc = nlp(text)
         assert loaded.find(doc) == model.find(doc)
     before = {m for m in ("torch", "transformers") if m in sys.modules}
-    loaded.find(nlp("A shameful, corrupt scheme."))
+    loaded.find(nlp("A shameful, corrupt scheme.\n\nThe vote was six to three."))
     assert {m for m in ("torch", "transformers") if m in sys.modules} == before
 
 
@@ -207,7 +224,8 @@ def test_piece_vectors_do_not_go_with_the_encoder_or_the_tagger(monkeypatch, tmp
         training.train(articles, folds=3, piece_vectors=True, encoder_dims=8)
 
 
-def test_training_with_piece_vectors_needs_the_extra_and_eval_takes_them_with_folds(monkeypatch, tmp_path):
+@pytest.mark.parametrize("flag", ["--piece-vectors", "--piece-tagger"])
+def test_training_with_piece_vectors_needs_the_extra_and_eval_takes_them_with_folds(flag, monkeypatch, tmp_path):
     from click.testing import CliRunner
 
     from newsgraph.cli import main
@@ -215,15 +233,15 @@ def test_training_with_piece_vectors_needs_the_extra_and_eval_takes_them_with_fo
 
     folder = _write_folder(tmp_path / "ptc")
     monkeypatch.setattr(encoder, "available", lambda: False)
-    result = CliRunner().invoke(main, ["techniques", "train", str(folder), "--piece-vectors", "--model",
+    result = CliRunner().invoke(main, ["techniques", "train", str(folder), flag, "--model",
                                        str(tmp_path / "m.joblib"), "--quiet"])
     assert result.exit_code == 2 and "newsgraph[encoder]" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "m.joblib").exists()
-    result = CliRunner().invoke(main, ["techniques", "eval", str(folder), "--piece-vectors"])
-    assert result.exit_code == 2 and "--piece-vectors is a training option" in result.output
+    result = CliRunner().invoke(main, ["techniques", "eval", str(folder), flag])
+    assert result.exit_code == 2 and f"{flag} is a training option" in result.output
     for command in (["train"], ["eval", "--folds", "3"]):  # refused before any article is parsed
-        result = CliRunner().invoke(main, ["techniques", *command, str(folder), "--piece-vectors", "--encoder"])
-        assert result.exit_code == 2 and "--piece-vectors goes without --encoder and --tagger" in result.output
+        result = CliRunner().invoke(main, ["techniques", *command, str(folder), flag, "--encoder"])
+        assert result.exit_code == 2 and f"{flag} goes without --encoder and --tagger" in result.output
         assert "parsed" not in result.output
 
 
