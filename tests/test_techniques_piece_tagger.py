@@ -13,8 +13,30 @@ from tests.test_techniques_eval import ARTICLES, _write_folder
 from tests.test_techniques_pieces import _toy_pieces, applies_alike_without_network_packages, trained_with_toy_table
 
 
-def _random_tagger(pieces, dims: int = 6, seed: int = 1):
-    """A PieceTagger with seeded random weights over `pieces` (a trained one without torch)."""
+class _Weights:
+    """Stands in for a trained torch network: ``folded`` reads only its ``state_dict()``."""
+
+    def __init__(self, state: dict[str, np.ndarray]):
+        self.state = state
+
+    def state_dict(self):
+        return {k: _Tensor(v) for k, v in self.state.items()}
+
+
+class _Tensor:
+    def __init__(self, value):
+        self.value = value
+
+    def detach(self):
+        return self
+
+    def numpy(self):
+        return self.value
+
+
+def _random_state(inputs: int, dims: int = 6, seed: int = 1) -> dict[str, np.ndarray]:
+    """Seeded random weights named and shaped as torch keeps the network's (a convolution's weight is
+    (out, in, width))."""
     from newsgraph.techniques import piece_tagger as pt
 
     rng = np.random.default_rng(seed)
@@ -22,43 +44,50 @@ def _random_tagger(pieces, dims: int = 6, seed: int = 1):
     def r(*shape):
         return rng.standard_normal(shape).astype(np.float32) * 0.5
 
-    per_piece = (pieces.table.astype(np.float32) @ r(pieces.dims, dims)).astype(np.float16)
-    weights = {"flags": r(pt.FLAGS, dims), "b_in": r(dims), "c1": r(pt.WIDTH * dims, dims), "b1": r(dims),
-               "c2": r(pt.WIDTH * dims, dims), "b2": r(dims), "ctx": r(dims, dims), "b_ctx": r(dims),
-               "out": r(dims, 1), "b_out": r(1)}
-    return pt.PieceTagger(pieces, per_piece, weights, {"dims": dims, "seed": seed})
+    return {"inp.weight": r(dims, inputs), "inp.bias": r(dims), "flags.weight": r(dims, pt.FLAGS),
+            "c1.weight": r(dims, dims, pt.WIDTH), "c1.bias": r(dims), "c2.weight": r(dims, dims, pt.WIDTH),
+            "c2.bias": r(dims), "ctx.weight": r(dims, dims), "ctx.bias": r(dims), "out.weight": r(1, dims),
+            "out.bias": r(1)}
 
 
-def _plain_logits(tagger, doc, bounds):
-    """The network read one sentence and one word at a time, straight from its definition: no sentences laid end
-    to end, no matrix of shifted copies."""
+def _random_tagger(pieces, dims: int = 6, seed: int = 1):
+    """A PieceTagger folded from seeded random weights over `pieces` (a trained one, without torch)."""
     from newsgraph.techniques import piece_tagger as pt
 
-    w = tagger.weights
-    dims = tagger.per_piece.shape[1]
+    return pt.folded(_Weights(_random_state(pieces.dims, dims, seed)), pieces, {"dims": dims, "seed": seed})
+
+
+def _plain_logits(state, pieces, doc, bounds):
+    """The network as torch defines it, read one sentence and one word at a time from its torch-shaped weights
+    (`state`): a convolution sums weight[out, in, k] times the input k - 2 steps (times the gap) away, zeros past
+    the sentence's ends. Only the first layer's piece rows are rounded to float16 as the model keeps them."""
+    from newsgraph.techniques import piece_tagger as pt
+
+    dims = state["inp.bias"].shape[0]
     flags = pt.flags(doc)
     out = np.full(len(doc), np.nan)
+    per_piece = (pieces.table.astype(np.float32) @ state["inp.weight"].T).astype(np.float16).astype(np.float64)
 
-    def conv(h, kernel, bias, gap):
-        got = np.zeros((len(h), kernel.shape[1]))
+    def conv(h, name, gap):
+        weight, got = state[name + ".weight"], np.zeros((len(h), dims))
         for i in range(len(h)):
-            got[i] = bias
+            got[i] = state[name + ".bias"]
             for k in range(pt.WIDTH):
                 j = i + (k - pt.WIDTH // 2) * gap
                 if 0 <= j < len(h):
-                    got[i] += h[j] @ kernel[k * dims:(k + 1) * dims]
+                    got[i] += weight[:, :, k] @ h[j]
         return got
 
     for s, e in bounds:
         rows = []
         for i in range(s, e):
-            pieces = tagger.pieces._pieces_of(doc[i].lower_)
-            word = tagger.per_piece[list(pieces)].astype(np.float32).mean(axis=0) if pieces else np.zeros(dims)
-            rows.append(np.maximum(word + flags[i] @ w["flags"] + w["b_in"], 0))
-        h1 = np.maximum(conv(np.array(rows), w["c1"], w["b1"], 1), 0)
-        h2 = np.maximum(conv(h1, w["c2"], w["b2"], pt.GAP), 0) + h1
-        context = h2.max(axis=0) @ w["ctx"] + w["b_ctx"]
-        out[s:e] = (np.maximum(h2 + context, 0) @ w["out"] + w["b_out"])[:, 0]
+            found = pieces._pieces_of(doc[i].lower_)
+            word = per_piece[list(found)].mean(axis=0) if found else np.zeros(dims)
+            rows.append(np.maximum(word + state["flags.weight"] @ flags[i] + state["inp.bias"], 0))
+        h1 = np.maximum(conv(np.array(rows), "c1", 1), 0)
+        h2 = np.maximum(conv(h1, "c2", pt.GAP), 0) + h1
+        context = state["ctx.weight"] @ h2.max(axis=0) + state["ctx.bias"]
+        out[s:e] = np.maximum(h2 + context, 0) @ state["out.weight"][0] + state["out.bias"][0]
     out[[t.is_space for t in doc]] = np.nan
     return out
 
@@ -68,13 +97,15 @@ def test_the_network_reads_each_sentence_alone_as_its_definition_says(nlp):
     the sentences `keep` leaves out, and whitespace, get no probability; flags read the word's spelling."""
     from newsgraph.techniques import piece_tagger as pt
 
-    tagger = _random_tagger(_toy_pieces())
+    pieces = _toy_pieces()
+    tagger = _random_tagger(pieces)
     doc = nlp(ARTICLES[0] + "\n" + ARTICLES[1])
     bounds = pt.sentence_bounds(doc)
     assert len(bounds) >= 6
     got = tagger.logits([t.lower_ for t in doc], np.array([t.is_space for t in doc]), pt.flags(doc), bounds)
-    want = _plain_logits(tagger, doc, bounds)
+    want = _plain_logits(_random_state(pieces.dims), pieces, doc, bounds)
     assert np.array_equal(np.isnan(got), np.isnan(want)) and (~np.isnan(got)).sum() > 40
+    assert np.nanstd(want) > 1  # the words' logits differ: a wrong layer would show
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
     keep = np.zeros(len(bounds), dtype=bool)
     keep[[1, 4]] = True
@@ -98,17 +129,23 @@ def piece_tagger_model(tmp_path_factory):
     """A model trained with --piece-tagger on the stand-in table, the network's training replaced by a seeded
     random one (no torch here): what training does around it is the real thing. The fits are recorded."""
     from newsgraph.techniques import piece_tagger
+    from newsgraph.training import techniques as training
 
-    fits = []
+    fits, rows = [], []
+    append = training._append_tagger_columns
 
     def fake_fit(table, docs, labels, progress=None):
         assert table.table is not None and not table.collapsed  # the network trains on the unfolded table
-        fits.append(sorted(doc.text[:30] for doc in docs))
-        return _random_tagger(table, seed=len(fits))
+        fits.append((sorted(doc.text[:30] for doc in docs), _random_tagger(table, seed=len(fits) + 1)))
+        return fits[-1][1]
 
-    model, path, articles = trained_with_toy_table(tmp_path_factory.mktemp("piece_tagger"),
-                                                   [(piece_tagger, "fit", fake_fit)], piece_tagger=True)
-    return model, path, articles, fits
+    def recording_append(examples, probs):
+        rows.extend((ex.doc, p.copy()) for ex, p in zip(examples, probs))
+        return append(examples, probs)
+
+    patches = [(piece_tagger, "fit", fake_fit), (training, "_append_tagger_columns", recording_append)]
+    model, path, articles = trained_with_toy_table(tmp_path_factory.mktemp("piece_tagger"), patches, piece_tagger=True)
+    return model, path, articles, (fits, rows)
 
 
 def test_training_fits_the_network_on_halves_then_on_all_and_the_finder_reads_it(piece_tagger_model, nlp):
@@ -117,9 +154,16 @@ def test_training_fits_the_network_on_halves_then_on_all_and_the_finder_reads_it
     its finder reads the tagger's columns after the piece columns."""
     from newsgraph.techniques import piece_tagger, statistical, tagger
 
-    model, _, articles, fits = piece_tagger_model
+    model, _, articles, (fits, rows) = piece_tagger_model
+    texts = [f[0] for f in fits]
     assert len(fits) == 3
-    assert sorted(fits[0] + fits[1]) == fits[2] and not set(fits[0]) & set(fits[1]) and len(fits[2]) == len(articles)
+    assert sorted(texts[0] + texts[1]) == texts[2] and not set(texts[0]) & set(texts[1]) and len(texts[2]) == len(articles)
+    assert len(rows) == len(articles)
+    for doc, probs in rows:  # each article's training row reads the network fitted on the other half
+        (blind,) = [tagger for seen, tagger in fits[:2] if doc.text[:30] not in seen]
+        (saw,) = [tagger for seen, tagger in fits[:2] if doc.text[:30] in seen]
+        np.testing.assert_array_equal(probs, blind.token_probabilities(doc))
+        assert not np.allclose(probs, saw.token_probabilities(doc), equal_nan=True)
     assert isinstance(model.tagger, piece_tagger.PieceTagger) and model.tagger.meta == {"dims": 6, "seed": 3}
     assert model.meta["piece_tagger"] == {"dims": 6, "seed": 3} and "tagger" not in model.meta
     assert model.pieces is not None and model.pieces.collapsed and model.tagger.pieces is model.pieces
@@ -192,3 +236,13 @@ def test_the_numpy_network_gives_what_the_trained_torch_network_gives(nlp):
         want = np.concatenate(want)
         assert np.array_equal(np.isnan(got), np.isnan(want))
         np.testing.assert_allclose(got, want, atol=2e-3)
+        # as training reads them: the sentences padded into one batch, the padding masked
+        rows = pt._sentences(table, [doc], [y])
+        width = max(len(v) for v, _, _ in rows)
+        x, f, m = (np.zeros((len(rows), width, n), np.float32) for n in (table.dims, pt.FLAGS, 1))
+        for r, (v, fl, _) in enumerate(rows):
+            x[r, :len(v)], f[r, :len(v)], m[r, :len(v)] = v, fl, 1
+        with torch.inference_mode():
+            batched = net(torch.from_numpy(x), torch.from_numpy(f), torch.from_numpy(m[..., 0])).numpy()
+        batched = np.concatenate([np.where(t < 0, np.nan, batched[r, :len(t)]) for r, (_, _, t) in enumerate(rows)])
+        np.testing.assert_allclose(batched, want, atol=1e-4)

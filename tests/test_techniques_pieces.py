@@ -150,6 +150,13 @@ def test_the_word_cache_keeps_each_word_its_own_numbers(pieces_model, nlp, monke
             np.testing.assert_array_equal(got[0], sentence_cols)
             np.testing.assert_array_equal(got[1], token_cols)
     assert len(cached._numbers._rows) <= 40 + max(len(d) for d in docs)
+    # a table four times as wide as the folded numbers keeps a quarter of the words, in as many bytes
+    wide = pieces.WordRows(np.ones((len(model.pieces.vocab), 4 * pieces.CACHE_WIDTH), np.float16), model.pieces._pieces_of)
+    vocab = model.pieces.vocab[2:]
+    assert len(vocab) >= 40
+    for k in range(0, 40, 5):
+        wide(vocab[k:k + 5])
+        assert 0 < len(wide._rows) <= 10
 
 
 def test_empty_and_blank_documents_go_through_a_piece_model(pieces_model, nlp):
@@ -177,17 +184,18 @@ def test_a_saved_piece_model_applies_alike_without_the_optional_extra(pieces_mod
 
 
 def applies_alike_without_network_packages(model, path, nlp) -> None:
-    """The model loaded from `path` finds what `model` finds on the example articles, and applying it imports
-    neither torch nor transformers."""
+    """The model read from `path` finds what `model` finds on the example articles, with torch and transformers
+    made unimportable while it is read and applied (an import of either would fail the test, installed or not)."""
     from newsgraph.techniques import statistical
 
-    loaded = statistical.load(path)
-    for text in ARTICLES:
-        doc = nlp(text)
-        assert loaded.find(doc) == model.find(doc)
-    before = {m for m in ("torch", "transformers") if m in sys.modules}
-    loaded.find(nlp("A shameful, corrupt scheme.\n\nThe vote was six to three."))
-    assert {m for m in ("torch", "transformers") if m in sys.modules} == before
+    docs = [nlp(text) for text in ARTICLES + ["A shameful, corrupt scheme.\n\nThe vote was six to three."]]
+    expected = [model.find(doc) for doc in docs]
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [m for m in sys.modules if m.split(".")[0] in ("torch", "transformers")] + ["torch", "transformers"]:
+            mp.setitem(sys.modules, name, None)  # `import torch` now raises ImportError
+        loaded = statistical._load.__wrapped__(str(path), path.stat().st_mtime_ns)  # read afresh, not from the cache
+        assert not isinstance(loaded, str), loaded
+        assert [loaded.find(doc) for doc in docs] == expected
 
 
 def test_a_piece_model_trained_without_any_span_keeps_its_table_and_applies(monkeypatch, tmp_path, nlp):

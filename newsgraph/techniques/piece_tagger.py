@@ -9,7 +9,7 @@ reading beside each word. It learns, from the training articles only, whether ea
 finder reads its probability as the tagger's columns (``tagger.columns``).
 
 Training uses torch (the optional extra). Applying is numpy: the first layer is linear in the piece rows, so it is
-folded into one row of ``DIMS`` numbers per piece (kept per word, ``pieces.WordRows``), and the rest is three
+folded into one row of ``DIMS`` numbers per piece (kept per word, ``pieces.WordRows``), and the rest is a few
 matrix products per document. No library offers a numpy-only sequence tagger that loads trained weights, and
 running torch in a build would put the extra back on the default install.
 """

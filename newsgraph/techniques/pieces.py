@@ -32,6 +32,7 @@ TOKEN_DIMS = 32
 TOKEN_SCALE = 0.3
 FIT_STRIDE = 3  # every third word's vector fits the projection: ptc-dev's 290,000 would hold 450 MB, and its SVD reads 50,000
 WORD_CACHE = 200_000  # words whose folded numbers are kept (a long build sees many words once)
+CACHE_WIDTH = 33  # the folded numbers' own width; a wider table (the piece tagger's) keeps fewer words, in as many bytes
 MAX_WORD = 100  # longer "words" (URLs, runs of symbols) get the unknown piece, as BERT's tokenizer does
 _UNKNOWN = "[UNK]"
 
@@ -124,6 +125,12 @@ class PieceVectors:
         self._words: dict[str, tuple[int, ...]] = {}
         self._numbers: WordRows | None = None
 
+    def __setstate__(self, state):
+        for stale in ("_rows", "_cache"):  # a model written before ``WordRows`` kept its word cache here
+            state.pop(stale, None)
+        self.__dict__.update(state)
+        self._numbers = None
+
     def __getstate__(self):
         state = dict(self.__dict__)
         state.update(_index=None, _words={}, _numbers=None)
@@ -213,7 +220,7 @@ class PieceVectors:
             v = self.token_vectors(words)
             means = self.sentence_means(v, sent_of, sentences, space)
             return (means - self.sentence_mean) / self.sentence_std * SENTENCE_SCALE, self.projection(v)
-        if getattr(self, "_numbers", None) is None:
+        if self._numbers is None:
             self._numbers = WordRows(self.per_piece, self._pieces_of)
         numbers = self._numbers(words)
         score = self.sentence_means(numbers[:, -1:], sent_of, sentences, space) + self.offset
@@ -242,7 +249,8 @@ class WordRows:
         """(words, width) float32."""
         rows = [self._rows.get(w, -1) for w in words]
         if -1 in rows:
-            if len(self._rows) + len(words) > WORD_CACHE:
+            width = self.per_piece.shape[1]
+            if len(self._rows) + len(words) > WORD_CACHE * CACHE_WIDTH // max(CACHE_WIDTH, width):
                 self._rows = {}
             known = self._rows
             rows = [known[w] if w in known else self._row(w) for w in words]

@@ -1012,8 +1012,10 @@ class TechniqueModel:
 
     @property
     def encoder_gate(self) -> float | None:
-        """The bar of ``reading_mask`` on score less calm penalty, for a model that reads the encoder (None
-        otherwise: a light model's finder costs little, and its spans under the default min-score stay)."""
+        """The bar of ``reading_mask`` on score less calm penalty, for a model that reads the encoder or a tagger
+        (None otherwise: a light model's finder costs little, and its spans under the default min-score stay). A
+        tagger model's spans under its default min-score in the sentences the bar skips are not found, so a lower
+        ``--min-score`` shows none there."""
         if self.tagger is None and self.projection is None:
             return None
         bar = self.meta.get("encoder_gate")
