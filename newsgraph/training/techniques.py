@@ -209,7 +209,7 @@ def encoder_gate(examples: list[_Example], scored: list[list[tuple[int, int, flo
     The encoder is what a MiniLM model pays for (MiniLM on every sentence it reads costs about three times the
     parse); plain reporting reads calm, so its penalty takes most of its sentences below this bar: on 300 BBC
     articles the held-out folds of ptc-dev chose bars that encode 13-14% of the sentences instead of 82-87%. A
-    word-window tagger (``piece_tagger``) costs far less, but the bar keeps its model under the light model's cost:
+    word-window tagger (``piece_tagger``) costs far less, and the bar keeps its model near the light model's cost:
     it reads 20% of those articles' tokens closely, the ``--piece-vectors`` model 64%."""
     q = []
     for ex, found in zip(examples, scored):
