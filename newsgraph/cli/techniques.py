@@ -138,7 +138,7 @@ piece_tagger_option = click.option(
          "(training needs `pip install newsgraph[encoder]`; the model then runs without the extra).")
 
 
-def _require_extra(encoder: bool, tagger: bool, piece_vectors: bool, piece_tagger: bool = False) -> None:
+def _require_extra(encoder: bool, tagger: bool, piece_vectors: bool, piece_tagger: bool) -> None:
     """Refuse what training would refuse, before any article is parsed: options that clash, the missing extra."""
     if (piece_vectors or piece_tagger) and (encoder or tagger):
         flag = "--piece-tagger" if piece_tagger else "--piece-vectors"
