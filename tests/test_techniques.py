@@ -69,6 +69,32 @@ def test_scorer_reproduces_hand_computed_tc():
     assert (score.precision, score.recall, score.f1) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
 
 
+def test_line_breakdown_tells_a_wrong_line_from_a_wrong_span():
+    """A span in a line without gold costs precision that a perfect choice of lines would win back; a span too
+    long in the right line costs what perfect spans there would win back. Computed by hand:
+    SI P = (6/13 + 0) / 2, R = (6/6 + 0) / 2 (the gold "calm" line is not marked)."""
+    from types import SimpleNamespace
+
+    from newsgraph.training.evaluate import every_line
+    from newsgraph.training.scorer import line_breakdown
+
+    text = "Calm words here.\nA brutal speech.\nMore calm text.\n"
+    lines = every_line([SimpleNamespace(id="1", text=text)])
+    gold = [("1", *_at(text, "brutal")), ("1", *_at(text, "calm"))]
+    predicted = [("1", *_at(text, "brutal speech")), ("1", *_at(text, "words"))]
+    b = line_breakdown(predicted, gold, lines)
+    assert (b.lines, b.loaded, b.marked, b.both) == (3, 2, 2, 1)
+    si = span_identification(predicted, gold)
+    assert (si.precision, si.recall) == pytest.approx((3 / 13, 1 / 2))
+    # spans in the unloaded line dropped: precision rises, recall cannot change
+    assert (b.loaded_lines_only.precision, b.loaded_lines_only.recall, b.loaded_lines_only.predicted) == pytest.approx((6 / 13, 1 / 2, 1))
+    # inside the one line both marked and loaded: "brutal speech" against "brutal"
+    assert (b.inside.precision, b.inside.recall, b.inside.gold) == pytest.approx((6 / 13, 1.0, 1))
+    # "brutal" in place of "brutal speech"; "words" stays, wrong: P (0 + 1) / 2, R (1 + 0) / 2
+    assert (b.gold_shapes.precision, b.gold_shapes.recall) == pytest.approx((1 / 2, 1 / 2))
+    assert b.as_dict()["gold_shapes"]["f1"] == 0.5
+
+
 @pytest.mark.parametrize(
     "spans, merged",
     [

@@ -77,6 +77,12 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
     assert sum(r["tc"]["gold"] for r in result["per_fold"]) == gold
     expected = span_identification(every_line(articles), [(a.id, g.start, g.end) for a in articles for g in a.spans])
     assert result["baseline_si"]["f1"] == round(expected.f1, 4)
+    # where the pooled spans lose, by line: dropping the spans of lines without gold never changes recall
+    by_line = result["by_line"]
+    assert by_line["lines"] == len(every_line(articles)) and by_line["loaded"] <= by_line["lines"]
+    assert by_line["both"] <= min(by_line["loaded"], by_line["marked"])
+    assert by_line["loaded_lines_only"]["recall"] == result["si"]["recall"]
+    assert by_line["loaded_lines_only"]["precision"] >= result["si"]["precision"]
     # no --min-score: each fold is scored at its own model's default, chosen inside its training articles
     assert result["min_score"] is None and all(0 < r["min_score"] <= 1 for r in result["per_fold"])
     assert {"0.5", "0.6"} | {str(r["min_score"]) for r in result["per_fold"]} <= set(result["by_min_score"])
@@ -90,6 +96,7 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
     assert text.exit_code == 0, text.output
     assert "2-fold cross-validation over 6 articles (min-score each fold model's own" in text.output
     assert "baseline" in text.output and "pooled" in text.output
+    assert "by line: 24 lines, " in text.output and "gold spans in place of those" in text.output
     bad = CliRunner().invoke(main, ["techniques", "eval", str(folder), "--folds", "7"])
     assert bad.exit_code != 0 and "--folds must be between 2 and the number of articles (6)" in bad.output
 

@@ -203,6 +203,17 @@ def _si_line(label: str, si: dict) -> str:
     return f"{label:<10} P {si['precision']:.4f}  R {si['recall']:.4f}  F1 {si['f1']:.4f}  ({si['predicted']} predicted, {si['gold']} gold spans)"
 
 
+def _by_line(b: dict) -> list[str]:
+    """Where SI loses (``scorer.line_breakdown``): in which lines are marked, or in the spans inside them."""
+    def row(label: str, si: dict, why: str) -> str:
+        return f"  {label:<34} P {si['precision']:.4f}  R {si['recall']:.4f}  F1 {si['f1']:.4f}  {why}"
+
+    return [f"by line: {b['lines']} lines, {b['loaded']} hold gold spans, {b['marked']} marked, {b['both']} both",
+            row("spans in lines holding gold only", b["loaded_lines_only"], "(the SI a perfect choice of lines leaves)"),
+            row("inside the lines marked and loaded", b["inside"], "(spans against gold there)"),
+            row("gold spans in place of those", b["gold_shapes"], "(the SI perfect spans in those lines give)")]
+
+
 @techniques.command(name="eval")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--engine", type=click.Choice(["rules", "model"]), default="rules", show_default=True, help="Which engine to score.")
@@ -282,6 +293,8 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
         click.echo(f"{result['engine']} on {result['articles']} articles")
     click.echo(_si_line("SI", result["si"]))
     click.echo(_si_line("baseline", result["baseline_si"]) + "  (every line one span)")
+    if "by_line" in result:
+        click.echo("\n".join(_by_line(result["by_line"])))
     click.echo(f"TC         micro-F1 {result['tc']['f1']:.4f}  ({result['tc']['gold']} gold spans)")
     for cut, si in result.get("by_min_score", {}).items():
         click.echo(_si_line(f"min {cut}", si))

@@ -18,7 +18,7 @@ from typing import Callable
 from newsgraph.pipeline import AnalysisOptions
 from newsgraph.techniques import rules, statistical
 from newsgraph.training import techniques as training
-from newsgraph.training.scorer import span_identification, technique_classification
+from newsgraph.training.scorer import line_breakdown, span_identification, technique_classification
 
 MIN_SCORES = (0.3, 0.4, 0.5, 0.6, 0.7)  # the confidence cuts cross-validation reports besides the default
 
@@ -87,9 +87,11 @@ def _score_parsed(articles, parsed, options: AnalysisOptions, engine_name: str, 
 
 def _summary(articles, got: dict, min_score: float | None = None) -> dict:
     kept = [p for p in got["predicted"] if min_score is None or p[4] >= min_score]
-    si = span_identification([p[:3] for p in kept], _gold(articles))
-    return {"si": si.as_dict(), "tc": technique_classification(got["tc_pred"], got["tc_gold"]).as_dict(),
-            "baseline_si": span_identification(every_line(articles), _gold(articles)).as_dict(),
+    spans, gold, lines = [p[:3] for p in kept], _gold(articles), every_line(articles)
+    return {"si": span_identification(spans, gold).as_dict(),
+            "tc": technique_classification(got["tc_pred"], got["tc_gold"]).as_dict(),
+            "baseline_si": span_identification(lines, gold).as_dict(),
+            "by_line": line_breakdown(spans, gold, lines).as_dict(),
             "predicted_by_technique": dict(Counter(p[3] for p in kept).most_common())}
 
 
@@ -280,7 +282,9 @@ def score_file(articles, path: str) -> dict:
             if parts[0] in ids:
                 pred.append((parts[0], start, end, parts[1]))
     gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]
-    si = span_identification([p[:3] for p in pred], [g[:3] for g in gold])
+    spans, lines = [p[:3] for p in pred], every_line(articles)
+    si = span_identification(spans, [g[:3] for g in gold])
     tc = technique_classification(pred, gold)
     return {"engine": f"predictions {path}", "articles": len(articles), "si": si.as_dict(), "tc": tc.as_dict(),
-            "baseline_si": span_identification(every_line(articles), _gold(articles)).as_dict()}
+            "baseline_si": span_identification(lines, _gold(articles)).as_dict(),
+            "by_line": line_breakdown(spans, _gold(articles), lines).as_dict()}

@@ -78,6 +78,51 @@ def span_identification(predicted: Iterable[tuple[str, int, int]], gold: Iterabl
     return Score(p, r, _f1(p, r), n_pred, n_gold)
 
 
+@dataclass(frozen=True, slots=True)
+class LineBreakdown:
+    """Where SI loses, by line (a PTC article holds one sentence a line): in choosing which lines to mark, or in
+    the spans drawn inside the right ones. A span belongs to every line it overlaps. `loaded` lines hold a gold
+    span, `marked` ones a predicted span, `both` both."""
+
+    lines: int
+    loaded: int
+    marked: int
+    both: int
+    loaded_lines_only: Score  # the predicted spans that touch a loaded line, against all the gold
+    inside: Score  # the predicted against the gold spans, both taken in the lines marked and loaded
+    gold_shapes: Score  # the gold spans in place of the predicted ones in those lines, against all the gold
+
+    def as_dict(self) -> dict:
+        return {"lines": self.lines, "loaded": self.loaded, "marked": self.marked, "both": self.both,
+                "loaded_lines_only": self.loaded_lines_only.as_dict(), "inside": self.inside.as_dict(),
+                "gold_shapes": self.gold_shapes.as_dict()}
+
+
+def line_breakdown(predicted: Iterable[tuple[str, int, int]], gold: Iterable[tuple[str, int, int]],
+                   lines: Iterable[tuple[str, int, int]]) -> LineBreakdown:
+    """SI taken apart by line; items are (article, start, end). ``loaded_lines_only`` is the SI a perfect choice
+    of lines would leave (spans in lines without gold dropped); ``gold_shapes`` the SI perfect spans inside the
+    lines already chosen would give. The nearer each is to the SI itself, the less that side loses."""
+    predicted, gold = list(predicted), list(gold)
+    by_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for doc, s, e in lines:
+        by_doc[doc].append((s, e))
+
+    def touched(items) -> list[set[tuple[str, int, int]]]:
+        return [{(d, *line) for line in by_doc.get(d, ()) if _overlap((s, e), line)} for d, s, e in items]
+
+    pred_lines, gold_lines = touched(predicted), touched(gold)
+    loaded, marked = set().union(*gold_lines), set().union(*pred_lines)
+    both = loaded & marked
+    on_loaded = [p for p, at in zip(predicted, pred_lines) if at & loaded]
+    on_both = [p for p, at in zip(predicted, pred_lines) if at & both]
+    gold_on_both = [g for g, at in zip(gold, gold_lines) if at & both]
+    elsewhere = [p for p, at in zip(predicted, pred_lines) if not at & both]
+    return LineBreakdown(sum(map(len, by_doc.values())), len(loaded), len(marked), len(both),
+                         span_identification(on_loaded, gold), span_identification(on_both, gold_on_both),
+                         span_identification(elsewhere + gold_on_both, gold))
+
+
 def technique_classification(predicted: Iterable[tuple[str, int, int, str]], gold: Iterable[tuple[str, int, int, str]]) -> Score:
     """TC micro precision/recall/F1; items are (article, start, end, technique)."""
     predicted, gold = list(predicted), list(gold)
