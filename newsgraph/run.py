@@ -149,7 +149,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
                           unchanged=unchanged if meta is None and not options.outlet else None,
                           follow_links=options.follow_links) if files else (),
               web if web is not None else ()),
-        store.document_ids(),
+        {doc: path for doc, path in store.document_ids().items() if _still_there(path)},
     )
 
     def finished(item: Input, skipped: Skipped | None = None) -> None:
@@ -234,6 +234,16 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         opts = techniques.TechniqueOptions(options.analysis.techniques, options.analysis.techniques_model)
         store.set_meta(techniques.MIN_SCORE_META, repr(techniques.default_min_score(opts)))
     report.resolved = resolve_corpus(store)
+
+
+def _still_there(path: str) -> bool:
+    """Whether a stored document's input can still be read: a URL or stdin, or a file (a record's file) on disk.
+
+    An input whose text a stored document already holds is a copy of that document's input, and is skipped; but
+    when that input is gone (a file renamed or moved), the new one is the document's input now, not a copy."""
+    if path == "-" or path.startswith("-#") or is_url(path) or os.path.exists(path):
+        return True
+    return "#" in path and os.path.exists(path.rsplit("#", 1)[0])
 
 
 def _web_summary(web: WebReader, report: BuildReport) -> None:

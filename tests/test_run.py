@@ -238,6 +238,31 @@ def test_deleted_files_are_forgotten_and_forget_drops_inputs(seeds_dir, tmp_path
     assert forget([str(corpus)], str(db)) and _export(db)["documents"] == []
 
 
+def test_a_renamed_file_keeps_its_document_and_a_copy_beside_it_is_still_skipped(seeds_dir, tmp_path, copy_of):
+    """A file renamed between builds is its document's input now, not a copy of the gone file: its text stays in
+    the store under the new name, and the next build does no work. A copy beside a file that is still there is
+    still skipped as a duplicate."""
+    corpus = copy_of(seeds_dir)
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    old = corpus / "004_854adcb34249846f.txt"
+    new = corpus / "renamed.txt"
+    old.rename(new)
+    moved = build([str(corpus)], str(db))
+    assert moved.removed == [str(old)] and not moved.skipped
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
+        doc = store.conn.execute("SELECT doc FROM sources WHERE path = ?", (str(new),)).fetchone()[0]
+        assert store.document_path(doc) == str(new)
+        assert store.conn.execute("SELECT count(*) FROM mentions WHERE doc = ?", (doc,)).fetchone()[0] > 0
+    again = build([str(corpus)], str(db))
+    assert (again.processed, again.unchanged, again.removed) == (0, 5, [])
+    shutil.copy(new, corpus / "zz-copy.txt")
+    copied = build([str(corpus)], str(db))
+    assert [(s.path, s.code) for s in copied.skipped] == [(str(corpus / "zz-copy.txt"), "duplicate")]
+    assert copied.processed == 0
+
+
 def test_batches_returned_out_of_order_are_stored_in_input_order(seeds_dir, tmp_path, monkeypatch):
     """The single writer puts an executor's batches back in input order: the export is the serial one."""
     import random
