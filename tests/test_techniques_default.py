@@ -155,3 +155,33 @@ def test_a_build_records_its_model_default_and_the_outputs_use_it(tmp_path):
         assert store_default(store.conn) == DEFAULT_MIN_SCORE
     finally:
         store.close()
+
+
+def test_a_model_copied_or_touched_reprocesses_nothing_and_a_changed_one_reprocesses_all(tmp_path):
+    """The build's pipeline version names the model by its bytes, not its path, size and time: the same model
+    under a new name, or touched, is the same model; a model with other weights makes every document stale."""
+    import os
+    import shutil
+
+    from newsgraph.pipeline import AnalysisOptions
+    from newsgraph.run import BuildOptions, build
+
+    (tmp_path / "in").mkdir()
+    for n in range(3):
+        (tmp_path / "in" / f"{n}.txt").write_text(f"Story {n}. " + TEXT, encoding="utf-8")
+    model = tmp_path / "model.joblib"
+    _model(0.9, None, min_score=0.97).save(model)
+    db = str(tmp_path / "kb.db")
+
+    def with_model(path) -> BuildOptions:
+        return BuildOptions(analysis=AnalysisOptions(techniques_model=str(path)))
+
+    assert build([str(tmp_path / "in")], db, options=with_model(model)).processed == 3
+    os.utime(model, ns=(1, 1))
+    assert build([str(tmp_path / "in")], db, options=with_model(model)).processed == 0
+    copy = tmp_path / "elsewhere" / "copy.joblib"
+    copy.parent.mkdir()
+    shutil.copy(model, copy)
+    assert build([str(tmp_path / "in")], db, options=with_model(copy)).processed == 0
+    _model(0.9, None, min_score=0.5).save(copy)
+    assert build([str(tmp_path / "in")], db, options=with_model(copy)).processed == 3
