@@ -42,6 +42,12 @@ def test_unreadable_files_are_reported_not_raised(tmp_path):
     docs, problems = read_folder(tmp_path)
     assert [d.name for d in docs] == ["good.tml"]
     assert len(problems) == 1 and problems[0].startswith("bad.tml: not readable TimeML")
+    dct = 'value="2013-03-22" temporalFunction="false" functionInDocument="CREATION_TIME"'
+    assert dct in FIXTURE
+    (tmp_path / "dct.tml").write_text(FIXTURE.replace(dct, dct.replace("2013-03-22", "garbage")), encoding="utf-8")
+    docs, problems = read_folder(tmp_path)
+    assert [d.name for d in docs] == ["good.tml"]
+    assert "dct.tml: its creation time 'garbage' is not a date (YYYY-MM-DD)" in problems
 
 
 def test_scores_follow_tempeval3():

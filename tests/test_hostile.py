@@ -314,6 +314,61 @@ def test_bad_settings_are_named_in_a_clear_message(tmp_path, args, env, code, me
     assert not (tmp_path / "kb.db").exists()  # refused before any work
 
 
+@pytest.mark.parametrize("command", [["export"], ["export", "--format", "graphml"], ["report"]])
+def test_an_output_path_under_a_file_or_an_empty_one_is_a_clear_error(kb, tmp_path, command):
+    (tmp_path / "a.txt").write_text("not a folder", encoding="utf-8")
+    r = _cli(*command, "--db", kb, "-o", tmp_path / "a.txt" / "out")
+    assert r.exit_code == 1 and "cannot write" in r.output and "Not a directory" in r.output, r.output
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "not a folder"
+    r = _cli(*command, "--db", kb, "-o", "")
+    assert r.exit_code == 1 and "the output path is empty" in r.output, r.output
+
+
+def _ptc(folder: Path, text="A loaded line.\n", label="1\tLoaded_Language\t2\t8\n", raw: bytes | None = None) -> Path:
+    (folder / "articles").mkdir(parents=True)
+    (folder / "labels").mkdir()
+    (folder / "articles" / "article1.txt").write_bytes(raw if raw is not None else text.encode("utf-8"))
+    (folder / "labels" / "article1.task2-TC.labels").write_bytes(label if isinstance(label, bytes) else label.encode())
+    return folder
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"label": "1\tDoubt\tabc\t8\n"}, "labels:1: start and end must be whole numbers, not 'abc' and '8'"),
+        ({"label": "1\tDoubt\t2\n"}, "labels:1: expected 'id<TAB>technique<TAB>start<TAB>end'"),
+        ({"label": "\n1\tDoubt\t8\t2\n"}, "labels:2: span 8-2 is not inside the article (15 characters)"),
+        ({"label": "1\tDoubt\t2\t99\n"}, "labels:1: span 2-99 is not inside the article (15 characters)"),
+        ({"label": b"1\tDoubt\t2\t8 \xff\n"}, "labels: not UTF-8 text (byte 12)"),
+        ({"raw": b"\x00\x01binary\x00"}, "article1.txt: binary file"),
+        ({"raw": b""}, "article1.txt: empty file"),
+    ],
+)
+def test_a_bad_labelled_folder_names_the_file_and_line(tmp_path, kwargs, message):
+    folder = _ptc(tmp_path / "ptc", **kwargs)
+    for command in (["techniques", "eval", folder], ["techniques", "train", folder, "--model", tmp_path / "m.joblib"]):
+        r = _cli(*command)
+        assert r.exit_code == 2 and message in r.output, r.output
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_training_refuses_a_model_path_it_cannot_write_before_it_trains(tmp_path, monkeypatch):
+    from newsgraph.training import techniques as training
+
+    monkeypatch.setattr(training, "train", lambda *a, **k: pytest.fail("trained for a model it cannot write"))
+    folder = _ptc(tmp_path / "ptc")
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    r = _cli("techniques", "train", folder, "--model", tmp_path / "a.txt" / "m.joblib")
+    assert r.exit_code == 1 and "a file stands where its folder should be" in r.output, r.output
+
+
+def test_a_predictions_file_that_is_not_text_is_a_clear_error(tmp_path):
+    folder = _ptc(tmp_path / "ptc")
+    (tmp_path / "pred.txt").write_bytes(b"1\tDoubt\t2\t8\n\x89PNG\r\n\x1a\n\x00\xff")
+    r = _cli("techniques", "eval", folder, "--predictions", tmp_path / "pred.txt")
+    assert r.exit_code == 2 and "pred.txt: not UTF-8 text (byte 12)" in r.output, r.output
+
+
 def test_a_file_named_with_a_leading_dash(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("-leading-dash.txt").write_text("Finance ministers met in Lisbon on Tuesday to discuss a loan.", encoding="utf-8")

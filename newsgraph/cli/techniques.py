@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -182,6 +183,8 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, pi
     from newsgraph.training.techniques import train as train_model
 
     _require_extra(encoder, tagger, piece_vectors, piece_tagger)
+    path = Path(model_file) if model_file else model_path()
+    _check_model_path(path)
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
@@ -193,10 +196,27 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, pi
         progress(f"parsed in {parse_cpu:.0f} s of CPU")
     model = train_model(articles, progress=progress, parsed=parsed, encoder_dims=ENCODER_DIMS if encoder else 0,
                         tagger=tagger, piece_vectors=piece_vectors, piece_tagger=piece_tagger)
-    path = Path(model_file) if model_file else model_path()
-    model.save(path)
+    try:
+        model.save(path)
+    except OSError as e:
+        raise click.ClickException(f"cannot write the model to {path}: {e.strerror or e}") from None
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
                f"{time.perf_counter() - started:.0f} s; CPU: parse {parse_cpu:.0f} s, fit {model.meta['cpu_seconds']:.0f} s)")
+
+
+def _check_model_path(path: Path) -> None:
+    """Refuse, before the minutes of training, a model path that cannot be written: a folder, or a place whose
+    folder cannot be made (a file stands where a folder should be)."""
+    if path.is_dir():
+        raise click.ClickException(f"cannot write the model to {path}: it is a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise click.ClickException(f"cannot write the model to {path}: a file stands where its folder should be") from None
+    except OSError as e:
+        raise click.ClickException(f"cannot write the model to {path}: {e.strerror or e}") from None
+    if not os.access(path.parent, os.W_OK):
+        raise click.ClickException(f"cannot write the model to {path}: its folder is not writable")
 
 
 def _si_line(label: str, si: dict) -> str:

@@ -64,6 +64,11 @@ def read_timeml(path: Path) -> TimeMLDocument:
         if timex.get("functionInDocument") == "CREATION_TIME":
             dct = (timex.get("value") or "")[:10] or None
             break
+    if dct is not None:
+        try:
+            dt.date.fromisoformat(dct)
+        except ValueError:
+            raise TimeMLError(f"{path.name}: its creation time {dct!r} is not a date (YYYY-MM-DD)") from None
     body = root.find("TEXT")
     if body is None:
         raise TimeMLError(f"{path.name}: no <TEXT> element")

@@ -35,7 +35,7 @@ def is_write_through(path: str) -> bool:
         return True
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there yet (a file where a folder should be: the write says so)
         return os.path.realpath(path).startswith(_SPECIAL)
     if not stat.S_ISREG(st.st_mode):
         return True
@@ -46,6 +46,8 @@ def is_write_through(path: str) -> bool:
 @contextmanager
 def open_output(path: str, binary: bool = False) -> Iterator[IO]:
     """A file object to write the output `path` to (see the module docstring for what happens where)."""
+    if not path:
+        raise OutputError("the output path is empty: give a file name, or - for standard output")
     if path == "-":
         stream = sys.stdout.buffer if binary else sys.stdout
         try:
@@ -66,7 +68,7 @@ def open_output(path: str, binary: bool = False) -> Iterator[IO]:
     tmp = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         mode = None
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for any new file

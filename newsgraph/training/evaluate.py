@@ -268,19 +268,24 @@ def score_file(articles, path: str) -> dict:
 
     ids = {a.id for a in articles}
     pred = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 4:
-                raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
-            try:
-                start, end = int(parts[2]), int(parts[3])
-            except ValueError:
-                raise InputError(f"{path}:{n}: start and end must be whole numbers") from None
-            if parts[0] in ids:
-                pred.append((parts[0], start, end, parts[1]))
+    try:
+        rows = Path(path).read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); expected 'id<TAB>technique<TAB>start<TAB>end' lines") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    for n, line in enumerate(rows, 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 4:
+            raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
+        try:
+            start, end = int(parts[2]), int(parts[3])
+        except ValueError:
+            raise InputError(f"{path}:{n}: start and end must be whole numbers") from None
+        if parts[0] in ids:
+            pred.append((parts[0], start, end, parts[1]))
     gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]
     spans, lines = [p[:3] for p in pred], every_line(articles)
     si = span_identification(spans, [g[:3] for g in gold])

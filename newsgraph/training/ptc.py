@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgraph.errors import InputError
-from newsgraph.ingest.readers import decode
+from newsgraph.ingest.readers import Problem, decode
 
 _ARTICLE = re.compile(r"^article(\w+)\.txt$")
 _LABELS = re.compile(r"^article(\w+)\..*labels$")
@@ -61,18 +61,39 @@ def read_folder(folder: str | Path, require_labels: bool = True) -> list[Labelle
         if require_labels and aid not in labels:
             continue
         path = articles[aid]
-        text, _ = decode(path.read_bytes())
+        try:
+            text, _ = decode(path.read_bytes())
+        except Problem as problem:
+            raise InputError(f"{path}: {problem.reason}") from None
         item = LabelledArticle(id=aid, path=str(path), text=text)
         if aid in labels:
-            for n, line in enumerate(labels[aid].read_text(encoding="utf-8").splitlines(), 1):
-                if not line.strip():
-                    continue
-                parts = line.split("\t")
-                if len(parts) < 4:
-                    raise InputError(f"{labels[aid]}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
-                item.spans.append(GoldSpan(aid, parts[1], int(parts[2]), int(parts[3])))
+            item.spans.extend(_spans(labels[aid], aid, len(text)))
         out.append(item)
     return out
+
+
+def _spans(path: Path, aid: str, length: int) -> list[GoldSpan]:
+    """The gold spans of one labels file; a line that is not a span inside the article is an error naming it (a
+    span past the text's end or reversed would silently bend every score)."""
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    spans = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 4:
+            raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
+        try:
+            start, end = int(parts[2]), int(parts[3])
+        except ValueError:
+            raise InputError(f"{path}:{n}: start and end must be whole numbers, not {parts[2]!r} and {parts[3]!r}") from None
+        if not 0 <= start <= end <= length:
+            raise InputError(f"{path}:{n}: span {start}-{end} is not inside the article ({length} characters)")
+        spans.append(GoldSpan(aid, parts[1], start, end))
+    return spans
 
 
 def split(articles: list, holdout: float) -> tuple[list, list]:
