@@ -167,6 +167,13 @@ class DaskExecutor:
             self.cluster = None
 
 
+def check_executor(spec: str) -> None:
+    """Refuse an `--executor` that names none, before a build opens its store (it connects to nothing)."""
+    spec = (spec or "local").strip()
+    if spec not in ("local", "serial", "process", "dask") and not spec.startswith(("dask://", "tcp://")):
+        raise InputError(f"unknown executor {spec!r}: use local, dask, or dask://HOST:PORT")
+
+
 def make_executor(spec: str, jobs: int) -> Executor:
     """The executor for `--executor`: local (serial for one job, else a process pool), dask, or dask://HOST:PORT."""
     spec = (spec or "local").strip()

@@ -21,7 +21,7 @@ from itertools import chain
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from newsgraph.executors import in_order, make_executor
+from newsgraph.executors import check_executor, in_order, make_executor
 from newsgraph.ingest import MAX_BYTES, Input, load_manifest, read_inputs, with_duplicates_marked
 from newsgraph.ingest.web import FetchOptions, WebReader, is_url
 from newsgraph.model import Article, Skipped
@@ -108,6 +108,10 @@ def build(
     paths = list(paths)
     resolve_model(options.analysis.model)  # fail early and clearly when the model is missing
     version = pipeline_version(options.analysis)
+    # what the options name is read and checked before the store is opened: a bad manifest or executor leaves
+    # no database behind
+    meta = load_manifest(options.manifest) if options.manifest else None
+    check_executor(options.executor)
     report = BuildReport()
     store = open_store(db_path)
 
@@ -118,14 +122,14 @@ def build(
 
     try:
         with store.writer_lock(on_wait=waiting):
-            _build_locked(store, paths, options, version, report, progress)
+            _build_locked(store, paths, options, version, report, progress, meta)
     finally:
         store.close()
     return report
 
 
-def _build_locked(store: Store, paths: list[str], options: BuildOptions, version: str, report: BuildReport, progress) -> None:
-    meta = load_manifest(options.manifest) if options.manifest else None
+def _build_locked(store: Store, paths: list[str], options: BuildOptions, version: str, report: BuildReport, progress,
+                  meta: dict | None = None) -> None:
     seen: set[str] = set()
 
     def tick(kind: str) -> None:
