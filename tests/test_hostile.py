@@ -176,6 +176,20 @@ def test_a_reader_that_goes_away_is_a_clear_exit(kb):
     assert "broken pipe" in err and "Traceback" not in err and "Exception ignored" not in err
 
 
+def test_a_reader_that_goes_away_from_a_table_is_the_same_clear_exit(kb):
+    """Tables are printed through rich, whose own broken-pipe handling exits 1 without a word. The seeds' quotes
+    table is about 90 KB at this width, more than a pipe holds."""
+    proc = subprocess.Popen([sys.executable, "-m", "newsgraph", "quotes", "--db", str(kb)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "400"})
+    head = proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(120)
+    assert head
+    assert proc.returncode == 141, err
+    assert "broken pipe" in err and "Traceback" not in err and "Exception ignored" not in err
+
+
 # --- databases: empty, damaged, read-only (issue 16 F) ---------------------------------------------
 
 def test_an_empty_file_is_no_database_for_reading_but_build_may_start_one(tmp_path, seeds_dir):

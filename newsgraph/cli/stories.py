@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-from rich.console import Console
 
 from newsgraph.cli.group import main, pass_store
+from newsgraph.cli.tables import PipedConsole
 from newsgraph.errors import InputError
 from newsgraph.store import queries
 
-console = Console()
+console = PipedConsole()
 
 
 @main.command()

@@ -23,12 +23,21 @@ WORD_CAP = 16  # a token longer than this may be cut with "…" when the termina
 FLOOR = 4  # no column narrower than this
 
 
+class PipedConsole(Console):
+    """rich's console, but a reader that goes away (``| head``) is a broken pipe for the CLI to report and exit 141
+    on, as every other output does; rich's own handling exits 1 without a word."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
     """A console for one command, sized now (so COLUMNS set by a caller or a test counts), no highlighting."""
     width = None
     if os.environ.get("COLUMNS", "").isdigit():
         width = int(os.environ["COLUMNS"])
-    return Console(stderr=stderr, highlight=False, width=width, soft_wrap=False)
+    return PipedConsole(stderr=stderr, highlight=False, width=width, soft_wrap=False)
 
 
 def plain(text) -> Text:
