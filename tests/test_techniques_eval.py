@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,14 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
     assert "by line: 24 lines, " in text.output and "gold spans in place of those" in text.output
     bad = CliRunner().invoke(main, ["techniques", "eval", str(folder), "--folds", "7"])
     assert bad.exit_code != 0 and "--folds must be between 2 and the number of articles (6)" in bad.output
+    two = tmp_path / "two"
+    (two / "articles").mkdir(parents=True)
+    (two / "labels").mkdir()
+    for n in (1, 2):
+        shutil.copy(folder / "articles" / f"article{n}.txt", two / "articles")
+        shutil.copy(folder / "labels" / f"article{n}.task2-TC.labels", two / "labels")
+    few = CliRunner().invoke(main, ["techniques", "eval", str(two), "--folds", "2"])
+    assert few.exit_code == 2 and "needs at least three articles, so that each fold trains on two; 2 given" in few.output
 
 
 def test_cross_validation_never_shows_a_held_out_article_to_threshold_selection(tmp_path, monkeypatch):

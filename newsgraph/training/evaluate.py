@@ -214,6 +214,8 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
 
     if k < 2 or k > len(articles):
         raise InputError(f"--folds must be between 2 and the number of articles ({len(articles)})")
+    if len(articles) < 3:
+        raise InputError(f"cross-validation needs at least three articles, so that each fold trains on two; {len(articles)} given")
     parts = folds(articles, k)
     parsed = dict(zip((a.id for a in articles), parse((a.text for a in articles), cache=cache)))
     if progress:
