@@ -145,6 +145,11 @@ def test_a_build_records_its_model_default_and_the_outputs_use_it(tmp_path):
         store.close()
     out = CliRunner().invoke(main, ["techniques", "--db", str(db), "--engine", "model", "--json"])
     assert out.exit_code == 0 and len(json.loads(out.output)) == len(spans)
+    # --technique reads as the store's query does (any case, "_" any one character); a name no technique has is named
+    loaded = CliRunner().invoke(main, ["techniques", "--db", str(db), "--engine", "model", "--technique", "LOADED_language", "--json"])
+    assert loaded.exit_code == 0 and {r["technique"] for r in json.loads(loaded.output)} <= {"Loaded_Language"}
+    bogus = CliRunner().invoke(main, ["techniques", "--db", str(db), "--technique", "Bogus"])
+    assert bogus.exit_code == 2 and "no technique's name contains 'Bogus'; the techniques are Appeal_to_Authority" in bogus.output
     store = open_store(db)
     try:
         store.set_meta(MIN_SCORE_META, None)  # a store written before models carried a default reads as 0.55

@@ -26,6 +26,17 @@ class _DocOrCommand(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _names_matching(part: str) -> list[str]:
+    """The technique names `--technique` selects, read as the store's query reads it (SQL LIKE, any case: "_" is
+    any one character)."""
+    import re
+
+    from newsgraph.techniques import TECHNIQUES
+
+    pattern = re.compile("".join("." if c == "_" else ".*" if c == "%" else re.escape(c) for c in part.lower()))
+    return [name for name in TECHNIQUES if pattern.search(name.lower())]
+
+
 @main.group(cls=_DocOrCommand, invoke_without_command=True, options_metavar="[DOC] [OPTIONS]")
 @db_option
 @click.option("--technique", "-t", help="Only techniques whose name contains this (e.g. loaded, name_calling).")
@@ -49,6 +60,10 @@ def techniques(ctx, db, technique, engine, limit, min_score, as_json):
     from newsgraph.store.queries.techniques import default_min_score, techniques_for
 
     doc = ctx.meta.get("techniques_doc")
+    if technique and not _names_matching(technique):
+        from newsgraph.techniques import TECHNIQUES
+
+        raise InputError(f"no technique's name contains {technique!r}; the techniques are {', '.join(TECHNIQUES)}")
     store = open_readonly(db)
     try:
         min_score = default_min_score(store.conn, min_score)
