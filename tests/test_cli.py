@@ -310,6 +310,19 @@ def test_progress_lines_when_not_a_terminal():
     assert "225 parsed, 25 unchanged, 0 skipped" in lines[-1]
 
 
+def test_progress_never_counts_past_its_total():
+    """A JSON array is counted as one input before it is read; its records must not show as "3 of 1"."""
+    import io
+
+    from newsgraph.cli import progress as prog
+
+    stream = io.StringIO()
+    with prog.BuildProgress(1, stream=stream, terminal=False, clock=lambda: 100.0) as bar:
+        for _ in range(3):
+            bar.tick("processed")
+    assert stream.getvalue().splitlines()[-1].startswith("building: 3 of 3 (100%)"), stream.getvalue()
+
+
 def test_progress_every_n_documents():
     import io
 

@@ -103,6 +103,11 @@ class BuildProgress:
 
     def tick(self, kind: str, n: int = 1) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + n
+        if self.total is not None and self.done > self.total:
+            # a JSON file held more records than it was counted as (an array counts as one input before it is read)
+            self.total = self.done
+            if self._bar is not None:
+                self._bar.update(self._task, total=self.total)
         if self.quiet:
             return
         now = self.clock()
