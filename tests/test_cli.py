@@ -362,6 +362,29 @@ def test_build_says_which_techniques_engine_ran(tmp_path, monkeypatch):
     assert "techniques" in CliRunner(env={"COLUMNS": "80"}).invoke(main, ["stats", "--db", str(db)]).output
 
 
+def test_stats_names_the_engine_of_an_interrupted_build_and_none_before_any_document(tmp_path, monkeypatch):
+    """An interrupted build saved documents analysed with its engine, so stats names it; a store where every input
+    was skipped holds no document built with any engine."""
+    import newsgraph.run
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
+    db = tmp_path / "kb.db"
+    assert CliRunner().invoke(main, ["build", str(tmp_path / "in"), "--db", str(db), "--quiet"]).exit_code == 2
+    stats = json.loads(CliRunner().invoke(main, ["stats", "--db", str(db), "--json"]).output)
+    assert stats["techniques"]["engine"] == "none yet (no document built)"
+
+    def interrupted(paths, db_path, options=None, progress=None, on_wait=None):
+        progress("processed")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(newsgraph.run, "build", interrupted)
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "--db", str(db), "--quiet"])
+    assert result.exit_code == 130 and "Interrupted after 1 documents" in result.output
+    stats = json.loads(CliRunner().invoke(main, ["stats", "--db", str(db), "--json"]).output)
+    assert stats["techniques"]["engine"] == "rules"
+
+
 def test_techniques_model_option_is_described(tmp_path, monkeypatch):
     """--techniques-model puts the model in the build's options (never in the environment); without it the rules run."""
     import os

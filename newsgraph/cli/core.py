@@ -124,6 +124,8 @@ def build(paths, db, manifest, outlet, model, jobs, max_bytes, executor, keep_mi
                                on_wait=lambda: progress.note(f"Another build is writing to {db}; waiting for it to finish ..."))
         except KeyboardInterrupt:
             progress.__exit__(None, None, None)
+            if progress.counts.get("processed"):
+                _record_techniques(db, techniques_used)  # the documents it saved were analysed with this engine
             click.echo(f"Interrupted after {progress.counts['processed']} documents; they are saved. "
                        "Run the same command again to resume.", err=True)
             sys.exit(130)

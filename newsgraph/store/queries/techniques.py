@@ -172,7 +172,12 @@ def techniques_stats(conn: sqlite3.Connection) -> dict:
     """The techniques engine and model file the last `newsgraph build` ran (recorded by the build), and the
     stored spans per engine."""
     last = conn.execute("SELECT value FROM meta WHERE key = 'techniques'").fetchone()
-    last = json.loads(last[0]) if last else {"engine": "unknown (built before newsgraph recorded it)", "model": None}
+    if last:
+        last = json.loads(last[0])
+    elif has_table(conn, "documents") and conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+        last = {"engine": "unknown (built before newsgraph recorded it)", "model": None}
+    else:
+        last = {"engine": "none yet (no document built)", "model": None}
     spans = (dict(conn.execute("SELECT engine, COUNT(*) FROM techniques GROUP BY engine ORDER BY engine").fetchall())
              if has_table(conn, "techniques") else {})
     return {"engine": last.get("engine"), "model": last.get("model"), "spans": spans}
