@@ -221,3 +221,19 @@ def test_link_scores_count_right_links_by_form():
     # "A" pronoun after its name: right; the "B" pronoun joined to e1: wrong; the last "A" opens e2: no link
     assert scores["pronoun"] == (1, 2, 2)
     assert scores["name"] == (0, 0, 0)
+
+
+@pytest.mark.parametrize("value, names", [("1-3", ["1", "2", "3"]), ("1,5-6", ["1", "5", "6"]), ("07", ["7"]), ("", None)])
+def test_topics_option_reads_numbers_and_ranges(value, names):
+    from newsgraph.cli.eval_entities import _topics
+
+    assert _topics(value) == names
+
+
+@pytest.mark.parametrize("value, message", [("abc", "'abc' is not a topic number"), ("99-3", "'99-3' is not a topic range"),
+                                            ("1-x", "'1-x' is not a topic range")])
+def test_a_bad_topics_option_is_named(tmp_path, value, message):
+    from newsgraph.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "coref", str(tmp_path), "--format", "ecbplus", "--topics", value])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
