@@ -139,6 +139,8 @@ def test_user_merge_and_split_survive_rebuilds(seeds_dir, tmp_path, copy_of):
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["merge", "Rosneft", "PDVSA", "--db", db])
     assert r.exit_code == 0, r.output
+    same = runner.invoke(main, ["merge", "PDVSA", "pdvsa", "--db", db])
+    assert same.exit_code == 2 and "'PDVSA' and 'pdvsa' are the same name" in same.output
 
     def state():
         with open_store(db, readonly=True) as store:

@@ -283,7 +283,10 @@ def forget(paths, db):
 def merge(name, into, db):
     """Make NAME and INTO one entity, now and in every later build."""
     from newsgraph.cli.group import open_readonly
+    from newsgraph.lexicons.places import fold
 
+    if fold(name) == fold(into):
+        raise InputError(f"{name!r} and {into!r} are the same name: give two names to merge")
     with open_readonly(db) as store:
         queries.find_entity(store.conn, name)
         queries.find_entity(store.conn, into)
