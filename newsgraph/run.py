@@ -153,7 +153,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
                           unchanged=unchanged if meta is None and not options.outlet else None,
                           follow_links=options.follow_links) if files else (),
               web if web is not None else ()),
-        {doc: path for doc, path in store.document_ids().items() if _still_there(path)},
+        {doc: path for doc, path in store.document_ids().items() if _still_holds(store, path)},
     )
 
     def finished(item: Input, skipped: Skipped | None = None) -> None:
@@ -240,14 +240,24 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
     report.resolved = resolve_corpus(store)
 
 
-def _still_there(path: str) -> bool:
-    """Whether a stored document's input can still be read: a URL or stdin, or a file (a record's file) on disk.
+def _still_holds(store: Store, path: str) -> bool:
+    """Whether the input a stored document was read from still holds it: a URL or stdin, or a file (a record's
+    file) of the size and time it had when it was read.
 
-    An input whose text a stored document already holds is a copy of that document's input, and is skipped; but
-    when that input is gone (a file renamed or moved), the new one is the document's input now, not a copy."""
-    if path == "-" or path.startswith("-#") or is_url(path) or os.path.exists(path):
+    An input whose text a stored document already holds is a copy of that document's input, and is skipped. But
+    when that input is gone or was rewritten (a file renamed or moved, records shifted by a deleted one), the new
+    input is the document's input now, not a copy: skipped, its text would go with the old input."""
+    if path == "-" or path.startswith("-#") or is_url(path):
         return True
-    return "#" in path and os.path.exists(path.rsplit("#", 1)[0])
+    src = store.source(path)
+    if src is None or src["size"] is None or src["mtime_ns"] is None:
+        return True  # nothing to compare: as before, the stored input counts as there
+    file = path if os.path.exists(path) or "#" not in path else path.rsplit("#", 1)[0]
+    try:
+        st = os.stat(file)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (src["size"], src["mtime_ns"])
 
 
 def _web_summary(web: WebReader, report: BuildReport) -> None:

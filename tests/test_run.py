@@ -250,6 +250,7 @@ def test_a_renamed_file_keeps_its_document_and_a_copy_beside_it_is_still_skipped
     old.rename(new)
     moved = build([str(corpus)], str(db))
     assert moved.removed == [str(old)] and not moved.skipped
+    assert moved.processed == 1  # analysed again: its path is part of what the document holds
     with open_store(db, readonly=True) as store:
         assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
         doc = store.conn.execute("SELECT doc FROM sources WHERE path = ?", (str(new),)).fetchone()[0]
@@ -261,6 +262,27 @@ def test_a_renamed_file_keeps_its_document_and_a_copy_beside_it_is_still_skipped
     copied = build([str(corpus)], str(db))
     assert [(s.path, s.code) for s in copied.skipped] == [(str(corpus / "zz-copy.txt"), "duplicate")]
     assert copied.processed == 0
+
+
+def test_records_shifted_by_a_deleted_one_keep_their_texts(tmp_path):
+    """A record is named by its place in its file ("f.jsonl#2"): deleting the first record shifts the others, whose
+    texts the store already holds under the old names. They are the records' texts now, not copies: the deleted
+    record's text goes, the others stay."""
+    texts = ["Angela Merkel met leaders in Berlin on Monday to discuss the budget of the European Union.",
+             "Rain fell in Paris on Tuesday and the river Seine rose above its banks near the Louvre.",
+             "The mayor of Lisbon opened a new bridge across the Tagus river on Wednesday morning."]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = folder / "f.jsonl"
+    records.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    assert build([str(folder)], db).processed == 3
+    records.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[1:]), encoding="utf-8")
+    report = build([str(folder)], db)
+    assert not report.skipped and report.removed == [f"{records}#3"]
+    with open_store(db, readonly=True) as store:
+        stored = dict(store.conn.execute("SELECT s.path, d.text FROM sources s JOIN documents d ON d.id = s.doc").fetchall())
+    assert stored == {f"{records}#1": texts[1], f"{records}#2": texts[2]}
 
 
 def test_batches_returned_out_of_order_are_stored_in_input_order(seeds_dir, tmp_path, monkeypatch):
