@@ -167,23 +167,30 @@ class DaskExecutor:
             self.cluster = None
 
 
+def _executor_kind(spec: str) -> tuple[str, str | None]:
+    """(local | serial | process | dask, scheduler address or None) for an `--executor` value; an error for one
+    that names none."""
+    spec = (spec or "local").strip()
+    if spec in ("local", "serial", "process", "dask"):
+        return spec, None
+    for prefix in ("dask://", "tcp://"):
+        if spec.startswith(prefix):
+            return "dask", "tcp://" + spec[len(prefix):]
+    raise InputError(f"unknown executor {spec!r}: use local, dask, or dask://HOST:PORT")
+
+
 def check_executor(spec: str) -> None:
     """Refuse an `--executor` that names none, before a build opens its store (it connects to nothing)."""
-    spec = (spec or "local").strip()
-    if spec not in ("local", "serial", "process", "dask") and not spec.startswith(("dask://", "tcp://")):
-        raise InputError(f"unknown executor {spec!r}: use local, dask, or dask://HOST:PORT")
+    _executor_kind(spec)
 
 
 def make_executor(spec: str, jobs: int) -> Executor:
     """The executor for `--executor`: local (serial for one job, else a process pool), dask, or dask://HOST:PORT."""
-    spec = (spec or "local").strip()
-    if spec in ("local", "serial", "process"):
-        if spec == "serial" or (spec == "local" and jobs <= 1):
-            return SerialExecutor()
+    kind, address = _executor_kind(spec)
+    if kind == "serial" or (kind == "local" and jobs <= 1):
+        return SerialExecutor()
+    if kind in ("local", "process"):
         return ProcessExecutor(max(1, jobs))
-    if spec == "dask":
+    if address is None:
         return DaskExecutor(None, workers=max(1, jobs))
-    for prefix in ("dask://", "tcp://"):
-        if spec.startswith(prefix):
-            return DaskExecutor("tcp://" + spec[len(prefix):])
-    raise InputError(f"unknown executor {spec!r}: use local, dask, or dask://HOST:PORT")
+    return DaskExecutor(address)

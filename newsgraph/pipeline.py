@@ -92,7 +92,7 @@ def _file_identity(path: str) -> str:
     import hashlib
 
     with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()[:16]
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
 
 
 class TimeBudgetExceeded(Exception):

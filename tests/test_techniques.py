@@ -87,12 +87,12 @@ def test_line_breakdown_tells_a_wrong_line_from_a_wrong_span():
     si = span_identification(predicted, gold)
     assert (si.precision, si.recall) == pytest.approx((3 / 13, 1 / 2))
     # spans in the unloaded line dropped: precision rises, recall cannot change
-    assert (b.loaded_lines_only.precision, b.loaded_lines_only.recall, b.loaded_lines_only.predicted) == pytest.approx((6 / 13, 1 / 2, 1))
+    assert (b.perfect_lines.precision, b.perfect_lines.recall, b.perfect_lines.predicted) == pytest.approx((6 / 13, 1 / 2, 1))
     # inside the one line both marked and loaded: "brutal speech" against "brutal"
     assert (b.inside.precision, b.inside.recall, b.inside.gold) == pytest.approx((6 / 13, 1.0, 1))
     # "brutal" in place of "brutal speech"; "words" stays, wrong: P (0 + 1) / 2, R (1 + 0) / 2
-    assert (b.gold_shapes.precision, b.gold_shapes.recall) == pytest.approx((1 / 2, 1 / 2))
-    assert b.as_dict()["gold_shapes"]["f1"] == 0.5
+    assert (b.perfect_spans.precision, b.perfect_spans.recall) == pytest.approx((1 / 2, 1 / 2))
+    assert b.as_dict()["perfect_spans"]["f1"] == 0.5
 
 
 @pytest.mark.parametrize(
@@ -119,6 +119,10 @@ def test_eval_command_reproduces_hand_computed_scores(tmp_path):
     assert (result["si"]["precision"], result["si"]["recall"], result["si"]["f1"]) == (
         round(19 / 39, 4), round(5 / 9, 4), round(95 / 183, 4))
     assert result["tc"]["f1"] == 0.0  # no prediction has the offsets of a gold span
+    # every line holds gold and a prediction: a perfect choice of lines changes nothing, perfect spans there are exact
+    by_line = result["by_line"]
+    assert (by_line["lines"], by_line["loaded"], by_line["marked"], by_line["both"]) == (3, 3, 3, 3)
+    assert by_line["perfect_lines"]["f1"] == round(95 / 183, 4) and by_line["perfect_spans"]["f1"] == 1.0
 
     tc_file = _write_predictions(tmp_path / "tc.txt", TC_PREDICTIONS)
     out = runner.invoke(main, ["techniques", "eval", str(folder), "--predictions", str(tc_file), "--json"])

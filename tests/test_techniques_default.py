@@ -146,8 +146,18 @@ def test_a_build_records_its_model_default_and_the_outputs_use_it(tmp_path):
     out = CliRunner().invoke(main, ["techniques", "--db", str(db), "--engine", "model", "--json"])
     assert out.exit_code == 0 and len(json.loads(out.output)) == len(spans)
     # --technique reads as the store's query does (any case, "_" any one character); a name no technique has is named
-    loaded = CliRunner().invoke(main, ["techniques", "--db", str(db), "--engine", "model", "--technique", "LOADED_language", "--json"])
-    assert loaded.exit_code == 0 and {r["technique"] for r in json.loads(loaded.output)} <= {"Loaded_Language"}
+    from newsgraph.cli.techniques import _names_matching
+    from newsgraph.techniques import TECHNIQUES
+
+    assert _names_matching("name_calling", TECHNIQUES) == ["Name_Calling,Labeling"]
+    assert _names_matching("LOADED language", TECHNIQUES) == []  # "_" stands for a character, a space for a space
+    assert _names_matching("fear%prej", TECHNIQUES) == ["Appeal_to_fear-prejudice"]
+    assert _names_matching("to_", TECHNIQUES) == ["Appeal_to_Authority", "Appeal_to_fear-prejudice"]
+    found = {r["technique"] for r in json.loads(CliRunner().invoke(main, ["techniques", "--db", str(db), "--json"]).output)}
+    assert found
+    for name in found:  # each stored technique is selected by its own name, in any case
+        rows = json.loads(CliRunner().invoke(main, ["techniques", "--db", str(db), "--technique", name.upper(), "--json"]).output)
+        assert rows and {r["technique"] for r in rows} <= set(_names_matching(name, TECHNIQUES))
     bogus = CliRunner().invoke(main, ["techniques", "--db", str(db), "--technique", "Bogus"])
     assert bogus.exit_code == 2 and "no technique's name contains 'Bogus'; the techniques are Appeal_to_Authority" in bogus.output
     store = open_store(db)

@@ -82,8 +82,8 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
     by_line = result["by_line"]
     assert by_line["lines"] == len(every_line(articles)) and by_line["loaded"] <= by_line["lines"]
     assert by_line["both"] <= min(by_line["loaded"], by_line["marked"])
-    assert by_line["loaded_lines_only"]["recall"] == result["si"]["recall"]
-    assert by_line["loaded_lines_only"]["precision"] >= result["si"]["precision"]
+    assert by_line["perfect_lines"]["recall"] == result["si"]["recall"]
+    assert by_line["perfect_lines"]["precision"] >= result["si"]["precision"]
     # no --min-score: each fold is scored at its own model's default, chosen inside its training articles
     assert result["min_score"] is None and all(0 < r["min_score"] <= 1 for r in result["per_fold"])
     assert {"0.5", "0.6"} | {str(r["min_score"]) for r in result["per_fold"]} <= set(result["by_min_score"])
@@ -107,7 +107,11 @@ def test_eval_folds_command_reports_every_fold_pooled_and_the_baseline(tmp_path)
         shutil.copy(folder / "articles" / f"article{n}.txt", two / "articles")
         shutil.copy(folder / "labels" / f"article{n}.task2-TC.labels", two / "labels")
     few = CliRunner().invoke(main, ["techniques", "eval", str(two), "--folds", "2"])
-    assert few.exit_code == 2 and "needs at least three articles, so that each fold trains on two; 2 given" in few.output
+    assert few.exit_code == 2 and "--folds 2 over 2 articles leaves a fold only 1 to train on" in few.output
+    shutil.copy(folder / "articles" / "article3.txt", two / "articles")
+    shutil.copy(folder / "labels" / "article3.task2-TC.labels", two / "labels")
+    few = CliRunner().invoke(main, ["techniques", "eval", str(two), "--folds", "2"])  # folds of 2 and 1: one trains on 1
+    assert few.exit_code == 2 and "--folds 2 over 3 articles leaves a fold only 1 to train on" in few.output
 
 
 def test_cross_validation_never_shows_a_held_out_article_to_threshold_selection(tmp_path, monkeypatch):

@@ -20,11 +20,11 @@ def _topics(value: str | None) -> list[str] | None:
         part = part.strip()
         if "-" in part:
             lo, _, hi = part.partition("-")
-            if not (lo.isdigit() and hi.isdigit()) or int(lo) > int(hi):
+            if not (lo.isascii() and lo.isdigit() and hi.isascii() and hi.isdigit()) or int(lo) > int(hi):
                 raise click.BadParameter(f"{part!r} is not a topic range such as 1-35", param_hint="--topics")
             out.extend(str(t) for t in range(int(lo), int(hi) + 1))
         elif part:
-            if not part.isdigit():
+            if not (part.isascii() and part.isdigit()):
                 raise click.BadParameter(f"{part!r} is not a topic number", param_hint="--topics")
             out.append(str(int(part)))
     return out

@@ -26,15 +26,13 @@ class _DocOrCommand(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _names_matching(part: str) -> list[str]:
-    """The technique names `--technique` selects, read as the store's query reads it (SQL LIKE, any case: "_" is
-    any one character)."""
+def _names_matching(part: str, names) -> list[str]:
+    """The technique `names` that `--technique` selects, read as the store's query reads it (SQL LIKE, any case:
+    "_" is any one character, "%" any run)."""
     import re
 
-    from newsgraph.techniques import TECHNIQUES
-
     pattern = re.compile("".join("." if c == "_" else ".*" if c == "%" else re.escape(c) for c in part.lower()))
-    return [name for name in TECHNIQUES if pattern.search(name.lower())]
+    return [name for name in names if pattern.search(name.lower())]
 
 
 @main.group(cls=_DocOrCommand, invoke_without_command=True, options_metavar="[DOC] [OPTIONS]")
@@ -57,15 +55,18 @@ def techniques(ctx, db, technique, engine, limit, min_score, as_json):
         return
     from newsgraph.errors import InputError
     from newsgraph.store.queries.suggest import find_documents
-    from newsgraph.store.queries.techniques import default_min_score, techniques_for
+    from newsgraph.store.queries.techniques import default_min_score, technique_names, techniques_for
+
+    from newsgraph.techniques import TECHNIQUES
 
     doc = ctx.meta.get("techniques_doc")
-    if technique and not _names_matching(technique):
-        from newsgraph.techniques import TECHNIQUES
-
-        raise InputError(f"no technique's name contains {technique!r}; the techniques are {', '.join(TECHNIQUES)}")
     store = open_readonly(db)
     try:
+        if technique:
+            # the 14 PTC techniques, and any other a model trained on other labels wrote
+            names = sorted({*TECHNIQUES, *technique_names(store.conn)})
+            if not _names_matching(technique, names):
+                raise InputError(f"no technique's name contains {technique!r}; the techniques are {', '.join(names)}")
         min_score = default_min_score(store.conn, min_score)
         if doc and not find_documents(store.conn, doc):
             raise InputError(f"no such document: {doc!r} (give a document id, an id prefix or an input path)")
@@ -199,7 +200,7 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, pi
 
     _require_extra(encoder, tagger, piece_vectors, piece_tagger)
     path = Path(model_file) if model_file else model_path()
-    _check_model_path(path)
+    _prepare_model_path(path)
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
     progress = _progress(quiet)
     if progress:
@@ -219,9 +220,9 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, pi
                f"{time.perf_counter() - started:.0f} s; CPU: parse {parse_cpu:.0f} s, fit {model.meta['cpu_seconds']:.0f} s)")
 
 
-def _check_model_path(path: Path) -> None:
-    """Refuse, before the minutes of training, a model path that cannot be written: a folder, or a place whose
-    folder cannot be made (a file stands where a folder should be)."""
+def _prepare_model_path(path: Path) -> None:
+    """Make the model's folder, or refuse, before the minutes of training, a model path that cannot be written: a
+    folder, or a place whose folder cannot be made (a file stands where a folder should be)."""
     if path.is_dir():
         raise click.ClickException(f"cannot write the model to {path}: it is a folder")
     try:
@@ -243,10 +244,11 @@ def _by_line(b: dict) -> list[str]:
     def row(label: str, si: dict, why: str) -> str:
         return f"  {label:<34} P {si['precision']:.4f}  R {si['recall']:.4f}  F1 {si['f1']:.4f}  {why}"
 
+    inside = b["inside"]["recall"]
     return [f"by line: {b['lines']} lines, {b['loaded']} hold gold spans, {b['marked']} marked, {b['both']} both",
-            row("spans in lines holding gold only", b["loaded_lines_only"], "(the SI a perfect choice of lines leaves)"),
-            row("inside the lines marked and loaded", b["inside"], "(spans against gold there)"),
-            row("gold spans in place of those", b["gold_shapes"], "(the SI perfect spans in those lines give)")]
+            row("spans in lines holding gold only", b["perfect_lines"], "(the SI a perfect choice of lines leaves)"),
+            f"  {'of the gold in those lines':<34} R {inside:.4f}  (what the spans there cover)",
+            row("gold spans in place of those", b["perfect_spans"], "(the SI perfect spans in those lines give)")]
 
 
 @techniques.command(name="eval")

@@ -66,6 +66,8 @@ def read_timeml(path: Path) -> TimeMLDocument:
             break
     if dct is not None:
         try:
+            if not re.fullmatch(r"\d{4}-\d\d-\d\d", dct):
+                raise ValueError(dct)
             dt.date.fromisoformat(dct)
         except ValueError:
             raise TimeMLError(f"{path.name}: its creation time {dct!r} is not a date (YYYY-MM-DD)") from None

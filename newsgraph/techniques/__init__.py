@@ -170,11 +170,8 @@ def _model_digest(path: str, size: int, mtime_ns: int) -> str:
     hash in about 40 ms; kept per size and mtime, so a build hashes it once)."""
     import hashlib
 
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
+        return hashlib.file_digest(fh, "sha256").hexdigest()[:16]
 
 
 def fingerprint(options: TechniqueOptions | None = None) -> str:

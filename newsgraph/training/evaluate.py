@@ -214,8 +214,10 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
 
     if k < 2 or k > len(articles):
         raise InputError(f"--folds must be between 2 and the number of articles ({len(articles)})")
-    if len(articles) < 3:
-        raise InputError(f"cross-validation needs at least three articles, so that each fold trains on two; {len(articles)} given")
+    smallest = len(articles) - -(-len(articles) // k)  # the training articles of the fold that holds out the most
+    if smallest < 2:
+        raise InputError(f"--folds {k} over {len(articles)} articles leaves a fold only {smallest} to train on; "
+                         "each fold trains on two or more (use fewer folds or more articles)")
     parts = folds(articles, k)
     parsed = dict(zip((a.id for a in articles), parse((a.text for a in articles), cache=cache)))
     if progress:
@@ -271,7 +273,7 @@ def score_file(articles, path: str) -> dict:
     ids = {a.id for a in articles}
     pred = []
     try:
-        rows = Path(path).read_bytes().decode("utf-8").splitlines()
+        rows = Path(path).read_bytes().decode("utf-8").split("\n")
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text (byte {e.start}); expected 'id<TAB>technique<TAB>start<TAB>end' lines") from None
     except OSError as e:
@@ -279,13 +281,13 @@ def score_file(articles, path: str) -> dict:
     for n, line in enumerate(rows, 1):
         if not line.strip():
             continue
-        parts = line.split("\t")
+        parts = line.rstrip("\r").split("\t")
         if len(parts) < 4:
             raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
         try:
             start, end = int(parts[2]), int(parts[3])
         except ValueError:
-            raise InputError(f"{path}:{n}: start and end must be whole numbers") from None
+            raise InputError(f"{path}:{n}: start and end must be whole numbers, not {parts[2]!r} and {parts[3]!r}") from None
         if parts[0] in ids:
             pred.append((parts[0], start, end, parts[1]))
     gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]

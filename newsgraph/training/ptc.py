@@ -76,14 +76,14 @@ def _spans(path: Path, aid: str, length: int) -> list[GoldSpan]:
     """The gold spans of one labels file; a line that is not a span inside the article is an error naming it (a
     span past the text's end or reversed would silently bend every score)."""
     try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
+        lines = path.read_bytes().decode("utf-8").split("\n")  # not splitlines: \f or U+2028 in a line would shift the numbers
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
     spans = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        parts = line.split("\t")
+        parts = line.rstrip("\r").split("\t")
         if len(parts) < 4:
             raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
         try:

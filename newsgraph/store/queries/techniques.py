@@ -168,6 +168,14 @@ def targets_by_outlet(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def technique_names(conn: sqlite3.Connection) -> list[str]:
+    """The names of the techniques the stored spans carry (a model trained on other labels may write others than
+    the 14 PTC techniques)."""
+    if not has_table(conn, "techniques"):
+        return []
+    return [r[0] for r in conn.execute("SELECT DISTINCT technique FROM techniques ORDER BY technique")]
+
+
 def techniques_stats(conn: sqlite3.Connection) -> dict:
     """The techniques engine and model file the last `newsgraph build` ran (recorded by the build), and the
     stored spans per engine."""
