@@ -56,7 +56,6 @@ def techniques(ctx, db, technique, engine, limit, min_score, as_json):
     from newsgraph.errors import InputError
     from newsgraph.store.queries.suggest import find_documents
     from newsgraph.store.queries.techniques import default_min_score, technique_names, techniques_for
-
     from newsgraph.techniques import TECHNIQUES
 
     doc = ctx.meta.get("techniques_doc")
