@@ -18,6 +18,7 @@ from typing import Callable
 from newsgraph.pipeline import AnalysisOptions
 from newsgraph.techniques import rules, statistical
 from newsgraph.training import techniques as training
+from newsgraph.training.ptc import label_rows
 from newsgraph.training.scorer import line_breakdown, span_identification, technique_classification
 
 MIN_SCORES = (0.3, 0.4, 0.5, 0.6, 0.7)  # the confidence cuts cross-validation reports besides the default
@@ -268,32 +269,12 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
 
 def score_file(articles, path: str) -> dict:
     """SI and TC scores of a predictions file (PTC label format) against labelled articles."""
-    from newsgraph.errors import InputError
-
     ids = {a.id for a in articles}
-    pred = []
-    try:
-        rows = Path(path).read_bytes().decode("utf-8").split("\n")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); expected 'id<TAB>technique<TAB>start<TAB>end' lines") from None
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
-    for n, line in enumerate(rows, 1):
-        if not line.strip():
-            continue
-        parts = line.rstrip("\r").split("\t")
-        if len(parts) < 4:
-            raise InputError(f"{path}:{n}: expected 'id<TAB>technique<TAB>start<TAB>end'")
-        try:
-            start, end = int(parts[2]), int(parts[3])
-        except ValueError:
-            raise InputError(f"{path}:{n}: start and end must be whole numbers, not {parts[2]!r} and {parts[3]!r}") from None
-        if parts[0] in ids:
-            pred.append((parts[0], start, end, parts[1]))
+    pred = [(aid, start, end, technique) for _, aid, technique, start, end in label_rows(Path(path)) if aid in ids]
     gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]
-    spans, lines = [p[:3] for p in pred], every_line(articles)
-    si = span_identification(spans, [g[:3] for g in gold])
-    tc = technique_classification(pred, gold)
-    return {"engine": f"predictions {path}", "articles": len(articles), "si": si.as_dict(), "tc": tc.as_dict(),
-            "baseline_si": span_identification(lines, _gold(articles)).as_dict(),
-            "by_line": line_breakdown(spans, _gold(articles), lines).as_dict()}
+    spans, lines, gold_spans = [p[:3] for p in pred], every_line(articles), [g[:3] for g in gold]
+    return {"engine": f"predictions {path}", "articles": len(articles),
+            "si": span_identification(spans, gold_spans).as_dict(),
+            "tc": technique_classification(pred, gold).as_dict(),
+            "baseline_si": span_identification(lines, gold_spans).as_dict(),
+            "by_line": line_breakdown(spans, gold_spans, lines).as_dict()}

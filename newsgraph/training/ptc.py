@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from newsgraph.errors import InputError
 from newsgraph.ingest.readers import Problem, decode
@@ -72,14 +73,17 @@ def read_folder(folder: str | Path, require_labels: bool = True) -> list[Labelle
     return out
 
 
-def _spans(path: Path, aid: str, length: int) -> list[GoldSpan]:
-    """The gold spans of one labels file; a line that is not a span inside the article is an error naming it (a
-    span past the text's end or reversed would silently bend every score)."""
+def label_rows(path: Path) -> Iterator[tuple[int, str, str, int, int]]:
+    """(line number, article id, technique, start, end) of each line of a file in the PTC label format
+    (``id<TAB>technique<TAB>start<TAB>end``): gold labels and prediction files alike. A line that is not one is an
+    error naming the file and the line."""
     try:
-        lines = path.read_bytes().decode("utf-8").split("\n")  # not splitlines: \f or U+2028 in a line would shift the numbers
+        # split on newlines, not splitlines: a form feed or U+2028 inside a line would shift the line numbers
+        lines = path.read_bytes().decode("utf-8").split("\n")
     except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    spans = []
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start}); expected 'id<TAB>technique<TAB>start<TAB>end' lines") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -90,9 +94,17 @@ def _spans(path: Path, aid: str, length: int) -> list[GoldSpan]:
             start, end = int(parts[2]), int(parts[3])
         except ValueError:
             raise InputError(f"{path}:{n}: start and end must be whole numbers, not {parts[2]!r} and {parts[3]!r}") from None
+        yield n, parts[0], parts[1], start, end
+
+
+def _spans(path: Path, aid: str, length: int) -> list[GoldSpan]:
+    """The gold spans of one labels file; a span past the text's end or reversed is an error naming its line (it
+    would silently bend every score)."""
+    spans = []
+    for n, _, technique, start, end in label_rows(path):
         if not 0 <= start <= end <= length:
             raise InputError(f"{path}:{n}: span {start}-{end} is not inside the article ({length} characters)")
-        spans.append(GoldSpan(aid, parts[1], start, end))
+        spans.append(GoldSpan(aid, technique, start, end))
     return spans
 
 
