@@ -105,6 +105,16 @@ def test_a_model_carries_its_default_min_score_and_an_older_file_says_to_train_a
                                          f"{statistical.FORMAT}, {statistical.FORMAT_PIECES}, "
                                          f"{statistical.FORMAT_PIECE_TAGGER}.*train it again"):
         TechniqueOptions("model", old).load_model()
+    # a file of a known format whose fields are not a trained model's is refused at load, naming the field
+    good = {"format": statistical.FORMAT, "sentence": _FixedScorer(0.5), "finder": _Constant(1, binary=True),
+            "classifier": _Constant("Loaded_Language"), "threshold": 0.3, "thresholds": {}, "meta": {}}
+    for field, value in (("sentence", None), ("threshold", "high"), ("meta", "str"), ("rates", 5)):
+        made = tmp_path / f"made-{field}.joblib"
+        joblib.dump({**good, field: value}, made)
+        with pytest.raises(InputError, match=f"its '{field}' is not what a trained model holds"):
+            TechniqueOptions("model", made).load_model()
+    joblib.dump(good, tmp_path / "made.joblib")
+    assert TechniqueOptions("model", tmp_path / "made.joblib").load_model() is not None
     from newsgraph.cli import main
 
     folder = tmp_path / "ptc"

@@ -1088,6 +1088,23 @@ class TechniqueModel:
         os.replace(tmp, path)
 
 
+def _wrong_field(data: dict) -> str | None:
+    """The first field of a model file (of a known format) that is missing or of the wrong kind: a hand-made or
+    damaged file is refused at load with its name, not mid-build."""
+    for name in ("sentence", "finder", "classifier"):
+        if not hasattr(data.get(name), "predict_proba"):
+            return f"'{name}'"
+    if not isinstance(data.get("threshold"), (int, float)) or isinstance(data.get("threshold"), bool):
+        return "'threshold'"
+    if not isinstance(data.get("thresholds"), dict):
+        return "'thresholds'"
+    if not isinstance(data.get("meta", {}), dict):
+        return "'meta'"
+    if data.get("rates") is not None and not isinstance(data["rates"], WordRates):
+        return "'rates'"
+    return None
+
+
 @lru_cache(maxsize=2)
 def _load(path: str, mtime_ns: int) -> TechniqueModel | str:
     import joblib
@@ -1100,6 +1117,9 @@ def _load(path: str, mtime_ns: int) -> TechniqueModel | str:
         found = data.get("format") if isinstance(data, dict) else None
         return (f"it was written in model format {found} and this version reads formats {', '.join(map(str, FORMATS))}"
                 if found is not None else "it is not a techniques model")
+    wrong = _wrong_field(data)
+    if wrong:
+        return f"its {wrong} is not what a trained model holds (a file written by `newsgraph techniques train` is)"
     rates = data.get("rates")
     if rates is not None:
         rates.arrays()  # built with the model, not by the first document
