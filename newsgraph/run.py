@@ -153,7 +153,8 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
                           unchanged=unchanged if meta is None and not options.outlet else None,
                           follow_links=options.follow_links) if files else (),
               web if web is not None else ()),
-        {doc: path for doc, path in store.document_ids().items() if _still_holds(store, path)},
+        store.document_ids(),
+        lambda path: _still_holds(store, path),
     )
 
     def finished(item: Input, skipped: Skipped | None = None) -> None:

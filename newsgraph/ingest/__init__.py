@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from newsgraph.errors import InputError
 from newsgraph.ingest.files import read_capped, walk
@@ -279,16 +279,25 @@ def _json_records(path: str, text: str, encoding: str, meta: dict, size, mtime, 
         yield _article_input(rpath, body, encoding, "json", rmeta, size, mtime, notes)
 
 
-def with_duplicates_marked(inputs: Iterable[Input], known: dict[str, str]) -> Iterator[Input]:
-    """Report an article whose exact text another input already holds; `known` maps doc id -> path."""
+def with_duplicates_marked(inputs: Iterable[Input], known: dict[str, str],
+                           still_holds: Callable[[str], bool] | None = None) -> Iterator[Input]:
+    """Report an article whose exact text another input already holds; `known` maps doc id -> path of the stored
+    documents. `still_holds(path)` says whether a stored document's input still holds its text (asked only when an
+    article's text is found stored under another path); when it does not, the article is that document's input
+    now, not a copy. An earlier input of the same run always holds its text."""
+    current: dict[str, str] = {}
     for item in inputs:
         a = item.article
         if a is not None:
-            holder = known.get(a.id)
+            holder = current.get(a.id)
+            if holder is None:
+                holder = known.get(a.id)
+                if holder is not None and still_holds is not None and holder != a.path and not still_holds(holder):
+                    holder = None
             if holder is not None and holder != a.path:
                 yield replace(item, article=None, skipped=Skipped(a.path, "duplicate", f"same text as {holder}"))
                 continue
-            known[a.id] = a.path
+            current[a.id] = a.path
         yield item
 
 
