@@ -263,7 +263,9 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
     result = {"engine": "model", "folds": k, "articles": len(articles), "min_score": min_score, "per_fold": rows}
     result.update(_summary(articles, dict(pooled, predicted=kept)))
     cuts = {*MIN_SCORES, *(r["min_score"] for r in rows)}
-    result["by_min_score"] = {str(m): _summary(articles, pooled, m)["si"] for m in sorted(cuts)}
+    gold = _gold(articles)
+    result["by_min_score"] = {str(m): span_identification([p[:3] for p in pooled["predicted"] if p[4] >= m], gold).as_dict()
+                              for m in sorted(cuts)}
     return result
 
 
