@@ -131,6 +131,28 @@ def test_eval_command_reproduces_hand_computed_scores(tmp_path):
     assert result["si"]["f1"] == 1.0
 
 
+def test_predictions_and_articles_left_out_are_named(tmp_path):
+    """Nothing is dropped without a word: predictions for articles not scored, and articles without a labels file."""
+    from newsgraph.cli import main
+
+    folder = _write_ptc(tmp_path / "ptc")
+    (folder / "articles" / "article3.txt").write_text(DOC_B, encoding="utf-8")  # its labels file was not copied
+    runner = CliRunner()
+    rows = SI_PREDICTIONS + [("77", "Doubt", 0, 4), ("78", "Doubt", 1, 3), ("78", "Slogans", 2, 5)]
+    out = runner.invoke(main, ["techniques", "eval", str(folder), "--predictions", str(_write_predictions(tmp_path / "p.txt", rows)),
+                               "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout)
+    assert result["not_scored"] == {"predictions": 3, "articles": ["77", "78"]}
+    assert result["articles"] == 2 and result["si"]["f1"] == round(95 / 183, 4)  # the same scores as without them
+    assert "note: 3 predictions in" in out.stderr and "(2: 77, 78); they are left out" in out.stderr
+    assert f"note: 1 article in {folder} has no labels file and is left out: 3" in out.stderr
+    # a file none of whose predictions names an article of the folder is the wrong file, or the wrong folder
+    wrong = _write_predictions(tmp_path / "wrong.txt", rows[-3:])
+    out = runner.invoke(main, ["techniques", "eval", str(folder), "--predictions", str(wrong)])
+    assert out.exit_code == 2 and "none of its 3 predictions names an article of the folder scored (its ids: 77, 78)" in out.output
+
+
 def test_ptc_reader_reads_both_layouts(tmp_path):
     from newsgraph.training import ptc
 

@@ -201,6 +201,7 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, pi
     path = Path(model_file) if model_file else model_path()
     _prepare_model_path(path)
     articles, held = ptc.split(ptc.read_folder(folder), holdout)
+    _note_unlabelled(folder)
     progress = _progress(quiet)
     if progress:
         progress(f"training on {len(articles)} articles ({len(held)} held out)")
@@ -217,6 +218,18 @@ def train(folder, holdout, model_file, cache, encoder, tagger, piece_vectors, pi
         raise click.ClickException(f"cannot write the model to {path}: {e.strerror or e}") from None
     click.echo(f"saved {path} (trained on {model.meta['articles']} articles, {model.meta['gold_spans']} gold spans, "
                f"{time.perf_counter() - started:.0f} s; CPU: parse {parse_cpu:.0f} s, fit {model.meta['cpu_seconds']:.0f} s)")
+
+
+def _note_unlabelled(folder: str) -> None:
+    """Say which articles of `folder` are left out for want of a labels file (``ptc.without_labels``)."""
+    from newsgraph.training import ptc
+
+    missing = ptc.without_labels(folder)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        click.echo(f"note: {len(missing)} article{'s' if len(missing) > 1 else ''} in {folder} "
+                   f"{'have' if len(missing) > 1 else 'has'} no labels file and {'are' if len(missing) > 1 else 'is'} "
+                   f"left out: {shown}", err=True)
 
 
 def _prepare_model_path(path: Path) -> None:
@@ -287,6 +300,7 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
     from newsgraph.training import evaluate, ptc
 
     articles = ptc.read_folder(folder)
+    _note_unlabelled(folder)
     if holdout:
         articles = ptc.split(articles, holdout)[1]
     if folds:
@@ -305,6 +319,11 @@ def eval_(folder, engine, model_file, folds, min_score, holdout, predictions, ca
         raise click.UsageError(f"{flag} is a training option: it goes with --folds (a trained model says itself whether it reads it)")
     elif predictions:
         result = evaluate.score_file(articles, predictions)
+        skipped = result["not_scored"]
+        if skipped["predictions"]:
+            ids = skipped["articles"]
+            click.echo(f"note: {skipped['predictions']} predictions in {predictions} name articles not scored here "
+                       f"({len(ids)}: {', '.join(ids[:5])}{', ...' if len(ids) > 5 else ''}); they are left out", err=True)
     else:
         model = None
         if engine == "model":

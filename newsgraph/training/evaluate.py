@@ -272,10 +272,18 @@ def cross_validate(articles, k: int = 5, min_score: float | None = None, progres
 def score_file(articles, path: str) -> dict:
     """SI and TC scores of a predictions file (PTC label format) against labelled articles."""
     ids = {a.id for a in articles}
-    pred = [(aid, start, end, technique) for _, aid, technique, start, end in label_rows(Path(path)) if aid in ids]
+    rows = [(aid, start, end, technique) for _, aid, technique, start, end in label_rows(Path(path))]
+    pred = [r for r in rows if r[0] in ids]
+    elsewhere = sorted({r[0] for r in rows if r[0] not in ids})
+    if rows and not pred:
+        from newsgraph.errors import InputError
+
+        raise InputError(f"{path}: none of its {len(rows)} predictions names an article of the folder scored "
+                         f"(its ids: {', '.join(elsewhere[:3])}{', ...' if len(elsewhere) > 3 else ''})")
     gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]
     spans, lines, gold_spans = [p[:3] for p in pred], every_line(articles), [g[:3] for g in gold]
     return {"engine": f"predictions {path}", "articles": len(articles),
+            "not_scored": {"predictions": len(rows) - len(pred), "articles": elsewhere},
             "si": span_identification(spans, gold_spans).as_dict(),
             "tc": technique_classification(pred, gold).as_dict(),
             "baseline_si": span_identification(lines, gold_spans).as_dict(),

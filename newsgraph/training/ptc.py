@@ -47,7 +47,8 @@ def _files(folder: Path, pattern: re.Pattern) -> dict[str, Path]:
 
 
 def read_folder(folder: str | Path, require_labels: bool = True) -> list[LabelledArticle]:
-    """Every article of a PTC-format folder with its gold spans, sorted by article id."""
+    """Every article of a PTC-format folder with its gold spans, sorted by article id (with `require_labels`, those
+    that have a labels file: ``without_labels`` names the others, for the caller to say they are left out)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{str(folder)!r} is not a folder")
@@ -71,6 +72,15 @@ def read_folder(folder: str | Path, require_labels: bool = True) -> list[Labelle
             item.spans.extend(_spans(labels[aid], aid, len(text)))
         out.append(item)
     return out
+
+
+def without_labels(folder: str | Path) -> list[str]:
+    """The ids of the articles in a PTC-format folder that have no labels file, sorted. In the PTC an article
+    without techniques still has a labels file (an empty one), so a missing one is more likely a file left out of a
+    copy than an article with no techniques: it is left out of training and scoring, and the commands say so."""
+    folder = Path(folder)
+    labels = _files(folder, _LABELS)
+    return sorted(aid for aid in _files(folder, _ARTICLE) if aid not in labels) if labels else []
 
 
 def label_rows(path: Path) -> Iterator[tuple[int, str, str, int, int]]:
