@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from newsgraph.executors import check_executor, in_order, make_executor
-from newsgraph.ingest import MAX_BYTES, Input, load_manifest, read_inputs, with_duplicates_marked
+from newsgraph.ingest import MAX_BYTES, Input, load_manifest, read_inputs, unmet_manifest_rows, with_duplicates_marked
 from newsgraph.ingest.web import FetchOptions, WebReader, is_url
 from newsgraph.model import Article, Skipped
 from newsgraph.pipeline import BATCH, AnalysisOptions
@@ -125,6 +125,12 @@ def build(
             _build_locked(store, paths, options, version, report, progress, meta)
     finally:
         store.close()
+    if meta:
+        unmet = unmet_manifest_rows(meta, [p for p in paths if not is_url(p)], options.follow_links)
+        if unmet:
+            shown = ", ".join(os.path.relpath(p) for p in unmet[:3]) + (", ..." if len(unmet) > 3 else "")
+            report.notes.append((options.manifest, f"{len(unmet)} of its {len(meta)} rows name no file among the "
+                                                   f"inputs, so their metadata went unused: {shown}"))
     return report
 
 

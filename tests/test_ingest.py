@@ -259,6 +259,25 @@ def test_nested_json_and_lone_surrogates_cost_only_their_line(tmp_path):
 
 # --- reader level: metadata ----------------------------------------------------------------------
 
+def test_manifest_rows_that_name_no_input_are_noted(tmp_path):
+    """A misspelt path leaves its row's metadata unused: the build says which rows, not nothing."""
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "a.txt").write_text(GOOD, encoding="utf-8")
+    (d / "manifest.csv").write_text("path,outlet\na.txt,The Daily Example\nb.txt,Gone Weekly\nsub/c.txt,Elsewhere\n",
+                                    encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(d / "a.txt"), "--manifest", str(d / "manifest.csv"), "--db", str(tmp_path / "kb.db")])
+    assert r.exit_code == 0, r.output
+    assert f"note {d / 'manifest.csv'}: 2 of its 3 rows name no file among the inputs, so their metadata went unused: " in r.output
+    assert os.path.relpath(d / "b.txt") in r.output and os.path.relpath(d / "sub" / "c.txt") in r.output
+    r = CliRunner().invoke(main, ["build", str(d), "--manifest", str(d / "manifest.csv"), "--db", str(tmp_path / "kb2.db")])
+    assert "a.txt" not in r.output.split("unused: ")[-1] and "b.txt" in r.output
+
+
 def test_impossible_manifest_dates_are_refused_with_a_note(tmp_path):
     from newsgraph.ingest import iso_date, load_manifest
 

@@ -65,6 +65,13 @@ def load_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
     return out
 
 
+def unmet_manifest_rows(manifest: dict[str, dict[str, str]], paths: Iterable[str], follow_links: bool = False) -> list[str]:
+    """The manifest's paths (absolute, sorted) that name none of the files a build of `paths` reads: a row for a
+    file not given, or a path misspelt, whose metadata is then used nowhere."""
+    met = {str(Path(p).resolve()) for p in input_files([p for p in paths if p != "-"], follow_links)}
+    return sorted(k for k in manifest if k not in met)
+
+
 def _wanted(name: str) -> bool:
     suffix = os.path.splitext(name)[1]
     return suffix.lower() in SUFFIXES or suffix == ""
