@@ -281,6 +281,24 @@ def test_a_store_in_a_folder_this_user_cannot_write_can_be_read(kb, tmp_path):
         os.chmod(folder, 0o755)
 
 
+def test_reading_commands_leave_no_files_beside_the_database_and_write_nothing(kb, tmp_path):
+    """A reader that may write the folder opens query-only, so the last one out removes SQLite's -wal/-shm files
+    (a mode=ro reader left them behind, empty, after every command); it still cannot change a row."""
+    from newsgraph.errors import DatabaseError
+    from newsgraph.store.sqlite import open_store
+
+    (tmp_path / "out").mkdir()
+    before = sorted(p.name for p in kb.parent.iterdir())
+    for cmd in (("stats",), ("entities",), ("show", "Maduro"), ("export", "-o", tmp_path / "out" / "x.json")):
+        r = _cli(*cmd, "--db", kb)
+        assert r.exit_code == 0, (cmd, r.output)
+        assert sorted(p.name for p in kb.parent.iterdir()) == before, cmd
+    with open_store(kb, readonly=True) as store:
+        with pytest.raises((sqlite3.OperationalError, DatabaseError), match="readonly"):
+            store.conn.execute("DELETE FROM documents")
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 5
+
+
 def test_read_only_opening_falls_back_to_immutable_when_the_folder_is_not_writable(kb, monkeypatch):
     """The decision itself, simulated through os.access so it runs for every user (the mount test is the real one)."""
     from newsgraph.store import sqlite as store_sqlite

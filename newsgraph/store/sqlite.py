@@ -59,10 +59,13 @@ def migrations() -> list[tuple[str, str]]:
 def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
     """A connection with newsgraph's settings; every way opening can fail becomes a DatabaseError.
 
-    Reading opens with ``mode=ro``. A reader who may not write the database's folder (a
-    read-only user, a read-only mount) cannot create the ``-wal``/``-shm`` files SQLite wants
-    for a WAL database; when no write-ahead log is pending the file is then opened
-    ``immutable`` (nothing can be writing it: a writer would have left a ``-wal`` file).
+    Reading opens with ``mode=rw`` and ``query_only``: a ``mode=ro`` connection may not remove the
+    ``-wal``/``-shm`` files SQLite makes for a WAL database, so every reading command left them
+    (empty) beside the database; the last connection with write access removes them when it
+    closes. A reader who may not write the database or its folder (a read-only user, a read-only
+    mount) opens with ``mode=ro``; when SQLite cannot make those files for it and no write-ahead log
+    is pending, the file is then opened ``immutable`` (nothing can be writing it: a writer would
+    have left a ``-wal`` file).
     """
     p = Path(path)
     if p.is_dir():
@@ -97,13 +100,16 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
 
 def _open_readonly(p: Path) -> sqlite3.Connection:
     uri = p.resolve().as_uri()
+    if _may_write(p):
+        conn = sqlite3.connect(uri + "?mode=rw", uri=True, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA query_only = ON")
+        _configure(conn, readonly=True)
+        return conn
     try:
         conn = sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
         _configure(conn, readonly=True)
         return conn
     except sqlite3.OperationalError as exc:
-        if _may_write(p):
-            raise
         wal = Path(str(p) + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise DatabaseError(
