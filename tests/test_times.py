@@ -340,6 +340,9 @@ TIMEML = [
     ("Sales usually pick up in the New Year.", "2004-12-20", "New Year", "DATE", "2005-01-01"),
     # "earlier in the week" is the week itself, as "earlier in the year" is the year
     ("Earlier in the week, the minister said no deal was possible.", "2013-03-22", "Earlier in the week", "DATE", "2013-W12"),
+    # "two thousand" before a unit counts it ("the year two thousand" is a year)
+    ("The craft has been kept alive for two thousand years.", "2013-03-22", "two thousand years", "DURATION", "P2000Y"),
+    ("The bridge was meant to open in the year two thousand.", "2013-03-22", "the year two thousand", "DATE", "2000"),
 ]
 
 

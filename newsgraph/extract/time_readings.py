@@ -1183,6 +1183,8 @@ def _spoken_year(words: list[str]) -> int | None:
     for i, w in enumerate(words[:-1]):
         if w == "two" and words[i + 1] == "thousand" and (i == 0 or words[i - 1] in {"the", "year", "in", "by"}):
             rest = [x for x in words[i + 2 : i + 4] if x not in {"-", "and"}]
+            if rest and rest[0] in UNITS:
+                continue  # "two thousand years": a length, not the year 2000
             return 2000 + (ONES.get(rest[0], 0) if rest else 0)
         after_date = i > 0 and words[i - 1] == "," and bool(set(words[:i]) & set(MONTHS))  # "June twenty-third, nineteen ninety-seven"
         if w in {"nineteen", "eighteen", "twenty"} and words[i + 1] in TENS and (
