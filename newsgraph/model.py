@@ -20,7 +20,7 @@ class Article:
 
     id: str  # stable content hash of `text`
     text: str
-    path: str  # the input path as given by the user ("-" for stdin, "file.jsonl#3" for a JSON line)
+    path: str  # the input's path as read ("-" for stdin, "file.jsonl#3" for a JSON line); a build stores it by ``ingest.stored_path``
     title: str | None = None
     outlet: str | None = None
     url: str | None = None

@@ -18,11 +18,12 @@ import sys
 import time
 from collections import deque
 from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from newsgraph.executors import check_executor, in_order, make_executor
-from newsgraph.ingest import MAX_BYTES, Input, load_manifest, read_inputs, unmet_manifest_rows, with_duplicates_marked
+from newsgraph.ingest import (MAX_BYTES, Input, load_manifest, local_path, read_inputs, stored_path, unmet_manifest_rows,
+                              with_duplicates_marked)
 from newsgraph.ingest.web import FetchOptions, WebReader, is_url
 from newsgraph.model import Article, Skipped
 from newsgraph.pipeline import BATCH, AnalysisOptions
@@ -122,7 +123,7 @@ def build(
 
     try:
         with store.writer_lock(on_wait=waiting):
-            _build_locked(store, paths, options, version, report, progress, meta)
+            _build_locked(store, paths, options, version, report, progress, meta, os.path.dirname(os.path.abspath(db_path)))
     finally:
         store.close()
     if meta:
@@ -135,15 +136,17 @@ def build(
 
 
 def _build_locked(store: Store, paths: list[str], options: BuildOptions, version: str, report: BuildReport, progress,
-                  meta: dict | None = None) -> None:
+                  meta: dict | None = None, base: str = ".") -> None:
+    """`base`: the database's folder, which the stored names of file inputs are relative to (``stored_path``)."""
     seen: set[str] = set()
+    _adopt_stored_paths(store, base)
 
     def tick(kind: str) -> None:
         if progress:
             progress(kind, 1)
 
     def unchanged(path: str, size: int, mtime: int) -> bool:
-        src = store.source(path)
+        src = store.source(stored_path(path, base))
         if not src or src["size"] != size or src["mtime_ns"] != mtime:
             return False
         return store.document_pipeline(src["doc"]) == version
@@ -155,12 +158,12 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         web = WebReader(urls, lambda u: store_web.fetch_state(store, u), options.fetch or FetchOptions(max_bytes=options.max_bytes),
                         outlet=options.outlet)
     inputs = with_duplicates_marked(
-        chain(read_inputs(files, meta, options.outlet, options.max_bytes,
-                          unchanged=unchanged if meta is None and not options.outlet else None,
-                          follow_links=options.follow_links) if files else (),
-              web if web is not None else ()),
+        _stored_as(chain(read_inputs(files, meta, options.outlet, options.max_bytes,
+                                     unchanged=unchanged if meta is None and not options.outlet else None,
+                                     follow_links=options.follow_links) if files else (),
+                         web if web is not None else ()), base),
         store.document_ids(),
-        lambda path: _still_holds(store, path),
+        lambda path: _still_holds(store, path, base),
     )
 
     def finished(item: Input, skipped: Skipped | None = None) -> None:
@@ -236,7 +239,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         store_web.save_fetches(store, web.pending_records())
     store.record_skipped(report.skipped)
     if options.drop_missing:
-        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"})
+        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"}, base)
     if report.processed:
         # the min-score the readers use by default: the model's own (before the corpus step, which stores the
         # voices page at it)
@@ -247,7 +250,38 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
     report.resolved = resolve_corpus(store)
 
 
-def _still_holds(store: Store, path: str) -> bool:
+def _stored_as(inputs: Iterable[Input], base: str) -> Iterator[Input]:
+    """The inputs under the names they are stored by (``stored_path``): their articles and skips too."""
+    for item in inputs:
+        name = stored_path(item.path, base)
+        if name != item.path:
+            item = replace(item, path=name,
+                           article=replace(item.article, path=name) if item.article is not None else None,
+                           skipped=replace(item.skipped, path=name) if item.skipped is not None else None)
+        yield item
+
+
+def _adopt_stored_paths(store: Store, base: str) -> None:
+    """Rename, once, the inputs a store made before ``stored_path`` kept as given relative to the working directory
+    of their build: each that names, from this one, the file it was read from (same size and time) takes its stored
+    name. The others stay as they are: their build ran elsewhere, and nothing here can say where."""
+    if store.get_meta(STORED_PATHS_META) == "database-relative":
+        return
+    for old, size, mtime in store.relative_inputs():
+        file = old if os.path.exists(old) or "#" not in old else old.rsplit("#", 1)[0]
+        if os.path.isabs(old) or not os.path.isfile(file):
+            continue
+        st = os.stat(file)
+        new = stored_path(old, base)
+        if new != old and (size is None or (st.st_size, st.st_mtime_ns) == (size, mtime)):
+            store.rename_input(old, new)
+    store.set_meta(STORED_PATHS_META, "database-relative")
+
+
+STORED_PATHS_META = "stored_paths"
+
+
+def _still_holds(store: Store, path: str, base: str = ".") -> bool:
     """Whether the input a stored document was read from still holds it: a URL or stdin, or a file (a record's
     file) of the size and time it had when it was read.
 
@@ -259,6 +293,7 @@ def _still_holds(store: Store, path: str) -> bool:
     src = store.source(path)
     if src is None or src["size"] is None or src["mtime_ns"] is None:
         return True  # nothing to compare: as before, the stored input counts as there
+    path = local_path(path, base)
     file = path if os.path.exists(path) or "#" not in path else path.rsplit("#", 1)[0]
     try:
         st = os.stat(file)
@@ -278,7 +313,8 @@ def _under(path: str, folders: set[str]) -> bool:
     return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
-def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset()) -> list[str]:
+def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset(),
+                    base: str = ".") -> list[str]:
     """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records).
 
     What sits in a folder that could not be read this time (`unreadable`) is kept: it may still be there.
@@ -287,8 +323,9 @@ def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: 
     for root in paths:
         if root == "-" or not os.path.isdir(root):
             continue
-        for path in store.source_paths(root):
-            if path not in seen and path != root and not _under(path, unreadable):
+        name = stored_path(root, base)
+        for path in store.source_paths(name):
+            if path not in seen and path != name and not _under(path, unreadable):
                 store.forget_source(path)
                 removed.append(path)
     return removed
@@ -297,11 +334,12 @@ def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: 
 def forget(paths: Iterable[str], db_path: str) -> list[str]:
     """Stop following the inputs at `paths` (files, folders, records): their documents and facts go."""
     store = open_store(db_path)
+    base = os.path.dirname(os.path.abspath(db_path))
     removed: list[str] = []
     try:
         with store.writer_lock():
             for given in paths:
-                for path in store.source_paths(given):
+                for path in store.source_paths(stored_path(given, base)) or store.source_paths(given):
                     store.forget_source(path)
                     removed.append(path)
             resolve_corpus(store)

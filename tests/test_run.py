@@ -350,3 +350,68 @@ def test_a_build_resolves_only_added_documents_when_it_may_and_everything_otherw
         store.conn.execute("DELETE FROM documents WHERE id = (SELECT MIN(id) FROM documents)")
         assert store.corpus_delta() is None  # a deletion, whatever code made it (the trigger)
     assert calls[-1] == "full" and calls.count("full") == 5
+
+
+def test_a_folder_of_the_same_name_built_from_elsewhere_forgets_nothing(examples_dir, tmp_path, monkeypatch):
+    """Stored names are relative to the database, not to the working directory: building B/articles from B used to
+    read the stored "articles/..." of A/articles as B's, deleted, and forgot A's documents."""
+    a, b = tmp_path / "A" / "articles", tmp_path / "B" / "articles"
+    a.mkdir(parents=True)
+    b.mkdir(parents=True)
+    texts = sorted(examples_dir.glob("articles/*.txt"))
+    for src in texts[:2]:
+        shutil.copy(src, a / src.name)
+    shutil.copy(texts[2], b / texts[2].name)
+    db = tmp_path / "db" / "kb.db"
+    db.parent.mkdir()
+    monkeypatch.chdir(tmp_path / "A")
+    assert build(["articles"], str(db)).processed == 2
+    monkeypatch.chdir(tmp_path / "B")
+    report = build(["articles"], str(db))
+    assert report.processed == 1 and report.removed == []
+    with open_store(db, readonly=True) as store:
+        paths = sorted(r[0] for r in store.conn.execute("SELECT path FROM sources"))
+    assert paths == sorted([str(a / texts[0].name), str(a / texts[1].name), str(b / texts[2].name)])
+    # the same folder named from anywhere is the same input: nothing to do
+    monkeypatch.chdir(tmp_path)
+    again = build(["A/articles"], str(db))
+    assert (again.processed, again.unchanged, again.removed) == (0, 2, [])
+    # inside the database's folder the names are relative to it, whatever the working directory
+    inside = tmp_path / "db" / "corpus"
+    shutil.copytree(a, inside)
+    monkeypatch.chdir(inside)
+    report = build(["."], str(db))
+    assert (report.processed, len(report.skipped)) == (0, 2)  # copies of A's texts
+    (inside / texts[0].name).unlink()
+    monkeypatch.chdir(tmp_path)
+    report = build([str(inside)], str(db))
+    assert report.removed == [f"corpus/{texts[0].name}"]
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 3
+
+
+def test_a_store_made_with_paths_relative_to_its_build_adopts_stored_names_once(examples_dir, tmp_path, monkeypatch):
+    """Stores written before: their relative names, if they name the same files from this directory, are renamed
+    and nothing is analysed again; names that do not are left alone."""
+    corpus = tmp_path / "work" / "articles"
+    shutil.copytree(examples_dir / "articles", corpus)
+    db = tmp_path / "kb" / "kb.db"
+    db.parent.mkdir()
+    first = build([str(corpus)], str(db))  # the text files, the page and the records of the JSON lines file
+    assert first.processed > 6 and not first.skipped
+    with open_store(db) as store, store.transaction():  # as an older newsgraph stored them, built from tmp/work
+        for (path,) in store.conn.execute("SELECT path FROM sources").fetchall():
+            old = "articles/" + Path(path).name
+            store.conn.execute("UPDATE sources SET path = ? WHERE path = ?", (old, path))
+            store.conn.execute("UPDATE documents SET path = ? WHERE path = ?", (old, path))
+        store.conn.execute("INSERT INTO sources(path, doc, size, mtime_ns) SELECT 'elsewhere/x.txt', doc, 1, 1 FROM sources LIMIT 1")
+        store.conn.execute("DELETE FROM meta WHERE key = 'stored_paths'")
+    monkeypatch.chdir(tmp_path / "work")
+    report = build(["articles"], str(db))
+    assert (report.processed, report.unchanged, report.skipped, report.removed) == (0, first.processed, [], [])
+    with open_store(db, readonly=True) as store:
+        paths = sorted(r[0] for r in store.conn.execute("SELECT path FROM sources"))
+        docs = sorted(r[0] for r in store.conn.execute("SELECT path FROM documents"))
+    assert paths[-1] == "elsewhere/x.txt" and len(paths) == first.processed + 1
+    assert all(p.startswith(str(corpus) + "/") for p in paths[:-1]) and docs == paths[:-1]
+    assert {p.split("#")[0] for p in docs} == {str(p) for p in corpus.iterdir()}

@@ -65,6 +65,28 @@ def load_manifest(path: str | os.PathLike) -> dict[str, dict[str, str]]:
     return out
 
 
+def stored_path(path: str, base: str) -> str:
+    """The name a file input is stored under: its path relative to the database's folder `base` when it lies in
+    it, else its absolute path (stdin and URLs as they are).
+
+    Stored as given, a relative path named a different file from each working directory: a folder of the same
+    name built into the same database from elsewhere made the first one's files look deleted, and their documents
+    were forgotten. Relative to the database, the usual build (`build articles/` beside `newsgraph.db`) stores
+    the names it always did."""
+    if path == "-" or path.startswith("-#") or path.startswith(("http://", "https://")):
+        return path
+    full = os.path.abspath(path)
+    inside = os.path.relpath(full, base)
+    return full if inside == os.pardir or inside.startswith(os.pardir + os.sep) else inside
+
+
+def local_path(stored: str, base: str) -> str:
+    """Where the input stored as `stored` (``stored_path``) is, for this process to open."""
+    if stored == "-" or stored.startswith("-#") or stored.startswith(("http://", "https://")) or os.path.isabs(stored):
+        return stored
+    return os.path.join(base, stored)
+
+
 def unmet_manifest_rows(manifest: dict[str, dict[str, str]], paths: Iterable[str], follow_links: bool = False) -> list[str]:
     """The manifest's paths (absolute, sorted) that name none of the files a build of `paths` reads: a row for a
     file not given, or a path misspelt, whose metadata is then used nowhere."""
@@ -308,4 +330,5 @@ def with_duplicates_marked(inputs: Iterable[Input], known: dict[str, str],
         yield item
 
 
-__all__ = ["Input", "read_inputs", "load_manifest", "content_id", "with_duplicates_marked", "MAX_BYTES", "READERS"]
+__all__ = ["Input", "read_inputs", "load_manifest", "content_id", "with_duplicates_marked", "stored_path", "local_path",
+           "MAX_BYTES", "READERS"]

@@ -338,13 +338,33 @@ class Store:
         return old is not None
 
     def source_paths(self, under: str) -> list[str]:
-        """Known input paths equal to `under`, inside it as a folder, or records of it (`file.jsonl#3`)."""
-        folder = under.rstrip("/\\") + "/"
+        """Known input paths equal to `under`, inside it as a folder, or records of it (`file.jsonl#3`); under "."
+        (the database's own folder, ``ingest.stored_path``), every relative one."""
         rows = self.conn.execute("SELECT path FROM sources UNION SELECT path FROM skipped").fetchall()
+        if under == ".":
+            return sorted(r[0] for r in rows if not os.path.isabs(r[0]) and r[0] != "-" and not r[0].startswith("-#")
+                          and not r[0].startswith(("http://", "https://")))
+        folder = under.rstrip("/\\") + "/"
         return sorted(
             r[0] for r in rows
             if r[0] == under or r[0].startswith(folder) or r[0].startswith(under + "#")
         )
+
+    def relative_inputs(self) -> list[tuple[str, int | None, int | None]]:
+        """(path, size, mtime_ns) of the inputs stored under a relative path, skipped ones (no size) included."""
+        rows = self.conn.execute("SELECT path, size, mtime_ns FROM sources UNION ALL "
+                                 "SELECT path, NULL, NULL FROM skipped WHERE path NOT IN (SELECT path FROM sources)").fetchall()
+        return [(r[0], r[1], r[2]) for r in rows
+                if not os.path.isabs(r[0]) and r[0] != "-" and not r[0].startswith(("-#", "http://", "https://"))]
+
+    def rename_input(self, old: str, new: str) -> None:
+        """Store the input `old` as `new`: its source row, its skip, and the path of the document read from it."""
+        with self.transaction():
+            if self.conn.execute("SELECT 1 FROM sources WHERE path = ?", (new,)).fetchone():
+                return  # already known by its new name: the old row is left for the build to judge
+            self.conn.execute("UPDATE sources SET path = ? WHERE path = ?", (new, old))
+            self.conn.execute("UPDATE OR REPLACE skipped SET path = ? WHERE path = ?", (new, old))
+            self.conn.execute("UPDATE documents SET path = ? WHERE path = ?", (new, old))
 
     def document_ids(self) -> dict[str, str]:
         """Every stored document: id -> path."""
