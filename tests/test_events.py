@@ -92,6 +92,14 @@ SENTENCES = [
      {"subject": ["Egypt"], "recipient": ["Libya"]}, False, "reported", "Reuters", []),
     ("Mark Rutte said that the Netherlands lent Belgium $5 million.", "source: speech frame", "lend", "FINANCE",
      {"subject": ["Netherlands"], "recipient": ["Belgium"]}, False, "reported", "Mark Rutte", [5e6]),
+    ("Kenya warned Ethiopia to withdraw its troops from Somalia.", "object control: warned X to", "withdraw", "REJECT",
+     {"subject": ["Ethiopia"]}, False, "threatened", "Kenya", []),
+    ("Ghana called on Togo to release the prisoners.", "object control: called on X to", "release", "OTHER",
+     {"subject": ["Togo"]}, False, "reported", "Ghana", []),
+    ("Egypt's Sudanese allies attacked the convoy.", "actor noun: who they are before whose", "attack", "ASSAULT",
+     {"subject": ["Sudanese"]}, False, "asserted", None, []),
+    ('"We hope our Tunisian partners settle the dispute," the Algerian envoy said.', "actor noun: our partners", "settle", "OTHER",
+     {"subject": ["Tunisian"]}, False, "reported", "Algerian", []),
 ]
 
 

@@ -43,7 +43,10 @@ from newsgraph.model import Event, Participant
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
-OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persuade", "help", "allow", "invite", "tell", "order", "pressure"})
+OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persuade", "help", "allow", "invite", "tell", "order", "pressure",
+                            "warn", "advise", "instruct", "command", "beg", "implore", "compel", "oblige", "enable", "permit",
+                            "convince", "remind", "prompt", "lead", "cause", "require", "authorize", "authorise", "empower",
+                            "challenge", "dare", "teach", "inspire", "entice", "tempt", "coax", "press", "call"})
 MOTION = frozenset({"send", "relocate", "move", "transfer", "fly", "travel", "go", "shift", "return", "come", "head", "deploy", "dispatch", "bring", "flee", "defect"})
 WITH_HELP_TYPES = frozenset({"AID", "SUPPORT", "FINANCE"})  # "with assistance/backing/funding from X": X helps the clause's subject
 AID_WORDS = frozenset({"relief", "aid", "humanitarian", "food", "medicine", "wheat", "supplies", "assistance", "vaccine"})
@@ -157,7 +160,9 @@ class _Events:
         lemma = tok.lemma_.lower()
         if not (low in ACTOR_HEADS or lemma in ACTOR_HEADS):
             return None  # "Farrakhan's history" is not Farrakhan; "Maduro's regime", "Russian officials" are
-        inner = [c for c in self.kids[tok.i] if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+        # the words that say who they are before the one whose they are: "our Venezuelan partners" are Venezuelans,
+        # "Maduro's Cuban advisers" Cubans
+        inner = sorted((c for c in self.kids[tok.i] if c.dep_ in {"poss", "compound", "amod", "nmod"}), key=lambda c: c.dep_ == "poss")
         if low in PROXY_NOUNS or lemma in PROXY_NOUNS:
             inner += [g for c in self.kids[tok.i] if c.dep_ == "prep" and c.lower_ == "of" for g in self.kids[c.i] if g.dep_ == "pobj"]
         for c in inner:
@@ -252,6 +257,8 @@ class _Events:
         if dep == "xcomp":
             if head.lemma_.lower() in OBJECT_CONTROL:
                 obj = [c for c in self.kids[head.i] if c.dep_ in {"dobj", "dative"}]
+                obj = obj or [g for c in self.kids[head.i] if c.dep_ == "prep" and c.lower_ in {"on", "upon"}
+                              for g in self.kids[c.i] if g.dep_ == "pobj"]  # "called on Washington to lift"
                 if obj:
                     return obj[:1]
             return self.subjects(head, depth + 1)
