@@ -387,6 +387,8 @@ OTHER_SENSES = [
     ("found", "The Harbour Council has found another way to pay for the bridge.", "pay for the bridge"),
     ("kept", "The town has managed to maintain a close relationship with its neighbours.", "neighbours"),
     ("no doubt", "The guards are no doubt on the lookout for the smugglers from Hamburg.", "smugglers"),
+    ("addressed", "Mayor Paul Weber addressed a delegation of fishermen on Tuesday.", "delegation"),
+    ("addressed", "Maria Olsen addressed the Harbour Council before the vote.", "Harbour Council"),
 ]
 
 
@@ -403,6 +405,7 @@ STILL_ATTRIBUTIONS = [
     ("The survey shows a tight race between Olsen and Weber.", "tight race", "survey"),
     ('Paul Weber told her: "We think the bridge is safe."', "bridge is safe", "Weber"),
     ("Paul Weber said the harbour would stay open, and he continues to insist that it will.", "harbour would stay", "Weber"),
+    ("Maria Olsen addressed the flooding of the harbour in her speech.", "flooding of the harbour", "Olsen"),
 ]
 
 

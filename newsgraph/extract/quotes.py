@@ -105,6 +105,15 @@ _SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for"
 # Cue verbs that show, obtain or keep the things named here rather than attribute them.
 _NP_OTHER_SENSE = frozenset({"show", "find", "maintain", "seek"})
 _NOT_CONTENT_OBJECTS = frozenset("way ways sign signs means relationship relationships relations ties contact".split())
+# Who is addressed, not what is said: "addressed a delegation", "addressed the nation" (but "addressed the crisis").
+_AUDIENCES = frozenset("""delegation delegations delegates audience audiences crowd crowds nation supporters rally reporters
+    journalists press assembly conference convention summit meeting session parliament congress senate lawmakers legislators
+    students graduates members troops soldiers voters people public country gathering forum council committee""".split())
+
+
+def _audience(tok: Token) -> bool:
+    """Whether the object of "address" is whom a speaker addresses: a person, a group or a body, or a gathering."""
+    return tok.ent_type_ in {"PERSON", "NORP", "ORG"} or lemma_of(tok) in _AUDIENCES or tok.lower_ in _AUDIENCES
 # Cue verbs with a particle that leave speech for another sense: "written off the regime" (given up on), "called off
 # the talks", "showed up". ("Backed off his proposals" still takes a stance: PolNeAR counts it.)
 _OTHER_SENSE_PARTICLES = {"write": {"off"}, "call": {"off"}, "show": {"up", "off"}}
@@ -568,7 +577,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         return None
     for c in kids:
         if c.dep_ == "dobj" and (lemma in _NP_CUES or lemma_of(c) in _THAT_NOUNS):
-            if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES):
+            if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES) or (lemma == "address" and _audience(c)):
                 continue
             if all(t.ent_type_ in {"DATE", "TIME"} or t.is_punct for t in c.subtree):
                 continue  # "promised Feb. 18 at … he would not …": a date the parser made the object is no content
