@@ -91,6 +91,9 @@ FITS = {
     "place": {"city", "place"},
 }
 # Verbs whose subject "it" stands for a clause or nothing: "it is clear that", "it seems", "it takes time".
+# Nouns that stand for the world, time or people at large far more often than for a name they end:
+# "the world" after "BBC World", "the times" after "The New York Times".
+_NOT_NAME_HEADS = frozenset("world globe earth planet time times day week month year future past people public".split())
 _PLEONASTIC_VERBS = frozenset({"be", "seem", "appear", "become", "remain", "look", "sound", "feel", "take", "matter",
                                "happen", "occur", "rain", "snow", "turn", "emerge", "follow", "cost", "mean", "make"})
 _PEOPLE_NOUNS = frozenset(
@@ -206,6 +209,13 @@ class _Resolver:
     def _see_name(self, idx: int, tok: Token) -> None:
         ref = self._named(idx)
         if ref is None:
+            m = self.mentions[idx]
+            if m.kind == "demonym" and m.place:
+                # "our Venezuelan partners … the country": a demonym keeps its country in mind (as a modifier does)
+                # without being a mention a pronoun or a description could point at
+                known = self.named.get(("place", m.place))
+                if known is not None and known.type == "country":
+                    self._touch(known, tok)
             return
         m = self.mentions[idx]
         head = self.tokens[self.last_token.get(idx, tok.i)]
@@ -467,6 +477,15 @@ class _Resolver:
         kids = [c for c in verb.children if c.i > tok.i]
         if any(c.dep_ in {"ccomp", "xcomp", "csubj"} for c in kids):
             return True
+        if verb.lemma_.lower() == "be":
+            if any(c.dep_ == "acomp" for c in kids) and any(
+                c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in kids
+            ):
+                return True  # "it is imperative for Maduro to keep control": the parser hangs the clause on the verb
+            if not any(c.dep_ in {"acomp", "attr"} for c in kids) and any(
+                c.dep_ == "prep" and c.lower_ == "about" and any(g.dep_ == "pcomp" for g in c.children) for c in kids
+            ):
+                return True  # "it's about intimidating Trump": the situation, no actor
         return any(c.dep_ in {"acomp", "attr"} and any(g.dep_ in {"xcomp", "ccomp", "relcl", "acl", "advcl"} for g in c.children)
                    for c in kids)
 
@@ -576,6 +595,8 @@ class _Resolver:
         if any(c.dep_ in {"compound", "amod", "poss", "nmod", "prep", "appos"} for c in tok.children):
             return False  # "the Italian court", "the court of appeal": a description of its own
         word = tok.lower_
+        if word in _NOT_NAME_HEADS:
+            return False  # "the world's democracies" after "BBC World"
         fits = [r for r in self.referents if r.named and r.target is not None and word in r.name_words and r.last < tok.i]
         if not fits:
             return False
