@@ -258,3 +258,18 @@ def test_an_outlet_is_the_short_name_of_its_service(analyze_text):
                      "The story ran on Reuters News Online, and Reuters later corrected it.")
     assert target(a, mention(a, "BBC")).name == "BBC World"
     assert target(a, mention(a, "Reuters")).name == "Reuters News Online"
+
+
+def test_a_name_the_tagger_took_for_a_person_keeps_its_kind_from_its_last_word(nlp):
+    """"the Truman Doctrine" tagged PERSON is a law, "the Carnegie Endowment" a body, "Wembley Stadium" a building."""
+    from spacy.tokens import Span
+
+    from newsgraph.extract.mentions import find_mentions
+
+    doc = nlp("Officials cited the Truman Doctrine, the Carnegie Endowment and Wembley Stadium, said John Okafor.")
+    words = [t.text for t in doc]
+    spans = [("Truman", 2), ("Carnegie", 2), ("Wembley", 2), ("John", 2)]
+    doc.ents = [Span(doc, words.index(w), words.index(w) + n, label="PERSON") for w, n in spans]
+    found = {c.name: c.label for c in find_mentions(doc)}
+    assert (found["Truman Doctrine"], found["Carnegie Endowment"], found["Wembley Stadium"], found["John Okafor"]) == (
+        "LAW", "ORG", "FAC", "PERSON")

@@ -431,6 +431,16 @@ def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tu
     return [(start, end)]
 
 
+# The last word of a name the NER took for a person's that names a law, a body or a building: the label it gets.
+_NOT_PERSON_HEADS = {
+    **dict.fromkeys("doctrine act treaty accord accords agreement protocol convention declaration resolution amendment "
+                    "law bill plan initiative".split(), "LAW"),
+    **dict.fromkeys("foundation institute institution endowment university college school hospital museum fund "
+                    "council committee commission party association society group company corporation bank".split(), "ORG"),
+    **dict.fromkeys("stadium airport bridge square avenue street memorial palace tower".split(), "FAC"),
+}
+
+
 def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = None) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
@@ -455,6 +465,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 label = "PERSON"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
+            if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in _NOT_PERSON_HEADS:
+                label = _NOT_PERSON_HEADS[doc[end - 1].lower_]  # "Truman Doctrine", "Carnegie Endowment": no person
             if ent.label_ == "LAW" and end - start < 2:
                 continue  # a law has a name of several words ("Endangered Species Act"); one word is a tagging slip
             if ent.label_ == "NORP" and text not in gaz.demonyms and text not in PARTY_MEMBERS:
