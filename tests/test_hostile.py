@@ -566,8 +566,9 @@ def _build_hostile(tmp_path: Path, seeds_dir: Path, lead_inputs: bool, timeout: 
         assert r.returncode == 0, r.stderr[-2000:]
         assert "Traceback" not in r.stdout + r.stderr
         with open_store(db, readonly=True) as store:
-            skipped = {os.path.relpath(s["path"], root): s for s in queries.skipped_inputs(store.conn)}
-            stored = {os.path.relpath(row[0], root) for row in store.conn.execute("SELECT path FROM documents")}
+            # stored names are relative to the database's folder (``ingest.stored_path``)
+            skipped = {os.path.relpath(db.parent / s["path"], root): s for s in queries.skipped_inputs(store.conn)}
+            stored = {os.path.relpath(db.parent / row[0], root) for row in store.conn.execute("SELECT path FROM documents")}
     finally:
         os.chmod(root / "locked", 0o755)
     return root, exp, good, db, skipped, stored, r

@@ -23,6 +23,13 @@ def _export(db) -> dict:
         return export_json(store.conn)
 
 
+def _stored(path, db) -> str:
+    """The name a build stores the input at `path` under (``ingest.stored_path``: relative to the database's folder)."""
+    from newsgraph.ingest import stored_path
+
+    return stored_path(str(path), str(Path(db).resolve().parent))
+
+
 def _facts(db) -> dict:
     """The export with insertion-order row ids replaced by stable ones (see conftest.comparable)."""
     from conftest import comparable
@@ -41,14 +48,14 @@ def test_second_build_does_no_work_and_a_changed_file_is_reprocessed(seeds_dir, 
     target = corpus / "004_854adcb34249846f.txt"
     old_id = None
     with open_store(db, readonly=True) as store:
-        old_id = store.conn.execute("SELECT doc FROM sources WHERE path = ?", (str(target),)).fetchone()[0]
+        old_id = store.conn.execute("SELECT doc FROM sources WHERE path = ?", (_stored(target, db),)).fetchone()[0]
     target.write_text(target.read_text(encoding="utf-8") + "\nRussia denied the report on Saturday.\n", encoding="utf-8")
     third = build([str(corpus)], str(db))
     assert third.processed == 1 and third.unchanged == 4 and third.resolved
     with open_store(db, readonly=True) as store:
         ids = [r[0] for r in store.conn.execute("SELECT id FROM documents")]
         assert len(ids) == 5 and old_id not in ids  # the old version is gone, not kept beside the new one
-        text = store.conn.execute("SELECT text FROM documents d JOIN sources s ON s.doc = d.id WHERE s.path = ?", (str(target),)).fetchone()[0]
+        text = store.conn.execute("SELECT text FROM documents d JOIN sources s ON s.doc = d.id WHERE s.path = ?", (_stored(target, db),)).fetchone()[0]
         assert text.endswith("Russia denied the report on Saturday.\n")
 
 
@@ -153,7 +160,7 @@ def test_manifest_row_for_a_built_file_keeps_links(seeds_dir, tmp_path, copy_of)
     assert report.processed == 1 and report.resolved
     assert _unlinked(db)[1] == 0
     with open_store(db, readonly=True) as store:
-        assert store.conn.execute("SELECT outlet FROM documents WHERE path = ?", (str(target),)).fetchone()[0] == "The Observer"
+        assert store.conn.execute("SELECT outlet FROM documents WHERE path = ?", (_stored(target, db),)).fetchone()[0] == "The Observer"
 
 
 def test_a_corpus_step_that_did_not_finish_is_redone(seeds_dir, tmp_path, copy_of, monkeypatch):
@@ -220,21 +227,21 @@ def test_deleted_files_are_forgotten_and_forget_drops_inputs(seeds_dir, tmp_path
     gone = sorted(corpus.iterdir())[0]
     gone.unlink()
     report = build([str(corpus)], str(db))
-    assert report.removed == [str(gone)] and report.resolved
+    assert report.removed == [_stored(gone, db)] == [f"seeds/{gone.name}"] and report.resolved
     with open_store(db, readonly=True) as store:
         assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 4
-        assert store.conn.execute("SELECT count(*) FROM sources WHERE path = ?", (str(gone),)).fetchone()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM sources WHERE path = ?", (_stored(gone, db),)).fetchone()[0] == 0
     kept = build([str(corpus)], str(db), options=None)
     assert kept.removed == [] and kept.processed == 0
     from newsgraph.run import forget
 
     victim = sorted(corpus.iterdir())[0]
-    assert forget([str(victim)], str(db)) == [str(victim)]
+    assert forget([str(victim)], str(db)) == [_stored(victim, db)]
     with open_store(db, readonly=True) as store:
         assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
         assert store.conn.execute("SELECT count(*) FROM mentions WHERE entity IS NULL").fetchone()[0] == 0
         names = {r[0] for r in store.conn.execute("SELECT path FROM documents")}
-    assert str(victim) not in names
+    assert _stored(victim, db) not in names
     assert forget([str(corpus)], str(db)) and _export(db)["documents"] == []
 
 
@@ -249,18 +256,18 @@ def test_a_renamed_file_keeps_its_document_and_a_copy_beside_it_is_still_skipped
     new = corpus / "renamed.txt"
     old.rename(new)
     moved = build([str(corpus)], str(db))
-    assert moved.removed == [str(old)] and not moved.skipped
+    assert moved.removed == [_stored(old, db)] and not moved.skipped
     assert moved.processed == 1  # analysed again: its path is part of what the document holds
     with open_store(db, readonly=True) as store:
         assert store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
-        doc = store.conn.execute("SELECT doc FROM sources WHERE path = ?", (str(new),)).fetchone()[0]
-        assert store.document_path(doc) == str(new)
+        doc = store.conn.execute("SELECT doc FROM sources WHERE path = ?", (_stored(new, db),)).fetchone()[0]
+        assert store.document_path(doc) == _stored(new, db)
         assert store.conn.execute("SELECT count(*) FROM mentions WHERE doc = ?", (doc,)).fetchone()[0] > 0
     again = build([str(corpus)], str(db))
     assert (again.processed, again.unchanged, again.removed) == (0, 5, [])
     shutil.copy(new, corpus / "zz-copy.txt")
     copied = build([str(corpus)], str(db))
-    assert [(s.path, s.code) for s in copied.skipped] == [(str(corpus / "zz-copy.txt"), "duplicate")]
+    assert [(s.path, s.code) for s in copied.skipped] == [(_stored(corpus / "zz-copy.txt", db), "duplicate")]
     assert copied.processed == 0
 
 
@@ -279,10 +286,10 @@ def test_records_shifted_by_a_deleted_one_keep_their_texts(tmp_path):
     assert build([str(folder)], db).processed == 3
     records.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[1:]), encoding="utf-8")
     report = build([str(folder)], db)
-    assert not report.skipped and report.removed == [f"{records}#3"]
+    assert not report.skipped and report.removed == ["in/f.jsonl#3"]
     with open_store(db, readonly=True) as store:
         stored = dict(store.conn.execute("SELECT s.path, d.text FROM sources s JOIN documents d ON d.id = s.doc").fetchall())
-    assert stored == {f"{records}#1": texts[1], f"{records}#2": texts[2]}
+    assert stored == {"in/f.jsonl#1": texts[1], "in/f.jsonl#2": texts[2]}
 
 
 def test_batches_returned_out_of_order_are_stored_in_input_order(seeds_dir, tmp_path, monkeypatch):
