@@ -887,3 +887,17 @@ def test_cue_searches_on_arrays_look_at_every_token_their_tests_pass(nlp, seeds_
         assert clauses == {t.i for t in q._may_cue(ctx, set(), q._THAT_NOUNS.keys() | q._TO_NOUNS.keys(), {q.NOUN})}
         seen += len(indirect) + len(nominal) + len(clauses)
     assert seen > 1000
+
+
+@pytest.mark.parametrize("text,fragment,speaker", [
+    ("We must recall the words of the mayor, Paul Weber, who said that the harbour was safe, adding that the ferry "
+     "would run all winter.", "ferry would run", "Paul Weber"),
+    ("Reporters quote Maria Olsen, who said on Monday that fares would rise, noting that fuel costs more.",
+     "fuel costs more", "Maria Olsen"),
+    ("Paul Weber said the harbour was safe, adding that the ferry would run.", "ferry would run", "Paul Weber"),
+])
+def test_a_speech_participle_goes_on_with_the_speech_before_it(analyze_text, text, fragment, speaker):
+    """", who said that X, adding that Y": the parser hangs "adding" on the sentence's main verb; its speaker is the
+    one of the cue it continues, not the main clause's subject."""
+    analysis = analyze_text(text)
+    assert _speaker_name(analysis, _find(analysis, fragment)) == speaker

@@ -73,9 +73,21 @@ def is_cue(token: Token, lexicon: frozenset[str] = QUOTE_VERBS) -> bool:
     return not (token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ == "so")
 
 
+def _continued_speech(verb: Token) -> Token:
+    """The cue a speech participle goes on with: in "… Navalny, who said that X, adding that Y" the parser hangs
+    "adding" on the sentence's main verb, but it goes on with the nearest cue before it, "said"."""
+    if verb.tag_ != "VBG" or verb.dep_ != "advcl" or not is_cue(verb):
+        return verb
+    for i in range(verb.i - 1, max(verb.head.i, verb.sent.start - 1), -1):
+        t = verb.doc[i]
+        if t.dep_ in {"relcl", "ccomp", "advcl", "conj"} and is_cue(t) and t.tag_ in FINITE:
+            return t
+    return verb
+
+
 def subject_of(verb: Token) -> Token | None:
     """The token that says what `verb` reports, climbing from participles to their governing verb."""
-    tok = verb
+    tok = _continued_speech(verb)
     for _ in range(6):
         for child in tok.children:
             if child.dep_ in {"nsubj", "csubj"}:
