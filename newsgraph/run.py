@@ -139,7 +139,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
                   meta: dict | None = None, base: str = ".") -> None:
     """`base`: the database's folder, which the stored names of file inputs are relative to (``stored_path``)."""
     seen: set[str] = set()
-    _adopt_stored_paths(store, base)
+    legacy = _adopt_stored_paths(store, base, any(not is_url(p) and p != "-" for p in paths))
 
     def tick(kind: str) -> None:
         if progress:
@@ -239,7 +239,8 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
         store_web.save_fetches(store, web.pending_records())
     store.record_skipped(report.skipped)
     if options.drop_missing:
-        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"}, base)
+        report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"}, base,
+                                         legacy)
     if report.processed:
         # the min-score the readers use by default: the model's own (before the corpus step, which stores the
         # voices page at it)
@@ -261,24 +262,60 @@ def _stored_as(inputs: Iterable[Input], base: str) -> Iterator[Input]:
         yield item
 
 
-def _adopt_stored_paths(store: Store, base: str) -> None:
-    """Rename, once, the inputs a store made before ``stored_path`` kept as given relative to the working directory
-    of their build: each that names, from this one, the file it was read from (same size and time) takes its stored
-    name. The others stay as they are: their build ran elsewhere, and nothing here can say where."""
-    if store.get_meta(STORED_PATHS_META) == "database-relative":
-        return
-    for old, size, mtime in store.relative_inputs():
-        file = old if os.path.exists(old) or "#" not in old else old.rsplit("#", 1)[0]
-        if os.path.isabs(old) or not os.path.isfile(file):
-            continue
-        st = os.stat(file)
-        new = stored_path(old, base)
-        if new != old and (size is None or (st.st_size, st.st_mtime_ns) == (size, mtime)):
-            store.rename_input(old, new)
-    store.set_meta(STORED_PATHS_META, "database-relative")
+def _adopt_stored_paths(store: Store, base: str, reads_files: bool) -> set[str]:
+    """Give the inputs a store made before ``stored_path`` their stored names; the names that could not be given
+    one yet (kept apart from the folders a build forgets from).
+
+    Such a store kept each input as given: an absolute path takes its stored name at once; a relative one was
+    relative to the working directory of its build, which is known only when it names, from this one, the file
+    it was read from (same size and time). A build that reads files tries each such name until it has its stored
+    name; a build of URLs alone, whose working directory says nothing, leaves them be."""
+    import json
+
+    if store.get_meta(STORED_PATHS_META) is None:
+        rows = store.file_inputs()
+        if rows and not reads_files:
+            return {old for old, _, _ in rows if not os.path.isabs(old)}
+        legacy = []
+        for old, size, mtime in rows:
+            if os.path.isabs(old) or _same_file_here(old, size, mtime):
+                new = stored_path(old, base)
+                if new != old:
+                    store.rename_input(old, new)
+            else:
+                legacy.append(old)
+        store.set_meta(LEGACY_PATHS_META, json.dumps(sorted(legacy)))
+        store.set_meta(STORED_PATHS_META, "database-relative")
+        return set(legacy)
+    legacy = json.loads(store.get_meta(LEGACY_PATHS_META) or "[]")
+    if legacy and reads_files:
+        sizes = {old: (size, mtime) for old, size, mtime in store.file_inputs() if old in set(legacy)}
+        left = []
+        for old in legacy:
+            if old not in sizes:
+                continue  # forgotten since
+            if _same_file_here(old, *sizes[old]):
+                store.rename_input(old, stored_path(old, base))
+            else:
+                left.append(old)
+        if left != legacy:
+            store.set_meta(LEGACY_PATHS_META, json.dumps(left))
+        legacy = left
+    return set(legacy)
+
+
+def _same_file_here(old: str, size: int | None, mtime: int | None) -> bool:
+    """Whether an input name an earlier newsgraph kept as given names, from this working directory, the file it
+    was read from: one of the size and time it had then (a skipped input, with neither, when it is there)."""
+    file = old if os.path.exists(old) or "#" not in old else old.rsplit("#", 1)[0]
+    if not os.path.isfile(file):
+        return False
+    st = os.stat(file)
+    return size is None or (st.st_size, st.st_mtime_ns) == (size, mtime)
 
 
 STORED_PATHS_META = "stored_paths"
+LEGACY_PATHS_META = "legacy_paths"  # names kept as given by an earlier newsgraph, not yet given their stored name
 
 
 def _still_holds(store: Store, path: str, base: str = ".") -> bool:
@@ -313,18 +350,29 @@ def _under(path: str, folders: set[str]) -> bool:
     return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
+def _inside(folder: str, root: str) -> bool:
+    return folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset(),
-                    base: str = ".") -> list[str]:
+                    base: str = ".", legacy: set[str] = frozenset()) -> list[str]:
     """Forget what was read from a folder being rebuilt but is no longer there (deleted files, vanished records).
 
-    What sits in a folder that could not be read this time (`unreadable`) is kept: it may still be there.
+    What sits in a folder that could not be read this time (`unreadable`) is kept: it may still be there; so are
+    the names an earlier newsgraph kept as given that could not be placed yet (`legacy`): where they are is unknown.
     """
     removed = []
     for root in paths:
         if root == "-" or not os.path.isdir(root):
             continue
         name = stored_path(root, base)
-        for path in store.source_paths(name):
+        candidates = store.source_paths(name)
+        if os.path.isabs(name) and _inside(os.path.realpath(base), name):
+            # the database's folder lies in this one: the files there are stored by names relative to it
+            candidates = sorted(set(candidates) | set(store.source_paths(".")))
+        for path in candidates:
+            if path in legacy:
+                continue
             if path not in seen and path != name and not _under(path, unreadable):
                 store.forget_source(path)
                 removed.append(path)
@@ -338,8 +386,13 @@ def forget(paths: Iterable[str], db_path: str) -> list[str]:
     removed: list[str] = []
     try:
         with store.writer_lock():
+            _adopt_stored_paths(store, base, reads_files=True)  # names an earlier newsgraph kept as given
             for given in paths:
-                for path in store.source_paths(stored_path(given, base)) or store.source_paths(given):
+                found = store.source_paths(stored_path(given, base))
+                if given != "." and not os.path.exists(given):
+                    # a name as the store lists it (relative to the database), or one an earlier newsgraph kept as given
+                    found = sorted(set(found) | set(store.source_paths(given)))
+                for path in found:
                     store.forget_source(path)
                     removed.append(path)
             resolve_corpus(store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -422,3 +423,87 @@ def test_a_store_made_with_paths_relative_to_its_build_adopts_stored_names_once(
     assert paths[-1] == "elsewhere/x.txt" and len(paths) == first.processed + 1
     assert all(p.startswith(str(corpus) + "/") for p in paths[:-1]) and docs == paths[:-1]
     assert {p.split("#")[0] for p in docs} == {str(p) for p in corpus.iterdir()}
+
+
+def _two_articles(folder: Path, examples_dir: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    out = []
+    for src in sorted(examples_dir.glob("articles/*.txt"))[:2]:
+        out.append(folder / src.name)
+        shutil.copy(src, out[-1])
+    return out
+
+
+def _as_an_earlier_newsgraph_stored(db, rename) -> None:
+    """Rewrite a store's input names as an earlier newsgraph kept them (as given), before it knew stored names."""
+    with open_store(db) as store, store.transaction():
+        for (path,) in store.conn.execute("SELECT path FROM sources").fetchall():
+            store.conn.execute("UPDATE sources SET path = ? WHERE path = ?", (rename(path), path))
+            store.conn.execute("UPDATE documents SET path = ? WHERE path = ?", (rename(path), path))
+        store.conn.execute("DELETE FROM meta WHERE key IN ('stored_paths', 'legacy_paths')")
+
+
+def test_forget_dot_from_another_folder_forgets_nothing(examples_dir, tmp_path, monkeypatch):
+    from newsgraph.run import forget
+
+    _two_articles(tmp_path / "kb" / "articles", examples_dir)
+    db = tmp_path / "kb" / "news.db"
+    assert build([str(tmp_path / "kb" / "articles")], str(db)).processed == 2
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert forget(["."], str(db)) == []  # this folder holds none of them
+    (tmp_path / "elsewhere" / "articles").mkdir()
+    assert forget(["articles"], str(db)) == []  # a folder of that name here is another folder
+    (tmp_path / "elsewhere" / "articles").rmdir()
+    # no such path here: the name as the store lists it (relative to the database)
+    assert sorted(forget(["articles"], str(db))) == sorted(f"articles/{p.name}" for p in (tmp_path / "kb" / "articles").iterdir())
+
+
+def test_an_earlier_store_with_absolute_names_adopts_them_and_does_no_work(examples_dir, tmp_path):
+    files = _two_articles(tmp_path / "kb" / "articles", examples_dir)
+    db = tmp_path / "kb" / "news.db"
+    assert build([str(tmp_path / "kb" / "articles")], str(db)).processed == 2
+    _as_an_earlier_newsgraph_stored(db, lambda p: str(tmp_path / "kb" / p))  # it kept the absolute path given
+    again = build([str(tmp_path / "kb" / "articles")], str(db))
+    assert (again.processed, again.unchanged, again.skipped, again.removed) == (0, 2, [], [])
+    files[0].unlink()
+    gone = build([str(tmp_path / "kb" / "articles")], str(db))
+    assert gone.removed == [f"articles/{files[0].name}"]
+
+
+def test_names_an_earlier_store_kept_relative_to_another_folder_are_kept_until_they_can_be_placed(
+        examples_dir, tmp_path, monkeypatch):
+    """Built from /w as "articles/…" by an earlier newsgraph, with the database in /kb: a build of the database's
+    own folder, or of URLs alone, cannot tell where those files are and must not forget them; a build from /w can."""
+    files = _two_articles(tmp_path / "w" / "articles", examples_dir)
+    db = tmp_path / "kb" / "news.db"
+    db.parent.mkdir()
+    monkeypatch.chdir(tmp_path / "w")
+    assert build(["articles"], str(db)).processed == 2
+    _as_an_earlier_newsgraph_stored(db, lambda p: os.path.relpath(p, tmp_path / "w"))
+    monkeypatch.chdir(tmp_path / "kb")
+    (tmp_path / "kb" / "note.txt").write_text(files[0].read_text(encoding="utf-8").replace("Moscow", "Minsk"), encoding="utf-8")
+    here = build(["."], str(db))
+    assert here.removed == [] and here.processed == 1
+    with open_store(db, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 3
+    monkeypatch.chdir(tmp_path / "w")
+    there = build(["articles"], str(db))
+    assert (there.processed, there.unchanged, there.skipped, there.removed) == (0, 2, [], [])
+    with open_store(db, readonly=True) as store:
+        paths = sorted(r[0] for r in store.conn.execute("SELECT path FROM sources"))
+    assert paths == sorted([str(f) for f in files] + ["note.txt"])
+
+
+def test_a_folder_holding_the_database_forgets_its_deleted_files_and_links_change_no_name(examples_dir, tmp_path):
+    """Rebuilding a folder that holds the database's folder reaches the files stored relative to it; a database
+    reached through a linked folder stores the same names."""
+    root = tmp_path / "root"
+    files = _two_articles(root / "kb" / "articles", examples_dir)
+    db = root / "kb" / "news.db"
+    assert build([str(root)], str(db)).processed == 2
+    files[0].unlink()
+    assert build([str(root)], str(db)).removed == [f"articles/{files[0].name}"]
+    (tmp_path / "link").symlink_to(root / "kb")
+    again = build([str(root / "kb" / "articles")], str(tmp_path / "link" / "news.db"))
+    assert (again.processed, again.unchanged, again.skipped) == (0, 1, [])

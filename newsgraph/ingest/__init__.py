@@ -12,6 +12,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -76,15 +77,23 @@ def stored_path(path: str, base: str) -> str:
     if path == "-" or path.startswith("-#") or path.startswith(("http://", "https://")):
         return path
     full = os.path.abspath(path)
-    inside = os.path.relpath(full, base)
+    # the folders resolved (a database or a corpus reached through a linked folder is where it lies), the file's
+    # own name kept (a linked file inside a corpus stays an input of its own)
+    full = os.path.join(_real_folder(os.path.dirname(full)), os.path.basename(full))
+    inside = os.path.relpath(full, _real_folder(base))
     return full if inside == os.pardir or inside.startswith(os.pardir + os.sep) else inside
+
+
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def local_path(stored: str, base: str) -> str:
     """Where the input stored as `stored` (``stored_path``) is, for this process to open."""
     if stored == "-" or stored.startswith("-#") or stored.startswith(("http://", "https://")) or os.path.isabs(stored):
         return stored
-    return os.path.join(base, stored)
+    return os.path.join(_real_folder(base), stored)
 
 
 def unmet_manifest_rows(manifest: dict[str, dict[str, str]], paths: Iterable[str], follow_links: bool = False) -> list[str]:

@@ -101,10 +101,13 @@ def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
 def _open_readonly(p: Path) -> sqlite3.Connection:
     uri = p.resolve().as_uri()
     if _may_write(p):
-        conn = sqlite3.connect(uri + "?mode=rw", uri=True, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA query_only = ON")
-        _configure(conn, readonly=True)
-        return conn
+        try:
+            conn = sqlite3.connect(uri + "?mode=rw", uri=True, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA query_only = ON")
+            _configure(conn, readonly=True)
+            return conn
+        except sqlite3.OperationalError:
+            pass  # the permissions said yes, the file system no (an immutable file, a squashed network share)
     try:
         conn = sqlite3.connect(uri + "?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
         _configure(conn, readonly=True)
@@ -350,12 +353,11 @@ class Store:
             if r[0] == under or r[0].startswith(folder) or r[0].startswith(under + "#")
         )
 
-    def relative_inputs(self) -> list[tuple[str, int | None, int | None]]:
-        """(path, size, mtime_ns) of the inputs stored under a relative path, skipped ones (no size) included."""
+    def file_inputs(self) -> list[tuple[str, int | None, int | None]]:
+        """(path, size, mtime_ns) of the inputs read from files (records included), skipped ones (no size) too."""
         rows = self.conn.execute("SELECT path, size, mtime_ns FROM sources UNION ALL "
                                  "SELECT path, NULL, NULL FROM skipped WHERE path NOT IN (SELECT path FROM sources)").fetchall()
-        return [(r[0], r[1], r[2]) for r in rows
-                if not os.path.isabs(r[0]) and r[0] != "-" and not r[0].startswith(("-#", "http://", "https://"))]
+        return [(r[0], r[1], r[2]) for r in rows if r[0] != "-" and not r[0].startswith(("-#", "http://", "https://"))]
 
     def rename_input(self, old: str, new: str) -> None:
         """Store the input `old` as `new`: its source row, its skip, and the path of the document read from it."""
