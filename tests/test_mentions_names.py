@@ -266,10 +266,10 @@ def test_a_name_the_tagger_took_for_a_person_keeps_its_kind_from_its_last_word(n
 
     from newsgraph.extract.mentions import find_mentions
 
-    doc = nlp("Officials cited the Truman Doctrine, the Carnegie Endowment and Wembley Stadium, said John Okafor.")
+    doc = nlp("Officials cited the Truman Doctrine, the Carnegie Endowment and Wembley Stadium, said Jude Law and John Tower.")
     words = [t.text for t in doc]
-    spans = [("Truman", 2), ("Carnegie", 2), ("Wembley", 2), ("John", 2)]
+    spans = [("Truman", 2), ("Carnegie", 2), ("Wembley", 2), ("Jude", 2), ("John", 2)]
     doc.ents = [Span(doc, words.index(w), words.index(w) + n, label="PERSON") for w, n in spans]
     found = {c.name: c.label for c in find_mentions(doc)}
-    assert (found["Truman Doctrine"], found["Carnegie Endowment"], found["Wembley Stadium"], found["John Okafor"]) == (
-        "LAW", "ORG", "FAC", "PERSON")
+    assert (found["Truman Doctrine"], found["Carnegie Endowment"], found["Wembley Stadium"]) == ("LAW", "ORG", "FAC")
+    assert found["Jude Law"] == found["John Tower"] == "PERSON"  # surnames that are also such words stay people

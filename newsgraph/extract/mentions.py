@@ -434,11 +434,11 @@ def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tu
 # The last word of a name the NER took for a person's that names a law, a body or a building: the label it gets.
 _NOT_PERSON_HEADS = {
     **dict.fromkeys("doctrine act treaty accord accords agreement protocol convention declaration resolution amendment "
-                    "law bill plan initiative".split(), "LAW"),
-    **dict.fromkeys("foundation institute institution endowment university college school hospital museum fund "
-                    "council committee commission party association society group company corporation bank".split(), "ORG"),
-    **dict.fromkeys("stadium airport bridge square avenue street memorial palace tower".split(), "FAC"),
-}
+                    "initiative".split(), "LAW"),
+    **dict.fromkeys("foundation institute institution endowment university college hospital museum council committee "
+                    "commission association society corporation".split(), "ORG"),
+    **dict.fromkeys("stadium airport avenue memorial".split(), "FAC"),
+}  # not words that are also surnames (Jude Law, John Tower, Picabo Street, Jeff Bridge, Wild Bill, Carl Bank)
 
 
 def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = None) -> list[_Candidate]:
