@@ -247,6 +247,26 @@ def test_techniques_of_an_unknown_document(seeds_db):
     assert "no such document: 'nosuchdoc'" in result.output
 
 
+def test_techniques_of_a_document_named_by_its_file_from_anywhere(examples_dir, tmp_path, monkeypatch):
+    """A file at the database folder's top is stored as "name.txt": named by the start of that name, by its path
+    from another working directory, or absolute, it is the same document."""
+    import shutil
+
+    src = examples_dir / "articles" / "liberty_ledger_loans.txt"
+    shutil.copy(src, tmp_path / src.name)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["build", ".", "--db", "kb.db", "-q"]).exit_code == 0
+    spans = {}
+    for ref, where in (("liberty", tmp_path), (str(tmp_path / src.name), tmp_path), (f"../{src.name}", tmp_path / "sub")):
+        where.mkdir(exist_ok=True)
+        monkeypatch.chdir(where)
+        db = str(tmp_path / "kb.db")
+        result = CliRunner().invoke(main, ["techniques", ref, "--db", db, "--json", "--min-score", "0"])
+        assert result.exit_code == 0, (ref, result.output)
+        spans[ref] = {(r["doc"], r["start"]) for r in json.loads(result.output)}
+    assert len({frozenset(v) for v in spans.values()}) == 1 and next(iter(spans.values()))
+
+
 # --- exit codes and refusals --------------------------------------------------------------------------------
 
 def test_empty_input_folder_exits_2_and_writes_no_database(tmp_path):

@@ -59,6 +59,10 @@ def techniques(ctx, db, technique, engine, limit, min_score, as_json):
     from newsgraph.techniques import TECHNIQUES
 
     doc = ctx.meta.get("techniques_doc")
+    if doc and os.path.exists(doc):
+        from newsgraph.ingest import stored_path
+
+        doc = stored_path(doc, os.path.dirname(os.path.abspath(db)))  # a file named from here: its stored name
     store = open_readonly(db)
     try:
         if technique:

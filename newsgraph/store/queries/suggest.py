@@ -31,12 +31,14 @@ def suggest_entities(conn: sqlite3.Connection, name: str, limit: int = 3) -> lis
 
 
 def find_documents(conn: sqlite3.Connection, ref: str) -> list[str]:
-    """Ids of the documents `ref` names: an id, an id prefix, an input path, or the start of a file name."""
+    """Ids of the documents `ref` names: an id, an id prefix, an input path as stored (``ingest.stored_path``), or
+    the start of a file name (also of one stored at the database folder's top, "a.txt")."""
     like = ref.replace("%", "").replace("_", r"\_")
     if not like.strip():
         return []
     rows = conn.execute(
-        r"SELECT id FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\' OR path = ? OR path LIKE ? ESCAPE '\' ORDER BY path",
-        (ref, like + "%", ref, "%/" + like + "%"),
+        r"""SELECT id FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\' OR path = ? OR path LIKE ? ESCAPE '\'
+            OR path LIKE ? ESCAPE '\' ORDER BY path""",
+        (ref, like + "%", ref, "%/" + like + "%", like + "%"),
     ).fetchall()
     return [r[0] for r in rows]

@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from newsgraph.store.queries.schema import has_table
+from newsgraph.store.queries.suggest import find_documents
 from newsgraph.techniques import DEFAULT_MIN_SCORE, MIN_SCORE_META
 
 __all__ = ["default_min_score", "export_techniques", "techniques_for", "outlet_summary", "targets_by_outlet", "techniques_stats", "LOADED", "UNKNOWN_OUTLET"]
@@ -47,22 +48,13 @@ def export_techniques(conn: sqlite3.Connection) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def _resolve_doc(conn: sqlite3.Connection, doc: str) -> list[str]:
-    """Document ids matching an id, an id prefix, an input path, or the start of a file name."""
-    rows = conn.execute(
-        "SELECT id FROM documents WHERE id = ? OR id LIKE ? OR path = ? OR path LIKE ? ORDER BY path",
-        (doc, doc.replace("%", "") + "%", doc, "%/" + doc.replace("%", "") + "%"),
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def techniques_for(conn: sqlite3.Connection, doc: str | None = None, technique: str | None = None,
                    engine: str | None = None, limit: int | None = None, min_score: float | None = None) -> list[dict]:
     """Technique spans scored at least `min_score` (default: the store's, ``default_min_score``), with their
     document, sentence and target name; `doc` may be an id, id prefix or path."""
     where, args = ["t.score >= ?"], [default_min_score(conn, min_score)]
     if doc:
-        ids = _resolve_doc(conn, doc)
+        ids = find_documents(conn, doc)
         if not ids:
             return []
         where.append(f"t.doc IN ({','.join('?' * len(ids))})")
