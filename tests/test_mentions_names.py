@@ -273,3 +273,9 @@ def test_a_name_the_tagger_took_for_a_person_keeps_its_kind_from_its_last_word(n
     found = {c.name: c.label for c in find_mentions(doc)}
     assert (found["Truman Doctrine"], found["Carnegie Endowment"], found["Wembley Stadium"]) == ("LAW", "ORG", "FAC")
     assert found["Jude Law"] == found["John Tower"] == "PERSON"  # surnames that are also such words stay people
+
+
+def test_an_untagged_name_ending_in_doctrine_is_a_law_not_a_person(analyze_text):
+    analysis = analyze_text("As usual, Putin wants to test Trump's resolve when it comes to enforcing the Truman Doctrine, "
+                            "keeping Russia out of the hemisphere.")
+    assert {m.text: m.label for m in analysis.mentions}["Truman Doctrine"] == "LAW"

@@ -523,7 +523,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
         elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
             title = words[-1].lower_ in TITLE_HEADS or words[-1].lower_ in ROLE_NOUNS or all(t.lower_ in TITLE_WORDS for t in words)
             if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not title and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
-                out.append(_Candidate(i, j, "NAME", words.text))
+                out.append(_Candidate(i, j, _NOT_PERSON_HEADS.get(words[-1].lower_, "NAME") if j - i >= 2 else "NAME", words.text))
                 taken.update(range(i, j))
         i = max(j, i + 1)
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).
