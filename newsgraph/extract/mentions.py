@@ -29,8 +29,8 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names, given_name,
-    initials_match,
+    LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
+    given_name, initials_match,
 )
 from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
@@ -431,16 +431,6 @@ def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tu
     return [(start, end)]
 
 
-# The last word of a name the NER took for a person's that names a law, a body or a building: the label it gets.
-_NOT_PERSON_HEADS = {
-    **dict.fromkeys("doctrine act treaty accord accords agreement protocol convention declaration resolution amendment "
-                    "initiative".split(), "LAW"),
-    **dict.fromkeys("foundation institute institution endowment university college hospital museum council committee "
-                    "commission association society corporation".split(), "ORG"),
-    **dict.fromkeys("stadium airport avenue memorial".split(), "FAC"),
-}  # not words that are also surnames (Jude Law, John Tower, Picabo Street, Jeff Bridge, Wild Bill, Carl Bank)
-
-
 def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = None) -> list[_Candidate]:
     gaz = gazetteer()
     out: list[_Candidate] = []
@@ -465,8 +455,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 label = "PERSON"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
-            if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in _NOT_PERSON_HEADS:
-                label = _NOT_PERSON_HEADS[doc[end - 1].lower_]  # "Truman Doctrine", "Carnegie Endowment": no person
+            if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in NOT_PERSON_HEADS:
+                label = NOT_PERSON_HEADS[doc[end - 1].lower_]  # "Truman Doctrine", "Carnegie Endowment": no person
             if ent.label_ == "LAW" and end - start < 2:
                 continue  # a law has a name of several words ("Endangered Species Act"); one word is a tagging slip
             if ent.label_ == "NORP" and text not in gaz.demonyms and text not in PARTY_MEMBERS:
@@ -523,7 +513,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
         elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
             title = words[-1].lower_ in TITLE_HEADS or words[-1].lower_ in ROLE_NOUNS or all(t.lower_ in TITLE_WORDS for t in words)
             if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not title and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
-                out.append(_Candidate(i, j, _NOT_PERSON_HEADS.get(words[-1].lower_, "NAME") if j - i >= 2 else "NAME", words.text))
+                out.append(_Candidate(i, j, NOT_PERSON_HEADS.get(words[-1].lower_, "NAME") if j - i >= 2 else "NAME", words.text))
                 taken.update(range(i, j))
         i = max(j, i + 1)
     # Gazetteer surfaces the NER missed (one pass over the tokens, longest match first).

@@ -240,3 +240,13 @@ PLACE_HEADS = frozenset({"street", "avenue", "road", "square", "park", "river", 
                          "islands", "bay", "valley", "airport", "stadium", "bridge", "strait", "sea", "ocean", "gulf",
                          "peninsula", "desert", "coast", "county", "province", "district", "region", "boulevard",
                          "lane", "highway", "canal", "harbour", "harbor", "heights", "hills", "beach", "arena"})
+
+
+# The last word of a name the NER took for a person's that names a law, a body or a building: the label it gets.
+NOT_PERSON_HEADS = {
+    **dict.fromkeys("doctrine act treaty accord accords agreement protocol convention declaration resolution amendment "
+                    "initiative".split(), "LAW"),
+    **dict.fromkeys("foundation institute institution endowment university college hospital museum council committee "
+                    "commission association society corporation".split(), "ORG"),
+    **dict.fromkeys("stadium airport avenue memorial".split(), "FAC"),
+}  # not words that are also surnames (Jude Law, John Tower, Picabo Street, Jeff Bridge, Wild Bill, Carl Bank)

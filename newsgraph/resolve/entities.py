@@ -48,7 +48,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from newsgraph.lexicons.names import (
-    ACRONYM_SKIPPABLE, AFTER_NAME, EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, ORG_HEADS, OUTLET_SERVICES, PEERAGE, PLACE_HEADS,
+    ACRONYM_SKIPPABLE, AFTER_NAME, EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PEERAGE,
+    PLACE_HEADS,
     family_name, first_names, given_name,
     acronym_letters, initials_match, is_east_asian_order, spelling_needs,
 )
@@ -1415,6 +1416,8 @@ def _type(ms: _Mentions, c: _Cluster) -> str:
             votes["organization"] += 2 + n
         elif len(words) >= 2 and last in ORG_WORDS:
             votes["organization"] += 2
+        elif len(words) >= 2 and last in NOT_PERSON_HEADS:
+            votes[LABEL_TYPES.get(NOT_PERSON_HEADS[last], "other")] += 2 + n  # "the Truman Doctrine": no person
         elif len(words) >= 2 and words[0].lower() in PEERAGE:
             votes["person"] += 2 + n
         elif 2 <= len(words) <= 4 and fold(words[0]) in first_names() and all(w[:1].isupper() for w in words):
