@@ -100,6 +100,7 @@ def test_entity_types(seeds_conn):
     assert types["russia"] == "country" and types["venezuela"] == "country" and types["united-states"] == "country"
     assert types["pdvsa"] == "organization" and types["rosneft"] == "organization"
     assert types["lisbon"] == "place"
+    assert types["truman-doctrine"] == "other"  # a doctrine, though "Truman" opens names of people
 
 
 def _mini_corpus(tmp_path, texts):
