@@ -35,6 +35,11 @@ class Article:
         return asdict(self)
 
 
+def read_from_file(path: str) -> bool:
+    """Whether an input path names a file or a record of one ("f.jsonl#3"): not stdin ("-", "-#<hash>"), not a URL."""
+    return path != "-" and not path.startswith(("-#", "http://", "https://"))
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """An input that did not become an article, with a one-line reason for the user."""

@@ -14,18 +14,19 @@ document and resumes where it stopped; a re-run on unchanged input does no work.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
 from collections import deque
 from itertools import chain
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from newsgraph.executors import check_executor, in_order, make_executor
-from newsgraph.ingest import (MAX_BYTES, Input, load_manifest, local_path, read_inputs, stored_path, unmet_manifest_rows,
-                              with_duplicates_marked)
+from newsgraph.ingest import MAX_BYTES, Input, load_manifest, local_path, read_inputs, stored_path, with_duplicates_marked
 from newsgraph.ingest.web import FetchOptions, WebReader, is_url
-from newsgraph.model import Article, Skipped
+from newsgraph.model import Article, Skipped, read_from_file
 from newsgraph.pipeline import BATCH, AnalysisOptions
 from newsgraph.store.base import KnowledgeStore as Store
 from newsgraph.store import web as store_web
@@ -126,12 +127,6 @@ def build(
             _build_locked(store, paths, options, version, report, progress, meta, os.path.dirname(os.path.abspath(db_path)))
     finally:
         store.close()
-    if meta:
-        unmet = unmet_manifest_rows(meta, [p for p in paths if not is_url(p)], options.follow_links)
-        if unmet:
-            shown = ", ".join(os.path.relpath(p) for p in unmet[:3]) + (", ..." if len(unmet) > 3 else "")
-            report.notes.append((options.manifest, f"{len(unmet)} of its {len(meta)} rows name no file among the "
-                                                   f"inputs, so their metadata went unused: {shown}"))
     return report
 
 
@@ -139,7 +134,7 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
                   meta: dict | None = None, base: str = ".") -> None:
     """`base`: the database's folder, which the stored names of file inputs are relative to (``stored_path``)."""
     seen: set[str] = set()
-    legacy = _adopt_stored_paths(store, base, any(not is_url(p) and p != "-" for p in paths))
+    legacy = _adopt_stored_paths(store, base, any(read_from_file(p) for p in paths))
 
     def tick(kind: str) -> None:
         if progress:
@@ -238,6 +233,8 @@ def _build_locked(store: Store, paths: list[str], options: BuildOptions, version
     if web is not None:
         store_web.save_fetches(store, web.pending_records())
     store.record_skipped(report.skipped)
+    if meta:
+        _note_unmet_rows(options.manifest, meta, seen, base, report)
     if options.drop_missing:
         report.removed = _forget_missing(store, paths, seen, {s.path for s in report.skipped if s.code == "unreadable"}, base,
                                          legacy)
@@ -262,6 +259,32 @@ def _stored_as(inputs: Iterable[Input], base: str) -> Iterator[Input]:
         yield item
 
 
+def _note_unmet_rows(manifest: str, meta: dict[str, dict[str, str]], seen: set[str], base: str, report: BuildReport) -> None:
+    """Note the manifest's rows that name none of the files this build met (a file not given, a path misspelt):
+    their metadata went unused. The files met are those it read or skipped, named as the manifest names them."""
+    met = {str(Path(_record_file(local_path(name, base))).resolve()) for name in seen if read_from_file(name)}
+    unmet = sorted(k for k in meta if k not in met)
+    if unmet:
+        shown = ", ".join(os.path.relpath(p) for p in unmet[:3]) + (", ..." if len(unmet) > 3 else "")
+        report.notes.append((manifest, f"{len(unmet)} of its {len(meta)} rows name no file among the inputs, so their "
+                                       f"metadata went unused: {shown}"))
+
+
+def _record_file(path: str) -> str:
+    """The file a stored input was read from: "f.jsonl" for its record "f.jsonl#3" (a file named with a "#" itself)."""
+    return path if os.path.exists(path) or "#" not in path else path.rsplit("#", 1)[0]
+
+
+def _as_read(path: str, size: int | None, mtime_ns: int | None) -> bool:
+    """Whether the file `path` (a record's file) is there with the size and time it had when read; any size and
+    time, when none were kept (a skipped input)."""
+    try:
+        st = os.stat(_record_file(path))
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (size is None or (st.st_size, st.st_mtime_ns) == (size, mtime_ns))
+
+
 def _adopt_stored_paths(store: Store, base: str, reads_files: bool) -> set[str]:
     """Give the inputs a store made before ``stored_path`` their stored names; the names that could not be given
     one yet (kept apart from the folders a build forgets from).
@@ -278,7 +301,7 @@ def _adopt_stored_paths(store: Store, base: str, reads_files: bool) -> set[str]:
             return {old for old, _, _ in rows if not os.path.isabs(old)}
         legacy = []
         for old, size, mtime in rows:
-            if os.path.isabs(old) or _same_file_here(old, size, mtime):
+            if os.path.isabs(old) or _as_read(old, size, mtime):
                 new = stored_path(old, base)
                 if new != old:
                     store.rename_input(old, new)
@@ -289,12 +312,13 @@ def _adopt_stored_paths(store: Store, base: str, reads_files: bool) -> set[str]:
         return set(legacy)
     legacy = json.loads(store.get_meta(LEGACY_PATHS_META) or "[]")
     if legacy and reads_files:
-        sizes = {old: (size, mtime) for old, size, mtime in store.file_inputs() if old in set(legacy)}
+        wanted = set(legacy)
+        sizes = {old: (size, mtime) for old, size, mtime in store.file_inputs() if old in wanted}
         left = []
         for old in legacy:
             if old not in sizes:
                 continue  # forgotten since
-            if _same_file_here(old, *sizes[old]):
+            if _as_read(old, *sizes[old]):
                 store.rename_input(old, stored_path(old, base))
             else:
                 left.append(old)
@@ -302,16 +326,6 @@ def _adopt_stored_paths(store: Store, base: str, reads_files: bool) -> set[str]:
             store.set_meta(LEGACY_PATHS_META, json.dumps(left))
         legacy = left
     return set(legacy)
-
-
-def _same_file_here(old: str, size: int | None, mtime: int | None) -> bool:
-    """Whether an input name an earlier newsgraph kept as given names, from this working directory, the file it
-    was read from: one of the size and time it had then (a skipped input, with neither, when it is there)."""
-    file = old if os.path.exists(old) or "#" not in old else old.rsplit("#", 1)[0]
-    if not os.path.isfile(file):
-        return False
-    st = os.stat(file)
-    return size is None or (st.st_size, st.st_mtime_ns) == (size, mtime)
 
 
 STORED_PATHS_META = "stored_paths"
@@ -325,18 +339,12 @@ def _still_holds(store: Store, path: str, base: str = ".") -> bool:
     An input whose text a stored document already holds is a copy of that document's input, and is skipped. But
     when that input is gone or was rewritten (a file renamed or moved, records shifted by a deleted one), the new
     input is the document's input now, not a copy: skipped, its text would go with the old input."""
-    if path == "-" or path.startswith("-#") or is_url(path):
+    if not read_from_file(path):
         return True
     src = store.source(path)
     if src is None or src["size"] is None or src["mtime_ns"] is None:
         return True  # nothing to compare: as before, the stored input counts as there
-    path = local_path(path, base)
-    file = path if os.path.exists(path) or "#" not in path else path.rsplit("#", 1)[0]
-    try:
-        st = os.stat(file)
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns) == (src["size"], src["mtime_ns"])
+    return _as_read(local_path(path, base), src["size"], src["mtime_ns"])
 
 
 def _web_summary(web: WebReader, report: BuildReport) -> None:
@@ -348,10 +356,6 @@ def _web_summary(web: WebReader, report: BuildReport) -> None:
 
 def _under(path: str, folders: set[str]) -> bool:
     return any(path.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
-
-
-def _inside(folder: str, root: str) -> bool:
-    return folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: set[str] = frozenset(),
@@ -367,7 +371,7 @@ def _forget_missing(store: Store, paths: list[str], seen: set[str], unreadable: 
             continue
         name = stored_path(root, base)
         candidates = store.source_paths(name)
-        if os.path.isabs(name) and _inside(os.path.realpath(base), name):
+        if os.path.isabs(name) and (os.path.realpath(base) == name or _under(os.path.realpath(base), {name})):
             # the database's folder lies in this one: the files there are stored by names relative to it
             candidates = sorted(set(candidates) | set(store.source_paths(".")))
         for path in candidates:

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 from newsgraph.errors import InputError
 from newsgraph.ingest.files import read_capped, walk
 from newsgraph.ingest.readers import READERS, Problem, decode_noted, detect_language, plain_title, read_html, without_surrogates
-from newsgraph.model import Article, Skipped
+from newsgraph.model import Article, Skipped, read_from_file
 
 MAX_BYTES = 5 * 1024 * 1024  # a news article is rarely over 100 KB; larger inputs are reported, not read
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
@@ -74,7 +74,7 @@ def stored_path(path: str, base: str) -> str:
     name built into the same database from elsewhere made the first one's files look deleted, and their documents
     were forgotten. Relative to the database, the usual build (`build articles/` beside `newsgraph.db`) stores
     the names it always did."""
-    if path == "-" or path.startswith("-#") or path.startswith(("http://", "https://")):
+    if not read_from_file(path):
         return path
     full = os.path.abspath(path)
     # the folders resolved (a database or a corpus reached through a linked folder is where it lies), the file's
@@ -91,16 +91,9 @@ def _real_folder(folder: str) -> str:
 
 def local_path(stored: str, base: str) -> str:
     """Where the input stored as `stored` (``stored_path``) is, for this process to open."""
-    if stored == "-" or stored.startswith("-#") or stored.startswith(("http://", "https://")) or os.path.isabs(stored):
+    if not read_from_file(stored) or os.path.isabs(stored):
         return stored
     return os.path.join(_real_folder(base), stored)
-
-
-def unmet_manifest_rows(manifest: dict[str, dict[str, str]], paths: Iterable[str], follow_links: bool = False) -> list[str]:
-    """The manifest's paths (absolute, sorted) that name none of the files a build of `paths` reads: a row for a
-    file not given, or a path misspelt, whose metadata is then used nowhere."""
-    met = {str(Path(p).resolve()) for p in input_files([p for p in paths if p != "-"], follow_links)}
-    return sorted(k for k in manifest if k not in met)
 
 
 def _wanted(name: str) -> bool:

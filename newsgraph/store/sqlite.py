@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsgraph.errors import DatabaseError, DiskFull, SchemaError
-from newsgraph.model import DocumentAnalysis, Skipped
+from newsgraph.model import DocumentAnalysis, Skipped, read_from_file
 
 
 def keys_table(conn: sqlite3.Connection, name: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> str:
@@ -345,8 +345,7 @@ class Store:
         (the database's own folder, ``ingest.stored_path``), every relative one."""
         rows = self.conn.execute("SELECT path FROM sources UNION SELECT path FROM skipped").fetchall()
         if under == ".":
-            return sorted(r[0] for r in rows if not os.path.isabs(r[0]) and r[0] != "-" and not r[0].startswith("-#")
-                          and not r[0].startswith(("http://", "https://")))
+            return sorted(r[0] for r in rows if read_from_file(r[0]) and not os.path.isabs(r[0]))
         folder = under.rstrip("/\\") + "/"
         return sorted(
             r[0] for r in rows
@@ -357,7 +356,7 @@ class Store:
         """(path, size, mtime_ns) of the inputs read from files (records included), skipped ones (no size) too."""
         rows = self.conn.execute("SELECT path, size, mtime_ns FROM sources UNION ALL "
                                  "SELECT path, NULL, NULL FROM skipped WHERE path NOT IN (SELECT path FROM sources)").fetchall()
-        return [(r[0], r[1], r[2]) for r in rows if r[0] != "-" and not r[0].startswith(("-#", "http://", "https://"))]
+        return [(r[0], r[1], r[2]) for r in rows if read_from_file(r[0])]
 
     def rename_input(self, old: str, new: str) -> None:
         """Store the input `old` as `new`: its source row, its skip, and the path of the document read from it."""
