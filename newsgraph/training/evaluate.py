@@ -86,13 +86,18 @@ def _score_parsed(articles, parsed, options: AnalysisOptions, engine_name: str, 
     return {"predicted": predicted, "tc_pred": tc_pred, "tc_gold": tc_gold}
 
 
+def _scores(articles, spans: list, tc_pred: list, tc_gold: list) -> dict:
+    """SI of `spans` (article, start, end), TC, the every-line baseline and SI taken apart by line."""
+    gold, lines = _gold(articles), every_line(articles)
+    return {"si": span_identification(spans, gold).as_dict(),
+            "tc": technique_classification(tc_pred, tc_gold).as_dict(),
+            "baseline_si": span_identification(lines, gold).as_dict(),
+            "by_line": line_breakdown(spans, gold, lines).as_dict()}
+
+
 def _summary(articles, got: dict, min_score: float | None = None) -> dict:
     kept = [p for p in got["predicted"] if min_score is None or p[4] >= min_score]
-    spans, gold, lines = [p[:3] for p in kept], _gold(articles), every_line(articles)
-    return {"si": span_identification(spans, gold).as_dict(),
-            "tc": technique_classification(got["tc_pred"], got["tc_gold"]).as_dict(),
-            "baseline_si": span_identification(lines, gold).as_dict(),
-            "by_line": line_breakdown(spans, gold, lines).as_dict(),
+    return {**_scores(articles, [p[:3] for p in kept], got["tc_pred"], got["tc_gold"]),
             "predicted_by_technique": dict(Counter(p[3] for p in kept).most_common())}
 
 
@@ -281,10 +286,6 @@ def score_file(articles, path: str) -> dict:
         raise InputError(f"{path}: none of its {len(rows)} predictions names an article of the folder scored "
                          f"(its ids: {', '.join(elsewhere[:3])}{', ...' if len(elsewhere) > 3 else ''})")
     gold = [(a.id, g.start, g.end, g.technique) for a in articles for g in a.spans]
-    spans, lines, gold_spans = [p[:3] for p in pred], every_line(articles), [g[:3] for g in gold]
     return {"engine": f"predictions {path}", "articles": len(articles),
             "not_scored": {"predictions": len(rows) - len(pred), "articles": elsewhere},
-            "si": span_identification(spans, gold_spans).as_dict(),
-            "tc": technique_classification(pred, gold).as_dict(),
-            "baseline_si": span_identification(lines, gold_spans).as_dict(),
-            "by_line": line_breakdown(spans, gold_spans, lines).as_dict()}
+            **_scores(articles, [p[:3] for p in pred], pred, gold)}
