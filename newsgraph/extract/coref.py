@@ -90,10 +90,10 @@ FITS = {
     "city": {"city"},
     "place": {"city", "place"},
 }
-# Verbs whose subject "it" stands for a clause or nothing: "it is clear that", "it seems", "it takes time".
 # Nouns that stand for the world, time or people at large far more often than for a name they end:
 # "the world" after "BBC World", "the times" after "The New York Times".
 _NOT_NAME_HEADS = frozenset("world globe earth planet time times day week month year future past people public".split())
+# Verbs whose subject "it" stands for a clause or nothing: "it is clear that", "it seems", "it takes time".
 _PLEONASTIC_VERBS = frozenset({"be", "seem", "appear", "become", "remain", "look", "sound", "feel", "take", "matter",
                                "happen", "occur", "rain", "snow", "turn", "emerge", "follow", "cost", "mean", "make"})
 _PEOPLE_NOUNS = frozenset(
