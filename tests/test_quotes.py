@@ -389,6 +389,16 @@ OTHER_SENSES = [
     ("no doubt", "The guards are no doubt on the lookout for the smugglers from Hamburg.", "smugglers"),
     ("addressed", "Mayor Paul Weber addressed a delegation of fishermen on Tuesday.", "delegation"),
     ("addressed", "Maria Olsen addressed the Harbour Council before the vote.", "Harbour Council"),
+    ("own finding", "Paul Weber sailed to the island on Monday, only to find the pier closed to ferries.", "pier closed"),
+    ("own finding", "Maria Olsen has found herself at the centre of the harbour dispute.", "centre of the harbour"),
+    ("own finding", "The council is trying to find a buyer for the old ferry.", "buyer for the old ferry"),
+    ("writing", "Paul Weber wrote an op-ed for the Harbour Gazette last week.", "op-ed"),
+    ("writing", "Maria Olsen wrote the letter on Feb. 2 to the ferry company.", "letter"),
+    ("deed", "The mayor's decision to close the pier shows the extent of the council's debts.", "extent"),
+    ("deed", "Her popularity shows how badly the party misjudged the town.", "misjudged"),
+    ("author", "It should be noted that the ferry company was sold in 2016.", "ferry company was sold"),
+    ("rubric", "Editor's note: The harbour council is a client of this newspaper's owner.", "client"),
+    ("rubric", "Translation: We have nothing more to give you, so go home.", "nothing more to give"),
 ]
 
 
@@ -901,3 +911,35 @@ def test_a_speech_participle_goes_on_with_the_speech_before_it(analyze_text, tex
     one of the cue it continues, not the main clause's subject."""
     analysis = analyze_text(text)
     assert _speaker_name(analysis, _find(analysis, fragment)) == speaker
+
+
+@pytest.mark.parametrize("text,fragment,speaker", [
+    # a long coordinated subject makes the parser take "as" for a preposition and the subject for its object
+    ("The pressure grew on Monday as Norway, Denmark, Iceland and 13 other northern countries announced that they "
+     "were closing their ports to the fleet.", "closing their ports", "Norway"),
+    # "stopping X from doing": X does it, not the subject of "stopping"
+    ("Paul Weber accepts the offer for one purpose: stopping Maria Olsen and the council from seeking a new vote "
+     "on the harbour.", "a new vote", "Maria Olsen"),
+    # an infinitival relative names no speaker: the one who arranges the meeting talks
+    ("Seeing the opening, Mayor Paul Weber on Saturday called Olsen to arrange a meeting to talk about the harbour.",
+     "harbour", "Paul Weber"),
+])
+def test_the_speaker_of_a_cue_the_parser_misattaches(analyze_text, text, fragment, speaker):
+    analysis = analyze_text(text)
+    quote = _find(analysis, fragment)
+    assert quote.speaker is not None and quote.speaker.text == speaker, (quote.speaker, [(q.text, q.speaker) for q in analysis.quotes])
+
+
+def test_a_finding_with_a_that_clause_is_still_reported(analyze_text):
+    """The "find" rules above leave a report alone: the survey found that …, the council tried to find that …"""
+    analysis = analyze_text("The survey found that most fishermen oppose the new pier.")
+    assert _speaker_name(analysis, _find(analysis, "most fishermen oppose")) == "The survey"
+
+
+def test_a_headline_entity_over_its_verb_gives_the_name_alone(analyze_text, seeds_dir):
+    """Seed 002's headline "Putin Backs Venezuelan Regime, as Maduro …": the parser's entity runs over "Backs"; the
+    speaker of the endorsement is "Putin", not the whole headline."""
+    path = next(p for p in seeds_dir.iterdir() if p.name.startswith("002"))
+    analysis = analyze_text(path.read_text(encoding="utf-8"))
+    quote = next(q for q in analysis.quotes if q.cue == "Backs")
+    assert (quote.text, quote.speaker.text) == ("Venezuelan Regime", "Putin")

@@ -97,8 +97,16 @@ def subject_of(verb: Token) -> Token | None:
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs:
                     return objs[0]
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.dep_ == "prep":
+            objs = [c for c in tok.head.head.children if c.dep_ == "dobj" and c.i < tok.head.i]
+            if objs:
+                return objs[0]  # "stopping Guaido and the U.S. from seeking regime change": they seek it
         if tok.dep_ == "relcl":
-            return tok.head
+            head = _relative_head(tok)
+            if head is not None:
+                return head
+            tok = tok.head  # "called Lavrov to arrange a meeting to talk about …": the meeting's arranger talks
+            continue
         if tok.dep_ == "acl" and tok.head.i < tok.i and (tok.head.pos_ == "PROPN" or tok.head.lemma_.lower() in TITLE_HEADS):
             # "the Vice President, Delcy Rodriguez, highlighted …" parsed as a participle modifying the name.
             return tok.head
@@ -106,8 +114,45 @@ def subject_of(verb: Token) -> Token | None:
             return None
         if tok.pos_ in {"VERB", "AUX"} and tok.tag_ in FINITE and not _shares_subject(tok):
             # A finite verb has its own subject; one the parser did not find is not its governor's.
-            return None
+            return _clause_subject_as_object(tok)
         tok = tok.head
+    return None
+
+
+def _relative_head(verb: Token) -> Token | None:
+    """The noun a relative clause's verb is said of. An infinitival one ("a meeting to talk about Venezuela", "the
+    right to say no", "efforts to address the crisis") names its doer only when the noun is one: a name, a role, a
+    person, or "the first (last, only) one to say"; else None, and the doer is looked for above the noun."""
+    head = verb.head
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return head
+    if head.pos_ in {"PROPN", "PRON"} or head.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
+        return head
+    if head.lemma_.lower() in TITLE_HEADS or head.lower_ in ANONYMOUS_ROLES or head.lemma_.lower() in _PERSON_NOUNS:
+        return head
+    if any(c.lower_ in {"first", "last", "only", "latest"} for c in head.children):
+        return head
+    return None
+
+
+_PERSON_NOUNS = frozenset("person man woman one leader member politician candidate lawmaker country nation company".split())
+_SUBORDINATORS = frozenset({"as", "while", "after", "before", "since", "because", "until", "when", "though", "although"})
+
+
+def _clause_subject_as_object(verb: Token) -> Token | None:
+    """ "… grew as France, Germany, Britain and 13 other countries announced that …": after a long coordinated subject
+    the parser takes "as" for a preposition, the subject for its object and the verb for a conjunct of the main verb.
+    The first conjunct of the noun phrase just before the verb is then the verb's subject."""
+    prev = verb.i - 1
+    while prev >= 0 and verb.doc[prev].pos_ in {"ADV", "AUX", "PART"}:
+        prev -= 1
+    if prev < 0 or verb.doc[prev].pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return None
+    noun = verb.doc[prev]
+    while noun.dep_ in {"conj", "compound", "flat"} and noun.head.i < verb.i and noun.head.i != noun.i:
+        noun = noun.head
+    if noun.dep_ == "pobj" and noun.head.lower_ in _SUBORDINATORS and noun.head.head.i == verb.head.i and noun.i < verb.i:
+        return noun
     return None
 
 
@@ -122,9 +167,10 @@ def _shares_subject(verb: Token) -> bool:
 
 
 def _name_span(ctx: Context, token: Token) -> Span:
-    """The local surface of a name: the named entity around `token`, else its compound chain."""
+    """The local surface of a name: the named entity around `token`, else its compound chain (also when the entity
+    runs over a verb, as in a title-case headline: "Putin Backs Venezuelan Regime")."""
     for ent in ctx.ents():
-        if ent.start <= token.i < ent.end:
+        if ent.start <= token.i < ent.end and not any(t.pos_ in {"VERB", "AUX"} for t in ent):
             return ent
     start = token.i
     while start > 0 and ctx.doc[start - 1].dep_ in {"compound", "flat"} and ctx.doc[start - 1].head.i >= token.i - 3 and ctx.doc[start - 1].pos_ == "PROPN":

@@ -64,7 +64,7 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MARKS = frozenset({'"', "'"})
 # Rubrics before a headline colon ("The Latest: …"), which are no speakers.
 _RUBRICS = frozenset("latest update updates editorial opinion analysis correction clarification related watch video photos "
-                     "exclusive breaking live recap review commentary".split())
+                     "exclusive breaking live recap review commentary note notes notice translation disclosure disclaimer".split())
 # Documents that state findings themselves ("In this poll, Trump rose"); other documents are given by a speaker.
 _FINDINGS = frozenset("poll polls survey study report analysis research findings results audit review".split())
 _FRONTED = frozenset({"which", "what", "who", "whom", "that", "whatever", "whoever"})
@@ -105,6 +105,22 @@ _SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for"
 # Cue verbs that show, obtain or keep the things named here rather than attribute them.
 _NP_OTHER_SENSE = frozenset({"show", "find", "maintain", "seek"})
 _NOT_CONTENT_OBJECTS = frozenset("way ways sign signs means relationship relationships relations ties contact".split())
+# What one writes that is a thing, not a claim: "wrote an op-ed for The Hill", "wrote the letter Feb. 2", "wrote a
+# children's book". Its words, when the text gives them, come with another cue ("… a letter saying that …").
+_WRITINGS = frozenset("""letter letters op-ed op-eds book books column columns profile profiles dissertation thesis
+    introduction foreword preface commentary speech speeches piece pieces article articles essay essays memo memos
+    story stories song songs melody check checks cheque cheques novel novels poem poems bill bills legislation script
+    scripts editorial editorials chapter chapters paper papers blog report reports opinion""".split())
+# Deeds, states and events: a subject like these "shows" the author's inference, no one's words ("Maduro's decision
+# to move the company shows the extent of …", "his popularity shows how deeply the party misjudged …"). Polls,
+# records and documents still show what they report.
+_DEED_SUBJECTS = frozenset("""decision decisions move moves choice choices action actions popularity discovery failure
+    failures success successes refusal reluctance willingness absence presence fact rise fall growth decline departure
+    arrival defeat victory win loss collapse survival behavior behaviour conduct reaction response silence resignation""".split())
+_AUTHOR_MODALS = frozenset({"should", "must", "can", "could", "may", "might", "would"})
+# Verbs whose subject is an evidence or an inference, not a speaker, when it is a deed: "shows", "proves", "means".
+_INFERENCE_CUES = frozenset("show prove demonstrate illustrate underscore underline highlight reveal indicate suggest mean "
+                            "signal confirm".split())
 # Who is addressed, not what is said: "addressed a delegation", "addressed the nation" (but "addressed the crisis").
 _AUDIENCES = frozenset("""delegation delegations delegates audience audiences crowd crowds nation supporters rally reporters
     journalists press assembly conference convention summit meeting session parliament congress senate lawmakers legislators
@@ -521,6 +537,12 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     kids = list(verb.children)
     if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
         return None
+    if lemma == "find" and not any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in kids) and any(
+        c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) or c.dep_ == "aux" and c.lower_ == "to" for c in kids
+    ):
+        # "found himself at the centre of …" and "went to the border, only to find the military blocking …",
+        # "trying to find a job": a finding of the doer's own, no report
+        return None
     for c in kids:
         if c.dep_ == "ccomp" and c.i > verb.i and c.left_edge.i < verb.i:
             # "which Mr. Clarke says he is doing everything to keep open", "what Trump says his plan would do": the
@@ -569,6 +591,9 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         if c.dep_ == "dobj" and oprd and lemma in {"call", "name", "label", "brand", "dub", "deem", "consider"}:
             r = _trimmed(doc, c.left_edge.i, oprd[0].right_edge.i + 1)  # "called Clinton a liar"
             return [_chars(doc, *r)] if r else None
+    if lemma == "write" and any(c.dep_ == "dobj" and doc[c.left_edge.i: c.i + 1].text.lower().split()[-1] in _WRITINGS
+                                for c in kids):
+        return None
     if lemma in _NP_OTHER_SENSE and any(c.dep_ == "dobj" and c.lower_ in _NOT_CONTENT_OBJECTS for c in kids) or (
         lemma == "speak" and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in kids)
     ):
@@ -741,7 +766,13 @@ def _indirect(ctx: Context, starts: list[int], direct: list[_Found], used_cues: 
             if any(a <= subject.idx < b for a, b in parts) or (subject.lower_ in NOT_SPEAKERS and subject.lower_ not in _VOICES and not (
                 subject.lower_ == "it" and lemma_of(tok) in _DOCUMENT_CUES)) or subject.lower_ == "there":
                 continue
+            if subject.pos_ == "NOUN" and subject.lower_ in _DEED_SUBJECTS and lemma_of(tok) in _INFERENCE_CUES:
+                continue
             source = speaker(ctx, subject, skip=ctx.original(lo, hi)[:2])
+        elif any(c.dep_ == "nsubjpass" and c.lower_ == "it" for c in tok.children) and any(
+            c.dep_ == "aux" and c.lower_ in _AUTHOR_MODALS for c in tok.children
+        ):
+            continue  # "It should be noted that …", "it must be said that …": the author's own voice
         elif not (tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)) and not (
             tok.tag_ in {"VBD", "VBZ", "VBP"} and any(c.dep_ == "ccomp" for c in tok.children)
         ):
