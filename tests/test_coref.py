@@ -53,6 +53,9 @@ SENTENCES = [
      "a demonym keeps its country in mind", [("nominal", "the country", "Poland")], [("nominal", "the country", "Germany")]),
     ("Kenya signed a deal with Uganda. Ugandan farmers said the deal would help the country's exports.",
      "a demonym keeps its country in mind (possessive)", [("nominal", "the country", "Uganda")], []),
+    ("Norway is playing a bold game in the long crisis in Iceland, where Prime Minister Olaf Berg has been selling part "
+     "of the country's fishing rights for loans.", "a where-clause is about its place",
+     [("nominal", "the country", "Iceland")], [("nominal", "the country", "Norway")]),
     ("BBC World reported the vote in Lagos. The world's democracies condemned the result.", "the world is not BBC World",
      [], [("nominal", "world", "BBC World"), ("nominal", "The world", "BBC World")]),
     ("Siemens opened an office in Minsk. It hired forty engineers.", "it for a company",

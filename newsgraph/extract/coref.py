@@ -503,6 +503,21 @@ class _Resolver:
             node = node.head
         return None
 
+    def _relative_place(self, tok: Token) -> _Referent | None:
+        """The country a "where"/"which" relative clause around `tok` is about: in "the crisis in Venezuela, where
+        Maduro has been mortgaging part of the country's oil", the country is Venezuela, not the sentence's subject."""
+        node = tok
+        for _ in range(12):
+            if node.dep_ == "relcl":
+                if not any(t.lower_ in {"where", "which"} and t.i < node.i for t in node.subtree):
+                    return None
+                ref = self.by_head.get(node.head.i) or self.by_head.get(self._head_of_name(node.head))
+                return ref if ref is not None and ref.named and ref.target is not None and ref.type == "country" else None
+            if node.head.i == node.i:
+                return None
+            node = node.head
+        return None
+
     def _head_of_name(self, tok: Token) -> int:
         m = self.by_token.get(tok.i)
         if m is None:
@@ -538,6 +553,11 @@ class _Resolver:
             if c.dep_ == "prep" and c.lower_ == "of":
                 if any(o.i in self.by_token and not self.mentions[self.by_token[o.i]].place for o in c.children):
                     return False
+        if cls == "country":
+            where = self._relative_place(head)
+            if where is not None and (allowed is None or where.states & allowed):
+                self._link(head, where, "the place its relative clause is about")
+                return True
         here = self.sent_of[head.i]
         word = head.lemma_.lower()
         subject_ref = self._clause_subject(head) if head.dep_ in OBJECTS else None
