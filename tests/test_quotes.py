@@ -930,10 +930,20 @@ def test_the_speaker_of_a_cue_the_parser_misattaches(analyze_text, text, fragmen
     assert quote.speaker is not None and quote.speaker.text == speaker, (quote.speaker, [(q.text, q.speaker) for q in analysis.quotes])
 
 
-def test_a_finding_with_a_that_clause_is_still_reported(analyze_text):
-    """The "find" rules above leave a report alone: the survey found that …, the council tried to find that …"""
-    analysis = analyze_text("The survey found that most fishermen oppose the new pier.")
-    assert _speaker_name(analysis, _find(analysis, "most fishermen oppose")) == "The survey"
+@pytest.mark.parametrize("text,fragment,speaker", [
+    ("The survey found that most fishermen oppose the new pier.", "most fishermen oppose", "The survey"),
+    ("The panel went on to find the mayor had broken the law.", "mayor had broken the law", "The panel"),
+    ("The court's decision confirms that the mayor broke the law.", "mayor broke the law", "The court's decision"),
+    ("Paul Weber wrote his opinion that the pier should close.", "pier should close", "Paul Weber"),
+    ("Merkel on Disclosure: We must publish all the files now.", "publish all the files", "Merkel"),
+    ("Weber made a career from arguing that the pier was unsafe.", "pier was unsafe", "Weber"),
+    ("Olsen gave Weber no time to explain that the pier would close.", "pier would close", "Weber"),
+])
+def test_the_rules_for_other_senses_leave_reports_alone(analyze_text, text, fragment, speaker):
+    """A finding with a clause, a ruling that confirms, a writing with its claim, a name's colon line, "made a career
+    from arguing" (no hindering verb), "gave Weber no time to explain" (the one given the time speaks)."""
+    analysis = analyze_text(text)
+    assert _find(analysis, fragment).speaker.text == speaker
 
 
 def test_a_headline_entity_over_its_verb_gives_the_name_alone(analyze_text, seeds_dir):

@@ -97,7 +97,7 @@ def subject_of(verb: Token) -> Token | None:
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs:
                     return objs[0]
-        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.dep_ == "prep":
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.dep_ == "prep" and lemma_of(tok.head.head) in _HINDER:
             objs = [c for c in tok.head.head.children if c.dep_ == "dobj" and c.i < tok.head.i]
             if objs:
                 return objs[0]  # "stopping Guaido and the U.S. from seeking regime change": they seek it
@@ -106,6 +106,9 @@ def subject_of(verb: Token) -> Token | None:
             if head is not None:
                 return head
             tok = tok.head  # "called Lavrov to arrange a meeting to talk about …": the meeting's arranger talks
+            given = [c for c in tok.head.children if c.dep_ == "dative" and c.pos_ in {"PROPN", "PRON", "NOUN"}]
+            if tok.dep_ == "dobj" and given:
+                return given[0]  # "gave Weber no time to explain": Weber would explain
             continue
         if tok.dep_ == "acl" and tok.head.i < tok.i and (tok.head.pos_ == "PROPN" or tok.head.lemma_.lower() in TITLE_HEADS):
             # "the Vice President, Delcy Rodriguez, highlighted …" parsed as a participle modifying the name.
@@ -135,6 +138,9 @@ def _relative_head(verb: Token) -> Token | None:
     return None
 
 
+# Verbs that keep somebody from doing something: "stopping Guaido and the U.S. from seeking regime change".
+_HINDER = frozenset("stop prevent bar ban keep block deter prohibit discourage dissuade restrain forbid hinder "
+                    "preclude".split())
 _PERSON_NOUNS = frozenset("person man woman one leader member politician candidate lawmaker country nation company".split())
 _SUBORDINATORS = frozenset({"as", "while", "after", "before", "since", "because", "until", "when", "though", "although"})
 
@@ -149,7 +155,7 @@ def _clause_subject_as_object(verb: Token) -> Token | None:
     if prev < 0 or verb.doc[prev].pos_ not in {"NOUN", "PROPN", "PRON"}:
         return None
     noun = verb.doc[prev]
-    while noun.dep_ in {"conj", "compound", "flat"} and noun.head.i < verb.i and noun.head.i != noun.i:
+    while noun.dep_ in {"conj", "compound", "flat", "appos"} and noun.head.i < verb.i and noun.head.i != noun.i:
         noun = noun.head
     if noun.dep_ == "pobj" and noun.head.lower_ in _SUBORDINATORS and noun.head.head.i == verb.head.i and noun.i < verb.i:
         return noun

@@ -64,7 +64,10 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MARKS = frozenset({'"', "'"})
 # Rubrics before a headline colon ("The Latest: …"), which are no speakers.
 _RUBRICS = frozenset("latest update updates editorial opinion analysis correction clarification related watch video photos "
-                     "exclusive breaking live recap review commentary note notes notice translation disclosure disclaimer".split())
+                     "exclusive breaking live recap review commentary".split())
+# An editor's or translator's label, when it ends the words before the colon: "Editor's note:", "Translation:" (but
+# "Merkel on Disclosure:" is Merkel's).
+_NOTE_RUBRICS = frozenset("note notes notice translation disclosure disclaimer".split())
 # Documents that state findings themselves ("In this poll, Trump rose"); other documents are given by a speaker.
 _FINDINGS = frozenset("poll polls survey study report analysis research findings results audit review".split())
 _FRONTED = frozenset({"which", "what", "who", "whom", "that", "whatever", "whoever"})
@@ -116,11 +119,11 @@ _WRITINGS = frozenset("""letter letters op-ed op-eds book books column columns p
 # records and documents still show what they report.
 _DEED_SUBJECTS = frozenset("""decision decisions move moves choice choices action actions popularity discovery failure
     failures success successes refusal reluctance willingness absence presence fact rise fall growth decline departure
-    arrival defeat victory win loss collapse survival behavior behaviour conduct reaction response silence resignation""".split())
+    arrival defeat victory win loss collapse survival behavior behaviour conduct silence resignation""".split())
 _AUTHOR_MODALS = frozenset({"should", "must", "can", "could", "may", "might", "would"})
 # Verbs whose subject is an evidence or an inference, not a speaker, when it is a deed: "shows", "proves", "means".
-_INFERENCE_CUES = frozenset("show prove demonstrate illustrate underscore underline highlight reveal indicate suggest mean "
-                            "signal confirm".split())
+# ("suggests that", "confirms that" and "indicates that" stay: a ruling or a statement says so).
+_INFERENCE_CUES = frozenset("show prove demonstrate illustrate underscore underline highlight reveal mean".split())
 # Who is addressed, not what is said: "addressed a delegation", "addressed the nation" (but "addressed the crisis").
 _AUDIENCES = frozenset("""delegation delegations delegates audience audiences crowd crowds nation supporters rally reporters
     journalists press assembly conference convention summit meeting session parliament congress senate lawmakers legislators
@@ -537,11 +540,12 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     kids = list(verb.children)
     if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
         return None
-    if lemma == "find" and not any(c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in kids) and any(
+    if lemma == "find" and not any(c.dep_ == "ccomp" and (c.tag_ in _FINITE_TAGS or any(
+            m.lower_ == "that" or m.dep_ == "aux" and m.tag_ in _FINITE_TAGS for m in c.children)) for c in kids) and any(
         c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) or c.dep_ == "aux" and c.lower_ == "to" for c in kids
     ):
         # "found himself at the centre of …" and "went to the border, only to find the military blocking …",
-        # "trying to find a job": a finding of the doer's own, no report
+        # "trying to find a job": a finding of the doer's own, no report ("went on to find the mayor had lied" is one)
         return None
     for c in kids:
         if c.dep_ == "ccomp" and c.i > verb.i and c.left_edge.i < verb.i:
@@ -591,9 +595,9 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         if c.dep_ == "dobj" and oprd and lemma in {"call", "name", "label", "brand", "dub", "deem", "consider"}:
             r = _trimmed(doc, c.left_edge.i, oprd[0].right_edge.i + 1)  # "called Clinton a liar"
             return [_chars(doc, *r)] if r else None
-    if lemma == "write" and any(c.dep_ == "dobj" and doc[c.left_edge.i: c.i + 1].text.lower().split()[-1] in _WRITINGS
-                                for c in kids):
-        return None
+    if lemma == "write" and any(c.dep_ == "dobj" and _last_word(doc[c.left_edge.i: c.i + 1].text) in _WRITINGS
+                                and _that_clause(c) is None for c in kids):
+        return None  # "wrote an op-ed for The Hill" ("wrote his opinion that …" still attributes the clause)
     if lemma in _NP_OTHER_SENSE and any(c.dep_ == "dobj" and c.lower_ in _NOT_CONTENT_OBJECTS for c in kids) or (
         lemma == "speak" and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in kids)
     ):
@@ -643,6 +647,12 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             r = _trimmed(doc, min(objs[0].left_edge.i, comps[0].left_edge.i), max(objs[-1].right_edge.i, comps[-1].right_edge.i) + 1)
             return [_chars(doc, *r)] if r else None
     return _after_colon(doc, verb)
+
+
+def _last_word(text: str) -> str:
+    """The last word of a noun phrase as written, lower-cased: "an op-ed" → "op-ed", "the 'letter'" → "letter"."""
+    words = re.findall(r"[\w-]+", text.lower())
+    return words[-1] if words else ""
 
 
 def _after_colon(doc, verb: Token) -> list[tuple[int, int]] | None:
@@ -1197,8 +1207,8 @@ def _colons(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBN" for t in head) or head[-1].pos_ not in {"PROPN", "NOUN"}:
             continue
-        if {t.lower_ for t in head} & _RUBRICS:
-            continue  # "The Latest: Trump urges …", "UPDATE:": a newspaper's rubric, not a speaker
+        if {t.lower_ for t in head} & _RUBRICS or head[-1].lower_ in _NOTE_RUBRICS and not any(t.pos_ == "ADP" for t in head):
+            continue  # "The Latest: Trump urges …", "UPDATE:", "Editor's note:": a newspaper's rubric, not a speaker
         line_end = _text(doc).find("\n", tok.idx)
         line_end = len(_text(doc)) if line_end < 0 else line_end
         last = tok.i + 1
