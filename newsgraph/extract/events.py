@@ -35,8 +35,9 @@ from spacy.tokens import Token
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS, PERSON_DESCRIPTIONS,
-    PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS, THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
+    FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
+    THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Event, Participant
@@ -605,7 +606,24 @@ class _Events:
             head = head.head
         if trig.dep_ in {"pcomp", "acl"} and head.pos_ in NOUN_TAGS and any(c.dep_ == "det" and c.lower_ == "no" for c in self.kids[head.i]):
             return True
+        if trig.dep_ == "acl" and head.pos_ in NOUN_TAGS and head.lemma_.lower() in NOT_DONE_NOUNS:
+            return True  # "the Bank of England's reluctance to hand over the gold": nothing handed over
+        if trig.dep_ == "xcomp" and head.pos_ == "VERB":
+            hl = head.lemma_.lower()
+            if hl in NOT_DONE_VERBS and not self._negated_verb(head):
+                return True  # "failed to pay", "refused to step down"
+            if hl in IMPLICATIVE_VERBS and self._negated_verb(head):
+                return True  # "has not managed to dislodge Maduro", "neither X nor Y has managed to …"
         return False
+
+    def _negated_verb(self, verb: Token) -> bool:
+        """A verb said not to happen: a negation of its own, or a subject opened by "neither" or "no one"."""
+        kids = self.kids[verb.i]
+        if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATORS) for c in kids):
+            return True
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and (
+            c.lower_ in {"nobody", "nothing", "none"} or any(d.lower_ in {"neither", "no"} for d in c.children)
+        ) for c in kids)
 
     def _modality(self, draft: _Draft, source: Participant | None) -> str:
         trig = draft.trigger
@@ -625,8 +643,8 @@ class _Events:
                 kinds.add("threatened")
             elif node.dep_ in {"xcomp", "acl"} and (hl in PLAN_VERBS or hl in PLAN_NOUNS):
                 kinds.add("planned")
-            if node.dep_ not in {"xcomp", "conj", "acl"}:
-                break
+            if node.dep_ not in {"xcomp", "conj", "acl"} and not (node.dep_ == "acomp" and node.pos_ == "ADJ"):
+                break  # (an adjective's complement: "will only be too glad to arrest him" is still ahead)
             node = head
         for k in ("threatened", "hypothetical", "planned"):
             if k in kinds:

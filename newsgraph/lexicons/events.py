@@ -69,6 +69,11 @@ THREAT_VERBS = frozenset({"threaten", "warn"})
 HYPOTHETICAL_AUX = frozenset({"could", "might", "may", "would", "should", "can"})
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 NEGATORS = frozenset({"not", "n't", "never", "no"})
+# Verbs whose complement happens only if they do ("has not managed to dislodge him": no dislodging), and verbs and
+# nouns whose complement does not happen ("failed to pay", "refused to step down", "the reluctance to hand over").
+IMPLICATIVE_VERBS = frozenset({"manage", "succeed", "bother", "dare", "get"})
+NOT_DONE_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "omit"})
+NOT_DONE_NOUNS = frozenset({"failure", "refusal", "reluctance", "unwillingness", "inability"})
 # Heads that stand for the actor they belong to: "the regime of Maduro", "Guaidó's representatives".
 PROXY_NOUNS = frozenset({
     "regime", "government", "administration", "headquarters", "camp", "representative", "representatives", "people",
