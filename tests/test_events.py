@@ -64,6 +64,16 @@ SENTENCES = [
      "hand over", "OTHER", {"subject": ["Bank of England"]}, True, "reported", "Peru", []),
     ("Bolivia's police will only be too glad to arrest Juan Mendez.", "modality: planned (an adjective's complement)",
      "arrest", "ARREST", {"object": ["Juan Mendez"]}, False, "planned", None, []),
+    ("Chile tried to intimidate Peru into backing down.", "pushed into: the object acts", "back down", "OTHER",
+     {"subject": ["Peru"]}, False, "asserted", None, []),
+    ("Bolivia stopped Peru from seeking a new vote on the border.", "held back from: the object acts", "seek", "REQUEST",
+     {"subject": ["Peru"]}, False, "asserted", None, []),
+    ("Vladimir Putin called Nicolas Maduro to relay his support for the government.", "a telephone call: the caller acts",
+     "relay", "SUPPORT", {"subject": ["Vladimir Putin"]}, False, "asserted", None, []),
+    ("Turkey called on Washington to lift the sanctions.", "called on: a request to its object", "call on", "REQUEST",
+     {"subject": ["Turkey"], "object": ["Washington"]}, False, "asserted", None, []),
+    ("France and Germany called for new elections in Mali.", "called for: a demand", "call for", "DEMAND",
+     {"subject": ["France", "Germany"]}, False, "asserted", None, []),
     ("Angela Merkel will meet Emmanuel Macron in Paris.", "modality: planned", "meet", "MEET",
      {"subject": ["Angela Merkel"], "object": ["Emmanuel Macron"], "location": ["Paris"]}, False, "planned", None, []),
     ("Iran could sanction Iraq.", "modality: hypothetical", "sanction", "SANCTION",
@@ -458,3 +468,10 @@ def test_giving_money_keeps_its_recipient(analyze_text):
     for text in ("China gave Venezuela $5 billion.", "Russia gave $5 billion to Venezuela."):
         ev = _find(_events(analyze_text(text)), "give", recipient=["Venezuela"])
         assert ev["type"] == "FINANCE" and "addressee" not in ev["roles"]
+
+
+def test_a_fronted_passive_participle_is_not_done_by_the_subject(analyze_text):
+    """"Deprived of food and medicine, Haitians criticized …": the Haitians are deprived; they deprive no one."""
+    events = _events(analyze_text("Deprived of food and medicine, Haitians criticized the government of Ariel Henry."))
+    assert not [e for e in events if e["predicate"] == "deprive" and "Haitians" in e["roles"].get("subject", [])]
+    assert _find(events, "criticize", subject=["Haitians"])

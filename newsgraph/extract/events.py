@@ -48,6 +48,9 @@ OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persua
                             "warn", "advise", "instruct", "command", "beg", "implore", "compel", "oblige", "enable", "permit",
                             "convince", "remind", "prompt", "lead", "cause", "require", "authorize", "authorise", "empower",
                             "challenge", "dare", "teach", "inspire", "entice", "tempt", "coax", "press", "call"})
+# Verbs that keep somebody from doing something ("stopping Guaido from seeking regime change").
+HINDER_VERBS = frozenset("stop prevent bar ban keep block deter prohibit discourage dissuade restrain forbid hinder "
+                         "preclude halt".split())
 MOTION = frozenset({"send", "relocate", "move", "transfer", "fly", "travel", "go", "shift", "return", "come", "head", "deploy", "dispatch", "bring", "flee", "defect"})
 WITH_HELP_TYPES = frozenset({"AID", "SUPPORT", "FINANCE"})  # "with assistance/backing/funding from X": X helps the clause's subject
 AID_WORDS = frozenset({"relief", "aid", "humanitarian", "food", "medicine", "wheat", "supplies", "assistance", "vaccine"})
@@ -257,12 +260,24 @@ class _Events:
             return self.subjects(head, depth + 1)
         if dep == "xcomp":
             if head.lemma_.lower() in OBJECT_CONTROL:
-                obj = [c for c in self.kids[head.i] if c.dep_ in {"dobj", "dative"}]
+                obj = [c for c in self.kids[head.i] if c.dep_ in {"dobj", "dative"}] if head.lemma_.lower() != "call" else []
                 obj = obj or [g for c in self.kids[head.i] if c.dep_ == "prep" and c.lower_ in {"on", "upon"}
                               for g in self.kids[c.i] if g.dep_ == "pobj"]  # "called on Washington to lift"
                 if obj:
-                    return obj[:1]
+                    return obj[:1]  # ("called Mr. Maduro to relay his support" is a telephone call: the caller relays)
             return self.subjects(head, depth + 1)
+        if dep == "pcomp" and head.dep_ == "prep" and (
+            head.lower_ == "into" or head.lower_ == "from" and head.head.lemma_.lower() in HINDER_VERBS
+        ):
+            # "intimidate the U.S. into backing down", "stopping Guaido from seeking …", "halted U.S. aid from
+            # entering the country": the one pushed or held back is the one who would act
+            obj = [c for c in self.kids[head.head.i] if c.dep_ == "dobj"]
+            if obj:
+                return obj[:1]
+        if dep == "advcl" and verb.tag_ == "VBN" and verb.lemma_.lower() not in {"face", "confront"} and not any(
+            c.dep_ in {"aux", "auxpass", "mark"} for c in self.kids[verb.i]
+        ):
+            return []  # "Deprived of food and medicine, Venezuelans …": the subject undergoes it ("faced with" faces)
         if dep == "pcomp" and head.head.lemma_.lower() in ACCUSE_OF:
             # "Chile accused Peru of hiding the report": the accused is the one said to act
             obj = [c for c in self.kids[head.head.i] if c.dep_ == "dobj"]
@@ -351,6 +366,10 @@ class _Events:
         if lemma in SKIP_VERBS or verb.dep_ in {"aux", "auxpass", "amod"} or _acronym(verb):
             return None
         particle = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prt"]
+        if not particle:
+            # a verb whose preposition makes another verb: "called for new elections", "called on Washington to lift"
+            prep = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prep" and c.i == verb.i + 1]
+            particle = prep if prep and verb_sense(f"{lemma} {prep[0]}") is not None else []
         predicate = " ".join([lemma, *particle])
         # "back down" is no backing: the verb with its particle is read before the verb alone
         phrasal = verb_sense(predicate) if particle else None
@@ -437,8 +456,8 @@ class _Events:
                     role = "origin"
                 elif word in {"with", "against", "between"}:
                     role = "object" if not any(r == "object" and mm is not None for r, _, mm in draft.roles) else "other"
-                elif word in {"on", "upon"} and type_ in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE"}:
-                    role = "object"  # "imposed sanctions on Iran"
+                elif word in {"on", "upon"} and type_ in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE", "REQUEST"}:
+                    role = "object"  # "imposed sanctions on Iran", "called on Washington to lift"
                 elif word in {"in", "at", "into"}:
                     role = "recipient" if type_ == "FINANCE" and word in {"in", "into"} else "location"
                 elif word == "by" and passive:
