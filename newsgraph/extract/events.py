@@ -275,9 +275,11 @@ class _Events:
             if obj:
                 return obj[:1]
         if dep == "advcl" and verb.tag_ == "VBN" and verb.lemma_.lower() not in {"face", "confront"} and not any(
-            c.dep_ in {"aux", "auxpass", "mark"} for c in self.kids[verb.i]
+            c.dep_ in {"aux", "auxpass", "mark", "dobj", "dative"} or (c.dep_ == "prep" and c.lower_ == "to") for c in self.kids[verb.i]
         ):
-            return []  # "Deprived of food and medicine, Venezuelans …": the subject undergoes it ("faced with" faces)
+            # "Deprived of food and medicine, Venezuelans …": the subject undergoes it ("faced with" faces; an object or
+            # a "to" betrays a participle written for an active verb: "Owed billions to Russia, Venezuela …" owes)
+            return []
         if dep == "pcomp" and head.head.lemma_.lower() in ACCUSE_OF:
             # "Chile accused Peru of hiding the report": the accused is the one said to act
             obj = [c for c in self.kids[head.head.i] if c.dep_ == "dobj"]
