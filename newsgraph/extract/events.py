@@ -35,7 +35,7 @@ from spacy.tokens import Token
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    FUTURE_AUX, HINDER_VERBS, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
     THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
@@ -48,9 +48,6 @@ OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persua
                             "warn", "advise", "instruct", "command", "beg", "implore", "compel", "oblige", "enable", "permit",
                             "convince", "remind", "prompt", "lead", "cause", "require", "authorize", "authorise", "empower",
                             "challenge", "dare", "teach", "inspire", "entice", "tempt", "coax", "press", "call"})
-# Verbs that keep somebody from doing something ("stopping Guaido from seeking regime change").
-HINDER_VERBS = frozenset("stop prevent bar ban keep block deter prohibit discourage dissuade restrain forbid hinder "
-                         "preclude halt".split())
 MOTION = frozenset({"send", "relocate", "move", "transfer", "fly", "travel", "go", "shift", "return", "come", "head", "deploy", "dispatch", "bring", "flee", "defect"})
 WITH_HELP_TYPES = frozenset({"AID", "SUPPORT", "FINANCE"})  # "with assistance/backing/funding from X": X helps the clause's subject
 AID_WORDS = frozenset({"relief", "aid", "humanitarian", "food", "medicine", "wheat", "supplies", "assistance", "vaccine"})

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
 from newsgraph.lexicons.coref import first_names
+from newsgraph.lexicons.events import HINDER_VERBS
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
 
@@ -97,7 +98,7 @@ def subject_of(verb: Token) -> Token | None:
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs:
                     return objs[0]
-        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.dep_ == "prep" and lemma_of(tok.head.head) in _HINDER:
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.dep_ == "prep" and lemma_of(tok.head.head) in HINDER_VERBS:
             objs = [c for c in tok.head.head.children if c.dep_ == "dobj" and c.i < tok.head.i]
             if objs:
                 return objs[0]  # "stopping Guaido and the U.S. from seeking regime change": they seek it
@@ -138,9 +139,6 @@ def _relative_head(verb: Token) -> Token | None:
     return None
 
 
-# Verbs that keep somebody from doing something: "stopping Guaido and the U.S. from seeking regime change".
-_HINDER = frozenset("stop prevent bar ban keep block deter prohibit discourage dissuade restrain forbid hinder "
-                    "preclude".split())
 _PERSON_NOUNS = frozenset("person man woman one leader member politician candidate lawmaker country nation company".split())
 _SUBORDINATORS = frozenset({"as", "while", "after", "before", "since", "because", "until", "when", "though", "although"})
 

@@ -74,6 +74,10 @@ NEGATORS = frozenset({"not", "n't", "never", "no"})
 IMPLICATIVE_VERBS = frozenset({"manage", "succeed", "bother", "dare", "get"})
 NOT_DONE_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "omit"})
 NOT_DONE_NOUNS = frozenset({"failure", "refusal", "reluctance", "unwillingness", "inability"})
+# Verbs that keep somebody from doing something: in "stopping Guaido and the U.S. from seeking regime change" and
+# "halted U.S. aid from entering the country" the one held back is the one who would act (and speak).
+HINDER_VERBS = frozenset("stop prevent bar ban keep block deter prohibit discourage dissuade restrain forbid hinder "
+                         "preclude halt".split())
 # Heads that stand for the actor they belong to: "the regime of Maduro", "Guaidó's representatives".
 PROXY_NOUNS = frozenset({
     "regime", "government", "administration", "headquarters", "camp", "representative", "representatives", "people",
