@@ -56,6 +56,8 @@ SENTENCES = [
     ("Norway is playing a bold game in the long crisis in Iceland, where Prime Minister Olaf Berg has been selling part "
      "of the country's fishing rights for loans.", "a where-clause is about its place",
      [("nominal", "the country", "Iceland")], [("nominal", "the country", "Norway")]),
+    ("Peru owes billions to Chile, which says the country must pay its debts.", "a which-subject is not the place",
+     [("nominal", "the country", "Peru")], [("nominal", "the country", "Chile")]),
     ("BBC World reported the vote in Lagos. The world's democracies condemned the result.", "the world is not BBC World",
      [], [("nominal", "world", "BBC World"), ("nominal", "The world", "BBC World")]),
     ("Siemens opened an office in Minsk. It hired forty engineers.", "it for a company",

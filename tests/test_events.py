@@ -74,6 +74,16 @@ SENTENCES = [
      {"subject": ["Turkey"], "object": ["Washington"]}, False, "asserted", None, []),
     ("France and Germany called for new elections in Mali.", "called for: a demand", "call for", "DEMAND",
      {"subject": ["France", "Germany"]}, False, "asserted", None, []),
+    ("Russia poured billions of dollars into propping up Hugo Chavez.", "poured into: the subject still acts", "prop up",
+     "SUPPORT", {"subject": ["Russia"], "object": ["Hugo Chavez"]}, False, "asserted", None, []),
+    ("Juan Mendez called Bolivians to protest against Evo Morales.", "called X to protest: a summons, X acts", "protest",
+     "PROTEST", {"subject": ["Bolivians"], "object": ["Evo Morales"]}, False, "asserted", None, []),
+    ("The European Union called on Monday for new elections in Mali.", "called on a date for: a demand", "call for",
+     "DEMAND", {"subject": ["European Union"]}, False, "asserted", None, []),
+    ("Bolivia no longer refuses to talk with Peru.", "no longer refuses: not negated", "talk", "CONSULT",
+     {"object": ["Peru"]}, False, "reported", "Bolivia", []),  # (a refusal to talk is a quote of Bolivia's)
+    ("The refusal announced by Russia on Monday angered Washington.", "a refusal's participle is no refused act",
+     "announce", "STATEMENT", {"subject": ["Russia"]}, False, "asserted", None, []),
     ("Angela Merkel will meet Emmanuel Macron in Paris.", "modality: planned", "meet", "MEET",
      {"subject": ["Angela Merkel"], "object": ["Emmanuel Macron"], "location": ["Paris"]}, False, "planned", None, []),
     ("Iran could sanction Iraq.", "modality: hypothetical", "sanction", "SANCTION",
@@ -475,3 +485,10 @@ def test_a_fronted_passive_participle_is_not_done_by_the_subject(analyze_text):
     events = _events(analyze_text("Deprived of food and medicine, Haitians criticized the government of Ariel Henry."))
     assert not [e for e in events if e["predicate"] == "deprive" and "Haitians" in e["roles"].get("subject", [])]
     assert _find(events, "criticize", subject=["Haitians"])
+
+
+def test_a_channel_is_not_whom_a_call_is_on(analyze_text):
+    """"called on Twitter for protests": a demand made on Twitter, not of it."""
+    events = _events(analyze_text("Juan Mendez called on Twitter for protests against Evo Morales."))
+    call = _find(events, "call for", subject=["Juan Mendez"])
+    assert "Twitter" not in call["roles"].get("object", [])

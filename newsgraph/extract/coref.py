@@ -504,12 +504,14 @@ class _Resolver:
         return None
 
     def _relative_place(self, tok: Token) -> _Referent | None:
-        """The country a "where"/"which" relative clause around `tok` is about: in "the crisis in Venezuela, where
-        Maduro has been mortgaging part of the country's oil", the country is Venezuela, not the sentence's subject."""
+        """The country a "where" (or "in which") relative clause around `tok` is about: in "the crisis in Venezuela,
+        where Maduro has been mortgaging part of the country's oil", the country is Venezuela, not the sentence's
+        subject. (In "Russia, which says the country must pay", "which" is Russia and the country another one.)"""
         node = tok
         for _ in range(12):
             if node.dep_ == "relcl":
-                if not any(t.lower_ in {"where", "which"} and t.i < node.i for t in node.subtree):
+                if not any(t.lower_ == "where" or t.lower_ == "which" and t.dep_ == "pobj" and t.head.lower_ == "in"
+                           for t in node.subtree if t.i < node.i):
                     return None
                 ref = self.by_head.get(node.head.i) or self.by_head.get(self._head_of_name(node.head))
                 return ref if ref is not None and ref.named and ref.target is not None and ref.type == "country" else None

@@ -48,6 +48,17 @@ OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persua
                             "warn", "advise", "instruct", "command", "beg", "implore", "compel", "oblige", "enable", "permit",
                             "convince", "remind", "prompt", "lead", "cause", "require", "authorize", "authorise", "empower",
                             "challenge", "dare", "teach", "inspire", "entice", "tempt", "coax", "press", "call"})
+# Verbs that push somebody into doing something: "intimidate the U.S. into backing down" (not "poured billions into
+# propping up Maduro", where the subject props him up).
+PUSH_INTO_VERBS = frozenset("intimidate pressure force push bully trick scare frighten talk coerce goad provoke "
+                            "lure shame cajole manipulate deceive fool lull nudge prod tempt drag blackmail browbeat".split())
+# "called Mr. Maduro to relay his support": with these verbs after it, "call X to" is a telephone call, not a summons.
+CALLED_TO_SAY = frozenset("relay express congratulate discuss offer thank convey assure reassure wish pledge "
+                          "confirm reaffirm".split())
+# Verbs that a preposition turns into another verb, with the prepositions that do ("called for", "called on X to").
+PREPOSITIONAL_VERBS = {"call": {"for", "on", "upon"}}
+# Where a thing is said, not to whom: "called on Twitter for protests".
+CHANNELS = frozenset("twitter facebook instagram youtube television tv radio telegram whatsapp air camera".split())
 MOTION = frozenset({"send", "relocate", "move", "transfer", "fly", "travel", "go", "shift", "return", "come", "head", "deploy", "dispatch", "bring", "flee", "defect"})
 WITH_HELP_TYPES = frozenset({"AID", "SUPPORT", "FINANCE"})  # "with assistance/backing/funding from X": X helps the clause's subject
 AID_WORDS = frozenset({"relief", "aid", "humanitarian", "food", "medicine", "wheat", "supplies", "assistance", "vaccine"})
@@ -257,14 +268,16 @@ class _Events:
             return self.subjects(head, depth + 1)
         if dep == "xcomp":
             if head.lemma_.lower() in OBJECT_CONTROL:
-                obj = [c for c in self.kids[head.i] if c.dep_ in {"dobj", "dative"}] if head.lemma_.lower() != "call" else []
+                phoned = head.lemma_.lower() == "call" and verb.lemma_.lower() in CALLED_TO_SAY
+                obj = [c for c in self.kids[head.i] if c.dep_ in {"dobj", "dative"}] if not phoned else []
                 obj = obj or [g for c in self.kids[head.i] if c.dep_ == "prep" and c.lower_ in {"on", "upon"}
-                              for g in self.kids[c.i] if g.dep_ == "pobj"]  # "called on Washington to lift"
+                              for g in self.kids[c.i] if g.dep_ == "pobj" and g.ent_type_ not in {"DATE", "TIME"}]
                 if obj:
-                    return obj[:1]  # ("called Mr. Maduro to relay his support" is a telephone call: the caller relays)
+                    return obj[:1]  # "called on Washington to lift", "called Venezuelans to protest": they act
+                # ("called Mr. Maduro to relay his support" is a telephone call: the caller relays it)
             return self.subjects(head, depth + 1)
-        if dep == "pcomp" and head.dep_ == "prep" and (
-            head.lower_ == "into" or head.lower_ == "from" and head.head.lemma_.lower() in HINDER_VERBS
+        if dep == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in (
+            PUSH_INTO_VERBS if head.lower_ == "into" else HINDER_VERBS if head.lower_ == "from" else ()
         ):
             # "intimidate the U.S. into backing down", "stopping Guaido from seeking …", "halted U.S. aid from
             # entering the country": the one pushed or held back is the one who would act
@@ -365,10 +378,16 @@ class _Events:
         if lemma in SKIP_VERBS or verb.dep_ in {"aux", "auxpass", "amod"} or _acronym(verb):
             return None
         particle = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prt"]
-        if not particle:
+        if not particle and lemma in PREPOSITIONAL_VERBS:
             # a verb whose preposition makes another verb: "called for new elections", "called on Washington to lift"
-            prep = [c.lower_ for c in self.kids[verb.i] if c.dep_ == "prep" and c.i == verb.i + 1]
-            particle = prep if prep and verb_sense(f"{lemma} {prep[0]}") is not None else []
+            # (not "called on Monday for …" nor "called on Twitter for …": a date or a channel is no one called on)
+            for c in (c for c in self.kids[verb.i] if c.dep_ == "prep" and verb.i < c.i <= verb.i + 4):
+                objs = [g for g in self.kids[c.i] if g.dep_ == "pobj"]
+                if not objs or objs[0].ent_type_ in {"DATE", "TIME"} or objs[0].lower_ in CHANNELS:
+                    continue  # "called on Monday for new elections": past the date
+                if c.lower_ in PREPOSITIONAL_VERBS[lemma]:
+                    particle = [c.lower_]
+                break
         predicate = " ".join([lemma, *particle])
         # "back down" is no backing: the verb with its particle is read before the verb alone
         phrasal = verb_sense(predicate) if particle else None
@@ -455,7 +474,8 @@ class _Events:
                     role = "origin"
                 elif word in {"with", "against", "between"}:
                     role = "object" if not any(r == "object" and mm is not None for r, _, mm in draft.roles) else "other"
-                elif word in {"on", "upon"} and type_ in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE", "REQUEST"}:
+                elif word in {"on", "upon"} and pobj.lower_ not in CHANNELS and (type_ in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE"}
+                                                 or draft.predicate in {"call on", "call upon"}):
                     role = "object"  # "imposed sanctions on Iran", "called on Washington to lift"
                 elif word in {"in", "at", "into"}:
                     role = "recipient" if type_ == "FINANCE" and word in {"in", "into"} else "location"
@@ -624,7 +644,9 @@ class _Events:
             head = head.head
         if trig.dep_ in {"pcomp", "acl"} and head.pos_ in NOUN_TAGS and any(c.dep_ == "det" and c.lower_ == "no" for c in self.kids[head.i]):
             return True
-        if trig.dep_ == "acl" and head.pos_ in NOUN_TAGS and head.lemma_.lower() in NOT_DONE_NOUNS:
+        if trig.dep_ == "acl" and head.pos_ in NOUN_TAGS and head.lemma_.lower() in NOT_DONE_NOUNS and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in self.kids[trig.i]
+        ):
             return True  # "the Bank of England's reluctance to hand over the gold": nothing handed over
         if trig.dep_ == "xcomp" and head.pos_ == "VERB":
             hl = head.lemma_.lower()
@@ -639,8 +661,10 @@ class _Events:
         kids = self.kids[verb.i]
         if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATORS) for c in kids):
             return True
+        if any(c.dep_ == "advmod" and c.lower_ == "longer" and any(d.lower_ == "no" for d in self.kids[c.i]) for c in kids):
+            return True  # "Maduro no longer refuses to talk"
         return any(c.dep_ in {"nsubj", "nsubjpass"} and (
-            c.lower_ in {"nobody", "nothing", "none"} or any(d.lower_ in {"neither", "no"} for d in c.children)
+            c.lower_ in {"nobody", "nothing", "none", "neither"} or any(d.lower_ in {"neither", "no"} for d in c.children)
         ) for c in kids)
 
     def _modality(self, draft: _Draft, source: Participant | None) -> str:
