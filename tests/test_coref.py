@@ -58,6 +58,8 @@ SENTENCES = [
      [("nominal", "the country", "Iceland")], [("nominal", "the country", "Norway")]),
     ("Peru owes billions to Chile, which says the country must pay its debts.", "a which-subject is not the place",
      [("nominal", "the country", "Peru")], [("nominal", "the country", "Chile")]),
+    ("This week Luis Arce also offered to the president of Chile, Gabriel Boric, a deal to exploit gold, silver, copper and iron.",
+     "a thing with a purpose is no apposition to a person", [], [("nominal", "a deal", "Gabriel Boric")]),
     ("BBC World reported the vote in Lagos. The world's democracies condemned the result.", "the world is not BBC World",
      [], [("nominal", "world", "BBC World"), ("nominal", "The world", "BBC World")]),
     ("Siemens opened an office in Minsk. It hired forty engineers.", "it for a company",

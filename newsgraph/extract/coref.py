@@ -282,7 +282,13 @@ class _Resolver:
             same.words.add(low)
             if cls is not None and cls[1] and same.gender is None and not same.plural:
                 same.gender = cls[1]
-            if same.named and same.target is not None and not self._negated(tok) and self._said_of_name(tok):
+            if same.named and same.target is not None and not self._negated(tok) and self._said_of_name(tok) and not (
+                same.type == "person" and tok.dep_ == "appos" and not (cls is not None and cls[0] == "person")
+                and any(c.dep_ in {"acl", "relcl"} and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                        for c in tok.children)
+            ):
+                # ("offered to the president, Erdogan, a deal to exploit gold": the object the parser hung on the
+                # name as an apposition is a thing with a purpose, not what Erdogan is)
                 how = "apposition" if tok.dep_ == "appos" else "said of it"
                 self._link(tok, same, how, learn=False)
             self.by_head[tok.i] = same
