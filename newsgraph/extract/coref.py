@@ -65,7 +65,7 @@ RELATIVES = frozenset({"who", "whom", "whose"})
 # Salience weights (Lappin & Leass's scheme, tuned on the GUM train partition).
 WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "parallel": 0.0, "named": 0.0,
            "distance": 2.0, "binding": 60.0, "modifier": 50.0,
-           "prominence": 20.0, "relative": 0.0}  # "relative": the subject weight of a "who" (a side clause's subject)
+           "prominence": 20.0, "relative": 0.0, "conjoined object": 200.0}  # "relative": the subject weight of a "who" (a side clause's subject)
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
@@ -440,6 +440,10 @@ class _Resolver:
                 score += WEIGHTS["prominence"] * math.log1p(ref.count)
             if ref is subject_ref and (reflexive or tok.dep_ == "poss"):
                 score += WEIGHTS["binding"]
+            if tok.dep_ == "dobj" and tok.head.dep_ == "conj" and self.doc[ref.last].dep_ == "dobj" and (
+                tok.head.head.i in {self.doc[ref.last].head.i, self.doc[ref.last].head.head.i}
+            ):
+                score += WEIGHTS["conjoined object"]  # "dislodge Maduro or convince him to change direction"
             cands.append(ref)
             scores.append(score)
         return cands, scores
@@ -502,8 +506,8 @@ class _Resolver:
                 for c in node.children:
                     if c.dep_ in {"nsubj", "nsubjpass"} and c.i != tok.i:
                         return self.by_head.get(c.i) or self.by_head.get(self._head_of_name(c))
-                if node.dep_ not in {"xcomp", "advcl", "conj", "acl", "pcomp"}:
-                    return None
+                if node.dep_ not in {"xcomp", "advcl", "conj", "acl", "pcomp"} or node.dep_ == "acl" and node.tag_ == "VBN":
+                    return None  # (a passive participle on a noun is a clause of its own: "violated a ban imposed on him")
             if node.head.i == node.i:
                 return None
             node = node.head
