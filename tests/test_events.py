@@ -84,6 +84,12 @@ SENTENCES = [
      {"object": ["Peru"]}, False, "reported", "Bolivia", []),  # (a refusal to talk is a quote of Bolivia's)
     ("The refusal announced by Russia on Monday angered Washington.", "a refusal's participle is no refused act",
      "announce", "STATEMENT", {"subject": ["Russia"]}, False, "asserted", None, []),
+    ("Evo Morales refused to step down or hand over power to Jeanine Anez.", "negation: a conjoined infinitive",
+     "hand over", "OTHER", {"subject": ["Evo Morales"]}, True, "asserted", None, []),
+    ("Peru refused to pay Chile and then attacked Bolivia.", "negation: a finite verb after it is not refused",
+     "attack", "ASSAULT", {"subject": ["Peru"], "object": ["Bolivia"]}, False, "asserted", None, []),
+    ("No country has recognized Juan Mendez.", "negation: a 'no' subject", "recognize", "RECOGNIZE",
+     {"object": ["Juan Mendez"]}, True, "asserted", None, []),
     ("Angela Merkel will meet Emmanuel Macron in Paris.", "modality: planned", "meet", "MEET",
      {"subject": ["Angela Merkel"], "object": ["Emmanuel Macron"], "location": ["Paris"]}, False, "planned", None, []),
     ("Iran could sanction Iraq.", "modality: hypothetical", "sanction", "SANCTION",

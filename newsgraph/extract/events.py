@@ -634,7 +634,7 @@ class _Events:
 
     def _negated(self, draft: _Draft) -> bool:
         trig = draft.trigger
-        if any(c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in NEGATORS) for c in self.kids[trig.i]):
+        if self._negated_verb(trig):
             return True
         if trig.pos_ in NOUN_TAGS and any(c.dep_ == "det" and c.lower_ == "no" for c in self.kids[trig.i]):
             return True
@@ -648,11 +648,14 @@ class _Events:
             c.dep_ == "aux" and c.lower_ == "to" for c in self.kids[trig.i]
         ):
             return True  # "the Bank of England's reluctance to hand over the gold": nothing handed over
-        if trig.dep_ == "xcomp" and head.pos_ == "VERB":
-            hl = head.lemma_.lower()
-            if hl in NOT_DONE_VERBS and not self._negated_verb(head):
+        first = trig
+        while first.dep_ == "conj" and first.head.pos_ == "VERB" and first.head.i < first.i and trig.tag_ == first.head.tag_ == "VB":
+            first = first.head  # "refused to step down or hand over power": the infinitive's scope holds both
+        if first.dep_ == "xcomp" and first.head.pos_ == "VERB":
+            hl = first.head.lemma_.lower()
+            if hl in NOT_DONE_VERBS and not self._negated_verb(first.head):
                 return True  # "failed to pay", "refused to step down"
-            if hl in IMPLICATIVE_VERBS and self._negated_verb(head):
+            if hl in IMPLICATIVE_VERBS and self._negated_verb(first.head):
                 return True  # "has not managed to dislodge Maduro", "neither X nor Y has managed to …"
         return False
 
