@@ -61,6 +61,8 @@ SHAPES = [
      "Arno Kask", "corrupt officials", "officials", "derogatory", "outlet"),
     ("group of the actor", "The regime of Arno Kask arrested three reporters.",
      "Arno Kask", "regime", "regime", "derogatory", "outlet"),
+    ("possessed group with coordinated modifiers", "Arno Kask's failing and cash-starved Marxist regime arrested three reporters.",
+     "Arno Kask", "failing and cash-starved Marxist regime", "regime", "derogatory", "outlet"),
 ]
 
 

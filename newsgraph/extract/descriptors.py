@@ -120,8 +120,9 @@ def _is_label(ctx: Context, tokens: list[Token], mention: int) -> bool:
         return False  # "Mueller Incorrectly Predicts …": capitalised words in a headline are not titles
     if " ".join(t.text for t in tokens).lower() in ctx.result.mentions[mention].name.lower():
         return False  # part of the name itself ("Jacob Rees"-Mogg)
-    if any(t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound", "nmod"} for t in tokens):
-        return False  # a clause, not a label
+    if any(t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound", "nmod"}
+           and not (t.dep_ == "conj" and t.head.dep_ in {"amod", "compound"}) for t in tokens):
+        return False  # a clause, not a label ("failing and cash-starved Marxist regime" is one: a list of modifiers)
     # A lone neutral adjective ("the late X", "continental Europe") says nothing about the actor.
     return any(t.pos_ in {"NOUN", "PROPN"} and not t.is_stop for t in tokens) or polarity([t.lemma_ for t in tokens]) != "neutral"
 
