@@ -286,12 +286,8 @@ class _Resolver:
             if cls is not None and cls[1] and same.gender is None and not same.plural:
                 same.gender = cls[1]
             if same.named and same.target is not None and not self._negated(tok) and self._said_of_name(tok) and not (
-                same.type == "person" and tok.dep_ == "appos" and not (cls is not None and cls[0] == "person")
-                and any(c.dep_ in {"acl", "relcl"} and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
-                        for c in tok.children)
+                same.type == "person" and self._thing_with_purpose(tok, cls)
             ):
-                # ("offered to the president, Erdogan, a deal to exploit gold": the object the parser hung on the
-                # name as an apposition is a thing with a purpose, not what Erdogan is)
                 how = "apposition" if tok.dep_ == "appos" else "said of it"
                 self._link(tok, same, how, learn=False)
             self.by_head[tok.i] = same
@@ -345,6 +341,14 @@ class _Resolver:
         start = self._left(head)
         kids = [c for c in head.children if c.i < start and c.dep_ in {"det", "poss"} and c.pos_ in {"DET", "PRON"}]
         return min([start] + [c.i for c in kids])
+
+    @staticmethod
+    def _thing_with_purpose(tok: Token, cls: tuple | None) -> bool:
+        """ "offered to the president, Erdogan, a deal to exploit gold": the object the parser hung on a person's
+        name as an apposition is a thing with a purpose (a noun that is no person's, with a "to" clause), not what
+        the person is."""
+        return tok.dep_ == "appos" and not (cls is not None and cls[0] == "person") and any(
+            c.dep_ in {"acl", "relcl"} and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in tok.children)
 
     def _predicated(self, tok: Token) -> _Referent | None:
         """The referent a noun phrase is said to be: the name it is in apposition to, or the subject of the
