@@ -58,6 +58,14 @@ SENTENCES = [
      [("nominal", "the country", "Iceland")], [("nominal", "the country", "Norway")]),
     ("Peru owes billions to Chile, which says the country must pay its debts.", "a which-subject is not the place",
      [("nominal", "the country", "Peru")], [("nominal", "the country", "Chile")]),
+    ("Bolivia is broke. Brazil has sent troops, and Brazil has sent engineers. Brazil's loans to the country reached "
+     "$2 billion.", "the owner of a thing is not the country it goes to", [("nominal", "the country", "Bolivia")],
+     [("nominal", "the country", "Brazil")]),
+    ("Bolivia is broke. Brazil has sent troops, and Brazil has sent engineers. Later Luis Arce halted "
+     "Brazil's aid from entering the country.", "the owner of a co-argument is not the country",
+     [("nominal", "the country", "Bolivia")], [("nominal", "the country", "Brazil")]),
+    ("Bolivia is broke. Brazil has sent troops, and Brazil has sent engineers. Brazil's ambassador said the country "
+     "would send more.", "a person's country may be the country", [("nominal", "the country", "Brazil")], []),
     ("This week Luis Arce also offered to the president of Chile, Gabriel Boric, a deal to exploit gold, silver, copper and iron.",
      "a thing with a purpose is no apposition to a person", [], [("nominal", "a deal", "Gabriel Boric")]),
     ("Juan Perez praised the court. Carlos Mendez violated a ban imposed on him by the court.",

@@ -50,7 +50,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
+from newsgraph.lexicons.coref import CROSS_BORDER_NOUNS, FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import LocalMention, Mention, Participant
 
@@ -537,6 +537,28 @@ class _Resolver:
             node = node.head
         return None
 
+    def _owner_of_thing_around(self, ref: _Referent, head: Token) -> bool:
+        """Whether `ref` was last named, in this sentence, as the owner of a thing whose clause holds `head`: in
+        "Maduro halted U.S. aid from entering the country" and "Russia's loans to the country", the country is not
+        the one whose aid or loans they are. Only things that cross borders (``CROSS_BORDER_NOUNS``), in the same
+        clause: "Russia's ambassador said the country would respond" and "the Italian tax law was changed by the
+        government" may well be Russia's and Italy's."""
+        if ref.last < 0 or self.sent_of[ref.last] != self.sent_of[head.i]:
+            return False
+        owner = self.tokens[ref.last]
+        thing = owner.head
+        if owner.dep_ not in {"compound", "poss", "amod", "nmod"} or thing.pos_ != "NOUN" or thing.i == owner.i:
+            return False
+        if thing.lemma_.lower() not in CROSS_BORDER_NOUNS:
+            return False  # "Italian tax law was changed by the government": Italy's own
+        top = thing if thing.dep_ not in SUBJECTS | OBJECTS else thing.head
+        node = head
+        while node.i != top.i:
+            if node.dep_ in {"ccomp", "relcl", "advcl", "csubj", "parataxis"} or node.head.i == node.i:
+                return False  # another clause: "Italian associations fear the government will act" (Italy's)
+            node = node.head
+        return True
+
     def _head_of_name(self, tok: Token) -> int:
         m = self.by_token.get(tok.i)
         if m is None:
@@ -601,6 +623,8 @@ class _Resolver:
                 continue
             if allowed is not None and (ref.states or ref.type == "country") and not ref.states & allowed:
                 continue  # "the South American nation" is no state outside South America
+            if cls in {"country", "government"} and self._owner_of_thing_around(ref, head):
+                continue
             far = here - ref.sent
             if far > window and not (named_so and cls == "person"):
                 continue
