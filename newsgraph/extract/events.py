@@ -34,8 +34,9 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
+from newsgraph.extract.syntax import pushed_or_held_back
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, HINDER_VERBS, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
     THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
@@ -48,10 +49,6 @@ OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persua
                             "warn", "advise", "instruct", "command", "beg", "implore", "compel", "oblige", "enable", "permit",
                             "convince", "remind", "prompt", "lead", "cause", "require", "authorize", "authorise", "empower",
                             "challenge", "dare", "teach", "inspire", "entice", "tempt", "coax", "press", "call"})
-# Verbs that push somebody into doing something: "intimidate the U.S. into backing down" (not "poured billions into
-# propping up Maduro", where the subject props him up).
-PUSH_INTO_VERBS = frozenset("intimidate pressure force push bully trick scare frighten talk coerce goad provoke "
-                            "lure shame cajole manipulate deceive fool lull nudge prod tempt drag blackmail browbeat".split())
 # "called Mr. Maduro to relay his support": with these verbs after it, "call X to" is a telephone call, not a summons.
 CALLED_TO_SAY = frozenset("relay express congratulate discuss offer thank convey assure reassure wish pledge "
                           "confirm reaffirm".split())
@@ -276,14 +273,9 @@ class _Events:
                     return obj[:1]  # "called on Washington to lift", "called Venezuelans to protest": they act
                 # ("called Mr. Maduro to relay his support" is a telephone call: the caller relays it)
             return self.subjects(head, depth + 1)
-        if dep == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in (
-            PUSH_INTO_VERBS if head.lower_ == "into" else HINDER_VERBS if head.lower_ == "from" else ()
-        ):
-            # "intimidate the U.S. into backing down", "stopping Guaido from seeking …", "halted U.S. aid from
-            # entering the country": the one pushed or held back is the one who would act
-            obj = [c for c in self.kids[head.head.i] if c.dep_ == "dobj"]
-            if obj:
-                return obj[:1]
+        pushed = pushed_or_held_back(verb)
+        if pushed is not None:
+            return [pushed]
         if dep == "advcl" and verb.tag_ == "VBN" and verb.lemma_.lower() not in {"face", "confront"} and not any(
             c.dep_ in {"aux", "auxpass", "mark", "dobj", "dative"} or (c.dep_ == "prep" and c.lower_ == "to") for c in self.kids[verb.i]
         ):

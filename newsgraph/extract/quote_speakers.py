@@ -32,8 +32,8 @@ from newsgraph.extract import Context
 from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
+from newsgraph.extract.syntax import pushed_or_held_back
 from newsgraph.lexicons.coref import first_names
-from newsgraph.lexicons.events import HINDER_VERBS
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
 
@@ -98,10 +98,9 @@ def subject_of(verb: Token) -> Token | None:
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs:
                     return objs[0]
-        if tok.dep_ == "pcomp" and tok.head.lower_ == "from" and tok.head.dep_ == "prep" and lemma_of(tok.head.head) in HINDER_VERBS:
-            objs = [c for c in tok.head.head.children if c.dep_ == "dobj" and c.i < tok.head.i]
-            if objs:
-                return objs[0]  # "stopping Guaido and the U.S. from seeking regime change": they seek it
+        pushed = pushed_or_held_back(tok)
+        if pushed is not None:
+            return pushed  # "stopping Guaido and the U.S. from seeking regime change": they seek it
         if tok.dep_ == "relcl":
             head = _relative_head(tok)
             if head is not None:

@@ -78,6 +78,10 @@ NOT_DONE_NOUNS = frozenset({"failure", "refusal", "reluctance", "unwillingness",
 # "halted U.S. aid from entering the country" the one held back is the one who would act (and speak).
 HINDER_VERBS = frozenset("stop prevent bar ban keep block deter prohibit discourage dissuade restrain forbid hinder "
                          "preclude halt".split())
+# Verbs that push somebody into doing something: "intimidate the U.S. into backing down" (not "poured billions into
+# propping up Maduro", where the subject props him up).
+PUSH_INTO_VERBS = frozenset("intimidate pressure force push bully trick scare frighten talk coerce goad provoke "
+                            "lure shame cajole manipulate deceive fool lull nudge prod tempt drag blackmail browbeat".split())
 # Heads that stand for the actor they belong to: "the regime of Maduro", "Guaidó's representatives".
 PROXY_NOUNS = frozenset({
     "regime", "government", "administration", "headquarters", "camp", "representative", "representatives", "people",
