@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
 from newsgraph.extract.syntax import pushed_or_held_back
-from newsgraph.lexicons.coref import first_names
+from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
 
@@ -131,14 +131,17 @@ def _relative_head(verb: Token) -> Token | None:
         return head
     if head.pos_ in {"PROPN", "PRON"} or head.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
         return head
-    if head.lemma_.lower() in TITLE_HEADS or head.lower_ in ANONYMOUS_ROLES or head.lemma_.lower() in _PERSON_NOUNS:
+    if head.lemma_.lower() in TITLE_HEADS or head.lower_ in ANONYMOUS_ROLES or head.lemma_.lower() in _ACTOR_NOUNS or (
+        head.lemma_.lower() in descriptions()
+    ):
         return head
     if any(c.lower_ in {"first", "last", "only", "latest"} for c in head.children):
         return head
     return None
 
 
-_PERSON_NOUNS = frozenset("person man woman one leader member politician candidate lawmaker country nation company".split())
+# Actor nouns that the descriptions table (nouns that can stand for a named actor) leaves out.
+_ACTOR_NOUNS = frozenset("person one member".split())
 _SUBORDINATORS = frozenset({"as", "while", "after", "before", "since", "because", "until", "when", "though", "although"})
 
 

@@ -75,7 +75,7 @@ STAGES: tuple[Stage, ...] = (
           ("newsgraph.extract.quotes", "newsgraph.extract.quote_marks", "newsgraph.extract.quote_speakers",
            "newsgraph.extract.syntax", "newsgraph.lexicons.attribution", "newsgraph.lexicons.coref",
            "newsgraph.lexicons.events", "newsgraph.lexicons.lemmas"),
-          ("lexicons/data/first_names.tsv",)),
+          ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv")),
     Stage("coref_speakers", "newsgraph.extract.coref_speakers:extract", ("sentences", "mentions", "coreference", "quotes"),
           ("mentions", "coreference", "local_mentions"), ("newsgraph.extract.coref_speakers", "newsgraph.extract.coref", "newsgraph.lexicons.coref")),
     Stage("events", "newsgraph.extract.events:extract", ("sentences", "mentions", "coreference", "amounts", "times", "quotes"), ("events",),
