@@ -482,6 +482,11 @@ TAIL_CUES = [
      "to say whether the ferry would run in winter", "refused", "denial", "The mayor"),
     ("refuses to endorse", "Olsen refuses to endorse the harbour plan.",
      "to endorse the harbour plan", "refuses", "denial", "Olsen"),
+    # "see" attributes only what somebody sees another as
+    ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
+     "the new pier as a waste of money", "sees", "belief", "Paul Weber"),
+    ("see X as (a clause)", "Many fishermen see the harbour plan as deeply unfair.",
+     "the harbour plan as deeply unfair", "see", "belief", "Many fishermen"),
 ]
 
 
@@ -497,6 +502,9 @@ def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attrib
     "The harbour master ordered a new boat for the coast guard.",
     "The governor refused to intervene in the dispute over the harbour.",
     "The council plans to sell the old ferry next year.",
+    "Hundreds of fishermen lined up to see the mayor at the harbour.",
+    "Weber saw that the ferry had left without him.",
+    "We have seen this sort of delay before.",
 ])
 def test_tail_cue_verbs_in_another_frame_attribute_nothing(analyze_text, text):
     assert analyze_text(text).quotes == []

@@ -95,6 +95,9 @@ _CLAUSE_CUES = frozenset({"read", "order"})
 # Cues only when what is refused is itself a cue: "refused to say whether …", "refuses to endorse Trump" (PolNeAR's);
 # "refused to intervene", "refusing to leave" are deeds, of which it counts fewer (on train about 25 of 35).
 _REFUSALS = frozenset({"refuse"})
+# Cues only with "as": "Obama sees Netanyahu as captured by …", "Trump is seen as the stronger candidate" frame one
+# actor in another's eyes; "lining up to see Kasich" and "we've seen this before" attribute nothing.
+_AS_CUES = frozenset({"see"})
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
@@ -537,6 +540,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     """The canonical character pieces a cue verb attributes (see the module docstring, pass 2)."""
     doc = ctx.doc
     lemma = lemma_of(verb)
+    if lemma in _AS_CUES:
+        return _seen_as(doc, verb)
     kids = list(verb.children)
     if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
         return None
@@ -647,6 +652,28 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             r = _trimmed(doc, min(objs[0].left_edge.i, comps[0].left_edge.i), max(objs[-1].right_edge.i, comps[-1].right_edge.i) + 1)
             return [_chars(doc, *r)] if r else None
     return _after_colon(doc, verb)
+
+
+def _seen_as(doc, verb: Token) -> list[tuple[int, int]] | None:
+    """ "sees Mr. Netanyahu as captured by …", "see the campaign as most unfair": the object and what it is seen as.
+    The parser hangs "as" on the verb (a preposition) or on the clause after the object (a mark or an adverb)."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    for c in verb.children:
+        if c.i <= obj.i:
+            continue
+        if c.dep_ == "prep" and c.lower_ == "as":
+            end = c.right_edge.i
+        elif c.dep_ in {"advcl", "xcomp", "oprd", "ccomp", "acomp"} and any(
+            g.lower_ == "as" and g.dep_ in {"mark", "advmod", "prep"} and g.i < c.i for g in c.children
+        ):
+            end = c.right_edge.i
+        else:
+            continue
+        r = _trimmed(doc, obj.left_edge.i, end + 1)
+        return [_chars(doc, *r)] if r else None
+    return None
 
 
 def _last_word(text: str) -> str:
