@@ -66,6 +66,13 @@ SENTENCES = [
      [("nominal", "the country", "Bolivia")], [("nominal", "the country", "Brazil")]),
     ("Bolivia is broke. Brazil has sent troops, and Brazil has sent engineers. Brazil's ambassador said the country "
      "would send more.", "a person's country may be the country", [("nominal", "the country", "Brazil")], []),
+    ("Bolivia is broke. Brazil has sent troops, and Brazil has sent engineers. Loans from Brazil to the country reached "
+     "$2 billion.", "the lender named after 'from' is not the country", [("nominal", "the country", "Bolivia")],
+     [("nominal", "the country", "Brazil")]),
+    ("Italy faces an election. Italian companies have asked the government to cut taxes.",
+     "a state's own firms may ask its government", [("nominal", "the government", "Italy")], []),
+    ("The U.S. is divided. U.S. aid to Ukraine has divided the country.", "only where the thing goes is another state",
+     [("nominal", "the country", "U.S.")], []),
     ("This week Luis Arce also offered to the president of Chile, Gabriel Boric, a deal to exploit gold, silver, copper and iron.",
      "a thing with a purpose is no apposition to a person", [], [("nominal", "a deal", "Gabriel Boric")]),
     ("Juan Perez praised the court. Carlos Mendez violated a ban imposed on him by the court.",

@@ -928,6 +928,8 @@ def test_a_speech_participle_goes_on_with_the_speech_before_it(analyze_text, tex
     # "stopping X from doing": X does it, not the subject of "stopping"
     ("Paul Weber accepts the offer for one purpose: stopping Maria Olsen and the council from seeking a new vote "
      "on the harbour.", "a new vote", "Maria Olsen"),
+    # an infinitival relative on a noun that is no actor ("capital") names no speaker: the one who has it argues
+    ("Paul Weber has the political capital to argue that the reform worked.", "reform worked", "Paul Weber"),
     # "pushed X into V-ing": X does it, but a reflexive X is the subject itself
     ("Paul Weber tricked himself into believing that the pier was safe.", "pier was safe", "Paul Weber"),
     # an infinitival relative names no speaker: the one who arranges the meeting talks

@@ -50,6 +50,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
+from newsgraph.extract.doers import would_be_doer
 from newsgraph.lexicons.coref import CROSS_BORDER_NOUNS, FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import LocalMention, Mention, Participant
@@ -538,26 +539,30 @@ class _Resolver:
         return None
 
     def _owner_of_thing_around(self, ref: _Referent, head: Token) -> bool:
-        """Whether `ref` was last named, in this sentence, as the owner of a thing whose clause holds `head`: in
-        "Maduro halted U.S. aid from entering the country" and "Russia's loans to the country", the country is not
-        the one whose aid or loans they are. Only things that cross borders (``CROSS_BORDER_NOUNS``), in the same
-        clause: "Russia's ambassador said the country would respond" and "the Italian tax law was changed by the
-        government" may well be Russia's and Italy's."""
-        if ref.last < 0 or self.sent_of[ref.last] != self.sent_of[head.i]:
+        """Whether `ref` was last named, in this sentence, as the owner of a thing that goes from one state to
+        another (``CROSS_BORDER_NOUNS``), and `head` is where it goes: "Russia's loans to the country", "loans from
+        Russia to the country", "U.S. troops in the country", or "Maduro halted U.S. aid from entering the country".
+        Then the country is not the owner's. Elsewhere it may well be: "U.S. aid to Ukraine has divided the
+        country", "Russia's ambassador said the country would respond"."""
+        if self.sent_of[ref.last] != self.sent_of[head.i]:
             return False
         owner = self.tokens[ref.last]
         thing = owner.head
-        if owner.dep_ not in {"compound", "poss", "amod", "nmod"} or thing.pos_ != "NOUN" or thing.i == owner.i:
+        if owner.dep_ == "pobj" and thing.lower_ in {"from", "by"} and thing.dep_ == "prep":
+            thing = thing.head
+        elif owner.dep_ not in {"compound", "poss", "amod", "nmod"}:
             return False
-        if thing.lemma_.lower() not in CROSS_BORDER_NOUNS:
-            return False  # "Italian tax law was changed by the government": Italy's own
-        top = thing if thing.dep_ not in SUBJECTS | OBJECTS else thing.head
+        if thing.pos_ != "NOUN" or thing.lemma_.lower() not in CROSS_BORDER_NOUNS:
+            return False
         node = head
-        while node.i != top.i:
-            if node.dep_ in {"ccomp", "relcl", "advcl", "csubj", "parataxis"} or node.head.i == node.i:
-                return False  # another clause: "Italian associations fear the government will act" (Italy's)
+        while node.dep_ in {"poss", "compound", "pobj", "prep", "conj", "dobj"} and node.head.i != node.i:
             node = node.head
-        return True
+            if node.i == thing.i:
+                return True  # in the thing's own prepositional tail
+            if node.pos_ in {"VERB", "AUX"}:
+                doer = would_be_doer(node)
+                return doer is not None and doer.i == thing.i
+        return False
 
     def _head_of_name(self, tok: Token) -> int:
         m = self.by_token.get(tok.i)

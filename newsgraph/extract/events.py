@@ -34,7 +34,7 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
-from newsgraph.extract.syntax import pushed_or_held_back
+from newsgraph.extract.doers import would_be_doer
 from newsgraph.lexicons.events import (
     FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
@@ -273,7 +273,7 @@ class _Events:
                     return obj[:1]  # "called on Washington to lift", "called Venezuelans to protest": they act
                 # ("called Mr. Maduro to relay his support" is a telephone call: the caller relays it)
             return self.subjects(head, depth + 1)
-        pushed = pushed_or_held_back(verb)
+        pushed = would_be_doer(verb)
         if pushed is not None:
             return [pushed]
         if dep == "advcl" and verb.tag_ == "VBN" and verb.lemma_.lower() not in {"face", "confront"} and not any(

@@ -32,7 +32,7 @@ from newsgraph.extract import Context
 from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
-from newsgraph.extract.syntax import pushed_or_held_back
+from newsgraph.extract.doers import would_be_doer
 from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
@@ -98,7 +98,7 @@ def subject_of(verb: Token) -> Token | None:
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs:
                     return objs[0]
-        pushed = pushed_or_held_back(tok)
+        pushed = would_be_doer(tok)
         if pushed is not None:
             return pushed  # "stopping Guaido and the U.S. from seeking regime change": they seek it
         if tok.dep_ == "relcl":
@@ -132,7 +132,7 @@ def _relative_head(verb: Token) -> Token | None:
     if head.pos_ in {"PROPN", "PRON"} or head.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
         return head
     if head.lemma_.lower() in TITLE_HEADS or head.lower_ in ANONYMOUS_ROLES or head.lemma_.lower() in _ACTOR_NOUNS or (
-        head.lemma_.lower() in descriptions()
+        descriptions().get(head.lemma_.lower(), ("",))[0] in _ACTOR_CLASSES
     ):
         return head
     if any(c.lower_ in {"first", "last", "only", "latest"} for c in head.children):
@@ -140,8 +140,10 @@ def _relative_head(verb: Token) -> Token | None:
     return None
 
 
-# Actor nouns that the descriptions table (nouns that can stand for a named actor) leaves out.
+# Actor nouns that the descriptions table (nouns that can stand for a named actor) leaves out, and the classes of its
+# nouns that act: not its places ("the political capital to argue …") nor the institutions it knows only by name.
 _ACTOR_NOUNS = frozenset("person one member".split())
+_ACTOR_CLASSES = frozenset({"person", "company", "government", "country"})
 _SUBORDINATORS = frozenset({"as", "while", "after", "before", "since", "because", "until", "when", "though", "although"})
 
 

@@ -32,11 +32,10 @@ def descriptions() -> dict[str, tuple[str, str | None]]:
 
 # Nouns naming a speech whose speaker the title gives: "Remarks by President Biden", "Pelosi Floor Speech".
 SPEECH_NOUNS = frozenset("speech remarks remark address statement testimony lecture sermon eulogy".split())
-# What one state sends to, keeps in or aims at another: "U.S. aid" entering "the country", "Russia's loans to the
-# country", "Chinese firms in the country" are another state's than their owner's.
-CROSS_BORDER_NOUNS = frozenset("""aid assistance help support loan credit investment investor troop soldier force
-    weapon arm missile sanction tariff embargo export import shipment embassy consulate base company firm bank
-    money fund grant intervention interference influence presence""".split())
+# What one state sends to, keeps in or aims at another: "Russia's loans to the country", "U.S. troops in the
+# country", "U.S. aid" kept from entering "the country" (``coref._owner_of_thing_around``).
+CROSS_BORDER_NOUNS = frozenset("""aid assistance loan credit investment troop weapon arm missile sanction tariff embargo
+    export import shipment embassy consulate grant intervention interference""".split())
 # Words that close a letter before its signature: "Best wishes, Bill", "Love and faithful feelings, Zora".
 LETTER_CLOSINGS = frozenset("sincerely faithfully truly regards wishes love yours cordially affectionately cheers respectfully".split())
 

@@ -1,5 +1,5 @@
-"""Who does what a verb says, where the parse hides it: constructions that the event and the quote stages both
-read, so that they agree on the doer."""
+"""Who would do what a verb says, where the parse hides it: a construction that the event stage (subjects), the quote
+stage (speakers) and coreference ("aid from entering the country") all read, so that they agree on the doer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from newsgraph.lexicons.events import HINDER_VERBS, PUSH_INTO_VERBS
 from newsgraph.lexicons.lemmas import lemma_of
 
 
-def pushed_or_held_back(verb: Token) -> Token | None:
+def would_be_doer(verb: Token) -> Token | None:
     """The object of the verb that pushes somebody into `verb` or keeps them from it: in "intimidate the U.S. into
     backing down", "stopping Guaido and the U.S. from seeking regime change" and "halted U.S. aid from entering the
     country", the one pushed or held back is the one who would act (and speak). None for any other verb, for
@@ -21,6 +21,6 @@ def pushed_or_held_back(verb: Token) -> Token | None:
     if lemma_of(prep.head) not in governors:
         return None
     held = next((c for c in prep.head.children if c.dep_ == "dobj" and c.i < prep.i), None)
-    if held is not None and held.lower_.endswith(("self", "selves")):
+    if held is not None and held.tag_ == "PRP" and held.lower_.endswith(("self", "selves")):
         return None  # "he tricked himself into believing": the subject, named as such
     return held
