@@ -56,6 +56,34 @@ def test_every_per_document_module_and_data_file_is_declared():
                 assert f"{folder}/{f.name}" in data, f"{folder}/{f.name} is read by a stage but hashed by none"
 
 
+def _imported(module: str) -> set[str]:
+    """The newsgraph modules `module`'s source imports (at any depth of its code)."""
+    path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        path = PACKAGE.parent / module.replace(".", "/") / "__init__.py"
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("newsgraph"):
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("newsgraph"))
+    return out
+
+
+def test_a_stage_declares_the_per_document_modules_its_code_imports():
+    """A stage's code list names what it runs: each extract, lexicon or techniques module its modules import is in its
+    own list, the shared list, or the list of a stage it needs (``plan``)."""
+    kinds = ("newsgraph.extract", "newsgraph.lexicons", "newsgraph.techniques")
+    missing = []
+    for stage in stages.STAGES:
+        known = set(stages.SHARED_CODE) | {m for s in stages.plan([stage.name]) for m in s.code}
+        for module in stage.code:
+            for used in _imported(module):
+                if used.startswith(kinds) and used not in known:
+                    missing.append(f"{stage.name}: {module} imports {used}")
+    assert not missing, missing
+
+
 def test_no_import_circles_and_nothing_points_up_a_floor():
     """Imports between newsgraph's modules, read from the source: no cycle, and the ground floor imports nothing of ours."""
     graph: dict[str, set[str]] = {}
