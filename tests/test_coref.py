@@ -73,6 +73,8 @@ SENTENCES = [
      "a state's own firms may ask its government", [("nominal", "the government", "Italy")], []),
     ("The U.S. is divided. U.S. aid to Ukraine has divided the country.", "only where the thing goes is another state",
      [("nominal", "the country", "U.S.")], []),
+    ("The pier will stay open, said Maria Olsen, president of the harbour council.", "a bare role after a name",
+     [("nominal", "president", "Maria Olsen")], []),
     ("This week Luis Arce also offered to the president of Chile, Gabriel Boric, a deal to exploit gold, silver, copper and iron.",
      "a thing with a purpose is no apposition to a person", [], [("nominal", "a deal", "Gabriel Boric")]),
     ("Juan Perez praised the court. Carlos Mendez violated a ban imposed on him by the court.",

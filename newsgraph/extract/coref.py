@@ -371,6 +371,14 @@ class _Resolver:
         return any(c.dep_ == "neg" for c in tok.head.children) or any(
             c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in tok.children)
 
+    @staticmethod
+    def _bare_role(tok: Token) -> bool:
+        """ "Fuad Basya, spokesman for the Indonesian military", "Khaled Al-Maeena, editor at large at the Saudi
+        Gazette": news writes a role after a name without an article, when a phrase says whose role it is."""
+        cls = descriptions().get(tok.lemma_.lower())
+        return (cls is not None and cls[0] == "person" and tok.tag_ == "NN"
+                and any(c.dep_ in {"prep", "amod"} and c.i > tok.i for c in tok.children))
+
     def _said_of_name(self, tok: Token) -> bool:
         """A predicate noun becomes a mention only when said of a name ("Cleveland is an industrial town"),
         not of a pronoun ("it is a long game", where "it" is often the situation, not the actor); an
@@ -378,7 +386,8 @@ class _Resolver:
         if tok.dep_ == "appos":  # "Ihara Saikaku, a 17th-century writer": a noun phrase after the name, not "(90 days)"
             start = self._left(tok)
             return (tok.head.i < tok.i and tok.head.i in self.by_token and not tok.ent_type_ and self.doc[start - 1].text != "("
-                    and any(c.dep_ in {"det", "poss"} and c.lower_ not in {"this", "that", "these", "those"} for c in tok.children))
+                    and (any(c.dep_ in {"det", "poss"} and c.lower_ not in {"this", "that", "these", "those"} for c in tok.children)
+                         or self._bare_role(tok)))
         return any(c.dep_ in self._described_deps(tok) and (c.i in self.by_token or self._head_of_name(c) in self.by_token)
                    for c in tok.head.children)
 
