@@ -482,6 +482,13 @@ TAIL_CUES = [
      "to say whether the ferry would run in winter", "refused", "denial", "The mayor"),
     ("refuses to endorse", "Olsen refuses to endorse the harbour plan.",
      "to endorse the harbour plan", "refuses", "denial", "Olsen"),
+    # a participle after a comma with its own prepositional content is no parenthetical around a clause
+    ("…, referring to X", "Weber said the pier was safe, referring to the survey of the harbour wall.",
+     "the survey of the harbour wall", "referring", "speech", "Weber"),
+    ("…, pointing to X", "Olsen ducked the question, pointing to her record on the harbour council.",
+     "her record on the harbour council", "pointing", "speech", "Olsen"),
+    ("…, calling for X", "The union rejected the plan, calling for higher wages for the ferry crews.",
+     "higher wages for the ferry crews", "calling", "speech", "The union"),
     # "see" attributes only what somebody sees another as
     ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
      "the new pier as a waste of money", "sees", "belief", "Paul Weber"),

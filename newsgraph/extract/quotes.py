@@ -567,8 +567,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             return _subtree_parts(doc, c) or None
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
         doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
-    ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids):
-        # "The plan, he added, assumes …": the clause around the cue
+    ) and not any(c.dep_ in {"dobj", "xcomp"} or c.dep_ == "prep" and c.lower_ in _PREP_CUES.get(lemma, ()) for c in kids):
+        # "The plan, he added, assumes …": the clause around the cue ("…, he said, referring to X" has its own)
         return _subtree_parts(doc, verb.head, minus=verb) or None
     if lemma in {"call", "push", "press", "argue"} and verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "for":
         # "called for the strongholds to be hit": the parser often makes "for" the mark of a clause
