@@ -489,6 +489,9 @@ TAIL_CUES = [
      "her record on the harbour council", "pointing", "speech", "Olsen"),
     ("…, calling for X", "The union rejected the plan, calling for higher wages for the ferry crews.",
      "higher wages for the ferry crews", "calling", "speech", "The union"),
+    # the parser hangs the question after "asked X" as an adverbial clause
+    ("asked X if …", "The mayor shook hands and asked the fishermen if they planned to vote.",
+     "if they planned to vote", "asked", "speech", "The mayor"),
     # "see" attributes only what somebody sees another as
     ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
      "the new pier as a waste of money", "sees", "belief", "Paul Weber"),

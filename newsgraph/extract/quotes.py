@@ -98,6 +98,8 @@ _REFUSALS = frozenset({"refuse"})
 # Cues only with "as": "Obama sees Netanyahu as captured by …", "Trump is seen as the stronger candidate" frame one
 # actor in another's eyes; "lining up to see Kasich" and "we've seen this before" attribute nothing.
 _AS_CUES = frozenset({"see"})
+# Cues whose question the parser hangs as an adverbial clause: "asked workers if they planned to attend".
+_QUESTION_CUES = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
@@ -565,6 +567,10 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     for c in kids:
         if c.dep_ == "ccomp":
             return _subtree_parts(doc, c) or None
+    if lemma in _QUESTION_CUES:
+        for c in kids:
+            if c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in {"if", "whether"} for m in c.children):
+                return _subtree_parts(doc, c) or None  # "asked workers if they planned to attend": the question
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
         doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
     ) and not any(c.dep_ in {"dobj", "xcomp"} or c.dep_ == "prep" and c.lower_ in _PREP_CUES.get(lemma, ()) for c in kids):
