@@ -492,6 +492,15 @@ TAIL_CUES = [
     # the parser hangs the question after "asked X" as an adverbial clause
     ("asked X if …", "The mayor shook hands and asked the fishermen if they planned to vote.",
      "if they planned to vote", "asked", "speech", "The mayor"),
+    # a parenthetical cue keeps the clause around it, whatever its prepositional phrase says (a date, a channel)
+    ("the clause around 'he wrote on Monday'", "The deal, he wrote on Monday, was a disaster for the harbour.",
+     "The deal, he wrote on Monday, was a disaster for the harbour", "wrote", "speech", "he"),
+    # "ask for X if …": X is asked for, the clause is a condition
+    ("ask for X if …", "The mayor will ask for federal aid if the river rises again.",
+     "federal aid", "ask", "speech", "The mayor"),
+    # "see" in a report is no cue of its own
+    ("in the report, … saw", "In the report, the ferry company saw profits fall by 10 percent.",
+     "the ferry company saw profits fall by 10 percent", "In", "report", "the report"),
     # "see" attributes only what somebody sees another as
     ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
      "the new pier as a waste of money", "sees", "belief", "Paul Weber"),
@@ -513,6 +522,9 @@ def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attrib
     "The governor refused to intervene in the dispute over the harbour.",
     "The council plans to sell the old ferry next year.",
     "Hundreds of fishermen lined up to see the mayor at the harbour.",
+    "Police saw the suspect as he fled the harbour.",
+    "She would ask questions if she had the chance.",
+    "Police asked anyone with information to call if they saw the boat.",
     "Weber saw that the ferry had left without him.",
     "We have seen this sort of delay before.",
 ])

@@ -100,6 +100,8 @@ _REFUSALS = frozenset({"refuse"})
 _AS_CUES = frozenset({"see"})
 # Cues whose question the parser hangs as an adverbial clause: "asked workers if they planned to attend".
 _QUESTION_CUES = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
+# What is asked for rather than asked ("would ask questions if she had the chance").
+_ASKED_THINGS = frozenset("question favor favour permission help money aid leave forgiveness".split())
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
@@ -568,12 +570,12 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         if c.dep_ == "ccomp":
             return _subtree_parts(doc, c) or None
     if lemma in _QUESTION_CUES:
-        for c in kids:
-            if c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in {"if", "whether"} for m in c.children):
-                return _subtree_parts(doc, c) or None  # "asked workers if they planned to attend": the question
+        question = _asked_question(verb)
+        if question is not None:
+            return _subtree_parts(doc, question) or None
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
         doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
-    ) and not any(c.dep_ in {"dobj", "xcomp"} or c.dep_ == "prep" and c.lower_ in _PREP_CUES.get(lemma, ()) for c in kids):
+    ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids) and not _own_prepositional_content(verb, lemma):
         # "The plan, he added, assumes …": the clause around the cue ("…, he said, referring to X" has its own)
         return _subtree_parts(doc, verb.head, minus=verb) or None
     if lemma in {"call", "push", "press", "argue"} and verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "for":
@@ -660,6 +662,28 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     return _after_colon(doc, verb)
 
 
+def _asked_question(verb: Token) -> Token | None:
+    """ "asked workers if they planned to attend", "was asked by reporters whether …": the parser hangs the question
+    as an adverbial clause. Not when something else is asked for or the clause is set off as a condition: "will ask
+    for aid if the river rises", "would ask questions if she had the chance", "asked them to call if they saw the
+    car", "asked about the budget, even if it was late"."""
+    kids = list(verb.children)
+    if any(c.dep_ in {"xcomp", "ccomp"} or c.dep_ == "prep" and c.lower_ in {"for", "about"} for c in kids):
+        return None
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in _ASKED_THINGS for c in kids):
+        return None
+    doc = verb.doc
+    for c in kids:
+        mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ in {"if", "whether"}), None)
+        if c.dep_ != "advcl" or mark is None or c.i < verb.i or mark.i != c.left_edge.i:
+            continue
+        between = doc[verb.i + 1: mark.i]
+        if any(t.is_punct or t.pos_ in {"VERB", "AUX"} for t in between) or doc[mark.i - 1].lower_ in {"even", "only", "as"}:
+            return None
+        return c
+    return None
+
+
 def _seen_as(doc, verb: Token) -> list[tuple[int, int]] | None:
     """ "sees Mr. Netanyahu as captured by …", "see the campaign as most unfair": the object and what it is seen as.
     The parser hangs "as" on the verb (a preposition) or on the clause after the object (a mark or an adverb)."""
@@ -673,13 +697,25 @@ def _seen_as(doc, verb: Token) -> list[tuple[int, int]] | None:
             end = c.right_edge.i
         elif c.dep_ in {"advcl", "xcomp", "oprd", "ccomp", "acomp"} and any(
             g.lower_ == "as" and g.dep_ in {"mark", "advmod", "prep"} and g.i < c.i for g in c.children
-        ):
+        ) and not any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children):  # "saw the suspect as he fled": a time
             end = c.right_edge.i
         else:
             continue
         r = _trimmed(doc, obj.left_edge.i, end + 1)
         return [_chars(doc, *r)] if r else None
     return None
+
+
+def _own_prepositional_content(verb: Token, lemma: str) -> bool:
+    """ "…, he said, referring to other comments", "calling for heavy tariffs", "…, although Nelson voted against the
+    package": a participle or a subordinate clause set off by a comma whose own prepositional phrase is what it
+    attributes. A parenthetical cue keeps the clause around it ("The deal, he wrote on Monday, was …", "The
+    tariffs, he wrote on Truth Social, will …"), and a date is no content."""
+    if verb.tag_ != "VBG" and not any(c.dep_ == "mark" for c in verb.children):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in _PREP_CUES.get(lemma, ()) and any(
+        o.dep_ in {"pobj", "pcomp"} and o.ent_type_ not in {"DATE", "TIME"} and o.lower_ not in _PRONOUN_CONTENT
+        for o in c.children) for c in verb.children)
 
 
 def _last_word(text: str) -> str:
@@ -733,7 +769,7 @@ def _covered(found: list[_Found], parts: list[tuple[int, int]]) -> bool:
 def _is_cue_verb(tok: Token) -> bool:
     return tok.pos_ in {"VERB", "AUX"} and lemma_of(tok) in cue_kinds() and not (
         tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "so"
-    )
+    ) and not (lemma_of(tok) in _AS_CUES and _seen_as(tok.doc, tok) is None)
 
 
 def _may_cue(ctx: Context, lowers: set[str], lemmas: frozenset[str] | set[str], pos: set[int],
