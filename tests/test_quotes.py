@@ -501,6 +501,11 @@ TAIL_CUES = [
     # "see" in a report is no cue of its own
     ("in the report, … saw", "In the report, the ferry company saw profits fall by 10 percent.",
      "the ferry company saw profits fall by 10 percent", "In", "report", "the report"),
+    # "As X reported, …": the clause the cue's "as" clause hangs on
+    ("as X reported, …", "As the Harbour Times reported, the ferry lost money again.",
+     "the ferry lost money again", "reported", "report", "the Harbour Times"),
+    ("as X noted, … (not a time)", "As Clinton talked about the harbour, Weber noted the cost.",
+     "the harbour", "talked", "speech", "Clinton"),
     # "see" attributes only what somebody sees another as
     ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
      "the new pier as a waste of money", "sees", "belief", "Paul Weber"),
@@ -524,6 +529,7 @@ def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attrib
     "Hundreds of fishermen lined up to see the mayor at the harbour.",
     "Police saw the suspect as he fled the harbour.",
     "She would ask questions if she had the chance.",
+    "As expected, the ferry lost money again.",
     "Police asked anyone with information to call if they saw the boat.",
     "Weber saw that the ferry had left without him.",
     "We have seen this sort of delay before.",

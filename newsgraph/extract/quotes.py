@@ -573,6 +573,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         question = _asked_question(verb)
         if question is not None:
             return _subtree_parts(doc, question) or None
+    if _as_reported(verb):
+        return _subtree_parts(doc, verb.head, minus=verb) or None
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
         doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
     ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids) and not _own_prepositional_content(verb, lemma):
@@ -704,6 +706,21 @@ def _seen_as(doc, verb: Token) -> list[tuple[int, int]] | None:
         r = _trimmed(doc, obj.left_edge.i, end + 1)
         return [_chars(doc, *r)] if r else None
     return None
+
+
+def _as_reported(verb: Token) -> bool:
+    """ "As Reuters reported, the talks collapsed", "As Clyburn noted, those voters will …": a cue in a clause opened
+    by "as", with a subject and nothing of its own to say, attributes the clause it hangs on. ("As he said he would,
+    …" has its own; "as expected" has no speaker.)"""
+    if verb.dep_ != "advcl" or verb.head.pos_ not in {"VERB", "AUX"} or cue_kinds().get(lemma_of(verb)) not in {
+        "speech", "claim", "report"}:
+        return False  # "as he welcomed the guests": a time, not a source
+    kids = list(verb.children)
+    if any(c.dep_ == "prep" and (c.lower_ in _PREP_CUES.get(lemma_of(verb), ()) or c.lower_ == "to") for c in kids):
+        return False  # "as she called for the amendment", "As Clinton talked about …", "as they speak to voters"
+    return (any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in kids)
+            and any(c.dep_ == "nsubj" and c.i < verb.i for c in kids)
+            and not any(c.dep_ in {"dobj", "ccomp", "xcomp", "dative", "attr", "oprd"} for c in kids))
 
 
 def _own_prepositional_content(verb: Token, lemma: str) -> bool:
