@@ -506,6 +506,8 @@ TAIL_CUES = [
      "the ferry lost money again", "reported", "report", "the Harbour Times"),
     ("as X noted, … (not a time)", "As Clinton talked about the harbour, Weber noted the cost.",
      "the harbour", "talked", "speech", "Clinton"),
+    ("as X testified, … (a time; the clause has its own cue)", "As the mayor testified, she denied any wrongdoing.",
+     "any wrongdoing", "denied", "denial", "she"),
     # "see" attributes only what somebody sees another as
     ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
      "the new pier as a waste of money", "sees", "belief", "Paul Weber"),
@@ -530,6 +532,7 @@ def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attrib
     "Police saw the suspect as he fled the harbour.",
     "She would ask questions if she had the chance.",
     "As expected, the ferry lost money again.",
+    "As the minister spoke, protesters gathered outside the harbour office.",
     "Police asked anyone with information to call if they saw the boat.",
     "Weber saw that the ferry had left without him.",
     "We have seen this sort of delay before.",

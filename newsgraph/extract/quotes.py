@@ -100,6 +100,11 @@ _REFUSALS = frozenset({"refuse"})
 _AS_CUES = frozenset({"see"})
 # Cues whose question the parser hangs as an adverbial clause: "asked workers if they planned to attend".
 _QUESTION_CUES = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
+# Cues that in "As X reported, …" give their source for the clause after; verbs of an activity ("As the minister
+# spoke", "as the lawyers argued", "as the reporter asked") mostly say when, and are not among them.
+_AS_REPORTED = frozenset("""say report note write explain point observe predict warn suggest claim state announce
+    reveal confirm acknowledge recall mention show find forecast estimate indicate disclose detail tweet insist
+    stress emphasize emphasise concede admit remark document describe""".split())
 # What is asked for rather than asked ("would ask questions if she had the chance").
 _ASKED_THINGS = frozenset("question favor favour permission help money aid leave forgiveness".split())
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
@@ -712,9 +717,10 @@ def _as_reported(verb: Token) -> bool:
     """ "As Reuters reported, the talks collapsed", "As Clyburn noted, those voters will …": a cue in a clause opened
     by "as", with a subject and nothing of its own to say, attributes the clause it hangs on. ("As he said he would,
     …" has its own; "as expected" has no speaker.)"""
-    if verb.dep_ != "advcl" or verb.head.pos_ not in {"VERB", "AUX"} or cue_kinds().get(lemma_of(verb)) not in {
-        "speech", "claim", "report"}:
-        return False  # "as he welcomed the guests": a time, not a source
+    if verb.dep_ != "advcl" or verb.head.pos_ not in {"VERB", "AUX"} or lemma_of(verb) not in _AS_REPORTED:
+        return False  # "As the minister spoke, protesters gathered", "as he welcomed the guests": a time, not a source
+    if _is_cue_verb(verb.head):
+        return False  # "As the senator testified, she denied …": the clause has its own cue
     kids = list(verb.children)
     if any(c.dep_ == "prep" and (c.lower_ in _PREP_CUES.get(lemma_of(verb), ()) or c.lower_ == "to") for c in kids):
         return False  # "as she called for the amendment", "As Clinton talked about …", "as they speak to voters"
