@@ -508,6 +508,9 @@ TAIL_CUES = [
      "the harbour", "talked", "speech", "Clinton"),
     ("as X testified, … (a time; the clause has its own cue)", "As the mayor testified, she denied any wrongdoing.",
      "any wrongdoing", "denied", "denial", "she"),
+    # "identify" likewise, as a claim
+    ("identified X as Y", "Police identified the driver as a harbour worker from Tromso.",
+     "the driver as a harbour worker from Tromso", "identified", "claim", "Police"),
     # "see" attributes only what somebody sees another as
     ("sees X as Y", "Paul Weber sees the new pier as a waste of money.",
      "the new pier as a waste of money", "sees", "belief", "Paul Weber"),
@@ -532,6 +535,7 @@ def test_cue_verbs_of_the_tail(analyze_text, pattern, text, content, cue, attrib
     "Police saw the suspect as he fled the harbour.",
     "She would ask questions if she had the chance.",
     "As expected, the ferry lost money again.",
+    "Officials identified the remains on Monday.",
     "As the minister spoke, protesters gathered outside the harbour office.",
     "Police asked anyone with information to call if they saw the boat.",
     "Weber saw that the ferry had left without him.",

@@ -97,7 +97,7 @@ _CLAUSE_CUES = frozenset({"read", "order"})
 _REFUSALS = frozenset({"refuse"})
 # Cues only with "as": "Obama sees Netanyahu as captured by …", "Trump is seen as the stronger candidate" frame one
 # actor in another's eyes; "lining up to see Kasich" and "we've seen this before" attribute nothing.
-_AS_CUES = frozenset({"see"})
+_AS_CUES = frozenset({"see", "identify"})
 # Cues whose question the parser hangs as an adverbial clause: "asked workers if they planned to attend".
 _QUESTION_CUES = frozenset({"ask", "wonder", "question", "inquire", "enquire"})
 # Cues that in "As X reported, …" give their source for the clause after; verbs of an activity ("As the minister

@@ -12,7 +12,8 @@ in every frame 54 of its 65 predictions matched (83%), with a cue to refuse 29 o
 but fall short are left out: "threaten" (84%), "recognize" (83%), "remember" (81%), "plan" (72%), "intend" (74%),
 "learn" (72%), "decide" (47%), "see" (52%), "aim" (56%): PolNeAR annotates a plan or a decision mostly when it is
 said, less often when it is done, and the verb alone does not tell the two apart. "See" was added on 2026-12-07 as a
-cue only of "sees X as Y" (``quotes._AS_CUES``): 35 of its 42 predictions on train matched (83%).
+cue only of "sees X as Y" (``quotes._AS_CUES``): 35 of its 42 predictions on train matched (83%); "identify",
+likewise only as "identified X as Y" (a claim), 5 of 5.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _CUES = {
     "belief": """believe think feel hope fear expect worry know doubt want wish assume consider suspect view regard imagine
         understand realize realise guess reckon presume trust seem appear seek envision see""",
     "claim": """claim argue contend maintain assert allege accuse charge conclude blame predict estimate calculate insist
-        imply speculate deem forecast""",
+        imply speculate deem forecast identify""",
     "denial": """deny reject dismiss dispute refute rebut disavow decline repudiate contradict refuse""",
     "endorsement": """endorse back support praise favor favour prefer defend oppose criticize criticise condemn attack slam
         applaud welcome embrace champion laud hail thank credit question challenge agree disagree approve denounce decry
