@@ -578,7 +578,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         question = _asked_question(verb)
         if question is not None:
             return _subtree_parts(doc, question) or None
-    if _as_reported(verb):
+    if _as_reported(verb, lemma):
         return _subtree_parts(doc, verb.head, minus=verb) or None
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
         doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
@@ -636,13 +636,10 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
                     hi = max(hi, p.right_edge.i + 1)
             r = _trimmed(doc, c.left_edge.i, hi)
             return [_chars(doc, *r)] if r else None
-    preps = _PREP_CUES.get(lemma, set())
-    for c in kids:
-        if c.dep_ == "prep" and c.lower_ in preps:
-            objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
-            if objs and objs[0].lower_ not in _PRONOUN_CONTENT and objs[0].ent_type_ not in {"DATE", "TIME"}:
-                r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
-                return [_chars(doc, *r)] if r else None
+    obj = _prep_object(verb, lemma)
+    if obj is not None:
+        r = _trimmed(doc, obj.left_edge.i, obj.right_edge.i + 1)
+        return [_chars(doc, *r)] if r else None
     if lemma not in {"say", "tell", "add", "continue"}:
         for c in kids:
             if c.dep_ == "prep" and c.lower_ in {"about", "for", "against", "on", "of"} and c.i > verb.i:
@@ -713,16 +710,16 @@ def _seen_as(doc, verb: Token) -> list[tuple[int, int]] | None:
     return None
 
 
-def _as_reported(verb: Token) -> bool:
+def _as_reported(verb: Token, lemma: str) -> bool:
     """ "As Reuters reported, the talks collapsed", "As Clyburn noted, those voters will …": a cue in a clause opened
     by "as", with a subject and nothing of its own to say, attributes the clause it hangs on. ("As he said he would,
     …" has its own; "as expected" has no speaker.)"""
-    if verb.dep_ != "advcl" or verb.head.pos_ not in {"VERB", "AUX"} or lemma_of(verb) not in _AS_REPORTED:
+    if verb.dep_ != "advcl" or verb.head.pos_ not in {"VERB", "AUX"} or lemma not in _AS_REPORTED:
         return False  # "As the minister spoke, protesters gathered", "as he welcomed the guests": a time, not a source
     if _is_cue_verb(verb.head):
         return False  # "As the senator testified, she denied …": the clause has its own cue
     kids = list(verb.children)
-    if any(c.dep_ == "prep" and (c.lower_ in _PREP_CUES.get(lemma_of(verb), ()) or c.lower_ == "to") for c in kids):
+    if any(c.dep_ == "prep" and (c.lower_ in _PREP_CUES.get(lemma, ()) or c.lower_ == "to") for c in kids):
         return False  # "as she called for the amendment", "As Clinton talked about …", "as they speak to voters"
     return (any(c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i for c in kids)
             and any(c.dep_ == "nsubj" and c.i < verb.i for c in kids)
@@ -736,9 +733,18 @@ def _own_prepositional_content(verb: Token, lemma: str) -> bool:
     tariffs, he wrote on Truth Social, will …"), and a date is no content."""
     if verb.tag_ != "VBG" and not any(c.dep_ == "mark" for c in verb.children):
         return False
-    return any(c.dep_ == "prep" and c.lower_ in _PREP_CUES.get(lemma, ()) and any(
-        o.dep_ in {"pobj", "pcomp"} and o.ent_type_ not in {"DATE", "TIME"} and o.lower_ not in _PRONOUN_CONTENT
-        for o in c.children) for c in verb.children)
+    return _prep_object(verb, lemma) is not None
+
+
+def _prep_object(verb: Token, lemma: str) -> Token | None:
+    """The object of the preposition that gives a cue its content ("talked about the harbour", ``_PREP_CUES``),
+    when it is one: no pronoun ("spoke of it") and no date ("wrote on Monday")."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in _PREP_CUES.get(lemma, ()):
+            objs = [o for o in c.children if o.dep_ in {"pobj", "pcomp"}]
+            if objs and objs[0].lower_ not in _PRONOUN_CONTENT and objs[0].ent_type_ not in {"DATE", "TIME"}:
+                return objs[0]
+    return None
 
 
 def _last_word(text: str) -> str:
