@@ -48,6 +48,12 @@ MARKS = [
     # a mistyped opening mark in place of the closing one still pairs by alternation
     ('He said,"Where is the money? "asked the driver" loudly.', ["Where is the money?"]),
     ("No marks at all here.", []),
+    # paragraphs of one quote run together on a line: the re-opening mark continues it
+    ('The minister said: "The law stays. "Every murderer gets a life term." The panel disagreed.',
+     ['The law stays. "Every murderer gets a life term.']),
+    # ... but a closing mark typed after a space, with no closing mark after it, still closes
+    ('"It is official: I am hosting the show! "Ellen wrote on Friday.', ["It is official: I am hosting the show!"]),
+    ('"I am hosting the show! "Ellen wrote. "Yes," she added.', ["I am hosting the show!", "Yes"]),
 ]
 
 SINGLE_MARKS = [
@@ -105,6 +111,14 @@ LAYOUTS = [
      "ferry", "The ferry service will resume on Monday", "Reuters", "indirect"),
     ("X broke the news that", "Bloomberg broke the news that the mine would be sold to a Swiss trader.",
      "mine", "the mine would be sold to a Swiss trader", "Bloomberg", "indirect"),
+    # a role subject with its name set off by commas that the parser hangs on the role's own phrase
+    ("role of an institution, name, verb", "But the director of the Harbour Workers Trust, Norman Brandt, accused the "
+     "council of going soft on polluters.", "council", "the council of going soft on polluters", "Norman Brandt", "indirect"),
+    ("role name verb", "Mr Eavis' daughter Emily said the festival would take a year off.",
+     "festival", "the festival would take a year off", "Emily", "indirect"),
+    ("a cue with a colon after a quote opens the next one", 'Paul Berger said: "None of their figures add up." '
+     'Liberal leader Carl Kemp added: "People will not be taken in."', "None of their", "None of their figures add up.",
+     "Paul Berger", "direct"),
 ]
 
 

@@ -50,7 +50,7 @@ from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Token
 
 from newsgraph.extract import Context
-from newsgraph.extract.doers import would_be_doer
+from newsgraph.extract.doers import name_beside_role, would_be_doer
 from newsgraph.lexicons.coref import CROSS_BORDER_NOUNS, FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import LocalMention, Mention, Participant
@@ -595,6 +595,9 @@ class _Resolver:
             named_after.append(after + 1)
         if head.dep_ == "nsubj" and head.head.lemma_ == "be":
             named_after += [c.i for c in head.head.children if c.dep_ == "attr"]
+        beside = name_beside_role(head)
+        if beside is not None:
+            named_after.append(beside.i)  # "director of the Trust, Norman Brennan, accused"
         for i in named_after:
             if i in self.by_token:
                 return self._fixed(head, self.by_token[i], cls, "apposition")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.events import HINDER_VERBS, PUSH_INTO_VERBS
 from newsgraph.lexicons.lemmas import lemma_of
 
@@ -24,3 +25,42 @@ def would_be_doer(verb: Token) -> Token | None:
     if held is not None and held.tag_ == "PRP" and held.lower_.endswith(("self", "selves")):
         return None  # "he tricked himself into believing": the subject, named as such
     return held
+
+
+def name_beside_role(subject: Token) -> Token | None:
+    """The person's name that a role subject is written with, where the parser hung it elsewhere: "director of the
+    Victims of Crime Trust, Norman Brennan, accused …" (the name taken for a modifier of "Trust"), "Mr Eavis'
+    daughter Emily said …". The name is a PERSON entity standing right before the subject's verb, set off by commas
+    after the subject's phrase (whose last word is no other person: "his disclosure … by his family's lawyer, John
+    D. O'Connor, provoked" names the lawyer) or written right after a head that can be a person ("the team Chuck
+    Pagano used to coach" is no person); its last token, or None."""
+    verb = subject.head
+    if subject.dep_ != "nsubj" or subject.pos_ != "NOUN" or subject.ent_type_ or verb.i <= subject.i or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    kinds = descriptions()
+    doc = subject.doc
+    j = verb.i - 1
+    while j > subject.i and doc[j].pos_ == "ADV":
+        j -= 1  # "…, Norman Brennan, yesterday accused"
+    comma = doc[j].text == ","
+    if comma:
+        j -= 1
+    name = doc[j]
+    if name.ent_type_ != "PERSON" or name.pos_ != "PROPN" or j <= subject.i:
+        return None
+    first = j
+    while doc[first].ent_iob_ == "I" and first > subject.i + 1:
+        first -= 1  # back to the name's first word
+    if first == subject.i + 1:
+        if comma or kinds.get(subject.lemma_.lower(), ("person",))[0] != "person":
+            return None  # "the lawyer Jane Doe, said" is no apposition
+        return name
+    if not comma or doc[first - 1].text != ",":
+        return None
+    last = doc[first - 2]
+    if last.i != subject.i and kinds.get(last.lemma_.lower(), ("",))[0] == "person":
+        return None
+    between = doc[subject.i + 1: first - 1]
+    if any(t.pos_ in {"VERB", "AUX"} for t in between):
+        return None  # "the man who met Ann, John Smith, said": a clause of its own
+    return name

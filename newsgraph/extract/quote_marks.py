@@ -14,6 +14,10 @@ break without re-opening, which is exactly the convention handled here:
    for multi-paragraph quotes); otherwise it ends with its paragraph, provided
    the unmatched mark looks like an opener (followed by a word), which recovers
    quotes whose closing mark the writer forgot.
+3. Where the paragraph breaks of such a quote were lost (``said: "… sentence.
+   "Where …"`` on one line), a mark after a finished sentence and a space,
+   before a capital, re-opens the same quote rather than closing it, when a
+   closing mark follows in the paragraph.
 
 Single marks are paired only outside double-quoted spans (nested ones stay
 part of the outer quote) and only where they cannot be apostrophes: after
@@ -93,6 +97,24 @@ def _looks_opening(text: str, pos: int) -> bool:
     return pos + 1 < len(text) and not text[pos + 1].isspace()
 
 
+def _looks_closing(text: str, pos: int) -> bool:
+    return not text[pos - 1].isspace() and (pos + 1 == len(text) or not text[pos + 1].isalnum())
+
+
+def _reopens(text: str, pos: int) -> bool:
+    """A mark met inside an open quote that opens the quote's next paragraph, its break lost: `said: "… sentence.
+    "Where …"`. It stands after a finished sentence and a space and before a capital or a figure, where a
+    closing mark seldom stands (it follows its sentence's last character), and only when a closing mark follows
+    in the paragraph: '"I'm hosting the Oscars! "DeGeneres tweeted.' is a closing mark typed after a space."""
+    if pos < 2 or pos + 1 >= len(text) or not text[pos - 1].isspace():
+        return False
+    nxt = text[pos + 1]
+    if not (nxt.isupper() or nxt.isdigit()):
+        return False
+    before = text[:pos].rstrip()
+    return bool(before) and before[-1] in ".?!\u2026"
+
+
 def quoted_spans(text: str) -> list[QuotedSpan]:
     """All double-quoted spans of `text`, in order; a multi-paragraph quote is one span."""
     spans: list[QuotedSpan] = []
@@ -109,9 +131,11 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
                 marks = marks[1:]  # the re-opening mark continues the carried quote
         opening = pending
         pending = None
-        for pos in marks:
+        for k, pos in enumerate(marks):
             if opening is None:
                 opening = pos
+            elif _reopens(text, pos) and k + 1 < len(marks) and _looks_closing(text, marks[k + 1]):
+                continue  # the same quote goes on, as across a paragraph break
             else:
                 _close(spans, text, opening, pos, closed=True)
                 opening = None

@@ -32,7 +32,7 @@ from newsgraph.extract import Context
 from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
-from newsgraph.extract.doers import would_be_doer
+from newsgraph.extract.doers import name_beside_role, would_be_doer
 from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
@@ -550,6 +550,8 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
             if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_of(child) is not None):
                 tok = child
                 break
+        else:
+            tok = name_beside_role(tok) or tok
     written = ctx.span_original(_phrase(ctx, tok))
     if tok.lower_ in PRONOUNS:
         part = ctx.participant("source", tok, mention=resolve_pronoun(ctx, tok, skip=skip))

@@ -449,6 +449,8 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
             between = doc[i:j]
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
             if all(t.is_punct or t.is_space or t.i in allowed for t in between):
+                if closes_sentence and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":":
+                    return None  # '"… hard." Kennedy added: "…"': the cue opens the next quote
                 if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
                         c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree)
                         for c in tok.children):
