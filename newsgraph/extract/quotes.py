@@ -444,7 +444,7 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
         tok = doc[j]
         if tok.text in _MARKS or "\n" in tok.text:
             return None
-        if is_cue(tok):
+        if is_cue(tok) or _says_so(tok):
             subject = subject_of(tok)
             between = doc[i:j]
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
@@ -459,6 +459,18 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
                 return tok
             return None
     return None
+
+
+def _says_so(verb: Token) -> bool:
+    """ '"…?" Mr Weingarten pressed.', '"…," she joked.': a verb that is no cue, standing bare after a quote with
+    its subject before it and nothing after it, says how the quote was spoken."""
+    if verb.pos_ != "VERB" or verb.tag_ not in {"VBD", "VBZ"} or verb.i + 1 >= len(verb.doc):
+        return False
+    if verb.doc[verb.i + 1].text not in {".", ","}:
+        return False
+    if any(c.i > verb.i and c.dep_ in {"dobj", "ccomp", "xcomp", "prep", "dative", "attr", "acomp", "advcl"} for c in verb.children):
+        return False
+    return any(c.dep_ == "nsubj" and c.i < verb.i and (c.pos_ in {"PROPN", "PRON"}) for c in verb.children)
 
 
 def _cue_governing(inside: Span) -> Token | None:
