@@ -121,6 +121,14 @@ SENTENCES = [
     ("North Korea and South Korea met on Monday. The South Korean government said the talks went well.",
      "South Korean is South Korea", [("nominal", "The South Korean government", "South Korea")],
      [("nominal", "The South Korean government", "North Korea")]),
+    # A name the NER calls an organisation is a person when the same text gives its surname a title.
+    ("Former Worldcom boss Bernie Ebbers, who is accused of a large fraud, never made accounting decisions, a witness "
+     "said. Lawyers argued that Mr Ebbers was not responsible for Worldcom's problems. The phone company collapsed in "
+     "2002.", "a titled surname makes a person", [("nominal", "The phone company", "Worldcom")],
+     [("nominal", "The phone company", "Bernie Ebbers")]),
+    # A role subject's name set off by commas, which the parser hangs on the role's own phrase.
+    ("But the director of the Harbour Workers Trust, Norman Brandt, accused the council of going soft on polluters.",
+     "a name set off after a role's phrase", [("nominal", "the director", "Norman Brandt")], []),
 ]
 
 

@@ -439,6 +439,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     ents = [e for e in doc.ents if e.label_ in LABELS]
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
+    titled = {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in HONORIFICS and doc[i + 1].is_title}
     for ent in ents:
         start, end, title = _clean(ent, tokens)
         if start >= end:
@@ -453,6 +454,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             label = "NAME" if possessor else ent.label_  # "Trump" of "Trump's Republican Party": not an ORG
             if doc[start].lower_ in PEERAGE and end - start > 1:
                 label = "PERSON"
+            if label == "ORG" and end - start == 2 and doc[end - 1].text in titled and doc[start].is_title and not gaz.lookup(doc[start].text):
+                label = "PERSON"  # "Former Worldcom boss Bernie Ebbers", the "Mr Ebbers" of the same text
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
             if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in NOT_PERSON_HEADS:
