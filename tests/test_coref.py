@@ -126,6 +126,10 @@ SENTENCES = [
      "said. Lawyers argued that Mr Ebbers was not responsible for Worldcom's problems. The phone company collapsed in "
      "2002.", "a titled surname makes a person", [("nominal", "The phone company", "Worldcom")],
      [("nominal", "The phone company", "Bernie Ebbers")]),
+    # A name the NER calls a place is an organisation when an apposition says it is a company.
+    ("Shares in Solidere, the Lebanese company founded by Rafik Hariri, fell 15% in Beirut on Friday. The company owns "
+     "much of the property in the city centre.", "an apposition makes a company",
+     [("nominal", "The company", "Solidere")], [("nominal", "The company", "Lebanon")]),
     # A role subject's name set off by commas, which the parser hangs on the role's own phrase.
     ("But the director of the Harbour Workers Trust, Norman Brandt, accused the council of going soft on polluters.",
      "a name set off after a role's phrase", [("nominal", "the director", "Norman Brandt")], []),

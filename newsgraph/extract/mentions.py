@@ -28,6 +28,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
+from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.names import (
     LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
@@ -417,6 +418,33 @@ def _scored(doc: Doc, i: int) -> bool:
     return sum(1 for t in sent if t.like_num) >= 3 and doc[i].text not in gazetteer().names
 
 
+def _described_as_body(doc: Doc, start: int, end: int) -> bool:
+    """Whether the name ending at `end` is set beside a description of a company or an organisation: ", the
+    Lebanese company founded by …", ", a property firm". The words are read, not the parse, which often hangs such
+    an apposition on the verb."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in {"the", "a", "an"}:
+        return False
+    if start >= 2 and doc[start - 1].text == "," and doc[start - 2].ent_type_ in {"GPE", "LOC"}:
+        return False  # "Lynchburg, Virginia, the institution founded by …": a place in an address
+    j = end + 2
+    while j < len(doc) and j < end + 7 and doc[j].pos_ in {"ADJ", "NOUN", "PROPN", "ADV", "NUM"} and not (
+        doc[j].pos_ == "NOUN" and (j + 1 == len(doc) or doc[j + 1].pos_ not in {"NOUN", "PROPN"})
+    ):
+        j += 1
+    if j >= len(doc) or doc[j].pos_ != "NOUN" or (j + 1 < len(doc) and doc[j + 1].tag_ == "POS"):
+        return False  # "Judy Bell, the company's founder"
+    return doc[j].lemma_.lower() in _BODY_HEADS
+
+
+# Heads that name a company or an organisation and nothing else ("a Texas real estate developer", "a letter
+# carrier" and "the maker of" can be people).
+_BODY_HEADS = frozenset(
+    "company firm corporation conglomerate bank lender insurer airline carmaker automaker retailer broadcaster publisher "
+    "newspaper startup organisation organization agency association federation charity foundation institute "
+    "university college school hospital party union".split()
+)
+
+
 def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
     """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document.
 
@@ -456,6 +484,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 label = "PERSON"
             if label == "ORG" and end - start == 2 and doc[end - 1].text in titled and doc[start].is_title and not gaz.lookup(doc[start].text):
                 label = "PERSON"  # "Former Worldcom boss Bernie Ebbers", the "Mr Ebbers" of the same text
+            if label in {"GPE", "LOC", "PERSON"} and not gaz.lookup(text) and _described_as_body(doc, start, end):
+                label = "ORG"  # "Solidere, the Lebanese company founded by …"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
             if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in NOT_PERSON_HEADS:
