@@ -217,6 +217,20 @@ def test_cancelled_or_abandoned_nominal_makes_no_event(analyze_text):
     assert not [e for e in _events(analyze_text("Russia gave up its claim to Crimea.")) if e["type"] == "STATEMENT"]
 
 
+@pytest.mark.parametrize("text,predicate,partner", [
+    ("Maduro relies on Cuba's regime, whose intelligence services have worked closely with Russian advisers.",
+     "work", "regime"),
+    ("Putin flew to Caracas, where he met Maduro on Monday.", "meet", "Caracas"),
+    ("Nobody can foresee circumstances under which Maduro leaves power.", "leave", "circumstances"),
+])
+def test_relative_clause_noun_that_owns_or_locates_is_no_object(analyze_text, text, predicate, partner):
+    """A noun whose relative clause says "whose", "where" or "under which" owns an argument or is a place or a
+    condition: not what the clause's verb is done to."""
+    events = [e for e in analyze_text(text).events if e.predicate == predicate]
+    assert events and all(partner not in [p.text for p in e.participants] for e in events), [
+        [(p.role, p.text) for p in e.participants] for e in events]
+
+
 # --- the seed articles -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

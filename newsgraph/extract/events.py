@@ -359,7 +359,11 @@ class _Events:
             has_subject = any(c.dep_ == "nsubj" and c.lower_ not in RELATIVE_PRONOUNS for c in self.kids[verb.i])
             is_subject = self.subjects(verb)[:1] == [verb.head]
             complement = any(c.dep_ == "mark" for c in self.kids[verb.i])  # "the news that Qatar paid": not a relative clause
-            if not is_subject and not complement and (has_subject or verb.tag_ == "VBN" or not objs):
+            # "the regime, whose services worked with Russian advisers", "the city where they met", "the firm with
+            # which it merged": the noun owns an argument or is a place, time or partner, not the thing done
+            elsewhere = any(t.lower_ in {"whose", "where", "when", "why"} or (t.lower_ in {"whom", "which"} and t.dep_ == "pobj")
+                            for t in self.doc[verb.left_edge.i: verb.i])
+            if not is_subject and not complement and not elsewhere and (has_subject or verb.tag_ == "VBN" or not objs):
                 if not any(c.dep_ == "nsubj" and c.lower_ in RELATIVE_PRONOUNS for c in self.kids[verb.i]):
                     objs.append(verb.head)
         return objs
