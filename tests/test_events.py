@@ -231,6 +231,16 @@ def test_relative_clause_noun_that_owns_or_locates_is_no_object(analyze_text, te
         [(p.role, p.text) for p in e.participants] for e in events]
 
 
+@pytest.mark.parametrize("text,predicate,receiver,giver", [
+    ("Maduro's support from China is collapsing.", "support", "Maduro", "China"),
+    ("Venezuela's loans from Russia total $17 billion.", "loan", "Venezuela", "Russia"),
+])
+def test_possessor_of_what_is_given_from_somebody_gets_it(analyze_text, text, predicate, receiver, giver):
+    """"Maduro's support from China": with a giver after "from", the possessor is who gets it, not who gives."""
+    (event,) = [e for e in _events(analyze_text(text)) if e["predicate"] == predicate]
+    assert event["roles"] == {"recipient": [receiver], "origin": [giver]}
+
+
 # --- the seed articles -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

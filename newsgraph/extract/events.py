@@ -36,7 +36,7 @@ from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.extract.doers import would_be_doer
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
     THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
@@ -483,10 +483,14 @@ class _Events:
 
     def _noun_roles(self, noun: Token, sense: Sense, draft: _Draft, speaker: int | None, skip_subject: bool = False) -> None:
         by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in self.kids[noun.i])
+        given_from = sense.type in GIVING_TYPES and any(
+            c.dep_ == "prep" and c.lower_ == "from" and any(g.dep_ == "pobj" for g in self.kids[c.i]) for c in self.kids[noun.i])
         for c in self.kids[noun.i]:
             if c.dep_ == "poss" and not skip_subject:
-                # "P&O Princess's takeover by Carnival": with a by-agent the possessor is what the event is done to
-                draft.roles.append(("object" if by_agent else "subject", c, self.actor(c, speaker)))
+                # "P&O Princess's takeover by Carnival": with a by-agent the possessor is what the event is done to;
+                # "Maduro's support from China": with a giver the possessor is who gets it
+                role = "object" if by_agent else "recipient" if given_from else "subject"
+                draft.roles.append((role, c, self.actor(c, speaker)))
             elif c.dep_ in {"compound", "amod", "nmod"} and not skip_subject and self.ctx.mention_of(c) is not None:
                 draft.roles.append(("subject", c, self.ctx.mention_of(c)))
             elif c.dep_ == "prep":

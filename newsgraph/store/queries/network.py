@@ -19,7 +19,7 @@ import sqlite3
 from collections import Counter
 from itertools import groupby
 
-from newsgraph.lexicons.events import lexicon
+from newsgraph.lexicons.events import GIVING_TYPES, lexicon
 from newsgraph.model import EDGE_ROLES, OBJECT_LIKE_ROLES
 from newsgraph.store.queries.schema import has_table, marks
 
@@ -30,7 +30,6 @@ PRESETS: dict[str, tuple[str, ...]] = {
 }
 PRESET_TITLES = {"support": "support network"}
 QUIET_TYPES = ("OTHER", "STATEMENT")  # hidden in the default view
-GIVING_TYPES = ("SUPPORT", "AID", "FINANCE")  # where "from X" names the giver
 CREDITOR_OBJECT = ("owe",)  # money-in verbs whose object is the creditor ("Maduro owes Russia"), not the asset ("mortgaged the refinery")
 
 
