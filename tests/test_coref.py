@@ -126,6 +126,9 @@ SENTENCES = [
      "said. Lawyers argued that Mr Ebbers was not responsible for Worldcom's problems. The phone company collapsed in "
      "2002.", "a titled surname makes a person", [("nominal", "The phone company", "Worldcom")],
      [("nominal", "The phone company", "Bernie Ebbers")]),
+    # A role written before its name in apposition is that person, no one of its own for a pronoun to prefer.
+    ("Carlos Mendez sent his vice president, Delcy Rodriguez, to Moscow to see if she could raise more money.",
+     "a role before its name", [("nominal", "vice president", "Delcy Rodriguez"), ("pronoun", "she", "Delcy Rodriguez")], []),
     # A name the NER calls a place is an organisation when an apposition says it is a company.
     ("Shares in Solidere, the Lebanese company founded by Rafik Hariri, fell 15% in Beirut on Friday. The company owns "
      "much of the property in the city centre.", "an apposition makes a company",

@@ -301,6 +301,14 @@ class _Resolver:
                 again.chain.append((self._np_start(tok), tok.i + 1, "nominal", f'"{tok.lemma_}" again'))
                 return
         person = low in _PEOPLE_NOUNS or tok.lower_ in _PEOPLE_NOUNS or (cls is not None and cls[0] == "person")
+        named = next((c for c in tok.children if c.dep_ == "appos" and c.i > tok.i and c.i in self.by_token), None)
+        if person and not plural and named is not None:
+            # "his vice president, Delcy Rodriguez": the role is the name written after it, no one of its own
+            ref = self._named(self.by_token[named.i])
+            if ref is not None and ref.type in {"person", "unknown"}:
+                self._link(tok, ref, "apposition", target=self.by_token[named.i])
+                self.by_head[tok.i] = ref
+                return
         ref = _Referent(named=False, type="person" if person else "thing", plural=plural,
                         opener=tok.i)
         if cls is not None and cls[1]:
