@@ -357,6 +357,18 @@ def test_he_is_nobody_named_inside_his_own_quote(analyze_text, text):
     assert quote.speaker.mention is not None and analysis.mentions[quote.speaker.mention].name.endswith("Berger")
 
 
+@pytest.mark.parametrize("text,content,patient", [
+    ("Former Telco boss Bernie Ebbers, who is accused of overseeing a huge fraud, never made accounting decisions.",
+     "overseeing a huge fraud", "Bernie Ebbers"),
+    ("Fans, who were asked to bring identification, queued for hours outside the arena.", "to bring identification", "Fans"),
+])
+def test_the_subject_of_a_passive_relative_cue_is_not_its_speaker(analyze_text, text, content, patient):
+    """"Ebbers, who is accused of …": the one accused, asked or blamed is not who speaks; without a by-phrase the
+    speaker is unnamed."""
+    quote = _find(analyze_text(text), content)
+    assert quote.speaker is None or patient not in quote.speaker.text
+
+
 def test_a_date_is_no_content(analyze_text):
     assert analyze_text("Thomas Berger spoke on Monday.").quotes == []
 

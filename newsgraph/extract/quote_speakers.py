@@ -89,6 +89,10 @@ def _continued_speech(verb: Token) -> Token:
 def subject_of(verb: Token) -> Token | None:
     """The token that says what `verb` reports, climbing from participles to their governing verb."""
     tok = _continued_speech(verb)
+    if tok.dep_ == "relcl" and lemma_of(tok) != "quote" and any(
+            c.dep_ == "auxpass" and c.lower_ not in {"'s", "\u2019s"} for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children):
+        # "Ebbers, who is accused of overseeing a fraud": the one accused, not the accuser ("who's called for" has)
+        return None
     for _ in range(6):
         for child in tok.children:
             if child.dep_ in {"nsubj", "csubj"}:
