@@ -369,6 +369,16 @@ def test_the_subject_of_a_passive_relative_cue_is_not_its_speaker(analyze_text, 
     assert quote.speaker is None or patient not in quote.speaker.text
 
 
+@pytest.mark.parametrize("text,content,receiver", [
+    ("The new law attracted criticism for its vague wording.", "its vague wording", "law"),
+    ("Obama received praise for the climate deal.", "the climate deal", "Obama"),
+])
+def test_who_draws_or_receives_a_cue_nouns_words_is_not_their_source(analyze_text, text, content, receiver):
+    """"drew criticism over its cost": the plan is criticised; who criticised is not said."""
+    quote = _find(analyze_text(text), content)
+    assert quote.speaker is None
+
+
 def test_a_date_is_no_content(analyze_text):
     assert analyze_text("Thomas Berger spoke on Monday.").quotes == []
 

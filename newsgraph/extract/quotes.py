@@ -109,6 +109,8 @@ _AS_REPORTED = frozenset("""say report note write explain point observe predict 
 _ASKED_THINGS = frozenset("question favor favour permission help money aid leave forgiveness".split())
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
+# Verbs whose subject receives a cue noun's words ("drew criticism", "received praise"): no source of them.
+_RECEIVING_VERBS = frozenset("receive draw attract weather endure".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
 _ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
 _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
@@ -1056,14 +1058,20 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
                 # "the Obama/Clinton calls for regime change": a name before the noun is whose call it is
                 poss = next((c for c in tok.children if c.dep_ == "compound" and ctx.mention_of(c) is not None), None)
             subject = poss
-            if subject is None and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
+            received = subject is None and tok.dep_ == "dobj" and lemma_of(tok.head) in _RECEIVING_VERBS
+            if subject is None and not received and (tok.dep_ in {"dobj", "acomp", "oprd", "attr"}) and tok.head.pos_ in {"VERB", "AUX"}:
                 subject = subject_of(tok.head)
-            if subject is None or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it", "its"}:
+            if received:
+                source = None  # "the plan drew criticism over its cost": who criticised is not said
+            elif subject is None or subject.lower_ in NOT_SPEAKERS or subject.lower_ in {"there", "it", "its"}:
                 continue
-            source = _possessive(ctx, subject, parts) if subject.lower_ in {"his", "her"} else \
-                speaker(ctx, subject, skip=ctx.original(*parts[0])[:2])
+            else:
+                source = _possessive(ctx, subject, parts) if subject.lower_ in {"his", "her"} else \
+                    speaker(ctx, subject, skip=ctx.original(*parts[0])[:2])
             cue_end = prep
-        if source is None:
+            if source is None and not received:
+                continue
+        if source is None and giver is not None:
             continue
         cue_span = (tok.idx, cue_end.idx + len(cue_end.text))
         out.append(_Found(parts, _kind(doc, parts), tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, kind))
