@@ -119,6 +119,8 @@ LAYOUTS = [
     ("a cue with a colon after a quote opens the next one", 'Paul Berger said: "None of their figures add up." '
      'Liberal leader Carl Kemp added: "People will not be taken in."', "None of their", "None of their figures add up.",
      "Paul Berger", "direct"),
+    ("according to a role, its name,", "According to its Paris lawyer, Emile Garnier of Shearman and Sterling, the "
+     "claim rests on the energy treaty.", "treaty", "the claim rests on the energy treaty", "Emile Garnier", "indirect"),
     ("a bare verb after a quote says how it was spoken", '"Not that I know," Ann Berg replied. "Did you ever see him sign '
      'a ledger?" Tom Walsh pressed.', "ledger", "Did you ever see him sign a ledger?", "Tom Walsh", "direct"),
 ]

@@ -1277,6 +1277,9 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
         return None
     source_tok = objs[0]
     phrase_lo, phrase_hi = tok.i, max(tok.right_edge.i, to.right_edge.i, source_tok.right_edge.i) + 1
+    named = _name_set_off(doc, phrase_hi) if source_tok.pos_ == "NOUN" else None
+    if named is not None:
+        source_tok, phrase_hi = named  # "According to its Paris lawyer, Emmanuel Gaillard of Shearman, the claim …"
     pieces = _according_clause(doc, tok, phrase_lo, phrase_hi)
     if not pieces:
         return None
@@ -1288,6 +1291,23 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
     kind = _kind(doc, parts)
     cue_span = (tok.idx, to.idx + len(to.text))
     return _Found(parts, kind, tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, "report")
+
+
+def _name_set_off(doc, i: int) -> tuple[Token, int] | None:
+    """A person's name set off by commas at token `i` (", Emmanuel Gaillard of Shearman and Sterling,"): its last
+    word and the token after the closing comma; None when the words there are no such apposition (a verb, no name
+    first, no closing comma within a few words)."""
+    if i + 2 >= len(doc) or doc[i].text != "," or doc[i + 1].ent_type_ != "PERSON" or doc[i + 1].ent_iob_ != "B":
+        return None
+    last = i + 1
+    while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I" and doc[last + 1].ent_type_ == "PERSON":
+        last += 1
+    for k in range(last + 1, min(len(doc), last + 8)):
+        if doc[k].text == ",":
+            return doc[last], k + 1
+        if doc[k].pos_ in {"VERB", "AUX"} or doc[k].is_sent_start:
+            return None
+    return None
 
 
 def _according_clause(doc, tok: Token, phrase_lo: int, phrase_hi: int) -> list[tuple[int, int]]:
