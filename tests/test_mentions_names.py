@@ -279,3 +279,23 @@ def test_an_untagged_name_ending_in_doctrine_is_a_law_not_a_person(analyze_text)
     analysis = analyze_text("As usual, Putin wants to test Trump's resolve when it comes to enforcing the Truman Doctrine, "
                             "keeping Russia out of the hemisphere.")
     assert {m.text: m.label for m in analysis.mentions}["Truman Doctrine"] == "LAW"
+
+
+def test_a_double_barrelled_surname_is_one_name(analyze_text):
+    """"Robert Kilroy-Silk … Mr Kilroy-Silk": the surname again, not "Kilroy" and "Silk" as two actors."""
+    a = analyze_text("East Midlands MEP Robert Kilroy-Silk has said he wants to lead a new party. "
+                     "Mr Kilroy-Silk said the party would be honest.")
+    assert "Kilroy" not in names(a) and "Silk" not in names(a)
+    later = [m for m in a.mentions if m.name == "Kilroy-Silk"]
+    assert later and all(target(a, m).name == "Robert Kilroy-Silk" for m in later)
+
+
+def test_a_titled_surname_makes_a_person_of_a_name_the_ner_called_an_organisation(analyze_text):
+    a = analyze_text("Former Worldcom boss Bernie Ebbers never made accounting decisions, a witness said. "
+                     "Lawyers argued that Mr Ebbers was not responsible.")
+    assert mention(a, "Bernie Ebbers").label == "PERSON"
+
+
+def test_a_name_beside_a_company_description_is_an_organisation(analyze_text):
+    a = analyze_text("Shares in Solidere, the Lebanese company founded by Rafik Hariri, fell 15% in Beirut.")
+    assert mention(a, "Solidere").label == "ORG"

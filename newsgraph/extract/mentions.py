@@ -468,6 +468,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
     titled = {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in HONORIFICS and doc[i + 1].is_title}
+    # "Robert Kilroy-Silk": his "Kilroy-Silk" later is one surname, not two actors joined by a dash
+    double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}
     for ent in ents:
         start, end, title = _clean(ent, tokens)
         if start >= end:
@@ -475,7 +477,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
         pieces = [(start, end)]
         if start in heads.lines:
             pieces = _heading_parts(doc, start, end, heads)
-        pieces = [q for s, e in pieces for q in _split_compound(doc, s, e, people)]
+        pieces = [q for s, e in pieces for q in ([(s, e)] if doc[s:e].text in double_surnames else _split_compound(doc, s, e, people))]
         split = [(q, n < len(parts) - 1) for s, e in pieces for parts in [_split_possessive(doc, s, e, known)] for n, q in enumerate(parts)]
         for (start, end), possessor in split:
             text = doc[start:end].text
