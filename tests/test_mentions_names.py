@@ -299,3 +299,13 @@ def test_a_titled_surname_makes_a_person_of_a_name_the_ner_called_an_organisatio
 def test_a_name_beside_a_company_description_is_an_organisation(analyze_text):
     a = analyze_text("Shares in Solidere, the Lebanese company founded by Rafik Hariri, fell 15% in Beirut.")
     assert mention(a, "Solidere").label == "ORG"
+
+
+def test_a_description_that_opens_the_next_clause_or_fits_a_person_leaves_the_name_alone(analyze_text):
+    """", the party said", ", the company is fighting …" are the next clause's subject, and a broadcaster or a
+    newspaper publisher can be a person: none of them makes the name before it an organisation."""
+    for text, name, label in [("The money went to John Prescott, the party said. He denied it.", "John Prescott", "PERSON"),
+                              ("In California, the company is fighting the new rules.", "California", "GPE"),
+                              ("David Dimbleby, the broadcaster, said he would retire.", "David Dimbleby", "PERSON"),
+                              ("Conrad Black, the newspaper publisher, denied it.", "Conrad Black", "PERSON")]:
+        assert mention(analyze_text(text), name).label == label, text

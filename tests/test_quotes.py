@@ -54,6 +54,9 @@ MARKS = [
     # ... but a closing mark typed after a space, with no closing mark after it, still closes
     ('"It is official: I am hosting the show! "Ellen wrote on Friday.', ["It is official: I am hosting the show!"]),
     ('"I am hosting the show! "Ellen wrote. "Yes," she added.', ["I am hosting the show!", "Yes"]),
+    # three paragraphs of one quote run together re-open it twice
+    ('He said: "The first part is long enough here. "The second part is long enough too. "Third." Then he left.',
+     ['The first part is long enough here. "The second part is long enough too. "Third.']),
 ]
 
 SINGLE_MARKS = [
@@ -379,6 +382,34 @@ def test_who_draws_or_receives_a_cue_nouns_words_is_not_their_source(analyze_tex
     """"drew criticism over its cost": the plan is criticised; who criticised is not said."""
     quote = _find(analyze_text(text), content)
     assert quote.speaker is None
+
+
+@pytest.mark.parametrize("text,content", [
+    ('"We need new players." United lost, and the manager left.', "We need new players."),
+    ('"It is the right thing to do." Her deputy added: the scheme would be reviewed in May.', "It is the right thing to do."),
+])
+def test_what_follows_a_quote_that_is_no_attribution_of_it(analyze_text, text, content):
+    """A verb after a quote that is no way of speaking ("United lost") gives it no speaker; a cue with a colon and no
+    quote after it still attributes the quote before it."""
+    analysis = analyze_text(text)
+    if "United" in text:
+        assert not [q for q in analysis.quotes if q.speaker is not None and "United" in q.speaker.text]
+    else:
+        assert _find(analysis, content).speaker is not None
+
+
+@pytest.mark.parametrize("text,content,not_speaker", [
+    ('"He was never happy in New York," the new biography of the late singer, John Lennon, claims.', "never happy",
+     "John Lennon"),
+    ("A spokesman for the Labour MP, Jane Jones, said the vote was lost.", "the vote was lost", "Jane Jones"),
+    ("The company and the secretary of state for the elderly, Pascale Boistard, confirmed the deal.", "the deal",
+     "Pascale Boistard"),
+])
+def test_a_name_set_off_after_something_else_is_not_the_speaker(analyze_text, text, content, not_speaker):
+    """The name beside a role speaks only for a role that can be a person, when it is the last person named before
+    the comma, and when the subject is that role alone."""
+    quote = _find(analyze_text(text), content)
+    assert quote.speaker is None or not_speaker not in (quote.speaker.text, quote.source_text)
 
 
 def test_a_date_is_no_content(analyze_text):

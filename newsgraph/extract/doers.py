@@ -37,6 +37,8 @@ def name_beside_role(subject: Token) -> Token | None:
     verb = subject.head
     if subject.dep_ != "nsubj" or subject.pos_ != "NOUN" or subject.ent_type_ or verb.i <= subject.i or verb.pos_ not in {"VERB", "AUX"}:
         return None
+    if any(c.dep_ == "conj" for c in subject.children) or not _may_be_person(subject):
+        return None  # "The company and the minister, Pascale Boistard, confirmed"; "a transcript of …, Amelia Laugher, shows"
     kinds = descriptions()
     doc = subject.doc
     j = verb.i - 1
@@ -52,9 +54,7 @@ def name_beside_role(subject: Token) -> Token | None:
     while doc[first].ent_iob_ == "I" and first > subject.i + 1:
         first -= 1  # back to the name's first word
     if first == subject.i + 1:
-        if comma or kinds.get(subject.lemma_.lower(), ("person",))[0] != "person":
-            return None  # "the lawyer Jane Doe, said" is no apposition
-        return name
+        return None if comma else name  # "the lawyer Jane Doe, said" is no apposition
     if not comma or doc[first - 1].text != ",":
         return None
     last = doc[first - 2]
@@ -64,3 +64,15 @@ def name_beside_role(subject: Token) -> Token | None:
     if any(t.pos_ in {"VERB", "AUX"} for t in between):
         return None  # "the man who met Ann, John Smith, said": a clause of its own
     return name
+
+
+# Endings of nouns for people that the descriptions table leaves out ("nephew" and "quarterback" are missed; "the
+# biography of …, John Lennon, claims" and "the team Chuck Pagano coached" are kept out).
+_PERSON_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "son", "ant", "ent", "ee")
+
+
+def _may_be_person(noun: Token) -> bool:
+    kind = descriptions().get(noun.lemma_.lower())
+    if kind is not None:
+        return kind[0] == "person"
+    return noun.lower_.endswith(_PERSON_ENDINGS)

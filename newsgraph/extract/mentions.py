@@ -28,7 +28,6 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
-from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.names import (
     LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
@@ -431,17 +430,22 @@ def _described_as_body(doc: Doc, start: int, end: int) -> bool:
         doc[j].pos_ == "NOUN" and (j + 1 == len(doc) or doc[j + 1].pos_ not in {"NOUN", "PROPN"})
     ):
         j += 1
-    if j >= len(doc) or doc[j].pos_ != "NOUN" or (j + 1 < len(doc) and doc[j + 1].tag_ == "POS"):
-        return False  # "Judy Bell, the company's founder"
-    return doc[j].lemma_.lower() in _BODY_HEADS
+    if j >= len(doc) or doc[j].pos_ != "NOUN" or doc[j].lemma_.lower() not in _BODY_HEADS:
+        return False
+    after = doc[j + 1] if j + 1 < len(doc) else None
+    if after is not None and (after.tag_ in {"POS", "HYPH", "MD", "VBZ", "VBD", "VBP"} or after.pos_ in {"ADJ", "NOUN", "PROPN", "AUX"}):
+        # "Judy Bell, the company's founder", "Grange Hill, the school-based serial", "a high school senior", and the
+        # subject of the next clause: "In California, the company is fighting …", "…, the party said"
+        return False
+    return True
 
 
 # Heads that name a company or an organisation and nothing else ("a Texas real estate developer", "a letter
-# carrier" and "the maker of" can be people).
+# carrier", "the maker of", "the broadcaster" and "the newspaper publisher" can be people).
 _BODY_HEADS = frozenset(
-    "company firm corporation conglomerate bank lender insurer airline carmaker automaker retailer broadcaster publisher "
-    "newspaper startup organisation organization agency association federation charity foundation institute "
-    "university college school hospital party union".split()
+    "company firm corporation conglomerate bank lender insurer airline carmaker automaker retailer startup organisation "
+    "organization agency association federation charity foundation institute university college school hospital party "
+    "union".split()
 )
 
 

@@ -101,6 +101,22 @@ def _looks_closing(text: str, pos: int) -> bool:
     return not text[pos - 1].isspace() and (pos + 1 == len(text) or not text[pos + 1].isalnum())
 
 
+def _closed_later(text: str, at: int, later: list[int]) -> bool:
+    """Whether the first of the `later` marks that re-opens nothing looks like a closing one: a quote of three
+    paragraphs run together re-opens twice before it closes. A paragraph between two re-openings is a sentence or
+    more, not two words ('"… show! "Ellen wrote. "Yes," she added.' re-opens nothing)."""
+    for pos in later:
+        if not _reopens(text, pos):
+            return _looks_closing(text, pos)
+        if len(text[at + 1: pos].split()) < _PARAGRAPH_WORDS:
+            return False
+        at = pos
+    return False
+
+
+_PARAGRAPH_WORDS = 6
+
+
 def _reopens(text: str, pos: int) -> bool:
     """A mark met inside an open quote that opens the quote's next paragraph, its break lost: `said: "… sentence.
     "Where …"`. It stands after a finished sentence and a space and before a capital or a figure, where a
@@ -134,7 +150,7 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
         for k, pos in enumerate(marks):
             if opening is None:
                 opening = pos
-            elif _reopens(text, pos) and k + 1 < len(marks) and _looks_closing(text, marks[k + 1]):
+            elif _reopens(text, pos) and _closed_later(text, pos, marks[k + 1:]):
                 continue  # the same quote goes on, as across a paragraph break
             else:
                 _close(spans, text, opening, pos, closed=True)

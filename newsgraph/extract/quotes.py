@@ -451,7 +451,7 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
             between = doc[i:j]
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
             if all(t.is_punct or t.is_space or t.i in allowed for t in between):
-                if closes_sentence and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":":
+                if closes_sentence and tok.i + 2 < len(doc) and doc[tok.i + 1].text == ":" and doc[tok.i + 2].text in _MARKS:
                     return None  # '"… hard." Kennedy added: "…"': the cue opens the next quote
                 if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
                         c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree)
@@ -463,10 +463,17 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     return None
 
 
+# Verbs of how words were said, not in the cue lexicon because they attribute only right after a quote.
+_MANNER_VERBS = frozenset("""press joke laugh smile grin chuckle giggle sigh shrug snap bark shout yell scream whisper
+    mutter murmur mumble stammer gasp sob beam gush enthuse muse quip retort interject interrupt persist venture
+    plead beg surmise counter confess answer charge mock retaliate repeat read question wonder elaborate tease taunt
+    scoff sneer boast brag marvel reflect lament protest fume vent chide scold demand""".split())
+
+
 def _says_so(verb: Token) -> bool:
-    """ '"…?" Mr Weingarten pressed.', '"…," she joked.': a verb that is no cue, standing bare after a quote with
-    its subject before it and nothing after it, says how the quote was spoken."""
-    if verb.pos_ != "VERB" or verb.tag_ not in {"VBD", "VBZ"} or verb.i + 1 >= len(verb.doc):
+    """ '"…?" Mr Weingarten pressed.', '"…," she joked.': a verb of how words are said (``_MANNER_VERBS``), standing
+    bare after a quote with its subject before it and nothing after it ("United lost." is no way of speaking)."""
+    if verb.pos_ != "VERB" or verb.tag_ not in {"VBD", "VBZ"} or verb.i + 1 >= len(verb.doc) or lemma_of(verb) not in _MANNER_VERBS:
         return False
     if verb.doc[verb.i + 1].text not in {".", ","}:
         return False

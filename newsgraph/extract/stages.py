@@ -64,8 +64,7 @@ SHARED_DATA = ("lexicons/data/places.csv",)
 STAGES: tuple[Stage, ...] = (
     Stage("sentences", "newsgraph.extract:sentences", (), ("sentences",), ()),
     Stage("mentions", "newsgraph.extract.mentions:extract", ("sentences",), ("mentions",),
-          ("newsgraph.extract.mentions", "newsgraph.lexicons.coref", "newsgraph.lexicons.names"),
-          ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv")),
+          ("newsgraph.extract.mentions", "newsgraph.lexicons.names"), ("lexicons/data/first_names.tsv",)),
     Stage("coref", "newsgraph.extract.coref:extract", ("sentences", "mentions"), ("mentions", "coreference", "local_mentions"),
           ("newsgraph.extract.coref", "newsgraph.extract.doers", "newsgraph.lexicons.coref", "newsgraph.lexicons.events",
            "newsgraph.lexicons.lemmas"),
