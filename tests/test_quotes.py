@@ -54,6 +54,9 @@ MARKS = [
     # ... but a closing mark typed after a space, with no closing mark after it, still closes
     ('"It is official: I am hosting the show! "Ellen wrote on Friday.', ["It is official: I am hosting the show!"]),
     ('"I am hosting the show! "Ellen wrote. "Yes," she added.', ["I am hosting the show!", "Yes"]),
+    # a closing mark typed after a space still closes at the end of its paragraph
+    ('He said: "The first part is long enough here. "The second part is long enough too. "\nNext paragraph.',
+     ['The first part is long enough here. "The second part is long enough too.']),
     # three paragraphs of one quote run together re-open it twice
     ('He said: "The first part is long enough here. "The second part is long enough too. "Third." Then he left.',
      ['The first part is long enough here. "The second part is long enough too. "Third.']),
@@ -124,6 +127,9 @@ LAYOUTS = [
      "Paul Berger", "direct"),
     ("according to a role, its name,", "According to its Paris lawyer, Emile Garnier of Shearman and Sterling, the "
      "claim rests on the energy treaty.", "treaty", "the claim rests on the energy treaty", "Emile Garnier", "indirect"),
+    ("a subject the parser hung on the phrase before", 'In a statement issued on Wednesday Lord Woolf said: "I have no '
+     'doubt the new guidelines will help judges."', "guidelines", "I have no doubt the new guidelines will help judges.",
+     "Lord Woolf", "direct"),
     ("a bare verb after a quote says how it was spoken", '"Not that I know," Ann Berg replied. "Did you ever see him sign '
      'a ledger?" Tom Walsh pressed.', "ledger", "Did you ever see him sign a ledger?", "Tom Walsh", "direct"),
 ]

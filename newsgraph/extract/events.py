@@ -34,7 +34,7 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
-from newsgraph.extract.doers import would_be_doer
+from newsgraph.extract.doers import orphan_subject, would_be_doer
 from newsgraph.lexicons.events import (
     FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
@@ -329,26 +329,9 @@ class _Events:
         return kinds == {"group"} and len(group) == 1
 
     def _orphan_subject(self, verb: Token) -> Token | None:
-        """A noun phrase ending right before a finite verb that the parser hung elsewhere.
-
-        en_core_web_sm often attaches the subject of a sentence-initial clause to the
-        phrase before it ("..., the president of Russia condemned" as an apposition,
-        "the $17 billion Maduro owes" as a compound).
-        """
-        if verb.tag_ not in {"VBD", "VBZ", "VBP"} or verb.i == verb.sent.start:
-            return None
-        node = self.doc[verb.i - 1]
-        while node.dep_ != "appos" and node.head.i < verb.i and node.head.right_edge.i == verb.i - 1 and node.head != node:
-            head = node.head
-            inside_np = head.pos_ in NOUN_TAGS or (head.pos_ == "ADP" and head.head.pos_ in NOUN_TAGS and head.head.i < verb.i)
-            if not inside_np and node.pos_ in NOUN_TAGS:
-                break
-            node = head
-        if node.pos_ not in NOUN_TAGS or node.dep_ not in {"appos", "compound", "npadvmod", "conj", "pobj"}:
-            return None
-        if node.head == verb and node.dep_ not in {"compound", "npadvmod"}:
-            return None
-        return node if self.actor(node) is not None else None
+        """A subject the parser hung on the phrase before its verb (`doers.orphan_subject`), when it is an actor."""
+        node = orphan_subject(verb)
+        return node if node is not None and self.actor(node) is not None else None
 
     def objects(self, verb: Token) -> list[Token]:
         objs = [c for c in self.kids[verb.i] if c.dep_ in {"dobj", "nsubjpass", "attr", "oprd"}]

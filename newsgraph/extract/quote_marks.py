@@ -98,7 +98,10 @@ def _looks_opening(text: str, pos: int) -> bool:
 
 
 def _looks_closing(text: str, pos: int) -> bool:
-    return not text[pos - 1].isspace() and (pos + 1 == len(text) or not text[pos + 1].isalnum())
+    """A mark after a word and before no word, or the last character of its paragraph ('… documents. "' at a line's end)."""
+    if pos + 1 == len(text) or text[pos + 1] == "\n":
+        return True
+    return not text[pos - 1].isspace() and not text[pos + 1].isalnum()
 
 
 def _closed_later(text: str, at: int, later: list[int]) -> bool:

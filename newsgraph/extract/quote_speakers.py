@@ -32,7 +32,7 @@ from newsgraph.extract import Context
 from dataclasses import dataclass
 
 from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
-from newsgraph.extract.doers import name_beside_role, would_be_doer
+from newsgraph.extract.doers import name_beside_role, orphan_subject, would_be_doer
 from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.model import Participant
@@ -105,6 +105,9 @@ def subject_of(verb: Token) -> Token | None:
         pushed = would_be_doer(tok)
         if pushed is not None:
             return pushed  # "stopping Guaido and the U.S. from seeking regime change": they seek it
+        orphan = orphan_subject(tok) if tok.dep_ == "ROOT" and not any(c.dep_ == "nsubjpass" for c in tok.children) else None
+        if orphan is not None and (orphan.pos_ == "PROPN" or orphan.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}):
+            return orphan  # "In a statement issued on Wednesday Lord Woolf said: …"
         if tok.dep_ == "relcl":
             head = _relative_head(tok)
             if head is not None:
@@ -504,6 +507,8 @@ def _phrase(ctx: Context, tok: Token) -> Span:
         if child.dep_ not in _PHRASE_STOP and not any(t.text in {",", "(", "—", "--"} for t in ctx.doc[child.right_edge.i + 1: tok.i]):
             lo = min(lo, child.left_edge.i)
             break
+    while lo < tok.i and ctx.doc[lo].ent_type_ in {"DATE", "TIME"}:
+        lo += 1  # "on Wednesday Lord Woolf said": the day is no part of the name
     hi = tok.i
     for child in tok.rights:
         if child.dep_ in _PHRASE_STOP or any(t.text in {",", "(", "—", "--"} for t in ctx.doc[tok.i + 1: child.left_edge.i + 1]):
