@@ -126,9 +126,6 @@ SENTENCES = [
      "said. Lawyers argued that Mr Ebbers was not responsible for Worldcom's problems. The phone company collapsed in "
      "2002.", "a titled surname makes a person", [("nominal", "The phone company", "Worldcom")],
      [("nominal", "The phone company", "Bernie Ebbers")]),
-    # The quoted words of a partial quote are the speaker's own: "our" and "us" his company.
-    ('Ryanair chairman David Bonderman said the new jets had "cut our costs and allowed us to lower fares".',
-     "first person in a partial quote", [("pronoun", "our", "Ryanair"), ("pronoun", "us", "Ryanair")], []),
     # A role written before its name in apposition is that person, no one of its own for a pronoun to prefer.
     ("Carlos Mendez sent his vice president, Delcy Rodriguez, to Moscow to see if she could raise more money.",
      "a role before its name", [("nominal", "vice president", "Delcy Rodriguez"), ("pronoun", "she", "Delcy Rodriguez")], []),

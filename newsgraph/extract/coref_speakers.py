@@ -4,7 +4,7 @@ The coreference stage runs before quotes, so it leaves "I", "we" and "you" alone
 this stage runs after quotes and reads only the ``Quote`` records (span, kind,
 speaker). Two voices are resolved:
 
-1. Inside a direct quote (or the quoted words of a partial one), "I/me/my" stands for the quote's speaker when the
+1. Inside a direct quote, "I/me/my" stands for the quote's speaker when the
    speaker is a person ("I will not resign," Maduro said), and "we/us/our" for
    the organisation the speaker speaks for: the speaker itself when it is an
    organisation or a state ("an M&S spokesman said"), else an organisation tied
@@ -77,8 +77,6 @@ def find_voices(ctx: Context) -> tuple[list[Link], list[list[tuple[int, int, str
         if low not in FIRST_SINGULAR and low not in FIRST_PLURAL and low not in SECOND:
             continue
         quote = _quote_of(ctx, tok, direct)
-        if quote is not None and quote.kind != "direct" and not _inside(quoted, tok.idx):
-            quote = None  # a reported clause's own words, outside its quoted ones, are not the speaker's voice
         if quote is not None:
             link = _in_quote(ctx, tok, quote)
         elif _inside(quoted, tok.idx):
@@ -111,9 +109,8 @@ def _voice_chains(ctx: Context, unnamed: dict[str, list[tuple[int, int, str, str
 # --- quotes --------------------------------------------------------------------------------------
 
 def _direct_quotes(ctx: Context) -> list[tuple[int, int, object]]:
-    """(start, end, quote) in original offsets for every direct or partial quote with a speaker, sorted: the
-    words in marks of "said the plane had "reduced our costs"" are the speaker's own."""
-    return sorted((q.start, q.end, q) for q in ctx.result.quotes if q.kind in {"direct", "partial"} and q.speaker is not None)
+    """(start, end, quote) in original offsets for every direct quote with a speaker, sorted."""
+    return sorted((q.start, q.end, q) for q in ctx.result.quotes if q.kind == "direct" and q.speaker is not None)
 
 
 def _quote_of(ctx: Context, tok: Token, quotes: list[tuple[int, int, object]]):

@@ -344,8 +344,11 @@ class _Events:
             complement = any(c.dep_ == "mark" for c in self.kids[verb.i])  # "the news that Qatar paid": not a relative clause
             # "the regime, whose services worked with Russian advisers", "the city where they met", "the firm with
             # which it merged": the noun owns an argument or is a place, time or partner, not the thing done
-            elsewhere = any(t.lower_ in {"whose", "where", "when", "why"} or (t.lower_ in {"whom", "which"} and t.dep_ == "pobj")
-                            for t in self.doc[verb.left_edge.i: verb.i])
+            elsewhere = any(
+                (t.lower_ in {"where", "when", "why"} and t.head == verb)
+                or (t.lower_ == "whose" and t.head.head == verb)
+                or (t.lower_ in {"whom", "which"} and t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head == verb)
+                for t in self.doc[verb.left_edge.i: verb.i])  # the relative word of this clause, not of one inside it
             if not is_subject and not complement and not elsewhere and (has_subject or verb.tag_ == "VBN" or not objs):
                 if not any(c.dep_ == "nsubj" and c.lower_ in RELATIVE_PRONOUNS for c in self.kids[verb.i]):
                     objs.append(verb.head)
@@ -467,7 +470,8 @@ class _Events:
     def _noun_roles(self, noun: Token, sense: Sense, draft: _Draft, speaker: int | None, skip_subject: bool = False) -> None:
         by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in self.kids[noun.i])
         given_from = sense.type in GIVING_TYPES and any(
-            c.dep_ == "prep" and c.lower_ == "from" and any(g.dep_ == "pobj" for g in self.kids[c.i]) for c in self.kids[noun.i])
+            c.dep_ == "prep" and c.lower_ == "from" and any(g.dep_ == "pobj" and self.actor(g, speaker) is not None for g in self.kids[c.i])
+            for c in self.kids[noun.i])  # a giver, not a time ("support from the outset") nor a fund
         for c in self.kids[noun.i]:
             if c.dep_ == "poss" and not skip_subject:
                 # "P&O Princess's takeover by Carnival": with a by-agent the possessor is what the event is done to;

@@ -504,7 +504,7 @@ def _phrase(ctx: Context, tok: Token) -> Span:
     """The source phrase headed by `tok`, without relative clauses, appositions or anything after a comma."""
     lo = tok.i
     for child in tok.lefts:
-        if child.dep_ not in _PHRASE_STOP and not any(t.text in {",", "(", "—", "--"} for t in ctx.doc[child.right_edge.i + 1: tok.i]):
+        if child.dep_ not in _PHRASE_STOP:
             lo = min(lo, child.left_edge.i)
             break
     while lo < tok.i and ctx.doc[lo].ent_type_ in {"DATE", "TIME"}:

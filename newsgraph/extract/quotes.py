@@ -56,6 +56,7 @@ from newsgraph.extract.quote_speakers import (
     named_before, subject_of, subject_since,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
+from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.lemmas import LEMMA_FIXES, lemma_of
 from newsgraph.model import Participant, Quote
 
@@ -1038,8 +1039,8 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
             continue
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
-        if prep is not None and prep.lower_ == "of" and low == "support" and lemma_of(tok.head) in {
-                "have", "win", "get", "gain", "enjoy"}:
+        if prep is not None and prep.lower_ == "of" and low in {"support", "endorsement"} and lemma_of(tok.head) in {
+                "have", "win", "get", "gain", "enjoy", "receive", "draw", "attract"}:
             continue  # "Clinton has the support of women": the possessor is the content, the of-phrase the source
         if prep is not None:
             objs = [o for o in prep.children if o.dep_ in {"pobj", "pcomp"}]
@@ -1284,7 +1285,7 @@ def _according(ctx: Context, tok: Token, found: list[_Found]) -> _Found | None:
         return None
     source_tok = objs[0]
     phrase_lo, phrase_hi = tok.i, max(tok.right_edge.i, to.right_edge.i, source_tok.right_edge.i) + 1
-    named = _name_set_off(doc, phrase_hi) if source_tok.pos_ == "NOUN" else None
+    named = _name_set_off(doc, phrase_hi) if source_tok.tag_ == "NN" and descriptions().get(lemma_of(source_tok), ("",))[0] == "person" else None
     if named is not None:
         source_tok, phrase_hi = named  # "According to its Paris lawyer, Emmanuel Gaillard of Shearman, the claim …"
     pieces = _according_clause(doc, tok, phrase_lo, phrase_hi)
@@ -1309,6 +1310,8 @@ def _name_set_off(doc, i: int) -> tuple[Token, int] | None:
     last = i + 1
     while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I" and doc[last + 1].ent_type_ == "PERSON":
         last += 1
+    if doc[last].dep_ in {"nsubj", "nsubjpass"}:
+        return None  # "According to police, John Smith, 45, was arrested": the content's own subject
     for k in range(last + 1, min(len(doc), last + 8)):
         if doc[k].text == ",":
             return doc[last], k + 1

@@ -60,9 +60,9 @@ SPEECH = frozenset({
     "lament", "complain", "highlight", "indicate", "stress", "emphasize", "deny", "predict", "think", "describe",
     "break", "disclose", "admit", "maintain", "speculate",
 })
-# Nouns that carry a that-clause of reported content ("the news that ...", "the claim that ...").
 # The types where "from X" names the giver: "support from China", "loans from Russia".
 GIVING_TYPES = ("SUPPORT", "AID", "FINANCE")
+# Nouns that carry a that-clause of reported content ("the news that ...", "the claim that ...").
 SPEECH_NOUNS = frozenset({"news", "report", "claim", "statement", "announcement", "word", "allegation", "assertion", "estimate"})
 # Verbs that leave the event they govern unrealized: planned, hypothetical or threatened.
 PLAN_VERBS = frozenset({"plan", "intend", "aim", "prepare", "decide", "agree", "promise", "pledge", "vow", "hope", "want", "seek", "try", "expect", "arrange", "schedule", "mean"})
