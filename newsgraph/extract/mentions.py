@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
+    BODY_NOUNS, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
 )
 from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
@@ -430,7 +430,7 @@ def _described_as_body(doc: Doc, start: int, end: int) -> bool:
         doc[j].pos_ == "NOUN" and (j + 1 == len(doc) or doc[j + 1].pos_ not in {"NOUN", "PROPN"})
     ):
         j += 1
-    if j >= len(doc) or doc[j].pos_ != "NOUN" or doc[j].lemma_.lower() not in _BODY_HEADS:
+    if j >= len(doc) or doc[j].pos_ != "NOUN" or doc[j].lemma_.lower() not in BODY_NOUNS:
         return False
     after = doc[j + 1] if j + 1 < len(doc) else None
     if after is not None and (after.tag_ in {"POS", "HYPH", "MD", "VBZ", "VBD", "VBP"} or after.pos_ in {"ADJ", "NOUN", "PROPN", "AUX"}):
@@ -439,14 +439,6 @@ def _described_as_body(doc: Doc, start: int, end: int) -> bool:
         return False
     return True
 
-
-# Heads that name a company or an organisation and nothing else ("a Texas real estate developer", "a letter
-# carrier", "the maker of", "the broadcaster" and "the newspaper publisher" can be people).
-_BODY_HEADS = frozenset(
-    "company firm corporation conglomerate bank lender insurer airline carmaker automaker retailer startup organisation "
-    "organization agency association federation charity foundation institute university college school hospital party "
-    "union".split()
-)
 
 
 def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
@@ -471,7 +463,9 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     ents = [e for e in doc.ents if e.label_ in LABELS]
     known = {e.text for e in ents if len(e) == 1} | heads.capitalised
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
-    titled = {doc[i + 1].text for i in range(len(doc) - 1) if doc[i].lower_ in HONORIFICS and doc[i + 1].is_title}
+    lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
+    honorific = np.flatnonzero(np.isin(lowers, [doc.vocab.strings[h] for h in HONORIFICS]))
+    titled = {doc[i + 1].text for i in honorific.tolist() if i + 1 < len(doc) and doc[i + 1].is_title}
     # "Robert Kilroy-Silk": his "Kilroy-Silk" later is one surname, not two actors joined by a dash
     double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}
     for ent in ents:

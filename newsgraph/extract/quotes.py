@@ -110,8 +110,6 @@ _AS_REPORTED = frozenset("""say report note write explain point observe predict 
 _ASKED_THINGS = frozenset("question favor favour permission help money aid leave forgiveness".split())
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
-# Verbs whose subject receives a cue noun's words ("drew criticism", "received praise"): no source of them.
-_RECEIVING_VERBS = frozenset("receive draw attract weather endure".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
 _ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
 _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
@@ -1010,6 +1008,10 @@ _CUE_PREPS = frozenset({"for", "of", "on", "about", "at", "to", "against", "over
 # from the unions", "the deal sparked criticism from Congress".
 _RECEIVE_VERBS = frozenset("face draw spark earn win receive get attract garner gain secure trigger prompt provoke invite "
                            "court enjoy".split())
+# Of those, and of verbs of bearing, the ones whose subject is no source of a cue noun's words when nobody gives them
+# ("the law drew criticism for its wording", "received praise for the deal"); PolNeAR gives the subject of "faces
+# questions about" and "won support for" as their source, so those stay with `subject_of`.
+_RECEIVING_VERBS = frozenset("receive draw attract weather endure".split())
 # Cue nouns that also name a use of force ("the attack by Hamas on Israel", "a shot from Berger", "a jab"): given by
 # anyone but a person, they are words only when they are about something ("an attack from the union over the plan").
 _FORCE_NOUNS = frozenset("attack shot jab defence defense".split())
@@ -1037,6 +1039,7 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
         giver = _giver(tok, prep) if tok.pos_ == "NOUN" else None
         if prep is None and giver is None:
             continue
+        received = False
         if tok.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
             continue  # "the gangs are no doubt on the lookout for …": an adverb, no belief of theirs
         if prep is not None and prep.lower_ == "of" and low in {"support", "endorsement"} and lemma_of(tok.head) in {
@@ -1077,9 +1080,7 @@ def _nominal_cues(ctx: Context, found: list[_Found]) -> list[_Found]:
                 source = _possessive(ctx, subject, parts) if subject.lower_ in {"his", "her"} else \
                     speaker(ctx, subject, skip=ctx.original(*parts[0])[:2])
             cue_end = prep
-            if source is None and not received:
-                continue
-        if source is None and giver is not None:
+        if source is None and not received:
             continue
         cue_span = (tok.idx, cue_end.idx + len(cue_end.text))
         out.append(_Found(parts, _kind(doc, parts), tok, cue_span, _text(doc)[cue_span[0]: cue_span[1]], source, kind))

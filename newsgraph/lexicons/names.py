@@ -16,6 +16,14 @@ LEGAL_SUFFIXES = frozenset({
     "plc", "p.l.c.", "nv", "n.v.", "sa", "s.a.", "ag", "gmbh", "bv", "b.v.", "spa", "s.p.a.", "llp", "lp", "l.p.",
     "pty", "oyj", "asa", "ab", "se", "kk", "k.k.", "sarl", "s.a.r.l.", "bhd", "tbk", "cia", "sas",
 })
+# Description heads that name a company or an organisation and nothing else, for ", the Lebanese company founded by
+# …" beside a name (ORG_HEADS are words inside names; "a Texas real estate developer", "a letter carrier", "the
+# maker of", "the broadcaster" and "the newspaper publisher" can be people).
+BODY_NOUNS = frozenset(
+    "company firm corporation conglomerate bank lender insurer airline carmaker automaker retailer startup organisation "
+    "organization agency association federation charity foundation institute university college school hospital party "
+    "union".split()
+)
 # Words that make a name an organisation's when they end it (besides the legal suffixes).
 ORG_HEADS = frozenset({
     "watch", "ministry", "council", "bank", "group", "association", "party", "agency", "institute", "committee", "fund",
