@@ -136,6 +136,13 @@ SENTENCES = [
     # A role subject's name set off by commas, which the parser hangs on the role's own phrase.
     ("But the director of the Harbour Workers Trust, Norman Brandt, accused the council of going soft on polluters.",
      "a name set off after a role's phrase", [("nominal", "the director", "Norman Brandt")], []),
+    # The speaker of a quote is found in the narrative, not among the people the quote itself names.
+    ('Coach Peter Wallace met the players on Friday. Wallace said the team would train at home. "We all want Daniel '
+     'Okafor to get better, and Daniel knows we miss him," he said.', "a quote's speaker is not named in the quote",
+     [("pronoun", "he", "Peter Wallace")], [("pronoun", "he", "Daniel Okafor")]),
+    ('Police chief Mark Dunn spoke to reporters on Tuesday. "We have arrested Simon Hale, and Hale will appear in court '
+     'tomorrow," he said.', "a quote's speaker is not named in the quote (same sentence)",
+     [("pronoun", "he", "Mark Dunn")], [("pronoun", "he", "Simon Hale")]),
 ]
 
 

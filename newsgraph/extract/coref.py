@@ -42,6 +42,7 @@ every later stage that asks ``Context.mention_of(token)`` gets the named actor.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field, fields, replace
 
@@ -51,6 +52,8 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.doers import name_beside_role, would_be_doer
+from newsgraph.extract.quote_marks import quoted_spans
+from newsgraph.lexicons.attribution import cue_kinds
 from newsgraph.lexicons.coref import CROSS_BORDER_NOUNS, FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import LocalMention, Mention, Participant
@@ -129,6 +132,8 @@ class _Referent:
     place_kind: str | None = None
     opener: int | None = None  # head token of the noun phrase that opened an unnamed referent
     chain: list[tuple[int, int, str, str]] = field(default_factory=list)  # later mentions: tokens, form, reason
+    # the same, counted over the mentions outside quotation marks only (the narrative a quote's speaker is found in)
+    told: tuple[int, int, int, bool, float] = (-1, -1, 0, False, 0.0)  # last, sent, count, subject, salience
 
 
 @dataclass
@@ -169,6 +174,33 @@ class _Resolver:
         self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
         self.unnamed_by_noun: dict[tuple[str, bool], _Referent] = {}  # (noun, plural) -> latest unnamed referent
+        self.quoted, self.quote_ends = self._quoted_tokens()
+
+    def _quoted_tokens(self) -> tuple[list[bool], frozenset[int]]:
+        """Which tokens lie between quotation marks, and where the closed quotes' closing marks are."""
+        doc = self.doc
+        inside = [False] * len(doc)
+        text = self.ctx.norm.text if self.ctx.norm is not None else doc.text
+        spans = quoted_spans(text)
+        if not spans:
+            return inside, frozenset()
+        starts = [t.idx for t in self.tokens]
+        for span in spans:
+            for i in range(bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)):
+                inside[i] = True
+        return inside, frozenset(span.close for span in spans if span.closed)
+
+    def _speaks_after_quote(self, tok: Token) -> bool:
+        """Whether a pronoun is the speaker of the quote just before it ("'…we all want Mike to get better,' he
+        said"): its antecedent is found in the narrative, as a speaker is not one the quote itself names."""
+        verb = tok.head
+        if tok.dep_ != "nsubj" or self.quoted[tok.i] or verb.i < tok.i or verb.lemma_.lower() not in cue_kinds():
+            return False
+        text = self.ctx.norm.text if self.ctx.norm is not None else self.doc.text
+        j = tok.idx - 1
+        while j >= 0 and text[j] in " ,;:-\u2013\u2014":
+            j -= 1
+        return j in self.quote_ends
 
     # --- named referents -----------------------------------------------------------------------
     def _root(self, idx: int) -> int:
@@ -264,12 +296,23 @@ class _Resolver:
         ref.count += 1
         ref.subject = head.dep_ in SUBJECTS or (head.dep_ in {"appos", "compound", "conj"} and head.head.dep_ in SUBJECTS)
         subject = WEIGHTS["relative"] if head.lower_ in RELATIVES else WEIGHTS["subject"]
-        ref.salience += WEIGHTS["mention"] + (subject if ref.subject else 0) + (
+        weight = WEIGHTS["mention"] + (subject if ref.subject else 0) + (
             WEIGHTS["object"] if head.dep_ in {"dobj", "dative"} else 0) - (
             WEIGHTS["modifier"] if head.dep_ in {"compound", "poss", "nmod", "amod"} else 0)
+        ref.salience += weight
         if target is not None:
             ref.target = target
         self.by_head[head.i] = ref
+        if not self.quoted[head.i]:
+            last, sent, count, _, salience = ref.told
+            decayed = salience * WEIGHTS["decay"] ** (here - sent) if sent >= 0 else 0.0
+            ref.told = (head.i, here, count + 1, ref.subject, decayed + weight)
+
+    @staticmethod
+    def _told(ref: _Referent) -> _Referent:
+        """The referent as the narrative alone has it: its mentions inside quotation marks left out."""
+        last, sent, count, subject, salience = ref.told
+        return replace(ref, last=last, sent=sent, count=count, subject=subject, salience=salience)
 
     @staticmethod
     def _salience(ref: _Referent, here: int) -> float:
@@ -415,7 +458,7 @@ class _Resolver:
             return
         here = self.sent_of[tok.i]
         subject_ref = self._clause_subject(tok)
-        cands, rule_scores = self._candidates(tok, gender, plural, subject_ref)
+        cands, rule_scores = self._candidates(tok, gender, plural, subject_ref, self._speaks_after_quote(tok))
         if not cands:
             return
         near = [k for k, score in enumerate(rule_scores) if score is not None]
@@ -437,21 +480,26 @@ class _Resolver:
             why = "subject of its clause" if best is subject_ref else "same sentence" if far == 0 else f"{far} sentence(s) before"
             self.links.append(Link(tok.i, tok.i + 1, "pronoun", best.target, f'"{tok.text}" agrees with {best.name} ({why})'))
 
-    def _candidates(self, tok: Token, gender: str | None, plural: bool, subject_ref) -> tuple[list[_Referent], list[float | None]]:
+    def _candidates(self, tok: Token, gender: str | None, plural: bool, subject_ref,
+                    narrative: bool = False) -> tuple[list[_Referent], list[float | None]]:
         """Referents a pronoun may stand for, with the salience score of those within the window (None beyond):
-        every agreeing referent of the last ``PRONOUN_WINDOW`` sentences, and named ones of fitting gender before."""
+        every agreeing referent of the last ``PRONOUN_WINDOW`` sentences, and named ones of fitting gender before.
+        With `narrative`, each is weighed by its mentions outside quotation marks only."""
         low = tok.lower_
         reflexive = low.endswith(("self", "selves"))
         here = self.sent_of[tok.i]
         cands, scores = [], []
-        for ref in self.referents:
+        for found in self.referents:
+            ref = found
+            if narrative and ref.last >= 0 and self.quoted[ref.last]:
+                ref = self._told(ref)
             if ref.last < 0 or ref.last >= tok.i or not self._agrees(ref, gender, plural):
                 continue
-            if ref is subject_ref and not (reflexive or tok.dep_ == "poss") and tok.dep_ in OBJECTS:
+            if found is subject_ref and not (reflexive or tok.dep_ == "poss") and tok.dep_ in OBJECTS:
                 continue  # "Putin refused to meet her": not the clause's own subject
             if ref.sent < here - PRONOUN_WINDOW:
                 if ref.named and ref.target is not None and gender in {"m", "f"} and ref.gender == gender:
-                    cands.append(ref)
+                    cands.append(found)
                     scores.append(None)
                 continue
             score = self._salience(ref, here)
@@ -463,13 +511,13 @@ class _Resolver:
                 score -= WEIGHTS["distance"] * (tok.i - ref.last)
             if ref.named and gender in {"m", "f"}:
                 score += WEIGHTS["prominence"] * math.log1p(ref.count)
-            if ref is subject_ref and (reflexive or tok.dep_ == "poss"):
+            if found is subject_ref and (reflexive or tok.dep_ == "poss"):
                 score += WEIGHTS["binding"]
             if tok.dep_ == "dobj" and tok.head.dep_ == "conj" and self.doc[ref.last].dep_ == "dobj" and (
                 tok.head.head.i in {self.doc[ref.last].head.i, self.doc[ref.last].head.head.i}
             ):
                 score += WEIGHTS["conjoined object"]  # "dislodge Maduro or convince him to change direction"
-            cands.append(ref)
+            cands.append(found)
             scores.append(score)
         return cands, scores
 
