@@ -309,3 +309,21 @@ def test_a_description_that_opens_the_next_clause_or_fits_a_person_leaves_the_na
                               ("David Dimbleby, the broadcaster, said he would retire.", "David Dimbleby", "PERSON"),
                               ("Conrad Black, the newspaper publisher, denied it.", "Conrad Black", "PERSON")]:
         assert mention(analyze_text(text), name).label == label, text
+
+
+def test_a_form_of_address_makes_a_person_and_is_no_part_of_the_name(analyze_text):
+    """"Dr Vancheshwar" (a name the NER left untyped) and "Dr Haldane" (one it took for an organisation) are
+    people, named without the title, as the NER's own "Mr X" is."""
+    a = analyze_text("A spokesman for Halden Builders, Dr Vancheshwar, told the BBC the rules would help. "
+                     "Dr Haldane said the results were encouraging.")
+    for name in ("Vancheshwar", "Haldane"):
+        assert mention(a, name).label == "PERSON"
+    assert not [m for m in a.mentions if m.name.startswith("Dr")]
+
+
+def test_a_role_alone_is_no_organisation(analyze_text):
+    """"MEP" and "MP" are roles: no mention of their own, and no first word of the next name with the role."""
+    a = analyze_text("A UK Independence Party MEP said Germany saw the EU as an empire. "
+                     "UKIP MEP Nigel Farage said the party would win.")
+    assert "MEP" not in names(a) and "MEP Nigel Farage" not in names(a)
+    assert mention(a, "Nigel Farage").label == "PERSON"

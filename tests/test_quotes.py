@@ -212,6 +212,15 @@ ATTRIBUTIONS = [
     ("quote interrupted by its attribution", 'Katelynn Lamoreaux spoke. "It should not be funny," she said. "I did not think it would last."',
      "funny", 'It should not be funny," she said. "I did not think it would last.', "direct", "speech", "she",
      "Katelynn Lamoreaux", None, "said"),
+    # A cue set after its clause, whose speaker the parser made its object.
+    ("cue after its clause, speaker as object", "The band were still hopeful they would play on Wednesday, added the spokesman.",
+     "hopeful", "The band were still hopeful they would play on Wednesday", "indirect", "speech", "the spokesman", None,
+     None, "added"),
+    ("cue joined after its clause", "Prices will rise again next year, predicted the economist.",
+     "Prices", "Prices will rise again next year", "indirect", "claim", "the economist", None, None, "predicted"),
+    # A form of address makes a name the NER left untyped a person's, and so the name beside a role.
+    ("a role's name with a form of address", "A spokesman for Halden Builders, Dr Osei, told reporters the rules would help.",
+     "rules", "the rules would help", "indirect", "speech", "Dr Osei", "Osei", None, "told"),
 ]
 
 
@@ -1077,3 +1086,22 @@ def test_a_headline_entity_over_its_verb_gives_the_name_alone(analyze_text, seed
     analysis = analyze_text(path.read_text(encoding="utf-8"))
     quote = next(q for q in analysis.quotes if q.cue == "Backs")
     assert (quote.text, quote.speaker.text) == ("Venezuelan Regime", "Putin")
+
+
+def test_whom_a_cue_after_its_clause_tells_is_no_inverted_speaker(nlp):
+    """The parse that gave "… Malkia Cyril, the executive director …, told The Huffington Post" its newspaper for a
+    speaker, written out: a cue after a comma with no subject, its clause before it, a name as its object. "added"
+    there names its speaker; "told" names whom it tells."""
+    from spacy.tokens import Doc
+
+    from newsgraph.extract.quote_speakers import inverted_subject
+
+    words = ["Prices", "will", "rise", ",", "VERB", "the", "Courier", "."]
+    for verb, lemma, expected in (("added", "add", "Courier"), ("told", "tell", None)):
+        doc = Doc(nlp.vocab, words=[verb if w == "VERB" else w for w in words],
+                  heads=[2, 2, 2, 2, 2, 6, 4, 2], deps=["nsubj", "aux", "ROOT", "punct", "conj", "det", "dobj", "punct"],
+                  pos=["NOUN", "AUX", "VERB", "PUNCT", "VERB", "DET", "PROPN", "PUNCT"],
+                  tags=["NNS", "MD", "VB", ",", "VBD", "DT", "NNP", "."],
+                  lemmas=["price", "will", "rise", ",", lemma, "the", "Courier", "."])
+        found = inverted_subject(doc[4])
+        assert (found.text if found is not None else None) == expected

@@ -27,7 +27,8 @@ from spacy.tokens import Span, Token
 from newsgraph.extract import Context
 from newsgraph.lexicons.labels import polarity, stand_for_nouns
 from newsgraph.extract.label_roles import mention_tokens, place_of, role_of_country, resolve_role
-from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS
+from newsgraph.extract.mentions import TITLE_HEADS
+from newsgraph.lexicons.names import HONORIFICS
 from newsgraph.model import Descriptor
 
 _MAX_LABEL_TOKENS = 10

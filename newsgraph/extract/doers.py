@@ -8,6 +8,7 @@ from spacy.tokens import Token
 from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.events import HINDER_VERBS, PUSH_INTO_VERBS
 from newsgraph.lexicons.lemmas import lemma_of
+from newsgraph.lexicons.names import HONORIFICS
 
 
 def would_be_doer(verb: Token) -> Token | None:
@@ -48,11 +49,20 @@ def name_beside_role(subject: Token) -> Token | None:
     if comma:
         j -= 1
     name = doc[j]
-    if name.ent_type_ != "PERSON" or name.pos_ != "PROPN" or j <= subject.i:
+    if name.pos_ != "PROPN" or j <= subject.i:
         return None
     first = j
-    while doc[first].ent_iob_ == "I" and first > subject.i + 1:
-        first -= 1  # back to the name's first word
+    if name.ent_type_ == "PERSON":
+        while doc[first].ent_iob_ == "I" and first > subject.i + 1:
+            first -= 1  # back to the name's first word
+    else:  # a name the NER left untyped, made a person's by a form of address ("…, Dr Vancheshwar, told")
+        while first > subject.i + 2 and doc[first - 1].pos_ == "PROPN" and not doc[first - 1].ent_type_ and (
+                doc[first - 1].lower_ not in HONORIFICS):
+            first -= 1
+        if doc[first - 1].lower_ not in HONORIFICS:
+            return None
+    if first > subject.i + 1 and doc[first - 1].lower_ in HONORIFICS:
+        first -= 1  # "…, Mr Smith, said": the NER's name leaves the form of address out
     if first == subject.i + 1:
         return None if comma else name  # "the lawyer Jane Doe, said" is no apposition
     if not comma or doc[first - 1].text != ",":

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    BODY_NOUNS, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
+    BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
 )
 from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
@@ -41,7 +41,6 @@ COMMON_ACRONYMS = {"CEO", "CFO", "COO", "SUV", "DNA", "GPS", "USB", "TV", "PC", 
                    "AIDS", "GDP", "AM", "PM", "OK", "ID", "IQ", "PR", "HR", "IT", "AI", "UFO", "RBI", "ERA", "MVP",
                    "GMT", "EST", "EDT", "PST", "PDT", "BST", "CET", "USD", "EUR", "GBP", "JPY", "PDF", "FAQ", "LOL",
                    "DJ", "MC", "RIP", "SOS", "TBA", "TBD", "VAT", "IPO", "LLC", "INC", "FY", "Q1", "Q2", "Q3", "Q4"}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gen", "lt", "col", "capt", "prof", "rev", "mr.", "mrs.", "ms.", "dr."}
 # Head nouns of a title: the last word of a role such as "Foreign Minister" or "Kremlin spokesman".
 TITLE_HEADS = {
     "president", "minister", "leader", "spokesman", "spokeswoman", "spokesperson", "secretary", "adviser", "advisor",
@@ -50,7 +49,7 @@ TITLE_HEADS = {
     "representative", "congressman", "congresswoman", "deputy", "head", "founder", "executive", "officer", "attorney",
     "prosecutor", "speaker", "emir", "sheikh", "pope", "cardinal", "bishop", "admiral", "colonel", "lawmaker",
     "legislator", "lawyer", "economist", "analyst", "coach", "manager", "captain", "vice-president", "official",
-    "businessman", "businesswoman", "editor", "correspondent", "diplomat",
+    "businessman", "businesswoman", "editor", "correspondent", "diplomat", "mp", "mep", "msp",
 }
 # Words that may stand inside a title without ending it ("Vice President", "Secretary of State").
 TITLE_WORDS = TITLE_HEADS | {"vice", "foreign", "prime", "state", "national", "security", "defense", "defence", "interior",
@@ -484,10 +483,15 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 label = "PERSON"
             if label == "ORG" and end - start == 2 and doc[end - 1].text in titled and doc[start].is_title and not gaz.lookup(doc[start].text):
                 label = "PERSON"  # "Former Worldcom boss Bernie Ebbers", the "Mr Ebbers" of the same text
+            if label in {"ORG", "GPE", "LOC", "NORP", "FAC", "NAME"} and start > 0 and doc[start - 1].lower_ in HONORIFICS and (
+                    doc[start].is_title):
+                label = "PERSON"  # "Dr Haldane said", "Mr Kilroy": a form of address before the name makes it a person's
             if label in {"GPE", "LOC", "PERSON"} and not gaz.lookup(text) and _described_as_body(doc, start, end):
                 label = "ORG"  # "Solidere, the Lebanese company founded by …"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
+            if end - start == 1 and label in {"ORG", "NORP", "NAME"} and doc[start].lower_ in TITLE_HEADS:
+                continue  # "a UK Independence Party MEP": a role the NER took for a body
             if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in NOT_PERSON_HEADS:
                 label = NOT_PERSON_HEADS[doc[end - 1].lower_]  # "Truman Doctrine", "Carnegie Endowment": no person
             if ent.label_ == "LAW" and end - start < 2:
@@ -519,7 +523,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 honorific = True
             words = doc[left:tok.i + 1]
             if (left < tok.i or honorific) and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
-                out.append(_Candidate(left, tok.i + 1, "NAME", words.text))
+                out.append(_Candidate(left, tok.i + 1, "PERSON" if honorific else "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
     # Runs of proper nouns in the body the NER left untagged ("Internet Explorer"), and acronyms ("TMZ").
     propn = set(np.flatnonzero(columns[:, 2] == PROPN).tolist())
@@ -545,7 +549,12 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             taken.add(i)
         elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
             title = words[-1].lower_ in TITLE_HEADS or words[-1].lower_ in ROLE_NOUNS or all(t.lower_ in TITLE_WORDS for t in words)
-            if all(t.is_alpha or t.text in {"&", "-"} for t in words) and not title and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
+            addressed = j - i >= 2 and tok.lower_ in HONORIFICS and all(t.is_alpha for t in words[1:]) and not title
+            if addressed:
+                # "Dr Vancheshwar": a form of address makes the name a person's, and is no part of it (as the NER's "Mr X")
+                out.append(_Candidate(i + 1, j, "PERSON", words[1:].text))
+                taken.update(range(i, j))
+            elif all(t.is_alpha or t.text in {"&", "-"} for t in words) and not title and not any(t.lower_ in LEGAL_SUFFIXES for t in words[:1]):
                 out.append(_Candidate(i, j, NOT_PERSON_HEADS.get(words[-1].lower_, "NAME") if j - i >= 2 else "NAME", words.text))
                 taken.update(range(i, j))
         i = max(j, i + 1)

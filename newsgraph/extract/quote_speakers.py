@@ -31,10 +31,11 @@ from spacy.tokens import Span, Token
 from newsgraph.extract import Context
 from dataclasses import dataclass
 
-from newsgraph.extract.mentions import HONORIFICS, TITLE_HEADS, TITLE_WORDS
+from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
 from newsgraph.extract.doers import name_beside_role, orphan_subject, would_be_doer
 from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
+from newsgraph.lexicons.names import HONORIFICS
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
@@ -86,8 +87,33 @@ def _continued_speech(verb: Token) -> Token:
     return verb
 
 
+_TOLD = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate", "brief"})
+
+
+def inverted_subject(verb: Token) -> Token | None:
+    """The speaker of a cue set after what it reports, which the parser made the cue's object: "The band were still
+    hopeful …, added the spokesman", "Prices will rise again, predicted the economist". The cue follows a comma and
+    has no subject; a clause it reports comes before it; its object is a name or a person."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].text != "," or not is_cue(verb) or lemma_of(verb) in _TOLD or any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        return None  # "…, Malkia Cyril, the executive director …, told The Huffington Post": whom one tells
+    if not (any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children) or verb.dep_ in {"conj", "dep"} and verb.head.i < verb.i):
+        return None
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"} and c.i > verb.i), None)
+    if obj is None or any(c.dep_ in {"ccomp", "xcomp"} and c.i > verb.i for c in verb.children):
+        return None
+    if obj.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or obj.pos_ == "PROPN" or (
+            descriptions().get(obj.lemma_.lower(), ("",))[0] == "person" or obj.lemma_.lower() in ANONYMOUS_ROLES):
+        return obj
+    return None
+
+
 def subject_of(verb: Token) -> Token | None:
     """The token that says what `verb` reports, climbing from participles to their governing verb."""
+    inverted = inverted_subject(verb)
+    if inverted is not None:
+        return inverted
     tok = _continued_speech(verb)
     if tok.dep_ == "relcl" and lemma_of(tok) != "quote" and any(
             c.dep_ == "auxpass" and c.lower_ not in {"'s", "\u2019s"} for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children):

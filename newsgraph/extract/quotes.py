@@ -52,7 +52,7 @@ from spacy.tokens import Span, Token
 from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
 from newsgraph.extract.quote_speakers import (
-    CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, is_cue, person_gender, speaker,
+    CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, inverted_subject, is_cue, person_gender, speaker,
     named_before, subject_of, subject_since,
 )
 from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
@@ -602,6 +602,8 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
             return _subtree_parts(doc, question) or None
     if _as_reported(verb, lemma):
         return _subtree_parts(doc, verb.head, minus=verb) or None
+    if verb.dep_ in {"conj", "dep"} and inverted_subject(verb) is not None:
+        return _subtree_parts(doc, verb.head, minus=verb) or None  # "Prices will rise again, predicted the economist"
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and verb.head.pos_ in {"VERB", "AUX"} and (
         doc[verb.left_edge.i].text in {",", "—", "--", "("} or verb.left_edge.i > 0 and doc[verb.left_edge.i - 1].text in {",", "—", "--", "("}
     ) and not any(c.dep_ in {"dobj", "xcomp"} for c in kids) and not _own_prepositional_content(verb, lemma):

@@ -40,6 +40,9 @@ ORG_HEADS = frozenset({
 # "BBC News Online" are the BBC's. They make a short name as the words above do ("BBC" / BBC World), and
 # are kept apart from them because they say nothing of a name's type ("Third World", "New World").
 OUTLET_SERVICES = frozenset({"world", "online"})
+# Forms of address before a surname: they make the name a person's and are no part of it ("Mr Blair", "Dr Vancheshwar").
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gen", "lt", "col", "capt", "prof",
+                        "rev", "mr.", "mrs.", "ms.", "dr."})
 # Titles of nobility stay inside the name: "Baroness Scotland" is a person, not Scotland.
 PEERAGE = frozenset({"lord", "lady", "baroness", "baron", "earl", "viscount", "viscountess", "duke", "duchess",
                      "marquess", "marchioness", "countess", "dame"})
