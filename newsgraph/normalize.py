@@ -8,7 +8,8 @@ the copy maps back to an exact span of the original (``Normalized.to_original``)
 
 The passes, in order:
 1. ftfy, only when it finds mojibake (aligned back with difflib);
-2. one-for-one character fixes (quotes, odd spaces, CR) that keep offsets;
+2. one-for-one character fixes (quotes, odd spaces, CR) that keep offsets, and a doubled apostrophe or backquote
+   as one double quotation mark;
 3. unwrapping of hard-wrapped lines (paragraph and title breaks are kept);
 4. collapsing runs of spaces and spaces at line edges;
 5. rejoining a word broken by stray spaces, when the whole word occurs
@@ -160,6 +161,23 @@ def _unwrap_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+_DOUBLED_MARK = re.compile(r"``|'{2,3}")
+
+
+def _doubled_mark_edits(text: str) -> list[tuple[int, int, str]]:
+    """Two apostrophes or two backquotes as one double quotation mark, as the New York Times and the Penn Treebank
+    write them: the quote finder then sees them as it sees a '"'. Of three apostrophes, the single mark closes inside
+    the double one (a quote ending in a quoted word) or opens inside it (one beginning with a quoted word)."""
+    edits = []
+    for m in _DOUBLED_MARK.finditer(text):
+        a, b = m.span()
+        if b - a == 3:
+            opening = b < len(text) and text[b].isalnum()
+            a, b = (a, a + 2) if opening else (a + 1, b)
+        edits.append((a, b, '"'))
+    return edits
+
+
 def _rejoin_edits(text: str, known_words: frozenset[str]) -> list[tuple[int, int, str]]:
     edits = []
     for m in _BROKEN_WORD.finditer(text):
@@ -181,6 +199,8 @@ def normalize(text: str, known_words: frozenset[str] = frozenset()) -> Normalize
     norm = Normalized(_INVISIBLE.sub("\x00", norm.text.translate(_ONE_FOR_ONE)), norm.starts, norm.ends, norm.original_length)
     if "\x00" in norm.text:
         norm = _apply(norm, [(m.start(), m.end(), "") for m in re.finditer("\x00", norm.text)])
+    if "''" in norm.text or "``" in norm.text:
+        norm = _apply(norm, _doubled_mark_edits(norm.text))
     norm = _apply(norm, _unwrap_edits(norm.text))
     norm = _apply(norm, [(m.start(), m.end(), "" if m.group("edge") else " ") for m in _SPACES.finditer(norm.text)])
     norm = _apply(norm, [(m.start(), m.end(), "\n\n") for m in _BLANKS.finditer(norm.text)])

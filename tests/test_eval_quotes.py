@@ -34,6 +34,8 @@ def test_parse_ann_spans_kinds_and_forms():
     ("\u201cWe will win,\u201d", "direct"),
     ('the plan is "a gamble"', "partial"),
     ("the harbour would reopen", "indirect"),
+    ("''We will win,''", "direct"),
+    ("the plan is ``a gamble''", "partial"),
 ])
 def test_kind_of(content, kind):
     assert ev.kind_of(content) == kind
@@ -60,6 +62,8 @@ def test_matching_is_one_to_one():
 
 def test_baselines():
     assert [TEXT[a:b] for p in ev.baseline_quoted(TEXT) for a, b in p.parts] == ["We are ready,", "Come and see."]
+    doubled = "''We are ready,'' she said. ``Come and see.''"
+    assert [doubled[a:b] for p in ev.baseline_quoted(doubled) for a, b in p.parts] == ["We are ready,", "Come and see."]
     verbs = ev.baseline_speech_verbs(TEXT)
     assert verbs and verbs[0].source_text == "Maria Olsen"
 

@@ -35,6 +35,9 @@ def _check_map(text: str, seed: int = 0) -> None:
         ("The U.S. estimates R u ssia \u2019s total investment. Russia denies it.",
          "The U.S. estimates Russia's total investment. Russia denies it."),
         ("the sentence goes on\nhere and ends.", "the sentence goes on here and ends."),
+        # two apostrophes or backquotes are one double mark (the New York Times, the Penn Treebank)
+        ("''We will win,'' he said. ``Soon.''", '"We will win," he said. "Soon."'),
+        ("''It is the 'right''' thing. '''Bad' is wrong,'' she said.", "\"It is the 'right'\" thing. \"'Bad' is wrong,\" she said."),
     ],
 )
 def test_canonical_text(raw, canonical):

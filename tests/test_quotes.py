@@ -212,6 +212,9 @@ ATTRIBUTIONS = [
     ("quote interrupted by its attribution", 'Katelynn Lamoreaux spoke. "It should not be funny," she said. "I did not think it would last."',
      "funny", 'It should not be funny," she said. "I did not think it would last.', "direct", "speech", "she",
      "Katelynn Lamoreaux", None, "said"),
+    # Two apostrophes as quotation marks, as the New York Times writes them.
+    ("doubled apostrophes", "Senator Mark Kirk spoke on Monday. ''I cannot support my party's nominee,'' said Mr. Kirk.",
+     "cannot support", "I cannot support my party's nominee", "direct", "speech", "Mr. Kirk", "Mark Kirk", None, "said"),
     # A cue set after its clause, whose speaker the parser made its object.
     ("cue after its clause, speaker as object", "The band were still hopeful they would play on Wednesday, added the spokesman.",
      "hopeful", "The band were still hopeful they would play on Wednesday", "indirect", "speech", "the spokesman", None,
@@ -289,10 +292,12 @@ def test_a_second_cue_of_the_speaker_is_its_own_attribution(analyze_text, patter
      "the reporter was leaving the hall when guards stopped her and told her to go home"),
     # a cue whose clause is the content is never split off ("said he believes" is one attribution)
     ("Karl Weiss said he believes the mine will reopen next year.", "he believes the mine will reopen next year"),
-    # a participle inside the speaker's own quoted words belongs to them (marks written as two apostrophes, which
-    # pair as no quote: the clause is found by its cue)
+    # a participle inside the speaker's own quoted words belongs to them, the marks written as a double quote or as
+    # two apostrophes
+    ("Karl Weiss said he had worked at the port \"for the town's sake, knowing that nobody would thank us.\"",
+     "he had worked at the port \"for the town's sake, knowing that nobody would thank us.\""),
     ("Karl Weiss said he had worked at the port ''for the town's sake, knowing that nobody would thank us.''",
-     "he had worked at the port ''for the town's sake, knowing that nobody would thank us"),
+     "he had worked at the port ''for the town's sake, knowing that nobody would thank us.''"),
 ])
 def test_a_cue_inside_what_is_reported_stays_in_it(analyze_text, text, content):
     assert [q.text for q in analyze_text(text).quotes] == [content]

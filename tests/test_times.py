@@ -361,6 +361,7 @@ def test_timeml_values(nlp, sentence, published, text, kind, timex):
         "For the people of Poland, high noon comes at last.",
         "Protesters gathered at the annual March for Life in Washington.",
         "They started a series of ``Spring of Life'' demonstrations.",
+        "His grandmother was at the head of the ``March of the Combatant Mothers,'' a rally in Havana.",
         "Rooms will cost between $35 and $55 a night.",
         "Funds account for more than a quarter of the entire market.",
         "The form is filed as ABC-1234 with the clerk.",

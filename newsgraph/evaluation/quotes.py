@@ -108,9 +108,15 @@ def _spans(field_: str) -> list[tuple[int, int]]:
     return out
 
 
+def _doubled(text: str) -> str:
+    return text.replace("``", '"').replace("''", '"')
+
+
 def kind_of(content: str, pieces: list[str] | None = None) -> str:
-    """direct | partial | indirect, from the quote marks of the content (see the module docstring)."""
-    pieces = pieces or [content]
+    """direct | partial | indirect, from the quote marks of the content (see the module docstring); two apostrophes
+    or backquotes are one double mark, as the New York Times writes them."""
+    pieces = [_doubled(p) for p in pieces or [content]]
+    content = _doubled(content)
     if not any(ch in _DOUBLE_MARKS for ch in content) and "\u2018" not in content:
         return "indirect"
     full = True
@@ -495,15 +501,15 @@ def score(articles: list[GoldArticle], predictions: Iterable[list[Predicted]], k
 
 # --- baselines ---------------------------------------------------------------------------------
 
-_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d\n]{1,2000})["\u201d]')
+_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d\n]{1,2000})["\u201d]|(?:``|\'\')((?:(?!\'\')[^\n]){1,2000})\'\'')
 _SPEECH = re.compile(r"\b(?:said|says|say|told|tells|according to|added|stated|wrote|claimed|argued)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"\u201d\u2019]?|$)", re.MULTILINE)
 _SUBJECT = re.compile(r"((?:[A-Z][\w.'\u2019-]*\s+){0,3}[A-Z][\w.'\u2019-]*|\b(?:he|she|they)\b)\s+$")
 
 
 def baseline_quoted(text: str) -> list[Predicted]:
-    """Every span between double marks, as a direct quote without speaker."""
-    return [Predicted([(m.start(1), m.end(1))], "direct") for m in _QUOTED.finditer(text)]
+    """Every span between double marks (or pairs of apostrophes), as a direct quote without speaker."""
+    return [Predicted([m.span(1) if m.group(1) is not None else m.span(2)], "direct") for m in _QUOTED.finditer(text)]
 
 
 def baseline_speech_verbs(text: str) -> list[Predicted]:

@@ -1583,9 +1583,10 @@ def in_name(doc: Doc, start: int, end: int) -> bool:
                 return True
     if end - start == 2 and doc[end - 1].lower_ in {"of", "for"}:
         end -= 1  # the Matcher's "Spring of" before a name
-    if end - start == 1 and end + 1 < len(doc) and doc[end].lower_ in {"of", "for"} and doc[end + 1].text[:1].isupper():
-        nxt = doc[end + 1].lower_
-        if nxt not in MONTHS and nxt not in WEEKDAYS and not doc[end + 1].like_num and doc[start].lower_ in _NAMED_BEFORE_OF:
+    after = end + 2 if end + 2 < len(doc) and doc[end + 1].lower_ == "the" else end + 1  # "the March of the Combatant Mothers"
+    if end - start == 1 and after < len(doc) and doc[end].lower_ in {"of", "for"} and doc[after].text[:1].isupper():
+        nxt = doc[after].lower_
+        if nxt not in MONTHS and nxt not in WEEKDAYS and not doc[after].like_num and doc[start].lower_ in _NAMED_BEFORE_OF:
             return not _title_case(doc[start].sent)
     return False
 
