@@ -1110,3 +1110,19 @@ def test_whom_a_cue_after_its_clause_tells_is_no_inverted_speaker(nlp):
                   lemmas=["price", "will", "rise", ",", lemma, "the", "Courier", "."])
         found = inverted_subject(doc[4])
         assert (found.text if found is not None else None) == expected
+
+
+def test_of_two_subjects_the_speaker_is_the_one_outside_the_quote(nlp):
+    """The parse that gave '"… The fact that he … really tried to do something," Huckabee said' no speaker, written
+    out: "said" with two subjects, "fact" inside the quotation marks and the name outside them."""
+    from spacy.tokens import Doc
+
+    from newsgraph.extract.quote_speakers import subject_of
+
+    words = ['"', "The", "fact", "is", "plain", ",", '"', "Huckabee", "said", "."]
+    doc = Doc(nlp.vocab, words=words, heads=[8, 2, 8, 8, 3, 8, 8, 8, 8, 8],
+              deps=["punct", "det", "nsubj", "ccomp", "acomp", "punct", "punct", "nsubj", "ROOT", "punct"],
+              pos=["PUNCT", "DET", "NOUN", "AUX", "ADJ", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT"],
+              tags=["``", "DT", "NN", "VBZ", "JJ", ",", "''", "NNP", "VBD", "."],
+              lemmas=['"', "the", "fact", "be", "plain", ",", '"', "Huckabee", "say", "."])
+    assert subject_of(doc[8]).text == "Huckabee"

@@ -120,9 +120,12 @@ def subject_of(verb: Token) -> Token | None:
         # "Ebbers, who is accused of overseeing a fraud": the one accused, not the accuser ("who's called for" has)
         return None
     for _ in range(6):
-        for child in tok.children:
-            if child.dep_ in {"nsubj", "csubj"}:
-                return child
+        subjects = [child for child in tok.children if child.dep_ in {"nsubj", "csubj"}]
+        if subjects:
+            # of two, not one behind a quotation mark: '"… The fact that he … tried to do something," Huckabee said'
+            # (the parser also hangs "fact", inside the quote, on "said")
+            outside = [c for c in subjects if not any(t.is_quote for t in tok.doc[min(c.i, tok.i): max(c.i, tok.i)])]
+            return outside[0] if len(subjects) > 1 and outside else subjects[0]
         for child in tok.children:
             if child.dep_ == "agent":
                 objs = [c for c in child.children if c.dep_ == "pobj"]
