@@ -159,6 +159,30 @@ def test_money_verb_without_money_takes_its_other_type(analyze_text):
     assert ev["roles"]["destination"] == ["Cuba"]
 
 
+@pytest.mark.parametrize("text,type_,roles", [
+    ("Venezuela received $5 billion from China in 2016.", "FINANCE", {"subject": ["Venezuela"], "origin": ["China"]}),
+    ("President Lula received the Russian delegation in Brasilia.", "MEET", {"subject": ["Lula"], "object": ["Russian"],
+                                                                             "location": ["Brasilia"]}),
+    ("Cuba received Venezuelan oil at a discount.", "OTHER", {"subject": ["Cuba"]}),
+])
+def test_what_is_received_makes_the_type(analyze_text, text, type_, roles):
+    """Receiving money is finance from the giver; receiving somebody, a meeting; receiving a thing, neither."""
+    ev = _find(_events(analyze_text(text)), "receive")
+    assert ev["type"] == type_
+    assert {role: names for role, names in ev["roles"].items() if role in roles} == roles
+
+
+@pytest.mark.parametrize("text,predicate", [
+    ("Fiat and Chrysler ended their alliance in 2005.", "end"),
+    ("Russia broke off its partnership with Ukraine.", "break off"),
+])
+def test_ending_what_a_noun_names_is_no_such_event(analyze_text, text, predicate):
+    """"ended their alliance" is no cooperation: the undoing, as "withdrew its recognition" is."""
+    events = _events(analyze_text(text))
+    assert _find(events, predicate)["type"] == "REJECT"
+    assert not [e for e in events if e["type"] == "COOPERATE"]
+
+
 def test_clause_without_actor_makes_no_event(analyze_text):
     assert analyze_text("The weather was cold and the roads were closed for hours.").events == []
 

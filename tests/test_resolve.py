@@ -442,9 +442,9 @@ def test_a_corpus_past_the_batch_size_is_resolved_a_batch_at_a_time_and_voted_ag
 @pytest.mark.slow
 def test_news_resolved_in_batches_agrees_with_a_full_resolve(tmp_path, shared_corpus, monkeypatch):
     """96 BBC politics articles resolved 8 at a time, each batch against the entities of the batches before, agree
-    with a full resolve on almost every mention (B-cubed F1 0.9992 measured with this slice; 739 of its 740 entities
-    have the same mentions both ways), and an entity with the same mentions both ways has the same id, name, type,
-    affiliation and counts."""
+    with a full resolve on almost every mention (B-cubed F1 0.9992 measured with this slice; 731 of its 732 entities
+    have the same mentions both ways, 739 of 740 before forms of address and roles stopped making entities of their
+    own), and an entity with the same mentions both ways has the same id, name, type, affiliation and counts."""
     import shutil
 
     from conftest import copy_db
@@ -467,7 +467,7 @@ def test_news_resolved_in_batches_agrees_with_a_full_resolve(tmp_path, shared_co
         score = _bcubed(_partition(store.conn), {m: whole[k][0] for k in whole for m in k})
     same = [k for k in parts if k in whole]
     assert score >= 0.999, score
-    assert len(same) >= 735
+    assert len(same) >= len(whole) - 3
     # an id can differ where another entity's slug was taken or freed: the votes are compared, and most ids
     assert [parts[k][1:] for k in same] == [whole[k][1:] for k in same]
     assert sum(parts[k][0] == whole[k][0] for k in same) >= 0.99 * len(same)

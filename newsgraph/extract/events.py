@@ -77,6 +77,7 @@ NOUN_TAGS = frozenset({"NOUN", "PROPN"})
 # Verbs that undo what their nominal object names: "withdrawing their recognition", "revoked the deal".
 REVERSAL_VERBS = frozenset({
     "withdraw", "revoke", "rescind", "suspend", "end", "abandon", "cancel", "reject", "drop", "halt", "freeze", "call off", "give up",
+    "terminate", "scrap", "sever", "break off", "tear up",
 })
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
@@ -398,6 +399,12 @@ class _Events:
         objects = self.objects(verb)
         for o in objects:
             light = noun_sense(o.lemma_) if o.pos_ == "NOUN" and lemma not in UNDERGO_VERBS and o not in idiomatic else None
+            if light is not None and o.dep_ == "dobj" and sense is None and (lemma in REVERSAL_VERBS or predicate in REVERSAL_VERBS):
+                # "ended their alliance", "suspended the talks": the undoing of what the noun names, as "withdraw" is
+                draft.sense = verb_sense("withdraw")
+                self.consumed.add(o.i)
+                self._noun_roles(o, light, draft, speaker, skip_subject=True)
+                continue
             if light is not None and o.dep_ == "dobj" and (light_verb or sense is None):
                 draft.sense = light  # "issued a statement", "relay his support"
                 self.consumed.add(o.i)
@@ -438,7 +445,7 @@ class _Events:
     def _prep_roles(self, prep: Token, draft: _Draft, speaker: int | None, passive: bool) -> None:
         word = prep.lower_
         lemma = draft.trigger.lemma_.lower()
-        type_ = draft.sense.type if draft.sense else "OTHER"
+        type_ = self._type(draft)
         for pobj in (g for g in self.kids[prep.i] if g.dep_ == "pobj"):
             for tok, m in self.actors(pobj, speaker):
                 if m is None:
@@ -552,6 +559,15 @@ class _Events:
         return tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN"
 
     # --- qualities -----------------------------------------------------------------------------
+    def _type(self, draft: _Draft) -> str:
+        """The event's type: its sense's, or the sense's other type when a money verb moves no money ("send bombers")."""
+        sense = draft.sense
+        if sense is None:
+            return "OTHER"
+        if sense.alt and draft.trigger.pos_ not in NOUN_TAGS and not self._moves_money(draft):
+            return "AID" if self._aid(draft) else sense.alt
+        return sense.type
+
     def _moves_money(self, draft: _Draft) -> bool:
         if any(self.ctx.result.amounts[k].kind == "money" for k in self._amounts(draft)):
             return True
@@ -746,11 +762,10 @@ class _Events:
     # --- output --------------------------------------------------------------------------------
     def finish(self, draft: _Draft) -> Event:
         ctx = self.ctx
-        sense = draft.sense
-        type_ = sense.type if sense else "OTHER"
+        type_ = self._type(draft)
+        if type_ == "MEET" and draft.sense.type != "MEET" and not any(role == "object" and m is not None for role, _, m in draft.roles):
+            type_ = "OTHER"  # "received the Russian delegation" is a meeting, "received Venezuelan oil" none
         amounts = self._amounts(draft)
-        if sense is not None and sense.alt and draft.trigger.pos_ not in NOUN_TAGS and not self._moves_money(draft):
-            type_ = "AID" if self._aid(draft) else sense.alt
         source = self._source(draft)
         start, end, text = ctx.span_original(draft.trigger)
         participants = []
