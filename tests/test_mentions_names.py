@@ -327,3 +327,14 @@ def test_a_role_alone_is_no_organisation(analyze_text):
                      "UKIP MEP Nigel Farage said the party would win.")
     assert "MEP" not in names(a) and "MEP Nigel Farage" not in names(a)
     assert mention(a, "Nigel Farage").label == "PERSON"
+
+
+def test_a_city_the_ner_mistyped_is_a_place_where_the_text_puts_a_place(analyze_text):
+    """A name of a city (GeoNames, data/cities.tsv) that the NER called a person or a body is a place after "in",
+    "near" or before ", <state>", and so is every other mention of it in the text; "at Toyota" is the company."""
+    a = analyze_text("The band cancelled Tuesday's Glasgow date. Fans who had a ticket for the show in Glasgow were "
+                     "angry. Pubs in Guildford were bombed in 1974.")
+    assert {m.label for m in a.mentions if m.name == "Glasgow"} == {"GPE"}
+    assert mention(a, "Guildford").label == "GPE"
+    a = analyze_text("At Toyota, labour and management talk every day.")
+    assert mention(a, "Toyota").label == "ORG"

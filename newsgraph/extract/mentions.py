@@ -32,7 +32,7 @@ from newsgraph.lexicons.names import (
     BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
 )
-from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
+from newsgraph.lexicons.places import cities, fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
@@ -440,6 +440,21 @@ def _described_as_body(doc: Doc, start: int, end: int) -> bool:
 
 
 
+# Prepositions after which a name stands for a place ("in Glasgow", "outside Karachi"); "from", "to", "with" and "by"
+# take people as often, and "at" a company or a school ("At Toyota, labor and management …", "at Harrow").
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "through", "via", "into", "within",
+                                 "throughout", "towards", "toward"})
+
+
+def _where_a_place_goes(doc: Doc, start: int, end: int) -> bool:
+    """Whether a name stands where a place goes: the object of a place preposition, or followed by a comma and a
+    state or region ("Liege, Belgium")."""
+    last = doc[end - 1]
+    if last.dep_ == "pobj" and last.head.lower_ in _PLACE_PREPOSITIONS and last.head.i == start - 1:
+        return True
+    return end + 1 < len(doc) and doc[end].text == "," and bool(gazetteer().lookup(doc[end + 1].text))
+
+
 def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
     """"Trump-Russia" (an inquiry) names two actors known on their own: a state, or a person's surname of the document.
 
@@ -465,6 +480,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
     honorific = np.flatnonzero(np.isin(lowers, [doc.vocab.strings[h] for h in HONORIFICS]))
     titled = {doc[i + 1].text for i in honorific.tolist() if i + 1 < len(doc) and doc[i + 1].is_title}
+    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2}
+    placed: set[str] = set()  # cities the text puts where a place goes
     # "Robert Kilroy-Silk": his "Kilroy-Silk" later is one surname, not two actors joined by a dash
     double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}
     for ent in ents:
@@ -486,6 +503,10 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             if label in {"ORG", "GPE", "LOC", "NORP", "FAC", "NAME"} and start > 0 and doc[start - 1].lower_ in HONORIFICS and (
                     doc[start].is_title):
                 label = "PERSON"  # "Dr Haldane said", "Mr Kilroy": a form of address before the name makes it a person's
+            elif label in {"PERSON", "ORG", "NAME", "GPE", "LOC"} and text in cities() and text not in surnames and (
+                    fold(text) not in first_names()) and _where_a_place_goes(doc, start, end):
+                label = "GPE"  # "cancelled the show in Glasgow", "Liege, Belgium": a city the NER took for a person or a body
+                placed.add(text)
             if label in {"GPE", "LOC", "PERSON"} and not gaz.lookup(text) and _described_as_body(doc, start, end):
                 label = "ORG"  # "Solidere, the Lebanese company founded by …"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
@@ -507,6 +528,9 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             cand = _Candidate(start, end, label, text, role=title)
             out.append(cand)
             taken.update(range(start, end))
+    for cand in out:
+        if cand.name in placed and cand.label in {"PERSON", "ORG", "NAME"}:
+            cand.label = "GPE"  # one city all through the text: "Tuesday's Glasgow date" is the "Glasgow" of "in Glasgow"
     # Proper names the NER missed that speak or act as subjects ("Human Rights Watch describes ...").
     columns = doc.to_array([ORTH, DEP, POS]) if len(doc) else np.zeros((0, 3), dtype=np.uint64)
     strings = doc.vocab.strings

@@ -59,7 +59,7 @@ SHARED_CODE = (
     "newsgraph.lexicons",
     "newsgraph.lexicons.places",
 )
-SHARED_DATA = ("lexicons/data/places.csv",)
+SHARED_DATA = ("lexicons/data/places.csv", "lexicons/data/cities.tsv")
 
 STAGES: tuple[Stage, ...] = (
     Stage("sentences", "newsgraph.extract:sentences", (), ("sentences",), ()),

@@ -182,3 +182,13 @@ def known_words() -> frozenset[str]:
     """Every word of a state's name, demonym or capital: the words normalize may rejoin ("R u ssia")."""
     g = gazetteer()
     return frozenset(w for table in (g.names, g.demonyms, g.capitals) for s in table for w in s.split())
+
+
+@lru_cache(maxsize=1)
+def cities() -> frozenset[str]:
+    """Names of the world's cities of 50,000 people or more (``data/cities.tsv``, from GeoNames: scripts/make_cities.py),
+    as written and without accents: what a name the NER took for a person or a body may be when the text puts it
+    where a place goes. Not states: they are the table above."""
+    path = resources.files("newsgraph.lexicons") / "data" / "cities.tsv"
+    with path.open(encoding="utf-8") as fh:
+        return frozenset(line.split("\t", 1)[0] for line in fh if line.strip() and not line.startswith("#"))
