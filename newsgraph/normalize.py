@@ -167,14 +167,23 @@ _DOUBLED_MARK = re.compile(r"``|'{2,3}")
 def _doubled_mark_edits(text: str) -> list[tuple[int, int, str]]:
     """Two apostrophes or two backquotes as one double quotation mark, as the New York Times and the Penn Treebank
     write them: the quote finder then sees them as it sees a '"'. Of three apostrophes, the single mark closes inside
-    the double one (a quote ending in a quoted word) or opens inside it (one beginning with a quoted word)."""
+    the double one (a quote ending in a quoted word) or opens inside it (one beginning with a quoted word). Pairs of
+    apostrophes after a digit or between letters, and a paragraph's only pair when it opens nothing, are left alone."""
     edits = []
-    for m in _DOUBLED_MARK.finditer(text):
-        a, b = m.span()
-        if b - a == 3:
-            opening = b < len(text) and text[b].isalnum()
-            a, b = (a, a + 2) if opening else (a + 1, b)
-        edits.append((a, b, '"'))
+    for para in re.finditer(r"[^\n]+", text):
+        marks = []
+        for m in _DOUBLED_MARK.finditer(text, para.start(), para.end()):
+            a, b = m.span()
+            before, after = text[a - 1: a], text[b: b + 1]
+            if before.isdigit() or (before.isalpha() and after.isalpha()):
+                continue  # 6' 4'', a typed "wouldn''t": no quotation mark
+            if b - a == 3:
+                opening = after.isalnum()
+                a, b = (a, a + 2) if opening else (a + 1, b)
+            marks.append((a, b, '"'))
+        if len(marks) == 1 and text[marks[0][0]] == "'" and not text[marks[0][1]: marks[0][1] + 1].isalnum():
+            continue  # a lone pair that closes nothing ("the players'' union"); one that opens goes on in the next paragraph
+        edits.extend(marks)
     return edits
 
 

@@ -164,6 +164,8 @@ def test_money_verb_without_money_takes_its_other_type(analyze_text):
     ("President Lula received the Russian delegation in Brasilia.", "MEET", {"subject": ["Lula"], "object": ["Russian"],
                                                                              "location": ["Brasilia"]}),
     ("Cuba received Venezuelan oil at a discount.", "OTHER", {"subject": ["Cuba"]}),
+    ("Telmex received a $3.2 billion takeover offer from Qwest.", "OTHER", {"subject": ["Telmex"], "origin": ["Qwest"]}),
+    ("Wikipedia received 12 million e-mails from Microsoft.", "OTHER", {"origin": ["Microsoft"]}),
 ])
 def test_what_is_received_makes_the_type(analyze_text, text, type_, roles):
     """Receiving money is finance from the giver; receiving somebody, a meeting; receiving a thing, neither."""
@@ -181,6 +183,11 @@ def test_ending_what_a_noun_names_is_no_such_event(analyze_text, text, predicate
     events = _events(analyze_text(text))
     assert _find(events, predicate)["type"] == "REJECT"
     assert not [e for e in events if e["type"] == "COOPERATE"]
+
+
+def test_ending_a_visit_finishes_it(analyze_text):
+    """"ended his visit" is no rejection: a visit or talks end when they are over."""
+    assert _find(_events(analyze_text("Emmanuel Macron ended his three-day visit to China.")), "end")["type"] == "MEET"
 
 
 def test_clause_without_actor_makes_no_event(analyze_text):

@@ -338,3 +338,12 @@ def test_a_city_the_ner_mistyped_is_a_place_where_the_text_puts_a_place(analyze_
     assert mention(a, "Guildford").label == "GPE"
     a = analyze_text("At Toyota, labour and management talk every day.")
     assert mention(a, "Toyota").label == "ORG"
+
+
+def test_what_only_looks_like_a_form_of_address_makes_no_person(analyze_text):
+    """The verb "miss", the "DR" of "DR Congo", a firm named after a doctor and a judge's title are no forms of
+    address before a person's name."""
+    for text, name in [("Wilkinson to miss Ireland match.", "Ireland"), ("Mbala of DR Congo scored twice.", "Congo"),
+                       ("Dr Reddy's said profits rose. The firm said sales grew.", "Reddy")]:
+        assert all(m.label != "PERSON" for m in analyze_text(text).mentions if m.name == name), text
+    assert "Justice" not in names(analyze_text("Mr Justice Harrison said the case was closed."))

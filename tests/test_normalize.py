@@ -38,6 +38,11 @@ def _check_map(text: str, seed: int = 0) -> None:
         # two apostrophes or backquotes are one double mark (the New York Times, the Penn Treebank)
         ("''We will win,'' he said. ``Soon.''", '"We will win," he said. "Soon."'),
         ("''It is the 'right''' thing. '''Bad' is wrong,'' she said.", "\"It is the 'right'\" thing. \"'Bad' is wrong,\" she said."),
+        ("''We are here,'' he said. ''It is late.\n\n''We go on,'' he added.", '"We are here," he said. "It is late.\n\n"We go on," he added.'),
+        # but not inches, a mistyped apostrophe, or a stray pair that closes nothing
+        ("He stands 6' 4'' tall.", "He stands 6' 4'' tall."),
+        ("Voters wouldn''t be fooled, the minister''s office said.", "Voters wouldn''t be fooled, the minister''s office said."),
+        ("The players'' union has rejected the offer.", "The players'' union has rejected the offer."),
     ],
 )
 def test_canonical_text(raw, canonical):

@@ -1126,3 +1126,10 @@ def test_of_two_subjects_the_speaker_is_the_one_outside_the_quote(nlp):
               tags=["``", "DT", "NN", "VBZ", "JJ", ",", "''", "NNP", "VBD", "."],
               lemmas=['"', "the", "fact", "be", "plain", ",", '"', "Huckabee", "say", "."])
     assert subject_of(doc[8]).text == "Huckabee"
+
+
+def test_members_of_parliament_are_no_one_person(analyze_text):
+    """"MP" is a role in a name ("UKIP MEP Nigel Farage"), but "the MPs" who speak are a group, not the last man named."""
+    quote = _find(analyze_text("Alan Johnson spoke on Monday. The MPs who make up the committee said the plan was "
+                               "flawed."), "plan was flawed")
+    assert quote.speaker is None or quote.speaker.mention is None

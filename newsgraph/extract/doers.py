@@ -8,7 +8,7 @@ from spacy.tokens import Token
 from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.events import HINDER_VERBS, PUSH_INTO_VERBS
 from newsgraph.lexicons.lemmas import lemma_of
-from newsgraph.lexicons.names import HONORIFICS
+from newsgraph.lexicons.names import addresses
 
 
 def would_be_doer(verb: Token) -> Token | None:
@@ -57,11 +57,11 @@ def name_beside_role(subject: Token) -> Token | None:
             first -= 1  # back to the name's first word
     else:  # a name the NER left untyped, made a person's by a form of address ("…, Dr Vancheshwar, told")
         while first > subject.i + 2 and doc[first - 1].pos_ == "PROPN" and not doc[first - 1].ent_type_ and (
-                doc[first - 1].lower_ not in HONORIFICS):
+                not addresses(doc[first - 1].text)):
             first -= 1
-        if doc[first - 1].lower_ not in HONORIFICS:
+        if not addresses(doc[first - 1].text):
             return None
-    if first > subject.i + 1 and doc[first - 1].lower_ in HONORIFICS:
+    if first > subject.i + 1 and addresses(doc[first - 1].text):
         first -= 1  # "…, Mr Smith, said": the NER's name leaves the form of address out
     if first == subject.i + 1:
         return None if comma else name  # "the lawyer Jane Doe, said" is no apposition

@@ -79,6 +79,11 @@ REVERSAL_VERBS = frozenset({
     "withdraw", "revoke", "rescind", "suspend", "end", "abandon", "cancel", "reject", "drop", "halt", "freeze", "call off", "give up",
     "terminate", "scrap", "sever", "break off", "tear up",
 })
+# Money verbs that move money only when their object is money (their other type otherwise).
+_RECEIVE_MONEY = frozenset({"receive"})
+_MONEY_RECEIVED = (MONEY_NOUNS - {"million", "billion"}) | frozenset(
+    "donation donations fee fees grant grants subsidy subsidies compensation payout payouts royalties salary wages bonus "
+    "bonuses dividend dividends ransom bribe bribes pension pensions benefit benefits refund refunds".split())
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
 def _acronym(tok: Token) -> bool:
@@ -399,7 +404,8 @@ class _Events:
         objects = self.objects(verb)
         for o in objects:
             light = noun_sense(o.lemma_) if o.pos_ == "NOUN" and lemma not in UNDERGO_VERBS and o not in idiomatic else None
-            if light is not None and o.dep_ == "dobj" and sense is None and (lemma in REVERSAL_VERBS or predicate in REVERSAL_VERBS):
+            if light is not None and o.dep_ == "dobj" and sense is None and (lemma in REVERSAL_VERBS or predicate in REVERSAL_VERBS) and not (
+                    lemma == "end" and light.type in {"MEET", "CONSULT"}):  # "ended his visit", "ended their talks": finished
                 # "ended their alliance", "suspended the talks": the undoing of what the noun names, as "withdraw" is
                 draft.sense = verb_sense("withdraw")
                 self.consumed.add(o.i)
@@ -569,6 +575,11 @@ class _Events:
         return sense.type
 
     def _moves_money(self, draft: _Draft) -> bool:
+        if lemma_of(draft.trigger) in _RECEIVE_MONEY:
+            # "received $5 billion", "received payments": what is received is money ("received a $3.25bn takeover
+            # offer", "received 12 million e-mails" are none)
+            objs = [c for c in self.kids[draft.trigger.i] if c.dep_ == "dobj"]
+            return any(o.ent_type_ == "MONEY" or o.lower_ in _MONEY_RECEIVED for o in objs)
         if any(self.ctx.result.amounts[k].kind == "money" for k in self._amounts(draft)):
             return True
         trig = draft.trigger

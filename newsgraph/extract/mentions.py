@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
-    BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
+    BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, ROLE_ACRONYMS, addresses, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
 )
 from newsgraph.lexicons.places import cities, fold, from_table, gazetteer, table_spelling
@@ -49,10 +49,10 @@ TITLE_HEADS = {
     "representative", "congressman", "congresswoman", "deputy", "head", "founder", "executive", "officer", "attorney",
     "prosecutor", "speaker", "emir", "sheikh", "pope", "cardinal", "bishop", "admiral", "colonel", "lawmaker",
     "legislator", "lawyer", "economist", "analyst", "coach", "manager", "captain", "vice-president", "official",
-    "businessman", "businesswoman", "editor", "correspondent", "diplomat", "mp", "mep", "msp",
+    "businessman", "businesswoman", "editor", "correspondent", "diplomat",
 }
 # Words that may stand inside a title without ending it ("Vice President", "Secretary of State").
-TITLE_WORDS = TITLE_HEADS | {"vice", "foreign", "prime", "state", "national", "security", "defense", "defence", "interior",
+TITLE_WORDS = TITLE_HEADS | ROLE_ACRONYMS | {"vice", "foreign", "prime", "state", "national", "security", "defense", "defence", "interior",
                              "finance", "deputy", "acting", "interim", "former", "opposition", "assembly", "general",
                              "of", "affairs", "trade", "economy", "energy", "oil", "first", "assistant", "senior"}
 # Verbs and nouns of motion: after them "to Moscow" is a destination, not an actor.
@@ -440,6 +440,12 @@ def _described_as_body(doc: Doc, start: int, end: int) -> bool:
 
 
 
+def _company_like(doc: Doc, start: int, end: int) -> bool:
+    """"Dr Reddy's", "Dr Pepper Snapple Group", "Mr Price Group": a firm named after a form of address."""
+    return doc[end - 1].lower_ in ORG_HEADS or doc[end - 1].lower_ in LEGAL_SUFFIXES or (
+        end < len(doc) and doc[end].lower_ in {"'s", "\u2019s"} and end + 1 < len(doc) and doc[end + 1].pos_ != "NOUN")
+
+
 # Prepositions after which a name stands for a place ("in Glasgow", "outside Karachi"); "from", "to", "with" and "by"
 # take people as often, and "at" a company or a school ("At Toyota, labor and management …", "at Harrow").
 _PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "through", "via", "into", "within",
@@ -500,8 +506,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 label = "PERSON"
             if label == "ORG" and end - start == 2 and doc[end - 1].text in titled and doc[start].is_title and not gaz.lookup(doc[start].text):
                 label = "PERSON"  # "Former Worldcom boss Bernie Ebbers", the "Mr Ebbers" of the same text
-            if label in {"ORG", "GPE", "LOC", "NORP", "FAC", "NAME"} and start > 0 and doc[start - 1].lower_ in HONORIFICS and (
-                    doc[start].is_title):
+            if label in {"ORG", "GPE", "LOC", "NORP", "FAC", "NAME"} and start > 0 and addresses(doc[start - 1].text) and (
+                    doc[start].is_title) and doc[start].lower_ not in TITLE_WORDS and not _company_like(doc, start, end):
                 label = "PERSON"  # "Dr Haldane said", "Mr Kilroy": a form of address before the name makes it a person's
             elif label in {"PERSON", "ORG", "NAME", "GPE", "LOC"} and text in cities() and text not in surnames and (
                     fold(text) not in first_names()) and _where_a_place_goes(doc, start, end):
@@ -511,7 +517,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 label = "ORG"  # "Solidere, the Lebanese company founded by …"
             if not any(c.isupper() for c in text) or text.lower().rstrip(".") in LEGAL_SUFFIXES:
                 continue  # "al" of "et al.", a company form on its own
-            if end - start == 1 and label in {"ORG", "NORP", "NAME"} and doc[start].lower_ in TITLE_HEADS:
+            if end - start == 1 and label in {"ORG", "NORP", "NAME"} and doc[start].lower_ in ROLE_ACRONYMS:
                 continue  # "a UK Independence Party MEP": a role the NER took for a body
             if label == "PERSON" and end - start >= 2 and doc[end - 1].lower_ in NOT_PERSON_HEADS:
                 label = NOT_PERSON_HEADS[doc[end - 1].lower_]  # "Truman Doctrine", "Carnegie Endowment": no person
@@ -573,7 +579,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             taken.add(i)
         elif (j - i >= 2 and not tok.is_sent_start) or (single_acronym and tok.text not in gaz.names):
             title = words[-1].lower_ in TITLE_HEADS or words[-1].lower_ in ROLE_NOUNS or all(t.lower_ in TITLE_WORDS for t in words)
-            addressed = j - i >= 2 and tok.lower_ in HONORIFICS and all(t.is_alpha for t in words[1:]) and not title
+            addressed = j - i >= 2 and addresses(tok.text) and all(t.is_alpha for t in words[1:]) and not title and (
+                words[1].lower_ not in TITLE_WORDS) and not _company_like(doc, i + 1, j)
             if addressed:
                 # "Dr Vancheshwar": a form of address makes the name a person's, and is no part of it (as the NER's "Mr X")
                 out.append(_Candidate(i + 1, j, "PERSON", words[1:].text))

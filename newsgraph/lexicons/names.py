@@ -43,6 +43,14 @@ OUTLET_SERVICES = frozenset({"world", "online"})
 # Forms of address before a surname: they make the name a person's and are no part of it ("Mr Blair", "Dr Vancheshwar").
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "sen", "rep", "gen", "lt", "col", "capt", "prof",
                         "rev", "mr.", "mrs.", "ms.", "dr."})
+# Roles written as letters, which the NER takes for a body ("a UK Independence Party MEP", "MEP Nigel Farage").
+ROLE_ACRONYMS = frozenset({"mp", "mep", "msp", "mla"})
+
+
+def addresses(word: str) -> bool:
+    """Whether a word is a form of address as written before a name: "Mr", "Dr.", "Miss"; not the verb "miss" nor
+    the "DR" of "DR Congo"."""
+    return word.lower() in HONORIFICS and word[:1].isupper() and not (len(word) > 1 and word.isupper())
 # Titles of nobility stay inside the name: "Baroness Scotland" is a person, not Scotland.
 PEERAGE = frozenset({"lord", "lady", "baroness", "baron", "earl", "viscount", "viscountess", "duke", "duchess",
                      "marquess", "marchioness", "countess", "dame"})
