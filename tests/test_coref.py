@@ -140,6 +140,9 @@ SENTENCES = [
     ('Coach Peter Wallace met the players on Friday. Wallace said the team would train at home. "We all want Daniel '
      'Okafor to get better, and Daniel knows we miss him," he said.', "a quote's speaker is not named in the quote",
      [("pronoun", "he", "Peter Wallace")], [("pronoun", "he", "Daniel Okafor")]),
+    ("Bass player Pete Lane was taken to hospital on Monday. The band's spokesman said Lane was resting. The band "
+     "hoped to play on Friday, added the spokesman.", "a spokesman is not the man he speaks about",
+     [], [("nominal", "the spokesman", "Pete Lane")]),
     ('Police chief Mark Dunn spoke to reporters on Tuesday. "We have arrested Simon Hale, and Hale will appear in court '
      'tomorrow," he said.', "a quote's speaker is not named in the quote (same sentence)",
      [("pronoun", "he", "Mark Dunn")], [("pronoun", "he", "Simon Hale")]),

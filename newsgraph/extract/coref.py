@@ -73,6 +73,8 @@ WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "pa
            # an object pronoun beside a conjoined verb's object ("dislodge Maduro or convince him"): enough to outweigh
            # the sentence's subject; it fires rarely (GUM train 84.1 -> 84.2, dev 82.4 -> 82.3 with the acl change)
            "conjoined object": 200.0}
+# Roles of people who speak or act for someone else: such a description is only a person whom the text gave that role.
+_VOICES_OF_OTHERS = frozenset("spokesman spokeswoman spokesperson official aide source analyst expert adviser advisor".split())
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
@@ -701,6 +703,8 @@ class _Resolver:
             far = here - ref.sent
             if far > window and not (named_so and cls == "person"):
                 continue
+            if word in _VOICES_OF_OTHERS and not named_so:
+                continue  # "the spokesman" speaks for the band, and is not its ill bass player named before
             reason = ""
             score = self._salience(ref, here)
             if named_so:
