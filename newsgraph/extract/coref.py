@@ -690,8 +690,8 @@ class _Resolver:
                 continue  # "the party" only for a party named so
             if cls == "institution" and ref.type == "country" and not states:
                 continue
-            if cls == "company" and ref.words & INSTITUTION_WORDS:
-                continue
+            if cls == "company" and (ref.words & INSTITUTION_WORDS or ref.place_kind is not None):
+                continue  # nor is a state, the EU or the UN "the carrier"
             if cls == "country" and word in {"north", "south"} and not ref.name.lower().startswith(word):
                 continue
             if gender and ref.gender not in (None, gender):
