@@ -141,7 +141,7 @@ SENTENCES = [
      'Okafor to get better, and Daniel knows we miss him," he said.', "a quote's speaker is not named in the quote",
      [("pronoun", "he", "Peter Wallace")], [("pronoun", "he", "Daniel Okafor")]),
     ("The EU fined Alitalia on Monday. The carrier said it would appeal.", "a union of states is no company",
-     [], [("nominal", "The carrier", "European Union")]),
+     [], [("nominal", "The carrier", "EU")]),
     ("Bass player Pete Lane was taken to hospital on Monday. The band's spokesman said Lane was resting. The band "
      "hoped to play on Friday, added the spokesman.", "a spokesman is not the man he speaks about",
      [], [("nominal", "the spokesman", "Pete Lane")]),
