@@ -162,6 +162,9 @@ def _unwrap_edits(text: str) -> list[tuple[int, int, str]]:
 
 
 _DOUBLED_MARK = re.compile(r"``|'{2,3}")
+_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?!\n))+")  # text between blank lines: a hard-wrapped quote may close lines later
+_INCHES = re.compile(r"\d'\s?\d{1,2}$")  # 6' 4''
+_STRAY_PAIR = re.compile(r"[A-Za-z]'' [a-z]")
 
 
 def _doubled_mark_edits(text: str) -> list[tuple[int, int, str]]:
@@ -170,19 +173,19 @@ def _doubled_mark_edits(text: str) -> list[tuple[int, int, str]]:
     the double one (a quote ending in a quoted word) or opens inside it (one beginning with a quoted word). Pairs of
     apostrophes after a digit or between letters, and a paragraph's only pair when it opens nothing, are left alone."""
     edits = []
-    for para in re.finditer(r"[^\n]+", text):
+    for para in _PARAGRAPH.finditer(text):
         marks = []
         for m in _DOUBLED_MARK.finditer(text, para.start(), para.end()):
             a, b = m.span()
             before, after = text[a - 1: a], text[b: b + 1]
-            if before.isdigit() or (before.isalpha() and after.isalpha()):
+            if _INCHES.search(text, max(0, a - 8), a) or (before.isalpha() and after.isalpha()):
                 continue  # 6' 4'', a typed "wouldn''t": no quotation mark
             if b - a == 3:
                 opening = after.isalnum()
                 a, b = (a, a + 2) if opening else (a + 1, b)
             marks.append((a, b, '"'))
-        if len(marks) == 1 and text[marks[0][0]] == "'" and not text[marks[0][1]: marks[0][1] + 1].isalnum():
-            continue  # a lone pair that closes nothing ("the players'' union"); one that opens goes on in the next paragraph
+        if len(marks) == 1 and _STRAY_PAIR.match(text, max(0, marks[0][0] - 1)):
+            continue  # a lone pair after a word and before a lower-case one closes nothing ("the players'' union")
         edits.extend(marks)
     return edits
 

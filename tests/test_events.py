@@ -166,6 +166,7 @@ def test_money_verb_without_money_takes_its_other_type(analyze_text):
     ("Cuba received Venezuelan oil at a discount.", "OTHER", {"subject": ["Cuba"]}),
     ("Telmex received a $3.2 billion takeover offer from Qwest.", "OTHER", {"subject": ["Telmex"], "origin": ["Qwest"]}),
     ("Wikipedia received 12 million e-mails from Microsoft.", "OTHER", {"origin": ["Microsoft"]}),
+    ("Labour received £1m from Russian donors.", "FINANCE", {"subject": ["Labour"]}),
 ])
 def test_what_is_received_makes_the_type(analyze_text, text, type_, roles):
     """Receiving money is finance from the giver; receiving somebody, a meeting; receiving a thing, neither."""
@@ -177,6 +178,7 @@ def test_what_is_received_makes_the_type(analyze_text, text, type_, roles):
 @pytest.mark.parametrize("text,predicate", [
     ("Fiat and Chrysler ended their alliance in 2005.", "end"),
     ("Russia broke off its partnership with Ukraine.", "break off"),
+    ("Russia ended its talks with Ukraine.", "end"),
 ])
 def test_ending_what_a_noun_names_is_no_such_event(analyze_text, text, predicate):
     """"ended their alliance" is no cooperation: the undoing, as "withdrew its recognition" is."""

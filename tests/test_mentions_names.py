@@ -347,3 +347,11 @@ def test_what_only_looks_like_a_form_of_address_makes_no_person(analyze_text):
                        ("Dr Reddy's said profits rose. The firm said sales grew.", "Reddy")]:
         assert all(m.label != "PERSON" for m in analyze_text(text).mentions if m.name == name), text
     assert "Justice" not in names(analyze_text("Mr Justice Harrison said the case was closed."))
+
+
+def test_a_city_name_that_speaks_or_is_held_is_no_place(analyze_text):
+    """"Shares in Toyota", "Toyota said", "Toyota, Japan's biggest carmaker": a firm, though GeoNames has a city so
+    named; "Dr Vancheshwar's new clinic" is still a person's."""
+    for text in ("Shares in Toyota fell 3%. Toyota said sales were weak.", "Toyota, Japan's biggest carmaker, said profits rose."):
+        assert {m.label for m in analyze_text(text).mentions if m.name == "Toyota"} == {"ORG"}, text
+    assert mention(analyze_text("Dr Vancheshwar's new clinic opened on Monday. He said it was busy."), "Vancheshwar").label == "PERSON"

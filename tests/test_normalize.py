@@ -41,6 +41,7 @@ def _check_map(text: str, seed: int = 0) -> None:
         ("''We are here,'' he said. ''It is late.\n\n''We go on,'' he added.", '"We are here," he said. "It is late.\n\n"We go on," he added.'),
         # but not inches, a mistyped apostrophe, or a stray pair that closes nothing
         ("He stands 6' 4'' tall.", "He stands 6' 4'' tall."),
+        ("The film ''Apollo 13'' opened. ''It is great,'' he said.", 'The film "Apollo 13" opened. "It is great," he said.'),
         ("Voters wouldn''t be fooled, the minister''s office said.", "Voters wouldn''t be fooled, the minister''s office said."),
         ("The players'' union has rejected the offer.", "The players'' union has rejected the offer."),
     ],

@@ -1133,3 +1133,15 @@ def test_members_of_parliament_are_no_one_person(analyze_text):
     quote = _find(analyze_text("Alan Johnson spoke on Monday. The MPs who make up the committee said the plan was "
                                "flawed."), "plan was flawed")
     assert quote.speaker is None or quote.speaker.mention is None
+
+
+def test_the_mp_is_the_mp_named_before(analyze_text):
+    quote = _find(analyze_text("Labour MP Diane Abbott said the bill was unfair. The MP added that she would vote against it."),
+                  "vote against")
+    assert quote.speaker.mention is not None
+
+
+def test_whom_a_coordinated_cue_speaks_of_is_no_speaker(analyze_text):
+    """"…, accused Macron of weakness": Macron is spoken of, not the speaker of the clause before."""
+    analysis = analyze_text("Trump arrived in Paris on Friday, accused Macron of weakness.")
+    assert not [q for q in analysis.quotes if q.speaker is not None and "Macron" in q.speaker.text]

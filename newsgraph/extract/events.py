@@ -83,7 +83,9 @@ REVERSAL_VERBS = frozenset({
 _RECEIVE_MONEY = frozenset({"receive"})
 _MONEY_RECEIVED = (MONEY_NOUNS - {"million", "billion"}) | frozenset(
     "donation donations fee fees grant grants subsidy subsidies compensation payout payouts royalties salary wages bonus "
-    "bonuses dividend dividends ransom bribe bribes pension pensions benefit benefits refund refunds".split())
+    "bonuses dividend dividends ransom bribe bribes pension pensions benefit benefits refund refunds funding".split())
+_CURRENCY = frozenset("$ £ € ¥ US$ C$ A$".split())
+_UNITS = frozenset("m bn mn k million billion trillion".split())
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
 def _acronym(tok: Token) -> bool:
@@ -405,7 +407,7 @@ class _Events:
         for o in objects:
             light = noun_sense(o.lemma_) if o.pos_ == "NOUN" and lemma not in UNDERGO_VERBS and o not in idiomatic else None
             if light is not None and o.dep_ == "dobj" and sense is None and (lemma in REVERSAL_VERBS or predicate in REVERSAL_VERBS) and not (
-                    lemma == "end" and light.type in {"MEET", "CONSULT"}):  # "ended his visit", "ended their talks": finished
+                    lemma == "end" and light.type == "MEET"):  # "ended his visit" finished it; "ended their talks" broke them off
                 # "ended their alliance", "suspended the talks": the undoing of what the noun names, as "withdraw" is
                 draft.sense = verb_sense("withdraw")
                 self.consumed.add(o.i)
@@ -578,8 +580,13 @@ class _Events:
         if lemma_of(draft.trigger) in _RECEIVE_MONEY:
             # "received $5 billion", "received payments": what is received is money ("received a $3.25bn takeover
             # offer", "received 12 million e-mails" are none)
-            objs = [c for c in self.kids[draft.trigger.i] if c.dep_ == "dobj"]
-            return any(o.ent_type_ == "MONEY" or o.lower_ in _MONEY_RECEIVED for o in objs)
+            trig = draft.trigger
+            objs = [c for c in self.kids[trig.i] if c.dep_ in {"dobj", "nsubjpass"}]
+            if trig.dep_ == "relcl":
+                objs.append(trig.head)  # "the $5 billion that Venezuela received"
+            return any(o.ent_type_ == "MONEY" or o.lower_ in _MONEY_RECEIVED or (o.tag_ == "CD" or o.lower_ in _UNITS) and any(
+                t.ent_type_ == "MONEY" or t.text in _CURRENCY for t in self.doc[o.left_edge.i: o.i])
+                for o in objs)  # "£1m", "£3.5bn": an amount of money itself, not "a $3bn takeover offer"
         if any(self.ctx.result.amounts[k].kind == "money" for k in self._amounts(draft)):
             return True
         trig = draft.trigger

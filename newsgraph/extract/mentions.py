@@ -443,13 +443,15 @@ def _described_as_body(doc: Doc, start: int, end: int) -> bool:
 def _company_like(doc: Doc, start: int, end: int) -> bool:
     """"Dr Reddy's", "Dr Pepper Snapple Group", "Mr Price Group": a firm named after a form of address."""
     return doc[end - 1].lower_ in ORG_HEADS or doc[end - 1].lower_ in LEGAL_SUFFIXES or (
-        end < len(doc) and doc[end].lower_ in {"'s", "\u2019s"} and end + 1 < len(doc) and doc[end + 1].pos_ != "NOUN")
+        end < len(doc) and doc[end].lower_ in {"'s", "\u2019s"} and end + 1 < len(doc) and doc[end + 1].pos_ in {"VERB", "AUX"})
 
 
 # Prepositions after which a name stands for a place ("in Glasgow", "outside Karachi"); "from", "to", "with" and "by"
 # take people as often, and "at" a company or a school ("At Toyota, labor and management …", "at Harrow").
-_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "through", "via", "into", "within",
-                                 "throughout", "towards", "toward"})
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "around", "across", "through", "via", "throughout", "towards",
+                                 "toward"})
+# What one holds in a company: "shares in Toyota", "a stake in Santander" name a firm, not a place.
+_HELD_IN = frozenset("share shares stake stakes holding holdings investment investments interest".split())
 
 
 def _where_a_place_goes(doc: Doc, start: int, end: int) -> bool:
@@ -457,8 +459,9 @@ def _where_a_place_goes(doc: Doc, start: int, end: int) -> bool:
     state or region ("Liege, Belgium")."""
     last = doc[end - 1]
     if last.dep_ == "pobj" and last.head.lower_ in _PLACE_PREPOSITIONS and last.head.i == start - 1:
-        return True
-    return end + 1 < len(doc) and doc[end].text == "," and bool(gazetteer().lookup(doc[end + 1].text))
+        return last.head.head.lemma_.lower() not in _HELD_IN
+    return end + 2 < len(doc) and doc[end].text == "," and bool(gazetteer().lookup(doc[end + 1].text)) and (
+        doc[end + 2].is_punct and doc[end + 2].lower_ not in {"'s", "\u2019s"})  # "Liege, Belgium," not "Toyota, Japan's"
 
 
 def _split_compound(doc: Doc, start: int, end: int, people: set[str]) -> list[tuple[int, int]]:
@@ -485,8 +488,10 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
     lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
     honorific = np.flatnonzero(np.isin(lowers, [doc.vocab.strings[h] for h in HONORIFICS]))
-    titled = {doc[i + 1].text for i in honorific.tolist() if i + 1 < len(doc) and doc[i + 1].is_title}
+    titled = {doc[i + 1].text for i in honorific.tolist() if i + 1 < len(doc) and doc[i + 1].is_title and addresses(doc[i].text)}
     surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2}
+    # names that speak ("Toyota said"): a firm or a person, whatever else the text puts them after
+    surnames |= {e.text for e in ents if e[-1].dep_ == "nsubj" and e[-1].head.lemma_.lower() in SPEECH_VERBS}
     placed: set[str] = set()  # cities the text puts where a place goes
     # "Robert Kilroy-Silk": his "Kilroy-Silk" later is one surname, not two actors joined by a dash
     double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}

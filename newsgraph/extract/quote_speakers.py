@@ -35,7 +35,7 @@ from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
 from newsgraph.extract.doers import name_beside_role, orphan_subject, would_be_doer
 from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
-from newsgraph.lexicons.names import HONORIFICS
+from newsgraph.lexicons.names import HONORIFICS, ROLE_ACRONYMS
 from newsgraph.model import Participant
 
 # Verbs that report speech or a claim, strict enough to read "X <verb> that …" as indirect speech.
@@ -87,7 +87,16 @@ def _continued_speech(verb: Token) -> Token:
     return verb
 
 
+# Cues whose object is whom they speak of: "…, described Biden as a close ally", "…, called Ferguson a liar".
+_OF_SOMEONE = frozenset({"call", "describe", "accuse", "brand", "dub", "term", "label", "name", "blame", "praise", "thank",
+                         "criticize", "criticise", "condemn", "attack", "slam", "mock", "fault", "credit", "congratulate"})
 _TOLD = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate", "brief"})
+
+
+def _titled(tok: Token) -> bool:
+    """A role's head: "the Vice President", "the MP" (not "the MPs", a group)."""
+    low = tok.lemma_.lower()
+    return low in TITLE_HEADS or (low in ROLE_ACRONYMS and tok.tag_ not in {"NNS", "NNPS"} and not tok.lower_.endswith("s"))
 
 
 def inverted_subject(verb: Token) -> Token | None:
@@ -103,6 +112,9 @@ def inverted_subject(verb: Token) -> Token | None:
     obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"} and c.i > verb.i), None)
     if obj is None or any(c.dep_ in {"ccomp", "xcomp"} and c.i > verb.i for c in verb.children):
         return None
+    if lemma_of(verb) in _OF_SOMEONE or any(c.i > obj.right_edge.i and not c.is_punct for c in verb.children) or any(
+            c.dep_ in {"prep", "oprd", "dative", "advcl", "acl", "relcl"} for c in obj.children):
+        return None  # "Trump arrived in Paris, accused Macron of weakness": Macron is accused, nobody is quoted
     if obj.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or obj.pos_ == "PROPN" or (
             descriptions().get(obj.lemma_.lower(), ("",))[0] == "person" or obj.lemma_.lower() in ANONYMOUS_ROLES):
         return obj
@@ -455,7 +467,7 @@ def antecedent(ctx: Context, token: Token, role: str | None = None, skip: tuple[
     attributed: people named inside a quote are not its speaker).
     """
     before = ctx.original(token.idx, token.idx + len(token.text))[0]
-    role_words = {w for w in (role or "").lower().split() if w in TITLE_HEADS or w in {"vice", "foreign", "prime", "state"}}
+    role_words = {w for w in (role or "").lower().split() if w in TITLE_HEADS or w in ROLE_ACRONYMS or w in {"vice", "foreign", "prime", "state"}}
     if not role_words:
         doc = ctx.doc
         lo = token.sent.start
@@ -583,7 +595,7 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
                 if objs:
                     tok = objs[0]
                     break
-    if (tok.pos_ != "PROPN" and ctx.mention_of(tok) is None) or tok.lemma_.lower() in TITLE_HEADS:
+    if (tok.pos_ != "PROPN" and ctx.mention_of(tok) is None) or _titled(tok):
         for child in tok.children:
             if child.dep_ == "appos" and (child.pos_ == "PROPN" or ctx.mention_of(child) is not None):
                 tok = child
@@ -595,7 +607,7 @@ def speaker(ctx: Context, subject: Token, skip: tuple[int, int] | None = None) -
         part = ctx.participant("source", tok, mention=resolve_pronoun(ctx, tok, skip=skip))
         return Source(part, *written, form="pronoun", unnamed=nominal_antecedent(ctx, tok) is not None)
     mention = ctx.mention_of(tok)
-    if tok.lemma_.lower() in TITLE_HEADS and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE", "ORG"}):
+    if _titled(tok) and (mention is None or ctx.result.mentions[mention].label in {"NORP", "GPE", "ORG"}):
         span = _role_span(ctx, tok)
         affiliation = _affiliation(ctx, tok)
         if affiliation is not None and not set(ctx.result.mentions[affiliation].name.lower().split()) <= TITLE_WORDS:
