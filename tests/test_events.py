@@ -192,6 +192,17 @@ def test_ending_a_visit_finishes_it(analyze_text):
     assert _find(_events(analyze_text("Emmanuel Macron ended his three-day visit to China.")), "end")["type"] == "MEET"
 
 
+@pytest.mark.parametrize("text,type_", [
+    ("The IMF warned that Brazil faced a recession.", "STATEMENT"),
+    ("The IMF warned of a recession in Brazil.", "STATEMENT"),
+    ("Trump warned Maduro that any attempt to arrest Guaido would be met with force.", "THREATEN"),
+    ("Putin warned the United States against military intervention.", "THREATEN"),
+])
+def test_a_warning_threatens_only_whom_it_is_given_to(analyze_text, text, type_):
+    """A warning about what may come is said; one given to somebody ("warned Maduro that …") threatens them."""
+    assert _find(_events(analyze_text(text)), "warn")["type"] == type_
+
+
 def test_clause_without_actor_makes_no_event(analyze_text):
     assert analyze_text("The weather was cold and the roads were closed for hours.").events == []
 

@@ -383,6 +383,11 @@ class _Events:
         phrasal = verb_sense(predicate) if particle else None
         sense = phrasal or verb_sense(lemma)
         light_verb = lemma in LIGHT_VERBS and phrasal is None  # "gave up its claim" is no claim
+        if lemma == "warn" and not any(c.dep_ in {"dobj", "dative"} or c.dep_ == "prep" and c.lower_ == "against"
+                                       for c in self.kids[verb.i]):
+            # "Sri Lanka's banks face hard times, officials have warned", "warned of a recession": a warning about what
+            # may come is said, not a threat ("warned Maduro that …", "warned the U.S. against …" threaten)
+            sense = verb_sense("say")
         draft = _Draft(verb, sense, predicate)
         idiom = IDIOM_OBJECTS.get(lemma)
         idiomatic = [c for c in self.kids[verb.i] if c.dep_ == "dobj" and c.lemma_.lower() in idiom[0]] if idiom else []
