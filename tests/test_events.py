@@ -230,6 +230,8 @@ IDIOMS = [
     ("Nicolas Maduro hopes to buy himself more time.", "buy", "Nicolas Maduro", "OTHER", []),
     ("Qatar bought wheat from Egypt.", "buy", "Qatar", "TRADE", []),
     ("Lord Woolf was giving evidence to the Commons committee.", "give", "Lord Woolf", "STATEMENT", []),
+    ("Vladimir Putin sent his condolences to Nicolas Maduro.", "send", "Vladimir Putin", "STATEMENT", []),
+    ("Russia sent two bombers to Venezuela.", "send", "Russia", "DEPLOY", [2.0]),
     ("Patrick Duddy wrote an op-ed giving his views of the crisis.", "give", "Patrick Duddy", "STATEMENT", []),
     ("China gave Venezuela $5 billion.", "give", "China", "FINANCE", [5e9]),
     ("Nicolas Maduro survived the uprising led by Juan Guaido.", "survive", "Nicolas Maduro", "OTHER", []),

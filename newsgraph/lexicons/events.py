@@ -108,6 +108,10 @@ IDIOM_OBJECTS = {
     "buy": ({"time"}, "OTHER"),
     "give": ({"view", "views", "opinion", "evidence", "testimony", "speech", "interview", "talk", "lecture", "address",
               "account", "briefing", "comment", "assessment", "verdict", "reading", "answer", "reply", "response"}, "STATEMENT"),
+    # "sent a letter to MCI's board" is written words, not a deployment
+    "send": ({"letter", "letters", "message", "messages", "note", "email", "emails", "e-mail", "memo", "telegram", "tweet",
+              "condolence", "condolences", "greeting", "greetings", "congratulation", "congratulations", "invitation", "signal",
+              "warning"}, "STATEMENT"),
 }
 # Verbs that name or describe their object ("called the move a bad deal", "called it pragmatic"): with a second
 # complement after the object the verb is a statement about it, not a call to it.
