@@ -176,14 +176,14 @@ class _Resolver:
         self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
         self.unnamed_by_noun: dict[tuple[str, bool], _Referent] = {}  # (noun, plural) -> latest unnamed referent
+        self.text = ctx.norm.text if ctx.norm is not None else self.doc.text  # the parsed text; Doc.text rebuilds it
         self.quoted, self.quote_ends = self._quoted_tokens()
 
     def _quoted_tokens(self) -> tuple[list[bool], frozenset[int]]:
         """Which tokens lie between quotation marks, and where the closed quotes' closing marks are."""
         doc = self.doc
         inside = [False] * len(doc)
-        text = self.ctx.norm.text if self.ctx.norm is not None else doc.text
-        spans = quoted_spans(text)
+        spans = quoted_spans(self.text)
         if not spans:
             return inside, frozenset()
         starts = [t.idx for t in self.tokens]
@@ -198,7 +198,7 @@ class _Resolver:
         verb = tok.head
         if tok.dep_ != "nsubj" or self.quoted[tok.i] or verb.i < tok.i or verb.lemma_.lower() not in cue_kinds():
             return False
-        text = self.ctx.norm.text if self.ctx.norm is not None else self.doc.text
+        text = self.text
         j = tok.idx - 1
         while j >= 0 and text[j] in " ,;:-\u2013\u2014":
             j -= 1

@@ -434,9 +434,10 @@ class _Events:
             role = "addressee" if lemma in HEARER_VERBS and o.dep_ == "dobj" else "object"  # "told Reuters": who heard it
             for tok, m in self.actors(o, speaker):
                 draft.roles.append((role, tok, m))
+        type_ = self._type(draft)  # what the prepositions' objects are to the event ("to Cuba": recipient or destination)
         for c in self.kids[verb.i]:
             if c.dep_ == "dative" and c.lower_ == "to":
-                self._prep_roles(c, draft, speaker, passive)
+                self._prep_roles(c, draft, speaker, passive, type_)
             elif c.dep_ == "dative":
                 target = [g for g in self.kids[c.i] if g.dep_ == "pobj"] or [c]
                 role = "addressee" if draft.sense is not None and draft.sense.type == "STATEMENT" else "recipient"
@@ -450,15 +451,14 @@ class _Events:
             if o.i not in self.consumed and not (o.pos_ == "NOUN" and noun_sense(o.lemma_)):
                 preps += [c for c in self.kids[o.i] if c.dep_ == "prep" and c.lower_ in {"from", "to", "with"}]
         for prep in preps:
-            self._prep_roles(prep, draft, speaker, passive)
+            self._prep_roles(prep, draft, speaker, passive, type_)
         if not any(m is not None for _, _, m in draft.roles):
             return None
         return draft
 
-    def _prep_roles(self, prep: Token, draft: _Draft, speaker: int | None, passive: bool) -> None:
+    def _prep_roles(self, prep: Token, draft: _Draft, speaker: int | None, passive: bool, type_: str) -> None:
         word = prep.lower_
         lemma = draft.trigger.lemma_.lower()
-        type_ = self._type(draft)
         for pobj in (g for g in self.kids[prep.i] if g.dep_ == "pobj"):
             for tok, m in self.actors(pobj, speaker):
                 if m is None:

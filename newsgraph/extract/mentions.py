@@ -489,9 +489,10 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
     honorific = np.flatnonzero(np.isin(lowers, [doc.vocab.strings[h] for h in HONORIFICS]))
     titled = {doc[i + 1].text for i in honorific.tolist() if i + 1 < len(doc) and doc[i + 1].is_title and addresses(doc[i].text)}
-    surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2}
-    # names that speak ("Toyota said"): a firm or a person, whatever else the text puts them after
-    surnames |= {e.text for e in ents if e[-1].dep_ == "nsubj" and e[-1].head.lemma_.lower() in SPEECH_VERBS}
+    # names no city stands for here: the surnames of people the text names, and names that speak ("Toyota said": a firm
+    # or a person, whatever else the text puts them after)
+    no_city = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2}
+    no_city |= {e.text for e in ents if e[-1].dep_ == "nsubj" and e[-1].head.lemma_.lower() in SPEECH_VERBS}
     placed: set[str] = set()  # cities the text puts where a place goes
     # "Robert Kilroy-Silk": his "Kilroy-Silk" later is one surname, not two actors joined by a dash
     double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}
@@ -514,7 +515,7 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             if label in {"ORG", "GPE", "LOC", "NORP", "FAC", "NAME"} and start > 0 and addresses(doc[start - 1].text) and (
                     doc[start].is_title) and doc[start].lower_ not in TITLE_WORDS and not _company_like(doc, start, end):
                 label = "PERSON"  # "Dr Haldane said", "Mr Kilroy": a form of address before the name makes it a person's
-            elif label in {"PERSON", "ORG", "NAME", "GPE", "LOC"} and text in cities() and text not in surnames and (
+            elif label in {"PERSON", "ORG", "NAME", "GPE", "LOC"} and text in cities() and text not in no_city and (
                     fold(text) not in first_names()) and _where_a_place_goes(doc, start, end):
                 label = "GPE"  # "cancelled the show in Glasgow", "Liege, Belgium": a city the NER took for a person or a body
                 placed.add(text)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from newsgraph.extract.mentions import TITLE_HEADS, TITLE_WORDS
 from newsgraph.extract.doers import name_beside_role, orphan_subject, would_be_doer
+from newsgraph.lexicons.attribution import ADDRESSEE_CUES
 from newsgraph.lexicons.coref import descriptions, first_names
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.lexicons.names import HONORIFICS, ROLE_ACRONYMS
@@ -90,7 +91,7 @@ def _continued_speech(verb: Token) -> Token:
 # Cues whose object is whom they speak of: "…, described Biden as a close ally", "…, called Ferguson a liar".
 _OF_SOMEONE = frozenset({"call", "describe", "accuse", "brand", "dub", "term", "label", "name", "blame", "praise", "thank",
                          "criticize", "criticise", "condemn", "attack", "slam", "mock", "fault", "credit", "congratulate"})
-_TOLD = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate", "brief"})
+_TOLD = ADDRESSEE_CUES | {"brief"}  # whom one tells is no speaker
 
 
 def _titled(tok: Token) -> bool:

@@ -55,7 +55,7 @@ from newsgraph.extract.quote_speakers import (
     CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, inverted_subject, is_cue, person_gender, speaker,
     named_before, subject_of, subject_since,
 )
-from newsgraph.lexicons.attribution import DOCUMENT_NOUNS, cue_kinds
+from newsgraph.lexicons.attribution import ADDRESSEE_CUES, DOCUMENT_NOUNS, cue_kinds
 from newsgraph.lexicons.coref import descriptions
 from newsgraph.lexicons.lemmas import LEMMA_FIXES, lemma_of
 from newsgraph.model import Participant, Quote
@@ -111,7 +111,6 @@ _ASKED_THINGS = frozenset("question favor favour permission help money aid leave
 _XCOMP_CUES = frozenset("want expect urge ask call promise vow pledge refuse decline threaten hope wish plan intend warn tell vote "
                         "encourage advise demand push agree seem appear seek".split())
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "so", "them", "him", "her", "nothing", "something", "anything", "what", "which"})
-_ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
 _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand", "nickname", "title"})
 # The author's and the reader's own voice: PolNeAR-style attribution counts "I know …", "we asked whether …".
 _VOICES = frozenset({"i", "we"})
@@ -650,7 +649,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
         return None
     for c in kids:
         if c.dep_ == "dobj" and (lemma in _NP_CUES or lemma_of(c) in _THAT_NOUNS):
-            if c.lower_ in _PRONOUN_CONTENT or (lemma in _ADDRESSEE_CUES) or (lemma == "address" and _audience(c)):
+            if c.lower_ in _PRONOUN_CONTENT or (lemma in ADDRESSEE_CUES) or (lemma == "address" and _audience(c)):
                 continue
             if all(t.ent_type_ in {"DATE", "TIME"} or t.is_punct for t in c.subtree):
                 continue  # "promised Feb. 18 at … he would not …": a date the parser made the object is no content
@@ -672,7 +671,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
                     r = _trimmed(doc, objs[0].left_edge.i, objs[0].right_edge.i + 1)
                     return [_chars(doc, *r)] if r else None
         for c in kids:
-            if c.dep_ == "dobj" and c.lower_ not in _PRONOUN_CONTENT and lemma not in _ADDRESSEE_CUES and cue_kinds().get(lemma, "speech") != "speech":
+            if c.dep_ == "dobj" and c.lower_ not in _PRONOUN_CONTENT and lemma not in ADDRESSEE_CUES and cue_kinds().get(lemma, "speech") != "speech":
                 r = _trimmed(doc, c.left_edge.i, c.right_edge.i + 1)
                 return [_chars(doc, *r)] if r else None
     passive = [c for c in kids if c.dep_ == "nsubjpass"]

@@ -41,6 +41,8 @@ _CUES = {
         deride vouch lash acquiesce""",
     "report": """report show find indicate document project reveal""",
 }
+# Cues whose direct object is who hears, not what is said: "told reporters", "urged Congress", "thanked the voters".
+ADDRESSEE_CUES = frozenset({"tell", "ask", "inform", "assure", "advise", "remind", "warn", "urge", "thank", "congratulate"})
 # Nouns whose subject position makes an attribution a report: "the poll showed", "a report by X found".
 DOCUMENT_NOUNS = frozenset("""report statement study survey poll polls article analysis interview letter op-ed editorial data
     document documents filing filings records memo email emails release survey findings research audit review results
