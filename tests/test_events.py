@@ -240,6 +240,22 @@ IDIOMS = [
     ("Donald Trump called Vladimir Putin on Friday.", "call", "Donald Trump", "CONSULT", []),
     ("Venezuela called off talks with Colombia.", "call off", "Venezuela", "OTHER", []),
     ("Russia gave up its claim to Crimea.", "give up", "Russia", "OTHER", []),
+    # handing over words is saying them; access, time or a thumbs-up are no goods (from an audit of PTC articles)
+    ("Robert Mueller delivered his report to William Barr.", "deliver", "Robert Mueller", "STATEMENT", []),
+    ("Russia delivered wheat to Syria.", "deliver", "Russia", "AID", []),
+    ("Stacey Abrams said she would sue but gave no details.", "give", "Stacey Abrams", "STATEMENT", []),
+    ("William Barr must provide Congress with the findings.", "provide", "William Barr", "STATEMENT", []),
+    ("China provided weapons to Venezuela.", "provide", "China", "AID", []),
+    ("Chevron granted Rosneft access to the oil fields.", "grant", "Chevron", "OTHER", []),
+    ("Donald Trump gives the thumbs-up to reporters.", "give", "Donald Trump", "OTHER", []),
+    ("Turkey gave Nicolas Maduro a warm welcome.", "give", "Turkey", "MEET", []),
+    ("Donald Trump spent the night at Mar-a-Lago.", "spend", "Donald Trump", "OTHER", []),
+    ("Russia spent $5 billion on Venezuela.", "spend", "Russia", "FINANCE", [5e9]),
+    ("Donald Trump signed a red hat.", "sign", "Donald Trump", "OTHER", []),
+    ("Donald Trump signed the bill.", "sign", "Donald Trump", "AGREE", []),
+    ("Rick Gates worked for Donald Trump.", "work", "Rick Gates", "OTHER", []),
+    ("Cuba worked closely with Russia.", "work", "Cuba", "COOPERATE", []),
+    ("Donald Trump sold out America to Russia.", "sell out", "Donald Trump", "OTHER", []),
 ]
 
 
@@ -249,6 +265,15 @@ def test_idiom_types(analyze_text, text, predicate, subject, type_, amounts):
     ev = _find(events, predicate, subject=[subject])
     assert ev["type"] == type_
     assert ev["amounts"] == amounts
+
+
+@pytest.mark.parametrize("text,type_", [
+    ("Officers Anthony Morelli and Eric Joering were met with gunfire.", "OTHER"),
+    ("Boris Johnson met with fierce resistance in Scotland.", "OTHER"),
+    ("Vladimir Putin met with Nicolas Maduro.", "MEET"),
+])
+def test_met_with_a_reaction_meets_nobody(analyze_text, text, type_):
+    assert _find(_events(analyze_text(text)), "meet")["type"] == type_
 
 
 def test_undergone_event_keeps_its_own_actor(analyze_text):

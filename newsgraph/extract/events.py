@@ -36,8 +36,8 @@ from newsgraph.extract import Context
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.extract.doers import orphan_subject, would_be_doer
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
-    NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SPEECH, SPEECH_NOUNS,
+    FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SIGNED, SPEECH, SPEECH_NOUNS,
     THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
 from newsgraph.lexicons.lemmas import lemma_of
@@ -389,11 +389,16 @@ class _Events:
             # may come is said, not a threat ("warned Maduro that …", "warned the U.S. against …" threaten)
             sense = verb_sense("say")
         draft = _Draft(verb, sense, predicate)
-        idiom = IDIOM_OBJECTS.get(lemma)
-        idiomatic = [c for c in self.kids[verb.i] if c.dep_ == "dobj" and c.lemma_.lower() in idiom[0]] if idiom else []
+        idiomatic, idiom_type = self._idiom(verb, lemma)
         if idiomatic:
-            sense = draft.sense = Sense(idiom[1], None, None, None)  # "buy himself more time", "giving his views"
+            sense = draft.sense = Sense(idiom_type, None, None, None)  # "buy himself more time", "giving his views"
             self.consumed.update(c.i for c in idiomatic)  # "gave a talk" holds no talks
+        elif lemma == "sign" and sense is not None and any(
+                c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "NOUN" and c.lower_ not in SIGNED and c.lemma_.lower() not in SIGNED
+                and noun_sense(c.lemma_) is None for c in self.kids[verb.i]):
+            sense = draft.sense = None  # "signing a red hat" agrees to nothing; "signed a pact" or "the bill" does
+        elif lemma == "work" and sense is not None and not self._works_with(verb):
+            sense = draft.sense = None  # "worked tirelessly", "working for Trump": no partner, no cooperation
         if lemma in NAMING_VERBS and any(c.dep_ == "dobj" for c in self.kids[verb.i]):
             named = [c for c in self.kids[verb.i] if c.dep_ == "oprd"]
             if named:
@@ -570,6 +575,38 @@ class _Events:
         if raw is not None:
             return self.ctx.result.mentions[raw].form != "name"
         return tok.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS or tok.pos_ == "NOUN"
+
+    def _idiom(self, verb: Token, lemma: str) -> tuple[list[Token], str | None]:
+        """The objects that make an idiom with the verb ("gave no details", "the findings must be provided"), and its type."""
+        idiom = IDIOM_OBJECTS.get(lemma)
+        if not idiom:
+            return [], None
+        things = [c for c in self.kids[verb.i] if c.dep_ in {"dobj", "nsubjpass"}]
+        if lemma in {"provide", "supply"}:  # "provide Congress with the findings"
+            things += [g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with" for g in self.kids[c.i] if g.dep_ == "pobj"]
+        things += [g for c in things for g in self.kids[c.i] if g.dep_ == "compound"]  # "the thumbs-up"
+        found = [c for c in things if c.pos_ in {"NOUN", "PROPN", "INTJ", "VERB"} and (idiom.get(c.lemma_.lower()) or idiom.get(c.lower_))]
+        if not found:
+            return [], None
+        return found, idiom.get(found[0].lemma_.lower()) or idiom[found[0].lower_]
+
+    def _met_with_a_thing(self, verb: Token) -> bool:
+        if verb.lemma_.lower() != "meet":
+            return False
+        withs = [g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with" for g in self.kids[c.i] if g.dep_ == "pobj"]
+        return any(g.lemma_.lower() in MET_WITH for g in withs)
+
+    def _works_with(self, verb: Token) -> bool:
+        """Whether working is done with a partner: "worked closely with Russian advisers", "working together",
+        "working hand in glove with the government"."""
+        for c in self.kids[verb.i]:
+            if c.dep_ == "advmod" and c.lower_ in {"together", "jointly"}:
+                return True
+            if c.dep_ == "prep" and c.lower_ in {"with", "alongside"}:
+                return True
+            if c.dep_ in {"prep", "npadvmod", "dobj"} and any(t.lower_ in {"with", "alongside"} and t.dep_ == "prep" for t in c.subtree):
+                return True
+        return False
 
     # --- qualities -----------------------------------------------------------------------------
     def _type(self, draft: _Draft) -> str:
@@ -786,8 +823,11 @@ class _Events:
     def finish(self, draft: _Draft) -> Event:
         ctx = self.ctx
         type_ = self._type(draft)
-        if type_ == "MEET" and draft.sense.type != "MEET" and not any(role == "object" and m is not None for role, _, m in draft.roles):
-            type_ = "OTHER"  # "received the Russian delegation" is a meeting, "received Venezuelan oil" none
+        if type_ == "MEET" and (self._met_with_a_thing(draft.trigger) or draft.sense.type != "MEET" and not any(
+                role == "object" and m is not None for role, _, m in draft.roles)):
+            # "received the Russian delegation" is a meeting, "received Venezuelan oil" none; "were met with gunfire",
+            # "the plan met with resistance" meet nobody
+            type_ = "OTHER"
         amounts = self._amounts(draft)
         source = self._source(draft)
         start, end, text = ctx.span_original(draft.trigger)

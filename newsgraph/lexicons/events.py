@@ -103,16 +103,63 @@ MONEY_NOUNS = frozenset({
     "financing", "advance", "advances", "debt", "debts", "bailout", "aid", "capital",
 })
 # Idioms a verb makes with its object, which override the verb's own type: "buy time" is no purchase,
-# "give evidence/his views/an interview" is speaking, not aid.
-IDIOM_OBJECTS = {
-    "buy": ({"time"}, "OTHER"),
-    "give": ({"view", "views", "opinion", "evidence", "testimony", "speech", "interview", "talk", "lecture", "address",
-              "account", "briefing", "comment", "assessment", "verdict", "reading", "answer", "reply", "response"}, "STATEMENT"),
+# "give evidence/his views/an interview" is speaking, not aid; "delivered a speech", "gave no details", "provide the
+# findings to Congress" hand over words; "grants you access", "spend his night", "gave the thumbs-up" move no goods.
+# Each verb maps the lemmas (and forms) of its object to the type they make.
+_SAID = frozenset({
+    "view", "views", "opinion", "evidence", "testimony", "speech", "interview", "talk", "lecture", "address", "account",
+    "briefing", "comment", "assessment", "verdict", "reading", "answer", "reply", "response", "detail", "details",
+    "information", "update", "explanation", "indication", "remark", "remarks", "report", "result", "results",
+    "finding", "findings", "documentation", "statement", "ruling", "judgment", "judgement", "sermon", "message",
+    "thought", "thoughts", "apology", "assurance", "assurances", "yes",
+})
+_NO_GOODS = frozenset({
+    "access", "time", "right", "rights", "chance", "opportunity", "thumbs-up", "thumbs", "nod", "go-ahead", "permission",
+    "approval", "mandate", "pass", "rise", "birth", "way", "priority", "attention", "impression", "boost", "finger",
+    "fingers", "bail", "immunity", "waiver", "exemption", "licence", "license", "extension", "pardon", "clemency",
+    "status", "blow", "victory", "performance", "try", "look", "example",
+})
+_TIME_SPENT = frozenset({
+    "night", "nights", "day", "days", "week", "weeks", "weekend", "weekends", "month", "months", "year", "years",
+    "hour", "hours", "minute", "minutes", "time", "evening", "evenings", "morning", "afternoon", "summer", "winter",
+    "holiday", "holidays", "vacation", "life", "career", "decade", "decades", "season", "spell", "stint",
+})
+
+
+def _objects(**types: frozenset[str]) -> dict[str, str]:
+    return {word: type_ for type_, words in types.items() for word in words}
+
+
+IDIOM_OBJECTS: dict[str, dict[str, str]] = {
+    "buy": {"time": "OTHER"},
+    "give": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS, MEET=frozenset({"welcome", "reception", "audience"})),
+    "grant": _objects(STATEMENT=frozenset({"interview", "interviews"}), OTHER=_NO_GOODS - {"time"}),
+    "deliver": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS),
+    "provide": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS - {"time"}),
+    "offer": _objects(STATEMENT=_SAID),
+    "spend": _objects(OTHER=_TIME_SPENT),
     # "sent a letter to MCI's board" is written words, not a deployment
-    "send": ({"letter", "letters", "message", "messages", "note", "email", "emails", "e-mail", "memo", "telegram", "tweet",
-              "condolence", "condolences", "greeting", "greetings", "congratulation", "congratulations", "invitation", "signal",
-              "warning"}, "STATEMENT"),
+    "send": _objects(STATEMENT=frozenset({
+        "letter", "letters", "message", "messages", "note", "email", "emails", "e-mail", "memo", "telegram", "tweet",
+        "condolence", "condolences", "greeting", "greetings", "congratulation", "congratulations", "invitation", "signal",
+        "warning"})),
 }
+# What a plan, a crowd or a police patrol is "met with" meets nobody: "were met with gunfire", "met with resistance".
+MET_WITH = frozenset({
+    "gunfire", "fire", "bullet", "resistance", "criticism", "skepticism", "scepticism", "opposition", "protest", "anger",
+    "outrage", "silence", "approval", "applause", "derision", "ridicule", "disbelief", "suspicion", "hostility",
+    "success", "failure", "violence", "force", "gas", "cheer", "boo", "jeer", "indifference", "dismay", "alarm",
+    "concern", "praise", "scorn", "laughter", "acclaim", "enthusiasm", "backlash", "rejection", "resentment", "fury",
+    "condemnation", "disapproval", "surprise", "shock", "relief", "delight", "caution",
+})
+# What a signature agrees to: "signed a pact", "signed the bill"; "signing a red hat" or an autograph agrees to nothing.
+SIGNED = frozenset({
+    "deal", "agreement", "treaty", "accord", "pact", "contract", "memorandum", "declaration", "law", "bill", "order",
+    "decree", "charter", "protocol", "petition", "document", "documents", "legislation", "convention", "armistice",
+    "ceasefire", "truce", "communique", "deals", "agreements", "treaties", "accords", "pacts", "contracts", "laws",
+    "bills", "orders", "decrees", "letter", "statement", "resolution", "budget", "mou", "deed", "lease", "pledge",
+    "partnership", "alliance", "compact", "settlement", "framework", "motion",
+})
 # Verbs that name or describe their object ("called the move a bad deal", "called it pragmatic"): with a second
 # complement after the object the verb is a statement about it, not a call to it.
 NAMING_VERBS = frozenset({"call"})
