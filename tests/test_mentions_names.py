@@ -355,3 +355,13 @@ def test_a_city_name_that_speaks_or_is_held_is_no_place(analyze_text):
     for text in ("Shares in Toyota fell 3%. Toyota said sales were weak.", "Toyota, Japan's biggest carmaker, said profits rose."):
         assert {m.label for m in analyze_text(text).mentions if m.name == "Toyota"} == {"ORG"}, text
     assert mention(analyze_text("Dr Vancheshwar's new clinic opened on Monday. He said it was busy."), "Vancheshwar").label == "PERSON"
+
+
+def test_a_writer_in_the_byline_is_no_actor(analyze_text):
+    """The byline's writers are not the story's people, and no description of them ("the boy") goes to them."""
+    text = ("By Andrew Hay, Reuters, September 2, 2018: The boy was among 11 children at the compound. The judge, "
+            "Sarah Backus, ordered his release.\n(Reporting by Nick Brown and Jo Biddle; Editing by Will Dunham)\n"
+            "By Labor Day, Joe Biden had hired staff.")
+    names = [m.name for m in analyze_text(text).mentions if m.form == "name"]
+    assert "Sarah Backus" in names and "Joe Biden" in names and "Reuters" in names
+    assert not {"Andrew Hay", "Nick Brown", "Jo Biddle", "Will Dunham"} & set(names)

@@ -917,6 +917,39 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
     return added
 
 
+# Words that open a line of credits: "By Andrew Hay, Reuters", "Reporting by Nick Brown; Editing by Will Dunham".
+_CREDIT_WORDS = {"reporting", "editing", "writing", "written", "compiled", "additional", "story", "photos", "words", "text"}
+
+
+def _line_start(doc: Doc, i: int) -> bool:
+    return i == 0 or "\n" in doc[i - 1].text_with_ws
+
+
+def _in_byline(doc: Doc, start: int) -> bool:
+    """Whether a name stands in a byline or a line of credits: a line that opens "By NAME", or "Reporting by NAME"
+    (other names may come first: "By Jo Biddle and Nick Brown")."""
+    k = start - 1
+    while k >= 0 and (doc[k].text in {"and", "&"} or doc[k].ent_type_ == "PERSON" or doc[k].pos_ == "PROPN" and not doc[k].ent_type_):
+        k -= 1
+    if k < 0 or doc[k].lower_ != "by":
+        return False
+    if doc[k].text == "By" and _line_start(doc, k):
+        return True
+    j = k - 1
+    while j >= 0 and doc[j].lower_ in _CREDIT_WORDS:
+        j -= 1
+    return j < k - 1 and (_line_start(doc, j + 1) or doc[j].text in {"(", ";", "|", "[", "--", "\u2014"})
+
+
+def _without_bylines(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
+    """The candidates without the writers the byline credits: an author is no actor of the story, and a name left
+    among the actors drew the story's people to it ("By Andrew Hay, Reuters: The boy was among 11 children")."""
+    credited = {id(c) for c in cands if c.label in {"PERSON", "NAME"} and _in_byline(doc, c.start)}
+    if not credited:
+        return cands
+    return [c for c in cands if id(c) not in credited and (c.target is None or id(c.target) not in credited)]
+
+
 def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
     """Mention candidates of a parsed document in text order; `target` links stay within the list.
 
@@ -929,7 +962,7 @@ def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
     _link_names(doc, cands)
     added = _propagate(doc, cands, heads)
     _teams(doc, added, placelike={c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}})
-    cands = sorted(cands + added, key=lambda c: c.start)
+    cands = _without_bylines(doc, sorted(cands + added, key=lambda c: c.start))
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
             c.role = _role_before(tokens if tokens is not None else doc, c.start) or _role_apposition(doc[c.start:c.end])
