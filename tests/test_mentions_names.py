@@ -365,3 +365,21 @@ def test_a_writer_in_the_byline_is_no_actor(analyze_text):
     names = [m.name for m in analyze_text(text).mentions if m.form == "name"]
     assert "Sarah Backus" in names and "Joe Biden" in names and "Reuters" in names
     assert not {"Andrew Hay", "Nick Brown", "Jo Biddle", "Will Dunham"} & set(names)
+
+
+def test_leaving_a_union_is_an_event_and_an_attitude_no_name(analyze_text):
+    """"a Soft Brexit" was a person the prime minister and "she" stood for; "pro-Maduro" was an organisation."""
+    a = analyze_text("Theresa May still wants a Soft Brexit, the prime minister said. Pro-Brexit MPs oppose it. "
+                     "The pro-Maduro rally was large, and pro-Russian rebels marched. Greece may face a Grexit.")
+    names = {(m.text, m.label) for m in a.mentions if m.form == "name"}
+    assert ("Brexit", "EVENT") in names and ("Grexit", "EVENT") in names
+    assert not [m for m in a.mentions if "Soft" in m.text or "Pro" in m.text or "pro-" in m.text]
+    assert [m.place for m in a.mentions if m.text == "Russian"] == ["RU"]  # the state a stance is to stays named
+    brexit = {i for i, m in enumerate(a.mentions) if m.text == "Brexit"}
+    assert not [m for m in a.mentions if m.form != "name" and m.refers_to in brexit and m.text != "it"]
+
+
+def test_outlets_and_platforms_are_organisations(analyze_text):
+    a = analyze_text("Twitter banned him, Breitbart said. The post on Reddit went viral, and Infowars and RT repeated it.")
+    assert {m.text: m.label for m in a.mentions if m.form == "name"} == {
+        "Twitter": "ORG", "Breitbart": "ORG", "Reddit": "ORG", "Infowars": "ORG", "RT": "ORG"}

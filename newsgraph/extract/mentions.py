@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
     BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, ROLE_ACRONYMS, addresses, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
-    given_name, initials_match,
+    given_name, initials_match, outlets,
 )
 from newsgraph.lexicons.places import cities, fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
@@ -498,6 +498,14 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}
     for ent in ents:
         start, end, title = _clean(ent, tokens)
+        if end - start > 2 and doc[start].lower_ in _STANCE_WORDS and doc[start + 1].text in {"-", "\u2010"}:
+            # an attitude to a name: "pro-Russian rebels" and "anti-U.S. protests" name the state (as a demonym does),
+            # "Pro-Brexit MPs" the event; "pro-Maduro", "anti-Trump" are no names of anyone
+            after = doc[start + 2].text
+            if _EXIT.match(after) or gaz.lookup(after):
+                start += 2
+            elif doc[start].is_lower:
+                continue
         if start >= end:
             continue
         pieces = [(start, end)]
@@ -536,6 +544,14 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             if ent.label_ in {"ORG", "GPE"} and _inside_title(doc, start, end):
                 continue
             if taken.intersection(range(start, end)):
+                continue
+            if _EXIT.match(doc[end - 1].text) and label in {"PERSON", "ORG", "NAME", "GPE", "NORP", "EVENT"}:
+                # "Brexit", "a Soft Brexit": a country's leaving a union is an event, written with no adjective of
+                # its own, and no person the NER took it for (nor one a later "the prime minister" may stand for)
+                if taken.intersection(range(end - 1, end)):
+                    continue
+                out.append(_Candidate(end - 1, end, "EVENT", doc[end - 1].text))
+                taken.update(range(ent.start, ent.end))  # nor is "Pro" of "Pro-Brexit" a name of its own
                 continue
             cand = _Candidate(start, end, label, text, role=title)
             out.append(cand)
@@ -620,6 +636,12 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     out.sort(key=lambda c: c.start)
     return out
 
+
+# Words a hyphen joins to a name to make an attitude to it: "pro-Brexit", "anti-U.S.", "post-Soviet" (lower case:
+# "Anti-Defamation League" and "Post-Gazette" are names).
+_STANCE_WORDS = {"pro", "anti", "non", "neo", "post", "pre"}
+# A country's leaving a union, named after it: Brexit, Grexit, Frexit, Italexit, Czexit.
+_EXIT = re.compile(r"^[A-Z][a-z]{0,5}exit$")
 
 # Prefixes that make a demonym an attitude, not a name: "Pro-Russian", "Anti-American" (capitalised at a sentence start).
 _STANCE_PREFIXES = {"pro", "anti", "non", "ex", "neo", "post", "pre"}
@@ -917,6 +939,16 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
     return added
 
 
+def _outlets(cands: list[_Candidate]) -> None:
+    """News outlets and platforms the NER took for a person or a place ("Twitter said", "on Reddit") are
+    organisations; not a name some person here bears ("Bloomberg" after "Michael Bloomberg")."""
+    surnames = {c.name.split()[-1] for c in cands if c.label == "PERSON" and len(c.name.split()) >= 2}
+    for c in cands:
+        if c.label in {"PERSON", "GPE", "LOC", "NAME", "FAC", "WORK_OF_ART", "PRODUCT", "NORP"} and c.place is None and (
+                c.name in outlets()) and c.name not in surnames and (c.target is None or c.target.name in outlets()):
+            c.label = "ORG"
+
+
 # Words that open a line of credits: "By Andrew Hay, Reuters", "Reporting by Nick Brown; Editing by Will Dunham".
 _CREDIT_WORDS = {"reporting", "editing", "writing", "written", "compiled", "additional", "story", "photos", "words", "text"}
 
@@ -963,6 +995,7 @@ def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
     added = _propagate(doc, cands, heads)
     _teams(doc, added, placelike={c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}})
     cands = _without_bylines(doc, sorted(cands + added, key=lambda c: c.start))
+    _outlets(cands)
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
             c.role = _role_before(tokens if tokens is not None else doc, c.start) or _role_apposition(doc[c.start:c.end])

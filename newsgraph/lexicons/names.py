@@ -269,3 +269,12 @@ NOT_PERSON_HEADS = {
                     "commission association society corporation".split(), "ORG"),
     **dict.fromkeys("stadium airport avenue memorial".split(), "FAC"),
 }  # not words that are also surnames (Jude Law, John Tower, Picabo Street, Jeff Bridge, Wild Bill, Carl Bank)
+
+
+@lru_cache(maxsize=1)
+def outlets() -> frozenset[str]:
+    """Names of news outlets, agencies and online platforms (``data/outlets.txt``), as written: organisations,
+    whatever the NER took them for."""
+    path = resources.files("newsgraph.lexicons") / "data" / "outlets.txt"
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
