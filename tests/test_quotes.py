@@ -247,6 +247,28 @@ def test_joined_quote_parts(analyze_text):
     assert [text[s:e] for s, e in quote.parts] == ["It should not be funny", "I did not think it would last."]
 
 
+def test_a_quote_goes_on_in_the_paragraphs_that_open_with_a_mark(analyze_text):
+    """News quotes one speaker over several paragraphs: a paragraph that opens with a mark and names no speaker is
+    a part of the quote before (PolNeAR annotates them as pieces of one attribution); an unclosed paragraph goes on
+    into the next. A title on its own line, or a line that goes on after its quote, is no such part."""
+    text = ("Mr Khan continued: \u201cWe are one of the greatest cities in the world.\u201d\n"
+            "\u201cI think diversity is a strength and tonight is about celebrating that diversity.\n"
+            "\u201cI hope that members of Parliament will reflect on what sort of country they want.\u201d\n"
+            "\u201cWe will win,\u201d said Boris Johnson.\n"
+            "\u201cAll Bets Are Off.\u201d\n"
+            "The show ended at midnight.")
+    analysis = analyze_text(text)
+    khan = _find(analysis, "greatest cities")
+    assert analysis.mentions[khan.speaker.mention].name == "Khan"
+    assert [text[s:e] for s, e in khan.parts] == [
+        "We are one of the greatest cities in the world.",
+        "I think diversity is a strength and tonight is about celebrating that diversity.\n"
+        "\u201cI hope that members of Parliament will reflect on what sort of country they want."]
+    assert not [q for q in analysis.quotes if q.source_text == "I"]  # no "I think" belief of a speaker named "I"
+    johnson = _find(analysis, "We will win")
+    assert johnson.parts == () and "All Bets" not in johnson.text
+
+
 # Two attributions of one speaker in one sentence, the second hung by the parser inside the first one's clause: each is
 # its own record, the first clause ends where the second cue's begins (PolNeAR gives them apart).
 SIBLINGS = [

@@ -276,7 +276,42 @@ def _direct_all(ctx: Context, starts: list[int], spans: list[QuotedSpan], used_c
         f = _direct(ctx, starts, qs, used_cues, speakers)
         if f is not None:
             out.append(f)
+        else:
+            _next_paragraph(ctx, starts, out, qs)
     return out
+
+
+def _next_paragraph(ctx: Context, starts: list[int], found: list[_Found], qs: QuotedSpan) -> bool:
+    """A paragraph that opens with a quote and names no speaker goes on with the quote of the paragraph before, when
+    that one ended with a direct quote and at most its attribution (`Mr Khan continued: "…"` then a paragraph
+    `"I think diversity is a strength …`): news quotes one speaker over several paragraphs this way. The paragraph
+    becomes a part of that quote (PolNeAR annotates such paragraphs so: pieces of one attribution)."""
+    if not found:
+        return False
+    prev = found[-1]
+    if prev.kind != "direct" or prev.source is None or prev.closes < 0 or prev.closes >= qs.open:
+        return False
+    text = _text(ctx.doc)
+    line_start = text.rfind("\n", 0, qs.open) + 1
+    if text[line_start: qs.open].strip() or line_start <= prev.closes:
+        return False  # the mark must open its paragraph, the one after the quote's
+    tail, _, rest = text[prev.closes + 1: line_start].partition("\n")
+    if rest.strip() or '"' in tail or len(tail.split()) > 8:
+        return False  # another paragraph, or more than the quote's attribution ('"…," she said.'), stands between
+    if tail.strip(" .,;:") and not (prev.cue_span is not None and prev.closes < prev.cue_span[0] < prev.closes + 1 + len(tail)):
+        return False
+    words = text[qs.start: qs.end]
+    if len(words.split()) < _MIN_UNATTRIBUTED_WORDS:
+        return False
+    if qs.closed and (text[qs.close + 1: (text.find("\n", qs.close) + 1 or len(text) + 1) - 1].strip()
+                      or not words.rstrip().endswith((".", "!", "?", "\u2026"))):
+        return False  # the paragraph is the quote, in sentences ("Trump walked onto the stage, chanting" is not)
+    capital = [w for w in words.split() if w.strip("\"'(),:;.!?").lower() not in _SMALL_WORDS]
+    if len(words.split()) <= 8 and all(w.strip("\"'(),:;.!?")[:1].isupper() or not w[:1].isalpha() for w in capital):
+        return False  # a title on its line ("All Bets Are Off.", "Coal Isn't the Villain.")
+    prev.parts.append((qs.start, qs.end))
+    prev.closes = qs.close
+    return True
 
 
 def _join(ctx: Context, starts: list[int], found: list[_Found], qs: QuotedSpan) -> bool:
