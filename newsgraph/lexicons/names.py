@@ -208,11 +208,11 @@ _MORE_FIRST_NAMES = {
          "lech donald andrzej mateusz viktor volodymyr petro leonid milos slobodan aleksandar vojislav "
          "recep alastair hamish angus callum euan fraser gordon nigel boris keir rishi theresa jeremy "
          "kwame kofi nelson jacob cyril thabo uhuru william yoweri paul robert olusegun goodluck muhammadu "
-         "bola abiy isaias",
+         "bola abiy isaias bernie newt rand reince devin",
     "f": "angela theresa delcy cristina dilma michelle hillary melania ivanka ursula christine marine "
          "segolene ségolène nicola yulia tatiana tatyana natalia natalya olga svetlana irina elena "
          "maria ekaterina valentina ludmila lyudmila galina anastasia aung san suu kyi benazir indira "
-         "sonia priyanka golda tzipi jacinda julia",
+         "sonia priyanka golda tzipi jacinda julia ilhan tulsi stormy",
 }
 
 
