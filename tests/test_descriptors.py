@@ -146,6 +146,12 @@ def test_seed_voice(seed_analyses):
     assert {d.voice for d in _labels(analysis, "Maduro") if d.head == "regime"} == {"outlet"}
 
 
+def test_what_kind_of_place_an_actor_is_is_no_label(analyze_text):
+    """"the country" says only that Venezuela is a country; "the socialist country" says more."""
+    a = analyze_text("Venezuela is broke. Nicolás Maduro has ruined the country, and the socialist country owes billions.")
+    assert [d.text for d in a.descriptors if a.mentions[d.mention].name == "Venezuela"] == ["socialist country"]
+
+
 def test_dictator_of_venezuela_is_not_putin(seed_analyses):
     analysis = seed_analyses["002"]
     assert [d.text for d in _labels(analysis, "Putin") if d.head == "dictator"] == []

@@ -32,6 +32,9 @@ from newsgraph.lexicons.names import HONORIFICS
 from newsgraph.model import Descriptor
 
 _MAX_LABEL_TOKENS = 10
+# Nouns that say only what kind of place an actor is; "the country" is Venezuela, and no outlet's label on it
+# ("regime", "government", "socialist country" are).
+_KIND_NOUNS = frozenset({"country", "nation", "city", "region", "area", "place", "territory", "town", "village"})
 _LEFT = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "advmod", "case"})
 _RIGHT = frozenset({"prep", "cc", "conj"})
 # Nouns that can label a person in apposition ("X, a Turkish businessman"), besides titles and lexicon words.
@@ -117,6 +120,8 @@ def _is_label(ctx: Context, tokens: list[Token], mention: int) -> bool:
         return False
     if all(t.ent_type_ in {"PERSON", "GPE", "NORP", "LOC"} for t in tokens):
         return False  # a first name the NER split off ("Theresa" May) or a place
+    if len(tokens) == 1 and tokens[0].lemma_.lower() in _KIND_NOUNS:
+        return False  # "the country", "the city": what kind of actor it is, no label on it
     if _headline(tokens[0].sent):
         return False  # "Mueller Incorrectly Predicts …": capitalised words in a headline are not titles
     if " ".join(t.text for t in tokens).lower() in ctx.result.mentions[mention].name.lower():
