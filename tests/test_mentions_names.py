@@ -383,3 +383,10 @@ def test_outlets_and_platforms_are_organisations(analyze_text):
     a = analyze_text("Twitter banned him, Breitbart said. The post on Reddit went viral, and Infowars and RT repeated it.")
     assert {m.text: m.label for m in a.mentions if m.form == "name"} == {
         "Twitter": "ORG", "Breitbart": "ORG", "Reddit": "ORG", "Infowars": "ORG", "RT": "ORG"}
+
+
+def test_a_role_written_like_a_name_is_no_name(analyze_text):
+    a = analyze_text("The Democratic Minority Leader of the House has accused Donald Trump of treason. Senate Minority "
+                     "Leader Chuck Schumer agreed, and the Senate Majority Whip said nothing.")
+    assert not [n for n in names(a) if "Leader" in n or "Whip" in n]
+    assert mention(a, "Chuck Schumer").role == "Senate Minority Leader"

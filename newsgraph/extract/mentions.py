@@ -49,12 +49,13 @@ TITLE_HEADS = {
     "representative", "congressman", "congresswoman", "deputy", "head", "founder", "executive", "officer", "attorney",
     "prosecutor", "speaker", "emir", "sheikh", "pope", "cardinal", "bishop", "admiral", "colonel", "lawmaker",
     "legislator", "lawyer", "economist", "analyst", "coach", "manager", "captain", "vice-president", "official",
-    "businessman", "businesswoman", "editor", "correspondent", "diplomat",
+    "businessman", "businesswoman", "editor", "correspondent", "diplomat", "whip",
 }
 # Words that may stand inside a title without ending it ("Vice President", "Secretary of State").
 TITLE_WORDS = TITLE_HEADS | ROLE_ACRONYMS | {"vice", "foreign", "prime", "state", "national", "security", "defense", "defence", "interior",
                              "finance", "deputy", "acting", "interim", "former", "opposition", "assembly", "general",
-                             "of", "affairs", "trade", "economy", "energy", "oil", "first", "assistant", "senior"}
+                             "of", "affairs", "trade", "economy", "energy", "oil", "first", "assistant", "senior",
+                             "minority", "majority"}
 # Verbs and nouns of motion: after them "to Moscow" is a destination, not an actor.
 MOTION = {
     "go", "come", "travel", "fly", "send", "move", "relocate", "transfer", "return", "arrive", "visit", "shift", "head",
@@ -574,6 +575,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 left += 1  # "Mr Balls said": the surname of a person named before ("Ed Balls"), as the NER's names are cut
                 honorific = True
             words = doc[left:tok.i + 1]
+            if tok.lower_ in TITLE_HEADS and all(t.lower_ in TITLE_WORDS or t.ent_type_ == "NORP" for t in words):
+                continue  # "the Democratic Minority Leader … has accused": a role, no name
             if (left < tok.i or honorific) and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
                 out.append(_Candidate(left, tok.i + 1, "PERSON" if honorific else "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
