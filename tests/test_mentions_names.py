@@ -390,3 +390,5 @@ def test_a_role_written_like_a_name_is_no_name(analyze_text):
                      "Leader Chuck Schumer agreed, and the Senate Majority Whip said nothing.")
     assert not [n for n in names(a) if "Leader" in n or "Whip" in n]
     assert mention(a, "Chuck Schumer").role == "Senate Minority Leader"
+    b = analyze_text("White House National Security Adviser John Bolton said Maduro must go.")
+    assert "White House" in names(b) and "White House National Security" not in names(b)

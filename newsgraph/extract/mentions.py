@@ -507,6 +507,9 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 start += 2
             elif doc[start].is_lower:
                 continue
+        if ent.label_ == "ORG" and end < len(doc) - 1 and doc[end].lower_ in TITLE_HEADS and doc[end + 1].ent_type_ == "PERSON":
+            while end - start > 1 and doc[end - 1].lower_ in TITLE_WORDS:
+                end -= 1  # "White House National Security Adviser John Bolton": the body is the White House
         if start >= end:
             continue
         pieces = [(start, end)]
