@@ -1005,6 +1005,20 @@ def test_quotes_by_speaker(seeds_conn):
     assert len([r for r in quotes(seeds_conn, speaker="Delcy Rodriguez") if r["kind"] == "direct"]) >= 2
 
 
+def test_a_states_quotes_hold_its_officials(seeds_conn):
+    """Quotes by Russia are also those of the men the seeds call Russian officials, said for it; not those of the
+    Russian opposition leader."""
+    from newsgraph.store.queries import quotes
+
+    rows = quotes(seeds_conn, speaker="Russia")
+    lavrov = [r for r in rows if "ready to participate" in r["text"]]
+    assert len(lavrov) == 1 and lavrov[0]["speaks_for"] == "russia"
+    assert lavrov[0]["speaker_display"] == "Sergei Lavrov (for Russia)"
+    assert {r["speaker_display"].split(" (")[0] for r in rows if r["speaks_for"]} == {"Sergei Lavrov", "Vladimir Putin"}
+    assert not [r for r in rows if "Navalni" in (r["speaker_display"] or "")]
+    assert [r["speaks_for"] for r in rows if r["speaker"] == "russia"] == [None] * len([r for r in rows if r["speaker"] == "russia"])
+
+
 def test_quotes_cli(seeds_db):
     from click.testing import CliRunner
 

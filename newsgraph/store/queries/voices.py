@@ -81,25 +81,30 @@ def export_descriptors(conn: sqlite3.Connection) -> list[dict]:
     ]
 
 
-def _speaker_filter(conn: sqlite3.Connection, speaker: str) -> tuple[str, tuple]:
-    """A WHERE clause for quotes by `speaker`: the resolved entity, else the speaker's words as written."""
+def _speaker_filter(conn: sqlite3.Connection, speaker: str) -> tuple[str, tuple, str | None]:
+    """A WHERE clause for quotes by `speaker`: the resolved entity, else the speaker's words as written; and the entity.
+
+    A spokesman's words count for whom he speaks for, and a state's officials speak for it: quotes by Russia are
+    also those of the people the texts call Russian officials ("Russian Foreign Minister Sergei Lavrov", the
+    `affiliations` of kind official; an opposition leader is none)."""
     from newsgraph.store.queries.core import find_entity
 
     try:
         entity = find_entity(conn, speaker)
-        return " WHERE (m.entity = ? OR am.entity = ?)", (entity, entity)  # a spokesman's words count for whom he speaks for
+        return (" WHERE (m.entity = ? OR am.entity = ? OR m.entity IN "
+                "(SELECT entity FROM affiliations WHERE state = ? AND kind = 'official'))"), (entity, entity, entity), entity
     except NoSuchEntity:
         hit = conn.execute("SELECT 1 FROM quotes WHERE speaker_text LIKE ? LIMIT 1", (f"%{speaker}%",)).fetchone()
         if hit is None:
             raise
-        return " WHERE q.speaker_text LIKE ?", (f"%{speaker}%",)
+        return " WHERE q.speaker_text LIKE ?", (f"%{speaker}%",), None
 
 
 def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | None = None) -> list[dict]:
     """Quotes with their speaker (entity name, else the words naming the speaker) and source, newest documents first."""
-    sql, args = _QUOTES_SQL, ()
+    sql, args, entity = _QUOTES_SQL, (), None
     if speaker:
-        where, args = _speaker_filter(conn, speaker)
+        where, args, entity = _speaker_filter(conn, speaker)
         sql += where
     sql += " ORDER BY d.published IS NULL, d.published DESC, d.path, q.idx"
     if limit:
@@ -112,6 +117,12 @@ def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | No
         row["speaker_display"] = r["speaker_name"] or r["source_text"] or r["speaker_text"]
         if r["affiliation_name"] and not r["speaker_name"]:
             row["speaker_display"] = f"{row['speaker_display']} ({r['affiliation_name']})"
+        row["speaks_for"] = None
+        if entity is not None and r["speaker"] != entity and r["affiliation"] != entity:
+            # one of the state's officials: said for it, by them
+            row["speaks_for"] = entity
+            state = conn.execute("SELECT name FROM entities WHERE id = ?", (entity,)).fetchone()
+            row["speaker_display"] = f"{row['speaker_display']} (for {state[0] if state else entity})"
         row["parts"] = json.loads(r["parts"]) if r["parts"] else []
         row["source"] = source_name(r["outlet"], r["path"], r["title"])
         out.append(row)
