@@ -392,3 +392,5 @@ def test_a_role_written_like_a_name_is_no_name(analyze_text):
     assert mention(a, "Chuck Schumer").role == "Senate Minority Leader"
     b = analyze_text("White House National Security Adviser John Bolton said Maduro must go.")
     assert "White House" in names(b) and "White House National Security" not in names(b)
+    c = analyze_text("Maduro threatened to jail Venezuelan National Assembly Leader Juan Guaido.")
+    assert "Venezuelan National Assembly" in names(c)  # a body of its own, not a seat's name with title words

@@ -508,8 +508,12 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             elif doc[start].is_lower:
                 continue
         if ent.label_ == "ORG" and end < len(doc) - 1 and doc[end].lower_ in TITLE_HEADS and doc[end + 1].ent_type_ == "PERSON":
-            while end - start > 1 and doc[end - 1].lower_ in TITLE_WORDS:
-                end -= 1  # "White House National Security Adviser John Bolton": the body is the White House
+            cut = end
+            while cut - start > 1 and doc[cut - 1].lower_ in TITLE_WORDS:
+                cut -= 1
+            if cut < end and (gaz.lookup(doc[start:cut].text) or (None, None))[1] == "seat":
+                end = cut  # "White House National Security Adviser John Bolton": the body is the seat of government
+                # (not so "Venezuelan National Assembly Leader Juan Guaido": the assembly is a body of its own)
         if start >= end:
             continue
         pieces = [(start, end)]

@@ -19,7 +19,7 @@ from newsgraph.store.sqlite import document_pages, keys_table
 # meta 'fact_inputs': the version of the kept fact inputs (fact_events, fact_candidates, fact_states). A change to
 # what _states, _candidate_rows, _events or _fields read or keep needs a new one, so a store's kept inputs are
 # read again from the rows rather than mixed with new ones (tests/test_facts.py pins it to their source).
-FACT_INPUTS = "4"
+FACT_INPUTS = "5"
 
 
 @dataclass(slots=True)
@@ -207,7 +207,8 @@ def _states(conn, docs: str | None = None) -> set[str]:
 
 def _candidate_rows(conn, docs: str | None = None) -> list[tuple]:
     """(doc, idx, entity, demonym's entity, the text between, the words, start) of each name right after a demonym in
-    its sentence, in document order (of the documents of the table `docs`)."""
+    its sentence, or after a seat of government ("Kremlin spokesman Dmitry Peskov"), in document order (of the
+    documents of the table `docs`)."""
     within = f" AND doc IN (SELECT id FROM {docs})" if docs else ""
     return [tuple(r) for r in conn.execute(
         f"""WITH m AS (
@@ -219,7 +220,7 @@ def _candidate_rows(conn, docs: str | None = None) -> list[tuple]:
                   CASE WHEN m.start >= m.pend THEN substr(d.text, m.pend + 1, m.start - m.pend) ELSE '' END AS gap,
                   substr(d.text, m.pstart + 1, m."end" - m.pstart) AS words, m.start
            FROM m JOIN documents d ON d.id = m.doc
-           WHERE m.pkind = 'demonym' AND m.kind != 'demonym' AND m.psentence = m.sentence AND m.start - m.pend < 200
+           WHERE m.pkind IN ('demonym', 'seat') AND m.kind NOT IN ('demonym', 'seat') AND m.psentence = m.sentence AND m.start - m.pend < 200
            ORDER BY m.doc, m.start, m.idx"""
     )]
 
