@@ -393,7 +393,9 @@ class _Events:
         if idiomatic:
             sense = draft.sense = Sense(idiom_type, None, None, None)  # "buy himself more time", "giving his views"
             self.consumed.update(c.i for c in idiomatic)  # "gave a talk" holds no talks
-        elif lemma == "sign" and sense is not None and any(
+        elif predicate == "sell out" and any(c.dep_ == "dobj" and not self._actor_like(c) for c in self.kids[verb.i]):
+            sense = draft.sense = verb_sense("sell")  # "sold out its stake to Rosneft" is a sale; "sold out America" none
+        elif lemma == "sign" and not any(c.dep_ == "prep" and c.lower_ == "into" for c in self.kids[verb.i]) and sense is not None and any(
                 c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "NOUN" and c.lower_ not in SIGNED and c.lemma_.lower() not in SIGNED
                 and noun_sense(c.lemma_) is None for c in self.kids[verb.i]):
             sense = draft.sense = None  # "signing a red hat" agrees to nothing; "signed a pact" or "the bill" does
@@ -585,16 +587,29 @@ class _Events:
         if lemma in {"provide", "supply"}:  # "provide Congress with the findings"
             things += [g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with" for g in self.kids[c.i] if g.dep_ == "pobj"]
         things += [g for c in things for g in self.kids[c.i] if g.dep_ == "compound"]  # "the thumbs-up"
-        found = [c for c in things if c.pos_ in {"NOUN", "PROPN", "INTJ", "VERB"} and (idiom.get(c.lemma_.lower()) or idiom.get(c.lower_))]
-        if not found:
-            return [], None
-        return found, idiom.get(found[0].lemma_.lower()) or idiom[found[0].lower_]
+
+        def kind(c: Token) -> str | None:
+            type_ = idiom.get(c.lemma_.lower()) or idiom.get(c.lower_)
+            if type_ is None or c.pos_ not in {"NOUN", "PROPN", "INTJ", "VERB"}:
+                return None
+            if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for t in c.subtree):
+                return None  # "gave the NHS a £20bn boost" moves money
+            if type_ == "STATEMENT" and any(g.dep_ == "compound" and g.pos_ == "NOUN" for g in self.kids[c.i]):
+                return None  # "a software update" is a thing, "an update" words
+            return type_
+
+        found = [c for c in things if kind(c)]
+        return (found, kind(found[0])) if found else ([], None)
 
     def _met_with_a_thing(self, verb: Token) -> bool:
         if verb.lemma_.lower() != "meet":
             return False
         withs = [g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with" for g in self.kids[c.i] if g.dep_ == "pobj"]
         return any(g.lemma_.lower() in MET_WITH for g in withs)
+
+    def _actor_like(self, tok: Token) -> bool:
+        return (self.ctx.mention_of(tok) is not None or tok.pos_ in {"PROPN", "PRON"}
+                or tok.lemma_.lower() in ACTOR_HEADS or tok.lower_ in {"people", "voters", "public"})
 
     def _works_with(self, verb: Token) -> bool:
         """Whether working is done with a partner: "worked closely with Russian advisers", "working together",
@@ -604,9 +619,10 @@ class _Events:
                 return True
             if c.dep_ == "prep" and c.lower_ in {"with", "alongside"}:
                 return True
-            if c.dep_ in {"prep", "npadvmod", "dobj"} and any(t.lower_ in {"with", "alongside"} and t.dep_ == "prep" for t in c.subtree):
+            if c.dep_ in {"npadvmod", "dobj"} and any(t.lower_ in {"with", "alongside"} and t.dep_ == "prep" for t in c.subtree):
                 return True
-        return False
+        # "Russia and China are working to undermine the sanctions": the partners are the subject
+        return any(c.dep_ in {"nsubj", "nsubjpass"} and any(g.dep_ == "conj" for g in self.kids[c.i]) for c in self.kids[verb.i])
 
     # --- qualities -----------------------------------------------------------------------------
     def _type(self, draft: _Draft) -> str:

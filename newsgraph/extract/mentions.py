@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from newsgraph.extract import Context
 from newsgraph.lexicons.names import (
     BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, ROLE_ACRONYMS, addresses, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
-    given_name, initials_match, outlets,
+    given_name, initials_match,
 )
 from newsgraph.lexicons.places import cities, fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
@@ -49,13 +49,12 @@ TITLE_HEADS = {
     "representative", "congressman", "congresswoman", "deputy", "head", "founder", "executive", "officer", "attorney",
     "prosecutor", "speaker", "emir", "sheikh", "pope", "cardinal", "bishop", "admiral", "colonel", "lawmaker",
     "legislator", "lawyer", "economist", "analyst", "coach", "manager", "captain", "vice-president", "official",
-    "businessman", "businesswoman", "editor", "correspondent", "diplomat", "whip",
+    "businessman", "businesswoman", "editor", "correspondent", "diplomat",
 }
 # Words that may stand inside a title without ending it ("Vice President", "Secretary of State").
 TITLE_WORDS = TITLE_HEADS | ROLE_ACRONYMS | {"vice", "foreign", "prime", "state", "national", "security", "defense", "defence", "interior",
                              "finance", "deputy", "acting", "interim", "former", "opposition", "assembly", "general",
-                             "of", "affairs", "trade", "economy", "energy", "oil", "first", "assistant", "senior",
-                             "minority", "majority"}
+                             "of", "affairs", "trade", "economy", "energy", "oil", "first", "assistant", "senior"}
 # Verbs and nouns of motion: after them "to Moscow" is a destination, not an actor.
 MOTION = {
     "go", "come", "travel", "fly", "send", "move", "relocate", "transfer", "return", "arrive", "visit", "shift", "head",
@@ -503,9 +502,14 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
             # an attitude to a name: "pro-Russian rebels" and "anti-U.S. protests" name the state (as a demonym does),
             # "Pro-Brexit MPs" the event; "pro-Maduro", "anti-Trump" are no names of anyone
             after = doc[start + 2].text
-            if _EXIT.match(after) or gaz.lookup(after):
-                start += 2
-            elif doc[start].is_lower:
+            if _EXIT.match(after) and end - start == 3:
+                if not taken.intersection(range(start, end)):  # "post-Brexit", "Pro-Brexit": one word, one event
+                    out.append(_Candidate(start, end, "EVENT", doc[start:end].text))
+                    taken.update(range(start, end))
+                continue
+            if gaz.lookup(after) or (doc[start].is_lower and end - start > 3 and not _EXIT.match(doc[end - 1].text)):
+                start += 2  # "anti-U.S.", "non-Champions League": the name stays
+            elif doc[start].is_lower and not _EXIT.match(after):
                 continue
         if ent.label_ == "ORG" and end < len(doc) - 1 and doc[end].lower_ in TITLE_HEADS and doc[end + 1].ent_type_ == "PERSON":
             cut = end
@@ -553,12 +557,13 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 continue
             if taken.intersection(range(start, end)):
                 continue
-            if _EXIT.match(doc[end - 1].text) and label in {"PERSON", "ORG", "NAME", "GPE", "NORP", "EVENT"}:
+            if _EXIT.match(doc[end - 1].text) and label in {"PERSON", "ORG", "NAME", "GPE", "NORP", "EVENT", "FAC", "LOC", "PRODUCT"}:
                 # "Brexit", "a Soft Brexit": a country's leaving a union is an event, written with no adjective of
-                # its own, and no person the NER took it for (nor one a later "the prime minister" may stand for)
-                if taken.intersection(range(end - 1, end)):
+                # its own, and no person the NER took it for ("post-Brexit" is one word, and one event)
+                first = start if end - start == 3 and doc[start].lower_ in _STANCE_WORDS else end - 1
+                if taken.intersection(range(first, end)):
                     continue
-                out.append(_Candidate(end - 1, end, "EVENT", doc[end - 1].text))
+                out.append(_Candidate(first, end, "EVENT", doc[first:end].text))
                 taken.update(range(ent.start, ent.end))  # nor is "Pro" of "Pro-Brexit" a name of its own
                 continue
             cand = _Candidate(start, end, label, text, role=title)
@@ -582,8 +587,6 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 left += 1  # "Mr Balls said": the surname of a person named before ("Ed Balls"), as the NER's names are cut
                 honorific = True
             words = doc[left:tok.i + 1]
-            if tok.lower_ in TITLE_HEADS and all(t.lower_ in TITLE_WORDS or t.ent_type_ == "NORP" for t in words):
-                continue  # "the Democratic Minority Leader … has accused": a role, no name
             if (left < tok.i or honorific) and all(t.text[:1].isupper() for t in words) and not taken.intersection(range(left, tok.i + 1)):
                 out.append(_Candidate(left, tok.i + 1, "PERSON" if honorific else "NAME", words.text))
                 taken.update(range(left, tok.i + 1))
@@ -605,6 +608,11 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 and (j == i or _stem(doc[j].text) not in heads.lower):
             j += 1
         words = doc[i:j]
+        if _EXIT.match(doc[j - 1].text):
+            out.append(_Candidate(j - 1, j, "EVENT", doc[j - 1].text))  # "a No-Deal Brexit": the event, not a name
+            taken.update(range(i, j))
+            i = j
+            continue
         single_acronym = j == i + 1 and _ACRONYM.match(tok.text) and len(tok.text) >= 3 and tok.text not in COMMON_ACRONYMS
         if j == i + 1 and tok.is_alpha and len(tok) >= 3 and _scored(doc, i):
             out.append(_Candidate(i, j, "ORG", tok.text))  # a side with its score in a line of results: "Glamorgan 259"
@@ -650,8 +658,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
 # Words a hyphen joins to a name to make an attitude to it: "pro-Brexit", "anti-U.S.", "post-Soviet" (lower case:
 # "Anti-Defamation League" and "Post-Gazette" are names).
 _STANCE_WORDS = {"pro", "anti", "non", "neo", "post", "pre"}
-# A country's leaving a union, named after it: Brexit, Grexit, Frexit, Italexit, Czexit.
-_EXIT = re.compile(r"^[A-Z][a-z]{0,5}exit$")
+# A country's leaving a union, named after it: Brexit, Grexit, Frexit, Italexit, Czexit (BREXIT in a headline).
+_EXIT = re.compile(r"^(?:[A-Z][a-z]{0,5}exit|[A-Z]{1,6}EXIT)$")
 
 # Prefixes that make a demonym an attitude, not a name: "Pro-Russian", "Anti-American" (capitalised at a sentence start).
 _STANCE_PREFIXES = {"pro", "anti", "non", "ex", "neo", "post", "pre"}
@@ -949,16 +957,6 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
     return added
 
 
-def _outlets(cands: list[_Candidate]) -> None:
-    """News outlets and platforms the NER took for a person or a place ("Twitter said", "on Reddit") are
-    organisations; not a name some person here bears ("Bloomberg" after "Michael Bloomberg")."""
-    surnames = {c.name.split()[-1] for c in cands if c.label == "PERSON" and len(c.name.split()) >= 2}
-    for c in cands:
-        if c.label in {"PERSON", "GPE", "LOC", "NAME", "FAC", "WORK_OF_ART", "PRODUCT", "NORP"} and c.place is None and (
-                c.name in outlets()) and c.name not in surnames and (c.target is None or c.target.name in outlets()):
-            c.label = "ORG"
-
-
 # Words that open a line of credits: "By Andrew Hay, Reuters", "Reporting by Nick Brown; Editing by Will Dunham".
 _CREDIT_WORDS = {"reporting", "editing", "writing", "written", "compiled", "additional", "story", "photos", "words", "text"}
 
@@ -967,9 +965,18 @@ def _line_start(doc: Doc, i: int) -> bool:
     return i == 0 or "\n" in doc[i - 1].text_with_ws
 
 
-def _in_byline(doc: Doc, start: int) -> bool:
+def _in_byline(doc: Doc, start: int, end: int) -> bool:
     """Whether a name stands in a byline or a line of credits: a line that opens "By NAME", or "Reporting by NAME"
-    (other names may come first: "By Jo Biddle and Nick Brown")."""
+    (other names may come first: "By Jo Biddle and Nick Brown"), and says nothing more than credits up to its end or
+    a colon: no possessive after the name ("By Trump's own account"), no finite verb ("Written by Maria Ressa, the
+    piece argued")."""
+    if end < len(doc) and doc[end].tag_ == "POS":
+        return False
+    j = end
+    while j < len(doc) and "\n" not in doc[j].text and doc[j].text != ":":
+        if doc[j].tag_ in {"VBD", "VBZ", "VBP", "MD"}:
+            return False
+        j += 1
     k = start - 1
     while k >= 0 and (doc[k].text in {"and", "&"} or doc[k].ent_type_ == "PERSON" or doc[k].pos_ == "PROPN" and not doc[k].ent_type_):
         k -= 1
@@ -986,10 +993,14 @@ def _in_byline(doc: Doc, start: int) -> bool:
 def _without_bylines(doc: Doc, cands: list[_Candidate]) -> list[_Candidate]:
     """The candidates without the writers the byline credits: an author is no actor of the story, and a name left
     among the actors drew the story's people to it ("By Andrew Hay, Reuters: The boy was among 11 children")."""
-    credited = {id(c) for c in cands if c.label in {"PERSON", "NAME"} and _in_byline(doc, c.start)}
+    credited = {id(c) for c in cands if c.label in {"PERSON", "NAME"} and _in_byline(doc, c.start, c.end)}
     if not credited:
         return cands
-    return [c for c in cands if id(c) not in credited and (c.target is None or id(c.target) not in credited)]
+    kept = [c for c in cands if id(c) not in credited]
+    for c in kept:
+        if c.target is not None and id(c.target) in credited:
+            c.target = None  # "Corbyn said" under "By Jeremy Corbyn": the writer is in the story, named on his own
+    return kept
 
 
 def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
@@ -1005,7 +1016,6 @@ def find_mentions(doc: Doc, tokens: list | None = None) -> list[_Candidate]:
     added = _propagate(doc, cands, heads)
     _teams(doc, added, placelike={c.name for c in cands if c.label in {"GPE", "LOC", "FAC"}})
     cands = _without_bylines(doc, sorted(cands + added, key=lambda c: c.start))
-    _outlets(cands)
     for c in cands:
         if c.role is None and (c.label == "PERSON" or (c.target is not None and c.target.label == "PERSON")):
             c.role = _role_before(tokens if tokens is not None else doc, c.start) or _role_apposition(doc[c.start:c.end])

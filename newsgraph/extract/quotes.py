@@ -307,8 +307,11 @@ def _next_paragraph(ctx: Context, starts: list[int], found: list[_Found], qs: Qu
                       or not words.rstrip().endswith((".", "!", "?", "\u2026"))):
         return False  # the paragraph is the quote, in sentences ("Trump walked onto the stage, chanting" is not)
     capital = [w for w in words.split() if w.strip("\"'(),:;.!?").lower() not in _SMALL_WORDS]
-    if len(words.split()) <= 8 and all(w.strip("\"'(),:;.!?")[:1].isupper() or not w[:1].isalpha() for w in capital):
-        return False  # a title on its line ("All Bets Are Off.", "Coal Isn't the Villain.")
+    if all(w.strip("\"'(),:;.!?")[:1].isupper() or not w[:1].isalpha() for w in capital):
+        return False  # a title on its line ("All Bets Are Off.", "What Is the Real Cost of Brexit for Britain?")
+    after = text[(text.find("\n", qs.close) + 1 or len(text)):].lstrip()
+    if re.match(r"(?:That|This|Such|So|Those)\b|[\u2014\u2013\u2015-]", after):
+        return False  # the next paragraph says whose words they were ("That was the headline of a column by …")
     prev.parts.append((qs.start, qs.end))
     prev.closes = qs.close
     return True

@@ -136,7 +136,7 @@ IDIOM_OBJECTS: dict[str, dict[str, str]] = {
     "grant": _objects(STATEMENT=frozenset({"interview", "interviews"}), OTHER=_NO_GOODS - {"time"}),
     "deliver": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS),
     "provide": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS - {"time"}),
-    "offer": _objects(STATEMENT=_SAID),
+    "offer": _objects(STATEMENT=_SAID - {"talk"}),  # "offered talks" are talks
     "spend": _objects(OTHER=_TIME_SPENT),
     # "sent a letter to MCI's board" is written words, not a deployment
     "send": _objects(STATEMENT=frozenset({
@@ -146,7 +146,7 @@ IDIOM_OBJECTS: dict[str, dict[str, str]] = {
 }
 # What a plan, a crowd or a police patrol is "met with" meets nobody: "were met with gunfire", "met with resistance".
 MET_WITH = frozenset({
-    "gunfire", "fire", "bullet", "resistance", "criticism", "skepticism", "scepticism", "opposition", "protest", "anger",
+    "gunfire", "fire", "bullet", "resistance", "criticism", "skepticism", "scepticism", "protest", "anger",
     "outrage", "silence", "approval", "applause", "derision", "ridicule", "disbelief", "suspicion", "hostility",
     "success", "failure", "violence", "force", "gas", "cheer", "boo", "jeer", "indifference", "dismay", "alarm",
     "concern", "praise", "scorn", "laughter", "acclaim", "enthusiasm", "backlash", "rejection", "resentment", "fury",
@@ -158,7 +158,8 @@ SIGNED = frozenset({
     "decree", "charter", "protocol", "petition", "document", "documents", "legislation", "convention", "armistice",
     "ceasefire", "truce", "communique", "deals", "agreements", "treaties", "accords", "pacts", "contracts", "laws",
     "bills", "orders", "decrees", "letter", "statement", "resolution", "budget", "mou", "deed", "lease", "pledge",
-    "partnership", "alliance", "compact", "settlement", "framework", "motion",
+    "partnership", "alliance", "compact", "settlement", "framework", "motion", "measure", "measures", "package", "act",
+    "acts",
 })
 # Verbs that name or describe their object ("called the move a bad deal", "called it pragmatic"): with a second
 # complement after the object the verb is a statement about it, not a call to it.

@@ -50,7 +50,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from newsgraph.lexicons.names import (
     ACRONYM_SKIPPABLE, AFTER_NAME, EAST_ASIAN_SURNAMES, LEGAL_SUFFIXES, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PEERAGE,
     PLACE_HEADS,
-    family_name, first_names, given_name,
+    family_name, first_names, given_name, outlets,
     acronym_letters, initials_match, is_east_asian_order, spelling_needs,
 )
 from newsgraph.lexicons.places import fold, from_table, gazetteer, table_spelling
@@ -1410,7 +1410,10 @@ def _type(ms: _Mentions, c: _Cluster) -> str:
     for form in forms:
         words = form.split()
         last = words[-1].lower().rstrip(".,") if words else ""
-        if form.isupper() and table_spelling(form) in gaz.capitals:
+        if form in outlets():
+            votes["organization"] += 2 + n  # "Twitter", "Breitbart", "Reddit": an outlet or platform the NER took for
+            # a person or a place (typed here, not in the mentions, so that coreference reads them as before)
+        elif form.isupper() and table_spelling(form) in gaz.capitals:
             votes["place"] += 2 + n  # "BUCHAREST" opening a dateline: a city, though written like an acronym
         elif len(words) >= 2 and words[-1].lower() in LEGAL_SUFFIXES:
             votes["organization"] += 2 + n
