@@ -593,3 +593,12 @@ def test_a_channel_is_not_whom_a_call_is_on(analyze_text):
     events = _events(analyze_text("Juan Mendez called on Twitter for protests against Evo Morales."))
     call = _find(events, "call for", subject=["Juan Mendez"])
     assert "Twitter" not in call["roles"].get("object", [])
+
+
+def test_a_title_in_quotation_marks_holds_no_event(analyze_text):
+    """CBS News' "Face the Nation" names a programme: "Face" is no event there (the PTC audit), and the sentence's
+    own events stay."""
+    events = _events(analyze_text("Rand Paul said on CNN\u2019s \u201cState of the Union\u201d and CBS News\u2019 "
+                                  "\u201cFace the Nation\u201d on Sunday that he would block Gina Haspel."))
+    assert not [e for e in events if e["predicate"] == "face"]
+    assert _find(events, "block")["type"] == "COERCE"

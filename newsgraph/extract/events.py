@@ -32,9 +32,10 @@ import numpy as np
 from spacy.attrs import HEAD, LOWER
 from spacy.tokens import Token
 
-from newsgraph.extract import Context
+from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.extract.doers import orphan_subject, would_be_doer
+from newsgraph.extract.quote_marks import quoted_spans
 from newsgraph.lexicons.events import (
     FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SIGNED, SPEECH, SPEECH_NOUNS,
@@ -871,18 +872,37 @@ class _Events:
         )
 
 
+# Small words a title leaves in lower case ("Face the Nation", "State of the Union").
+_TITLE_SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
+
+
+def _in_titles(ctx: Context) -> set[int]:
+    """Tokens inside a title in quotation marks: `CBS News' "Face the Nation"` names a programme, and "Face" is no
+    event (a title: two to eight words in Title Case, without a sentence's end)."""
+    text = parsed_text(ctx.doc)
+    inside: set[int] = set()
+    for qs in quoted_spans(text):
+        words = text[qs.start: qs.end].split()
+        if not 2 <= len(words) <= 8 or words[-1][-1:] in {".", "!", "?"}:
+            continue
+        if all(w[:1].isupper() or w.lower() in _TITLE_SMALL or not w[:1].isalpha() for w in words):
+            inside.update(t.i for t in ctx.doc.char_span(qs.start, qs.end, alignment_mode="expand") or ())
+    return inside
+
+
 def extract(ctx: Context) -> None:
     if not ctx.result.mentions:
         return
     ev = _Events(ctx)
+    titles = _in_titles(ctx)
     drafts = []
     for tok in ev.toks:
-        if tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and tok.i not in titles:
             d = ev.verbal(tok)
             if d is not None:
                 drafts.append(d)
     for tok in ev.toks:
-        if tok.pos_ == "NOUN":
+        if tok.pos_ == "NOUN" and tok.i not in titles:
             d = ev.nominal(tok)
             if d is not None:
                 drafts.append(d)
