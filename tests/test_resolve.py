@@ -1159,3 +1159,22 @@ def test_an_outlet_is_an_organisation_whatever_the_ner_called_it(seeds_conn):
     organisation, at the entity (its mentions keep the NER's label, as coreference reads them)."""
     assert tuple(seeds_conn.execute("SELECT type FROM entities WHERE name = 'Breitbart'").fetchone()) == ("organization",)
     assert tuple(seeds_conn.execute("SELECT label FROM mentions WHERE name = 'Breitbart'").fetchone()) == ("PERSON",)
+
+
+def test_an_acronym_used_throughout_names_what_one_text_spells_out_once(tmp_path):
+    """CNN was "Clown News Network" for all three PTC articles that name it, after one article's jibe: an expansion
+    written once beside an acronym used throughout does not name the entity; one written often does."""
+    from newsgraph.run import build
+    from newsgraph.store.sqlite import open_store
+
+    corpus = _mini_corpus(tmp_path, {
+        "a.txt": "CNN sued the White House on Tuesday. CNN said the ban was unlawful, and CNN asked for a hearing.",
+        "b.txt": "Fox joined the Clown News Network (CNN) in the lawsuit. CNN and Fox both filed briefs.",
+        "c.txt": "The European Union (EU) fined Google. The European Union said the EU would appeal nothing.",
+    })
+    db = tmp_path / "kb.db"
+    build([str(corpus)], str(db))
+    with open_store(db, readonly=True) as store:
+        names = {r[0] for r in store.conn.execute("SELECT name FROM entities")}
+    assert "CNN" in names and "Clown News Network" not in names
+    assert "European Union" in names

@@ -1472,7 +1472,13 @@ def _display(ms: _Mentions, c: _Cluster) -> str:
         forms = every
     longest = max(len(f.split()) for f in forms)
     full = {f: k for f, k in forms.items() if len(f.split()) == longest or (longest > 1 and len(f.split()) >= 2)}
-    return max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
+    best = max(full, key=lambda f: (len(f.split()) >= 2, full[f], f != fold(f), f))
+    acronyms = [f for f in forms if _ACRONYM.match(f) and forms[f] >= 4]
+    if full[best] == 1 and len(best.split()) >= 2 and acronyms:
+        # an expansion written once beside an acronym used throughout: the acronym is the name ("CNN", not one
+        # article's "Clown News Network"; "OPEC" after one "Organization of the Petroleum Exporting Countries")
+        return max(acronyms, key=lambda f: (forms[f], f))
+    return best
 
 
 def entity_tables(ms: _Mentions, uf: _Union, row_ids=None, tally: _Tally | None = None) -> EntityTables:
