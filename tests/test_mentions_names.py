@@ -384,3 +384,12 @@ def test_a_body_before_a_title_keeps_only_a_seats_name(analyze_text):
     assert "White House" in names(b) and "White House National Security" not in names(b)
     c = analyze_text("Maduro threatened to jail Venezuelan National Assembly Leader Juan Guaido.")
     assert "Venezuelan National Assembly" in names(c)  # a body of its own, not a seat's name with title words
+
+
+def test_a_capital_a_distance_is_measured_from_is_the_city(analyze_text):
+    """"35 miles from Seoul" is the city (the seeds' audit found Seoul merged into South Korea); "support from
+    Beijing" is the government."""
+    a = analyze_text("North Korea's border sits only 35 miles from Seoul. Pyongyang got support from Beijing. "
+                     "The tanks stood far away from Moscow.")
+    assert {m.text: m.place for m in a.mentions if m.text in {"Seoul", "Beijing", "Moscow"}} == {
+        "Seoul": None, "Beijing": "CN", "Moscow": None}

@@ -253,6 +253,8 @@ def _acts(doc: Doc, start: int, end: int) -> bool:
         if prep.lower_ in ACTOR_PREPS:
             return True
         if prep.lower_ in {"to", "from"} and governor.lemma_.lower() not in MOTION:
+            if any(c.dep_ == "npadvmod" for c in prep.children) or prep.i > 0 and prep.nbor(-1).lower_ == "away":
+                return False  # "35 miles from Seoul", "far away from Moscow": a distance to the city
             siblings = {c.lower_ for c in governor.children if c.dep_ == "prep"}
             if {"to", "from"} <= siblings:
                 return False
