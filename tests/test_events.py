@@ -256,6 +256,12 @@ IDIOMS = [
     ("Rick Gates worked for Donald Trump.", "work", "Rick Gates", "OTHER", []),
     ("Cuba worked closely with Russia.", "work", "Cuba", "COOPERATE", []),
     ("Donald Trump sold out America to Russia.", "sell out", "Donald Trump", "OTHER", []),
+    # and where the same verbs keep their own type (the review's edge sentences)
+    ("The IMF gave Ukraine a $3.9bn boost.", "give", "IMF", "FINANCE", [3.9e9]),
+    ("Nicolas Maduro offered talks to Juan Guaido.", "offer", "Nicolas Maduro", "CONSULT", []),
+    ("Donald Trump signed the measure into law.", "sign", "Donald Trump", "AGREE", []),
+    ("Russia and China are working to undermine the sanctions.", "work", "Russia", "COOPERATE", []),
+    ("Rosneft sold out its stake in the venture to Chevron.", "sell out", "Rosneft", "TRADE", []),
 ]
 
 
@@ -271,6 +277,7 @@ def test_idiom_types(analyze_text, text, predicate, subject, type_, amounts):
     ("Officers Anthony Morelli and Eric Joering were met with gunfire.", "OTHER"),
     ("Boris Johnson met with fierce resistance in Scotland.", "OTHER"),
     ("Vladimir Putin met with Nicolas Maduro.", "MEET"),
+    ("Norwegian diplomats met with the opposition in Oslo.", "MEET"),
 ])
 def test_met_with_a_reaction_meets_nobody(analyze_text, text, type_):
     assert _find(_events(analyze_text(text)), "meet")["type"] == type_

@@ -111,17 +111,21 @@ def _mini_corpus(tmp_path, texts):
     return d
 
 
-def test_typos_do_not_merge_without_shared_context(tmp_path):
+def _built(tmp_path, texts):
+    """The store built from a few texts, open read-only (use it as a context manager)."""
     from newsgraph.run import build
     from newsgraph.store.sqlite import open_store
 
-    corpus = _mini_corpus(tmp_path, {
+    db = tmp_path / "kb.db"
+    build([str(_mini_corpus(tmp_path, texts))], str(db))
+    return open_store(db, readonly=True)
+
+
+def test_typos_do_not_merge_without_shared_context(tmp_path):
+    with _built(tmp_path, {
         "a.txt": "Finance minister Carla Montero met bankers in Lisbon on Monday. Montero said the bond sale would go ahead.",
         "b.txt": "The striker Carlo Montera scored twice for the home side in Porto. Montera thanked the fans after the match.",
-    })
-    db = tmp_path / "kb.db"
-    build([str(corpus)], str(db))
-    with open_store(db, readonly=True) as store:
+    }) as store:
         ids = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name LIKE 'Carl%Monter%'")}
     assert len(ids) == 2
 
@@ -171,16 +175,10 @@ def test_unknown_name_is_a_clear_error(seeds_db):
 
 
 def test_typos_merge_when_the_context_agrees(tmp_path):
-    from newsgraph.run import build
-    from newsgraph.store.sqlite import open_store
-
-    corpus = _mini_corpus(tmp_path, {
+    with _built(tmp_path, {
         "a.txt": "Opposition leader Alexei Navalny said Vladimir Putin and the Kremlin were financing Caracas. Navalny spoke in Moscow.",
         "b.txt": "Alexei Navalni, the opposition figure, accused Vladimir Putin of wasting money; the Kremlin did not answer Navalni.",
-    })
-    db = tmp_path / "kb.db"
-    build([str(corpus)], str(db))
-    with open_store(db, readonly=True) as store:
+    }) as store:
         ids = {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name LIKE 'Alexei Naval%'")}
         ids |= {r[0] for r in store.conn.execute("SELECT entity FROM mentions WHERE name LIKE 'Naval%'")}
         reasons = [r[0] for r in store.conn.execute("SELECT reason FROM merges WHERE reason LIKE 'near-spelling%'")]
@@ -1116,17 +1114,11 @@ def test_the_users_merge_takes_any_name_of_an_entity_not_only_its_first():
 def test_names_in_capitals_meet_the_table_of_states(tmp_path):
     """A dateline or headline in capitals ("HONG KONG 1996-08-22", "CRICKET - SRI LANKA V AUSTRALIA") names the state the
     table spells otherwise, and a capital city written so is a place, not an acronym's organisation."""
-    from newsgraph.run import build
-    from newsgraph.store.sqlite import open_store
-
-    corpus = _mini_corpus(tmp_path, {
+    with _built(tmp_path, {
         "a.txt": "HONG KONG 1996-08-22\n\nShares in Hong Kong closed higher on Thursday as banks gained.\n",
         "b.txt": "BUCHAREST 1996-08-22\n\nThe finance ministry said on Thursday that the budget gap had narrowed.\n",
         "c.txt": "CRICKET - SRI LANKA V AUSTRALIA\n\nThe home side won the toss and chose to bat on a dry pitch.\n",
-    })
-    db = tmp_path / "kb.db"
-    build([str(corpus)], str(db))
-    with open_store(db, readonly=True) as store:
+    }) as store:
         rows = {r[0]: (r[1], r[2], r[3]) for r in store.conn.execute(
             "SELECT m.text, m.entity, e.type, m.place FROM mentions m JOIN entities e ON e.id = m.entity WHERE m.text = upper(m.text)")}
         hong_kong = {r[0] for r in store.conn.execute("SELECT DISTINCT entity FROM mentions WHERE text IN ('HONG KONG', 'Hong Kong')")}
@@ -1164,17 +1156,11 @@ def test_an_outlet_is_an_organisation_whatever_the_ner_called_it(seeds_conn):
 def test_an_acronym_used_throughout_names_what_one_text_spells_out_once(tmp_path):
     """CNN was "Clown News Network" for all three PTC articles that name it, after one article's jibe: an expansion
     written once beside an acronym used throughout does not name the entity; one written often does."""
-    from newsgraph.run import build
-    from newsgraph.store.sqlite import open_store
-
-    corpus = _mini_corpus(tmp_path, {
+    with _built(tmp_path, {
         "a.txt": "CNN sued the White House on Tuesday. CNN said the ban was unlawful, and CNN asked for a hearing.",
         "b.txt": "Fox joined the Clown News Network (CNN) in the lawsuit. CNN and Fox both filed briefs.",
         "c.txt": "The European Union (EU) fined Google. The European Union said the EU would appeal nothing.",
-    })
-    db = tmp_path / "kb.db"
-    build([str(corpus)], str(db))
-    with open_store(db, readonly=True) as store:
+    }) as store:
         names = {r[0] for r in store.conn.execute("SELECT name FROM entities")}
     assert "CNN" in names and "Clown News Network" not in names
     assert "European Union" in names
