@@ -609,3 +609,13 @@ def test_a_title_in_quotation_marks_holds_no_event(analyze_text):
                                   "\u201cFace the Nation\u201d on Sunday that he would block Gina Haspel."))
     assert not [e for e in events if e["predicate"] == "face"]
     assert _find(events, "block")["type"] == "COERCE"
+
+
+@pytest.mark.parametrize("text,predicate,giver,receiver", [
+    ("Nicolas Maduro has been mortgaging part of the country's oil resources in exchange for financial and military "
+     "support from Moscow.", "support", "Moscow", "Nicolas Maduro"),  # seed 003: the support had no receiver
+    ("Nicolas Maduro stayed in power thanks to support from Cuba.", "support", "Cuba", "Nicolas Maduro"),
+])
+def test_help_in_exchange_for_or_thanks_to_goes_to_the_clauses_subject(analyze_text, text, predicate, giver, receiver):
+    ev = _find(_events(analyze_text(text)), predicate)
+    assert ev["roles"]["origin"] == [giver] and ev["roles"]["recipient"] == [receiver]

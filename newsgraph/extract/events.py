@@ -556,11 +556,19 @@ class _Events:
 
     def _helped_clause(self, noun: Token, sense: Sense, draft: _Draft) -> None:
         """Help given "with" a clause goes to that clause's subject: "Venezuela has become a failed state ..., with
-        assistance from China" (China → Venezuela), "the spear Maduro is using, with Cuban assistance" (Cuba → Maduro)."""
+        assistance from China" (China → Venezuela), "the spear Maduro is using, with Cuban assistance" (Cuba → Maduro);
+        so does help "in exchange for" which or "thanks to" which it acts ("Maduro has been mortgaging … in exchange
+        for financial and military support from Moscow")."""
         prep = noun.head
-        if sense.type not in WITH_HELP_TYPES or noun.dep_ != "pobj" or prep.lower_ != "with" or prep.dep_ != "prep":
+        if sense.type not in WITH_HELP_TYPES or noun.dep_ != "pobj" or prep.dep_ != "prep":
             return
         verb = prep.head
+        if prep.lower_ == "for" and verb.lower_ == "exchange" and verb.head.lower_ == "in" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "in exchange for support"
+        elif prep.lower_ == "to" and prep.i > 0 and prep.nbor(-1).lower_ == "thanks":
+            verb = verb.head if verb.lower_ == "thanks" else verb  # "stayed in power thanks to support from Cuba"
+        elif prep.lower_ != "with":
+            return
         if verb.pos_ in NOUN_TAGS and verb.dep_ in {"dobj", "attr", "oprd"}:
             verb = verb.head  # "kept power with Cuban assistance": the phrase hangs on the object
         if verb.pos_ not in {"VERB", "AUX"} or any(r in {"recipient", "object"} for r, _, m in draft.roles if m is not None):
