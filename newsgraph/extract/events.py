@@ -35,7 +35,7 @@ from spacy.tokens import Token
 from newsgraph.extract import Context, parsed_text
 from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS, SPEAKER_PRONOUNS, Coreference
 from newsgraph.extract.doers import orphan_subject, would_be_doer
-from newsgraph.extract.quote_marks import quoted_spans
+from newsgraph.extract.quote_marks import quoted_spans, title_case
 from newsgraph.lexicons.events import (
     FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SIGNED, SPEECH, SPEECH_NOUNS,
@@ -182,7 +182,7 @@ class _Events:
         # "Maduro's Cuban advisers" Cubans
         inner = sorted((c for c in self.kids[tok.i] if c.dep_ in {"poss", "compound", "amod", "nmod"}), key=lambda c: c.dep_ == "poss")
         if low in PROXY_NOUNS or lemma in PROXY_NOUNS:
-            inner += [g for c in self.kids[tok.i] if c.dep_ == "prep" and c.lower_ == "of" for g in self.kids[c.i] if g.dep_ == "pobj"]
+            inner += self._prep_objects(tok, "of")
         for c in inner:
             m = self.ctx.mention_of(c)
             if m is None and c.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
@@ -594,7 +594,7 @@ class _Events:
             return [], None
         things = [c for c in self.kids[verb.i] if c.dep_ in {"dobj", "nsubjpass"}]
         if lemma in {"provide", "supply"}:  # "provide Congress with the findings"
-            things += [g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with" for g in self.kids[c.i] if g.dep_ == "pobj"]
+            things += self._prep_objects(verb, "with")
         things += [g for c in things for g in self.kids[c.i] if g.dep_ == "compound"]  # "the thumbs-up"
 
         def kind(c: Token) -> str | None:
@@ -610,11 +610,14 @@ class _Events:
         found = [c for c in things if kind(c)]
         return (found, kind(found[0])) if found else ([], None)
 
+    def _prep_objects(self, tok: Token, word: str) -> list[Token]:
+        """The objects of a token's preposition `word`: "met with gunfire" -> gunfire."""
+        return [g for c in self.kids[tok.i] if c.dep_ == "prep" and c.lower_ == word for g in self.kids[c.i] if g.dep_ == "pobj"]
+
     def _met_with_a_thing(self, verb: Token) -> bool:
         if verb.lemma_.lower() != "meet":
             return False
-        withs = [g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with" for g in self.kids[c.i] if g.dep_ == "pobj"]
-        return any(g.lemma_.lower() in MET_WITH for g in withs)
+        return any(g.lemma_.lower() in MET_WITH for g in self._prep_objects(verb, "with"))
 
     def _actor_like(self, tok: Token) -> bool:
         return (self.ctx.mention_of(tok) is not None or tok.pos_ in {"PROPN", "PRON"}
@@ -880,10 +883,6 @@ class _Events:
         )
 
 
-# Small words a title leaves in lower case ("Face the Nation", "State of the Union").
-_TITLE_SMALL = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
-
-
 def _in_titles(ctx: Context) -> set[int]:
     """Tokens inside a title in quotation marks: `CBS News' "Face the Nation"` names a programme, and "Face" is no
     event (a title: two to eight words in Title Case, without a sentence's end)."""
@@ -893,7 +892,7 @@ def _in_titles(ctx: Context) -> set[int]:
         words = text[qs.start: qs.end].split()
         if not 2 <= len(words) <= 8 or words[-1][-1:] in {".", "!", "?"}:
             continue
-        if all(w[:1].isupper() or w.lower() in _TITLE_SMALL or not w[:1].isalpha() for w in words):
+        if title_case(words):
             inside.update(t.i for t in ctx.doc.char_span(qs.start, qs.end, alignment_mode="expand") or ())
     return inside
 

@@ -561,11 +561,10 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
                 continue
             if _EXIT.match(doc[end - 1].text) and label in {"PERSON", "ORG", "NAME", "GPE", "NORP", "EVENT", "FAC", "LOC", "PRODUCT"}:
                 # "Brexit", "a Soft Brexit": a country's leaving a union is an event, written with no adjective of
-                # its own, and no person the NER took it for ("post-Brexit" is one word, and one event)
-                first = start if end - start == 3 and doc[start].lower_ in _STANCE_WORDS else end - 1
-                if taken.intersection(range(first, end)):
+                # its own, and no person the NER took it for ("post-Brexit" was taken whole above)
+                if end - 1 in taken:
                     continue
-                out.append(_Candidate(first, end, "EVENT", doc[first:end].text))
+                out.append(_Candidate(end - 1, end, "EVENT", doc[end - 1].text))
                 taken.update(range(ent.start, ent.end))  # nor is "Pro" of "Pro-Brexit" a name of its own
                 continue
             cand = _Candidate(start, end, label, text, role=title)
@@ -657,14 +656,13 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     return out
 
 
-# Words a hyphen joins to a name to make an attitude to it: "pro-Brexit", "anti-U.S.", "post-Soviet" (lower case:
-# "Anti-Defamation League" and "Post-Gazette" are names).
-_STANCE_WORDS = {"pro", "anti", "non", "neo", "post", "pre"}
-# A country's leaving a union, named after it: Brexit, Grexit, Frexit, Italexit, Czexit (BREXIT in a headline).
-_EXIT = re.compile(r"^(?:[A-Z][a-z]{0,5}exit|[A-Z]{1,6}EXIT)$")
-
 # Prefixes that make a demonym an attitude, not a name: "Pro-Russian", "Anti-American" (capitalised at a sentence start).
 _STANCE_PREFIXES = {"pro", "anti", "non", "ex", "neo", "post", "pre"}
+# The same joined by a hyphen to any name: "pro-Brexit", "anti-U.S.", "post-Soviet" (lower case: "Anti-Defamation
+# League" and "Post-Gazette" are names); not "ex-", which names a former holder.
+_STANCE_WORDS = _STANCE_PREFIXES - {"ex"}
+# A country's leaving a union, named after it: Brexit, Grexit, Frexit, Italexit, Czexit (BREXIT in a headline).
+_EXIT = re.compile(r"^(?:[A-Z][a-z]{0,5}exit|[A-Z]{1,6}EXIT)$")
 
 
 def _demonym_inside_name(doc: Doc, ent: Span, start: int, end: int, heads: _Headings) -> bool:

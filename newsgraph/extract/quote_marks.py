@@ -39,6 +39,18 @@ _SINGLE_CLOSE = re.compile(r"(?<=[^\s'])'(?=[\s.,;:!?)\]—–-]|$)", re.MULTILI
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
+# Small words a title leaves in lower case ("Face the Nation", "Coal Isn't the Villain").
+SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
+
+
+def title_case(words: list[str]) -> bool:
+    """Whether words in quotation marks are written as a title: every word but the small ones capitalised (or no
+    letter), at least one of them ("Meet the Press", "All Bets Are Off.")."""
+    capital = [w.strip("\"'(),:;.!?") for w in words]
+    capital = [w for w in capital if w.lower() not in SMALL_WORDS]
+    return bool(capital) and all(w[:1].isupper() or not w[:1].isalpha() for w in capital)
+
+
 @dataclass(frozen=True, slots=True)
 class QuotedSpan:
     """The content between an opening and a closing mark, in canonical offsets (marks excluded)."""

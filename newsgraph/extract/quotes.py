@@ -50,7 +50,7 @@ from spacy.symbols import ADJ, AUX, NOUN, VERB
 from spacy.tokens import Span, Token
 
 from newsgraph.extract import Context, parsed_text
-from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans
+from newsgraph.extract.quote_marks import QuotedSpan, quoted_spans, single_quoted_spans, title_case
 from newsgraph.extract.quote_speakers import (
     CLAIM_VERBS, GLUED_FORMS, NOT_SPEAKERS, Source, gender_of_pronoun, inverted_subject, is_cue, person_gender, speaker,
     named_before, subject_of, subject_since,
@@ -116,7 +116,6 @@ _TERM_VERBS = frozenset({"call", "dub", "term", "name", "label", "know", "brand"
 _VOICES = frozenset({"i", "we"})
 # Cues whose subject "it" is a document or a recording: "It says the campaign violated …", "It shows an officer …".
 _DOCUMENT_CUES = frozenset({"say", "show", "state", "find", "report", "conclude", "note", "indicate", "suggest", "warn"})
-_SMALL_WORDS = frozenset({"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with", "by", "from", "or", "&"})
 # Cue verbs that show, obtain or keep the things named here rather than attribute them.
 _NP_OTHER_SENSE = frozenset({"show", "find", "maintain", "seek"})
 _NOT_CONTENT_OBJECTS = frozenset("way ways sign signs means relationship relationships relations ties contact".split())
@@ -303,13 +302,13 @@ def _next_paragraph(ctx: Context, starts: list[int], found: list[_Found], qs: Qu
     words = text[qs.start: qs.end]
     if len(words.split()) < _MIN_UNATTRIBUTED_WORDS:
         return False
-    if qs.closed and (text[qs.close + 1: (text.find("\n", qs.close) + 1 or len(text) + 1) - 1].strip()
-                      or not words.rstrip().endswith((".", "!", "?", "\u2026"))):
+    line_end = text.find("\n", qs.close)
+    line_end = len(text) if line_end < 0 else line_end
+    if qs.closed and (text[qs.close + 1: line_end].strip() or not words.rstrip().endswith((".", "!", "?", "\u2026"))):
         return False  # the paragraph is the quote, in sentences ("Trump walked onto the stage, chanting" is not)
-    capital = [w for w in words.split() if w.strip("\"'(),:;.!?").lower() not in _SMALL_WORDS]
-    if all(w.strip("\"'(),:;.!?")[:1].isupper() or not w[:1].isalpha() for w in capital):
+    if title_case(words.split()):
         return False  # a title on its line ("All Bets Are Off.", "What Is the Real Cost of Brexit for Britain?")
-    after = text[(text.find("\n", qs.close) + 1 or len(text)):].lstrip()
+    after = text[line_end + 1:].lstrip()
     if re.match(r"(?:That|This|Such|So|Those)\b|[\u2014\u2013\u2015-]", after):
         return False  # the next paragraph says whose words they were ("That was the headline of a column by …")
     prev.parts.append((qs.start, qs.end))
@@ -344,8 +343,7 @@ def _is_title(ctx: Context, starts: list[int], qs: QuotedSpan, inside: Span) -> 
     i = bisect.bisect_left(starts, qs.open) - 1
     if i >= 0 and ctx.doc[i].tag_ == "POS":
         return True
-    capital = [w for w in words if w.strip("\"'(),:;").lower() not in _SMALL_WORDS]
-    return bool(capital) and all(w.strip("\"'(),:;")[:1].isupper() or not w.strip("\"'(),:;")[:1].isalpha() for w in capital) and len(words) > 1
+    return len(words) > 1 and title_case(words)
 
 
 def _is_term(ctx: Context, starts: list[int], qs: QuotedSpan) -> bool:

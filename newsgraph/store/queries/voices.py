@@ -111,6 +111,9 @@ def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | No
         sql += f" LIMIT {int(limit)}"
     out = []
     events = _events_inside(conn)
+    if entity is not None:
+        named = conn.execute("SELECT name FROM entities WHERE id = ?", (entity,)).fetchone()
+        entity_name = named[0] if named else entity
     for r in conn.execute(sql, args):
         row = dict(r)
         row["events"] = events.get(r["id"], [])
@@ -121,8 +124,7 @@ def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | No
         if entity is not None and r["speaker"] != entity and r["affiliation"] != entity:
             # one of the state's officials: said for it, by them
             row["speaks_for"] = entity
-            state = conn.execute("SELECT name FROM entities WHERE id = ?", (entity,)).fetchone()
-            row["speaker_display"] = f"{row['speaker_display']} (for {state[0] if state else entity})"
+            row["speaker_display"] = f"{row['speaker_display']} (for {entity_name})"
         row["parts"] = json.loads(r["parts"]) if r["parts"] else []
         row["source"] = source_name(r["outlet"], r["path"], r["title"])
         out.append(row)
