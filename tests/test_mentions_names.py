@@ -367,6 +367,26 @@ def test_a_writer_in_the_byline_is_no_actor(analyze_text):
     assert not {"Andrew Hay", "Nick Brown", "Jo Biddle", "Will Dunham"} & set(names)
 
 
+def test_a_pictures_credit_names_no_actor(analyze_text):
+    """Photographers and picture agencies in the credits scraped with a story are no actors of it, in each way
+    credits are written; the same words in prose are left alone, and a name run on after a credit stays."""
+    text = ("President Nicolas Maduro spoke in Caracas on Monday. (AP Photo/Ariana Cubillos)\n"
+            "| Rick Bowmer/AP Photo Trump pardons Oregon ranchers\n"
+            "Protesters marched in Madrid. (Photo by Jack Taylor/Getty Images)\n"
+            "Paras Griffin via Getty Images.\n"
+            "Photo: Reuters/Carlos Garcia Rawlins\n"
+            "Photo credit: Keilana Mura\n"
+            "A video by Lena Park shows the march, Tomas Ruiz said.\n"
+            "The film will be produced by Columbia/Sony Pictures.")
+    analysis = analyze_text(text)
+    names = {m.name for m in analysis.mentions if m.form == "name"}
+    assert {"Nicolas Maduro", "Caracas", "Trump", "Oregon", "Madrid", "Lena Park", "Tomas Ruiz", "Columbia/Sony Pictures"} <= names
+    credited = {"Ariana Cubillos", "AP", "Rick Bowmer", "Jack Taylor", "Getty Images", "Paras Griffin", "Reuters",
+                "Carlos Garcia Rawlins", "Keilana Mura"}
+    assert not credited & names and not [m for m in analysis.mentions if "Photo" in m.text]
+    assert not [q for q in analysis.quotes if "Rawlins" in q.text]  # "Photo:" is no speaker
+
+
 def test_leaving_a_union_is_an_event_and_an_attitude_no_name(analyze_text):
     """"a Soft Brexit" was a person, "pro-Maduro" an organisation."""
     a = analyze_text("Theresa May still wants a Soft Brexit, the prime minister said. Pro-Brexit MPs oppose it. "

@@ -60,6 +60,20 @@ MARKS = [
     # three paragraphs of one quote run together re-open it twice
     ('He said: "The first part is long enough here. "The second part is long enough too. "Third." Then he left.',
      ['The first part is long enough here. "The second part is long enough too. "Third.']),
+    # one sentence per line, or hard-wrapped: a line break inside a quote does not end it ...
+    ('The minister spoke.\n"We will never give up.\nThis is our land," Smith said.\nHe left.',
+     ['We will never give up.\nThis is our land']),
+    ('He said: "We will never give up.\nThis is our land, and we\nwill stay here," Smith said.',
+     ['We will never give up.\nThis is our land, and we\nwill stay here']),
+    # ... but a blank line does, and so does a next line whose first mark opens a quote of its own
+    ('He said: "We will win.\n\nThis is ours," she said.', ['We will win.']),
+    ('He said: "We will win.\nThe mayor called it "absurd," she said.', ['We will win.', 'absurd']),
+    # nor into a transcript's next speaker, to a figure's inch mark, or to a byline typed inside the marks
+    ('Q: "Will you go?\nA: No, never," he said.', ['Will you go?']),
+    ('He said: "We bought it.\nIt has a 55" panel.', ['We bought it.']),
+    ('"It could create real problems for her here.\nS.C. Rep. Jim Clyburn."', ['It could create real problems for her here.']),
+    # nor does the quote run on through more than a few lines without a mark
+    ('He said: "One two three.\nFour.\nFive.\nSix.\nSeven," she said.', ['One two three.']),
 ]
 
 SINGLE_MARKS = [
@@ -267,6 +281,37 @@ def test_a_quote_goes_on_in_the_paragraphs_that_open_with_a_mark(analyze_text):
     assert not [q for q in analysis.quotes if q.source_text == "I"]  # no "I think" belief of a speaker named "I"
     johnson = _find(analysis, "We will win")
     assert johnson.parts == () and "All Bets" not in johnson.text
+
+
+def test_a_quote_broken_by_line_breaks_is_one_quote(analyze_text):
+    """Text laid out one sentence per line (the Propaganda Techniques Corpus) breaks a quote of two sentences at a
+    line break inside its paragraph: it is still one quote of its speaker, not its last line alone."""
+    text = ("The minister spoke at length.\n"
+            "\u201cWe will never give up.\n"
+            "This is our land,\u201d Amara Diallo said.\n"
+            "She left at noon.")
+    analysis = analyze_text(text)
+    [quote] = analysis.quotes
+    assert quote.text == "We will never give up.\nThis is our land"
+    assert analysis.mentions[quote.speaker.mention].name == "Amara Diallo"
+
+
+def test_a_cue_that_opens_the_next_quote_is_not_the_last_ones(analyze_text):
+    """'"…." The new priest said, "…"': the cue after a finished quote opens the next one, with a comma as with a
+    colon; the quote before keeps the speaker that introduced it."""
+    for text in ('The bishop said to the new priest, "Now you can say Mass for your uncle.\n'
+                 'Now you are a priest, and you can say Mass." The new priest said, "No, never."',
+                 'The bishop said to the new priest, "Now you can say Mass for your uncle." The new priest said, "No, never."'):
+        bishop = _find(analyze_text(text), "Now you can")
+        assert "No, never" not in bishop.text and bishop.source_text == "The bishop", text
+
+
+def test_an_editors_note_after_a_quote_is_no_speaker(analyze_text):
+    """'[emphasis added]' after a quote is an editor's note: its words are nobody's, and the cue before the quote
+    still names the speaker."""
+    text = 'Amara Diallo wrote: "The deal must be stopped at all costs." (emphasis added)\nShe left at noon.'
+    [quote] = analyze_text(text).quotes
+    assert quote.source_text == "Amara Diallo"
 
 
 # Two attributions of one speaker in one sentence, the second hung by the parser inside the first one's clause: each is

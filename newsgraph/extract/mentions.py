@@ -490,6 +490,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     people = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2} | {e.text for e in ents if len(e) == 1 and e.label_ in {"ORG", "PERSON"}}
     lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
     honorific = np.flatnonzero(np.isin(lowers, [doc.vocab.strings[h] for h in HONORIFICS]))
+    credits = _credit_tokens(doc, lowers)
+    taken.update(credits)
     titled = {doc[i + 1].text for i in honorific.tolist() if i + 1 < len(doc) and doc[i + 1].is_title and addresses(doc[i].text)}
     # names no city stands for here: the surnames of people the text names, and names that speak ("Toyota said": a firm
     # or a person, whatever else the text puts them after)
@@ -500,6 +502,8 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
     double_surnames = {e.text.split()[-1] for e in ents if e.label_ == "PERSON" and len(e) >= 4 and "-" in e.text.split()[-1]}
     for ent in ents:
         start, end, title = _clean(ent, tokens)
+        if credits.intersection(range(start, end)):
+            start, end = _outside(credits, start, end)  # "Rick Bowmer/AP Photo Trump" run together: "Trump"
         if end - start > 2 and doc[start].lower_ in _STANCE_WORDS and doc[start + 1].text in {"-", "\u2010"}:
             # an attitude to a name: "pro-Russian rebels" and "anti-U.S. protests" name the state (as a demonym does),
             # "Pro-Brexit MPs" the event; "pro-Maduro", "anti-Trump" are no names of anyone
@@ -955,6 +959,92 @@ def _propagate(doc: Doc, cands: list[_Candidate], heads: _Headings | None = None
                 taken.update(range(i, j))
                 break
     return added
+
+
+# Words of a picture's credit: "(AP Photo/Ariana Cubillos)", "Paras Griffin via Getty Images".
+# ("Pictures" is no such word: "produced by Columbia/Sony Pictures" names the studio.)
+_PICTURE_WORDS = frozenset({"photo", "photos", "photograph", "photographs", "image", "images"})
+_CREDIT_ENDS = frozenset({")", "]", ",", ";", "|", "."})
+
+
+def _capitals(doc: Doc, i: int, step: int, most: int) -> int:
+    """How many capitalised words run from token `i` on (step 1) or back (step -1), at most `most`."""
+    n = 0
+    while n < most and 0 <= i < len(doc) and doc[i].text[:1].isupper() and "\n" not in doc[i].text:
+        n, i = n + 1, i + step
+    return n
+
+
+def _name_after(doc: Doc, i: int) -> int:
+    """The end of a photographer's name from token `i`: up to three capitalised words when the credit closes after
+    them ("/Jose Luis Magana)"), else two ("/ Evan Vucci Trump Again Supports …": a headline run on)."""
+    n = _capitals(doc, i, 1, 4)
+    if n >= 3:
+        after = i + 3
+        n = 3 if after >= len(doc) or doc[after].text in _CREDIT_ENDS or "\n" in doc[after].text_with_ws or "\n" in doc[after - 1].text_with_ws else 2
+    return i + n
+
+
+def _credit_tokens(doc: Doc, lowers: np.ndarray) -> set[int]:
+    """The tokens of pictures' credits: the photographer's and the agency's names in "(AP Photo/Ariana Cubillos)",
+    "Rick Bowmer/AP Photo", "(Photo by Jack Taylor/Getty Images)", "Paras Griffin via Getty Images", "Photo: Reuters/
+    Carlos Garcia Rawlins", "Photo credit: Keilana". Page furniture scraped with the story: none of them is an actor."""
+    out: set[int] = set()
+    for i in np.flatnonzero(np.isin(lowers, [doc.vocab.strings[w] for w in _PICTURE_WORDS])).tolist():
+        tok = doc[i]
+        if not tok.text[:1].isupper() and not (i > 0 and doc[i - 1].lower_ == "via"):
+            continue
+        lo = i - _capitals(doc, i - 1, -1, 3)  # the agency before it: "AP Photo", "Getty Images"
+        hi = i + 1
+        prose_like = False  # a form that prose uses too: a credit only standing alone ("A video by Smith shows …")
+        nxt = doc[i + 1].text if i + 1 < len(doc) else ""
+        if nxt == "/":
+            hi = _name_after(doc, i + 2)
+            if hi == i + 2:
+                continue
+        elif nxt.lower() == "by":
+            prose_like = True
+            hi = _name_after(doc, i + 2)
+            if hi == i + 2:
+                continue
+            if hi < len(doc) and doc[hi].text == "/":
+                hi = hi + 1 + _capitals(doc, hi + 1, 1, 3)
+        elif nxt.lower() in {"credit", "credits"} and i + 2 < len(doc) and doc[i + 2].text == ":":
+            hi = i + 3
+            while hi < len(doc) and "\n" not in doc[hi].text and (doc[hi].text[:1].isupper() or doc[hi].text in {",", "and", "&", "/"}):
+                hi += 1
+        elif nxt == ":" and i + 2 < len(doc):
+            n = _capitals(doc, i + 2, 1, 3)
+            if not n or i + 2 + n >= len(doc) or doc[i + 2 + n].text != "/":
+                continue  # "Photo: Elections staff load ballots …" is a caption, not a credit
+            hi = _name_after(doc, i + 3 + n)
+        elif lo > 0 and doc[lo - 1].text == "/":
+            lo = lo - 1 - _capitals(doc, lo - 2, -1, 3)  # "Rick Bowmer/AP Photo"
+        elif lo > 0 and doc[lo - 1].lower_ == "via":
+            prose_like = True
+            lo = lo - 1 - _capitals(doc, lo - 2, -1, 3)  # "Paras Griffin via Getty Images"
+        else:
+            continue
+        if prose_like and not (
+                _closed(doc, hi) and (lo == 0 or doc[lo - 1].text in {"(", "[", "|"} or "\n" in doc[lo - 1].text_with_ws)):
+            continue  # "A video by Smith shows …", "He sent it via Getty Images to …": prose, not a credit
+        out.update(range(lo, hi))
+    return out
+
+
+def _outside(tokens: set[int], start: int, end: int) -> tuple[int, int]:
+    """The longest run of [start, end) outside `tokens` (empty when there is none)."""
+    best, run = (start, start), start
+    for i in range(start, end + 1):
+        if i == end or i in tokens:
+            if i - run > best[1] - best[0]:
+                best = (run, i)
+            run = i + 1
+    return best
+
+
+def _closed(doc: Doc, i: int) -> bool:
+    return i >= len(doc) or doc[i].text in _CREDIT_ENDS or "\n" in doc[i].text or "\n" in doc[i - 1].text_with_ws
 
 
 # Words that open a line of credits: "By Andrew Hay, Reuters", "Reporting by Nick Brown; Editing by Will Dunham".

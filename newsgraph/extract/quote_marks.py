@@ -14,7 +14,13 @@ break without re-opening, which is exactly the convention handled here:
    for multi-paragraph quotes); otherwise it ends with its paragraph, provided
    the unmatched mark looks like an opener (followed by a word), which recovers
    quotes whose closing mark the writer forgot.
-3. Where the paragraph breaks of such a quote were lost (``said: "… sentence.
+3. A quote still open at the end of its line whose next line does not begin with
+   a mark, but whose first mark (within a few lines, with no mark between) looks
+   closing, was broken by a line break inside one paragraph: text laid out one
+   sentence per line, or hard-wrapped (`"We will never give up.` / `This is our
+   land," Smith said.`). It runs to that mark. A first mark that looks opening
+   (`called it "absurd"`) is a new quote, and the open one ends with its line.
+4. Where the paragraph breaks of such a quote were lost (``said: "… sentence.
    "Where …"`` on one line), a mark after a finished sentence and a space,
    before a capital, re-opens the same quote rather than closing it, when a
    closing mark follows in the paragraph.
@@ -151,8 +157,16 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
     spans: list[QuotedSpan] = []
     pending: int | None = None  # opening mark of a quote carried over from the previous paragraph
     pending_end = 0  # end of the last paragraph the carried quote covers
+    wrapped = 0  # lines without a mark the carried quote has run through (rule 3)
     for para in _PARAGRAPH.finditer(text):
         marks = [m.start() for m in _MARK.finditer(text, para.start(), para.end())]
+        if pending is not None and text.count("\n", pending_end, para.start()) == 1 and _runs_on(text, para.start(), marks, wrapped):
+            if not marks:
+                pending_end, wrapped = para.end(), wrapped + 1
+                continue
+            _close(spans, text, pending, marks[0], closed=True)
+            pending, marks = None, marks[1:]
+        wrapped = 0
         if pending is not None:
             if not marks or text[para.start():marks[0]].strip():
                 # The carried quote did not re-open here: it ended with the previous paragraph.
@@ -177,7 +191,51 @@ def quoted_spans(text: str) -> list[QuotedSpan]:
     return spans
 
 
+_WRAPPED_LINES = 3
+
+
+def _runs_on(text: str, line_start: int, marks: list[int], wrapped: int) -> bool:
+    """Whether a quote open at the end of the previous line (no blank line between) goes on through this one, which
+    does not begin with a mark (rule 3): its first mark looks closing, or it has none and a later line, within a
+    few and in the same paragraph, closes the quote."""
+    if _SPEAKER_LABEL.match(text, line_start):
+        return False  # "Q: …" / "A: …": a transcript's next speaker
+    if marks:
+        return _closes_here(text, line_start, marks[0])
+    if wrapped + 1 >= _WRAPPED_LINES:
+        return False
+    pos = _paragraph_end(text, line_start)
+    for _ in range(_WRAPPED_LINES - wrapped - 1):
+        if pos >= len(text) or text[pos + 1: pos + 2] == "\n":
+            return False  # the text or its paragraph (a blank line) ends first
+        nxt = text.find('"', pos + 1, _paragraph_end(text, pos + 1))
+        if nxt >= 0:
+            return not _SPEAKER_LABEL.match(text, pos + 1) and _closes_here(text, pos + 1, nxt)
+        pos = _paragraph_end(text, pos + 1)
+    return False
+
+
 def _close(spans: list[QuotedSpan], text: str, opening: int, close: int, closed: bool) -> None:
     start, end = _trimmed(text, opening + 1, close)
     if end > start:
         spans.append(QuotedSpan(opening, close, start, end, closed))
+
+
+_SPEAKER_LABEL = re.compile(r"[A-Z][\w .]{0,20}:\s")
+
+
+def _closes_here(text: str, line_start: int, mark: int) -> bool:
+    """Whether the first mark of a line that does not open with one closes the quote left open above: it looks
+    closing, follows no figure (`a 55" screen`), and ends no byline typed inside the marks."""
+    return bool(text[line_start:mark].strip()) and _looks_closing(text, mark) and not text[mark - 1].isdigit() and (
+        not _byline(text, line_start, mark))
+
+
+_ABBR = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Fr|St|Sen|Rep|Gen|Gov|Lt|Col|Br|Msgr|Card|Jr|Sr|No|vs|etc|e\.g|i\.e)|\b[A-Z](?:\.[A-Z])*)\.$")
+
+
+def _byline(text: str, line_start: int, mark: int) -> bool:
+    """A pull quote's byline typed inside its marks: `"… sentence.` / `Bill Clinton."`."""
+    words = text[line_start:mark].strip().rstrip(".,").split()
+    prev = text[:line_start].rstrip()
+    return 2 <= len(words) <= 8 and title_case(words) and prev[-1:] in ".?!" and not _ABBR.search(prev)

@@ -65,7 +65,8 @@ _MIN_UNATTRIBUTED_WORDS = 4
 _MARKS = frozenset({'"', "'"})
 # Rubrics before a headline colon ("The Latest: …"), which are no speakers.
 _RUBRICS = frozenset("latest update updates editorial opinion analysis correction clarification related watch video photos "
-                     "exclusive breaking live recap review commentary".split())
+                     "exclusive breaking live recap review commentary photo photograph image images picture pictures "
+                     "caption credit credits footage graphic illustration".split())
 # An editor's or translator's label, when it ends the words before the colon: "Editor's note:", "Translation:" (but
 # "Merkel on Disclosure:" is Merkel's).
 _NOTE_RUBRICS = frozenset("note notes notice translation disclosure disclaimer".split())
@@ -309,7 +310,7 @@ def _next_paragraph(ctx: Context, starts: list[int], found: list[_Found], qs: Qu
     if title_case(words.split()):
         return False  # a title on its line ("All Bets Are Off.", "What Is the Real Cost of Brexit for Britain?")
     after = text[line_end + 1:].lstrip()
-    if re.match(r"(?:That|This|Such|So|Those)\b|[\u2014\u2013\u2015-]", after):
+    if re.match(r"(?:That|This|Such|Those)\s+(?:was|is|were|are|quote|statement|remark|line|passage|comment)\b|So\b|[\u2014\u2013\u2015-]", after):
         return False  # the next paragraph says whose words they were ("That was the headline of a column by …")
     prev.parts.append((qs.start, qs.end))
     prev.closes = qs.close
@@ -485,7 +486,9 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
             between = doc[i:j]
             allowed = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject is not None and subject.i < j else set()
             if all(t.is_punct or t.is_space or t.i in allowed for t in between):
-                if closes_sentence and tok.i + 2 < len(doc) and doc[tok.i + 1].text == ":" and doc[tok.i + 2].text in _MARKS:
+                if any(t.text in {"(", "["} for t in between):
+                    return None  # '"…" [emphasis added]', '(paragraph breaks added)': an editor's note, not a speaker
+                if closes_sentence and tok.i + 2 < len(doc) and doc[tok.i + 1].text in {":", ","} and doc[tok.i + 2].text in _MARKS:
                     return None  # '"… hard." Kennedy added: "…"': the cue opens the next quote
                 if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
                         c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree)
