@@ -619,3 +619,18 @@ def test_a_title_in_quotation_marks_holds_no_event(analyze_text):
 def test_help_in_exchange_for_or_thanks_to_goes_to_the_clauses_subject(analyze_text, text, predicate, giver, receiver):
     ev = _find(_events(analyze_text(text)), predicate)
     assert ev["roles"]["origin"] == [giver] and ev["roles"]["recipient"] == [receiver]
+
+
+def test_a_line_shown_twice_is_read_once(analyze_text):
+    """A scraped page shows some lines twice (a poll's question, a related headline, a pull quote): the second showing
+    adds no quote, event or figure. A line that differs, or a short one ("Read more."), is read as it stands."""
+    line = "Russia lent Venezuela $17 billion in 2017, Igor Sechin said."
+    text = "\n".join([line, "The talks went on in Caracas.", line,
+                      "Russia lent Venezuela $18 billion in 2017, Igor Sechin said.", "Maduro left.", "Maduro left."])
+    a = analyze_text(text)
+    second, changed, short = text.index(line, 1), text.index("Russia lent Venezuela $18"), text.rindex("Maduro left.")
+    assert [q.start < second for q in a.quotes] == [True, False]  # the first showing and the changed line
+    assert [m.value for m in a.amounts if m.unit == "USD"] == [17e9, 18e9]
+    lent = [e.start for e in a.events if e.trigger == "lent"]
+    assert len(lent) == 2 and lent[0] < second < changed <= lent[1]
+    assert len([e for e in a.events if e.trigger == "left"]) == 2 and short > changed

@@ -32,6 +32,9 @@ def parsed_text(doc: Doc) -> str:
 COLUMNS = [ORTH, LOWER, LEMMA, POS, TAG, DEP]  # what Context.columns() holds per token, in this order
 
 
+REPEAT_WORDS = 5  # a repeated line this long is furniture, not a writer's repetition ("No.", "Read more:")
+
+
 @dataclass
 class Context:
     """What every extraction stage sees: the article, its canonical text, the parse, and the results so far."""
@@ -47,6 +50,7 @@ class Context:
     _ents: tuple[Span, ...] | None = None  # doc.ents, made once: spaCy builds every entity Span again on each call
     _token_starts: list[int] | None = None  # original start offset of each token
     _columns: list[tuple[int, ...]] | None = None  # (ORTH, LOWER, LEMMA, POS, TAG, DEP) of each token
+    _repeats: list[tuple[int, int]] | None = None  # canonical (start, end) of lines that repeat an earlier line
 
     # --- the parse, shared by the stages --------------------------------------------------------
     def tokens(self) -> list[Token]:
@@ -74,6 +78,21 @@ class Context:
         if self._columns is None:
             self._columns = [tuple(row) for row in self.doc.to_array(COLUMNS).tolist()] if len(self.doc) else []
         return self._columns
+
+    def repeated(self, char: int) -> bool:
+        """Whether a canonical offset lies in a line that repeats an earlier line of the text word for word (five
+        words or more): page furniture a scraped page shows twice (a poll's question, a related story's headline, a
+        pull quote), whose claims and deeds the first showing already gave."""
+        if self._repeats is None:
+            self._repeats, seen, pos = [], set(), 0
+            for line in parsed_text(self.doc).split("\n"):
+                key = " ".join(line.split())
+                if len(key.split()) >= REPEAT_WORDS:
+                    if key in seen:
+                        self._repeats.append((pos, pos + len(line)))
+                    seen.add(key)
+                pos += len(line) + 1
+        return any(s <= char < e for s, e in self._repeats)
 
     # --- offsets -------------------------------------------------------------------------------
     def original(self, start: int, end: int) -> tuple[int, int, str]:

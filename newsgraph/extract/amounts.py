@@ -323,6 +323,8 @@ def _counted_noun(doc: Doc, a: int, b: int) -> Token | None:
 def extract(ctx) -> None:
     """Append an Amount for every money, percent and counted quantity in the document."""
     for first, start, end, value, unit, kind in find_amounts(ctx.doc):
+        if ctx.repeated(start):
+            continue  # a figure in page furniture shown twice is one figure
         s, e, text = ctx.original(start, end)
         ctx.result.amounts.append(
             Amount(start=s, end=e, text=text, value=value, unit=unit, kind=kind, sentence=ctx.sentence_index(ctx.doc[first]))

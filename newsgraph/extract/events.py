@@ -915,4 +915,5 @@ def extract(ctx: Context) -> None:
                 drafts.append(d)
     drafts.sort(key=lambda d: d.trigger.i)
     for d in drafts:
-        ctx.result.events.append(ev.finish(d))
+        if not ctx.repeated(d.trigger.idx):
+            ctx.result.events.append(ev.finish(d))

@@ -187,7 +187,7 @@ def extract(ctx: Context) -> None:
     found.extend(_that_nouns(ctx, found))
     found.sort(key=lambda f: f.lo)
     _continue_speakers(ctx, found)
-    ctx.result.quotes.extend(_quote(ctx, f) for f in found)
+    ctx.result.quotes.extend(_quote(ctx, f) for f in found if not ctx.repeated(f.lo))
 
 
 def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
