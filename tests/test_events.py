@@ -634,3 +634,32 @@ def test_a_line_shown_twice_is_read_once(analyze_text):
     lent = [e.start for e in a.events if e.trigger == "lent"]
     assert len(lent) == 2 and lent[0] < second < changed <= lent[1]
     assert len([e for e in a.events if e.trigger == "left"]) == 2 and short > changed
+
+
+@pytest.mark.parametrize("text,predicate,expected", [
+    ('"We will win the seat," Gordon Brown added.', "add", "STATEMENT"),
+    ("Gordon Brown argued that taxes must rise.", "argue", "STATEMENT"),
+    ("Toyota confirmed it would cut 300 jobs in Wales.", "confirm", "STATEMENT"),
+    ("Jack Straw insisted there was nothing to fear.", "insist", "STATEMENT"),
+    ("Tessa Jowell insisted on a recount of the votes in Leeds.", "insist", "DEMAND"),
+    ("Toyota added 500 jobs in Wales.", "add", "OTHER"),  # no saying: another sense
+    ("Lord Sainsbury has made a £2m donation to the Labour Party.", "make", "FINANCE"),
+    ("Lord Sainsbury has contributed more than £10m to the Labour Party.", "contribute", "FINANCE"),
+])
+def test_speech_verbs_state_and_gifts_of_money_finance(analyze_text, text, predicate, expected):
+    """Speech verbs with other senses ("add", "confirm") are statements when they carry what is said (a clause, a quote
+    they are the cue of); "insist on" demands. A donation or a contribution of money finances its recipient."""
+    types = [e.type for e in analyze_text(text).events if e.predicate == predicate]
+    assert types == [expected] if expected != "OTHER" else "STATEMENT" not in types, (text, types)
+
+
+def test_an_events_target_names_a_thing(analyze_text):
+    """An object that names nothing to follow is no target: an adjective ("called the rebate unjustified"), a degree
+    ("pays more"), a money amount's unit ("imported £21.5bn": the amount is the event's own). A part names its
+    whole ("bought all of Hexal")."""
+    def targets(text):
+        return [[p.text for p in e.participants if p.role == "object"] for e in analyze_text(text).events]
+    assert targets("The European Commission has called the UK's rebate unjustified.") == [["rebate"]]
+    assert targets("The UK pays two and a half times more than France.") == [[]]
+    assert targets("The UK exported goods worth £16.9bn but imported £21.5bn.") == [["goods"], []]
+    assert targets("Novartis had bought all of Germany's Hexal.") == [["Hexal"]]

@@ -38,7 +38,7 @@ from newsgraph.extract.doers import orphan_subject, would_be_doer
 from newsgraph.extract.quote_marks import quoted_spans, title_case
 from newsgraph.lexicons.events import (
     FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
-    NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SIGNED, SPEECH, SPEECH_NOUNS,
+    NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SAYING_VERBS, SIGNED, SPEECH, SPEECH_NOUNS,
     THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
 from newsgraph.lexicons.lemmas import lemma_of
@@ -46,6 +46,19 @@ from newsgraph.model import Event, Participant
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+PARTITIVES = frozenset({"all", "some", "most", "part", "half", "much", "many", "any", "none", "each", "both", "majority",
+                        "dozens", "scores", "hundreds", "thousands", "millions", "billions", "one"})
+# Words no target of an event is, when they name no actor: amounts, degrees and question words.
+_NOT_THINGS = frozenset({"what", "whatever", "which", "whichever", "more", "less", "much", "most", "least", "little",
+                         "lot", "lots", "enough", "nothing", "something", "anything", "everything", "worth", "so"})
+
+
+def _no_thing(tok: Token) -> bool:
+    """An object that names nothing an analyst could follow: an adjective or adverb ("called it unjustified"), a
+    figure or a money amount's unit ("imported 21.5bn pounds": the amount is the event's own), a degree or a question
+    word ("pays more", "did what")."""
+    return (tok.pos_ in {"ADJ", "ADV", "NUM", "ADP", "SCONJ", "PART"} or tok.like_num or tok.lower_ in _NOT_THINGS
+            or tok.ent_type_ in {"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
 OBJECT_CONTROL = frozenset({"urge", "encourage", "ask", "force", "push", "persuade", "help", "allow", "invite", "tell", "order", "pressure",
                             "warn", "advise", "instruct", "command", "beg", "implore", "compel", "oblige", "enable", "permit",
                             "convince", "remind", "prompt", "lead", "cause", "require", "authorize", "authorise", "empower",
@@ -119,6 +132,8 @@ class _Events:
                 self.kids[i + rel].append(self.toks[i])
         lower = table[:, 1]
         self.according = np.flatnonzero(lower == strings["according"]).tolist()
+        # original offsets of the cues of what someone says ("maintained its support" endorses, and says nothing)
+        self.cues = {q.cue_start for q in ctx.result.quotes if q.cue_start is not None and q.attribution != "endorsement"}
         self.coref = Coreference(ctx, self.kids)
         pronouns = np.isin(lower, [strings[w] for w in sorted(PERSON_PRONOUNS)])
         for i in np.flatnonzero(pronouns).tolist():  # in text order, so the genders learnt from earlier pronouns guide later ones
@@ -389,6 +404,8 @@ class _Events:
             # "Sri Lanka's banks face hard times, officials have warned", "warned of a recession": a warning about what
             # may come is said, not a threat ("warned Maduro that …", "warned the U.S. against …" threaten)
             sense = verb_sense("say")
+        if (predicate in SAYING_VERBS or lemma in SAYING_VERBS and not particle) and self._says(verb, lemma):
+            sense = verb_sense("say")  # "Mr Brown argued that taxes must rise", '"We will win," he added'
         draft = _Draft(verb, sense, predicate)
         idiomatic, idiom_type = self._idiom(verb, lemma)
         if idiomatic:
@@ -440,7 +457,10 @@ class _Events:
                 self._noun_roles(o, light, draft, speaker, skip_subject=True)
                 continue
             role = "addressee" if lemma in HEARER_VERBS and o.dep_ == "dobj" else "object"  # "told Reuters": who heard it
+            o = self._whole_of(o)  # "bought all of Hexal": Hexal
             for tok, m in self.actors(o, speaker):
+                if m is None and _no_thing(tok):
+                    continue  # "called the rebate unjustified", "pays more", "imported 21.5bn pounds", "said what"
                 draft.roles.append((role, tok, m))
         type_ = self._type(draft)  # what the prepositions' objects are to the event ("to Cuba": recipient or destination)
         for c in self.kids[verb.i]:
@@ -463,6 +483,30 @@ class _Events:
         if not any(m is not None for _, _, m in draft.roles):
             return None
         return draft
+
+    def _says(self, verb: Token, lemma: str) -> bool:
+        """Whether a speech verb of ``SAYING_VERBS`` carries what is said: it is a quote's cue, or has a clause of
+        content; "insisted on a recount" and "insisted that he resign" (a should-clause) are demands, not sayings."""
+        kids = self.kids[verb.i]
+        if lemma == "insist" and (any(c.dep_ == "prep" and c.lower_ == "on" for c in kids) or any(
+                c.dep_ == "ccomp" and (c.tag_ == "VB" and not any(a.dep_ == "aux" for a in self.kids[c.i])
+                                       or any(a.lower_ == "should" for a in self.kids[c.i])) for c in kids)):
+            return False
+        if self.ctx.span_original(verb)[0] in self.cues:
+            return True
+        return any(c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"} for c in kids)
+
+    def _whole_of(self, o: Token) -> Token:
+        """The whole a part of it stands for as an object: "all of Germany's Hexal", "most of its shares" (not "the
+        rest of the world": a noun names a thing of its own)."""
+        if o.lower_ not in PARTITIVES and not o.like_num and o.ent_type_ not in {"CARDINAL", "PERCENT"}:
+            return o  # ("represents eight of the detainees", "building dozens of new roads", "sold 20% of its equity")
+        for c in self.kids[o.i]:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                objs = [g for g in self.kids[c.i] if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        return o
 
     def _prep_roles(self, prep: Token, draft: _Draft, speaker: int | None, passive: bool, type_: str) -> None:
         word = prep.lower_
@@ -642,7 +686,7 @@ class _Events:
         sense = draft.sense
         if sense is None:
             return "OTHER"
-        if sense.alt and draft.trigger.pos_ not in NOUN_TAGS and not self._moves_money(draft):
+        if sense.alt and not self._moves_money(draft):  # "a donation of blankets" is aid, "his contribution to the debate" none
             return "AID" if self._aid(draft) else sense.alt
         return sense.type
 

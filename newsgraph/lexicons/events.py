@@ -60,6 +60,13 @@ SPEECH = frozenset({
     "lament", "complain", "highlight", "indicate", "stress", "emphasize", "deny", "predict", "think", "describe",
     "break", "disclose", "admit", "maintain", "speculate",
 })
+# Speech verbs the ontology leaves untyped, because they have other senses ("added 500 jobs", "noted for its wines",
+# "confirmed as captain"): a statement when they carry what is said (a clause, or a quote they are the cue of).
+SAYING_VERBS = frozenset({
+    "add", "argue", "note", "stress", "emphasize", "emphasise", "admit", "predict", "reveal", "respond", "reply",
+    "indicate", "assure", "confirm", "suggest", "disclose", "concede", "point out", "insist", "observe",
+    "remark", "recall", "contend", "assert", "reiterate", "testify", "boast",
+})
 # The types where "from X" names the giver: "support from China", "loans from Russia".
 GIVING_TYPES = ("SUPPORT", "AID", "FINANCE")
 # Nouns that carry a that-clause of reported content ("the news that ...", "the claim that ...").
