@@ -148,6 +148,21 @@ SENTENCES = [
     ('Police chief Mark Dunn spoke to reporters on Tuesday. "We have arrested Simon Hale, and Hale will appear in court '
      'tomorrow," he said.', "a quote's speaker is not named in the quote (same sentence)",
      [("pronoun", "he", "Mark Dunn")], [("pronoun", "he", "Simon Hale")]),
+    ('Roger Knapman said he was glad to see the back of Robert Kilroy-Silk. "He has remarkable ability, but he was more '
+     'interested in his own party," Mr Knapman said.', "a he in the speaker's own words is somebody else",
+     [("pronoun", "He", "Robert Kilroy-Silk"), ("pronoun", "his", "Robert Kilroy-Silk")],
+     [("pronoun", "He", "Roger Knapman"), ("pronoun", "his", "Roger Knapman")]),
+    ('Gordon Brown spoke in Leeds on Monday. "No politician should make the mistake that John Major and his colleagues '
+     'made," Mr Brown said.', "a his in the speaker's own words: the person just named",
+     [("pronoun", "his", "John Major")], [("pronoun", "his", "Gordon Brown")]),
+    ('Gordon Brown said the economy would grow by 3%. Carl Emmerson told the BBC: "He thinks everything will come out '
+     'right." David Page said: "His forecast is too rosy."', "experts quoted in turn speak of the story's man",
+     [("pronoun", "He", "Gordon Brown"), ("pronoun", "His", "Gordon Brown")],
+     [("pronoun", "He", "Carl Emmerson"), ("pronoun", "His", "David Page"), ("pronoun", "His", "Carl Emmerson")]),
+    ("The IMF cut its growth forecast for Germany on Tuesday. The government will miss its target, the paper said.",
+     "a paper is a newspaper, not any organisation", [], [("nominal", "the paper", "IMF")]),
+    ("Toyota recalled 9,000 cars. The Financial Times said sales fell. The newspaper said Toyota would cut jobs.",
+     "a newspaper is the outlet named before", [("nominal", "The newspaper", "Financial Times")], []),
 ]
 
 

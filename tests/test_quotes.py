@@ -306,6 +306,12 @@ def test_a_cue_that_opens_the_next_quote_is_not_the_last_ones(analyze_text):
         assert "No, never" not in bishop.text and bishop.source_text == "The bishop", text
 
 
+def test_a_reported_figure_keeps_its_sign(analyze_text):
+    """A percent sign is part of the figure a reported clause ends on, not punctuation to trim."""
+    [quote] = analyze_text("The Bank of England said inflation fell from 1.8% to 0.8%.").quotes
+    assert quote.text == "inflation fell from 1.8% to 0.8%"
+
+
 def test_an_editors_note_after_a_quote_is_no_speaker(analyze_text):
     """'[emphasis added]' after a quote is an editor's note: its words are nobody's, and the cue before the quote
     still names the speaker."""

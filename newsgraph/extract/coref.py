@@ -55,6 +55,7 @@ from newsgraph.extract.doers import name_beside_role, would_be_doer
 from newsgraph.extract.quote_marks import quoted_spans
 from newsgraph.lexicons.attribution import cue_kinds
 from newsgraph.lexicons.coref import CROSS_BORDER_NOUNS, FEMALE_TITLES, MALE_TITLES, descriptions, first_names, regions
+from newsgraph.lexicons.names import outlets
 from newsgraph.lexicons.places import fold, gazetteer
 from newsgraph.model import LocalMention, Mention, Participant
 
@@ -86,6 +87,12 @@ INSTITUTION_WORDS = frozenset("""ministry department party council committee uni
     commission police army navy nations parliament assembly congress senate office school hospital embassy""".split())
 NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "oprd", "ROOT", "npadvmod", "poss"})
 ORG_CLASSES = frozenset({"company", "organization", "government", "team"})
+# Descriptions of a news outlet, and words of outlets' names ("the paper" after the Financial Times Deutschland).
+OUTLET_HEADS = frozenset({"newspaper", "paper", "broadcaster", "tabloid", "daily", "magazine", "weekly"})
+OUTLET_NAME_WORDS = frozenset("""times post journal news herald guardian telegraph mail tribune gazette express mirror sun
+    independent observer chronicle daily weekly magazine tv television radio broadcasting press review standard record
+    globe bulletin courier dispatch inquirer examiner monitor reporter today economist zeitung corriere pravda izvestia
+    kommersant vedomosti nation""".split())
 PLACE_CLASSES = frozenset({"country", "city", "place"})
 # Which referent types a description class may describe.
 FITS = {
@@ -692,6 +699,8 @@ class _Resolver:
                 continue
             if cls == "company" and (ref.words & INSTITUTION_WORDS or ref.place_kind is not None):
                 continue  # nor is a state, the EU or the UN "the carrier"
+            if word in OUTLET_HEADS and not (ref.name in outlets() or ref.words & OUTLET_NAME_WORDS):
+                continue  # "the paper said" is a newspaper's, not the IMF's nor a carmaker's
             if cls == "country" and word in {"north", "south"} and not ref.name.lower().startswith(word):
                 continue
             if gender and ref.gender not in (None, gender):

@@ -42,6 +42,63 @@ def extract(ctx: Context) -> None:
     links, voices = find_voices(ctx)
     add_links(ctx, links)
     add_local_chains(ctx, voices)
+    not_the_speaker(ctx)
+
+
+THIRD_SINGULAR = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_BACK_SENTENCES = 4  # how far before the pronoun another person may stand
+
+
+def not_the_speaker(ctx: Context) -> None:
+    """ "He has remarkable ability …," Knapman said of Kilroy-Silk: a speaker calls himself "I", so a "he" or "she" in
+    his own direct quote is somebody else. The coreference stage, which runs before quotes, gave such pronouns to the
+    most salient person, who is often the speaker; here each goes to the person of its gender named last before it
+    (in the quote or before it, a few sentences back), and stays with the speaker when there is none."""
+    ms = ctx.result.mentions
+    quotes = [q for q in ctx.result.quotes if q.kind == "direct" and q.speaker is not None and q.speaker.mention is not None]
+    if not quotes:
+        return
+
+    def root(k: int) -> int:
+        seen = set()
+        while ms[k].refers_to is not None and k not in seen:
+            seen.add(k)
+            k = ms[k].refers_to
+        return k
+
+    roots = [root(k) for k in range(len(ms))]
+    count: dict[int, int] = {}
+    for r in roots:
+        count[r] = count.get(r, 0) + 1
+    genders: dict[int, set[str]] = {}
+    for k, m in enumerate(ms):
+        g = THIRD_SINGULAR.get(m.text.lower()) if m.form == "pronoun" else None
+        if g:
+            genders.setdefault(roots[k], set()).add(g)
+    for q in quotes:
+        speaker = roots[q.speaker.mention]
+        pieces = q.parts or ((q.start, q.end),)
+        for k, m in enumerate(ms):
+            g = THIRD_SINGULAR.get(m.text.lower()) if m.form == "pronoun" else None
+            if not g or roots[k] != speaker or not any(s <= m.start < e for s, e in pieces):
+                continue
+            fits = []  # (same sentence, position, the person) of each other person before the pronoun
+            for j in range(k - 1, -1, -1):
+                other = roots[j]
+                if ms[j].sentence < m.sentence - _BACK_SENTENCES:
+                    break
+                if other != speaker and ms[other].label == "PERSON" and genders.get(other, {g}) == {g}:
+                    fits.append((ms[j].sentence == m.sentence, j, other))
+            if not fits:
+                continue
+            # one named in the same sentence ("John Major and his colleagues"), else the one the story is most about
+            # (experts quoted one after another on "his forecast" all speak of the chancellor, not of each other)
+            near = [f for f in fits if f[0]]
+            other = near[0][2] if near else max(fits, key=lambda f: (count[f[2]], f[1]))[2]
+            m.refers_to, m.link_reason = other, f'"{m.text}" in {ms[speaker].name}\'s own words is somebody else'
+            roots[k] = other
+            count[speaker] -= 1
+            count[other] += 1
 
 
 def find_links(ctx: Context) -> list[Link]:

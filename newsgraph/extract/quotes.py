@@ -573,9 +573,13 @@ def _trimmed(doc, lo: int, hi: int) -> tuple[int, int] | None:
     """Token range [lo, hi) without a leading "that", leading/trailing punctuation and spaces."""
     while lo < hi and ((doc[lo].lower_ == "that" and doc[lo].dep_ == "mark") or (doc[lo].is_punct and doc[lo].text not in _MARKS) or doc[lo].is_space):
         lo += 1
-    while hi > lo and ((doc[hi - 1].is_punct and doc[hi - 1].text not in _MARKS) or doc[hi - 1].is_space or doc[hi - 1].lower_ in {"and", "but"}):
+    while hi > lo and ((doc[hi - 1].is_punct and doc[hi - 1].text not in _MARKS and doc[hi - 1].text not in _UNIT_SIGNS)
+                       or doc[hi - 1].is_space or doc[hi - 1].lower_ in {"and", "but"}):
         hi -= 1
     return (lo, hi) if hi > lo else None
+
+
+_UNIT_SIGNS = frozenset({"%", "\u2030", "\u00b0"})  # part of the figure before them: "fell to 0.8%"
 
 
 def _chars(doc, lo: int, hi: int) -> tuple[int, int]:
