@@ -306,6 +306,16 @@ def test_a_cue_that_opens_the_next_quote_is_not_the_last_ones(analyze_text):
         assert "No, never" not in bishop.text and bishop.source_text == "The bishop", text
 
 
+def test_a_reported_clause_keeps_the_subject_the_parser_gave_the_cue(analyze_text):
+    """The parser sometimes takes a reported clause's subject for the cue's object ("added underlying mortgage
+    lending rose"); the clause still starts with it. After "told", the hearer's name comes first and is none of it."""
+    for text, content in [("The BBA added underlying mortgage lending rose by £4m.", "underlying mortgage lending rose by £4m."),
+                          ("A senior defence official told the BBC lessons were being learned.", "lessons were being learned"),
+                          ("He told reporters the plan had failed.", "the plan had failed")]:
+        [quote] = analyze_text(text).quotes
+        assert quote.text == content, text
+
+
 def test_a_reported_figure_keeps_its_sign(analyze_text):
     """A percent sign is part of the figure a reported clause ends on, not punctuation to trim."""
     [quote] = analyze_text("The Bank of England said inflation fell from 1.8% to 0.8%.").quotes
