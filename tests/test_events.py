@@ -663,3 +663,22 @@ def test_an_events_target_names_a_thing(analyze_text):
     assert targets("The UK pays two and a half times more than France.") == [[]]
     assert targets("The UK exported goods worth £16.9bn but imported £21.5bn.") == [["goods"], []]
     assert targets("Novartis had bought all of Germany's Hexal.") == [["Hexal"]]
+
+
+@pytest.mark.parametrize("text,predicate,expected", [
+    ("Toyota failed to meet its sales targets in Europe.", "meet", None),  # a standard reached, nobody met
+    ("Toyota halted production at its plant in Derby.", "halt", None),  # work stopped, nobody forced
+    ("UKIP achieved a major advance in the election.", "achieve", None),  # no money: no finance
+    ("Rosneft made a $6bn advance to Venezuela.", "make", "FINANCE"),
+    ("A BBC documentary called No More Mr Nasty angered Tony Blair.", "call", None),  # a name, no call
+    ("Tony Blair has dismissed reports of a rift with Gordon Brown.", "dismiss", "REJECT"),
+    ("Chelsea dismissed Jose Mourinho on Monday.", "dismiss", None),  # let go, no rejection
+    ("Ryanair sued the Irish state over airport fees.", "sue", "ACCUSE"),
+    ("The European Commission fined Microsoft £300m.", "fine", "SANCTION"),
+    ("Sven-Goran Eriksson praised the Honda Accord.", "praise", "SUPPORT"),
+])
+def test_what_a_verb_means_here(analyze_text, text, predicate, expected):
+    """A verb's type where its object or its use makes another sense: an idiom's object, a participle that names,
+    a money noun that moves no money; and verbs the ontology lacked ("fined" is no "fin")."""
+    types = {e.type for e in analyze_text(text).events if e.predicate == predicate}
+    assert types == ({expected} if expected else types - {"MEET", "COERCE", "FINANCE", "CONSULT", "REJECT"}), (text, types)

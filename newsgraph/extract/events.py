@@ -410,15 +410,21 @@ class _Events:
         idiomatic, idiom_type = self._idiom(verb, lemma)
         if idiomatic:
             sense = draft.sense = Sense(idiom_type, None, None, None)  # "buy himself more time", "giving his views"
-            self.consumed.update(c.i for c in idiomatic)  # "gave a talk" holds no talks
+            if lemma != "meet":  # "Anil's demand … was not met" was still a demand
+                self.consumed.update(c.i for c in idiomatic)  # "gave a talk" holds no talks
         elif predicate == "sell out" and any(c.dep_ == "dobj" and not self._actor_like(c) for c in self.kids[verb.i]):
             sense = draft.sense = verb_sense("sell")  # "sold out its stake to Rosneft" is a sale; "sold out America" none
         elif lemma == "sign" and not any(c.dep_ == "prep" and c.lower_ == "into" for c in self.kids[verb.i]) and sense is not None and any(
                 c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "NOUN" and c.lower_ not in SIGNED and c.lemma_.lower() not in SIGNED
                 and noun_sense(c.lemma_) is None for c in self.kids[verb.i]):
             sense = draft.sense = None  # "signing a red hat" agrees to nothing; "signed a pact" or "the bill" does
+        elif predicate in {"dismiss", "throw out"} and any(c.dep_ in {"dobj", "nsubjpass"} and self._actor_like(c)
+                                                          for c in self.kids[verb.i]):
+            sense = draft.sense = None  # "dismissed the coach", "will throw him out": let go; "dismissed reports" rejects
         elif lemma == "work" and sense is not None and not self._works_with(verb):
             sense = draft.sense = None  # "worked tirelessly", "working for Trump": no partner, no cooperation
+        if lemma in NAMING_VERBS and verb.dep_ == "acl" and verb.tag_ == "VBN":
+            sense = draft.sense = None  # "a BBC documentary called 'No More Mr Nasty'": a name, no call
         if lemma in NAMING_VERBS and any(c.dep_ == "dobj" for c in self.kids[verb.i]):
             named = [c for c in self.kids[verb.i] if c.dep_ == "oprd"]
             if named:
@@ -707,7 +713,9 @@ class _Events:
         words = [t for c in self.kids[trig.i] if c.dep_ in {"dobj", "nsubjpass", "prep", "dative"} for t in c.subtree]
         if trig.dep_ in {"acl", "relcl"}:
             words.append(trig.head)
-        return any(t.lower_ in MONEY_NOUNS or t.ent_type_ == "MONEY" for t in words)
+        # the noun that gave the event its sense is no money it moves: "achieved a major advance"
+        own = {c.i for c in self.kids[trig.i] if c.dep_ == "dobj" and c.pos_ == "NOUN" and noun_sense(c.lemma_) is draft.sense}
+        return any(t.lower_ in MONEY_NOUNS and t.i not in own or t.ent_type_ == "MONEY" for t in words)
 
     def _aid(self, draft: _Draft) -> bool:
         return any(t.lower_ in AID_WORDS for c in self.kids[draft.trigger.i] if c.dep_ in {"dobj", "prep", "dative"} for t in c.subtree)

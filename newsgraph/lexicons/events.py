@@ -145,6 +145,17 @@ IDIOM_OBJECTS: dict[str, dict[str, str]] = {
     "provide": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS - {"time"}),
     "offer": _objects(STATEMENT=_SAID - {"talk"}),  # "offered talks" are talks
     "spend": _objects(OTHER=_TIME_SPENT),
+    # "meet its obligations", "met the deadline": a standard reached, nobody met
+    "meet": _objects(OTHER=frozenset({
+        "obligation", "obligations", "target", "targets", "deadline", "deadlines", "demand", "demands", "need", "needs",
+        "requirement", "requirements", "criterion", "criteria", "standard", "standards", "cost", "costs", "expectation",
+        "expectations", "goal", "goals", "commitment", "commitments", "condition", "conditions", "rule", "rules", "test",
+        "threshold", "payment", "payments", "challenge", "fate", "end", "death", "match", "quota", "bill", "bills"})),
+    # "halted production", "halt its operations": work stopped, nobody forced
+    "halt": _objects(OTHER=frozenset({
+        "production", "work", "operations", "operation", "output", "sales", "trading", "construction", "flights",
+        "services", "service", "shipments", "exports", "imports", "deliveries", "plans", "decline", "slide", "fall",
+        "losses"})),
     # "sent a letter to MCI's board" is written words, not a deployment
     "send": _objects(STATEMENT=frozenset({
         "letter", "letters", "message", "messages", "note", "email", "emails", "e-mail", "memo", "telegram", "tweet",

@@ -10,6 +10,7 @@ from __future__ import annotations
 LEMMA_FIXES = {
     "hopes": "hope", "hoped": "hope", "hoping": "hope",
     "lambasts": "lambaste", "lambasted": "lambaste", "lambasting": "lambaste",
+    "fined": "fine", "fines": "fine", "fining": "fine",
 }
 
 
