@@ -119,6 +119,20 @@ def test_timeline_and_entity_filter(seeds_conn):
     assert ("declare", "2019-01-23") in [(e["predicate"], e["date"]) for e in line]
     bombers = queries.list_events(seeds_conn, entity="russia", type="DEPLOY")
     assert ("send", "2018-12") in [(e["predicate"], e["date"]) for e in bombers]
+    # a date read against a publication date the text only suggested is a guess too ("Jan. 23" takes that year);
+    # one written whole is not
+    guessed = {(e["predicate"], e["date_text"]): e["date_guessed"] for e in queries.timeline(seeds_conn)}
+    assert guessed[("declare", "Jan. 23")] and not guessed[("promise", "Feb. 18, 2019")] and not guessed[("transfer", "2017")]
+
+
+def test_the_timeline_marks_dates_that_rest_on_a_guessed_publication_date(seeds_db):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import main
+
+    out = CliRunner().invoke(main, ["timeline", "--db", str(seeds_db)], env={"COLUMNS": "200"}).output
+    assert "~2019-01-23" in out and "~2019-02-18" not in out and "2019-02-18" in out
+    assert "publication date inferred from the text" in " ".join(out.split())
 
 
 def test_resolve_is_idempotent(seeds_store):

@@ -105,7 +105,13 @@ def timeline(store, entity, as_json):
     if not rows:
         click.echo("No dated events.")
         return
+    for r in rows:
+        if r["date_guessed"]:
+            r["date"] = f"~{r['date']}"
     _print_events(rows, f"Timeline: {len(rows)} dated events")
+    if any(r["date_guessed"] for r in rows):
+        tables.say(tables.console(), "~ read against a publication date inferred from the text, not given with it (\"Sunday\", "
+                                     "\"last week\", \"January 10\" without its year): as sure as that guess")
 
 
 @main.command()

@@ -26,7 +26,8 @@ _EVENT_SQL = """
 SELECT e.id, e.doc, e.idx, e.type, e.predicate, e.trigger, e.start, e."end", e.sentence AS sentence_idx, e.negated,
        e.modality, e.grp, s.start AS sentence_start, s."end" AS sentence_end,
        substr(d.text, s.start + 1, s."end" - s.start) AS sentence, d.path, d.title, d.published,
-       t.value AS date, t.granularity AS date_granularity, t.text AS date_text
+       t.value AS date, t.granularity AS date_granularity, t.text AS date_text, t.anchor AS date_anchor,
+       d.published_inferred
 FROM events e
 JOIN documents d ON d.id = e.doc
 LEFT JOIN sentences s ON s.doc = e.doc AND s.idx = e.sentence
@@ -169,6 +170,8 @@ def list_events(conn: sqlite3.Connection, entity: str | None = None, type: str |
         d = _event_dict(r, parts.get(r["id"], []), amounts.get(r["id"], []))
         d["path"] = r["path"]
         d["date_text"] = r["date_text"]
+        # "Sunday", "last week" counted from a publication date the text only suggested: the date is a guess too
+        d["date_guessed"] = bool(r["date_anchor"] and r["published_inferred"])
         d["actors"] = [
             {"role": p["role"], "entity": p["entity"], "name": p["name"] or p["text"], "text": p["text"]}
             for p in parts.get(r["id"], [])
