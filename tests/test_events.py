@@ -643,6 +643,8 @@ def test_a_line_shown_twice_is_read_once(analyze_text):
     ("Jack Straw insisted there was nothing to fear.", "insist", "STATEMENT"),
     ("Tessa Jowell insisted on a recount of the votes in Leeds.", "insist", "DEMAND"),
     ("Toyota added 500 jobs in Wales.", "add", "OTHER"),  # no saying: another sense
+    ("Britain recalled its ambassador from Moscow.", "recall", "OTHER"),  # an envoy called home, no recollection
+    ("Jack Straw insisted that all parties be included.", "insist", "DEMAND"),  # a subjunctive clause demands
     ("Lord Sainsbury has made a £2m donation to the Labour Party.", "make", "FINANCE"),
     ("Lord Sainsbury has contributed more than £10m to the Labour Party.", "contribute", "FINANCE"),
 ])
@@ -663,6 +665,7 @@ def test_an_events_target_names_a_thing(analyze_text):
     assert targets("The UK pays two and a half times more than France.") == [[]]
     assert targets("The UK exported goods worth £16.9bn but imported £21.5bn.") == [["goods"], []]
     assert targets("Novartis had bought all of Germany's Hexal.") == [["Hexal"]]
+    assert targets("Labour won a majority of 66 seats.") == [["majority"]]  # a majority is no part of the seats
 
 
 @pytest.mark.parametrize("text,predicate,expected", [
@@ -673,6 +676,8 @@ def test_an_events_target_names_a_thing(analyze_text):
     ("A BBC documentary called No More Mr Nasty angered Tony Blair.", "call", None),  # a name, no call
     ("Tony Blair has dismissed reports of a rift with Gordon Brown.", "dismiss", "REJECT"),
     ("Chelsea dismissed Jose Mourinho on Monday.", "dismiss", None),  # let go, no rejection
+    ("Tesco dismissed 300 workers in Leeds.", "dismiss", None),
+    ("Lord Sainsbury's donation to the Labour Party was criticised.", "donation", "FINANCE"),  # no sum: still money
     ("Ryanair sued the Irish state over airport fees.", "sue", "ACCUSE"),
     ("The European Commission fined Microsoft £300m.", "fine", "SANCTION"),
     ("Sven-Goran Eriksson praised the Honda Accord.", "praise", "SUPPORT"),

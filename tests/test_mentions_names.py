@@ -387,6 +387,14 @@ def test_a_pictures_credit_names_no_actor(analyze_text):
     assert not [q for q in analysis.quotes if "Rawlins" in q.text]  # "Photo:" is no speaker
 
 
+def test_a_name_the_ner_cut_after_and_goes_on(analyze_text):
+    """The NER ends "Organisation for Economic Co-operation and" before "Development": one body, not a fragment."""
+    names = [m.name for m in analyze_text("The Organisation for Economic Co-operation and Development cut its "
+                                          "forecast for Germany.").mentions if m.form == "name"]
+    assert "Organisation for Economic Co-operation and Development" in names
+    assert not [n for n in names if n.endswith(" and")]
+
+
 def test_leaving_a_union_is_an_event_and_an_attitude_no_name(analyze_text):
     """"a Soft Brexit" was a person, "pro-Maduro" an organisation."""
     a = analyze_text("Theresa May still wants a Soft Brexit, the prime minister said. Pro-Brexit MPs oppose it. "

@@ -311,7 +311,8 @@ def test_a_reported_clause_keeps_the_subject_the_parser_gave_the_cue(analyze_tex
     lending rose"); the clause still starts with it. After "told", the hearer's name comes first and is none of it."""
     for text, content in [("The BBA added underlying mortgage lending rose by £4m.", "underlying mortgage lending rose by £4m."),
                           ("A senior defence official told the BBC lessons were being learned.", "lessons were being learned"),
-                          ("He told reporters the plan had failed.", "the plan had failed")]:
+                          ("He told reporters the plan had failed.", "the plan had failed"),
+                          ("Mr Howard told the committee MPs were wrong.", "MPs were wrong")]:
         [quote] = analyze_text(text).quotes
         assert quote.text == content, text
 

@@ -92,7 +92,10 @@ OUTLET_HEADS = frozenset({"newspaper", "paper", "broadcaster", "tabloid", "daily
 OUTLET_NAME_WORDS = frozenset("""times post journal news herald guardian telegraph mail tribune gazette express mirror sun
     independent observer chronicle daily weekly magazine tv television radio broadcasting press review standard record
     globe bulletin courier dispatch inquirer examiner monitor reporter today economist zeitung corriere pravda izvestia
-    kommersant vedomosti nation""".split())
+    kommersant vedomosti nation shimbun statesman eye sky channel figaro pais repubblica monde spiegel welt bild asahi
+    yomiuri hindu""".split())
+NOT_OUTLET_WORDS = frozenset("corp corporation group plc international holdings inc fund bank".split())  # owners, lenders
+_ARTICLES = frozenset({"le", "la", "el", "il", "die", "der", "das", "de"})  # Le Monde, El Pais, Die Welt
 PLACE_CLASSES = frozenset({"country", "city", "place"})
 # Which referent types a description class may describe.
 FITS = {
@@ -699,7 +702,8 @@ class _Resolver:
                 continue
             if cls == "company" and (ref.words & INSTITUTION_WORDS or ref.place_kind is not None):
                 continue  # nor is a state, the EU or the UN "the carrier"
-            if word in OUTLET_HEADS and not (ref.name in outlets() or ref.words & OUTLET_NAME_WORDS):
+            if word in OUTLET_HEADS and (ref.words & NOT_OUTLET_WORDS or not (
+                    ref.name in outlets() or ref.words & OUTLET_NAME_WORDS or ref.name.split()[0].lower() in _ARTICLES)):
                 continue  # "the paper said" is a newspaper's, not the IMF's nor a carmaker's
             if cls == "country" and word in {"north", "south"} and not ref.name.lower().startswith(word):
                 continue

@@ -27,7 +27,7 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.coref import Link, add_links, add_local_chains
-from newsgraph.lexicons.coref import LETTER_CLOSINGS, SPEECH_NOUNS
+from newsgraph.lexicons.coref import LETTER_CLOSINGS, SPEECH_NOUNS, first_names
 
 FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
@@ -46,6 +46,8 @@ def extract(ctx: Context) -> None:
 
 
 THIRD_SINGULAR = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_TITLE_GENDER = {"mr": "m", "lord": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "baroness": "f", "lady": "f",
+                 "dame": "f"}
 _BACK_SENTENCES = 4  # how far before the pronoun another person may stand
 
 
@@ -71,8 +73,12 @@ def not_the_speaker(ctx: Context) -> None:
     for r in roots:
         count[r] = count.get(r, 0) + 1
     genders: dict[int, set[str]] = {}
+    names = first_names()
     for k, m in enumerate(ms):
         g = THIRD_SINGULAR.get(m.text.lower()) if m.form == "pronoun" else None
+        if m.form == "name" and m.label == "PERSON":  # "Mr Blair", "Baroness Amos", "Ruth Kelly"
+            words = m.text.split()
+            g = _TITLE_GENDER.get(words[0].rstrip(".").lower()) or (names.get(words[0].lower()) if len(words) > 1 else None)
         if g:
             genders.setdefault(roots[k], set()).add(g)
     for q in quotes:
@@ -87,7 +93,7 @@ def not_the_speaker(ctx: Context) -> None:
                 other = roots[j]
                 if ms[j].sentence < m.sentence - _BACK_SENTENCES:
                     break
-                if other != speaker and ms[other].label == "PERSON" and genders.get(other, {g}) == {g}:
+                if other != speaker and ms[other].label == "PERSON" and ms[other].place is None and genders.get(other) == {g}:
                     fits.append((ms[j].sentence == m.sentence, j, other))
             if not fits:
                 continue

@@ -46,7 +46,7 @@ from newsgraph.model import Event, Participant
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
-PARTITIVES = frozenset({"all", "some", "most", "part", "half", "much", "many", "any", "none", "each", "both", "majority",
+PARTITIVES = frozenset({"all", "some", "most", "part", "half", "much", "many", "any", "none", "each", "both",
                         "dozens", "scores", "hundreds", "thousands", "millions", "billions", "one"})
 # Words no target of an event is, when they name no actor: amounts, degrees and question words.
 _NOT_THINGS = frozenset({"what", "whatever", "which", "whichever", "more", "less", "much", "most", "least", "little",
@@ -81,6 +81,9 @@ ACTOR_HEADS = PROXY_NOUNS | PERSON_DESCRIPTIONS | frozenset({
     "partners", "partner", "advisers", "advisors", "agency", "agencies", "services", "party", "parliament", "court",
     "police", "navy", "army", "ministers", "presidents", "spokesperson", "giant", "operator", "producer", "lender",
 })
+# People an employer, a court or a club lets go: "dismissed 300 workers", "its manager", "the jury".
+STAFF_NOUNS = frozenset({"worker", "staff", "employee", "manager", "coach", "jury", "player", "officer", "director",
+                         "executive", "boss", "teacher", "nurse", "doctor", "soldier", "judge", "aide", "adviser"})
 # Verbs of saying whose direct object is who hears it: "told Reuters", "briefed reporters".
 HEARER_VERBS = frozenset({"tell", "inform", "brief", "notify", "remind"})
 MEASURE_VERBS = frozenset({"be", "reach", "total", "amount", "stand", "exceed", "top", "hit", "surpass"})
@@ -133,7 +136,9 @@ class _Events:
         lower = table[:, 1]
         self.according = np.flatnonzero(lower == strings["according"]).tolist()
         # original offsets of the cues of what someone says ("maintained its support" endorses, and says nothing)
-        self.cues = {q.cue_start for q in ctx.result.quotes if q.cue_start is not None and q.attribution != "endorsement"}
+        # (of quoted words: an indirect "quote" of a plain noun is no saying, "recalled its ambassador", "revealed the iPod")
+        self.cues = {q.cue_start for q in ctx.result.quotes
+                     if q.cue_start is not None and q.attribution != "endorsement" and q.kind in {"direct", "partial"}}
         self.coref = Coreference(ctx, self.kids)
         pronouns = np.isin(lower, [strings[w] for w in sorted(PERSON_PRONOUNS)])
         for i in np.flatnonzero(pronouns).tolist():  # in text order, so the genders learnt from earlier pronouns guide later ones
@@ -418,8 +423,8 @@ class _Events:
                 c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "NOUN" and c.lower_ not in SIGNED and c.lemma_.lower() not in SIGNED
                 and noun_sense(c.lemma_) is None for c in self.kids[verb.i]):
             sense = draft.sense = None  # "signing a red hat" agrees to nothing; "signed a pact" or "the bill" does
-        elif predicate in {"dismiss", "throw out"} and any(c.dep_ in {"dobj", "nsubjpass"} and self._actor_like(c)
-                                                          for c in self.kids[verb.i]):
+        elif predicate in {"dismiss", "throw out"} and any(c.dep_ in {"dobj", "nsubjpass"} and (
+                self._actor_like(c) or c.lemma_.lower() in STAFF_NOUNS or c.like_num) for c in self.kids[verb.i]):
             sense = draft.sense = None  # "dismissed the coach", "will throw him out": let go; "dismissed reports" rejects
         elif lemma == "work" and sense is not None and not self._works_with(verb):
             sense = draft.sense = None  # "worked tirelessly", "working for Trump": no partner, no cooperation
@@ -496,8 +501,10 @@ class _Events:
         kids = self.kids[verb.i]
         if lemma == "insist" and (any(c.dep_ == "prep" and c.lower_ == "on" for c in kids) or any(
                 c.dep_ == "ccomp" and (c.tag_ == "VB" and not any(a.dep_ == "aux" for a in self.kids[c.i])
-                                       or any(a.lower_ == "should" for a in self.kids[c.i])) for c in kids)):
-            return False
+                                       or any(a.lower_ in {"should", "must"} for a in self.kids[c.i])
+                                       or any(a.dep_ == "auxpass" and a.tag_ == "VB" for a in self.kids[c.i]))
+                for c in kids)):
+            return False  # "insisted that all parties be included", "… the minister resign", "… it must stop"
         if self.ctx.span_original(verb)[0] in self.cues:
             return True
         return any(c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"} for c in kids)

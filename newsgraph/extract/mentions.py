@@ -504,6 +504,11 @@ def _candidates(doc: Doc, heads: _Headings | None = None, tokens: list | None = 
         start, end, title = _clean(ent, tokens)
         if credits.intersection(range(start, end)):
             start, end = _outside(credits, start, end)  # "Rick Bowmer/AP Photo Trump" run together: "Trump"
+        if ent.label_ == "ORG" and end - start >= 2 and doc[end - 1].lower_ in {"and", "&", "of", "for"}:
+            j = end  # "Organisation for Economic Co-operation and" cut before "Development": the name goes on
+            while j < len(doc) and j - end < 3 and doc[j].text[:1].isupper() and "\n" not in doc[j - 1].text_with_ws:
+                j += 1
+            end = j if j > end else end - 1
         if end - start > 2 and doc[start].lower_ in _STANCE_WORDS and doc[start + 1].text in {"-", "\u2010"}:
             # an attitude to a name: "pro-Russian rebels" and "anti-U.S. protests" name the state (as a demonym does),
             # "Pro-Brexit MPs" the event; "pro-Maduro", "anti-Trump" are no names of anyone

@@ -624,6 +624,8 @@ def _lost_subject(verb: Token, clause: Token, kids: list[Token], lemma: str) -> 
     if obj is None or obj.right_edge.i + 1 != clause.left_edge.i:
         return None
     start = obj.left_edge.i
+    if lemma in _HEARERS_FIRST and all(t.dep_ in {"det", "compound"} for t in obj.subtree if t.i < obj.i) and obj.i > start:
+        return obj.i  # "told the committee MPs were wrong": the hearer is all before the clause's subject
     if lemma in _HEARERS_FIRST:
         names = [t for t in obj.subtree if t.i < obj.i and (t.ent_type_ or t.pos_ == "PROPN" or t.dep_ == "det")]
         if not names or names[-1].i + 1 >= obj.i and not obj.ent_type_ and obj.pos_ != "NOUN":
