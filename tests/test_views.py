@@ -335,6 +335,14 @@ def test_timeline_rows_say_who_did_what_to_whom(seeds_conn):
     assert event_phrase(bombers).startswith("Russia → send → ")
 
 
+def test_the_web_timeline_marks_dates_read_against_a_guessed_publication_date(seeds_client):
+    """As the command does: "Jan. 23" in a seed whose publication date was inferred takes that guessed year."""
+    html = seeds_client.get("/timeline?other=1&limit=500").text
+    rows = [r for r in html.split("<tr")[1:] if "declare" in r or "promise" in r]
+    assert any("declare" in r and ">~</span>2019-01-23" in r for r in rows)
+    assert any("promise" in r and "<td>2019-02-18</td>" in r for r in rows)
+
+
 # --- the web app: errors, favicon, CSP ----------------------------------------------------------
 
 @pytest.fixture

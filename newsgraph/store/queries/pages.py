@@ -139,7 +139,7 @@ def page_entities(conn: sqlite3.Connection, limit: int = 50, offset: int = 0, ty
 
 _EVENT_SELECT = """
 SELECT e.id, e.doc, e.idx, e.start, e.end, e.trigger, e.predicate, e.type, e.sentence, e.negated, e.modality,
-       t.value AS date, t.text AS date_text, d.published, d.published_inferred, d.outlet, d.title, d.path,
+       t.value AS date, t.text AS date_text, t.anchor AS date_anchor, d.published, d.published_inferred, d.outlet, d.title, d.path,
        s.start AS sentence_start, s.end AS sentence_end, substr(d.text, s.start + 1, s.end - s.start) AS sentence_text
 FROM events e JOIN documents d ON d.id = e.doc
 LEFT JOIN times t ON t.doc = e.doc AND t.idx = e.time
