@@ -165,6 +165,9 @@ SENTENCES = [
      [("nominal", "The paper", "Le Monde")], []),
     ("News Corp cut 300 jobs on Monday. The paper said profits fell.", "a paper's owner is no paper",
      [], [("nominal", "The paper", "News Corp")]),
+    ("Gordon Brown set out his budget on Wednesday. Shadow chancellor Oliver Letwin attacked it. Later the chancellor "
+     "said taxes would not rise.", "the chancellor is no shadow chancellor",
+     [("nominal", "the chancellor", "Gordon Brown")], [("nominal", "the chancellor", "Oliver Letwin")]),
     ("The IMF cut its growth forecast for Germany on Tuesday. The government will miss its target, the paper said.",
      "a paper is a newspaper, not any organisation", [], [("nominal", "the paper", "IMF")]),
     ("Toyota recalled 9,000 cars. The Financial Times said sales fell. The newspaper said Toyota would cut jobs.",

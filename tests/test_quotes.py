@@ -317,6 +317,15 @@ def test_a_reported_clause_keeps_the_subject_the_parser_gave_the_cue(analyze_tex
         assert quote.text == content, text
 
 
+def test_who_is_blamed_for_saying_it_said_it(analyze_text):
+    """ "The party suspended Tom Hale for saying …": the one suspended said it, not the party."""
+    for text in ("The party suspended Tom Hale for saying the war was legal.",
+                 "Tom Hale was fined for saying the referee was biased.",
+                 "Tom Hale apologised for saying the war was legal."):
+        [quote] = analyze_text(text).quotes
+        assert quote.source_text == "Tom Hale", text
+
+
 def test_a_reported_figure_keeps_its_sign(analyze_text):
     """A percent sign is part of the figure a reported clause ends on, not punctuation to trim."""
     [quote] = analyze_text("The Bank of England said inflation fell from 1.8% to 0.8%.").quotes

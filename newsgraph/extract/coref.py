@@ -87,6 +87,8 @@ INSTITUTION_WORDS = frozenset("""ministry department party council committee uni
     commission police army navy nations parliament assembly congress senate office school hospital embassy""".split())
 NP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "dative", "appos", "conj", "attr", "oprd", "ROOT", "npadvmod", "poss"})
 ORG_CLASSES = frozenset({"company", "organization", "government", "team"})
+# Words that make a title another post: a shadow chancellor is no chancellor, a deputy prime minister no prime minister.
+_LESSER_TITLES = frozenset({"shadow", "deputy", "vice", "former", "ex", "assistant", "junior"})
 # Descriptions of a news outlet, and words of outlets' names ("the paper" after the Financial Times Deutschland).
 OUTLET_HEADS = frozenset({"newspaper", "paper", "broadcaster", "tabloid", "daily", "magazine", "weekly"})
 OUTLET_NAME_WORDS = frozenset("""times post journal news herald guardian telegraph mail tribune gazette express mirror sun
@@ -696,6 +698,8 @@ class _Resolver:
             if ref.type not in FITS[cls] and not (ref.type == "unknown" and cls in {"person", "company"}):
                 continue
             named_so = word in ref.words
+            if ref.words & _LESSER_TITLES and not {c.lower_ for c in kids} & _LESSER_TITLES and cls == "person":
+                continue  # "the chancellor" is not the shadow chancellor, "the prime minister" not his deputy
             if cls in {"organization", "institution"} and not named_so and ref.type != "country":
                 continue  # "the party" only for a party named so
             if cls == "institution" and ref.type == "country" and not states:

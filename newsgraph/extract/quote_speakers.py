@@ -128,6 +128,11 @@ def subject_of(verb: Token) -> Token | None:
     if inverted is not None:
         return inverted
     tok = _continued_speech(verb)
+    if tok.tag_ == "VBG" and tok.dep_ == "pcomp" and tok.head.lower_ in {"for", "over"}:
+        # "suspended a candidate for suggesting …", "was fined for saying …": who is blamed for it said it
+        blamed = [c for c in tok.head.head.children if c.dep_ in {"dobj", "nsubjpass"}]
+        if blamed:
+            return blamed[0]
     if tok.dep_ == "relcl" and lemma_of(tok) != "quote" and any(
             c.dep_ == "auxpass" and c.lower_ not in {"'s", "\u2019s"} for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children):
         # "Ebbers, who is accused of overseeing a fraud": the one accused, not the accuser ("who's called for" has)
