@@ -27,7 +27,7 @@ from spacy.tokens import Token
 
 from newsgraph.extract import Context
 from newsgraph.extract.coref import Link, add_links, add_local_chains
-from newsgraph.lexicons.coref import LETTER_CLOSINGS, SPEECH_NOUNS, first_names
+from newsgraph.lexicons.coref import FEMALE_TITLES, LETTER_CLOSINGS, MALE_TITLES, SPEECH_NOUNS, first_names
 
 FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
@@ -46,47 +46,43 @@ def extract(ctx: Context) -> None:
 
 
 THIRD_SINGULAR = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
-_TITLE_GENDER = {"mr": "m", "lord": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "baroness": "f", "lady": "f",
-                 "dame": "f"}
 _BACK_SENTENCES = 4  # how far before the pronoun another person may stand
 
 
 def not_the_speaker(ctx: Context) -> None:
     """ "He has remarkable ability …," Knapman said of Kilroy-Silk: a speaker calls himself "I", so a "he" or "she" in
     his own direct quote is somebody else. The coreference stage, which runs before quotes, gave such pronouns to the
-    most salient person, who is often the speaker; here each goes to the person of its gender named last before it
-    (in the quote or before it, a few sentences back), and stays with the speaker when there is none."""
+    most salient person, who is often the speaker; here each goes to another person of its gender, known from a
+    title, a first name or other pronouns, a few sentences back at most: one named in its sentence, else the one the
+    text names most. It stays with the speaker when there is none."""
     ms = ctx.result.mentions
     quotes = [q for q in ctx.result.quotes if q.kind == "direct" and q.speaker is not None and q.speaker.mention is not None]
     if not quotes:
         return
-
-    def root(k: int) -> int:
-        seen = set()
-        while ms[k].refers_to is not None and k not in seen:
-            seen.add(k)
-            k = ms[k].refers_to
-        return k
-
-    roots = [root(k) for k in range(len(ms))]
+    roots = [_root(ctx, k) for k in range(len(ms))]
     count: dict[int, int] = {}
     for r in roots:
         count[r] = count.get(r, 0) + 1
     genders: dict[int, set[str]] = {}
     names = first_names()
+    pronouns: list[tuple[int, str]] = []  # (mention, gender) of each he and she
     for k, m in enumerate(ms):
         g = THIRD_SINGULAR.get(m.text.lower()) if m.form == "pronoun" else None
-        if m.form == "name" and m.label == "PERSON":  # "Mr Blair", "Baroness Amos", "Ruth Kelly"
+        if g:
+            pronouns.append((k, g))
+        elif m.form == "name" and m.label == "PERSON":  # "Mr Blair", "Baroness Amos", "Ruth Kelly"
             words = m.text.split()
-            g = _TITLE_GENDER.get(words[0].rstrip(".").lower()) or (names.get(words[0].lower()) if len(words) > 1 else None)
+            title = words[0].lower()
+            g = "m" if title in MALE_TITLES else "f" if title in FEMALE_TITLES else (
+                names.get(title) if len(words) > 1 else None)
         if g:
             genders.setdefault(roots[k], set()).add(g)
     for q in quotes:
         speaker = roots[q.speaker.mention]
         pieces = q.parts or ((q.start, q.end),)
-        for k, m in enumerate(ms):
-            g = THIRD_SINGULAR.get(m.text.lower()) if m.form == "pronoun" else None
-            if not g or roots[k] != speaker or not any(s <= m.start < e for s, e in pieces):
+        for k, g in pronouns:
+            m = ms[k]
+            if roots[k] != speaker or not any(s <= m.start < e for s, e in pieces):
                 continue
             fits = []  # (same sentence, position, the person) of each other person before the pronoun
             for j in range(k - 1, -1, -1):

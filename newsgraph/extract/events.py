@@ -135,8 +135,8 @@ class _Events:
                 self.kids[i + rel].append(self.toks[i])
         lower = table[:, 1]
         self.according = np.flatnonzero(lower == strings["according"]).tolist()
-        # original offsets of the cues of what someone says ("maintained its support" endorses, and says nothing)
-        # (of quoted words: an indirect "quote" of a plain noun is no saying, "recalled its ambassador", "revealed the iPod")
+        # original offsets of the cues of quoted words: an indirect "quote" of a plain noun is no saying ("recalled
+        # its ambassador", "revealed the iPod"), nor is an endorsement ("maintained its support")
         self.cues = {q.cue_start for q in ctx.result.quotes
                      if q.cue_start is not None and q.attribution != "endorsement" and q.kind in {"direct", "partial"}}
         self.coref = Coreference(ctx, self.kids)
@@ -514,12 +514,8 @@ class _Events:
         rest of the world": a noun names a thing of its own)."""
         if o.lower_ not in PARTITIVES and not o.like_num and o.ent_type_ not in {"CARDINAL", "PERCENT"}:
             return o  # ("represents eight of the detainees", "building dozens of new roads", "sold 20% of its equity")
-        for c in self.kids[o.i]:
-            if c.dep_ == "prep" and c.lower_ == "of":
-                objs = [g for g in self.kids[c.i] if g.dep_ == "pobj"]
-                if objs:
-                    return objs[0]
-        return o
+        whole = self._prep_objects(o, "of")
+        return whole[0] if whole else o
 
     def _prep_roles(self, prep: Token, draft: _Draft, speaker: int | None, passive: bool, type_: str) -> None:
         word = prep.lower_
@@ -960,19 +956,18 @@ def extract(ctx: Context) -> None:
     if not ctx.result.mentions:
         return
     ev = _Events(ctx)
-    titles = _in_titles(ctx)
+    titles = _in_titles(ctx)  # and a line shown twice was read the first time: neither holds an event
     drafts = []
     for tok in ev.toks:
-        if tok.pos_ == "VERB" and tok.i not in titles:
+        if tok.pos_ == "VERB" and tok.i not in titles and not ctx.repeated(tok.idx):
             d = ev.verbal(tok)
             if d is not None:
                 drafts.append(d)
     for tok in ev.toks:
-        if tok.pos_ == "NOUN" and tok.i not in titles:
+        if tok.pos_ == "NOUN" and tok.i not in titles and not ctx.repeated(tok.idx):
             d = ev.nominal(tok)
             if d is not None:
                 drafts.append(d)
     drafts.sort(key=lambda d: d.trigger.i)
     for d in drafts:
-        if not ctx.repeated(d.trigger.idx):
-            ctx.result.events.append(ev.finish(d))
+        ctx.result.events.append(ev.finish(d))

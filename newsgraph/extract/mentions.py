@@ -985,8 +985,7 @@ def _name_after(doc: Doc, i: int) -> int:
     them ("/Jose Luis Magana)"), else two ("/ Evan Vucci Trump Again Supports …": a headline run on)."""
     n = _capitals(doc, i, 1, 4)
     if n >= 3:
-        after = i + 3
-        n = 3 if after >= len(doc) or doc[after].text in _CREDIT_ENDS or "\n" in doc[after].text_with_ws or "\n" in doc[after - 1].text_with_ws else 2
+        n = 3 if _closed(doc, i + 3) else 2
     return i + n
 
 
@@ -1049,6 +1048,7 @@ def _outside(tokens: set[int], start: int, end: int) -> tuple[int, int]:
 
 
 def _closed(doc: Doc, i: int) -> bool:
+    """Whether a credit ends before token `i`: at the text's or a line's end, or at a closing bracket or stop."""
     return i >= len(doc) or doc[i].text in _CREDIT_ENDS or "\n" in doc[i].text or "\n" in doc[i - 1].text_with_ws
 
 

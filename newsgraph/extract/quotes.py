@@ -624,16 +624,18 @@ def _lost_subject(verb: Token, clause: Token, kids: list[Token], lemma: str) -> 
     if obj is None or obj.right_edge.i + 1 != clause.left_edge.i:
         return None
     start = obj.left_edge.i
-    if lemma in _HEARERS_FIRST and all(t.dep_ in {"det", "compound"} for t in obj.subtree if t.i < obj.i) and obj.i > start:
+    if lemma not in _HEARERS_FIRST:
+        return start
+    before = [t for t in obj.subtree if t.i < obj.i]
+    if before and all(t.dep_ in {"det", "compound"} for t in before):
         return obj.i  # "told the committee MPs were wrong": the hearer is all before the clause's subject
-    if lemma in _HEARERS_FIRST:
-        names = [t for t in obj.subtree if t.i < obj.i and (t.ent_type_ or t.pos_ == "PROPN" or t.dep_ == "det")]
-        if not names or names[-1].i + 1 >= obj.i and not obj.ent_type_ and obj.pos_ != "NOUN":
-            return None
-        start = names[-1].i + 1 if all(t.i == k for k, t in enumerate(names, start=obj.left_edge.i)) else start
-        if start == obj.left_edge.i:
-            return None  # "told reporters the plan had failed" has its hearer as the object, and no lost subject
-    return start
+    # "told the BBC senior officials were …": the hearer's name, with its article, opens the object
+    names = [t for t in before if t.ent_type_ or t.pos_ == "PROPN" or t.dep_ == "det"]
+    if not names or names[-1].i + 1 >= obj.i and obj.pos_ == "PROPN" and not obj.ent_type_:
+        return None
+    if any(t.i != k for k, t in enumerate(names, start=start)):
+        return None  # "told reporters the plan had failed" has its hearer as the object, and no lost subject
+    return names[-1].i + 1
 
 
 def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:

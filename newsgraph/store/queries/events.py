@@ -170,14 +170,19 @@ def list_events(conn: sqlite3.Connection, entity: str | None = None, type: str |
         d = _event_dict(r, parts.get(r["id"], []), amounts.get(r["id"], []))
         d["path"] = r["path"]
         d["date_text"] = r["date_text"]
-        # "Sunday", "last week" counted from a publication date the text only suggested: the date is a guess too
-        d["date_guessed"] = bool(r["date_anchor"] and r["published_inferred"])
+        d["date_guessed"] = date_guessed(r)
         d["actors"] = [
             {"role": p["role"], "entity": p["entity"], "name": p["name"] or p["text"], "text": p["text"]}
             for p in parts.get(r["id"], [])
         ]
         out.append(d)
     return out
+
+
+def date_guessed(row) -> bool:
+    """Whether an event's date ("Sunday", "last week", "January 10" without its year) was counted from a publication
+    date the text only suggested: then the date is a guess too."""
+    return bool(row["date_anchor"] and row["published_inferred"])
 
 
 def timeline(conn: sqlite3.Connection, entity: str | None = None) -> list[dict]:

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from newsgraph.model import OTHER_SIDE_ROLES
 from newsgraph.store.queries import core
+from newsgraph.store.queries.events import date_guessed
 from newsgraph.store.queries.labels import entity_labels, label_matrix
 from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
 from newsgraph.store.queries.schema import has_table, marks
@@ -189,7 +190,7 @@ def event_rows(conn: sqlite3.Connection, where: str = "", args=(), order: str = 
     if not ids:
         return []
     rank = {i: n for n, i in enumerate(ids)}
-    rows = [dict(r) for r in conn.execute(f"{_EVENT_SELECT} WHERE e.id IN ({','.join('?' * len(ids))})", ids)]
+    rows = [dict(r, date_guessed=date_guessed(r)) for r in conn.execute(f"{_EVENT_SELECT} WHERE e.id IN ({','.join('?' * len(ids))})", ids)]
     return _with_parts(conn, sorted(rows, key=lambda r: rank[r["id"]]))
 
 
