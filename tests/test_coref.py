@@ -172,6 +172,12 @@ SENTENCES = [
      "a paper is a newspaper, not any organisation", [], [("nominal", "the paper", "IMF")]),
     ("Toyota recalled 9,000 cars. The Financial Times said sales fell. The newspaper said Toyota would cut jobs.",
      "a newspaper is the outlet named before", [("nominal", "The newspaper", "Financial Times")], []),
+    ("Films on DVD will be harder to copy thanks to new measures from the US firm Macrovision. Macrovision said on "
+     "Monday that its new RipGuard technology would stop most ripping programs. RipGuard will ship on discs from May, "
+     "the company said.", "a company is not the product it makes", [], [("nominal", "the company", "RipGuard")]),
+    ("A study by Jupiter Research found that few Europeans watch video on the move. Most would rather listen to music "
+     "on a player such as an iPod. The firm said makers should avoid hybrid devices.", "the firm is not a thing one owns",
+     [("nominal", "The firm", "Jupiter Research")], [("nominal", "The firm", "iPod")]),
 ]
 
 

@@ -1252,3 +1252,24 @@ def test_whom_a_coordinated_cue_speaks_of_is_no_speaker(analyze_text):
     """"…, accused Macron of weakness": Macron is spoken of, not the speaker of the clause before."""
     analysis = analyze_text("Trump arrived in Paris on Friday, accused Macron of weakness.")
     assert not [q for q in analysis.quotes if q.speaker is not None and "Macron" in q.speaker.text]
+
+
+@pytest.mark.parametrize("text", [
+    "EMI currently offers its entire 200,000 download catalogue for use by both PCs and mobile phones.",
+    "Napster already offers a cheaper service for downloading music to the PC.",
+    "In the 70th minute the Greek striker found the bottom corner with a first-time strike.",
+    "The side showed great composure in the second half at Anfield.",
+])
+def test_wares_offered_and_a_players_deeds_are_no_quote(analyze_text, text):
+    """A seller offers wares, not words; a player finding the corner or showing composure reports nothing."""
+    assert [(q.text, q.cue) for q in analyze_text(text).quotes] == []
+
+
+@pytest.mark.parametrize("text,content,cue", [
+    ("The Kremlin offered its condolences to the families of the victims.", "its condolences", "offered"),
+    ("The new poll showed Clinton leading in Florida.", "Clinton leading in Florida", "showed"),
+    ("Investigators found no evidence of a break-in at the embassy.", "no evidence of a break-in", "found"),
+])
+def test_words_offered_and_what_a_poll_shows_are_still_attributed(analyze_text, text, content, cue):
+    hits = [(q.cue, q.text) for q in analyze_text(text).quotes if content in q.text]
+    assert hits and hits[0][0] == cue, analyze_text(text).quotes

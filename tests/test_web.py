@@ -408,3 +408,18 @@ def test_empty_knowledge_base(tmp_path):
     html = render_report(store.conn)
     store.close()
     assert "No disagreements found." in html and "No quotes yet." in html
+
+
+def test_voices_page_shows_a_joined_quote_as_said(tmp_path):
+    """The stored quote runs over its "Ruiz told reporters" (one span, for provenance); the page shows its words."""
+    from conftest import _build
+
+    article = tmp_path / "port.txt"
+    article.write_text("Minister visits port\n\nThe port minister, Ana Ruiz, toured the docks in Valparaiso on Monday. "
+                       '"The harbour will reopen in May," Ruiz told reporters. "Nobody will lose a job."\n', encoding="utf-8")
+    db = tmp_path / "port.db"
+    _build([article], db)
+    client = TestClient(create_app(db))
+    page = client.get("/voices").text
+    assert "The harbour will reopen in May … Nobody will lose a job." in page
+    assert "Ruiz told reporters. &#34;Nobody" not in page and 'Ruiz told reporters. "Nobody' not in page

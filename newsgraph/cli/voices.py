@@ -41,12 +41,12 @@ def quotes_command(store, speaker, limit, as_json):
     shown = rows[: limit or TABLE_LIMIT]
     cols = [tables.Col("speaker"), tables.Col("as written"), tables.Col("cue"), tables.Col("kind"), tables.Col("quote"),
             tables.Col("outlet"), tables.Col("offsets")]
-    body = [[r["speaker_display"] or "?", _written(r), r["cue"] or "", _kind(r), " ".join(r["text"].split()),
+    body = [[r["speaker_display"] or "?", _written(r), r["cue"] or "", _kind(r), r["words"],
              outlet_label(r["outlet"], r["title"], r["path"]), _offsets(r)] for r in shown]
     if not tables.fits(cols, body, con, slack=24):  # a narrow terminal: fewer columns, offsets left to --json
         cols = [tables.Col("speaker"), tables.Col("said"), tables.Col("quote"), tables.Col("outlet")]
         body = [[(r["speaker_display"] or "?") + (f" ({_written(r)})" if _written(r) else ""),
-                 f"{r['cue'] or '—'} ({_kind(r)})", " ".join(r["text"].split()), outlet_label(r["outlet"], r["title"], r["path"])]
+                 f"{r['cue'] or '—'} ({_kind(r)})", r["words"], outlet_label(r["outlet"], r["title"], r["path"])]
                 for r in shown]
     con.print(tables.table(cols, body, con, title=f"{len(rows)} quotes" + (f" by {speaker}" if speaker else ""), lines=True))
     tables.showing(con, len(shown), len(rows))

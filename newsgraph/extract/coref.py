@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 
 from spacy.attrs import DEP, LEMMA, LOWER, POS, TAG
@@ -188,6 +189,8 @@ class _Resolver:
         self.renamed: dict[int, Link] = {}  # name mentions that are descriptions after all ("the North")
         self.claimed: dict[int, set[int]] = {}  # sentence -> referents taken by descriptions (parallelism)
         self.unnamed_by_noun: dict[tuple[str, bool], _Referent] = {}  # (noun, plural) -> latest unnamed referent
+        self.kinds: dict[str, set[str]] = defaultdict(set)  # name -> the common nouns it was named with ("firm")
+        self.products: set[str] = set()  # names of things one has ("an iPod"), no company "the firm" stands for
         self.text = ctx.norm.text if ctx.norm is not None else self.doc.text  # the parsed text; Doc.text rebuilds it
         self.quoted, self.quote_ends = self._quoted_tokens()
 
@@ -279,6 +282,8 @@ class _Resolver:
             ref.words.update(w.lower() for w in m.role.split())
         if ref.type == "person" and ref.gender is None:
             ref.gender = self._gender_of_name(idx, m.name)
+        if ref.type != "person":
+            self._see_kind(ref, idx)
         # the state named before a person: "Venezuelan dictator Nicolás Maduro", "Venezuela's Maduro"
         for j in range(self.first_token[idx] - 1, max(-1, self.first_token[idx] - 6), -1):
             t = self.tokens[j]
@@ -288,6 +293,20 @@ class _Resolver:
             if d is not None and self.mentions[d].place and ref.type == "person":
                 ref.states.add(self.mentions[d].place)
                 break
+
+    def _see_kind(self, ref: _Referent, idx: int) -> None:
+        """What the words before a name say of it: the common noun it is named with ("copy protection firm
+        Macrovision", "analysts Gartner": "the firm" fits it by name), and whether it is a thing one has, an
+        instance of a product rather than an actor ("an iPod", "its new RipGuard technology")."""
+        first, last = self.first_token[idx], self.last_token[idx]
+        j = first - 1
+        while j >= 0 and self.tokens[j].pos_ == "NOUN" and self.tokens[j].dep_ == "compound" and first <= self.tokens[j].head.i <= last:
+            self.kinds[ref.name].add(self.tokens[j].lower_)
+            j -= 1
+        while j >= 0 and self.tokens[j].pos_ == "ADJ":
+            j -= 1
+        if j >= 0 and self.tokens[j].lower_ in {"a", "an", "its", "their", "his", "her", "your", "my", "our"}:
+            self.products.add(ref.name)
 
     def _gender_of_name(self, idx: int, name: str) -> str | None:
         before = self.first_token[idx] - 1
@@ -697,7 +716,7 @@ class _Resolver:
                 continue
             if ref.type not in FITS[cls] and not (ref.type == "unknown" and cls in {"person", "company"}):
                 continue
-            named_so = word in ref.words
+            named_so = word in ref.words or word in self.kinds.get(ref.name, ())
             if ref.words & _LESSER_TITLES and not {c.lower_ for c in kids} & _LESSER_TITLES and cls == "person":
                 continue  # "the chancellor" is not the shadow chancellor, "the prime minister" not his deputy
             if cls in {"organization", "institution"} and not named_so and ref.type != "country":
@@ -706,6 +725,8 @@ class _Resolver:
                 continue
             if cls == "company" and (ref.words & INSTITUTION_WORDS or ref.place_kind is not None):
                 continue  # nor is a state, the EU or the UN "the carrier"
+            if cls == "company" and ref.name in self.products and not named_so:
+                continue  # "the firm" is not the iPod a report mentioned
             if word in OUTLET_HEADS and (ref.words & NOT_OUTLET_WORDS or not (
                     ref.name in outlets() or ref.words & OUTLET_NAME_WORDS or ref.name.split()[0].lower() in _ARTICLES)):
                 continue  # "the paper said" is a newspaper's, not the IMF's nor a carmaker's

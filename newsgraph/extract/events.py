@@ -37,12 +37,13 @@ from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS,
 from newsgraph.extract.doers import orphan_subject, would_be_doer
 from newsgraph.extract.quote_marks import quoted_spans, title_case
 from newsgraph.lexicons.events import (
-    FUTURE_AUX, GIVING_TYPES, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
-    NOT_DONE_NOUNS, NOT_DONE_VERBS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SAYING_VERBS, SIGNED, SPEECH, SPEECH_NOUNS,
-    THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
+    AUDIENCE_NOUNS, FUTURE_AUX, GIVING_TYPES, GIVING_VERBS, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    HOSTED_MEETINGS, NOT_DONE_NOUNS, NOT_DONE_VERBS, OFFERED_DEALS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SAYING_VERBS, SIGNED, SPEECH, SPEECH_NOUNS,
+    TALKING_VERBS, THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
 from newsgraph.lexicons.lemmas import lemma_of
-from newsgraph.model import Event, Participant
+from newsgraph.lexicons.names import outlets
+from newsgraph.model import Event, Participant, Quote
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
@@ -86,6 +87,9 @@ STAFF_NOUNS = frozenset({"worker", "staff", "employee", "manager", "coach", "jur
                          "executive", "boss", "teacher", "nurse", "doctor", "soldier", "judge", "aide", "adviser"})
 # Verbs of saying whose direct object is who hears it: "told Reuters", "briefed reporters".
 HEARER_VERBS = frozenset({"tell", "inform", "brief", "notify", "remind"})
+# Whom one speaks to as a partner, beside persons and states: "spoke to his Russian counterpart".
+COUNTERPARTS = frozenset({"counterpart", "leader", "official", "minister", "diplomat", "envoy", "negotiator", "delegation",
+                          "ambassador", "president", "premier", "chancellor", "king", "queen", "prince"})
 MEASURE_VERBS = frozenset({"be", "reach", "total", "amount", "stand", "exceed", "top", "hit", "surpass"})
 SKIP_VERBS = frozenset({"be", "have", "do", "seem", "appear", "become", "remain", "get", "accord"})
 NOUN_TAGS = frozenset({"NOUN", "PROPN"})
@@ -105,6 +109,18 @@ _CURRENCY = frozenset("$ £ € ¥ US$ C$ A$".split())
 _UNITS = frozenset("m bn mn k million billion trillion".split())
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
+
+
+def _within(quote: Quote, start: int, end: int) -> bool:
+    """Whether a span lies in the words a quote reports: in one of its pieces, and not its own attribution ("he
+    said" between the pieces of a joined quote, or inside an indirect one: "In some places, he said, the roads …")."""
+    if quote.cue_start is not None and quote.cue_start <= start and end <= quote.cue_end:
+        return False
+    if quote.parts:
+        return any(s <= start and end <= e for s, e in quote.parts)
+    return quote.start <= start and end <= quote.end
+
+
 def _acronym(tok: Token) -> bool:
     """"MPs", "NGOs": a plural acronym the tagger took for a verb."""
     return sum(ch.isupper() for ch in tok.text) >= 2
@@ -428,6 +444,15 @@ class _Events:
             sense = draft.sense = None  # "dismissed the coach", "will throw him out": let go; "dismissed reports" rejects
         elif lemma == "work" and sense is not None and not self._works_with(verb):
             sense = draft.sense = None  # "worked tirelessly", "working for Trump": no partner, no cooperation
+        elif lemma in GIVING_VERBS and sense is not None and sense.type in {"AID", "FINANCE"} and not self._gives(verb):
+            sense = draft.sense = None  # "this speed has helped Tata", "we haven't delivered": nothing handed over
+        elif lemma == "host" and sense is not None and any(c.dep_ in {"dobj", "nsubjpass"} and not self._actor_like(c) and noun_sense(
+                c.lemma_) is None and c.lemma_.lower() not in HOSTED_MEETINGS for c in self.kids[verb.i]):
+            sense = draft.sense = None  # "will host a spoof nostalgia show", "hosting a concert": nobody met
+        elif lemma == "offer" and sense is not None and sense.type == "AGREE" and not self._offers_a_deal(verb):
+            sense = draft.sense = None  # "Napster offers rented music", "offers considerable experience"
+        elif lemma in TALKING_VERBS and sense is not None and sense.type == "CONSULT" and not self._talks_with(verb):
+            sense = draft.sense = verb_sense("say")  # "talked of wanting to direct it", "spoke to reporters"
         if lemma in NAMING_VERBS and verb.dep_ == "acl" and verb.tag_ == "VBN":
             sense = draft.sense = None  # "a BBC documentary called 'No More Mr Nasty'": a name, no call
         if lemma in NAMING_VERBS and any(c.dep_ == "dobj" for c in self.kids[verb.i]):
@@ -676,6 +701,66 @@ class _Events:
         return (self.ctx.mention_of(tok) is not None or tok.pos_ in {"PROPN", "PRON"}
                 or tok.lemma_.lower() in ACTOR_HEADS or tok.lower_ in {"people", "voters", "public"})
 
+    def _gives(self, verb: Token) -> bool:
+        """Whether a verb of giving hands something from an actor to another: a thing given (or someone given to or
+        helped) and a giver who is an actor when one is named. "China supplied the drones", "Russia helped Maduro";
+        not "this speed of set-up has helped Tata", "software that could help us", "we haven't delivered"."""
+        kids = self.kids[verb.i]
+        if verb.dep_ not in {"acl", "relcl"} and not any(  # "the £50m given by the government": the noun is given
+                c.dep_ in {"dobj", "nsubjpass", "dative", "xcomp", "ccomp"} or c.dep_ == "prep" and c.lower_ in {
+                    "to", "with", "for"} for c in kids):
+            return False
+        for s in (c for c in kids if c.dep_ == "nsubj"):
+            if s.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                s = verb.head  # "software that could help us": the software helps
+            if not self._actor_like(s) and s.ent_type_ not in {"ORG", "GPE", "NORP", "PERSON"}:
+                return False
+        return True
+
+    def _offers_a_deal(self, verb: Token) -> bool:
+        """Whether an offer is made to someone or of a deal: "offered him the chance to return", "was offered a new
+        deal", "offered to mediate", "offered a ceasefire"; not "Napster offers rented music"."""
+        kids = self.kids[verb.i]
+        if any(c.dep_ in {"dative", "nsubjpass", "xcomp"} for c in kids):
+            return True
+        if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for c in kids if c.dep_ == "dobj" for t in c.subtree):
+            return True  # "has offered £1.3bn for the London Stock Exchange": a bid
+        if any(self._actor_like(g) for g in self._prep_objects(verb, "to")):
+            return True
+        return any(c.dep_ == "dobj" and (c.lemma_.lower() in OFFERED_DEALS or noun_sense(c.lemma_) is not None) for c in kids)
+
+    def _talks_with(self, verb: Token) -> bool:
+        """Whether talking is done with a partner: "talked with Putin", "had spoken to Brosnan", "spoke to the Russian
+        president", "Russia and China talked"; not to an audience ("spoke to reporters", "talking to the BBC's
+        Newsnight") nor about something alone ("talked of wanting to direct it", "we did not talk about it")."""
+        kids = self.kids[verb.i]
+        if any(self._actor_like(g) and not self._audience(g) for g in self._prep_objects(verb, "with")):
+            return True
+        if any(self._counterpart(g) for g in self._prep_objects(verb, "to")):
+            return True
+        if any(c.dep_ == "advmod" and c.lower_ in {"together", "directly"} for c in kids):
+            return True
+        # "Russia and China talked", "the two leaders had talked about Afghanistan": the partners are the subject
+        return any(c.dep_ == "nsubj" and (c.tag_ == "NNS" or any(g.dep_ == "conj" for g in self.kids[c.i])) for c in kids)
+
+    def _audience(self, tok: Token) -> bool:
+        """Who hears rather than talks back: reporters, a crowd, an outlet or its programme ("the BBC's Today")."""
+        if tok.lemma_.lower() in AUDIENCE_NOUNS or tok.lower_ in AUDIENCE_NOUNS or tok.lower_ in {"us", "me"}:
+            return True
+        if any(c.dep_ == "poss" for c in self.kids[tok.i]):
+            return tok.pos_ == "PROPN"  # "the BBC's Newsnight": a programme
+        raw = self.ctx._mention_by_token.get(tok.i)
+        return raw is not None and self.ctx.result.mentions[raw].name in outlets()
+
+    def _counterpart(self, tok: Token) -> bool:
+        """One spoken "to" as a partner: a person, a state or its officials, never an audience."""
+        if self._audience(tok):
+            return False
+        raw = self.ctx._mention_by_token.get(tok.i)
+        label = self.ctx.result.mentions[raw].label if raw is not None else tok.ent_type_
+        return (label in {"PERSON", "GPE", "NORP"} or tok.lower_ in {"him", "her", "them"}
+                or tok.lemma_.lower() in PERSON_DESCRIPTIONS or tok.lemma_.lower() in COUNTERPARTS)
+
     def _works_with(self, verb: Token) -> bool:
         """Whether working is done with a partner: "worked closely with Russian advisers", "working together",
         "working hand in glove with the government"."""
@@ -846,7 +931,7 @@ class _Events:
     def _quote_speaker(self, tok: Token) -> int | None:
         start, end, _ = self.ctx.span_original(tok)
         for q in self.ctx.result.quotes:
-            if q.start <= start and end <= q.end and q.speaker is not None:
+            if _within(q, start, end) and q.speaker is not None:
                 return q.speaker.mention if q.speaker.mention is not None else q.affiliation
         return None
 
@@ -855,7 +940,7 @@ class _Events:
         start, end, _ = self.ctx.span_original(trig)
         for q in self.ctx.result.quotes:
             who = None if q.speaker is None else q.speaker.mention if q.speaker.mention is not None else q.affiliation
-            if q.start <= start and end <= q.end and who is not None:
+            if _within(q, start, end) and who is not None:
                 s = q.speaker
                 return Participant("source", s.start, s.end, s.text, who)  # a spokesman's words count for whom he speaks
         node = trig

@@ -147,7 +147,18 @@ def _audience(tok: Token) -> bool:
     return tok.ent_type_ in {"PERSON", "NORP", "ORG"} or lemma_of(tok) in _AUDIENCES or tok.lower_ in _AUDIENCES
 # Cue verbs with a particle that leave speech for another sense: "written off the regime" (given up on), "called off
 # the talks", "showed up". ("Backed off his proposals" still takes a stance: PolNeAR counts it.)
-_OTHER_SENSE_PARTICLES = {"write": {"off"}, "call": {"off"}, "show": {"up", "off"}}
+_OTHER_SENSE_PARTICLES = {"write": {"off"}, "call": {"off"}, "show": {"up", "off"}, "knock": {"out", "off", "down", "over"}}
+# What a seller offers ("EMI offers its catalogue", "offers a cheaper service", "offering discounts"): wares, not
+# words ("offered his condolences", "offered an olive branch", "offered no specifics" attribute).
+_WARES = frozenset("""service services music song songs catalogue catalog product products discount discounts storage
+    subscription subscriptions download downloads feature features software device devices phone phones handset handsets
+    game games content tickets ticket price prices rate rates mortgage mortgages broadband channel channels model models
+    version versions flight flights room rooms range experience facility facilities capacity memory coverage""".split())
+# Doers whose showing or finding is a deed, not a report: "the striker found the bottom corner", "the side showed great
+# composure" ("the poll showed a lead", "investigators found no evidence" report).
+_PLAYERS = frozenset("""striker player midfielder defender goalkeeper keeper forward winger captain side team squad
+    star champion runner rider driver bowler batsman athlete sprinter actor actress singer band man woman boy girl
+    youngster teenager veteran""".split())
 
 
 @dataclass
@@ -717,6 +728,13 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     if lemma == "write" and any(c.dep_ == "dobj" and _last_word(doc[c.left_edge.i: c.i + 1].text) in _WRITINGS
                                 and _that_clause(c) is None for c in kids):
         return None  # "wrote an op-ed for The Hill" ("wrote his opinion that …" still attributes the clause)
+    clause = any(c.dep_ in {"ccomp", "xcomp", "oprd"} for c in kids)
+    if not clause and any(c.dep_ == "dobj" for c in kids) and (
+            lemma == "offer" and not any(c.dep_ == "dative" for c in kids) and any(
+                c.dep_ == "dobj" and lemma_of(c) in _WARES for c in kids)
+            or lemma in {"show", "find"} and any(s.dep_ == "nsubj" and lemma_of(s) in _PLAYERS for s in kids)):
+        # "EMI offers its catalogue", "the striker found the bottom corner": no words attributed
+        return None
     if lemma in _NP_OTHER_SENSE and any(c.dep_ == "dobj" and c.lower_ in _NOT_CONTENT_OBJECTS for c in kids) or (
         lemma == "speak" and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in kids)
     ):

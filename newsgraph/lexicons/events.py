@@ -65,7 +65,36 @@ SPEECH = frozenset({
 SAYING_VERBS = frozenset({
     "add", "argue", "note", "stress", "emphasize", "emphasise", "admit", "predict", "reveal", "respond", "reply",
     "indicate", "assure", "confirm", "suggest", "disclose", "concede", "point out", "insist", "observe",
-    "remark", "recall", "contend", "assert", "reiterate", "testify", "boast",
+    "remark", "recall", "contend", "assert", "reiterate", "testify", "boast", "forecast", "speculate", "maintain",
+})
+# Verbs of giving whose aid needs a giver and something given: "Russia supplied the missiles"; "this speed has helped
+# Tata", "software that could help us", "we haven't delivered" move nothing from one actor to another.
+GIVING_VERBS = frozenset({"give", "provide", "supply", "deliver", "help", "aid", "assist"})
+# What a host holds that brings people together ("hosted the summit", "will host the talks"); a host of a show, a
+# concert or a party meets nobody in particular.
+HOSTED_MEETINGS = frozenset({
+    "summit", "summits", "meeting", "meetings", "talks", "conference", "conferences", "visit", "visits", "delegation",
+    "delegations", "forum", "negotiations", "dialogue", "leaders", "counterpart", "ministers", "envoy", "envoys",
+    "dinner", "banquet", "reception", "gathering", "session", "round", "vote", "event", "events", "congress",
+    "convention", "rally", "ceremony",
+})
+# Verbs of talking, a consultation only with a partner ("talked with Putin", "had spoken to Brosnan"); alone, or to
+# an audience ("talked of wanting to direct", "spoke to reporters"), they are statements.
+TALKING_VERBS = frozenset({"talk", "speak"})
+AUDIENCE_NOUNS = frozenset({
+    "reporter", "reporters", "journalist", "journalists", "press", "media", "audience", "audiences", "crowd", "crowds",
+    "supporter", "supporters", "student", "students", "parliament", "congress", "senate", "assembly", "conference",
+    "rally", "nation", "public", "viewers", "listeners", "readers", "fans", "voters", "delegates", "website",
+    "programme", "program", "newspaper", "magazine", "radio", "television", "tv", "station", "agency", "channel",
+})
+# What is offered in a deal with someone ("offered a new deal", "offered a ceasefire"); "Napster offers rented music",
+# "offering discounts", "offers considerable experience" make no agreement.
+OFFERED_DEALS = frozenset({
+    "deal", "deals", "referendum", "vote", "contract", "contracts", "agreement", "terms", "ceasefire", "truce", "peace", "compromise",
+    "concession", "concessions", "settlement", "amnesty", "asylum", "pardon", "immunity", "guarantee", "guarantees",
+    "loan", "loans", "credit", "credits", "aid", "help", "support", "assistance", "protection", "mediation", "talks",
+    "dialogue", "negotiations", "olive", "swap", "exchange", "partnership", "alliance", "cooperation", "job", "post",
+    "position", "place", "seat", "chance", "opportunity", "resignation", "bribe", "reward", "bounty", "plea",
 })
 # The types where "from X" names the giver: "support from China", "loans from Russia".
 GIVING_TYPES = ("SUPPORT", "AID", "FINANCE")
@@ -125,6 +154,12 @@ _NO_GOODS = frozenset({
     "approval", "mandate", "pass", "rise", "birth", "way", "priority", "attention", "impression", "boost", "finger",
     "fingers", "bail", "immunity", "waiver", "exemption", "licence", "license", "extension", "pardon", "clemency",
     "status", "blow", "victory", "performance", "try", "look", "example",
+    # what a goal gives a team or a film gives a franchise: a state of affairs, no goods moved
+    "confidence", "hope", "hopes", "lifeline", "space", "problem", "problems", "trouble", "headache", "headaches", "edge",
+    "advantage", "lead", "record", "focus", "ability", "avenue", "avenues", "sense", "feeling", "idea", "ideas", "reason",
+    "reasons", "incentive", "lash", "go", "shot", "kick", "lift", "fright", "scare", "hint", "insight", "glimpse", "taste",
+    "task", "role", "place", "start", "debut", "run", "lesson", "reminder", "impetus", "momentum", "platform", "event",
+    "events", "experience", "pleasure", "satisfaction", "joy", "headroom", "breathing", "cushion",
 })
 _TIME_SPENT = frozenset({
     "night", "nights", "day", "days", "week", "weeks", "weekend", "weekends", "month", "months", "year", "years",
@@ -144,6 +179,9 @@ IDIOM_OBJECTS: dict[str, dict[str, str]] = {
     "deliver": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS),
     "provide": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS - {"time"}),
     "offer": _objects(STATEMENT=_SAID - {"talk"}),  # "offered talks" are talks
+    # "pay attention", "paid the price", "paid a visit to Moscow", "paid tribute to the victims"
+    "pay": _objects(OTHER=frozenset({"attention", "heed", "price", "penalty"}), MEET=frozenset({"visit", "visits"}),
+                    STATEMENT=frozenset({"tribute", "tributes", "homage", "compliment", "compliments"})),
     "spend": _objects(OTHER=_TIME_SPENT),
     # "meet its obligations", "met the deadline": a standard reached, nobody met
     "meet": _objects(OTHER=frozenset({

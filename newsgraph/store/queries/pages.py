@@ -20,6 +20,7 @@ from newsgraph.store.queries.ranking import RANKING, rank_event_ids, with_rank
 from newsgraph.store.queries.schema import has_table, marks
 from newsgraph.store.queries.techniques import UNKNOWN_OUTLET
 from newsgraph.store.queries.techniques import default_min_score as _min_score
+from newsgraph.store.queries.voices import spoken
 
 __all__ = [
     "has_table",
@@ -319,14 +320,15 @@ def _quotes(conn: sqlite3.Connection, where: str, args, limit: int = 50, offset:
         return []
     rows = conn.execute(
         f"""SELECT {"q.id," if with_id else ""} q.doc, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, q.sentence, m.entity, en.name AS entity_name,
-                   d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name
+                   d.outlet, d.title, d.path, q.attribution, q.source_text, am.entity AS affiliation, ae.name AS affiliation_name,
+                   q.parts
             FROM quotes q JOIN documents d ON d.id = q.doc
             LEFT JOIN mentions m ON m.doc = q.doc AND m.idx = q.speaker_mention
             LEFT JOIN entities en ON en.id = m.entity
             LEFT JOIN mentions am ON am.doc = q.doc AND am.idx = q.affiliation_mention
             LEFT JOIN entities ae ON ae.id = am.entity {where}
             ORDER BY {QUOTE_ORDER} LIMIT ? OFFSET ?""", (*args, limit, offset))
-    return [dict(r) for r in rows]
+    return [{**dict(r), "words": spoken(r["text"], r["start"], r["parts"])} for r in rows]
 
 
 # --- document reader -------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 
 from newsgraph.errors import NoSuchEntity
 
-__all__ = ["export_quotes", "export_descriptors", "quotes", "label_matrix", "source_name"]
+__all__ = ["export_quotes", "export_descriptors", "quotes", "label_matrix", "source_name", "spoken"]
 
 _QUOTES_SQL = """
 SELECT q.id, q.doc, q.idx, q.start, q."end", q.text, q.kind, q.cue, q.sentence,
@@ -38,6 +39,19 @@ LEFT JOIN mentions sm ON sm.doc = x.doc AND sm.idx = x.speaker_mention
 def source_name(outlet: str | None, path: str | None, title: str | None = None) -> str:
     """What a column of the label matrix is called: the outlet, else the document's path, else its title."""
     return outlet or path or title or "?"
+
+
+_PARAGRAPH_MARK = re.compile(r"(\n\s*)[\"“‘']")
+
+
+def spoken(text: str, start: int, parts: str | list | None) -> str:
+    """A quote's words as said, for display: its pieces (`parts`, offsets into the document) joined with " … ", so
+    that '"A," he said. "B."' reads "A … B"; spacing collapsed, and the mark that opens each later paragraph of a
+    quote running over several (a convention of print, not a word) dropped. `text` is the quote's own text,
+    document[start:end]; a quote of one piece reads as its text."""
+    pieces = json.loads(parts) if isinstance(parts, str) else (parts or [])
+    words = [text[max(0, a - start):max(0, b - start)] for a, b in pieces] if len(pieces) > 1 else [text]
+    return " … ".join(" ".join(_PARAGRAPH_MARK.sub(r"\1", w).split()) for w in words if w.strip())
 
 
 def _events_inside(conn: sqlite3.Connection, doc: str | None = None) -> dict[int, list[int]]:
@@ -126,6 +140,7 @@ def quotes(conn: sqlite3.Connection, speaker: str | None = None, limit: int | No
             row["speaks_for"] = entity
             row["speaker_display"] = f"{row['speaker_display']} (for {entity_name})"
         row["parts"] = json.loads(r["parts"]) if r["parts"] else []
+        row["words"] = spoken(r["text"], r["start"], row["parts"])
         row["source"] = source_name(r["outlet"], r["path"], r["title"])
         out.append(row)
     return out
