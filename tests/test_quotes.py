@@ -1273,3 +1273,34 @@ def test_wares_offered_and_a_players_deeds_are_no_quote(analyze_text, text):
 def test_words_offered_and_what_a_poll_shows_are_still_attributed(analyze_text, text, content, cue):
     hits = [(q.cue, q.text) for q in analyze_text(text).quotes if content in q.text]
     assert hits and hits[0][0] == cue, analyze_text(text).quotes
+
+
+@pytest.mark.parametrize("text,content,cue,speaker", [
+    ('Charles Kennedy spoke in Harrogate. He said: "This is three-party politics. We will win seats in Scotland and '
+     'Wales." The Lib Dems accuse Mr Blair of making a "touchy-feely" speech.',
+     "This is three-party politics. We will win seats in Scotland and Wales.", "said", "Charles Kennedy"),
+    ('Mr Frost added: "The housing market outlook remains highly uncertain. "Prices will slow considerably." CBI '
+     'chief economist Ian McCafferty said the economy had "slowed in recent months" and would recover.',
+     'The housing market outlook remains highly uncertain. "Prices will slow considerably.', "added", "Frost"),
+    ('Liam Fox spoke on Monday. "What we learned is that they have nothing but fear and smear," he told BBC News. '
+     'The Tory co-chairman attacked Labour\'s six new pledges as "vacuous" and empty.',
+     "What we learned is that they have nothing but fear and smear", "told", "Liam Fox"),
+])
+def test_a_sentence_after_a_closed_quote_with_its_own_content_is_not_its_attribution(analyze_text, text, content, cue,
+                                                                                        speaker):
+    """After a quote that ends its sentence, the next sentence's verb with an object or clause of its own ("The Lib
+    Dems accuse Mr Blair of …", "McCafferty said the economy had …") starts a new statement: it neither takes the
+    quote nor joins the next quoted words to it."""
+    analysis = analyze_text(text)
+    quote = next(q for q in analysis.quotes if q.text.startswith(content[:30]))
+    assert (quote.text, quote.cue, _speaker_name(analysis, quote).split()[-1]) == (content, cue, speaker.split()[-1])
+
+
+def test_a_hyphenated_title_is_the_whole_source(analyze_text):
+    analysis = analyze_text("Liam Fox spoke on Monday. The Tory co-chairman attacked Labour's six new pledges as "
+                            '"vacuous" and empty.')
+    assert [q.source_text for q in analysis.quotes if "pledges" in q.text] == ["The Tory co-chairman"]
+
+
+def test_writing_a_show_is_no_quote(analyze_text):
+    assert analyze_text("Ricky Gervais wrote the show with Stephen Merchant.").quotes == []

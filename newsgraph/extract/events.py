@@ -37,7 +37,7 @@ from newsgraph.extract.event_coref import GROUP_PRONOUNS, MALE, PERSON_PRONOUNS,
 from newsgraph.extract.doers import orphan_subject, would_be_doer
 from newsgraph.extract.quote_marks import quoted_spans, title_case
 from newsgraph.lexicons.events import (
-    AUDIENCE_NOUNS, FUTURE_AUX, GIVING_TYPES, GIVING_VERBS, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
+    AUDIENCE_NOUNS, CRITICISED_THINGS, FUTURE_AUX, GIVING_TYPES, GIVING_VERBS, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
     HOSTED_MEETINGS, NOT_DONE_NOUNS, NOT_DONE_VERBS, OFFERED_DEALS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SAYING_VERBS, SIGNED, SPEECH, SPEECH_NOUNS,
     TALKING_VERBS, THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
@@ -87,6 +87,8 @@ STAFF_NOUNS = frozenset({"worker", "staff", "employee", "manager", "coach", "jur
                          "executive", "boss", "teacher", "nurse", "doctor", "soldier", "judge", "aide", "adviser"})
 # Verbs of saying whose direct object is who hears it: "told Reuters", "briefed reporters".
 HEARER_VERBS = frozenset({"tell", "inform", "brief", "notify", "remind"})
+# Verbs of force aimed "at" someone: "fired at the crowd", "threw stones at police".
+AIMED_VERBS = frozenset({"fire", "shoot", "throw", "hurl", "lunge", "swing", "strike", "lash", "aim", "point"})
 # Whom one speaks to as a partner, beside persons and states: "spoke to his Russian counterpart".
 COUNTERPARTS = frozenset({"counterpart", "leader", "official", "minister", "diplomat", "envoy", "negotiator", "delegation",
                           "ambassador", "president", "premier", "chancellor", "king", "queen", "prince"})
@@ -446,6 +448,13 @@ class _Events:
             sense = draft.sense = None  # "worked tirelessly", "working for Trump": no partner, no cooperation
         elif lemma in GIVING_VERBS and sense is not None and sense.type in {"AID", "FINANCE"} and not self._gives(verb):
             sense = draft.sense = None  # "this speed has helped Tata", "we haven't delivered": nothing handed over
+        elif lemma == "attack" and sense is not None and self._in_words(verb):
+            sense = draft.sense = verb_sense("criticize")  # "attacked Labour's record", "Short attacks US over aid"
+        elif lemma in TALKING_VERBS and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in self.kids[verb.i]):
+            sense = draft.sense = None  # "speaks volumes about": it shows, nobody talks
+        elif lemma == "charge" and sense is not None and not any(
+                c.dep_ == "prep" and c.lower_ in {"with", "over"} for c in self.kids[verb.i]):
+            sense = draft.sense = None  # "charged £5 a month", "charged forward": no charge brought ("charged with fraud")
         elif lemma == "host" and sense is not None and any(c.dep_ in {"dobj", "nsubjpass"} and not self._actor_like(c) and noun_sense(
                 c.lemma_) is None and c.lemma_.lower() not in HOSTED_MEETINGS for c in self.kids[verb.i]):
             sense = draft.sense = None  # "will host a spoof nostalgia show", "hosting a concert": nobody met
@@ -565,6 +574,9 @@ class _Events:
                 elif word in {"on", "upon"} and pobj.lower_ not in CHANNELS and (type_ in {"SANCTION", "ASSAULT", "THREATEN", "DEMAND", "ACCUSE"}
                                                  or draft.predicate in {"call on", "call upon"}):
                     role = "object"  # "imposed sanctions on Iran", "called on Washington to lift"
+                elif word == "at" and (type_ in {"ACCUSE", "THREATEN"} or type_ == "ASSAULT" and lemma in AIMED_VERBS):
+                    role = "object"  # "hit out at Howard", "took a swipe at Arsenal", "fired at the crowd" (not "killed at
+                    # Villa Park")
                 elif word in {"in", "at", "into"}:
                     role = "recipient" if type_ == "FINANCE" and word in {"in", "into"} else "location"
                 elif word == "by" and passive:
@@ -622,6 +634,8 @@ class _Events:
         sense = noun_sense(noun.lemma_) or noun_sense(noun.lower_)
         if sense is None:
             return None
+        if sense.type == "ASSAULT" and noun.lemma_.lower() == "attack" and self._in_words(noun):
+            sense = verb_sense("criticize")  # "his attack on the government's record"
         draft = _Draft(noun, sense, noun.lemma_.lower())
         self._noun_roles(noun, sense, draft, self._quote_speaker(noun))
         self._helped_clause(noun, sense, draft)
@@ -700,6 +714,25 @@ class _Events:
     def _actor_like(self, tok: Token) -> bool:
         return (self.ctx.mention_of(tok) is not None or tok.pos_ in {"PROPN", "PRON"}
                 or tok.lemma_.lower() in ACTOR_HEADS or tok.lower_ in {"people", "voters", "public"})
+
+    def _in_words(self, tok: Token) -> bool:
+        """Whether an attack is made in words: on a record, a plan or a claim, on a party, or over or for something
+        ("attacked Labour's six pledges as vacuous", "Short attacks US over tsunami aid", "attacking the EC for
+        backing down"); not "jets attacked rebel positions", "the attack on the embassy"."""
+        kids = self.kids[tok.i]
+        if any(c.dep_ == "prep" and c.lower_ in {"over", "for", "as"} and c.i > tok.i for c in kids):
+            return True
+        targets = [c for c in kids if c.dep_ in {"dobj", "nsubjpass"}] + self._prep_objects(tok, "on")
+        if tok.dep_ == "relcl" or tok.dep_ == "acl":
+            targets.append(tok.head)
+        for t in targets:
+            if t.lemma_.lower() in CRITICISED_THINGS or t.lower_ in CRITICISED_THINGS:
+                return True
+            raw = self.ctx._mention_by_token.get(t.i)
+            name = self.ctx.result.mentions[raw].name if raw is not None else ""
+            if name and (name.split()[-1] in {"Party", "party"} or name.lower() in CRITICISED_THINGS):
+                return True
+        return False
 
     def _gives(self, verb: Token) -> bool:
         """Whether a verb of giving hands something from an actor to another: a thing given (or someone given to or
@@ -919,6 +952,8 @@ class _Events:
                 kinds.add("threatened")
             elif node.dep_ in {"xcomp", "acl"} and (hl in PLAN_VERBS or hl in PLAN_NOUNS):
                 kinds.add("planned")
+            elif node.dep_ == "xcomp" and hl == "be" and any(c.dep_ == "aux" and c.lower_ == "to" for c in self.kids[node.i]):
+                kinds.add("planned")  # "the company is to hold an emergency meeting", "the two leaders are to meet"
             if node.dep_ not in {"xcomp", "conj", "acl"} and not (node.dep_ == "acomp" and node.pos_ == "ADJ"):
                 break  # (an adjective's complement: "will only be too glad to arrest him" is still ahead)
             node = head

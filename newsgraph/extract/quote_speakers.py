@@ -564,7 +564,10 @@ def _phrase(ctx: Context, tok: Token) -> Span:
             hi = child.right_edge.i
     while hi > lo and ctx.doc[hi].is_punct:
         hi -= 1
-    return ctx.doc[lo: hi + 1]
+    doc = ctx.doc
+    while hi + 2 < len(doc) and not doc[hi].whitespace_ and doc[hi + 1].text == "-" and not doc[hi + 1].whitespace_:
+        hi += 2  # "The Tory co-chairman", its hyphen parsed as a word of its own
+    return doc[lo: hi + 1]
 
 
 def _affiliation(ctx: Context, tok: Token) -> int | None:

@@ -125,7 +125,9 @@ _NOT_CONTENT_OBJECTS = frozenset("way ways sign signs means relationship relatio
 _WRITINGS = frozenset("""letter letters op-ed op-eds book books column columns profile profiles dissertation thesis
     introduction foreword preface commentary speech speeches piece pieces article articles essay essays memo memos
     story stories song songs melody check checks cheque cheques novel novels poem poems bill bills legislation script
-    scripts editorial editorials chapter chapters paper papers blog report reports opinion""".split())
+    scripts editorial editorials chapter chapters paper papers blog report reports opinion show shows sitcom sitcoms
+    series episode episodes play plays film films screenplay screenplays lyrics music album albums poetry biography
+    memoir memoirs musical opera code software programme programs program""".split())
 # Deeds, states and events: a subject like these "shows" the author's inference, no one's words ("Maduro's decision
 # to move the company shows the extent of …", "his popularity shows how deeply the party misjudged …"). Polls,
 # records and documents still show what they report.
@@ -338,6 +340,9 @@ def _join(ctx: Context, starts: list[int], found: list[_Found], qs: QuotedSpan) 
     between = _text(ctx.doc)[prev.closes + 1: qs.open]
     if "\n" in between or '"' in between or not (prev.closes < prev.cue_span[0] < qs.open) or len(between.split()) > 14:
         return False
+    sentence_end = prev.cue.sent.end_char
+    if prev.cue.sent.end < len(ctx.doc) and sentence_end < qs.open and _text(ctx.doc)[sentence_end: qs.open].strip():
+        return False  # '"…," he told BBC News. The co-chairman attacked the pledges as "vacuous"': a new sentence
     inside = _tokens(ctx.doc, starts, qs.start, qs.end)
     own = _cue_governing(inside) if len(inside) else None
     if own is not None and own.i != prev.cue.i and prev.closes < own.idx < qs.open:
@@ -502,9 +507,13 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
                 if closes_sentence and tok.i + 2 < len(doc) and doc[tok.i + 1].text in {":", ","} and doc[tok.i + 2].text in _MARKS:
                     return None  # '"… hard." Kennedy added: "…"': the cue opens the next quote
                 if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
-                        c.dep_ == "ccomp" and c.i > tok.i and not any(t.text in _MARKS for t in c.subtree)
-                        for c in tok.children):
-                    # '"It's just not true." He said Clinton would not …': the cue of the next sentence's clause
+                        c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
+                    # '"It's just not true." He said Clinton would not …', '"… considerably." Ian McCafferty said the
+                    # economy had "slowed …"': the cue of the next sentence's clause
+                    return None
+                if closes_sentence and lemma_of(tok) not in ADDRESSEE_CUES and any(
+                        c.dep_ == "dobj" and c.i > tok.i for c in tok.children):
+                    # '"… Scotland and Wales." The Lib Dems accuse Mr Blair of …': a new sentence with its own object
                     return None
                 return tok
             return None

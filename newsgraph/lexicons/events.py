@@ -78,6 +78,17 @@ HOSTED_MEETINGS = frozenset({
     "dinner", "banquet", "reception", "gathering", "session", "round", "vote", "event", "events", "congress",
     "convention", "rally", "ceremony",
 })
+# What is attacked in words ("attacked Labour's record", "an attack on the government's plans"): a record, a claim,
+# a plan; a party or its people attacked are criticised too ("Short attacks US over tsunami aid" by its "over").
+CRITICISED_THINGS = frozenset({
+    "record", "lie", "lies", "policy", "policies", "plan", "plans", "proposal", "proposals", "pledge", "pledges",
+    "remark", "remarks", "comment", "comments", "claim", "claims", "idea", "ideas", "decision", "decisions", "speech",
+    "budget", "poster", "posters", "stance", "approach", "handling", "reform", "reforms", "bill", "law", "tax", "taxes",
+    "view", "views", "statement", "report", "strategy", "position", "leadership", "failure", "failures", "campaign",
+    "manifesto", "government", "party", "opposition", "critics", "media", "press", "tories", "labour", "conservatives",
+    "democrats", "republicans", "rhetoric", "language", "attitude", "agenda", "programme", "program", "scheme",
+    "move", "measures", "response", "deal", "treaty", "verdict", "ruling", "judgment", "article", "book", "film",
+})
 # Verbs of talking, a consultation only with a partner ("talked with Putin", "had spoken to Brosnan"); alone, or to
 # an audience ("talked of wanting to direct", "spoke to reporters"), they are statements.
 TALKING_VERBS = frozenset({"talk", "speak"})
@@ -159,7 +170,8 @@ _NO_GOODS = frozenset({
     "advantage", "lead", "record", "focus", "ability", "avenue", "avenues", "sense", "feeling", "idea", "ideas", "reason",
     "reasons", "incentive", "lash", "go", "shot", "kick", "lift", "fright", "scare", "hint", "insight", "glimpse", "taste",
     "task", "role", "place", "start", "debut", "run", "lesson", "reminder", "impetus", "momentum", "platform", "event",
-    "events", "experience", "pleasure", "satisfaction", "joy", "headroom", "breathing", "cushion",
+    "events", "experience", "pleasure", "satisfaction", "joy", "headroom", "breathing", "cushion", "hug", "hugs", "kiss",
+    "handshake", "ahead", "volumes",
 })
 _TIME_SPENT = frozenset({
     "night", "nights", "day", "days", "week", "weeks", "weekend", "weekends", "month", "months", "year", "years",
@@ -174,6 +186,8 @@ def _objects(**types: frozenset[str]) -> dict[str, str]:
 
 IDIOM_OBJECTS: dict[str, dict[str, str]] = {
     "buy": {"time": "OTHER"},
+    # "took a swipe at Arsenal", "took aim at the budget", "took issue with Brown": criticism
+    "take": _objects(ACCUSE=frozenset({"swipe", "swipes", "aim", "issue"})),
     "give": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS, MEET=frozenset({"welcome", "reception", "audience"})),
     "grant": _objects(STATEMENT=frozenset({"interview", "interviews"}), OTHER=_NO_GOODS - {"time"}),
     "deliver": _objects(STATEMENT=_SAID, OTHER=_NO_GOODS),
@@ -188,7 +202,8 @@ IDIOM_OBJECTS: dict[str, dict[str, str]] = {
         "obligation", "obligations", "target", "targets", "deadline", "deadlines", "demand", "demands", "need", "needs",
         "requirement", "requirements", "criterion", "criteria", "standard", "standards", "cost", "costs", "expectation",
         "expectations", "goal", "goals", "commitment", "commitments", "condition", "conditions", "rule", "rules", "test",
-        "threshold", "payment", "payments", "challenge", "fate", "end", "death", "match", "quota", "bill", "bills"})),
+        "threshold", "payment", "payments", "challenge", "fate", "end", "death", "match", "quota", "bill", "bills",
+        "aim", "aims", "objective", "objectives", "ambition", "ambitions", "pledge", "pledges", "promise", "promises"})),
     # "halted production", "halt its operations": work stopped, nobody forced
     "halt": _objects(OTHER=frozenset({
         "production", "work", "operations", "operation", "output", "sales", "trading", "construction", "flights",
