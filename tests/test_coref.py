@@ -172,6 +172,13 @@ SENTENCES = [
      "a paper is a newspaper, not any organisation", [], [("nominal", "the paper", "IMF")]),
     ("Toyota recalled 9,000 cars. The Financial Times said sales fell. The newspaper said Toyota would cut jobs.",
      "a newspaper is the outlet named before", [("nominal", "The newspaper", "Financial Times")], []),
+    ('Tony Blair spoke in Gateshead on Sunday. Mr Blair said the Tories would cut services. Dr Liam Fox accused Mr '
+     'Blair and other Cabinet ministers of telling lies. "What we learned at the weekend is fear and smear," he told '
+     'BBC News.', "who spoke goes on speaking", [("pronoun", "he", "Liam Fox")], [("pronoun", "he", "Tony Blair")]),
+    ("Labour has defended its poster. Michael Howard was shown as a hypnotist. Mr Howard said the image was offensive. "
+     "Labour campaign chief Fraser Kemp said the poster was not anti-Semitic. The image simply portrayed Mr Howard as a "
+     "hypnotist, he argued.", "the last speaker argues on", [("pronoun", "he", "Fraser Kemp")],
+     [("pronoun", "he", "Michael Howard")]),
     ("Films on DVD will be harder to copy thanks to new measures from the US firm Macrovision. Macrovision said on "
      "Monday that its new RipGuard technology would stop most ripping programs. RipGuard will ship on discs from May, "
      "the company said.", "a company is not the product it makes", [], [("nominal", "the company", "RipGuard")]),

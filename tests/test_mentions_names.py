@@ -421,3 +421,13 @@ def test_a_capital_a_distance_is_measured_from_is_the_city(analyze_text):
                      "The tanks stood far away from Moscow.")
     assert {m.text: m.place for m in a.mentions if m.text in {"Seoul", "Beijing", "Moscow"}} == {
         "Seoul": None, "Beijing": "CN", "Moscow": None}
+
+
+def test_a_surname_under_a_title_of_the_other_gender_is_not_that_man(analyze_text):
+    """ "Mrs Howard" after Michael Howard is his wife, not him (Michael is a man's first name); "Mr Howard" is him."""
+    analysis = analyze_text("Michael Howard spoke in Brighton on Monday. Mrs Howard made her debut speech at the "
+                            "conference. Mr Howard said the Tories would win.")
+    ms = analysis.mentions
+    lone = [m for m in ms if m.text == "Howard"]
+    targets = [ms[m.refers_to].name if m.refers_to is not None else None for m in lone]
+    assert targets == [None, "Michael Howard"]

@@ -1304,3 +1304,12 @@ def test_a_hyphenated_title_is_the_whole_source(analyze_text):
 
 def test_writing_a_show_is_no_quote(analyze_text):
     assert analyze_text("Ricky Gervais wrote the show with Stephen Merchant.").quotes == []
+
+
+def test_a_he_after_the_text_turned_to_someone_else_is_not_the_last_speaker(analyze_text):
+    """ "He said" continues the last named speaker only while the text has not made somebody else its subject."""
+    analysis = analyze_text('"We repay loans when they are due," Liam Fox said. Meanwhile Lib Dem leader Charles Kennedy '
+                            'is expected to attack Mr Blair. Mr Kennedy is touring the country this week. He said: "This '
+                            'is three-party politics."')
+    quote = next(q for q in analysis.quotes if q.text.startswith("This is three-party"))
+    assert _speaker_name(analysis, quote) == "Charles Kennedy"

@@ -74,9 +74,13 @@ WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "pa
            "prominence": 20.0, "relative": 0.0,  # "relative": the subject weight of a "who" (a side clause's subject)
            # an object pronoun beside a conjoined verb's object ("dislodge Maduro or convince him"): enough to outweigh
            # the sentence's subject; it fires rarely (GUM train 84.1 -> 84.2, dev 82.4 -> 82.3 with the acl change)
-           "conjoined object": 200.0}
+           "conjoined object": 200.0,
+           # the subject of a verb of saying, taken as the one who goes on speaking ("he said" after "X has said …"),
+           # while no sentence of narrative stands between (only the quote's own)
+           "speaker": 150.0}
 # Roles of people who speak or act for someone else: such a description is only a person whom the text gave that role.
 _VOICES_OF_OTHERS = frozenset("spokesman spokeswoman spokesperson official aide source analyst expert adviser advisor".split())
+SAYING_KINDS = frozenset({"speech", "claim", "denial"})  # verbs of saying (not of believing or backing): who speaks on
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
@@ -149,6 +153,7 @@ class _Referent:
     chain: list[tuple[int, int, str, str]] = field(default_factory=list)  # later mentions: tokens, form, reason
     # the same, counted over the mentions outside quotation marks only (the narrative a quote's speaker is found in)
     told: tuple[int, int, int, bool, float] = (-1, -1, 0, False, 0.0)  # last, sent, count, subject, salience
+    spoke: int = -1  # sentence of its latest mention as the subject of a verb of saying, outside quotation marks
 
 
 @dataclass
@@ -193,6 +198,7 @@ class _Resolver:
         self.products: set[str] = set()  # names of things one has ("an iPod"), no company "the firm" stands for
         self.text = ctx.norm.text if ctx.norm is not None else self.doc.text  # the parsed text; Doc.text rebuilds it
         self.quoted, self.quote_ends = self._quoted_tokens()
+        self._narrative = [any(not self.quoted[t.i] and not (t.is_punct or t.is_space) for t in sent) for sent in self.doc.sents]
 
     def _quoted_tokens(self) -> tuple[list[bool], frozenset[int]]:
         """Which tokens lie between quotation marks, and where the closed quotes' closing marks are."""
@@ -337,6 +343,8 @@ class _Resolver:
             ref.target = target
         self.by_head[head.i] = ref
         if not self.quoted[head.i]:
+            if head.dep_ == "nsubj" and cue_kinds().get(head.head.lemma_.lower()) in SAYING_KINDS:
+                ref.spoke = here
             last, sent, count, _, salience = ref.told
             decayed = salience * WEIGHTS["decay"] ** (here - sent) if sent >= 0 else 0.0
             ref.told = (head.i, here, count + 1, ref.subject, decayed + weight)
@@ -522,6 +530,11 @@ class _Resolver:
         reflexive = low.endswith(("self", "selves"))
         here = self.sent_of[tok.i]
         cands, scores = [], []
+        speaking = tok.dep_ == "nsubj" and cue_kinds().get(tok.head.lemma_.lower()) in SAYING_KINDS and not self.quoted[tok.i]
+        agreeing = [r for r in self.referents if 0 <= r.last < tok.i and self._agrees(r, gender, plural)]
+        latest = max((r.spoke for r in agreeing if r.named), default=-1)
+        if latest >= 0 and any(r.subject and r.sent > latest and r.spoke != r.sent for r in agreeing):
+            latest = -1  # "… Olsen said. My mother has softened, but she still says": the text turned to another subject
         for found in self.referents:
             ref = found
             if narrative and ref.last >= 0 and self.quoted[ref.last]:
@@ -546,6 +559,9 @@ class _Resolver:
                 score += WEIGHTS["prominence"] * math.log1p(ref.count)
             if found is subject_ref and (reflexive or tok.dep_ == "poss"):
                 score += WEIGHTS["binding"]
+            if speaking and found.spoke >= 0 and found.spoke == latest and not any(
+                    self._narrative[k] for k in range(found.spoke + 1, here)):
+                score += WEIGHTS["speaker"]  # '… Roger Knapman has said … "…," he said': who spoke goes on speaking
             if tok.dep_ == "dobj" and tok.head.dep_ == "conj" and self.doc[ref.last].dep_ == "dobj" and (
                 tok.head.head.i in {self.doc[ref.last].head.i, self.doc[ref.last].head.head.i}
             ):

@@ -32,6 +32,7 @@ from newsgraph.lexicons.names import (
     BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, ROLE_ACRONYMS, addresses, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
 )
+from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES
 from newsgraph.lexicons.places import cities, fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
 
@@ -806,6 +807,17 @@ def _bearers(cands: list[_Candidate]) -> dict[str, list[int]]:
     return people
 
 
+def _same_gender(doc: Doc, short: _Candidate, full: _Candidate) -> bool:
+    """Whether a surname under a title may be the full name's bearer: "Mrs Howard" is not Michael Howard (a man's
+    first name), "Mr Howard" not Sandra Howard; without a title or a known first name, it may."""
+    title = (short.role or "").split()[:1] or ([doc[short.start - 1].lower_] if short.start > 0 else [])
+    title = [t.lower() for t in title]
+    wanted = "f" if title and title[0] in FEMALE_TITLES else "m" if title and title[0] in MALE_TITLES else None
+    share = first_names().get(fold(given_name(full.name.split()) or ""))
+    known = None if share is None or share == 0.5 else "f" if share == 1.0 else "m"
+    return wanted is None or known is None or wanted == known
+
+
 def _salient(cands: list[_Candidate], bearers: list[int], at: int) -> int | None:
     """Which of several people sharing a surname a lone surname means: the one the document names most,
     else the one named last before it; None when the document leaves it open."""
@@ -872,7 +884,8 @@ def _link_names(doc: Doc, cands: list[_Candidate]) -> None:
             continue
         key = fold(c.name)
         if key in bearers:
-            target = _salient(cands, [j for j in bearers[key] if j != i], i) if [j for j in bearers[key] if j != i] else None
+            others = [j for j in bearers[key] if j != i and _same_gender(doc, c, cands[j])]
+            target = _salient(cands, others, i) if others else None
             if target is not None:
                 c.target = cands[target]
                 c.link_reason = f"surname of {cands[target].name} in the same document"

@@ -220,8 +220,11 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
             own = src.participant.mention
+            if own is not None and wanted is not None and person_gender(ctx, own) == wanted and (
+                    subject_since(ctx, own, last[2], f.lo, quoted)):
+                continue  # "… Lord Ashcroft," Fox said. Kennedy is touring … He said: "…": the text turned to Kennedy
             if known is None and own is not None and wanted is not None and person_gender(ctx, own) == wanted and (
-                    named_before(ctx, own, f.lo) or subject_since(ctx, own, last[2], f.lo, quoted)):
+                    named_before(ctx, own, f.lo)):
                 # "Chris Christie described Hillary Clinton as a 'disgrace' after she attacked …": the person named
                 # just before in the pronoun's own sentence, whose gender the text says, beats a speaker whose it does not;
                 # so does one the text turned to after that speaker ("Juan Guaidó, who left the country … He announced").

@@ -64,7 +64,8 @@ SHARED_DATA = ("lexicons/data/places.csv", "lexicons/data/cities.tsv")
 STAGES: tuple[Stage, ...] = (
     Stage("sentences", "newsgraph.extract:sentences", (), ("sentences",), ()),
     Stage("mentions", "newsgraph.extract.mentions:extract", ("sentences",), ("mentions",),
-          ("newsgraph.extract.mentions", "newsgraph.lexicons.names"), ("lexicons/data/first_names.tsv", "lexicons/data/outlets.txt")),
+          ("newsgraph.extract.mentions", "newsgraph.lexicons.coref", "newsgraph.lexicons.names"),
+          ("lexicons/data/descriptions.tsv", "lexicons/data/first_names.tsv", "lexicons/data/outlets.txt")),
     Stage("coref", "newsgraph.extract.coref:extract", ("sentences", "mentions"), ("mentions", "coreference", "local_mentions"),
           ("newsgraph.extract.coref", "newsgraph.extract.doers", "newsgraph.extract.quote_marks", "newsgraph.lexicons.attribution",
            "newsgraph.lexicons.coref", "newsgraph.lexicons.events", "newsgraph.lexicons.lemmas", "newsgraph.lexicons.names"),
