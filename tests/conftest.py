@@ -82,6 +82,17 @@ def _build(paths, db, **kw):
     return build([str(p) for p in paths], str(db), **kw)
 
 
+@pytest.fixture
+def joined_quote_db(tmp_path) -> Path:
+    """A knowledge base of one article whose quote is joined across its attribution ('"…," Ruiz told reporters. "…"')."""
+    article = tmp_path / "port.txt"
+    article.write_text("Minister visits port\n\nThe port minister, Ana Ruiz, toured the docks in Valparaiso on Monday. "
+                       '"The harbour will reopen in May," Ruiz told reporters. "Nobody will lose a job."\n', encoding="utf-8")
+    db = tmp_path / "port.db"
+    _build([article], db)
+    return db
+
+
 @pytest.fixture(scope="session")
 def seeds_db(tmp_path_factory, seeds_dir) -> Path:
     """A knowledge base built from the five seed articles (built once per test session)."""

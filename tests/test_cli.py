@@ -425,15 +425,10 @@ def test_techniques_model_option_is_described(tmp_path, monkeypatch):
     assert used["engine"] == "rules" and used["model"] is None
     assert (options.techniques, options.techniques_model) == ("rules", None)
 
-def test_quotes_show_the_words_without_their_attribution(tmp_path):
-    """A quote joined across its "he said" is stored as one span (provenance), but shown as the words said."""
-    from conftest import _build
 
-    article = tmp_path / "port.txt"
-    article.write_text("Minister visits port\n\nThe port minister, Ana Ruiz, toured the docks in Valparaiso on Monday. "
-                       '"The harbour will reopen in May," Ruiz told reporters. "Nobody will lose a job."\n', encoding="utf-8")
-    db = tmp_path / "port.db"
-    _build([article], db)
+def test_quotes_show_the_words_without_their_attribution(joined_quote_db):
+    """A quote joined across its "he said" is stored as one span (provenance), but shown as the words said."""
+    db = joined_quote_db
     data = json.loads(_run80("quotes", "--db", str(db), "--json"))
     quote = next(r for r in data if "harbour" in r["text"])
     assert "Ruiz told reporters" in quote["text"]  # the stored span, offsets into the text as read

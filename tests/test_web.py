@@ -410,15 +410,9 @@ def test_empty_knowledge_base(tmp_path):
     assert "No disagreements found." in html and "No quotes yet." in html
 
 
-def test_voices_page_shows_a_joined_quote_as_said(tmp_path):
+def test_voices_page_shows_a_joined_quote_as_said(joined_quote_db):
     """The stored quote runs over its "Ruiz told reporters" (one span, for provenance); the page shows its words."""
-    from conftest import _build
-
-    article = tmp_path / "port.txt"
-    article.write_text("Minister visits port\n\nThe port minister, Ana Ruiz, toured the docks in Valparaiso on Monday. "
-                       '"The harbour will reopen in May," Ruiz told reporters. "Nobody will lose a job."\n', encoding="utf-8")
-    db = tmp_path / "port.db"
-    _build([article], db)
+    db = joined_quote_db
     client = TestClient(create_app(db))
     page = client.get("/voices").text
     assert "The harbour will reopen in May … Nobody will lose a job." in page
