@@ -457,3 +457,13 @@ def test_resolver_pass_over_arrays_equals_the_token_by_token_definition(nlp, see
         assert (got.run(), got.renamed, got.local_chains()) == (want.run(), want.renamed, want.local_chains()), text[:60]
         linked += len(got.links)
     assert linked >= 100  # pronouns and descriptions linked: the comparison is not between empty lists
+
+
+def test_a_name_of_a_thing_is_nobody_he_or_she_stands_for(analyze_text):
+    """ "Brexit" (an event to the NER) is no person: neither "she" nor "the prime minister" stands for it, and
+    "Theresa May's Brexit deal" is no deal Brexit made."""
+    analysis = analyze_text("Theresa May's Brexit deal with the European Union threatens the union. Brexit has split "
+                            "the Conservatives. She said the deal was legally binding.")
+    assert not [link for link in _links(analysis) if link[2] == "Brexit"]
+    deal = next(e for e in analysis.events if e.trigger == "deal")
+    assert "Brexit" not in [p.text for p in deal.participants]

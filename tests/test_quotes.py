@@ -1313,3 +1313,30 @@ def test_a_he_after_the_text_turned_to_someone_else_is_not_the_last_speaker(anal
                             'is three-party politics."')
     quote = next(q for q in analysis.quotes if q.text.startswith("This is three-party"))
     assert _speaker_name(analysis, quote) == "Charles Kennedy"
+
+
+@pytest.mark.parametrize("text", [
+    "The opposition party called a vote of no confidence in the Prime Minister.",
+    "Monica Lewinsky also tweeted a link to a personal essay she wrote.",
+    "A video was posted on Facebook by the group.",
+    "If an average citizen did this, rest assured that they would be in jail.",
+])
+def test_procedures_things_put_online_and_idioms_are_no_quote(analyze_text, text):
+    assert [(q.text, q.cue) for q in analyze_text(text).quotes] == []
+
+
+def test_a_posting_with_words_is_still_a_quote(analyze_text):
+    quotes = analyze_text("She posted on Facebook that she was leaving the party.").quotes
+    assert [q.cue for q in quotes] == ["posted"]
+
+
+def test_a_quote_in_single_marks_over_several_paragraphs_goes_on(analyze_text):
+    """The style that opens every paragraph of a long quote with a single mark and closes only the last."""
+    text = ("Speaking on a visit to Singapore, Jeremy Hunt told BBC Radio that MPs could back the deal.\n"
+            "'We have a clear opportunity to leave the EU in March,' he said.\n"
+            "'It has the vast majority of things that people wanted, not absolutely everything.\n"
+            "'There will be tough negotiations to follow in the years ahead but I think this language will help.'\n")
+    analysis = analyze_text(text)
+    quote = next(q for q in analysis.quotes if "vast majority" in q.text)
+    assert _speaker_name(analysis, quote) == "Jeremy Hunt"
+    assert "tough negotiations" in text[quote.start:quote.end]

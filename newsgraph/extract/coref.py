@@ -80,6 +80,7 @@ WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "pa
            "speaker": 150.0}
 # Roles of people who speak or act for someone else: such a description is only a person whom the text gave that role.
 _VOICES_OF_OTHERS = frozenset("spokesman spokeswoman spokesperson official aide source analyst expert adviser advisor".split())
+THING_LABELS = frozenset({"EVENT", "LAW"})  # names of happenings and laws, not of actors (the NER calls people works)
 SAYING_KINDS = frozenset({"speech", "claim", "denial"})  # verbs of saying (not of believing or backing): who speaks on
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
@@ -263,6 +264,8 @@ class _Resolver:
             return "city"
         if labels & {"LOC", "FAC"}:
             return "place"
+        if labels and labels <= THING_LABELS:
+            return "thing"  # "Brexit", "Obamacare": no "she", no "the prime minister"
         return "unknown"
 
     def _see_name(self, idx: int, tok: Token) -> None:

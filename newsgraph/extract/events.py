@@ -596,8 +596,9 @@ class _Events:
                 # "Maduro's support from China": with a giver the possessor is who gets it
                 role = "object" if by_agent else "recipient" if given_from else "subject"
                 draft.roles.append((role, c, self.actor(c, speaker)))
-            elif c.dep_ in {"compound", "amod", "nmod"} and not skip_subject and self.ctx.mention_of(c) is not None:
-                draft.roles.append(("subject", c, self.ctx.mention_of(c)))
+            elif c.dep_ in {"compound", "amod", "nmod"} and not skip_subject and self.ctx.mention_of(c) is not None and (
+                    self.ctx.result.mentions[self.ctx.mention_of(c)].label not in {"EVENT", "LAW", "WORK_OF_ART", "PRODUCT"}):
+                draft.roles.append(("subject", c, self.ctx.mention_of(c)))  # "Russian loans" (not "the Brexit deal")
             elif c.dep_ == "prep":
                 word = c.lower_
                 for pobj in (g for g in self.kids[c.i] if g.dep_ == "pobj"):

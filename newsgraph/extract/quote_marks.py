@@ -87,6 +87,13 @@ def single_quoted_spans(text: str, outside: list[QuotedSpan]) -> list[QuotedSpan
         # can only cut a quote short, never join two.
         close = next((c for c in closes if pos + 1 < c < para_end), None)
         if close is None:
+            start, end = _trimmed(text, pos + 1, para_end)
+            if (pos == 0 or text[pos - 1] == "\n") and text[start:end].endswith((".", "?", "!")) and len(
+                    text[start:end].split()) >= _PARAGRAPH_WORDS and "'" not in text[start:end].replace("'s ", "").replace("n't", ""):
+                # a paragraph of a quote run over several, each opened and only the last closed ("'It has the
+                # majority of things people wanted." then "'The question is …'"): the quote goes on below
+                spans.append(QuotedSpan(pos, para_end, start, end, False))
+                last_end = para_end
             continue
         start, end = _trimmed(text, pos + 1, close)
         if len(text[start:end].split()) >= 2 and '"' not in text[pos:close]:

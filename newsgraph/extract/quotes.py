@@ -150,6 +150,12 @@ def _audience(tok: Token) -> bool:
 # Cue verbs with a particle that leave speech for another sense: "written off the regime" (given up on), "called off
 # the talks", "showed up". ("Backed off his proposals" still takes a stance: PolNeAR counts it.)
 _OTHER_SENSE_PARTICLES = {"write": {"off"}, "call": {"off"}, "show": {"up", "off"}, "knock": {"out", "off", "down", "over"}}
+# What is called, tweeted or posted without being words: a procedure ("called a vote", "called an election") or a thing
+# put online ("tweeted a link", "posted a video").
+_POSTED_THINGS = frozenset("""vote election elections referendum meeting meetings strike strikes halt truce ceasefire
+    recess session inquiry hearing summit link links video videos photo photos picture pictures image images clip clips
+    selfie gif meme""".split())
+_CHANNELS = frozenset("facebook twitter instagram youtube tiktok reddit snapchat linkedin website blog".split())
 # What a seller offers ("EMI offers its catalogue", "offers a cheaper service", "offering discounts"): wares, not
 # words ("offered his condolences", "offered an olive branch", "offered no specifics" attribute).
 _WARES = frozenset("""service services music song songs catalogue catalog product products discount discounts storage
@@ -670,6 +676,14 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     kids = list(verb.children)
     if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE_PARTICLES.get(lemma, ()) for c in kids):
         return None
+    things = [c for c in kids if c.dep_ in {"dobj", "nsubjpass"}]
+    said = any(c.dep_ in {"ccomp", "xcomp", "oprd"} for c in kids)
+    if (lemma == "assure" and any(c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ == "rest" for c in kids)
+            or lemma in {"call", "tweet", "post"} and not said and any(lemma_of(c) in _POSTED_THINGS for c in things)
+            or lemma == "post" and not said and not things and any(o.lower_ in _CHANNELS for o in _prep_objects(verb, "on"))):
+        # "called a vote of no confidence", "tweeted a link to an essay", "a video posted on Facebook", "rest assured
+        # that …": a procedure, a thing put online or an idiom, no words attributed
+        return None
     if lemma == "find" and not any(c.dep_ == "ccomp" and (c.tag_ in _FINITE_TAGS or any(
             m.lower_ == "that" or m.dep_ == "aux" and m.tag_ in _FINITE_TAGS for m in c.children)) for c in kids) and any(
         c.dep_ == "dobj" and c.lower_.endswith(("self", "selves")) or c.dep_ == "aux" and c.lower_ == "to" for c in kids
@@ -863,6 +877,10 @@ def _own_prepositional_content(verb: Token, lemma: str) -> bool:
     if verb.tag_ != "VBG" and not any(c.dep_ == "mark" for c in verb.children):
         return False
     return _prep_object(verb, lemma) is not None
+
+
+def _prep_objects(tok: Token, word: str) -> list[Token]:
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == word for g in c.children if g.dep_ == "pobj"]
 
 
 def _prep_object(verb: Token, lemma: str) -> Token | None:
