@@ -179,6 +179,12 @@ SENTENCES = [
      "Labour campaign chief Fraser Kemp said the poster was not anti-Semitic. The image simply portrayed Mr Howard as a "
      "hypnotist, he argued.", "the last speaker argues on", [("pronoun", "he", "Fraser Kemp")],
      [("pronoun", "he", "Michael Howard")]),
+    ("Tesco reported record sales on Monday. A Tesco spokesman said trading was strong. The firm said it would hire "
+     "5,000 staff.", "a company's spokesman makes it no product", [("nominal", "The firm", "Tesco")], []),
+    ("Boeing delivered the plane late. Passengers on a Boeing 737 were delayed. The company said it would compensate "
+     "them.", "a maker's model makes it no product", [("nominal", "The company", "Boeing")], []),
+    ("Prosecutor Cyrus Vance said Harvey Weinstein had abused his power. He has denied all the charges.",
+     "the accused denies, not the last speaker", [("pronoun", "He", "Harvey Weinstein")], []),
     ("Films on DVD will be harder to copy thanks to new measures from the US firm Macrovision. Macrovision said on "
      "Monday that its new RipGuard technology would stop most ripping programs. RipGuard will ship on discs from May, "
      "the company said.", "a company is not the product it makes", [], [("nominal", "the company", "RipGuard")]),

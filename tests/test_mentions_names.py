@@ -431,3 +431,9 @@ def test_a_surname_under_a_title_of_the_other_gender_is_not_that_man(analyze_tex
     lone = [m for m in ms if m.text == "Howard"]
     targets = [ms[m.refers_to].name if m.refers_to is not None else None for m in lone]
     assert targets == [None, "Michael Howard"]
+
+
+def test_a_man_may_bear_a_name_mostly_womens(analyze_text):
+    analysis = analyze_text("Nicola Zingaretti leads the party. Mr Zingaretti said the coalition would hold.")
+    ms = analysis.mentions
+    assert [ms[m.refers_to].name for m in ms if m.text == "Zingaretti"] == ["Nicola Zingaretti"]

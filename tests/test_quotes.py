@@ -1340,3 +1340,20 @@ def test_a_quote_in_single_marks_over_several_paragraphs_goes_on(analyze_text):
     quote = next(q for q in analysis.quotes if "vast majority" in q.text)
     assert _speaker_name(analysis, quote) == "Jeremy Hunt"
     assert "tough negotiations" in text[quote.start:quote.end]
+
+
+@pytest.mark.parametrize("text,content,speaker", [
+    ('"We have done nothing wrong." The company denied the allegations in a statement on Monday.',
+     "We have done nothing wrong.", "The company"),
+    ('"This is a scandal." Labour\'s Angela Rayner accused the government of cronyism.', "This is a scandal.", "Angela Rayner"),
+])
+def test_a_quote_with_no_speaker_before_it_takes_the_next_sentences(analyze_text, text, content, speaker):
+    """Only a quote whose speaker stands before it ('He said: "…"') loses a next sentence with its own object."""
+    analysis = analyze_text(text)
+    quote = next(q for q in analysis.quotes if q.text == content)
+    assert speaker in (quote.source_text or "")
+
+
+def test_what_a_team_of_inspectors_finds_is_attributed(analyze_text):
+    quotes = analyze_text("A team of UN inspectors found evidence of chemical weapons use in Douma.").quotes
+    assert [q.cue for q in quotes] == ["found"]

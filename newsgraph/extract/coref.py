@@ -80,8 +80,11 @@ WEIGHTS = {"mention": 100.0, "subject": 120.0, "object": 40.0, "decay": 0.3, "pa
            "speaker": 150.0}
 # Roles of people who speak or act for someone else: such a description is only a person whom the text gave that role.
 _VOICES_OF_OTHERS = frozenset("spokesman spokeswoman spokesperson official aide source analyst expert adviser advisor".split())
+# What a named product is a kind of: "its new RipGuard technology" names a thing one has.
+PRODUCT_NOUNS = frozenset("""technology software system device player phone handset console format chip app gadget
+    tablet laptop computer drug vaccine platform""".split())
 THING_LABELS = frozenset({"EVENT", "LAW"})  # names of happenings and laws, not of actors (the NER calls people works)
-SAYING_KINDS = frozenset({"speech", "claim", "denial"})  # verbs of saying (not of believing or backing): who speaks on
+SAYING_KINDS = frozenset({"speech", "claim"})  # verbs of saying (not believing, backing or denying: the accused deny)
 PRONOUN_WINDOW = 3  # previous sentences searched for a pronoun's antecedent
 NOMINAL_WINDOW = 4  # ... and for a description's, unless its title or name matches
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
@@ -314,7 +317,12 @@ class _Resolver:
             j -= 1
         while j >= 0 and self.tokens[j].pos_ == "ADJ":
             j -= 1
-        if j >= 0 and self.tokens[j].lower_ in {"a", "an", "its", "their", "his", "her", "your", "my", "our"}:
+        head = self.tokens[last]
+        modifier = head.dep_ in {"compound", "nmod", "amod"} and head.head.i > last
+        model = last + 1 < len(self.tokens) and self.tokens[last + 1].like_num  # "a Boeing 737": the maker's name
+        if j >= 0 and self.tokens[j].lower_ in {"a", "an", "its", "their", "his", "her", "your", "my", "our"} and not model and (
+                not modifier or head.head.lemma_.lower() in PRODUCT_NOUNS):
+            # "an iPod", "its new RipGuard technology"; not "a Tesco spokesman", "a Ryanair flight", "a Boeing 737"
             self.products.add(ref.name)
 
     def _gender_of_name(self, idx: int, name: str) -> str | None:

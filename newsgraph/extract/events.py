@@ -38,7 +38,7 @@ from newsgraph.extract.doers import orphan_subject, would_be_doer
 from newsgraph.extract.quote_marks import quoted_spans, title_case
 from newsgraph.lexicons.events import (
     AUDIENCE_NOUNS, CRITICISED_THINGS, FUTURE_AUX, GIVING_TYPES, GIVING_VERBS, HYPOTHETICAL_AUX, IDIOM_OBJECTS, IMPLICATIVE_VERBS, LIGHT_VERBS, MET_WITH, MONEY_NOUNS, NAMING_VERBS, NEGATORS,
-    HOSTED_MEETINGS, NOT_DONE_NOUNS, NOT_DONE_VERBS, OFFERED_DEALS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SAYING_VERBS, SIGNED, SPEECH, SPEECH_NOUNS,
+    HOSTED_SHOWS, NOT_DONE_NOUNS, NOT_DONE_VERBS, OFFERED_DEALS, PERSON_DESCRIPTIONS, PLAN_NOUNS, PLAN_VERBS, PROXY_NOUNS, SAYING_VERBS, SIGNED, SPEECH, SPEECH_NOUNS,
     TALKING_VERBS, THREAT_VERBS, UNDERGO_VERBS, Sense, noun_sense, verb_sense,
 )
 from newsgraph.lexicons.lemmas import lemma_of
@@ -87,6 +87,16 @@ STAFF_NOUNS = frozenset({"worker", "staff", "employee", "manager", "coach", "jur
                          "executive", "boss", "teacher", "nurse", "doctor", "soldier", "judge", "aide", "adviser"})
 # Verbs of saying whose direct object is who hears it: "told Reuters", "briefed reporters".
 HEARER_VERBS = frozenset({"tell", "inform", "brief", "notify", "remind"})
+# Who fights rather than argues: "drones attacked Kyiv", "militants attacked the government".
+ARMED = frozenset("""jet jets drone drones force forces troop troops militant militants army armies rebel rebels missile
+    missiles soldier soldiers gunman gunmen fighter fighters aircraft warplane warplanes plane planes artillery navy militia
+    militias insurgent insurgents terrorist terrorists bomber bombers tank tanks police mob gang gangs""".split())
+TIME_NOUNS = frozenset("weekend night nights day days week weeks month months year years morning evening hour hours time".split())
+# Givers that are no names: "donors have given $500m".
+GIVERS = frozenset({"donor", "sponsor", "lender", "investor", "benefactor", "philanthropist", "charity", "taxpayer"})
+# Duties one is charged with ("the minister charged with delivering Brexit"), not offences.
+DUTIES = frozenset("""deliver run oversee lead manage implement ensure review investigate organise organize develop
+    coordinate supervise draft negotiate protect build prepare handle head monitor enforce find look carry""".split())
 # Verbs of force aimed "at" someone: "fired at the crowd", "threw stones at police".
 AIMED_VERBS = frozenset({"fire", "shoot", "throw", "hurl", "lunge", "swing", "strike", "lash", "aim", "point"})
 # Whom one speaks to as a partner, beside persons and states: "spoke to his Russian counterpart".
@@ -452,11 +462,15 @@ class _Events:
             sense = draft.sense = verb_sense("criticize")  # "attacked Labour's record", "Short attacks US over aid"
         elif lemma in TALKING_VERBS and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in self.kids[verb.i]):
             sense = draft.sense = None  # "speaks volumes about": it shows, nobody talks
-        elif lemma == "charge" and sense is not None and not any(
-                c.dep_ == "prep" and c.lower_ in {"with", "over"} for c in self.kids[verb.i]):
-            sense = draft.sense = None  # "charged £5 a month", "charged forward": no charge brought ("charged with fraud")
-        elif lemma == "host" and sense is not None and any(c.dep_ in {"dobj", "nsubjpass"} and not self._actor_like(c) and noun_sense(
-                c.lemma_) is None and c.lemma_.lower() not in HOSTED_MEETINGS for c in self.kids[verb.i]):
+        elif lemma == "charge" and sense is not None and (not any(
+                c.dep_ == "prep" and c.lower_ in {"with", "over"} for c in self.kids[verb.i]) or any(
+                g.lemma_.lower() in DUTIES for g in self._prep_objects(verb, "with") + [
+                    g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with"
+                    for g in self.kids[c.i] if g.dep_ == "pcomp"])):
+            sense = draft.sense = None  # "charged £5 a month", "the minister charged with delivering Brexit": no charge
+            # brought ("charged with fraud", "charged with murdering")
+        elif lemma == "host" and sense is not None and any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in HOSTED_SHOWS
+                                                           for c in self.kids[verb.i]):
             sense = draft.sense = None  # "will host a spoof nostalgia show", "hosting a concert": nobody met
         elif lemma == "offer" and sense is not None and sense.type == "AGREE" and not self._offers_a_deal(verb):
             sense = draft.sense = None  # "Napster offers rented music", "offers considerable experience"
@@ -635,6 +649,8 @@ class _Events:
         sense = noun_sense(noun.lemma_) or noun_sense(noun.lower_)
         if sense is None:
             return None
+        if noun.lower_ == "charges" and not self._brought(noun):
+            return None  # "its line rental charges", "interchange charges": fees
         if sense.type == "ASSAULT" and noun.lemma_.lower() == "attack" and self._in_words(noun):
             sense = verb_sense("criticize")  # "his attack on the government's record"
         draft = _Draft(noun, sense, noun.lemma_.lower())
@@ -716,13 +732,25 @@ class _Events:
         return (self.ctx.mention_of(tok) is not None or tok.pos_ in {"PROPN", "PRON"}
                 or tok.lemma_.lower() in ACTOR_HEADS or tok.lower_ in {"people", "voters", "public"})
 
+    def _brought(self, noun: Token) -> bool:
+        """Charges as accusations: brought, faced, dropped, denied … or "against" someone or "of" an offence."""
+        if any(c.dep_ == "prep" and c.lower_ in {"against", "of", "over"} for c in self.kids[noun.i]):
+            return True
+        return noun.dep_ in {"dobj", "nsubjpass", "pobj"} and noun.head.lemma_.lower() in {
+            "bring", "file", "face", "drop", "press", "deny", "level", "lay", "clear", "acquit", "dismiss", "plead", "admit"}
+
     def _in_words(self, tok: Token) -> bool:
         """Whether an attack is made in words: on a record, a plan or a claim, on a party, or over or for something
         ("attacked Labour's six pledges as vacuous", "Short attacks US over tsunami aid", "attacking the EC for
         backing down"); not "jets attacked rebel positions", "the attack on the embassy"."""
         kids = self.kids[tok.i]
-        if any(c.dep_ == "prep" and c.lower_ in {"over", "for", "as"} and c.i > tok.i for c in kids):
-            return True
+        if any(s.lemma_.lower() in ARMED or s.ent_type_ in {"NORP"} and s.head.lemma_.lower() in ARMED
+               for s in self.subjects(tok) if tok.pos_ == "VERB") or any(
+                c.dep_ in {"compound", "amod"} and c.lemma_.lower() in ARMED for c in kids):
+            return False  # "Russian drones attacked Kyiv", "militants attacked the government", "a drone attack"
+        if any(c.dep_ == "prep" and c.lower_ in {"over", "for", "as"} and c.i > tok.i and not any(
+                g.ent_type_ in {"DATE", "TIME"} or g.lemma_.lower() in TIME_NOUNS for g in self.kids[c.i]) for c in kids):
+            return True  # not "over the weekend", "for the third night"
         targets = [c for c in kids if c.dep_ in {"dobj", "nsubjpass"}] + self._prep_objects(tok, "on")
         if tok.dep_ == "relcl" or tok.dep_ == "acl":
             targets.append(tok.head)
@@ -740,6 +768,9 @@ class _Events:
         helped) and a giver who is an actor when one is named. "China supplied the drones", "Russia helped Maduro";
         not "this speed of set-up has helped Tata", "software that could help us", "we haven't delivered"."""
         kids = self.kids[verb.i]
+        if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for c in kids if c.dep_ in {"dobj", "dative", "prep"}
+               for t in c.subtree):
+            return True  # "the budget gives the NHS an extra £6bn": money is handed over whoever hands it
         if verb.dep_ not in {"acl", "relcl"} and not any(  # "the £50m given by the government": the noun is given
                 c.dep_ in {"dobj", "nsubjpass", "dative", "xcomp", "ccomp"} or c.dep_ == "prep" and c.lower_ in {
                     "to", "with", "for"} for c in kids):
@@ -747,7 +778,7 @@ class _Events:
         for s in (c for c in kids if c.dep_ == "nsubj"):
             if s.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 s = verb.head  # "software that could help us": the software helps
-            if not self._actor_like(s) and s.ent_type_ not in {"ORG", "GPE", "NORP", "PERSON"}:
+            if not self._actor_like(s) and s.ent_type_ not in {"ORG", "GPE", "NORP", "PERSON"} and s.lemma_.lower() not in GIVERS:
                 return False
         return True
 
@@ -757,11 +788,15 @@ class _Events:
         kids = self.kids[verb.i]
         if any(c.dep_ in {"dative", "nsubjpass", "xcomp"} for c in kids):
             return True
+        if any(c.lower_ == "exchange" for c in verb.subtree):
+            return True  # "offered a hostage release in exchange for a ceasefire"
         if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for c in kids if c.dep_ == "dobj" for t in c.subtree):
             return True  # "has offered £1.3bn for the London Stock Exchange": a bid
         if any(self._actor_like(g) for g in self._prep_objects(verb, "to")):
             return True
-        return any(c.dep_ == "dobj" and (c.lemma_.lower() in OFFERED_DEALS or noun_sense(c.lemma_) is not None) for c in kids)
+        return any(c.dep_ == "dobj" and any(w.lemma_.lower() in OFFERED_DEALS or noun_sense(w.lemma_) is not None
+                                            for w in [c, *(g for g in self.kids[c.i] if g.dep_ == "compound")])
+                   for c in kids)  # "an olive branch", "a pause in the fighting"
 
     def _talks_with(self, verb: Token) -> bool:
         """Whether talking is done with a partner: "talked with Putin", "had spoken to Brosnan", "spoke to the Russian
@@ -770,8 +805,11 @@ class _Events:
         kids = self.kids[verb.i]
         if any(self._actor_like(g) and not self._audience(g) for g in self._prep_objects(verb, "with")):
             return True
-        if any(self._counterpart(g) for g in self._prep_objects(verb, "to")):
+        heard = self._prep_objects(verb, "to")
+        if any(self._counterpart(g) for g in heard):
             return True
+        if heard:
+            return False  # "Ministers spoke to reporters": an audience, whoever speaks
         if any(c.dep_ == "advmod" and c.lower_ in {"together", "directly"} for c in kids):
             return True
         # "Russia and China talked", "the two leaders had talked about Afghanistan": the partners are the subject
@@ -787,12 +825,13 @@ class _Events:
         return raw is not None and self.ctx.result.mentions[raw].name in outlets()
 
     def _counterpart(self, tok: Token) -> bool:
-        """One spoken "to" as a partner: a person, a state or its officials, never an audience."""
+        """One spoken "to" as a partner: a person, a state, an organisation or their officials ("talking to Nissan"),
+        never an audience."""
         if self._audience(tok):
             return False
         raw = self.ctx._mention_by_token.get(tok.i)
         label = self.ctx.result.mentions[raw].label if raw is not None else tok.ent_type_
-        return (label in {"PERSON", "GPE", "NORP"} or tok.lower_ in {"him", "her", "them"}
+        return (label in {"PERSON", "GPE", "NORP", "ORG"} or tok.lower_ in {"him", "her", "them"}
                 or tok.lemma_.lower() in PERSON_DESCRIPTIONS or tok.lemma_.lower() in COUNTERPARTS)
 
     def _works_with(self, verb: Token) -> bool:
@@ -953,7 +992,8 @@ class _Events:
                 kinds.add("threatened")
             elif node.dep_ in {"xcomp", "acl"} and (hl in PLAN_VERBS or hl in PLAN_NOUNS):
                 kinds.add("planned")
-            elif node.dep_ == "xcomp" and hl == "be" and any(c.dep_ == "aux" and c.lower_ == "to" for c in self.kids[node.i]):
+            elif node.dep_ == "xcomp" and hl == "be" and node.lemma_.lower() != "blame" and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in self.kids[node.i]):
                 kinds.add("planned")  # "the company is to hold an emergency meeting", "the two leaders are to meet"
             if node.dep_ not in {"xcomp", "conj", "acl"} and not (node.dep_ == "acomp" and node.pos_ == "ADJ"):
                 break  # (an adjective's complement: "will only be too glad to arrest him" is still ahead)

@@ -164,7 +164,7 @@ _WARES = frozenset("""service services music song songs catalogue catalog produc
     version versions flight flights room rooms range experience facility facilities capacity memory coverage""".split())
 # Doers whose showing or finding is a deed, not a report: "the striker found the bottom corner", "the side showed great
 # composure" ("the poll showed a lead", "investigators found no evidence" report).
-_PLAYERS = frozenset("""striker player midfielder defender goalkeeper keeper forward winger captain side team squad
+_PLAYERS = frozenset("""striker player midfielder defender goalkeeper keeper forward winger captain side squad
     star champion runner rider driver bowler batsman athlete sprinter actor actress singer band man woman boy girl
     youngster teenager veteran""".split())
 
@@ -499,6 +499,7 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
     if before.isalnum() and _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}:
         return None  # 'the probe is "ongoing." He said …': a quote closing its sentence inside it; "He said" is the next one
     closes_sentence = _text(doc)[qs.start: qs.end].rstrip()[-1:] in {".", "!", "?"}
+    introduced = _text(doc)[:qs.open].rstrip().endswith(":")  # 'He said: "…"': a speaker named before the quote
     i = bisect.bisect_left(starts, qs.close + 1)
     limit = min(len(doc), i + _AFTER_WINDOW)
     sent_end = doc[i].sent.end if i < len(doc) else i
@@ -516,13 +517,16 @@ def _cue_after(doc, starts: list[int], qs: QuotedSpan) -> Token | None:
                 if closes_sentence and tok.i + 2 < len(doc) and doc[tok.i + 1].text in {":", ","} and doc[tok.i + 2].text in _MARKS:
                     return None  # '"… hard." Kennedy added: "…"': the cue opens the next quote
                 if closes_sentence and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct and any(
-                        c.dep_ == "ccomp" and c.i > tok.i for c in tok.children):
-                    # '"It's just not true." He said Clinton would not …', '"… considerably." Ian McCafferty said the
-                    # economy had "slowed …"': the cue of the next sentence's clause
+                        c.dep_ == "ccomp" and c.i > tok.i and (introduced or not any(t.text in _MARKS for t in c.subtree))
+                        for c in tok.children):
+                    # '"It's just not true." He said Clinton would not …', and after 'Mr Frost added: "…."' also
+                    # 'Ian McCafferty said the economy had "slowed …"': the cue of the next sentence's clause
                     return None
-                if closes_sentence and lemma_of(tok) not in ADDRESSEE_CUES and any(
+                if closes_sentence and introduced and lemma_of(tok) not in ADDRESSEE_CUES and any(
                         c.dep_ == "dobj" and c.i > tok.i for c in tok.children):
-                    # '"… Scotland and Wales." The Lib Dems accuse Mr Blair of …': a new sentence with its own object
+                    # 'He said: "… Scotland and Wales." The Lib Dems accuse Mr Blair of …': the quote has its speaker
+                    # before it, and the next sentence its own object ('"We will appeal." The club confirmed the
+                    # decision' has none before it: the club's)
                     return None
                 return tok
             return None

@@ -70,13 +70,11 @@ SAYING_VERBS = frozenset({
 # Verbs of giving whose aid needs a giver and something given: "Russia supplied the missiles"; "this speed has helped
 # Tata", "software that could help us", "we haven't delivered" move nothing from one actor to another.
 GIVING_VERBS = frozenset({"give", "provide", "supply", "deliver", "help", "aid", "assist"})
-# What a host holds that brings people together ("hosted the summit", "will host the talks"); a host of a show, a
-# concert or a party meets nobody in particular.
-HOSTED_MEETINGS = frozenset({
-    "summit", "summits", "meeting", "meetings", "talks", "conference", "conferences", "visit", "visits", "delegation",
-    "delegations", "forum", "negotiations", "dialogue", "leaders", "counterpart", "ministers", "envoy", "envoys",
-    "dinner", "banquet", "reception", "gathering", "session", "round", "vote", "event", "events", "congress",
-    "convention", "rally", "ceremony",
+# What a host puts on that meets nobody in particular: a show, a programme, a concert ("will host a spoof nostalgia
+# show"); a host of a summit, a leader, a dinner or a roundtable holds a meeting.
+HOSTED_SHOWS = frozenset({
+    "show", "shows", "programme", "programmes", "program", "programs", "series", "concert", "concerts", "podcast",
+    "podcasts", "broadcast", "quiz", "timeslot", "slot", "episode", "episodes", "gig", "gigs", "night", "party",
 })
 # What is attacked in words ("attacked Labour's record", "an attack on the government's plans"): a record, a claim,
 # a plan; a party or its people attacked are criticised too ("Short attacks US over tsunami aid" by its "over").
@@ -84,8 +82,8 @@ CRITICISED_THINGS = frozenset({
     "record", "lie", "lies", "policy", "policies", "plan", "plans", "proposal", "proposals", "pledge", "pledges",
     "remark", "remarks", "comment", "comments", "claim", "claims", "idea", "ideas", "decision", "decisions", "speech",
     "budget", "poster", "posters", "stance", "approach", "handling", "reform", "reforms", "bill", "law", "tax", "taxes",
-    "view", "views", "statement", "report", "strategy", "position", "leadership", "failure", "failures", "campaign",
-    "manifesto", "government", "party", "opposition", "critics", "media", "press", "tories", "labour", "conservatives",
+    "view", "views", "statement", "report", "strategy", "stance", "leadership", "failure", "failures", "campaign",
+    "manifesto", "party", "critics", "media", "press", "tories", "labour", "conservatives",
     "democrats", "republicans", "rhetoric", "language", "attitude", "agenda", "programme", "program", "scheme",
     "move", "measures", "response", "deal", "treaty", "verdict", "ruling", "judgment", "article", "book", "film",
 })
@@ -104,7 +102,7 @@ OFFERED_DEALS = frozenset({
     "deal", "deals", "referendum", "vote", "contract", "contracts", "agreement", "terms", "ceasefire", "truce", "peace", "compromise",
     "concession", "concessions", "settlement", "amnesty", "asylum", "pardon", "immunity", "guarantee", "guarantees",
     "loan", "loans", "credit", "credits", "aid", "help", "support", "assistance", "protection", "mediation", "talks",
-    "dialogue", "negotiations", "olive", "swap", "exchange", "partnership", "alliance", "cooperation", "job", "post",
+    "dialogue", "negotiations", "olive", "swap", "pause", "release", "reprieve", "break", "withdrawal", "halt", "freeze", "exchange", "partnership", "alliance", "cooperation", "job", "post",
     "position", "place", "seat", "chance", "opportunity", "resignation", "bribe", "reward", "bounty", "plea",
 })
 # The types where "from X" names the giver: "support from China", "loans from Russia".

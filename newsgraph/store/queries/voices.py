@@ -41,13 +41,13 @@ def source_name(outlet: str | None, path: str | None, title: str | None = None) 
     return outlet or path or title or "?"
 
 
-_PARAGRAPH_MARK = re.compile(r"(\n\s*)[\"“‘']")
+_PARAGRAPH_MARK = re.compile(r"(?:^|(?<=\n))([ \t]*)[\"“](?=[^\"“”\n]*(?:\n|$))")
 
 
 def spoken(text: str, start: int, parts: str | list | None) -> str:
     """A quote's words as said, for display: its pieces (`parts`, offsets into the document) joined with " … ", so
     that '"A," he said. "B."' reads "A … B"; spacing collapsed, and the mark that opens each later paragraph of a
-    quote running over several (a convention of print, not a word) dropped. `text` is the quote's own text,
+    quote running over several (a convention of print, not a word: a double mark that nothing closes on its line) dropped. `text` is the quote's own text,
     document[start:end]; a quote of one piece reads as its text."""
     pieces = json.loads(parts) if isinstance(parts, str) else (parts or [])
     words = [text[max(0, a - start):max(0, b - start)] for a, b in pieces] if len(pieces) > 1 else [text]
