@@ -87,6 +87,9 @@ STAFF_NOUNS = frozenset({"worker", "staff", "employee", "manager", "coach", "jur
                          "executive", "boss", "teacher", "nurse", "doctor", "soldier", "judge", "aide", "adviser"})
 # Verbs of saying whose direct object is who hears it: "told Reuters", "briefed reporters".
 HEARER_VERBS = frozenset({"tell", "inform", "brief", "notify", "remind"})
+# Words of outlets' names, heard rather than talked with: "speaking to the Radio Times", "the Press Association".
+OUTLET_WORDS = frozenset("""times post journal news herald guardian telegraph mail tribune gazette express mirror
+    press agency association radio television tv channel magazine newspaper""".split())
 # Who fights rather than argues: "drones attacked Kyiv", "militants attacked the government".
 ARMED = frozenset("""jet jets drone drones force forces troop troops militant militants army armies rebel rebels missile
     missiles soldier soldiers gunman gunmen fighter fighters aircraft warplane warplanes plane planes artillery navy militia
@@ -96,7 +99,7 @@ TIME_NOUNS = frozenset("weekend night nights day days week weeks month months ye
 GIVERS = frozenset({"donor", "sponsor", "lender", "investor", "benefactor", "philanthropist", "charity", "taxpayer"})
 # Duties one is charged with ("the minister charged with delivering Brexit"), not offences.
 DUTIES = frozenset("""deliver run oversee lead manage implement ensure review investigate organise organize develop
-    coordinate supervise draft negotiate protect build prepare handle head monitor enforce find look carry""".split())
+    coordinate supervise draft negotiate protect build prepare handle head monitor enforce""".split())
 # Verbs of force aimed "at" someone: "fired at the crowd", "threw stones at police".
 AIMED_VERBS = frozenset({"fire", "shoot", "throw", "hurl", "lunge", "swing", "strike", "lash", "aim", "point"})
 # Whom one speaks to as a partner, beside persons and states: "spoke to his Russian counterpart".
@@ -822,7 +825,10 @@ class _Events:
         if any(c.dep_ == "poss" for c in self.kids[tok.i]):
             return tok.pos_ == "PROPN"  # "the BBC's Newsnight": a programme
         raw = self.ctx._mention_by_token.get(tok.i)
-        return raw is not None and self.ctx.result.mentions[raw].name in outlets()
+        if raw is None:
+            return False
+        name = self.ctx.result.mentions[raw].name
+        return name in outlets() or bool({w.lower() for w in name.split()} & OUTLET_WORDS)  # "the Radio Times"
 
     def _counterpart(self, tok: Token) -> bool:
         """One spoken "to" as a partner: a person, a state, an organisation or their officials ("talking to Nissan"),

@@ -95,6 +95,7 @@ AUDIENCE_NOUNS = frozenset({
     "supporter", "supporters", "student", "students", "parliament", "congress", "senate", "assembly", "conference",
     "rally", "nation", "public", "viewers", "listeners", "readers", "fans", "voters", "delegates", "website",
     "programme", "program", "newspaper", "magazine", "radio", "television", "tv", "station", "agency", "channel",
+    "committee", "panel", "hearing", "inquiry", "court", "jury", "tribunal",
 })
 # What is offered in a deal with someone ("offered a new deal", "offered a ceasefire"); "Napster offers rented music",
 # "offering discounts", "offers considerable experience" make no agreement.
