@@ -541,11 +541,7 @@ class _Resolver:
         reflexive = low.endswith(("self", "selves"))
         here = self.sent_of[tok.i]
         cands, scores = [], []
-        speaking = tok.dep_ == "nsubj" and cue_kinds().get(tok.head.lemma_.lower()) in SAYING_KINDS and not self.quoted[tok.i]
-        agreeing = [r for r in self.referents if 0 <= r.last < tok.i and self._agrees(r, gender, plural)]
-        latest = max((r.spoke for r in agreeing if r.named), default=-1)
-        if latest >= 0 and any(r.subject and r.sent > latest and r.spoke != r.sent for r in agreeing):
-            latest = -1  # "… Olsen said. My mother has softened, but she still says": the text turned to another subject
+        speaker = self._last_speaker(tok, gender, plural, here)
         for found in self.referents:
             ref = found
             if narrative and ref.last >= 0 and self.quoted[ref.last]:
@@ -570,8 +566,7 @@ class _Resolver:
                 score += WEIGHTS["prominence"] * math.log1p(ref.count)
             if found is subject_ref and (reflexive or tok.dep_ == "poss"):
                 score += WEIGHTS["binding"]
-            if speaking and found.spoke >= 0 and found.spoke == latest and not any(
-                    self._narrative[k] for k in range(found.spoke + 1, here)):
+            if speaker >= 0 and found.spoke == speaker:
                 score += WEIGHTS["speaker"]  # '… Roger Knapman has said … "…," he said': who spoke goes on speaking
             if tok.dep_ == "dobj" and tok.head.dep_ == "conj" and self.doc[ref.last].dep_ == "dobj" and (
                 tok.head.head.i in {self.doc[ref.last].head.i, self.doc[ref.last].head.head.i}
@@ -580,6 +575,18 @@ class _Resolver:
             cands.append(found)
             scores.append(score)
         return cands, scores
+
+    def _last_speaker(self, tok: Token, gender: str | None, plural: bool, here: int) -> int:
+        """For the subject of a verb of saying outside quotes, the sentence where the last fitting named person said
+        something, while only quotes stand between and nobody else became the subject since ("… Olsen said. My
+        mother has softened, but she still says" turned to the mother); -1 otherwise."""
+        if not (tok.dep_ == "nsubj" and cue_kinds().get(tok.head.lemma_.lower()) in SAYING_KINDS and not self.quoted[tok.i]):
+            return -1
+        agreeing = [r for r in self.referents if 0 <= r.last < tok.i and self._agrees(r, gender, plural)]
+        latest = max((r.spoke for r in agreeing if r.named), default=-1)
+        if latest < 0 or any(r.subject and r.sent > latest and r.spoke != r.sent for r in agreeing):
+            return -1
+        return -1 if any(self._narrative[k] for k in range(latest + 1, here)) else latest
 
     def relative(self, tok: Token) -> None:
         """ "Alexei Navalni, who said …": the relative pronoun stands for the noun its clause modifies."""

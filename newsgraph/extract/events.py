@@ -43,7 +43,7 @@ from newsgraph.lexicons.events import (
 )
 from newsgraph.lexicons.lemmas import lemma_of
 from newsgraph.lexicons.names import outlets
-from newsgraph.model import Event, Participant, Quote
+from newsgraph.model import Event, Mention, Participant, Quote
 
 CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "pcomp", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
@@ -124,6 +124,11 @@ _CURRENCY = frozenset("$ £ € ¥ US$ C$ A$".split())
 _UNITS = frozenset("m bn mn k million billion trillion".split())
 DATE_WORDS = frozenset("""jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june july august
     september october november december monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow""".split())
+
+
+def _holds_money(tok: Token) -> bool:
+    """A phrase with money in it: "a £20bn boost", "£1.3bn", "an extra £6bn"."""
+    return any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for t in tok.subtree)
 
 
 def _within(quote: Quote, start: int, end: int) -> bool:
@@ -465,13 +470,8 @@ class _Events:
             sense = draft.sense = verb_sense("criticize")  # "attacked Labour's record", "Short attacks US over aid"
         elif lemma in TALKING_VERBS and any(c.dep_ == "dobj" and c.lower_ == "volumes" for c in self.kids[verb.i]):
             sense = draft.sense = None  # "speaks volumes about": it shows, nobody talks
-        elif lemma == "charge" and sense is not None and (not any(
-                c.dep_ == "prep" and c.lower_ in {"with", "over"} for c in self.kids[verb.i]) or any(
-                g.lemma_.lower() in DUTIES for g in self._prep_objects(verb, "with") + [
-                    g for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ == "with"
-                    for g in self.kids[c.i] if g.dep_ == "pcomp"])):
-            sense = draft.sense = None  # "charged £5 a month", "the minister charged with delivering Brexit": no charge
-            # brought ("charged with fraud", "charged with murdering")
+        elif lemma == "charge" and sense is not None and not self._charged_with_offence(verb):
+            sense = draft.sense = None  # "charged £5 a month", "the minister charged with delivering Brexit"
         elif lemma == "host" and sense is not None and any(c.dep_ in {"dobj", "nsubjpass"} and c.lemma_.lower() in HOSTED_SHOWS
                                                            for c in self.kids[verb.i]):
             sense = draft.sense = None  # "will host a spoof nostalgia show", "hosting a concert": nobody met
@@ -713,7 +713,7 @@ class _Events:
             type_ = idiom.get(c.lemma_.lower()) or idiom.get(c.lower_)
             if type_ is None or c.pos_ not in {"NOUN", "PROPN", "INTJ", "VERB"}:
                 return None
-            if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for t in c.subtree):
+            if _holds_money(c):
                 return None  # "gave the NHS a £20bn boost" moves money
             if type_ == "STATEMENT" and any(g.dep_ == "compound" and g.pos_ == "NOUN" for g in self.kids[c.i]):
                 return None  # "a software update" is a thing, "an update" words
@@ -734,6 +734,13 @@ class _Events:
     def _actor_like(self, tok: Token) -> bool:
         return (self.ctx.mention_of(tok) is not None or tok.pos_ in {"PROPN", "PRON"}
                 or tok.lemma_.lower() in ACTOR_HEADS or tok.lower_ in {"people", "voters", "public"})
+
+    def _charged_with_offence(self, verb: Token) -> bool:
+        """"Charged with fraud", "charged with murdering", "charged over the death"; not a price charged, nor a duty
+        ("the minister charged with delivering Brexit")."""
+        preps = [c for c in self.kids[verb.i] if c.dep_ == "prep" and c.lower_ in {"with", "over"}]
+        return bool(preps) and not any(g.dep_ in {"pobj", "pcomp"} and g.lemma_.lower() in DUTIES
+                                       for c in preps if c.lower_ == "with" for g in self.kids[c.i])
 
     def _brought(self, noun: Token) -> bool:
         """Charges as accusations: brought, faced, dropped, denied … or "against" someone or "of" an offence."""
@@ -760,19 +767,22 @@ class _Events:
         for t in targets:
             if t.lemma_.lower() in CRITICISED_THINGS or t.lower_ in CRITICISED_THINGS:
                 return True
-            raw = self.ctx._mention_by_token.get(t.i)
-            name = self.ctx.result.mentions[raw].name if raw is not None else ""
-            if name and (name.split()[-1] in {"Party", "party"} or name.lower() in CRITICISED_THINGS):
+            named = self._named(t)
+            if named is not None and (named.name.split()[-1] in {"Party", "party"} or named.name.lower() in CRITICISED_THINGS):
                 return True
         return False
+
+    def _named(self, tok: Token) -> Mention | None:
+        """The mention the token is part of, as found (not what it refers to)."""
+        raw = self.ctx._mention_by_token.get(tok.i)
+        return None if raw is None else self.ctx.result.mentions[raw]
 
     def _gives(self, verb: Token) -> bool:
         """Whether a verb of giving hands something from an actor to another: a thing given (or someone given to or
         helped) and a giver who is an actor when one is named. "China supplied the drones", "Russia helped Maduro";
         not "this speed of set-up has helped Tata", "software that could help us", "we haven't delivered"."""
         kids = self.kids[verb.i]
-        if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for c in kids if c.dep_ in {"dobj", "dative", "prep"}
-               for t in c.subtree):
+        if any(_holds_money(c) for c in kids if c.dep_ in {"dobj", "dative", "prep"}):
             return True  # "the budget gives the NHS an extra £6bn": money is handed over whoever hands it
         if verb.dep_ not in {"acl", "relcl"} and not any(  # "the £50m given by the government": the noun is given
                 c.dep_ in {"dobj", "nsubjpass", "dative", "xcomp", "ccomp"} or c.dep_ == "prep" and c.lower_ in {
@@ -793,7 +803,7 @@ class _Events:
             return True
         if any(c.lower_ == "exchange" for c in verb.subtree):
             return True  # "offered a hostage release in exchange for a ceasefire"
-        if any(t.ent_type_ == "MONEY" or t.text in _CURRENCY for c in kids if c.dep_ == "dobj" for t in c.subtree):
+        if any(_holds_money(c) for c in kids if c.dep_ == "dobj"):
             return True  # "has offered £1.3bn for the London Stock Exchange": a bid
         if any(self._actor_like(g) for g in self._prep_objects(verb, "to")):
             return True
@@ -824,19 +834,17 @@ class _Events:
             return True
         if any(c.dep_ == "poss" for c in self.kids[tok.i]):
             return tok.pos_ == "PROPN"  # "the BBC's Newsnight": a programme
-        raw = self.ctx._mention_by_token.get(tok.i)
-        if raw is None:
-            return False
-        name = self.ctx.result.mentions[raw].name
-        return name in outlets() or bool({w.lower() for w in name.split()} & OUTLET_WORDS)  # "the Radio Times"
+        named = self._named(tok)
+        return named is not None and (named.name in outlets() or bool(
+            {w.lower() for w in named.name.split()} & OUTLET_WORDS))  # "the Radio Times"
 
     def _counterpart(self, tok: Token) -> bool:
         """One spoken "to" as a partner: a person, a state, an organisation or their officials ("talking to Nissan"),
         never an audience."""
         if self._audience(tok):
             return False
-        raw = self.ctx._mention_by_token.get(tok.i)
-        label = self.ctx.result.mentions[raw].label if raw is not None else tok.ent_type_
+        named = self._named(tok)
+        label = named.label if named is not None else tok.ent_type_
         return (label in {"PERSON", "GPE", "NORP", "ORG"} or tok.lower_ in {"him", "her", "them"}
                 or tok.lemma_.lower() in PERSON_DESCRIPTIONS or tok.lemma_.lower() in COUNTERPARTS)
 

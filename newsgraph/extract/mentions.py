@@ -32,7 +32,7 @@ from newsgraph.lexicons.names import (
     BODY_NOUNS, HONORIFICS, LEGAL_SUFFIXES, ROLE_ACRONYMS, addresses, NOT_PERSON_HEADS, ORG_HEADS, OUTLET_SERVICES, PARTY_MEMBERS, PEERAGE, ROLE_NOUNS, family_name, first_names,
     given_name, initials_match,
 )
-from newsgraph.lexicons.coref import FEMALE_TITLES, MALE_TITLES
+from newsgraph.lexicons.coref import FEMALE_TITLES
 from newsgraph.lexicons.places import cities, fold, from_table, gazetteer, table_spelling
 from newsgraph.model import Mention
 
@@ -809,13 +809,10 @@ def _bearers(cands: list[_Candidate]) -> dict[str, list[int]]:
 
 def _same_gender(doc: Doc, short: _Candidate, full: _Candidate) -> bool:
     """Whether a surname under a title may be the full name's bearer: "Mrs Howard" is not Michael Howard (a man's
-    first name); without a woman's title or a man's first name, it may ("Mr Zingaretti" is Nicola Zingaretti)."""
-    title = (short.role or "").split()[:1] or ([doc[short.start - 1].lower_] if short.start > 0 else [])
-    title = [t.lower() for t in title]
-    wanted = "f" if title and title[0] in FEMALE_TITLES else "m" if title and title[0] in MALE_TITLES else None
-    share = first_names().get(fold(given_name(full.name.split()) or ""))
-    known = None if share is None or share == 0.5 else "f" if share == 1.0 else "m"
-    return not (wanted == "f" and known == "m")  # a man may bear a name that is mostly women's (Nicola Zingaretti)
+    first name); without a woman's title or a man's first name, it may ("Mr Zingaretti" is Nicola Zingaretti: a man
+    may bear a name that is mostly women's)."""
+    title = (short.role or "").split()[:1] or ([doc[short.start - 1].text] if short.start > 0 else [""])
+    return title[0].lower() not in FEMALE_TITLES or first_names().get(fold(given_name(full.name.split()) or "")) != 0.0
 
 
 def _salient(cands: list[_Candidate], bearers: list[int], at: int) -> int | None:

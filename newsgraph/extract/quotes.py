@@ -226,11 +226,10 @@ def _continue_speakers(ctx: Context, found: list[_Found]) -> None:
             wanted = gender_of_pronoun(src.participant.text)
             known = person_gender(ctx, last[1])
             own = src.participant.mention
-            if own is not None and wanted is not None and person_gender(ctx, own) == wanted and (
-                    subject_since(ctx, own, last[2], f.lo, quoted)):
+            fits = own is not None and wanted is not None and person_gender(ctx, own) == wanted
+            if fits and subject_since(ctx, own, last[2], f.lo, quoted):
                 continue  # "… Lord Ashcroft," Fox said. Kennedy is touring … He said: "…": the text turned to Kennedy
-            if known is None and own is not None and wanted is not None and person_gender(ctx, own) == wanted and (
-                    named_before(ctx, own, f.lo)):
+            if known is None and fits and named_before(ctx, own, f.lo):
                 # "Chris Christie described Hillary Clinton as a 'disgrace' after she attacked …": the person named
                 # just before in the pronoun's own sentence, whose gender the text says, beats a speaker whose it does not;
                 # so does one the text turned to after that speaker ("Juan Guaidó, who left the country … He announced").
@@ -758,8 +757,7 @@ def _content(ctx: Context, verb: Token) -> list[tuple[int, int]] | None:
     if lemma == "write" and any(c.dep_ == "dobj" and _last_word(doc[c.left_edge.i: c.i + 1].text) in _WRITINGS
                                 and _that_clause(c) is None for c in kids):
         return None  # "wrote an op-ed for The Hill" ("wrote his opinion that …" still attributes the clause)
-    clause = any(c.dep_ in {"ccomp", "xcomp", "oprd"} for c in kids)
-    if not clause and any(c.dep_ == "dobj" for c in kids) and (
+    if not said and any(c.dep_ == "dobj" for c in kids) and (
             lemma == "offer" and not any(c.dep_ == "dative" for c in kids) and any(
                 c.dep_ == "dobj" and lemma_of(c) in _WARES for c in kids)
             or lemma in {"show", "find"} and any(s.dep_ == "nsubj" and lemma_of(s) in _PLAYERS for s in kids)):

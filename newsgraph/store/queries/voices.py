@@ -47,8 +47,8 @@ _PARAGRAPH_MARK = re.compile(r"(?:^|(?<=\n))([ \t]*)[\"“](?=[^\"“”\n]*(?:\
 def spoken(text: str, start: int, parts: str | list | None) -> str:
     """A quote's words as said, for display: its pieces (`parts`, offsets into the document) joined with " … ", so
     that '"A," he said. "B."' reads "A … B"; spacing collapsed, and the mark that opens each later paragraph of a
-    quote running over several (a convention of print, not a word: a double mark that nothing closes on its line) dropped. `text` is the quote's own text,
-    document[start:end]; a quote of one piece reads as its text."""
+    quote running over several dropped (a convention of print, not a word: a double mark that nothing closes on its
+    line). `text` is the quote's own text, document[start:end]; a quote of one piece reads as its text."""
     pieces = json.loads(parts) if isinstance(parts, str) else (parts or [])
     words = [text[max(0, a - start):max(0, b - start)] for a, b in pieces] if len(pieces) > 1 else [text]
     return " … ".join(" ".join(_PARAGRAPH_MARK.sub(r"\1", w).split()) for w in words if w.strip())
